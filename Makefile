@@ -1,0 +1,86 @@
+# cxm - GNU Makefile. `make` builds ./cxm; `make test` runs every test;
+# `make run` builds and starts the main job with demo data.
+
+VARIANT ?= release
+B := build/$(VARIANT)
+CC ?= cc
+
+HAVE_PGSQL := $(shell pkg-config --exists libpq 2>/dev/null && echo 1)
+
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -MMD -MP
+CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
+ifeq ($(VARIANT),asan)
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(VARIANT),debug)
+OPT := -O0 -g
+else
+OPT := -O2 -g
+endif
+CFLAGS += $(CFLAGS_WARN) $(OPT)
+LDFLAGS += $(filter -fsanitize=%,$(OPT))
+LIBS := -lsqlite3 -lcjson -lcsv -lpthread -lm
+ifeq ($(HAVE_PGSQL),1)
+CPPFLAGS += -DCXM_HAVE_PGSQL $(shell pkg-config --cflags libpq)
+LIBS += $(shell pkg-config --libs libpq)
+endif
+
+LIB_SRCS := $(filter-out src/cli/%,$(wildcard src/*/*.c))
+CLI_SRCS := $(wildcard src/cli/*.c)
+GEN_SRCS := $(B)/gen/migrations_sqlite.c $(B)/gen/migrations_pgsql.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(GEN_SRCS:%.c=%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
+TEST_SRCS := $(wildcard tests/unit/*/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps run test unit clean bench check-deps
+all: cxm
+
+cxm: $(B)/cxm
+	@if [ "$(VARIANT)" = release ]; then cp $(B)/cxm cxm; fi
+
+$(B)/cxm: $(CLI_OBJS) $(B)/libcxm.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libcxm.a $(LIBS)
+
+$(B)/libcxm.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(CC) $(CPPFLAGS) -Isrc/store $(CFLAGS) -c -o $@ $<
+
+$(B)/gen/migrations_%.c: tools/embed-migrations.sh $(wildcard src/store/migrations/*/*.sql)
+	@mkdir -p $(dir $@)
+	sh tools/embed-migrations.sh $* src/store/migrations/$* > $@
+
+$(B)/tests/%: tests/unit/%.c $(B)/libcxm.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit -Isrc/store $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcxm.a $(LIBS) -lcmocka
+
+unit: $(TEST_BINS) $(B)/cxm
+
+# Installs the Debian packages the build, the tests and `make run` need.
+deps:
+	sh tools/deps.sh install
+
+check-deps:
+	@sh tools/deps.sh check || sh tools/deps.sh install
+
+run: check-deps
+	$(MAKE) cxm
+	sh tools/run.sh
+
+test: check-deps
+	sh tests/run.sh
+
+bench: check-deps
+	$(MAKE) cxm
+	sh bench/import/run.sh
+
+clean:
+	rm -rf build cxm
+
+-include $(LIB_SRCS:%.c=$(B)/%.d) $(CLI_OBJS:.o=.d)

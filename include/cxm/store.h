@@ -1,0 +1,266 @@
+/*
+ * store.h - cxm's storage layer: one API over SQLite (default, embedded)
+ * and PostgreSQL, chosen by the database URL.
+ *
+ * Structs passed in hold borrowed pointers: the store copies what it keeps.
+ * Structs handed to callbacks are borrowed too and valid only during the
+ * call. Functions return 0 or a negative CXM_E* code; cxm_store_errmsg()
+ * then says what happened in words.
+ */
+#ifndef CXM_STORE_H
+#define CXM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cxm_store;
+
+#define CXM_DEFAULT_DB "sqlite:./cxm.db"
+
+/*
+ * Opens the database named by url: "sqlite:PATH", a bare path ending in
+ * .db, "postgresql://..." or "postgres://...". Migrations are applied.
+ * On failure *out is NULL and err (if given) says why.
+ * CXM_EURL for a bad URL, CXM_EUNAVAIL if the server can't be reached,
+ * CXM_EBUSY if the file is locked, CXM_EIO if it can't be opened.
+ */
+int cxm_store_open(struct cxm_store **out, const char *url, char *err, size_t errlen);
+/* Opens without applying migrations (for `cxm migrate --status`). */
+int cxm_store_open_raw(struct cxm_store **out, const char *url, char *err, size_t errlen);
+void cxm_store_close(struct cxm_store *s);
+/* The last error in words (never NULL). */
+const char *cxm_store_errmsg(const struct cxm_store *s);
+/* "sqlite" or "postgresql". */
+const char *cxm_store_backend(const struct cxm_store *s);
+
+/* Applies pending migrations; *applied (may be NULL) gets how many. */
+int cxm_store_migrate(struct cxm_store *s, int *applied);
+/* The schema version in the database and the newest this build knows. */
+int cxm_store_schema_version(struct cxm_store *s, int *current, int *latest);
+
+/* Transactions: one at a time per handle. */
+int cxm_store_begin(struct cxm_store *s);
+int cxm_store_commit(struct cxm_store *s);
+int cxm_store_rollback(struct cxm_store *s);
+
+/* ---- tenants ---------------------------------------------------------- */
+
+struct cxm_tenant {
+	int64_t id;
+	const char *name;
+	const char *time_zone; /* IANA name, e.g. "America/Bogota" */
+	const char *language;  /* default language of the tenant: "es", "en" */
+	int64_t created_at;
+};
+
+/* Creates a tenant; t->id is ignored and *id (may be NULL) receives the new
+ * id. CXM_EEXIST when the name is taken. */
+int cxm_store_tenant_create(struct cxm_store *s, const struct cxm_tenant *t, int64_t *id);
+/* Finds a tenant by name; with name NULL, the only tenant (CXM_EAMBIGUOUS if
+ * there are several, CXM_ENOTFOUND if none). The callback gets the row. */
+typedef int (*cxm_tenant_cb)(const struct cxm_tenant *t, void *ctx);
+int cxm_store_tenant_find(struct cxm_store *s, const char *name, cxm_tenant_cb cb, void *ctx);
+int cxm_store_tenant_list(struct cxm_store *s, cxm_tenant_cb cb, void *ctx);
+
+/* ---- users and the org hierarchy ------------------------------------- */
+
+struct cxm_user {
+	int64_t id;
+	const char *username;     /* login / agent code, unique per tenant */
+	const char *display_name;
+	const char *email;
+	const char *role;         /* admin, manager, analyst, agent, viewer */
+	int64_t created_at;
+};
+
+typedef int (*cxm_user_cb)(const struct cxm_user *u, void *ctx);
+/* CXM_EEXIST when the username is taken in the tenant. */
+int cxm_store_user_add(struct cxm_store *s, int64_t tenant, const struct cxm_user *u, int64_t *id);
+int cxm_store_user_find(struct cxm_store *s, int64_t tenant, const char *username, cxm_user_cb cb, void *ctx);
+int cxm_store_user_list(struct cxm_store *s, int64_t tenant, cxm_user_cb cb, void *ctx);
+
+struct cxm_org_unit {
+	int64_t id;
+	const char *name;  /* unique per tenant */
+	const char *kind;  /* company, region, store, call_centre, team, department, other */
+	int64_t created_at;
+};
+
+typedef int (*cxm_org_unit_cb)(const struct cxm_org_unit *u, void *ctx);
+int cxm_store_org_unit_add(struct cxm_store *s, int64_t tenant, const struct cxm_org_unit *u, int64_t *id);
+int cxm_store_org_unit_find(struct cxm_store *s, int64_t tenant, const char *name, cxm_org_unit_cb cb, void *ctx);
+int cxm_store_org_unit_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_org_unit_cb cb, void *ctx);
+int cxm_store_org_unit_list(struct cxm_store *s, int64_t tenant, cxm_org_unit_cb cb, void *ctx);
+
+enum cxm_member_kind { CXM_MEMBER_USER = 1, CXM_MEMBER_UNIT = 2 };
+
+/*
+ * A membership says: from valid_from (inclusive) until valid_to (exclusive;
+ * CXM_TIME_MAX when open) the member (a user, or a unit) belongs to
+ * unit_id. A member has at most one parent at any instant, so "which unit
+ * was X in at time T" has one answer.
+ */
+struct cxm_membership {
+	int64_t id;
+	enum cxm_member_kind member_kind;
+	int64_t member_id;
+	int64_t unit_id;
+	int64_t valid_from;
+	int64_t valid_to;
+};
+
+/*
+ * Moves a member into unit_id from m->valid_from on. An open membership that
+ * started before valid_from is closed at valid_from; any other overlap is
+ * CXM_ECONFLICT. A unit may not become its own ancestor (CXM_ECONFLICT).
+ */
+int cxm_store_membership_add(struct cxm_store *s, int64_t tenant, const struct cxm_membership *m, int64_t *id);
+typedef int (*cxm_membership_cb)(const struct cxm_membership *m, void *ctx);
+/* Every membership of one member, oldest first. */
+int cxm_store_membership_history(struct cxm_store *s, int64_t tenant, enum cxm_member_kind kind,
+				 int64_t member_id, cxm_membership_cb cb, void *ctx);
+/* The unit a member belonged to at time `at`; CXM_ENOTFOUND if none. */
+int cxm_store_org_unit_of(struct cxm_store *s, int64_t tenant, enum cxm_member_kind kind, int64_t member_id,
+			  int64_t at, int64_t *unit_id);
+/* Users under unit (directly or through sub-units) at time `at`. */
+int cxm_store_org_members(struct cxm_store *s, int64_t tenant, int64_t unit_id, int64_t at,
+			  cxm_user_cb cb, void *ctx);
+
+/* ---- customers and identities ---------------------------------------- */
+
+enum cxm_consent_channel {
+	CXM_CONSENT_EMAIL,
+	CXM_CONSENT_SMS,
+	CXM_CONSENT_PHONE,
+	CXM_CONSENT_WHATSAPP,
+	CXM_CONSENT_N
+};
+enum cxm_consent { CXM_CONSENT_UNKNOWN = 0, CXM_CONSENT_GRANTED = 1, CXM_CONSENT_DENIED = 2 };
+
+struct cxm_customer {
+	int64_t id;
+	const char *external_id; /* the tenant's own customer id (CRM); may be NULL */
+	const char *first_name;
+	const char *last_name;
+	const char *email;       /* normalised (lower case) */
+	const char *phone;       /* normalised (+ and digits) */
+	const char *language;
+	const char *country;     /* ISO 3166-1 alpha-2 */
+	const char *attributes;  /* JSON object text; NULL means {} */
+	unsigned char consent[CXM_CONSENT_N]; /* enum cxm_consent */
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t merged_into;     /* 0 unless merged into another customer */
+};
+
+enum cxm_put_result { CXM_PUT_INSERTED = 1, CXM_PUT_UPDATED = 2, CXM_PUT_UNCHANGED = 3 };
+
+/*
+ * Inserts or updates one customer. The stored customer is found by
+ * external_id, else by email, else by phone identity; when found and every
+ * given field is equal, nothing is written (CXM_PUT_UNCHANGED). Fields that
+ * are NULL keep the stored value. Email, phone and external_id are also
+ * registered as identities. A new customer needs at least one of the three.
+ * *result and *id (may be NULL) say what happened.
+ * CXM_ECONFLICT when the identities given belong to different customers.
+ */
+int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm_customer *c,
+			   int64_t *id, enum cxm_put_result *result);
+
+typedef int (*cxm_customer_cb)(const struct cxm_customer *c, void *ctx);
+int cxm_store_customer_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_customer_cb cb, void *ctx);
+/* Every live (not merged) customer, in id order. */
+int cxm_store_customer_scan(struct cxm_store *s, int64_t tenant, cxm_customer_cb cb, void *ctx);
+
+struct cxm_identity {
+	int64_t customer_id;
+	const char *kind;   /* email, phone, external_id, crm_id, cookie_id, or the tenant's own */
+	const char *value;  /* normalised */
+	int64_t created_at;
+};
+
+/* Adds an identity; CXM_ECONFLICT if it already names another customer. */
+int cxm_store_identity_add(struct cxm_store *s, int64_t tenant, const struct cxm_identity *idn);
+/* The customer an identity names; CXM_ENOTFOUND if none. */
+int cxm_store_identity_resolve(struct cxm_store *s, int64_t tenant, const char *kind, const char *value,
+			       int64_t *customer_id);
+typedef int (*cxm_identity_cb)(const struct cxm_identity *idn, void *ctx);
+int cxm_store_identity_list(struct cxm_store *s, int64_t tenant, int64_t customer_id, cxm_identity_cb cb,
+			    void *ctx);
+
+struct cxm_merge {
+	int64_t id;
+	int64_t survivor_id;
+	int64_t merged_id;
+	const char *merged_snapshot; /* JSON of the merged customer as it was */
+	int64_t identities_moved;
+	int64_t events_moved;
+	const char *actor;           /* who asked for it */
+	int64_t merged_at;
+};
+
+/*
+ * Merges customer `merged` into `survivor` in one transaction: every
+ * identity and event moves to the survivor, empty fields of the survivor are
+ * filled from the merged one, the merged customer is kept (merged_into set)
+ * and an audit row is written. *out (may be NULL) gets the audit row id.
+ */
+int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int64_t merged,
+			     const char *actor, int64_t *merge_id);
+typedef int (*cxm_merge_cb)(const struct cxm_merge *m, void *ctx);
+int cxm_store_merge_list(struct cxm_store *s, int64_t tenant, cxm_merge_cb cb, void *ctx);
+
+/* ---- events ------------------------------------------------------------ */
+
+struct cxm_event {
+	int64_t id;              /* cxm's id, generated on insert */
+	const char *source_id;   /* the id the event came with (or cxm's id as text) */
+	int64_t customer_id;
+	const char *type;        /* page_view, purchase, call, ticket, delivery, visit, ... */
+	const char *channel;     /* web, app, email, sms, phone, store, chat, social, other */
+	const char *touchpoint;  /* may be NULL */
+	const char *agent;       /* the agent's username; may be NULL */
+	int64_t org_unit_id;     /* 0 when none */
+	int64_t ts;              /* when it happened, UTC microseconds */
+	int has_amount;
+	int64_t amount_micros;   /* amount in millionths of a currency unit */
+	const char *currency;    /* ISO 4217, with an amount */
+	const char *properties;  /* JSON object text; NULL means {} */
+};
+
+/*
+ * Stores n events. An event whose source_id is already stored for the
+ * tenant (or repeated in the batch) is skipped, not stored twice.
+ * inserted[i] (array may be NULL) is set to 1 for stored, 0 for duplicate;
+ * *n_inserted (may be NULL) gets the count. ev[i].id is assigned by the
+ * store when 0. Runs inside the caller's transaction if one is open.
+ */
+int cxm_store_events_put(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
+			 unsigned char *inserted, size_t *n_inserted);
+
+typedef int (*cxm_event_cb)(const struct cxm_event *e, void *ctx);
+/* Every event of the tenant in (ts, id) order. */
+int cxm_store_event_scan(struct cxm_store *s, int64_t tenant, cxm_event_cb cb, void *ctx);
+/* One customer's events in (ts, id) order. */
+int cxm_store_event_scan_customer(struct cxm_store *s, int64_t tenant, int64_t customer_id, cxm_event_cb cb,
+				  void *ctx);
+
+/* ---- counts ------------------------------------------------------------ */
+
+struct cxm_count {
+	const char *key;
+	int64_t n;
+	int64_t amount_micros;
+};
+typedef int (*cxm_count_cb)(const struct cxm_count *c, void *ctx);
+
+struct cxm_stats {
+	int64_t customers, identities, events, users, org_units, memberships, merges;
+	int64_t first_event_ts, last_event_ts; /* 0 when there are no events */
+};
+int cxm_store_stats(struct cxm_store *s, int64_t tenant, struct cxm_stats *st);
+/* Events grouped by "channel", "type" or "month" (YYYY-MM, UTC), with
+ * purchase amounts summed. */
+int cxm_store_event_counts(struct cxm_store *s, int64_t tenant, const char *by, cxm_count_cb cb, void *ctx);
+
+#endif

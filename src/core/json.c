@@ -1,0 +1,165 @@
+/* json.c - strict parsing and canonical printing over cJSON. */
+#include "cxm/json.h"
+#include "cxm/core.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void init_hooks(void)
+{
+	static int done;
+	if (!done) {
+		cJSON_Hooks h = { xmalloc, free };
+		cJSON_InitHooks(&h);
+		done = 1;
+	}
+}
+
+static int check_tree(const cJSON *it, int depth, char *err, size_t errlen)
+{
+	if (depth > CXM_JSON_MAX_DEPTH) {
+		snprintf(err, errlen, "nested deeper than %d levels", CXM_JSON_MAX_DEPTH);
+		return -1;
+	}
+	for (; it; it = it->next) {
+		if (cJSON_IsNumber(it)) {
+			double v = it->valuedouble;
+			if (!isfinite(v) || (v == floor(v) && fabs(v) > 9007199254740992.0)) {
+				snprintf(err, errlen, "number %s is too large to keep exactly (send it as a string)",
+					 it->string ? it->string : "");
+				return -1;
+			}
+		}
+		if (it->child && check_tree(it->child, depth + 1, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+static bool has_nul_escape(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 5 < len; i++) {
+		if (s[i] == '\\' && s[i + 1] == 'u' && s[i + 2] == '0' && s[i + 3] == '0' && s[i + 4] == '0' &&
+		    s[i + 5] == '0') {
+			/* an escaped backslash before it makes it plain text */
+			size_t k = i, bs = 0;
+			while (k > 0 && s[k - 1] == '\\') {
+				k--;
+				bs++;
+			}
+			if (bs % 2 == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+cJSON *cxm_json_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	const char *end = NULL;
+	cJSON *root;
+
+	init_hooks();
+	if (!cxm_utf8_valid(text, len)) {
+		snprintf(err, errlen, "not valid UTF-8");
+		return NULL;
+	}
+	if (has_nul_escape(text, len)) {
+		snprintf(err, errlen, "\\u0000 is not allowed in strings");
+		return NULL;
+	}
+	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (!root) {
+		size_t at = end && end >= text ? (size_t)(end - text) : 0;
+		snprintf(err, errlen, "malformed JSON near byte %zu", at + 1);
+		return NULL;
+	}
+	while (end && (size_t)(end - text) < len && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
+		end++;
+	if (end && (size_t)(end - text) < len) {
+		snprintf(err, errlen, "unexpected text after the JSON value at byte %zu", (size_t)(end - text) + 1);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	if (check_tree(root, 0, err, errlen)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* Stable merge sort of a sibling list by key. */
+static cJSON *sort_list(cJSON *head)
+{
+	if (!head || !head->next)
+		return head;
+	cJSON *slow = head, *fast = head->next;
+	while (fast && fast->next) {
+		slow = slow->next;
+		fast = fast->next->next;
+	}
+	cJSON *b = slow->next;
+	slow->next = NULL;
+	cJSON *a = sort_list(head);
+	b = sort_list(b);
+	cJSON out = { 0 }, *tail = &out;
+	while (a && b) {
+		if (strcmp(a->string, b->string) <= 0) {
+			tail->next = a;
+			a = a->next;
+		} else {
+			tail->next = b;
+			b = b->next;
+		}
+		tail = tail->next;
+	}
+	tail->next = a ? a : b;
+	return out.next;
+}
+
+void cxm_json_sort(cJSON *item)
+{
+	if (!item)
+		return;
+	if (cJSON_IsObject(item) && item->child) {
+		item->child = sort_list(item->child);
+		cJSON *prev = NULL;
+		for (cJSON *c = item->child; c; c = c->next) {
+			c->prev = prev;
+			prev = c;
+		}
+		/* cJSON keeps the last element in child->prev */
+		item->child->prev = prev;
+	}
+	for (cJSON *c = item->child; c; c = c->next)
+		cxm_json_sort(c);
+}
+
+char *cxm_json_print(const cJSON *item)
+{
+	init_hooks();
+	char *p = cJSON_PrintUnformatted(item);
+	if (!p)
+		BUG("cJSON_PrintUnformatted failed");
+	return p;
+}
+
+char *cxm_json_canonical_object(const char *text, char *err, size_t errlen)
+{
+	if (!text || !*text)
+		return xstrdup("{}");
+	cJSON *root = cxm_json_parse(text, strlen(text), err, errlen);
+	if (!root)
+		return NULL;
+	if (!cJSON_IsObject(root)) {
+		snprintf(err, errlen, "must be a JSON object");
+		cJSON_Delete(root);
+		return NULL;
+	}
+	cxm_json_sort(root);
+	char *out = cxm_json_print(root);
+	cJSON_Delete(root);
+	return out;
+}

@@ -1,0 +1,267 @@
+/*
+ * sqlite.c - the SQLite backend: an embedded database file in WAL mode.
+ *
+ * URL: sqlite:PATH[?busy_timeout=MS]. Prepared statements are cached by the
+ * address of their SQL text (store-internal.h), so the hot insert path
+ * prepares once and then only binds and steps.
+ */
+#include "store-internal.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct sqlite_store {
+	struct cxm_store base;
+	sqlite3 *db;
+	struct stmt_slot *cache;
+	size_t cache_cap, cache_n;
+};
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xFF) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return 0;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return CXM_EBUSY;
+	case SQLITE_CONSTRAINT:
+		return (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) ? CXM_EEXIST
+											       : CXM_EINVAL;
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOTADB:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_FULL:
+	case SQLITE_CORRUPT:
+		return CXM_EIO;
+	}
+	return CXM_ESTORE;
+}
+
+static int fail(struct sqlite_store *ss, int rc)
+{
+	int code = map_rc(rc);
+
+	if (code == CXM_EBUSY)
+		return cxm_store_seterr(&ss->base, code, "the database is locked by another writer (%s)",
+					sqlite3_errmsg(ss->db));
+	return cxm_store_seterr(&ss->base, code, "sqlite: %s", sqlite3_errmsg(ss->db));
+}
+
+static size_t slot_of(const struct sqlite_store *ss, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 7) & (ss->cache_cap - 1);
+}
+
+static sqlite3_stmt **cache_find(struct sqlite_store *ss, const char *sql)
+{
+	size_t i;
+
+	if (ss->cache_n * 2 >= ss->cache_cap) {
+		struct stmt_slot *old = ss->cache;
+		size_t old_cap = ss->cache_cap;
+		ss->cache_cap = old_cap ? old_cap * 2 : 64;
+		ss->cache = xcalloc(ss->cache_cap, sizeof(*ss->cache));
+		for (size_t k = 0; k < old_cap; k++) {
+			if (!old[k].sql)
+				continue;
+			for (i = slot_of(ss, old[k].sql); ss->cache[i].sql; i = (i + 1) & (ss->cache_cap - 1))
+				;
+			ss->cache[i] = old[k];
+		}
+		free(old);
+	}
+	for (i = slot_of(ss, sql); ss->cache[i].sql; i = (i + 1) & (ss->cache_cap - 1))
+		if (ss->cache[i].sql == sql)
+			return &ss->cache[i].stmt;
+	ss->cache[i].sql = sql;
+	ss->cache_n++;
+	return &ss->cache[i].stmt;
+}
+
+static void sq_close(struct cxm_store *s)
+{
+	struct sqlite_store *ss = (struct sqlite_store *)s;
+
+	for (size_t i = 0; i < ss->cache_cap; i++)
+		if (ss->cache[i].stmt)
+			sqlite3_finalize(ss->cache[i].stmt);
+	free(ss->cache);
+	sqlite3_close(ss->db);
+	free(ss);
+}
+
+static int sq_exec(struct cxm_store *s, const char *sql)
+{
+	struct sqlite_store *ss = (struct sqlite_store *)s;
+	char *msg = NULL;
+	int rc = sqlite3_exec(ss->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		int code = map_rc(rc);
+		if (code == CXM_EBUSY)
+			cxm_store_seterr(s, code, "the database is locked by another writer (%s)", msg ? msg : "");
+		else
+			cxm_store_seterr(s, code, "sqlite: %s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return code;
+	}
+	return 0;
+}
+
+static int64_t sq_col_int(void *impl, int col)
+{
+	return sqlite3_column_int64(impl, col);
+}
+
+static const char *sq_col_text(void *impl, int col)
+{
+	return (const char *)sqlite3_column_text(impl, col);
+}
+
+static int sq_query(struct cxm_store *s, const char *sql, const struct sqlval *p, size_t np, row_fn fn, void *ctx,
+		    int64_t *changes)
+{
+	struct sqlite_store *ss = (struct sqlite_store *)s;
+	sqlite3_stmt **slot = cache_find(ss, sql);
+	int rc, ret = 0;
+
+	if (!*slot) {
+		rc = sqlite3_prepare_v3(ss->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
+		if (rc != SQLITE_OK)
+			return fail(ss, rc);
+	}
+	sqlite3_stmt *st = *slot;
+	for (size_t i = 0; i < np; i++) {
+		int col = (int)i + 1;
+		switch (p[i].type) {
+		case SQL_NULL: rc = sqlite3_bind_null(st, col); break;
+		case SQL_INT: rc = sqlite3_bind_int64(st, col, p[i].i); break;
+		case SQL_TEXT: rc = sqlite3_bind_text(st, col, p[i].s, -1, SQLITE_STATIC); break;
+		default: BUG("bad sqlval type");
+		}
+		if (rc != SQLITE_OK) {
+			ret = fail(ss, rc);
+			goto out;
+		}
+	}
+	struct sqlrow row = { s->ops, st, sqlite3_column_count(st) };
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (fn && (ret = fn(&row, ctx)))
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		ret = fail(ss, sqlite3_extended_errcode(ss->db));
+		goto out;
+	}
+	if (changes)
+		*changes = sqlite3_changes64(ss->db);
+out:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+static int sq_open(struct cxm_store **out, const char *url, char *err, size_t errlen)
+{
+	struct sqlite_store *ss;
+	char *path;
+	const char *q;
+	int timeout_ms = 5000, rc;
+
+	url += strlen("sqlite:");
+	if (!strncmp(url, "//", 2))
+		url += 2;
+	q = strchr(url, '?');
+	path = xstrndup(url, q ? (size_t)(q - url) : strlen(url));
+	if (q) {
+		int64_t v;
+		if (strncmp(q + 1, "busy_timeout=", 13) || cxm_parse_i64(q + 14, strlen(q + 14), &v) || v < 0 ||
+		    v > 3600000) {
+			snprintf(err, errlen, "bad sqlite URL option '%s' (only busy_timeout=MS is known)", q + 1);
+			free(path);
+			return CXM_EURL;
+		}
+		timeout_ms = (int)v;
+	}
+	if (!*path) {
+		snprintf(err, errlen, "the sqlite URL names no file (sqlite:PATH)");
+		free(path);
+		return CXM_EURL;
+	}
+	if (strcmp(path, ":memory:")) {
+		struct stat st;
+		char *slash = strrchr(path, '/');
+		if (slash && slash != path) {
+			*slash = '\0';
+			if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+				snprintf(err, errlen, "cannot open database '%s/%s': directory '%s' does not exist",
+					 path, slash + 1, path);
+				*slash = '/';
+				free(path);
+				return CXM_EIO;
+			}
+			*slash = '/';
+		}
+		if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "cannot open database '%s': it is a directory", path);
+			free(path);
+			return CXM_EIO;
+		}
+	}
+	ss = xcalloc(1, sizeof(*ss));
+	ss->base.ops = &cxm_store_sqlite;
+	rc = sqlite3_open_v2(path, &ss->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database '%s': %s", path,
+			 ss->db ? sqlite3_errmsg(ss->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(ss->db, 1);
+	sqlite3_busy_timeout(ss->db, timeout_ms);
+	/* WAL: readers never block the writer; FULL: a commit survives power loss. */
+	rc = sq_exec(&ss->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+				" PRAGMA cache_size=-32768; PRAGMA temp_store=FILE");
+	if (rc) {
+		snprintf(err, errlen, "cannot open database '%s': %s", path, ss->base.errmsg);
+		free(path);
+		sq_close(&ss->base);
+		return rc == CXM_ESTORE ? CXM_EIO : rc;
+	}
+	free(path);
+	*out = &ss->base;
+	return 0;
+fail:
+	free(path);
+	sq_close(&ss->base);
+	return CXM_EIO;
+}
+
+const struct cxm_store_ops cxm_store_sqlite = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.exec = sq_exec,
+	.query = sq_query,
+	.col_int = sq_col_int,
+	.col_text = sq_col_text,
+	.put_events = NULL,
+	.begin_sql = "BEGIN IMMEDIATE",
+	.migration_lock_sql = NULL,
+	.migrations = cxm_migrations_sqlite,
+};

@@ -1,0 +1,101 @@
+/*
+ * store-internal.h - what a storage backend implements.
+ *
+ * A backend is a small SQL driver (open, run a statement with bound
+ * parameters, read columns) plus its migrations; the operations of
+ * store.h are written once, in portable SQL, in store.c. A backend may
+ * also provide a bulk path (put_events) where its database has a faster
+ * one than row-at-a-time inserts. SQL text is written with '?' parameters;
+ * backends that number their parameters rewrite them.
+ *
+ * SQL passed to query() must be a string with static storage duration:
+ * backends cache prepared statements keyed by the pointer.
+ */
+#ifndef CXM_STORE_INTERNAL_H
+#define CXM_STORE_INTERNAL_H
+
+#include "cxm/core.h"
+#include "cxm/store.h"
+
+#include <stdint.h>
+
+enum sqltype { SQL_NULL = 0, SQL_INT, SQL_TEXT };
+
+struct sqlval {
+	enum sqltype type;
+	int64_t i;
+	const char *s;
+};
+
+#define SQLV_INT(v) ((struct sqlval){ .type = SQL_INT, .i = (v) })
+#define SQLV_TEXT(v) ((struct sqlval){ .type = (v) ? SQL_TEXT : SQL_NULL, .s = (v) })
+#define SQLV_NULL ((struct sqlval){ .type = SQL_NULL })
+
+/* A result row as the backend sees it; read it with row_int/row_text. */
+struct sqlrow {
+	const struct cxm_store_ops *ops;
+	void *impl;
+	int ncols;
+};
+
+/* Called once per result row; a non-zero return stops the query and is
+ * returned by query(). */
+typedef int (*row_fn)(const struct sqlrow *row, void *ctx);
+
+struct cxm_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+struct cxm_store_ops {
+	const char *name;
+	/* Connects; url is the whole URL. On failure fills err. */
+	int (*open)(struct cxm_store **out, const char *url, char *err, size_t errlen);
+	void (*close)(struct cxm_store *s);
+	/* Runs a script of several statements with no parameters. */
+	int (*exec)(struct cxm_store *s, const char *sql);
+	/* Runs one statement; *changes (may be NULL) gets rows changed. */
+	int (*query)(struct cxm_store *s, const char *sql, const struct sqlval *p, size_t np, row_fn fn, void *ctx,
+		     int64_t *changes);
+	int64_t (*col_int)(void *impl, int col);
+	/* NULL for an SQL NULL; valid until the callback returns. */
+	const char *(*col_text)(void *impl, int col);
+	/* Optional bulk path for cxm_store_events_put (NULL: generic inserts). */
+	int (*put_events)(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
+			  unsigned char *inserted, size_t *n_inserted);
+	const char *begin_sql;         /* "BEGIN IMMEDIATE", "BEGIN" */
+	const char *migration_lock_sql; /* run inside the migration transaction, or NULL */
+	/* ordered by version, ended by an entry with version 0 */
+	const struct cxm_migration *migrations;
+};
+
+struct cxm_store {
+	const struct cxm_store_ops *ops;
+	char errmsg[512];
+	int in_tx;
+};
+
+/* Sets s->errmsg; returns code so callers can `return seterr(...)`. */
+int cxm_store_seterr(struct cxm_store *s, int code, const char *fmt, ...) CXM_PRINTF(3, 4);
+
+static inline int64_t row_int(const struct sqlrow *r, int col)
+{
+	return r->ops->col_int(r->impl, col);
+}
+
+static inline const char *row_text(const struct sqlrow *r, int col)
+{
+	return r->ops->col_text(r->impl, col);
+}
+
+extern const struct cxm_store_ops cxm_store_sqlite;
+#ifdef CXM_HAVE_PGSQL
+extern const struct cxm_store_ops cxm_store_pgsql;
+#endif
+
+/* Generated from src/store/migrations/<backend>/NNNN_name.sql at build time. */
+extern const struct cxm_migration cxm_migrations_sqlite[];
+extern const struct cxm_migration cxm_migrations_pgsql[];
+
+#endif

@@ -1,0 +1,1300 @@
+/*
+ * store.c - the storage API of store.h, written once in portable SQL over
+ * the backend drivers (sqlite.c, pgsql.c). Every statement filters on
+ * tenant_id; every value is a bound parameter.
+ */
+#include "store-internal.h"
+#include "cxm/id.h"
+#include "cxm/json.h"
+#include "cxm/time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cxm_store_seterr(struct cxm_store *s, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->errmsg, sizeof(s->errmsg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static const struct cxm_store_ops *backend_for(const char *url)
+{
+	if (!strncmp(url, "sqlite:", 7))
+		return &cxm_store_sqlite;
+	if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
+#ifdef CXM_HAVE_PGSQL
+		return &cxm_store_pgsql;
+#else
+		return NULL;
+#endif
+	}
+	return NULL;
+}
+
+int cxm_store_open_raw(struct cxm_store **out, const char *url, char *err, size_t errlen)
+{
+	const struct cxm_store_ops *ops;
+
+	*out = NULL;
+	if (!url || !*url) {
+		snprintf(err, errlen, "empty database URL");
+		return CXM_EURL;
+	}
+	ops = backend_for(url);
+	if (!ops) {
+		snprintf(err, errlen,
+			 "'%s' is not a database URL this build knows (use sqlite:PATH or postgresql://...)", url);
+		return CXM_EURL;
+	}
+	return ops->open(out, url, err, errlen);
+}
+
+int cxm_store_open(struct cxm_store **out, const char *url, char *err, size_t errlen)
+{
+	int ret = cxm_store_open_raw(out, url, err, errlen);
+
+	if (ret)
+		return ret;
+	ret = cxm_store_migrate(*out, NULL);
+	if (ret) {
+		snprintf(err, errlen, "%s", (*out)->errmsg);
+		cxm_store_close(*out);
+		*out = NULL;
+	}
+	return ret;
+}
+
+void cxm_store_close(struct cxm_store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+const char *cxm_store_errmsg(const struct cxm_store *s)
+{
+	return s->errmsg[0] ? s->errmsg : "no error";
+}
+
+const char *cxm_store_backend(const struct cxm_store *s)
+{
+	return s->ops->name;
+}
+
+/* ---- statement helpers ------------------------------------------------- */
+
+static int q(struct cxm_store *s, const char *sql, const struct sqlval *p, size_t np, row_fn fn, void *ctx,
+	     int64_t *changes)
+{
+	return s->ops->query(s, sql, p, np, fn, ctx, changes);
+}
+
+#define Q(s, sql, params, fn, ctx, changes) q(s, sql, params, ARRAY_SIZE(params), fn, ctx, changes)
+
+struct one_int {
+	int found;
+	int64_t v;
+};
+
+static int one_int_row(const struct sqlrow *r, void *ctx)
+{
+	struct one_int *o = ctx;
+	o->found = 1;
+	o->v = row_int(r, 0);
+	return 0;
+}
+
+/* Runs a query whose first column of the first row is an integer;
+ * CXM_ENOTFOUND when there is no row. */
+static int get_int(struct cxm_store *s, const char *sql, const struct sqlval *p, size_t np, int64_t *out)
+{
+	struct one_int o = { 0, 0 };
+	int ret = q(s, sql, p, np, one_int_row, &o, NULL);
+
+	if (ret)
+		return ret;
+	if (!o.found)
+		return CXM_ENOTFOUND;
+	*out = o.v;
+	return 0;
+}
+
+#define GET_INT(s, sql, params, out) get_int(s, sql, params, ARRAY_SIZE(params), out)
+
+/* ---- transactions ------------------------------------------------------ */
+
+int cxm_store_begin(struct cxm_store *s)
+{
+	int ret;
+
+	if (s->in_tx)
+		BUG("nested transaction");
+	ret = s->ops->exec(s, s->ops->begin_sql);
+	if (!ret)
+		s->in_tx = 1;
+	return ret;
+}
+
+int cxm_store_commit(struct cxm_store *s)
+{
+	int ret;
+
+	if (!s->in_tx)
+		BUG("commit without transaction");
+	ret = s->ops->exec(s, "COMMIT");
+	if (ret) {
+		char saved[sizeof(s->errmsg)];
+		memcpy(saved, s->errmsg, sizeof(saved));
+		s->ops->exec(s, "ROLLBACK");
+		memcpy(s->errmsg, saved, sizeof(saved));
+	}
+	s->in_tx = 0;
+	return ret;
+}
+
+int cxm_store_rollback(struct cxm_store *s)
+{
+	int ret;
+
+	if (!s->in_tx)
+		return 0;
+	ret = s->ops->exec(s, "ROLLBACK");
+	s->in_tx = 0;
+	return ret;
+}
+
+/* Opens a transaction unless the caller has one; pair with tx_end. */
+static int tx_begin(struct cxm_store *s, int *own)
+{
+	*own = !s->in_tx;
+	return *own ? cxm_store_begin(s) : 0;
+}
+
+static int tx_end(struct cxm_store *s, int own, int ret)
+{
+	if (!own)
+		return ret;
+	if (ret) {
+		char saved[sizeof(s->errmsg)];
+		memcpy(saved, s->errmsg, sizeof(saved));
+		cxm_store_rollback(s);
+		memcpy(s->errmsg, saved, sizeof(saved));
+		return ret;
+	}
+	return cxm_store_commit(s);
+}
+
+/* ---- migrations -------------------------------------------------------- */
+
+static const char sql_mig_table[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+static const char sql_mig_current[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char sql_mig_insert[] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
+
+int cxm_store_schema_version(struct cxm_store *s, int *current, int *latest)
+{
+	int64_t v = 0;
+	int ret = s->ops->exec(s, sql_mig_table);
+
+	if (!ret)
+		ret = get_int(s, sql_mig_current, NULL, 0, &v);
+	*current = (int)v;
+	*latest = 0;
+	for (const struct cxm_migration *m = s->ops->migrations; m->version; m++)
+		*latest = m->version;
+	return ret;
+}
+
+int cxm_store_migrate(struct cxm_store *s, int *applied)
+{
+	int own, ret, n = 0;
+	int64_t current = 0;
+
+	ret = s->ops->exec(s, sql_mig_table);
+	if (ret)
+		return ret;
+	ret = tx_begin(s, &own);
+	if (ret)
+		return ret;
+	if (s->ops->migration_lock_sql && (ret = s->ops->exec(s, s->ops->migration_lock_sql)))
+		goto out;
+	if ((ret = get_int(s, sql_mig_current, NULL, 0, &current)))
+		goto out;
+	for (const struct cxm_migration *m = s->ops->migrations; m->version; m++) {
+		if (m->version <= current)
+			continue;
+		if ((ret = s->ops->exec(s, m->sql))) {
+			char msg[sizeof(s->errmsg)];
+			memcpy(msg, s->errmsg, sizeof(msg));
+			cxm_store_seterr(s, ret, "migration %04d_%s failed: %s", m->version, m->name, msg);
+			goto out;
+		}
+		struct sqlval p[] = { SQLV_INT(m->version), SQLV_TEXT(m->name), SQLV_INT(cxm_now_us()) };
+		if ((ret = Q(s, sql_mig_insert, p, NULL, NULL, NULL)))
+			goto out;
+		n++;
+	}
+out:
+	ret = tx_end(s, own, ret);
+	if (applied)
+		*applied = ret ? 0 : n;
+	return ret;
+}
+
+/* ---- tenants ----------------------------------------------------------- */
+
+int cxm_store_tenant_create(struct cxm_store *s, const struct cxm_tenant *t, int64_t *id)
+{
+	static const char sql[] =
+		"INSERT INTO tenants (id, name, time_zone, language, created_at) VALUES (?, ?, ?, ?, ?)";
+	int64_t nid = cxm_id_next();
+	struct sqlval p[] = { SQLV_INT(nid), SQLV_TEXT(t->name), SQLV_TEXT(t->time_zone), SQLV_TEXT(t->language),
+			      SQLV_INT(cxm_now_us()) };
+	int ret = Q(s, sql, p, NULL, NULL, NULL);
+
+	if (ret == CXM_EEXIST)
+		return cxm_store_seterr(s, ret, "tenant '%s' already exists", t->name);
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+struct tenant_ctx {
+	cxm_tenant_cb cb;
+	void *ctx;
+	int n;
+};
+
+static int tenant_row(const struct sqlrow *r, void *vctx)
+{
+	struct tenant_ctx *c = vctx;
+	struct cxm_tenant t = {
+		.id = row_int(r, 0),
+		.name = row_text(r, 1),
+		.time_zone = row_text(r, 2),
+		.language = row_text(r, 3),
+		.created_at = row_int(r, 4),
+	};
+	c->n++;
+	return c->cb ? c->cb(&t, c->ctx) : 0;
+}
+
+int cxm_store_tenant_list(struct cxm_store *s, cxm_tenant_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT id, name, time_zone, language, created_at FROM tenants ORDER BY name";
+	struct tenant_ctx c = { cb, ctx, 0 };
+	return q(s, sql, NULL, 0, tenant_row, &c, NULL);
+}
+
+int cxm_store_tenant_find(struct cxm_store *s, const char *name, cxm_tenant_cb cb, void *ctx)
+{
+	static const char by_name[] =
+		"SELECT id, name, time_zone, language, created_at FROM tenants WHERE name = ?";
+	static const char count[] = "SELECT COUNT(*) FROM tenants";
+	struct tenant_ctx c = { cb, ctx, 0 };
+	int ret;
+
+	if (name) {
+		struct sqlval p[] = { SQLV_TEXT(name) };
+		ret = Q(s, by_name, p, tenant_row, &c, NULL);
+		if (!ret && !c.n)
+			return cxm_store_seterr(s, CXM_ENOTFOUND, "no tenant named '%s'", name);
+		return ret;
+	}
+	int64_t n = 0;
+	if ((ret = get_int(s, count, NULL, 0, &n)))
+		return ret;
+	if (n == 0)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, "the database has no tenant yet");
+	if (n > 1)
+		return cxm_store_seterr(s, CXM_EAMBIGUOUS, "the database has %lld tenants", (long long)n);
+	return cxm_store_tenant_list(s, cb, ctx);
+}
+
+/* ---- users ------------------------------------------------------------- */
+
+int cxm_store_user_add(struct cxm_store *s, int64_t tenant, const struct cxm_user *u, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO users (tenant_id, id, username, display_name, email, role, created_at)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?)";
+	int64_t nid = cxm_id_next();
+	struct sqlval p[] = { SQLV_INT(tenant),		 SQLV_INT(nid),	       SQLV_TEXT(u->username),
+			      SQLV_TEXT(u->display_name), SQLV_TEXT(u->email), SQLV_TEXT(u->role),
+			      SQLV_INT(cxm_now_us()) };
+	int ret = Q(s, sql, p, NULL, NULL, NULL);
+
+	if (ret == CXM_EEXIST)
+		return cxm_store_seterr(s, ret, "user '%s' already exists", u->username);
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+struct user_ctx {
+	cxm_user_cb cb;
+	void *ctx;
+	int n;
+};
+
+static int user_row(const struct sqlrow *r, void *vctx)
+{
+	struct user_ctx *c = vctx;
+	struct cxm_user u = {
+		.id = row_int(r, 0),
+		.username = row_text(r, 1),
+		.display_name = row_text(r, 2),
+		.email = row_text(r, 3),
+		.role = row_text(r, 4),
+		.created_at = row_int(r, 5),
+	};
+	c->n++;
+	return c->cb ? c->cb(&u, c->ctx) : 0;
+}
+
+int cxm_store_user_find(struct cxm_store *s, int64_t tenant, const char *username, cxm_user_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT id, username, display_name, email, role, created_at FROM users"
+				  " WHERE tenant_id = ? AND username = ?";
+	struct user_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(username) };
+	int ret = Q(s, sql, p, user_row, &c, NULL);
+
+	if (!ret && !c.n)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, "no user '%s'", username);
+	return ret;
+}
+
+int cxm_store_user_list(struct cxm_store *s, int64_t tenant, cxm_user_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT id, username, display_name, email, role, created_at FROM users"
+				  " WHERE tenant_id = ? ORDER BY username";
+	struct user_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	return Q(s, sql, p, user_row, &c, NULL);
+}
+
+/* ---- org units --------------------------------------------------------- */
+
+int cxm_store_org_unit_add(struct cxm_store *s, int64_t tenant, const struct cxm_org_unit *u, int64_t *id)
+{
+	static const char sql[] =
+		"INSERT INTO org_units (tenant_id, id, name, kind, created_at) VALUES (?, ?, ?, ?, ?)";
+	int64_t nid = cxm_id_next();
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(nid), SQLV_TEXT(u->name), SQLV_TEXT(u->kind),
+			      SQLV_INT(cxm_now_us()) };
+	int ret = Q(s, sql, p, NULL, NULL, NULL);
+
+	if (ret == CXM_EEXIST)
+		return cxm_store_seterr(s, ret, "org unit '%s' already exists", u->name);
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+struct unit_ctx {
+	cxm_org_unit_cb cb;
+	void *ctx;
+	int n;
+};
+
+static int unit_row(const struct sqlrow *r, void *vctx)
+{
+	struct unit_ctx *c = vctx;
+	struct cxm_org_unit u = {
+		.id = row_int(r, 0),
+		.name = row_text(r, 1),
+		.kind = row_text(r, 2),
+		.created_at = row_int(r, 3),
+	};
+	c->n++;
+	return c->cb ? c->cb(&u, c->ctx) : 0;
+}
+
+int cxm_store_org_unit_find(struct cxm_store *s, int64_t tenant, const char *name, cxm_org_unit_cb cb, void *ctx)
+{
+	static const char sql[] =
+		"SELECT id, name, kind, created_at FROM org_units WHERE tenant_id = ? AND name = ?";
+	struct unit_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(name) };
+	int ret = Q(s, sql, p, unit_row, &c, NULL);
+
+	if (!ret && !c.n)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, "no org unit '%s'", name);
+	return ret;
+}
+
+int cxm_store_org_unit_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_org_unit_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT id, name, kind, created_at FROM org_units WHERE tenant_id = ? AND id = ?";
+	struct unit_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int ret = Q(s, sql, p, unit_row, &c, NULL);
+
+	if (!ret && !c.n)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, "no org unit %lld", (long long)id);
+	return ret;
+}
+
+int cxm_store_org_unit_list(struct cxm_store *s, int64_t tenant, cxm_org_unit_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT id, name, kind, created_at FROM org_units WHERE tenant_id = ? ORDER BY name";
+	struct unit_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	return Q(s, sql, p, unit_row, &c, NULL);
+}
+
+/* ---- memberships ------------------------------------------------------- */
+
+struct overlap_ctx {
+	int64_t from, to;
+	int conflict;
+	int64_t c_from, c_to;
+};
+
+static int overlap_row(const struct sqlrow *r, void *vctx)
+{
+	struct overlap_ctx *c = vctx;
+	int64_t f = row_int(r, 1), t = row_int(r, 2);
+
+	/* One that started earlier is cut at `from`, unless it would lose a
+	 * tail that reaches past the new membership. */
+	if (f < c->from && (t == CXM_TIME_MAX || t <= c->to))
+		return 0;
+	c->conflict = 1;
+	c->c_from = f;
+	c->c_to = t;
+	return 1;
+}
+
+static int member_exists(struct cxm_store *s, int64_t tenant, enum cxm_member_kind kind, int64_t id)
+{
+	static const char user_sql[] = "SELECT 1 FROM users WHERE tenant_id = ? AND id = ?";
+	static const char unit_sql[] = "SELECT 1 FROM org_units WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int64_t one;
+
+	return GET_INT(s, kind == CXM_MEMBER_USER ? user_sql : unit_sql, p, &one);
+}
+
+int cxm_store_membership_add(struct cxm_store *s, int64_t tenant, const struct cxm_membership *m, int64_t *id)
+{
+	static const char overlaps[] =
+		"SELECT id, valid_from, valid_to FROM org_memberships WHERE tenant_id = ? AND member_kind = ?"
+		" AND member_id = ? AND valid_to > ? AND valid_from < ?";
+	static const char cut[] = "UPDATE org_memberships SET valid_to = ? WHERE tenant_id = ? AND member_kind = ?"
+				  " AND member_id = ? AND valid_from < ? AND valid_to > ?";
+	/* Is the member (a unit) an ancestor of unit_id at valid_from? */
+	static const char ancestors[] =
+		"WITH RECURSIVE up(id) AS (SELECT CAST(? AS BIGINT) UNION"
+		" SELECT m.unit_id FROM org_memberships m JOIN up ON m.member_id = up.id"
+		" WHERE m.tenant_id = ? AND m.member_kind = 2 AND m.valid_from <= ? AND m.valid_to > ?)"
+		" SELECT 1 FROM up WHERE id = ?";
+	static const char ins[] = "INSERT INTO org_memberships (tenant_id, id, member_kind, member_id, unit_id,"
+				  " valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	int own, ret;
+	int64_t nid = cxm_id_next(), one;
+	struct overlap_ctx oc = { m->valid_from, m->valid_to, 0, 0, 0 };
+
+	if (m->valid_to <= m->valid_from)
+		return cxm_store_seterr(s, CXM_EINVAL, "valid_to must be after valid_from");
+	if ((ret = tx_begin(s, &own)))
+		return ret;
+	if ((ret = member_exists(s, tenant, m->member_kind, m->member_id))) {
+		if (ret == CXM_ENOTFOUND)
+			cxm_store_seterr(s, ret, "no such %s %lld", m->member_kind == CXM_MEMBER_USER ? "user" : "unit",
+					 (long long)m->member_id);
+		goto out;
+	}
+	if ((ret = member_exists(s, tenant, CXM_MEMBER_UNIT, m->unit_id))) {
+		if (ret == CXM_ENOTFOUND)
+			cxm_store_seterr(s, ret, "no such unit %lld", (long long)m->unit_id);
+		goto out;
+	}
+	if (m->member_kind == CXM_MEMBER_UNIT) {
+		struct sqlval p[] = { SQLV_INT(m->unit_id), SQLV_INT(tenant), SQLV_INT(m->valid_from),
+				      SQLV_INT(m->valid_from), SQLV_INT(m->member_id) };
+		ret = GET_INT(s, ancestors, p, &one);
+		if (ret == 0) {
+			ret = cxm_store_seterr(s, CXM_ECONFLICT, "a unit cannot be placed under itself or its own sub-unit");
+			goto out;
+		}
+		if (ret != CXM_ENOTFOUND)
+			goto out;
+	}
+	{
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(m->member_kind), SQLV_INT(m->member_id),
+				      SQLV_INT(m->valid_from), SQLV_INT(m->valid_to) };
+		ret = Q(s, overlaps, p, overlap_row, &oc, NULL);
+		if (ret && !oc.conflict)
+			goto out;
+	}
+	if (oc.conflict) {
+		char a[CXM_TIME_BUFSZ], b[CXM_TIME_BUFSZ];
+		cxm_time_format(oc.c_from, a);
+		if (oc.c_to == CXM_TIME_MAX)
+			cxm_strlcpy(b, "open", sizeof(b));
+		else
+			cxm_time_format(oc.c_to, b);
+		ret = cxm_store_seterr(s, CXM_ECONFLICT, "overlaps the membership from %s to %s", a, b);
+		goto out;
+	}
+	{
+		struct sqlval p[] = { SQLV_INT(m->valid_from), SQLV_INT(tenant), SQLV_INT(m->member_kind),
+				      SQLV_INT(m->member_id), SQLV_INT(m->valid_from), SQLV_INT(m->valid_from) };
+		if ((ret = Q(s, cut, p, NULL, NULL, NULL)))
+			goto out;
+	}
+	{
+		struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(nid),	     SQLV_INT(m->member_kind),
+				      SQLV_INT(m->member_id), SQLV_INT(m->unit_id),	     SQLV_INT(m->valid_from),
+				      SQLV_INT(m->valid_to) };
+		ret = Q(s, ins, p, NULL, NULL, NULL);
+	}
+out:
+	ret = tx_end(s, own, ret);
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+struct membership_ctx {
+	cxm_membership_cb cb;
+	void *ctx;
+};
+
+static int membership_row(const struct sqlrow *r, void *vctx)
+{
+	struct membership_ctx *c = vctx;
+	struct cxm_membership m = {
+		.id = row_int(r, 0),
+		.member_kind = (enum cxm_member_kind)row_int(r, 1),
+		.member_id = row_int(r, 2),
+		.unit_id = row_int(r, 3),
+		.valid_from = row_int(r, 4),
+		.valid_to = row_int(r, 5),
+	};
+	return c->cb(&m, c->ctx);
+}
+
+int cxm_store_membership_history(struct cxm_store *s, int64_t tenant, enum cxm_member_kind kind,
+				 int64_t member_id, cxm_membership_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT id, member_kind, member_id, unit_id, valid_from, valid_to"
+				  " FROM org_memberships WHERE tenant_id = ? AND member_kind = ? AND member_id = ?"
+				  " ORDER BY valid_from";
+	struct membership_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(kind), SQLV_INT(member_id) };
+	return Q(s, sql, p, membership_row, &c, NULL);
+}
+
+int cxm_store_org_unit_of(struct cxm_store *s, int64_t tenant, enum cxm_member_kind kind, int64_t member_id,
+			  int64_t at, int64_t *unit_id)
+{
+	static const char sql[] = "SELECT unit_id FROM org_memberships WHERE tenant_id = ? AND member_kind = ?"
+				  " AND member_id = ? AND valid_from <= ? AND valid_to > ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(kind), SQLV_INT(member_id), SQLV_INT(at), SQLV_INT(at) };
+	return GET_INT(s, sql, p, unit_id);
+}
+
+int cxm_store_org_members(struct cxm_store *s, int64_t tenant, int64_t unit_id, int64_t at, cxm_user_cb cb,
+			  void *ctx)
+{
+	static const char sql[] =
+		"WITH RECURSIVE tree(id) AS (SELECT CAST(? AS BIGINT) UNION"
+		" SELECT m.member_id FROM org_memberships m JOIN tree ON m.unit_id = tree.id"
+		" WHERE m.tenant_id = ? AND m.member_kind = 2 AND m.valid_from <= ? AND m.valid_to > ?)"
+		" SELECT u.id, u.username, u.display_name, u.email, u.role, u.created_at"
+		" FROM org_memberships m JOIN tree ON m.unit_id = tree.id"
+		" JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.member_id"
+		" WHERE m.tenant_id = ? AND m.member_kind = 1 AND m.valid_from <= ? AND m.valid_to > ?"
+		" ORDER BY u.username";
+	struct user_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(unit_id), SQLV_INT(tenant), SQLV_INT(at), SQLV_INT(at),
+			      SQLV_INT(tenant),	 SQLV_INT(at),	   SQLV_INT(at) };
+	return Q(s, sql, p, user_row, &c, NULL);
+}
+
+/* ---- customers --------------------------------------------------------- */
+
+#define CUSTOMER_COLS                                                                                      \
+	"id, external_id, first_name, last_name, email, phone, language, country, attributes,"            \
+	" consent_email, consent_sms, consent_phone, consent_whatsapp, created_at, updated_at, merged_into"
+
+struct customer_ctx {
+	cxm_customer_cb cb;
+	void *ctx;
+	int n;
+};
+
+static void customer_from_row(const struct sqlrow *r, struct cxm_customer *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = row_int(r, 0);
+	c->external_id = row_text(r, 1);
+	c->first_name = row_text(r, 2);
+	c->last_name = row_text(r, 3);
+	c->email = row_text(r, 4);
+	c->phone = row_text(r, 5);
+	c->language = row_text(r, 6);
+	c->country = row_text(r, 7);
+	c->attributes = row_text(r, 8);
+	for (int i = 0; i < CXM_CONSENT_N; i++)
+		c->consent[i] = (unsigned char)row_int(r, 9 + i);
+	c->created_at = row_int(r, 13);
+	c->updated_at = row_int(r, 14);
+	c->merged_into = row_int(r, 15);
+}
+
+static int customer_row(const struct sqlrow *r, void *vctx)
+{
+	struct customer_ctx *c = vctx;
+	struct cxm_customer cu;
+
+	customer_from_row(r, &cu);
+	c->n++;
+	return c->cb ? c->cb(&cu, c->ctx) : 0;
+}
+
+int cxm_store_customer_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_customer_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " CUSTOMER_COLS " FROM customers WHERE tenant_id = ? AND id = ?";
+	struct customer_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int ret = Q(s, sql, p, customer_row, &c, NULL);
+
+	if (!ret && !c.n)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, "no customer %lld", (long long)id);
+	return ret;
+}
+
+int cxm_store_customer_scan(struct cxm_store *s, int64_t tenant, cxm_customer_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " CUSTOMER_COLS " FROM customers"
+				  " WHERE tenant_id = ? AND merged_into IS NULL ORDER BY id";
+	struct customer_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	return Q(s, sql, p, customer_row, &c, NULL);
+}
+
+int cxm_store_identity_resolve(struct cxm_store *s, int64_t tenant, const char *kind, const char *value,
+			       int64_t *customer_id)
+{
+	static const char sql[] =
+		"SELECT customer_id FROM identities WHERE tenant_id = ? AND kind = ? AND value = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(kind), SQLV_TEXT(value) };
+	return GET_INT(s, sql, p, customer_id);
+}
+
+int cxm_store_identity_add(struct cxm_store *s, int64_t tenant, const struct cxm_identity *idn)
+{
+	static const char ins[] = "INSERT INTO identities (tenant_id, kind, value, customer_id, created_at)"
+				  " VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, kind, value) DO NOTHING";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(idn->kind), SQLV_TEXT(idn->value),
+			      SQLV_INT(idn->customer_id), SQLV_INT(cxm_now_us()) };
+	int64_t changes = 0, owner;
+	int ret = Q(s, ins, p, NULL, NULL, &changes);
+
+	if (ret || changes)
+		return ret;
+	ret = cxm_store_identity_resolve(s, tenant, idn->kind, idn->value, &owner);
+	if (ret)
+		return ret;
+	if (owner != idn->customer_id)
+		return cxm_store_seterr(s, CXM_ECONFLICT, "%s '%s' already belongs to customer %lld", idn->kind,
+					idn->value, (long long)owner);
+	return 0;
+}
+
+struct identity_ctx {
+	cxm_identity_cb cb;
+	void *ctx;
+};
+
+static int identity_row(const struct sqlrow *r, void *vctx)
+{
+	struct identity_ctx *c = vctx;
+	struct cxm_identity idn = {
+		.customer_id = row_int(r, 0),
+		.kind = row_text(r, 1),
+		.value = row_text(r, 2),
+		.created_at = row_int(r, 3),
+	};
+	return c->cb(&idn, c->ctx);
+}
+
+int cxm_store_identity_list(struct cxm_store *s, int64_t tenant, int64_t customer_id, cxm_identity_cb cb,
+			    void *ctx)
+{
+	static const char sql[] = "SELECT customer_id, kind, value, created_at FROM identities"
+				  " WHERE tenant_id = ? AND customer_id = ? ORDER BY kind, value";
+	struct identity_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id) };
+	return Q(s, sql, p, identity_row, &c, NULL);
+}
+
+/* A copy of a stored customer that outlives the row callback. */
+struct customer_copy {
+	int found;
+	struct cxm_customer c;
+	char *strs[9];
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static int copy_customer(const struct cxm_customer *c, void *vctx)
+{
+	struct customer_copy *cc = vctx;
+	const char **fields[] = { &cc->c.external_id, &cc->c.first_name, &cc->c.last_name,
+				  &cc->c.email,	      &cc->c.phone,	 &cc->c.language,
+				  &cc->c.country,     &cc->c.attributes };
+
+	cc->found = 1;
+	cc->c = *c;
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		cc->strs[i] = dup_or_null(*fields[i]);
+		*fields[i] = cc->strs[i];
+	}
+	return 0;
+}
+
+static void customer_copy_release(struct customer_copy *cc)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cc->strs); i++)
+		free(cc->strs[i]);
+	memset(cc, 0, sizeof(*cc));
+}
+
+static int streq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Given attributes merged over the stored ones (given keys win); owned. */
+static char *merge_attributes(const char *stored, const char *given, char *err, size_t errlen)
+{
+	cJSON *base, *over;
+	char *out;
+
+	if (!given)
+		return cxm_json_canonical_object(stored, err, errlen);
+	base = cxm_json_parse(stored ? stored : "{}", stored ? strlen(stored) : 2, err, errlen);
+	if (!base)
+		return NULL;
+	over = cxm_json_parse(given, strlen(given), err, errlen);
+	if (!over || !cJSON_IsObject(over) || !cJSON_IsObject(base)) {
+		if (over)
+			snprintf(err, errlen, "attributes must be a JSON object");
+		cJSON_Delete(base);
+		cJSON_Delete(over);
+		return NULL;
+	}
+	for (cJSON *it = over->child; it; it = it->next) {
+		cJSON_DeleteItemFromObjectCaseSensitive(base, it->string);
+		cJSON_AddItemToObject(base, it->string, cJSON_Duplicate(it, 1));
+	}
+	cxm_json_sort(base);
+	out = cxm_json_print(base);
+	cJSON_Delete(base);
+	cJSON_Delete(over);
+	return out;
+}
+
+static int register_identity(struct cxm_store *s, int64_t tenant, int64_t cid, const char *kind, const char *v)
+{
+	struct cxm_identity idn = { .customer_id = cid, .kind = kind, .value = v };
+	return v ? cxm_store_identity_add(s, tenant, &idn) : 0;
+}
+
+/* Finds who the customer's identities name; CXM_ECONFLICT if two differ. */
+static int find_customer(struct cxm_store *s, int64_t tenant, const struct cxm_customer *c, int64_t *found)
+{
+	const char *kinds[] = { "external_id", "email", "phone" };
+	const char *vals[] = { c->external_id, c->email, c->phone };
+	int64_t who = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		int64_t cid;
+		int ret;
+		if (!vals[i])
+			continue;
+		ret = cxm_store_identity_resolve(s, tenant, kinds[i], vals[i], &cid);
+		if (ret == CXM_ENOTFOUND)
+			continue;
+		if (ret)
+			return ret;
+		if (who && who != cid)
+			return cxm_store_seterr(s, CXM_ECONFLICT,
+						"%s '%s' belongs to another customer than the %s given",
+						kinds[i], vals[i], kinds[0]);
+		who = cid;
+	}
+	*found = who;
+	return 0;
+}
+
+static const char *pick(const char *given, const char *stored)
+{
+	return given ? given : stored;
+}
+
+int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm_customer *c, int64_t *id,
+			   enum cxm_put_result *result)
+{
+	static const char ins[] =
+		"INSERT INTO customers (tenant_id, id, external_id, first_name, last_name, email, phone, language,"
+		" country, attributes, consent_email, consent_sms, consent_phone, consent_whatsapp, created_at,"
+		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char upd[] =
+		"UPDATE customers SET external_id = ?, first_name = ?, last_name = ?, email = ?, phone = ?,"
+		" language = ?, country = ?, attributes = ?, consent_email = ?, consent_sms = ?, consent_phone = ?,"
+		" consent_whatsapp = ?, updated_at = ? WHERE tenant_id = ? AND id = ?";
+	struct customer_copy old = { 0 };
+	char err[256];
+	char *attrs = NULL;
+	int64_t cid = 0, now = cxm_now_us();
+	enum cxm_put_result res = CXM_PUT_INSERTED;
+	int own, ret;
+
+	if (!c->external_id && !c->email && !c->phone)
+		return cxm_store_seterr(s, CXM_EINVAL, "a customer needs an external_id, an email or a phone");
+	if ((ret = tx_begin(s, &own)))
+		return ret;
+	if ((ret = find_customer(s, tenant, c, &cid)))
+		goto out;
+	if (cid) {
+		if ((ret = cxm_store_customer_get(s, tenant, cid, copy_customer, &old)))
+			goto out;
+		if (old.c.merged_into) /* identities moved on merge; can't happen */
+			BUG("identity names a merged customer");
+		if (c->external_id && old.c.external_id && strcmp(c->external_id, old.c.external_id)) {
+			ret = cxm_store_seterr(s, CXM_ECONFLICT, "customer with %s '%s' has external_id '%s'",
+					       c->email ? "email" : "phone", c->email ? c->email : c->phone,
+					       old.c.external_id);
+			goto out;
+		}
+		attrs = merge_attributes(old.c.attributes, c->attributes, err, sizeof(err));
+		if (!attrs) {
+			ret = cxm_store_seterr(s, CXM_EINVAL, "attributes: %s", err);
+			goto out;
+		}
+		unsigned char consent[CXM_CONSENT_N];
+		int same = streq(pick(c->external_id, old.c.external_id), old.c.external_id) &&
+			   streq(pick(c->first_name, old.c.first_name), old.c.first_name) &&
+			   streq(pick(c->last_name, old.c.last_name), old.c.last_name) &&
+			   streq(pick(c->email, old.c.email), old.c.email) &&
+			   streq(pick(c->phone, old.c.phone), old.c.phone) &&
+			   streq(pick(c->language, old.c.language), old.c.language) &&
+			   streq(pick(c->country, old.c.country), old.c.country) && streq(attrs, old.c.attributes);
+		for (int i = 0; i < CXM_CONSENT_N; i++) {
+			consent[i] = c->consent[i] ? c->consent[i] : old.c.consent[i];
+			same = same && consent[i] == old.c.consent[i];
+		}
+		if (same) {
+			res = CXM_PUT_UNCHANGED;
+			goto out;
+		}
+		res = CXM_PUT_UPDATED;
+		struct sqlval p[] = {
+			SQLV_TEXT(pick(c->external_id, old.c.external_id)),
+			SQLV_TEXT(pick(c->first_name, old.c.first_name)),
+			SQLV_TEXT(pick(c->last_name, old.c.last_name)),
+			SQLV_TEXT(pick(c->email, old.c.email)),
+			SQLV_TEXT(pick(c->phone, old.c.phone)),
+			SQLV_TEXT(pick(c->language, old.c.language)),
+			SQLV_TEXT(pick(c->country, old.c.country)),
+			SQLV_TEXT(attrs),
+			SQLV_INT(consent[0]),
+			SQLV_INT(consent[1]),
+			SQLV_INT(consent[2]),
+			SQLV_INT(consent[3]),
+			SQLV_INT(now),
+			SQLV_INT(tenant),
+			SQLV_INT(cid),
+		};
+		if ((ret = Q(s, upd, p, NULL, NULL, NULL)))
+			goto out;
+	} else {
+		attrs = cxm_json_canonical_object(c->attributes, err, sizeof(err));
+		if (!attrs) {
+			ret = cxm_store_seterr(s, CXM_EINVAL, "attributes: %s", err);
+			goto out;
+		}
+		cid = c->id ? c->id : cxm_id_next();
+		struct sqlval p[] = {
+			SQLV_INT(tenant),	      SQLV_INT(cid),	      SQLV_TEXT(c->external_id),
+			SQLV_TEXT(c->first_name),     SQLV_TEXT(c->last_name), SQLV_TEXT(c->email),
+			SQLV_TEXT(c->phone),	      SQLV_TEXT(c->language),  SQLV_TEXT(c->country),
+			SQLV_TEXT(attrs),	      SQLV_INT(c->consent[0]), SQLV_INT(c->consent[1]),
+			SQLV_INT(c->consent[2]),      SQLV_INT(c->consent[3]), SQLV_INT(c->created_at ? c->created_at : now),
+			SQLV_INT(c->updated_at ? c->updated_at : now),
+		};
+		if ((ret = Q(s, ins, p, NULL, NULL, NULL)))
+			goto out;
+	}
+	if ((ret = register_identity(s, tenant, cid, "external_id", c->external_id)) ||
+	    (ret = register_identity(s, tenant, cid, "email", c->email)) ||
+	    (ret = register_identity(s, tenant, cid, "phone", c->phone)))
+		goto out;
+out:
+	ret = tx_end(s, own, ret);
+	free(attrs);
+	customer_copy_release(&old);
+	if (!ret) {
+		if (id)
+			*id = cid;
+		if (result)
+			*result = res;
+	}
+	return ret;
+}
+
+static char *customer_snapshot(const struct cxm_customer *c)
+{
+	static const char *consent_names[] = { "email", "sms", "phone", "whatsapp" };
+	cJSON *o = cJSON_CreateObject(), *consent = cJSON_CreateObject();
+	char buf[CXM_ID_BUFSZ];
+	char err[128];
+	cJSON *attrs = c->attributes ? cxm_json_parse(c->attributes, strlen(c->attributes), err, sizeof(err)) : NULL;
+	char *out;
+
+	cJSON_AddStringToObject(o, "id", cxm_id_format(c->id, buf));
+#define STR(name) cJSON_AddItemToObject(o, #name, c->name ? cJSON_CreateString(c->name) : cJSON_CreateNull())
+	STR(external_id);
+	STR(first_name);
+	STR(last_name);
+	STR(email);
+	STR(phone);
+	STR(language);
+	STR(country);
+#undef STR
+	cJSON_AddItemToObject(o, "attributes", attrs ? attrs : cJSON_CreateObject());
+	for (int i = 0; i < CXM_CONSENT_N; i++)
+		cJSON_AddNumberToObject(consent, consent_names[i], c->consent[i]);
+	cJSON_AddItemToObject(o, "consent", consent);
+	cJSON_AddNumberToObject(o, "created_at", (double)c->created_at);
+	out = cxm_json_print(o);
+	cJSON_Delete(o);
+	return out;
+}
+
+int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int64_t merged,
+			     const char *actor, int64_t *merge_id)
+{
+	static const char move_ids[] = "UPDATE identities SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?";
+	static const char move_events[] = "UPDATE events SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?";
+	static const char fill[] =
+		"UPDATE customers SET first_name = COALESCE(first_name, ?), last_name = COALESCE(last_name, ?),"
+		" email = COALESCE(email, ?), phone = COALESCE(phone, ?), language = COALESCE(language, ?),"
+		" country = COALESCE(country, ?), attributes = ?,"
+		" consent_email = CASE WHEN consent_email = 0 THEN ? ELSE consent_email END,"
+		" consent_sms = CASE WHEN consent_sms = 0 THEN ? ELSE consent_sms END,"
+		" consent_phone = CASE WHEN consent_phone = 0 THEN ? ELSE consent_phone END,"
+		" consent_whatsapp = CASE WHEN consent_whatsapp = 0 THEN ? ELSE consent_whatsapp END,"
+		" updated_at = ? WHERE tenant_id = ? AND id = ?";
+	static const char mark[] = "UPDATE customers SET merged_into = ?, updated_at = ?"
+				   " WHERE tenant_id = ? AND (id = ? OR merged_into = ?)";
+	static const char audit[] =
+		"INSERT INTO customer_merges (tenant_id, id, survivor_id, merged_id, merged_snapshot,"
+		" identities_moved, events_moved, actor, merged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	struct customer_copy a = { 0 }, b = { 0 };
+	int64_t nid = cxm_id_next(), now = cxm_now_us(), n_ids = 0, n_events = 0;
+	char *snapshot = NULL, *attrs = NULL;
+	char err[256];
+	int own, ret;
+
+	if (survivor == merged)
+		return cxm_store_seterr(s, CXM_ECONFLICT, "cannot merge a customer into itself");
+	if ((ret = tx_begin(s, &own)))
+		return ret;
+	if ((ret = cxm_store_customer_get(s, tenant, survivor, copy_customer, &a)) ||
+	    (ret = cxm_store_customer_get(s, tenant, merged, copy_customer, &b)))
+		goto out;
+	if (a.c.merged_into || b.c.merged_into) {
+		ret = cxm_store_seterr(s, CXM_ECONFLICT, "customer %lld was already merged into %lld",
+				       (long long)(a.c.merged_into ? survivor : merged),
+				       (long long)(a.c.merged_into ? a.c.merged_into : b.c.merged_into));
+		goto out;
+	}
+	snapshot = customer_snapshot(&b.c);
+	/* survivor's attributes win over the merged customer's */
+	attrs = merge_attributes(b.c.attributes, a.c.attributes ? a.c.attributes : "{}", err, sizeof(err));
+	if (!attrs) {
+		ret = cxm_store_seterr(s, CXM_EINVAL, "attributes: %s", err);
+		goto out;
+	}
+	{
+		struct sqlval p[] = { SQLV_INT(survivor), SQLV_INT(tenant), SQLV_INT(merged) };
+		if ((ret = Q(s, move_ids, p, NULL, NULL, &n_ids)) || (ret = Q(s, move_events, p, NULL, NULL, &n_events)))
+			goto out;
+	}
+	{
+		struct sqlval p[] = {
+			SQLV_TEXT(b.c.first_name), SQLV_TEXT(b.c.last_name), SQLV_TEXT(b.c.email),
+			SQLV_TEXT(b.c.phone),	   SQLV_TEXT(b.c.language),  SQLV_TEXT(b.c.country),
+			SQLV_TEXT(attrs),	   SQLV_INT(b.c.consent[0]), SQLV_INT(b.c.consent[1]),
+			SQLV_INT(b.c.consent[2]),  SQLV_INT(b.c.consent[3]), SQLV_INT(now),
+			SQLV_INT(tenant),	   SQLV_INT(survivor),
+		};
+		if ((ret = Q(s, fill, p, NULL, NULL, NULL)))
+			goto out;
+	}
+	{
+		struct sqlval p[] = { SQLV_INT(survivor), SQLV_INT(now), SQLV_INT(tenant), SQLV_INT(merged),
+				      SQLV_INT(merged) };
+		if ((ret = Q(s, mark, p, NULL, NULL, NULL)))
+			goto out;
+	}
+	{
+		struct sqlval p[] = { SQLV_INT(tenant),	    SQLV_INT(nid),	SQLV_INT(survivor),
+				      SQLV_INT(merged),	    SQLV_TEXT(snapshot), SQLV_INT(n_ids),
+				      SQLV_INT(n_events), SQLV_TEXT(actor),	SQLV_INT(now) };
+		ret = Q(s, audit, p, NULL, NULL, NULL);
+	}
+out:
+	ret = tx_end(s, own, ret);
+	free(snapshot);
+	free(attrs);
+	customer_copy_release(&a);
+	customer_copy_release(&b);
+	if (!ret && merge_id)
+		*merge_id = nid;
+	return ret;
+}
+
+struct merge_ctx {
+	cxm_merge_cb cb;
+	void *ctx;
+};
+
+static int merge_row(const struct sqlrow *r, void *vctx)
+{
+	struct merge_ctx *c = vctx;
+	struct cxm_merge m = {
+		.id = row_int(r, 0),
+		.survivor_id = row_int(r, 1),
+		.merged_id = row_int(r, 2),
+		.merged_snapshot = row_text(r, 3),
+		.identities_moved = row_int(r, 4),
+		.events_moved = row_int(r, 5),
+		.actor = row_text(r, 6),
+		.merged_at = row_int(r, 7),
+	};
+	return c->cb(&m, c->ctx);
+}
+
+int cxm_store_merge_list(struct cxm_store *s, int64_t tenant, cxm_merge_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT id, survivor_id, merged_id, merged_snapshot, identities_moved,"
+				  " events_moved, actor, merged_at FROM customer_merges WHERE tenant_id = ? ORDER BY id";
+	struct merge_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	return Q(s, sql, p, merge_row, &c, NULL);
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static int events_put_generic(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
+			      unsigned char *inserted, size_t *n_inserted)
+{
+	static const char sql[] =
+		"INSERT INTO events (tenant_id, id, source_id, customer_id, type, channel, touchpoint, agent,"
+		" org_unit_id, ts, amount_micros, currency, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (tenant_id, source_id) DO NOTHING";
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct cxm_event *e = &ev[i];
+		char idbuf[CXM_ID_BUFSZ];
+		int64_t changes = 0;
+		int ret;
+
+		if (!e->id)
+			e->id = cxm_id_next();
+		struct sqlval p[] = {
+			SQLV_INT(tenant),
+			SQLV_INT(e->id),
+			SQLV_TEXT(e->source_id ? e->source_id : cxm_id_format(e->id, idbuf)),
+			SQLV_INT(e->customer_id),
+			SQLV_TEXT(e->type),
+			SQLV_TEXT(e->channel),
+			SQLV_TEXT(e->touchpoint),
+			SQLV_TEXT(e->agent),
+			e->org_unit_id ? SQLV_INT(e->org_unit_id) : SQLV_NULL,
+			SQLV_INT(e->ts),
+			e->has_amount ? SQLV_INT(e->amount_micros) : SQLV_NULL,
+			SQLV_TEXT(e->currency),
+			SQLV_TEXT(e->properties ? e->properties : "{}"),
+		};
+		if ((ret = Q(s, sql, p, NULL, NULL, &changes)))
+			return ret;
+		if (inserted)
+			inserted[i] = changes > 0;
+		count += changes > 0;
+	}
+	if (n_inserted)
+		*n_inserted = count;
+	return 0;
+}
+
+int cxm_store_events_put(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
+			 unsigned char *inserted, size_t *n_inserted)
+{
+	int own, ret;
+
+	if ((ret = tx_begin(s, &own)))
+		return ret;
+	if (s->ops->put_events)
+		ret = s->ops->put_events(s, tenant, ev, n, inserted, n_inserted);
+	else
+		ret = events_put_generic(s, tenant, ev, n, inserted, n_inserted);
+	return tx_end(s, own, ret);
+}
+
+#define EVENT_COLS                                                                                         \
+	"id, source_id, customer_id, type, channel, touchpoint, agent, org_unit_id, ts, amount_micros,"   \
+	" currency, properties"
+
+struct event_ctx {
+	cxm_event_cb cb;
+	void *ctx;
+};
+
+static int event_row(const struct sqlrow *r, void *vctx)
+{
+	struct event_ctx *c = vctx;
+	struct cxm_event e = {
+		.id = row_int(r, 0),
+		.source_id = row_text(r, 1),
+		.customer_id = row_int(r, 2),
+		.type = row_text(r, 3),
+		.channel = row_text(r, 4),
+		.touchpoint = row_text(r, 5),
+		.agent = row_text(r, 6),
+		.org_unit_id = row_int(r, 7),
+		.ts = row_int(r, 8),
+		.has_amount = row_text(r, 9) != NULL,
+		.amount_micros = row_int(r, 9),
+		.currency = row_text(r, 10),
+		.properties = row_text(r, 11),
+	};
+	return c->cb(&e, c->ctx);
+}
+
+int cxm_store_event_scan(struct cxm_store *s, int64_t tenant, cxm_event_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE tenant_id = ? ORDER BY ts, id";
+	struct event_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	return Q(s, sql, p, event_row, &c, NULL);
+}
+
+int cxm_store_event_scan_customer(struct cxm_store *s, int64_t tenant, int64_t customer_id, cxm_event_cb cb,
+				  void *ctx)
+{
+	static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE tenant_id = ? AND customer_id = ?"
+				  " ORDER BY ts, id";
+	struct event_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id) };
+	return Q(s, sql, p, event_row, &c, NULL);
+}
+
+/* ---- counts ------------------------------------------------------------ */
+
+int cxm_store_stats(struct cxm_store *s, int64_t tenant, struct cxm_stats *st)
+{
+	static const char *const sql[] = {
+		"SELECT COUNT(*) FROM customers WHERE tenant_id = ? AND merged_into IS NULL",
+		"SELECT COUNT(*) FROM identities WHERE tenant_id = ?",
+		"SELECT COUNT(*) FROM events WHERE tenant_id = ?",
+		"SELECT COUNT(*) FROM users WHERE tenant_id = ?",
+		"SELECT COUNT(*) FROM org_units WHERE tenant_id = ?",
+		"SELECT COUNT(*) FROM org_memberships WHERE tenant_id = ?",
+		"SELECT COUNT(*) FROM customer_merges WHERE tenant_id = ?",
+		"SELECT COALESCE(MIN(ts), 0) FROM events WHERE tenant_id = ?",
+		"SELECT COALESCE(MAX(ts), 0) FROM events WHERE tenant_id = ?",
+	};
+	int64_t *out[] = { &st->customers,  &st->identities, &st->events,	  &st->users,	       &st->org_units,
+			   &st->memberships, &st->merges,     &st->first_event_ts, &st->last_event_ts };
+	struct sqlval p[] = { SQLV_INT(tenant) };
+
+	for (size_t i = 0; i < ARRAY_SIZE(sql); i++) {
+		int ret = GET_INT(s, sql[i], p, out[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct count_ctx {
+	cxm_count_cb cb;
+	void *ctx;
+	int by_month;
+	char month[8];
+	struct cxm_count acc;
+};
+
+static int count_row(const struct sqlrow *r, void *vctx)
+{
+	struct count_ctx *c = vctx;
+
+	if (!c->by_month) {
+		struct cxm_count k = { row_text(r, 0), row_int(r, 1), row_int(r, 2) };
+		return c->cb(&k, c->ctx);
+	}
+	/* rows come by day; fold them into months */
+	int64_t y;
+	unsigned m, d;
+	char month[8];
+	int ret = 0;
+	cxm_civil_from_days(row_int(r, 0), &y, &m, &d);
+	cxm_xsnprintf(month, sizeof(month), "%04lld-%02u", (long long)y, m);
+	if (c->acc.key && strcmp(month, c->month)) {
+		ret = c->cb(&c->acc, c->ctx);
+		c->acc.n = c->acc.amount_micros = 0;
+	}
+	memcpy(c->month, month, sizeof(month));
+	c->acc.key = c->month;
+	c->acc.n += row_int(r, 1);
+	c->acc.amount_micros += row_int(r, 2);
+	return ret;
+}
+
+int cxm_store_event_counts(struct cxm_store *s, int64_t tenant, const char *by, cxm_count_cb cb, void *ctx)
+{
+	static const char by_channel[] = "SELECT channel, COUNT(*), COALESCE(SUM(amount_micros), 0) FROM events"
+					 " WHERE tenant_id = ? GROUP BY channel ORDER BY COUNT(*) DESC, channel";
+	static const char by_type[] = "SELECT type, COUNT(*), COALESCE(SUM(amount_micros), 0) FROM events"
+				      " WHERE tenant_id = ? GROUP BY type ORDER BY COUNT(*) DESC, type";
+	static const char by_day[] =
+		"SELECT ts / 86400000000 - CASE WHEN ts < 0 AND ts % 86400000000 <> 0 THEN 1 ELSE 0 END AS day,"
+		" COUNT(*), COALESCE(SUM(amount_micros), 0) FROM events WHERE tenant_id = ? GROUP BY 1 ORDER BY 1";
+	struct count_ctx c = { .cb = cb, .ctx = ctx };
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	const char *sql;
+	int ret;
+
+	if (!strcmp(by, "channel"))
+		sql = by_channel;
+	else if (!strcmp(by, "type"))
+		sql = by_type;
+	else if (!strcmp(by, "month")) {
+		sql = by_day;
+		c.by_month = 1;
+	}
+	else
+		return cxm_store_seterr(s, CXM_EINVAL, "cannot group events by '%s'", by);
+	ret = Q(s, sql, p, count_row, &c, NULL);
+	if (!ret && c.by_month && c.acc.key)
+		ret = cb(&c.acc, ctx);
+	return ret;
+}
