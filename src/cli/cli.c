@@ -1,0 +1,168 @@
+/* cli.c - option parsing, database opening and error printing for commands. */
+#include "cli.h"
+#include "cxm/time.h"
+
+static void verr(const char *fmt, va_list ap)
+{
+	fputs(_(MSG_ERROR_PREFIX), stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verr(fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+int cli_usage(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verr(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, _(MSG_SEE_HELP), c->cmd);
+	fputc('\n', stderr);
+	return 2;
+}
+
+int cli_store_fail(const struct cli *c)
+{
+	return cli_fail("%s", cxm_store_errmsg(c->s));
+}
+
+void cli_print_usage(enum cxm_msg usage, FILE *to)
+{
+	fputs(_(MSG_USAGE_PREFIX), to);
+	fputs(_(usage), to);
+	fputc('\n', to);
+	fputs(_(MSG_HELP_COMMON), to);
+}
+
+int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, const char **pos, int maxpos,
+	      int *npos, enum cxm_msg usage)
+{
+	bool help = false;
+	const char *db = NULL;
+	const struct cli_opt common[] = {
+		{ "--db", &db, NULL },
+		{ "--tenant", &c->tenant_name, NULL },
+		{ "--help", NULL, &help },
+		{ "-h", NULL, &help },
+	};
+
+	*npos = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct cli_opt *o = NULL;
+		const char *eq;
+		size_t nlen;
+
+		if (a[0] != '-' || !a[1] || !strcmp(a, "--")) {
+			if (!strcmp(a, "--") && i + 1 < argc)
+				a = argv[++i];
+			if (*npos >= maxpos)
+				return cli_usage(c, "%s: '%s'", _(MSG_TOO_MANY_ARGS), a);
+			pos[(*npos)++] = a;
+			continue;
+		}
+		eq = strchr(a, '=');
+		nlen = eq ? (size_t)(eq - a) : strlen(a);
+		for (size_t k = 0; k < ARRAY_SIZE(common) && !o; k++)
+			if (strlen(common[k].name) == nlen && !strncmp(a, common[k].name, nlen))
+				o = &common[k];
+		for (const struct cli_opt *p = opts; p && p->name && !o; p++)
+			if (strlen(p->name) == nlen && !strncmp(a, p->name, nlen))
+				o = p;
+		if (!o)
+			return cli_usage(c, _(MSG_UNKNOWN_OPTION), a);
+		if (o->flag) {
+			if (eq)
+				return cli_usage(c, _(MSG_UNKNOWN_OPTION), a);
+			*o->flag = true;
+		} else if (eq) {
+			*o->value = eq + 1;
+		} else if (i + 1 < argc) {
+			*o->value = argv[++i];
+		} else {
+			return cli_usage(c, _(MSG_OPTION_NEEDS_VALUE), a);
+		}
+	}
+	if (help) {
+		cli_print_usage(usage, stdout);
+		return 1;
+	}
+	if (db)
+		c->db = db;
+	else if (getenv("CXM_DB") && *getenv("CXM_DB"))
+		c->db = getenv("CXM_DB");
+	else
+		c->db = CXM_DEFAULT_DB;
+	return 0;
+}
+
+int cli_open(struct cli *c)
+{
+	char err[600];
+	const char *url = c->db;
+	char *owned = NULL;
+	int ret;
+
+	/* a bare path ending in .db is an SQLite file */
+	if (!strstr(url, ":") && strlen(url) > 3 && !strcmp(url + strlen(url) - 3, ".db"))
+		url = owned = xasprintf("sqlite:%s", url);
+	ret = cxm_store_open(&c->s, url, err, sizeof(err));
+	free(owned);
+	if (ret)
+		return cli_fail(_(MSG_DB_OPEN_FAILED), err);
+	return 0;
+}
+
+static int tenant_cb(const struct cxm_tenant *t, void *ctx)
+{
+	struct cli *c = ctx;
+	c->tenant = t->id;
+	cxm_strlcpy(c->tenant_label, t->name, sizeof(c->tenant_label));
+	cxm_strlcpy(c->tenant_tz, t->time_zone, sizeof(c->tenant_tz));
+	cxm_strlcpy(c->tenant_lang, t->language, sizeof(c->tenant_lang));
+	return 0;
+}
+
+int cli_open_tenant(struct cli *c)
+{
+	int ret;
+
+	if (cli_open(c))
+		return 1;
+	ret = cxm_store_tenant_find(c->s, c->tenant_name, tenant_cb, c);
+	if (ret == CXM_ENOTFOUND)
+		return c->tenant_name ? cli_fail(_(MSG_NO_SUCH_TENANT), c->tenant_name) : cli_fail("%s", _(MSG_NO_TENANT));
+	if (ret == CXM_EAMBIGUOUS)
+		return cli_fail("%s", _(MSG_MANY_TENANTS));
+	if (ret)
+		return cli_store_fail(c);
+	return 0;
+}
+
+void cli_close(struct cli *c)
+{
+	cxm_store_close(c->s);
+	c->s = NULL;
+}
+
+int cli_time(const char *v, const char *what, int64_t *out)
+{
+	if (cxm_time_parse(v, strlen(v), out))
+		return cli_fail(_(MSG_BAD_DATE), v, what);
+	return 0;
+}
+
+int cli_int(const char *v, const char *what, int64_t *out)
+{
+	if (cxm_parse_i64(v, strlen(v), out) || *out < 0)
+		return cli_fail(_(MSG_BAD_NUMBER), v, what);
+	return 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * cli.h - what the subcommands share: the command table, option parsing,
+ * opening the database and the tenant, and printing errors.
+ */
+#ifndef CXM_CLI_H
+#define CXM_CLI_H
+
+#include "cxm/core.h"
+#include "cxm/i18n.h"
+#include "cxm/store.h"
+
+#include <stdbool.h>
+
+struct cli {
+	const char *cmd;         /* the command's name, for messages */
+	const char *db;          /* --db, $CXM_DB or the default */
+	const char *tenant_name; /* --tenant, or NULL */
+	struct cxm_store *s;
+	int64_t tenant;
+	char tenant_label[128];
+	char tenant_tz[64];
+	char tenant_lang[16];
+};
+
+/* An option a command takes. Values are borrowed from argv. */
+struct cli_opt {
+	const char *name;    /* "--format" */
+	const char **value;  /* set for options with a value */
+	bool *flag;          /* set for flags */
+};
+
+/*
+ * Parses argv[1..] of a command: options (--name VALUE, --name=VALUE and
+ * the common --db, --tenant, --help) and positional arguments, which are
+ * collected into pos (at most maxpos). Returns 0, 1 when --help was shown,
+ * or 2 after printing a usage error.
+ */
+int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, const char **pos, int maxpos,
+	      int *npos, enum cxm_msg usage);
+
+/* Opens the database (applying migrations); prints the error and returns
+ * non-zero on failure. */
+int cli_open(struct cli *c);
+/* Opens the database and finds the tenant (--tenant or the only one). */
+int cli_open_tenant(struct cli *c);
+void cli_close(struct cli *c);
+
+/* Prints "cxm: error: ..." and returns 1 (runtime) for `return cli_fail(...)`. */
+int cli_fail(const char *fmt, ...) CXM_PRINTF(1, 2);
+/* A usage error: message, then a hint to the command's help; returns 2. */
+int cli_usage(const struct cli *c, const char *fmt, ...) CXM_PRINTF(2, 3);
+/* The store's last error; returns 1. */
+int cli_store_fail(const struct cli *c);
+/* Prints a usage text (the command's MSG_USAGE_*) and the common options. */
+void cli_print_usage(enum cxm_msg usage, FILE *to);
+
+/* Parses a date or RFC 3339 time given to option `what`. */
+int cli_time(const char *v, const char *what, int64_t *out);
+/* Parses a non-negative integer given to option `what`. */
+int cli_int(const char *v, const char *what, int64_t *out);
+
+int cmd_migrate(int argc, char **argv);
+int cmd_tenant(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_org(int argc, char **argv);
+int cmd_customer(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+#endif
