@@ -859,6 +859,7 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 		" language = ?, country = ?, attributes = ?, consent_email = ?, consent_sms = ?, consent_phone = ?,"
 		" consent_whatsapp = ?, updated_at = ? WHERE tenant_id = ? AND id = ?";
 	struct customer_copy old = { 0 };
+	const char *ext = c->external_id;
 	char err[256];
 	char *attrs = NULL;
 	int64_t cid = 0, now = cxm_now_us();
@@ -876,11 +877,21 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 			goto out;
 		if (old.c.merged_into) /* identities moved on merge; can't happen */
 			BUG("identity names a merged customer");
-		if (c->external_id && old.c.external_id && strcmp(c->external_id, old.c.external_id)) {
-			ret = cxm_store_seterr(s, CXM_ECONFLICT, "customer with %s '%s' has external_id '%s'",
-					       c->email ? "email" : "phone", c->email ? c->email : c->phone,
-					       old.c.external_id);
-			goto out;
+		if (ext && old.c.external_id && strcmp(ext, old.c.external_id)) {
+			/* an external_id that names this customer through a merge is an
+			 * alias: the primary one stays */
+			int64_t owner = 0;
+			ret = cxm_store_identity_resolve(s, tenant, "external_id", ext, &owner);
+			if (ret && ret != CXM_ENOTFOUND)
+				goto out;
+			if (owner != cid) {
+				ret = cxm_store_seterr(s, CXM_ECONFLICT, "customer with %s '%s' has external_id '%s'",
+						       c->email ? "email" : "phone", c->email ? c->email : c->phone,
+						       old.c.external_id);
+				goto out;
+			}
+			ret = 0;
+			ext = old.c.external_id;
 		}
 		attrs = merge_attributes(old.c.attributes, c->attributes, err, sizeof(err));
 		if (!attrs) {
@@ -888,7 +899,7 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 			goto out;
 		}
 		unsigned char consent[CXM_CONSENT_N];
-		int same = streq(pick(c->external_id, old.c.external_id), old.c.external_id) &&
+		int same = streq(pick(ext, old.c.external_id), old.c.external_id) &&
 			   streq(pick(c->first_name, old.c.first_name), old.c.first_name) &&
 			   streq(pick(c->last_name, old.c.last_name), old.c.last_name) &&
 			   streq(pick(c->email, old.c.email), old.c.email) &&
@@ -905,7 +916,7 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 		}
 		res = CXM_PUT_UPDATED;
 		struct sqlval p[] = {
-			SQLV_TEXT(pick(c->external_id, old.c.external_id)),
+			SQLV_TEXT(pick(ext, old.c.external_id)),
 			SQLV_TEXT(pick(c->first_name, old.c.first_name)),
 			SQLV_TEXT(pick(c->last_name, old.c.last_name)),
 			SQLV_TEXT(pick(c->email, old.c.email)),

@@ -1,0 +1,783 @@
+/*
+ * pgsql.c - the PostgreSQL backend, over libpq.
+ *
+ * URL: postgresql://... or postgres://..., handed to libpq as it is, with
+ * defaults the URL may override (connect_timeout=10, application_name=cxm).
+ * Statements written with '?' are rewritten to $1..$n once, prepared on
+ * the server and cached by the address of their SQL text
+ * (store-internal.h). Results stream in single-row mode, so a scan of
+ * millions of rows never holds more than one row in memory. Events go in
+ * through COPY into a temporary staging table, then one INSERT ... ON
+ * CONFLICT DO NOTHING RETURNING tells which were new.
+ *
+ * A lost connection is reopened on the next call made outside a
+ * transaction; a transaction in flight when it dropped is gone
+ * (CXM_EUNAVAIL).
+ */
+#include "store-internal.h"
+#include "cxm/id.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STAGE_TABLE "cxm_stage_events"
+#define EVENT_COLS                                                                                         \
+	"tenant_id, id, source_id, customer_id, type, channel, touchpoint, agent, org_unit_id, ts,"       \
+	" amount_micros, currency, properties"
+
+/* Below this many events a batch goes in row by row: COPY costs three
+ * round trips and a TRUNCATE whatever the batch size. */
+#define COPY_MIN_BATCH 8
+/* COPY data is handed to libpq in chunks of about this size. */
+#define COPY_CHUNK (1u << 20)
+/* Parameters formatted on the stack; statements with more allocate. */
+#define STACK_PARAMS 32
+
+struct stmt_slot {
+	const char *sql;
+	char *name;   /* server-side name once prepared, else NULL */
+	int nparams;
+};
+
+struct pg_store {
+	struct cxm_store base;
+	PGconn *conn;
+	struct stmt_slot *cache;
+	size_t cache_cap, cache_n;
+	unsigned next_stmt;
+	struct cxm_buf copy; /* COPY data, reused across batches */
+};
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* Copies libpq's message (may span lines, ends in a newline) onto one line. */
+static void one_line(char *dst, size_t size, const char *msg)
+{
+	size_t n = 0;
+	int space = 0;
+
+	for (; *msg && n + 1 < size; msg++) {
+		if (*msg == '\n' || *msg == '\r' || *msg == '\t' || *msg == ' ') {
+			space = n > 0;
+			continue;
+		}
+		if (space && n + 2 < size)
+			dst[n++] = ' ';
+		space = 0;
+		dst[n++] = *msg;
+	}
+	dst[n] = '\0';
+}
+
+static int map_sqlstate(const char *st)
+{
+	if (!st || strlen(st) != 5)
+		return CXM_ESTORE;
+	if (!strcmp(st, "23505"))
+		return CXM_EEXIST;
+	if (!strcmp(st, "23503") || !strcmp(st, "23502") || !strcmp(st, "23514") || !strncmp(st, "22", 2))
+		return CXM_EINVAL;
+	if (!strcmp(st, "40P01") || !strcmp(st, "55P03") || !strcmp(st, "40001"))
+		return CXM_EBUSY;
+	if (!strncmp(st, "08", 2) || !strcmp(st, "57P01") || !strcmp(st, "57P02") || !strcmp(st, "57P03"))
+		return CXM_EUNAVAIL;
+	return CXM_ESTORE;
+}
+
+/* Records the error of res (or of the connection when res has none). */
+static int fail(struct pg_store *ps, const PGresult *res)
+{
+	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *prim = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char msg[sizeof(ps->base.errmsg)];
+	int code = map_sqlstate(st);
+
+	if (PQstatus(ps->conn) != CONNECTION_OK)
+		code = CXM_EUNAVAIL;
+	one_line(msg, sizeof(msg), prim ? prim : PQerrorMessage(ps->conn));
+	if (!msg[0])
+		cxm_strlcpy(msg, "unknown error", sizeof(msg));
+	if (code == CXM_EUNAVAIL && !prim)
+		return cxm_store_seterr(&ps->base, code, "postgresql: connection lost: %s", msg);
+	return cxm_store_seterr(&ps->base, code, "postgresql: %s", msg);
+}
+
+/* ---- the statement cache ------------------------------------------------ */
+
+static size_t slot_of(const struct pg_store *ps, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 7) & (ps->cache_cap - 1);
+}
+
+static struct stmt_slot *cache_find(struct pg_store *ps, const char *sql)
+{
+	size_t i;
+
+	if (ps->cache_n * 2 >= ps->cache_cap) {
+		struct stmt_slot *old = ps->cache;
+		size_t old_cap = ps->cache_cap;
+		ps->cache_cap = old_cap ? old_cap * 2 : 64;
+		ps->cache = xcalloc(ps->cache_cap, sizeof(*ps->cache));
+		for (size_t k = 0; k < old_cap; k++) {
+			if (!old[k].sql)
+				continue;
+			for (i = slot_of(ps, old[k].sql); ps->cache[i].sql; i = (i + 1) & (ps->cache_cap - 1))
+				;
+			ps->cache[i] = old[k];
+		}
+		free(old);
+	}
+	for (i = slot_of(ps, sql); ps->cache[i].sql; i = (i + 1) & (ps->cache_cap - 1))
+		if (ps->cache[i].sql == sql)
+			return &ps->cache[i];
+	ps->cache[i].sql = sql;
+	ps->cache_n++;
+	return &ps->cache[i];
+}
+
+/* Forgets every prepared statement (they died with the old session). */
+static void cache_forget(struct pg_store *ps)
+{
+	for (size_t i = 0; i < ps->cache_cap; i++) {
+		free(ps->cache[i].name);
+		ps->cache[i].name = NULL;
+	}
+}
+
+/*
+ * Rewrites '?' to $1..$n, leaving quoted literals, quoted identifiers and
+ * comments alone; *nparams gets n. Returns owned text.
+ */
+static char *number_params(const char *sql, int *nparams)
+{
+	struct cxm_buf b;
+	int n = 0;
+
+	cxm_buf_init(&b, 0);
+	for (const char *p = sql; *p;) {
+		const char *end = p + 1;
+		if (*p == '\'' || *p == '"') {
+			while (*end && *end != *p)
+				end++;
+			if (*end)
+				end++;
+		} else if (p[0] == '-' && p[1] == '-') {
+			while (*end && *end != '\n')
+				end++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			end = strstr(p + 2, "*/");
+			end = end ? end + 2 : p + strlen(p);
+		} else if (*p == '?') {
+			cxm_buf_addf(&b, "$%d", ++n);
+			p = end;
+			continue;
+		}
+		cxm_buf_add(&b, p, (size_t)(end - p));
+		p = end;
+	}
+	*nparams = n;
+	return cxm_buf_detach(&b, NULL);
+}
+
+static int prepare(struct pg_store *ps, struct stmt_slot *slot)
+{
+	char name[32];
+	int n, ret = 0;
+	char *text = number_params(slot->sql, &n);
+	PGresult *res;
+
+	cxm_xsnprintf(name, sizeof(name), "cxm_%u", ps->next_stmt++);
+	res = PQprepare(ps->conn, name, text, n, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		ret = fail(ps, res);
+		goto out;
+	}
+	slot->name = xstrdup(name);
+	slot->nparams = n;
+out:
+	PQclear(res);
+	free(text);
+	return ret;
+}
+
+/* ---- the connection ---------------------------------------------------- */
+
+static int session_setup(struct pg_store *ps)
+{
+	PGresult *res = PQexec(ps->conn, "SET client_min_messages = warning");
+	int ret = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : fail(ps, res);
+
+	PQclear(res);
+	return ret;
+}
+
+/* Reopens a dropped connection, unless a transaction was open on it. */
+static int ensure_conn(struct pg_store *ps)
+{
+	char msg[sizeof(ps->base.errmsg)];
+
+	if (PQstatus(ps->conn) == CONNECTION_OK)
+		return 0;
+	if (ps->base.in_tx)
+		return cxm_store_seterr(&ps->base, CXM_EUNAVAIL,
+					"postgresql: the connection was lost and the transaction with it");
+	PQreset(ps->conn);
+	if (PQstatus(ps->conn) != CONNECTION_OK) {
+		one_line(msg, sizeof(msg), PQerrorMessage(ps->conn));
+		return cxm_store_seterr(&ps->base, CXM_EUNAVAIL, "postgresql: cannot reconnect: %s", msg);
+	}
+	cache_forget(ps);
+	return session_setup(ps);
+}
+
+static void pg_close(struct cxm_store *s)
+{
+	struct pg_store *ps = (struct pg_store *)s;
+
+	cache_forget(ps);
+	free(ps->cache);
+	cxm_buf_release(&ps->copy);
+	PQfinish(ps->conn);
+	free(ps);
+}
+
+static int pg_open(struct cxm_store **out, const char *url, char *err, size_t errlen)
+{
+	/* Keywords before dbname are defaults the URL overrides; those after
+	 * it are not negotiable: cxm speaks UTF-8. */
+	static const char *const keys[] = { "connect_timeout", "fallback_application_name", "dbname",
+					    "client_encoding", NULL };
+	const char *vals[] = { "10", "cxm", url, "UTF8", NULL };
+	struct pg_store *ps = NULL;
+	PQconninfoOption *opts;
+	char *perr = NULL;
+	char msg[512];
+	int ret = 0;
+
+	*out = NULL;
+	opts = PQconninfoParse(url, &perr);
+	if (!opts) {
+		one_line(msg, sizeof(msg), perr ? perr : "out of memory");
+		snprintf(err, errlen, "bad PostgreSQL URL: %s", msg);
+		PQfreemem(perr);
+		return CXM_EURL;
+	}
+	PQconninfoFree(opts);
+	ps = xcalloc(1, sizeof(*ps));
+	ps->base.ops = &cxm_store_pgsql;
+	cxm_buf_init(&ps->copy, 0);
+	ps->conn = PQconnectdbParams(keys, vals, 1);
+	if (!ps->conn)
+		BUG("PQconnectdbParams: out of memory");
+	if (PQstatus(ps->conn) != CONNECTION_OK) {
+		one_line(msg, sizeof(msg), PQerrorMessage(ps->conn));
+		snprintf(err, errlen, "cannot connect to PostgreSQL: %s", msg);
+		ret = CXM_EUNAVAIL;
+		goto out;
+	}
+	if ((ret = session_setup(ps))) {
+		snprintf(err, errlen, "cannot set up the PostgreSQL session: %s", ps->base.errmsg);
+		goto out;
+	}
+out:
+	if (ret)
+		pg_close(&ps->base);
+	else
+		*out = &ps->base;
+	return ret;
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+static int pg_exec(struct cxm_store *s, const char *sql)
+{
+	struct pg_store *ps = (struct pg_store *)s;
+	PGresult *res = NULL;
+	int ret;
+
+	if ((ret = ensure_conn(ps)))
+		goto out;
+	/* store.c rolls back after a failed COMMIT, which has already ended
+	 * the transaction here: nothing to send, nothing to warn about. */
+	if (!strcmp(sql, "ROLLBACK") && PQtransactionStatus(ps->conn) == PQTRANS_IDLE)
+		goto out;
+	res = PQexec(ps->conn, sql);
+	switch (PQresultStatus(res)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+		break;
+	default:
+		ret = fail(ps, res);
+		goto out;
+	}
+	/* COMMIT of a transaction that an error aborted answers ROLLBACK,
+	 * with no error: the caller must not think its writes are stored. */
+	if (!strcmp(sql, "COMMIT") && !strcmp(PQcmdStatus(res), "ROLLBACK"))
+		ret = cxm_store_seterr(s, CXM_ESTORE,
+				       "postgresql: the transaction was rolled back: a statement in it had failed");
+out:
+	PQclear(res);
+	return ret;
+}
+
+static int64_t parse_int(const char *p)
+{
+	uint64_t v = 0;
+	int neg = 0;
+
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	return neg ? (int64_t)(0 - v) : (int64_t)v;
+}
+
+/* Writes v in decimal to out (at least 21 bytes, no NUL); returns the length. */
+static size_t format_int(char *out, int64_t v)
+{
+	char tmp[24];
+	size_t n = 0, len = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		out[len++] = '-';
+	while (n)
+		out[len++] = tmp[--n];
+	return len;
+}
+
+static int64_t pg_col_int(void *impl, int col)
+{
+	PGresult *res = impl;
+
+	return PQgetisnull(res, 0, col) ? 0 : parse_int(PQgetvalue(res, 0, col));
+}
+
+static const char *pg_col_text(void *impl, int col)
+{
+	PGresult *res = impl;
+
+	return PQgetisnull(res, 0, col) ? NULL : PQgetvalue(res, 0, col);
+}
+
+/* Asks the server to stop the statement running on the connection. */
+static void cancel(struct pg_store *ps)
+{
+	char buf[256];
+	PGcancel *c = PQgetCancel(ps->conn);
+
+	if (c) {
+		PQcancel(c, buf, sizeof(buf));
+		PQfreeCancel(c);
+	}
+}
+
+static int pg_query(struct cxm_store *s, const char *sql, const struct sqlval *p, size_t np, row_fn fn, void *ctx,
+		    int64_t *changes)
+{
+	struct pg_store *ps = (struct pg_store *)s;
+	const char *vals_stack[STACK_PARAMS];
+	char nums_stack[STACK_PARAMS][24];
+	const char **vals = vals_stack;
+	char (*nums)[24] = nums_stack;
+	struct stmt_slot *slot;
+	PGresult *res;
+	int ret, stopped = 0;
+
+	if ((ret = ensure_conn(ps)))
+		goto out;
+	slot = cache_find(ps, sql);
+	if (!slot->name && (ret = prepare(ps, slot)))
+		goto out;
+	if ((size_t)slot->nparams != np)
+		BUG("the number of parameters differs from the '?' in the SQL");
+	if (np > STACK_PARAMS) {
+		vals = xcalloc(np, sizeof(*vals));
+		nums = xcalloc(np, sizeof(*nums));
+	}
+	for (size_t i = 0; i < np; i++) {
+		switch (p[i].type) {
+		case SQL_NULL: vals[i] = NULL; break;
+		case SQL_TEXT: vals[i] = p[i].s; break;
+		case SQL_INT:
+			nums[i][format_int(nums[i], p[i].i)] = '\0';
+			vals[i] = nums[i];
+			break;
+		default: BUG("bad sqlval type");
+		}
+	}
+	if (!PQsendQueryPrepared(ps->conn, slot->name, (int)np, vals, NULL, NULL, 0)) {
+		ret = fail(ps, NULL);
+		goto out;
+	}
+	if (!PQsetSingleRowMode(ps->conn))
+		BUG("PQsetSingleRowMode refused right after a send");
+	/* Every result is read, even after an error or a stop, so the
+	 * connection is idle again when this returns. */
+	while ((res = PQgetResult(ps->conn))) {
+		switch (PQresultStatus(res)) {
+		case PGRES_SINGLE_TUPLE:
+			if (!stopped && fn) {
+				struct sqlrow row = { s->ops, res, PQnfields(res) };
+				if ((ret = fn(&row, ctx))) {
+					stopped = 1;
+					/* Outside a transaction a SELECT can be cut short;
+					 * inside one a cancel would abort the transaction,
+					 * so the rest is read and dropped. */
+					if (!s->in_tx && !strncmp(sql, "SELECT", 6))
+						cancel(ps);
+				}
+			}
+			break;
+		case PGRES_TUPLES_OK:
+		case PGRES_COMMAND_OK:
+			if (!stopped && changes)
+				*changes = parse_int(PQcmdTuples(res));
+			break;
+		default:
+			if (!stopped && !ret)
+				ret = fail(ps, res);
+			break;
+		}
+		PQclear(res);
+	}
+	if (!stopped && !ret && PQstatus(ps->conn) != CONNECTION_OK)
+		ret = fail(ps, NULL);
+out:
+	if (vals != vals_stack) {
+		free(vals);
+		free(nums);
+	}
+	return ret;
+}
+
+/* ---- bulk events ------------------------------------------------------- */
+
+static void add_int(struct cxm_buf *b, int64_t v)
+{
+	char num[24];
+
+	cxm_buf_add(b, num, format_int(num, v));
+}
+
+/* Appends a COPY text field: \N for NULL, else s with \ TAB LF CR escaped. */
+static void add_text(struct cxm_buf *b, const char *s)
+{
+	if (!s) {
+		cxm_buf_add(b, "\\N", 2);
+		return;
+	}
+	for (;;) {
+		size_t run = strcspn(s, "\\\t\n\r");
+		cxm_buf_add(b, s, run);
+		s += run;
+		if (!*s)
+			break;
+		switch (*s) {
+		case '\\': cxm_buf_add(b, "\\\\", 2); break;
+		case '\t': cxm_buf_add(b, "\\t", 2); break;
+		case '\n': cxm_buf_add(b, "\\n", 2); break;
+		default: cxm_buf_add(b, "\\r", 2); break;
+		}
+		s++;
+	}
+}
+
+static size_t pow2_above(size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < n * 2)
+		cap *= 2;
+	return cap;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
+static uint64_t hash_int(int64_t v)
+{
+	uint64_t h = (uint64_t)v * 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 31);
+}
+
+/* Row by row, for small batches: a repeated source_id conflicts with the
+ * copy stored before it and is skipped. */
+static int put_rows(struct pg_store *ps, int64_t tenant, struct cxm_event *ev, const char *const *src, size_t n,
+		    unsigned char *inserted, size_t *n_inserted)
+{
+	static const char sql[] =
+		"INSERT INTO events (" EVENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (tenant_id, source_id) DO NOTHING";
+	size_t count = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cxm_event *e = &ev[i];
+		int64_t changes = 0;
+		struct sqlval p[] = {
+			SQLV_INT(tenant),
+			SQLV_INT(e->id),
+			SQLV_TEXT(src[i]),
+			SQLV_INT(e->customer_id),
+			SQLV_TEXT(e->type),
+			SQLV_TEXT(e->channel),
+			SQLV_TEXT(e->touchpoint),
+			SQLV_TEXT(e->agent),
+			e->org_unit_id ? SQLV_INT(e->org_unit_id) : SQLV_NULL,
+			SQLV_INT(e->ts),
+			e->has_amount ? SQLV_INT(e->amount_micros) : SQLV_NULL,
+			SQLV_TEXT(e->currency),
+			SQLV_TEXT(e->properties ? e->properties : "{}"),
+		};
+		if ((ret = pg_query(&ps->base, sql, p, ARRAY_SIZE(p), NULL, NULL, &changes)))
+			goto out;
+		if (inserted)
+			inserted[i] = changes > 0;
+		count += changes > 0;
+	}
+	if (n_inserted)
+		*n_inserted = count;
+out:
+	return ret;
+}
+
+/* Sends what the COPY buffer holds. */
+static int copy_flush(struct pg_store *ps)
+{
+	int ret = 0;
+
+	if (ps->copy.len && PQputCopyData(ps->conn, ps->copy.p, (int)ps->copy.len) != 1)
+		ret = fail(ps, NULL);
+	cxm_buf_clear(&ps->copy);
+	return ret;
+}
+
+/* Ends a COPY (aborting it with `abort_msg` unless NULL) and reads its result. */
+static int copy_end(struct pg_store *ps, const char *abort_msg)
+{
+	PGresult *res;
+	int ret = 0;
+
+	if (PQputCopyEnd(ps->conn, abort_msg) != 1)
+		ret = fail(ps, NULL);
+	while ((res = PQgetResult(ps->conn))) {
+		if (!ret && PQresultStatus(res) != PGRES_COMMAND_OK)
+			ret = fail(ps, res);
+		PQclear(res);
+	}
+	return ret;
+}
+
+/*
+ * The COPY path. `keep` marks the first event of each source_id in the
+ * batch; only those are staged. Runs inside the caller's transaction, which
+ * also empties the staging table if anything here fails.
+ */
+static int put_copy(struct pg_store *ps, int64_t tenant, const struct cxm_event *ev, const char *const *src,
+		    const unsigned char *keep, size_t n, unsigned char *inserted, size_t *n_inserted)
+{
+	static const char start[] =
+		"CREATE TEMP TABLE IF NOT EXISTS " STAGE_TABLE " (LIKE events INCLUDING DEFAULTS)"
+		" ON COMMIT DELETE ROWS;"
+		" COPY " STAGE_TABLE " (" EVENT_COLS ") FROM STDIN";
+	static const char move[] =
+		"INSERT INTO events (" EVENT_COLS ") SELECT " EVENT_COLS " FROM " STAGE_TABLE
+		" ON CONFLICT (tenant_id, source_id) DO NOTHING RETURNING id;"
+		" TRUNCATE " STAGE_TABLE;
+	struct cxm_buf *b = &ps->copy;
+	PGresult *res = PQexec(ps->conn, start);
+	uint32_t *map = NULL;
+	size_t cap = 0, count = 0;
+	int ret = 0;
+
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		ret = fail(ps, res);
+		goto out;
+	}
+	cxm_buf_clear(b);
+	for (size_t i = 0; i < n; i++) {
+		const struct cxm_event *e = &ev[i];
+		if (!keep[i])
+			continue;
+		add_int(b, tenant);
+		cxm_buf_addch(b, '\t');
+		add_int(b, e->id);
+		cxm_buf_addch(b, '\t');
+		add_text(b, src[i]);
+		cxm_buf_addch(b, '\t');
+		add_int(b, e->customer_id);
+		cxm_buf_addch(b, '\t');
+		add_text(b, e->type);
+		cxm_buf_addch(b, '\t');
+		add_text(b, e->channel);
+		cxm_buf_addch(b, '\t');
+		add_text(b, e->touchpoint);
+		cxm_buf_addch(b, '\t');
+		add_text(b, e->agent);
+		cxm_buf_addch(b, '\t');
+		if (e->org_unit_id)
+			add_int(b, e->org_unit_id);
+		else
+			add_text(b, NULL);
+		cxm_buf_addch(b, '\t');
+		add_int(b, e->ts);
+		cxm_buf_addch(b, '\t');
+		if (e->has_amount)
+			add_int(b, e->amount_micros);
+		else
+			add_text(b, NULL);
+		cxm_buf_addch(b, '\t');
+		add_text(b, e->currency);
+		cxm_buf_addch(b, '\t');
+		add_text(b, e->properties ? e->properties : "{}");
+		cxm_buf_addch(b, '\n');
+		if (b->len >= COPY_CHUNK && (ret = copy_flush(ps)))
+			break;
+	}
+	if (!ret)
+		ret = copy_flush(ps);
+	if (ret) {
+		copy_end(ps, "cxm: sending the batch failed");
+		goto out;
+	}
+	if ((ret = copy_end(ps, NULL)))
+		goto out;
+	PQclear(res);
+	res = NULL;
+	if (inserted) {
+		/* id -> index of the staged events, to mark what came back */
+		cap = pow2_above(n);
+		map = xcalloc(cap, sizeof(*map));
+		for (size_t i = 0; i < n; i++) {
+			if (!keep[i])
+				continue;
+			size_t h = hash_int(ev[i].id) & (cap - 1);
+			while (map[h])
+				h = (h + 1) & (cap - 1);
+			map[h] = (uint32_t)i + 1;
+		}
+	}
+	if (!PQsendQuery(ps->conn, move)) {
+		ret = fail(ps, NULL);
+		goto out;
+	}
+	while ((res = PQgetResult(ps->conn))) {
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_TUPLES_OK && !ret) {
+			int rows = PQntuples(res);
+			count = (size_t)rows;
+			for (int r = 0; map && r < rows; r++) {
+				int64_t id = parse_int(PQgetvalue(res, r, 0));
+				for (size_t h = hash_int(id) & (cap - 1); map[h]; h = (h + 1) & (cap - 1)) {
+					if (ev[map[h] - 1].id == id) {
+						inserted[map[h] - 1] = 1;
+						break;
+					}
+				}
+			}
+		} else if (st != PGRES_COMMAND_OK && !ret) {
+			ret = fail(ps, res);
+		}
+		PQclear(res);
+	}
+	if (!ret && n_inserted)
+		*n_inserted = count;
+out:
+	PQclear(res);
+	free(map);
+	return ret;
+}
+
+static int pg_put_events(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
+			 unsigned char *inserted, size_t *n_inserted)
+{
+	struct pg_store *ps = (struct pg_store *)s;
+	const char **src = xcalloc(n ? n : 1, sizeof(*src));
+	unsigned char *keep = NULL;
+	char (*idtext)[CXM_ID_BUFSZ] = NULL;
+	uint32_t *set = NULL;
+	int ret;
+
+	if (n_inserted)
+		*n_inserted = 0;
+	if (n >= UINT32_MAX) {
+		ret = cxm_store_seterr(s, CXM_ETOOBIG, "a batch of %zu events is too large", n);
+		goto out;
+	}
+	if ((ret = ensure_conn(ps)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!ev[i].id)
+			ev[i].id = cxm_id_next();
+		src[i] = ev[i].source_id;
+		if (!src[i]) {
+			if (!idtext)
+				idtext = xmalloc(n * sizeof(*idtext));
+			src[i] = cxm_id_format(ev[i].id, idtext[i]);
+		}
+		if (inserted)
+			inserted[i] = 0;
+	}
+	if (n < COPY_MIN_BATCH) {
+		ret = put_rows(ps, tenant, ev, src, n, inserted, n_inserted);
+		goto out;
+	}
+	/* Only the first event of each source_id is staged; the others are
+	 * duplicates whatever the table holds. */
+	size_t cap = pow2_above(n);
+	set = xcalloc(cap, sizeof(*set));
+	keep = xmalloc(n);
+	for (size_t i = 0; i < n; i++) {
+		size_t h = hash_str(src[i]) & (cap - 1);
+		keep[i] = 1;
+		for (; set[h]; h = (h + 1) & (cap - 1)) {
+			if (!strcmp(src[set[h] - 1], src[i])) {
+				keep[i] = 0;
+				break;
+			}
+		}
+		if (keep[i])
+			set[h] = (uint32_t)i + 1;
+	}
+	ret = put_copy(ps, tenant, ev, src, keep, n, inserted, n_inserted);
+out:
+	free(src);
+	free(keep);
+	free(idtext);
+	free(set);
+	return ret;
+}
+
+const struct cxm_store_ops cxm_store_pgsql = {
+	.name = "postgresql",
+	.open = pg_open,
+	.close = pg_close,
+	.exec = pg_exec,
+	.query = pg_query,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.put_events = pg_put_events,
+	.begin_sql = "BEGIN",
+	/* Two servers starting together: the second waits, then finds the
+	 * migrations applied. */
+	.migration_lock_sql = "SELECT pg_advisory_xact_lock(7364001)",
+	.migrations = cxm_migrations_pgsql,
+};
