@@ -26,7 +26,7 @@ static int check_tree(const cJSON *it, int depth, char *err, size_t errlen)
 	for (; it; it = it->next) {
 		if (cJSON_IsNumber(it)) {
 			double v = it->valuedouble;
-			if (!isfinite(v) || (v == floor(v) && fabs(v) > 9007199254740992.0)) {
+			if (!isfinite(v) || (v == floor(v) && fabs(v) >= 9007199254740992.0)) {
 				snprintf(err, errlen, "number %s is too large to keep exactly (send it as a string)",
 					 it->string ? it->string : "");
 				return -1;

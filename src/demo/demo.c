@@ -253,7 +253,8 @@ static const char *const mx_domains[] = { "gmail.com", "hotmail.com", "outlook.c
 static const unsigned mx_domain_w[] = { 52, 25, 10, 8, 5 };
 static const char *const us_domains[] = { "gmail.com", "yahoo.com", "outlook.com", "icloud.com", "aol.com" };
 static const unsigned us_domain_w[] = { 50, 18, 14, 13, 5 };
-static const char *const gb_domains[] = { "gmail.com", "hotmail.co.uk", "outlook.com", "btinternet.com", "yahoo.co.uk" };
+static const char *const gb_domains[] = { "gmail.com", "hotmail.co.uk", "outlook.com", "btinternet.com",
+					  "yahoo.co.uk" };
 static const unsigned gb_domain_w[] = { 45, 20, 15, 10, 10 };
 
 static const struct country_def {
@@ -363,10 +364,14 @@ static const char *const en_campaigns[13] = {
 };
 
 /* Local hours at which things happen (weights for 0h..23h). */
-static const unsigned hours_online[24] = { 2, 1, 1, 0, 0, 1, 2, 4, 6, 7, 8, 9, 11, 11, 9, 8, 8, 9, 11, 13, 14, 13, 9, 4 };
-static const unsigned hours_store[24] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 9, 11, 10, 8, 8, 9, 11, 12, 11, 6, 0, 0, 0 };
-static const unsigned hours_office[24] = { 0, 0, 0, 0, 0, 0, 0, 0, 8, 12, 13, 12, 9, 8, 10, 11, 10, 8, 6, 4, 0, 0, 0, 0 };
-static const unsigned hours_email[24] = { 1, 0, 0, 0, 0, 0, 3, 8, 10, 9, 7, 6, 8, 9, 6, 5, 5, 6, 7, 8, 9, 8, 5, 2 };
+static const unsigned hours_online[24] = { 2, 1, 1, 0, 0, 1, 2, 4, 6, 7, 8, 9,
+					   11, 11, 9, 8, 8, 9, 11, 13, 14, 13, 9, 4 };
+static const unsigned hours_store[24] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 9,
+					  11, 10, 8, 8, 9, 11, 12, 11, 6, 0, 0, 0 };
+static const unsigned hours_office[24] = { 0, 0, 0, 0, 0, 0, 0, 0, 8, 12, 13, 12,
+					   9, 8, 10, 11, 10, 8, 6, 4, 0, 0, 0, 0 };
+static const unsigned hours_email[24] = { 1, 0, 0, 0, 0, 0, 3, 8, 10, 9, 7, 6,
+					  8, 9, 6, 5, 5, 6, 7, 8, 9, 8, 5, 2 };
 
 /* Activity by calendar month (index 1..12) and weekday (0 = Sunday). */
 static const unsigned month_weight[13] = { 0, 85, 75, 85, 85, 95, 90, 95, 90, 90, 100, 165, 185 };
@@ -592,7 +597,7 @@ static unsigned month_of_day(const struct gen *g, int64_t day)
 /* Agent in `unit` at time t, drawn evenly; NULL if the unit has none then. */
 static const char *agent_at(const struct gen *g, struct rng *r, int unit, int64_t t)
 {
-	size_t n = 0, k;
+	size_t n = 0, k = 0;
 
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass)
@@ -705,23 +710,20 @@ static void ticket(struct gen *g, struct rng *r, const struct cust *c, int64_t d
 	struct item *it = emit(g, t, "ticket", "email", "support_form");
 
 	it->unit = team;
-	it->agent = agent_at(g, r, team, t + between(1, 8) * HOUR_US);
-	/* the agent picks it up a few hours later; the unit is theirs then */
-	if (it->agent) {
-		int64_t pick_t = t;
-		(void)pick_t;
-	}
+	it->agent = agent_at(g, r, team, t);
 	PROPS(it, "{\"reason\":\"%s\",\"priority\":\"%s\",\"order_id\":\"%s\"}", reason, PICK(r, priorities), order);
 }
 
-enum entry { ENTRY_ORGANIC, ENTRY_AD };
+/* How a session starts: from the home page or a search, from an ad, or
+ * straight on the product (a returning visitor). */
+enum entry { ENTRY_ORGANIC, ENTRY_AD, ENTRY_DIRECT };
 
 /* A browsing session about product p starting at t; returns its last time. */
 static int64_t browse(struct gen *g, struct rng *r, const struct cust *c, int64_t t, const struct product *p,
 		      enum entry entry, const char **channel_out)
 {
 	static const char *const ads[] = { "instagram_ad", "facebook_ad", "tiktok_ad", "instagram_ad" };
-	bool app = entry == ENTRY_ORGANIC && chance(r, c->app_permille);
+	bool app = entry != ENTRY_AD && chance(r, c->app_permille);
 	const char *ch = app ? "app" : "web";
 	const char *device = app ? "app" : chance(r, 620) ? "mobile" : "desktop";
 	struct item *it;
@@ -730,9 +732,9 @@ static int64_t browse(struct gen *g, struct rng *r, const struct cust *c, int64_
 		int64_t day = (t - g->day0 * DAY_US) / DAY_US;
 		it = emit(g, t, "ad_click", "social", PICK(r, ads));
 		PROPS(it, "{\"campaign\":\"%s\",\"sku\":\"%s\"}", campaign_name(c, month_of_day(g, day)), p->sku);
-		t += between(3, 30) * SEC_US;
+		t += between(r, 3, 30) * SEC_US;
 		device = "mobile";
-	} else {
+	} else if (entry == ENTRY_ORGANIC) {
 		if (chance(r, 600)) {
 			it = emit(g, t, "page_view", ch, "home");
 			PROPS(it, "{\"device\":\"%s\"}", device);
@@ -740,16 +742,16 @@ static int64_t browse(struct gen *g, struct rng *r, const struct cust *c, int64_
 			it = emit(g, t, "page_view", ch, "search");
 			PROPS(it, "{\"device\":\"%s\",\"query\":\"%s\"}", device, p->category);
 		}
-		t += between(10, 120) * SEC_US;
+		t += between(r, 10, 120) * SEC_US;
 		it = emit(g, t, "page_view", ch, "category_page");
 		PROPS(it, "{\"device\":\"%s\",\"category\":\"%s\"}", device, p->category);
-		t += between(10, 150) * SEC_US;
+		t += between(r, 10, 150) * SEC_US;
 	}
 	it = emit(g, t, "page_view", ch, "product_page");
 	PROPS(it, "{\"device\":\"%s\",\"sku\":\"%s\",\"category\":\"%s\"}", device, p->sku, p->category);
 	if (chance(r, 350)) {
 		const struct product *q = pick_product(g, r, c, (t - g->day0 * DAY_US) / DAY_US);
-		t += between(20, 240) * SEC_US;
+		t += between(r, 20, 240) * SEC_US;
 		it = emit(g, t, "page_view", ch, "product_page");
 		PROPS(it, "{\"device\":\"%s\",\"sku\":\"%s\",\"category\":\"%s\"}", device, q->sku, q->category);
 	}
@@ -763,15 +765,15 @@ static void deliver(struct gen *g, struct rng *r, const struct cust *c, int64_t 
 {
 	const char *carrier = PICK(r, c->cd->carriers);
 	bool late = chance(r, 120);
-	int64_t days = late ? between(6, 14) : between(2, 5);
-	int64_t shipped = t + between(16, 40) * HOUR_US + (int64_t)below(r, 3600) * SEC_US;
-	int64_t delivered = shipped + (days - 1) * DAY_US + between(1, 9) * HOUR_US;
+	int64_t days = late ? between(r, 6, 14) : between(r, 2, 5);
+	int64_t shipped = t + between(r, 16, 40) * HOUR_US + (int64_t)below(r, 3600) * SEC_US;
+	int64_t delivered = shipped + (days - 1) * DAY_US + between(r, 1, 9) * HOUR_US;
 	struct item *it;
 
 	it = emit(g, shipped, "delivery", c->notify, "shipping_notice");
 	PROPS(it, "{\"order_id\":\"%s\",\"carrier\":\"%s\"}", order, carrier);
 	if (late && chance(r, 600)) {
-		int64_t day = (shipped - g->day0 * DAY_US) / DAY_US + between(3, days - 1);
+		int64_t day = (shipped - g->day0 * DAY_US) / DAY_US + between(r, 3, days - 1);
 		contact(g, r, c, day, U_SOPORTE, "delivery_delay", order);
 	}
 	it = emit(g, delivered, "delivery", c->notify, "delivered");
@@ -790,21 +792,29 @@ static void purchase_journey(struct gen *g, struct rng *r, const struct cust *c,
 		   !strcmp(p->category, "dishwasher") || !strcmp(p->category, "climate");
 	int off = c->city->utc_offset_h;
 	int64_t t = at_local(g, r, day, in_store ? hours_store : hours_online, off);
-	int64_t amount = local_price_micros(p, c->country), sessions = between(0, 3);
+	int64_t amount = local_price_micros(p, c->country), sessions = between(r, 0, 3);
 	int items = 1;
 	char order[24], extra[96] = "";
 	const char *channel = "web";
 	struct item *it;
 
 	for (int64_t i = 0; i < sessions; i++) {
-		int64_t d = day - between(0, 14);
+		int64_t d = day - between(r, 0, 14);
 		int64_t st = at_local(g, r, d, hours_online, off);
 		if (st < t)
 			browse(g, r, c, st, p, chance(r, 300) ? ENTRY_AD : ENTRY_ORGANIC, NULL);
+		else
+			sessions = i; /* none before the purchase after all */
 	}
 	if (chance(r, 90))
-		contact(g, r, c, day - between(0, 3), U_VENTAS, "product_question", NULL);
-	cxm_xsnprintf(order, sizeof(order), "ORD-%08lld", (long long)++g->next_order);
+		contact(g, r, c, day - between(r, 1, 3), U_VENTAS, "product_question", NULL);
+	{
+		int64_t y;
+		unsigned m, dd;
+		cxm_civil_from_days(g->day0 + day, &y, &m, &dd);
+		cxm_xsnprintf(order, sizeof(order), "ORD-%02lld%02u%02u-%06lld", (long long)(y % 100), m, dd,
+			      (long long)++g->next_order);
+	}
 	if (chance(r, 350)) {
 		const struct product *a = &PICK(r, accessories);
 		amount += local_price_micros(a, c->country);
@@ -817,7 +827,7 @@ static void purchase_journey(struct gen *g, struct rng *r, const struct cust *c,
 		if (ct->stores[1] >= 0 && chance(r, 250))
 			store = ct->stores[0] == store ? ct->stores[1] : ct->stores[0];
 		if (chance(r, 350)) {
-			int64_t vt = at_local(g, r, day - between(1, 10), hours_store, off);
+			int64_t vt = at_local(g, r, day - between(r, 1, 10), hours_store, off);
 			it = emit(g, vt, "visit", "store", "showroom");
 			it->unit = store;
 			it->agent = agent_at(g, r, store, vt);
@@ -829,10 +839,11 @@ static void purchase_journey(struct gen *g, struct rng *r, const struct cust *c,
 		PROPS(it, "{\"order_id\":\"%s\",\"sku\":\"%s\",\"category\":\"%s\",\"items\":%d,\"payment\":\"%s\"%s}",
 		      order, p->sku, p->category, items, chance(r, 800) ? "card" : "cash", extra);
 	} else {
-		t = browse(g, r, c, t, p, ENTRY_ORGANIC, &channel) + between(30, 300) * SEC_US;
+		t = browse(g, r, c, t, p, sessions ? ENTRY_DIRECT : ENTRY_ORGANIC, &channel) +
+		    between(r, 30, 300) * SEC_US;
 		it = emit(g, t, "page_view", channel, "cart");
 		PROPS(it, "{\"items\":%d}", items);
-		t += between(40, 400) * SEC_US;
+		t += between(r, 40, 400) * SEC_US;
 		it = emit(g, t, "purchase", channel, "checkout");
 		PROPS(it, "{\"order_id\":\"%s\",\"sku\":\"%s\",\"category\":\"%s\",\"items\":%d,\"payment\":\"%s\"%s}",
 		      order, p->sku, p->category, items, PICK(r, c->cd->payments), extra);
@@ -843,11 +854,11 @@ static void purchase_journey(struct gen *g, struct rng *r, const struct cust *c,
 	if (!in_store || big)
 		deliver(g, r, c, t, order);
 	if (chance(r, big ? 110 : 60)) {
-		int64_t d = (t - g->day0 * DAY_US) / DAY_US + between(5, 60);
+		int64_t d = (t - g->day0 * DAY_US) / DAY_US + between(r, 5, 60);
 		const char *why = PICK(r, issues);
 		ticket(g, r, c, d, why, order);
 		if (chance(r, 500))
-			contact(g, r, c, d + between(1, 3), U_SOPORTE, why, order);
+			contact(g, r, c, d + between(r, 1, 3), U_SOPORTE, why, order);
 	}
 }
 
@@ -869,15 +880,15 @@ static void campaigns(struct gen *g, struct rng *r, const struct cust *c)
 		if (send < c->lo || send >= c->hi || send >= WINDOW_DAYS || !chance(r, open_rate))
 			continue;
 		cxm_xsnprintf(name, sizeof(name), "%s_%lld", campaign_name(c, m->month), (long long)m->year);
-		t = at_local(g, r, send + between(0, 3), hours_email, c->city->utc_offset_h);
+		t = at_local(g, r, send + between(r, 0, 3), hours_email, c->city->utc_offset_h);
 		it = emit(g, t, "email_open", "email", "newsletter");
 		PROPS(it, "{\"campaign\":\"%s\"}", name);
 		if (!chance(r, 300))
 			continue;
-		t += between(5, 300) * SEC_US;
+		t += between(r, 5, 300) * SEC_US;
 		it = emit(g, t, "email_click", "email", "newsletter");
 		PROPS(it, "{\"campaign\":\"%s\",\"link\":\"%s\"}", name, chance(r, 600) ? "product" : "offers");
-		t += between(2, 20) * SEC_US;
+		t += between(r, 2, 20) * SEC_US;
 		it = emit(g, t, "page_view", "web", "landing_page");
 		PROPS(it, "{\"campaign\":\"%s\",\"device\":\"%s\"}", name, chance(r, 650) ? "mobile" : "desktop");
 	}
@@ -887,16 +898,28 @@ static void history(struct gen *g, struct rng *r, const struct cust *c)
 {
 	static const char *const inquiries[] = { "billing", "account", "store_info", "promotion", "invoice" };
 	int64_t purchases, browsing;
+	int days[9];
 
 	switch (c->profile) {
-	case P_BROWSER: purchases = 0; browsing = between(3, 10); break;
-	case P_ONE_TIME: purchases = 1; browsing = between(1, 4); break;
-	case P_OCCASIONAL: purchases = between(2, 3); browsing = between(1, 5); break;
-	case P_LOYAL: purchases = between(4, 9); browsing = between(2, 6); break;
-	default: purchases = between(1, 3); browsing = between(1, 3); break;
+	case P_BROWSER: purchases = 0; browsing = between(r, 2, 8); break;
+	case P_ONE_TIME: purchases = 1; browsing = between(r, 0, 3); break;
+	case P_OCCASIONAL: purchases = between(r, 2, 3); browsing = between(r, 0, 4); break;
+	case P_LOYAL: purchases = between(r, 4, 9); browsing = between(r, 1, 5); break;
+	default: purchases = between(r, 1, 3); browsing = between(r, 0, 3); break;
+	}
+	if (c->profile != P_CHURNER) { /* who joined mid-year has had less time */
+		purchases = purchases ? 1 + (purchases - 1) * (c->hi - c->lo) / WINDOW_DAYS : 0;
+		browsing = browsing * (c->hi - c->lo) / WINDOW_DAYS;
+	}
+	/* in date order, so a customer's order numbers grow with time */
+	for (int64_t i = 0; i < purchases; i++) {
+		int d = season_day(g, r, c->lo, c->hi), j;
+		for (j = (int)i; j > 0 && days[j - 1] > d; j--)
+			days[j] = days[j - 1];
+		days[j] = d;
 	}
 	for (int64_t i = 0; i < purchases; i++)
-		purchase_journey(g, r, c, season_day(g, r, c->lo, c->hi));
+		purchase_journey(g, r, c, days[i]);
 	for (int64_t i = 0; i < browsing; i++) {
 		int64_t day = season_day(g, r, c->lo, c->hi);
 		browse(g, r, c, at_local(g, r, day, hours_online, c->city->utc_offset_h),
@@ -919,7 +942,7 @@ static void history(struct gen *g, struct rng *r, const struct cust *c)
 	}
 	if (c->profile == P_CHURNER && chance(r, 550)) {
 		static const char *const why[] = { "cancellation", "complaint", "price", "competitor_offer" };
-		int64_t day = c->hi - between(1, 20);
+		int64_t day = c->hi - between(r, 1, 20);
 		contact(g, r, c, day < c->lo ? c->lo : day, U_RETENCION, PICK(r, why), NULL);
 	}
 }
@@ -932,21 +955,21 @@ static void make_phone(struct rng *r, const struct cust *c, char *out, size_t ou
 
 	switch (c->country) {
 	case C_CO:
-		cxm_xsnprintf(out, outlen, "+573%02lld%07lld", (long long)between(0, 24), (long long)between(0, 9999999));
+		cxm_xsnprintf(out, outlen, "+573%02lld%07lld", (long long)between(r, 0, 24), (long long)between(r, 0, 9999999));
 		break;
 	case C_ES:
 		cxm_xsnprintf(out, outlen, "+34%lld%08lld", (long long)(chance(r, 850) ? 6 : 7),
-			      (long long)between(0, 99999999));
+			      (long long)between(r, 0, 99999999));
 		break;
 	case C_MX:
-		cxm_xsnprintf(out, outlen, "+52%s%08lld", c->city->area, (long long)between(10000000, 99999999));
+		cxm_xsnprintf(out, outlen, "+52%s%08lld", c->city->area, (long long)between(r, 10000000, 99999999));
 		break;
 	case C_US:
-		cxm_xsnprintf(out, outlen, "+1%s%03lld%04lld", c->city->area, (long long)between(200, 999),
-			      (long long)between(0, 9999));
+		cxm_xsnprintf(out, outlen, "+1%s%03lld%04lld", c->city->area, (long long)between(r, 200, 999),
+			      (long long)between(r, 0, 9999));
 		break;
 	default:
-		cxm_xsnprintf(out, outlen, "+447%u%08lld", PICK(r, gb_mobile), (long long)between(0, 99999999));
+		cxm_xsnprintf(out, outlen, "+447%u%08lld", PICK(r, gb_mobile), (long long)between(r, 0, 99999999));
 		break;
 	}
 }
@@ -965,7 +988,7 @@ static void make_email(struct gen *g, struct rng *r, struct cust *c, int birth_y
 	case 3: cxm_xsnprintf(local, sizeof(local), "%s_%s", first, last); break;
 	case 4: cxm_xsnprintf(local, sizeof(local), "%c%s", first[0], last); break;
 	case 5: cxm_xsnprintf(local, sizeof(local), "%s.%s%02d", first, last, birth_year % 100); break;
-	case 6: cxm_xsnprintf(local, sizeof(local), "%s%s%lld", first, last, (long long)between(1, 999)); break;
+	case 6: cxm_xsnprintf(local, sizeof(local), "%s%s%lld", first, last, (long long)between(r, 1, 999)); break;
 	default: cxm_xsnprintf(local, sizeof(local), "%s.%s", last, first); break;
 	}
 	cxm_xsnprintf(c->email, sizeof(c->email), "%s@%s", local, domain);
@@ -976,14 +999,15 @@ static void make_email(struct gen *g, struct rng *r, struct cust *c, int birth_y
 /* Draws customer number n (1-based) into c and the store record cu. */
 static void make_customer(struct gen *g, struct rng *r, int64_t n, struct cust *c, struct cxm_customer *cu)
 {
-	static const unsigned country_w[N_COUNTRIES] = { 380, 220, 100, 180, 120 };
 	static const char *const acquisition[] = { "web", "web", "app", "store", "social", "referral" };
-	unsigned city_w[8];
-	int birth_year = (int)between(1955, 2006);
+	unsigned country_w[N_COUNTRIES], city_w[8];
+	int birth_year = (int)between(r, 1955, 2006);
 	int64_t created;
 	bool has_email, has_phone;
 
 	memset(c, 0, sizeof(*c));
+	for (int i = 0; i < N_COUNTRIES; i++)
+		country_w[i] = countries[i].weight;
 	c->country = (int)pick_weighted(r, country_w, N_COUNTRIES);
 	c->cd = &countries[c->country];
 	for (size_t i = 0; i < c->cd->n_cities; i++)
@@ -1018,11 +1042,11 @@ static void make_customer(struct gen *g, struct rng *r, int64_t n, struct cust *
 	case P_CHURNER: c->segment = chance(r, 100) ? "gold" : chance(r, 550) ? "silver" : "bronze"; break;
 	default: c->segment = chance(r, 800) ? "bronze" : "silver"; break;
 	}
-	c->app_permille = (unsigned)between(50, 650);
+	c->app_permille = (unsigned)between(r, 50, 650);
 	c->preferred_store = c->city->stores[0];
 	if (c->city->stores[1] >= 0 && chance(r, 450))
 		c->preferred_store = c->city->stores[1];
-	c->store_permille = (unsigned)between(150, 700);
+	c->store_permille = (unsigned)between(r, 150, 700);
 	c->notify = has_email && (!has_phone || chance(r, 600)) ? "email" : "sms";
 
 	for (int i = 0; i < CXM_CONSENT_N; i++) {
@@ -1039,15 +1063,15 @@ static void make_customer(struct gen *g, struct rng *r, int64_t n, struct cust *
 	c->lo = 0;
 	c->hi = WINDOW_DAYS;
 	if (chance(r, 750)) {
-		created = g->start - between(1, 4 * 365) * DAY_US - (int64_t)below(r, 86400) * SEC_US;
+		created = g->start - between(r, 1, 4 * 365) * DAY_US - (int64_t)below(r, 86400) * SEC_US;
 	} else {
-		c->lo = (int)between(0, WINDOW_DAYS - 31);
+		c->lo = (int)between(r, 0, WINDOW_DAYS - 31);
 		created = at_local(g, r, c->lo, hours_online, c->city->utc_offset_h);
 		if (created < g->start)
 			created = g->start;
 	}
 	if (c->profile == P_CHURNER)
-		c->hi = c->lo + (int)between(30, (WINDOW_DAYS - c->lo) * 3 / 4 > 30 ? (WINDOW_DAYS - c->lo) * 3 / 4 : 30);
+		c->hi = c->lo + (int)between(r, 30, (WINDOW_DAYS - c->lo) * 3 / 4 > 30 ? (WINDOW_DAYS - c->lo) * 3 / 4 : 30);
 
 	{
 		char store[96] = "";
@@ -1081,7 +1105,7 @@ static int cmp_item(const void *a, const void *b)
 }
 
 /* Sorts the customer's events and moves those inside the window to the batch. */
-static void take_events(struct gen *g, int64_t customer_id)
+static void take_events(struct gen *g, int64_t customer_id, const struct country_def *cd)
 {
 	qsort(g->cur, g->n_cur, sizeof(*g->cur), cmp_item);
 	for (size_t i = 0; i < g->n_cur; i++) {
@@ -1113,11 +1137,7 @@ static void take_events(struct gen *g, int64_t customer_id)
 		e->has_amount = it->has_amount;
 		e->amount_micros = it->amount_micros;
 		e->currency = it->currency;
-		if (!strcmp(it->type, "purchase")) {
-			const struct country_def *cd = NULL;
-			for (int k = 0; k < N_COUNTRIES && !cd; k++)
-				if (!strcmp(countries[k].currency, it->currency))
-					cd = &countries[k];
+		if (it->has_amount) { /* purchases, in the customer's currency */
 			g->purchases++;
 			g->revenue_eur += it->amount_micros * cd->to_eur_num / cd->to_eur_den;
 		}
@@ -1162,7 +1182,7 @@ static int add_customers(struct gen *g, int64_t total, const struct cxm_demo_opt
 				goto out;
 		}
 		history(g, &r, &c);
-		take_events(g, id);
+		take_events(g, id, c.cd);
 		if (g->n_ev >= BATCH || n == total) {
 			if ((ret = flush(g)))
 				goto out;
@@ -1188,10 +1208,16 @@ static int user_found(const struct cxm_user *u, void *ctx)
 	return 0;
 }
 
-static int span_row(const struct cxm_membership *m, void *ctx)
+struct span_ctx {
+	const struct gen *g;
+	struct agent *a;
+};
+
+static int span_row(const struct cxm_membership *m, void *vctx)
 {
-	struct gen *g = ((void **)ctx)[0];
-	struct agent *a = ((void **)ctx)[1];
+	const struct span_ctx *ctx = vctx;
+	const struct gen *g = ctx->g;
+	struct agent *a = ctx->a;
 	struct span *sp;
 
 	if (a->n_spans == MAX_SPANS)
@@ -1265,16 +1291,14 @@ static int add_org(struct gen *g)
 	}
 	/* where every agent was when, as the store has it, for handing out work */
 	for (size_t i = 0; i < N_USERS; i++) {
-		struct agent *a;
-		void *ctx[2];
+		struct span_ctx ctx = { g, NULL };
 		if (strcmp(user_defs[i].role, "agent"))
 			continue;
-		a = &g->agents[g->n_agents++];
-		a->username = user_defs[i].username;
-		a->id = g->user_id[i];
-		ctx[0] = g;
-		ctx[1] = a;
-		if ((ret = cxm_store_membership_history(g->s, g->tenant, CXM_MEMBER_USER, a->id, span_row, ctx)))
+		ctx.a = &g->agents[g->n_agents++];
+		ctx.a->username = user_defs[i].username;
+		ctx.a->id = g->user_id[i];
+		if ((ret = cxm_store_membership_history(g->s, g->tenant, CXM_MEMBER_USER, ctx.a->id, span_row,
+							&ctx)))
 			goto out;
 	}
 out:
@@ -1285,9 +1309,7 @@ out:
 
 static void init_calendar(struct gen *g)
 {
-	g->day0 = (g->start + DAY_US - 1) / DAY_US;
-	if (g->start < 0 && (g->start + DAY_US - 1) % DAY_US)
-		g->day0--;
+	g->day0 = (g->start + DAY_US - 1) / DAY_US; /* the first midnight in the window; start >= 0 */
 	g->bf_day = -1;
 	g->n_months = 0;
 	g->cum[0] = 0;
@@ -1298,9 +1320,8 @@ static void init_calendar(struct gen *g)
 
 		cxm_civil_from_days(days, &y, &m, &dd);
 		g->day_month[d] = (unsigned char)m;
-		if (d == 0 || dd == 1) {
+		if (d == 0 || dd == 1)
 			g->months[g->n_months++] = (struct month){ d, y, m };
-		}
 		w = (int64_t)month_weight[m] * weekday_weight[wd];
 		if (m == 11) {
 			int64_t nov1 = cxm_days_from_civil(y, 11, 1);

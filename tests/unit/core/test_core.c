@@ -1,0 +1,167 @@
+/* test_core.c - buffers, integer parsing, UTF-8, ids, RFC 3339, strict JSON. */
+#include "testutil.h"
+
+#include "cxm/arena.h"
+#include "cxm/json.h"
+#include "cxm/map.h"
+#include "cxm/time.h"
+
+static void test_buf_caps_growth(void **state)
+{
+	struct cxm_buf b;
+	(void)state;
+	cxm_buf_init(&b, 8);
+	assert_int_equal(cxm_buf_addstr(&b, "12345"), 0);
+	assert_int_equal(cxm_buf_addf(&b, "%d", 678), 0);
+	assert_string_equal(cxm_buf_str(&b), "12345678");
+	assert_int_equal(cxm_buf_addch(&b, '9'), CXM_ETOOBIG);
+	assert_string_equal(cxm_buf_str(&b), "12345678"); /* unchanged */
+	cxm_buf_clear(&b);
+	assert_string_equal(cxm_buf_str(&b), "");
+	cxm_buf_release(&b);
+}
+
+static void test_parse_i64(void **state)
+{
+	int64_t v;
+	(void)state;
+	assert_int_equal(cxm_parse_i64("9223372036854775807", 19, &v), 0);
+	assert_true(v == INT64_MAX);
+	assert_int_equal(cxm_parse_i64("-9223372036854775808", 20, &v), 0);
+	assert_true(v == INT64_MIN);
+	assert_int_equal(cxm_parse_i64("9223372036854775808", 19, &v), CXM_EINVAL);
+	assert_int_equal(cxm_parse_i64("12a", 3, &v), CXM_EINVAL);
+	assert_int_equal(cxm_parse_i64("", 0, &v), CXM_EINVAL);
+	assert_int_equal(cxm_parse_i64("-", 1, &v), CXM_EINVAL);
+}
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	assert_true(cxm_utf8_valid("Peña, Bogotá 😀", strlen("Peña, Bogotá 😀")));
+	assert_false(cxm_utf8_valid("Jos\xe9", 4));         /* Latin-1 */
+	assert_false(cxm_utf8_valid("\xc0\xaf", 2));        /* overlong */
+	assert_false(cxm_utf8_valid("\xed\xa0\x80", 3));    /* surrogate */
+	assert_false(cxm_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+	assert_false(cxm_utf8_valid("a\0b", 3));
+	assert_false(cxm_utf8_valid("\xe2\x82", 2));        /* cut short */
+}
+
+static void test_ids_increase(void **state)
+{
+	int64_t prev = cxm_id_next(), now = cxm_now_us() / 1000;
+	(void)state;
+	assert_true(prev > 0);
+	for (int i = 0; i < 100000; i++) {
+		int64_t id = cxm_id_next();
+		assert_true(id > prev);
+		prev = id;
+	}
+	assert_true(cxm_id_time_ms(prev) >= now - 1000 && cxm_id_time_ms(prev) <= now + 60000);
+}
+
+static void test_rfc3339_cases(void **state)
+{
+	const char *dir = getenv("CXM_TEST_DATA") ? getenv("CXM_TEST_DATA") : "tests/data";
+	char path[512], line[256], out[CXM_TIME_BUFSZ];
+	int n = 0;
+	(void)state;
+	snprintf(path, sizeof(path), "%s/time/rfc3339.tsv", dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		char *tab = strchr(line, '\t');
+		assert_non_null(tab);
+		*tab = '\0';
+		int64_t got;
+		int ret = cxm_time_parse(line, strlen(line), &got);
+		if (!strcmp(tab + 1, "ERR")) {
+			if (ret != CXM_EINVAL)
+				fail_msg("'%s' should be refused", line);
+		} else {
+			int64_t want = strtoll(tab + 1, NULL, 10);
+			if (ret || got != want)
+				fail_msg("'%s': got %lld (ret %d), want %lld", line, (long long)got, ret, (long long)want);
+			/* formatting and parsing again gives the same instant */
+			cxm_time_format(got, out);
+			assert_int_equal(cxm_time_parse(out, strlen(out), &got), 0);
+			assert_true(got == want);
+		}
+		n++;
+	}
+	fclose(f);
+	assert_true(n >= 20);
+	assert_string_equal(cxm_time_format(1772360100250000, out), "2026-03-01T10:15:00.25Z");
+	assert_string_equal(cxm_time_format(-1, out), "1969-12-31T23:59:59.999999Z");
+}
+
+static void test_strict_json(void **state)
+{
+	char err[128];
+	cJSON *j;
+	(void)state;
+	j = cxm_json_parse("{\"b\":1,\"a\":{\"d\":2,\"c\":[3]}}", 27, err, sizeof(err));
+	assert_non_null(j);
+	cxm_json_sort(j);
+	char *t = cxm_json_print(j);
+	assert_string_equal(t, "{\"a\":{\"c\":[3],\"d\":2},\"b\":1}");
+	free(t);
+	cJSON_Delete(j);
+	assert_null(cxm_json_parse("{} x", 4, err, sizeof(err)));
+	assert_non_null(strstr(err, "after the JSON value"));
+	assert_null(cxm_json_parse("{\"a\":\"x\\u0000y\"}", 16, err, sizeof(err)));
+	assert_null(cxm_json_parse("{\"a\":\"\xe9\"}", 8, err, sizeof(err)));
+	assert_null(cxm_json_parse("{\"n\":9007199254740993}", 22, err, sizeof(err)));
+	assert_non_null(cxm_json_parse("{\"a\":\"x\\\\u0000y\"}", 17, err, sizeof(err)) ? (void *)1 : NULL);
+	assert_null(cxm_json_parse("{\"a\":", 5, err, sizeof(err)));
+	char deep[81];
+	memset(deep, '[', 40);
+	memset(deep + 40, ']', 40);
+	deep[80] = '\0';
+	assert_null(cxm_json_parse(deep, strlen(deep), err, sizeof(err)));
+	char *c = cxm_json_canonical_object("{\"z\":1,\"a\":2}", err, sizeof(err));
+	assert_string_equal(c, "{\"a\":2,\"z\":1}");
+	free(c);
+	assert_null(cxm_json_canonical_object("[1]", err, sizeof(err)));
+}
+
+static void test_map_and_arena(void **state)
+{
+	struct cxm_map m;
+	struct cxm_arena a;
+	char key[32];
+	int64_t v;
+	(void)state;
+	cxm_map_init(&m);
+	for (int i = 0; i < 10000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		cxm_map_put(&m, key, i);
+	}
+	cxm_map_put(&m, "k5", -5);
+	assert_int_equal(cxm_map_count(&m), 10000);
+	assert_true(cxm_map_get(&m, "k9999", &v) && v == 9999);
+	assert_true(cxm_map_get(&m, "k5", &v) && v == -5);
+	assert_false(cxm_map_get(&m, "nope", &v));
+	cxm_map_release(&m);
+	cxm_arena_init(&a, 64);
+	char *s1 = cxm_arena_strdup(&a, "hola");
+	char *s2 = cxm_arena_alloc(&a, 1000);
+	memset(s2, 'x', 1000);
+	assert_string_equal(s1, "hola");
+	cxm_arena_clear(&a);
+	cxm_arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_caps_growth), cmocka_unit_test(test_parse_i64),
+		cmocka_unit_test(test_utf8),		cmocka_unit_test(test_ids_increase),
+		cmocka_unit_test(test_rfc3339_cases),	cmocka_unit_test(test_strict_json),
+		cmocka_unit_test(test_map_and_arena),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

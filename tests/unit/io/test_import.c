@@ -1,0 +1,260 @@
+/*
+ * test_import.c - import and export over the real database.
+ * Bad files are data: tests/data/import/bad/NAME.{csv,jsonl} with NAME.expect
+ * holding the kind (customers|events) and the text the error must contain.
+ */
+#include "testutil.h"
+
+#include "cxm/io.h"
+
+#include <dirent.h>
+
+static struct cxm_store *S;
+static char reasons[8192];
+
+static int setup(void **state)
+{
+	(void)state;
+	S = test_open();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cxm_store_close(S);
+	return 0;
+}
+
+static const char *data_dir(void)
+{
+	const char *d = getenv("CXM_TEST_DATA");
+	return d && *d ? d : "tests/data";
+}
+
+static void on_reject(const char *file, uint64_t line, const char *reason, void *ctx)
+{
+	size_t len = strlen(reasons);
+	const char *base = strrchr(file, '/');
+	(void)ctx;
+	snprintf(reasons + len, sizeof(reasons) - len, "%s:%llu: %s\n", base ? base + 1 : file,
+		 (unsigned long long)line, reason);
+}
+
+static int import(int64_t t, enum cxm_io_kind kind, const char *path, bool skip_bad, const char *rejects,
+		  struct cxm_import_report *r, char *err, size_t errlen)
+{
+	struct cxm_import_opts o = { .kind = kind, .skip_bad = skip_bad, .reject_path = rejects,
+				     .on_reject = on_reject };
+	reasons[0] = '\0';
+	return cxm_import_file(S, t, path, &o, r, err, errlen);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct cxm_buf b;
+	char chunk[4096];
+	size_t n;
+
+	if (!f)
+		fail_msg("cannot read %s", path);
+	cxm_buf_init(&b, 0);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		cxm_buf_add(&b, chunk, n);
+	fclose(f);
+	return cxm_buf_detach(&b, NULL);
+}
+
+static void stats(int64_t t, struct cxm_stats *st)
+{
+	assert_int_equal(cxm_store_stats(S, t, st), 0);
+}
+
+static void test_bad_files_import_nothing(void **state)
+{
+	char dir[512], path[1024], expect_path[1024], err[1024];
+	struct dirent *de;
+	DIR *d;
+	int cases = 0;
+	(void)state;
+
+	snprintf(dir, sizeof(dir), "%s/import/bad", data_dir());
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		char *dot = strrchr(de->d_name, '.');
+		if (!dot || !strcmp(dot, ".expect") || de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		snprintf(expect_path, sizeof(expect_path), "%s/%.*s.expect", dir, (int)(dot - de->d_name), de->d_name);
+		char *expect = slurp(expect_path);
+		char *nl = strchr(expect, '\n');
+		assert_non_null(nl);
+		*nl = '\0';
+		char *want = nl + 1;
+		want[strcspn(want, "\n")] = '\0';
+		enum cxm_io_kind kind = !strcmp(expect, "events") ? CXM_IO_EVENTS : CXM_IO_CUSTOMERS;
+
+		int64_t t = test_tenant(S);
+		struct cxm_import_report r;
+		struct cxm_stats st;
+		int ret = import(t, kind, path, false, NULL, &r, err, sizeof(err));
+		if (ret == 0 || r.committed)
+			fail_msg("%s imported although it is bad", de->d_name);
+		if (!strstr(reasons, want) && !strstr(err, want))
+			fail_msg("%s: wanted '%s' in the error, got '%s' / '%s'", de->d_name, want, err, reasons);
+		stats(t, &st);
+		if (st.customers || st.events || st.org_units)
+			fail_msg("%s left data behind", de->d_name);
+		free(expect);
+		cases++;
+	}
+	closedir(d);
+	assert_true(cases >= 10);
+}
+
+static void test_skip_bad_keeps_good_rows_and_writes_rejects(void **state)
+{
+	char path[1024], rej[1024], err[1024];
+	struct cxm_import_report r;
+	struct cxm_stats st;
+	int64_t t = test_tenant(S);
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/import/bad/stray_quote.csv", data_dir());
+	snprintf(rej, sizeof(rej), "%s/rejects.csv", test_tmpdir());
+	assert_int_equal(import(t, CXM_IO_CUSTOMERS, path, true, rej, &r, err, sizeof(err)), 0);
+	assert_true(r.committed);
+	assert_int_equal(r.imported, 2);
+	assert_int_equal(r.rejected, 1);
+	stats(t, &st);
+	assert_int_equal(st.customers, 2);
+	char *text = slurp(rej);
+	assert_string_equal(text, "external_id,first_name\nCRM-2,Lu\"is\n");
+	free(text);
+
+	/* a file that can't be read is an error, with its name */
+	assert_int_equal(import(t, CXM_IO_CUSTOMERS, "/nonexistent/file.csv", true, NULL, &r, err, sizeof(err)),
+			 CXM_ENOTFOUND);
+	assert_non_null(strstr(err, "/nonexistent/file.csv"));
+}
+
+/* Imports the good files into a tenant. */
+static int64_t load_good(void)
+{
+	static const struct {
+		enum cxm_io_kind kind;
+		const char *file;
+		uint64_t imported;
+	} files[] = {
+		{ CXM_IO_CUSTOMERS, "customers.csv", 5 },
+		{ CXM_IO_EVENTS, "events.csv", 7 },
+		{ CXM_IO_EVENTS, "events.jsonl", 2 },
+	};
+	char path[1024], err[1024];
+	struct cxm_import_report r;
+	int64_t t = test_tenant(S);
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/import/good/%s", data_dir(), files[i].file);
+		if (import(t, files[i].kind, path, false, NULL, &r, err, sizeof(err)))
+			fail_msg("%s: %s %s", files[i].file, err, reasons);
+		assert_int_equal(r.imported, files[i].imported);
+		assert_int_equal(r.rejected, 0);
+	}
+	return t;
+}
+
+static char *export_to(int64_t t, enum cxm_io_kind kind, enum cxm_io_format f, const char *name)
+{
+	char path[1024], err[512];
+	uint64_t n;
+	snprintf(path, sizeof(path), "%s/%s", test_tmpdir(), name);
+	FILE *out = fopen(path, "wb");
+	assert_non_null(out);
+	if (cxm_export(S, t, kind, f, out, &n, err, sizeof(err)))
+		fail_msg("export: %s", err);
+	fclose(out);
+	return xstrdup(path);
+}
+
+static void test_import_twice_changes_nothing(void **state)
+{
+	char path[1024], err[1024];
+	struct cxm_import_report r;
+	struct cxm_stats a, b;
+	int64_t t = load_good();
+	(void)state;
+
+	stats(t, &a);
+	assert_int_equal(a.customers, 6); /* 5 + one named only by an event */
+	assert_int_equal(a.events, 9);
+	assert_int_equal(a.org_units, 2);
+	snprintf(path, sizeof(path), "%s/import/good/events.csv", data_dir());
+	assert_int_equal(import(t, CXM_IO_EVENTS, path, false, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.imported, 0);
+	assert_int_equal(r.duplicates, 7);
+	assert_int_equal(r.new_customers, 0);
+	snprintf(path, sizeof(path), "%s/import/good/customers.csv", data_dir());
+	assert_int_equal(import(t, CXM_IO_CUSTOMERS, path, false, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.duplicates, 5);
+	assert_int_equal(r.updated, 0);
+	stats(t, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+}
+
+static void round_trip(enum cxm_io_format f, const char *ext)
+{
+	char name[64], err[1024];
+	struct cxm_import_report r;
+	int64_t t1 = load_good(), t2 = test_tenant(S);
+
+	snprintf(name, sizeof(name), "c1.%s", ext);
+	char *c1 = export_to(t1, CXM_IO_CUSTOMERS, f, name);
+	snprintf(name, sizeof(name), "e1.%s", ext);
+	char *e1 = export_to(t1, CXM_IO_EVENTS, f, name);
+	assert_int_equal(import(t2, CXM_IO_CUSTOMERS, c1, false, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.imported, 6);
+	assert_int_equal(import(t2, CXM_IO_EVENTS, e1, false, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.imported, 9);
+	assert_int_equal(r.new_customers, 0);
+	snprintf(name, sizeof(name), "c2.%s", ext);
+	char *c2 = export_to(t2, CXM_IO_CUSTOMERS, f, name);
+	snprintf(name, sizeof(name), "e2.%s", ext);
+	char *e2 = export_to(t2, CXM_IO_EVENTS, f, name);
+	char *a = slurp(c1), *b = slurp(c2), *x = slurp(e1), *y = slurp(e2);
+	assert_string_equal(a, b);
+	assert_string_equal(x, y);
+	/* what went in is what comes out */
+	assert_non_null(strstr(a, "CRM-0004,\"O'Brien, Jr.\",Seán,sean@example.ie,,en-GB,IE") ||
+			strstr(a, "\"external_id\":\"CRM-0004\""));
+	assert_non_null(strstr(x, "1299900") || strstr(x, "\"1299900\""));
+	assert_non_null(strstr(x, "Soporte"));
+	free(a), free(b), free(x), free(y);
+	free(c1), free(c2), free(e1), free(e2);
+}
+
+static void test_round_trip_csv(void **state)
+{
+	(void)state;
+	round_trip(CXM_FORMAT_CSV, "csv");
+}
+
+static void test_round_trip_jsonl(void **state)
+{
+	(void)state;
+	round_trip(CXM_FORMAT_JSONL, "jsonl");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_files_import_nothing),
+		cmocka_unit_test(test_skip_bad_keeps_good_rows_and_writes_rejects),
+		cmocka_unit_test(test_import_twice_changes_nothing),
+		cmocka_unit_test(test_round_trip_csv),
+		cmocka_unit_test(test_round_trip_jsonl),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
