@@ -12,23 +12,38 @@
 struct cxm_store;
 
 struct cxm_demo_opts {
-	int64_t customers;  /* how many customers (default 2000) */
-	uint64_t seed;      /* same seed, same data (default 42) */
-	int64_t end_us;     /* the histories end here (UTC us); 0: a fixed date */
-	/* Called now and then with work done so far (may be NULL). */
+	int64_t customers;  /* how many customers (default 2000 when 0) */
+	uint64_t seed;      /* same seed, same data (default 42 when 0) */
+	/* The histories end here (UTC us); 0: 2026-10-31T23:59:59Z. Every
+	 * event lies in [end_us - 365 days, end_us). */
+	int64_t end_us;
+	/* Called now and then with customers done so far, and once with
+	 * done == total at the end (may be NULL). */
 	void (*progress)(int64_t done, int64_t total, void *ctx);
 	void *progress_ctx;
 };
 
 struct cxm_demo_report {
+	/* what this call added to the tenant */
 	int64_t customers, identities, events, users, org_units, memberships, purchases;
-	int64_t revenue_micros; /* sum of purchase amounts, in the tenant's currency */
-	const char *currency;
+	/*
+	 * Sum of the purchase amounts converted to EUR at the demo's fixed
+	 * rates: 1 EUR = 4500 COP = 20 MXN = 1.08 USD = 0.85 GBP. Each event
+	 * keeps its own currency (COP, EUR, MXN, USD, GBP by the customer's
+	 * country); this total only says how big the demo business is.
+	 */
+	int64_t revenue_micros;
+	const char *currency; /* "EUR"; static */
 };
 
 /*
- * Fills an existing, empty tenant with demo data in one transaction.
- * CXM_ECONFLICT if the tenant already has customers.
+ * Fills an existing, empty tenant with demo data in one transaction (none
+ * may be open on s). Users and org units that already exist by name are
+ * reused as they are. The same seed gives the same data, except for the ids
+ * and bookkeeping times the store assigns. r may be NULL.
+ * CXM_ECONFLICT if the tenant already has customers, CXM_EINVAL for a
+ * negative count or an end_us before 1971, CXM_ETOOBIG above 10 million
+ * customers, or the store's error (the transaction is rolled back).
  */
 int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo_opts *o,
 		      struct cxm_demo_report *r);

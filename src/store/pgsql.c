@@ -571,8 +571,17 @@ static int copy_flush(struct pg_store *ps)
 	return ret;
 }
 
-/* Ends a COPY (aborting it with `abort_msg` unless NULL) and reads its result. */
-static int copy_end(struct pg_store *ps, const char *abort_msg)
+/* The SQLSTATE of res is 23505: a unique key is already taken. */
+static int is_dup(const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	return state && !strcmp(state, "23505");
+}
+
+/* Ends a COPY (aborting it with abort_msg unless NULL) and reads its
+ * result; with dup not NULL, 23505 sets *dup instead of failing. */
+static int copy_end(struct pg_store *ps, const char *abort_msg, int *dup)
 {
 	PGresult *res;
 	int ret = 0;
@@ -580,8 +589,12 @@ static int copy_end(struct pg_store *ps, const char *abort_msg)
 	if (PQputCopyEnd(ps->conn, abort_msg) != 1)
 		ret = fail(ps, NULL);
 	while ((res = PQgetResult(ps->conn))) {
-		if (!ret && PQresultStatus(res) != PGRES_COMMAND_OK)
-			ret = fail(ps, res);
+		if (!ret && PQresultStatus(res) != PGRES_COMMAND_OK) {
+			if (dup && is_dup(res))
+				*dup = 1;
+			else
+				ret = fail(ps, res);
+		}
 		PQclear(res);
 	}
 	return ret;
@@ -600,8 +613,7 @@ static int run_script(struct pg_store *ps, const char *sql, int *dup)
 	while ((res = PQgetResult(ps->conn))) {
 		ExecStatusType st = PQresultStatus(res);
 		if (!ret && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-			if (dup && state && !strcmp(state, "23505"))
+			if (dup && is_dup(res))
 				*dup = 1;
 			else
 				ret = fail(ps, res);
@@ -611,17 +623,13 @@ static int run_script(struct pg_store *ps, const char *sql, int *dup)
 	return ret;
 }
 
-/* COPYs the events marked in keep into the staging table (emptied after
- * each batch; ON COMMIT DELETE ROWS and rollbacks empty it too). */
-static int stage(struct pg_store *ps, int64_t tenant, const struct cxm_event *ev, const char *const *src,
-		 const unsigned char *keep, size_t n)
+/* Runs head, a script that ends in COPY ... (EVENT_COLS) FROM STDIN, and
+ * sends it the events marked in keep; 23505 is reported as copy_end does. */
+static int copy_events(struct pg_store *ps, const char *head, int64_t tenant, const struct cxm_event *ev,
+		       const char *const *src, const unsigned char *keep, size_t n, int *dup)
 {
-	static const char start[] =
-		"CREATE TEMP TABLE IF NOT EXISTS " STAGE_TABLE " (LIKE events INCLUDING DEFAULTS)"
-		" ON COMMIT DELETE ROWS;"
-		" COPY " STAGE_TABLE " (" EVENT_COLS ") FROM STDIN";
 	struct cxm_buf *b = &ps->copy;
-	PGresult *res = PQexec(ps->conn, start);
+	PGresult *res = PQexec(ps->conn, head);
 	int ret = 0;
 
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
@@ -671,9 +679,9 @@ static int stage(struct pg_store *ps, int64_t tenant, const struct cxm_event *ev
 	if (!ret)
 		ret = copy_flush(ps);
 	if (ret)
-		copy_end(ps, "cxm: sending the batch failed");
+		copy_end(ps, "cxm: sending the batch failed", NULL);
 	else
-		ret = copy_end(ps, NULL);
+		ret = copy_end(ps, NULL, dup);
 out:
 	PQclear(res);
 	return ret;
@@ -737,44 +745,54 @@ out:
 }
 
 /*
- * The COPY path: stage the batch, then move it into events. Most batches
- * are all new, and a plain INSERT (whose unique index checks each key
- * anyway) costs two thirds of INSERT ... ON CONFLICT, so that is tried
- * first inside a savepoint; a duplicate rolls it back and the batch goes
- * the ON CONFLICT way. After a batch with duplicates the next one goes
- * straight the ON CONFLICT way. Runs inside the caller's transaction.
+ * The COPY path. Most batches are all new, so the batch is first COPYed
+ * straight into events inside a savepoint: the unique index checks every
+ * source_id anyway, and this costs about half of staging the batch and
+ * moving it with INSERT ... ON CONFLICT. A duplicate rolls the savepoint
+ * back and the batch takes the staging way; so does the batch after one
+ * that had duplicates. Any other error also rolls the savepoint back, so
+ * the caller's transaction stays usable.
  */
 static int put_copy(struct pg_store *ps, int64_t tenant, const struct cxm_event *ev, const char *const *src,
 		    const unsigned char *keep, size_t n, unsigned char *inserted, size_t *n_inserted)
 {
-	static const char try_all[] =
-		"SAVEPOINT cxm_put;"
-		" INSERT INTO events (" EVENT_COLS ") SELECT " EVENT_COLS " FROM " STAGE_TABLE ";"
-		" RELEASE SAVEPOINT cxm_put;"
-		" TRUNCATE " STAGE_TABLE;
+	static const char direct[] = "SAVEPOINT cxm_put; COPY events (" EVENT_COLS ") FROM STDIN";
 	static const char undo[] = "ROLLBACK TO SAVEPOINT cxm_put; RELEASE SAVEPOINT cxm_put";
-	size_t staged = 0, count = 0;
-	int ret, dup = 0;
+	static const char done[] = "RELEASE SAVEPOINT cxm_put";
+	static const char staged_head[] =
+		"CREATE TEMP TABLE IF NOT EXISTS " STAGE_TABLE " (LIKE events INCLUDING DEFAULTS)"
+		" ON COMMIT DELETE ROWS;"
+		" COPY " STAGE_TABLE " (" EVENT_COLS ") FROM STDIN";
+	size_t sent = 0, count = 0;
+	int ret = 0, dup = 0;
 
 	for (size_t i = 0; i < n; i++)
-		staged += keep[i];
-	if ((ret = stage(ps, tenant, ev, src, keep, n)))
-		goto out;
+		sent += keep[i];
 	if (!ps->saw_dups) {
-		if ((ret = run_script(ps, try_all, &dup)))
-			goto out;
-		if (!dup) {
+		ret = copy_events(ps, direct, tenant, ev, src, keep, n, &dup);
+		if (!ret && !dup) {
+			if ((ret = run_script(ps, done, NULL)))
+				goto out;
 			for (size_t i = 0; inserted && i < n; i++)
 				inserted[i] = keep[i];
-			count = staged;
+			count = sent;
 			goto out;
 		}
-		if ((ret = run_script(ps, undo, NULL)))
+		char saved[sizeof(ps->base.errmsg)];
+		memcpy(saved, ps->base.errmsg, sizeof(saved));
+		int undo_ret = run_script(ps, undo, NULL);
+		if (ret) {
+			memcpy(ps->base.errmsg, saved, sizeof(saved));
+			goto out;
+		}
+		if ((ret = undo_ret))
 			goto out;
 	}
+	if ((ret = copy_events(ps, staged_head, tenant, ev, src, keep, n, NULL)))
+		goto out;
 	if ((ret = move_new(ps, ev, keep, n, inserted, &count)))
 		goto out;
-	ps->saw_dups = count < staged;
+	ps->saw_dups = count < sent;
 out:
 	if (!ret && n_inserted)
 		*n_inserted = count;
@@ -850,6 +868,7 @@ const struct cxm_store_ops cxm_store_pgsql = {
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
 	.put_events = pg_put_events,
+	.json_reformatted = true,
 	.begin_sql = "BEGIN",
 	/* Two servers starting together: the second waits, then finds the
 	 * migrations applied. */

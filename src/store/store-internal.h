@@ -64,6 +64,9 @@ struct cxm_store_ops {
 	/* Optional bulk path for cxm_store_events_put (NULL: generic inserts). */
 	int (*put_events)(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
 			  unsigned char *inserted, size_t *n_inserted);
+	/* true when JSON columns come back reformatted (PostgreSQL jsonb):
+	 * store.c then gives callers the canonical text (sorted keys, no spaces) */
+	bool json_reformatted;
 	const char *begin_sql;         /* "BEGIN IMMEDIATE", "BEGIN" */
 	const char *migration_lock_sql; /* run inside the migration transaction, or NULL */
 	/* ordered by version, ended by an entry with version 0 */

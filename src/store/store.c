@@ -652,14 +652,31 @@ static void customer_from_row(const struct sqlrow *r, struct cxm_customer *c)
 	c->merged_into = row_int(r, 15);
 }
 
+/* JSON text as store.h promises it: canonical. *tmp gets what to free. */
+static const char *canonical_json(const struct sqlrow *r, const char *text, char **tmp)
+{
+	char err[64];
+
+	*tmp = NULL;
+	if (!text || !r->ops->json_reformatted)
+		return text;
+	*tmp = cxm_json_canonical_object(text, err, sizeof(err));
+	return *tmp ? *tmp : text;
+}
+
 static int customer_row(const struct sqlrow *r, void *vctx)
 {
 	struct customer_ctx *c = vctx;
 	struct cxm_customer cu;
+	char *tmp;
+	int ret;
 
 	customer_from_row(r, &cu);
+	cu.attributes = canonical_json(r, cu.attributes, &tmp);
 	c->n++;
-	return c->cb ? c->cb(&cu, c->ctx) : 0;
+	ret = c->cb ? c->cb(&cu, c->ctx) : 0;
+	free(tmp);
+	return ret;
 }
 
 int cxm_store_customer_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_customer_cb cb, void *ctx)
@@ -1198,7 +1215,11 @@ static int event_row(const struct sqlrow *r, void *vctx)
 		.currency = row_text(r, 10),
 		.properties = row_text(r, 11),
 	};
-	return c->cb(&e, c->ctx);
+	char *tmp;
+	e.properties = canonical_json(r, e.properties, &tmp);
+	int ret = c->cb(&e, c->ctx);
+	free(tmp);
+	return ret;
 }
 
 int cxm_store_event_scan(struct cxm_store *s, int64_t tenant, cxm_event_cb cb, void *ctx)

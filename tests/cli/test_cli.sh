@@ -1,0 +1,154 @@
+#!/bin/sh
+# test_cli.sh - the cxm command line as a person uses it: help, set-up,
+# import and export, bad input, an unreachable or locked database.
+# Needs CXM (the binary) and CXM_TEST_DB (sqlite:PATH or postgresql://...).
+# Prints TAP lines ("ok N - ..." / "not ok N - ...").
+set -u
+: "${CXM:?}" "${CXM_TEST_DB:?}"
+DATA=$(cd "$(dirname "$0")/../data" && pwd)
+W=$(mktemp -d /tmp/cxm-cli-XXXXXX)
+trap 'rm -rf "$W"' EXIT
+n=0
+fails=0
+export CXM_LANG=en
+export CXM_DB="$CXM_TEST_DB"
+T="t$$x$(date +%s%N | tail -c 7)" # unique tenant prefix (PostgreSQL is shared)
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+
+# check DESC WANT_RC PATTERN CMD...: runs CMD, wants exit WANT_RC and
+# PATTERN (grep -E) in its stdout+stderr.
+check() {
+	desc=$1 want=$2 pat=$3
+	shift 3
+	"$@" >"$W/out" 2>&1
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		not_ok "$desc" "exit $rc, wanted $want" "$(head -5 "$W/out")"
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$W/out"; then
+		not_ok "$desc" "output lacks /$pat/" "$(head -5 "$W/out")"
+	else
+		ok "$desc"
+	fi
+}
+
+count() { # count TENANT WHAT: the number after WHAT in `cxm stats`
+	"$CXM" stats --tenant "$1" 2>/dev/null | awk -v w="$2" '$1 == w {print $2; exit}'
+}
+
+check "--version" 0 '^cxm [0-9]' "$CXM" --version
+check "help lists the commands" 0 'import' "$CXM" help
+for c in migrate tenant user org customer import export demo stats; do
+	check "$c --help shows its usage" 0 "usage: cxm $c" "$CXM" "$c" --help
+done
+check "unknown command" 2 "not a cxm command" "$CXM" frobnicate
+check "unknown option" 2 "unknown option '--bogus'" "$CXM" export customers --bogus
+check "Spanish messages" 2 "no es un comando" env CXM_LANG=es "$CXM" frobnicate
+check "migrate" 0 "schema at version" "$CXM" migrate
+check "migrate --status" 0 "up to date" "$CXM" migrate --status
+check "tenant create" 0 "created" "$CXM" tenant create "${T}a" --time-zone America/Bogota --language es
+check "tenant create twice" 1 "already exists" "$CXM" tenant create "${T}a"
+check "tenant with a bad time zone" 2 "not a known time zone" "$CXM" tenant create "${T}z" --time-zone Mars/Olympus
+check "tenant list" 0 "${T}a" "$CXM" tenant list
+check "user add" 0 "added as agent" "$CXM" user add luis.perez --role agent --name "Luis Pérez" --tenant "${T}a"
+check "user add with a bad role" 2 "not a role" "$CXM" user add eva --role boss --tenant "${T}a"
+check "org add-unit" 0 "added" "$CXM" org add-unit "Call Centre" --kind call_centre --tenant "${T}a"
+check "org add-unit under a parent" 0 "added" "$CXM" org add-unit Soporte --kind team --parent "Call Centre" --from 2026-01-01 --tenant "${T}a"
+check "org add-unit Ventas" 0 "added" "$CXM" org add-unit Ventas --kind team --parent "Call Centre" --from 2026-01-01 --tenant "${T}a"
+check "org move agent" 0 "is in 'Ventas'" "$CXM" org move --user luis.perez --to Ventas --from 2026-01-01 --tenant "${T}a"
+check "org move agent later" 0 "is in 'Soporte'" "$CXM" org move --user luis.perez --to Soporte --from 2026-06-01 --tenant "${T}a"
+check "org unit-of in March" 0 "^Ventas$" "$CXM" org unit-of luis.perez --at 2026-03-01 --tenant "${T}a"
+check "org unit-of in July" 0 "^Soporte$" "$CXM" org unit-of luis.perez --at 2026-07-01 --tenant "${T}a"
+check "org unit-of before he joined" 1 "no unit" "$CXM" org unit-of luis.perez --at 2025-07-01 --tenant "${T}a"
+check "org members of the call centre" 0 "luis.perez" "$CXM" org members "Call Centre" --at 2026-07-01 --tenant "${T}a"
+check "org move with a bad date" 2 "not a date" "$CXM" org move --user luis.perez --to Ventas --from 2026-02-30 --tenant "${T}a"
+check "org move overlapping" 1 "overlaps" "$CXM" org move --user luis.perez --to Ventas --from 2026-03-01 --tenant "${T}a"
+
+# import: good files, twice
+check "import customers" 0 "5 imported" "$CXM" import customers "$DATA/import/good/customers.csv" --tenant "${T}a"
+check "import events" 0 "7 imported" "$CXM" import events "$DATA/import/good/events.csv" --tenant "${T}a"
+check "import events (JSONL)" 0 "2 imported" "$CXM" import events "$DATA/import/good/events.jsonl" --tenant "${T}a"
+check "import events again" 0 "0 imported, 0 updated, 7 duplicate" "$CXM" import events "$DATA/import/good/events.csv" --tenant "${T}a"
+check "event of an agent gets his unit at that time" 0 "luis.perez,Soporte" "$CXM" export events --tenant "${T}a"
+
+# bad input: clear message, non-zero exit, nothing written
+check "no tenant named" 1 "no tenant named" "$CXM" stats --tenant nobody-here
+check "several tenants need --tenant" 1 "--tenant" sh -c "'$CXM' tenant create '${T}b' >/dev/null 2>&1; '$CXM' stats"
+check "missing file" 1 "nofile.csv: cannot open the file" "$CXM" import customers "$W/nofile.csv" --tenant "${T}b"
+check "directory as file" 1 "cannot open the file" "$CXM" import customers "$W" --tenant "${T}b"
+for f in unclosed_quote stray_quote column_count invalid_utf8 unknown_column bad_email; do
+	check "bad customers file $f" 1 "$f.csv:[0-9]+: " "$CXM" import customers "$DATA/import/bad/$f.csv" --tenant "${T}b"
+done
+for f in bad_date bad_number bad_channel amount_no_currency no_customer_column; do
+	check "bad events file $f" 1 "$f.csv:[0-9]+: " "$CXM" import events "$DATA/import/bad/$f.csv" --tenant "${T}b"
+done
+if [ "$(count "${T}b" customers)" = 0 ] && [ "$(count "${T}b" events)" = 0 ]; then
+	ok "bad files wrote nothing"
+else
+	not_ok "bad files wrote nothing" "stats: $("$CXM" stats --tenant "${T}b" 2>&1 | head -4)"
+fi
+check "--skip-bad imports the good rows" 0 "2 imported.*1 rejected" "$CXM" import customers "$DATA/import/bad/stray_quote.csv" --skip-bad --rejects "$W/rej.csv" --tenant "${T}b"
+if grep -q 'Lu"is' "$W/rej.csv" 2>/dev/null && [ "$(wc -l <"$W/rej.csv")" -eq 2 ]; then ok "reject file holds the header and the bad row"; else not_ok "reject file holds the header and the bad row" "$(cat "$W/rej.csv" 2>&1)"; fi
+check "bad --db URL" 1 "not a database URL" "$CXM" stats --db mysql://localhost/x
+check "database in a missing directory" 1 "does not exist" "$CXM" stats --db sqlite:/nonexistent-dir/x.db
+check "unreachable PostgreSQL" 1 "cannot open the database" "$CXM" stats --db "postgresql://cxm@127.0.0.1:1/cxm?connect_timeout=2"
+
+# export then import into an empty tenant gives the same data
+"$CXM" export customers --tenant "${T}a" >"$W/c1.csv" 2>/dev/null
+"$CXM" export events --tenant "${T}a" >"$W/e1.csv" 2>/dev/null
+"$CXM" tenant create "${T}c" >/dev/null 2>&1
+check "re-import exported customers" 0 "6 imported" "$CXM" import customers "$W/c1.csv" --tenant "${T}c"
+check "re-import exported events" 0 "9 imported" "$CXM" import events "$W/e1.csv" --tenant "${T}c"
+"$CXM" export customers --tenant "${T}c" >"$W/c2.csv" 2>/dev/null
+"$CXM" export events --tenant "${T}c" >"$W/e2.csv" 2>/dev/null
+if cmp -s "$W/c1.csv" "$W/c2.csv" && cmp -s "$W/e1.csv" "$W/e2.csv" && [ "$(wc -l <"$W/e1.csv")" -eq 10 ]; then
+	ok "export, import, export round-trips"
+else
+	not_ok "export, import, export round-trips" "$(diff "$W/e1.csv" "$W/e2.csv" | head -5)"
+fi
+
+# merge two customers
+check "customer merge" 0 "merged into" "$CXM" customer merge external_id:CRM-0001 email:nuevo@example.co --tenant "${T}a" --actor test
+check "customer show follows the merge" 0 '"nuevo@example.co"' "$CXM" customer show email:nuevo@example.co --tenant "${T}a"
+check "customer merges lists the audit" 0 "test" "$CXM" customer merges --tenant "${T}a"
+check "merge a customer into itself" 1 "itself" "$CXM" customer merge external_id:CRM-0002 email:jose.nunez@example.es --tenant "${T}a"
+
+# demo data: a believable, deterministic year
+check "demo" 0 "demo tenant '${T}d'" "$CXM" demo --customers 150 --seed 7 --tenant "${T}d"
+check "demo twice into one tenant" 1 "already" "$CXM" demo --customers 150 --seed 7 --tenant "${T}d"
+check "demo with another name" 0 "demo tenant" "$CXM" demo --customers 150 --seed 7 --tenant "${T}e"
+"$CXM" export events --tenant "${T}d" >"$W/d1.csv" 2>/dev/null
+"$CXM" export events --tenant "${T}e" >"$W/d2.csv" 2>/dev/null
+if cmp -s "$W/d1.csv" "$W/d2.csv" && [ "$(wc -l <"$W/d1.csv")" -gt 1000 ]; then
+	ok "demo is deterministic for a seed and has a year of events"
+else
+	not_ok "demo is deterministic for a seed and has a year of events" "$(wc -l "$W/d1.csv" "$W/d2.csv")"
+fi
+chans=$(cut -d, -f6 "$W/d1.csv" | sort -u | tr '\n' ' ')
+case "$chans" in
+*phone*store*web*) ok "demo spans channels ($chans)" ;;
+*) not_ok "demo spans channels" "$chans" ;;
+esac
+check "demo --customers not a number" 2 "not a number" "$CXM" demo --customers lots
+
+# a database locked by another writer (SQLite)
+case "$CXM_TEST_DB" in
+sqlite:*)
+	db="$W/locked.db"
+	"$CXM" tenant create lockme --db "sqlite:$db" >/dev/null 2>&1
+	(printf 'BEGIN IMMEDIATE;\nINSERT INTO tenants VALUES (1, %s, %s, %s, 0);\n' "'x'" "'UTC'" "'es'"; sleep 4) | sqlite3 "$db" &
+	sleep 1
+	check "locked database" 1 "locked" "$CXM" import customers "$DATA/import/good/customers.csv" --db "sqlite:$db?busy_timeout=300"
+	wait
+	if [ "$(count lockme customers 2>/dev/null || "$CXM" stats --db "sqlite:$db" | awk '$1=="customers"{print $2}')" = "" ] ||
+		[ "$("$CXM" stats --db "sqlite:$db" --tenant lockme 2>/dev/null | awk '$1=="customers"{print $2}')" = 0 ]; then
+		ok "the locked import wrote nothing"
+	else
+		not_ok "the locked import wrote nothing"
+	fi
+	;;
+esac
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
