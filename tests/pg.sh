@@ -91,8 +91,7 @@ start() {
 		port=$(pick_port)
 		if as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 -s start \
 			-o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir" \
-			-o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-			-o "-c max_connections=100 -c shared_buffers=128MB" >/dev/null 2>&1; then
+			-o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null 2>&1; then
 			break
 		fi
 		tries=$((tries + 1))

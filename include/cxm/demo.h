@@ -41,9 +41,10 @@ struct cxm_demo_report {
  * may be open on s). Users and org units that already exist by name are
  * reused as they are. The same seed gives the same data, except for the ids
  * and bookkeeping times the store assigns. r may be NULL.
- * CXM_ECONFLICT if the tenant already has customers, CXM_EINVAL for a
- * negative count or an end_us before 1971, CXM_ETOOBIG above 10 million
- * customers, or the store's error (the transaction is rolled back).
+ * CXM_ENOTFOUND if there is no such tenant, CXM_ECONFLICT if it already
+ * has customers, CXM_EINVAL for a negative count or an end_us before 1971,
+ * CXM_ETOOBIG above 10 million customers, or the store's error (the
+ * transaction is then rolled back).
  */
 int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo_opts *o,
 		      struct cxm_demo_report *r);

@@ -139,12 +139,14 @@ int cli_open_tenant(struct cli *c)
 		return 1;
 	ret = cxm_store_tenant_find(c->s, c->tenant_name, tenant_cb, c);
 	if (ret == CXM_ENOTFOUND)
-		return c->tenant_name ? cli_fail(_(MSG_NO_SUCH_TENANT), c->tenant_name) : cli_fail("%s", _(MSG_NO_TENANT));
-	if (ret == CXM_EAMBIGUOUS)
-		return cli_fail("%s", _(MSG_MANY_TENANTS));
+		ret = c->tenant_name ? cli_fail(_(MSG_NO_SUCH_TENANT), c->tenant_name) : cli_fail("%s", _(MSG_NO_TENANT));
+	else if (ret == CXM_EAMBIGUOUS)
+		ret = cli_fail("%s", _(MSG_MANY_TENANTS));
+	else if (ret)
+		ret = cli_store_fail(c);
 	if (ret)
-		return cli_store_fail(c);
-	return 0;
+		cli_close(c);
+	return ret;
 }
 
 void cli_close(struct cli *c)

@@ -1,6 +1,7 @@
 /* customers.c - checks and normal forms of customer fields. */
 #include "cxm/customers.h"
 #include "cxm/core.h"
+#include "cxm/i18n.h"
 #include "cxm/store.h"
 
 #include <ctype.h>
@@ -17,14 +18,14 @@ int cxm_text_check(const char *s, size_t max, char *why, size_t whylen)
 	size_t len = strlen(s);
 
 	if (len > max) {
-		snprintf(why, whylen, "longer than %zu bytes", max);
+		snprintf(why, whylen, _(MSG_V_TOO_LONG), max);
 		return CXM_EINVAL;
 	}
 	if (!cxm_utf8_valid(s, len))
-		return bad(why, whylen, "%s", "not valid UTF-8");
+		return bad(why, whylen, "%s", _(MSG_V_UTF8));
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return bad(why, whylen, "%s", "contains a control character");
+			return bad(why, whylen, "%s", _(MSG_V_CONTROL));
 	return 0;
 }
 
@@ -33,28 +34,28 @@ int cxm_email_normalize(const char *in, char *out, size_t outlen, char *why, siz
 	size_t len = strlen(in), at = len, dots = 0;
 
 	if (len == 0 || len > CXM_EMAIL_MAX || len >= outlen)
-		return bad(why, whylen, "'%s' is not an email address", in);
+		return bad(why, whylen, _(MSG_V_EMAIL), in);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)in[i];
 		if (c == '@') {
 			if (at != len)
-				return bad(why, whylen, "'%s' is not an email address (two '@')", in);
+				return bad(why, whylen, _(MSG_V_EMAIL), in);
 			at = i;
 		} else if (c <= ' ' || c == 0x7f || c == ',' || c == ';' || c == '<' || c == '>' || c == '"' ||
 			   c == '(' || c == ')' || c == '[' || c == ']' || c == '\\') {
-			return bad(why, whylen, "'%s' is not an email address", in);
+			return bad(why, whylen, _(MSG_V_EMAIL), in);
 		} else if (c == '.' && at != len) {
 			if (i == at + 1 || i == len - 1 || in[i - 1] == '.')
-				return bad(why, whylen, "'%s' is not an email address (bad domain)", in);
+				return bad(why, whylen, _(MSG_V_EMAIL), in);
 			dots++;
 		}
 		out[i] = (char)tolower(c);
 	}
 	out[len] = '\0';
 	if (at == len || at == 0 || at == len - 1 || dots == 0)
-		return bad(why, whylen, "'%s' is not an email address", in);
+		return bad(why, whylen, _(MSG_V_EMAIL), in);
 	if (!cxm_utf8_valid(in, len))
-		return bad(why, whylen, "%s", "email is not valid UTF-8");
+		return bad(why, whylen, "%s", _(MSG_V_UTF8));
 	return 0;
 }
 
@@ -77,16 +78,16 @@ int cxm_phone_normalize(const char *in, char *out, size_t outlen, char *why, siz
 	for (; *p; p++) {
 		if (*p >= '0' && *p <= '9') {
 			if (n + 1 >= outlen || digits >= 15)
-				return bad(why, whylen, "'%s' is not a phone number (more than 15 digits)", in);
+				return bad(why, whylen, _(MSG_V_PHONE), in);
 			out[n++] = *p;
 			digits++;
 		} else if (*p != ' ' && *p != '-' && *p != '.' && *p != '(' && *p != ')') {
-			return bad(why, whylen, "'%s' is not a phone number", in);
+			return bad(why, whylen, _(MSG_V_PHONE), in);
 		}
 	}
 	out[n] = '\0';
 	if (digits < 7)
-		return bad(why, whylen, "'%s' is not a phone number (fewer than 7 digits)", in);
+		return bad(why, whylen, _(MSG_V_PHONE), in);
 	return 0;
 }
 
@@ -95,15 +96,15 @@ int cxm_language_normalize(const char *in, char *out, size_t outlen, char *why, 
 	size_t len = strlen(in), i = 0;
 
 	if (len < 2 || len >= outlen || len > 8)
-		return bad(why, whylen, "'%s' is not a language code (like es, en, pt-BR)", in);
+		return bad(why, whylen, _(MSG_V_LANGUAGE), in);
 	for (; i < len && isalpha((unsigned char)in[i]); i++)
 		out[i] = (char)tolower((unsigned char)in[i]);
 	if (i < 2 || i > 3)
-		return bad(why, whylen, "'%s' is not a language code (like es, en, pt-BR)", in);
+		return bad(why, whylen, _(MSG_V_LANGUAGE), in);
 	if (i < len) {
 		if ((in[i] != '-' && in[i] != '_') || len - i - 1 != 2 || !isalpha((unsigned char)in[i + 1]) ||
 		    !isalpha((unsigned char)in[i + 2]))
-			return bad(why, whylen, "'%s' is not a language code (like es, en, pt-BR)", in);
+			return bad(why, whylen, _(MSG_V_LANGUAGE), in);
 		out[i] = '-';
 		out[i + 1] = (char)toupper((unsigned char)in[i + 1]);
 		out[i + 2] = (char)toupper((unsigned char)in[i + 2]);
@@ -115,7 +116,7 @@ int cxm_language_normalize(const char *in, char *out, size_t outlen, char *why, 
 int cxm_country_normalize(const char *in, char *out, size_t outlen, char *why, size_t whylen)
 {
 	if (strlen(in) != 2 || outlen < 3 || !isalpha((unsigned char)in[0]) || !isalpha((unsigned char)in[1]))
-		return bad(why, whylen, "'%s' is not an ISO 3166 country code (like CO, ES, US)", in);
+		return bad(why, whylen, _(MSG_V_COUNTRY), in);
 	out[0] = (char)toupper((unsigned char)in[0]);
 	out[1] = (char)toupper((unsigned char)in[1]);
 	out[2] = '\0';
@@ -141,7 +142,7 @@ int cxm_consent_parse(const char *in, int *out, char *why, size_t whylen)
 			*out = CXM_CONSENT_DENIED;
 			return 0;
 		}
-	return bad(why, whylen, "'%s' is not a consent value (granted/denied, yes/no, true/false)", in);
+	return bad(why, whylen, _(MSG_V_CONSENT), in);
 }
 
 const char *cxm_consent_name(int consent)
@@ -154,9 +155,9 @@ int cxm_identity_kind_check(const char *kind, char *why, size_t whylen)
 	size_t len = strlen(kind);
 
 	if (len == 0 || len > 32 || !islower((unsigned char)kind[0]))
-		return bad(why, whylen, "'%s' is not an identity kind (lower case letters, digits, _)", kind);
+		return bad(why, whylen, _(MSG_V_IDENTITY_KIND), kind);
 	for (size_t i = 1; i < len; i++)
 		if (!islower((unsigned char)kind[i]) && !isdigit((unsigned char)kind[i]) && kind[i] != '_')
-			return bad(why, whylen, "'%s' is not an identity kind (lower case letters, digits, _)", kind);
+			return bad(why, whylen, _(MSG_V_IDENTITY_KIND), kind);
 	return 0;
 }

@@ -30,6 +30,12 @@
 
 /* ---- a small deterministic generator --------------------------------------- */
 
+/*
+ * C leaves the order in which a call's arguments (or the operands of +) are
+ * evaluated unspecified, so no expression here makes more than one draw:
+ * otherwise the same seed could give other data with another compiler.
+ */
+
 struct rng {
 	uint64_t s[4];
 };
@@ -679,6 +685,8 @@ static int64_t contact(struct gen *g, struct rng *r, const struct cust *c, int64
 	int64_t t = at_local(g, r, day, hours_office, c->city->utc_offset_h);
 	struct item *it;
 	char order_field[64] = "";
+	int64_t duration, extra;
+	bool resolved;
 
 	if (c->en)
 		team = U_SOPORTE_EN;
@@ -690,14 +698,12 @@ static int64_t contact(struct gen *g, struct rng *r, const struct cust *c, int64
 	it->agent = agent_at(g, r, team, t);
 	if (order)
 		cxm_xsnprintf(order_field, sizeof(order_field), ",\"order_id\":\"%s\"", order);
-	if (chat)
-		PROPS(it, "{\"reason\":\"%s\",\"duration_s\":%lld,\"messages\":%lld,\"resolved\":%s%s}", reason,
-		      (long long)between(r, 120, 1800), (long long)between(r, 4, 40), chance(r, 760) ? "true" : "false",
-		      order_field);
-	else
-		PROPS(it, "{\"reason\":\"%s\",\"duration_s\":%lld,\"wait_s\":%lld,\"resolved\":%s%s}", reason,
-		      (long long)between(r, 60, 1500), (long long)between(r, 5, 600), chance(r, 800) ? "true" : "false",
-		      order_field);
+	duration = chat ? between(r, 120, 1800) : between(r, 60, 1500);
+	extra = chat ? between(r, 4, 40) : between(r, 5, 600);
+	resolved = chance(r, chat ? 760 : 800);
+	PROPS(it, "{\"reason\":\"%s\",\"duration_s\":%lld,\"%s\":%lld,\"resolved\":%s%s}", reason,
+	      (long long)duration, chat ? "messages" : "wait_s", (long long)extra, resolved ? "true" : "false",
+	      order_field);
 	return t;
 }
 
@@ -766,9 +772,11 @@ static void deliver(struct gen *g, struct rng *r, const struct cust *c, int64_t 
 	const char *carrier = PICK(r, c->cd->carriers);
 	bool late = chance(r, 120);
 	int64_t days = late ? between(r, 6, 14) : between(r, 2, 5);
-	int64_t shipped = t + between(r, 16, 40) * HOUR_US + (int64_t)below(r, 3600) * SEC_US;
-	int64_t delivered = shipped + (days - 1) * DAY_US + between(r, 1, 9) * HOUR_US;
+	int64_t shipped = t + between(r, 16, 40) * HOUR_US, delivered;
 	struct item *it;
+
+	shipped += (int64_t)below(r, 3600) * SEC_US;
+	delivered = shipped + (days - 1) * DAY_US + between(r, 1, 9) * HOUR_US;
 
 	it = emit(g, shipped, "delivery", c->notify, "shipping_notice");
 	PROPS(it, "{\"order_id\":\"%s\",\"carrier\":\"%s\"}", order, carrier);
@@ -839,8 +847,8 @@ static void purchase_journey(struct gen *g, struct rng *r, const struct cust *c,
 		PROPS(it, "{\"order_id\":\"%s\",\"sku\":\"%s\",\"category\":\"%s\",\"items\":%d,\"payment\":\"%s\"%s}",
 		      order, p->sku, p->category, items, chance(r, 800) ? "card" : "cash", extra);
 	} else {
-		t = browse(g, r, c, t, p, sessions ? ENTRY_DIRECT : ENTRY_ORGANIC, &channel) +
-		    between(r, 30, 300) * SEC_US;
+		t = browse(g, r, c, t, p, sessions ? ENTRY_DIRECT : ENTRY_ORGANIC, &channel);
+		t += between(r, 30, 300) * SEC_US;
 		it = emit(g, t, "page_view", channel, "cart");
 		PROPS(it, "{\"items\":%d}", items);
 		t += between(r, 40, 400) * SEC_US;
@@ -922,8 +930,9 @@ static void history(struct gen *g, struct rng *r, const struct cust *c)
 		purchase_journey(g, r, c, days[i]);
 	for (int64_t i = 0; i < browsing; i++) {
 		int64_t day = season_day(g, r, c->lo, c->hi);
-		browse(g, r, c, at_local(g, r, day, hours_online, c->city->utc_offset_h),
-		       pick_product(g, r, c, day), chance(r, 250) ? ENTRY_AD : ENTRY_ORGANIC, NULL);
+		int64_t t = at_local(g, r, day, hours_online, c->city->utc_offset_h);
+		const struct product *p = pick_product(g, r, c, day);
+		browse(g, r, c, t, p, chance(r, 250) ? ENTRY_AD : ENTRY_ORGANIC, NULL);
 	}
 	if (c->preferred_store >= 0 && chance(r, 300)) {
 		int64_t day = season_day(g, r, c->lo, c->hi);
@@ -949,27 +958,36 @@ static void history(struct gen *g, struct rng *r, const struct cust *c)
 
 /* ---- customers ------------------------------------------------------------- */
 
+/* A phone number in E.164: mobile ranges in CO, ES and GB, the city's area
+ * code in MX and the US, where mobiles have one too. */
 static void make_phone(struct rng *r, const struct cust *c, char *out, size_t outlen)
 {
 	static const unsigned gb_mobile[] = { 4, 5, 7, 8, 9 };
+	long long a, b;
 
 	switch (c->country) {
 	case C_CO:
-		cxm_xsnprintf(out, outlen, "+573%02lld%07lld", (long long)between(r, 0, 24), (long long)between(r, 0, 9999999));
+		a = between(r, 0, 24);
+		b = between(r, 0, 9999999);
+		cxm_xsnprintf(out, outlen, "+573%02lld%07lld", a, b);
 		break;
 	case C_ES:
-		cxm_xsnprintf(out, outlen, "+34%lld%08lld", (long long)(chance(r, 850) ? 6 : 7),
-			      (long long)between(r, 0, 99999999));
+		a = chance(r, 850) ? 6 : 7;
+		b = between(r, 0, 99999999);
+		cxm_xsnprintf(out, outlen, "+34%lld%08lld", a, b);
 		break;
 	case C_MX:
 		cxm_xsnprintf(out, outlen, "+52%s%08lld", c->city->area, (long long)between(r, 10000000, 99999999));
 		break;
 	case C_US:
-		cxm_xsnprintf(out, outlen, "+1%s%03lld%04lld", c->city->area, (long long)between(r, 200, 999),
-			      (long long)between(r, 0, 9999));
+		a = between(r, 200, 999);
+		b = between(r, 0, 9999);
+		cxm_xsnprintf(out, outlen, "+1%s%03lld%04lld", c->city->area, a, b);
 		break;
 	default:
-		cxm_xsnprintf(out, outlen, "+447%u%08lld", PICK(r, gb_mobile), (long long)between(r, 0, 99999999));
+		a = PICK(r, gb_mobile);
+		b = between(r, 0, 99999999);
+		cxm_xsnprintf(out, outlen, "+447%lld%08lld", a, b);
 		break;
 	}
 }
@@ -1019,9 +1037,10 @@ static void make_customer(struct gen *g, struct rng *r, int64_t n, struct cust *
 		cxm_strlcpy(c->last, PICK(r, en_last), sizeof(c->last));
 	} else {
 		cxm_strlcpy(c->first, PICK(r, es_first), sizeof(c->first));
-		if (!c->en && chance(r, c->country == C_MX ? 350 : 550))
-			cxm_xsnprintf(c->last, sizeof(c->last), "%s %s", PICK(r, es_last), PICK(r, es_last));
-		else
+		if (!c->en && chance(r, c->country == C_MX ? 350 : 550)) {
+			const char *first_surname = PICK(r, es_last);
+			cxm_xsnprintf(c->last, sizeof(c->last), "%s %s", first_surname, PICK(r, es_last));
+		} else
 			cxm_strlcpy(c->last, PICK(r, es_last), sizeof(c->last));
 	}
 	has_email = chance(r, 930);
@@ -1063,7 +1082,8 @@ static void make_customer(struct gen *g, struct rng *r, int64_t n, struct cust *
 	c->lo = 0;
 	c->hi = WINDOW_DAYS;
 	if (chance(r, 750)) {
-		created = g->start - between(r, 1, 4 * 365) * DAY_US - (int64_t)below(r, 86400) * SEC_US;
+		created = g->start - between(r, 1, 4 * 365) * DAY_US;
+		created -= (int64_t)below(r, 86400) * SEC_US;
 	} else {
 		c->lo = (int)between(r, 0, WINDOW_DAYS - 31);
 		created = at_local(g, r, c->lo, hours_online, c->city->utc_offset_h);
@@ -1340,6 +1360,19 @@ static void init_calendar(struct gen *g)
 	}
 }
 
+struct tenant_seek {
+	int64_t id;
+	bool found;
+};
+
+static int tenant_row(const struct cxm_tenant *t, void *ctx)
+{
+	struct tenant_seek *ts = ctx;
+
+	ts->found = ts->found || t->id == ts->id;
+	return 0;
+}
+
 static void gen_release(struct gen *g)
 {
 	free(g->seen.h);
@@ -1353,6 +1386,7 @@ int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo
 {
 	struct gen *g = xcalloc(1, sizeof(*g));
 	struct cxm_stats before, after;
+	struct tenant_seek seek = { tenant, false };
 	int64_t customers = o && o->customers ? o->customers : DEFAULT_CUSTOMERS;
 	int64_t end = o ? o->end_us : 0;
 	int ret, began = 0;
@@ -1377,6 +1411,12 @@ int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo
 	if ((ret = cxm_store_begin(s)))
 		goto out;
 	began = 1;
+	if ((ret = cxm_store_tenant_list(s, tenant_row, &seek)))
+		goto out;
+	if (!seek.found) {
+		ret = CXM_ENOTFOUND;
+		goto out;
+	}
 	if ((ret = cxm_store_stats(s, tenant, &before)))
 		goto out;
 	if (before.customers) {

@@ -1,6 +1,7 @@
 /* events.c - checks and normal forms of event fields. */
 #include "cxm/events.h"
 #include "cxm/core.h"
+#include "cxm/i18n.h"
 
 #include <ctype.h>
 
@@ -18,7 +19,7 @@ int cxm_channel_normalize(const char *in, char *out, size_t outlen, char *why, s
 			if (!strcmp(out, cxm_channels[i]))
 				return 0;
 	}
-	snprintf(why, whylen, "'%s' is not a channel (web, app, email, sms, phone, store, chat, social, other)", in);
+	snprintf(why, whylen, _(MSG_V_CHANNEL), in);
 	return CXM_EINVAL;
 }
 
@@ -30,7 +31,7 @@ int cxm_event_type_check(const char *type, char *why, size_t whylen)
 	for (size_t i = 1; ok && i < len; i++)
 		ok = islower((unsigned char)type[i]) || isdigit((unsigned char)type[i]) || type[i] == '_';
 	if (!ok) {
-		snprintf(why, whylen, "'%s' is not an event type (snake_case like page_view, purchase)", type);
+		snprintf(why, whylen, _(MSG_V_EVENT_TYPE), type);
 		return CXM_EINVAL;
 	}
 	return 0;
@@ -40,7 +41,7 @@ int cxm_currency_normalize(const char *in, char *out, size_t outlen, char *why, 
 {
 	if (strlen(in) != 3 || outlen < 4 || !isalpha((unsigned char)in[0]) || !isalpha((unsigned char)in[1]) ||
 	    !isalpha((unsigned char)in[2])) {
-		snprintf(why, whylen, "'%s' is not an ISO 4217 currency code (like COP, EUR, USD)", in);
+		snprintf(why, whylen, _(MSG_V_CURRENCY), in);
 		return CXM_EINVAL;
 	}
 	for (int i = 0; i < 3; i++)
@@ -79,7 +80,7 @@ int cxm_amount_parse(const char *in, int64_t *micros, char *why, size_t whylen)
 	*micros = (int64_t)(whole * 1000000 + frac) * (neg ? -1 : 1);
 	return 0;
 bad:
-	snprintf(why, whylen, "'%s' is not an amount (digits with an optional '.' and up to 6 decimals)", in);
+	snprintf(why, whylen, _(MSG_V_AMOUNT), in);
 	return CXM_EINVAL;
 }
 

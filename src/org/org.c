@@ -1,6 +1,7 @@
 /* org.c - checks for tenants, users, roles and org unit kinds. */
 #include "cxm/org.h"
 #include "cxm/core.h"
+#include "cxm/i18n.h"
 
 #include <ctype.h>
 #include <sys/stat.h>
@@ -22,7 +23,7 @@ int cxm_role_check(const char *role, char *why, size_t whylen)
 {
 	if (one_of(role, cxm_roles, cxm_roles_n))
 		return 0;
-	snprintf(why, whylen, "'%s' is not a role (admin, manager, analyst, agent, viewer)", role);
+	snprintf(why, whylen, _(MSG_V_ROLE), role);
 	return CXM_EINVAL;
 }
 
@@ -31,7 +32,7 @@ int cxm_unit_kind_check(const char *kind, char *why, size_t whylen)
 	if (one_of(kind, cxm_unit_kinds, cxm_unit_kinds_n))
 		return 0;
 	snprintf(why, whylen,
-		 "'%s' is not an org unit kind (company, region, store, call_centre, team, department, other)", kind);
+		 _(MSG_V_UNIT_KIND), kind);
 	return CXM_EINVAL;
 }
 
@@ -51,14 +52,14 @@ int cxm_time_zone_check(const char *tz, char *why, size_t whylen)
 		ok = !stat(path, &st) && S_ISREG(st.st_mode);
 	}
 	if (!ok) {
-		snprintf(why, whylen, "'%s' is not a known time zone (like America/Bogota, Europe/Madrid)", tz);
+		snprintf(why, whylen, _(MSG_V_TIME_ZONE), tz);
 		return CXM_EINVAL;
 	}
 	return 0;
 }
 
 static int name_check(const char *name, const char *extra, int lower_only, char *why, size_t whylen,
-		      const char *what)
+		      enum cxm_msg msg)
 {
 	size_t len = strlen(name);
 	bool ok = len > 0 && len <= 64 && isalnum((unsigned char)name[0]);
@@ -68,7 +69,7 @@ static int name_check(const char *name, const char *extra, int lower_only, char 
 		ok = (isalnum(c) && (!lower_only || !isupper(c))) || strchr(extra, c);
 	}
 	if (!ok) {
-		snprintf(why, whylen, "'%s' is not a valid %s", name, what);
+		snprintf(why, whylen, _(msg), name);
 		return CXM_EINVAL;
 	}
 	return 0;
@@ -76,10 +77,10 @@ static int name_check(const char *name, const char *extra, int lower_only, char 
 
 int cxm_tenant_name_check(const char *name, char *why, size_t whylen)
 {
-	return name_check(name, "._-", 0, why, whylen, "tenant name (letters, digits, '.', '_', '-')");
+	return name_check(name, "._-", 0, why, whylen, MSG_V_TENANT_NAME);
 }
 
 int cxm_username_check(const char *name, char *why, size_t whylen)
 {
-	return name_check(name, "._@-", 1, why, whylen, "username (lower case letters, digits, '.', '_', '@', '-')");
+	return name_check(name, "._@-", 1, why, whylen, MSG_V_USERNAME);
 }

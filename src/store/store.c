@@ -4,6 +4,7 @@
  * tenant_id; every value is a bound parameter.
  */
 #include "store-internal.h"
+#include "cxm/i18n.h"
 #include "cxm/id.h"
 #include "cxm/json.h"
 #include "cxm/time.h"
@@ -233,7 +234,7 @@ int cxm_store_migrate(struct cxm_store *s, int *applied)
 		if ((ret = s->ops->exec(s, m->sql))) {
 			char msg[sizeof(s->errmsg)];
 			memcpy(msg, s->errmsg, sizeof(msg));
-			cxm_store_seterr(s, ret, "migration %04d_%s failed: %s", m->version, m->name, msg);
+			cxm_store_seterr(s, ret, _(MSG_S_MIGRATION_FAILED), m->version, m->name, msg);
 			goto out;
 		}
 		struct sqlval p[] = { SQLV_INT(m->version), SQLV_TEXT(m->name), SQLV_INT(cxm_now_us()) };
@@ -260,7 +261,7 @@ int cxm_store_tenant_create(struct cxm_store *s, const struct cxm_tenant *t, int
 	int ret = Q(s, sql, p, NULL, NULL, NULL);
 
 	if (ret == CXM_EEXIST)
-		return cxm_store_seterr(s, ret, "tenant '%s' already exists", t->name);
+		return cxm_store_seterr(s, ret, _(MSG_S_TENANT_EXISTS), t->name);
 	if (!ret && id)
 		*id = nid;
 	return ret;
@@ -305,16 +306,16 @@ int cxm_store_tenant_find(struct cxm_store *s, const char *name, cxm_tenant_cb c
 		struct sqlval p[] = { SQLV_TEXT(name) };
 		ret = Q(s, by_name, p, tenant_row, &c, NULL);
 		if (!ret && !c.n)
-			return cxm_store_seterr(s, CXM_ENOTFOUND, "no tenant named '%s'", name);
+			return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_TENANT_NAMED), name);
 		return ret;
 	}
 	int64_t n = 0;
 	if ((ret = get_int(s, count, NULL, 0, &n)))
 		return ret;
 	if (n == 0)
-		return cxm_store_seterr(s, CXM_ENOTFOUND, "the database has no tenant yet");
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_TENANT_YET));
 	if (n > 1)
-		return cxm_store_seterr(s, CXM_EAMBIGUOUS, "the database has %lld tenants", (long long)n);
+		return cxm_store_seterr(s, CXM_EAMBIGUOUS, _(MSG_S_MANY_TENANTS), (long long)n);
 	return cxm_store_tenant_list(s, cb, ctx);
 }
 
@@ -331,7 +332,7 @@ int cxm_store_user_add(struct cxm_store *s, int64_t tenant, const struct cxm_use
 	int ret = Q(s, sql, p, NULL, NULL, NULL);
 
 	if (ret == CXM_EEXIST)
-		return cxm_store_seterr(s, ret, "user '%s' already exists", u->username);
+		return cxm_store_seterr(s, ret, _(MSG_S_USER_EXISTS), u->username);
 	if (!ret && id)
 		*id = nid;
 	return ret;
@@ -367,7 +368,7 @@ int cxm_store_user_find(struct cxm_store *s, int64_t tenant, const char *usernam
 	int ret = Q(s, sql, p, user_row, &c, NULL);
 
 	if (!ret && !c.n)
-		return cxm_store_seterr(s, CXM_ENOTFOUND, "no user '%s'", username);
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_USER), username);
 	return ret;
 }
 
@@ -392,7 +393,7 @@ int cxm_store_org_unit_add(struct cxm_store *s, int64_t tenant, const struct cxm
 	int ret = Q(s, sql, p, NULL, NULL, NULL);
 
 	if (ret == CXM_EEXIST)
-		return cxm_store_seterr(s, ret, "org unit '%s' already exists", u->name);
+		return cxm_store_seterr(s, ret, _(MSG_S_UNIT_EXISTS), u->name);
 	if (!ret && id)
 		*id = nid;
 	return ret;
@@ -426,7 +427,7 @@ int cxm_store_org_unit_find(struct cxm_store *s, int64_t tenant, const char *nam
 	int ret = Q(s, sql, p, unit_row, &c, NULL);
 
 	if (!ret && !c.n)
-		return cxm_store_seterr(s, CXM_ENOTFOUND, "no org unit '%s'", name);
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_UNIT_NAMED), name);
 	return ret;
 }
 
@@ -438,7 +439,7 @@ int cxm_store_org_unit_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_
 	int ret = Q(s, sql, p, unit_row, &c, NULL);
 
 	if (!ret && !c.n)
-		return cxm_store_seterr(s, CXM_ENOTFOUND, "no org unit %lld", (long long)id);
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_UNIT_ID), (long long)id);
 	return ret;
 }
 
@@ -503,18 +504,18 @@ int cxm_store_membership_add(struct cxm_store *s, int64_t tenant, const struct c
 	struct overlap_ctx oc = { m->valid_from, m->valid_to, 0, 0, 0 };
 
 	if (m->valid_to <= m->valid_from)
-		return cxm_store_seterr(s, CXM_EINVAL, "valid_to must be after valid_from");
+		return cxm_store_seterr(s, CXM_EINVAL, _(MSG_S_VALID_TO));
 	if ((ret = tx_begin(s, &own)))
 		return ret;
 	if ((ret = member_exists(s, tenant, m->member_kind, m->member_id))) {
 		if (ret == CXM_ENOTFOUND)
-			cxm_store_seterr(s, ret, "no such %s %lld", m->member_kind == CXM_MEMBER_USER ? "user" : "unit",
+			cxm_store_seterr(s, ret, _(MSG_S_NO_MEMBER), m->member_kind == CXM_MEMBER_USER ? "user" : "unit",
 					 (long long)m->member_id);
 		goto out;
 	}
 	if ((ret = member_exists(s, tenant, CXM_MEMBER_UNIT, m->unit_id))) {
 		if (ret == CXM_ENOTFOUND)
-			cxm_store_seterr(s, ret, "no such unit %lld", (long long)m->unit_id);
+			cxm_store_seterr(s, ret, _(MSG_S_NO_UNIT_FOR_MEMBER), (long long)m->unit_id);
 		goto out;
 	}
 	if (m->member_kind == CXM_MEMBER_UNIT) {
@@ -522,7 +523,7 @@ int cxm_store_membership_add(struct cxm_store *s, int64_t tenant, const struct c
 				      SQLV_INT(m->valid_from), SQLV_INT(m->member_id) };
 		ret = GET_INT(s, ancestors, p, &one);
 		if (ret == 0) {
-			ret = cxm_store_seterr(s, CXM_ECONFLICT, "a unit cannot be placed under itself or its own sub-unit");
+			ret = cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_UNIT_CYCLE));
 			goto out;
 		}
 		if (ret != CXM_ENOTFOUND)
@@ -539,10 +540,10 @@ int cxm_store_membership_add(struct cxm_store *s, int64_t tenant, const struct c
 		char a[CXM_TIME_BUFSZ], b[CXM_TIME_BUFSZ];
 		cxm_time_format(oc.c_from, a);
 		if (oc.c_to == CXM_TIME_MAX)
-			cxm_strlcpy(b, "open", sizeof(b));
+			cxm_strlcpy(b, _(MSG_S_OPEN_END), sizeof(b));
 		else
 			cxm_time_format(oc.c_to, b);
-		ret = cxm_store_seterr(s, CXM_ECONFLICT, "overlaps the membership from %s to %s", a, b);
+		ret = cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_OVERLAP), a, b);
 		goto out;
 	}
 	{
@@ -687,7 +688,7 @@ int cxm_store_customer_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_
 	int ret = Q(s, sql, p, customer_row, &c, NULL);
 
 	if (!ret && !c.n)
-		return cxm_store_seterr(s, CXM_ENOTFOUND, "no customer %lld", (long long)id);
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_CUSTOMER), (long long)id);
 	return ret;
 }
 
@@ -724,7 +725,7 @@ int cxm_store_identity_add(struct cxm_store *s, int64_t tenant, const struct cxm
 	if (ret)
 		return ret;
 	if (owner != idn->customer_id)
-		return cxm_store_seterr(s, CXM_ECONFLICT, "%s '%s' already belongs to customer %lld", idn->kind,
+		return cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_IDENTITY_TAKEN), idn->kind,
 					idn->value, (long long)owner);
 	return 0;
 }
@@ -851,7 +852,7 @@ static int find_customer(struct cxm_store *s, int64_t tenant, const struct cxm_c
 			return ret;
 		if (who && who != cid)
 			return cxm_store_seterr(s, CXM_ECONFLICT,
-						"%s '%s' belongs to another customer than the %s given",
+						_(MSG_S_IDENTITY_SPLIT),
 						kinds[i], vals[i], kinds[0]);
 		who = cid;
 	}
@@ -884,7 +885,7 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 	int own, ret;
 
 	if (!c->external_id && !c->email && !c->phone)
-		return cxm_store_seterr(s, CXM_EINVAL, "a customer needs an external_id, an email or a phone");
+		return cxm_store_seterr(s, CXM_EINVAL, _(MSG_S_CUSTOMER_NEEDS_KEY));
 	if ((ret = tx_begin(s, &own)))
 		return ret;
 	if ((ret = find_customer(s, tenant, c, &cid)))
@@ -902,7 +903,7 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 			if (ret && ret != CXM_ENOTFOUND)
 				goto out;
 			if (owner != cid) {
-				ret = cxm_store_seterr(s, CXM_ECONFLICT, "customer with %s '%s' has external_id '%s'",
+				ret = cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_EXTERNAL_ID_DIFFERS),
 						       c->email ? "email" : "phone", c->email ? c->email : c->phone,
 						       old.c.external_id);
 				goto out;
@@ -912,7 +913,7 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 		}
 		attrs = merge_attributes(old.c.attributes, c->attributes, err, sizeof(err));
 		if (!attrs) {
-			ret = cxm_store_seterr(s, CXM_EINVAL, "attributes: %s", err);
+			ret = cxm_store_seterr(s, CXM_EINVAL, _(MSG_S_ATTRIBUTES), err);
 			goto out;
 		}
 		unsigned char consent[CXM_CONSENT_N];
@@ -954,7 +955,7 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 	} else {
 		attrs = cxm_json_canonical_object(c->attributes, err, sizeof(err));
 		if (!attrs) {
-			ret = cxm_store_seterr(s, CXM_EINVAL, "attributes: %s", err);
+			ret = cxm_store_seterr(s, CXM_EINVAL, _(MSG_S_ATTRIBUTES), err);
 			goto out;
 		}
 		cid = c->id ? c->id : cxm_id_next();
@@ -1041,14 +1042,14 @@ int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t surviv
 	int own, ret;
 
 	if (survivor == merged)
-		return cxm_store_seterr(s, CXM_ECONFLICT, "cannot merge a customer into itself");
+		return cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_MERGE_SELF));
 	if ((ret = tx_begin(s, &own)))
 		return ret;
 	if ((ret = cxm_store_customer_get(s, tenant, survivor, copy_customer, &a)) ||
 	    (ret = cxm_store_customer_get(s, tenant, merged, copy_customer, &b)))
 		goto out;
 	if (a.c.merged_into || b.c.merged_into) {
-		ret = cxm_store_seterr(s, CXM_ECONFLICT, "customer %lld was already merged into %lld",
+		ret = cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_ALREADY_MERGED),
 				       (long long)(a.c.merged_into ? survivor : merged),
 				       (long long)(a.c.merged_into ? a.c.merged_into : b.c.merged_into));
 		goto out;
@@ -1057,7 +1058,7 @@ int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t surviv
 	/* survivor's attributes win over the merged customer's */
 	attrs = merge_attributes(b.c.attributes, a.c.attributes ? a.c.attributes : "{}", err, sizeof(err));
 	if (!attrs) {
-		ret = cxm_store_seterr(s, CXM_EINVAL, "attributes: %s", err);
+		ret = cxm_store_seterr(s, CXM_EINVAL, _(MSG_S_ATTRIBUTES), err);
 		goto out;
 	}
 	{
@@ -1324,7 +1325,7 @@ int cxm_store_event_counts(struct cxm_store *s, int64_t tenant, const char *by, 
 		c.by_month = 1;
 	}
 	else
-		return cxm_store_seterr(s, CXM_EINVAL, "cannot group events by '%s'", by);
+		return cxm_store_seterr(s, CXM_EINVAL, _(MSG_S_BAD_GROUP), by);
 	ret = Q(s, sql, p, count_row, &c, NULL);
 	if (!ret && c.by_month && c.acc.key)
 		ret = cb(&c.acc, ctx);

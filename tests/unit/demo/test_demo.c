@@ -4,55 +4,36 @@
  * a real retailer: plausible counts, every event in the window and in order,
  * agents who move between units and whose work carries the unit they were in.
  *
- * CXM_TEST_DB names the database (each case then gets a fresh tenant in it);
- * by default every case gets a fresh SQLite file in a temporary directory.
+ * Each case works in a new tenant of the database under test (testutil.h);
+ * the determinism case compares against a second database when that is
+ * SQLite, so "same data" does not lean on sharing a file.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "testutil.h"
 
-#include <cmocka.h>
-
-#include "cxm/core.h"
 #include "cxm/demo.h"
-#include "cxm/id.h"
 #include "cxm/json.h"
-#include "cxm/store.h"
 #include "cxm/time.h"
 
 #define DAY_US 86400000000LL
 #define N_CUSTOMERS 2000
 
-static char tmpdir[64];
-static int n_dbs;
+static char second_db[300];
 
-/* ---- fresh databases --------------------------------------------------- */
-
-/* A store with a new, empty tenant in it. */
-static struct cxm_store *fresh(int64_t *tenant)
+/* A store with a new, empty tenant in it: the database under test, or a
+ * fresh SQLite file of its own with other_db (SQLite only). */
+static struct cxm_store *fresh(int64_t *tenant, int other_db)
 {
-	const char *env = getenv("CXM_TEST_DB");
-	char url[512], name[64], err[256];
-	struct cxm_store *s = NULL;
-	struct cxm_tenant t = { .time_zone = "America/Bogota", .language = "es" };
-	int ret;
+	struct cxm_store *s;
+	char err[512];
 
-	n_dbs++;
-	if (env && *env)
-		snprintf(url, sizeof(url), "%s", env);
-	else
-		snprintf(url, sizeof(url), "sqlite:%s/db%d.db", tmpdir, n_dbs);
-	ret = cxm_store_open(&s, url, err, sizeof(err));
-	if (ret)
-		fail_msg("cannot open %s: %s", url, err);
-	snprintf(name, sizeof(name), "demo-test-%lld", (long long)cxm_id_next());
-	t.name = name;
-	assert_int_equal(cxm_store_tenant_create(s, &t, tenant), 0);
+	if (!other_db || test_is_pg()) {
+		s = test_open();
+	} else {
+		snprintf(second_db, sizeof(second_db), "sqlite:%s/demo-second.db", test_tmpdir());
+		if (cxm_store_open(&s, second_db, err, sizeof(err)))
+			fail_msg("cannot open %s: %s", second_db, err);
+	}
+	*tenant = test_tenant(s);
 	return s;
 }
 
@@ -353,12 +334,7 @@ static int setup(void **state)
 				   .progress_ctx = &main_progress };
 	(void)state;
 
-	if (!getenv("CXM_TEST_DB") || !*getenv("CXM_TEST_DB")) {
-		snprintf(tmpdir, sizeof(tmpdir), "/tmp/cxm-test-demo-XXXXXX");
-		if (!mkdtemp(tmpdir))
-			return -1;
-	}
-	main_s = fresh(&main_tenant);
+	main_s = fresh(&main_tenant, 0);
 	if (cxm_demo_generate(main_s, main_tenant, &o, &main_report)) {
 		fprintf(stderr, "demo: %s\n", cxm_store_errmsg(main_s));
 		return -1;
@@ -372,16 +348,13 @@ static int teardown(void **state)
 	(void)state;
 	scan_release(&main_scan);
 	cxm_store_close(main_s);
-	if (tmpdir[0]) {
-		for (int i = 1; i <= n_dbs; i++) {
-			static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-			for (size_t k = 0; k < ARRAY_SIZE(suffixes); k++) {
-				char path[128];
-				snprintf(path, sizeof(path), "%s/db%d.db%s", tmpdir, i, suffixes[k]);
-				unlink(path);
-			}
+	if (second_db[0]) {
+		static const char *const suffixes[] = { "", "-wal", "-shm" };
+		for (size_t k = 0; k < ARRAY_SIZE(suffixes); k++) {
+			char path[320];
+			snprintf(path, sizeof(path), "%s%s", second_db + strlen("sqlite:"), suffixes[k]);
+			unlink(path);
 		}
-		rmdir(tmpdir);
 	}
 	return 0;
 }
@@ -394,7 +367,7 @@ static void same_seed_same_data(void **state)
 	struct cxm_demo_report r;
 	struct scan sc;
 	int64_t tenant;
-	struct cxm_store *s = fresh(&tenant);
+	struct cxm_store *s = fresh(&tenant, 1);
 	(void)state;
 
 	assert_int_equal(cxm_demo_generate(s, tenant, &o, &r), 0);
@@ -416,7 +389,7 @@ static void other_seed_other_data(void **state)
 	struct cxm_demo_report r;
 	struct scan sc;
 	int64_t tenant;
-	struct cxm_store *s = fresh(&tenant);
+	struct cxm_store *s = fresh(&tenant, 0);
 	(void)state;
 
 	assert_int_equal(cxm_demo_generate(s, tenant, &o, &r), 0);
@@ -670,7 +643,7 @@ static void end_date_moves_the_window(void **state)
 	struct cxm_demo_report r;
 	struct scan sc;
 	int64_t tenant, end;
-	struct cxm_store *s = fresh(&tenant);
+	struct cxm_store *s = fresh(&tenant, 0);
 	(void)state;
 
 	assert_int_equal(cxm_time_parse("2025-06-30", 10, &end), 0);
@@ -691,7 +664,7 @@ static void bad_options(void **state)
 	struct cxm_demo_opts o = { .customers = -1 };
 	struct cxm_stats st;
 	int64_t tenant;
-	struct cxm_store *s = fresh(&tenant);
+	struct cxm_store *s = fresh(&tenant, 0);
 	(void)state;
 
 	assert_int_equal(cxm_demo_generate(s, tenant, &o, NULL), CXM_EINVAL);
@@ -700,6 +673,8 @@ static void bad_options(void **state)
 	o.customers = 5;
 	o.end_us = 1000;
 	assert_int_equal(cxm_demo_generate(s, tenant, &o, NULL), CXM_EINVAL);
+	o.end_us = 0;
+	assert_int_equal(cxm_demo_generate(s, -1, &o, NULL), CXM_ENOTFOUND);
 	assert_int_equal(cxm_store_stats(s, tenant, &st), 0);
 	assert_int_equal(st.customers + st.users + st.org_units + st.events, 0);
 	cxm_store_close(s);
