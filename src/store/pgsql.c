@@ -6,9 +6,12 @@
  * Statements written with '?' are rewritten to $1..$n once, prepared on
  * the server and cached by the address of their SQL text
  * (store-internal.h). Results stream in single-row mode, so a scan of
- * millions of rows never holds more than one row in memory. Events go in
- * through COPY into a temporary staging table, then one INSERT ... ON
- * CONFLICT DO NOTHING RETURNING tells which were new.
+ * millions of rows never holds more than one row in memory.
+ *
+ * Events go in by COPY: straight into events inside a savepoint, and when
+ * that meets a stored duplicate, through a temporary staging table and
+ * INSERT ... ON CONFLICT DO NOTHING RETURNING id (see put_copy). The
+ * server logs each such duplicate as an ERROR; cxm does not.
  *
  * A lost connection is reopened on the next call made outside a
  * transaction; a transaction in flight when it dropped is gone
@@ -27,8 +30,8 @@
 	"tenant_id, id, source_id, customer_id, type, channel, touchpoint, agent, org_unit_id, ts,"       \
 	" amount_micros, currency, properties"
 
-/* Below this many events a batch goes in row by row: COPY costs three
- * round trips and a TRUNCATE whatever the batch size. */
+/* Below this many events a batch goes in row by row (one round trip
+ * each): COPY costs three round trips and a savepoint whatever the size. */
 #define COPY_MIN_BATCH 8
 /* COPY data is handed to libpq in chunks of about this size. */
 #define COPY_CHUNK (1u << 20)
@@ -208,9 +211,15 @@ out:
 
 /* ---- the connection ---------------------------------------------------- */
 
+/*
+ * plan_cache_mode: a prepared statement's generic plan is made from the
+ * table sizes of when it was first run. Inside one long import the tables
+ * start empty, so a generic plan would scan them sequentially forever
+ * (quadratic imports); custom plans see the tables as they grow.
+ */
 static int session_setup(struct pg_store *ps)
 {
-	PGresult *res = PQexec(ps->conn, "SET client_min_messages = warning");
+	PGresult *res = PQexec(ps->conn, "SET client_min_messages = warning; SET plan_cache_mode = force_custom_plan");
 	int ret = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : fail(ps, res);
 
 	PQclear(res);
@@ -299,13 +308,15 @@ static int pg_exec(struct cxm_store *s, const char *sql)
 {
 	struct pg_store *ps = (struct pg_store *)s;
 	PGresult *res = NULL;
-	int ret;
+	int ret = 0;
 
-	if ((ret = ensure_conn(ps)))
+	/* A transaction dies with its connection, and store.c rolls back after
+	 * a failed COMMIT, which has already ended it: either way there is
+	 * nothing to send and nothing to warn about. */
+	if (!strcmp(sql, "ROLLBACK") &&
+	    (PQstatus(ps->conn) != CONNECTION_OK || PQtransactionStatus(ps->conn) == PQTRANS_IDLE))
 		goto out;
-	/* store.c rolls back after a failed COMMIT, which has already ended
-	 * the transaction here: nothing to send, nothing to warn about. */
-	if (!strcmp(sql, "ROLLBACK") && PQtransactionStatus(ps->conn) == PQTRANS_IDLE)
+	if ((ret = ensure_conn(ps)))
 		goto out;
 	res = PQexec(ps->conn, sql);
 	switch (PQresultStatus(res)) {
@@ -475,11 +486,9 @@ static void add_int(struct cxm_buf *b, int64_t v)
 /* Appends a COPY text field: \N for NULL, else s with \ TAB LF CR escaped. */
 static void add_text(struct cxm_buf *b, const char *s)
 {
-	if (!s) {
+	if (!s)
 		cxm_buf_add(b, "\\N", 2);
-		return;
-	}
-	for (;;) {
+	while (s) {
 		size_t run = strcspn(s, "\\\t\n\r");
 		cxm_buf_add(b, s, run);
 		s += run;
@@ -519,46 +528,6 @@ static uint64_t hash_int(int64_t v)
 	return h ^ (h >> 31);
 }
 
-/* Row by row, for small batches: a repeated source_id conflicts with the
- * copy stored before it and is skipped. */
-static int put_rows(struct pg_store *ps, int64_t tenant, struct cxm_event *ev, const char *const *src, size_t n,
-		    unsigned char *inserted, size_t *n_inserted)
-{
-	static const char sql[] =
-		"INSERT INTO events (" EVENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		" ON CONFLICT (tenant_id, source_id) DO NOTHING";
-	size_t count = 0;
-	int ret = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct cxm_event *e = &ev[i];
-		int64_t changes = 0;
-		struct sqlval p[] = {
-			SQLV_INT(tenant),
-			SQLV_INT(e->id),
-			SQLV_TEXT(src[i]),
-			SQLV_INT(e->customer_id),
-			SQLV_TEXT(e->type),
-			SQLV_TEXT(e->channel),
-			SQLV_TEXT(e->touchpoint),
-			SQLV_TEXT(e->agent),
-			e->org_unit_id ? SQLV_INT(e->org_unit_id) : SQLV_NULL,
-			SQLV_INT(e->ts),
-			e->has_amount ? SQLV_INT(e->amount_micros) : SQLV_NULL,
-			SQLV_TEXT(e->currency),
-			SQLV_TEXT(e->properties ? e->properties : "{}"),
-		};
-		if ((ret = pg_query(&ps->base, sql, p, ARRAY_SIZE(p), NULL, NULL, &changes)))
-			goto out;
-		if (inserted)
-			inserted[i] = changes > 0;
-		count += changes > 0;
-	}
-	if (n_inserted)
-		*n_inserted = count;
-out:
-	return ret;
-}
 
 /* Sends what the COPY buffer holds. */
 static int copy_flush(struct pg_store *ps)
@@ -608,8 +577,10 @@ static int run_script(struct pg_store *ps, const char *sql, int *dup)
 	PGresult *res;
 	int ret = 0;
 
-	if (!PQsendQuery(ps->conn, sql))
-		return fail(ps, NULL);
+	if (!PQsendQuery(ps->conn, sql)) {
+		ret = fail(ps, NULL);
+		goto out;
+	}
 	while ((res = PQgetResult(ps->conn))) {
 		ExecStatusType st = PQresultStatus(res);
 		if (!ret && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -620,6 +591,7 @@ static int run_script(struct pg_store *ps, const char *sql, int *dup)
 		}
 		PQclear(res);
 	}
+out:
 	return ret;
 }
 
@@ -750,8 +722,10 @@ out:
  * source_id anyway, and this costs about half of staging the batch and
  * moving it with INSERT ... ON CONFLICT. A duplicate rolls the savepoint
  * back and the batch takes the staging way; so does the batch after one
- * that had duplicates. Any other error also rolls the savepoint back, so
- * the caller's transaction stays usable.
+ * that had duplicates. Any other error in the direct COPY (a NULL type,
+ * bad JSON) rolls the savepoint back too, so the caller's transaction
+ * stays usable; errors on the staging way abort it, as any failed
+ * statement does on PostgreSQL.
  */
 static int put_copy(struct pg_store *ps, int64_t tenant, const struct cxm_event *ev, const char *const *src,
 		    const unsigned char *keep, size_t n, unsigned char *inserted, size_t *n_inserted)
@@ -830,7 +804,8 @@ static int pg_put_events(struct cxm_store *s, int64_t tenant, struct cxm_event *
 			inserted[i] = 0;
 	}
 	if (n < COPY_MIN_BATCH) {
-		ret = put_rows(ps, tenant, ev, src, n, inserted, n_inserted);
+		/* row by row: a repeated source_id conflicts with the copy stored before it */
+		ret = cxm_store_events_put_rows(s, tenant, ev, n, inserted, n_inserted);
 		goto out;
 	}
 	/* Only the first event of each source_id is staged; the others are

@@ -79,6 +79,12 @@ struct cxm_store {
 	int in_tx;
 };
 
+/* Stores events one INSERT at a time (the path every backend has; a
+ * backend's bulk put_events may use it for small batches). Same contract
+ * as cxm_store_events_put, inside the caller's transaction. */
+int cxm_store_events_put_rows(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
+			      unsigned char *inserted, size_t *n_inserted);
+
 /* Sets s->errmsg; returns code so callers can `return seterr(...)`. */
 int cxm_store_seterr(struct cxm_store *s, int code, const char *fmt, ...) CXM_PRINTF(3, 4);
 

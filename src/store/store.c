@@ -218,13 +218,14 @@ int cxm_store_migrate(struct cxm_store *s, int *applied)
 	int own, ret, n = 0;
 	int64_t current = 0;
 
-	ret = s->ops->exec(s, sql_mig_table);
-	if (ret)
-		return ret;
 	ret = tx_begin(s, &own);
 	if (ret)
 		return ret;
+	/* lock first: servers starting together on an empty database must not
+	 * race each other to create the bookkeeping table */
 	if (s->ops->migration_lock_sql && (ret = s->ops->exec(s, s->ops->migration_lock_sql)))
+		goto out;
+	if ((ret = s->ops->exec(s, sql_mig_table)))
 		goto out;
 	if ((ret = get_int(s, sql_mig_current, NULL, 0, &current)))
 		goto out;
@@ -757,6 +758,22 @@ int cxm_store_identity_list(struct cxm_store *s, int64_t tenant, int64_t custome
 	return Q(s, sql, p, identity_row, &c, NULL);
 }
 
+int cxm_store_identity_scan(struct cxm_store *s, int64_t tenant, const char *kind, cxm_identity_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT customer_id, kind, value, created_at FROM identities"
+				  " WHERE tenant_id = ? AND kind = ?";
+	struct identity_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(kind) };
+	return Q(s, sql, p, identity_row, &c, NULL);
+}
+
+int cxm_store_identity_count(struct cxm_store *s, int64_t tenant, int64_t *n)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM identities WHERE tenant_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	return GET_INT(s, sql, p, n);
+}
+
 /* A copy of a stored customer that outlives the row callback. */
 struct customer_copy {
 	int found;
@@ -827,36 +844,98 @@ static char *merge_attributes(const char *stored, const char *given, char *err, 
 	return out;
 }
 
-static int register_identity(struct cxm_store *s, int64_t tenant, int64_t cid, const char *kind, const char *v)
+
+struct found_ids {
+	int64_t who;
+	unsigned mask; /* bit i: kinds[i] is already registered */
+	const char *clash_kind; /* one of id_kinds, when two customers are named */
+};
+
+static const char *const id_kinds[] = { "external_id", "email", "phone" };
+
+static int found_row(const struct sqlrow *r, void *ctx)
 {
-	struct cxm_identity idn = { .customer_id = cid, .kind = kind, .value = v };
-	return v ? cxm_store_identity_add(s, tenant, &idn) : 0;
+	struct found_ids *f = ctx;
+	const char *kind = row_text(r, 0);
+	int64_t cid = row_int(r, 1);
+
+	unsigned i = 0;
+
+	while (i < ARRAY_SIZE(id_kinds) - 1 && strcmp(kind, id_kinds[i]))
+		i++;
+	f->mask |= 1u << i;
+	if (f->who && f->who != cid && !f->clash_kind)
+		f->clash_kind = id_kinds[i];
+	if (!f->who)
+		f->who = cid;
+	return 0;
 }
 
-/* Finds who the customer's identities name; CXM_ECONFLICT if two differ. */
-static int find_customer(struct cxm_store *s, int64_t tenant, const struct cxm_customer *c, int64_t *found)
+/* Finds, in one query, who the customer's identities name; CXM_ECONFLICT
+ * if they name two customers. */
+static int find_customer(struct cxm_store *s, int64_t tenant, const struct cxm_customer *c, struct found_ids *f)
 {
-	const char *kinds[] = { "external_id", "email", "phone" };
-	const char *vals[] = { c->external_id, c->email, c->phone };
-	int64_t who = 0;
+	static const char sql[] =
+		"SELECT kind, customer_id FROM identities WHERE tenant_id = ? AND kind = 'external_id' AND value = ?"
+		" UNION ALL SELECT kind, customer_id FROM identities WHERE tenant_id = ? AND kind = 'email' AND value = ?"
+		" UNION ALL SELECT kind, customer_id FROM identities WHERE tenant_id = ? AND kind = 'phone' AND value = ?";
+	/* three exact key lookups: an OR of them may be planned as a scan of
+	 * the whole tenant */
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(c->external_id), SQLV_INT(tenant),
+			      SQLV_TEXT(c->email),  SQLV_INT(tenant),	       SQLV_TEXT(c->phone) };
+	int ret;
 
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		int64_t cid;
-		int ret;
-		if (!vals[i])
-			continue;
-		ret = cxm_store_identity_resolve(s, tenant, kinds[i], vals[i], &cid);
-		if (ret == CXM_ENOTFOUND)
-			continue;
-		if (ret)
-			return ret;
-		if (who && who != cid)
-			return cxm_store_seterr(s, CXM_ECONFLICT,
-						_(MSG_S_IDENTITY_SPLIT),
-						kinds[i], vals[i], kinds[0]);
-		who = cid;
+	memset(f, 0, sizeof(*f));
+	if ((ret = Q(s, sql, p, found_row, f, NULL)))
+		return ret;
+	if (f->clash_kind) {
+		const char *v = !strcmp(f->clash_kind, "email") ? c->email : !strcmp(f->clash_kind, "phone") ? c->phone
+													   : c->external_id;
+		return cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_IDENTITY_SPLIT), f->clash_kind, v, "external_id");
 	}
-	*found = who;
+	return 0;
+}
+
+/* Registers the customer's external_id, email and phone that are not yet
+ * registered, in one statement (falling back to one by one, which names
+ * the conflict, if another customer holds one). */
+static int register_identities(struct cxm_store *s, int64_t tenant, int64_t cid, const struct cxm_customer *c,
+			       unsigned known)
+{
+	static const char *const sql[] = {
+		NULL,
+		"INSERT INTO identities (tenant_id, kind, value, customer_id, created_at) VALUES (?, ?, ?, ?, ?)"
+		" ON CONFLICT (tenant_id, kind, value) DO NOTHING",
+		"INSERT INTO identities (tenant_id, kind, value, customer_id, created_at) VALUES (?, ?, ?, ?, ?),"
+		" (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, kind, value) DO NOTHING",
+		"INSERT INTO identities (tenant_id, kind, value, customer_id, created_at) VALUES (?, ?, ?, ?, ?),"
+		" (?, ?, ?, ?, ?), (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, kind, value) DO NOTHING",
+	};
+	const char *vals[] = { c->external_id, c->email, c->phone };
+	struct sqlval p[15];
+	int64_t now = cxm_now_us(), changes = 0;
+	size_t n = 0;
+	int ret;
+
+	for (size_t i = 0; i < ARRAY_SIZE(id_kinds); i++) {
+		if (!vals[i] || (known & (1u << i)))
+			continue;
+		p[n * 5] = SQLV_INT(tenant);
+		p[n * 5 + 1] = SQLV_TEXT(id_kinds[i]);
+		p[n * 5 + 2] = SQLV_TEXT(vals[i]);
+		p[n * 5 + 3] = SQLV_INT(cid);
+		p[n * 5 + 4] = SQLV_INT(now);
+		n++;
+	}
+	if (!n)
+		return 0;
+	if ((ret = q(s, sql[n], p, n * 5, NULL, NULL, &changes)))
+		return ret;
+	for (size_t i = 0; changes < (int64_t)n && i < ARRAY_SIZE(id_kinds); i++) {
+		struct cxm_identity idn = { .customer_id = cid, .kind = id_kinds[i], .value = vals[i] };
+		if (vals[i] && !(known & (1u << i)) && (ret = cxm_store_identity_add(s, tenant, &idn)))
+			return ret;
+	}
 	return 0;
 }
 
@@ -877,6 +956,7 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 		" language = ?, country = ?, attributes = ?, consent_email = ?, consent_sms = ?, consent_phone = ?,"
 		" consent_whatsapp = ?, updated_at = ? WHERE tenant_id = ? AND id = ?";
 	struct customer_copy old = { 0 };
+	struct found_ids found;
 	const char *ext = c->external_id;
 	char err[256];
 	char *attrs = NULL;
@@ -888,8 +968,9 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 		return cxm_store_seterr(s, CXM_EINVAL, _(MSG_S_CUSTOMER_NEEDS_KEY));
 	if ((ret = tx_begin(s, &own)))
 		return ret;
-	if ((ret = find_customer(s, tenant, c, &cid)))
+	if ((ret = find_customer(s, tenant, c, &found)))
 		goto out;
+	cid = found.who;
 	if (cid) {
 		if ((ret = cxm_store_customer_get(s, tenant, cid, copy_customer, &old)))
 			goto out;
@@ -970,9 +1051,7 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 		if ((ret = Q(s, ins, p, NULL, NULL, NULL)))
 			goto out;
 	}
-	if ((ret = register_identity(s, tenant, cid, "external_id", c->external_id)) ||
-	    (ret = register_identity(s, tenant, cid, "email", c->email)) ||
-	    (ret = register_identity(s, tenant, cid, "phone", c->phone)))
+	if ((ret = register_identities(s, tenant, cid, c, found.mask)))
 		goto out;
 out:
 	ret = tx_end(s, own, ret);
@@ -1132,8 +1211,8 @@ int cxm_store_merge_list(struct cxm_store *s, int64_t tenant, cxm_merge_cb cb, v
 
 /* ---- events ------------------------------------------------------------ */
 
-static int events_put_generic(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
-			      unsigned char *inserted, size_t *n_inserted)
+int cxm_store_events_put_rows(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
+			       unsigned char *inserted, size_t *n_inserted)
 {
 	static const char sql[] =
 		"INSERT INTO events (tenant_id, id, source_id, customer_id, type, channel, touchpoint, agent,"
@@ -1185,7 +1264,7 @@ int cxm_store_events_put(struct cxm_store *s, int64_t tenant, struct cxm_event *
 	if (s->ops->put_events)
 		ret = s->ops->put_events(s, tenant, ev, n, inserted, n_inserted);
 	else
-		ret = events_put_generic(s, tenant, ev, n, inserted, n_inserted);
+		ret = cxm_store_events_put_rows(s, tenant, ev, n, inserted, n_inserted);
 	return tx_end(s, own, ret);
 }
 
@@ -1306,6 +1385,9 @@ int cxm_store_event_counts(struct cxm_store *s, int64_t tenant, const char *by, 
 {
 	static const char by_channel[] = "SELECT channel, COUNT(*), COALESCE(SUM(amount_micros), 0) FROM events"
 					 " WHERE tenant_id = ? GROUP BY channel ORDER BY COUNT(*) DESC, channel";
+	static const char by_currency[] = "SELECT currency, COUNT(*), SUM(amount_micros) FROM events"
+					  " WHERE tenant_id = ? AND amount_micros IS NOT NULL"
+					  " GROUP BY currency ORDER BY currency";
 	static const char by_type[] = "SELECT type, COUNT(*), COALESCE(SUM(amount_micros), 0) FROM events"
 				      " WHERE tenant_id = ? GROUP BY type ORDER BY COUNT(*) DESC, type";
 	static const char by_day[] =
@@ -1320,6 +1402,8 @@ int cxm_store_event_counts(struct cxm_store *s, int64_t tenant, const char *by, 
 		sql = by_channel;
 	else if (!strcmp(by, "type"))
 		sql = by_type;
+	else if (!strcmp(by, "currency"))
+		sql = by_currency;
 	else if (!strcmp(by, "month")) {
 		sql = by_day;
 		c.by_month = 1;

@@ -75,8 +75,10 @@ CREATE TABLE identities (
 	value TEXT NOT NULL,
 	customer_id BIGINT NOT NULL,
 	created_at BIGINT NOT NULL,
-	PRIMARY KEY (tenant_id, kind, value),
-	FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id)
+	PRIMARY KEY (tenant_id, kind, value)
+	-- no foreign key to customers: PostgreSQL plans the key check once per
+	-- session, as a sequential scan while customers is still small, which
+	-- made large imports quadratic; store.c writes both in one transaction.
 );
 CREATE INDEX identities_customer ON identities (tenant_id, customer_id);
 
