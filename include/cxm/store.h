@@ -187,6 +187,10 @@ int cxm_store_identity_resolve(struct cxm_store *s, int64_t tenant, const char *
 typedef int (*cxm_identity_cb)(const struct cxm_identity *idn, void *ctx);
 int cxm_store_identity_list(struct cxm_store *s, int64_t tenant, int64_t customer_id, cxm_identity_cb cb,
 			    void *ctx);
+/* Every identity of the tenant of one kind (for warming caches). */
+int cxm_store_identity_scan(struct cxm_store *s, int64_t tenant, const char *kind, cxm_identity_cb cb, void *ctx);
+/* How many identities the tenant has. */
+int cxm_store_identity_count(struct cxm_store *s, int64_t tenant, int64_t *n);
 
 struct cxm_merge {
 	int64_t id;
@@ -225,7 +229,10 @@ struct cxm_event {
 	int has_amount;
 	int64_t amount_micros;   /* amount in millionths of a currency unit */
 	const char *currency;    /* ISO 4217, with an amount */
-	const char *properties;  /* JSON object text; NULL means {} */
+	/* JSON object text in canonical form (cxm_json_canonical_object: sorted
+	 * keys, no spaces), so that both backends hand back the same text;
+	 * NULL means {} */
+	const char *properties;
 };
 
 /*
@@ -259,8 +266,9 @@ struct cxm_stats {
 	int64_t first_event_ts, last_event_ts; /* 0 when there are no events */
 };
 int cxm_store_stats(struct cxm_store *s, int64_t tenant, struct cxm_stats *st);
-/* Events grouped by "channel", "type" or "month" (YYYY-MM, UTC), with
- * purchase amounts summed. */
+/* Events grouped by "channel", "type", "month" (YYYY-MM, UTC) or
+ * "currency" (events with an amount only), with amounts summed: only the
+ * "currency" grouping gives totals that mean something. */
 int cxm_store_event_counts(struct cxm_store *s, int64_t tenant, const char *by, cxm_count_cb cb, void *ctx);
 
 #endif
