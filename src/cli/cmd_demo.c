@@ -60,12 +60,14 @@ out:
 	return ret;
 }
 
+/* Amounts are summed only per currency: a total across currencies means nothing. */
 static int print_count(const struct cxm_count *k, void *ctx)
 {
 	char amount[40];
-	(void)ctx;
-	printf("  %-14s %10lld", k->key, (long long)k->n);
-	if (k->amount_micros)
+	bool with_amount = *(const bool *)ctx;
+
+	printf("  %-14s %10lld", k->key ? k->key : "", (long long)k->n);
+	if (with_amount)
 		printf("  %s", cxm_amount_format(k->amount_micros, amount, sizeof(amount)));
 	putchar('\n');
 	return 0;
@@ -78,8 +80,8 @@ int cmd_stats(int argc, char **argv)
 	struct cxm_stats st;
 	char a[CXM_TIME_BUFSZ], b[CXM_TIME_BUFSZ];
 	int npos, ret;
-	static const char *const by[] = { "channel", "type", "month" };
-	const enum cxm_msg by_msg[] = { MSG_WORD_CHANNEL, MSG_WORD_TYPE, MSG_WORD_MONTH };
+	static const char *const by[] = { "channel", "type", "month", "currency" };
+	const enum cxm_msg by_msg[] = { MSG_WORD_CHANNEL, MSG_WORD_TYPE, MSG_WORD_MONTH, MSG_WORD_CURRENCY };
 
 	if ((ret = cli_parse(&c, argc, argv, NULL, pos, 0, &npos, MSG_USAGE_STATS)))
 		return ret == 1 ? 0 : ret;
@@ -96,7 +98,8 @@ int cmd_stats(int argc, char **argv)
 		printf(_(MSG_STATS_SPAN), cxm_time_format(st.first_event_ts, a), cxm_time_format(st.last_event_ts, b));
 	for (size_t i = 0; i < ARRAY_SIZE(by) && st.events; i++) {
 		printf(_(MSG_STATS_BY), _(by_msg[i]));
-		if (cxm_store_event_counts(c.s, c.tenant, by[i], print_count, NULL)) {
+		bool with_amount = !strcmp(by[i], "currency");
+		if (cxm_store_event_counts(c.s, c.tenant, by[i], print_count, &with_amount)) {
 			ret = cli_store_fail(&c);
 			goto out;
 		}

@@ -33,6 +33,14 @@ static const struct command *find(const char *name)
 	return NULL;
 }
 
+static int unknown(const char *name)
+{
+	fputs(_(MSG_ERROR_PREFIX), stderr);
+	fprintf(stderr, _(MSG_UNKNOWN_COMMAND), name);
+	fputc('\n', stderr);
+	return 2;
+}
+
 static void overview(FILE *to)
 {
 	fputs(_(MSG_HELP_INTRO), to);
@@ -51,10 +59,7 @@ static int cmd_help(int argc, char **argv)
 	}
 	c = find(argv[1]);
 	if (!c) {
-		fputs(_(MSG_ERROR_PREFIX), stderr);
-		fprintf(stderr, _(MSG_UNKNOWN_COMMAND), argv[1]);
-		fputc('\n', stderr);
-		return 2;
+		return unknown(argv[1]);
 	}
 	cli_print_usage(c->usage, stdout);
 	return 0;
@@ -80,10 +85,7 @@ int main(int argc, char **argv)
 	}
 	c = find(argv[1]);
 	if (!c) {
-		fputs(_(MSG_ERROR_PREFIX), stderr);
-		fprintf(stderr, _(MSG_UNKNOWN_COMMAND), argv[1]);
-		fputc('\n', stderr);
-		return 2;
+		return unknown(argv[1]);
 	}
 	return c->run(argc - 1, argv + 1);
 }

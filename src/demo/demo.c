@@ -12,6 +12,7 @@
  */
 #include "cxm/demo.h"
 #include "cxm/core.h"
+#include "cxm/json.h"
 #include "cxm/store.h"
 #include "cxm/time.h"
 
@@ -1146,7 +1147,14 @@ static void take_events(struct gen *g, int64_t customer_id, const struct country
 		/* zero-padded so the (tenant, source_id) index grows at its end */
 		cxm_xsnprintf(x->source_id, sizeof(x->source_id), "demo-%llu-%09lld", (unsigned long long)g->seed,
 			      (long long)++g->next_event);
-		memcpy(x->props, it->props, strlen(it->props) + 1);
+		{
+			/* the store wants canonical JSON (sorted keys) */
+			char why[64], *canon = cxm_json_canonical_object(it->props, why, sizeof(why));
+			if (!canon)
+				BUG("demo properties are not a JSON object");
+			cxm_strlcpy(x->props, canon, sizeof(x->props));
+			free(canon);
+		}
 		e->customer_id = customer_id;
 		e->type = it->type;
 		e->channel = it->channel;
