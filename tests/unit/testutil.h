@@ -65,6 +65,24 @@ static inline struct cxm_store *test_open(void)
 	return s;
 }
 
+/* The store shared by a group of tests: pass test_group_open and
+ * test_group_close to cmocka_run_group_tests. */
+static struct cxm_store *S;
+
+static inline int test_group_open(void **state)
+{
+	(void)state;
+	S = test_open();
+	return 0;
+}
+
+static inline int test_group_close(void **state)
+{
+	(void)state;
+	cxm_store_close(S);
+	return 0;
+}
+
 /* A new tenant with a unique name; returns its id. */
 static inline int64_t test_tenant(struct cxm_store *s)
 {

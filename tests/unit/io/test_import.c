@@ -9,22 +9,8 @@
 
 #include <dirent.h>
 
-static struct cxm_store *S;
 static char reasons[8192];
 
-static int setup(void **state)
-{
-	(void)state;
-	S = test_open();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	cxm_store_close(S);
-	return 0;
-}
 
 static const char *data_dir(void)
 {
@@ -256,5 +242,5 @@ int main(void)
 		cmocka_unit_test(test_round_trip_csv),
 		cmocka_unit_test(test_round_trip_jsonl),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
 }

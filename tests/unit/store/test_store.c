@@ -3,21 +3,6 @@
 
 #include "cxm/time.h"
 
-static struct cxm_store *S;
-
-static int setup(void **state)
-{
-	(void)state;
-	S = test_open();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	cxm_store_close(S);
-	return 0;
-}
 
 static int64_t T(const char *iso)
 {
@@ -400,5 +385,5 @@ int main(void)
 		cmocka_unit_test(test_merge_moves_everything_and_is_audited),
 		cmocka_unit_test(test_bad_urls),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
 }
