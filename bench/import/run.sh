@@ -34,11 +34,12 @@ timed() {
 
 rate() { awk -v n="$N" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; }
 
-# peer_csv DB_CMD: the events file in the table's own columns, resolved
-# with the customer ids of the database the peer loads into.
+# peer_csv TENANT MAP OUT IDFIRST: the events file in the table's own
+# column order (SQLite's events table starts with id, PostgreSQL's with
+# tenant_id), resolved with the customer ids of the peer's database.
 peer_csv() {
-	tenant=$1 map=$2 out=$3
-	awk -F, -v OFS=, -v tenant="$tenant" -v map="$map" '
+	tenant=$1 map=$2 out=$3 idfirst=$4
+	awk -F, -v OFS=, -v tenant="$tenant" -v map="$map" -v idfirst="$idfirst" '
 	function days(y, m, d,   era, yoe, doy) {
 		y -= (m <= 2); era = int((y >= 0 ? y : y - 399) / 400); yoe = y - era * 400
 		doy = int((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
@@ -51,7 +52,8 @@ peer_csv() {
 		amount = ""
 		if ($8 != "") { split($8, a, "."); amount = a[1] sprintf("%02d", a[2]) "0000" }
 		props = $10 == "" ? "{}" : "\"{\"\"sku\"\":\"\"" $10 "\"\"}\""
-		print tenant, NR - 1, $1, id[$2], $3, $4, $6, $7, "", ts, amount, ($9 == "" ? "" : $9), props
+		if (idfirst) print NR - 1, tenant, $1, id[$2], $3, $4, $6, $7, "", ts, amount, ($9 == "" ? "" : $9), props
+		else print tenant, NR - 1, $1, id[$2], $3, $4, $6, $7, "", ts, amount, ($9 == "" ? "" : $9), props
 	}' "$EVENTS" >"$out"
 }
 
@@ -65,7 +67,7 @@ timed cxm-sqlite "$CXM" import events "$EVENTS" --db "sqlite:$OUT/cxm.db"
 S_CXM=$SECS R_CXM=$RSS_MB
 tenant=$(sqlite3 "$OUT/peer.db" "SELECT id FROM tenants")
 sqlite3 "$OUT/peer.db" "SELECT value, customer_id FROM identities WHERE kind = 'external_id'" >"$OUT/map"
-peer_csv "$tenant" "$OUT/map" "$OUT/peer-sqlite.csv"
+peer_csv "$tenant" "$OUT/map" "$OUT/peer-sqlite.csv" 1
 timed sqlite-import sqlite3 "$OUT/peer.db" -cmd "PRAGMA synchronous=FULL" -cmd "PRAGMA cache_size=-32768" \
 	-cmd ".mode csv" ".import $OUT/peer-sqlite.csv events"
 S_PEER=$SECS R_PEER=$RSS_MB
@@ -87,7 +89,7 @@ timed cxm-pg "$CXM" import events "$EVENTS" --db "$base/bench_cxm"
 P_CXM=$SECS PR_CXM=$RSS_MB
 tenant=$(psql -At "$base/bench_peer" -c "SELECT id FROM tenants")
 psql -At -F'|' "$base/bench_peer" -c "SELECT value, customer_id FROM identities WHERE kind = 'external_id'" >"$OUT/map"
-peer_csv "$tenant" "$OUT/map" "$OUT/peer-pg.csv"
+peer_csv "$tenant" "$OUT/map" "$OUT/peer-pg.csv" 0
 timed pg-copy psql -q "$base/bench_peer" -c "\\copy events FROM '$OUT/peer-pg.csv' WITH (FORMAT csv)"
 P_PEER=$SECS
 n1=$(psql -At "$base/bench_cxm" -c "SELECT COUNT(*) FROM events")
