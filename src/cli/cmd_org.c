@@ -45,22 +45,33 @@ static int unit_name(const struct cxm_org_unit *u, void *ctx)
 	return 0;
 }
 
-struct history_ctx {
-	struct cli *c;
+/* Memberships are collected first: the unit names are looked up after the
+ * history query is over (a connection runs one query at a time). */
+struct history {
+	struct cxm_membership *m;
+	size_t n;
 };
 
-static int print_span(const struct cxm_membership *m, void *ctx)
+static int collect_span(const struct cxm_membership *m, void *ctx)
 {
-	struct history_ctx *h = ctx;
-	char name[200] = "?", from[CXM_TIME_BUFSZ], to[CXM_TIME_BUFSZ];
+	struct history *h = ctx;
+	h->m = xrealloc(h->m, (h->n + 1) * sizeof(*h->m));
+	h->m[h->n++] = *m;
+	return 0;
+}
 
-	cxm_store_org_unit_get(h->c->s, h->c->tenant, m->unit_id, unit_name, name);
-	cxm_time_format(m->valid_from, from);
-	if (m->valid_to == CXM_TIME_MAX)
-		to[0] = '\0';
-	else
-		cxm_time_format(m->valid_to, to);
-	printf("%s\t%s\t%s\n", name, from, to);
+static int print_history(struct cli *c, const struct history *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		char name[200] = "?", from[CXM_TIME_BUFSZ], to[CXM_TIME_BUFSZ] = "";
+		int ret = cxm_store_org_unit_get(c->s, c->tenant, h->m[i].unit_id, unit_name, name);
+		if (ret)
+			return ret;
+		cxm_time_format(h->m[i].valid_from, from);
+		if (h->m[i].valid_to != CXM_TIME_MAX)
+			cxm_time_format(h->m[i].valid_to, to);
+		printf("%s\t%s\t%s\n", name, from, to);
+	}
 	return 0;
 }
 
@@ -159,10 +170,14 @@ int cmd_org(int argc, char **argv)
 		if ((ret = cxm_store_org_members(c.s, c.tenant, id, at, print_member, NULL)))
 			goto store_fail;
 	} else if (!strcmp(sub, "history")) {
-		struct history_ctx h = { &c };
+		struct history h = { NULL, 0 };
 		if ((ret = find_user(&c, pos[1], &uid)))
 			goto out;
-		if ((ret = cxm_store_membership_history(c.s, c.tenant, CXM_MEMBER_USER, uid, print_span, &h)))
+		ret = cxm_store_membership_history(c.s, c.tenant, CXM_MEMBER_USER, uid, collect_span, &h);
+		if (!ret)
+			ret = print_history(&c, &h);
+		free(h.m);
+		if (ret)
 			goto store_fail;
 	} else {
 		if ((ret = cxm_store_org_unit_list(c.s, c.tenant, print_unit, NULL)))

@@ -1,5 +1,6 @@
 /* json.c - strict parsing and canonical printing over cJSON. */
 #include "cxm/json.h"
+#include "cxm/i18n.h"
 #include "cxm/core.h"
 
 #include <math.h>
@@ -20,14 +21,14 @@ static void init_hooks(void)
 static int check_tree(const cJSON *it, int depth, char *err, size_t errlen)
 {
 	if (depth > CXM_JSON_MAX_DEPTH) {
-		snprintf(err, errlen, "nested deeper than %d levels", CXM_JSON_MAX_DEPTH);
+		snprintf(err, errlen, _(MSG_JSON_TOO_DEEP), CXM_JSON_MAX_DEPTH);
 		return -1;
 	}
 	for (; it; it = it->next) {
 		if (cJSON_IsNumber(it)) {
 			double v = it->valuedouble;
 			if (!isfinite(v) || (v == floor(v) && fabs(v) >= 9007199254740992.0)) {
-				snprintf(err, errlen, "number %s is too large to keep exactly (send it as a string)",
+				snprintf(err, errlen, _(MSG_JSON_BIG_NUMBER),
 					 it->string ? it->string : "");
 				return -1;
 			}
@@ -63,23 +64,23 @@ cJSON *cxm_json_parse(const char *text, size_t len, char *err, size_t errlen)
 
 	init_hooks();
 	if (!cxm_utf8_valid(text, len)) {
-		snprintf(err, errlen, "not valid UTF-8");
+		snprintf(err, errlen, _(MSG_V_UTF8));
 		return NULL;
 	}
 	if (has_nul_escape(text, len)) {
-		snprintf(err, errlen, "\\u0000 is not allowed in strings");
+		snprintf(err, errlen, _(MSG_JSON_NUL));
 		return NULL;
 	}
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (!root) {
 		size_t at = end && end >= text ? (size_t)(end - text) : 0;
-		snprintf(err, errlen, "malformed JSON near byte %zu", at + 1);
+		snprintf(err, errlen, _(MSG_JSON_MALFORMED), at + 1);
 		return NULL;
 	}
 	while (end && (size_t)(end - text) < len && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
 		end++;
 	if (end && (size_t)(end - text) < len) {
-		snprintf(err, errlen, "unexpected text after the JSON value at byte %zu", (size_t)(end - text) + 1);
+		snprintf(err, errlen, _(MSG_JSON_TRAILING), (size_t)(end - text) + 1);
 		cJSON_Delete(root);
 		return NULL;
 	}
@@ -154,7 +155,7 @@ char *cxm_json_canonical_object(const char *text, char *err, size_t errlen)
 	if (!root)
 		return NULL;
 	if (!cJSON_IsObject(root)) {
-		snprintf(err, errlen, "must be a JSON object");
+		snprintf(err, errlen, _(MSG_JSON_NOT_OBJECT));
 		cJSON_Delete(root);
 		return NULL;
 	}

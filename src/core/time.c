@@ -113,6 +113,10 @@ int cxm_time_parse(const char *s, size_t len, int64_t *out)
 		return CXM_EINVAL;
 	int64_t days = cxm_days_from_civil(y, mo, d);
 	int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_s;
+	/* an offset can push the instant out of years 1-9999, which could then
+	 * not be written back as RFC 3339 */
+	if (secs < cxm_days_from_civil(1, 1, 1) * 86400 || secs >= cxm_days_from_civil(10000, 1, 1) * 86400)
+		return CXM_EINVAL;
 	*out = secs * 1000000 + frac_us;
 	return 0;
 }

@@ -44,7 +44,11 @@ static void csv_field(struct cxm_buf *b, const char *v)
 {
 	if (!v)
 		return;
-	if (!strpbrk(v, ",\"\r\n") && v[0] != ' ' && (!*v || v[strlen(v) - 1] != ' ')) {
+	size_t len = strlen(v);
+
+	/* libcsv trims unquoted spaces and tabs at either end: quote them */
+	if (!strpbrk(v, ",\"\r\n") &&
+	    (!len || (v[0] != ' ' && v[0] != '\t' && v[len - 1] != ' ' && v[len - 1] != '\t'))) {
 		cxm_buf_addstr(b, v);
 		return;
 	}

@@ -24,6 +24,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <math.h>
 #include <sys/stat.h>
 
 enum field {
@@ -91,6 +92,7 @@ struct column {
 };
 
 #define BATCH 4096
+#define MAX_EXTRAS 256 /* attr. or prop. fields in one row */
 
 struct agent_span {
 	int64_t from, to, unit;
@@ -122,8 +124,9 @@ struct importer {
 	bool csv_open;
 	struct cxm_buf raw;    /* raw text of the current row */
 	struct cxm_buf fields; /* field values of the current row, NUL-separated */
-	size_t *offs;
+	size_t *offs, *lens; /* where each field starts in `fields`, and its length */
 	size_t noffs, offs_cap;
+	bool bad_quotes;     /* the current line broke the CSV syntax: skip to its end */
 	bool header_done;
 	struct column *cols;
 	size_t ncols;
@@ -344,8 +347,10 @@ static int agent_unit(struct importer *im, const char *agent, int64_t ts, int64_
 		struct agent_info *a = &im->agent_infos[im->nagents];
 		*a = (struct agent_info){ uid, NULL, 0 };
 		ret = cxm_store_membership_history(im->s, im->tenant, CXM_MEMBER_USER, uid, span_cb, a);
-		if (ret)
+		if (ret) {
+			free(a->spans);
 			return ret;
+		}
 		idx = (int64_t)++im->nagents;
 		cxm_map_put(&im->agents, agent, idx);
 	}
@@ -464,11 +469,18 @@ static int customer_row(struct importer *im, struct rec *rec)
 	return 0;
 }
 
+/* The cache key of an identity: "x:" external_id, "e:" email, "p:" phone. */
+static void cache_key(char *key, size_t keylen, const char *kind, const char *value)
+{
+	char prefix = !strcmp(kind, "external_id") ? 'x' : !strcmp(kind, "email") ? 'e' : 'p';
+	snprintf(key, keylen, "%c:%s", prefix, value);
+}
+
 static int warm_one(const struct cxm_identity *idn, void *ctx)
 {
 	char key[CXM_IDENTITY_MAX + 4];
 
-	snprintf(key, sizeof(key), "%c:%s", idn->kind[0], idn->value);
+	cache_key(key, sizeof(key), idn->kind, idn->value);
 	cxm_map_put(ctx, key, idn->customer_id);
 	return 0;
 }
@@ -503,7 +515,7 @@ static int event_customer(struct importer *im, const struct rec *rec, const char
 		kind = "email", value = email;
 	else
 		kind = "phone", value = phone;
-	snprintf(key, sizeof(key), "%c:%s", kind[0], value);
+	cache_key(key, sizeof(key), kind, value);
 	if (cxm_map_get(&im->customers, key, cid))
 		return 0;
 	ret = cxm_store_identity_resolve(im->s, im->tenant, kind, value, cid);
@@ -664,7 +676,9 @@ static void csv_field_cb(void *data, size_t len, void *ctx)
 	if (im->noffs == im->offs_cap) {
 		im->offs_cap = im->offs_cap ? im->offs_cap * 2 : 32;
 		im->offs = xrealloc(im->offs, im->offs_cap * sizeof(*im->offs));
+		im->lens = xrealloc(im->lens, im->offs_cap * sizeof(*im->lens));
 	}
+	im->lens[im->noffs] = data ? len : 0;
 	im->offs[im->noffs++] = im->fields.len;
 	cxm_buf_add(&im->fields, data ? data : "", data ? len : 0);
 	cxm_buf_addch(&im->fields, '\0');
@@ -674,12 +688,13 @@ static int csv_header(struct importer *im)
 {
 	bool have[F_N] = { false };
 	const char *missing = NULL;
+	int nextra = 0;
 
 	im->ncols = im->noffs;
 	im->cols = xcalloc(im->ncols, sizeof(*im->cols));
 	for (size_t i = 0; i < im->noffs; i++) {
 		const char *name = im->fields.p + im->offs[i], *key = NULL;
-		size_t len = strlen(name);
+		size_t len = im->lens[i];
 		if (!cxm_utf8_valid(name, len))
 			return fatal(im, CXM_EINVAL, im->row_line, "%s", _(MSG_IMPORT_HEADER_UTF8));
 		while (len && name[len - 1] == ' ')
@@ -696,6 +711,9 @@ static int csv_header(struct importer *im)
 				return fatal(im, CXM_EINVAL, im->row_line, _(MSG_IMPORT_DUP_COLUMN), trimmed);
 		im->cols[i].f = (enum field)f;
 		im->cols[i].key = key ? xstrdup(key) : NULL;
+		if (f == F_EXTRA && ++nextra > MAX_EXTRAS)
+			return fatal(im, CXM_EINVAL, im->row_line, _(MSG_IMPORT_TOO_MANY_EXTRAS), MAX_EXTRAS,
+				     extra_prefix(im->o->kind));
 		if (f < F_N)
 			have[f] = true;
 	}
@@ -727,7 +745,7 @@ static void csv_row_done(struct importer *im)
 static void csv_row_cb(int c, void *ctx)
 {
 	struct importer *im = ctx;
-	struct kv extras[256];
+	struct kv extras[MAX_EXTRAS];
 	struct rec rec = { .extra = extras };
 	uint64_t before;
 
@@ -750,7 +768,7 @@ static void csv_row_cb(int c, void *ctx)
 	}
 	for (size_t i = 0; i < im->noffs; i++) {
 		const char *v = im->fields.p + im->offs[i];
-		size_t len = strlen(v);
+		size_t len = im->lens[i]; /* a NUL inside makes it invalid below */
 		const struct column *col = &im->cols[i];
 		if (!cxm_utf8_valid(v, len)) {
 			im->r->rows++;
@@ -768,8 +786,6 @@ static void csv_row_cb(int c, void *ctx)
 			extras[rec.nextra].key = col->key;
 			extras[rec.nextra++].json = cxm_arena_strndup(&im->row_arena, b.p, b.len);
 			cxm_buf_release(&b);
-			if (rec.nextra == ARRAY_SIZE(extras))
-				break;
 		} else {
 			rec.v[col->f] = v;
 		}
@@ -783,33 +799,59 @@ out:
 	im->row_line = im->line + 1;
 }
 
-/* Feeds one line (with its newline, if any) to libcsv. */
+/* A row whose quotes broke the CSV syntax ends with its line: reject it
+ * and start afresh on the next line. */
+static void end_bad_quotes(struct importer *im)
+{
+	im->r->rows++;
+	reject(im, "%s", _(MSG_IMPORT_BAD_QUOTES));
+	write_reject(im, im->raw.p, im->raw.len);
+	im->bad_quotes = false;
+	csv_row_done(im);
+	im->row_line = im->line + 1;
+}
+
+/* Feeds one line, or a piece of one, with its newline if any, to libcsv. */
 static int csv_line(struct importer *im, const char *p, size_t len)
 {
+	bool eol = len && p[len - 1] == '\n';
+
 	if (im->raw.len + len > CXM_IMPORT_MAX_ROW)
 		return fatal(im, CXM_ETOOBIG, im->row_line, _(MSG_IMPORT_ROW_TOO_LONG), CXM_IMPORT_MAX_ROW / 1024);
 	cxm_buf_add(&im->raw, p, len);
+	if (im->bad_quotes) {
+		if (eol)
+			end_bad_quotes(im);
+		return 0;
+	}
 	if (csv_parse(&im->csv, p, len, csv_field_cb, csv_row_cb, im) != len) {
 		if (im->fatal)
 			return im->fatal;
-		/* a quote where none may be: the row can't be read, skip it */
-		im->r->rows++;
-		reject(im, "%s", _(MSG_IMPORT_BAD_QUOTES));
-		write_reject(im, im->raw.p, im->raw.len);
+		/* a quote where none may be: the parser can't go on with this row */
 		csv_free(&im->csv);
 		csv_init(&im->csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
-		csv_row_done(im);
-		/* resume after the end of this line, unless it is not over yet */
-		if (len && p[len - 1] == '\n')
+		im->noffs = 0;
+		cxm_buf_clear(&im->fields);
+		im->bad_quotes = true;
+		if (eol)
+			end_bad_quotes(im);
+		return 0;
+	}
+	/* libcsv reports no row for a blank line: keep the line count true */
+	if (im->csv.pstate == 0 && im->noffs == 0) {
+		cxm_buf_clear(&im->raw);
+		if (eol)
 			im->row_line = im->line + 1;
-		else
-			return fatal(im, CXM_EINVAL, im->row_line, "%s", _(MSG_IMPORT_BAD_QUOTES));
 	}
 	return im->fatal;
 }
 
 static int csv_finish(struct importer *im)
 {
+	if (im->bad_quotes) {
+		end_bad_quotes(im);
+		return im->fatal;
+	}
 	if (csv_fini(&im->csv, csv_field_cb, csv_row_cb, im)) {
 		if (im->fatal)
 			return im->fatal;
@@ -827,7 +869,7 @@ static int csv_finish(struct importer *im)
 static int jsonl_line(struct importer *im, const char *p, size_t len)
 {
 	char why[200];
-	struct kv extras[256];
+	struct kv extras[MAX_EXTRAS];
 	struct rec rec = { .extra = extras };
 	cJSON *root;
 	uint64_t before = im->r->rejected;
@@ -854,8 +896,11 @@ static int jsonl_line(struct importer *im, const char *p, size_t len)
 			goto out;
 		}
 		if (f == F_EXTRA) {
-			if (rec.nextra == ARRAY_SIZE(extras))
-				continue;
+			if (rec.nextra == ARRAY_SIZE(extras)) {
+				im->r->rows++;
+				reject(im, _(MSG_IMPORT_TOO_MANY_EXTRAS), MAX_EXTRAS, extra_prefix(im->o->kind));
+				goto out;
+			}
 			cxm_json_sort(it);
 			char *json = cxm_json_print(it);
 			extras[rec.nextra].key = key;
@@ -869,11 +914,19 @@ static int jsonl_line(struct importer *im, const char *p, size_t len)
 			if (*it->valuestring)
 				rec.v[f] = it->valuestring;
 		} else if (cJSON_IsNumber(it) && (f == F_AMOUNT || f == F_ID || f == F_EXTERNAL_ID)) {
+			/* an amount keeps its shortest decimal form, which the amount
+			 * rules then check (more than 6 decimals is refused, not
+			 * rounded); ids must be whole numbers */
 			char num[64];
-			if (f == F_AMOUNT)
-				snprintf(num, sizeof(num), "%.6f", it->valuedouble);
-			else
+			if (f == F_AMOUNT) {
+				snprintf(num, sizeof(num), "%.15g", it->valuedouble);
+			} else if (it->valuedouble != floor(it->valuedouble)) {
+				im->r->rows++;
+				reject(im, _(MSG_IMPORT_KEY_NOT_STRING), it->string);
+				goto out;
+			} else {
 				snprintf(num, sizeof(num), "%.0f", it->valuedouble);
+			}
 			rec.v[f] = cxm_arena_strdup(&im->row_arena, num);
 		} else if (cJSON_IsBool(it) && f >= F_CONSENT_EMAIL && f <= F_CONSENT_WHATSAPP) {
 			rec.v[f] = cJSON_IsTrue(it) ? "true" : "false";
@@ -997,6 +1050,7 @@ int cxm_import_file(struct cxm_store *s, int64_t tenant, const char *path, const
 	struct importer *im = xcalloc(1, sizeof(*im));
 	struct stat st;
 	FILE *f = NULL;
+	bool drop_rejects;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -1027,11 +1081,21 @@ int cxm_import_file(struct cxm_store *s, int64_t tenant, const char *path, const
 			    strerror(errno));
 		goto done;
 	}
-	if (fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
-		ret = fatal(im, CXM_EIO, 0, _(MSG_IMPORT_OPEN_FAILED), strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
+	if (fstat(fileno(f), &st)) {
+		ret = fatal(im, CXM_EIO, 0, _(MSG_IMPORT_OPEN_FAILED), strerror(errno));
+		goto done;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		ret = fatal(im, CXM_EIO, 0, _(MSG_IMPORT_OPEN_FAILED), strerror(EISDIR));
 		goto done;
 	}
 	if (o->skip_bad && o->reject_path) {
+		struct stat rst;
+		if (!stat(o->reject_path, &rst) && rst.st_dev == st.st_dev && rst.st_ino == st.st_ino) {
+			snprintf(err, errlen, _(MSG_IMPORT_REJECTS_IS_INPUT), o->reject_path);
+			ret = CXM_EINVAL;
+			goto done;
+		}
 		im->rejects = fopen(o->reject_path, "wb");
 		if (!im->rejects) {
 			snprintf(err, errlen, "%s: %s", o->reject_path, strerror(errno));
@@ -1066,12 +1130,14 @@ int cxm_import_file(struct cxm_store *s, int64_t tenant, const char *path, const
 		r->committed = true;
 	}
 done:
-	if (r->committed && im->rejects && r->rejected == 0)
-		remove(o->reject_path);
+	/* a reject file is kept only beside rows that were imported */
+	drop_rejects = im->rejects && (!r->committed || r->rejected == 0);
 	if (im->rejects && fclose(im->rejects) && !ret) {
 		snprintf(err, errlen, "%s: %s", o->reject_path, strerror(errno));
 		ret = CXM_EIO;
 	}
+	if (drop_rejects)
+		remove(o->reject_path);
 	if (f)
 		fclose(f);
 	if (im->csv_open)
@@ -1080,6 +1146,7 @@ done:
 		free((char *)im->cols[i].key);
 	free(im->cols);
 	free(im->offs);
+	free(im->lens);
 	for (size_t i = 0; i < im->nagents; i++)
 		free(im->agent_infos[i].spans);
 	free(im->agent_infos);

@@ -18,6 +18,7 @@
  * (CXM_EUNAVAIL).
  */
 #include "store-internal.h"
+#include "cxm/i18n.h"
 #include "cxm/id.h"
 
 #include <libpq-fe.h>
@@ -104,7 +105,7 @@ static int fail(struct pg_store *ps, const PGresult *res)
 	if (!msg[0])
 		cxm_strlcpy(msg, "unknown error", sizeof(msg));
 	if (code == CXM_EUNAVAIL && !prim)
-		return cxm_store_seterr(&ps->base, code, "postgresql: connection lost: %s", msg);
+		return cxm_store_seterr(&ps->base, code, _(MSG_DB_PG_LOST), msg);
 	return cxm_store_seterr(&ps->base, code, "postgresql: %s", msg);
 }
 
@@ -239,7 +240,7 @@ static int ensure_conn(struct pg_store *ps)
 	PQreset(ps->conn);
 	if (PQstatus(ps->conn) != CONNECTION_OK) {
 		one_line(msg, sizeof(msg), PQerrorMessage(ps->conn));
-		return cxm_store_seterr(&ps->base, CXM_EUNAVAIL, "postgresql: cannot reconnect: %s", msg);
+		return cxm_store_seterr(&ps->base, CXM_EUNAVAIL, _(MSG_DB_PG_RECONNECT), msg);
 	}
 	cache_forget(ps);
 	return session_setup(ps);
@@ -273,7 +274,7 @@ static int pg_open(struct cxm_store **out, const char *url, char *err, size_t er
 	opts = PQconninfoParse(url, &perr);
 	if (!opts) {
 		one_line(msg, sizeof(msg), perr ? perr : "out of memory");
-		snprintf(err, errlen, "bad PostgreSQL URL: %s", msg);
+		snprintf(err, errlen, _(MSG_DB_PG_URL), msg);
 		PQfreemem(perr);
 		return CXM_EURL;
 	}
@@ -286,12 +287,12 @@ static int pg_open(struct cxm_store **out, const char *url, char *err, size_t er
 		BUG("PQconnectdbParams: out of memory");
 	if (PQstatus(ps->conn) != CONNECTION_OK) {
 		one_line(msg, sizeof(msg), PQerrorMessage(ps->conn));
-		snprintf(err, errlen, "cannot connect to PostgreSQL: %s", msg);
+		snprintf(err, errlen, _(MSG_DB_PG_CONNECT), msg);
 		ret = CXM_EUNAVAIL;
 		goto out;
 	}
 	if ((ret = session_setup(ps))) {
-		snprintf(err, errlen, "cannot set up the PostgreSQL session: %s", ps->base.errmsg);
+		snprintf(err, errlen, _(MSG_DB_PG_SESSION), ps->base.errmsg);
 		goto out;
 	}
 out:
@@ -786,7 +787,7 @@ static int pg_put_events(struct cxm_store *s, int64_t tenant, struct cxm_event *
 	if (n_inserted)
 		*n_inserted = 0;
 	if (n >= UINT32_MAX) {
-		ret = cxm_store_seterr(s, CXM_ETOOBIG, "a batch of %zu events is too large", n);
+		ret = cxm_store_seterr(s, CXM_ETOOBIG, _(MSG_DB_BATCH_TOO_BIG), n);
 		goto out;
 	}
 	if ((ret = ensure_conn(ps)))

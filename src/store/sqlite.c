@@ -6,6 +6,7 @@
  * prepares once and then only binds and steps.
  */
 #include "store-internal.h"
+#include "cxm/i18n.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -55,7 +56,7 @@ static int fail(struct sqlite_store *ss, int rc)
 	int code = map_rc(rc);
 
 	if (code == CXM_EBUSY)
-		return cxm_store_seterr(&ss->base, code, "the database is locked by another writer (%s)",
+		return cxm_store_seterr(&ss->base, code, _(MSG_DB_LOCKED),
 					sqlite3_errmsg(ss->db));
 	return cxm_store_seterr(&ss->base, code, "sqlite: %s", sqlite3_errmsg(ss->db));
 }
@@ -115,7 +116,7 @@ static int sq_exec(struct cxm_store *s, const char *sql)
 	if (rc != SQLITE_OK) {
 		int code = map_rc(rc);
 		if (code == CXM_EBUSY)
-			cxm_store_seterr(s, code, "the database is locked by another writer (%s)", msg ? msg : "");
+			cxm_store_seterr(s, code, _(MSG_DB_LOCKED), msg ? msg : "");
 		else
 			cxm_store_seterr(s, code, "sqlite: %s", msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
@@ -193,14 +194,14 @@ static int sq_open(struct cxm_store **out, const char *url, char *err, size_t er
 		int64_t v;
 		if (strncmp(q + 1, "busy_timeout=", 13) || cxm_parse_i64(q + 14, strlen(q + 14), &v) || v < 0 ||
 		    v > 3600000) {
-			snprintf(err, errlen, "bad sqlite URL option '%s' (only busy_timeout=MS is known)", q + 1);
+			snprintf(err, errlen, _(MSG_DB_SQLITE_OPTION), q + 1);
 			free(path);
 			return CXM_EURL;
 		}
 		timeout_ms = (int)v;
 	}
 	if (!*path) {
-		snprintf(err, errlen, "the sqlite URL names no file (sqlite:PATH)");
+		snprintf(err, errlen, _(MSG_DB_SQLITE_NO_FILE));
 		free(path);
 		return CXM_EURL;
 	}
@@ -210,7 +211,7 @@ static int sq_open(struct cxm_store **out, const char *url, char *err, size_t er
 		if (slash && slash != path) {
 			*slash = '\0';
 			if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
-				snprintf(err, errlen, "cannot open database '%s/%s': directory '%s' does not exist",
+				snprintf(err, errlen, _(MSG_DB_NO_DIR),
 					 path, slash + 1, path);
 				*slash = '/';
 				free(path);
@@ -219,7 +220,7 @@ static int sq_open(struct cxm_store **out, const char *url, char *err, size_t er
 			*slash = '/';
 		}
 		if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
-			snprintf(err, errlen, "cannot open database '%s': it is a directory", path);
+			snprintf(err, errlen, _(MSG_DB_IS_DIR), path);
 			free(path);
 			return CXM_EIO;
 		}
@@ -228,7 +229,7 @@ static int sq_open(struct cxm_store **out, const char *url, char *err, size_t er
 	ss->base.ops = &cxm_store_sqlite;
 	rc = sqlite3_open_v2(path, &ss->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "cannot open database '%s': %s", path,
+		snprintf(err, errlen, _(MSG_DB_CANNOT_OPEN), path,
 			 ss->db ? sqlite3_errmsg(ss->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
@@ -238,7 +239,7 @@ static int sq_open(struct cxm_store **out, const char *url, char *err, size_t er
 	rc = sq_exec(&ss->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 				" PRAGMA cache_size=-32768; PRAGMA temp_store=FILE");
 	if (rc) {
-		snprintf(err, errlen, "cannot open database '%s': %s", path, ss->base.errmsg);
+		snprintf(err, errlen, _(MSG_DB_CANNOT_OPEN), path, ss->base.errmsg);
 		free(path);
 		sq_close(&ss->base);
 		return rc == CXM_ESTORE ? CXM_EIO : rc;

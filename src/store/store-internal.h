@@ -77,6 +77,7 @@ struct cxm_store {
 	const struct cxm_store_ops *ops;
 	char errmsg[512];
 	int in_tx;
+	int in_query; /* a row callback may not start another query */
 };
 
 /* Stores events one INSERT at a time (the path every backend has; a

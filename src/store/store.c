@@ -45,13 +45,12 @@ int cxm_store_open_raw(struct cxm_store **out, const char *url, char *err, size_
 
 	*out = NULL;
 	if (!url || !*url) {
-		snprintf(err, errlen, "empty database URL");
+		snprintf(err, errlen, _(MSG_DB_EMPTY_URL));
 		return CXM_EURL;
 	}
 	ops = backend_for(url);
 	if (!ops) {
-		snprintf(err, errlen,
-			 "'%s' is not a database URL this build knows (use sqlite:PATH or postgresql://...)", url);
+		snprintf(err, errlen, _(MSG_DB_BAD_URL), url);
 		return CXM_EURL;
 	}
 	return ops->open(out, url, err, errlen);
@@ -93,7 +92,16 @@ const char *cxm_store_backend(const struct cxm_store *s)
 static int q(struct cxm_store *s, const char *sql, const struct sqlval *p, size_t np, row_fn fn, void *ctx,
 	     int64_t *changes)
 {
-	return s->ops->query(s, sql, p, np, fn, ctx, changes);
+	int ret;
+
+	/* PostgreSQL runs one query at a time per connection; hold SQLite to
+	 * the same rule so code that breaks it fails on both */
+	if (s->in_query)
+		BUG("a store query was started from inside a row callback");
+	s->in_query = 1;
+	ret = s->ops->query(s, sql, p, np, fn, ctx, changes);
+	s->in_query = 0;
+	return ret;
 }
 
 #define Q(s, sql, params, fn, ctx, changes) q(s, sql, params, ARRAY_SIZE(params), fn, ctx, changes)
@@ -475,14 +483,21 @@ static int overlap_row(const struct sqlrow *r, void *vctx)
 	return 1;
 }
 
-static int member_exists(struct cxm_store *s, int64_t tenant, enum cxm_member_kind kind, int64_t id)
+/*
+ * Checks that a user or unit exists and locks its row until the end of the
+ * transaction (an UPDATE that changes nothing), so that two concurrent
+ * moves of one member, or opposite moves of two units, are serialised on
+ * PostgreSQL. SQLite's writer lock already serialises them.
+ */
+static int member_lock(struct cxm_store *s, int64_t tenant, enum cxm_member_kind kind, int64_t id)
 {
-	static const char user_sql[] = "SELECT 1 FROM users WHERE tenant_id = ? AND id = ?";
-	static const char unit_sql[] = "SELECT 1 FROM org_units WHERE tenant_id = ? AND id = ?";
+	static const char user_sql[] = "UPDATE users SET id = id WHERE tenant_id = ? AND id = ?";
+	static const char unit_sql[] = "UPDATE org_units SET id = id WHERE tenant_id = ? AND id = ?";
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
-	int64_t one;
+	int64_t changes = 0;
+	int ret = Q(s, kind == CXM_MEMBER_USER ? user_sql : unit_sql, p, NULL, NULL, &changes);
 
-	return GET_INT(s, kind == CXM_MEMBER_USER ? user_sql : unit_sql, p, &one);
+	return ret ? ret : changes ? 0 : CXM_ENOTFOUND;
 }
 
 int cxm_store_membership_add(struct cxm_store *s, int64_t tenant, const struct cxm_membership *m, int64_t *id)
@@ -496,7 +511,7 @@ int cxm_store_membership_add(struct cxm_store *s, int64_t tenant, const struct c
 	static const char ancestors[] =
 		"WITH RECURSIVE up(id) AS (SELECT CAST(? AS BIGINT) UNION"
 		" SELECT m.unit_id FROM org_memberships m JOIN up ON m.member_id = up.id"
-		" WHERE m.tenant_id = ? AND m.member_kind = 2 AND m.valid_from <= ? AND m.valid_to > ?)"
+		" WHERE m.tenant_id = ? AND m.member_kind = 2 AND m.valid_from < ? AND m.valid_to > ?)"
 		" SELECT 1 FROM up WHERE id = ?";
 	static const char ins[] = "INSERT INTO org_memberships (tenant_id, id, member_kind, member_id, unit_id,"
 				  " valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -508,19 +523,21 @@ int cxm_store_membership_add(struct cxm_store *s, int64_t tenant, const struct c
 		return cxm_store_seterr(s, CXM_EINVAL, _(MSG_S_VALID_TO));
 	if ((ret = tx_begin(s, &own)))
 		return ret;
-	if ((ret = member_exists(s, tenant, m->member_kind, m->member_id))) {
+	if ((ret = member_lock(s, tenant, m->member_kind, m->member_id))) {
 		if (ret == CXM_ENOTFOUND)
-			cxm_store_seterr(s, ret, _(MSG_S_NO_MEMBER), m->member_kind == CXM_MEMBER_USER ? "user" : "unit",
+			cxm_store_seterr(s, ret, _(m->member_kind == CXM_MEMBER_USER ? MSG_S_NO_USER_ID : MSG_S_NO_UNIT_ID),
 					 (long long)m->member_id);
 		goto out;
 	}
-	if ((ret = member_exists(s, tenant, CXM_MEMBER_UNIT, m->unit_id))) {
+	if ((ret = member_lock(s, tenant, CXM_MEMBER_UNIT, m->unit_id))) {
 		if (ret == CXM_ENOTFOUND)
 			cxm_store_seterr(s, ret, _(MSG_S_NO_UNIT_FOR_MEMBER), (long long)m->unit_id);
 		goto out;
 	}
 	if (m->member_kind == CXM_MEMBER_UNIT) {
-		struct sqlval p[] = { SQLV_INT(m->unit_id), SQLV_INT(tenant), SQLV_INT(m->valid_from),
+		/* any parent link that overlaps the new interval counts, so no
+		 * instant of it can close a loop */
+		struct sqlval p[] = { SQLV_INT(m->unit_id), SQLV_INT(tenant), SQLV_INT(m->valid_to),
 				      SQLV_INT(m->valid_from), SQLV_INT(m->member_id) };
 		ret = GET_INT(s, ancestors, p, &one);
 		if (ret == 0) {
@@ -828,7 +845,7 @@ static char *merge_attributes(const char *stored, const char *given, char *err, 
 	over = cxm_json_parse(given, strlen(given), err, errlen);
 	if (!over || !cJSON_IsObject(over) || !cJSON_IsObject(base)) {
 		if (over)
-			snprintf(err, errlen, "attributes must be a JSON object");
+			snprintf(err, errlen, _(MSG_JSON_NOT_OBJECT));
 		cJSON_Delete(base);
 		cJSON_Delete(over);
 		return NULL;
@@ -976,21 +993,13 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 			goto out;
 		if (old.c.merged_into) /* identities moved on merge; can't happen */
 			BUG("identity names a merged customer");
-		if (ext && old.c.external_id && strcmp(ext, old.c.external_id)) {
+		if (ext && (found.mask & 1u) && !streq(ext, old.c.external_id)) {
 			/* an external_id that names this customer through a merge is an
-			 * alias: the primary one stays */
-			int64_t owner = 0;
-			ret = cxm_store_identity_resolve(s, tenant, "external_id", ext, &owner);
-			if (ret && ret != CXM_ENOTFOUND)
-				goto out;
-			if (owner != cid) {
-				ret = cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_EXTERNAL_ID_DIFFERS),
-						       c->email ? "email" : "phone", c->email ? c->email : c->phone,
-						       old.c.external_id);
-				goto out;
-			}
-			ret = 0;
+			 * alias: the primary one (or none) stays */
 			ext = old.c.external_id;
+		} else if (ext && old.c.external_id && strcmp(ext, old.c.external_id)) {
+			ret = cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_EXTERNAL_ID_DIFFERS), ext, old.c.external_id);
+			goto out;
 		}
 		attrs = merge_attributes(old.c.attributes, c->attributes, err, sizeof(err));
 		if (!attrs) {
@@ -1109,7 +1118,10 @@ int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t surviv
 		" consent_phone = CASE WHEN consent_phone = 0 THEN ? ELSE consent_phone END,"
 		" consent_whatsapp = CASE WHEN consent_whatsapp = 0 THEN ? ELSE consent_whatsapp END,"
 		" updated_at = ? WHERE tenant_id = ? AND id = ?";
-	static const char mark[] = "UPDATE customers SET merged_into = ?, updated_at = ?"
+	/* the merged row gives up its external_id (kept in the snapshot and as
+	 * the survivor's identity), so the survivor may take it as its own */
+	static const char mark[] = "UPDATE customers SET merged_into = ?, updated_at = ?,"
+				   " external_id = CASE WHEN id = ? THEN NULL ELSE external_id END"
 				   " WHERE tenant_id = ? AND (id = ? OR merged_into = ?)";
 	static const char audit[] =
 		"INSERT INTO customer_merges (tenant_id, id, survivor_id, merged_id, merged_snapshot,"
@@ -1124,6 +1136,13 @@ int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t surviv
 		return cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_MERGE_SELF));
 	if ((ret = tx_begin(s, &own)))
 		return ret;
+	{
+		/* lock both rows first, so two opposite merges can't both succeed */
+		static const char lock[] = "UPDATE customers SET id = id WHERE tenant_id = ? AND id IN (?, ?)";
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(survivor), SQLV_INT(merged) };
+		if ((ret = Q(s, lock, p, NULL, NULL, NULL)))
+			goto out;
+	}
 	if ((ret = cxm_store_customer_get(s, tenant, survivor, copy_customer, &a)) ||
 	    (ret = cxm_store_customer_get(s, tenant, merged, copy_customer, &b)))
 		goto out;
@@ -1157,8 +1176,8 @@ int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t surviv
 			goto out;
 	}
 	{
-		struct sqlval p[] = { SQLV_INT(survivor), SQLV_INT(now), SQLV_INT(tenant), SQLV_INT(merged),
-				      SQLV_INT(merged) };
+		struct sqlval p[] = { SQLV_INT(survivor), SQLV_INT(now),    SQLV_INT(merged),
+				      SQLV_INT(tenant),	  SQLV_INT(merged), SQLV_INT(merged) };
 		if ((ret = Q(s, mark, p, NULL, NULL, NULL)))
 			goto out;
 	}
@@ -1351,7 +1370,7 @@ struct count_ctx {
 	cxm_count_cb cb;
 	void *ctx;
 	int by_month;
-	char month[8];
+	char month[24];
 	struct cxm_count acc;
 };
 
@@ -1366,7 +1385,7 @@ static int count_row(const struct sqlrow *r, void *vctx)
 	/* rows come by day; fold them into months */
 	int64_t y;
 	unsigned m, d;
-	char month[8];
+	char month[24];
 	int ret = 0;
 	cxm_civil_from_days(row_int(r, 0), &y, &m, &d);
 	cxm_xsnprintf(month, sizeof(month), "%04lld-%02u", (long long)y, m);

@@ -92,7 +92,7 @@ check "--skip-bad imports the good rows" 0 "2 imported.*1 rejected" "$CXM" impor
 if grep -q 'Lu"is' "$W/rej.csv" 2>/dev/null && [ "$(wc -l <"$W/rej.csv")" -eq 2 ]; then ok "reject file holds the header and the bad row"; else not_ok "reject file holds the header and the bad row" "$(cat "$W/rej.csv" 2>&1)"; fi
 check "bad --db URL" 1 "not a database URL" "$CXM" stats --db mysql://localhost/x
 check "database in a missing directory" 1 "does not exist" "$CXM" stats --db sqlite:/nonexistent-dir/x.db
-check "unreachable PostgreSQL" 1 "cannot open the database" "$CXM" stats --db "postgresql://cxm@127.0.0.1:1/cxm?connect_timeout=2"
+check "unreachable PostgreSQL" 1 "cannot connect to PostgreSQL" "$CXM" stats --db "postgresql://cxm@127.0.0.1:1/cxm?connect_timeout=2"
 
 # export then import into an empty tenant gives the same data
 "$CXM" export customers --tenant "${T}a" >"$W/c1.csv" 2>/dev/null

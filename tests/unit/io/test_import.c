@@ -233,6 +233,89 @@ static void test_round_trip_jsonl(void **state)
 	round_trip(CXM_FORMAT_JSONL, "jsonl");
 }
 
+static char *write_file(const char *name, const char *text, size_t len)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", test_tmpdir(), name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+	return xstrdup(path);
+}
+
+static void test_identity_kinds_stay_apart(void **state)
+{
+	char err[1024];
+	struct cxm_import_report r;
+	struct cxm_stats st;
+	int64_t t = test_tenant(S), a, b;
+	(void)state;
+	/* an external id that looks like another customer's email */
+	static const char customers[] = "external_id,email\nC1,ana@x.co\n";
+	static const char events[] = "id,external_id,email,type,channel,ts\n"
+				     "e1,ana@x.co,,page_view,web,2026-01-01T00:00:00Z\n"
+				     "e2,,ana@x.co,page_view,web,2026-01-01T00:00:00Z\n";
+	char *c = write_file("kinds-c.csv", customers, sizeof(customers) - 1);
+	char *e = write_file("kinds-e.csv", events, sizeof(events) - 1);
+	assert_int_equal(import(t, CXM_IO_CUSTOMERS, c, false, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(import(t, CXM_IO_EVENTS, e, false, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.new_customers, 1);
+	assert_int_equal(cxm_store_identity_resolve(S, t, "external_id", "ana@x.co", &a), 0);
+	assert_int_equal(cxm_store_identity_resolve(S, t, "email", "ana@x.co", &b), 0);
+	assert_true(a != b);
+	stats(t, &st);
+	assert_int_equal(st.customers, 2);
+	free(c);
+	free(e);
+}
+
+static void test_tabs_and_spaces_round_trip(void **state)
+{
+	char err[1024];
+	struct cxm_import_report r;
+	int64_t t1 = test_tenant(S), t2 = test_tenant(S);
+	(void)state;
+	static const char text[] = "external_id,first_name,attr.note\nT1,\" Ana \",\"\tlead, trail\t\"\n";
+	char *in = write_file("tabs.csv", text, sizeof(text) - 1);
+	assert_int_equal(import(t1, CXM_IO_CUSTOMERS, in, false, NULL, &r, err, sizeof(err)), 0);
+	char *x = export_to(t1, CXM_IO_CUSTOMERS, CXM_FORMAT_CSV, "tabs1.csv");
+	assert_int_equal(import(t2, CXM_IO_CUSTOMERS, x, false, NULL, &r, err, sizeof(err)), 0);
+	char *y = export_to(t2, CXM_IO_CUSTOMERS, CXM_FORMAT_CSV, "tabs2.csv");
+	char *a = slurp(x), *b = slurp(y);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "\" Ana \""));
+	assert_non_null(strstr(a, "\"\tlead, trail\t\""));
+	free(a), free(b), free(x), free(y), free(in);
+}
+
+static void test_bad_quotes_across_read_blocks(void **state)
+{
+	char err[1024], rej[1024];
+	struct cxm_import_report r;
+	struct cxm_buf b;
+	int64_t t = test_tenant(S);
+	(void)state;
+	/* enough rows that the bad one straddles the 256 KiB read block */
+	cxm_buf_init(&b, 0);
+	cxm_buf_addstr(&b, "external_id,first_name\n");
+	int i = 0;
+	while (b.len < 256 * 1024 - 10)
+		cxm_buf_addf(&b, "K%06d,Name\n", i++);
+	cxm_buf_addstr(&b, "BAD,Lu\"is with a long tail that crosses the block edge\n");
+	cxm_buf_addstr(&b, "K-last,Eva\n");
+	char *path = write_file("blocks.csv", b.p, b.len);
+	snprintf(rej, sizeof(rej), "%s/blocks.rejected", test_tmpdir());
+	assert_int_equal(import(t, CXM_IO_CUSTOMERS, path, true, rej, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.rejected, 1);
+	assert_int_equal(r.imported, (uint64_t)i + 1);
+	char *text = slurp(rej);
+	assert_non_null(strstr(text, "BAD,Lu\"is with a long tail that crosses the block edge\n"));
+	free(text);
+	free(path);
+	cxm_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +324,9 @@ int main(void)
 		cmocka_unit_test(test_import_twice_changes_nothing),
 		cmocka_unit_test(test_round_trip_csv),
 		cmocka_unit_test(test_round_trip_jsonl),
+		cmocka_unit_test(test_identity_kinds_stay_apart),
+		cmocka_unit_test(test_tabs_and_spaces_round_trip),
+		cmocka_unit_test(test_bad_quotes_across_read_blocks),
 	};
 	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
 }

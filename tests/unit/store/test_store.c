@@ -354,6 +354,40 @@ static void test_merge_moves_everything_and_is_audited(void **state)
 	assert_int_equal(put(t, &b, CXM_PUT_UPDATED), aid);
 }
 
+static void test_no_cycle_over_time(void **state)
+{
+	int64_t t = test_tenant(S);
+	(void)state;
+	int64_t a = add_unit(t, "A", "region"), b = add_unit(t, "B", "region");
+
+	place(t, CXM_MEMBER_UNIT, a, b, "2025-01-01", 0);
+	/* B under A from 2024 would make each the other's ancestor from 2025 on */
+	place(t, CXM_MEMBER_UNIT, b, a, "2024-01-01", CXM_ECONFLICT);
+	/* and so would any later start */
+	place(t, CXM_MEMBER_UNIT, b, a, "2026-01-01", CXM_ECONFLICT);
+}
+
+static void test_merged_external_id_is_an_alias(void **state)
+{
+	int64_t t = test_tenant(S), found;
+	struct cxm_customer a = { .email = "a@x.co" }, b = { .external_id = "B1", .email = "b@x.co" };
+	(void)state;
+	int64_t aid = put(t, &a, CXM_PUT_INSERTED), bid = put(t, &b, CXM_PUT_INSERTED);
+
+	assert_int_equal(cxm_store_customer_merge(S, t, aid, bid, "test", NULL), 0);
+	/* the CRM still sends B1: it updates the survivor, which had no external_id */
+	struct cxm_customer again = { .external_id = "B1", .first_name = "Bee" };
+	assert_int_equal(put(t, &again, CXM_PUT_UPDATED), aid);
+	assert_int_equal(cxm_store_identity_resolve(S, t, "external_id", "B1", &found), 0);
+	assert_int_equal(found, aid);
+	/* a customer found by email whose external_id differs is a conflict */
+	struct cxm_customer c = { .external_id = "C1", .email = "c@x.co" };
+	put(t, &c, CXM_PUT_INSERTED);
+	struct cxm_customer clash = { .external_id = "C2", .email = "c@x.co" };
+	assert_int_equal(cxm_store_customer_put(S, t, &clash, NULL, NULL), CXM_ECONFLICT);
+	assert_non_null(strstr(cxm_store_errmsg(S), "C2"));
+}
+
 static void test_bad_urls(void **state)
 {
 	struct cxm_store *s = NULL;
@@ -383,6 +417,8 @@ int main(void)
 		cmocka_unit_test(test_customers_and_identities),
 		cmocka_unit_test(test_events_dedup_and_scan),
 		cmocka_unit_test(test_merge_moves_everything_and_is_audited),
+		cmocka_unit_test(test_no_cycle_over_time),
+		cmocka_unit_test(test_merged_external_id_is_an_alias),
 		cmocka_unit_test(test_bad_urls),
 	};
 	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
