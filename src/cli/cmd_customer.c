@@ -124,10 +124,10 @@ int cmd_customer(int argc, char **argv)
 		return 1;
 	ret = 0;
 	if (want == 2) {
-		cJSON *o = cJSON_CreateObject(), *ids = cJSON_CreateArray();
 		int64_t nev = 0;
 		if ((ret = resolve(&c, pos[1], &a)))
 			goto out;
+		cJSON *o = cJSON_CreateObject(), *ids = cJSON_CreateArray();
 		if ((ret = cxm_store_customer_get(c.s, c.tenant, a, show_cb, o)) ||
 		    (ret = cxm_store_identity_list(c.s, c.tenant, a, identity_cb, ids)) ||
 		    (ret = cxm_store_event_scan_customer(c.s, c.tenant, a, event_count_cb, &nev))) {

@@ -43,7 +43,7 @@ static int parse_kind(struct cli *c, const char *v, enum cxm_io_kind *kind)
 	else if (!strcmp(v, "events"))
 		*kind = CXM_IO_EVENTS;
 	else
-		return cli_usage(c, _(MSG_UNKNOWN_COMMAND), v);
+		return cli_usage(c, _(MSG_BAD_KIND), v);
 	return 0;
 }
 
@@ -56,7 +56,7 @@ static int parse_format(struct cli *c, const char *v, enum cxm_io_format *f)
 	else if (!strcmp(v, "jsonl"))
 		*f = CXM_FORMAT_JSONL;
 	else
-		return cli_usage(c, _(MSG_UNKNOWN_OPTION), v);
+		return cli_usage(c, _(MSG_BAD_FORMAT), v);
 	return 0;
 }
 

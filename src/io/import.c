@@ -910,6 +910,11 @@ static int jsonl_line(struct importer *im, const char *p, size_t len)
 		}
 		if (cJSON_IsNull(it))
 			continue;
+		if (rec.v[f]) { /* a key given twice would keep only one value */
+			im->r->rows++;
+			reject(im, _(MSG_IMPORT_DUP_KEY), it->string);
+			goto out;
+		}
 		if (cJSON_IsString(it)) {
 			if (*it->valuestring)
 				rec.v[f] = it->valuestring;

@@ -44,6 +44,8 @@ for c in migrate tenant user org customer import export demo stats; do
 done
 check "unknown command" 2 "not a cxm command" "$CXM" frobnicate
 check "unknown option" 2 "unknown option '--bogus'" "$CXM" export customers --bogus
+check "bad export format" 2 "'xml' is not a format" "$CXM" export customers --format xml
+check "bad import kind" 2 "'orders' is neither customers nor events" "$CXM" import orders x.csv
 check "Spanish messages" 2 "no es un comando" env CXM_LANG=es "$CXM" frobnicate
 check "migrate" 0 "schema at version" "$CXM" migrate
 check "migrate --status" 0 "up to date" "$CXM" migrate --status
@@ -63,6 +65,7 @@ check "org unit-of in July" 0 "^Soporte$" "$CXM" org unit-of luis.perez --at 202
 check "org unit-of before he joined" 1 "no unit" "$CXM" org unit-of luis.perez --at 2025-07-01 --tenant "${T}a"
 check "org members of the call centre" 0 "luis.perez" "$CXM" org members "Call Centre" --at 2026-07-01 --tenant "${T}a"
 check "org move with a bad date" 2 "not a date" "$CXM" org move --user luis.perez --to Ventas --from 2026-02-30 --tenant "${T}a"
+check "org history" 0 "Ventas.*2026-01-01T00:00:00Z.*2026-06-01T00:00:00Z" "$CXM" org history luis.perez --tenant "${T}a"
 check "org move overlapping" 1 "overlaps" "$CXM" org move --user luis.perez --to Ventas --from 2026-03-01 --tenant "${T}a"
 
 # import: good files, twice
