@@ -11,6 +11,8 @@
 
 struct cxm_store;
 
+#define CXM_DEMO_MAX_CUSTOMERS 10000000LL
+
 struct cxm_demo_opts {
 	int64_t customers;  /* how many customers (default 2000 when 0) */
 	uint64_t seed;      /* same seed, same data (default 42 when 0) */
@@ -37,13 +39,14 @@ struct cxm_demo_report {
 };
 
 /*
- * Fills an existing, empty tenant with demo data in one transaction (none
- * may be open on s). Users and org units that already exist by name are
+ * Fills an existing, empty tenant with demo data in one transaction: the
+ * caller's if one is open on s (then the caller commits or rolls back),
+ * else its own. Users and org units that already exist by name are
  * reused as they are. The same seed gives the same data, except for the ids
  * and bookkeeping times the store assigns. r may be NULL.
  * CXM_ENOTFOUND if there is no such tenant, CXM_ECONFLICT if it already
  * has customers, CXM_EINVAL for a negative count or an end_us before 1971,
- * CXM_ETOOBIG above 10 million customers, or the store's error (the
+ * CXM_ETOOBIG above 10 million customers, or the store's error (its own
  * transaction is then rolled back).
  */
 int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo_opts *o,

@@ -39,6 +39,7 @@ int cxm_store_migrate(struct cxm_store *s, int *applied);
 int cxm_store_schema_version(struct cxm_store *s, int *current, int *latest);
 
 /* Transactions: one at a time per handle. */
+int cxm_store_in_transaction(const struct cxm_store *s);
 int cxm_store_begin(struct cxm_store *s);
 int cxm_store_commit(struct cxm_store *s);
 int cxm_store_rollback(struct cxm_store *s);

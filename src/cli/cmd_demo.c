@@ -28,6 +28,8 @@ int cmd_demo(int argc, char **argv)
 	if (n_s) {
 		if (cli_int(n_s, "--customers", &v))
 			return 2;
+		if (v < 1 || v > CXM_DEMO_MAX_CUSTOMERS)
+			return cli_usage(&c, _(MSG_DEMO_COUNT), (long long)CXM_DEMO_MAX_CUSTOMERS);
 		o.customers = v;
 	}
 	if (seed_s) {
@@ -41,14 +43,20 @@ int cmd_demo(int argc, char **argv)
 	if (isatty(2)) {
 		o.progress = demo_progress;
 	}
+	/* the tenant and its data in one transaction: a failure leaves neither */
 	struct cxm_tenant t = { .name = name, .time_zone = "America/Bogota", .language = "es" };
-	ret = cxm_store_tenant_create(c.s, &t, &tenant);
-	if (ret == CXM_EEXIST) {
-		ret = cli_fail(_(MSG_DEMO_EXISTS), name);
+	if ((ret = cxm_store_begin(c.s))) {
+		ret = cli_store_fail(&c);
 		goto out;
 	}
-	if (ret || (ret = cxm_demo_generate(c.s, tenant, &o, &r))) {
-		ret = ret == CXM_ECONFLICT ? cli_fail(_(MSG_DEMO_EXISTS), name) : cli_store_fail(&c);
+	ret = cxm_store_tenant_create(c.s, &t, &tenant);
+	if (!ret)
+		ret = cxm_demo_generate(c.s, tenant, &o, &r);
+	if (!ret)
+		ret = cxm_store_commit(c.s);
+	if (ret) {
+		ret = ret == CXM_EEXIST || ret == CXM_ECONFLICT ? cli_fail(_(MSG_DEMO_EXISTS), name) : cli_store_fail(&c);
+		cxm_store_rollback(c.s);
 		goto out;
 	}
 	if (o.progress)

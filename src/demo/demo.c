@@ -24,7 +24,7 @@
 #define WINDOW_DAYS 365
 #define DEFAULT_CUSTOMERS 2000
 #define DEFAULT_SEED 42
-#define MAX_CUSTOMERS 10000000
+#define MAX_CUSTOMERS CXM_DEMO_MAX_CUSTOMERS
 #define BATCH 5000
 #define PROPS_MAX 320
 #define MAX_SPANS 8
@@ -1416,9 +1416,12 @@ int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo
 	g->start = end - WINDOW_DAYS * DAY_US;
 	init_calendar(g);
 
-	if ((ret = cxm_store_begin(s)))
-		goto out;
-	began = 1;
+	/* the caller's transaction, if it has one (e.g. with the tenant's creation) */
+	if (!cxm_store_in_transaction(s)) {
+		if ((ret = cxm_store_begin(s)))
+			goto out;
+		began = 1;
+	}
 	if ((ret = cxm_store_tenant_list(s, tenant_row, &seek)))
 		goto out;
 	if (!seek.found) {
@@ -1435,7 +1438,8 @@ int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo
 		goto out;
 	if ((ret = cxm_store_stats(s, tenant, &after)))
 		goto out;
-	ret = cxm_store_commit(s);
+	if (began)
+		ret = cxm_store_commit(s);
 	began = 0;
 	if (!ret && r) {
 		memset(r, 0, sizeof(*r));

@@ -138,6 +138,11 @@ static int get_int(struct cxm_store *s, const char *sql, const struct sqlval *p,
 
 /* ---- transactions ------------------------------------------------------ */
 
+int cxm_store_in_transaction(const struct cxm_store *s)
+{
+	return s->in_tx;
+}
+
 int cxm_store_begin(struct cxm_store *s)
 {
 	int ret;

@@ -134,6 +134,8 @@ case "$chans" in
 *) not_ok "demo spans channels" "$chans" ;;
 esac
 check "demo --customers not a number" 2 "not a number" "$CXM" demo --customers lots
+check "demo too large" 2 "from 1 to 10000000" "$CXM" demo --customers 20000000 --tenant "${T}f"
+if "$CXM" tenant list 2>/dev/null | grep -q "^${T}f"; then not_ok "a failed demo leaves no tenant"; else ok "a failed demo leaves no tenant"; fi
 
 # a database locked by another writer (SQLite)
 case "$CXM_TEST_DB" in
