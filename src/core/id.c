@@ -19,9 +19,14 @@ int64_t cxm_id_next(void)
 
 	pthread_mutex_lock(&lock);
 	if (salt > 0x3FF) {
+		const char *env = getenv("CXM_NODE_ID");
+		int64_t node;
 		unsigned r = 0;
-		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		if (env && !cxm_parse_i64(env, strlen(env), &node) && node >= 0 && node <= 0x3FF) {
+			r = (unsigned)node;
+		} else if (getrandom(&r, sizeof(r), 0) != sizeof(r)) {
 			r = (unsigned)getpid() ^ (unsigned)cxm_now_us();
+		}
 		salt = r & 0x3FF;
 	}
 	ms = cxm_now_us() / 1000 - CXM_ID_EPOCH_MS;
@@ -38,6 +43,13 @@ int64_t cxm_id_next(void)
 	id = (ms << 22) | ((int64_t)salt << 12) | seq;
 	pthread_mutex_unlock(&lock);
 	return id;
+}
+
+void cxm_id_set_node(unsigned node)
+{
+	pthread_mutex_lock(&lock);
+	salt = node & 0x3FF;
+	pthread_mutex_unlock(&lock);
 }
 
 int64_t cxm_id_time_ms(int64_t id)

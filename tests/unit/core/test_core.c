@@ -58,6 +58,10 @@ static void test_ids_increase(void **state)
 		prev = id;
 	}
 	assert_true(cxm_id_time_ms(prev) >= now - 1000 && cxm_id_time_ms(prev) <= now + 60000);
+	/* the node number sits in bits 21..12 */
+	cxm_id_set_node(517);
+	assert_int_equal((cxm_id_next() >> 12) & 0x3FF, 517);
+	assert_true(cxm_id_next() > prev);
 }
 
 static void test_rfc3339_cases(void **state)
