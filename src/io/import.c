@@ -130,7 +130,6 @@ struct importer {
 	bool header_done;
 	struct column *cols;
 	size_t ncols;
-	struct cxm_buf header_raw;
 
 	/* batching */
 	struct cxm_arena arena;     /* strings of the events in the batch */
@@ -728,7 +727,6 @@ static int csv_header(struct importer *im)
 	if (missing)
 		return fatal(im, CXM_EINVAL, im->row_line, _(MSG_IMPORT_MISSING_COLUMN), missing);
 	cxm_arena_clear(&im->row_arena);
-	cxm_buf_add(&im->header_raw, im->raw.p, im->raw.len);
 	if (im->rejects)
 		write_reject(im, im->raw.p, im->raw.len);
 	return 0;
@@ -1073,7 +1071,6 @@ int cxm_import_file(struct cxm_store *s, int64_t tenant, const char *path, const
 	err[0] = '\0';
 	cxm_buf_init(&im->raw, 0);
 	cxm_buf_init(&im->fields, 0);
-	cxm_buf_init(&im->header_raw, 0);
 	cxm_arena_init(&im->arena, 256 * 1024);
 	cxm_arena_init(&im->row_arena, 16 * 1024);
 	cxm_map_init(&im->customers);
@@ -1157,7 +1154,6 @@ done:
 	free(im->agent_infos);
 	cxm_buf_release(&im->raw);
 	cxm_buf_release(&im->fields);
-	cxm_buf_release(&im->header_raw);
 	cxm_arena_release(&im->arena);
 	cxm_arena_release(&im->row_arena);
 	cxm_map_release(&im->customers);
