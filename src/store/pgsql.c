@@ -39,17 +39,10 @@
 /* Parameters formatted on the stack; statements with more allocate. */
 #define STACK_PARAMS 32
 
-struct stmt_slot {
-	const char *sql;
-	char *name;   /* server-side name once prepared, else NULL */
-	int nparams;
-};
-
 struct pg_store {
 	struct cxm_store base;
 	PGconn *conn;
-	struct stmt_slot *cache;
-	size_t cache_cap, cache_n;
+	struct stmt_cache cache; /* stmt: the server-side statement name */
 	unsigned next_stmt;
 	struct cxm_buf copy; /* COPY data, reused across batches */
 	int saw_dups;        /* the last COPY batch had stored duplicates */
@@ -111,46 +104,12 @@ static int fail(struct pg_store *ps, const PGresult *res)
 
 /* ---- the statement cache ------------------------------------------------ */
 
-static size_t slot_of(const struct pg_store *ps, const char *sql)
-{
-	uintptr_t h = (uintptr_t)sql;
-	h ^= h >> 17;
-	h *= 0x9E3779B97F4A7C15ull;
-	return (size_t)(h >> 7) & (ps->cache_cap - 1);
-}
-
-static struct stmt_slot *cache_find(struct pg_store *ps, const char *sql)
-{
-	size_t i;
-
-	if (ps->cache_n * 2 >= ps->cache_cap) {
-		struct stmt_slot *old = ps->cache;
-		size_t old_cap = ps->cache_cap;
-		ps->cache_cap = old_cap ? old_cap * 2 : 64;
-		ps->cache = xcalloc(ps->cache_cap, sizeof(*ps->cache));
-		for (size_t k = 0; k < old_cap; k++) {
-			if (!old[k].sql)
-				continue;
-			for (i = slot_of(ps, old[k].sql); ps->cache[i].sql; i = (i + 1) & (ps->cache_cap - 1))
-				;
-			ps->cache[i] = old[k];
-		}
-		free(old);
-	}
-	for (i = slot_of(ps, sql); ps->cache[i].sql; i = (i + 1) & (ps->cache_cap - 1))
-		if (ps->cache[i].sql == sql)
-			return &ps->cache[i];
-	ps->cache[i].sql = sql;
-	ps->cache_n++;
-	return &ps->cache[i];
-}
-
 /* Forgets every prepared statement (they died with the old session). */
 static void cache_forget(struct pg_store *ps)
 {
-	for (size_t i = 0; i < ps->cache_cap; i++) {
-		free(ps->cache[i].name);
-		ps->cache[i].name = NULL;
+	for (size_t i = 0; i < ps->cache.cap; i++) {
+		free(ps->cache.e[i].stmt);
+		ps->cache.e[i].stmt = NULL;
 	}
 }
 
@@ -189,7 +148,7 @@ static char *number_params(const char *sql, int *nparams)
 	return cxm_buf_detach(&b, NULL);
 }
 
-static int prepare(struct pg_store *ps, struct stmt_slot *slot)
+static int prepare(struct pg_store *ps, struct stmt_entry *slot)
 {
 	char name[32];
 	int n, ret = 0;
@@ -202,7 +161,7 @@ static int prepare(struct pg_store *ps, struct stmt_slot *slot)
 		ret = fail(ps, res);
 		goto out;
 	}
-	slot->name = xstrdup(name);
+	slot->stmt = xstrdup(name);
 	slot->nparams = n;
 out:
 	PQclear(res);
@@ -251,7 +210,7 @@ static void pg_close(struct cxm_store *s)
 	struct pg_store *ps = (struct pg_store *)s;
 
 	cache_forget(ps);
-	free(ps->cache);
+	free(ps->cache.e);
 	cxm_buf_release(&ps->copy);
 	PQfinish(ps->conn);
 	free(ps);
@@ -404,14 +363,14 @@ static int pg_query(struct cxm_store *s, const char *sql, const struct sqlval *p
 	char nums_stack[STACK_PARAMS][24];
 	const char **vals = vals_stack;
 	char (*nums)[24] = nums_stack;
-	struct stmt_slot *slot;
+	struct stmt_entry *slot;
 	PGresult *res;
 	int ret, stopped = 0;
 
 	if ((ret = ensure_conn(ps)))
 		goto out;
-	slot = cache_find(ps, sql);
-	if (!slot->name && (ret = prepare(ps, slot)))
+	slot = stmt_cache_get(&ps->cache, sql);
+	if (!slot->stmt && (ret = prepare(ps, slot)))
 		goto out;
 	if ((size_t)slot->nparams != np)
 		BUG("the number of parameters differs from the '?' in the SQL");
@@ -430,7 +389,7 @@ static int pg_query(struct cxm_store *s, const char *sql, const struct sqlval *p
 		default: BUG("bad sqlval type");
 		}
 	}
-	if (!PQsendQueryPrepared(ps->conn, slot->name, (int)np, vals, NULL, NULL, 0)) {
+	if (!PQsendQueryPrepared(ps->conn, slot->stmt, (int)np, vals, NULL, NULL, 0)) {
 		ret = fail(ps, NULL);
 		goto out;
 	}

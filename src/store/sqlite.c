@@ -15,16 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-struct stmt_slot {
-	const char *sql;
-	sqlite3_stmt *stmt;
-};
-
 struct sqlite_store {
 	struct cxm_store base;
 	sqlite3 *db;
-	struct stmt_slot *cache;
-	size_t cache_cap, cache_n;
+	struct stmt_cache cache;
 };
 
 static int map_rc(int rc)
@@ -61,48 +55,14 @@ static int fail(struct sqlite_store *ss, int rc)
 	return cxm_store_seterr(&ss->base, code, "sqlite: %s", sqlite3_errmsg(ss->db));
 }
 
-static size_t slot_of(const struct sqlite_store *ss, const char *sql)
-{
-	uintptr_t h = (uintptr_t)sql;
-	h ^= h >> 17;
-	h *= 0x9E3779B97F4A7C15ull;
-	return (size_t)(h >> 7) & (ss->cache_cap - 1);
-}
-
-static sqlite3_stmt **cache_find(struct sqlite_store *ss, const char *sql)
-{
-	size_t i;
-
-	if (ss->cache_n * 2 >= ss->cache_cap) {
-		struct stmt_slot *old = ss->cache;
-		size_t old_cap = ss->cache_cap;
-		ss->cache_cap = old_cap ? old_cap * 2 : 64;
-		ss->cache = xcalloc(ss->cache_cap, sizeof(*ss->cache));
-		for (size_t k = 0; k < old_cap; k++) {
-			if (!old[k].sql)
-				continue;
-			for (i = slot_of(ss, old[k].sql); ss->cache[i].sql; i = (i + 1) & (ss->cache_cap - 1))
-				;
-			ss->cache[i] = old[k];
-		}
-		free(old);
-	}
-	for (i = slot_of(ss, sql); ss->cache[i].sql; i = (i + 1) & (ss->cache_cap - 1))
-		if (ss->cache[i].sql == sql)
-			return &ss->cache[i].stmt;
-	ss->cache[i].sql = sql;
-	ss->cache_n++;
-	return &ss->cache[i].stmt;
-}
-
 static void sq_close(struct cxm_store *s)
 {
 	struct sqlite_store *ss = (struct sqlite_store *)s;
 
-	for (size_t i = 0; i < ss->cache_cap; i++)
-		if (ss->cache[i].stmt)
-			sqlite3_finalize(ss->cache[i].stmt);
-	free(ss->cache);
+	for (size_t i = 0; i < ss->cache.cap; i++)
+		if (ss->cache.e[i].stmt)
+			sqlite3_finalize(ss->cache.e[i].stmt);
+	free(ss->cache.e);
 	sqlite3_close(ss->db);
 	free(ss);
 }
@@ -139,15 +99,17 @@ static int sq_query(struct cxm_store *s, const char *sql, const struct sqlval *p
 		    int64_t *changes)
 {
 	struct sqlite_store *ss = (struct sqlite_store *)s;
-	sqlite3_stmt **slot = cache_find(ss, sql);
+	struct stmt_entry *slot = stmt_cache_get(&ss->cache, sql);
 	int rc, ret = 0;
 
-	if (!*slot) {
-		rc = sqlite3_prepare_v3(ss->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
+	if (!slot->stmt) {
+		sqlite3_stmt *prepared = NULL;
+		rc = sqlite3_prepare_v3(ss->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &prepared, NULL);
 		if (rc != SQLITE_OK)
 			return fail(ss, rc);
+		slot->stmt = prepared;
 	}
-	sqlite3_stmt *st = *slot;
+	sqlite3_stmt *st = slot->stmt;
 	for (size_t i = 0; i < np; i++) {
 		int col = (int)i + 1;
 		switch (p[i].type) {

@@ -86,6 +86,25 @@ struct cxm_store {
 int cxm_store_events_put_rows(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
 			      unsigned char *inserted, size_t *n_inserted);
 
+/*
+ * The prepared-statement cache both drivers keep: SQL text (by address,
+ * see above) -> the backend's statement. stmt is an sqlite3_stmt for
+ * SQLite, the server-side statement name for PostgreSQL.
+ */
+struct stmt_entry {
+	const char *sql; /* NULL: free slot */
+	void *stmt;      /* NULL until prepared */
+	int nparams;
+};
+
+struct stmt_cache {
+	struct stmt_entry *e;
+	size_t cap, n;
+};
+
+/* The entry for sql, added (stmt NULL) when new. Valid until the next call. */
+struct stmt_entry *stmt_cache_get(struct stmt_cache *c, const char *sql);
+
 /* Sets s->errmsg; returns code so callers can `return seterr(...)`. */
 int cxm_store_seterr(struct cxm_store *s, int code, const char *fmt, ...) CXM_PRINTF(3, 4);
 

@@ -23,6 +23,42 @@ int cxm_store_seterr(struct cxm_store *s, int code, const char *fmt, ...)
 	return code;
 }
 
+/* ---- the drivers' statement cache ----------------------------------------- */
+
+static size_t stmt_slot(const struct stmt_cache *c, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 7) & (c->cap - 1);
+}
+
+struct stmt_entry *stmt_cache_get(struct stmt_cache *c, const char *sql)
+{
+	size_t i;
+
+	if (c->n * 2 >= c->cap) {
+		struct stmt_entry *old = c->e;
+		size_t old_cap = c->cap;
+		c->cap = old_cap ? old_cap * 2 : 64;
+		c->e = xcalloc(c->cap, sizeof(*c->e));
+		for (size_t k = 0; k < old_cap; k++) {
+			if (!old[k].sql)
+				continue;
+			for (i = stmt_slot(c, old[k].sql); c->e[i].sql; i = (i + 1) & (c->cap - 1))
+				;
+			c->e[i] = old[k];
+		}
+		free(old);
+	}
+	for (i = stmt_slot(c, sql); c->e[i].sql; i = (i + 1) & (c->cap - 1))
+		if (c->e[i].sql == sql)
+			return &c->e[i];
+	c->e[i].sql = sql;
+	c->n++;
+	return &c->e[i];
+}
+
 /* ---- opening ------------------------------------------------------------ */
 
 static const struct cxm_store_ops *backend_for(const char *url)
