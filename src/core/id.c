@@ -49,6 +49,12 @@ void cxm_id_set_node(unsigned node)
 {
 	pthread_mutex_lock(&lock);
 	salt = node & 0x3FF;
+	/* a lower node number must not make the next id smaller than the
+	 * last: move on to the next millisecond */
+	if (last_ms >= 0) {
+		last_ms++;
+		seq = 0;
+	}
 	pthread_mutex_unlock(&lock);
 }
 
