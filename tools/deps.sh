@@ -2,7 +2,7 @@
 # deps.sh check|install - the Debian packages cxm builds, tests and runs with.
 set -eu
 PKGS="build-essential pkg-config sqlite3 libsqlite3-dev libpq-dev postgresql-15 postgresql-client-15
-libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libutf8proc-dev time"
+libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libutf8proc-dev libmicrohttpd-dev wrk time"
 
 missing() {
 	for p in $PKGS; do
