@@ -32,7 +32,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit clean bench check-deps
+.PHONY: all deps run test unit clean bench check-deps npm
 all: cxm
 
 cxm: $(B)/cxm
@@ -56,11 +56,23 @@ $(B)/gen/migrations_%.c: tools/embed-migrations.sh $(wildcard src/store/migratio
 	@mkdir -p $(dir $@)
 	sh tools/embed-migrations.sh $* src/store/migrations/$* > $@
 
+# npm packages (package-lock.json): ECharts is embedded into the binary,
+# playwright-core drives chromium in tests/browser/. `npm ci` runs again
+# whenever the lock file is newer than the stamp it leaves behind.
+NPM_STAMP := node_modules/.cxm-npm-ci
+ECHARTS_JS := node_modules/echarts/dist/echarts.min.js
+$(NPM_STAMP): package-lock.json package.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: run 'make deps'" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
 $(B)/tests/%: tests/unit/%.c $(B)/libcxm.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit -Isrc/store $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcxm.a $(LIBS) -lcmocka
 
 unit: $(TEST_BINS) $(B)/cxm
+
+npm: $(NPM_STAMP)
 
 # Installs the Debian packages the build, the tests and `make run` need.
 deps:
