@@ -26,7 +26,7 @@ endif
 
 LIB_SRCS := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
-GEN_SRCS := $(B)/gen/migrations_sqlite.c $(B)/gen/migrations_pgsql.c
+GEN_SRCS := $(B)/gen/migrations_sqlite.c $(B)/gen/migrations_pgsql.c $(B)/gen/web_assets.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(GEN_SRCS:%.c=%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*/test_*.c)
@@ -65,6 +65,13 @@ $(NPM_STAMP): package-lock.json package.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: run 'make deps'" >&2; exit 1; }
 	npm ci --no-audit --no-fund
 	@touch $@
+
+# The dashboard: every file under web/ (and the directories, so that adding
+# or removing a file rebuilds too) and the ECharts bundle.
+WEB_FILES := $(shell find web -type f ! -name README.md) $(shell find web -type d)
+$(B)/gen/web_assets.c: tools/embed-web.sh $(WEB_FILES) $(NPM_STAMP)
+	@mkdir -p $(dir $@)
+	sh tools/embed-web.sh web $(ECHARTS_JS) > $@.tmp && mv $@.tmp $@
 
 $(B)/tests/%: tests/unit/%.c $(B)/libcxm.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
