@@ -26,13 +26,13 @@ endif
 
 LIB_SRCS := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
-GEN_SRCS := $(B)/gen/migrations_sqlite.c $(B)/gen/migrations_pgsql.c
+GEN_SRCS := $(B)/gen/migrations_sqlite.c $(B)/gen/migrations_pgsql.c $(B)/gen/web_assets.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(GEN_SRCS:%.c=%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit clean bench check-deps
+.PHONY: all deps run test unit clean bench check-deps npm
 all: cxm
 
 cxm: $(B)/cxm
@@ -56,11 +56,30 @@ $(B)/gen/migrations_%.c: tools/embed-migrations.sh $(wildcard src/store/migratio
 	@mkdir -p $(dir $@)
 	sh tools/embed-migrations.sh $* src/store/migrations/$* > $@
 
+# npm packages (package-lock.json): ECharts is embedded into the binary,
+# playwright-core drives chromium in tests/browser/. `npm ci` runs again
+# whenever the lock file is newer than the stamp it leaves behind.
+NPM_STAMP := node_modules/.cxm-npm-ci
+ECHARTS_JS := node_modules/echarts/dist/echarts.min.js
+$(NPM_STAMP): package-lock.json package.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: run 'make deps'" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# The dashboard: every file under web/ (and the directories, so that adding
+# or removing a file rebuilds too) and the ECharts bundle.
+WEB_FILES := $(shell find web -type f ! -name README.md) $(shell find web -type d)
+$(B)/gen/web_assets.c: tools/embed-web.sh $(WEB_FILES) $(NPM_STAMP)
+	@mkdir -p $(dir $@)
+	sh tools/embed-web.sh web $(ECHARTS_JS) > $@.tmp && mv $@.tmp $@
+
 $(B)/tests/%: tests/unit/%.c $(B)/libcxm.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit -Isrc/store $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcxm.a $(LIBS) -lcmocka
 
 unit: $(TEST_BINS) $(B)/cxm
+
+npm: $(NPM_STAMP)
 
 # Installs the Debian packages the build, the tests and `make run` need.
 deps:

@@ -1,8 +1,14 @@
 #!/bin/sh
 # deps.sh check|install - the Debian packages cxm builds, tests and runs with.
+# Node and npm install the npm packages of package-lock.json at build time
+# (ECharts, embedded into the binary; playwright-core for tests/browser/).
+# They come from Debian's nodejs and npm only when no npm is on the PATH, so
+# a node installed another way (e.g. a newer nodejs with its own npm) is left alone.
 set -eu
 PKGS="build-essential pkg-config sqlite3 libsqlite3-dev libpq-dev postgresql-15 postgresql-client-15
-libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libutf8proc-dev libmicrohttpd-dev wrk time"
+libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libutf8proc-dev libmicrohttpd-dev wrk time
+chromium"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 
 missing() {
 	for p in $PKGS; do
