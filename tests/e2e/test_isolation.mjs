@@ -1,0 +1,164 @@
+// test_isolation.mjs - every route, as every role of two tenants: nothing of
+// another tenant is ever visible, managers and agents see only their org
+// unit's subtree as of each record's date, viewers cannot write, and only
+// owners and admins read the audit log.
+import { call, login, ok, eq, status, run, startServer, test, testDb } from './lib.mjs';
+import { buildTenant, PASSWORD, ROLES, visibleTo } from './world.mjs';
+
+const suffix = `${process.pid}${Date.now() % 100000}`;
+const NAMES = [`iso-a-${suffix}`, `iso-b-${suffix}`];
+
+async function setup() {
+  const db = testDb('isolation');
+  const srv = await startServer(db, ['--quiet']);
+  const tenants = [];
+  for (const n of NAMES) tenants.push(await buildTenant(db, srv.url, n));
+  const sessions = {};
+  for (const t of tenants) {
+    sessions[t.name] = {};
+    for (const role of ROLES) sessions[t.name][role] = await login(srv.url, `${role}1`, PASSWORD, t.name);
+  }
+  return { db, srv, base: srv.url, tenants, sessions };
+}
+
+// Every (tenant, role, session) combination.
+function* everyone(ctx) {
+  for (const t of ctx.tenants) for (const role of ROLES) yield { t, role, s: ctx.sessions[t.name][role] };
+}
+
+const other = (ctx, t) => ctx.tenants.find((x) => x !== t);
+
+test('public routes answer without credentials', async ({ base }) => {
+  for (const p of ['/healthz', '/metrics', '/api/v1/openapi.json', '/api/v1/messages?lang=es'])
+    status(await call(base, 'GET', p), 200, p);
+});
+
+test('every API route refuses a caller without credentials (401)', async ({ base, tenants }) => {
+  const id = tenants[0].customers.cN;
+  const routes = [['GET', '/api/v1/session'], ['DELETE', '/api/v1/session'], ['PATCH', '/api/v1/me'],
+    ['POST', '/api/v1/customers'], ['GET', '/api/v1/customers'], ['GET', `/api/v1/customers/${id}`],
+    ['POST', `/api/v1/customers/${id}/merge`], ['GET', `/api/v1/customers/${id}/events`],
+    ['POST', '/api/v1/events'], ['GET', '/api/v1/audit']];
+  for (const [m, p] of routes) {
+    const r = await call(base, m, p, m === 'GET' ? {} : { json: {} });
+    status(r, 401, `${m} ${p}`);
+    eq(r.headers.get('content-type'), 'application/problem+json', `${m} ${p} content type`);
+  }
+});
+
+test('customer list: each role sees exactly its part of its own tenant', async (ctx) => {
+  for (const { t, role, s } of everyone(ctx)) {
+    const r = await call(ctx.base, 'GET', '/api/v1/customers?limit=500', { session: s });
+    status(r, 200, `${t.name} ${role}`);
+    const seen = r.json.items.map((c) => c.external_id).filter((e) => ['cN', 'cS', 'cS2', 'c0'].includes(e)).sort();
+    eq(seen, [...visibleTo(role)].sort(), `${t.name} ${role} sees`);
+    const foreign = Object.values(other(ctx, t).customers);
+    ok(!r.json.items.some((c) => foreign.includes(c.id)), `${t.name} ${role} sees another tenant's customer`);
+  }
+});
+
+test('customer and timeline by id: 200 when visible, 404 otherwise (other tenant, outside the subtree)', async (ctx) => {
+  for (const { t, role, s } of everyone(ctx)) {
+    for (const owner of ctx.tenants) {
+      for (const [ext, id] of Object.entries(owner.customers)) {
+        const visible = owner === t && visibleTo(role).includes(ext);
+        const one = await call(ctx.base, 'GET', `/api/v1/customers/${id}`, { session: s });
+        status(one, visible ? 200 : 404, `${t.name} ${role} GET ${owner.name}/${ext}`);
+        if (!visible) ok(!one.text.includes(ext), 'a 404 must not describe the customer');
+        const tl = await call(ctx.base, 'GET', `/api/v1/customers/${id}/events`, { session: s });
+        status(tl, visible ? 200 : 404, `${t.name} ${role} timeline ${owner.name}/${ext}`);
+        if (visible) ok(tl.json.items.length >= 1 && tl.json.items.every((e) => e.customer_id === id), 'timeline items');
+      }
+    }
+  }
+});
+
+test('API keys: a key reads its own tenant only', async (ctx) => {
+  for (const t of ctx.tenants) {
+    for (const [role, key] of Object.entries(t.keys)) {
+      status(await call(ctx.base, 'GET', `/api/v1/customers/${t.customers.cS}`, { key }), 200, `${role} key, own`);
+      status(await call(ctx.base, 'GET', `/api/v1/customers/${other(ctx, t).customers.cS}`, { key }), 404, `${role} key, other`);
+      const list = await call(ctx.base, 'GET', '/api/v1/customers?limit=500', { key });
+      const foreign = Object.values(other(ctx, t).customers);
+      ok(!list.json.items.some((c) => foreign.includes(c.id)), 'no foreign customers in a key list');
+    }
+  }
+});
+
+test('writes: viewers get 403; the other roles write inside their scope', async (ctx) => {
+  let n = 0;
+  for (const { t, role, s } of everyone(ctx)) {
+    n++;
+    const c = await call(ctx.base, 'POST', '/api/v1/customers', { session: s, json: { external_id: `w-${role}-${n}`, first_name: 'Ana' } });
+    const e = await call(ctx.base, 'POST', '/api/v1/events', {
+      session: s, json: { id: `w-${t.name}-${role}`, external_id: `w-${role}-${n}`, type: 'call', channel: 'phone', ts: '2026-08-01T10:00:00Z', agent: 'cajero.norte' },
+    });
+    if (role === 'viewer') {
+      status(c, 403, `${t.name} viewer creates a customer`);
+      status(e, 403, `${t.name} viewer posts an event`);
+    } else {
+      status(c, 201, `${t.name} ${role} creates a customer`);
+      status(e, 202, `${t.name} ${role} posts an event in Tienda Norte 1`);
+    }
+  }
+});
+
+test('scoped roles cannot write events outside their subtree', async (ctx) => {
+  for (const t of ctx.tenants) {
+    for (const role of ['manager', 'agent']) {
+      const s = ctx.sessions[t.name][role];
+      const r = await call(ctx.base, 'POST', '/api/v1/events', {
+        session: s, json: { id: `x-${t.name}-${role}`, external_id: 'cS', type: 'call', channel: 'phone', ts: '2026-03-05T10:00:00Z', agent: 'cajero.sur' },
+      });
+      status(r, 422, `${t.name} ${role} writes for Sur in March`);
+      eq(r.json.errors[0].field, 'agent');
+    }
+  }
+});
+
+test('merge: owner, admin and analyst only; never across tenants', async (ctx) => {
+  let n = 0;
+  for (const { t, role, s } of everyone(ctx)) {
+    n++;
+    const a = await call(ctx.base, 'POST', '/api/v1/customers', { key: t.keys.owner, json: { external_id: `m-a-${n}` } });
+    const b = await call(ctx.base, 'POST', '/api/v1/customers', { key: t.keys.owner, json: { external_id: `m-b-${n}` } });
+    const r = await call(ctx.base, 'POST', `/api/v1/customers/${a.json.id}/merge`, { session: s, json: { merged_id: b.json.id } });
+    status(r, ['owner', 'admin', 'analyst'].includes(role) ? 200 : 403, `${t.name} ${role} merges`);
+    const cross = await call(ctx.base, 'POST', `/api/v1/customers/${a.json.id}/merge`, {
+      key: t.keys.owner, json: { merged_id: other(ctx, t).customers.c0 },
+    });
+    status(cross, 404, 'merging another tenant\'s customer');
+  }
+});
+
+test('audit log: owner and admin only, own tenant only', async (ctx) => {
+  for (const { t, role, s } of everyone(ctx)) {
+    const r = await call(ctx.base, 'GET', '/api/v1/audit?limit=500', { session: s });
+    status(r, ['owner', 'admin'].includes(role) ? 200 : 403, `${t.name} ${role} audit`);
+    if (r.status === 200) {
+      ok(r.json.items.some((a) => a.action === 'key.create'), 'key creations are audited');
+      const foreignKeys = Object.values(other(ctx, t).keys).map((k) => k.split('_')[2]);
+      ok(!r.json.items.some((a) => foreignKeys.includes(a.target)), 'no other tenant\'s audit rows');
+    }
+  }
+});
+
+test('session routes work for every role; state changes need the CSRF token', async (ctx) => {
+  for (const { t, role, s } of everyone(ctx)) {
+    const me = await call(ctx.base, 'GET', '/api/v1/session', { session: s });
+    status(me, 200);
+    eq([me.json.user.role, me.json.tenant.name], [role, t.name]);
+    status(await call(ctx.base, 'PATCH', '/api/v1/me', { session: s, json: { language: 'es' }, csrf: false }), 403, 'no CSRF');
+    status(await call(ctx.base, 'PATCH', '/api/v1/me', { session: s, json: { language: 'es' } }), 200, 'with CSRF');
+    status(await call(ctx.base, 'POST', '/api/v1/customers', { session: s, json: { external_id: 'csrf' }, csrf: false }), 403, 'POST without CSRF');
+  }
+});
+
+test('logging out ends the session for every role', async (ctx) => {
+  for (const { t, role, s } of everyone(ctx)) {
+    status(await call(ctx.base, 'DELETE', '/api/v1/session', { session: s }), 204, `${t.name} ${role}`);
+    status(await call(ctx.base, 'GET', '/api/v1/session', { session: s }), 401, 'after logout');
+  }
+});
+
+run(setup, async (ctx) => { if (ctx) await ctx.srv.stop(); });
