@@ -59,6 +59,26 @@ run_cli() {
 	echo "  $p passed${f:+, $f failed}  cli $3"
 }
 
+# run_e2e VARIANT DB LABEL: the end-to-end tests (a real cxm serve over
+# HTTP, tests/e2e/test_*.mjs, each printing TAP) against one database.
+run_e2e() {
+	for t in tests/e2e/test_*.mjs; do
+		name=$(basename "$t" .mjs)
+		out="$LOG/e2e-$3-$name.log"
+		CXM="$ROOT/build/$1/cxm" CXM_TEST_DB="$2" CXM_TEST_TMP="$LOG" timeout 900 node "$t" >"$out" 2>&1
+		rc=$?
+		p=$(grep -c '^ok ' "$out")
+		f=$(grep -c '^not ok ' "$out")
+		passed=$((passed + p))
+		if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+			note_fail "e2e $3 $name (see $out)" "$( [ "$f" -gt 0 ] && echo "$f" || echo 1)"
+			grep -A6 '^not ok ' "$out" | head -40 | sed 's/^/    /'
+			[ "$f" -eq 0 ] && tail -20 "$out" | sed 's/^/    /'
+		fi
+		echo "  $p passed${f:+, $f failed}  e2e $3 $name"
+	done
+}
+
 # Programs that need no database run once per variant; the rest per backend.
 DB_TESTS="store/test_store store/test_accounts io/test_import demo/test_demo"
 
@@ -79,6 +99,8 @@ for v in $VARIANTS; do
 		TMPDIR=$LOG run_cmocka "$bin" "$v sqlite $name"
 	done
 	run_cli "$v" "sqlite:$LOG/cli-$v.db" "$v-sqlite"
+	echo "== end-to-end tests on SQLite ($v)"
+	run_e2e "$v" "" "$v-sqlite"
 
 	echo "== unit tests on PostgreSQL ($v)"
 	PGDIR=$(mktemp -d /tmp/cxm-pg-XXXXXX)
@@ -89,6 +111,8 @@ for v in $VARIANTS; do
 			CXM_TEST_DB="$url" TMPDIR=$LOG run_cmocka "build/$v/tests/$t" "$v postgresql $t"
 		done
 		run_cli "$v" "$url" "$v-postgresql"
+		echo "== end-to-end tests on PostgreSQL ($v)"
+		run_e2e "$v" "$url" "$v-postgresql"
 	else
 		cat "$LOG/pg-$v.log"
 		note_fail "PostgreSQL did not start ($v)"

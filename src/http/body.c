@@ -18,13 +18,14 @@ static bool media_type_is(const char *ct, const char *want)
 	return ct && !strncasecmp(ct, want, n) && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+/* it and its siblings sit inside depth - 1 containers */
 static int limits_walk(const cJSON *it, int depth, int max_depth, size_t max_string, char *why, size_t whylen)
 {
-	if (depth > max_depth) {
-		snprintf(why, whylen, _(MSG_JSON_TOO_DEEP), max_depth);
-		return -1;
-	}
 	for (; it; it = it->next) {
+		if ((cJSON_IsObject(it) || cJSON_IsArray(it)) && depth > max_depth) {
+			snprintf(why, whylen, _(MSG_JSON_TOO_DEEP), max_depth);
+			return -1;
+		}
 		if ((it->string && strlen(it->string) > max_string) ||
 		    (cJSON_IsString(it) && strlen(it->valuestring) > max_string)) {
 			snprintf(why, whylen, _(MSG_HTTP_STRING_LIMIT), max_string);
