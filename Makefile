@@ -11,6 +11,9 @@ CPPFLAGS += -Iinclude -D_GNU_SOURCE -MMD -MP
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 ifeq ($(VARIANT),asan)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(VARIANT),fuzz)
+CC := clang
+OPT := -O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=all
 else ifeq ($(VARIANT),debug)
 OPT := -O0 -g
 else
@@ -32,7 +35,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit clean bench check-deps npm
+.PHONY: all deps run test unit clean bench check-deps fuzz fuzz-build npm
 all: cxm
 
 cxm: $(B)/cxm
@@ -82,6 +85,30 @@ $(B)/tests/%: tests/unit/%.c $(B)/libcxm.a tests/unit/testutil.h
 	$(CC) $(CPPFLAGS) -Itests/unit -Isrc/store -Isrc/http $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcxm.a $(LIBS) -lcmocka
 
 unit: $(TEST_BINS) $(B)/cxm
+
+# libFuzzer harnesses over the parsers that read outside input
+# (tests/fuzz/): `make fuzz` runs each for FUZZ_SECONDS from its seed corpus.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/bin/%)
+FUZZ_SECONDS ?= 60
+
+build/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/fuzz.h build/fuzz/libcxm.a
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) -Isrc/http -Isrc/store $(CFLAGS_WARN) -O1 -g -fsanitize=address,undefined,fuzzer \
+		-fno-sanitize-recover=all -o $@ $< build/fuzz/libcxm.a $(LIBS)
+
+fuzz-build:
+	$(MAKE) VARIANT=fuzz build/fuzz/libcxm.a
+	$(MAKE) VARIANT=fuzz $(FUZZ_BINS)
+
+fuzz: check-deps fuzz-build
+	@for f in $(FUZZ_BINS); do \
+		name=$$(basename $$f); mkdir -p build/fuzz/corpus/$$name; \
+		echo "== $$name ($(FUZZ_SECONDS) s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -max_len=65536 \
+			build/fuzz/corpus/$$name tests/fuzz/corpus/$$(echo $$name | sed 's/^fuzz_//') 2>&1 | \
+			grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|Done)' || exit 1; \
+	done
 
 npm: $(NPM_STAMP)
 

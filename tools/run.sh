@@ -1,12 +1,14 @@
 #!/bin/sh
-# run.sh - `make run`: until the server exists, the main job loads a demo
-# tenant into ./cxm.db (once) and prints what it holds.
+# run.sh - `make run`: loads the demo tenant into ./cxm.db when the database
+# has no tenant yet, says how to sign in, then serves the dashboard and the
+# API on 127.0.0.1:8080 (CXM_LISTEN to change it) until Ctrl-C.
 set -eu
 cd "$(dirname "$0")/.."
 DB=${CXM_DB:-sqlite:./cxm.db}
-if ./cxm stats --db "$DB" --tenant demo >/dev/null 2>&1; then
-	echo "demo tenant already loaded in $DB"
-else
+LISTEN=${CXM_LISTEN:-127.0.0.1:8080}
+if [ -z "$(./cxm tenant list --db "$DB")" ]; then
 	./cxm demo --db "$DB" --customers "${CXM_DEMO_CUSTOMERS:-2000}"
+else
+	./cxm demo --login-hint --db "$DB" 2>&1 || true
 fi
-./cxm stats --db "$DB" --tenant demo
+exec ./cxm serve --db "$DB" --listen "$LISTEN"

@@ -23,7 +23,11 @@ int cmd_demo(int argc, char **argv)
 {
 	struct cli c = { .cmd = "demo" };
 	const char *n_s = NULL, *seed_s = NULL, *pos[1];
-	const struct cli_opt opts[] = { { "--customers", &n_s, NULL }, { "--seed", &seed_s, NULL }, { NULL } };
+	bool hint = false;
+	const struct cli_opt opts[] = { { "--customers", &n_s, NULL },
+					{ "--seed", &seed_s, NULL },
+					{ "--login-hint", NULL, &hint },
+					{ NULL } };
 	struct cxm_demo_opts o = { .customers = 2000, .seed = 42 };
 	struct cxm_demo_report r = { 0 };
 	int64_t tenant, v;
@@ -31,6 +35,19 @@ int cmd_demo(int argc, char **argv)
 
 	if ((ret = cli_parse(&c, argc, argv, opts, pos, 0, &npos, MSG_USAGE_DEMO)))
 		return ret == 1 ? 0 : ret;
+	if (hint) {
+		/* `make run` on a database loaded before: say how to sign in, if
+		 * the demo's user is still there */
+		if (!c.tenant_name)
+			c.tenant_name = "demo";
+		if (cli_open_tenant(&c))
+			return 1;
+		ret = cxm_store_user_find(c.s, c.tenant, DEMO_LOGIN, NULL, NULL);
+		if (!ret)
+			fprintf(stderr, _(MSG_DEMO_LOGIN), DEMO_LOGIN, DEMO_EMAIL, DEMO_PASSWORD);
+		cxm_store_close(c.s);
+		return ret ? 1 : 0;
+	}
 	if (n_s) {
 		if (cli_int(n_s, "--customers", &v))
 			return 2;

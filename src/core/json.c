@@ -68,11 +68,11 @@ cJSON *cxm_json_parse(const char *text, size_t len, char *err, size_t errlen)
 
 	init_hooks();
 	if (!cxm_utf8_valid(text, len)) {
-		snprintf(err, errlen, _(MSG_V_UTF8));
+		snprintf(err, errlen, "%s", _(MSG_V_UTF8));
 		return NULL;
 	}
 	if (has_nul_escape(text, len)) {
-		snprintf(err, errlen, _(MSG_JSON_NUL));
+		snprintf(err, errlen, "%s", _(MSG_JSON_NUL));
 		return NULL;
 	}
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
@@ -159,7 +159,7 @@ char *cxm_json_canonical_object(const char *text, char *err, size_t errlen)
 	if (!root)
 		return NULL;
 	if (!cJSON_IsObject(root)) {
-		snprintf(err, errlen, _(MSG_JSON_NOT_OBJECT));
+		snprintf(err, errlen, "%s", _(MSG_JSON_NOT_OBJECT));
 		cJSON_Delete(root);
 		return NULL;
 	}

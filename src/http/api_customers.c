@@ -463,6 +463,19 @@ static void parse_customer(struct req *r, const cJSON *o, struct put_state *st, 
 		problem_item(p, -1, "external_id", T(r, MSG_HTTP_NEED_CUSTOMER_KEY));
 }
 
+void customer_check(struct req *r, const cJSON *body, cJSON *problem)
+{
+	struct put_state *st = cxm_arena_alloc(&r->arena, sizeof(*st));
+
+	memset(st, 0, sizeof(*st));
+	if (!cJSON_IsObject(body)) {
+		problem_item(problem, -1, NULL, T(r, MSG_HTTP_WANT_OBJECT));
+		return;
+	}
+	parse_customer(r, body, st, problem);
+	r->data = st;
+}
+
 static int put_run(struct cxm_store *db, struct wjob *j)
 {
 	struct req *r = j->ctx;
@@ -517,24 +530,16 @@ static int put_finish(struct req *r)
 int api_customer_post(struct req *r)
 {
 	cJSON *o = body_json(r), *p;
-	struct put_state *st;
 
 	if (!o)
 		return H_DONE;
-	if (!cJSON_IsObject(o)) {
-		reply_error(r, 422, "invalid", MSG_HTTP_INVALID, T(r, MSG_HTTP_WANT_OBJECT));
-		return H_DONE;
-	}
-	st = cxm_arena_alloc(&r->arena, sizeof(*st));
-	memset(st, 0, sizeof(*st));
 	p = problem_new(r, 422, "invalid", MSG_HTTP_INVALID, NULL);
-	parse_customer(r, o, st, p);
+	customer_check(r, o, p);
 	if (cJSON_GetObjectItemCaseSensitive(p, "errors")) {
 		reply_problem(r, p);
 		return H_DONE;
 	}
 	cJSON_Delete(p);
-	r->data = st;
 	return req_write(r, put_run, put_finish);
 }
 

@@ -365,6 +365,24 @@ static int events_finish(struct req *r)
 	return 0;
 }
 
+size_t events_check(struct req *r, cJSON **items, size_t n, cJSON *problem)
+{
+	struct batch *b = cxm_arena_alloc(&r->arena, sizeof(*b));
+
+	memset(b, 0, sizeof(*b));
+	b->n = n;
+	b->items = cxm_arena_alloc(&r->arena, (n ? n : 1) * sizeof(*b->items));
+	memset(b->items, 0, (n ? n : 1) * sizeof(*b->items));
+	b->problem = problem;
+	for (size_t i = 0; i < n; i++) {
+		parse_item(r, items[i], (long)i, &b->items[i], b->problem);
+		if (b->items[i].bad)
+			b->nbad++;
+	}
+	r->data = b;
+	return b->nbad;
+}
+
 int api_events_post(struct req *r)
 {
 	const char *partial = req_query(r, "partial");
@@ -374,18 +392,9 @@ int api_events_post(struct req *r)
 
 	if (body_items(r, &items, &n))
 		return H_DONE;
-	b = cxm_arena_alloc(&r->arena, sizeof(*b));
-	memset(b, 0, sizeof(*b));
+	events_check(r, items, n, problem_new(r, 422, "invalid-items", MSG_HTTP_INVALID, NULL));
+	b = r->data;
 	b->partial = partial && (!strcmp(partial, "true") || !strcmp(partial, "1"));
-	b->n = n;
-	b->items = cxm_arena_alloc(&r->arena, n * sizeof(*b->items));
-	memset(b->items, 0, n * sizeof(*b->items));
-	b->problem = problem_new(r, 422, "invalid-items", MSG_HTTP_INVALID, NULL);
-	for (size_t i = 0; i < n; i++) {
-		parse_item(r, items[i], (long)i, &b->items[i], b->problem);
-		if (b->items[i].bad)
-			b->nbad++;
-	}
 	if (b->nbad && (!b->partial || b->nbad == n)) {
 		char detail[128];
 		snprintf(detail, sizeof(detail), T(r, MSG_HTTP_BAD_ITEMS), b->nbad);
@@ -393,6 +402,5 @@ int api_events_post(struct req *r)
 		reply_problem(r, b->problem);
 		return H_DONE;
 	}
-	r->data = b;
 	return req_write(r, events_run, events_finish);
 }

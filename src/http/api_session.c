@@ -92,7 +92,9 @@ struct new_session {
 static int session_run(struct cxm_store *db, struct wjob *j)
 {
 	struct new_session *ns = j->ctx;
-	return cxm_store_session_add(db, ns->tenant, &ns->ss, &ns->id);
+	/* sessions that ran out are swept here, when someone signs in */
+	int ret = cxm_store_session_purge_expired(db, ns->tenant, cxm_now_us(), NULL);
+	return ret ? ret : cxm_store_session_add(db, ns->tenant, &ns->ss, &ns->id);
 }
 
 /* The body of POST and GET /api/v1/session. */

@@ -162,8 +162,7 @@ static int tenant_cb(const struct cxm_tenant *t, void *ctx)
 	return 0;
 }
 
-/* The value of cookie `name` in a Cookie header, copied into out. */
-static bool cookie_value(const char *header, const char *name, char *out, size_t outlen)
+bool http_cookie_value(const char *header, const char *name, char *out, size_t outlen)
 {
 	size_t n = strlen(name);
 
@@ -258,7 +257,7 @@ int auth_request(struct req *r)
 		if (strncasecmp(authz, "Bearer ", 7))
 			return unauthorized(r, MSG_HTTP_BAD_KEY);
 		ret = by_key(r, db, authz + 7);
-	} else if (cookies && cookie_value(cookies, SESSION_COOKIE, cookie, sizeof(cookie))) {
+	} else if (cookies && http_cookie_value(cookies, SESSION_COOKIE, cookie, sizeof(cookie))) {
 		ret = by_session(r, db, cookie);
 	} else {
 		return unauthorized(r, MSG_HTTP_NO_CREDENTIALS);

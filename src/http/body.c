@@ -86,12 +86,11 @@ static int too_many(struct req *r)
 	return -1;
 }
 
-int body_items(struct req *r, cJSON ***items, size_t *n)
+int body_items_parse(struct req *r, bool ndjson, cJSON ***items, size_t *n)
 {
-	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	size_t count = 0;
 
-	if (media_type_is(ct, "application/x-ndjson")) {
+	if (ndjson) {
 		const char *p = r->body.p ? r->body.p : "", *end = p + r->body.len;
 		long line = 0;
 		r->json = cJSON_CreateArray();
@@ -115,8 +114,9 @@ int body_items(struct req *r, cJSON ***items, size_t *n)
 			}
 			p = nl ? nl + 1 : end;
 		}
-	} else if (media_type_is(ct, "application/json")) {
-		if (!body_json(r))
+	} else {
+		r->json = parse_one(r, r->body.p ? r->body.p : "", r->body.len, 0);
+		if (!r->json)
 			return -1;
 		if (cJSON_IsArray(r->json)) {
 			count = (size_t)cJSON_GetArraySize(r->json);
@@ -128,9 +128,6 @@ int body_items(struct req *r, cJSON ***items, size_t *n)
 			r->json = arr;
 			count = 1;
 		}
-	} else {
-		reply_error(r, 415, "media-type", MSG_HTTP_MEDIA_TYPE, T(r, MSG_HTTP_WANT_JSON_OR_NDJSON));
-		return -1;
 	}
 	if (count == 0) {
 		reply_error(r, 422, "invalid", MSG_HTTP_INVALID, T(r, MSG_HTTP_EMPTY_BATCH));
@@ -141,6 +138,18 @@ int body_items(struct req *r, cJSON ***items, size_t *n)
 	for (cJSON *it = r->json->child; it; it = it->next)
 		(*items)[(*n)++] = it;
 	return 0;
+}
+
+int body_items(struct req *r, cJSON ***items, size_t *n)
+{
+	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	if (media_type_is(ct, "application/x-ndjson"))
+		return body_items_parse(r, true, items, n);
+	if (media_type_is(ct, "application/json"))
+		return body_items_parse(r, false, items, n);
+	reply_error(r, 415, "media-type", MSG_HTTP_MEDIA_TYPE, T(r, MSG_HTTP_WANT_JSON_OR_NDJSON));
+	return -1;
 }
 
 int check_keys(const cJSON *obj, const char *const *allowed, cJSON *problem, long index)

@@ -296,6 +296,8 @@ cJSON *body_json(struct req *r);
  * request. Replies itself and returns -1 on failure.
  */
 int body_items(struct req *r, cJSON ***items, size_t *n);
+/* The same over r->body, JSON or NDJSON as told (no headers read). */
+int body_items_parse(struct req *r, bool ndjson, cJSON ***items, size_t *n);
 /* Checks that obj has only keys from allowed (NULL-ended); adds a problem
  * item per unknown key. Returns the number of unknown keys. */
 int check_keys(const cJSON *obj, const char *const *allowed, cJSON *problem, long index);
@@ -316,6 +318,17 @@ int auth_load_scope(struct req *r, struct cxm_store *db);
 /* Whether a customer is visible to the caller (scoped roles: one of the
  * customer's events is inside the caller's subtree). */
 int auth_sees_customer(struct req *r, struct cxm_store *db, int64_t customer_id, bool *visible);
+
+/* The value of cookie `name` in a Cookie header, copied into out. */
+bool http_cookie_value(const char *header, const char *name, char *out, size_t outlen);
+
+/* ---- checking request items (pure: arena, language and limits of r) ---- */
+
+/* Checks the items of POST /api/v1/events; problems go into `problem` with
+ * each item's index. Returns how many items are bad. */
+size_t events_check(struct req *r, cJSON **items, size_t n, cJSON *problem);
+/* Checks the body of POST /api/v1/customers; problems go into `problem`. */
+void customer_check(struct req *r, const cJSON *body, cJSON *problem);
 
 /* ---- JSON of records (shared by the handlers) -------------------------- */
 

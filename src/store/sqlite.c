@@ -163,7 +163,7 @@ static int sq_open(struct cxm_store **out, const char *url, char *err, size_t er
 		timeout_ms = (int)v;
 	}
 	if (!*path) {
-		snprintf(err, errlen, _(MSG_DB_SQLITE_NO_FILE));
+		snprintf(err, errlen, "%s", _(MSG_DB_SQLITE_NO_FILE));
 		free(path);
 		return CXM_EURL;
 	}

@@ -81,7 +81,7 @@ int cxm_store_open_raw(struct cxm_store **out, const char *url, char *err, size_
 
 	*out = NULL;
 	if (!url || !*url) {
-		snprintf(err, errlen, _(MSG_DB_EMPTY_URL));
+		snprintf(err, errlen, "%s", _(MSG_DB_EMPTY_URL));
 		return CXM_EURL;
 	}
 	ops = backend_for(url);
@@ -401,7 +401,7 @@ int cxm_store_tenant_find(struct cxm_store *s, const char *name, cxm_tenant_cb c
 	if ((ret = get_int(s, count, NULL, 0, &n)))
 		return ret;
 	if (n == 0)
-		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_TENANT_YET));
+		return cxm_store_seterr(s, CXM_ENOTFOUND, "%s", _(MSG_S_NO_TENANT_YET));
 	if (n > 1)
 		return cxm_store_seterr(s, CXM_EAMBIGUOUS, _(MSG_S_MANY_TENANTS), (long long)n);
 	return cxm_store_tenant_list(s, cb, ctx);
@@ -603,7 +603,7 @@ int cxm_store_membership_add(struct cxm_store *s, int64_t tenant, const struct c
 	struct overlap_ctx oc = { m->valid_from, m->valid_to, 0, 0, 0 };
 
 	if (m->valid_to <= m->valid_from)
-		return cxm_store_seterr(s, CXM_EINVAL, _(MSG_S_VALID_TO));
+		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_S_VALID_TO));
 	if ((ret = tx_begin(s, &own)))
 		return ret;
 	if ((ret = member_lock(s, tenant, m->member_kind, m->member_id))) {
@@ -624,7 +624,7 @@ int cxm_store_membership_add(struct cxm_store *s, int64_t tenant, const struct c
 				      SQLV_INT(m->valid_from), SQLV_INT(m->member_id) };
 		ret = GET_INT(s, ancestors, p, &one);
 		if (ret == 0) {
-			ret = cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_UNIT_CYCLE));
+			ret = cxm_store_seterr(s, CXM_ECONFLICT, "%s", _(MSG_S_UNIT_CYCLE));
 			goto out;
 		}
 		if (ret != CXM_ENOTFOUND)
@@ -980,7 +980,7 @@ static char *merge_attributes(const char *stored, const char *given, char *err, 
 	over = cxm_json_parse(given, strlen(given), err, errlen);
 	if (!over || !cJSON_IsObject(over) || !cJSON_IsObject(base)) {
 		if (over)
-			snprintf(err, errlen, _(MSG_JSON_NOT_OBJECT));
+			snprintf(err, errlen, "%s", _(MSG_JSON_NOT_OBJECT));
 		cJSON_Delete(base);
 		cJSON_Delete(over);
 		return NULL;
@@ -1117,7 +1117,7 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 	int own, ret;
 
 	if (!c->external_id && !c->email && !c->phone)
-		return cxm_store_seterr(s, CXM_EINVAL, _(MSG_S_CUSTOMER_NEEDS_KEY));
+		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_S_CUSTOMER_NEEDS_KEY));
 	if ((ret = tx_begin(s, &own)))
 		return ret;
 	if ((ret = find_customer(s, tenant, c, &found)))
@@ -1309,7 +1309,7 @@ int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t surviv
 	int own, ret;
 
 	if (survivor == merged)
-		return cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_MERGE_SELF));
+		return cxm_store_seterr(s, CXM_ECONFLICT, "%s", _(MSG_S_MERGE_SELF));
 	if ((ret = tx_begin(s, &own)))
 		return ret;
 	{

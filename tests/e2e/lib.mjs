@@ -72,7 +72,15 @@ export async function call(base, method, path, opts = {}) {
     headers['content-type'] = 'application/json';
   }
   if (opts.type) headers['content-type'] = opts.type;
-  const res = await fetch(base + path, { method, headers, body, redirect: 'manual' });
+  let res;
+  try {
+    res = await fetch(base + path, { method, headers, body, redirect: 'manual' });
+  } catch (e) {
+    // fetch keeps connections alive; a server with a short --timeout may
+    // close one just as it is reused. A GET is safe to send again, once.
+    if (method !== 'GET') throw e;
+    res = await fetch(base + path, { method, headers, body, redirect: 'manual' });
+  }
   const text = await res.text();
   let json;
   try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
