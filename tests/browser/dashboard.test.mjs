@@ -241,6 +241,35 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
   assert(!overflow, 'the page is wider than the phone screen');
 }, { viewport: { width: 390, height: 844 }, isMobile: true });
 
+// Last on purpose: it makes the server refuse sign-ins from this address for a while.
+test('too many failed sign-ins show how long to wait', async ({ page }) => {
+  await page.goto(`${BASE}/`);
+  await page.locator('#login').fill(`nobody-${Date.now()}`);
+  const submit = page.locator('form.login-form button[type=submit]');
+  let refused = null;
+  for (let i = 0; i < 60 && !refused; i++) {
+    await page.locator('#password').fill(`wrong-${i}`);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'POST'),
+      submit.click(),
+    ]);
+    if (res.status() === 429) refused = res;
+    else assert(res.status() === 401, `a failed sign-in answered ${res.status()}`);
+    await page.locator('#login-error').waitFor();
+  }
+  assert(refused, 'no 429 after 60 failed sign-ins');
+  const m = (await shownTexts(page)).m;
+  const error = (await page.locator('#login-error').textContent()).trim();
+  const wait = refused.headers()['retry-after'];
+  if (wait && /^\d+$/.test(wait) && Number(wait) > 1) {
+    const prefix = m.MSG_WEB_LOGIN_WAIT.split('{seconds}')[0];
+    assert(error.startsWith(prefix) && /\d/.test(error), `the wait is not shown: ${error}`);
+    assert(await submit.isDisabled(), 'the sign-in button is usable while waiting');
+  } else {
+    assert(error.length > 0, 'no message after 429');
+  }
+});
+
 function slug(s) {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 }
