@@ -12,7 +12,8 @@ extern const size_t cxm_roles_n;
 extern const char *const cxm_unit_kinds[];
 extern const size_t cxm_unit_kinds_n;
 
-/* admin, manager, analyst, agent, viewer. */
+/* owner, admin, analyst, manager, agent, viewer (what each may do: docs/api.md,
+ * "Roles"). */
 int cxm_role_check(const char *role, char *why, size_t whylen);
 /* company, region, store, call_centre, team, department, other. */
 int cxm_unit_kind_check(const char *kind, char *why, size_t whylen);

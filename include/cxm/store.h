@@ -70,12 +70,18 @@ struct cxm_user {
 	const char *username;     /* login / agent code, unique per tenant */
 	const char *display_name;
 	const char *email;
-	const char *role;         /* admin, manager, analyst, agent, viewer */
+	const char *role;         /* owner, admin, analyst, manager, agent, viewer */
 	int64_t created_at;
+	/* argon2id hash (cxm_auth_password_hash); NULL: cannot sign in. Read
+	 * back by every user query; never print it. */
+	const char *password_hash;
+	const char *language;     /* dashboard language; NULL: the tenant's */
+	int64_t tenant_id;        /* filled on reads; ignored by cxm_store_user_add */
 };
 
 typedef int (*cxm_user_cb)(const struct cxm_user *u, void *ctx);
-/* CXM_EEXIST when the username is taken in the tenant. */
+/* CXM_EEXIST when the username is taken in the tenant. password_hash and
+ * language are stored as given (may be NULL). */
 int cxm_store_user_add(struct cxm_store *s, int64_t tenant, const struct cxm_user *u, int64_t *id);
 int cxm_store_user_find(struct cxm_store *s, int64_t tenant, const char *username, cxm_user_cb cb, void *ctx);
 int cxm_store_user_list(struct cxm_store *s, int64_t tenant, cxm_user_cb cb, void *ctx);
@@ -271,5 +277,102 @@ int cxm_store_stats(struct cxm_store *s, int64_t tenant, struct cxm_stats *st);
  * "currency" (events with an amount only), with amounts summed: only the
  * "currency" grouping gives totals that mean something. */
 int cxm_store_event_counts(struct cxm_store *s, int64_t tenant, const char *by, cxm_count_cb cb, void *ctx);
+
+/* ---- accounts: users signing in, API keys, sessions, audit log --------- */
+
+/* One user by id; CXM_ENOTFOUND if the tenant has no such user. */
+int cxm_store_user_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_user_cb cb, void *ctx);
+/*
+ * Sets a user's password hash (borrowed; NULL: the user can no longer sign
+ * in) and deletes the user's sessions, so a changed password signs every
+ * browser out. CXM_ENOTFOUND if no such user.
+ */
+int cxm_store_user_set_password(struct cxm_store *s, int64_t tenant, int64_t user_id, const char *hash);
+/* Sets the dashboard language (NULL: the tenant's). CXM_ENOTFOUND if no such user. */
+int cxm_store_user_set_language(struct cxm_store *s, int64_t tenant, int64_t user_id, const char *lang);
+/*
+ * The users a login names: username equal to login, or email equal to
+ * login lower-cased (ASCII). tenant 0 searches every tenant: then several
+ * users of different tenants may answer, in (tenant_id, id) order, each
+ * with u->tenant_id set. No match is not an error (the callback is simply
+ * not called); *n (may be NULL) gets how many matched.
+ */
+int cxm_store_user_find_login(struct cxm_store *s, int64_t tenant, const char *login, cxm_user_cb cb, void *ctx,
+			      int *n);
+
+struct cxm_api_key {
+	int64_t id;
+	const char *name;        /* may be NULL */
+	const char *role;        /* a role of cxm_roles */
+	const char *secret_hash; /* cxm_auth_secret_hash() of the token's secret */
+	const char *last4;       /* the token's last 4 characters, to tell keys apart */
+	int64_t created_at;
+	const char *created_by;  /* the actor who made it; may be NULL */
+	int64_t revoked_at;      /* 0 while the key is valid */
+};
+
+typedef int (*cxm_api_key_cb)(const struct cxm_api_key *k, void *ctx);
+/*
+ * Stores a key. k->id is kept when non-zero (the token names the id, so
+ * the caller draws it with cxm_id_next() before making the token), else
+ * drawn here; *id (may be NULL) gets it. created_at and revoked_at are
+ * set here (now, 0).
+ */
+int cxm_store_key_add(struct cxm_store *s, int64_t tenant, const struct cxm_api_key *k, int64_t *id);
+/* One key, revoked or not; CXM_ENOTFOUND if none. */
+int cxm_store_key_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_api_key_cb cb, void *ctx);
+/* Every key of the tenant, revoked ones too, oldest first. */
+int cxm_store_key_list(struct cxm_store *s, int64_t tenant, cxm_api_key_cb cb, void *ctx);
+/* Revokes a key now; revoking a revoked key keeps its first revocation
+ * time and is not an error. CXM_ENOTFOUND if no such key. */
+int cxm_store_key_revoke(struct cxm_store *s, int64_t tenant, int64_t id);
+
+struct cxm_session {
+	int64_t id;
+	int64_t user_id;
+	const char *secret_hash; /* cxm_auth_secret_hash() of the cookie's secret */
+	const char *csrf_token;  /* sent back in X-CSRF-Token */
+	int64_t created_at;
+	int64_t expires_at;      /* the caller refuses a session at or after this */
+};
+
+typedef int (*cxm_session_cb)(const struct cxm_session *ss, void *ctx);
+/* Stores a session; ss->id kept when non-zero (as for keys), created_at
+ * when non-zero (else now). CXM_ENOTFOUND if the user does not exist. */
+int cxm_store_session_add(struct cxm_store *s, int64_t tenant, const struct cxm_session *ss, int64_t *id);
+/* One session, expired or not (the caller compares expires_at with its
+ * clock); CXM_ENOTFOUND if none. */
+int cxm_store_session_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_session_cb cb, void *ctx);
+/* Deletes one session (log out); CXM_ENOTFOUND if none. */
+int cxm_store_session_delete(struct cxm_store *s, int64_t tenant, int64_t id);
+/* Deletes the tenant's sessions with expires_at <= now; *n (may be NULL)
+ * gets how many. */
+int cxm_store_session_purge_expired(struct cxm_store *s, int64_t tenant, int64_t now, int64_t *n);
+
+struct cxm_audit {
+	int64_t id;
+	int64_t at;
+	const char *actor;  /* "cli:ana", "user:123", "key:456" */
+	const char *action; /* "key.create", "key.revoke", "user.add", "user.passwd", ... */
+	const char *target; /* what it acted on (an id, a username); may be NULL */
+	const char *detail; /* JSON object text, canonical (sorted keys, no spaces) */
+};
+
+typedef int (*cxm_audit_cb)(const struct cxm_audit *a, void *ctx);
+/*
+ * Writes an audit row at now, inside the caller's transaction if one is
+ * open (so the action and its record commit together). detail_json is a
+ * JSON object text or NULL ({}); it is stored canonical. *id (may be NULL)
+ * gets the row id. CXM_EINVAL when detail_json is not a JSON object.
+ */
+int cxm_store_audit_add(struct cxm_store *s, int64_t tenant, const char *actor, const char *action,
+			const char *target, const char *detail_json, int64_t *id);
+/*
+ * The tenant's audit rows, newest first: those with id < before_id
+ * (0: from the newest), at most limit of them (0: all). To page, pass the
+ * last id seen as the next before_id.
+ */
+int cxm_store_audit_list(struct cxm_store *s, int64_t tenant, int64_t before_id, int64_t limit, cxm_audit_cb cb,
+			 void *ctx);
 
 #endif

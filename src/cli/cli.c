@@ -1,6 +1,10 @@
 /* cli.c - option parsing, database opening and error printing for commands. */
 #include "cli.h"
+#include "cxm/auth.h"
+#include "cxm/customers.h"
 #include "cxm/time.h"
+
+#include <sodium.h>
 
 static void verr(const char *fmt, va_list ap)
 {
@@ -167,4 +171,42 @@ int cli_int(const char *v, const char *what, int64_t *out)
 	if (cxm_parse_i64(v, strlen(v), out) || *out < 0)
 		return cli_fail(_(MSG_BAD_NUMBER), v, what);
 	return 0;
+}
+
+int cli_password_stdin(char *hash, size_t hashlen)
+{
+	char line[CXM_PASSWORD_MAX + 3], why[256];
+	size_t len;
+	int ret;
+
+	if (hashlen < CXM_PASSWORD_HASH_BUFSZ)
+		BUG("password hash buffer too small");
+	if (!fgets(line, sizeof(line), stdin))
+		return cli_fail("%s", _(MSG_PASSWORD_NO_INPUT));
+	len = strlen(line);
+	if (len && line[len - 1] == '\n')
+		line[--len] = '\0';
+	else if (!feof(stdin)) /* no line end within the buffer: too long */
+		len = sizeof(line);
+	if (len && line[len - 1] == '\r')
+		line[--len] = '\0';
+	if (len > CXM_PASSWORD_MAX) {
+		sodium_memzero(line, sizeof(line));
+		return cli_fail(_(MSG_A_PASSWORD_LONG), CXM_PASSWORD_MAX);
+	}
+	ret = cxm_auth_password_hash(line, hash, why, sizeof(why));
+	sodium_memzero(line, sizeof(line));
+	return ret ? cli_fail("%s", why) : 0;
+}
+
+const char *cli_actor(char *buf, size_t len)
+{
+	const char *user = getenv("USER");
+	char why[128];
+
+	if (user && *user && strlen(user) <= 64 && !cxm_text_check(user, 64, why, sizeof(why)))
+		snprintf(buf, len, "cli:%s", user);
+	else
+		snprintf(buf, len, "cli");
+	return buf;
 }

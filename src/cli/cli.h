@@ -59,6 +59,16 @@ int cli_time(const char *v, const char *what, int64_t *out);
 /* Parses a non-negative integer given to option `what`. */
 int cli_int(const char *v, const char *what, int64_t *out);
 
+/*
+ * Reads a password as one line from stdin (for scripts: `... < file`),
+ * without its line end, and writes its argon2id hash into hash
+ * (CXM_PASSWORD_HASH_BUFSZ bytes). Prints the error and returns non-zero
+ * for no line, or a password the rules refuse.
+ */
+int cli_password_stdin(char *hash, size_t hashlen);
+/* Who the audit log names for this command: "cli:$USER", or "cli". */
+const char *cli_actor(char *buf, size_t len);
+
 int cmd_migrate(int argc, char **argv);
 int cmd_tenant(int argc, char **argv);
 int cmd_user(int argc, char **argv);
@@ -68,5 +78,6 @@ int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_key(int argc, char **argv);
 
 #endif

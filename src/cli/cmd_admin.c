@@ -1,5 +1,6 @@
 /* cmd_admin.c - `cxm migrate`, `cxm tenant`, `cxm user`. */
 #include "cli.h"
+#include "cxm/auth.h"
 #include "cxm/customers.h"
 #include "cxm/org.h"
 
@@ -88,20 +89,66 @@ static int print_user(const struct cxm_user *u, void *ctx)
 	return 0;
 }
 
+static int id_of_user(const struct cxm_user *u, void *ctx)
+{
+	*(int64_t *)ctx = u->id;
+	return 0;
+}
+
+/* `cxm user passwd USERNAME`: the new password comes as one line on stdin. */
+static int user_passwd(struct cli *c, const char *username)
+{
+	char hash[CXM_PASSWORD_HASH_BUFSZ], actor[80];
+	int64_t id = 0;
+	int ret;
+
+	/* hash first: a refused password should not need the database */
+	if (cli_password_stdin(hash, sizeof(hash)))
+		return 1;
+	if (cli_open_tenant(c))
+		return 1;
+	ret = cxm_store_begin(c->s);
+	if (!ret)
+		ret = cxm_store_user_find(c->s, c->tenant, username, id_of_user, &id);
+	if (!ret)
+		ret = cxm_store_user_set_password(c->s, c->tenant, id, hash);
+	if (!ret)
+		ret = cxm_store_audit_add(c->s, c->tenant, cli_actor(actor, sizeof(actor)), "user.passwd", username, NULL,
+					  NULL);
+	if (!ret)
+		ret = cxm_store_commit(c->s);
+	if (ret) {
+		ret = ret == CXM_ENOTFOUND ? cli_fail(_(MSG_NO_SUCH_USER), username) : cli_store_fail(c);
+		cxm_store_rollback(c->s);
+	} else {
+		fprintf(stderr, _(MSG_PASSWORD_SET), username);
+	}
+	cli_close(c);
+	return ret;
+}
+
 int cmd_user(int argc, char **argv)
 {
 	struct cli c = { .cmd = "user" };
 	const char *role = NULL, *name = NULL, *email = NULL, *pos[2];
-	const struct cli_opt opts[] = {
-		{ "--role", &role, NULL }, { "--name", &name, NULL }, { "--email", &email, NULL }, { NULL }
-	};
-	char why[256], enorm[CXM_EMAIL_MAX + 1];
+	bool pw_stdin = false;
+	const struct cli_opt opts[] = { { "--role", &role, NULL },
+					{ "--name", &name, NULL },
+					{ "--email", &email, NULL },
+					{ "--password-stdin", NULL, &pw_stdin },
+					{ NULL } };
+	char why[256], enorm[CXM_EMAIL_MAX + 1], hash[CXM_PASSWORD_HASH_BUFSZ], actor[80];
 	int npos, ret;
 
 	if ((ret = cli_parse(&c, argc, argv, opts, pos, 2, &npos, MSG_USAGE_USER)))
 		return ret == 1 ? 0 : ret;
 	if (npos == 0)
-		return cli_usage(&c, _(MSG_MISSING_ARG), "add | list");
+		return cli_usage(&c, _(MSG_MISSING_ARG), "add | passwd | list");
+	if (!strcmp(pos[0], "passwd")) {
+		if (npos < 2)
+			return cli_usage(&c, _(MSG_MISSING_ARG), "USERNAME");
+		return user_passwd(&c, pos[1]);
+	}
 	if (!strcmp(pos[0], "list")) {
 		if (cli_open_tenant(&c))
 			return 1;
@@ -119,13 +166,23 @@ int cmd_user(int argc, char **argv)
 	    (name && cxm_text_check(name, CXM_NAME_MAX, why, sizeof(why))) ||
 	    (email && cxm_email_normalize(email, enorm, sizeof(enorm), why, sizeof(why))))
 		return cli_usage(&c, "%s", why);
+	if (pw_stdin && cli_password_stdin(hash, sizeof(hash)))
+		return 1;
 	if (cli_open_tenant(&c))
 		return 1;
-	struct cxm_user u = { .username = pos[1], .role = role, .display_name = name, .email = email ? enorm : NULL };
-	if (cxm_store_user_add(c.s, c.tenant, &u, NULL))
+	struct cxm_user u = { .username = pos[1], .role = role, .display_name = name, .email = email ? enorm : NULL,
+			      .password_hash = pw_stdin ? hash : NULL };
+	char *detail = xasprintf("{\"role\":\"%s\",\"password\":%s}", role, pw_stdin ? "true" : "false");
+	if ((ret = cxm_store_begin(c.s)) || (ret = cxm_store_user_add(c.s, c.tenant, &u, NULL)) ||
+	    (ret = cxm_store_audit_add(c.s, c.tenant, cli_actor(actor, sizeof(actor)), "user.add", pos[1], detail,
+				       NULL)) ||
+	    (ret = cxm_store_commit(c.s))) {
 		ret = cli_store_fail(&c);
-	else
+		cxm_store_rollback(c.s);
+	} else {
 		fprintf(stderr, _(MSG_USER_ADDED), pos[1], role);
+	}
+	free(detail);
 	cli_close(&c);
 	return ret;
 }

@@ -1,10 +1,16 @@
 /* cmd_demo.c - `cxm demo` (a demo tenant) and `cxm stats` (what a tenant holds). */
 #include "cli.h"
+#include "cxm/auth.h"
 #include "cxm/demo.h"
 #include "cxm/events.h"
 #include "cxm/time.h"
 
 #include <unistd.h>
+
+/* The demo's sign-in user, for trying the dashboard locally (README). */
+#define DEMO_LOGIN "demo"
+#define DEMO_EMAIL "demo@casavoltia.example"
+#define DEMO_PASSWORD "casavoltia-demo"
 
 static void demo_progress(int64_t done, int64_t total, void *ctx)
 {
@@ -38,6 +44,11 @@ int cmd_demo(int argc, char **argv)
 		o.seed = (uint64_t)v;
 	}
 	const char *name = c.tenant_name ? c.tenant_name : "demo";
+	char hash[CXM_PASSWORD_HASH_BUFSZ], why[256];
+	if (cxm_auth_password_hash(DEMO_PASSWORD, hash, why, sizeof(why)))
+		return cli_fail("%s", why);
+	struct cxm_user login = { .username = DEMO_LOGIN, .display_name = "Demo", .email = DEMO_EMAIL,
+				  .role = "owner", .password_hash = hash };
 	if (cli_open(&c))
 		return 1;
 	if (isatty(2)) {
@@ -52,6 +63,8 @@ int cmd_demo(int argc, char **argv)
 	ret = cxm_store_tenant_create(c.s, &t, &tenant);
 	if (!ret)
 		ret = cxm_demo_generate(c.s, tenant, &o, &r);
+	if (!ret && !(ret = cxm_store_user_add(c.s, tenant, &login, NULL)))
+		r.users++;
 	if (!ret)
 		ret = cxm_store_commit(c.s);
 	if (ret) {
@@ -63,6 +76,7 @@ int cmd_demo(int argc, char **argv)
 		fputs("\r", stderr);
 	fprintf(stderr, _(MSG_DEMO_DONE), name, (long long)r.customers, (long long)r.identities, (long long)r.events,
 		(long long)r.purchases, (long long)r.users, (long long)r.org_units, (long long)r.memberships);
+	fprintf(stderr, _(MSG_DEMO_LOGIN), DEMO_LOGIN, DEMO_EMAIL, DEMO_PASSWORD);
 out:
 	cli_close(&c);
 	return ret;

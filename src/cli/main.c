@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "migrate", cmd_migrate, MSG_CMD_MIGRATE, MSG_USAGE_MIGRATE },
 	{ "tenant", cmd_tenant, MSG_CMD_TENANT, MSG_USAGE_TENANT },
 	{ "user", cmd_user, MSG_CMD_USER, MSG_USAGE_USER },
+	{ "key", cmd_key, MSG_CMD_KEY, MSG_USAGE_KEY },
 	{ "org", cmd_org, MSG_CMD_ORG, MSG_USAGE_ORG },
 	{ "customer", cmd_customer, MSG_CMD_CUSTOMER, MSG_USAGE_CUSTOMER },
 	{ "import", cmd_import, MSG_CMD_IMPORT, MSG_USAGE_IMPORT },

@@ -6,7 +6,7 @@
 #include <ctype.h>
 #include <sys/stat.h>
 
-const char *const cxm_roles[] = { "admin", "manager", "analyst", "agent", "viewer" };
+const char *const cxm_roles[] = { "owner", "admin", "analyst", "manager", "agent", "viewer" };
 const size_t cxm_roles_n = ARRAY_SIZE(cxm_roles);
 const char *const cxm_unit_kinds[] = { "company", "region", "store", "call_centre", "team", "department", "other" };
 const size_t cxm_unit_kinds_n = ARRAY_SIZE(cxm_unit_kinds);

@@ -373,12 +373,12 @@ int cxm_store_tenant_find(struct cxm_store *s, const char *name, cxm_tenant_cb c
 
 int cxm_store_user_add(struct cxm_store *s, int64_t tenant, const struct cxm_user *u, int64_t *id)
 {
-	static const char sql[] = "INSERT INTO users (tenant_id, id, username, display_name, email, role, created_at)"
-				  " VALUES (?, ?, ?, ?, ?, ?, ?)";
+	static const char sql[] = "INSERT INTO users (tenant_id, id, username, display_name, email, role, created_at,"
+				  " password_hash, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	int64_t nid = cxm_id_next();
 	struct sqlval p[] = { SQLV_INT(tenant),		 SQLV_INT(nid),	       SQLV_TEXT(u->username),
 			      SQLV_TEXT(u->display_name), SQLV_TEXT(u->email), SQLV_TEXT(u->role),
-			      SQLV_INT(cxm_now_us()) };
+			      SQLV_INT(cxm_now_us()),	 SQLV_TEXT(u->password_hash), SQLV_TEXT(u->language) };
 	int ret = Q(s, sql, p, NULL, NULL, NULL);
 
 	if (ret == CXM_EEXIST)
@@ -387,6 +387,9 @@ int cxm_store_user_add(struct cxm_store *s, int64_t tenant, const struct cxm_use
 		*id = nid;
 	return ret;
 }
+
+/* The columns user_row reads, in its order. */
+#define USER_COLS "id, username, display_name, email, role, created_at, password_hash, language, tenant_id"
 
 struct user_ctx {
 	cxm_user_cb cb;
@@ -404,6 +407,9 @@ static int user_row(const struct sqlrow *r, void *vctx)
 		.email = row_text(r, 3),
 		.role = row_text(r, 4),
 		.created_at = row_int(r, 5),
+		.password_hash = row_text(r, 6),
+		.language = row_text(r, 7),
+		.tenant_id = row_int(r, 8),
 	};
 	c->n++;
 	return c->cb ? c->cb(&u, c->ctx) : 0;
@@ -411,8 +417,7 @@ static int user_row(const struct sqlrow *r, void *vctx)
 
 int cxm_store_user_find(struct cxm_store *s, int64_t tenant, const char *username, cxm_user_cb cb, void *ctx)
 {
-	static const char sql[] = "SELECT id, username, display_name, email, role, created_at FROM users"
-				  " WHERE tenant_id = ? AND username = ?";
+	static const char sql[] = "SELECT " USER_COLS " FROM users WHERE tenant_id = ? AND username = ?";
 	struct user_ctx c = { cb, ctx, 0 };
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(username) };
 	int ret = Q(s, sql, p, user_row, &c, NULL);
@@ -424,8 +429,7 @@ int cxm_store_user_find(struct cxm_store *s, int64_t tenant, const char *usernam
 
 int cxm_store_user_list(struct cxm_store *s, int64_t tenant, cxm_user_cb cb, void *ctx)
 {
-	static const char sql[] = "SELECT id, username, display_name, email, role, created_at FROM users"
-				  " WHERE tenant_id = ? ORDER BY username";
+	static const char sql[] = "SELECT " USER_COLS " FROM users WHERE tenant_id = ? ORDER BY username";
 	struct user_ctx c = { cb, ctx, 0 };
 	struct sqlval p[] = { SQLV_INT(tenant) };
 	return Q(s, sql, p, user_row, &c, NULL);
@@ -670,7 +674,8 @@ int cxm_store_org_members(struct cxm_store *s, int64_t tenant, int64_t unit_id, 
 		"WITH RECURSIVE tree(id) AS (SELECT CAST(? AS BIGINT) UNION"
 		" SELECT m.member_id FROM org_memberships m JOIN tree ON m.unit_id = tree.id"
 		" WHERE m.tenant_id = ? AND m.member_kind = 2 AND m.valid_from <= ? AND m.valid_to > ?)"
-		" SELECT u.id, u.username, u.display_name, u.email, u.role, u.created_at"
+		" SELECT u.id, u.username, u.display_name, u.email, u.role, u.created_at, u.password_hash,"
+		" u.language, u.tenant_id"
 		" FROM org_memberships m JOIN tree ON m.unit_id = tree.id"
 		" JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.member_id"
 		" WHERE m.tenant_id = ? AND m.member_kind = 1 AND m.valid_from <= ? AND m.valid_to > ?"
@@ -1474,4 +1479,306 @@ int cxm_store_event_counts(struct cxm_store *s, int64_t tenant, const char *by, 
 	if (!ret && c.by_month && c.acc.key)
 		ret = cb(&c.acc, ctx);
 	return ret;
+}
+
+/* ---- accounts: users signing in, API keys, sessions, audit log ---------- */
+
+int cxm_store_user_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_user_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM users WHERE tenant_id = ? AND id = ?";
+	struct user_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int ret = Q(s, sql, p, user_row, &c, NULL);
+
+	if (!ret && !c.n)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_USER_ID), (long long)id);
+	return ret;
+}
+
+int cxm_store_user_set_password(struct cxm_store *s, int64_t tenant, int64_t user_id, const char *hash)
+{
+	static const char upd[] = "UPDATE users SET password_hash = ? WHERE tenant_id = ? AND id = ?";
+	static const char del[] = "DELETE FROM sessions WHERE tenant_id = ? AND user_id = ?";
+	struct sqlval pu[] = { SQLV_TEXT(hash), SQLV_INT(tenant), SQLV_INT(user_id) };
+	struct sqlval pd[] = { SQLV_INT(tenant), SQLV_INT(user_id) };
+	int64_t changes = 0;
+	int own, ret;
+
+	if ((ret = tx_begin(s, &own)))
+		return ret;
+	if ((ret = Q(s, upd, pu, NULL, NULL, &changes)))
+		goto out;
+	if (!changes) {
+		ret = cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_USER_ID), (long long)user_id);
+		goto out;
+	}
+	ret = Q(s, del, pd, NULL, NULL, NULL);
+out:
+	return tx_end(s, own, ret);
+}
+
+int cxm_store_user_set_language(struct cxm_store *s, int64_t tenant, int64_t user_id, const char *lang)
+{
+	static const char sql[] = "UPDATE users SET language = ? WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_TEXT(lang), SQLV_INT(tenant), SQLV_INT(user_id) };
+	int64_t changes = 0;
+	int ret = Q(s, sql, p, NULL, NULL, &changes);
+
+	if (!ret && !changes)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_USER_ID), (long long)user_id);
+	return ret;
+}
+
+int cxm_store_user_find_login(struct cxm_store *s, int64_t tenant, const char *login, cxm_user_cb cb, void *ctx,
+			      int *n)
+{
+	static const char in_tenant[] = "SELECT " USER_COLS " FROM users WHERE tenant_id = ?"
+					" AND (username = ? OR email = ?) ORDER BY id";
+	static const char any_tenant[] = "SELECT " USER_COLS " FROM users WHERE username = ? OR email = ?"
+					 " ORDER BY tenant_id, id";
+	struct user_ctx c = { cb, ctx, 0 };
+	/* emails are stored lower-cased (cxm_email_normalize); SQL lower()
+	 * differs between the backends outside ASCII, so fold here */
+	char *email = xstrdup(login);
+	int ret;
+
+	for (char *p = email; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (tenant) {
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(login), SQLV_TEXT(email) };
+		ret = Q(s, in_tenant, p, user_row, &c, NULL);
+	} else {
+		struct sqlval p[] = { SQLV_TEXT(login), SQLV_TEXT(email) };
+		ret = Q(s, any_tenant, p, user_row, &c, NULL);
+	}
+	free(email);
+	if (!ret && n)
+		*n = c.n;
+	return ret;
+}
+
+/* -- API keys -- */
+
+#define KEY_COLS "id, name, role, secret_hash, last4, created_at, created_by, revoked_at"
+
+struct key_ctx {
+	cxm_api_key_cb cb;
+	void *ctx;
+	int n;
+};
+
+static int key_row(const struct sqlrow *r, void *vctx)
+{
+	struct key_ctx *c = vctx;
+	struct cxm_api_key k = {
+		.id = row_int(r, 0),
+		.name = row_text(r, 1),
+		.role = row_text(r, 2),
+		.secret_hash = row_text(r, 3),
+		.last4 = row_text(r, 4),
+		.created_at = row_int(r, 5),
+		.created_by = row_text(r, 6),
+		.revoked_at = row_int(r, 7),
+	};
+	c->n++;
+	return c->cb ? c->cb(&k, c->ctx) : 0;
+}
+
+int cxm_store_key_add(struct cxm_store *s, int64_t tenant, const struct cxm_api_key *k, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO api_keys (tenant_id, id, name, role, secret_hash, last4, created_at,"
+				  " created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	int64_t nid = k->id ? k->id : cxm_id_next();
+	struct sqlval p[] = { SQLV_INT(tenant),	      SQLV_INT(nid),	    SQLV_TEXT(k->name),
+			      SQLV_TEXT(k->role),     SQLV_TEXT(k->secret_hash), SQLV_TEXT(k->last4),
+			      SQLV_INT(cxm_now_us()), SQLV_TEXT(k->created_by) };
+	int ret = Q(s, sql, p, NULL, NULL, NULL);
+
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+int cxm_store_key_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_api_key_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " KEY_COLS " FROM api_keys WHERE tenant_id = ? AND id = ?";
+	struct key_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int ret = Q(s, sql, p, key_row, &c, NULL);
+
+	if (!ret && !c.n)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_KEY), (long long)id);
+	return ret;
+}
+
+int cxm_store_key_list(struct cxm_store *s, int64_t tenant, cxm_api_key_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " KEY_COLS " FROM api_keys WHERE tenant_id = ? ORDER BY id";
+	struct key_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	return Q(s, sql, p, key_row, &c, NULL);
+}
+
+int cxm_store_key_revoke(struct cxm_store *s, int64_t tenant, int64_t id)
+{
+	static const char upd[] = "UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND id = ?"
+				  " AND revoked_at IS NULL";
+	static const char exists[] = "SELECT 1 FROM api_keys WHERE tenant_id = ? AND id = ?";
+	struct sqlval pu[] = { SQLV_INT(cxm_now_us()), SQLV_INT(tenant), SQLV_INT(id) };
+	struct sqlval pe[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int64_t changes = 0, one;
+	int ret = Q(s, upd, pu, NULL, NULL, &changes);
+
+	if (ret || changes)
+		return ret;
+	ret = GET_INT(s, exists, pe, &one);
+	if (ret == CXM_ENOTFOUND)
+		return cxm_store_seterr(s, ret, _(MSG_S_NO_KEY), (long long)id);
+	return ret;
+}
+
+/* -- sessions -- */
+
+struct session_ctx {
+	cxm_session_cb cb;
+	void *ctx;
+	int n;
+};
+
+static int session_row(const struct sqlrow *r, void *vctx)
+{
+	struct session_ctx *c = vctx;
+	struct cxm_session ss = {
+		.id = row_int(r, 0),
+		.user_id = row_int(r, 1),
+		.secret_hash = row_text(r, 2),
+		.csrf_token = row_text(r, 3),
+		.created_at = row_int(r, 4),
+		.expires_at = row_int(r, 5),
+	};
+	c->n++;
+	return c->cb ? c->cb(&ss, c->ctx) : 0;
+}
+
+int cxm_store_session_add(struct cxm_store *s, int64_t tenant, const struct cxm_session *ss, int64_t *id)
+{
+	static const char user[] = "SELECT 1 FROM users WHERE tenant_id = ? AND id = ?";
+	static const char sql[] = "INSERT INTO sessions (tenant_id, id, user_id, secret_hash, csrf_token, created_at,"
+				  " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	int64_t nid = ss->id ? ss->id : cxm_id_next(), one;
+	struct sqlval pu[] = { SQLV_INT(tenant), SQLV_INT(ss->user_id) };
+	struct sqlval p[] = { SQLV_INT(tenant),
+			      SQLV_INT(nid),
+			      SQLV_INT(ss->user_id),
+			      SQLV_TEXT(ss->secret_hash),
+			      SQLV_TEXT(ss->csrf_token),
+			      SQLV_INT(ss->created_at ? ss->created_at : cxm_now_us()),
+			      SQLV_INT(ss->expires_at) };
+	/* users are never deleted, so checking first leaves no gap to race */
+	int ret = GET_INT(s, user, pu, &one);
+
+	if (ret == CXM_ENOTFOUND)
+		return cxm_store_seterr(s, ret, _(MSG_S_NO_USER_ID), (long long)ss->user_id);
+	if (!ret)
+		ret = Q(s, sql, p, NULL, NULL, NULL);
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+int cxm_store_session_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_session_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT id, user_id, secret_hash, csrf_token, created_at, expires_at"
+				  " FROM sessions WHERE tenant_id = ? AND id = ?";
+	struct session_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int ret = Q(s, sql, p, session_row, &c, NULL);
+
+	if (!ret && !c.n)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_SESSION), (long long)id);
+	return ret;
+}
+
+int cxm_store_session_delete(struct cxm_store *s, int64_t tenant, int64_t id)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int64_t changes = 0;
+	int ret = Q(s, sql, p, NULL, NULL, &changes);
+
+	if (!ret && !changes)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_SESSION), (long long)id);
+	return ret;
+}
+
+int cxm_store_session_purge_expired(struct cxm_store *s, int64_t tenant, int64_t now, int64_t *n)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE tenant_id = ? AND expires_at <= ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(now) };
+	int64_t changes = 0;
+	int ret = Q(s, sql, p, NULL, NULL, &changes);
+
+	if (!ret && n)
+		*n = changes;
+	return ret;
+}
+
+/* -- audit log -- */
+
+int cxm_store_audit_add(struct cxm_store *s, int64_t tenant, const char *actor, const char *action,
+			const char *target, const char *detail_json, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO audit_log (tenant_id, id, at, actor, action, target, detail)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?)";
+	int64_t nid = cxm_id_next();
+	char err[128];
+	char *detail = cxm_json_canonical_object(detail_json, err, sizeof(err));
+	int ret;
+
+	if (!detail)
+		return cxm_store_seterr(s, CXM_EINVAL, _(MSG_S_AUDIT_DETAIL), err);
+	struct sqlval p[] = { SQLV_INT(tenant),	 SQLV_INT(nid),	   SQLV_INT(cxm_now_us()), SQLV_TEXT(actor),
+			      SQLV_TEXT(action), SQLV_TEXT(target), SQLV_TEXT(detail) };
+	ret = Q(s, sql, p, NULL, NULL, NULL);
+	free(detail);
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+struct audit_ctx {
+	cxm_audit_cb cb;
+	void *ctx;
+};
+
+static int audit_row(const struct sqlrow *r, void *vctx)
+{
+	struct audit_ctx *c = vctx;
+	struct cxm_audit a = {
+		.id = row_int(r, 0),
+		.at = row_int(r, 1),
+		.actor = row_text(r, 2),
+		.action = row_text(r, 3),
+		.target = row_text(r, 4),
+		.detail = row_text(r, 5),
+	};
+	char *tmp;
+	int ret;
+
+	a.detail = canonical_json(r, a.detail, &tmp);
+	ret = c->cb(&a, c->ctx);
+	free(tmp);
+	return ret;
+}
+
+int cxm_store_audit_list(struct cxm_store *s, int64_t tenant, int64_t before_id, int64_t limit, cxm_audit_cb cb,
+			 void *ctx)
+{
+	static const char sql[] = "SELECT id, at, actor, action, target, detail FROM audit_log"
+				  " WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
+	struct audit_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(before_id > 0 ? before_id : INT64_MAX),
+			      SQLV_INT(limit > 0 ? limit : INT64_MAX) };
+	return Q(s, sql, p, audit_row, &c, NULL);
 }

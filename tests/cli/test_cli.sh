@@ -39,7 +39,7 @@ count() { # count TENANT WHAT: the number after WHAT in `cxm stats`
 
 check "--version" 0 '^cxm [0-9]' "$CXM" --version
 check "help lists the commands" 0 'import' "$CXM" help
-for c in migrate tenant user org customer import export demo stats; do
+for c in migrate tenant user key org customer import export demo stats; do
 	check "$c --help shows its usage" 0 "usage: cxm $c" "$CXM" "$c" --help
 done
 check "unknown command" 2 "not a cxm command" "$CXM" frobnicate
@@ -136,6 +136,59 @@ esac
 check "demo --customers not a number" 2 "not a number" "$CXM" demo --customers lots
 check "demo too large" 2 "from 1 to 10000000" "$CXM" demo --customers 20000000 --tenant "${T}f"
 if "$CXM" tenant list 2>/dev/null | grep -q "^${T}f"; then not_ok "a failed demo leaves no tenant"; else ok "a failed demo leaves no tenant"; fi
+
+# accounts: API keys, passwords, the demo's sign-in user
+"$CXM" key create --role analyst --name "nightly etl" --tenant "${T}a" >"$W/key" 2>"$W/key.err"
+rc=$?
+key=$(cat "$W/key")
+if [ "$rc" -eq 0 ] && [ "$(wc -l <"$W/key")" -eq 1 ] &&
+	echo "$key" | grep -Eq '^cxm_[1-9][0-9]*_[1-9][0-9]*_[A-Za-z0-9_-]{43}$'; then
+	ok "key create prints the key alone on one line"
+else
+	not_ok "key create prints the key alone on one line" "exit $rc" "$(cat "$W/key" "$W/key.err")"
+fi
+kid=$(echo "$key" | cut -d_ -f3)
+secret=$(echo "$key" | cut -d_ -f4-)
+if grep -q "shown only this once" "$W/key.err"; then ok "key create message goes to stderr"; else not_ok "key create message goes to stderr" "$(cat "$W/key.err")"; fi
+check "key list shows the key" 0 "^$kid	nightly etl	analyst	[0-9T:.Z-]+		${secret#"${secret%????}"}\$" "$CXM" key list --tenant "${T}a"
+"$CXM" key list --tenant "${T}a" >"$W/keys" 2>&1
+if [ -n "$secret" ] && ! grep -qF -- "$secret" "$W/keys" && ! grep -qF -- "${secret%????}" "$W/keys"; then
+	ok "key list never shows the secret"
+else
+	not_ok "key list never shows the secret" "$(cat "$W/keys")"
+fi
+check "key create with a bad role" 2 "not a role" "$CXM" key create --role boss --tenant "${T}a"
+check "key create without a role" 2 "missing --role" "$CXM" key create --tenant "${T}a"
+check "key revoke" 0 "revoked" "$CXM" key revoke "$kid" --tenant "${T}a"
+check "key list shows it revoked" 0 "^$kid	nightly etl	analyst	[0-9T:.Z-]+	[0-9T:.Z-]+	" "$CXM" key list --tenant "${T}a"
+check "key revoke an unknown id" 1 "no API key 12345" "$CXM" key revoke 12345 --tenant "${T}a"
+check "key revoke a key of another tenant" 1 "no API key $kid" "$CXM" key revoke "$kid" --tenant "${T}b"
+check "key revoke not an id" 1 "not a key id" "$CXM" key revoke abc --tenant "${T}a"
+check "user passwd too short" 1 "at least 10 characters" sh -c "echo short | '$CXM' user passwd luis.perez --tenant '${T}a'"
+check "user passwd with nothing on stdin" 1 "no password on stdin" sh -c "'$CXM' user passwd luis.perez --tenant '${T}a' </dev/null"
+check "user passwd" 0 "password of 'luis.perez' set" sh -c "echo 'a long enough password' | '$CXM' user passwd luis.perez --tenant '${T}a'"
+check "user passwd of an unknown user" 1 "no user 'nadie'" sh -c "echo 'a long enough password' | '$CXM' user passwd nadie --tenant '${T}a'"
+check "user add --password-stdin" 0 "added as owner" sh -c "echo 'otra contraseña larga' | '$CXM' user add eva --role owner --password-stdin --tenant '${T}a'"
+check "user add --password-stdin too short" 1 "at least 10" sh -c "echo corta | '$CXM' user add eve --role viewer --password-stdin --tenant '${T}a'"
+check "user add as owner" 0 "added as owner" "$CXM" user add olga --role owner --tenant "${T}a"
+check "demo prints its sign-in user" 0 "sign in as 'demo' \\(or demo@casavoltia.example\\) with the password 'casavoltia-demo'" "$CXM" demo --customers 20 --tenant "${T}g"
+check "demo's sign-in user is an owner" 0 "^demo	owner	Demo	demo@casavoltia.example$" "$CXM" user list --tenant "${T}g"
+case "$CXM_TEST_DB" in
+sqlite:*)
+	db=${CXM_TEST_DB#sqlite:}
+	db=${db%%\?*}
+	h=$(sqlite3 "$db" "SELECT u.password_hash FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE t.name = '${T}g' AND u.username = 'demo'")
+	case "$h" in
+	'$argon2id$'*) ok "demo's password is stored as an argon2id hash" ;;
+	*) not_ok "demo's password is stored as an argon2id hash" "$h" ;;
+	esac
+	audit=$(sqlite3 "$db" "SELECT a.action || ' ' || a.target FROM audit_log a JOIN tenants t ON t.id = a.tenant_id WHERE t.name = '${T}a' ORDER BY a.id" | tr '\n' ',')
+	case "$audit" in
+	"user.add luis.perez,key.create $kid,key.revoke $kid,user.passwd luis.perez,user.add eva,user.add olga,") ok "key and password changes are audited" ;;
+	*) not_ok "key and password changes are audited" "$audit" ;;
+	esac
+	;;
+esac
 
 # a database locked by another writer (SQLite)
 case "$CXM_TEST_DB" in

@@ -1,0 +1,49 @@
+-- 0002 accounts: what `cxm serve` needs to know who is asking.
+-- users.password_hash exists since 0001 (NULL: the user cannot sign in).
+-- Secrets are never stored: api_keys and sessions keep a hash of theirs.
+
+-- the dashboard language a user chose; NULL: the tenant's language
+ALTER TABLE users ADD COLUMN language TEXT;
+-- signing in names a username or an email, maybe without a tenant
+CREATE INDEX users_login_username ON users (username, tenant_id);
+CREATE INDEX users_login_email ON users (email, tenant_id);
+
+CREATE TABLE api_keys (
+	tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+	id BIGINT NOT NULL,
+	name TEXT,
+	role TEXT NOT NULL,
+	secret_hash TEXT NOT NULL,
+	last4 TEXT NOT NULL,
+	created_at BIGINT NOT NULL,
+	created_by TEXT,
+	revoked_at BIGINT,
+	PRIMARY KEY (tenant_id, id)
+);
+
+CREATE TABLE sessions (
+	tenant_id BIGINT NOT NULL,
+	id BIGINT NOT NULL,
+	user_id BIGINT NOT NULL,
+	secret_hash TEXT NOT NULL,
+	csrf_token TEXT NOT NULL,
+	created_at BIGINT NOT NULL,
+	expires_at BIGINT NOT NULL,
+	PRIMARY KEY (tenant_id, id),
+	FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)
+);
+CREATE INDEX sessions_expiry ON sessions (tenant_id, expires_at);
+CREATE INDEX sessions_user ON sessions (tenant_id, user_id);
+
+-- administrative actions; ids grow with time, so the primary key read
+-- backwards lists a tenant's newest first
+CREATE TABLE audit_log (
+	tenant_id BIGINT NOT NULL,
+	id BIGINT NOT NULL,
+	at BIGINT NOT NULL,
+	actor TEXT NOT NULL,
+	action TEXT NOT NULL,
+	target TEXT,
+	detail JSONB NOT NULL DEFAULT '{}',
+	PRIMARY KEY (tenant_id, id)
+);
