@@ -26,7 +26,7 @@ endif
 
 LIB_SRCS := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
-GEN_SRCS := $(B)/gen/migrations_sqlite.c $(B)/gen/migrations_pgsql.c $(B)/gen/web_assets.c
+GEN_SRCS := $(B)/gen/migrations_sqlite.c $(B)/gen/migrations_pgsql.c $(B)/gen/web_assets.c $(B)/gen/openapi.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(GEN_SRCS:%.c=%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*/test_*.c)
@@ -36,7 +36,7 @@ TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 all: cxm
 
 cxm: $(B)/cxm
-	@if [ "$(VARIANT)" = release ]; then cp $(B)/cxm cxm; fi
+	@if [ "$(VARIANT)" = release ]; then cp $(B)/cxm cxm.tmp && mv -f cxm.tmp cxm; fi
 
 $(B)/cxm: $(CLI_OBJS) $(B)/libcxm.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libcxm.a $(LIBS)
@@ -72,6 +72,10 @@ WEB_FILES := $(shell find web -type f ! -name README.md) $(shell find web -type 
 $(B)/gen/web_assets.c: tools/embed-web.sh $(WEB_FILES) $(NPM_STAMP)
 	@mkdir -p $(dir $@)
 	sh tools/embed-web.sh web $(ECHARTS_JS) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/openapi.c: tools/embed-file.sh docs/openapi.json
+	@mkdir -p $(dir $@)
+	sh tools/embed-file.sh cxm_openapi_json docs/openapi.json > $@
 
 $(B)/tests/%: tests/unit/%.c $(B)/libcxm.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)

@@ -74,6 +74,7 @@ struct cxm_buf {
 	size_t max;
 };
 
+/* An empty buffer without a cap (same as cxm_buf_init(b, 0)). */
 #define CXM_BUF_INIT { NULL, 0, 0, 0 }
 
 void cxm_buf_init(struct cxm_buf *b, size_t max);

@@ -16,7 +16,8 @@ enum cxm_msg {
 	CXM_MSG_COUNT
 };
 
-/* Chooses the language: "es", "es_CO.UTF-8", "en-US" ...; unknown is English. */
+/* Chooses the language of the calling thread: "es", "es_CO.UTF-8", "en-US"
+ * ...; unknown is English. */
 void cxm_i18n_set(const char *lang);
 /* Picks the language from CXM_LANG, then LC_ALL, LC_MESSAGES, LANG. */
 void cxm_i18n_from_env(void);

@@ -10,6 +10,7 @@
 #ifndef CXM_STORE_H
 #define CXM_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,14 @@ int cxm_store_in_transaction(const struct cxm_store *s);
 int cxm_store_begin(struct cxm_store *s);
 int cxm_store_commit(struct cxm_store *s);
 int cxm_store_rollback(struct cxm_store *s);
+/*
+ * Savepoints inside an open transaction: the server's writer runs each
+ * request of a group commit under one, so a failing request is undone
+ * without touching the others. One level deep.
+ */
+int cxm_store_savepoint(struct cxm_store *s);
+int cxm_store_savepoint_release(struct cxm_store *s);
+int cxm_store_savepoint_rollback(struct cxm_store *s);
 
 /* ---- tenants ---------------------------------------------------------- */
 
@@ -62,6 +71,8 @@ int cxm_store_tenant_create(struct cxm_store *s, const struct cxm_tenant *t, int
 typedef int (*cxm_tenant_cb)(const struct cxm_tenant *t, void *ctx);
 int cxm_store_tenant_find(struct cxm_store *s, const char *name, cxm_tenant_cb cb, void *ctx);
 int cxm_store_tenant_list(struct cxm_store *s, cxm_tenant_cb cb, void *ctx);
+/* One tenant by id; CXM_ENOTFOUND if none. */
+int cxm_store_tenant_get(struct cxm_store *s, int64_t id, cxm_tenant_cb cb, void *ctx);
 
 /* ---- users and the org hierarchy ------------------------------------- */
 
@@ -129,6 +140,9 @@ int cxm_store_membership_history(struct cxm_store *s, int64_t tenant, enum cxm_m
 /* The unit a member belonged to at time `at`; CXM_ENOTFOUND if none. */
 int cxm_store_org_unit_of(struct cxm_store *s, int64_t tenant, enum cxm_member_kind kind, int64_t member_id,
 			  int64_t at, int64_t *unit_id);
+/* Every unit -> parent-unit membership of the tenant (to compute subtrees
+ * over time in one query), in (member_id, valid_from) order. */
+int cxm_store_unit_memberships(struct cxm_store *s, int64_t tenant, cxm_membership_cb cb, void *ctx);
 /* Users under unit (directly or through sub-units) at time `at`. */
 int cxm_store_org_members(struct cxm_store *s, int64_t tenant, int64_t unit_id, int64_t at,
 			  cxm_user_cb cb, void *ctx);
@@ -179,6 +193,15 @@ int cxm_store_customer_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_
 /* Every live (not merged) customer, in id order. */
 int cxm_store_customer_scan(struct cxm_store *s, int64_t tenant, cxm_customer_cb cb, void *ctx);
 
+/*
+ * Live customers with id > after_id, in id order, at most limit of them.
+ * With text (may be NULL or ""), only those whose "first last" name contains
+ * text (case-insensitive for ASCII letters) or that have an identity (email,
+ * phone, external id, ...) starting with it.
+ */
+int cxm_store_customer_search(struct cxm_store *s, int64_t tenant, const char *text, int64_t after_id, int limit,
+			      cxm_customer_cb cb, void *ctx);
+
 struct cxm_identity {
 	int64_t customer_id;
 	const char *kind;   /* email, phone, external_id, crm_id, cookie_id, or the tenant's own */
@@ -186,6 +209,13 @@ struct cxm_identity {
 	int64_t created_at;
 };
 
+/*
+ * The customer an identity names; when none does, a new customer is
+ * created with it (*created true). Any kind works: an unknown cookie_id
+ * gives a customer known only by that cookie until more is learned.
+ */
+int cxm_store_customer_by_identity(struct cxm_store *s, int64_t tenant, const char *kind, const char *value,
+				   int64_t *id, bool *created);
 /* Adds an identity; CXM_ECONFLICT if it already names another customer. */
 int cxm_store_identity_add(struct cxm_store *s, int64_t tenant, const struct cxm_identity *idn);
 /* The customer an identity names; CXM_ENOTFOUND if none. */
@@ -258,6 +288,14 @@ int cxm_store_event_scan(struct cxm_store *s, int64_t tenant, cxm_event_cb cb, v
 /* One customer's events in (ts, id) order. */
 int cxm_store_event_scan_customer(struct cxm_store *s, int64_t tenant, int64_t customer_id, cxm_event_cb cb,
 				  void *ctx);
+
+/*
+ * One page of a customer's timeline, newest first: events older than
+ * (before_ts, before_id) (pass CXM_TIME_MAX and INT64_MAX for the first
+ * page), at most limit of them.
+ */
+int cxm_store_event_page_customer(struct cxm_store *s, int64_t tenant, int64_t customer_id, int64_t before_ts,
+				  int64_t before_id, int limit, cxm_event_cb cb, void *ctx);
 
 /* ---- counts ------------------------------------------------------------ */
 

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "export", cmd_export, MSG_CMD_EXPORT, MSG_USAGE_EXPORT },
 	{ "demo", cmd_demo, MSG_CMD_DEMO, MSG_USAGE_DEMO },
 	{ "stats", cmd_stats, MSG_CMD_STATS, MSG_USAGE_STATS },
+	{ "serve", cmd_serve, MSG_CMD_SERVE, MSG_USAGE_SERVE },
 };
 
 static const struct command *find(const char *name)

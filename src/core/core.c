@@ -121,9 +121,9 @@ char *cxm_buf_detach(struct cxm_buf *b, size_t *len)
 
 static int grow(struct cxm_buf *b, size_t extra)
 {
-	size_t need;
+	size_t need, max = b->max ? b->max : SIZE_MAX - 1; /* CXM_BUF_INIT: no cap */
 
-	if (extra > b->max - b->len)
+	if (extra > max - b->len)
 		return CXM_ETOOBIG;
 	need = b->len + extra + 1;
 	if (need <= b->cap)

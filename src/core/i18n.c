@@ -13,7 +13,8 @@ static const struct {
 #undef MSG
 };
 
-static enum cxm_lang current = CXM_LANG_EN;
+/* per thread: each server thread speaks the language of its request */
+static _Thread_local enum cxm_lang current = CXM_LANG_EN;
 
 void cxm_i18n_set(const char *lang)
 {

@@ -4,18 +4,22 @@
 #include "cxm/core.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+static void set_hooks(void)
+{
+	cJSON_Hooks h = { xmalloc, free };
+	cJSON_InitHooks(&h);
+}
+
+/* Once per process, whichever thread parses first. */
 static void init_hooks(void)
 {
-	static int done;
-	if (!done) {
-		cJSON_Hooks h = { xmalloc, free };
-		cJSON_InitHooks(&h);
-		done = 1;
-	}
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, set_hooks);
 }
 
 static int check_tree(const cJSON *it, int depth, char *err, size_t errlen)

@@ -219,6 +219,32 @@ int cxm_store_rollback(struct cxm_store *s)
 	return ret;
 }
 
+int cxm_store_savepoint(struct cxm_store *s)
+{
+	if (!s->in_tx)
+		BUG("savepoint outside a transaction");
+	return s->ops->exec(s, "SAVEPOINT cxm_sp");
+}
+
+int cxm_store_savepoint_release(struct cxm_store *s)
+{
+	return s->ops->exec(s, "RELEASE SAVEPOINT cxm_sp");
+}
+
+int cxm_store_savepoint_rollback(struct cxm_store *s)
+{
+	char saved[sizeof(s->errmsg)];
+	int ret;
+
+	memcpy(saved, s->errmsg, sizeof(saved));
+	ret = s->ops->exec(s, "ROLLBACK TO SAVEPOINT cxm_sp");
+	if (!ret)
+		ret = s->ops->exec(s, "RELEASE SAVEPOINT cxm_sp");
+	if (!ret)
+		memcpy(s->errmsg, saved, sizeof(saved));
+	return ret;
+}
+
 /* Opens a transaction unless the caller has one; pair with tx_end. */
 static int tx_begin(struct cxm_store *s, int *own)
 {
@@ -342,6 +368,18 @@ int cxm_store_tenant_list(struct cxm_store *s, cxm_tenant_cb cb, void *ctx)
 	static const char sql[] = "SELECT id, name, time_zone, language, created_at FROM tenants ORDER BY name";
 	struct tenant_ctx c = { cb, ctx, 0 };
 	return q(s, sql, NULL, 0, tenant_row, &c, NULL);
+}
+
+int cxm_store_tenant_get(struct cxm_store *s, int64_t id, cxm_tenant_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT id, name, time_zone, language, created_at FROM tenants WHERE id = ?";
+	struct tenant_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(id) };
+	int ret = Q(s, sql, p, tenant_row, &c, NULL);
+
+	if (!ret && !c.n)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_NO_SUCH_TENANT), "#");
+	return ret;
 }
 
 int cxm_store_tenant_find(struct cxm_store *s, const char *name, cxm_tenant_cb cb, void *ctx)
@@ -658,6 +696,16 @@ int cxm_store_membership_history(struct cxm_store *s, int64_t tenant, enum cxm_m
 	return Q(s, sql, p, membership_row, &c, NULL);
 }
 
+int cxm_store_unit_memberships(struct cxm_store *s, int64_t tenant, cxm_membership_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT id, member_kind, member_id, unit_id, valid_from, valid_to"
+				  " FROM org_memberships WHERE tenant_id = ? AND member_kind = ?"
+				  " ORDER BY member_id, valid_from";
+	struct membership_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(CXM_MEMBER_UNIT) };
+	return Q(s, sql, p, membership_row, &c, NULL);
+}
+
 int cxm_store_org_unit_of(struct cxm_store *s, int64_t tenant, enum cxm_member_kind kind, int64_t member_id,
 			  int64_t at, int64_t *unit_id)
 {
@@ -763,6 +811,47 @@ int cxm_store_customer_scan(struct cxm_store *s, int64_t tenant, cxm_customer_cb
 	struct customer_ctx c = { cb, ctx, 0 };
 	struct sqlval p[] = { SQLV_INT(tenant) };
 	return Q(s, sql, p, customer_row, &c, NULL);
+}
+
+int cxm_store_customer_search(struct cxm_store *s, int64_t tenant, const char *text, int64_t after_id, int limit,
+			      cxm_customer_cb cb, void *ctx)
+{
+	static const char all[] = "SELECT " CUSTOMER_COLS " FROM customers"
+				  " WHERE tenant_id = ? AND merged_into IS NULL AND id > ? ORDER BY id LIMIT ?";
+	static const char match[] =
+		"SELECT " CUSTOMER_COLS " FROM customers c"
+		" WHERE c.tenant_id = ? AND c.merged_into IS NULL AND c.id > ?"
+		" AND (lower(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')) LIKE ? ESCAPE '!'"
+		"  OR EXISTS (SELECT 1 FROM identities i WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id"
+		"   AND lower(i.value) LIKE ? ESCAPE '!'))"
+		" ORDER BY c.id LIMIT ?";
+	struct customer_ctx c = { cb, ctx, 0 };
+	struct cxm_buf contains = CXM_BUF_INIT, prefix = CXM_BUF_INIT;
+	int ret;
+
+	if (!text || !*text) {
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(after_id), SQLV_INT(limit) };
+		return Q(s, all, p, customer_row, &c, NULL);
+	}
+	/* LIKE patterns with '!' escaping the wildcards the user typed */
+	cxm_buf_addch(&contains, '%');
+	for (const char *t = text; *t; t++) {
+		char ch = (char)(*t >= 'A' && *t <= 'Z' ? *t - 'A' + 'a' : *t);
+		if (*t == '%' || *t == '_' || *t == '!') {
+			cxm_buf_addch(&contains, '!');
+			cxm_buf_addch(&prefix, '!');
+		}
+		cxm_buf_addch(&contains, ch);
+		cxm_buf_addch(&prefix, ch);
+	}
+	cxm_buf_addch(&contains, '%');
+	cxm_buf_addch(&prefix, '%');
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(after_id), SQLV_TEXT(cxm_buf_str(&contains)),
+			      SQLV_TEXT(cxm_buf_str(&prefix)), SQLV_INT(limit) };
+	ret = Q(s, match, p, customer_row, &c, NULL);
+	cxm_buf_release(&contains);
+	cxm_buf_release(&prefix);
+	return ret;
 }
 
 int cxm_store_identity_resolve(struct cxm_store *s, int64_t tenant, const char *kind, const char *value,
@@ -1150,6 +1239,47 @@ static char *customer_snapshot(const struct cxm_customer *c)
 	return out;
 }
 
+int cxm_store_customer_by_identity(struct cxm_store *s, int64_t tenant, const char *kind, const char *value,
+				   int64_t *id, bool *created)
+{
+	static const char ins[] = "INSERT INTO customers (tenant_id, id, attributes, consent_email, consent_sms,"
+				  " consent_phone, consent_whatsapp, created_at, updated_at)"
+				  " VALUES (?, ?, '{}', 0, 0, 0, 0, ?, ?)";
+	struct cxm_customer c = { 0 };
+	struct cxm_identity idn = { .kind = kind, .value = value };
+	enum cxm_put_result res;
+	int64_t now = cxm_now_us();
+	int own, ret;
+
+	*created = false;
+	ret = cxm_store_identity_resolve(s, tenant, kind, value, id);
+	if (ret != CXM_ENOTFOUND)
+		return ret;
+	if (!strcmp(kind, "external_id") || !strcmp(kind, "email") || !strcmp(kind, "phone")) {
+		c.external_id = !strcmp(kind, "external_id") ? value : NULL;
+		c.email = !strcmp(kind, "email") ? value : NULL;
+		c.phone = !strcmp(kind, "phone") ? value : NULL;
+		ret = cxm_store_customer_put(s, tenant, &c, id, &res);
+		*created = !ret && res == CXM_PUT_INSERTED;
+		return ret;
+	}
+	if ((ret = tx_begin(s, &own)))
+		return ret;
+	idn.customer_id = cxm_id_next();
+	{
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(idn.customer_id), SQLV_INT(now), SQLV_INT(now) };
+		ret = Q(s, ins, p, NULL, NULL, NULL);
+	}
+	if (!ret)
+		ret = cxm_store_identity_add(s, tenant, &idn);
+	ret = tx_end(s, own, ret);
+	if (!ret) {
+		*id = idn.customer_id;
+		*created = true;
+	}
+	return ret;
+}
+
 int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int64_t merged,
 			     const char *actor, int64_t *merge_id)
 {
@@ -1382,6 +1512,17 @@ int cxm_store_event_scan_customer(struct cxm_store *s, int64_t tenant, int64_t c
 				  " ORDER BY ts, id";
 	struct event_ctx c = { cb, ctx };
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id) };
+	return Q(s, sql, p, event_row, &c, NULL);
+}
+
+int cxm_store_event_page_customer(struct cxm_store *s, int64_t tenant, int64_t customer_id, int64_t before_ts,
+				  int64_t before_id, int limit, cxm_event_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE tenant_id = ? AND customer_id = ?"
+				  " AND (ts < ? OR (ts = ? AND id < ?)) ORDER BY ts DESC, id DESC LIMIT ?";
+	struct event_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(customer_id), SQLV_INT(before_ts),
+			      SQLV_INT(before_ts), SQLV_INT(before_id),	  SQLV_INT(limit) };
 	return Q(s, sql, p, event_row, &c, NULL);
 }
 

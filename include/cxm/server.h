@@ -1,0 +1,33 @@
+/*
+ * server.h - `cxm serve`: the HTTP API, the dashboard and the operational
+ * endpoints over one database (src/http/).
+ */
+#ifndef CXM_SERVER_H
+#define CXM_SERVER_H
+
+#include <stddef.h>
+
+struct cxm_server_opts {
+	const char *db_url;     /* borrowed */
+	const char *listen;     /* "127.0.0.1:8080", "[::1]:8080", ":8080" */
+	size_t max_body;        /* bytes in a request body (5 MB) */
+	size_t max_batch;       /* items in one POST (1,000) */
+	size_t max_string;      /* bytes in one JSON string (64 KiB) */
+	int max_depth;          /* JSON nesting (32) */
+	unsigned timeout_s;     /* a client's time to send its request (30 s) */
+	unsigned threads;       /* HTTP worker threads (0: 2 per core, at least 4) */
+	int quiet;              /* no request log lines */
+};
+
+/* Fills the defaults above. */
+void cxm_server_opts_init(struct cxm_server_opts *o);
+
+/*
+ * Opens the database, listens and serves until SIGTERM or SIGINT, then
+ * stops accepting, lets requests in flight finish and returns 0. Prints
+ * "listening on http://ADDR" on stderr once ready. Returns a CXM_E* code
+ * (with a message in err) when it cannot start.
+ */
+int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,331 @@
+/*
+ * http-internal.h - what the files of src/http/ share: the server, one
+ * request, the route table, replies, the group-commit writer, metrics.
+ *
+ * Life of a request: libmicrohttpd calls access() in server.c; the route
+ * is matched from the table in router.c, the body collected under its
+ * cap, the caller authenticated (auth.c) and the route's handler run on
+ * the HTTP worker thread with a read handle of the database. A handler
+ * that writes hands a job to the writer (writer.c) and suspends the
+ * connection; the writer commits the jobs that arrived together in one
+ * transaction and resumes them, and the handler's finish function answers.
+ * Everything a request allocates lives in its arena.
+ */
+#ifndef CXM_HTTP_INTERNAL_H
+#define CXM_HTTP_INTERNAL_H
+
+#include "cxm/arena.h"
+#include "cxm/core.h"
+#include "cxm/i18n.h"
+#include "cxm/json.h"
+#include "cxm/server.h"
+#include "cxm/store.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+struct server;
+struct req;
+
+/* ---- roles -------------------------------------------------------------- */
+
+enum {
+	ROLE_OWNER = 1 << 0,
+	ROLE_ADMIN = 1 << 1,
+	ROLE_ANALYST = 1 << 2,
+	ROLE_MANAGER = 1 << 3,
+	ROLE_AGENT = 1 << 4,
+	ROLE_VIEWER = 1 << 5,
+};
+#define ROLES_ANY 0x3fu
+#define ROLES_WRITE (ROLES_ANY & ~(unsigned)ROLE_VIEWER)
+#define ROLES_ADMIN ((unsigned)(ROLE_OWNER | ROLE_ADMIN))
+#define ROLES_TENANT_WIDE ((unsigned)(ROLE_OWNER | ROLE_ADMIN | ROLE_ANALYST))
+#define ROLES_SCOPED ((unsigned)(ROLE_MANAGER | ROLE_AGENT))
+
+/* The role bit of a role name; 0 when unknown. */
+unsigned role_bit(const char *name);
+
+/* A time span during which a unit was inside a scoped caller's subtree. */
+struct span {
+	int64_t unit, from, to; /* [from, to) */
+};
+
+/* Who is calling. */
+struct principal {
+	int64_t tenant;
+	char tenant_name[72];
+	char tenant_lang[16];
+	int64_t user_id;     /* 0 for an API key */
+	int64_t key_id;      /* 0 for a session */
+	int64_t session_id;
+	unsigned role;       /* one ROLE_* bit */
+	char actor[96];      /* "user:ana", "key:123" for logs and the audit */
+	char language[16];   /* the user's saved language, "" if none */
+	char csrf[96];       /* the session's CSRF token */
+	/* for managers and agents: where their unit's subtree reached over
+	 * time; NULL with scoped = 0 for tenant-wide roles */
+	int scoped;
+	struct span *spans;
+	size_t nspans;
+};
+
+/* true when an event of org unit `unit` at time `ts` is visible. */
+bool principal_sees(const struct principal *p, int64_t unit, int64_t ts);
+
+/* ---- routes ------------------------------------------------------------- */
+
+#define MAX_PARAMS 2
+
+struct route {
+	const char *method;  /* "GET", "POST", ... */
+	const char *pattern; /* "/api/v1/customers/{id}": {x} matches one segment */
+	int (*handle)(struct req *r);
+	unsigned roles;      /* who may call it; 0: anyone, no credentials */
+	unsigned flags;
+};
+
+/* route flags */
+#define RF_WRITE 1u       /* changes state: CSRF with a session, never for viewers */
+#define RF_SESSION_ONLY 2u /* only with a session cookie (not an API key) */
+#define RF_STATIC 4u      /* dashboard assets: GET with any path under it */
+
+extern const struct route routes[];
+extern const size_t routes_n;
+
+/*
+ * Finds the route of method + path. Returns it and fills params (borrowed
+ * views into path); NULL when nothing matches; *method_ok is false when the
+ * path matches some route but not with this method (405).
+ */
+const struct route *route_match(const char *method, const char *path, struct cxm_str *params, bool *method_ok);
+
+/* Route handler results. */
+#define H_DONE 0      /* a reply is set */
+#define H_SUSPEND 1   /* a writer job was submitted; finish() will answer */
+
+/* ---- the writer (group commit) ----------------------------------------- */
+
+struct wjob {
+	/* Runs in the writer thread inside a transaction, under a savepoint:
+	 * a non-zero return rolls back this job only. */
+	int (*run)(struct cxm_store *db, struct wjob *j);
+	/* Runs in the writer thread once the transaction ended (committed or
+	 * not); for jobs of requests it resumes the connection. */
+	void (*done)(struct wjob *j);
+	void *ctx;
+	enum cxm_lang lang;  /* messages of the store in this language */
+	int rc;              /* what run returned */
+	int commit_rc;       /* 0 when the transaction committed */
+	char errmsg[512];    /* the store's message when rc or commit_rc */
+	int64_t queued_at;
+	struct wjob *next;
+	/* for writer_run() */
+	pthread_mutex_t *mu;
+	pthread_cond_t *cv;
+	int finished;
+};
+
+struct writer;
+
+int writer_start(struct server *srv, const char *url, struct writer **out, char *err, size_t errlen);
+/* Queues a job; its done() is called later from the writer thread. */
+void writer_submit(struct writer *w, struct wjob *j);
+/* Queues a job and waits for it; returns rc, else commit_rc. */
+int writer_run(struct writer *w, struct wjob *j);
+/* Finishes the queued jobs, stops the thread and closes its database. */
+void writer_stop(struct writer *w);
+size_t writer_queue_depth(struct writer *w);
+
+/* ---- metrics ------------------------------------------------------------ */
+
+#define LAT_BUCKETS 12
+extern const double lat_bounds[LAT_BUCKETS]; /* seconds */
+
+struct histogram {
+	atomic_uint_fast64_t bucket[LAT_BUCKETS + 1]; /* the last is +Inf */
+	atomic_uint_fast64_t count;
+	atomic_uint_fast64_t sum_us;
+};
+
+void histogram_add(struct histogram *h, int64_t us);
+
+#define STATUS_SLOTS 24
+
+struct metrics {
+	/* requests per route (index in routes[], routes_n = no route) and status */
+	atomic_uint_fast64_t *requests; /* (routes_n + 1) * STATUS_SLOTS */
+	struct histogram latency;
+	struct histogram commit;
+	atomic_uint_fast64_t events_ingested;
+	atomic_uint_fast64_t events_duplicate;
+	atomic_uint_fast64_t customers_written;
+	atomic_uint_fast64_t commits;
+	atomic_uint_fast64_t commit_failures;
+};
+
+void metrics_init(struct metrics *m);
+void metrics_release(struct metrics *m);
+void metrics_request(struct metrics *m, const struct route *rt, int status, int64_t us);
+/* The Prometheus text exposition. */
+void metrics_render(struct server *srv, struct cxm_buf *out);
+
+/* ---- the server --------------------------------------------------------- */
+
+struct server {
+	struct cxm_server_opts o;
+	char db_url[1024];
+	char listen_addr[128];
+	struct MHD_Daemon *daemon;
+	struct writer *writer;
+	struct metrics metrics;
+	struct cxm_ratelimit *logins;
+	/* argon2id is slow and takes memory: at most this many at once */
+	pthread_mutex_t hash_mu;
+	pthread_cond_t hash_cv;
+	int hashing;
+	/* read handles, one per worker thread at most */
+	pthread_mutex_t pool_mu;
+	struct cxm_store **pool;
+	size_t npool;
+	atomic_int inflight;
+	atomic_int stopping;
+	int64_t started_at;
+	char backend[16];
+	pthread_mutex_t log_mu;
+	/* a secret of this process (session cookies carry their own secrets) */
+	unsigned char key[32];
+};
+
+/* A database handle for reading, from the pool (or newly opened). */
+struct cxm_store *pool_get(struct server *srv, char *err, size_t errlen);
+void pool_put(struct server *srv, struct cxm_store *db);
+
+/* ---- one request -------------------------------------------------------- */
+
+struct header {
+	const char *name, *value;
+	struct header *next;
+};
+
+enum req_state { RS_NEW, RS_BODY, RS_WAITING, RS_ANSWERED };
+
+struct req {
+	struct server *srv;
+	struct MHD_Connection *conn;
+	enum req_state state;
+	const char *method;
+	const char *path;
+	const struct route *route;
+	struct cxm_str params[MAX_PARAMS];
+	int nparams;
+	struct cxm_arena arena;
+	struct cxm_buf body;
+	bool body_too_big;
+	cJSON *json;          /* the parsed body, freed with the request */
+	struct cxm_store *db; /* see req_db() */
+	struct principal who;
+	bool authed;
+	enum cxm_lang lang;
+	int64_t t0;
+	/* the answer */
+	int status;
+	struct cxm_buf out;
+	const char *content_type;
+	const unsigned char *static_body; /* set instead of out for embedded files */
+	size_t static_len;
+	struct header *headers;
+	/* a write in progress */
+	struct wjob job;
+	int (*finish)(struct req *r); /* answers after the job */
+	void *data;                     /* the handler's state across the job */
+};
+
+/* The read handle of the request (opened on first use); NULL with a 503
+ * reply set when the database is unavailable. */
+struct cxm_store *req_db(struct req *r);
+/* Query parameter (borrowed; NULL when absent). */
+const char *req_query(struct req *r, const char *name);
+/* Request header (borrowed; NULL when absent). */
+const char *req_header(struct req *r, const char *name);
+/* The value of a path parameter as a NUL-terminated arena string. */
+const char *req_param(struct req *r, int i);
+/* Adds a response header (copied into the arena). */
+void req_add_header(struct req *r, const char *name, const char *value);
+/* The message in the request's language. */
+#define T(r, id) cxm_msg_in((id), (r)->lang)
+
+/* Submits j = &r->job for this request and suspends the connection;
+ * returns H_SUSPEND. finish runs on a worker thread after the commit. */
+int req_write(struct req *r, int (*run)(struct cxm_store *, struct wjob *), int (*finish)(struct req *));
+
+/* ---- replies (reply.c) ------------------------------------------------- */
+
+/* Prints body (deleting it) as the JSON answer. */
+void reply_json(struct req *r, int status, cJSON *body);
+void reply_text(struct req *r, int status, const char *content_type, const char *text, size_t len);
+void reply_empty(struct req *r, int status);
+
+/*
+ * Problem details (RFC 9457): problem_new starts one; problem_item adds an
+ * entry to "errors" (index < 0: none; field may be NULL); reply_problem
+ * sends it. slug names the type: https://cxm.dev/problems/<slug>.
+ */
+cJSON *problem_new(struct req *r, int status, const char *slug, enum cxm_msg title, const char *detail);
+void problem_item(cJSON *p, long index, const char *field, const char *message);
+void reply_problem(struct req *r, cJSON *p);
+/* The usual one-liner: status, slug, title and a detail (may be NULL). */
+void reply_error(struct req *r, int status, const char *slug, enum cxm_msg title, const char *detail);
+/* 422 naming one field. */
+void reply_invalid(struct req *r, const char *field, const char *message);
+/* Maps a store error code to its HTTP answer (404, 409, 503 ...). */
+void reply_store_error(struct req *r, int code, const char *message);
+
+/* ---- request bodies (body.c) -------------------------------------------- */
+
+/*
+ * Parses the request body as JSON under the server's limits (depth,
+ * string length). Replies 415 / 400 / 413 itself and returns NULL on
+ * failure. The tree is owned by the request (freed with it).
+ */
+cJSON *body_json(struct req *r);
+/*
+ * Items of a POST that takes one object, an array of them, or NDJSON
+ * (application/x-ndjson). *items gets an arena array of trees owned by the
+ * request. Replies itself and returns -1 on failure.
+ */
+int body_items(struct req *r, cJSON ***items, size_t *n);
+/* Checks that obj has only keys from allowed (NULL-ended); adds a problem
+ * item per unknown key. Returns the number of unknown keys. */
+int check_keys(const cJSON *obj, const char *const *allowed, cJSON *problem, long index);
+/* The depth / string-length checks, as used by body_json; 0 or sets why. */
+int json_limits(const cJSON *root, int max_depth, size_t max_string, char *why, size_t whylen);
+/* Parses a decimal id given as a JSON string or a path segment. */
+int parse_id(const char *s, int64_t *out);
+/* A limit query parameter: default, and at most max. -1 with a reply set on junk. */
+int query_limit(struct req *r, int dflt, int max);
+
+/* ---- auth (auth.c) ------------------------------------------------------ */
+
+/* Identifies the caller from a bearer key or the session cookie; fills
+ * r->who. Replies 401/403 itself and returns -1 when refused. */
+int auth_request(struct req *r);
+/* Computes r->who.spans for a scoped role. */
+int auth_load_scope(struct req *r, struct cxm_store *db);
+/* Whether a customer is visible to the caller (scoped roles: one of the
+ * customer's events is inside the caller's subtree). */
+int auth_sees_customer(struct req *r, struct cxm_store *db, int64_t customer_id, bool *visible);
+
+/* ---- JSON of records (shared by the handlers) -------------------------- */
+
+char *id_str(struct req *r, int64_t id);
+cJSON *customer_json(struct req *r, const struct cxm_customer *c);
+cJSON *event_json(struct req *r, const struct cxm_event *e);
+
+/* ---- logging ------------------------------------------------------------ */
+
+void log_request(struct req *r, int64_t us);
+void log_line(struct server *srv, const char *fmt, ...) CXM_PRINTF(2, 3);
+
+#endif

@@ -1,0 +1,107 @@
+/* reply.c - answers: JSON, text, and RFC 9457 problem details. */
+#include "http-internal.h"
+
+void reply_json(struct req *r, int status, cJSON *body)
+{
+	char *text = cxm_json_print(body);
+
+	cJSON_Delete(body);
+	cxm_buf_clear(&r->out);
+	cxm_buf_addstr(&r->out, text);
+	free(text);
+	r->status = status;
+	r->content_type = "application/json";
+}
+
+void reply_text(struct req *r, int status, const char *content_type, const char *text, size_t len)
+{
+	cxm_buf_clear(&r->out);
+	cxm_buf_add(&r->out, text, len);
+	r->status = status;
+	r->content_type = content_type;
+}
+
+void reply_empty(struct req *r, int status)
+{
+	cxm_buf_clear(&r->out);
+	r->status = status;
+	r->content_type = NULL;
+}
+
+cJSON *problem_new(struct req *r, int status, const char *slug, enum cxm_msg title, const char *detail)
+{
+	cJSON *p = cJSON_CreateObject();
+	char type[96];
+
+	snprintf(type, sizeof(type), "https://cxm.dev/problems/%s", slug);
+	cJSON_AddStringToObject(p, "type", type);
+	cJSON_AddStringToObject(p, "title", T(r, title));
+	cJSON_AddNumberToObject(p, "status", status);
+	if (detail && *detail)
+		cJSON_AddStringToObject(p, "detail", detail);
+	return p;
+}
+
+void problem_item(cJSON *p, long index, const char *field, const char *message)
+{
+	cJSON *errors = cJSON_GetObjectItemCaseSensitive(p, "errors");
+	cJSON *e = cJSON_CreateObject();
+
+	if (!errors)
+		errors = cJSON_AddArrayToObject(p, "errors");
+	if (index >= 0)
+		cJSON_AddNumberToObject(e, "index", (double)index);
+	if (field)
+		cJSON_AddStringToObject(e, "field", field);
+	cJSON_AddStringToObject(e, "message", message);
+	cJSON_AddItemToArray(errors, e);
+}
+
+void reply_problem(struct req *r, cJSON *p)
+{
+	int status = cJSON_GetObjectItemCaseSensitive(p, "status")->valueint;
+
+	reply_json(r, status, p);
+	r->content_type = "application/problem+json";
+}
+
+void reply_error(struct req *r, int status, const char *slug, enum cxm_msg title, const char *detail)
+{
+	reply_problem(r, problem_new(r, status, slug, title, detail));
+}
+
+void reply_invalid(struct req *r, const char *field, const char *message)
+{
+	cJSON *p = problem_new(r, 422, "invalid", MSG_HTTP_INVALID, NULL);
+
+	problem_item(p, -1, field, message);
+	reply_problem(r, p);
+}
+
+void reply_store_error(struct req *r, int code, const char *message)
+{
+	switch (code) {
+	case CXM_ENOTFOUND:
+		reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
+		break;
+	case CXM_EEXIST:
+	case CXM_ECONFLICT:
+		reply_error(r, 409, "conflict", MSG_HTTP_CONFLICT, message);
+		break;
+	case CXM_EINVAL:
+		reply_error(r, 422, "invalid", MSG_HTTP_INVALID, message);
+		break;
+	case CXM_ETOOBIG:
+		reply_error(r, 413, "too-large", MSG_HTTP_TOO_LARGE, message);
+		break;
+	case CXM_EBUSY:
+	case CXM_EUNAVAIL:
+		reply_error(r, 503, "unavailable", MSG_HTTP_UNAVAILABLE, message);
+		req_add_header(r, "Retry-After", "1");
+		break;
+	default:
+		/* the database said something unexpected: log it, don't show it */
+		log_line(r->srv, "{\"event\":\"store_error\",\"code\":%d}", code);
+		reply_error(r, 500, "internal", MSG_HTTP_INTERNAL, NULL);
+	}
+}

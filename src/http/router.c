@@ -1,0 +1,105 @@
+/*
+ * router.c - every route of cxm serve in one table. docs/openapi.json
+ * documents the same routes (a test compares the two), and /metrics
+ * counts requests by the pattern written here.
+ */
+#include "http-internal.h"
+
+int api_healthz(struct req *r);
+int api_metrics(struct req *r);
+int api_openapi(struct req *r);
+int api_messages(struct req *r);
+int api_login(struct req *r);
+int api_session_get(struct req *r);
+int api_logout(struct req *r);
+int api_me_patch(struct req *r);
+int api_customer_post(struct req *r);
+int api_customer_list(struct req *r);
+int api_customer_get(struct req *r);
+int api_customer_merge(struct req *r);
+int api_customer_events(struct req *r);
+int api_events_post(struct req *r);
+int api_audit_list(struct req *r);
+int api_static(struct req *r);
+
+const struct route routes[] = {
+	{ "GET", "/healthz", api_healthz, 0, 0 },
+	{ "GET", "/metrics", api_metrics, 0, 0 },
+	{ "GET", "/api/v1/openapi.json", api_openapi, 0, 0 },
+	{ "GET", "/api/v1/messages", api_messages, 0, 0 },
+	{ "POST", "/api/v1/session", api_login, 0, 0 },
+	{ "GET", "/api/v1/session", api_session_get, ROLES_ANY, RF_SESSION_ONLY },
+	{ "DELETE", "/api/v1/session", api_logout, ROLES_ANY, RF_SESSION_ONLY | RF_WRITE },
+	{ "PATCH", "/api/v1/me", api_me_patch, ROLES_ANY, RF_SESSION_ONLY | RF_WRITE },
+	{ "POST", "/api/v1/customers", api_customer_post, ROLES_WRITE, RF_WRITE },
+	{ "GET", "/api/v1/customers", api_customer_list, ROLES_ANY, 0 },
+	{ "GET", "/api/v1/customers/{id}", api_customer_get, ROLES_ANY, 0 },
+	{ "POST", "/api/v1/customers/{id}/merge", api_customer_merge, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "GET", "/api/v1/customers/{id}/events", api_customer_events, ROLES_ANY, 0 },
+	{ "POST", "/api/v1/events", api_events_post, ROLES_WRITE, RF_WRITE },
+	{ "GET", "/api/v1/audit", api_audit_list, ROLES_ADMIN, 0 },
+	/* the dashboard's files: any other GET outside /api/ */
+	{ "GET", "/", api_static, 0, RF_STATIC },
+};
+const size_t routes_n = ARRAY_SIZE(routes);
+
+/* Matches path against pattern segment by segment. */
+static bool match(const char *pattern, const char *path, struct cxm_str *params)
+{
+	int np = 0;
+
+	while (*pattern && *path) {
+		if (*pattern != '/' || *path != '/')
+			return false;
+		pattern++, path++;
+		const char *pe = strchr(pattern, '/'), *se = strchr(path, '/');
+		size_t pl = pe ? (size_t)(pe - pattern) : strlen(pattern);
+		size_t sl = se ? (size_t)(se - path) : strlen(path);
+		if (pl > 2 && pattern[0] == '{' && pattern[pl - 1] == '}') {
+			if (sl == 0 || np >= MAX_PARAMS)
+				return false;
+			params[np].p = path;
+			params[np].len = sl;
+			np++;
+		} else if (pl != sl || memcmp(pattern, path, pl)) {
+			return false;
+		}
+		pattern += pl, path += sl;
+	}
+	return !*pattern && !*path;
+}
+
+const struct route *route_match(const char *method, const char *path, struct cxm_str *params, bool *method_ok)
+{
+	bool path_seen = false;
+
+	memset(params, 0, MAX_PARAMS * sizeof(*params));
+	for (size_t i = 0; i < routes_n; i++) {
+		const struct route *rt = &routes[i];
+		bool hit;
+		if (rt->flags & RF_STATIC)
+			hit = strncmp(path, "/api/", 5) != 0 && strcmp(path, "/api") != 0 && path[0] == '/';
+		else
+			hit = match(rt->pattern, path, params);
+		if (!hit)
+			continue;
+		path_seen = true;
+		if (!strcmp(rt->method, method) || (!strcmp(method, "HEAD") && !strcmp(rt->method, "GET"))) {
+			*method_ok = true;
+			return rt;
+		}
+		memset(params, 0, MAX_PARAMS * sizeof(*params));
+	}
+	*method_ok = !path_seen;
+	return NULL;
+}
+
+unsigned role_bit(const char *name)
+{
+	static const char *const names[] = { "owner", "admin", "analyst", "manager", "agent", "viewer" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (name && !strcmp(name, names[i]))
+			return 1u << i;
+	return 0;
+}
