@@ -166,7 +166,7 @@ test('search and open a customer: profile and timeline newest first', async ({ p
   await rows.first().waitFor();
 });
 
-test('switch language: texts change to Spanish and stay after reload', async ({ page }) => {
+test('switch language: texts change to Spanish and stay after reload', async ({ page, shot }) => {
   await loginOk(page);
   const en = await texts('en');
   const es = await texts('es');
@@ -181,6 +181,7 @@ test('switch language: texts change to Spanish and stay after reload', async ({ 
   nav = await navTexts(page);
   assert(!nav.includes(en.MSG_WEB_NAV_OVERVIEW), `English text after reload: ${nav}`);
   assert((await page.evaluate(() => document.documentElement.lang)) === 'es', 'html lang is not es after reload');
+  await shot('spanish-after-reload');
   // leave the demo user as the other tests expect to find it
   await chooseLanguage(page, 'en');
 });
@@ -284,6 +285,9 @@ async function main() {
     let error = null;
     try {
       b = await openBrowser(t.options);
+      const page = b.page;
+      // shot(label): an extra screenshot in the middle of a test
+      b.shot = (label) => page.screenshot({ path: join(OUT, `${String(n).padStart(2, '0')}-${slug(label)}.png`), fullPage: true });
       await t.fn(b);
       if (b.problems.length) throw new Error(b.problems.join('\n'));
     } catch (err) {
