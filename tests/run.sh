@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh - every cxm test: the cmocka unit tests and the CLI tests, on
 # SQLite and on a real PostgreSQL 15 started here (127.0.0.1 only), first
-# in the normal build and then built with ASan+UBSan. Prints a summary and
-# exits non-zero on any failure.
+# in the normal build and then built with ASan+UBSan; the browser tests
+# (tests/browser/, chromium against `cxm serve`) once, in the normal build
+# on SQLite. Prints a summary and exits non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -79,6 +80,24 @@ run_e2e() {
 	done
 }
 
+# run_browser VARIANT: the dashboard in chromium (tests/browser/run.sh, TAP).
+run_browser() {
+	out="$LOG/browser-$1.log"
+	CXM="$ROOT/build/$1/cxm" sh tests/browser/run.sh "$LOG/browser-$1" >"$out" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$out")
+	f=$(grep -c '^not ok ' "$out")
+	passed=$((passed + p))
+	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+		note_fail "browser $1 (see $out; screenshots in $LOG/browser-$1)" "$( [ "$f" -gt 0 ] && echo "$f" || echo 1)"
+		grep -A6 '^not ok ' "$out" | head -40 | sed 's/^/    /'
+	fi
+	if grep -q '^1\.\.0 # SKIP' "$out"; then
+		note_fail "browser $1: skipped ($(sed -n 's/^1\.\.0 # SKIP //p' "$out"))"
+	fi
+	echo "  $p passed${f:+, $f failed}  browser $1-sqlite"
+}
+
 # Programs that need no database run once per variant; the rest per backend.
 DB_TESTS="store/test_store store/test_accounts io/test_import demo/test_demo"
 
@@ -101,6 +120,10 @@ for v in $VARIANTS; do
 	run_cli "$v" "sqlite:$LOG/cli-$v.db" "$v-sqlite"
 	echo "== end-to-end tests on SQLite ($v)"
 	run_e2e "$v" "" "$v-sqlite"
+	if [ "$v" = release ]; then
+		echo "== browser tests on SQLite ($v)"
+		run_browser "$v"
+	fi
 
 	echo "== unit tests on PostgreSQL ($v)"
 	PGDIR=$(mktemp -d /tmp/cxm-pg-XXXXXX)

@@ -92,17 +92,9 @@ export async function api(method, path, body, options = {}) {
   return data;
 }
 
-/**
- * The items of a paginated list answer. docs/api.md fixes next_cursor but
- * not the name of the array, so the usual names are all accepted.
- */
+/** The items of a paginated list answer: {"items": [...], "next_cursor": "..."}. */
 export function listItems(answer) {
-  if (Array.isArray(answer)) return answer;
-  if (!answer || typeof answer !== 'object') return [];
-  for (const key of ['items', 'data', 'customers', 'events', 'results']) {
-    if (Array.isArray(answer[key])) return answer[key];
-  }
-  return [];
+  return answer && Array.isArray(answer.items) ? answer.items : [];
 }
 
 /** Builds PATH?query from an object, leaving out empty values. */

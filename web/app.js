@@ -56,7 +56,7 @@ function showError(err) {
   return h('p', { class: 'error', role: 'alert' }, text);
 }
 
-function showLogin(notice) {
+function showLogin(notice, typed) {
   state.renders++;
   state.session = null;
   state.main = null;
@@ -64,9 +64,12 @@ function showLogin(notice) {
   document.title = `${t('MSG_WEB_LOGIN_TITLE')} - ${t('MSG_WEB_APP_TITLE')}`;
   replace(root, renderLogin({
     notice,
+    typed,
+    // before sign-in the choice is only this browser's (there is no user to save it for)
     languagePicker: () => languagePicker(async (l) => {
+      const field = document.getElementById('login');
       await loadMessages(l).catch(() => {});
-      showLogin(notice);
+      showLogin(notice, field ? field.value : '');
     }),
     signedIn: async (session) => {
       await startSession(session);

@@ -57,6 +57,7 @@ function attributes(c) {
 
 function consent(c) {
   const entries = c.consent && typeof c.consent === 'object' ? Object.entries(c.consent) : [];
+  if (!entries.length) return section('MSG_WEB_CONSENT', h('p', { class: 'empty' }, t('MSG_WEB_NO_CONSENT')));
   const list = h('dl', { class: 'fields consent' });
   for (const [channel, v] of entries) {
     const cls = v === 'granted' || v === 'denied' ? v : 'unknown';

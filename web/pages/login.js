@@ -10,6 +10,7 @@ let waitTimer = null;
 
 /**
  * opts.notice: a text to show above the form (e.g. the session ended);
+ * opts.typed: the login typed so far (kept when the language changes);
  * opts.languagePicker(): the es/en picker element;
  * opts.signedIn(session): called with the POST /api/v1/session answer.
  */
@@ -20,6 +21,7 @@ export function renderLogin(opts) {
     id: 'login', name: 'login', type: 'text', autocomplete: 'username', required: true,
     autocapitalize: 'none', spellcheck: 'false', 'aria-describedby': 'login-error',
   });
+  if (opts.typed) login.value = opts.typed;
   const password = h('input', {
     id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true,
     'aria-describedby': 'login-error',
@@ -103,6 +105,6 @@ export function renderLogin(opts) {
       h('h1', null, t('MSG_WEB_LOGIN_TITLE')),
       opts.notice ? h('p', { class: 'notice', role: 'status' }, opts.notice) : null,
       form));
-  queueMicrotask(() => login.focus());
+  queueMicrotask(() => (opts.typed ? password : login).focus());
   return page;
 }
