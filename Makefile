@@ -79,7 +79,7 @@ $(B)/gen/openapi.c: tools/embed-file.sh docs/openapi.json
 
 $(B)/tests/%: tests/unit/%.c $(B)/libcxm.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit -Isrc/store $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcxm.a $(LIBS) -lcmocka
+	$(CC) $(CPPFLAGS) -Itests/unit -Isrc/store -Isrc/http $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcxm.a $(LIBS) -lcmocka
 
 unit: $(TEST_BINS) $(B)/cxm
 
