@@ -205,7 +205,9 @@ int api_customer_list(struct req *r)
 	o = cJSON_CreateObject();
 	items = cJSON_AddArrayToObject(o, "items");
 	/* scoped callers see a subset: read pages until this one is full,
-	 * within a bound so a search cannot scan forever */
+	 * within a bound so a search cannot scan forever; when the bound is
+	 * reached the answer has fewer items and a cursor to go on from */
+	bool exhausted = false;
 	for (int round = 0; round < 20 && kept < limit; round++) {
 		int want = limit + 1;
 		struct list_ctx l = { r, items, after, 0, NULL, NULL };
@@ -237,11 +239,14 @@ int api_customer_list(struct req *r)
 			}
 		}
 		if (l.n < want) {
+			exhausted = true;
 			break;
 		}
 		if (kept == limit)
 			more = true;
 	}
+	if (!exhausted && kept < limit)
+		more = true;
 	if (more)
 		cJSON_AddStringToObject(o, "next_cursor", id_str(r, after));
 	reply_json(r, 200, o);
@@ -323,6 +328,7 @@ struct put_state {
 	size_t nextra;
 	int64_t id;
 	enum cxm_put_result result;
+	bool outside; /* a scoped caller named a customer outside their subtree */
 	/* merge */
 	int64_t merged;
 	int64_t merge_id;
@@ -476,11 +482,41 @@ void customer_check(struct req *r, const cJSON *body, cJSON *problem)
 	r->data = st;
 }
 
+/* A manager or agent may create customers, and update those they see. */
+static int check_scope(struct req *r, struct cxm_store *db, struct put_state *st)
+{
+	const char *kinds[] = { "external_id", "email", "phone" };
+	const char *values[] = { st->c.external_id, st->c.email, st->c.phone };
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		int64_t id;
+		bool visible;
+		int ret;
+		if (!values[i])
+			continue;
+		ret = cxm_store_identity_resolve(db, r->who.tenant, kinds[i], values[i], &id);
+		if (ret == CXM_ENOTFOUND)
+			continue;
+		if (!ret)
+			ret = auth_sees_customer(r, db, id, &visible);
+		if (ret)
+			return ret;
+		if (!visible) {
+			st->outside = true;
+			return CXM_EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int put_run(struct cxm_store *db, struct wjob *j)
 {
 	struct req *r = j->ctx;
 	struct put_state *st = r->data;
-	int ret = cxm_store_customer_put(db, r->who.tenant, &st->c, &st->id, &st->result);
+	int ret = r->who.scoped ? check_scope(r, db, st) : 0;
+
+	if (!ret)
+		ret = cxm_store_customer_put(db, r->who.tenant, &st->c, &st->id, &st->result);
 
 	for (size_t i = 0; !ret && i < st->nextra; i++) {
 		int64_t owner;
@@ -502,16 +538,18 @@ static int put_finish(struct req *r)
 	struct cxm_store *db;
 	cJSON *c;
 
-	if (r->job.rc) {
-		reply_store_error(r, r->job.rc, r->job.errmsg);
+	if (st->outside && !r->job.commit_rc) {
+		reply_error(r, 403, "outside-scope", MSG_HTTP_FORBIDDEN, T(r, MSG_HTTP_CUSTOMER_OUTSIDE));
 		return 0;
 	}
+	if (job_failed(r))
+		return 0;
 	if (st->result != CXM_PUT_UNCHANGED)
 		atomic_fetch_add(&r->srv->metrics.customers_written, 1);
 	if (!(db = req_db(r)))
 		return 0;
-	/* the answer shows the customer as stored, even to a scoped caller
-	 * who created someone they cannot otherwise see yet */
+	/* the answer shows the customer as stored: a scoped caller only gets
+	 * here for a customer they see or have just created */
 	struct one_customer oc = { r, NULL, 0 };
 	if (cxm_store_customer_get(db, r->who.tenant, st->id, customer_to_json, &oc)) {
 		reply_store_error(r, CXM_ESTORE, cxm_store_errmsg(db));
@@ -564,10 +602,8 @@ static int merge_finish(struct req *r)
 	struct cxm_store *db;
 	cJSON *c;
 
-	if (r->job.rc) {
-		reply_store_error(r, r->job.rc, r->job.errmsg);
+	if (job_failed(r))
 		return 0;
-	}
 	if (!(db = req_db(r)) || !(c = load_customer(r, db, st->id)))
 		return 0;
 	cJSON_AddStringToObject(c, "merge_id", id_str(r, st->merge_id));
@@ -578,18 +614,17 @@ static int merge_finish(struct req *r)
 int api_customer_merge(struct req *r)
 {
 	static const char *const keys[] = { "merged_id", NULL };
-	cJSON *o = body_json(r), *p;
+	cJSON *o, *p;
 	const cJSON *m;
-	struct put_state *st;
+	struct put_state *st = cxm_arena_alloc(&r->arena, sizeof(*st));
 
-	if (!o)
-		return H_DONE;
-	st = cxm_arena_alloc(&r->arena, sizeof(*st));
 	memset(st, 0, sizeof(*st));
 	if (parse_id(req_param(r, 0), &st->id)) {
 		reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
 		return H_DONE;
 	}
+	if (!(o = body_json(r)))
+		return H_DONE;
 	p = problem_new(r, 422, "invalid", MSG_HTTP_INVALID, NULL);
 	if (!cJSON_IsObject(o)) {
 		problem_item(p, -1, NULL, T(r, MSG_HTTP_WANT_OBJECT));

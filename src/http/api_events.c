@@ -57,6 +57,14 @@ static const char *get_str(struct req *r, const cJSON *o, const char *k, cJSON *
 	return v->valuestring;
 }
 
+/* true when key holds something that is neither absent, null nor a string
+ * (get_str has reported it already) */
+static bool bad_type(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return v && !cJSON_IsNull(v) && !cJSON_IsString(v);
+}
+
 static void item_error(cJSON *p, long idx, const char *field, const char *msg, bool *bad)
 {
 	problem_item(p, idx, field, msg);
@@ -70,6 +78,7 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 	const char *type, *channel, *ts, *amount, *currency, *s;
 	char why[200], buf[64];
 	int named = 0;
+	const char *second = NULL; /* the second way of naming the customer */
 	bool bad = false;
 
 	if (!cJSON_IsObject(o)) {
@@ -86,10 +95,11 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 			s = get_str(r, o, by[i], p, idx, &bad);
 			if (!s)
 				continue;
-			named++;
+			if (++named == 2)
+				second = by[i];
 			it->kind = by[i];
 			if (i == 0) {
-				int64_t cid;
+				int64_t cid = 0;
 				if (parse_id(s, &cid))
 					item_error(p, idx, by[i], T(r, MSG_HTTP_WANT_ID), &bad);
 				e->customer_id = cid;
@@ -111,7 +121,8 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 		if (idn && !cJSON_IsNull(idn)) {
 			const cJSON *k = cJSON_GetObjectItemCaseSensitive(idn, "kind");
 			const cJSON *v = cJSON_GetObjectItemCaseSensitive(idn, "value");
-			named++;
+			if (++named == 2)
+				second = "identity";
 			if (!cJSON_IsObject(idn) || !cJSON_IsString(k) || !cJSON_IsString(v) || !*v->valuestring ||
 			    cJSON_GetArraySize(idn) != 2) {
 				item_error(p, idx, "identity", T(r, MSG_HTTP_WANT_IDENTITY), &bad);
@@ -124,7 +135,7 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 			}
 		}
 		if (named != 1)
-			item_error(p, idx, named ? "identity" : "customer_id",
+			item_error(p, idx, named ? second : "customer_id",
 				   T(r, named ? MSG_HTTP_ONE_CUSTOMER_KEY : MSG_HTTP_NEED_EVENT_CUSTOMER), &bad);
 	}
 
@@ -134,14 +145,14 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 	e->source_id = s;
 
 	type = get_str(r, o, "type", p, idx, &bad);
-	if (!type && !cJSON_GetObjectItemCaseSensitive(o, "type"))
+	if (!type && !bad_type(o, "type"))
 		item_error(p, idx, "type", T(r, MSG_HTTP_REQUIRED), &bad);
 	else if (type && cxm_event_type_check(type, why, sizeof(why)))
 		item_error(p, idx, "type", why, &bad);
 	e->type = type;
 
 	channel = get_str(r, o, "channel", p, idx, &bad);
-	if (!channel && !cJSON_GetObjectItemCaseSensitive(o, "channel"))
+	if (!channel && !bad_type(o, "channel"))
 		item_error(p, idx, "channel", T(r, MSG_HTTP_REQUIRED), &bad);
 	else if (channel && cxm_channel_normalize(channel, buf, sizeof(buf), why, sizeof(why)))
 		item_error(p, idx, "channel", why, &bad);
@@ -149,7 +160,7 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 		e->channel = cxm_arena_strdup(&r->arena, buf);
 
 	ts = get_str(r, o, "ts", p, idx, &bad);
-	if (!ts && !cJSON_GetObjectItemCaseSensitive(o, "ts"))
+	if (!ts && !bad_type(o, "ts"))
 		item_error(p, idx, "ts", T(r, MSG_HTTP_REQUIRED), &bad);
 	else if (ts && cxm_time_parse(ts, strlen(ts), &e->ts))
 		item_error(p, idx, "ts", T(r, MSG_HTTP_WANT_TIME), &bad);
@@ -309,7 +320,7 @@ static int events_run(struct cxm_store *db, struct wjob *j)
 		}
 		/* a manager or agent writes only inside their subtree */
 		if (r->who.scoped && !principal_sees(&r->who, it->e.org_unit_id, it->e.ts)) {
-			bad_item(r, b, i, it->e.agent ? "agent" : "customer_id", T(r, MSG_HTTP_OUTSIDE_SCOPE));
+			bad_item(r, b, i, it->e.agent ? "agent" : it->kind, T(r, MSG_HTTP_OUTSIDE_SCOPE));
 			continue;
 		}
 	}
@@ -343,8 +354,10 @@ static int events_finish(struct req *r)
 		b->problem = NULL;
 		return 0;
 	}
-	if (r->job.rc) {
-		reply_store_error(r, r->job.rc, r->job.errmsg);
+	if (r->job.rc || r->job.commit_rc) {
+		cJSON_Delete(b->problem);
+		b->problem = NULL;
+		reply_store_error(r, r->job.rc ? r->job.rc : r->job.commit_rc, r->job.errmsg);
 		return 0;
 	}
 	atomic_fetch_add(&r->srv->metrics.events_ingested, b->accepted);

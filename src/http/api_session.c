@@ -280,10 +280,8 @@ static int logout_run(struct cxm_store *db, struct wjob *j)
 
 static int logout_finish(struct req *r)
 {
-	if (r->job.rc) {
-		reply_store_error(r, r->job.rc, r->job.errmsg);
+	if (job_failed(r))
 		return 0;
-	}
 	reply_empty(r, 204);
 	req_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, "cxm_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
 	return 0;
@@ -302,10 +300,8 @@ static int language_run(struct cxm_store *db, struct wjob *j)
 
 static int language_finish(struct req *r)
 {
-	if (r->job.rc) {
-		reply_store_error(r, r->job.rc, r->job.errmsg);
+	if (job_failed(r))
 		return 0;
-	}
 	cxm_strlcpy(r->who.language, r->data ? (const char *)r->data : "", sizeof(r->who.language));
 	r->lang = r->who.language[0] == 'e' && r->who.language[1] == 's' ? CXM_LANG_ES : CXM_LANG_EN;
 	return reply_me(r, 200);

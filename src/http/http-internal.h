@@ -256,6 +256,10 @@ void req_add_header(struct req *r, const char *name, const char *value);
 /* The message in the request's language. */
 #define T(r, id) cxm_msg_in((id), (r)->lang)
 
+/* In a finish function: when the job or its commit failed, replies with
+ * the store's error and returns true. */
+bool job_failed(struct req *r);
+
 /* Submits j = &r->job for this request and suspends the connection;
  * returns H_SUSPEND. finish runs on a worker thread after the commit. */
 int req_write(struct req *r, int (*run)(struct cxm_store *, struct wjob *), int (*finish)(struct req *));

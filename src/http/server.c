@@ -68,8 +68,10 @@ struct cxm_store *req_db(struct req *r)
 
 	if (!r->db) {
 		r->db = pool_get(r->srv, err, sizeof(err));
-		if (!r->db)
+		if (!r->db) {
 			reply_error(r, 503, "unavailable", MSG_HTTP_UNAVAILABLE, err);
+			req_add_header(r, "Retry-After", "1");
+		}
 	}
 	return r->db;
 }
@@ -123,6 +125,15 @@ int req_write(struct req *r, int (*run)(struct cxm_store *, struct wjob *), int 
 	MHD_suspend_connection(r->conn);
 	writer_submit(r->srv->writer, &r->job);
 	return H_SUSPEND;
+}
+
+bool job_failed(struct req *r)
+{
+	int rc = r->job.rc ? r->job.rc : r->job.commit_rc;
+
+	if (rc)
+		reply_store_error(r, rc, r->job.errmsg);
+	return rc != 0;
 }
 
 /* The language of the answer: the caller's saved language, else
@@ -280,12 +291,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		return queue(r);
 	}
 	if (r->state == RS_WAITING) {
-		/* resumed by the writer */
+		/* resumed by the writer: finish answers, also when the commit
+		 * failed (r->job.commit_rc), so it can free what it holds */
 		cxm_i18n_set(r->lang == CXM_LANG_ES ? "es" : "en");
-		if (r->job.commit_rc && !r->job.rc)
-			reply_store_error(r, r->job.commit_rc, r->job.errmsg);
-		else
-			r->finish(r);
+		r->finish(r);
 		if (!r->status)
 			BUG("finish returned without an answer");
 		return queue(r);

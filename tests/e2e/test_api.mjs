@@ -131,6 +131,12 @@ test('events: a bad item refuses the batch with index, field and reason; partial
   eq(again.json.duplicates, 1, 'b-1 was stored by the partial request, once');
 });
 
+test('events: null in a required field is a missing field, not a default', async ({ base, key }) => {
+  const r = await call(base, 'POST', '/api/v1/events', { key, json: [ev({ ts: null }), ev({ type: null }), ev({ channel: null }), ev({ email: 'a@b.co' })] });
+  status(r, 422);
+  eq(r.json.errors.map((e) => [e.index, e.field]), [[0, 'ts'], [1, 'type'], [2, 'channel'], [3, 'email']]);
+});
+
 test('events: an unknown customer_id is refused; a merged one goes to the survivor', async ({ base, key }) => {
   const r = await call(base, 'POST', '/api/v1/events', { key, json: ev({ external_id: undefined, customer_id: '123456789' }) });
   status(r, 422);

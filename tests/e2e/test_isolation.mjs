@@ -116,6 +116,21 @@ test('scoped roles cannot write events outside their subtree', async (ctx) => {
   }
 });
 
+test('scoped roles update only customers they see; others are refused without their data', async (ctx) => {
+  for (const t of ctx.tenants) {
+    for (const role of ['manager', 'agent']) {
+      const s = ctx.sessions[t.name][role];
+      const outside = await call(ctx.base, 'POST', '/api/v1/customers', { session: s, json: { external_id: 'cS', first_name: 'Intruso' } });
+      status(outside, 403, `${t.name} ${role} updates cS`);
+      ok(!outside.text.includes(t.customers.cS), 'the refusal does not show the customer');
+      const inside = await call(ctx.base, 'POST', '/api/v1/customers', { session: s, json: { external_id: 'cN', last_name: 'Norte' } });
+      status(inside, 200, `${t.name} ${role} updates cN`);
+    }
+    const owner = await call(ctx.base, 'GET', `/api/v1/customers/${t.customers.cS}`, { key: t.keys.owner });
+    ok(owner.json.first_name !== 'Intruso', 'cS was not changed');
+  }
+});
+
 test('merge: owner, admin and analyst only; never across tenants', async (ctx) => {
   let n = 0;
   for (const { t, role, s } of everyone(ctx)) {
