@@ -191,15 +191,11 @@ int api_customer_list(struct req *r)
 	if (!db || limit < 0)
 		return H_DONE;
 	if (cursor && parse_id(cursor, &after)) {
-		cJSON *p = problem_new(r, 400, "bad-query", MSG_HTTP_BAD_QUERY, NULL);
-		problem_item(p, -1, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
-		reply_problem(r, p);
+		reply_bad_query(r, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
 		return H_DONE;
 	}
 	if (q && cxm_text_check(q, 200, why, sizeof(why))) {
-		cJSON *p = problem_new(r, 400, "bad-query", MSG_HTTP_BAD_QUERY, NULL);
-		problem_item(p, -1, "q", why);
-		reply_problem(r, p);
+		reply_bad_query(r, "q", why);
 		return H_DONE;
 	}
 	o = cJSON_CreateObject();
@@ -288,9 +284,7 @@ int api_customer_events(struct req *r)
 		const char *dot = strchr(cursor, '.');
 		if (!dot || cxm_parse_i64(cursor, (size_t)(dot - cursor), &before_ts) ||
 		    cxm_parse_i64(dot + 1, strlen(dot + 1), &before_id)) {
-			cJSON *p = problem_new(r, 400, "bad-query", MSG_HTTP_BAD_QUERY, NULL);
-			problem_item(p, -1, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
-			reply_problem(r, p);
+			reply_bad_query(r, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
 			return H_DONE;
 		}
 	}

@@ -380,9 +380,7 @@ int api_audit_list(struct req *r)
 	if (!db || limit < 0)
 		return H_DONE;
 	if (cursor && parse_id(cursor, &before)) {
-		cJSON *p = problem_new(r, 400, "bad-query", MSG_HTTP_BAD_QUERY, NULL);
-		problem_item(p, -1, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
-		reply_problem(r, p);
+		reply_bad_query(r, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
 		return H_DONE;
 	}
 	o = cJSON_CreateObject();

@@ -187,9 +187,7 @@ int query_limit(struct req *r, int dflt, int max)
 	if (cxm_parse_i64(v, strlen(v), &n) || n < 1 || n > max) {
 		char msg[128];
 		snprintf(msg, sizeof(msg), T(r, MSG_HTTP_BAD_LIMIT), max);
-		cJSON *p = problem_new(r, 400, "bad-query", MSG_HTTP_BAD_QUERY, NULL);
-		problem_item(p, -1, "limit", msg);
-		reply_problem(r, p);
+		reply_bad_query(r, "limit", msg);
 		return -1;
 	}
 	return (int)n;

@@ -281,6 +281,8 @@ void problem_item(cJSON *p, long index, const char *field, const char *message);
 void reply_problem(struct req *r, cJSON *p);
 /* The usual one-liner: status, slug, title and a detail (may be NULL). */
 void reply_error(struct req *r, int status, const char *slug, enum cxm_msg title, const char *detail);
+/* 400 naming one query parameter. */
+void reply_bad_query(struct req *r, const char *param, const char *message);
 /* 422 naming one field. */
 void reply_invalid(struct req *r, const char *field, const char *message);
 /* Maps a store error code to its HTTP answer (404, 409, 503 ...). */

@@ -105,3 +105,11 @@ void reply_store_error(struct req *r, int code, const char *message)
 		reply_error(r, 500, "internal", MSG_HTTP_INTERNAL, NULL);
 	}
 }
+
+void reply_bad_query(struct req *r, const char *param, const char *message)
+{
+	cJSON *p = problem_new(r, 400, "bad-query", MSG_HTTP_BAD_QUERY, NULL);
+
+	problem_item(p, -1, param, message);
+	reply_problem(r, p);
+}

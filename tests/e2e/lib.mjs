@@ -21,6 +21,7 @@ export function cxm(db, args, input) {
   try {
     return execFileSync(CXM, [...args, '--db', db], {
       input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CXM_LANG: 'en' },
+      maxBuffer: 1 << 30,
     });
   } catch (e) {
     throw new Error(`cxm ${args.join(' ')}: ${e.stderr || e.message}`);

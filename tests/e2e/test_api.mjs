@@ -289,9 +289,24 @@ test('request log: one JSON line per request, no secrets', async ({ srv, key }) 
   ok(!srv.logText().includes('maria.nunez'), 'no search text in the log');
 });
 
-test('SIGTERM stops the server cleanly', async ({ srv }) => {
-  const code = await srv.stop('SIGTERM');
-  eq(code, 0);
+test('SIGTERM finishes the request in flight, then exits 0', async ({ srv, key }) => {
+  const { port } = new URL(srv.url);
+  const body = JSON.stringify(ev({ id: 'in-flight-at-sigterm' }));
+  const half = Math.floor(body.length / 2);
+  const sock = net.connect(Number(port), '127.0.0.1');
+  let answer = '';
+  sock.setEncoding('utf8');
+  sock.on('data', (d) => { answer += d; });
+  await new Promise((r) => sock.once('connect', r));
+  sock.write(`POST /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`);
+  await new Promise((r) => setTimeout(r, 200));
+  const exited = srv.stop('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
+  sock.write(body.slice(half));
+  await new Promise((r) => sock.once('close', r));
+  ok(answer.startsWith('HTTP/1.1 202'), `the request in flight was answered: ${answer.slice(0, 80)}`);
+  ok(answer.includes('"accepted":1'), 'and its event stored');
+  eq(await exited, 0);
 });
 
 run(setup, async (ctx) => { if (ctx) await ctx.srv.stop(); });
