@@ -129,6 +129,7 @@ test: check-deps
 bench: check-deps
 	$(MAKE) cxm
 	sh bench/import/run.sh
+	sh bench/ingest/run.sh
 
 clean:
 	rm -rf build cxm
