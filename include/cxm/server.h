@@ -15,7 +15,7 @@ struct cxm_server_opts {
 	size_t max_string;      /* bytes in one JSON string (64 KiB) */
 	int max_depth;          /* JSON nesting (32) */
 	unsigned timeout_s;     /* a client's time to send its request (30 s) */
-	unsigned threads;       /* HTTP worker threads (0: 2 per core, at least 4) */
+	unsigned threads;       /* HTTP worker threads (0: one per core, at least 2) */
 	int quiet;              /* no request log lines */
 };
 

@@ -526,6 +526,15 @@ static int put_run(struct cxm_store *db, struct wjob *j)
 	return ret;
 }
 
+static void put_committed(struct wjob *j)
+{
+	struct req *r = j->ctx;
+	struct put_state *st = r->data;
+
+	if (st->result != CXM_PUT_UNCHANGED)
+		atomic_fetch_add(&r->srv->metrics.customers_written, 1);
+}
+
 static int put_finish(struct req *r)
 {
 	struct put_state *st = r->data;
@@ -538,8 +547,6 @@ static int put_finish(struct req *r)
 	}
 	if (job_failed(r))
 		return 0;
-	if (st->result != CXM_PUT_UNCHANGED)
-		atomic_fetch_add(&r->srv->metrics.customers_written, 1);
 	if (!(db = req_db(r)))
 		return 0;
 	/* the answer shows the customer as stored: a scoped caller only gets
@@ -572,7 +579,7 @@ int api_customer_post(struct req *r)
 		return H_DONE;
 	}
 	cJSON_Delete(p);
-	return req_write(r, put_run, put_finish);
+	return req_write_counted(r, put_run, put_finish, put_committed);
 }
 
 static int merge_run(struct cxm_store *db, struct wjob *j)

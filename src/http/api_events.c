@@ -340,6 +340,17 @@ static int events_run(struct cxm_store *db, struct wjob *j)
 	return ret;
 }
 
+static void events_committed(struct wjob *j)
+{
+	struct req *r = j->ctx;
+	struct batch *b = r->data;
+
+	atomic_fetch_add(&r->srv->metrics.events_ingested, b->accepted);
+	atomic_fetch_add(&r->srv->metrics.events_duplicate, b->duplicates);
+	atomic_fetch_add(&r->srv->metrics.customers_written, b->new_customers);
+	writer_note_events(r->srv->writer, r->who.tenant, b->accepted);
+}
+
 static int events_finish(struct req *r)
 {
 	struct batch *b = r->data;
@@ -360,9 +371,6 @@ static int events_finish(struct req *r)
 		reply_store_error(r, r->job.rc ? r->job.rc : r->job.commit_rc, r->job.errmsg);
 		return 0;
 	}
-	atomic_fetch_add(&r->srv->metrics.events_ingested, b->accepted);
-	atomic_fetch_add(&r->srv->metrics.events_duplicate, b->duplicates);
-	atomic_fetch_add(&r->srv->metrics.customers_written, b->new_customers);
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "accepted", (double)b->accepted);
 	cJSON_AddNumberToObject(o, "duplicates", (double)b->duplicates);
@@ -415,5 +423,5 @@ int api_events_post(struct req *r)
 		reply_problem(r, b->problem);
 		return H_DONE;
 	}
-	return req_write(r, events_run, events_finish);
+	return req_write_counted(r, events_run, events_finish, events_committed);
 }

@@ -60,7 +60,8 @@ static bool verify_bounded(struct server *srv, const char *hash, const char *pw)
 	bool ok;
 
 	pthread_mutex_lock(&srv->hash_mu);
-	while (srv->hashing >= MAX_HASHING)
+	/* never all the workers at once: the others keep serving */
+	while (srv->hashing >= MAX_HASHING || (srv->hashing && (unsigned)srv->hashing + 1 >= srv->o.threads))
 		pthread_cond_wait(&srv->hash_cv, &srv->hash_mu);
 	srv->hashing++;
 	pthread_mutex_unlock(&srv->hash_mu);

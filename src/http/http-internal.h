@@ -114,6 +114,10 @@ struct wjob {
 	/* Runs in the writer thread once the transaction ended (committed or
 	 * not); for jobs of requests it resumes the connection. */
 	void (*done)(struct wjob *j);
+	/* Runs in the writer thread when run succeeded and the transaction
+	 * committed, before done(): counts what was stored, whether or not
+	 * the client is still there to hear it. May be NULL. */
+	void (*committed)(struct wjob *j);
 	void *ctx;
 	enum cxm_lang lang;  /* messages of the store in this language */
 	int rc;              /* what run returned */
@@ -137,6 +141,9 @@ int writer_run(struct writer *w, struct wjob *j);
 /* Finishes the queued jobs, stops the thread and closes its database. */
 void writer_stop(struct writer *w);
 size_t writer_queue_depth(struct writer *w);
+/* From a job's committed() hook (writer thread): n events joined the
+ * tenant's recent tail, to be flushed into the timeline index later. */
+void writer_note_events(struct writer *w, int64_t tenant, size_t n);
 
 /* ---- metrics ------------------------------------------------------------ */
 
@@ -163,6 +170,7 @@ struct metrics {
 	atomic_uint_fast64_t customers_written;
 	atomic_uint_fast64_t commits;
 	atomic_uint_fast64_t commit_failures;
+	atomic_uint_fast64_t timeline_flushed;
 };
 
 void metrics_init(struct metrics *m);
@@ -263,6 +271,9 @@ bool job_failed(struct req *r);
 /* Submits j = &r->job for this request and suspends the connection;
  * returns H_SUSPEND. finish runs on a worker thread after the commit. */
 int req_write(struct req *r, int (*run)(struct cxm_store *, struct wjob *), int (*finish)(struct req *));
+/* The same with a committed() hook (see struct wjob). */
+int req_write_counted(struct req *r, int (*run)(struct cxm_store *, struct wjob *), int (*finish)(struct req *),
+		      void (*committed)(struct wjob *));
 
 /* ---- replies (reply.c) ------------------------------------------------- */
 

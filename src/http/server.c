@@ -114,8 +114,19 @@ static void job_done(struct wjob *j)
 
 int req_write(struct req *r, int (*run)(struct cxm_store *, struct wjob *), int (*finish)(struct req *))
 {
+	return req_write_counted(r, run, finish, NULL);
+}
+
+int req_write_counted(struct req *r, int (*run)(struct cxm_store *, struct wjob *), int (*finish)(struct req *),
+		      void (*committed)(struct wjob *))
+{
+	/* the read handle goes back to the pool while the write waits: the
+	 * requests waiting for a commit can far outnumber the workers */
+	pool_put(r->srv, r->db);
+	r->db = NULL;
 	memset(&r->job, 0, sizeof(r->job));
 	r->job.run = run;
+	r->job.committed = committed;
 	r->job.done = job_done;
 	r->job.ctx = r;
 	r->job.lang = r->lang;
@@ -440,8 +451,10 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 
 	srv->o = *o;
 	if (!srv->o.threads) {
+		/* one worker per core: writes do not hold a worker while they
+		 * wait for their commit, and the writer needs a core too */
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		srv->o.threads = n > 2 ? (unsigned)n * 2 : 4;
+		srv->o.threads = n > 2 ? (unsigned)n : 2;
 	}
 	if (sodium_init() < 0)
 		BUG("libsodium cannot start");
