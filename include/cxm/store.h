@@ -282,22 +282,6 @@ struct cxm_event {
 int cxm_store_events_put(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
 			 unsigned char *inserted, size_t *n_inserted);
 
-/*
- * The customer timeline index takes events in batches (migration 0003):
- * on SQLite new events wait in a recent tail, read together with the
- * index, until a flush moves them in. Importers flush at their end; the
- * server's writer flushes in the background. On PostgreSQL events go
- * straight into the index and the tail stays empty.
- */
-/* true when this backend keeps a recent tail (SQLite). */
-bool cxm_store_defers_timeline(const struct cxm_store *s);
-/* How many events of the tenant wait in the tail. */
-int cxm_store_timeline_pending(struct cxm_store *s, int64_t tenant, int64_t *n);
-/* Moves the oldest max_rows (0: all) events of the tail into the index,
- * inside the caller's transaction if one is open; *flushed (may be NULL)
- * gets how many. */
-int cxm_store_timeline_flush(struct cxm_store *s, int64_t tenant, int64_t max_rows, int64_t *flushed);
-
 typedef int (*cxm_event_cb)(const struct cxm_event *e, void *ctx);
 /* Every event of the tenant in (ts, id) order. */
 int cxm_store_event_scan(struct cxm_store *s, int64_t tenant, cxm_event_cb cb, void *ctx);

@@ -1434,8 +1434,7 @@ int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo
 		ret = CXM_ECONFLICT;
 		goto out;
 	}
-	if ((ret = add_org(g)) || (ret = add_customers(g, customers, o)) ||
-	    (ret = cxm_store_timeline_flush(s, tenant, 0, NULL)))
+	if ((ret = add_org(g)) || (ret = add_customers(g, customers, o)))
 		goto out;
 	if ((ret = cxm_store_stats(s, tenant, &after)))
 		goto out;

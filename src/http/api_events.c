@@ -348,7 +348,6 @@ static void events_committed(struct wjob *j)
 	atomic_fetch_add(&r->srv->metrics.events_ingested, b->accepted);
 	atomic_fetch_add(&r->srv->metrics.events_duplicate, b->duplicates);
 	atomic_fetch_add(&r->srv->metrics.customers_written, b->new_customers);
-	writer_note_events(r->srv->writer, r->who.tenant, b->accepted);
 }
 
 static int events_finish(struct req *r)

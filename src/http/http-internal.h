@@ -141,9 +141,6 @@ int writer_run(struct writer *w, struct wjob *j);
 /* Finishes the queued jobs, stops the thread and closes its database. */
 void writer_stop(struct writer *w);
 size_t writer_queue_depth(struct writer *w);
-/* From a job's committed() hook (writer thread): n events joined the
- * tenant's recent tail, to be flushed into the timeline index later. */
-void writer_note_events(struct writer *w, int64_t tenant, size_t n);
 
 /* ---- metrics ------------------------------------------------------------ */
 
@@ -170,7 +167,6 @@ struct metrics {
 	atomic_uint_fast64_t customers_written;
 	atomic_uint_fast64_t commits;
 	atomic_uint_fast64_t commit_failures;
-	atomic_uint_fast64_t timeline_flushed;
 };
 
 void metrics_init(struct metrics *m);

@@ -104,8 +104,6 @@ void metrics_render(struct server *srv, struct cxm_buf *b)
 	counter(b, "cxm_commits_total", "Group commits of the writer.", atomic_load(&m->commits));
 	counter(b, "cxm_commit_failures_total", "Group commits that failed (their requests got 5xx).",
 		atomic_load(&m->commit_failures));
-	counter(b, "cxm_timeline_flushed_total", "Events moved from the recent tail into the customer timeline index.",
-		atomic_load(&m->timeline_flushed));
 	histogram_render(b, "cxm_commit_duration_seconds", "Time of one group commit, from BEGIN to COMMIT.",
 			 &m->commit);
 	cxm_buf_addf(b, "# HELP cxm_writer_queue_depth Write jobs waiting for the writer.\n"

@@ -9,24 +9,9 @@
 #include "http-internal.h"
 #include "cxm/time.h"
 
-/* Tenants whose recent events wait to join the customer timeline index
- * (store.h, cxm_store_timeline_flush). The writer flushes a chunk after a
- * group when nothing else is queued, and also under load once a tail is
- * long, so reading a timeline never has to scan more than about that. */
-#define FLUSH_CHUNK 2000
-#define TAIL_MAX 50000
-#define MAX_TAILS 64
-
-struct tail {
-	int64_t tenant;
-	int64_t pending;
-};
-
 struct writer {
 	struct server *srv;
 	struct cxm_store *db;
-	struct tail tails[MAX_TAILS]; /* only the writer thread touches them */
-	size_t ntails;
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -82,93 +67,17 @@ static void run_group(struct writer *w, struct wjob *group)
 	finish_group(w, group, ret);
 }
 
-static struct tail *tail_of(struct writer *w, int64_t tenant)
-{
-	for (size_t i = 0; i < w->ntails; i++)
-		if (w->tails[i].tenant == tenant)
-			return &w->tails[i];
-	if (w->ntails == MAX_TAILS)
-		return NULL; /* that many busy tenants: the rest are flushed by importers or later */
-	w->tails[w->ntails] = (struct tail){ tenant, 0 };
-	return &w->tails[w->ntails++];
-}
-
-void writer_note_events(struct writer *w, int64_t tenant, size_t n)
-{
-	struct tail *t = cxm_store_defers_timeline(w->db) ? tail_of(w, tenant) : NULL;
-
-	if (t)
-		t->pending += (int64_t)n;
-}
-
-/* One chunk of the longest tail into the index, in its own transaction. */
-static void flush_some(struct writer *w, bool idle)
-{
-	struct tail *longest = NULL;
-	int64_t flushed = 0;
-	int ret;
-
-	for (size_t i = 0; i < w->ntails; i++)
-		if (w->tails[i].pending > 0 && (!longest || w->tails[i].pending > longest->pending))
-			longest = &w->tails[i];
-	if (!longest || (!idle && longest->pending < TAIL_MAX))
-		return;
-	ret = cxm_store_timeline_flush(w->db, longest->tenant, FLUSH_CHUNK, &flushed);
-	if (ret) {
-		/* left for later (the next events of this tenant, or an import) */
-		log_line(w->srv, "{\"event\":\"timeline_flush_failed\",\"code\":%d}", ret);
-		longest->pending = 0;
-		return;
-	}
-	atomic_fetch_add(&w->srv->metrics.timeline_flushed, (uint_fast64_t)flushed);
-	longest->pending = flushed < FLUSH_CHUNK ? 0 : longest->pending - flushed;
-}
-
-static int pending_of(const struct cxm_tenant *t, void *ctx)
-{
-	struct writer *w = ctx;
-	struct tail *tl;
-
-	if ((tl = tail_of(w, t->id)))
-		tl->pending = -1; /* counted below: a query may not run inside a row callback */
-	return 0;
-}
-
-static bool tails_pending(const struct writer *w)
-{
-	for (size_t i = 0; i < w->ntails; i++)
-		if (w->tails[i].pending > 0)
-			return true;
-	return false;
-}
-
 static void *writer_main(void *arg)
 {
 	struct writer *w = arg;
-
-	/* tails left by an earlier process (a crash, a kill) */
-	if (cxm_store_defers_timeline(w->db) && !cxm_store_tenant_list(w->db, pending_of, w))
-		for (size_t i = 0; i < w->ntails; i++)
-			if (cxm_store_timeline_pending(w->db, w->tails[i].tenant, &w->tails[i].pending))
-				w->tails[i].pending = 0;
 
 	for (;;) {
 		struct wjob *group, *last;
 		size_t n = 0;
 
 		pthread_mutex_lock(&w->mu);
-		if (!w->head && !w->stop) {
-			/* idle: catch up on the timeline before sleeping */
-			pthread_mutex_unlock(&w->mu);
-			flush_some(w, true);
-			pthread_mutex_lock(&w->mu);
-		}
-		while (!w->head && !w->stop && !tails_pending(w))
+		while (!w->head && !w->stop)
 			pthread_cond_wait(&w->cv, &w->mu);
-		if (!w->head && !w->stop) {
-			pthread_mutex_unlock(&w->mu);
-			continue;
-		}
 		if (!w->head) {
 			pthread_mutex_unlock(&w->mu);
 			break;
@@ -184,7 +93,6 @@ static void *writer_main(void *arg)
 		w->depth -= n;
 		pthread_mutex_unlock(&w->mu);
 		run_group(w, group);
-		flush_some(w, false);
 	}
 	return NULL;
 }

@@ -1120,10 +1120,6 @@ int cxm_import_file(struct cxm_store *s, int64_t tenant, const char *path, const
 	ret = read_all(im, f, (uint64_t)st.st_size);
 	if (!ret && im->writing)
 		ret = flush_events(im);
-	/* the events join the customer timeline index in one batch */
-	if (!ret && im->writing && o->kind == CXM_IO_EVENTS &&
-	    (ret = cxm_store_timeline_flush(s, tenant, 0, NULL)))
-		snprintf(err, errlen, "%s", cxm_store_errmsg(s));
 	if (!ret && !im->writing) {
 		snprintf(err, errlen, _(MSG_IMPORT_NOTHING_IMPORTED), (unsigned long long)r->rejected);
 		ret = CXM_EINVAL;

@@ -225,7 +225,6 @@ const struct cxm_store_ops cxm_store_sqlite = {
 	.col_text = sq_col_text,
 	.put_events = NULL,
 	.begin_sql = "BEGIN IMMEDIATE",
-	.defer_timeline = true,
 	.migration_lock_sql = NULL,
 	.migrations = cxm_migrations_sqlite,
 };

@@ -67,10 +67,6 @@ struct cxm_store_ops {
 	/* true when JSON columns come back reformatted (PostgreSQL jsonb):
 	 * store.c then gives callers the canonical text (sorted keys, no spaces) */
 	bool json_reformatted;
-	/* true: new events go to the recent tail (timeline = 0) and reach the
-	 * customer index when flushed (SQLite: random index writes are what
-	 * durable commits pay for); false: straight into the index */
-	bool defer_timeline;
 	const char *begin_sql;         /* "BEGIN IMMEDIATE", "BEGIN" */
 	const char *migration_lock_sql; /* run inside the migration transaction, or NULL */
 	/* ordered by version, ended by an entry with version 0 */

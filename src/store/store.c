@@ -1284,11 +1284,7 @@ int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t surviv
 			     const char *actor, int64_t *merge_id)
 {
 	static const char move_ids[] = "UPDATE identities SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?";
-	/* two statements, so each can use its index (see migration 0003) */
-	static const char move_events[] =
-		"UPDATE events SET customer_id = ? WHERE tenant_id = ? AND customer_id = ? AND timeline = 1";
-	static const char move_recent[] =
-		"UPDATE events SET customer_id = ? WHERE tenant_id = ? AND timeline = 0 AND customer_id = ?";
+	static const char move_events[] = "UPDATE events SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?";
 	static const char fill[] =
 		"UPDATE customers SET first_name = COALESCE(first_name, ?), last_name = COALESCE(last_name, ?),"
 		" email = COALESCE(email, ?), phone = COALESCE(phone, ?), language = COALESCE(language, ?),"
@@ -1341,11 +1337,8 @@ int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t surviv
 	}
 	{
 		struct sqlval p[] = { SQLV_INT(survivor), SQLV_INT(tenant), SQLV_INT(merged) };
-		int64_t n_recent = 0;
-		if ((ret = Q(s, move_ids, p, NULL, NULL, &n_ids)) || (ret = Q(s, move_events, p, NULL, NULL, &n_events)) ||
-		    (ret = Q(s, move_recent, p, NULL, NULL, &n_recent)))
+		if ((ret = Q(s, move_ids, p, NULL, NULL, &n_ids)) || (ret = Q(s, move_events, p, NULL, NULL, &n_events)))
 			goto out;
-		n_events += n_recent;
 	}
 	{
 		struct sqlval p[] = {
@@ -1418,8 +1411,8 @@ int cxm_store_events_put_rows(struct cxm_store *s, int64_t tenant, struct cxm_ev
 {
 	static const char sql[] =
 		"INSERT INTO events (tenant_id, id, source_id, customer_id, type, channel, touchpoint, agent,"
-		" org_unit_id, ts, amount_micros, currency, properties, timeline)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, source_id) DO NOTHING";
+		" org_unit_id, ts, amount_micros, currency, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (tenant_id, source_id) DO NOTHING";
 	size_t count = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -1444,7 +1437,6 @@ int cxm_store_events_put_rows(struct cxm_store *s, int64_t tenant, struct cxm_ev
 			e->has_amount ? SQLV_INT(e->amount_micros) : SQLV_NULL,
 			SQLV_TEXT(e->currency),
 			SQLV_TEXT(e->properties ? e->properties : "{}"),
-			SQLV_INT(s->ops->defer_timeline ? 0 : 1),
 		};
 		if ((ret = Q(s, sql, p, NULL, NULL, &changes)))
 			return ret;
@@ -1469,42 +1461,6 @@ int cxm_store_events_put(struct cxm_store *s, int64_t tenant, struct cxm_event *
 	else
 		ret = cxm_store_events_put_rows(s, tenant, ev, n, inserted, n_inserted);
 	return tx_end(s, own, ret);
-}
-
-bool cxm_store_defers_timeline(const struct cxm_store *s)
-{
-	return s->ops->defer_timeline;
-}
-
-int cxm_store_timeline_pending(struct cxm_store *s, int64_t tenant, int64_t *n)
-{
-	static const char sql[] = "SELECT COUNT(*) FROM events WHERE tenant_id = ? AND timeline = 0";
-	struct sqlval p[] = { SQLV_INT(tenant) };
-	return GET_INT(s, sql, p, n);
-}
-
-int cxm_store_timeline_flush(struct cxm_store *s, int64_t tenant, int64_t max_rows, int64_t *flushed)
-{
-	/* the oldest of the tail first; the ids come from the tail's own index */
-	static const char some[] = "UPDATE events SET timeline = 1 WHERE tenant_id = ? AND timeline = 0 AND id IN"
-				   " (SELECT id FROM events WHERE tenant_id = ? AND timeline = 0 ORDER BY id LIMIT ?)";
-	static const char all[] = "UPDATE events SET timeline = 1 WHERE tenant_id = ? AND timeline = 0";
-	int64_t changes = 0;
-	int own, ret;
-
-	if ((ret = tx_begin(s, &own)))
-		return ret;
-	if (max_rows > 0) {
-		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(tenant), SQLV_INT(max_rows) };
-		ret = Q(s, some, p, NULL, NULL, &changes);
-	} else {
-		struct sqlval p[] = { SQLV_INT(tenant) };
-		ret = Q(s, all, p, NULL, NULL, &changes);
-	}
-	ret = tx_end(s, own, ret);
-	if (!ret && flushed)
-		*flushed = changes;
-	return ret;
 }
 
 #define EVENT_COLS                                                                                         \
@@ -1552,30 +1508,21 @@ int cxm_store_event_scan(struct cxm_store *s, int64_t tenant, cxm_event_cb cb, v
 int cxm_store_event_scan_customer(struct cxm_store *s, int64_t tenant, int64_t customer_id, cxm_event_cb cb,
 				  void *ctx)
 {
-	/* the customer index, and the recent tail not flushed into it yet */
-	static const char sql[] = "SELECT " EVENT_COLS " FROM events"
-				  " WHERE tenant_id = ? AND customer_id = ? AND timeline = 1"
-				  " UNION ALL SELECT " EVENT_COLS " FROM events"
-				  " WHERE tenant_id = ? AND timeline = 0 AND customer_id = ?"
-				  " ORDER BY 9, 1";
+	static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE tenant_id = ? AND customer_id = ?"
+				  " ORDER BY ts, id";
 	struct event_ctx c = { cb, ctx };
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id), SQLV_INT(tenant), SQLV_INT(customer_id) };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id) };
 	return Q(s, sql, p, event_row, &c, NULL);
 }
 
 int cxm_store_event_page_customer(struct cxm_store *s, int64_t tenant, int64_t customer_id, int64_t before_ts,
 				  int64_t before_id, int limit, cxm_event_cb cb, void *ctx)
 {
-	static const char sql[] =
-		"SELECT * FROM (SELECT " EVENT_COLS " FROM events WHERE tenant_id = ? AND customer_id = ? AND timeline = 1"
-		" AND (ts < ? OR (ts = ? AND id < ?)) ORDER BY ts DESC, id DESC LIMIT ?) a"
-		" UNION ALL SELECT * FROM (SELECT " EVENT_COLS " FROM events WHERE tenant_id = ? AND timeline = 0"
-		" AND customer_id = ? AND (ts < ? OR (ts = ? AND id < ?))) b"
-		" ORDER BY 9 DESC, 1 DESC LIMIT ?";
+	static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE tenant_id = ? AND customer_id = ?"
+				  " AND (ts < ? OR (ts = ? AND id < ?)) ORDER BY ts DESC, id DESC LIMIT ?";
 	struct event_ctx c = { cb, ctx };
-	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(customer_id), SQLV_INT(before_ts), SQLV_INT(before_ts),
-			      SQLV_INT(before_id), SQLV_INT(limit),	  SQLV_INT(tenant),    SQLV_INT(customer_id),
-			      SQLV_INT(before_ts), SQLV_INT(before_ts),	  SQLV_INT(before_id), SQLV_INT(limit) };
+	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(customer_id), SQLV_INT(before_ts),
+			      SQLV_INT(before_ts), SQLV_INT(before_id),	  SQLV_INT(limit) };
 	return Q(s, sql, p, event_row, &c, NULL);
 }
 

@@ -354,58 +354,6 @@ static void test_merge_moves_everything_and_is_audited(void **state)
 	assert_int_equal(put(t, &b, CXM_PUT_UPDATED), aid);
 }
 
-/* The recent tail and the customer index read as one timeline, before,
- * during and after flushes, and merges move events in both. */
-static void test_timeline_tail_and_flush(void **state)
-{
-	int64_t t = test_tenant(S), pending = -1, flushed = -1;
-	struct cxm_customer a = { .external_id = "TA" }, b = { .external_id = "TB" };
-	struct event_seen seen = { 0 };
-	size_t n;
-	(void)state;
-
-	int64_t aid = put(t, &a, CXM_PUT_INSERTED), bid = put(t, &b, CXM_PUT_INSERTED);
-	struct cxm_event first[] = { ev(aid, "t1", "web", "2026-01-01"), ev(aid, "t2", "web", "2026-01-03"),
-				     ev(bid, "t3", "web", "2026-01-02") };
-	assert_int_equal(cxm_store_events_put(S, t, first, 3, NULL, &n), 0);
-	assert_int_equal(cxm_store_timeline_pending(S, t, &pending), 0);
-	assert_int_equal(pending, cxm_store_defers_timeline(S) ? 3 : 0);
-	/* one of three into the index: the oldest by id */
-	assert_int_equal(cxm_store_timeline_flush(S, t, 1, &flushed), 0);
-	assert_int_equal(flushed, cxm_store_defers_timeline(S) ? 1 : 0);
-	struct cxm_event later[] = { ev(aid, "t4", "web", "2026-01-02"), ev(aid, "t0", "web", "2025-12-31") };
-	assert_int_equal(cxm_store_events_put(S, t, later, 2, NULL, &n), 0);
-
-	/* the whole timeline, in time order, from both places */
-	assert_int_equal(cxm_store_event_scan_customer(S, t, aid, see_event, &seen), 0);
-	assert_string_equal(seen.order, "t0,t1,t4,t2");
-	/* pages newest first across both places */
-	memset(&seen, 0, sizeof(seen));
-	assert_int_equal(cxm_store_event_page_customer(S, t, aid, CXM_TIME_MAX, INT64_MAX, 3, see_event, &seen), 0);
-	assert_string_equal(seen.order, "t2,t4,t1");
-	memset(&seen, 0, sizeof(seen));
-	assert_int_equal(cxm_store_event_page_customer(S, t, aid, T("2026-01-01"), first[0].id, 3, see_event, &seen),
-			 0);
-	assert_string_equal(seen.order, "t0");
-
-	/* a merge moves events wherever they are */
-	assert_int_equal(cxm_store_customer_merge(S, t, bid, aid, "test", NULL), 0);
-	memset(&seen, 0, sizeof(seen));
-	assert_int_equal(cxm_store_event_scan_customer(S, t, bid, see_event, &seen), 0);
-	assert_string_equal(seen.order, "t0,t1,t3,t4,t2"); /* t3 and t4 share a day: id order */
-	memset(&seen, 0, sizeof(seen));
-	assert_int_equal(cxm_store_event_scan_customer(S, t, aid, see_event, &seen), 0);
-	assert_int_equal(seen.n, 0);
-
-	/* flushing everything changes nothing a reader sees */
-	assert_int_equal(cxm_store_timeline_flush(S, t, 0, &flushed), 0);
-	assert_int_equal(cxm_store_timeline_pending(S, t, &pending), 0);
-	assert_int_equal(pending, 0);
-	memset(&seen, 0, sizeof(seen));
-	assert_int_equal(cxm_store_event_scan_customer(S, t, bid, see_event, &seen), 0);
-	assert_string_equal(seen.order, "t0,t1,t3,t4,t2"); /* t3 and t4 share a day: id order */
-}
-
 static void test_no_cycle_over_time(void **state)
 {
 	int64_t t = test_tenant(S);
@@ -469,7 +417,6 @@ int main(void)
 		cmocka_unit_test(test_customers_and_identities),
 		cmocka_unit_test(test_events_dedup_and_scan),
 		cmocka_unit_test(test_merge_moves_everything_and_is_audited),
-		cmocka_unit_test(test_timeline_tail_and_flush),
 		cmocka_unit_test(test_no_cycle_over_time),
 		cmocka_unit_test(test_merged_external_id_is_an_alias),
 		cmocka_unit_test(test_bad_urls),
