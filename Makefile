@@ -35,7 +35,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit clean bench check-deps fuzz fuzz-build npm
+.PHONY: all deps run test unit clean bench check-deps fuzz fuzz-build FORCE npm
 all: cxm
 
 cxm: $(B)/cxm
@@ -55,9 +55,21 @@ $(B)/%.o: %.c
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CPPFLAGS) -Isrc/store $(CFLAGS) -c -o $@ $<
 
-$(B)/gen/migrations_%.c: tools/embed-migrations.sh $(wildcard src/store/migrations/*/*.sql)
+# The list of migration files, rewritten only when it changes, so that
+# removing or renaming a migration also rebuilds the embedded set.
+$(B)/gen/migrations-%.list: FORCE
+	@mkdir -p $(dir $@)
+	@ls src/store/migrations/$*/*.sql > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+$(B)/gen/migrations_%.c: tools/embed-migrations.sh $(B)/gen/migrations-%.list $(wildcard src/store/migrations/*/*.sql)
 	@mkdir -p $(dir $@)
 	sh tools/embed-migrations.sh $* src/store/migrations/$* > $@
+
+FORCE:
+
+# generated files are kept (not deleted as intermediates), so that a
+# build with nothing changed does nothing
+.SECONDARY: $(GEN_SRCS) $(B)/gen/migrations-sqlite.list $(B)/gen/migrations-pgsql.list
 
 # npm packages (package-lock.json): ECharts is embedded into the binary,
 # playwright-core drives chromium in tests/browser/. `npm ci` runs again
