@@ -84,6 +84,23 @@ cJSON *event_json(struct req *r, const struct cxm_event *e)
 	return o;
 }
 
+const char *identity_value(struct req *r, const char *kind, const char *value, char *why, size_t whylen)
+{
+	char out[CXM_IDENTITY_MAX + 4];
+
+	if (!strcmp(kind, "email")) {
+		if (cxm_email_normalize(value, out, sizeof(out), why, whylen))
+			return NULL;
+		return cxm_arena_strdup(&r->arena, out);
+	}
+	if (!strcmp(kind, "phone")) {
+		if (cxm_phone_normalize(value, out, sizeof(out), why, whylen))
+			return NULL;
+		return cxm_arena_strdup(&r->arena, out);
+	}
+	return value;
+}
+
 /* ---- reading ------------------------------------------------------------ */
 
 struct one_customer {
@@ -454,7 +471,12 @@ static void parse_customer(struct req *r, const cJSON *o, struct put_state *st, 
 					continue;
 				}
 				st->extra[st->nextra].kind = kind->valuestring;
-				st->extra[st->nextra].value = value->valuestring;
+				st->extra[st->nextra].value = identity_value(r, kind->valuestring, value->valuestring, why,
+									     sizeof(why));
+				if (!st->extra[st->nextra].value) {
+					problem_item(p, -1, field, why);
+					continue;
+				}
 				st->nextra++;
 			}
 		}

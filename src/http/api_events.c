@@ -10,6 +10,8 @@
 #include "cxm/events.h"
 #include "cxm/time.h"
 
+#include <math.h>
+
 struct item {
 	struct cxm_event e;
 	const char *kind;  /* how the customer is named: "id", "external_id", ... */
@@ -131,7 +133,9 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 				item_error(p, idx, "identity", why, &bad);
 			} else {
 				it->kind = k->valuestring;
-				it->value = v->valuestring;
+				it->value = identity_value(r, k->valuestring, v->valuestring, why, sizeof(why));
+				if (!it->value)
+					item_error(p, idx, "identity", why, &bad);
 			}
 		}
 		if (named != 1)
@@ -179,8 +183,15 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "amount");
 		amount = NULL;
 		if (cJSON_IsNumber(a)) {
-			snprintf(buf, sizeof(buf), "%.6f", a->valuedouble);
-			amount = cxm_arena_strdup(&r->arena, buf);
+			/* a JSON number is taken when it means exactly a decimal of at
+			 * most 6 places; anything else must come as a string */
+			double v = a->valuedouble, scaled = v * 1e6;
+			if (fabs(v) >= 1e15 || fabs(scaled - round(scaled)) > 1e-9 * fmax(1.0, fabs(scaled))) {
+				item_error(p, idx, "amount", T(r, MSG_HTTP_AMOUNT_STRING), &bad);
+			} else {
+				snprintf(buf, sizeof(buf), "%.6f", v);
+				amount = cxm_arena_strdup(&r->arena, buf);
+			}
 		} else if (a && !cJSON_IsNull(a)) {
 			amount = get_str(r, o, "amount", p, idx, &bad);
 		}
@@ -279,6 +290,14 @@ static int events_run(struct cxm_store *db, struct wjob *j)
 			/* a merged customer's events go to the survivor */
 			if (!ret && merged_into)
 				it->e.customer_id = merged_into;
+			/* a manager or agent knows only the ids of customers they
+			 * see; an id they do not see is "no such customer" */
+			if (!ret && r->who.scoped) {
+				bool visible;
+				ret = auth_sees_customer(r, db, it->e.customer_id, &visible);
+				if (!ret && !visible)
+					ret = CXM_ENOTFOUND;
+			}
 			if (ret == CXM_ENOTFOUND) {
 				bad_item(r, b, i, "customer_id", T(r, MSG_HTTP_NO_SUCH_CUSTOMER));
 				ret = 0;

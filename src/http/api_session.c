@@ -55,22 +55,27 @@ static void client_addr(struct req *r, char *out, size_t outlen)
 			  (socklen_t)outlen);
 }
 
-static bool verify_bounded(struct server *srv, const char *hash, const char *pw)
+/*
+ * Verifies under a cap on concurrent hashes (memory, and workers: never
+ * all of them hashing, nor waiting to hash, so the others keep serving).
+ * Returns 1 match, 0 no match, -1 too many at once (nothing was checked).
+ */
+static int verify_bounded(struct server *srv, const char *hash, const char *pw)
 {
 	bool ok;
 
 	pthread_mutex_lock(&srv->hash_mu);
-	/* never all the workers at once: the others keep serving */
-	while (srv->hashing >= MAX_HASHING || (srv->hashing && (unsigned)srv->hashing + 1 >= srv->o.threads))
-		pthread_cond_wait(&srv->hash_cv, &srv->hash_mu);
+	if (srv->hashing >= MAX_HASHING || (unsigned)srv->hashing + 1 >= srv->o.threads) {
+		pthread_mutex_unlock(&srv->hash_mu);
+		return -1;
+	}
 	srv->hashing++;
 	pthread_mutex_unlock(&srv->hash_mu);
 	ok = cxm_auth_password_verify(hash, pw);
 	pthread_mutex_lock(&srv->hash_mu);
 	srv->hashing--;
-	pthread_cond_signal(&srv->hash_cv);
 	pthread_mutex_unlock(&srv->hash_mu);
-	return ok;
+	return ok ? 1 : 0;
 }
 
 static int too_many_attempts(struct req *r, int64_t wait)
@@ -170,8 +175,11 @@ int api_login(struct req *r)
 
 	client_addr(r, addr, sizeof(addr));
 	snprintf(akey, sizeof(akey), "addr:%s", addr);
-	snprintf(ukey, sizeof(ukey), "acct:%s:%s", cJSON_IsString(tenant) ? tenant->valuestring : "",
-		 login->valuestring);
+	/* one counter per login however it is spelt: case-folded, with or
+	 * without a tenant */
+	snprintf(ukey, sizeof(ukey), "acct:%s", login->valuestring);
+	for (char *c = ukey; *c; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
 	wait = cxm_ratelimit_check(r->srv->logins, akey, now);
 	if (!wait)
 		wait = cxm_ratelimit_check(r->srv->logins, ukey, now);
@@ -194,11 +202,19 @@ int api_login(struct req *r)
 		return H_DONE;
 	}
 	if (lu.n > 1) {
+		/* counted like a failure, so it cannot be used to list logins */
+		cxm_ratelimit_fail(r->srv->logins, akey, now);
 		reply_invalid(r, "tenant", T(r, MSG_HTTP_NAME_TENANT));
 		return H_DONE;
 	}
 	/* an unknown login costs as much as a wrong password */
-	if (!verify_bounded(r->srv, lu.n && lu.has_hash ? lu.hash : NULL, pw->valuestring) || !lu.n) {
+	int match = verify_bounded(r->srv, lu.n && lu.has_hash ? lu.hash : NULL, pw->valuestring);
+	if (match < 0) {
+		reply_error(r, 503, "busy", MSG_HTTP_UNAVAILABLE, T(r, MSG_HTTP_BUSY_LOGINS));
+		req_add_header(r, "Retry-After", "1");
+		return H_DONE;
+	}
+	if (!match || !lu.n) {
 		cxm_ratelimit_fail(r->srv->logins, akey, now);
 		cxm_ratelimit_fail(r->srv->logins, ukey, now);
 		reply_error(r, 401, "bad-login", MSG_HTTP_UNAUTHORIZED, T(r, MSG_HTTP_BAD_LOGIN));

@@ -100,6 +100,9 @@ extern const size_t routes_n;
  * path matches some route but not with this method (405).
  */
 const struct route *route_match(const char *method, const char *path, struct cxm_str *params, bool *method_ok);
+/* The methods a path answers to, for the Allow header of a 405
+ * ("GET, POST"); valid until the thread's next call. */
+const char *route_allow(const char *path);
 
 /* Route handler results. */
 #define H_DONE 0      /* a reply is set */
@@ -141,6 +144,8 @@ int writer_run(struct writer *w, struct wjob *j);
 /* Finishes the queued jobs, stops the thread and closes its database. */
 void writer_stop(struct writer *w);
 size_t writer_queue_depth(struct writer *w);
+/* true while jobs are queued or being committed. */
+bool writer_busy(struct writer *w);
 
 /* ---- metrics ------------------------------------------------------------ */
 
@@ -187,7 +192,6 @@ struct server {
 	struct cxm_ratelimit *logins;
 	/* argon2id is slow and takes memory: at most this many at once */
 	pthread_mutex_t hash_mu;
-	pthread_cond_t hash_cv;
 	int hashing;
 	/* read handles, one per worker thread at most */
 	pthread_mutex_t pool_mu;
@@ -343,6 +347,11 @@ size_t events_check(struct req *r, cJSON **items, size_t n, cJSON *problem);
 /* Checks the body of POST /api/v1/customers; problems go into `problem`. */
 void customer_check(struct req *r, const cJSON *body, cJSON *problem);
 
+/* The stored form of an identity value: emails and phones normalised as
+ * the customer fields are, other kinds as given. NULL with why set when
+ * the value is not valid for its kind. Arena memory. */
+const char *identity_value(struct req *r, const char *kind, const char *value, char *why, size_t whylen);
+
 /* ---- JSON of records (shared by the handlers) -------------------------- */
 
 char *id_str(struct req *r, int64_t id);
@@ -352,6 +361,8 @@ cJSON *event_json(struct req *r, const struct cxm_event *e);
 /* ---- logging ------------------------------------------------------------ */
 
 void log_request(struct req *r, int64_t us);
+/* Appends s as a JSON string (quoted, escaped). */
+void json_escape(struct cxm_buf *b, const char *s);
 void log_line(struct server *srv, const char *fmt, ...) CXM_PRINTF(2, 3);
 
 #endif

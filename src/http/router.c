@@ -103,3 +103,23 @@ unsigned role_bit(const char *name)
 			return 1u << i;
 	return 0;
 }
+
+const char *route_allow(const char *path)
+{
+	static _Thread_local char out[64];
+	struct cxm_str params[MAX_PARAMS];
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < routes_n; i++) {
+		const struct route *rt = &routes[i];
+		bool hit = (rt->flags & RF_STATIC) ? strncmp(path, "/api/", 5) != 0 && path[0] == '/'
+						   : match(rt->pattern, path, params);
+		if (hit && !strstr(out, rt->method)) {
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", n ? ", " : "", rt->method);
+			if (n >= sizeof(out))
+				break;
+		}
+	}
+	return out;
+}

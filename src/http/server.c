@@ -69,7 +69,9 @@ struct cxm_store *req_db(struct req *r)
 	if (!r->db) {
 		r->db = pool_get(r->srv, err, sizeof(err));
 		if (!r->db) {
-			reply_error(r, 503, "unavailable", MSG_HTTP_UNAVAILABLE, err);
+			/* the reason may name hosts and paths: for the log only */
+			log_line(r->srv, "{\"event\":\"database_unavailable\"}");
+			reply_error(r, 503, "unavailable", MSG_HTTP_UNAVAILABLE, NULL);
 			req_add_header(r, "Retry-After", "1");
 		}
 	}
@@ -199,6 +201,11 @@ static enum MHD_Result queue(struct req *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	for (struct header *h = r->headers; h; h = h->next)
 		MHD_add_response_header(resp, h->name, h->value);
+	if (atomic_load(&r->srv->stopping))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	/* the read handle is not needed to send the answer */
+	pool_put(r->srv, r->db);
+	r->db = NULL;
 	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	r->state = RS_ANSWERED;
@@ -279,12 +286,23 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		if (cl && strtoull(cl, NULL, 10) > srv->o.max_body)
 			r->body_too_big = true;
 		r->state = RS_BODY;
-		if (!r->route) {
-			if (method_ok)
-				reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
-			else
-				reply_error(r, 405, "method", MSG_HTTP_METHOD, NULL);
+		if (atomic_load(&srv->stopping)) {
+			/* a keep-alive client's next request while we stop */
+			reply_error(r, 503, "stopping", MSG_HTTP_STOPPING, NULL);
+			req_add_header(r, "Retry-After", "1");
+		} else if (!r->route && method_ok) {
+			reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
+		} else if (!r->route) {
+			reply_error(r, 405, "method", MSG_HTTP_METHOD, NULL);
+			req_add_header(r, "Allow", route_allow(url));
+		} else if (r->body_too_big) {
+			char detail[128];
+			snprintf(detail, sizeof(detail), T(r, MSG_HTTP_BODY_LIMIT), srv->o.max_body);
+			reply_error(r, 413, "too-large", MSG_HTTP_TOO_LARGE, detail);
 		}
+		/* refused before the body: answer now, do not read it */
+		if (r->status)
+			return queue(r);
 		return MHD_YES;
 	}
 	if (r->state == RS_BODY && *upload_size) {
@@ -340,7 +358,7 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---- logging ------------------------------------------------------------ */
 
-static void json_escape(struct cxm_buf *b, const char *s)
+void json_escape(struct cxm_buf *b, const char *s)
 {
 	cxm_buf_addch(b, '"');
 	for (; s && *s; s++) {
@@ -432,10 +450,14 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	struct server *srv = cls;
 	char line[512];
 
+	struct cxm_buf b = CXM_BUF_INIT;
+
 	vsnprintf(line, sizeof(line), fmt, ap);
 	line[strcspn(line, "\n")] = '\0';
+	json_escape(&b, line);
 	if (!srv->o.quiet)
-		log_line(srv, "{\"event\":\"httpd\",\"message\":\"%s\"}", line);
+		log_line(srv, "{\"event\":\"httpd\",\"message\":%s}", cxm_buf_str(&b));
+	cxm_buf_release(&b);
 }
 
 int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
@@ -463,7 +485,6 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 	pthread_mutex_init(&srv->pool_mu, NULL);
 	pthread_mutex_init(&srv->log_mu, NULL);
 	pthread_mutex_init(&srv->hash_mu, NULL);
-	pthread_cond_init(&srv->hash_cv, NULL);
 	srv->pool = xcalloc(srv->o.threads * 2, sizeof(*srv->pool));
 	metrics_init(&srv->metrics);
 	if (parse_listen(o->listen, &ss, &sslen)) {
@@ -521,10 +542,17 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 	atomic_store(&srv->stopping, 1);
 	log_line(srv, "{\"event\":\"stopping\",\"in_flight\":%d}", atomic_load(&srv->inflight));
 	MHD_quiesce_daemon(srv->daemon);
-	/* let requests in flight finish (at most the client timeout) */
+	/* let requests in flight finish (at most the client timeout); every
+	 * answer now says Connection: close, so keep-alive clients go away */
 	for (int64_t deadline = cxm_now_us() + (int64_t)srv->o.timeout_s * 1000000;
 	     atomic_load(&srv->inflight) > 0 && cxm_now_us() < deadline;)
 		usleep(10 * 1000);
+	/* libmicrohttpd may not be stopped with a connection suspended: let
+	 * the writer commit what is queued, and give the resumed requests a
+	 * moment to be answered */
+	while (writer_busy(srv->writer))
+		usleep(10 * 1000);
+	usleep(100 * 1000);
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
 	log_line(srv, "{\"event\":\"stopped\"}");
@@ -541,7 +569,6 @@ out:
 	pthread_mutex_destroy(&srv->pool_mu);
 	pthread_mutex_destroy(&srv->log_mu);
 	pthread_mutex_destroy(&srv->hash_mu);
-	pthread_cond_destroy(&srv->hash_cv);
 	cxm_ratelimit_free(srv->logins);
 	free(srv);
 	return ret;

@@ -17,6 +17,7 @@ struct writer {
 	pthread_cond_t cv;
 	struct wjob *head, *tail;
 	size_t depth;
+	int running; /* a group is being committed */
 	int stop;
 };
 
@@ -91,8 +92,12 @@ static void *writer_main(void *arg)
 			w->tail = NULL;
 		last->next = NULL;
 		w->depth -= n;
+		w->running = 1;
 		pthread_mutex_unlock(&w->mu);
 		run_group(w, group);
+		pthread_mutex_lock(&w->mu);
+		w->running = 0;
+		pthread_mutex_unlock(&w->mu);
 	}
 	return NULL;
 }
@@ -165,6 +170,16 @@ size_t writer_queue_depth(struct writer *w)
 	n = w->depth;
 	pthread_mutex_unlock(&w->mu);
 	return n;
+}
+
+bool writer_busy(struct writer *w)
+{
+	bool busy;
+
+	pthread_mutex_lock(&w->mu);
+	busy = w->head || w->running;
+	pthread_mutex_unlock(&w->mu);
+	return busy;
 }
 
 void writer_stop(struct writer *w)

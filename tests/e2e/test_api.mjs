@@ -137,6 +137,21 @@ test('events: null in a required field is a missing field, not a default', async
   eq(r.json.errors.map((e) => [e.index, e.field]), [[0, 'ts'], [1, 'type'], [2, 'channel'], [3, 'email']]);
 });
 
+test('events: identities of kind email and phone are normalised like the fields', async ({ base, key }) => {
+  const a = await call(base, 'POST', '/api/v1/events', { key, json: ev({ id: 'idn-1', external_id: undefined, identity: { kind: 'email', value: 'Maria.Nunez@Example.com' } }) });
+  eq([a.status, a.json.new_customers], [202, 0], 'found the existing customer by email');
+  const bad = await call(base, 'POST', '/api/v1/events', { key, json: ev({ external_id: undefined, identity: { kind: 'phone', value: 'no phone' } }) });
+  status(bad, 422);
+  eq(bad.json.errors[0].field, 'identity');
+});
+
+test('events: a numeric amount is taken only when it is an exact decimal', async ({ base, key }) => {
+  status(await call(base, 'POST', '/api/v1/events', { key, json: ev({ amount: 12.5, currency: 'USD' }) }), 202);
+  const r = await call(base, 'POST', '/api/v1/events', { key, json: ev({ amount: 0.0000001, currency: 'USD' }) });
+  status(r, 422);
+  eq(r.json.errors[0].field, 'amount');
+});
+
 test('events: an unknown customer_id is refused; a merged one goes to the survivor', async ({ base, key }) => {
   const r = await call(base, 'POST', '/api/v1/events', { key, json: ev({ external_id: undefined, customer_id: '123456789' }) });
   status(r, 422);
@@ -185,6 +200,20 @@ test('malformed JSON: 400 with the position', async ({ base, key }) => {
   status(trailing, 400, 'bytes after the value');
 });
 
+test('an oversized Content-Length is refused before the body is read', async ({ base, key }) => {
+  const { port } = new URL(base);
+  const answer = await new Promise((resolve) => {
+    const sock = net.connect(Number(port), '127.0.0.1', () => sock.write(`POST /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 900000000\r\n\r\n[`));
+    let got = '';
+    sock.setEncoding('utf8');
+    sock.on('data', (d) => { got += d; });
+    sock.on('close', () => resolve(got));
+    sock.on('error', () => resolve(got));
+    setTimeout(() => { sock.destroy(); resolve(got); }, 5000);
+  });
+  ok(answer.startsWith('HTTP/1.1 413'), answer.slice(0, 60));
+});
+
 test('limits: body 413, batch 413, string 413, depth 413; wrong content type 415', async ({ base, key }) => {
   status(await call(base, 'POST', '/api/v1/events', { key, body: `[${'1,'.repeat(15000)}1]`, type: 'application/json' }), 413, 'body');
   status(await call(base, 'POST', '/api/v1/events', { key, json: Array.from({ length: 51 }, () => ev()) }), 413, 'batch');
@@ -197,7 +226,10 @@ test('limits: body 413, batch 413, string 413, depth 413; wrong content type 415
 
 test('routing: unknown API path 404, wrong method 405, bad ids 404, bad query 400', async ({ base, key }) => {
   status(await call(base, 'GET', '/api/v1/nothing', { key }), 404);
-  status(await call(base, 'PUT', '/api/v1/events', { key, json: {} }), 405);
+  const m = await call(base, 'PUT', '/api/v1/events', { key, json: {} });
+  status(m, 405);
+  eq(m.headers.get('allow'), 'POST');
+  eq((await call(base, 'DELETE', '/api/v1/customers/1', { key })).headers.get('allow'), 'GET');
   status(await call(base, 'GET', '/api/v1/customers/abc', { key }), 404);
   status(await call(base, 'GET', '/api/v1/customers/99999999999', { key }), 404);
   status(await call(base, 'GET', '/api/v1/customers?limit=0', { key }), 400);

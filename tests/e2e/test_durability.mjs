@@ -67,4 +67,35 @@ test('SIGKILL while clients stream: every acknowledged event is stored exactly o
   for (const id of acked) ok(have.has(id), `acknowledged ${id} is stored`);
 });
 
+test('SIGTERM while clients stream: the server exits 0 and every acknowledged event is stored', async ({ db, key }) => {
+  const srv = await startServer(db, ['--quiet']);
+  const acked = [];
+  let stop = false;
+  const client = async (c) => {
+    for (let b = 10000 + c; !stop; b += 4) {
+      const batch = batchOf(b, 20);
+      try {
+        const r = await call(srv.url, 'POST', '/api/v1/events', { key, json: batch });
+        if (r.status === 202) acked.push(...batch.map((e) => e.id));
+        else if (r.status !== 503) throw new Error(`unexpected ${r.status}`);
+      } catch (e) {
+        if (String(e).includes('unexpected')) throw e;
+        return; // the server closed the connection: it is stopping
+      }
+    }
+  };
+  const clients = [0, 1, 2, 3].map(client);
+  await new Promise((r) => setTimeout(r, 1000));
+  const t0 = Date.now();
+  const code = await srv.stop('SIGTERM');
+  stop = true;
+  await Promise.all(clients);
+  eq(code, 0, 'exit status');
+  ok(Date.now() - t0 < 20000, 'stopped in time');
+  ok(acked.length > 100, `clients were answered (${acked.length})`);
+  const out = cxm(db, ['export', 'events', '--format', 'jsonl', '--tenant', T]);
+  const have = new Set(out.trim().split('\n').map((l) => JSON.parse(l).id));
+  for (const id of acked) ok(have.has(id), `acknowledged ${id} is stored`);
+});
+
 run(setup);

@@ -131,6 +131,19 @@ test('scoped roles update only customers they see; others are refused without th
   }
 });
 
+test('scoped roles cannot name a customer they do not see by id', async (ctx) => {
+  for (const t of ctx.tenants) {
+    for (const role of ['manager', 'agent']) {
+      const r = await call(ctx.base, 'POST', '/api/v1/events', {
+        session: ctx.sessions[t.name][role],
+        json: { id: `byid-${t.name}-${role}`, customer_id: t.customers.cS, type: 'call', channel: 'phone', ts: '2026-08-02T10:00:00Z', agent: 'cajero.norte' },
+      });
+      status(r, 422, `${t.name} ${role} posts for cS by id`);
+      eq(r.json.errors[0].field, 'customer_id');
+    }
+  }
+});
+
 test('merge: owner, admin and analyst only; never across tenants', async (ctx) => {
   let n = 0;
   for (const { t, role, s } of everyone(ctx)) {
