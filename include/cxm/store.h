@@ -413,4 +413,86 @@ int cxm_store_audit_add(struct cxm_store *s, int64_t tenant, const char *actor, 
 int cxm_store_audit_list(struct cxm_store *s, int64_t tenant, int64_t before_id, int64_t limit, cxm_audit_cb cb,
 			 void *ctx);
 
+/* ---- surveys and responses -------------------------------------------- */
+
+struct cxm_survey {
+	int64_t id;
+	const char *name;
+	const char *status;     /* draft, live, closed */
+	int version;            /* the current version */
+	bool is_default;        /* the tenant's default NPS survey */
+	const char *definition; /* the definition of the version asked for, canonical JSON */
+	int def_version;        /* which version that is */
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+typedef int (*cxm_survey_cb)(const struct cxm_survey *sv, void *ctx);
+/* Creates a survey (draft, version 1) from a checked definition (canonical
+ * JSON text; borrowed). CXM_EEXIST when the tenant has a survey of that
+ * name. */
+int cxm_store_survey_create(struct cxm_store *s, int64_t tenant, const char *name, const char *definition,
+			    bool is_default, int64_t *id);
+/* One survey with the definition of `version` (0: the current one);
+ * CXM_ENOTFOUND if there is no such survey or version. */
+int cxm_store_survey_get(struct cxm_store *s, int64_t tenant, int64_t id, int version, cxm_survey_cb cb, void *ctx);
+/* By name, with its current definition. */
+int cxm_store_survey_find(struct cxm_store *s, int64_t tenant, const char *name, cxm_survey_cb cb, void *ctx);
+/* The tenant's default NPS survey; CXM_ENOTFOUND if it has none yet. */
+int cxm_store_survey_default(struct cxm_store *s, int64_t tenant, cxm_survey_cb cb, void *ctx);
+/* Every survey, newest first, with its current definition. */
+int cxm_store_survey_list(struct cxm_store *s, int64_t tenant, cxm_survey_cb cb, void *ctx);
+/*
+ * Replaces a survey's definition (and name). A draft's current version is
+ * rewritten; a live or closed survey gets a new version, so the responses
+ * already given keep the questions they answered. *version (may be NULL)
+ * gets the version now current. CXM_EEXIST when the name is another
+ * survey's.
+ */
+int cxm_store_survey_update(struct cxm_store *s, int64_t tenant, int64_t id, const char *name,
+			    const char *definition, int *version);
+/* Sets draft / live / closed. Closing keeps every response. */
+int cxm_store_survey_set_status(struct cxm_store *s, int64_t tenant, int64_t id, const char *status);
+
+struct cxm_response {
+	int64_t id;             /* cxm's id, generated on insert */
+	const char *source_id;  /* the sender's id, or one cxm made; dedupes */
+	int64_t survey_id;
+	int version;
+	int64_t customer_id;    /* 0: anonymous */
+	const char *channel;
+	const char *touchpoint;
+	int64_t event_id;       /* the event it follows, 0 if none */
+	const char *agent;
+	int64_t org_unit_id;    /* 0 when none */
+	const char *language;
+	int64_t ts;
+	int nps, csat, ces;     /* -1 when not answered */
+	const char *comment;
+	const char *answers;    /* canonical JSON object of every answer */
+	bool complete;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/*
+ * Stores a response. A new source_id is inserted (CXM_PUT_INSERTED); a
+ * stored partial response with the same source_id takes the new fields
+ * (CXM_PUT_UPDATED: the caller merges the answers); a stored complete one
+ * is left alone (CXM_PUT_UNCHANGED: a duplicate). r->id is set.
+ */
+int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_response *r,
+			   enum cxm_put_result *result);
+typedef int (*cxm_response_cb)(const struct cxm_response *r, void *ctx);
+/* One response by source id; CXM_ENOTFOUND if none. */
+int cxm_store_response_by_source(struct cxm_store *s, int64_t tenant, const char *source_id, cxm_response_cb cb,
+				 void *ctx);
+/*
+ * Responses newest first: of one survey (0: all), with from <= ts < to,
+ * older than (before_ts, before_id) (CXM_TIME_MAX and INT64_MAX for the
+ * first page), at most limit.
+ */
+int cxm_store_response_page(struct cxm_store *s, int64_t tenant, int64_t survey_id, int64_t from, int64_t to,
+			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx);
+
 #endif

@@ -1923,3 +1923,328 @@ int cxm_store_audit_list(struct cxm_store *s, int64_t tenant, int64_t before_id,
 			      SQLV_INT(limit > 0 ? limit : INT64_MAX) };
 	return Q(s, sql, p, audit_row, &c, NULL);
 }
+
+/* ---- surveys and responses -------------------------------------------- */
+
+#define SURVEY_COLS                                                                                       \
+	"s.id, s.name, s.status, s.version, s.is_default, v.definition, v.version, s.created_at, s.updated_at"
+
+struct survey_ctx {
+	cxm_survey_cb cb;
+	void *ctx;
+	int n;
+};
+
+static int survey_row(const struct sqlrow *r, void *vctx)
+{
+	struct survey_ctx *c = vctx;
+	struct cxm_survey sv = {
+		.id = row_int(r, 0),
+		.name = row_text(r, 1),
+		.status = row_text(r, 2),
+		.version = (int)row_int(r, 3),
+		.is_default = row_int(r, 4) != 0,
+		.definition = row_text(r, 5),
+		.def_version = (int)row_int(r, 6),
+		.created_at = row_int(r, 7),
+		.updated_at = row_int(r, 8),
+	};
+	char *tmp;
+	int ret;
+
+	sv.definition = canonical_json(r, sv.definition, &tmp);
+	c->n++;
+	ret = c->cb ? c->cb(&sv, c->ctx) : 0;
+	free(tmp);
+	return ret;
+}
+
+static int survey_version_add(struct cxm_store *s, int64_t tenant, int64_t id, int version, const char *def)
+{
+	static const char sql[] = "INSERT INTO survey_versions (tenant_id, survey_id, version, definition, created_at)"
+				  " VALUES (?, ?, ?, ?, ?)";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id), SQLV_INT(version), SQLV_TEXT(def),
+			      SQLV_INT(cxm_now_us()) };
+	return Q(s, sql, p, NULL, NULL, NULL);
+}
+
+int cxm_store_survey_create(struct cxm_store *s, int64_t tenant, const char *name, const char *definition,
+			    bool is_default, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO surveys (tenant_id, id, name, status, version, is_default, created_at,"
+				  " updated_at) VALUES (?, ?, ?, 'draft', 1, ?, ?, ?)";
+	int64_t nid = cxm_id_next(), now = cxm_now_us();
+	int own, ret;
+
+	if ((ret = tx_begin(s, &own)))
+		return ret;
+	{
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(nid), SQLV_TEXT(name), SQLV_INT(is_default ? 1 : 0),
+				      SQLV_INT(now), SQLV_INT(now) };
+		ret = Q(s, sql, p, NULL, NULL, NULL);
+	}
+	if (ret == CXM_EEXIST)
+		ret = cxm_store_seterr(s, ret, _(MSG_S_SURVEY_EXISTS), name);
+	if (!ret)
+		ret = survey_version_add(s, tenant, nid, 1, definition);
+	ret = tx_end(s, own, ret);
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+int cxm_store_survey_get(struct cxm_store *s, int64_t tenant, int64_t id, int version, cxm_survey_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " SURVEY_COLS " FROM surveys s JOIN survey_versions v"
+				  " ON v.tenant_id = s.tenant_id AND v.survey_id = s.id"
+				  " AND v.version = CASE WHEN ? > 0 THEN ? ELSE s.version END"
+				  " WHERE s.tenant_id = ? AND s.id = ?";
+	struct survey_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(version), SQLV_INT(version), SQLV_INT(tenant), SQLV_INT(id) };
+	int ret = Q(s, sql, p, survey_row, &c, NULL);
+
+	if (!ret && !c.n)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_SURVEY), (long long)id);
+	return ret;
+}
+
+int cxm_store_survey_find(struct cxm_store *s, int64_t tenant, const char *name, cxm_survey_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " SURVEY_COLS " FROM surveys s JOIN survey_versions v"
+				  " ON v.tenant_id = s.tenant_id AND v.survey_id = s.id AND v.version = s.version"
+				  " WHERE s.tenant_id = ? AND s.name = ?";
+	struct survey_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(name) };
+	int ret = Q(s, sql, p, survey_row, &c, NULL);
+
+	if (!ret && !c.n)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_SURVEY_NAMED), name);
+	return ret;
+}
+
+int cxm_store_survey_default(struct cxm_store *s, int64_t tenant, cxm_survey_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " SURVEY_COLS " FROM surveys s JOIN survey_versions v"
+				  " ON v.tenant_id = s.tenant_id AND v.survey_id = s.id AND v.version = s.version"
+				  " WHERE s.tenant_id = ? AND s.is_default = 1 ORDER BY s.id LIMIT 1";
+	struct survey_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	int ret = Q(s, sql, p, survey_row, &c, NULL);
+
+	if (!ret && !c.n)
+		return CXM_ENOTFOUND;
+	return ret;
+}
+
+int cxm_store_survey_list(struct cxm_store *s, int64_t tenant, cxm_survey_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " SURVEY_COLS " FROM surveys s JOIN survey_versions v"
+				  " ON v.tenant_id = s.tenant_id AND v.survey_id = s.id AND v.version = s.version"
+				  " WHERE s.tenant_id = ? ORDER BY s.id DESC";
+	struct survey_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	return Q(s, sql, p, survey_row, &c, NULL);
+}
+
+struct survey_state {
+	char status[16];
+	int version;
+};
+
+static int survey_state_row(const struct sqlrow *r, void *ctx)
+{
+	struct survey_state *st = ctx;
+
+	cxm_strlcpy(st->status, row_text(r, 0), sizeof(st->status));
+	st->version = (int)row_int(r, 1);
+	return 0;
+}
+
+int cxm_store_survey_update(struct cxm_store *s, int64_t tenant, int64_t id, const char *name,
+			    const char *definition, int *version)
+{
+	static const char state[] = "SELECT status, version FROM surveys WHERE tenant_id = ? AND id = ?";
+	/* takes the row's lock on PostgreSQL, so two edits make two versions */
+	static const char lock[] = "UPDATE surveys SET id = id WHERE tenant_id = ? AND id = ?";
+	static const char rewrite[] = "UPDATE survey_versions SET definition = ?, created_at = ?"
+				      " WHERE tenant_id = ? AND survey_id = ? AND version = ?";
+	static const char bump[] = "UPDATE surveys SET name = ?, version = ?, updated_at = ? WHERE tenant_id = ? AND id = ?";
+	struct survey_state st = { "", 0 };
+	int64_t now = cxm_now_us();
+	int own, ret, v;
+
+	if ((ret = tx_begin(s, &own)))
+		return ret;
+	{
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+		ret = Q(s, lock, p, NULL, NULL, NULL);
+		if (!ret)
+			ret = Q(s, state, p, survey_state_row, &st, NULL);
+	}
+	if (!ret && !st.version)
+		ret = cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_SURVEY), (long long)id);
+	if (ret)
+		goto out;
+	v = strcmp(st.status, "draft") ? st.version + 1 : st.version;
+	if (v == st.version) {
+		struct sqlval p[] = { SQLV_TEXT(definition), SQLV_INT(now), SQLV_INT(tenant), SQLV_INT(id), SQLV_INT(v) };
+		ret = Q(s, rewrite, p, NULL, NULL, NULL);
+	} else {
+		ret = survey_version_add(s, tenant, id, v, definition);
+	}
+	if (!ret) {
+		struct sqlval p[] = { SQLV_TEXT(name), SQLV_INT(v), SQLV_INT(now), SQLV_INT(tenant), SQLV_INT(id) };
+		ret = Q(s, bump, p, NULL, NULL, NULL);
+		if (ret == CXM_EEXIST)
+			ret = cxm_store_seterr(s, ret, _(MSG_S_SURVEY_EXISTS), name);
+	}
+	if (!ret && version)
+		*version = v;
+out:
+	return tx_end(s, own, ret);
+}
+
+int cxm_store_survey_set_status(struct cxm_store *s, int64_t tenant, int64_t id, const char *status)
+{
+	static const char sql[] = "UPDATE surveys SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_TEXT(status), SQLV_INT(cxm_now_us()), SQLV_INT(tenant), SQLV_INT(id) };
+	int64_t changes = 0;
+	int ret = Q(s, sql, p, NULL, NULL, &changes);
+
+	if (!ret && !changes)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_SURVEY), (long long)id);
+	return ret;
+}
+
+#define RESPONSE_COLS                                                                                      \
+	"id, source_id, survey_id, version, customer_id, channel, touchpoint, event_id, agent, org_unit_id," \
+	" language, ts, nps, csat, ces, comment, answers, complete, created_at, updated_at"
+
+static struct sqlval opt_int(int64_t v)
+{
+	return v ? SQLV_INT(v) : SQLV_NULL;
+}
+
+static struct sqlval score(int v)
+{
+	return v >= 0 ? SQLV_INT(v) : SQLV_NULL;
+}
+
+int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_response *r,
+			   enum cxm_put_result *result)
+{
+	/* a partial response takes what comes later under the same id; a
+	 * complete one is final */
+	static const char sql[] =
+		"INSERT INTO responses (tenant_id, id, source_id, survey_id, version, customer_id, channel, touchpoint,"
+		" event_id, agent, org_unit_id, language, ts, nps, csat, ces, comment, answers, complete, created_at,"
+		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (tenant_id, source_id) DO UPDATE SET nps = excluded.nps, csat = excluded.csat,"
+		" ces = excluded.ces, comment = excluded.comment, answers = excluded.answers,"
+		" complete = excluded.complete, updated_at = excluded.updated_at"
+		" WHERE responses.complete = 0";
+	static const char existed[] = "SELECT id, created_at FROM responses WHERE tenant_id = ? AND source_id = ?";
+	int64_t nid = cxm_id_next(), now = cxm_now_us(), changes = 0, old_id = 0;
+	int own, ret;
+
+	if ((ret = tx_begin(s, &own)))
+		return ret;
+	{
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(r->source_id) };
+		ret = GET_INT(s, existed, p, &old_id);
+		if (ret == CXM_ENOTFOUND)
+			ret = 0, old_id = 0;
+	}
+	if (!ret) {
+		struct sqlval p[] = {
+			SQLV_INT(tenant),	    SQLV_INT(nid),	       SQLV_TEXT(r->source_id),
+			SQLV_INT(r->survey_id),	    SQLV_INT(r->version),      opt_int(r->customer_id),
+			SQLV_TEXT(r->channel),	    SQLV_TEXT(r->touchpoint),  opt_int(r->event_id),
+			SQLV_TEXT(r->agent),	    opt_int(r->org_unit_id),   SQLV_TEXT(r->language),
+			SQLV_INT(r->ts),	    score(r->nps),	       score(r->csat),
+			score(r->ces),		    SQLV_TEXT(r->comment),     SQLV_TEXT(r->answers ? r->answers : "{}"),
+			SQLV_INT(r->complete ? 1 : 0), SQLV_INT(now),	       SQLV_INT(now),
+		};
+		ret = Q(s, sql, p, NULL, NULL, &changes);
+	}
+	ret = tx_end(s, own, ret);
+	if (!ret) {
+		r->id = old_id ? old_id : nid;
+		if (result)
+			*result = !old_id ? CXM_PUT_INSERTED : changes ? CXM_PUT_UPDATED : CXM_PUT_UNCHANGED;
+	}
+	return ret;
+}
+
+struct response_ctx {
+	cxm_response_cb cb;
+	void *ctx;
+	int n;
+};
+
+static int response_row(const struct sqlrow *r, void *vctx)
+{
+	struct response_ctx *c = vctx;
+	struct cxm_response x = {
+		.id = row_int(r, 0),
+		.source_id = row_text(r, 1),
+		.survey_id = row_int(r, 2),
+		.version = (int)row_int(r, 3),
+		.customer_id = row_int(r, 4),
+		.channel = row_text(r, 5),
+		.touchpoint = row_text(r, 6),
+		.event_id = row_int(r, 7),
+		.agent = row_text(r, 8),
+		.org_unit_id = row_int(r, 9),
+		.language = row_text(r, 10),
+		.ts = row_int(r, 11),
+		.nps = row_text(r, 12) ? (int)row_int(r, 12) : -1,
+		.csat = row_text(r, 13) ? (int)row_int(r, 13) : -1,
+		.ces = row_text(r, 14) ? (int)row_int(r, 14) : -1,
+		.comment = row_text(r, 15),
+		.answers = row_text(r, 16),
+		.complete = row_int(r, 17) != 0,
+		.created_at = row_int(r, 18),
+		.updated_at = row_int(r, 19),
+	};
+	char *tmp;
+	int ret;
+
+	x.answers = canonical_json(r, x.answers, &tmp);
+	c->n++;
+	ret = c->cb ? c->cb(&x, c->ctx) : 0;
+	free(tmp);
+	return ret;
+}
+
+int cxm_store_response_by_source(struct cxm_store *s, int64_t tenant, const char *source_id, cxm_response_cb cb,
+				 void *ctx)
+{
+	static const char sql[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ? AND source_id = ?";
+	struct response_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(source_id) };
+	int ret = Q(s, sql, p, response_row, &c, NULL);
+
+	return !ret && !c.n ? CXM_ENOTFOUND : ret;
+}
+
+int cxm_store_response_page(struct cxm_store *s, int64_t tenant, int64_t survey_id, int64_t from, int64_t to,
+			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx)
+{
+	static const char one[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ? AND survey_id = ?"
+				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))"
+				  " ORDER BY ts DESC, id DESC LIMIT ?";
+	static const char all[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ?"
+				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))"
+				  " ORDER BY ts DESC, id DESC LIMIT ?";
+	struct response_ctx c = { cb, ctx, 0 };
+
+	if (survey_id) {
+		struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(survey_id), SQLV_INT(from),	 SQLV_INT(to),
+				      SQLV_INT(before_ts), SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(limit) };
+		return Q(s, one, p, response_row, &c, NULL);
+	}
+	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(from),	SQLV_INT(to),	    SQLV_INT(before_ts),
+			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(limit) };
+	return Q(s, all, p, response_row, &c, NULL);
+}
