@@ -27,6 +27,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -107,5 +108,53 @@ int cxm_survey_status_check(const char *status);
  * Owned by the caller (cJSON_Delete).
  */
 cJSON *cxm_survey_default_nps(void);
+
+/* ---- submitting a response (submit.c: uses the store) ------------------ */
+
+struct cxm_store;
+
+/* A response as a channel hands it in, before cxm resolves anything. */
+struct cxm_response_in {
+	const char *source_id;      /* the sender's id (required; callers make one when missing) */
+	int64_t survey_id;          /* 0: by name, else the tenant's default NPS survey */
+	const char *survey_name;
+	/* the customer: an id, or an identity kind + value; neither: anonymous */
+	int64_t customer_id;
+	const char *customer_kind;  /* external_id, email, phone, cookie_id, ... (value normalised) */
+	const char *customer_value;
+	const char *channel;        /* normalised */
+	const char *touchpoint;
+	int64_t event_id;
+	const char *agent;
+	int64_t ts;
+	const char *language;       /* normalised, or NULL */
+	const cJSON *answers;       /* object; NULL = none */
+	const char *comment;        /* a free comment outside the questions, or NULL */
+	bool historic;              /* an import: closed and draft surveys take it too */
+};
+
+struct cxm_response_out {
+	int64_t response_id;
+	int64_t survey_id;
+	int version;
+	int64_t customer_id;
+	int64_t org_unit_id;
+	int result;                 /* enum cxm_put_result */
+	bool complete;
+	bool new_customer;
+};
+
+/*
+ * Checks and stores one response inside the caller's transaction (or its
+ * own): finds the survey (the default NPS survey is created on first use),
+ * refuses closed and draft surveys unless historic, resolves or creates the
+ * customer, maps the agent to their unit at ts, merges a partial response
+ * given earlier under the same source_id (its version is kept) and checks
+ * every answer against the version. CXM_EINVAL / CXM_ENOTFOUND /
+ * CXM_ECONFLICT with field and why for what the sender must fix; other
+ * codes are store errors (cxm_store_errmsg).
+ */
+int cxm_response_submit(struct cxm_store *s, int64_t tenant, const struct cxm_response_in *in,
+			struct cxm_response_out *out, char *field, size_t fieldlen, char *why, size_t whylen);
 
 #endif

@@ -20,6 +20,13 @@ int api_customer_merge(struct req *r);
 int api_customer_events(struct req *r);
 int api_events_post(struct req *r);
 int api_audit_list(struct req *r);
+int api_surveys_list(struct req *r);
+int api_survey_create(struct req *r);
+int api_survey_get(struct req *r);
+int api_survey_update(struct req *r);
+int api_survey_status(struct req *r);
+int api_responses_post(struct req *r);
+int api_responses_list(struct req *r);
 int api_static(struct req *r);
 
 const struct route routes[] = {
@@ -38,6 +45,13 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/customers/{id}/events", api_customer_events, ROLES_ANY, 0 },
 	{ "POST", "/api/v1/events", api_events_post, ROLES_WRITE, RF_WRITE },
 	{ "GET", "/api/v1/audit", api_audit_list, ROLES_ADMIN, 0 },
+	{ "GET", "/api/v1/surveys", api_surveys_list, ROLES_ANY, 0 },
+	{ "POST", "/api/v1/surveys", api_survey_create, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "GET", "/api/v1/surveys/{id}", api_survey_get, ROLES_ANY, 0 },
+	{ "PUT", "/api/v1/surveys/{id}", api_survey_update, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "POST", "/api/v1/surveys/{id}/status", api_survey_status, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "POST", "/api/v1/responses", api_responses_post, ROLES_WRITE, RF_WRITE },
+	{ "GET", "/api/v1/responses", api_responses_list, ROLES_ANY, 0 },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

@@ -38,7 +38,9 @@ test('every API route refuses a caller without credentials (401)', async ({ base
   const routes = [['GET', '/api/v1/session'], ['DELETE', '/api/v1/session'], ['PATCH', '/api/v1/me'],
     ['POST', '/api/v1/customers'], ['GET', '/api/v1/customers'], ['GET', `/api/v1/customers/${id}`],
     ['POST', `/api/v1/customers/${id}/merge`], ['GET', `/api/v1/customers/${id}/events`],
-    ['POST', '/api/v1/events'], ['GET', '/api/v1/audit']];
+    ['POST', '/api/v1/events'], ['GET', '/api/v1/audit'], ['GET', '/api/v1/surveys'], ['POST', '/api/v1/surveys'],
+    ['GET', '/api/v1/surveys/1'], ['PUT', '/api/v1/surveys/1'], ['POST', '/api/v1/surveys/1/status'],
+    ['POST', '/api/v1/responses'], ['GET', '/api/v1/responses']];
   for (const [m, p] of routes) {
     const r = await call(base, m, p, m === 'GET' ? {} : { json: {} });
     status(r, 401, `${m} ${p}`);

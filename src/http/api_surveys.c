@@ -1,0 +1,613 @@
+/*
+ * api_surveys.c - /api/v1/surveys (definitions, versions, status) and
+ * /api/v1/responses (answers from any channel: one, a batch, NDJSON).
+ */
+#include "http-internal.h"
+#include "cxm/customers.h"
+#include "cxm/events.h"
+#include "cxm/surveys.h"
+#include "cxm/time.h"
+
+/* ---- surveys ------------------------------------------------------------- */
+
+static cJSON *survey_json(struct req *r, const struct cxm_survey *sv, bool with_definition)
+{
+	cJSON *o = cJSON_CreateObject();
+	char t[CXM_TIME_BUFSZ], err[64];
+
+	cJSON_AddStringToObject(o, "id", id_str(r, sv->id));
+	cJSON_AddStringToObject(o, "name", sv->name);
+	cJSON_AddStringToObject(o, "status", sv->status);
+	cJSON_AddNumberToObject(o, "version", sv->version);
+	cJSON_AddBoolToObject(o, "is_default", sv->is_default);
+	cJSON_AddStringToObject(o, "created_at", cxm_time_format(sv->created_at, t));
+	cJSON_AddStringToObject(o, "updated_at", cxm_time_format(sv->updated_at, t));
+	if (with_definition) {
+		cJSON *d = cxm_json_parse(sv->definition, strlen(sv->definition), err, sizeof(err));
+		cJSON_AddNumberToObject(o, "definition_version", sv->def_version);
+		cJSON_AddItemToObject(o, "definition", d ? d : cJSON_CreateObject());
+	}
+	return o;
+}
+
+struct one_survey {
+	struct req *r;
+	cJSON *json;
+	bool with_definition;
+};
+
+static int survey_to_json(const struct cxm_survey *sv, void *ctx)
+{
+	struct one_survey *o = ctx;
+	cJSON *j = survey_json(o->r, sv, o->with_definition);
+
+	if (cJSON_IsArray(o->json))
+		cJSON_AddItemToArray(o->json, j);
+	else
+		o->json = j;
+	return 0;
+}
+
+int api_surveys_list(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	cJSON *o;
+	int ret;
+
+	if (!db)
+		return H_DONE;
+	o = cJSON_CreateObject();
+	struct one_survey os = { r, cJSON_AddArrayToObject(o, "items"), false };
+	if ((ret = cxm_store_survey_list(db, r->who.tenant, survey_to_json, &os))) {
+		cJSON_Delete(o);
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	reply_json(r, 200, o);
+	return H_DONE;
+}
+
+static int path_survey(struct req *r, int64_t *id)
+{
+	if (parse_id(req_param(r, 0), id)) {
+		reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int reply_survey(struct req *r, int64_t id, int version, int status)
+{
+	struct cxm_store *db = req_db(r);
+	struct one_survey os = { r, NULL, true };
+	int ret;
+
+	if (!db)
+		return H_DONE;
+	ret = cxm_store_survey_get(db, r->who.tenant, id, version, survey_to_json, &os);
+	if (ret)
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+	else
+		reply_json(r, status, os.json);
+	return H_DONE;
+}
+
+int api_survey_get(struct req *r)
+{
+	const char *v = req_query(r, "version");
+	int64_t id, version = 0;
+
+	if (path_survey(r, &id))
+		return H_DONE;
+	if (v && (cxm_parse_i64(v, strlen(v), &version) || version < 1 || version > 1000000)) {
+		reply_bad_query(r, "version", T(r, MSG_HTTP_WANT_ID));
+		return H_DONE;
+	}
+	return reply_survey(r, id, (int)version, 200);
+}
+
+struct survey_write {
+	int64_t id;
+	char *name;
+	char *definition;
+	const char *status;
+	int version;
+};
+
+/* Checks a definition body; canonical text and name into w, or replies. */
+static int read_definition(struct req *r, struct survey_write *w)
+{
+	cJSON *o = body_json(r);
+	struct cxm_survey_def def;
+	char field[128], why[300];
+
+	if (!o)
+		return -1;
+	if (cxm_survey_check(o, &def, field, sizeof(field), why, sizeof(why))) {
+		reply_invalid(r, *field ? field : NULL, why);
+		return -1;
+	}
+	w->name = cxm_arena_strdup(&r->arena, def.name);
+	cxm_json_sort(o);
+	char *text = cxm_json_print(o);
+	w->definition = cxm_arena_strdup(&r->arena, text);
+	free(text);
+	return 0;
+}
+
+static int create_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	struct survey_write *w = r->data;
+	int ret = cxm_store_survey_create(db, r->who.tenant, w->name, w->definition, false, &w->id);
+
+	if (!ret)
+		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "survey.create", id_str(r, w->id), NULL, NULL);
+	return ret;
+}
+
+static int create_finish(struct req *r)
+{
+	struct survey_write *w = r->data;
+
+	if (job_failed(r))
+		return 0;
+	return reply_survey(r, w->id, 0, 201);
+}
+
+int api_survey_create(struct req *r)
+{
+	struct survey_write *w = cxm_arena_alloc(&r->arena, sizeof(*w));
+
+	memset(w, 0, sizeof(*w));
+	if (read_definition(r, w))
+		return H_DONE;
+	r->data = w;
+	return req_write(r, create_run, create_finish);
+}
+
+static int update_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	struct survey_write *w = r->data;
+	char detail[48];
+	int ret = cxm_store_survey_update(db, r->who.tenant, w->id, w->name, w->definition, &w->version);
+
+	snprintf(detail, sizeof(detail), "{\"version\":%d}", w->version);
+	if (!ret)
+		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "survey.update", id_str(r, w->id), detail,
+					  NULL);
+	return ret;
+}
+
+static int update_finish(struct req *r)
+{
+	struct survey_write *w = r->data;
+
+	if (job_failed(r))
+		return 0;
+	return reply_survey(r, w->id, 0, 200);
+}
+
+int api_survey_update(struct req *r)
+{
+	struct survey_write *w = cxm_arena_alloc(&r->arena, sizeof(*w));
+
+	memset(w, 0, sizeof(*w));
+	if (path_survey(r, &w->id) || read_definition(r, w))
+		return H_DONE;
+	r->data = w;
+	return req_write(r, update_run, update_finish);
+}
+
+static int status_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	struct survey_write *w = r->data;
+	char detail[48];
+	int ret = cxm_store_survey_set_status(db, r->who.tenant, w->id, w->status);
+
+	snprintf(detail, sizeof(detail), "{\"status\":\"%s\"}", w->status);
+	if (!ret)
+		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "survey.status", id_str(r, w->id), detail,
+					  NULL);
+	return ret;
+}
+
+int api_survey_status(struct req *r)
+{
+	static const char *const keys[] = { "status", NULL };
+	struct survey_write *w = cxm_arena_alloc(&r->arena, sizeof(*w));
+	cJSON *o, *p;
+	const cJSON *st;
+
+	memset(w, 0, sizeof(*w));
+	if (path_survey(r, &w->id) || !(o = body_json(r)))
+		return H_DONE;
+	p = problem_new(r, 422, "invalid", MSG_HTTP_INVALID, NULL);
+	if (!cJSON_IsObject(o)) {
+		problem_item(p, -1, NULL, T(r, MSG_HTTP_WANT_OBJECT));
+	} else {
+		check_keys(o, keys, p, -1);
+		st = cJSON_GetObjectItemCaseSensitive(o, "status");
+		if (!cJSON_IsString(st) || cxm_survey_status_check(st->valuestring)) {
+			char why[160];
+			snprintf(why, sizeof(why), T(r, MSG_SV_BAD_STATUS), cJSON_IsString(st) ? st->valuestring : "");
+			problem_item(p, -1, "status", why);
+		} else {
+			w->status = cxm_arena_strdup(&r->arena, st->valuestring);
+		}
+	}
+	if (cJSON_GetObjectItemCaseSensitive(p, "errors")) {
+		reply_problem(r, p);
+		return H_DONE;
+	}
+	cJSON_Delete(p);
+	r->data = w;
+	return req_write(r, status_run, update_finish);
+}
+
+/* ---- responses ----------------------------------------------------------- */
+
+struct rsp_item {
+	struct cxm_response_in in;
+	bool bad;
+	struct cxm_response_out out;
+};
+
+struct rsp_batch {
+	struct rsp_item *items;
+	size_t n, nbad;
+	bool partial;
+	cJSON *problem;
+	size_t inserted, updated, duplicates, new_customers;
+};
+
+static const char *const response_keys[] = { "id",	 "survey",   "customer_id", "external_id", "email",
+					     "phone",	 "identity", "channel",	    "touchpoint",  "event_id",
+					     "agent",	 "ts",	     "language",    "answers",	   "comment",
+					     NULL };
+
+static const char *str_of(struct req *r, const cJSON *o, const char *k, cJSON *p, long idx, bool *bad)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	if (!v || cJSON_IsNull(v))
+		return NULL;
+	if (!cJSON_IsString(v)) {
+		problem_item(p, idx, k, T(r, MSG_HTTP_WANT_STRING));
+		*bad = true;
+		return NULL;
+	}
+	return v->valuestring;
+}
+
+static void rsp_error(cJSON *p, long idx, const char *field, const char *msg, bool *bad)
+{
+	problem_item(p, idx, field, msg);
+	*bad = true;
+}
+
+static void parse_response(struct req *r, const cJSON *o, long idx, struct rsp_item *it, cJSON *p)
+{
+	struct cxm_response_in *in = &it->in;
+	const char *s;
+	char why[200], buf[64];
+	bool bad = false;
+	int named = 0;
+
+	if (!cJSON_IsObject(o)) {
+		rsp_error(p, idx, NULL, T(r, MSG_HTTP_WANT_OBJECT), &it->bad);
+		return;
+	}
+	if (check_keys(o, response_keys, p, idx))
+		bad = true;
+	s = str_of(r, o, "id", p, idx, &bad);
+	if (s && (cxm_text_check(s, CXM_SOURCE_ID_MAX, why, sizeof(why)) || !*s))
+		rsp_error(p, idx, "id", *s ? why : T(r, MSG_HTTP_EMPTY), &bad);
+	in->source_id = s;
+	s = str_of(r, o, "survey", p, idx, &bad);
+	if (s && parse_id(s, &in->survey_id))
+		in->survey_name = s; /* a name, not an id */
+
+	/* the customer, or nobody (anonymous) */
+	static const char *const by[] = { "customer_id", "external_id", "email", "phone" };
+	for (size_t i = 0; i < ARRAY_SIZE(by); i++) {
+		if (!(s = str_of(r, o, by[i], p, idx, &bad)))
+			continue;
+		named++;
+		if (i == 0) {
+			if (parse_id(s, &in->customer_id))
+				rsp_error(p, idx, by[i], T(r, MSG_HTTP_WANT_ID), &bad);
+		} else {
+			in->customer_kind = by[i];
+			in->customer_value = identity_value(r, by[i], s, why, sizeof(why));
+			if (!in->customer_value)
+				rsp_error(p, idx, by[i], why, &bad);
+			else if (i == 1 && cxm_text_check(s, CXM_EXTERNAL_ID_MAX, why, sizeof(why)))
+				rsp_error(p, idx, by[i], why, &bad);
+		}
+	}
+	const cJSON *idn = cJSON_GetObjectItemCaseSensitive(o, "identity");
+	if (idn && !cJSON_IsNull(idn)) {
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(idn, "kind"), *v = cJSON_GetObjectItemCaseSensitive(idn, "value");
+		named++;
+		if (!cJSON_IsObject(idn) || !cJSON_IsString(k) || !cJSON_IsString(v) || !*v->valuestring ||
+		    cxm_identity_kind_check(k->valuestring, why, sizeof(why)) ||
+		    cxm_text_check(v->valuestring, CXM_IDENTITY_MAX, why, sizeof(why))) {
+			rsp_error(p, idx, "identity", T(r, MSG_HTTP_WANT_IDENTITY), &bad);
+		} else {
+			in->customer_kind = k->valuestring;
+			in->customer_value = identity_value(r, k->valuestring, v->valuestring, why, sizeof(why));
+			if (!in->customer_value)
+				rsp_error(p, idx, "identity", why, &bad);
+		}
+	}
+	if (named > 1)
+		rsp_error(p, idx, "customer_id", T(r, MSG_HTTP_ONE_CUSTOMER_KEY), &bad);
+
+	s = str_of(r, o, "channel", p, idx, &bad);
+	if (!s)
+		rsp_error(p, idx, "channel", T(r, MSG_HTTP_REQUIRED), &bad);
+	else if (cxm_channel_normalize(s, buf, sizeof(buf), why, sizeof(why)))
+		rsp_error(p, idx, "channel", why, &bad);
+	else
+		in->channel = cxm_arena_strdup(&r->arena, buf);
+	s = str_of(r, o, "ts", p, idx, &bad);
+	if (!s)
+		in->ts = cxm_now_us();
+	else if (cxm_time_parse(s, strlen(s), &in->ts))
+		rsp_error(p, idx, "ts", T(r, MSG_HTTP_WANT_TIME), &bad);
+	s = str_of(r, o, "touchpoint", p, idx, &bad);
+	if (s && cxm_text_check(s, CXM_TOUCHPOINT_MAX, why, sizeof(why)))
+		rsp_error(p, idx, "touchpoint", why, &bad);
+	in->touchpoint = s;
+	s = str_of(r, o, "agent", p, idx, &bad);
+	if (s && cxm_text_check(s, 64, why, sizeof(why)))
+		rsp_error(p, idx, "agent", why, &bad);
+	in->agent = s;
+	s = str_of(r, o, "event_id", p, idx, &bad);
+	if (s && parse_id(s, &in->event_id))
+		rsp_error(p, idx, "event_id", T(r, MSG_HTTP_WANT_ID), &bad);
+	s = str_of(r, o, "language", p, idx, &bad);
+	if (s && cxm_language_normalize(s, buf, sizeof(buf), why, sizeof(why)))
+		rsp_error(p, idx, "language", why, &bad);
+	else if (s)
+		in->language = cxm_arena_strdup(&r->arena, buf);
+	s = str_of(r, o, "comment", p, idx, &bad);
+	in->comment = s;
+	const cJSON *answers = cJSON_GetObjectItemCaseSensitive(o, "answers");
+	if (answers && !cJSON_IsNull(answers) && !cJSON_IsObject(answers))
+		rsp_error(p, idx, "answers", T(r, MSG_HTTP_WANT_OBJECT), &bad);
+	else
+		in->answers = answers;
+	if (!bad && !in->source_id) {
+		/* no id: one from the content, so a retry is a duplicate */
+		cJSON *copy = cJSON_Duplicate(o, 1);
+		cxm_json_sort(copy);
+		char *text = cxm_json_print(copy), id[48];
+		uint64_t h1 = 1469598103934665603ull, h2 = 0x6c62272e07bb0142ull;
+		for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+			h1 = (h1 ^ *c) * 1099511628211ull;
+			h2 = (h2 ^ *c) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
+		}
+		snprintf(id, sizeof(id), "rsp:%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
+		free(text);
+		cJSON_Delete(copy);
+		in->source_id = cxm_arena_strdup(&r->arena, id);
+	}
+	it->bad = bad;
+}
+
+static int responses_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	struct rsp_batch *b = r->data;
+
+	b->inserted = b->updated = b->duplicates = b->new_customers = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		struct rsp_item *it = &b->items[i];
+		char field[96], why[300];
+		int ret;
+		if (it->bad)
+			continue;
+		/* each response on its own, so that with ?partial=true a bad one
+		 * leaves nothing behind (not even a customer it created) */
+		if ((ret = cxm_store_savepoint(db)))
+			return ret;
+		ret = cxm_response_submit(db, r->who.tenant, &it->in, &it->out, field, sizeof(field), why, sizeof(why));
+		if (!ret && r->who.scoped && !principal_sees(&r->who, it->out.org_unit_id, it->in.ts)) {
+			cxm_strlcpy(field, it->in.agent ? "agent" : "channel", sizeof(field));
+			cxm_strlcpy(why, T(r, MSG_HTTP_OUTSIDE_SCOPE), sizeof(why));
+			ret = CXM_EINVAL;
+		}
+		if (ret == CXM_EINVAL || ret == CXM_ENOTFOUND || ret == CXM_ECONFLICT) {
+			if (cxm_store_savepoint_rollback(db))
+				return CXM_ESTORE;
+			problem_item(b->problem, (long)i, *field ? field : NULL, why);
+			it->bad = true;
+			b->nbad++;
+			continue;
+		}
+		if (ret) {
+			cxm_store_savepoint_rollback(db);
+			return ret;
+		}
+		if ((ret = cxm_store_savepoint_release(db)))
+			return ret;
+		b->inserted += it->out.result == CXM_PUT_INSERTED;
+		b->updated += it->out.result == CXM_PUT_UPDATED;
+		b->duplicates += it->out.result == CXM_PUT_UNCHANGED;
+		b->new_customers += it->out.new_customer;
+	}
+	return b->nbad && !b->partial ? CXM_EINVAL : 0;
+}
+
+static int responses_finish(struct req *r)
+{
+	struct rsp_batch *b = r->data;
+	cJSON *o;
+
+	if (r->job.rc == CXM_EINVAL && b->nbad) {
+		char detail[128];
+		snprintf(detail, sizeof(detail), T(r, MSG_HTTP_BAD_ITEMS), b->nbad);
+		cJSON_AddStringToObject(b->problem, "detail", detail);
+		reply_problem(r, b->problem);
+		return 0;
+	}
+	if (r->job.rc || r->job.commit_rc) {
+		cJSON_Delete(b->problem);
+		return job_failed(r), 0;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "accepted", (double)b->inserted);
+	cJSON_AddNumberToObject(o, "updated", (double)b->updated);
+	cJSON_AddNumberToObject(o, "duplicates", (double)b->duplicates);
+	cJSON_AddNumberToObject(o, "new_customers", (double)b->new_customers);
+	if (b->partial) {
+		cJSON *errors = cJSON_DetachItemFromObjectCaseSensitive(b->problem, "errors");
+		cJSON_AddNumberToObject(o, "rejected", (double)b->nbad);
+		cJSON_AddItemToObject(o, "errors", errors ? errors : cJSON_CreateArray());
+	}
+	cJSON_Delete(b->problem);
+	reply_json(r, 202, o);
+	return 0;
+}
+
+int api_responses_post(struct req *r)
+{
+	const char *partial = req_query(r, "partial");
+	struct rsp_batch *b;
+	cJSON **items;
+	size_t n;
+
+	if (body_items(r, &items, &n))
+		return H_DONE;
+	b = cxm_arena_alloc(&r->arena, sizeof(*b));
+	memset(b, 0, sizeof(*b));
+	b->partial = partial && (!strcmp(partial, "true") || !strcmp(partial, "1"));
+	b->n = n;
+	b->items = cxm_arena_alloc(&r->arena, n * sizeof(*b->items));
+	memset(b->items, 0, n * sizeof(*b->items));
+	b->problem = problem_new(r, 422, "invalid-items", MSG_HTTP_INVALID, NULL);
+	for (size_t i = 0; i < n; i++) {
+		parse_response(r, items[i], (long)i, &b->items[i], b->problem);
+		b->nbad += b->items[i].bad;
+	}
+	if (b->nbad && (!b->partial || b->nbad == n)) {
+		char detail[128];
+		snprintf(detail, sizeof(detail), T(r, MSG_HTTP_BAD_ITEMS), b->nbad);
+		cJSON_AddStringToObject(b->problem, "detail", detail);
+		reply_problem(r, b->problem);
+		return H_DONE;
+	}
+	r->data = b;
+	return req_write(r, responses_run, responses_finish);
+}
+
+struct rpage {
+	struct req *r;
+	cJSON *items;
+	int n;
+	int64_t last_ts, last_id;
+};
+
+static int response_to_json(const struct cxm_response *x, void *ctx)
+{
+	struct rpage *pg = ctx;
+	struct req *r = pg->r;
+	cJSON *o, *a;
+	char t[CXM_TIME_BUFSZ], err[64];
+
+	pg->n++;
+	pg->last_ts = x->ts;
+	pg->last_id = x->id;
+	if (!principal_sees(&r->who, x->org_unit_id, x->ts))
+		return 0;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", x->source_id);
+	cJSON_AddStringToObject(o, "response_id", id_str(r, x->id));
+	cJSON_AddStringToObject(o, "survey_id", id_str(r, x->survey_id));
+	cJSON_AddNumberToObject(o, "version", x->version);
+	if (x->customer_id)
+		cJSON_AddStringToObject(o, "customer_id", id_str(r, x->customer_id));
+	else
+		cJSON_AddNullToObject(o, "customer_id");
+	cJSON_AddStringToObject(o, "channel", x->channel);
+	if (x->touchpoint)
+		cJSON_AddStringToObject(o, "touchpoint", x->touchpoint);
+	if (x->agent)
+		cJSON_AddStringToObject(o, "agent", x->agent);
+	if (x->org_unit_id)
+		cJSON_AddStringToObject(o, "org_unit_id", id_str(r, x->org_unit_id));
+	if (x->event_id)
+		cJSON_AddStringToObject(o, "event_id", id_str(r, x->event_id));
+	if (x->language)
+		cJSON_AddStringToObject(o, "language", x->language);
+	cJSON_AddStringToObject(o, "ts", cxm_time_format(x->ts, t));
+	if (x->nps >= 0)
+		cJSON_AddNumberToObject(o, "nps", x->nps);
+	if (x->csat >= 0)
+		cJSON_AddNumberToObject(o, "csat", x->csat);
+	if (x->ces >= 0)
+		cJSON_AddNumberToObject(o, "ces", x->ces);
+	if (x->comment)
+		cJSON_AddStringToObject(o, "comment", x->comment);
+	a = x->answers ? cxm_json_parse(x->answers, strlen(x->answers), err, sizeof(err)) : NULL;
+	cJSON_AddItemToObject(o, "answers", a ? a : cJSON_CreateObject());
+	cJSON_AddBoolToObject(o, "complete", x->complete);
+	cJSON_AddItemToArray(pg->items, o);
+	return 0;
+}
+
+static int time_param(struct req *r, const char *name, int64_t dflt, int64_t *out)
+{
+	const char *v = req_query(r, name);
+
+	*out = dflt;
+	if (v && cxm_time_parse(v, strlen(v), out)) {
+		reply_bad_query(r, name, T(r, MSG_HTTP_WANT_TIME));
+		return -1;
+	}
+	return 0;
+}
+
+int api_responses_list(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	const char *survey = req_query(r, "survey"), *cursor = req_query(r, "cursor");
+	int limit = query_limit(r, 50, 500), ret;
+	int64_t survey_id = 0, from, to, before_ts = CXM_TIME_MAX, before_id = INT64_MAX;
+	cJSON *o;
+
+	if (!db || limit < 0 || time_param(r, "from", INT64_MIN, &from) || time_param(r, "to", CXM_TIME_MAX, &to))
+		return H_DONE;
+	if (survey && parse_id(survey, &survey_id)) {
+		reply_bad_query(r, "survey", T(r, MSG_HTTP_WANT_ID));
+		return H_DONE;
+	}
+	if (cursor) {
+		const char *dot = strchr(cursor, '.');
+		if (!dot || cxm_parse_i64(cursor, (size_t)(dot - cursor), &before_ts) ||
+		    cxm_parse_i64(dot + 1, strlen(dot + 1), &before_id)) {
+			reply_bad_query(r, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
+			return H_DONE;
+		}
+	}
+	o = cJSON_CreateObject();
+	struct rpage pg = { r, cJSON_AddArrayToObject(o, "items"), 0, 0, 0 };
+	ret = cxm_store_response_page(db, r->who.tenant, survey_id, from, to, before_ts, before_id, limit,
+				      response_to_json, &pg);
+	if (ret) {
+		cJSON_Delete(o);
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	if (pg.n == limit) {
+		char c[64];
+		snprintf(c, sizeof(c), "%lld.%lld", (long long)pg.last_ts, (long long)pg.last_id);
+		cJSON_AddStringToObject(o, "next_cursor", c);
+	}
+	reply_json(r, 200, o);
+	return H_DONE;
+}
