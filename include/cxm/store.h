@@ -495,4 +495,35 @@ int cxm_store_response_by_source(struct cxm_store *s, int64_t tenant, const char
 int cxm_store_response_page(struct cxm_store *s, int64_t tenant, int64_t survey_id, int64_t from, int64_t to,
 			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx);
 
+/* ---- invitations -------------------------------------------------------- */
+
+struct cxm_invitation {
+	int64_t id;
+	int64_t survey_id;
+	int64_t customer_id;    /* 0: anonymous link */
+	const char *channel;    /* link, email, web, ... */
+	const char *status;     /* created, sent, delivered, opened, answered, failed */
+	int64_t created_at;
+	int64_t expires_at;
+	int64_t opened_at;      /* 0 until opened */
+	int64_t answered_at;    /* 0 until answered */
+	int64_t response_id;
+};
+
+typedef int (*cxm_invitation_cb)(const struct cxm_invitation *inv, void *ctx);
+/* Stores an invitation (status created); inv->id kept when non-zero. */
+int cxm_store_invitation_add(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id);
+int cxm_store_invitation_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_invitation_cb cb, void *ctx);
+/* The first time it is opened (later calls keep the first time). */
+int cxm_store_invitation_opened(struct cxm_store *s, int64_t tenant, int64_t id, int64_t at);
+/* Answered by response_id at `at`. */
+int cxm_store_invitation_answered(struct cxm_store *s, int64_t tenant, int64_t id, int64_t response_id, int64_t at);
+
+/*
+ * A secret of the tenant by name ("links"), made of 32 random bytes the
+ * first time it is asked for and the same afterwards (every node signs and
+ * checks with it). hex gets 64 hex digits and a NUL.
+ */
+int cxm_store_tenant_secret(struct cxm_store *s, int64_t tenant, const char *name, char hex[65]);
+
 #endif

@@ -28,6 +28,9 @@ int api_survey_status(struct req *r);
 int api_responses_post(struct req *r);
 int api_responses_list(struct req *r);
 int api_static(struct req *r);
+int api_invitation_create(struct req *r);
+int api_survey_page(struct req *r);
+int api_survey_answer(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -50,8 +53,12 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/surveys/{id}", api_survey_get, ROLES_ANY, 0 },
 	{ "PUT", "/api/v1/surveys/{id}", api_survey_update, ROLES_TENANT_WIDE, RF_WRITE },
 	{ "POST", "/api/v1/surveys/{id}/status", api_survey_status, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "POST", "/api/v1/surveys/{id}/invitations", api_invitation_create, ROLES_WRITE, RF_WRITE },
 	{ "POST", "/api/v1/responses", api_responses_post, ROLES_WRITE, RF_WRITE },
 	{ "GET", "/api/v1/responses", api_responses_list, ROLES_ANY, 0 },
+	/* the public survey page of a personal link */
+	{ "GET", "/s/{token}", api_survey_page, 0, 0 },
+	{ "POST", "/s/{token}", api_survey_answer, 0, 0 },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

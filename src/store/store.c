@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 int cxm_store_seterr(struct cxm_store *s, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -2247,4 +2249,110 @@ int cxm_store_response_page(struct cxm_store *s, int64_t tenant, int64_t survey_
 	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(from),	SQLV_INT(to),	    SQLV_INT(before_ts),
 			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(limit) };
 	return Q(s, all, p, response_row, &c, NULL);
+}
+
+/* ---- invitations -------------------------------------------------------- */
+
+#define INVITATION_COLS                                                                                    \
+	"id, survey_id, customer_id, channel, status, created_at, expires_at, opened_at, answered_at, response_id"
+
+int cxm_store_invitation_add(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO invitations (tenant_id, id, survey_id, customer_id, channel, status,"
+				  " created_at, expires_at) VALUES (?, ?, ?, ?, ?, 'created', ?, ?)";
+	int64_t nid = inv->id ? inv->id : cxm_id_next();
+	struct sqlval p[] = { SQLV_INT(tenant),	      SQLV_INT(nid),	       SQLV_INT(inv->survey_id),
+			      opt_int(inv->customer_id), SQLV_TEXT(inv->channel), SQLV_INT(cxm_now_us()),
+			      SQLV_INT(inv->expires_at) };
+	int ret = Q(s, sql, p, NULL, NULL, NULL);
+
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+struct invitation_ctx {
+	cxm_invitation_cb cb;
+	void *ctx;
+	int n;
+};
+
+static int invitation_row(const struct sqlrow *r, void *vctx)
+{
+	struct invitation_ctx *c = vctx;
+	struct cxm_invitation inv = {
+		.id = row_int(r, 0),
+		.survey_id = row_int(r, 1),
+		.customer_id = row_int(r, 2),
+		.channel = row_text(r, 3),
+		.status = row_text(r, 4),
+		.created_at = row_int(r, 5),
+		.expires_at = row_int(r, 6),
+		.opened_at = row_int(r, 7),
+		.answered_at = row_int(r, 8),
+		.response_id = row_int(r, 9),
+	};
+	c->n++;
+	return c->cb ? c->cb(&inv, c->ctx) : 0;
+}
+
+int cxm_store_invitation_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_invitation_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " INVITATION_COLS " FROM invitations WHERE tenant_id = ? AND id = ?";
+	struct invitation_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int ret = Q(s, sql, p, invitation_row, &c, NULL);
+
+	return !ret && !c.n ? CXM_ENOTFOUND : ret;
+}
+
+int cxm_store_invitation_opened(struct cxm_store *s, int64_t tenant, int64_t id, int64_t at)
+{
+	static const char sql[] = "UPDATE invitations SET opened_at = COALESCE(opened_at, ?),"
+				  " status = CASE WHEN status IN ('created', 'sent', 'delivered') THEN 'opened'"
+				  " ELSE status END WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_INT(at), SQLV_INT(tenant), SQLV_INT(id) };
+	return Q(s, sql, p, NULL, NULL, NULL);
+}
+
+int cxm_store_invitation_answered(struct cxm_store *s, int64_t tenant, int64_t id, int64_t response_id, int64_t at)
+{
+	static const char sql[] = "UPDATE invitations SET status = 'answered', answered_at = COALESCE(answered_at, ?),"
+				  " response_id = ? WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_INT(at), SQLV_INT(response_id), SQLV_INT(tenant), SQLV_INT(id) };
+	return Q(s, sql, p, NULL, NULL, NULL);
+}
+
+static int secret_row(const struct sqlrow *r, void *ctx)
+{
+	cxm_strlcpy(ctx, row_text(r, 0), 65);
+	return 0;
+}
+
+int cxm_store_tenant_secret(struct cxm_store *s, int64_t tenant, const char *name, char hex[65])
+{
+	static const char get[] = "SELECT secret FROM tenant_secrets WHERE tenant_id = ? AND name = ?";
+	static const char put[] = "INSERT INTO tenant_secrets (tenant_id, name, secret, created_at) VALUES (?, ?, ?, ?)"
+				  " ON CONFLICT (tenant_id, name) DO NOTHING";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(name) };
+	unsigned char raw[32];
+	char fresh[65];
+	int own, ret;
+
+	hex[0] = '\0';
+	if ((ret = Q(s, get, p, secret_row, hex, NULL)) || hex[0])
+		return ret;
+	/* first use: make one; a concurrent first use keeps whichever came first */
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(fresh, sizeof(fresh), raw, sizeof(raw));
+	if ((ret = tx_begin(s, &own)))
+		return ret;
+	{
+		struct sqlval q2[] = { SQLV_INT(tenant), SQLV_TEXT(name), { .type = SQL_TEXT, .s = fresh },
+				       SQLV_INT(cxm_now_us()) };
+		ret = Q(s, put, q2, NULL, NULL, NULL);
+	}
+	if (!ret)
+		ret = Q(s, get, p, secret_row, hex, NULL);
+	return tx_end(s, own, ret);
 }

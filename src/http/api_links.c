@@ -1,0 +1,723 @@
+/*
+ * api_links.c - personal survey links: POST /api/v1/surveys/{id}/invitations
+ * makes one, GET /s/{token} shows the survey as plain HTML (no JavaScript,
+ * phone first, in the customer's language, greeting them by name, the NPS
+ * scale in traffic-light colours) and POST /s/{token} records the answers.
+ *
+ * A token reads "TENANT.INVITATION.EXPIRES.MAC": the MAC is HMAC-SHA-256
+ * (libsodium crypto_auth_hmacsha256, first 128 bits, hex) of the three
+ * numbers under the tenant's "links" secret, so forged or altered links are
+ * refused before the database is asked anything but that secret. One
+ * submission per link: the response's source id is the invitation's, so a
+ * second submission is a duplicate; follow-up questions arrive on a second
+ * page once the score is known, and complete the same response.
+ */
+#include "http-internal.h"
+#include "cxm/customers.h"
+#include "cxm/events.h"
+#include "cxm/id.h"
+#include "cxm/surveys.h"
+#include "cxm/time.h"
+
+#include <sodium.h>
+
+#define MAC_HEX 32
+#define DEFAULT_DAYS 30
+
+/* ---- tokens ------------------------------------------------------------- */
+
+static int link_mac(struct cxm_store *db, int64_t tenant, int64_t inv, int64_t exp, char out[MAC_HEX + 1])
+{
+	unsigned char key[crypto_auth_hmacsha256_KEYBYTES], mac[crypto_auth_hmacsha256_BYTES];
+	char hex[65], msg[80];
+	int ret = cxm_store_tenant_secret(db, tenant, "links", hex);
+
+	if (ret)
+		return ret;
+	if (sodium_hex2bin(key, sizeof(key), hex, 64, NULL, NULL, NULL))
+		BUG("bad tenant secret");
+	snprintf(msg, sizeof(msg), "%lld.%lld.%lld", (long long)tenant, (long long)inv, (long long)exp);
+	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), key);
+	sodium_bin2hex(out, MAC_HEX + 1, mac, MAC_HEX / 2);
+	sodium_memzero(key, sizeof(key));
+	return 0;
+}
+
+struct link {
+	int64_t tenant, invitation, expires; /* expires: seconds since the epoch */
+};
+
+/* Parses and checks a token; CXM_ENOTFOUND for anything not genuine or expired. */
+static int link_check(struct cxm_store *db, const char *token, struct link *l)
+{
+	int64_t v[3];
+	const char *p = token;
+	char mac[MAC_HEX + 1];
+	int ret;
+
+	for (int i = 0; i < 3; i++) {
+		const char *dot = strchr(p, '.');
+		if (!dot || dot == p || dot - p > 19 || cxm_parse_i64(p, (size_t)(dot - p), &v[i]) || v[i] <= 0)
+			return CXM_ENOTFOUND;
+		p = dot + 1;
+	}
+	if (strlen(p) != MAC_HEX)
+		return CXM_ENOTFOUND;
+	l->tenant = v[0], l->invitation = v[1], l->expires = v[2];
+	if ((ret = link_mac(db, l->tenant, l->invitation, l->expires, mac)))
+		return ret;
+	if (sodium_memcmp(mac, p, MAC_HEX) != 0 || l->expires * 1000000 <= cxm_now_us())
+		return CXM_ENOTFOUND;
+	return 0;
+}
+
+/* ---- making invitations --------------------------------------------------- */
+
+struct invite {
+	int64_t survey_id, customer_id, id, expires;
+	const char *kind, *value, *channel;
+	bool new_customer;
+	char token[128];
+	int refused; /* a message id when the survey takes no answers */
+};
+
+static int live_cb(const struct cxm_survey *sv, void *ctx)
+{
+	struct invite *iv = ctx;
+	iv->refused = strcmp(sv->status, "live") ? MSG_HTTP_SURVEY_NOT_LIVE : 0;
+	return 0;
+}
+
+static int invite_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	struct invite *iv = r->data;
+	char mac[MAC_HEX + 1];
+	int ret = cxm_store_survey_get(db, r->who.tenant, iv->survey_id, 0, live_cb, iv);
+
+	if (ret || iv->refused)
+		return ret ? ret : CXM_EINVAL;
+	if (iv->kind)
+		ret = cxm_store_customer_by_identity(db, r->who.tenant, iv->kind, iv->value, &iv->customer_id,
+						     &iv->new_customer);
+	else if (iv->customer_id)
+		ret = cxm_store_customer_get(db, r->who.tenant, iv->customer_id, NULL, NULL);
+	if (ret)
+		return ret;
+	struct cxm_invitation inv = { .id = cxm_id_next(), .survey_id = iv->survey_id, .customer_id = iv->customer_id,
+				      .channel = iv->channel, .expires_at = iv->expires * 1000000 };
+	if ((ret = cxm_store_invitation_add(db, r->who.tenant, &inv, &iv->id)))
+		return ret;
+	if ((ret = link_mac(db, r->who.tenant, iv->id, iv->expires, mac)))
+		return ret;
+	snprintf(iv->token, sizeof(iv->token), "%lld.%lld.%lld.%s", (long long)r->who.tenant, (long long)iv->id,
+		 (long long)iv->expires, mac);
+	return 0;
+}
+
+static int invite_finish(struct req *r)
+{
+	struct invite *iv = r->data;
+	const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
+	char path[160], t[CXM_TIME_BUFSZ];
+	cJSON *o;
+
+	if (iv->refused && !r->job.commit_rc) {
+		reply_invalid(r, "survey", T(r, iv->refused));
+		return 0;
+	}
+	if (job_failed(r))
+		return 0;
+	snprintf(path, sizeof(path), "/s/%s", iv->token);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", id_str(r, iv->id));
+	cJSON_AddStringToObject(o, "path", path);
+	if (host) {
+		char *url = xasprintf("http://%s%s", host, path);
+		cJSON_AddStringToObject(o, "url", url);
+		free(url);
+	}
+	cJSON_AddStringToObject(o, "token", iv->token);
+	if (iv->customer_id)
+		cJSON_AddStringToObject(o, "customer_id", id_str(r, iv->customer_id));
+	cJSON_AddStringToObject(o, "expires_at", cxm_time_format(iv->expires * 1000000, t));
+	reply_json(r, 201, o);
+	return 0;
+}
+
+int api_invitation_create(struct req *r)
+{
+	static const char *const keys[] = { "customer_id", "external_id", "email", "phone", "channel", "expires_in_days",
+					    NULL };
+	struct invite *iv = cxm_arena_alloc(&r->arena, sizeof(*iv));
+	cJSON *o, *p;
+	char why[200];
+	int named = 0;
+
+	memset(iv, 0, sizeof(*iv));
+	if (parse_id(req_param(r, 0), &iv->survey_id)) {
+		reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
+		return H_DONE;
+	}
+	if (!(o = body_json(r)))
+		return H_DONE;
+	p = problem_new(r, 422, "invalid", MSG_HTTP_INVALID, NULL);
+	if (!cJSON_IsObject(o)) {
+		problem_item(p, -1, NULL, T(r, MSG_HTTP_WANT_OBJECT));
+	} else {
+		check_keys(o, keys, p, -1);
+		static const char *const by[] = { "customer_id", "external_id", "email", "phone" };
+		for (size_t i = 0; i < ARRAY_SIZE(by); i++) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, by[i]);
+			if (!v)
+				continue;
+			named++;
+			if (!cJSON_IsString(v)) {
+				problem_item(p, -1, by[i], T(r, MSG_HTTP_WANT_STRING));
+			} else if (i == 0) {
+				if (parse_id(v->valuestring, &iv->customer_id))
+					problem_item(p, -1, by[i], T(r, MSG_HTTP_WANT_ID));
+			} else {
+				iv->kind = by[i];
+				iv->value = identity_value(r, by[i], v->valuestring, why, sizeof(why));
+				if (!iv->value || cxm_text_check(v->valuestring, CXM_IDENTITY_MAX, why, sizeof(why)))
+					problem_item(p, -1, by[i], why);
+			}
+		}
+		if (named > 1)
+			problem_item(p, -1, "customer_id", T(r, MSG_HTTP_ONE_CUSTOMER_KEY));
+		const cJSON *ch = cJSON_GetObjectItemCaseSensitive(o, "channel");
+		iv->channel = "link";
+		if (ch && (!cJSON_IsString(ch) || cxm_event_type_check(ch->valuestring, why, sizeof(why))))
+			problem_item(p, -1, "channel", cJSON_IsString(ch) ? why : T(r, MSG_HTTP_WANT_STRING));
+		else if (ch)
+			iv->channel = cxm_arena_strdup(&r->arena, ch->valuestring);
+		const cJSON *days = cJSON_GetObjectItemCaseSensitive(o, "expires_in_days");
+		double d = DEFAULT_DAYS;
+		if (days && (!cJSON_IsNumber(days) || days->valuedouble < 1 || days->valuedouble > 365)) {
+			char msg[96];
+			snprintf(msg, sizeof(msg), T(r, MSG_HTTP_BAD_LIMIT), 365);
+			problem_item(p, -1, "expires_in_days", msg);
+		} else if (days) {
+			d = days->valuedouble;
+		}
+		iv->expires = cxm_now_us() / 1000000 + (int64_t)(d * 86400);
+	}
+	if (cJSON_GetObjectItemCaseSensitive(p, "errors")) {
+		reply_problem(r, p);
+		return H_DONE;
+	}
+	cJSON_Delete(p);
+	r->data = iv;
+	return req_write(r, invite_run, invite_finish);
+}
+
+/* ---- the public page -------------------------------------------------------- */
+
+static void esc(struct cxm_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': cxm_buf_addstr(b, "&lt;"); break;
+		case '>': cxm_buf_addstr(b, "&gt;"); break;
+		case '&': cxm_buf_addstr(b, "&amp;"); break;
+		case '"': cxm_buf_addstr(b, "&quot;"); break;
+		case '\'': cxm_buf_addstr(b, "&#39;"); break;
+		default: cxm_buf_addch(b, *s);
+		}
+	}
+}
+
+/* Everything the page needs, read on the worker thread. */
+struct page {
+	struct link link;
+	struct cxm_invitation inv;
+	char inv_status[16], channel[32];
+	char survey_status[16];
+	int version;
+	char *definition;
+	char first_name[208];
+	char lang[16];
+	char tenant_lang[16];
+	/* the answers given so far (a partial response), or NULL */
+	cJSON *answers;
+	bool complete;
+	const char *error;
+	cJSON *posted; /* answers from the form */
+	char error_field[96], error_why[300];
+	bool refused;
+};
+
+static int inv_cb(const struct cxm_invitation *inv, void *ctx)
+{
+	struct page *pg = ctx;
+
+	pg->inv = *inv;
+	cxm_strlcpy(pg->inv_status, inv->status, sizeof(pg->inv_status));
+	cxm_strlcpy(pg->channel, inv->channel, sizeof(pg->channel));
+	return 0;
+}
+
+static int page_survey_cb(const struct cxm_survey *sv, void *ctx)
+{
+	struct page *pg = ctx;
+
+	cxm_strlcpy(pg->survey_status, sv->status, sizeof(pg->survey_status));
+	pg->version = sv->def_version;
+	pg->definition = xstrdup(sv->definition);
+	return 0;
+}
+
+static int page_customer_cb(const struct cxm_customer *c, void *ctx)
+{
+	struct page *pg = ctx;
+
+	cxm_strlcpy(pg->first_name, c->first_name ? c->first_name : "", sizeof(pg->first_name));
+	cxm_strlcpy(pg->lang, c->language ? c->language : "", sizeof(pg->lang));
+	return 0;
+}
+
+static int page_tenant_cb(const struct cxm_tenant *t, void *ctx)
+{
+	struct page *pg = ctx;
+	cxm_strlcpy(pg->tenant_lang, t->language ? t->language : "", sizeof(pg->tenant_lang));
+	return 0;
+}
+
+static int page_response_cb(const struct cxm_response *x, void *ctx)
+{
+	struct page *pg = ctx;
+	char err[64];
+
+	pg->answers = cxm_json_parse(x->answers, strlen(x->answers), err, sizeof(err));
+	pg->complete = x->complete;
+	pg->version = x->version;
+	return 0;
+}
+
+static void page_release(struct page *pg)
+{
+	free(pg->definition);
+	cJSON_Delete(pg->answers);
+	cJSON_Delete(pg->posted);
+}
+
+static void source_of(const struct page *pg, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "inv:%lld", (long long)pg->link.invitation);
+}
+
+/* Loads the invitation, survey, customer and earlier answers; 0, or a
+ * message id saying why the page cannot be shown. */
+static int page_load(struct cxm_store *db, const char *token, struct page *pg)
+{
+	char source[48];
+	int ret;
+
+	if (link_check(db, token, &pg->link))
+		return MSG_SP_EXPIRED;
+	ret = cxm_store_invitation_get(db, pg->link.tenant, pg->link.invitation, inv_cb, pg);
+	if (!ret)
+		ret = cxm_store_survey_get(db, pg->link.tenant, pg->inv.survey_id, 0, page_survey_cb, pg);
+	if (ret)
+		return MSG_SP_EXPIRED;
+	cxm_store_tenant_get(db, pg->link.tenant, page_tenant_cb, pg);
+	if (pg->inv.customer_id)
+		cxm_store_customer_get(db, pg->link.tenant, pg->inv.customer_id, page_customer_cb, pg);
+	source_of(pg, source, sizeof(source));
+	ret = cxm_store_response_by_source(db, pg->link.tenant, source, page_response_cb, pg);
+	if (!ret && pg->version) {
+		/* show the version the response started with */
+		free(pg->definition);
+		pg->definition = NULL;
+		cxm_store_survey_get(db, pg->link.tenant, pg->inv.survey_id, pg->version, page_survey_cb, pg);
+	}
+	if (pg->complete)
+		return MSG_SP_ALREADY;
+	if (strcmp(pg->survey_status, "live"))
+		return MSG_SP_CLOSED;
+	return 0;
+}
+
+/* The page's language: ?lang=, the customer's, the tenant's, else the survey's first. */
+static const char *page_lang(struct req *r, struct page *pg, const struct cxm_survey_def *d)
+{
+	const char *want[] = { req_query(r, "lang"), pg->lang, pg->tenant_lang };
+
+	for (size_t w = 0; w < ARRAY_SIZE(want); w++) {
+		if (!want[w] || !*want[w])
+			continue;
+		for (size_t i = 0; i < d->nlanguages; i++)
+			if (!strncmp(d->languages[i], want[w], 2))
+				return d->languages[i];
+	}
+	return d->languages[0];
+}
+
+static const char *text_in(const cJSON *t, const char *lang)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, lang);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static void scale(struct cxm_buf *b, const struct cxm_question *q, const cJSON *qj, const char *lang, int chosen,
+		  enum cxm_lang ui)
+{
+	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(qj, "labels");
+	const char *low = labels ? text_in(cJSON_GetObjectItemCaseSensitive(labels, "low"), lang) : "";
+	const char *high = labels ? text_in(cJSON_GetObjectItemCaseSensitive(labels, "high"), lang) : "";
+
+	if (!*low && q->type == CXM_Q_CSAT)
+		low = cxm_msg_in(MSG_SP_CSAT_LOW, ui), high = cxm_msg_in(MSG_SP_CSAT_HIGH, ui);
+	if (!*low && q->type == CXM_Q_CES)
+		low = cxm_msg_in(MSG_SP_CES_LOW, ui), high = cxm_msg_in(MSG_SP_CES_HIGH, ui);
+	cxm_buf_addstr(b, "<div class=\"scale\">");
+	for (int v = q->min; v <= q->max; v++) {
+		const char *cls = "plain";
+		if (q->type == CXM_Q_NPS)
+			cls = v <= 6 ? "red" : v <= 8 ? "amber" : "green";
+		cxm_buf_addf(b, "<label class=\"%s\"><input type=\"radio\" name=\"q.%s\" value=\"%d\"%s%s><span>%d</span></label>",
+			     cls, q->id, v, v == chosen ? " checked" : "", q->required ? " required" : "", v);
+	}
+	cxm_buf_addstr(b, "</div>");
+	if (*low || *high) {
+		cxm_buf_addstr(b, "<div class=\"ends\"><span>");
+		esc(b, low);
+		cxm_buf_addstr(b, "</span><span>");
+		esc(b, high);
+		cxm_buf_addstr(b, "</span></div>");
+	}
+}
+
+/* Renders the questions still to answer: those without show_if first;
+ * follow-ups once their score is known. */
+static void render_form(struct req *r, struct page *pg, const cJSON *def, const struct cxm_survey_def *d,
+			const char *lang, struct cxm_buf *b)
+{
+	enum cxm_lang ui = !strncmp(lang, "es", 2) ? CXM_LANG_ES : CXM_LANG_EN;
+	const char *token = req_param(r, 0);
+	const char *score_q = req_query(r, "score");
+	int preset = -1;
+	size_t shown = 0;
+
+	if (score_q) {
+		int64_t v;
+		if (!cxm_parse_i64(score_q, strlen(score_q), &v) && v >= 0 && v <= 10)
+			preset = (int)v;
+	}
+	if (pg->error_why[0]) {
+		char msg[400];
+		snprintf(msg, sizeof(msg), cxm_msg_in(MSG_SP_FIX, ui), pg->error_why);
+		cxm_buf_addstr(b, "<p class=\"error\" role=\"alert\">");
+		esc(b, msg);
+		cxm_buf_addstr(b, "</p>");
+	}
+	cxm_buf_addstr(b, "<form method=\"post\" action=\"/s/");
+	esc(b, token);
+	cxm_buf_addstr(b, "\">");
+	const cJSON *qj = cJSON_GetObjectItemCaseSensitive(def, "questions")->child;
+	for (size_t i = 0; i < d->nquestions; i++, qj = qj->next) {
+		const struct cxm_question *q = &d->questions[i];
+		const cJSON *have = pg->answers ? cJSON_GetObjectItemCaseSensitive(pg->answers, q->id) : NULL;
+		if (have)
+			continue; /* answered on an earlier page */
+		if (q->show_if_question) {
+			const cJSON *s = pg->answers ? cJSON_GetObjectItemCaseSensitive(pg->answers, q->show_if_question) : NULL;
+			if (!cJSON_IsNumber(s) || cxm_nps_category((int)s->valuedouble) != q->show_if_category)
+				continue;
+		}
+		shown++;
+		cxm_buf_addstr(b, "<fieldset class=\"question\"><legend>");
+		esc(b, text_in(cJSON_GetObjectItemCaseSensitive(qj, "text"), lang));
+		if (!q->required) {
+			cxm_buf_addstr(b, " <span class=\"note\">");
+			esc(b, cxm_msg_in(MSG_SP_OPTIONAL, ui));
+			cxm_buf_addstr(b, "</span>");
+		}
+		cxm_buf_addstr(b, "</legend>");
+		switch (q->type) {
+		case CXM_Q_NPS:
+		case CXM_Q_CSAT:
+		case CXM_Q_CES:
+		case CXM_Q_RATING:
+			scale(b, q, qj, lang, q->type == CXM_Q_NPS ? preset : -1, ui);
+			break;
+		case CXM_Q_SINGLE:
+		case CXM_Q_MULTIPLE:
+			cxm_buf_addstr(b, "<div class=\"choice\">");
+			for (const cJSON *o = q->options->child; o; o = o->next) {
+				cxm_buf_addf(b, "<label><input type=\"%s\" name=\"q.%s\" value=\"",
+					     q->type == CXM_Q_SINGLE ? "radio" : "checkbox", q->id);
+				esc(b, cJSON_GetObjectItemCaseSensitive(o, "id")->valuestring);
+				cxm_buf_addstr(b, "\"> ");
+				esc(b, text_in(cJSON_GetObjectItemCaseSensitive(o, "text"), lang));
+				cxm_buf_addstr(b, "</label>");
+			}
+			cxm_buf_addstr(b, "</div>");
+			break;
+		case CXM_Q_TEXT:
+			cxm_buf_addf(b, "<textarea name=\"q.%s\" maxlength=\"%d\"></textarea>", q->id, q->max_length);
+			break;
+		}
+		cxm_buf_addstr(b, "</fieldset>");
+	}
+	cxm_buf_addf(b, "<input type=\"hidden\" name=\"lang\" value=\"%s\">", lang);
+	cxm_buf_addstr(b, "<button type=\"submit\">");
+	esc(b, cxm_msg_in(MSG_SP_SEND, ui));
+	cxm_buf_addstr(b, "</button></form>");
+	(void)shown;
+}
+
+static void html_page(struct req *r, int status, const char *lang, const char *title, struct cxm_buf *body)
+{
+	struct cxm_buf b = CXM_BUF_INIT;
+
+	cxm_buf_addf(&b, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+			 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+			 "<meta name=\"robots\" content=\"noindex\"><title>",
+		     lang);
+	esc(&b, title);
+	cxm_buf_addstr(&b, "</title><link rel=\"stylesheet\" href=\"/survey/page.css\"></head><body><main>");
+	cxm_buf_add(&b, cxm_buf_str(body), body->len);
+	cxm_buf_addstr(&b, "</main></body></html>");
+	reply_text(r, status, "text/html; charset=utf-8", cxm_buf_str(&b), b.len);
+	req_add_header(r, "Content-Security-Policy",
+		       "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+	req_add_header(r, "Referrer-Policy", "no-referrer");
+	cxm_buf_release(&b);
+}
+
+static void notice(struct req *r, int status, const char *lang, enum cxm_msg msg)
+{
+	enum cxm_lang ui = lang && !strncmp(lang, "es", 2) ? CXM_LANG_ES : CXM_LANG_EN;
+	struct cxm_buf body = CXM_BUF_INIT;
+
+	cxm_buf_addstr(&body, "<div class=\"done\"><p>");
+	esc(&body, cxm_msg_in(msg, ui));
+	cxm_buf_addstr(&body, "</p></div>");
+	html_page(r, status, ui == CXM_LANG_ES ? "es" : "en", cxm_msg_in(MSG_SP_TITLE, ui), &body);
+	cxm_buf_release(&body);
+}
+
+static void show(struct req *r, struct page *pg)
+{
+	struct cxm_survey_def d;
+	char field[96], why[300];
+	cJSON *def = cJSON_Parse(pg->definition);
+	struct cxm_buf body = CXM_BUF_INIT;
+	const char *lang;
+	enum cxm_lang ui;
+
+	if (!def || cxm_survey_check(def, &d, field, sizeof(field), why, sizeof(why)))
+		BUG("a stored survey definition does not check");
+	lang = page_lang(r, pg, &d);
+	ui = !strncmp(lang, "es", 2) ? CXM_LANG_ES : CXM_LANG_EN;
+	cxm_buf_addstr(&body, "<h1>");
+	if (pg->answers && cJSON_GetArraySize(pg->answers)) {
+		esc(&body, cxm_msg_in(MSG_SP_ONE_MORE, ui));
+	} else if (pg->first_name[0]) {
+		char hello[300];
+		snprintf(hello, sizeof(hello), cxm_msg_in(MSG_SP_HELLO, ui), pg->first_name);
+		esc(&body, hello);
+	} else {
+		esc(&body, cxm_msg_in(MSG_SP_HELLO_ANON, ui));
+	}
+	cxm_buf_addstr(&body, "</h1>");
+	render_form(r, pg, def, &d, lang, &body);
+	html_page(r, pg->error_why[0] ? 422 : 200, lang, d.name, &body);
+	cxm_buf_release(&body);
+	cJSON_Delete(def);
+}
+
+static int opened_run(struct cxm_store *db, struct wjob *j)
+{
+	struct page *pg = j->ctx;
+	return cxm_store_invitation_opened(db, pg->link.tenant, pg->link.invitation, cxm_now_us());
+}
+
+int api_survey_page(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	struct page pg;
+	int why;
+
+	if (!db)
+		return H_DONE;
+	memset(&pg, 0, sizeof(pg));
+	why = page_load(db, req_param(r, 0), &pg);
+	if (why) {
+		notice(r, why == MSG_SP_EXPIRED ? 404 : 200, pg.lang[0] ? pg.lang : pg.tenant_lang, (enum cxm_msg)why);
+	} else {
+		if (!pg.inv.opened_at) {
+			struct wjob job = { .run = opened_run, .ctx = &pg, .lang = r->lang };
+			writer_run(r->srv->writer, &job); /* the first open only; not worth failing the page over */
+		}
+		show(r, &pg);
+	}
+	page_release(&pg);
+	return H_DONE;
+}
+
+/* ---- answering -------------------------------------------------------------- */
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decodes one application/x-www-form-urlencoded component into the arena. */
+static char *form_decode(struct req *r, const char *s, size_t n)
+{
+	char *out = cxm_arena_alloc(&r->arena, n + 1), *w = out;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			*w++ = ' ';
+		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			*w++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else {
+			*w++ = s[i];
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
+struct submit {
+	struct page pg;
+	struct cxm_response_in in;
+	struct cxm_response_out out;
+	char source[48];
+	bool complete;
+};
+
+static int submit_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	struct submit *sb = r->data;
+	int ret = cxm_response_submit(db, sb->pg.link.tenant, &sb->in, &sb->out, sb->pg.error_field,
+				      sizeof(sb->pg.error_field), sb->pg.error_why, sizeof(sb->pg.error_why));
+
+	if (!ret && sb->out.complete)
+		ret = cxm_store_invitation_answered(db, sb->pg.link.tenant, sb->pg.link.invitation, sb->out.response_id,
+						   cxm_now_us());
+	return ret;
+}
+
+static int submit_finish(struct req *r)
+{
+	struct submit *sb = r->data;
+
+	if (r->job.rc == CXM_EINVAL && sb->pg.error_why[0] && !r->job.commit_rc) {
+		/* show the page again, saying what to fix */
+		struct cxm_store *db = req_db(r);
+		struct page again;
+		memset(&again, 0, sizeof(again));
+		if (db && !page_load(db, req_param(r, 0), &again)) {
+			memcpy(again.error_why, sb->pg.error_why, sizeof(again.error_why));
+			show(r, &again);
+		} else if (db) {
+			notice(r, 200, sb->in.language, MSG_SP_CLOSED);
+		}
+		page_release(&again);
+		page_release(&sb->pg);
+		return 0;
+	}
+	if (job_failed(r)) {
+		page_release(&sb->pg);
+		return 0;
+	}
+	if (sb->out.complete) {
+		notice(r, 200, sb->in.language, MSG_SP_THANKS);
+	} else {
+		/* follow-ups: the same page again shows what is left */
+		char *loc = xasprintf("/s/%s", req_param(r, 0));
+		reply_empty(r, 303);
+		req_add_header(r, MHD_HTTP_HEADER_LOCATION, loc);
+		free(loc);
+	}
+	page_release(&sb->pg);
+	return 0;
+}
+
+int api_survey_answer(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	struct submit *sb;
+	struct cxm_survey_def d;
+	char field[96], why[300];
+	const char *p, *end;
+	cJSON *def;
+	int refused;
+
+	if (!db)
+		return H_DONE;
+	sb = cxm_arena_alloc(&r->arena, sizeof(*sb));
+	memset(sb, 0, sizeof(*sb));
+	refused = page_load(db, req_param(r, 0), &sb->pg);
+	if (refused) {
+		notice(r, refused == MSG_SP_EXPIRED ? 404 : 200, sb->pg.lang, (enum cxm_msg)refused);
+		page_release(&sb->pg);
+		return H_DONE;
+	}
+	def = cJSON_Parse(sb->pg.definition);
+	if (!def || cxm_survey_check(def, &d, field, sizeof(field), why, sizeof(why)))
+		BUG("a stored survey definition does not check");
+	/* q.<id>=value pairs; choices may repeat; numbers for scales */
+	sb->pg.posted = cJSON_CreateObject();
+	p = r->body.p ? r->body.p : "";
+	end = p + r->body.len;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p)), *e = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(e - p));
+		if (eq) {
+			char *k = form_decode(r, p, (size_t)(eq - p)), *v = form_decode(r, eq + 1, (size_t)(e - eq - 1));
+			if (!strcmp(k, "lang") && strlen(v) < 16) {
+				sb->in.language = v;
+			} else if (!strncmp(k, "q.", 2)) {
+				const char *qid = k + 2;
+				const struct cxm_question *q = NULL;
+				for (size_t i = 0; i < d.nquestions && !q; i++)
+					if (!strcmp(d.questions[i].id, qid))
+						q = &d.questions[i];
+				if (!q || (q->type == CXM_Q_TEXT && !*v)) {
+					/* unknown fields are left to the answer check; empty texts are no answer */
+					if (!q)
+						cJSON_AddStringToObject(sb->pg.posted, qid, v);
+				} else if (q->type <= CXM_Q_RATING) {
+					int64_t n;
+					if (cxm_parse_i64(v, strlen(v), &n))
+						cJSON_AddStringToObject(sb->pg.posted, qid, v);
+					else
+						cJSON_AddNumberToObject(sb->pg.posted, qid, (double)n);
+				} else if (q->type == CXM_Q_MULTIPLE) {
+					cJSON *arr = cJSON_GetObjectItemCaseSensitive(sb->pg.posted, qid);
+					if (!arr)
+						arr = cJSON_AddArrayToObject(sb->pg.posted, qid);
+					cJSON_AddItemToArray(arr, cJSON_CreateString(v));
+				} else if (!cJSON_GetObjectItemCaseSensitive(sb->pg.posted, qid)) {
+					cJSON_AddStringToObject(sb->pg.posted, qid, v);
+				}
+			}
+		}
+		p = amp ? amp + 1 : end;
+	}
+	cJSON_Delete(def);
+	source_of(&sb->pg, sb->source, sizeof(sb->source));
+	sb->in.source_id = sb->source;
+	sb->in.survey_id = sb->pg.inv.survey_id;
+	sb->in.customer_id = sb->pg.inv.customer_id;
+	sb->in.channel = cxm_arena_strdup(&r->arena, !strcmp(sb->pg.channel, "link") ? "web" : sb->pg.channel);
+	sb->in.touchpoint = "survey_link";
+	sb->in.ts = cxm_now_us();
+	sb->in.answers = sb->pg.posted;
+	if (sb->in.language) {
+		char norm[16], lwhy[100];
+		sb->in.language = cxm_language_normalize(sb->in.language, norm, sizeof(norm), lwhy, sizeof(lwhy))
+					  ? NULL
+					  : cxm_arena_strdup(&r->arena, norm);
+	}
+	r->data = sb;
+	return req_write(r, submit_run, submit_finish);
+}
