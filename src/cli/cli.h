@@ -80,5 +80,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_survey(int argc, char **argv);
 
 #endif

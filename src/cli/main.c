@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "key", cmd_key, MSG_CMD_KEY, MSG_USAGE_KEY },
 	{ "org", cmd_org, MSG_CMD_ORG, MSG_USAGE_ORG },
 	{ "customer", cmd_customer, MSG_CMD_CUSTOMER, MSG_USAGE_CUSTOMER },
+	{ "survey", cmd_survey, MSG_CMD_SURVEY, MSG_USAGE_SURVEY },
 	{ "import", cmd_import, MSG_CMD_IMPORT, MSG_USAGE_IMPORT },
 	{ "export", cmd_export, MSG_CMD_EXPORT, MSG_USAGE_EXPORT },
 	{ "demo", cmd_demo, MSG_CMD_DEMO, MSG_USAGE_DEMO },

@@ -39,7 +39,7 @@ count() { # count TENANT WHAT: the number after WHAT in `cxm stats`
 
 check "--version" 0 '^cxm [0-9]' "$CXM" --version
 check "help lists the commands" 0 'import' "$CXM" help
-for c in migrate tenant user key org customer import export demo stats; do
+for c in migrate tenant user key org customer survey import export demo stats; do
 	check "$c --help shows its usage" 0 "usage: cxm $c" "$CXM" "$c" --help
 done
 check "unknown command" 2 "not a cxm command" "$CXM" frobnicate
@@ -187,6 +187,75 @@ sqlite:*)
 	"user.add luis.perez,key.create $kid,key.revoke $kid,user.passwd luis.perez,user.add eva,user.add olga,") ok "key and password changes are audited" ;;
 	*) not_ok "key and password changes are audited" "$audit" ;;
 	esac
+	;;
+esac
+
+# surveys: import a definition, export it back, versions once live
+"$CXM" tenant create "${T}s" >/dev/null 2>&1
+S="--tenant ${T}s"
+"$CXM" survey import "$DATA/surveys/good/posventa.json" $S >"$W/sid" 2>"$W/sid.err"
+rc=$?
+sid=$(cat "$W/sid")
+if [ "$rc" -eq 0 ] && echo "$sid" | grep -Eq '^[1-9][0-9]*$' && grep -q "created (draft, version 1)" "$W/sid.err"; then
+	ok "survey import prints the new survey's id"
+else
+	not_ok "survey import prints the new survey's id" "exit $rc" "$(cat "$W/sid" "$W/sid.err")"
+fi
+check "survey list shows it" 0 "^$sid	NPS posventa	draft	1	no\$" "$CXM" survey list $S
+"$CXM" survey export "NPS posventa" $S >"$W/sv1.json" 2>"$W/sv1.err"
+check "survey export by id is the same" 0 "" sh -c "'$CXM' survey export $sid $S | cmp - '$W/sv1.json'"
+check "survey export is pretty JSON" 0 '^	"name":	"NPS posventa",$' cat "$W/sv1.json"
+check "survey import of the export changes nothing" 0 "unchanged \\(draft, version 1\\)" "$CXM" survey import "$W/sv1.json" $S
+"$CXM" tenant create "${T}r" >/dev/null 2>&1
+check "survey import of the export into another tenant" 0 "created" "$CXM" survey import "$W/sv1.json" --tenant "${T}r"
+"$CXM" survey export "NPS posventa" --tenant "${T}r" >"$W/sv2.json" 2>&1
+if cmp -s "$W/sv1.json" "$W/sv2.json" && [ -s "$W/sv1.json" ]; then
+	ok "survey export, import, export round-trips"
+else
+	not_ok "survey export, import, export round-trips" "$(diff "$W/sv1.json" "$W/sv2.json" | head -5)"
+fi
+for f in "$DATA"/surveys/bad/*.json; do
+	field=$(head -1 "${f%.json}.expect" | sed 's/[].[]/\\&/g')
+	check "survey import $(basename "$f") fails naming the file and field" 1 "$(basename "$f"): $field: " \
+		"$CXM" survey import "$f" $S
+done
+printf '{"name": "Dup", "languages": ["es"], "name": "Otra",\n "questions": [{"id": "nps", "type": "nps", "text": {"es": "x"}}]}\n' >"$W/dup.json"
+check "survey import with a key given twice" 1 "dup.json: name: appears twice" "$CXM" survey import "$W/dup.json" $S
+check "survey import of a missing file" 1 "nothere.json: No such file" "$CXM" survey import "$W/nothere.json" $S
+check "survey import of broken JSON" 1 "broken.json: " sh -c "echo '{\"name\":' >'$W/broken.json'; '$CXM' survey import '$W/broken.json' $S"
+check "failed imports create nothing" 0 "" sh -c "[ \$('$CXM' survey list $S | wc -l) -eq 1 ]"
+sed 's/Anything else?/Anything more?/' "$W/sv1.json" >"$W/sv1b.json"
+check "survey import while draft keeps version 1" 0 "updated \\(draft, version 1\\)" "$CXM" survey import "$W/sv1b.json" $S
+check "survey status live" 0 "is now live" "$CXM" survey status "NPS posventa" live $S
+check "survey status live again" 0 "is live already" "$CXM" survey status "$sid" live $S
+check "survey import when live makes version 2" 0 "updated \\(live, version 2\\)" "$CXM" survey import "$W/sv1.json" $S
+check "survey list shows version 2" 0 "^$sid	NPS posventa	live	2	no\$" "$CXM" survey list $S
+check "survey import of the same file again stays at version 2" 0 "unchanged \\(live, version 2\\)" "$CXM" survey import "$W/sv1.json" $S
+check "survey export gives version 2" 0 "" sh -c "'$CXM' survey export $sid $S | cmp - '$W/sv1.json'"
+check "survey status closed" 0 "is now closed" "$CXM" survey status "NPS posventa" closed $S
+check "survey list shows it closed" 0 "^$sid	NPS posventa	closed	2	no\$" "$CXM" survey list $S
+check "survey status draft" 0 "is now draft" "$CXM" survey status "NPS posventa" draft $S
+check "survey import --live" 0 "created \\(live, version 1\\)" "$CXM" survey import "$DATA/surveys/good/one-language.json" --live $S
+check "survey status with a bad status" 2 "'paused' is not a status" "$CXM" survey status "$sid" paused $S
+check "survey status of an unknown survey" 1 "no survey named or numbered 'nadie'" "$CXM" survey status nadie live $S
+check "survey export of another tenant's survey" 1 "no survey named or numbered '$sid'" "$CXM" survey export "$sid" --tenant "${T}a"
+check "survey --live outside import" 2 "goes with 'import' only" "$CXM" survey list --live $S
+check "survey status without a status" 2 "missing draft\\|live\\|closed" "$CXM" survey status "$sid" $S
+check "survey usage in Spanish" 0 "uso: cxm survey import FICHERO" env CXM_LANG=es "$CXM" survey --help
+case "$CXM_TEST_DB" in
+sqlite:*)
+	db=${CXM_TEST_DB#sqlite:}
+	db=${db%%\?*}
+	audit=$(sqlite3 "$db" "SELECT a.actor || ' ' || a.action || ' ' || a.target FROM audit_log a JOIN tenants t ON t.id = a.tenant_id WHERE t.name = '${T}s' AND a.target = '$sid' ORDER BY a.id" | tr '\n' ',')
+	u=cli:${USER:-}
+	[ -n "${USER:-}" ] || u=cli
+	want="$u survey.import $sid,$u survey.import $sid,$u survey.status $sid,$u survey.import $sid,$u survey.status $sid,$u survey.status $sid,"
+	if [ "$audit" = "$want" ]; then ok "survey changes are audited, and only changes"; else not_ok "survey changes are audited, and only changes" "$audit"; fi
+	# a response (the CLI takes none yet) pins the version it answered
+	sqlite3 "$db" "INSERT INTO responses (id, tenant_id, source_id, survey_id, version, channel, ts, complete, created_at, updated_at) SELECT 1, id, 'r1', $sid, 1, 'web', 1, 1, 1, 1 FROM tenants WHERE name = '${T}s'"
+	check "survey with responses can go live" 0 "is now live" "$CXM" survey status "$sid" live $S
+	check "survey with responses cannot go back to draft" 1 "has responses" "$CXM" survey status "$sid" draft $S
+	check "survey list shows it still live" 0 "^$sid	NPS posventa	live	" "$CXM" survey list $S
 	;;
 esac
 
