@@ -131,6 +131,7 @@ struct cxm_response_in {
 	const cJSON *answers;       /* object; NULL = none */
 	const char *comment;        /* a free comment outside the questions, or NULL */
 	bool historic;              /* an import: closed and draft surveys take it too */
+	bool hold_open;             /* keep it partial: more questions are still to be shown */
 };
 
 struct cxm_response_out {

@@ -22,6 +22,33 @@ static void init_hooks(void)
 	pthread_once(&once, set_hooks);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A key that appears twice among an object's members, or NULL. Sorting
+ * keeps it O(n log n), so a huge object cannot make it slow. */
+static const char *duplicate_key(const cJSON *obj)
+{
+	size_t n = 0, i = 0;
+	const char **keys, *dup = NULL;
+
+	for (const cJSON *c = obj->child; c; c = c->next)
+		n++;
+	if (n < 2)
+		return NULL;
+	keys = xmalloc(n * sizeof(*keys));
+	for (const cJSON *c = obj->child; c; c = c->next)
+		keys[i++] = c->string;
+	qsort(keys, n, sizeof(*keys), cmp_str);
+	for (i = 1; i < n && !dup; i++)
+		if (!strcmp(keys[i - 1], keys[i]))
+			dup = keys[i];
+	free(keys);
+	return dup;
+}
+
 static int check_tree(const cJSON *it, int depth, char *err, size_t errlen)
 {
 	if (depth > CXM_JSON_MAX_DEPTH) {
@@ -29,6 +56,13 @@ static int check_tree(const cJSON *it, int depth, char *err, size_t errlen)
 		return -1;
 	}
 	for (; it; it = it->next) {
+		/* a key given twice: cJSON keeps both, PostgreSQL's jsonb the
+		 * last, readers the first; refuse it rather than guess */
+		const char *dup = cJSON_IsObject(it) ? duplicate_key(it) : NULL;
+		if (dup) {
+			snprintf(err, errlen, _(MSG_JSON_DUP_KEY), dup);
+			return -1;
+		}
 		if (cJSON_IsNumber(it)) {
 			double v = it->valuedouble;
 			if (!isfinite(v) || (v == floor(v) && fabs(v) >= 9007199254740992.0)) {

@@ -629,7 +629,8 @@ static int submit_finish(struct req *r)
 		return 0;
 	}
 	if (sb->out.complete) {
-		notice(r, 200, sb->in.language, MSG_SP_THANKS);
+		notice(r, 200, sb->in.language ? sb->in.language : sb->pg.lang[0] ? sb->pg.lang : sb->pg.tenant_lang,
+		       MSG_SP_THANKS);
 	} else {
 		/* follow-ups: the same page again shows what is left */
 		char *loc = xasprintf("/s/%s", req_param(r, 0));
@@ -702,6 +703,17 @@ int api_survey_answer(struct req *r)
 			}
 		}
 		p = amp ? amp + 1 : end;
+	}
+	/* a score given just now opens its follow-ups: the response stays
+	 * open until the page that asks them is sent */
+	for (size_t i = 0; i < d.nquestions; i++) {
+		const struct cxm_question *q = &d.questions[i];
+		const cJSON *score = cJSON_GetObjectItemCaseSensitive(sb->pg.posted, q->show_if_question ? q->show_if_question : "");
+		bool had = sb->pg.answers && cJSON_GetObjectItemCaseSensitive(sb->pg.answers, q->show_if_question ? q->show_if_question : "");
+		if (q->show_if_question && cJSON_IsNumber(score) && !had &&
+		    cxm_nps_category((int)score->valuedouble) == q->show_if_category &&
+		    !cJSON_GetObjectItemCaseSensitive(sb->pg.posted, q->id))
+			sb->in.hold_open = true;
 	}
 	cJSON_Delete(def);
 	source_of(&sb->pg, sb->source, sizeof(sb->source));

@@ -2087,7 +2087,21 @@ int cxm_store_survey_update(struct cxm_store *s, int64_t tenant, int64_t id, con
 		ret = cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_SURVEY), (long long)id);
 	if (ret)
 		goto out;
-	v = strcmp(st.status, "draft") ? st.version + 1 : st.version;
+	/* a draft nobody answered is rewritten; anything answered (also a
+	 * survey put back to draft after going live) gets a new version */
+	v = st.version;
+	if (strcmp(st.status, "draft")) {
+		v++;
+	} else {
+		static const char answered[] = "SELECT COUNT(*) FROM responses WHERE tenant_id = ? AND survey_id = ?"
+					       " AND version = ?";
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id), SQLV_INT(st.version) };
+		int64_t n = 0;
+		if ((ret = GET_INT(s, answered, p, &n)))
+			goto out;
+		if (n)
+			v++;
+	}
 	if (v == st.version) {
 		struct sqlval p[] = { SQLV_TEXT(definition), SQLV_INT(now), SQLV_INT(tenant), SQLV_INT(id), SQLV_INT(v) };
 		ret = Q(s, rewrite, p, NULL, NULL, NULL);
@@ -2169,11 +2183,18 @@ int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_respo
 		};
 		ret = Q(s, sql, p, NULL, NULL, &changes);
 	}
+	/* the stored id: another writer may have inserted the same source_id
+	 * between the look and the insert (PostgreSQL, several nodes) */
+	int64_t stored = 0;
+	if (!ret) {
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(r->source_id) };
+		ret = GET_INT(s, existed, p, &stored);
+	}
 	ret = tx_end(s, own, ret);
 	if (!ret) {
-		r->id = old_id ? old_id : nid;
+		r->id = stored;
 		if (result)
-			*result = !old_id ? CXM_PUT_INSERTED : changes ? CXM_PUT_UPDATED : CXM_PUT_UNCHANGED;
+			*result = stored == nid ? CXM_PUT_INSERTED : changes ? CXM_PUT_UPDATED : CXM_PUT_UNCHANGED;
 	}
 	return ret;
 }

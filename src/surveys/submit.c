@@ -149,6 +149,8 @@ int cxm_response_submit(struct cxm_store *s, int64_t tenant, const struct cxm_re
 	}
 	if ((ret = cxm_survey_check_answers(&def, answers, &sum, field, fieldlen, why, whylen)))
 		goto out;
+	if (in->hold_open)
+		sum.complete = false;
 	if (in->comment && strlen(in->comment) > COMMENT_MAX) {
 		cxm_strlcpy(field, "comment", fieldlen);
 		snprintf(why, whylen, _(MSG_SV_COMMENT_LIMIT), COMMENT_MAX);

@@ -118,6 +118,13 @@ static void test_strict_json(void **state)
 	cJSON_Delete(j);
 	assert_null(cxm_json_parse("{} x", 4, err, sizeof(err)));
 	assert_non_null(strstr(err, "after the JSON value"));
+	/* a key given twice, at any depth, is refused; the same key in two objects is fine */
+	assert_null(cxm_json_parse("{\"a\":1,\"b\":2,\"a\":3}", 19, err, sizeof(err)));
+	assert_non_null(strstr(err, "'a'"));
+	assert_null(cxm_json_parse("[{\"x\":{\"k\":1,\"k\":1}}]", 21, err, sizeof(err)));
+	j = cxm_json_parse("[{\"k\":1},{\"k\":2}]", 17, err, sizeof(err));
+	assert_non_null(j);
+	cJSON_Delete(j);
 	assert_null(cxm_json_parse("{\"a\":\"x\\u0000y\"}", 16, err, sizeof(err)));
 	assert_null(cxm_json_parse("{\"a\":\"\xe9\"}", 8, err, sizeof(err)));
 	assert_null(cxm_json_parse("{\"n\":9007199254740993}", 22, err, sizeof(err)));
