@@ -17,6 +17,7 @@ struct cxm_server_opts {
 	unsigned timeout_s;     /* a client's time to send its request (30 s) */
 	unsigned threads;       /* HTTP worker threads (0: one per core, at least 2) */
 	int quiet;              /* no request log lines */
+	double public_per_minute; /* requests per minute to the public survey pages, per address and per link (120) */
 };
 
 /* Fills the defaults above. */

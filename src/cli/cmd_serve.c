@@ -17,12 +17,13 @@ int cmd_serve(int argc, char **argv)
 {
 	struct cli c = { .cmd = "serve" };
 	const char *listen = NULL, *threads = NULL, *max_body = NULL, *max_batch = NULL, *max_string = NULL;
-	const char *max_depth = NULL, *timeout = NULL, *pos[1];
+	const char *max_depth = NULL, *timeout = NULL, *public_rate = NULL, *pos[1];
 	bool quiet = false;
 	const struct cli_opt opts[] = { { "--listen", &listen, NULL },	       { "--threads", &threads, NULL },
 					{ "--max-body", &max_body, NULL },     { "--max-batch", &max_batch, NULL },
 					{ "--max-string", &max_string, NULL }, { "--max-depth", &max_depth, NULL },
 					{ "--timeout", &timeout, NULL },       { "--quiet", NULL, &quiet },
+					{ "--public-per-minute", &public_rate, NULL },
 					{ NULL } };
 	struct cxm_server_opts o;
 	char err[512];
@@ -63,6 +64,11 @@ int cmd_serve(int argc, char **argv)
 		if (size_opt(timeout, "--timeout", 1, 3600, &v))
 			return 2;
 		o.timeout_s = (unsigned)v;
+	}
+	if (public_rate) {
+		if (size_opt(public_rate, "--public-per-minute", 1, 1000000, &v))
+			return 2;
+		o.public_per_minute = (double)v;
 	}
 	o.quiet = quiet;
 	ret = cxm_serve(&o, err, sizeof(err));

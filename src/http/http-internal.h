@@ -90,6 +90,7 @@ struct route {
 #define RF_WRITE 1u       /* changes state: CSRF with a session, never for viewers */
 #define RF_SESSION_ONLY 2u /* only with a session cookie (not an API key) */
 #define RF_STATIC 4u      /* dashboard assets: GET with any path under it */
+#define RF_PUBLIC 8u      /* public pages: limited per address and per path */
 
 extern const struct route routes[];
 extern const size_t routes_n;
@@ -180,6 +181,15 @@ void metrics_request(struct metrics *m, const struct route *rt, int status, int6
 /* The Prometheus text exposition. */
 void metrics_render(struct server *srv, struct cxm_buf *out);
 
+/* ---- request-rate limits (flood.c) --------------------------------------- */
+
+struct flood;
+/* A limiter of per_minute requests per key, allowing bursts of burst. */
+struct flood *flood_new(double per_minute, double burst);
+void flood_free(struct flood *f);
+/* 0 when key may go now (a request is counted), else seconds to wait. */
+int64_t flood_take(struct flood *f, const char *key, int64_t now_us);
+
 /* ---- the server --------------------------------------------------------- */
 
 struct server {
@@ -190,6 +200,7 @@ struct server {
 	struct writer *writer;
 	struct metrics metrics;
 	struct cxm_ratelimit *logins;
+	struct flood *public_flood; /* the public survey pages */
 	/* argon2id is slow and takes memory: at most this many at once */
 	pthread_mutex_t hash_mu;
 	int hashing;

@@ -57,8 +57,8 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/responses", api_responses_post, ROLES_WRITE, RF_WRITE },
 	{ "GET", "/api/v1/responses", api_responses_list, ROLES_ANY, 0 },
 	/* the public survey page of a personal link */
-	{ "GET", "/s/{token}", api_survey_page, 0, 0 },
-	{ "POST", "/s/{token}", api_survey_answer, 0, 0 },
+	{ "GET", "/s/{token}", api_survey_page, 0, RF_PUBLIC },
+	{ "POST", "/s/{token}", api_survey_answer, 0, RF_PUBLIC },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

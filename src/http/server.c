@@ -26,6 +26,7 @@ void cxm_server_opts_init(struct cxm_server_opts *o)
 	o->max_string = 64 * 1024;
 	o->max_depth = 32;
 	o->timeout_s = 30;
+	o->public_per_minute = 120;
 }
 
 /* ---- read handles ------------------------------------------------------- */
@@ -227,6 +228,31 @@ static void dispatch(struct req *r)
 		snprintf(detail, sizeof(detail), T(r, MSG_HTTP_BODY_LIMIT), r->srv->o.max_body);
 		reply_error(r, 413, "too-large", MSG_HTTP_TOO_LARGE, detail);
 		return;
+	}
+	if (rt->flags & RF_PUBLIC) {
+		/* a flood from one address, or on one link, is slowed down */
+		char addr[INET6_ADDRSTRLEN + 8], key[600];
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+		int64_t now = cxm_now_us(), wait;
+		cxm_strlcpy(addr, "?", sizeof(addr));
+		if (sa && sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, sizeof(addr));
+		else if (sa && sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, sizeof(addr));
+		snprintf(key, sizeof(key), "addr:%s", addr);
+		wait = flood_take(r->srv->public_flood, key, now);
+		if (!wait) {
+			snprintf(key, sizeof(key), "path:%.500s", r->path);
+			wait = flood_take(r->srv->public_flood, key, now);
+		}
+		if (wait) {
+			char secs[24];
+			snprintf(secs, sizeof(secs), "%lld", (long long)wait);
+			reply_error(r, 429, "slow-down", MSG_HTTP_SLOW_DOWN, NULL);
+			req_add_header(r, "Retry-After", secs);
+			return;
+		}
 	}
 	if (rt->roles) {
 		if (auth_request(r))
@@ -501,6 +527,7 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 	if (ret)
 		goto out;
 	srv->logins = cxm_ratelimit_new(0);
+	srv->public_flood = flood_new(srv->o.public_per_minute, srv->o.public_per_minute / 2 > 10 ? srv->o.public_per_minute / 2 : 10);
 
 	/* signals go to this thread only: block them before threads start */
 	sigemptyset(&sigs);
@@ -570,6 +597,7 @@ out:
 	pthread_mutex_destroy(&srv->log_mu);
 	pthread_mutex_destroy(&srv->hash_mu);
 	cxm_ratelimit_free(srv->logins);
+	flood_free(srv->public_flood);
 	free(srv);
 	return ret;
 }
