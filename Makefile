@@ -142,6 +142,7 @@ bench: check-deps
 	$(MAKE) cxm
 	sh bench/import/run.sh
 	sh bench/ingest/run.sh
+	sh bench/surveys/run.sh
 
 clean:
 	rm -rf build cxm
