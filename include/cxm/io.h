@@ -1,6 +1,6 @@
 /*
  * io.h - importing and exporting customers and events as CSV (with a
- * header row) or JSONL. Import streams the file, checks every row and is
+ * header row) or JSONL, and importing historic survey responses. Import streams the file, checks every row and is
  * all-or-nothing unless told to skip bad rows; export writes what import
  * reads, so export then import gives back the same data.
  */
@@ -13,7 +13,9 @@
 
 struct cxm_store;
 
-enum cxm_io_kind { CXM_IO_CUSTOMERS, CXM_IO_EVENTS };
+/* CXM_IO_RESPONSES is import only: each row goes through
+ * cxm_response_submit as a historic response. */
+enum cxm_io_kind { CXM_IO_CUSTOMERS, CXM_IO_EVENTS, CXM_IO_RESPONSES };
 enum cxm_io_format { CXM_FORMAT_AUTO, CXM_FORMAT_CSV, CXM_FORMAT_JSONL };
 
 #define CXM_IMPORT_MAX_ROW (1024 * 1024) /* bytes in one row or line */
@@ -32,11 +34,11 @@ struct cxm_import_opts {
 
 struct cxm_import_report {
 	uint64_t rows;          /* data rows read */
-	uint64_t imported;      /* new customers / events stored */
-	uint64_t updated;       /* customers whose fields changed */
+	uint64_t imported;      /* new customers / events / responses stored */
+	uint64_t updated;       /* customers whose fields changed; partial responses completed */
 	uint64_t duplicates;    /* rows already stored (nothing changed) */
 	uint64_t rejected;      /* bad rows */
-	uint64_t new_customers; /* customers created for events naming unknown customers */
+	uint64_t new_customers; /* customers created for events or responses naming unknown customers */
 	uint64_t new_units;     /* org units created for events naming unknown units */
 	bool committed;         /* false: nothing was written */
 };

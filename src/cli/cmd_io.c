@@ -36,14 +36,17 @@ static void on_progress(uint64_t done, uint64_t total, void *ctx)
 	fflush(stderr);
 }
 
-static int parse_kind(struct cli *c, const char *v, enum cxm_io_kind *kind)
+/* responses: import only (an export of responses is not written yet) */
+static int parse_kind(struct cli *c, const char *v, bool responses, enum cxm_io_kind *kind)
 {
 	if (!strcmp(v, "customers"))
 		*kind = CXM_IO_CUSTOMERS;
 	else if (!strcmp(v, "events"))
 		*kind = CXM_IO_EVENTS;
+	else if (responses && !strcmp(v, "responses"))
+		*kind = CXM_IO_RESPONSES;
 	else
-		return cli_usage(c, _(MSG_BAD_KIND), v);
+		return cli_usage(c, responses ? _(MSG_BAD_IMPORT_KIND) : _(MSG_BAD_KIND), v);
 	return 0;
 }
 
@@ -77,8 +80,8 @@ int cmd_import(int argc, char **argv)
 	if ((ret = cli_parse(&c, argc, argv, opts, pos, 2, &npos, MSG_USAGE_IMPORT)))
 		return ret == 1 ? 0 : ret;
 	if (npos < 2)
-		return cli_usage(&c, _(MSG_MISSING_ARG), npos ? "FILE" : "customers | events");
-	if (parse_kind(&c, pos[0], &o.kind) || parse_format(&c, format, &o.format))
+		return cli_usage(&c, _(MSG_MISSING_ARG), npos ? "FILE" : "customers | events | responses");
+	if (parse_kind(&c, pos[0], true, &o.kind) || parse_format(&c, format, &o.format))
 		return 2;
 	if (cli_open_tenant(&c))
 		return 1;
@@ -103,7 +106,10 @@ int cmd_import(int argc, char **argv)
 			(unsigned long long)r.imported, (unsigned long long)r.updated, (unsigned long long)r.duplicates,
 			(unsigned long long)r.rejected);
 		if (r.new_customers)
-			fprintf(stderr, _(MSG_IMPORT_NEW_CUSTOMERS), (unsigned long long)r.new_customers);
+			fprintf(stderr,
+				o.kind == CXM_IO_RESPONSES ? _(MSG_IMPORT_NEW_CUSTOMERS_RESPONSES)
+							   : _(MSG_IMPORT_NEW_CUSTOMERS),
+				(unsigned long long)r.new_customers);
 		if (r.new_units)
 			fprintf(stderr, _(MSG_IMPORT_NEW_UNITS), (unsigned long long)r.new_units);
 		if (r.rejected && reject_path)
@@ -130,7 +136,7 @@ int cmd_export(int argc, char **argv)
 		return ret == 1 ? 0 : ret;
 	if (npos < 1)
 		return cli_usage(&c, _(MSG_MISSING_ARG), "customers | events");
-	if (parse_kind(&c, pos[0], &kind) || parse_format(&c, format, &f))
+	if (parse_kind(&c, pos[0], false, &kind) || parse_format(&c, format, &f))
 		return 2;
 	if (f == CXM_FORMAT_AUTO && output) {
 		const char *dot = strrchr(output, '.');

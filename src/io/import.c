@@ -1,6 +1,6 @@
 /*
- * import.c - streaming import of customers and events from CSV (libcsv)
- * or JSONL (cJSON, strictly checked).
+ * import.c - streaming import of customers, events and survey responses
+ * from CSV (libcsv) or JSONL (cJSON, strictly checked).
  *
  * The file is read in blocks and cut into lines, so a row's line number is
  * known and no row can grow past CXM_IMPORT_MAX_ROW. Each row becomes a
@@ -9,6 +9,10 @@
  * row stops the writing (the rest is still checked, to report every bad
  * row) and everything is rolled back; with skip_bad, bad rows go to the
  * reject file and the good ones are committed.
+ *
+ * Responses go one by one through cxm_response_submit (the path every
+ * response takes), each under a savepoint so that a refused row leaves
+ * nothing behind, not even the customer it created.
  */
 #include "cxm/io.h"
 #include "cxm/arena.h"
@@ -20,10 +24,12 @@
 #include "cxm/json.h"
 #include "cxm/map.h"
 #include "cxm/store.h"
+#include "cxm/surveys.h"
 #include "cxm/time.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <sys/stat.h>
 
@@ -48,8 +54,14 @@ enum field {
 	F_ORG_UNIT,
 	F_AMOUNT,
 	F_CURRENCY,
+	/* responses; after the event fields, so that events' content ids stay as they were */
+	F_SURVEY,
+	F_NPS,
+	F_CSAT,
+	F_CES,
+	F_COMMENT,
 	F_N,
-	F_EXTRA = F_N /* attr.<name> / prop.<name> */
+	F_EXTRA = F_N /* attr.<name> / prop.<name> / q.<question id> */
 };
 
 static const char *const field_names[F_N] = {
@@ -57,6 +69,7 @@ static const char *const field_names[F_N] = {
 	"last_name",  "language",      "country",	 "consent.email", "consent.sms",
 	"consent.phone", "consent.whatsapp", "type",	 "channel",	 "ts",
 	"touchpoint", "agent",	       "org_unit",	 "amount",	 "currency",
+	"survey",     "nps",	       "csat",		 "ces",		 "comment",
 };
 
 /* Which fields each kind reads. */
@@ -66,12 +79,23 @@ static bool field_allowed(enum cxm_io_kind kind, enum field f)
 		return true;
 	if (kind == CXM_IO_CUSTOMERS)
 		return f >= F_FIRST_NAME && f <= F_CONSENT_WHATSAPP;
-	return f == F_ID || f >= F_TYPE;
+	if (kind == CXM_IO_RESPONSES)
+		return f == F_ID || f == F_LANGUAGE || f == F_CHANNEL || f == F_TS || f == F_TOUCHPOINT ||
+		       f == F_AGENT || f >= F_SURVEY;
+	return f == F_ID || (f >= F_TYPE && f <= F_CURRENCY);
 }
 
 static const char *extra_prefix(enum cxm_io_kind kind)
 {
-	return kind == CXM_IO_CUSTOMERS ? "attr." : "prop.";
+	return kind == CXM_IO_CUSTOMERS ? "attr." : kind == CXM_IO_RESPONSES ? "q." : "prop.";
+}
+
+/* The columns a kind knows, for the error naming an unknown one. */
+static const char *known_columns(enum cxm_io_kind kind)
+{
+	return kind == CXM_IO_CUSTOMERS ? _(MSG_IMPORT_CUSTOMER_COLUMNS)
+	       : kind == CXM_IO_RESPONSES ? _(MSG_IMPORT_RESPONSE_COLUMNS)
+					  : _(MSG_IMPORT_EVENT_COLUMNS);
 }
 
 struct kv {
@@ -102,6 +126,13 @@ struct agent_info {
 	int64_t user_id;
 	struct agent_span *spans;
 	size_t n;
+};
+
+/* A survey responses name, with its current definition. */
+struct rsurvey {
+	int64_t id;                 /* 0: the default survey (cxm_response_submit finds or creates it) */
+	cJSON *tree;                /* owned */
+	struct cxm_survey_def def;  /* borrows from tree */
 };
 
 struct importer {
@@ -143,6 +174,9 @@ struct importer {
 	struct cxm_map agents;     /* username -> index into agent_infos (+1); 0 unknown */
 	struct agent_info *agent_infos;
 	size_t nagents, agents_cap;
+	struct cxm_map surveys;    /* survey cell ("" for none) -> index into rsurveys (+1); 0 unknown */
+	struct rsurvey *rsurveys;
+	size_t nsurveys, surveys_cap;
 };
 
 #define CACHE_MAX (512 * 1024)
@@ -275,8 +309,10 @@ static int field_of(enum cxm_io_kind kind, const char *name, const char **extra)
 	for (int f = 0; f < F_N; f++)
 		if (!strcmp(name, field_names[f]))
 			return field_allowed(kind, (enum field)f) ? f : -1;
-	if (!strncmp(name, pre, 5) && extra_name_ok(name + 5)) {
-		*extra = name + 5;
+	size_t plen = strlen(pre);
+
+	if (!strncmp(name, pre, plen) && extra_name_ok(name + plen)) {
+		*extra = name + plen;
 		return F_EXTRA;
 	}
 	return -1;
@@ -381,6 +417,8 @@ static int check_text(struct importer *im, const struct rec *rec, enum field f, 
 	return 0;
 }
 
+/* Checks and normalises the identity fields; a row naming none is refused
+ * unless anonymous rows are allowed (responses). */
 static int norm_identities(struct importer *im, const struct rec *rec, struct norm *n, const char **email,
 			   const char **phone)
 {
@@ -403,7 +441,7 @@ static int norm_identities(struct importer *im, const struct rec *rec, struct no
 		}
 		*phone = n->phone;
 	}
-	if (!rec->v[F_EXTERNAL_ID] && !*email && !*phone) {
+	if (!rec->v[F_EXTERNAL_ID] && !*email && !*phone && im->o->kind != CXM_IO_RESPONSES) {
 		reject(im, "%s", _(MSG_IMPORT_NO_CUSTOMER_KEY));
 		return -1;
 	}
@@ -550,14 +588,16 @@ static int flush_events(struct importer *im)
 	return 0;
 }
 
-/* 128 bits of FNV-1a over the row's fields: the source id of an event that
- * came without one, so that importing the same file again finds it. */
-static void content_id(const struct rec *rec, const char *props, char *out, size_t outlen)
+/* 128 bits of FNV-1a over the row's fields up to `last`, then its extras:
+ * the source id of an event or response that came without one, so that
+ * importing the same file again finds it. Events hash the fields they had
+ * before responses were added, so their ids stay as they were. */
+static void content_id(const struct rec *rec, enum field last, const char *props, char *out, size_t outlen)
 {
 	uint64_t h1 = 1469598103934665603ull, h2 = 0x6c62272e07bb0142ull;
 
-	for (int f = 0; f <= F_N; f++) {
-		const char *v = f < F_N ? rec->v[f] : props;
+	for (int f = 0; f <= (int)last + 1; f++) {
+		const char *v = f <= (int)last ? rec->v[f] : props;
 		if (f == F_ID)
 			continue;
 		for (const unsigned char *p = (const unsigned char *)(v ? v : ""); ; p++) {
@@ -646,7 +686,7 @@ static int event_row(struct importer *im, struct rec *rec)
 	if (ret)
 		return store_fatal(im, ret);
 	if (!rec->v[F_ID])
-		content_id(rec, props, idbuf, sizeof(idbuf));
+		content_id(rec, F_CURRENCY, props, idbuf, sizeof(idbuf));
 	e.source_id = keep(im, rec->v[F_ID] ? rec->v[F_ID] : idbuf);
 	e.type = keep(im, rec->v[F_TYPE]);
 	e.channel = keep(im, channel);
@@ -660,10 +700,380 @@ static int event_row(struct importer *im, struct rec *rec)
 	return 0;
 }
 
+/* ---- responses ---------------------------------------------------------- */
+
+struct found_def {
+	int64_t id;
+	char *definition;
+};
+
+static int found_def_cb(const struct cxm_survey *sv, void *ctx)
+{
+	struct found_def *f = ctx;
+
+	f->id = sv->id;
+	free(f->definition);
+	f->definition = xstrdup(sv->definition);
+	return 0;
+}
+
+static bool all_digits(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+	return n > 0 && n <= 18 && s[n] == '\0';
+}
+
+/*
+ * The survey a response row names (an id, else a name; NULL: the tenant's
+ * default NPS survey, whose definition is cxm_survey_default_nps() until
+ * the first response creates it). *sv is NULL when there is no such survey.
+ */
+static int lookup_survey(struct importer *im, const char *name, const struct rsurvey **sv)
+{
+	struct found_def f = { 0 };
+	cJSON *tree = NULL;
+	char field[96], why[300];
+	int64_t idx;
+	int ret;
+
+	*sv = NULL;
+	if (cxm_map_get(&im->surveys, name ? name : "", &idx)) {
+		if (idx)
+			*sv = &im->rsurveys[idx - 1];
+		return 0;
+	}
+	if (!name) {
+		ret = cxm_store_survey_default(im->s, im->tenant, found_def_cb, &f);
+		if (ret == CXM_ENOTFOUND) {
+			tree = cxm_survey_default_nps();
+			ret = 0;
+		}
+	} else {
+		ret = CXM_ENOTFOUND;
+		if (all_digits(name))
+			ret = cxm_store_survey_get(im->s, im->tenant, strtoll(name, NULL, 10), 0, found_def_cb, &f);
+		if (ret == CXM_ENOTFOUND)
+			ret = cxm_store_survey_find(im->s, im->tenant, name, found_def_cb, &f);
+	}
+	if (ret == CXM_ENOTFOUND) {
+		if (cxm_map_count(&im->surveys) < CACHE_MAX)
+			cxm_map_put(&im->surveys, name ? name : "", 0);
+		ret = 0;
+		goto out;
+	}
+	if (ret)
+		goto out;
+	if (!tree)
+		tree = cJSON_Parse(f.definition);
+	if (im->nsurveys == im->surveys_cap) {
+		im->surveys_cap = im->surveys_cap ? im->surveys_cap * 2 : 8;
+		im->rsurveys = xrealloc(im->rsurveys, im->surveys_cap * sizeof(*im->rsurveys));
+	}
+	struct rsurvey *r = &im->rsurveys[im->nsurveys];
+	r->id = name ? f.id : 0;
+	r->tree = tree;
+	tree = NULL;
+	if (!r->tree || cxm_survey_check(r->tree, &r->def, field, sizeof(field), why, sizeof(why)))
+		BUG("a stored survey definition does not check");
+	cxm_map_put(&im->surveys, name ? name : "", (int64_t)++im->nsurveys);
+	*sv = r;
+out:
+	cJSON_Delete(tree);
+	free(f.definition);
+	return ret;
+}
+
+static const struct cxm_question *question_of_type(const struct cxm_survey_def *d, enum cxm_question_type t)
+{
+	for (size_t i = 0; i < d->nquestions; i++)
+		if (d->questions[i].type == t)
+			return &d->questions[i];
+	return NULL;
+}
+
+static const struct cxm_question *question_by_id(const struct cxm_survey_def *d, const char *id)
+{
+	for (size_t i = 0; i < d->nquestions; i++)
+		if (!strcmp(d->questions[i].id, id))
+			return &d->questions[i];
+	return NULL;
+}
+
+/* A whole number as a cell holds it: digits with an optional '-'. */
+static bool parse_score(const char *s, int *v)
+{
+	char *end;
+	long n;
+
+	if (!((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9')))
+		return false;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (*end || errno || n < INT_MIN || n > INT_MAX)
+		return false;
+	*v = (int)n;
+	return true;
+}
+
+/*
+ * Turns a cell into the answer question q takes: a number for scores and
+ * ratings, a list for multiple choice ("a|b"), else the text. A typed JSONL
+ * value is kept as it is (cxm_response_submit checks it). Takes v; returns
+ * the answer, or NULL with why set.
+ */
+static cJSON *answer_of(const struct cxm_question *q, cJSON *v, char *why, size_t whylen)
+{
+	const char *text;
+	int n;
+
+	if (!cJSON_IsString(v))
+		return v;
+	text = v->valuestring;
+	switch (q->type) {
+	case CXM_Q_NPS:
+	case CXM_Q_CSAT:
+	case CXM_Q_CES:
+	case CXM_Q_RATING:
+		if (!parse_score(text, &n)) {
+			snprintf(why, whylen, _(MSG_IMPORT_NOT_WHOLE_NUMBER), text);
+			cJSON_Delete(v);
+			return NULL;
+		}
+		cJSON_Delete(v);
+		return cJSON_CreateNumber(n);
+	case CXM_Q_MULTIPLE: {
+		cJSON *list = cJSON_CreateArray();
+		for (const char *p = text; *p;) {
+			size_t len = strcspn(p, "|");
+			const char *b = p, *e = p + len;
+			while (b < e && *b == ' ')
+				b++;
+			while (e > b && e[-1] == ' ')
+				e--;
+			if (e > b) {
+				char *opt = xstrndup(b, (size_t)(e - b));
+				cJSON_AddItemToArray(list, cJSON_CreateString(opt));
+				free(opt);
+			}
+			p += len;
+			if (*p == '|')
+				p++;
+		}
+		cJSON_Delete(v);
+		return list;
+	}
+	default:
+		return v;
+	}
+}
+
+/* Adds an answer unless its question is answered already (by nps and q.nps). */
+static int add_answer(struct importer *im, cJSON *answers, const struct cxm_question *q, const char *column,
+		      cJSON *v)
+{
+	if (cJSON_GetObjectItemCaseSensitive(answers, q->id)) {
+		cJSON_Delete(v);
+		reject(im, _(MSG_IMPORT_ANSWERED_TWICE), column, q->id);
+		return -1;
+	}
+	cJSON_AddItemToObject(answers, q->id, v);
+	return 0;
+}
+
+/* The answers of a row, keyed by question id; NULL when the row is refused. */
+static cJSON *row_answers(struct importer *im, struct rec *rec, const struct rsurvey *sv)
+{
+	static const enum cxm_question_type score_type[] = { CXM_Q_NPS, CXM_Q_CSAT, CXM_Q_CES };
+	cJSON *answers = cJSON_CreateObject();
+	char why[300], column[80];
+
+	for (enum field f = F_NPS; f <= F_CES; f++) {
+		const struct cxm_question *q;
+		int n;
+		if (!rec->v[f])
+			continue;
+		if (!(q = question_of_type(&sv->def, score_type[f - F_NPS]))) {
+			reject(im, _(MSG_IMPORT_NO_SUCH_QUESTION_TYPE), field_names[f], field_names[f]);
+			goto bad;
+		}
+		if (!parse_score(rec->v[f], &n)) {
+			snprintf(why, sizeof(why), _(MSG_IMPORT_NOT_WHOLE_NUMBER), rec->v[f]);
+			reject(im, _(MSG_IMPORT_BAD_FIELD), field_names[f], why);
+			goto bad;
+		}
+		if (add_answer(im, answers, q, field_names[f], cJSON_CreateNumber(n)))
+			goto bad;
+	}
+	for (size_t i = 0; i < rec->nextra; i++) {
+		const struct cxm_question *q = question_by_id(&sv->def, rec->extra[i].key);
+		cJSON *v = cJSON_Parse(rec->extra[i].json);
+		if (!v)
+			BUG("extras hold JSON");
+		if (cJSON_IsNull(v) || (cJSON_IsString(v) && !*v->valuestring)) {
+			cJSON_Delete(v); /* an empty cell is no answer */
+			continue;
+		}
+		snprintf(column, sizeof(column), "q.%s", rec->extra[i].key);
+		if (!q) {
+			cJSON_Delete(v);
+			reject(im, _(MSG_IMPORT_NO_SUCH_QUESTION), column, rec->extra[i].key);
+			goto bad;
+		}
+		if (!(v = answer_of(q, v, why, sizeof(why)))) {
+			reject(im, _(MSG_IMPORT_BAD_FIELD), column, why);
+			goto bad;
+		}
+		if (add_answer(im, answers, q, column, v))
+			goto bad;
+	}
+	return answers;
+bad:
+	cJSON_Delete(answers);
+	return NULL;
+}
+
+/* The column a refused answer came from ("answers.nps" -> "nps" or
+ * "q.nps"), so the reason names what the file says; else the field. */
+static const char *answer_column(const struct rec *rec, const struct rsurvey *sv, const char *field, char *buf,
+				 size_t buflen)
+{
+	static const enum cxm_question_type score_type[] = { CXM_Q_NPS, CXM_Q_CSAT, CXM_Q_CES };
+	const char *qid;
+
+	if (strncmp(field, "answers.", 8))
+		return field;
+	qid = field + 8;
+	for (enum field f = F_NPS; f <= F_CES; f++) {
+		const struct cxm_question *q = question_of_type(&sv->def, score_type[f - F_NPS]);
+		if (rec->v[f] && q && !strcmp(q->id, qid))
+			return field_names[f];
+	}
+	for (size_t i = 0; i < rec->nextra; i++)
+		if (!strcmp(rec->extra[i].key, qid)) {
+			snprintf(buf, buflen, "q.%s", qid);
+			return buf;
+		}
+	return field;
+}
+
+static int response_row(struct importer *im, struct rec *rec)
+{
+	struct cxm_response_in in = { 0 };
+	struct cxm_response_out out;
+	const struct rsurvey *sv;
+	struct norm n;
+	const char *email, *phone, *extras;
+	char why[300], field[96], channel[16], lang[16], idbuf[48];
+	cJSON *answers = NULL;
+	uint64_t new_before = im->r->new_customers;
+	bool keep_row = false;
+	int ret = 0;
+
+	if (norm_identities(im, rec, &n, &email, &phone) || check_text(im, rec, F_ID, CXM_SOURCE_ID_MAX) ||
+	    check_text(im, rec, F_SURVEY, CXM_SURVEY_NAME_MAX) ||
+	    check_text(im, rec, F_TOUCHPOINT, CXM_TOUCHPOINT_MAX) || check_text(im, rec, F_AGENT, 64))
+		return 0;
+	if (!rec->v[F_CHANNEL] || !rec->v[F_TS]) {
+		reject(im, _(MSG_IMPORT_MISSING_FIELD), rec->v[F_CHANNEL] ? "ts" : "channel");
+		return 0;
+	}
+	if (cxm_channel_normalize(rec->v[F_CHANNEL], channel, sizeof(channel), why, sizeof(why))) {
+		reject(im, _(MSG_IMPORT_BAD_FIELD), "channel", why);
+		return 0;
+	}
+	if (cxm_time_parse(rec->v[F_TS], strlen(rec->v[F_TS]), &in.ts)) {
+		reject(im, _(MSG_IMPORT_BAD_TS), rec->v[F_TS]);
+		return 0;
+	}
+	if (rec->v[F_LANGUAGE]) {
+		if (cxm_language_normalize(rec->v[F_LANGUAGE], lang, sizeof(lang), why, sizeof(why))) {
+			reject(im, _(MSG_IMPORT_BAD_FIELD), "language", why);
+			return 0;
+		}
+		in.language = lang;
+	}
+	if ((ret = lookup_survey(im, rec->v[F_SURVEY], &sv)))
+		return store_fatal(im, ret);
+	if (!sv) {
+		reject(im, _(MSG_IMPORT_NO_SURVEY), rec->v[F_SURVEY]);
+		return 0;
+	}
+	if (!(answers = row_answers(im, rec, sv)))
+		return 0;
+	extras = extras_object(im, rec);
+	if (!rec->v[F_ID])
+		content_id(rec, F_N - 1, extras, idbuf, sizeof(idbuf));
+	in.source_id = rec->v[F_ID] ? rec->v[F_ID] : idbuf;
+	in.survey_id = sv->id;
+	in.channel = channel;
+	in.touchpoint = rec->v[F_TOUCHPOINT];
+	in.agent = rec->v[F_AGENT];
+	in.comment = rec->v[F_COMMENT];
+	in.answers = answers;
+	in.historic = true;
+
+	/* Checked and stored even once nothing is to be written, so that every
+	 * bad row is reported; the savepoint then undoes it. */
+	if ((ret = cxm_store_savepoint(im->s)))
+		goto store_error;
+	if (email || phone || rec->v[F_EXTERNAL_ID]) {
+		ret = event_customer(im, rec, email, phone, &in.customer_id);
+		if (ret == CXM_ECONFLICT || ret == CXM_EINVAL) {
+			reject(im, "%s", cxm_store_errmsg(im->s));
+			goto undo;
+		}
+		if (ret)
+			goto store_error;
+	}
+	ret = cxm_response_submit(im->s, im->tenant, &in, &out, field, sizeof(field), why, sizeof(why));
+	if (ret == CXM_EINVAL || ret == CXM_ENOTFOUND || ret == CXM_ECONFLICT) {
+		char column[104]; /* "q." and a field of up to 95 bytes */
+		if (*field)
+			reject(im, _(MSG_IMPORT_BAD_FIELD), answer_column(rec, sv, field, column, sizeof(column)), why);
+		else
+			reject(im, "%s", why);
+		goto undo;
+	}
+	if (ret)
+		goto store_error;
+	if (!im->writing)
+		goto undo;
+	if ((ret = cxm_store_savepoint_release(im->s)))
+		goto store_error;
+	if (out.result == CXM_PUT_INSERTED)
+		im->r->imported++;
+	else if (out.result == CXM_PUT_UPDATED)
+		im->r->updated++;
+	else
+		im->r->duplicates++;
+	keep_row = true;
+	ret = 0;
+	goto out;
+undo:
+	if ((ret = cxm_store_savepoint_rollback(im->s)))
+		goto store_error;
+	goto out;
+store_error:
+	ret = store_fatal(im, ret);
+out:
+	if (!keep_row && im->r->new_customers != new_before) {
+		/* the customers this row created are gone again */
+		im->r->new_customers = new_before;
+		cxm_map_clear(&im->customers);
+	}
+	cJSON_Delete(answers);
+	return ret;
+}
+
 static int process(struct importer *im, struct rec *rec)
 {
 	im->r->rows++;
-	return im->o->kind == CXM_IO_CUSTOMERS ? customer_row(im, rec) : event_row(im, rec);
+	switch (im->o->kind) {
+	case CXM_IO_CUSTOMERS: return customer_row(im, rec);
+	case CXM_IO_EVENTS: return event_row(im, rec);
+	case CXM_IO_RESPONSES: return response_row(im, rec);
+	}
+	BUG("unknown import kind");
 }
 
 /* ---- CSV ----------------------------------------------------------------- */
@@ -702,8 +1112,7 @@ static int csv_header(struct importer *im)
 		int f = field_of(im->o->kind, trimmed, &key);
 		if (f < 0)
 			return fatal(im, CXM_EINVAL, im->row_line, _(MSG_IMPORT_UNKNOWN_COLUMN), trimmed,
-				     im->o->kind == CXM_IO_CUSTOMERS ? _(MSG_IMPORT_CUSTOMER_COLUMNS)
-								     : _(MSG_IMPORT_EVENT_COLUMNS));
+				     known_columns(im->o->kind));
 		for (size_t k = 0; k < i; k++)
 			if (im->cols[k].f == (enum field)f &&
 			    (f != F_EXTRA || !strcmp(im->cols[k].key, key)))
@@ -716,7 +1125,13 @@ static int csv_header(struct importer *im)
 		if (f < F_N)
 			have[f] = true;
 	}
-	if (!have[F_EXTERNAL_ID] && !have[F_EMAIL] && !have[F_PHONE])
+	if (im->o->kind == CXM_IO_RESPONSES) {
+		/* no customer column: anonymous answers */
+		if (!have[F_CHANNEL])
+			missing = "channel";
+		else if (!have[F_TS])
+			missing = "ts";
+	} else if (!have[F_EXTERNAL_ID] && !have[F_EMAIL] && !have[F_PHONE])
 		missing = "external_id | email | phone";
 	else if (im->o->kind == CXM_IO_EVENTS && !have[F_TYPE])
 		missing = "type";
@@ -916,12 +1331,14 @@ static int jsonl_line(struct importer *im, const char *p, size_t len)
 		if (cJSON_IsString(it)) {
 			if (*it->valuestring)
 				rec.v[f] = it->valuestring;
-		} else if (cJSON_IsNumber(it) && (f == F_AMOUNT || f == F_ID || f == F_EXTERNAL_ID)) {
+		} else if (cJSON_IsNumber(it) &&
+			   (f == F_AMOUNT || f == F_ID || f == F_EXTERNAL_ID || (f >= F_NPS && f <= F_CES))) {
 			/* an amount keeps its shortest decimal form, which the amount
 			 * rules then check (more than 6 decimals is refused, not
-			 * rounded); ids must be whole numbers */
+			 * rounded), as a score does (7.5 is refused); ids must be
+			 * whole numbers */
 			char num[64];
-			if (f == F_AMOUNT) {
+			if (f == F_AMOUNT || (f >= F_NPS && f <= F_CES)) {
 				snprintf(num, sizeof(num), "%.15g", it->valuedouble);
 			} else if (it->valuedouble != floor(it->valuedouble)) {
 				im->r->rows++;
@@ -1076,6 +1493,7 @@ int cxm_import_file(struct cxm_store *s, int64_t tenant, const char *path, const
 	cxm_map_init(&im->customers);
 	cxm_map_init(&im->units);
 	cxm_map_init(&im->agents);
+	cxm_map_init(&im->surveys);
 
 	f = fopen(path, "rb");
 	if (!f) {
@@ -1112,7 +1530,7 @@ int cxm_import_file(struct cxm_store *s, int64_t tenant, const char *path, const
 		snprintf(err, errlen, "%s", cxm_store_errmsg(s));
 		goto done;
 	}
-	if (o->kind == CXM_IO_EVENTS && (ret = warm_customers(im))) {
+	if (o->kind != CXM_IO_CUSTOMERS && (ret = warm_customers(im))) {
 		snprintf(err, errlen, "%s", cxm_store_errmsg(s));
 		cxm_store_rollback(s);
 		goto done;
@@ -1159,6 +1577,10 @@ done:
 	cxm_map_release(&im->customers);
 	cxm_map_release(&im->units);
 	cxm_map_release(&im->agents);
+	for (size_t i = 0; i < im->nsurveys; i++)
+		cJSON_Delete(im->rsurveys[i].tree);
+	free(im->rsurveys);
+	cxm_map_release(&im->surveys);
 	free(im);
 	return ret;
 }

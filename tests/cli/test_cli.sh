@@ -45,7 +45,8 @@ done
 check "unknown command" 2 "not a cxm command" "$CXM" frobnicate
 check "unknown option" 2 "unknown option '--bogus'" "$CXM" export customers --bogus
 check "bad export format" 2 "'xml' is not a format" "$CXM" export customers --format xml
-check "bad import kind" 2 "'orders' is neither customers nor events" "$CXM" import orders x.csv
+check "bad import kind" 2 "'orders' is not customers, events or responses" "$CXM" import orders x.csv
+check "responses are not exported (yet)" 2 "'responses' is neither customers nor events" "$CXM" export responses
 check "Spanish messages" 2 "no es un comando" env CXM_LANG=es "$CXM" frobnicate
 check "migrate" 0 "schema at version" "$CXM" migrate
 check "migrate --status" 0 "up to date" "$CXM" migrate --status
@@ -258,6 +259,36 @@ sqlite:*)
 	check "survey list shows it still live" 0 "^$sid	NPS posventa	live	" "$CXM" survey list $S
 	;;
 esac
+
+# responses: historic answers, into a draft survey and the default NPS survey
+V="--tenant ${T}v"
+check "tenant for responses" 0 "created" "$CXM" tenant create "${T}v"
+check "survey for responses (a draft)" 0 "" "$CXM" survey import "$DATA/surveys/good/posventa.json" $V
+check "import --help names responses" 0 "Response columns: id, survey" "$CXM" import --help
+check "import responses" 0 "4 rows: 4 imported, 0 updated, 0 duplicate, 0 rejected" \
+	"$CXM" import responses "$DATA/import/good/responses.csv" $V
+check "import responses again changes nothing" 0 "4 rows: 0 imported, 0 updated, 4 duplicate, 0 rejected" \
+	"$CXM" import responses "$DATA/import/good/responses.csv" $V
+check "import responses (JSONL)" 0 "^1 new customers created for responses" \
+	"$CXM" import responses "$DATA/import/good/responses.jsonl" $V
+check "import responses (JSONL) again" 0 "3 rows: 0 imported, 0 updated, 3 duplicate" \
+	"$CXM" import responses "$DATA/import/good/responses.jsonl" $V
+check "responses created their customers" 0 "^5\$" count "${T}v" customers
+check "the default NPS survey was made for rows without survey" 0 "	NPS	live	1	yes\$" "$CXM" survey list $V
+for f in "$DATA"/import/bad/responses-*.csv; do
+	b=$(basename "$f")
+	check "bad responses file $b" 1 "$b:[0-9]+: " "$CXM" import responses "$f" $V
+done
+check "bad responses files left nothing" 0 "^5\$" count "${T}v" customers
+check "unknown response column names the columns" 1 "unknown column 'score' \\(known: id, survey, " \
+	"$CXM" import responses "$DATA/import/bad/responses-unknown_column.csv" $V
+check "--skip-bad imports the good responses" 0 "1 imported.*1 rejected" \
+	"$CXM" import responses "$DATA/import/bad/responses-bad_option.csv" --skip-bad --rejects "$W/rrej.csv" $V
+check "--skip-bad names the bad response" 0 "responses-bad_option.csv:3: q.liked: 'gold' is not an option" \
+	"$CXM" import responses "$DATA/import/bad/responses-bad_option.csv" --skip-bad --rejects "$W/rrej2.csv" --tenant "${T}v"
+printf 'id,survey,external_id,channel,ts,nps,comment,q.liked\na2,NPS posventa,C2,web,2026-01-01T00:00:00Z,10,,staff|gold\n' >"$W/rrej.want"
+if cmp -s "$W/rrej.csv" "$W/rrej.want"; then ok "--skip-bad writes the bad response to the reject file"; else not_ok "--skip-bad writes the bad response to the reject file" "$(cat "$W/rrej.csv" 2>&1 | head -3)"; fi
+check "the refused response's customer is not kept" 0 "^6\$" count "${T}v" customers
 
 # a database locked by another writer (SQLite)
 case "$CXM_TEST_DB" in

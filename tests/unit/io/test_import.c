@@ -1,11 +1,16 @@
 /*
  * test_import.c - import and export over the real database.
  * Bad files are data: tests/data/import/bad/NAME.{csv,jsonl} with NAME.expect
- * holding the kind (customers|events) and the text the error must contain.
+ * holding the kind (customers|events|responses) and the text the error must
+ * contain. Responses files are imported into a tenant holding the survey
+ * tests/data/surveys/good/posventa.json (a draft: imports are historic).
  */
 #include "testutil.h"
 
 #include "cxm/io.h"
+#include "cxm/json.h"
+#include "cxm/surveys.h"
+#include "cxm/time.h"
 
 #include <dirent.h>
 
@@ -57,6 +62,65 @@ static void stats(int64_t t, struct cxm_stats *st)
 	assert_int_equal(cxm_store_stats(S, t, st), 0);
 }
 
+/* Creates "NPS posventa" (a draft) in the tenant; returns its id. */
+static int64_t create_posventa(int64_t t)
+{
+	char path[1024], why[300], field[96];
+	struct cxm_survey_def d;
+	int64_t id = 0;
+
+	snprintf(path, sizeof(path), "%s/surveys/good/posventa.json", data_dir());
+	char *text = slurp(path);
+	cJSON *def = cxm_json_parse(text, strlen(text), why, sizeof(why));
+	assert_non_null(def);
+	assert_int_equal(cxm_survey_check(def, &d, field, sizeof(field), why, sizeof(why)), 0);
+	cxm_json_sort(def);
+	char *canon = cxm_json_print(def);
+	assert_int_equal(cxm_store_survey_create(S, t, "NPS posventa", canon, false, &id), 0);
+	free(canon);
+	cJSON_Delete(def);
+	free(text);
+	return id;
+}
+
+/* The tenant's stored responses, newest first (at most 64). */
+struct seen_responses {
+	size_t n;
+	struct {
+		char source_id[64], channel[16], answers[512], comment[64];
+		int64_t survey_id, customer_id, ts;
+		int nps, csat, ces;
+		bool complete;
+	} r[64];
+};
+
+static int seen_response(const struct cxm_response *x, void *ctx)
+{
+	struct seen_responses *s = ctx;
+	if (s->n == ARRAY_SIZE(s->r))
+		return 0;
+	cxm_strlcpy(s->r[s->n].source_id, x->source_id, sizeof(s->r[0].source_id));
+	cxm_strlcpy(s->r[s->n].channel, x->channel, sizeof(s->r[0].channel));
+	cxm_strlcpy(s->r[s->n].answers, x->answers ? x->answers : "", sizeof(s->r[0].answers));
+	cxm_strlcpy(s->r[s->n].comment, x->comment ? x->comment : "(null)", sizeof(s->r[0].comment));
+	s->r[s->n].survey_id = x->survey_id;
+	s->r[s->n].customer_id = x->customer_id;
+	s->r[s->n].ts = x->ts;
+	s->r[s->n].nps = x->nps;
+	s->r[s->n].csat = x->csat;
+	s->r[s->n].ces = x->ces;
+	s->r[s->n].complete = x->complete;
+	s->n++;
+	return 0;
+}
+
+static void responses_of(int64_t t, struct seen_responses *sr)
+{
+	memset(sr, 0, sizeof(*sr));
+	assert_int_equal(cxm_store_response_page(S, t, 0, 0, CXM_TIME_MAX, CXM_TIME_MAX, INT64_MAX, 64, seen_response, sr),
+			 0);
+}
+
 static void test_bad_files_import_nothing(void **state)
 {
 	char dir[512], path[1024], expect_path[1024], err[1024];
@@ -80,18 +144,24 @@ static void test_bad_files_import_nothing(void **state)
 		*nl = '\0';
 		char *want = nl + 1;
 		want[strcspn(want, "\n")] = '\0';
-		enum cxm_io_kind kind = !strcmp(expect, "events") ? CXM_IO_EVENTS : CXM_IO_CUSTOMERS;
+		enum cxm_io_kind kind = !strcmp(expect, "events")      ? CXM_IO_EVENTS
+					: !strcmp(expect, "responses") ? CXM_IO_RESPONSES
+								       : CXM_IO_CUSTOMERS;
 
 		int64_t t = test_tenant(S);
 		struct cxm_import_report r;
 		struct cxm_stats st;
+		struct seen_responses sr;
+		if (kind == CXM_IO_RESPONSES)
+			create_posventa(t);
 		int ret = import(t, kind, path, false, NULL, &r, err, sizeof(err));
 		if (ret == 0 || r.committed)
 			fail_msg("%s imported although it is bad", de->d_name);
 		if (!strstr(reasons, want) && !strstr(err, want))
 			fail_msg("%s: wanted '%s' in the error, got '%s' / '%s'", de->d_name, want, err, reasons);
 		stats(t, &st);
-		if (st.customers || st.events || st.org_units)
+		responses_of(t, &sr);
+		if (st.customers || st.events || st.org_units || sr.n)
 			fail_msg("%s left data behind", de->d_name);
 		free(expect);
 		cases++;
@@ -316,6 +386,120 @@ static void test_bad_quotes_across_read_blocks(void **state)
 	cxm_buf_release(&b);
 }
 
+static int find_response(const struct seen_responses *sr, const char *source_id)
+{
+	for (size_t i = 0; i < sr->n; i++)
+		if (!strcmp(sr->r[i].source_id, source_id))
+			return (int)i;
+	fail_msg("no stored response '%s'", source_id);
+	return -1;
+}
+
+static void test_responses_import(void **state)
+{
+	char path[1024], err[1024];
+	struct cxm_import_report r;
+	struct seen_responses a, b;
+	struct cxm_stats st1, st2;
+	int64_t t = test_tenant(S), sid = create_posventa(t), c1;
+	int i;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/import/good/responses.csv", data_dir());
+	if (import(t, CXM_IO_RESPONSES, path, false, NULL, &r, err, sizeof(err)))
+		fail_msg("responses.csv: %s %s", err, reasons);
+	assert_int_equal(r.imported, 4);
+	assert_int_equal(r.new_customers, 4);
+	snprintf(path, sizeof(path), "%s/import/good/responses.jsonl", data_dir());
+	if (import(t, CXM_IO_RESPONSES, path, false, NULL, &r, err, sizeof(err)))
+		fail_msg("responses.jsonl: %s %s", err, reasons);
+	assert_int_equal(r.imported, 3);
+	assert_int_equal(r.new_customers, 1); /* the phone; CRM-0001 is known */
+
+	responses_of(t, &a);
+	assert_int_equal(a.n, 7);
+	/* the columns fill the survey's questions with the right types */
+	i = find_response(&a, "r1");
+	assert_int_equal(a.r[i].survey_id, sid);
+	assert_int_equal(a.r[i].nps, 10);
+	assert_int_equal(a.r[i].csat, 5);
+	assert_int_equal(a.r[i].ces, 7);
+	assert_string_equal(a.r[i].comment, "Muy bien, gracias");
+	assert_string_equal(a.r[i].channel, "web");
+	assert_non_null(strstr(a.r[i].answers, "\"liked\":[\"price\",\"staff\"]"));
+	assert_non_null(strstr(a.r[i].answers, "\"delivery\":9"));
+	assert_non_null(strstr(a.r[i].answers, "\"channel\":\"web\""));
+	assert_true(a.r[i].complete);
+	assert_int_equal(cxm_store_identity_resolve(S, t, "external_id", "CRM-0001", &c1), 0);
+	assert_int_equal(a.r[i].customer_id, c1);
+	i = find_response(&a, "r2");
+	assert_int_equal(a.r[i].nps, 3);
+	assert_int_equal(a.r[i].csat, -1);
+	assert_non_null(strstr(a.r[i].answers, "\"why_bad\":\"Late, and broken\""));
+	assert_string_equal(a.r[i].comment, "(null)");
+	i = find_response(&a, "j1");
+	assert_non_null(strstr(a.r[i].answers, "\"liked\":[\"staff\"]"));
+	assert_string_equal(a.r[i].comment, "Rápido");
+	assert_true(a.r[i].customer_id != 0);
+	/* a row without survey went to the default NPS survey; one without a
+	 * customer is anonymous */
+	int to_default = 0, anonymous = 0;
+	for (size_t k = 0; k < a.n; k++) {
+		if (a.r[k].survey_id != sid)
+			to_default++;
+		if (!a.r[k].customer_id)
+			anonymous++;
+		if (!strncmp(a.r[k].source_id, "row:", 4))
+			assert_int_equal(strlen(a.r[k].source_id), 36);
+	}
+	assert_int_equal(to_default, 2);
+	assert_int_equal(anonymous, 1);
+
+	/* importing both again changes nothing */
+	stats(t, &st1);
+	snprintf(path, sizeof(path), "%s/import/good/responses.csv", data_dir());
+	assert_int_equal(import(t, CXM_IO_RESPONSES, path, false, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.imported, 0);
+	assert_int_equal(r.duplicates, 4);
+	assert_int_equal(r.new_customers, 0);
+	snprintf(path, sizeof(path), "%s/import/good/responses.jsonl", data_dir());
+	assert_int_equal(import(t, CXM_IO_RESPONSES, path, false, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.duplicates, 3);
+	responses_of(t, &b);
+	assert_int_equal(b.n, 7);
+	stats(t, &st2);
+	assert_memory_equal(&st1, &st2, sizeof(st1));
+}
+
+static void test_responses_skip_bad(void **state)
+{
+	char path[1024], rej[1024], err[1024];
+	struct cxm_import_report r;
+	struct seen_responses sr;
+	struct cxm_stats st;
+	int64_t t = test_tenant(S);
+	(void)state;
+
+	create_posventa(t);
+	snprintf(path, sizeof(path), "%s/import/bad/responses-bad_option.csv", data_dir());
+	snprintf(rej, sizeof(rej), "%s/responses.rejected", test_tmpdir());
+	assert_int_equal(import(t, CXM_IO_RESPONSES, path, true, rej, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.imported, 1);
+	assert_int_equal(r.rejected, 1);
+	assert_int_equal(r.new_customers, 1);
+	assert_non_null(strstr(reasons, "responses-bad_option.csv:3: q.liked: 'gold' is not an option"));
+	char *text = slurp(rej);
+	assert_string_equal(text, "id,survey,external_id,channel,ts,nps,comment,q.liked\n"
+				  "a2,NPS posventa,C2,web,2026-01-01T00:00:00Z,10,,staff|gold\n");
+	free(text);
+	responses_of(t, &sr);
+	assert_int_equal(sr.n, 1);
+	assert_string_equal(sr.r[0].source_id, "a1");
+	/* the refused row's customer is gone with it */
+	stats(t, &st);
+	assert_int_equal(st.customers, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +511,8 @@ int main(void)
 		cmocka_unit_test(test_identity_kinds_stay_apart),
 		cmocka_unit_test(test_tabs_and_spaces_round_trip),
 		cmocka_unit_test(test_bad_quotes_across_read_blocks),
+		cmocka_unit_test(test_responses_import),
+		cmocka_unit_test(test_responses_skip_bad),
 	};
 	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
 }
