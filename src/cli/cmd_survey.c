@@ -97,35 +97,6 @@ fail:
 	return NULL;
 }
 
-/*
- * The first key that appears twice in one object, as a field path, or 0.
- * cJSON keeps both members and the survey checks read the first, while
- * PostgreSQL's jsonb keeps the last: the same file would mean different
- * surveys on the two backends, so such a file is refused.
- */
-static int dup_key(const cJSON *it, const char *path, char *field, size_t len)
-{
-	char sub[256];
-	int i = 0;
-
-	for (const cJSON *c = it ? it->child : NULL; c; c = c->next, i++) {
-		if (cJSON_IsObject(it)) {
-			for (const cJSON *d = c->next; d; d = d->next) {
-				if (!strcmp(c->string, d->string)) {
-					snprintf(field, len, "%s%s%s", path, *path ? "." : "", c->string);
-					return 1;
-				}
-			}
-			snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", c->string);
-		} else {
-			snprintf(sub, sizeof(sub), "%s[%d]", path, i);
-		}
-		if (dup_key(c, sub, field, len))
-			return 1;
-	}
-	return 0;
-}
-
 /* {"name":..., "version":..., "status":...} for the audit row (owned). */
 static char *import_detail(const char *name, int version, const char *status, bool created)
 {
@@ -158,10 +129,6 @@ static int survey_import(struct cli *c, const char *path, bool live)
 		return 1;
 	if (!(def = cxm_json_parse(text, len, err, sizeof(err)))) {
 		cli_fail("%s: %s", path, err);
-		goto out;
-	}
-	if (dup_key(def, "", field, sizeof(field))) {
-		cli_fail("%s: %s: %s", path, field, _(MSG_SURVEY_DUP_KEY));
 		goto out;
 	}
 	if (cxm_survey_check(def, &d, field, sizeof(field), why, sizeof(why))) {

@@ -221,7 +221,7 @@ for f in "$DATA"/surveys/bad/*.json; do
 		"$CXM" survey import "$f" $S
 done
 printf '{"name": "Dup", "languages": ["es"], "name": "Otra",\n "questions": [{"id": "nps", "type": "nps", "text": {"es": "x"}}]}\n' >"$W/dup.json"
-check "survey import with a key given twice" 1 "dup.json: name: appears twice" "$CXM" survey import "$W/dup.json" $S
+check "survey import with a key given twice" 1 "dup.json: the key 'name' appears twice" "$CXM" survey import "$W/dup.json" $S
 check "survey import of a missing file" 1 "nothere.json: No such file" "$CXM" survey import "$W/nothere.json" $S
 check "survey import of broken JSON" 1 "broken.json: " sh -c "echo '{\"name\":' >'$W/broken.json'; '$CXM' survey import '$W/broken.json' $S"
 check "failed imports create nothing" 0 "" sh -c "[ \$('$CXM' survey list $S | wc -l) -eq 1 ]"
