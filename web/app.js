@@ -9,6 +9,8 @@ import { initialLanguage, lang, loadMessages, normalize, t } from './i18n.js';
 import { renderLogin } from './pages/login.js';
 import { renderCustomers } from './pages/customers.js';
 import { renderCustomer } from './pages/customer.js';
+import { renderSurveys } from './pages/surveys.js';
+import { renderSurvey } from './pages/survey.js';
 import { renderNotBuilt, renderNotFound } from './pages/placeholder.js';
 
 const root = document.getElementById('app');
@@ -172,6 +174,8 @@ function renderRoute() {
   replace(state.main);
   if (section === 'customers' && r.parts.length === 1) renderCustomers(ctx);
   else if (section === 'customers' && r.parts.length === 2) renderCustomer(ctx, r.parts[1]);
+  else if (section === 'surveys' && r.parts.length === 1) renderSurveys(ctx);
+  else if (section === 'surveys' && r.parts.length === 2) renderSurvey(ctx, r.parts[1]);
   else if (sec && r.parts.length === 1) renderNotBuilt(ctx, sec.label);
   else renderNotFound(ctx);
   if (!state.firstRender) state.main.focus({ preventScroll: false });

@@ -526,4 +526,30 @@ int cxm_store_invitation_answered(struct cxm_store *s, int64_t tenant, int64_t i
  */
 int cxm_store_tenant_secret(struct cxm_store *s, int64_t tenant, const char *name, char hex[65]);
 
+/* ---- survey statistics -------------------------------------------------- */
+
+/* The invitations of one survey with one channel and one status. */
+struct cxm_invitation_count {
+	const char *channel;
+	const char *status;
+	int64_t n;
+	int64_t opened;         /* of those, how many were ever opened */
+	int64_t answered;       /* and how many were answered */
+};
+
+typedef int (*cxm_invitation_count_cb)(const struct cxm_invitation_count *c, void *ctx);
+/* A survey's invitations counted by channel and status, in channel then
+ * status order (nothing when it has none). */
+int cxm_store_survey_invitation_counts(struct cxm_store *s, int64_t tenant, int64_t survey_id,
+				       cxm_invitation_count_cb cb, void *ctx);
+
+struct cxm_response_counts {
+	int64_t total, complete;
+	int64_t nps_answered, promoters, passives, detractors;
+};
+
+/* A survey's responses counted: all, complete, and by NPS category. */
+int cxm_store_survey_response_counts(struct cxm_store *s, int64_t tenant, int64_t survey_id,
+				     struct cxm_response_counts *out);
+
 #endif

@@ -25,6 +25,7 @@ int api_survey_create(struct req *r);
 int api_survey_get(struct req *r);
 int api_survey_update(struct req *r);
 int api_survey_status(struct req *r);
+int api_survey_stats(struct req *r);
 int api_responses_post(struct req *r);
 int api_responses_list(struct req *r);
 int api_static(struct req *r);
@@ -53,6 +54,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/surveys/{id}", api_survey_get, ROLES_ANY, 0 },
 	{ "PUT", "/api/v1/surveys/{id}", api_survey_update, ROLES_TENANT_WIDE, RF_WRITE },
 	{ "POST", "/api/v1/surveys/{id}/status", api_survey_status, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "GET", "/api/v1/surveys/{id}/stats", api_survey_stats, ROLES_ANY, 0 },
 	{ "POST", "/api/v1/surveys/{id}/invitations", api_invitation_create, ROLES_WRITE, RF_WRITE },
 	{ "POST", "/api/v1/responses", api_responses_post, ROLES_WRITE, RF_WRITE },
 	{ "GET", "/api/v1/responses", api_responses_list, ROLES_ANY, 0 },

@@ -2377,3 +2377,64 @@ int cxm_store_tenant_secret(struct cxm_store *s, int64_t tenant, const char *nam
 		ret = Q(s, get, p, secret_row, hex, NULL);
 	return tx_end(s, own, ret);
 }
+
+/* ---- survey statistics -------------------------------------------------- */
+
+struct icount_ctx {
+	cxm_invitation_count_cb cb;
+	void *ctx;
+};
+
+static int icount_row(const struct sqlrow *r, void *vctx)
+{
+	struct icount_ctx *c = vctx;
+	struct cxm_invitation_count x = {
+		.channel = row_text(r, 0),
+		.status = row_text(r, 1),
+		.n = row_int(r, 2),
+		.opened = row_int(r, 3),
+		.answered = row_int(r, 4),
+	};
+	return c->cb ? c->cb(&x, c->ctx) : 0;
+}
+
+int cxm_store_survey_invitation_counts(struct cxm_store *s, int64_t tenant, int64_t survey_id,
+				       cxm_invitation_count_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT channel, status, COUNT(*), COUNT(opened_at), COUNT(answered_at)"
+				  " FROM invitations WHERE tenant_id = ? AND survey_id = ?"
+				  " GROUP BY channel, status ORDER BY channel, status";
+	struct icount_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(survey_id) };
+
+	return Q(s, sql, p, icount_row, &c, NULL);
+}
+
+static int rcount_row(const struct sqlrow *r, void *ctx)
+{
+	struct cxm_response_counts *o = ctx;
+
+	o->total = row_int(r, 0);
+	o->complete = row_int(r, 1);
+	o->nps_answered = row_int(r, 2);
+	o->promoters = row_int(r, 3);
+	o->passives = row_int(r, 4);
+	o->detractors = row_int(r, 5);
+	return 0;
+}
+
+int cxm_store_survey_response_counts(struct cxm_store *s, int64_t tenant, int64_t survey_id,
+				     struct cxm_response_counts *out)
+{
+	static const char sql[] = "SELECT COUNT(*),"
+				  " COALESCE(SUM(CASE WHEN complete <> 0 THEN 1 ELSE 0 END), 0),"
+				  " COUNT(nps),"
+				  " COALESCE(SUM(CASE WHEN nps >= 9 THEN 1 ELSE 0 END), 0),"
+				  " COALESCE(SUM(CASE WHEN nps >= 7 AND nps <= 8 THEN 1 ELSE 0 END), 0),"
+				  " COALESCE(SUM(CASE WHEN nps <= 6 THEN 1 ELSE 0 END), 0)"
+				  " FROM responses WHERE tenant_id = ? AND survey_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(survey_id) };
+
+	memset(out, 0, sizeof(*out));
+	return Q(s, sql, p, rcount_row, out, NULL);
+}

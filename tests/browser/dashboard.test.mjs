@@ -12,6 +12,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { surveyTests } from './surveys.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -115,7 +116,7 @@ test('log in with the username shows the dashboard in the saved language', async
   const want = ['OVERVIEW', 'CUSTOMERS', 'SURVEYS', 'JOURNEYS', 'TEXT', 'CASES', 'SETTINGS'].map((k) => m[`MSG_WEB_NAV_${k}`]);
   assert(JSON.stringify(nav) === JSON.stringify(want), `navigation ${JSON.stringify(nav)}, want ${JSON.stringify(want)}`);
   // an unbuilt section says so plainly
-  await page.locator('nav#nav a[data-section="surveys"]').click();
+  await page.locator('nav#nav a[data-section="journeys"]').click();
   await page.locator('main#main .not-built', { hasText: m.MSG_WEB_NOT_BUILT }).waitFor();
   const body = await page.locator('body').innerText();
   assert(!/MSG_WEB_/.test(body), `a catalogue id is shown instead of its text: ${body}`);
@@ -242,6 +243,8 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
   assert(!overflow, 'the page is wider than the phone screen');
 }, { viewport: { width: 390, height: 844 }, isMobile: true });
 
+surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
+
 // Last on purpose: it makes the server refuse sign-ins from this address for a while.
 test('too many failed sign-ins show how long to wait', async ({ page }) => {
   await page.goto(`${BASE}/`);
@@ -286,8 +289,8 @@ async function main() {
     try {
       b = await openBrowser(t.options);
       const page = b.page;
-      // shot(label): an extra screenshot in the middle of a test
-      b.shot = (label) => page.screenshot({ path: join(OUT, `${String(n).padStart(2, '0')}-${slug(label)}.png`), fullPage: true });
+      // shot(label[, otherPage]): an extra screenshot in the middle of a test
+      b.shot = (label, p = page) => p.screenshot({ path: join(OUT, `${String(n).padStart(2, '0')}-${slug(label)}.png`), fullPage: true });
       await t.fn(b);
       if (b.problems.length) throw new Error(b.problems.join('\n'));
     } catch (err) {
