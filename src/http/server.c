@@ -555,11 +555,7 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 		;
 	atomic_store(&srv->stopping, 1);
 	log_line(srv, "{\"event\":\"stopping\",\"in_flight\":%d}", atomic_load(&srv->inflight));
-	if (srv->sender) {
-		/* what is being sent is put back in the queue for the next start */
-		sender_stop(srv->sender);
-		srv->sender = NULL;
-	}
+
 	MHD_quiesce_daemon(srv->daemon);
 	/* let requests in flight finish (at most the client timeout); every
 	 * answer now says Connection: close, so keep-alive clients go away */
@@ -574,6 +570,12 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 	usleep(100 * 1000);
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
+	if (srv->sender) {
+		/* no request can wake it now; what is being sent goes back to
+		 * the queue for the next start */
+		sender_stop(srv->sender);
+		srv->sender = NULL;
+	}
 	log_line(srv, "{\"event\":\"stopped\"}");
 	ret = 0;
 out:

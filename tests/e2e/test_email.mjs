@@ -4,6 +4,7 @@
 // score chosen; refusals (no address, consent denied, e-mail off); retries
 // with backoff until delivered, failures recorded; nothing sent elsewhere.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { call, cxm, eq, ok, run, startServer, status, test, testDb } from './lib.mjs';
 import { startSink, until } from './smtp-sink.mjs';
 
@@ -147,6 +148,31 @@ test('no message went to any address but the sink\'s recipients, and the server 
   const code = await ctx.srv.stop('SIGTERM');
   eq(code, 0, 'exit 0 on SIGTERM');
   ctx.stopped = true;
+});
+
+test('SIGTERM while a delivery hangs: the server stops at once, the message stays queued', async (ctx) => {
+  // an SMTP server that accepts the connection and never says a word
+  const held = [];
+  const silent = createServer((sock) => { held.push(sock); sock.on('error', () => {}); });
+  await new Promise((res) => silent.listen(0, '127.0.0.1', res));
+  const srv = await startServer(ctx.db, ['--quiet', '--smtp-url', `smtp://127.0.0.1:${silent.address().port}`]);
+  try {
+    status(await call(srv.url, 'POST', `/api/v1/surveys/${ctx.survey}/invitations`,
+      { key: ctx.key, json: { channel: 'email', email: 'silent@example.com' } }), 202);
+    await until(() => held.length > 0, 5000, 'the connection');
+    const t0 = Date.now();
+    eq(await srv.stop('SIGTERM'), 0, 'exit 0');
+    ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
+  } finally {
+    for (const s of held) s.destroy();
+    silent.close();
+  }
+  const again = await startServer(ctx.db, ['--quiet', '--smtp-url', ctx.sink.url]);
+  try {
+    await until(() => byTo(ctx, 'silent@example.com').length === 1, 10000, 'sent after the restart');
+  } finally {
+    await again.stop();
+  }
 });
 
 run(setup, async (ctx) => {
