@@ -21,7 +21,7 @@ OPT := -O2 -g
 endif
 CFLAGS += $(CFLAGS_WARN) $(OPT)
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
-LIBS := -lsqlite3 -lcjson -lcsv -lmicrohttpd -lsodium -lpthread -lm
+LIBS := -lsqlite3 -lcjson -lcsv -lmicrohttpd -lsodium -lcurl -lpthread -lm
 ifeq ($(HAVE_PGSQL),1)
 CPPFLAGS += -DCXM_HAVE_PGSQL $(shell pkg-config --cflags libpq)
 LIBS += $(shell pkg-config --libs libpq)

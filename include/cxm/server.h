@@ -18,6 +18,15 @@ struct cxm_server_opts {
 	unsigned threads;       /* HTTP worker threads (0: one per core, at least 2) */
 	int quiet;              /* no request log lines */
 	double public_per_minute; /* requests per minute to the public survey pages, per address and per link (120) */
+	/* e-mail invitations (all borrowed; smtp_url NULL: e-mail is off) */
+	const char *public_url; /* base of links in e-mails (NULL: http://LISTEN) */
+	const char *smtp_url;   /* smtp://host:port (STARTTLS when offered) or smtps:// */
+	const char *smtp_user;  /* NULL: no AUTH */
+	const char *smtp_password;
+	const char *smtp_from;  /* "Name <addr>" or addr */
+	unsigned smtp_concurrency;   /* messages in flight at most (4) */
+	unsigned smtp_retry_base_ms; /* first retry delay, doubled each time (60,000) */
+	unsigned smtp_timeout_s;     /* one delivery at most (60 s) */
 };
 
 /* Fills the defaults above. */

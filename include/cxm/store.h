@@ -551,5 +551,52 @@ struct cxm_response_counts {
 /* A survey's responses counted: all, complete, and by NPS category. */
 int cxm_store_survey_response_counts(struct cxm_store *s, int64_t tenant, int64_t survey_id,
 				     struct cxm_response_counts *out);
+/* ---- the outbox of e-mails ------------------------------------------------ */
+
+struct cxm_outbox_msg {
+	int64_t tenant_id;      /* filled on reads; the tenant argument on writes */
+	int64_t id;
+	int64_t invitation_id;  /* 0: none */
+	const char *to_address;
+	const char *subject;
+	const char *body_text;
+	const char *body_html;
+	int attempts;           /* delivery attempts made (claims) */
+	int64_t next_attempt_at; /* 0: not due any more (sent, or given up) */
+	const char *last_error; /* NULL when none */
+	int64_t sent_at;        /* 0 until sent */
+	int64_t created_at;
+};
+
+typedef int (*cxm_outbox_cb)(const struct cxm_outbox_msg *m, void *ctx);
+/* Queues a message, due at `due` (microseconds). m->id kept when non-zero;
+ * *id (may be NULL) gets it. Borrows m. */
+int cxm_store_outbox_add(struct cxm_store *s, int64_t tenant, const struct cxm_outbox_msg *m, int64_t due,
+			 int64_t *id);
+/*
+ * Claims up to limit messages of any tenant that are due at `now`, oldest
+ * due first: each one's attempts goes up by one and its next attempt moves
+ * to lease_until, so no other sender (thread or node) takes it meanwhile,
+ * and one that is never marked is tried again after the lease. cb gets
+ * each claimed message (borrowed, with the new attempts). *n (may be NULL)
+ * gets how many were claimed.
+ */
+int cxm_store_outbox_claim(struct cxm_store *s, int64_t now, int64_t lease_until, int limit, cxm_outbox_cb cb,
+			   void *ctx, int *n);
+/* Marks a message sent at `at`, and its invitation (if any) sent unless it
+ * moved on already (opened, answered). CXM_ENOTFOUND if no such message. */
+int cxm_store_outbox_sent(struct cxm_store *s, int64_t tenant, int64_t id, int64_t at);
+/*
+ * Records a failed attempt (error borrowed): tried again at next_attempt_at,
+ * or, with next_attempt_at 0, given up: the invitation (if any) becomes
+ * failed unless it moved on already. CXM_ENOTFOUND if no such message.
+ */
+int cxm_store_outbox_failed(struct cxm_store *s, int64_t tenant, int64_t id, const char *error,
+			    int64_t next_attempt_at);
+/* One message; CXM_ENOTFOUND if none. */
+int cxm_store_outbox_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_outbox_cb cb, void *ctx);
+/* How many messages of every tenant wait to be sent and are due by
+ * due_by (INT64_MAX: every one waiting). */
+int cxm_store_outbox_queued(struct cxm_store *s, int64_t due_by, int64_t *n);
 
 #endif

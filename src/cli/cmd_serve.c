@@ -2,6 +2,10 @@
 #include "cli.h"
 #include "cxm/server.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
 static int size_opt(const char *v, const char *what, int64_t min, int64_t max, int64_t *out)
 {
 	if (cli_int(v, what, out))
@@ -18,12 +22,21 @@ int cmd_serve(int argc, char **argv)
 	struct cli c = { .cmd = "serve" };
 	const char *listen = NULL, *threads = NULL, *max_body = NULL, *max_batch = NULL, *max_string = NULL;
 	const char *max_depth = NULL, *timeout = NULL, *public_rate = NULL, *pos[1];
+	const char *public_url = NULL, *smtp_url = NULL, *smtp_user = NULL, *smtp_password_file = NULL;
+	const char *smtp_from = NULL, *smtp_concurrency = NULL, *smtp_retry = NULL;
+	char *password = NULL;
 	bool quiet = false;
 	const struct cli_opt opts[] = { { "--listen", &listen, NULL },	       { "--threads", &threads, NULL },
 					{ "--max-body", &max_body, NULL },     { "--max-batch", &max_batch, NULL },
 					{ "--max-string", &max_string, NULL }, { "--max-depth", &max_depth, NULL },
 					{ "--timeout", &timeout, NULL },       { "--quiet", NULL, &quiet },
 					{ "--public-per-minute", &public_rate, NULL },
+					{ "--public-url", &public_url, NULL }, { "--smtp-url", &smtp_url, NULL },
+					{ "--smtp-user", &smtp_user, NULL },
+					{ "--smtp-password-file", &smtp_password_file, NULL },
+					{ "--smtp-from", &smtp_from, NULL },
+					{ "--smtp-concurrency", &smtp_concurrency, NULL },
+					{ "--smtp-retry-base-ms", &smtp_retry, NULL },
 					{ NULL } };
 	struct cxm_server_opts o;
 	char err[512];
@@ -71,7 +84,38 @@ int cmd_serve(int argc, char **argv)
 		o.public_per_minute = (double)v;
 	}
 	o.quiet = quiet;
+	o.public_url = public_url;
+	o.smtp_url = smtp_url;
+	o.smtp_user = smtp_user;
+	o.smtp_from = smtp_from ? smtp_from : "cxm <cxm@localhost>";
+	if (smtp_concurrency) {
+		if (size_opt(smtp_concurrency, "--smtp-concurrency", 1, 64, &v))
+			return 2;
+		o.smtp_concurrency = (unsigned)v;
+	}
+	if (smtp_retry) {
+		if (size_opt(smtp_retry, "--smtp-retry-base-ms", 1, 24 * 3600 * 1000, &v))
+			return 2;
+		o.smtp_retry_base_ms = (unsigned)v;
+	}
+	if (smtp_password_file) {
+		/* from a file, so the password is in no process listing */
+		FILE *f = fopen(smtp_password_file, "r");
+		char buf[1024];
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+		if (!f || ferror(f)) {
+			if (f)
+				fclose(f);
+			return cli_fail(_(MSG_SERVE_SMTP_PASSWORD), smtp_password_file, strerror(errno));
+		}
+		fclose(f);
+		buf[n] = '\0';
+		buf[strcspn(buf, "\r\n")] = '\0';
+		password = xstrdup(buf);
+		o.smtp_password = password;
+	}
 	ret = cxm_serve(&o, err, sizeof(err));
+	free(password);
 	if (ret)
 		return cli_fail("%s", err);
 	return 0;

@@ -79,6 +79,8 @@ struct invite {
 	bool new_customer;
 	char token[128];
 	int refused; /* a message id when the survey takes no answers */
+	const char *refused_field; /* the field to blame (NULL: "survey") */
+	bool email;  /* sent by e-mail: a message is queued with it */
 };
 
 static int live_cb(const struct cxm_survey *sv, void *ctx)
@@ -112,6 +114,10 @@ static int invite_run(struct cxm_store *db, struct wjob *j)
 		return ret;
 	snprintf(iv->token, sizeof(iv->token), "%lld.%lld.%lld.%s", (long long)r->who.tenant, (long long)iv->id,
 		 (long long)iv->expires, mac);
+	if (iv->email)
+		return email_queue(db, r->srv, r->who.tenant, iv->customer_id,
+				   iv->kind && !strcmp(iv->kind, "email") ? iv->value : NULL, iv->id, iv->token,
+				   &iv->refused, &iv->refused_field);
 	return 0;
 }
 
@@ -123,11 +129,21 @@ static int invite_finish(struct req *r)
 	cJSON *o;
 
 	if (iv->refused && !r->job.commit_rc) {
-		reply_invalid(r, "survey", T(r, iv->refused));
+		reply_invalid(r, iv->refused_field ? iv->refused_field : "survey", T(r, iv->refused));
 		return 0;
 	}
 	if (job_failed(r))
 		return 0;
+	if (iv->email) {
+		sender_wake(r->srv->sender);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", id_str(r, iv->id));
+		cJSON_AddStringToObject(o, "status", "queued");
+		cJSON_AddStringToObject(o, "customer_id", id_str(r, iv->customer_id));
+		cJSON_AddStringToObject(o, "expires_at", cxm_time_format(iv->expires * 1000000, t));
+		reply_json(r, 202, o);
+		return 0;
+	}
 	snprintf(path, sizeof(path), "/s/%s", iv->token);
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", id_str(r, iv->id));
@@ -202,6 +218,14 @@ int api_invitation_create(struct req *r)
 			d = days->valuedouble;
 		}
 		iv->expires = cxm_now_us() / 1000000 + (int64_t)(d * 86400);
+		iv->email = !strcmp(iv->channel, "email");
+		if (iv->email && !named)
+			problem_item(p, -1, "customer_id", T(r, MSG_HTTP_EMAIL_WHO));
+	}
+	if (iv->email && !r->srv->sender) {
+		cJSON_Delete(p);
+		reply_error(r, 422, "email-off", MSG_HTTP_EMAIL_OFF, T(r, MSG_HTTP_EMAIL_OFF));
+		return H_DONE;
 	}
 	if (cJSON_GetObjectItemCaseSensitive(p, "errors")) {
 		reply_problem(r, p);

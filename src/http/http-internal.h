@@ -173,6 +173,10 @@ struct metrics {
 	atomic_uint_fast64_t customers_written;
 	atomic_uint_fast64_t commits;
 	atomic_uint_fast64_t commit_failures;
+	atomic_uint_fast64_t emails_sent;     /* delivered to the SMTP server */
+	atomic_uint_fast64_t emails_retried;  /* attempts that failed and will be tried again */
+	atomic_uint_fast64_t emails_failed;   /* given up after the last attempt */
+	atomic_int_fast64_t emails_queued;    /* waiting in the outbox (as last counted) */
 };
 
 void metrics_init(struct metrics *m);
@@ -215,7 +219,31 @@ struct server {
 	pthread_mutex_t log_mu;
 	/* a secret of this process (session cookies carry their own secrets) */
 	unsigned char key[32];
+	/* e-mail: the base of links in messages, and the sender (NULL: off) */
+	char public_url[512];
+	struct sender *sender;
 };
+
+/* ---- e-mail (api_email.c, sender.c) -------------------------------------- */
+
+struct sender;
+
+/* Starts the thread that sends the outbox over SMTP (srv->o.smtp_*). */
+int sender_start(struct server *srv, struct sender **out, char *err, size_t errlen);
+/* Looks at the outbox now rather than at the next poll. */
+void sender_wake(struct sender *s);
+/* Stops sending: messages in flight go back to the queue, due at once. */
+void sender_stop(struct sender *s);
+
+/*
+ * In a writer job: queues the e-mail of invitation inv_id (token: its
+ * link token) to the customer, built from the templates in the customer's
+ * language. to (may be NULL) is the address the invitation named. On a
+ * refusal returns CXM_EINVAL with *refused set to a message id and *field
+ * to the field to blame.
+ */
+int email_queue(struct cxm_store *db, struct server *srv, int64_t tenant, int64_t customer_id, const char *to,
+		int64_t inv_id, const char *token, int *refused, const char **field);
 
 /* A database handle for reading, from the pool (or newly opened). */
 struct cxm_store *pool_get(struct server *srv, char *err, size_t errlen);

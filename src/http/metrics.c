@@ -104,6 +104,13 @@ void metrics_render(struct server *srv, struct cxm_buf *b)
 	counter(b, "cxm_commits_total", "Group commits of the writer.", atomic_load(&m->commits));
 	counter(b, "cxm_commit_failures_total", "Group commits that failed (their requests got 5xx).",
 		atomic_load(&m->commit_failures));
+	counter(b, "cxm_emails_sent_total", "E-mails accepted by the SMTP server.", atomic_load(&m->emails_sent));
+	counter(b, "cxm_email_attempts_failed_total", "E-mail deliveries that failed and will be tried again.",
+		atomic_load(&m->emails_retried));
+	counter(b, "cxm_emails_failed_total", "E-mails given up after their last attempt.", atomic_load(&m->emails_failed));
+	cxm_buf_addf(b, "# HELP cxm_emails_queued E-mails waiting in the outbox.\n"
+			"# TYPE cxm_emails_queued gauge\ncxm_emails_queued %lld\n",
+		     (long long)atomic_load(&m->emails_queued));
 	histogram_render(b, "cxm_commit_duration_seconds", "Time of one group commit, from BEGIN to COMMIT.",
 			 &m->commit);
 	cxm_buf_addf(b, "# HELP cxm_writer_queue_depth Write jobs waiting for the writer.\n"

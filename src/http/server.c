@@ -27,6 +27,9 @@ void cxm_server_opts_init(struct cxm_server_opts *o)
 	o->max_depth = 32;
 	o->timeout_s = 30;
 	o->public_per_minute = 120;
+	o->smtp_concurrency = 4;
+	o->smtp_retry_base_ms = 60 * 1000;
+	o->smtp_timeout_s = 60;
 }
 
 /* ---- read handles ------------------------------------------------------- */
@@ -558,6 +561,17 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 		snprintf(srv->listen_addr, sizeof(srv->listen_addr), "%s:%u", n ? host : "127.0.0.1",
 			 info ? (unsigned)info->port : 0);
 	}
+	if (o->public_url && *o->public_url)
+		cxm_strlcpy(srv->public_url, o->public_url, sizeof(srv->public_url));
+	else
+		snprintf(srv->public_url, sizeof(srv->public_url), "http://%s", srv->listen_addr);
+	{
+		size_t n = strlen(srv->public_url);
+		while (n && srv->public_url[n - 1] == '/')
+			srv->public_url[--n] = '\0';
+	}
+	if (o->smtp_url && (ret = sender_start(srv, &srv->sender, err, errlen)))
+		goto out;
 	srv->started_at = cxm_now_us();
 	fprintf(stderr, _(MSG_HTTP_LISTENING), srv->listen_addr, srv->backend,
 		(double)(srv->started_at - t0) / 1000.0);
@@ -568,6 +582,7 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 		;
 	atomic_store(&srv->stopping, 1);
 	log_line(srv, "{\"event\":\"stopping\",\"in_flight\":%d}", atomic_load(&srv->inflight));
+
 	MHD_quiesce_daemon(srv->daemon);
 	/* let requests in flight finish (at most the client timeout); every
 	 * answer now says Connection: close, so keep-alive clients go away */
@@ -582,11 +597,19 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 	usleep(100 * 1000);
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
+	if (srv->sender) {
+		/* no request can wake it now; what is being sent goes back to
+		 * the queue for the next start */
+		sender_stop(srv->sender);
+		srv->sender = NULL;
+	}
 	log_line(srv, "{\"event\":\"stopped\"}");
 	ret = 0;
 out:
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	if (srv->sender)
+		sender_stop(srv->sender);
 	if (srv->writer)
 		writer_stop(srv->writer);
 	for (size_t i = 0; i < srv->npool; i++)

@@ -2438,3 +2438,167 @@ int cxm_store_survey_response_counts(struct cxm_store *s, int64_t tenant, int64_
 	memset(out, 0, sizeof(*out));
 	return Q(s, sql, p, rcount_row, out, NULL);
 }
+
+/* ---- the outbox of e-mails ------------------------------------------------ */
+
+#define OUTBOX_COLS                                                                                        \
+	"tenant_id, id, invitation_id, to_address, subject, body_text, body_html, attempts, next_attempt_at," \
+	" last_error, sent_at, created_at"
+
+int cxm_store_outbox_add(struct cxm_store *s, int64_t tenant, const struct cxm_outbox_msg *m, int64_t due,
+			 int64_t *id)
+{
+	static const char sql[] = "INSERT INTO outbox (tenant_id, id, invitation_id, to_address, subject, body_text,"
+				  " body_html, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
+	int64_t nid = m->id ? m->id : cxm_id_next();
+	struct sqlval p[] = { SQLV_INT(tenant),	       SQLV_INT(nid),	       opt_int(m->invitation_id),
+			      SQLV_TEXT(m->to_address), SQLV_TEXT(m->subject), SQLV_TEXT(m->body_text),
+			      SQLV_TEXT(m->body_html),	SQLV_INT(due),	       SQLV_INT(cxm_now_us()) };
+	int ret = Q(s, sql, p, NULL, NULL, NULL);
+
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+struct outbox_ctx {
+	cxm_outbox_cb cb;
+	void *ctx;
+	int n;
+};
+
+static int outbox_row(const struct sqlrow *r, void *vctx)
+{
+	struct outbox_ctx *c = vctx;
+	struct cxm_outbox_msg m = {
+		.tenant_id = row_int(r, 0),
+		.id = row_int(r, 1),
+		.invitation_id = row_int(r, 2),
+		.to_address = row_text(r, 3),
+		.subject = row_text(r, 4),
+		.body_text = row_text(r, 5),
+		.body_html = row_text(r, 6),
+		.attempts = (int)row_int(r, 7),
+		.next_attempt_at = row_int(r, 8),
+		.last_error = row_text(r, 9),
+		.sent_at = row_int(r, 10),
+		.created_at = row_int(r, 11),
+	};
+	c->n++;
+	return c->cb ? c->cb(&m, c->ctx) : 0;
+}
+
+struct due {
+	int64_t tenant, id, next;
+};
+
+struct due_list {
+	struct due *v;
+	int n, cap;
+};
+
+static int due_row(const struct sqlrow *r, void *ctx)
+{
+	struct due_list *l = ctx;
+
+	if (l->n < l->cap)
+		l->v[l->n++] = (struct due){ row_int(r, 0), row_int(r, 1), row_int(r, 2) };
+	return 0;
+}
+
+int cxm_store_outbox_claim(struct cxm_store *s, int64_t now, int64_t lease_until, int limit, cxm_outbox_cb cb,
+			   void *ctx, int *n)
+{
+	static const char due_sql[] = "SELECT tenant_id, id, next_attempt_at FROM outbox WHERE next_attempt_at IS NOT NULL"
+				      " AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?";
+	/* the old next_attempt_at in the WHERE: of two claimers, one wins */
+	static const char claim_sql[] = "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?"
+					" WHERE tenant_id = ? AND id = ? AND next_attempt_at = ?";
+	static const char get_sql[] = "SELECT " OUTBOX_COLS " FROM outbox WHERE tenant_id = ? AND id = ?";
+	struct due_list l = { xcalloc(limit > 0 ? (size_t)limit : 1, sizeof(*l.v)), 0, limit };
+	struct sqlval p[] = { SQLV_INT(now), SQLV_INT(limit) };
+	struct outbox_ctx c = { cb, ctx, 0 };
+	int ret = limit > 0 ? Q(s, due_sql, p, due_row, &l, NULL) : 0;
+
+	for (int i = 0; !ret && i < l.n; i++) {
+		struct sqlval u[] = { SQLV_INT(lease_until), SQLV_INT(l.v[i].tenant), SQLV_INT(l.v[i].id),
+				      SQLV_INT(l.v[i].next) };
+		struct sqlval g[] = { SQLV_INT(l.v[i].tenant), SQLV_INT(l.v[i].id) };
+		int64_t changes = 0;
+		if ((ret = Q(s, claim_sql, u, NULL, NULL, &changes)) || !changes)
+			continue;
+		ret = Q(s, get_sql, g, outbox_row, &c, NULL);
+	}
+	free(l.v);
+	if (n)
+		*n = c.n;
+	return ret;
+}
+
+int cxm_store_outbox_sent(struct cxm_store *s, int64_t tenant, int64_t id, int64_t at)
+{
+	static const char msg_sql[] = "UPDATE outbox SET sent_at = ?, next_attempt_at = NULL, last_error = NULL"
+				      " WHERE tenant_id = ? AND id = ?";
+	static const char inv_sql[] = "UPDATE invitations SET status = 'sent' WHERE tenant_id = ? AND status = 'created'"
+				      " AND id = (SELECT invitation_id FROM outbox WHERE tenant_id = ? AND id = ?)";
+	struct sqlval p[] = { SQLV_INT(at), SQLV_INT(tenant), SQLV_INT(id) };
+	struct sqlval q2[] = { SQLV_INT(tenant), SQLV_INT(tenant), SQLV_INT(id) };
+	int64_t changes = 0;
+	int own, ret = tx_begin(s, &own);
+
+	if (ret)
+		return ret;
+	ret = Q(s, msg_sql, p, NULL, NULL, &changes);
+	if (!ret && !changes)
+		ret = cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_OUTBOX), (long long)id);
+	if (!ret)
+		ret = Q(s, inv_sql, q2, NULL, NULL, NULL);
+	return tx_end(s, own, ret);
+}
+
+int cxm_store_outbox_failed(struct cxm_store *s, int64_t tenant, int64_t id, const char *error,
+			    int64_t next_attempt_at)
+{
+	static const char msg_sql[] = "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE tenant_id = ? AND id = ?";
+	static const char inv_sql[] = "UPDATE invitations SET status = 'failed' WHERE tenant_id = ? AND status = 'created'"
+				      " AND id = (SELECT invitation_id FROM outbox WHERE tenant_id = ? AND id = ?)";
+	struct sqlval p[] = { SQLV_TEXT(error), next_attempt_at ? SQLV_INT(next_attempt_at) : SQLV_NULL,
+			      SQLV_INT(tenant), SQLV_INT(id) };
+	struct sqlval q2[] = { SQLV_INT(tenant), SQLV_INT(tenant), SQLV_INT(id) };
+	int64_t changes = 0;
+	int own, ret = tx_begin(s, &own);
+
+	if (ret)
+		return ret;
+	ret = Q(s, msg_sql, p, NULL, NULL, &changes);
+	if (!ret && !changes)
+		ret = cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_OUTBOX), (long long)id);
+	if (!ret && !next_attempt_at)
+		ret = Q(s, inv_sql, q2, NULL, NULL, NULL);
+	return tx_end(s, own, ret);
+}
+
+int cxm_store_outbox_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_outbox_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " OUTBOX_COLS " FROM outbox WHERE tenant_id = ? AND id = ?";
+	struct outbox_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int ret = Q(s, sql, p, outbox_row, &c, NULL);
+
+	return !ret && !c.n ? CXM_ENOTFOUND : ret;
+}
+
+static int outbox_count_row(const struct sqlrow *r, void *ctx)
+{
+	*(int64_t *)ctx = row_int(r, 0);
+	return 0;
+}
+
+int cxm_store_outbox_queued(struct cxm_store *s, int64_t due_by, int64_t *n)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM outbox WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?";
+	struct sqlval p[] = { SQLV_INT(due_by) };
+
+	*n = 0;
+	return Q(s, sql, p, outbox_count_row, n, NULL);
+}
