@@ -45,20 +45,6 @@ static void content_id(const char *text, char *out, size_t outlen)
 	snprintf(out, outlen, "api:%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
 }
 
-static const char *get_str(struct req *r, const cJSON *o, const char *k, cJSON *p, long idx, bool *bad)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	if (!v || cJSON_IsNull(v))
-		return NULL;
-	if (!cJSON_IsString(v)) {
-		problem_item(p, idx, k, T(r, MSG_HTTP_WANT_STRING));
-		*bad = true;
-		return NULL;
-	}
-	return v->valuestring;
-}
-
 /* true when key holds something that is neither absent, null nor a string
  * (get_str has reported it already) */
 static bool bad_type(const cJSON *o, const char *key)
@@ -94,7 +80,7 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 	{
 		static const char *const by[] = { "customer_id", "external_id", "email", "phone" };
 		for (size_t i = 0; i < ARRAY_SIZE(by); i++) {
-			s = get_str(r, o, by[i], p, idx, &bad);
+			s = item_str(r, o, by[i], p, idx, &bad);
 			if (!s)
 				continue;
 			if (++named == 2)
@@ -143,19 +129,19 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 				   T(r, named ? MSG_HTTP_ONE_CUSTOMER_KEY : MSG_HTTP_NEED_EVENT_CUSTOMER), &bad);
 	}
 
-	s = get_str(r, o, "id", p, idx, &bad);
+	s = item_str(r, o, "id", p, idx, &bad);
 	if (s && (cxm_text_check(s, CXM_SOURCE_ID_MAX, why, sizeof(why)) || !*s))
 		item_error(p, idx, "id", *s ? why : T(r, MSG_HTTP_EMPTY), &bad);
 	e->source_id = s;
 
-	type = get_str(r, o, "type", p, idx, &bad);
+	type = item_str(r, o, "type", p, idx, &bad);
 	if (!type && !bad_type(o, "type"))
 		item_error(p, idx, "type", T(r, MSG_HTTP_REQUIRED), &bad);
 	else if (type && cxm_event_type_check(type, why, sizeof(why)))
 		item_error(p, idx, "type", why, &bad);
 	e->type = type;
 
-	channel = get_str(r, o, "channel", p, idx, &bad);
+	channel = item_str(r, o, "channel", p, idx, &bad);
 	if (!channel && !bad_type(o, "channel"))
 		item_error(p, idx, "channel", T(r, MSG_HTTP_REQUIRED), &bad);
 	else if (channel && cxm_channel_normalize(channel, buf, sizeof(buf), why, sizeof(why)))
@@ -163,17 +149,17 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 	else if (channel)
 		e->channel = cxm_arena_strdup(&r->arena, buf);
 
-	ts = get_str(r, o, "ts", p, idx, &bad);
+	ts = item_str(r, o, "ts", p, idx, &bad);
 	if (!ts && !bad_type(o, "ts"))
 		item_error(p, idx, "ts", T(r, MSG_HTTP_REQUIRED), &bad);
 	else if (ts && cxm_time_parse(ts, strlen(ts), &e->ts))
 		item_error(p, idx, "ts", T(r, MSG_HTTP_WANT_TIME), &bad);
 
-	s = get_str(r, o, "touchpoint", p, idx, &bad);
+	s = item_str(r, o, "touchpoint", p, idx, &bad);
 	if (s && cxm_text_check(s, CXM_TOUCHPOINT_MAX, why, sizeof(why)))
 		item_error(p, idx, "touchpoint", why, &bad);
 	e->touchpoint = s;
-	s = get_str(r, o, "agent", p, idx, &bad);
+	s = item_str(r, o, "agent", p, idx, &bad);
 	if (s && cxm_text_check(s, 64, why, sizeof(why)))
 		item_error(p, idx, "agent", why, &bad);
 	e->agent = s;
@@ -193,10 +179,10 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 				amount = cxm_arena_strdup(&r->arena, buf);
 			}
 		} else if (a && !cJSON_IsNull(a)) {
-			amount = get_str(r, o, "amount", p, idx, &bad);
+			amount = item_str(r, o, "amount", p, idx, &bad);
 		}
 	}
-	currency = get_str(r, o, "currency", p, idx, &bad);
+	currency = item_str(r, o, "currency", p, idx, &bad);
 	if (amount) {
 		if (cxm_amount_parse(amount, &e->amount_micros, why, sizeof(why)))
 			item_error(p, idx, "amount", why, &bad);

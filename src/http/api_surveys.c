@@ -268,20 +268,6 @@ static const char *const response_keys[] = { "id",	 "survey",   "customer_id", "
 					     "agent",	 "ts",	     "language",    "answers",	   "comment",
 					     NULL };
 
-static const char *str_of(struct req *r, const cJSON *o, const char *k, cJSON *p, long idx, bool *bad)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	if (!v || cJSON_IsNull(v))
-		return NULL;
-	if (!cJSON_IsString(v)) {
-		problem_item(p, idx, k, T(r, MSG_HTTP_WANT_STRING));
-		*bad = true;
-		return NULL;
-	}
-	return v->valuestring;
-}
-
 static void rsp_error(cJSON *p, long idx, const char *field, const char *msg, bool *bad)
 {
 	problem_item(p, idx, field, msg);
@@ -302,18 +288,18 @@ static void parse_response(struct req *r, const cJSON *o, long idx, struct rsp_i
 	}
 	if (check_keys(o, response_keys, p, idx))
 		bad = true;
-	s = str_of(r, o, "id", p, idx, &bad);
+	s = item_str(r, o, "id", p, idx, &bad);
 	if (s && (cxm_text_check(s, CXM_SOURCE_ID_MAX, why, sizeof(why)) || !*s))
 		rsp_error(p, idx, "id", *s ? why : T(r, MSG_HTTP_EMPTY), &bad);
 	in->source_id = s;
-	s = str_of(r, o, "survey", p, idx, &bad);
+	s = item_str(r, o, "survey", p, idx, &bad);
 	if (s && parse_id(s, &in->survey_id))
 		in->survey_name = s; /* a name, not an id */
 
 	/* the customer, or nobody (anonymous) */
 	static const char *const by[] = { "customer_id", "external_id", "email", "phone" };
 	for (size_t i = 0; i < ARRAY_SIZE(by); i++) {
-		if (!(s = str_of(r, o, by[i], p, idx, &bad)))
+		if (!(s = item_str(r, o, by[i], p, idx, &bad)))
 			continue;
 		named++;
 		if (i == 0) {
@@ -346,35 +332,35 @@ static void parse_response(struct req *r, const cJSON *o, long idx, struct rsp_i
 	if (named > 1)
 		rsp_error(p, idx, "customer_id", T(r, MSG_HTTP_ONE_CUSTOMER_KEY), &bad);
 
-	s = str_of(r, o, "channel", p, idx, &bad);
+	s = item_str(r, o, "channel", p, idx, &bad);
 	if (!s)
 		rsp_error(p, idx, "channel", T(r, MSG_HTTP_REQUIRED), &bad);
 	else if (cxm_channel_normalize(s, buf, sizeof(buf), why, sizeof(why)))
 		rsp_error(p, idx, "channel", why, &bad);
 	else
 		in->channel = cxm_arena_strdup(&r->arena, buf);
-	s = str_of(r, o, "ts", p, idx, &bad);
+	s = item_str(r, o, "ts", p, idx, &bad);
 	if (!s)
 		in->ts = cxm_now_us();
 	else if (cxm_time_parse(s, strlen(s), &in->ts))
 		rsp_error(p, idx, "ts", T(r, MSG_HTTP_WANT_TIME), &bad);
-	s = str_of(r, o, "touchpoint", p, idx, &bad);
+	s = item_str(r, o, "touchpoint", p, idx, &bad);
 	if (s && cxm_text_check(s, CXM_TOUCHPOINT_MAX, why, sizeof(why)))
 		rsp_error(p, idx, "touchpoint", why, &bad);
 	in->touchpoint = s;
-	s = str_of(r, o, "agent", p, idx, &bad);
+	s = item_str(r, o, "agent", p, idx, &bad);
 	if (s && cxm_text_check(s, 64, why, sizeof(why)))
 		rsp_error(p, idx, "agent", why, &bad);
 	in->agent = s;
-	s = str_of(r, o, "event_id", p, idx, &bad);
+	s = item_str(r, o, "event_id", p, idx, &bad);
 	if (s && parse_id(s, &in->event_id))
 		rsp_error(p, idx, "event_id", T(r, MSG_HTTP_WANT_ID), &bad);
-	s = str_of(r, o, "language", p, idx, &bad);
+	s = item_str(r, o, "language", p, idx, &bad);
 	if (s && cxm_language_normalize(s, buf, sizeof(buf), why, sizeof(why)))
 		rsp_error(p, idx, "language", why, &bad);
 	else if (s)
 		in->language = cxm_arena_strdup(&r->arena, buf);
-	s = str_of(r, o, "comment", p, idx, &bad);
+	s = item_str(r, o, "comment", p, idx, &bad);
 	in->comment = s;
 	const cJSON *answers = cJSON_GetObjectItemCaseSensitive(o, "answers");
 	if (answers && !cJSON_IsNull(answers) && !cJSON_IsObject(answers))

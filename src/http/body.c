@@ -192,3 +192,17 @@ int query_limit(struct req *r, int dflt, int max)
 	}
 	return (int)n;
 }
+
+const char *item_str(struct req *r, const cJSON *o, const char *k, cJSON *problem, long idx, bool *bad)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	if (!v || cJSON_IsNull(v))
+		return NULL;
+	if (!cJSON_IsString(v)) {
+		problem_item(problem, idx, k, T(r, MSG_HTTP_WANT_STRING));
+		*bad = true;
+		return NULL;
+	}
+	return v->valuestring;
+}

@@ -359,6 +359,9 @@ int body_items_parse(struct req *r, bool ndjson, cJSON ***items, size_t *n);
 int check_keys(const cJSON *obj, const char *const *allowed, cJSON *problem, long index);
 /* The depth / string-length checks, as used by body_json; 0 or sets why. */
 int json_limits(const cJSON *root, int max_depth, size_t max_string, char *why, size_t whylen);
+/* A string member of an item: absent or null gives NULL; any other type
+ * adds a problem item (index idx) and sets *bad. Borrowed from o. */
+const char *item_str(struct req *r, const cJSON *o, const char *k, cJSON *problem, long idx, bool *bad);
 /* Parses a decimal id given as a JSON string or a path segment. */
 int parse_id(const char *s, int64_t *out);
 /* A limit query parameter: default, and at most max. -1 with a reply set on junk. */
