@@ -190,6 +190,10 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 
 typedef int (*cxm_customer_cb)(const struct cxm_customer *c, void *ctx);
 int cxm_store_customer_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_customer_cb cb, void *ctx);
+/* Sets one consent of a customer (an unsubscribe link, a preference
+ * centre); CXM_ENOTFOUND if no such customer. */
+int cxm_store_customer_set_consent(struct cxm_store *s, int64_t tenant, int64_t id, enum cxm_consent_channel ch,
+				   enum cxm_consent value);
 /* Every live (not merged) customer, in id order. */
 int cxm_store_customer_scan(struct cxm_store *s, int64_t tenant, cxm_customer_cb cb, void *ctx);
 

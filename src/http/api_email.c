@@ -38,31 +38,16 @@ static int tenant_cb(const struct cxm_tenant *t, void *ctx)
 	return 0;
 }
 
-/* Text for HTML (element content and quoted attribute values). */
-static void esc(struct cxm_buf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': cxm_buf_addstr(b, "&lt;"); break;
-		case '>': cxm_buf_addstr(b, "&gt;"); break;
-		case '&': cxm_buf_addstr(b, "&amp;"); break;
-		case '"': cxm_buf_addstr(b, "&quot;"); break;
-		case '\'': cxm_buf_addstr(b, "&#39;"); break;
-		default: cxm_buf_addch(b, *s);
-		}
-	}
-}
-
 static const char *score_colour(int v)
 {
 	return v <= 6 ? "#c62828" : v <= 8 ? "#f59e0b" : "#2e7d32";
 }
 
 /* The two bodies; every text from the catalogue in `ui`, the name escaped. */
-static void compose(const struct recipient *rc, enum cxm_lang ui, const char *link, struct cxm_buf *text,
-		    struct cxm_buf *html)
+static void compose(const struct recipient *rc, enum cxm_lang ui, const char *link, const char *unsub,
+		    struct cxm_buf *text, struct cxm_buf *html)
 {
-	char hello[300], open[700], why[300];
+	char hello[300], open[700], why[300], stop[700];
 
 	if (rc->first_name[0])
 		snprintf(hello, sizeof(hello), cxm_msg_in(MSG_SP_HELLO, ui), rc->first_name);
@@ -70,19 +55,20 @@ static void compose(const struct recipient *rc, enum cxm_lang ui, const char *li
 		cxm_strlcpy(hello, cxm_msg_in(MSG_SP_HELLO_ANON, ui), sizeof(hello));
 	snprintf(open, sizeof(open), cxm_msg_in(MSG_EM_OPEN, ui), link);
 	snprintf(why, sizeof(why), cxm_msg_in(MSG_EM_WHY, ui), rc->tenant_name);
+	snprintf(stop, sizeof(stop), cxm_msg_in(MSG_EM_UNSUBSCRIBE, ui), unsub);
 
 	/* text/plain */
 	cxm_buf_addf(text, "%s\n\n%s\n%s\n\n%s\n", hello, cxm_msg_in(MSG_EM_QUESTION, ui), cxm_msg_in(MSG_EM_ENDS, ui),
 		     cxm_msg_in(MSG_EM_SCORE_LINKS, ui));
 	for (int v = 0; v <= 10; v++)
 		cxm_buf_addf(text, "%2d: %s?score=%d\n", v, link, v);
-	cxm_buf_addf(text, "\n%s\n\n-- \n%s\n", open, why);
+	cxm_buf_addf(text, "\n%s\n\n-- \n%s\n%s\n", open, why, stop);
 
 	/* text/html: tables and inline styles, which is what mail readers keep */
 	cxm_buf_addf(html, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
 			   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
 		     ui == CXM_LANG_ES ? "es" : "en");
-	esc(html, cxm_msg_in(MSG_EM_SUBJECT, ui));
+	html_escape(html, cxm_msg_in(MSG_EM_SUBJECT, ui));
 	cxm_buf_addstr(html, "</title></head><body style=\"margin:0;padding:0;background:#f3f4f6;"
 			     "font-family:Arial,Helvetica,sans-serif;color:#1f2937\">"
 			     "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"><tr>"
@@ -90,27 +76,31 @@ static void compose(const struct recipient *rc, enum cxm_lang ui, const char *li
 			     "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" style=\"max-width:600px;"
 			     "background:#ffffff;border-radius:8px\"><tr><td style=\"padding:24px\">"
 			     "<h1 style=\"font-size:20px;margin:0 0 12px\">");
-	esc(html, hello);
+	html_escape(html, hello);
 	cxm_buf_addstr(html, "</h1><p style=\"font-size:16px;line-height:1.4;margin:0 0 16px\">");
-	esc(html, cxm_msg_in(MSG_EM_QUESTION, ui));
+	html_escape(html, cxm_msg_in(MSG_EM_QUESTION, ui));
 	cxm_buf_addstr(html, "</p><table role=\"presentation\" cellpadding=\"0\" cellspacing=\"3\"><tr>");
 	for (int v = 0; v <= 10; v++) {
 		cxm_buf_addstr(html, "<td><a href=\"");
-		esc(html, link);
+		html_escape(html, link);
 		cxm_buf_addf(html, "?score=%d\" style=\"display:inline-block;min-width:28px;padding:8px 0;"
 				   "text-align:center;background:%s;color:#ffffff;font-weight:bold;"
 				   "text-decoration:none;border-radius:4px\">%d</a></td>",
 			     v, score_colour(v), v);
 	}
 	cxm_buf_addstr(html, "</tr></table><p style=\"font-size:13px;color:#6b7280;margin:8px 0 16px\">");
-	esc(html, cxm_msg_in(MSG_EM_ENDS, ui));
+	html_escape(html, cxm_msg_in(MSG_EM_ENDS, ui));
 	cxm_buf_addstr(html, "</p><p style=\"font-size:14px;margin:0 0 16px\"><a href=\"");
-	esc(html, link);
+	html_escape(html, link);
 	cxm_buf_addstr(html, "\">");
-	esc(html, open);
+	html_escape(html, open);
 	cxm_buf_addstr(html, "</a></p><p style=\"font-size:12px;color:#6b7280;margin:0\">");
-	esc(html, why);
-	cxm_buf_addstr(html, "</p></td></tr></table></td></tr></table></body></html>");
+	html_escape(html, why);
+	cxm_buf_addstr(html, "<br><a style=\"color:#6b7280\" href=\"");
+	html_escape(html, unsub);
+	cxm_buf_addstr(html, "\">");
+	html_escape(html, cxm_msg_in(MSG_UN_BUTTON, ui));
+	cxm_buf_addstr(html, "</a></p></td></tr></table></td></tr></table></body></html>");
 }
 
 int email_queue(struct cxm_store *db, struct server *srv, int64_t tenant, int64_t customer_id, const char *to,
@@ -141,7 +131,9 @@ int email_queue(struct cxm_store *db, struct server *srv, int64_t tenant, int64_
 	/* the customer's language, else the tenant's; Spanish or English */
 	ui = !strncmp(rc.lang[0] ? rc.lang : rc.tenant_lang, "es", 2) ? CXM_LANG_ES : CXM_LANG_EN;
 	link = xasprintf("%s/s/%s", srv->public_url, token);
-	compose(&rc, ui, link, &text, &html);
+	char *unsub = xasprintf("%s/u/%s", srv->public_url, token);
+	compose(&rc, ui, link, unsub, &text, &html);
+	free(unsub);
 	struct cxm_outbox_msg m = { .invitation_id = inv_id, .to_address = rc.email,
 				    .subject = cxm_msg_in(MSG_EM_SUBJECT, ui), .body_text = cxm_buf_str(&text),
 				    .body_html = cxm_buf_str(&html) };

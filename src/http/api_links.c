@@ -47,8 +47,9 @@ struct link {
 	int64_t tenant, invitation, expires; /* expires: seconds since the epoch */
 };
 
-/* Parses and checks a token; CXM_ENOTFOUND for anything not genuine or expired. */
-static int link_check(struct cxm_store *db, const char *token, struct link *l)
+/* Parses and checks a token; CXM_ENOTFOUND for anything not genuine or
+ * (unless allow_expired) expired. */
+static int link_check_x(struct cxm_store *db, const char *token, struct link *l, bool allow_expired)
 {
 	int64_t v[3];
 	const char *p = token;
@@ -66,9 +67,14 @@ static int link_check(struct cxm_store *db, const char *token, struct link *l)
 	l->tenant = v[0], l->invitation = v[1], l->expires = v[2];
 	if ((ret = link_mac(db, l->tenant, l->invitation, l->expires, mac)))
 		return ret;
-	if (sodium_memcmp(mac, p, MAC_HEX) != 0 || l->expires * 1000000 <= cxm_now_us())
+	if (sodium_memcmp(mac, p, MAC_HEX) != 0 || (!allow_expired && l->expires * 1000000 <= cxm_now_us()))
 		return CXM_ENOTFOUND;
 	return 0;
+}
+
+static int link_check(struct cxm_store *db, const char *token, struct link *l)
+{
+	return link_check_x(db, token, l, false);
 }
 
 /* ---- making invitations --------------------------------------------------- */
@@ -238,20 +244,6 @@ int api_invitation_create(struct req *r)
 
 /* ---- the public page -------------------------------------------------------- */
 
-static void esc(struct cxm_buf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': cxm_buf_addstr(b, "&lt;"); break;
-		case '>': cxm_buf_addstr(b, "&gt;"); break;
-		case '&': cxm_buf_addstr(b, "&amp;"); break;
-		case '"': cxm_buf_addstr(b, "&quot;"); break;
-		case '\'': cxm_buf_addstr(b, "&#39;"); break;
-		default: cxm_buf_addch(b, *s);
-		}
-	}
-}
-
 /* Everything the page needs, read on the worker thread. */
 struct page {
 	struct link link;
@@ -406,9 +398,9 @@ static void scale(struct cxm_buf *b, const struct cxm_question *q, const cJSON *
 	cxm_buf_addstr(b, "</div>");
 	if (*low || *high) {
 		cxm_buf_addstr(b, "<div class=\"ends\"><span>");
-		esc(b, low);
+		html_escape(b, low);
 		cxm_buf_addstr(b, "</span><span>");
-		esc(b, high);
+		html_escape(b, high);
 		cxm_buf_addstr(b, "</span></div>");
 	}
 }
@@ -433,11 +425,11 @@ static void render_form(struct req *r, struct page *pg, const cJSON *def, const 
 		char msg[400];
 		snprintf(msg, sizeof(msg), cxm_msg_in(MSG_SP_FIX, ui), pg->error_why);
 		cxm_buf_addstr(b, "<p class=\"error\" role=\"alert\">");
-		esc(b, msg);
+		html_escape(b, msg);
 		cxm_buf_addstr(b, "</p>");
 	}
 	cxm_buf_addstr(b, "<form method=\"post\" action=\"/s/");
-	esc(b, token);
+	html_escape(b, token);
 	cxm_buf_addstr(b, "\">");
 	const cJSON *qj = cJSON_GetObjectItemCaseSensitive(def, "questions")->child;
 	for (size_t i = 0; i < d->nquestions; i++, qj = qj->next) {
@@ -452,10 +444,10 @@ static void render_form(struct req *r, struct page *pg, const cJSON *def, const 
 		}
 		shown++;
 		cxm_buf_addstr(b, "<fieldset class=\"question\"><legend>");
-		esc(b, text_in(cJSON_GetObjectItemCaseSensitive(qj, "text"), lang));
+		html_escape(b, text_in(cJSON_GetObjectItemCaseSensitive(qj, "text"), lang));
 		if (!q->required) {
 			cxm_buf_addstr(b, " <span class=\"note\">");
-			esc(b, cxm_msg_in(MSG_SP_OPTIONAL, ui));
+			html_escape(b, cxm_msg_in(MSG_SP_OPTIONAL, ui));
 			cxm_buf_addstr(b, "</span>");
 		}
 		cxm_buf_addstr(b, "</legend>");
@@ -472,9 +464,9 @@ static void render_form(struct req *r, struct page *pg, const cJSON *def, const 
 			for (const cJSON *o = q->options->child; o; o = o->next) {
 				cxm_buf_addf(b, "<label><input type=\"%s\" name=\"q.%s\" value=\"",
 					     q->type == CXM_Q_SINGLE ? "radio" : "checkbox", q->id);
-				esc(b, cJSON_GetObjectItemCaseSensitive(o, "id")->valuestring);
+				html_escape(b, cJSON_GetObjectItemCaseSensitive(o, "id")->valuestring);
 				cxm_buf_addstr(b, "\"> ");
-				esc(b, text_in(cJSON_GetObjectItemCaseSensitive(o, "text"), lang));
+				html_escape(b, text_in(cJSON_GetObjectItemCaseSensitive(o, "text"), lang));
 				cxm_buf_addstr(b, "</label>");
 			}
 			cxm_buf_addstr(b, "</div>");
@@ -487,7 +479,7 @@ static void render_form(struct req *r, struct page *pg, const cJSON *def, const 
 	}
 	cxm_buf_addf(b, "<input type=\"hidden\" name=\"lang\" value=\"%s\">", lang);
 	cxm_buf_addstr(b, "<button type=\"submit\">");
-	esc(b, cxm_msg_in(MSG_SP_SEND, ui));
+	html_escape(b, cxm_msg_in(MSG_SP_SEND, ui));
 	cxm_buf_addstr(b, "</button></form>");
 	(void)shown;
 }
@@ -500,7 +492,7 @@ static void html_page(struct req *r, int status, const char *lang, const char *t
 			 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 			 "<meta name=\"robots\" content=\"noindex\"><title>",
 		     lang);
-	esc(&b, title);
+	html_escape(&b, title);
 	cxm_buf_addstr(&b, "</title><link rel=\"stylesheet\" href=\"/survey/page.css\"></head><body><main>");
 	cxm_buf_add(&b, cxm_buf_str(body), body->len);
 	cxm_buf_addstr(&b, "</main></body></html>");
@@ -517,7 +509,7 @@ static void notice(struct req *r, int status, const char *lang, enum cxm_msg msg
 	struct cxm_buf body = CXM_BUF_INIT;
 
 	cxm_buf_addstr(&body, "<div class=\"done\"><p>");
-	esc(&body, cxm_msg_in(msg, ui));
+	html_escape(&body, cxm_msg_in(msg, ui));
 	cxm_buf_addstr(&body, "</p></div>");
 	html_page(r, status, ui == CXM_LANG_ES ? "es" : "en", cxm_msg_in(MSG_SP_TITLE, ui), &body);
 	cxm_buf_release(&body);
@@ -538,13 +530,13 @@ static void show(struct req *r, struct page *pg)
 	ui = !strncmp(lang, "es", 2) ? CXM_LANG_ES : CXM_LANG_EN;
 	cxm_buf_addstr(&body, "<h1>");
 	if (pg->answers && cJSON_GetArraySize(pg->answers)) {
-		esc(&body, cxm_msg_in(MSG_SP_ONE_MORE, ui));
+		html_escape(&body, cxm_msg_in(MSG_SP_ONE_MORE, ui));
 	} else if (pg->first_name[0]) {
 		char hello[300];
 		snprintf(hello, sizeof(hello), cxm_msg_in(MSG_SP_HELLO, ui), pg->first_name);
-		esc(&body, hello);
+		html_escape(&body, hello);
 	} else {
-		esc(&body, cxm_msg_in(MSG_SP_HELLO_ANON, ui));
+		html_escape(&body, cxm_msg_in(MSG_SP_HELLO_ANON, ui));
 	}
 	cxm_buf_addstr(&body, "</h1>");
 	render_form(r, pg, def, &d, lang, &body);
@@ -756,4 +748,127 @@ int api_survey_answer(struct req *r)
 	}
 	r->data = sb;
 	return req_write(r, submit_run, submit_finish);
+}
+
+/* ---- unsubscribing ----------------------------------------------------------
+ *
+ * Every email carries /u/TOKEN (the invitation's token): a page that asks,
+ * and a form that records email consent as denied. It keeps working after
+ * the survey link expires.
+ */
+
+struct unsub {
+	struct link link;
+	struct cxm_invitation inv;
+	char first_name[208], lang[16], tenant_lang[16], tenant_name[72];
+};
+
+static int unsub_inv_cb(const struct cxm_invitation *inv, void *ctx)
+{
+	((struct unsub *)ctx)->inv = *inv;
+	return 0;
+}
+
+static int unsub_customer_cb(const struct cxm_customer *c, void *ctx)
+{
+	struct unsub *u = ctx;
+	cxm_strlcpy(u->lang, c->language ? c->language : "", sizeof(u->lang));
+	return 0;
+}
+
+static int unsub_tenant_cb(const struct cxm_tenant *t, void *ctx)
+{
+	struct unsub *u = ctx;
+	cxm_strlcpy(u->tenant_lang, t->language ? t->language : "", sizeof(u->tenant_lang));
+	cxm_strlcpy(u->tenant_name, t->name, sizeof(u->tenant_name));
+	return 0;
+}
+
+static int unsub_load(struct cxm_store *db, const char *token, struct unsub *u)
+{
+	if (link_check_x(db, token, &u->link, true) ||
+	    cxm_store_invitation_get(db, u->link.tenant, u->link.invitation, unsub_inv_cb, u) || !u->inv.customer_id)
+		return CXM_ENOTFOUND;
+	cxm_store_customer_get(db, u->link.tenant, u->inv.customer_id, unsub_customer_cb, u);
+	cxm_store_tenant_get(db, u->link.tenant, unsub_tenant_cb, u);
+	return 0;
+}
+
+static enum cxm_lang unsub_lang(const struct unsub *u)
+{
+	const char *l = u->lang[0] ? u->lang : u->tenant_lang;
+	return !strncmp(l, "es", 2) ? CXM_LANG_ES : CXM_LANG_EN;
+}
+
+int api_unsubscribe_page(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	struct unsub u;
+	struct cxm_buf body = CXM_BUF_INIT;
+	char q[300];
+	enum cxm_lang ui;
+
+	if (!db)
+		return H_DONE;
+	memset(&u, 0, sizeof(u));
+	if (unsub_load(db, req_param(r, 0), &u)) {
+		notice(r, 404, NULL, MSG_SP_EXPIRED);
+		return H_DONE;
+	}
+	ui = unsub_lang(&u);
+	snprintf(q, sizeof(q), cxm_msg_in(MSG_UN_QUESTION, ui), u.tenant_name);
+	cxm_buf_addstr(&body, "<div class=\"done\"><p>");
+	html_escape(&body, q);
+	cxm_buf_addstr(&body, "</p><form method=\"post\" action=\"/u/");
+	html_escape(&body, req_param(r, 0));
+	cxm_buf_addstr(&body, "\"><button type=\"submit\">");
+	html_escape(&body, cxm_msg_in(MSG_UN_BUTTON, ui));
+	cxm_buf_addstr(&body, "</button></form></div>");
+	html_page(r, 200, ui == CXM_LANG_ES ? "es" : "en", cxm_msg_in(MSG_UN_BUTTON, ui), &body);
+	cxm_buf_release(&body);
+	return H_DONE;
+}
+
+static int unsub_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	struct unsub *u = r->data;
+
+	return cxm_store_customer_set_consent(db, u->link.tenant, u->inv.customer_id, CXM_CONSENT_EMAIL,
+					      CXM_CONSENT_DENIED);
+}
+
+static int unsub_finish(struct req *r)
+{
+	struct unsub *u = r->data;
+	struct cxm_buf body = CXM_BUF_INIT;
+	char done[300];
+	enum cxm_lang ui = unsub_lang(u);
+
+	if (job_failed(r))
+		return 0;
+	snprintf(done, sizeof(done), cxm_msg_in(MSG_UN_DONE, ui), u->tenant_name);
+	cxm_buf_addstr(&body, "<div class=\"done\"><p>");
+	html_escape(&body, done);
+	cxm_buf_addstr(&body, "</p></div>");
+	html_page(r, 200, ui == CXM_LANG_ES ? "es" : "en", cxm_msg_in(MSG_UN_BUTTON, ui), &body);
+	cxm_buf_release(&body);
+	return 0;
+}
+
+int api_unsubscribe(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	struct unsub *u;
+
+	if (!db)
+		return H_DONE;
+	u = cxm_arena_alloc(&r->arena, sizeof(*u));
+	memset(u, 0, sizeof(*u));
+	if (unsub_load(db, req_param(r, 0), u)) {
+		notice(r, 404, NULL, MSG_SP_EXPIRED);
+		return H_DONE;
+	}
+	r->data = u;
+	return req_write(r, unsub_run, unsub_finish);
 }

@@ -331,6 +331,8 @@ void problem_item(cJSON *p, long index, const char *field, const char *message);
 void reply_problem(struct req *r, cJSON *p);
 /* The usual one-liner: status, slug, title and a detail (may be NULL). */
 void reply_error(struct req *r, int status, const char *slug, enum cxm_msg title, const char *detail);
+/* Appends s escaped for HTML text and quoted attribute values. */
+void html_escape(struct cxm_buf *b, const char *s);
 /* 400 naming one query parameter. */
 void reply_bad_query(struct req *r, const char *param, const char *message);
 /* 422 naming one field. */

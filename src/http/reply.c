@@ -113,3 +113,17 @@ void reply_bad_query(struct req *r, const char *param, const char *message)
 	problem_item(p, -1, param, message);
 	reply_problem(r, p);
 }
+
+void html_escape(struct cxm_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': cxm_buf_addstr(b, "&lt;"); break;
+		case '>': cxm_buf_addstr(b, "&gt;"); break;
+		case '&': cxm_buf_addstr(b, "&amp;"); break;
+		case '"': cxm_buf_addstr(b, "&quot;"); break;
+		case '\'': cxm_buf_addstr(b, "&#39;"); break;
+		default: cxm_buf_addch(b, *s);
+		}
+	}
+}

@@ -32,6 +32,8 @@ int api_static(struct req *r);
 int api_invitation_create(struct req *r);
 int api_survey_page(struct req *r);
 int api_survey_answer(struct req *r);
+int api_unsubscribe_page(struct req *r);
+int api_unsubscribe(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -61,6 +63,9 @@ const struct route routes[] = {
 	/* the public survey page of a personal link */
 	{ "GET", "/s/{token}", api_survey_page, 0, RF_PUBLIC },
 	{ "POST", "/s/{token}", api_survey_answer, 0, RF_PUBLIC },
+	/* unsubscribing from survey emails */
+	{ "GET", "/u/{token}", api_unsubscribe_page, 0, RF_PUBLIC },
+	{ "POST", "/u/{token}", api_unsubscribe, 0, RF_PUBLIC },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

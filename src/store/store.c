@@ -806,6 +806,24 @@ int cxm_store_customer_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_
 	return ret;
 }
 
+int cxm_store_customer_set_consent(struct cxm_store *s, int64_t tenant, int64_t id, enum cxm_consent_channel ch,
+				   enum cxm_consent value)
+{
+	static const char *const sql[CXM_CONSENT_N] = {
+		"UPDATE customers SET consent_email = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+		"UPDATE customers SET consent_sms = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+		"UPDATE customers SET consent_phone = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+		"UPDATE customers SET consent_whatsapp = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+	};
+	struct sqlval p[] = { SQLV_INT(value), SQLV_INT(cxm_now_us()), SQLV_INT(tenant), SQLV_INT(id) };
+	int64_t changes = 0;
+	int ret = Q(s, sql[ch], p, NULL, NULL, &changes);
+
+	if (!ret && !changes)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_CUSTOMER), (long long)id);
+	return ret;
+}
+
 int cxm_store_customer_scan(struct cxm_store *s, int64_t tenant, cxm_customer_cb cb, void *ctx)
 {
 	static const char sql[] = "SELECT " CUSTOMER_COLS " FROM customers"

@@ -62,6 +62,7 @@ test('an e-mail invitation is queued (202) and delivered: Spanish, by name, esca
   ok(colours.slice(0, 7).every((c) => c === colours[0]) && colours[7] === colours[8] && colours[9] === colours[10], 'three bands');
   ok(new Set([colours[0], colours[7], colours[9]]).size === 3, 'red, amber, green');
   for (let v = 0; v <= 10; v++) ok(text.body.includes(`?score=${v}\n`) || text.body.includes(`?score=${v}\r\n`), `text link ${v}`);
+  ok(/\/u\/\d+\.\d+\.\d+\.[0-9a-f]{32}/.test(text.body) && /href="[^"]*\/u\/[^"]+">Darme de baja</.test(html.body), 'an unsubscribe link in both parts');
   ctx.maria = { id: r.json.id, link: links[9][1] };
 });
 

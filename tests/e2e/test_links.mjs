@@ -130,4 +130,20 @@ test('a closed survey\'s link says so; the invitation API checks its input', asy
   status(await call(ctx.base, 'POST', '/api/v1/surveys/99999/invitations', { key: ctx.key, json: {} }), 404);
 });
 
+test('the unsubscribe link asks, then records email consent as denied', async (ctx) => {
+  const c = (await call(ctx.base, 'POST', '/api/v1/customers', { key: ctx.key, json: { external_id: 'U-1', first_name: 'Uma', language: 'es', consent: { email: 'granted' } } })).json;
+  const inv = await invite(ctx, { external_id: 'U-1' });
+  const upath = inv.path.replace('/s/', '/u/');
+  const page = await call(ctx.base, 'GET', upath);
+  status(page, 200);
+  ok(page.text.includes('Darme de baja') && page.text.includes('method="post"'), 'asks first, in Spanish');
+  eq((await call(ctx.base, 'GET', `/api/v1/customers/${c.id}`, { key: ctx.key })).json.consent.email, 'granted', 'a GET changes nothing');
+  const done = await form(ctx.base, upath, {});
+  status(done, 200);
+  ok(done.text.includes('no recibirá más'), 'done');
+  eq((await call(ctx.base, 'GET', `/api/v1/customers/${c.id}`, { key: ctx.key })).json.consent.email, 'denied');
+  const parts = upath.split('.');
+  status(await call(ctx.base, 'GET', `${parts.slice(0, 3).join('.')}.${'0'.repeat(32)}`), 404, 'forged');
+});
+
 run(setup, async (ctx) => { if (ctx) await ctx.srv.stop(); });
