@@ -603,4 +603,13 @@ int cxm_store_outbox_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_ou
  * due_by (INT64_MAX: every one waiting). */
 int cxm_store_outbox_queued(struct cxm_store *s, int64_t due_by, int64_t *n);
 
+/* ---- tenant settings ----------------------------------------------------- */
+
+/* A setting's text (owned by the caller, free() it), or NULL when unset. */
+int cxm_store_setting_get(struct cxm_store *s, int64_t tenant, const char *name, char **value);
+/* Sets (or replaces) a setting. */
+int cxm_store_setting_set(struct cxm_store *s, int64_t tenant, const char *name, const char *value);
+/* When the customer was last invited to any survey on any channel (0: never). */
+int cxm_store_last_invitation(struct cxm_store *s, int64_t tenant, int64_t customer_id, int64_t *at);
+
 #endif

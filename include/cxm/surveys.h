@@ -109,6 +109,25 @@ int cxm_survey_status_check(const char *status);
  */
 cJSON *cxm_survey_default_nps(void);
 
+/* ---- contact fatigue --------------------------------------------------------
+ *
+ * The tenant's survey settings, a JSON object stored as the setting
+ * "surveys": {"fatigue_days": 30, "exclude": [{"attribute": "segment",
+ * "value": "vip"}]}. fatigue_days (0-365, 0: off) is the least time between
+ * two invitations of one customer on any channel; a customer whose
+ * attribute equals one of the excluded values is never invited.
+ */
+#define CXM_FATIGUE_DAYS_DEFAULT 30
+
+/* Checks settings; 0, or CXM_EINVAL with field and why. */
+int cxm_survey_settings_check(const cJSON *o, char *field, size_t fieldlen, char *why, size_t whylen);
+/* The settings in force: the stored text (may be NULL) with the defaults
+ * filled in. Owned by the caller. */
+cJSON *cxm_survey_settings(const char *stored);
+/* The exclusion a customer's attributes (JSON object text) fall under, as
+ * "attribute=value" in which; false when none. */
+bool cxm_survey_excluded(const cJSON *settings, const char *attributes, char *which, size_t whichlen);
+
 /* ---- submitting a response (submit.c: uses the store) ------------------ */
 
 struct cxm_store;

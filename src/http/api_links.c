@@ -86,6 +86,8 @@ struct invite {
 	char token[128];
 	int refused; /* a message id when the survey takes no answers */
 	const char *refused_field; /* the field to blame (NULL: "survey") */
+	char refused_detail[300];  /* a reason with dates or values, instead of the message */
+	int refused_status;        /* 422 unless set */
 	bool email;  /* sent by e-mail: a message is queued with it */
 };
 
@@ -94,6 +96,48 @@ static int live_cb(const struct cxm_survey *sv, void *ctx)
 	struct invite *iv = ctx;
 	iv->refused = strcmp(sv->status, "live") ? MSG_HTTP_SURVEY_NOT_LIVE : 0;
 	return 0;
+}
+
+static int attrs_cb(const struct cxm_customer *c, void *ctx)
+{
+	*(char **)ctx = xstrdup(c->attributes ? c->attributes : "{}");
+	return 0;
+}
+
+/* Contact fatigue (surveys.h): one invitation per customer per N days on
+ * any channel, and never to an excluded customer. */
+static int check_fatigue(struct req *r, struct cxm_store *db, struct invite *iv)
+{
+	char *stored = NULL, *attrs = NULL, which[300];
+	cJSON *settings;
+	int64_t last = 0;
+	int ret = cxm_store_setting_get(db, r->who.tenant, "surveys", &stored);
+
+	if (ret)
+		return ret;
+	settings = cxm_survey_settings(stored);
+	free(stored);
+	int days = cJSON_GetObjectItemCaseSensitive(settings, "fatigue_days")->valueint;
+	if (!(ret = cxm_store_customer_get(db, r->who.tenant, iv->customer_id, attrs_cb, &attrs)) &&
+	    cxm_survey_excluded(settings, attrs, which, sizeof(which))) {
+		snprintf(iv->refused_detail, sizeof(iv->refused_detail), T(r, MSG_HTTP_EXCLUDED), which);
+		iv->refused = MSG_HTTP_EXCLUDED;
+		iv->refused_field = "customer_id";
+		ret = CXM_EINVAL;
+	}
+	if (!ret && days > 0 && !(ret = cxm_store_last_invitation(db, r->who.tenant, iv->customer_id, &last)) && last &&
+	    last + (int64_t)days * 86400 * 1000000 > cxm_now_us()) {
+		char a[CXM_TIME_BUFSZ], b[CXM_TIME_BUFSZ];
+		snprintf(iv->refused_detail, sizeof(iv->refused_detail), T(r, MSG_HTTP_FATIGUE), cxm_time_format(last, a),
+			 cxm_time_format(last + (int64_t)days * 86400 * 1000000, b));
+		iv->refused = MSG_HTTP_FATIGUE;
+		iv->refused_field = "customer_id";
+		iv->refused_status = 409;
+		ret = CXM_EINVAL;
+	}
+	cJSON_Delete(settings);
+	free(attrs);
+	return ret;
 }
 
 static int invite_run(struct cxm_store *db, struct wjob *j)
@@ -111,6 +155,8 @@ static int invite_run(struct cxm_store *db, struct wjob *j)
 	else if (iv->customer_id)
 		ret = cxm_store_customer_get(db, r->who.tenant, iv->customer_id, NULL, NULL);
 	if (ret)
+		return ret;
+	if (iv->customer_id && !iv->new_customer && (ret = check_fatigue(r, db, iv)))
 		return ret;
 	struct cxm_invitation inv = { .id = cxm_id_next(), .survey_id = iv->survey_id, .customer_id = iv->customer_id,
 				      .channel = iv->channel, .expires_at = iv->expires * 1000000 };
@@ -135,7 +181,14 @@ static int invite_finish(struct req *r)
 	cJSON *o;
 
 	if (iv->refused && !r->job.commit_rc) {
-		reply_invalid(r, iv->refused_field ? iv->refused_field : "survey", T(r, iv->refused));
+		const char *why = iv->refused_detail[0] ? iv->refused_detail : T(r, iv->refused);
+		if (iv->refused_status == 409) {
+			cJSON *p = problem_new(r, 409, "contacted-recently", MSG_HTTP_CONFLICT, why);
+			problem_item(p, -1, iv->refused_field, why);
+			reply_problem(r, p);
+		} else {
+			reply_invalid(r, iv->refused_field ? iv->refused_field : "survey", why);
+		}
 		return 0;
 	}
 	if (job_failed(r))

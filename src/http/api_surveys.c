@@ -597,3 +597,61 @@ int api_responses_list(struct req *r)
 	reply_json(r, 200, o);
 	return H_DONE;
 }
+
+/* ---- the tenant's survey settings (contact fatigue) ---------------------- */
+
+int api_survey_settings_get(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	char *stored = NULL;
+	int ret;
+
+	if (!db)
+		return H_DONE;
+	if ((ret = cxm_store_setting_get(db, r->who.tenant, "surveys", &stored))) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	reply_json(r, 200, cxm_survey_settings(stored));
+	free(stored);
+	return H_DONE;
+}
+
+static int settings_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	int ret = cxm_store_setting_set(db, r->who.tenant, "surveys", r->data);
+
+	if (!ret)
+		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "settings.surveys", NULL, r->data, NULL);
+	return ret;
+}
+
+static int settings_finish(struct req *r)
+{
+	if (job_failed(r))
+		return 0;
+	return api_survey_settings_get(r);
+}
+
+int api_survey_settings_put(struct req *r)
+{
+	cJSON *o = body_json(r), *full;
+	char field[96], why[300];
+
+	if (!o)
+		return H_DONE;
+	if (cxm_survey_settings_check(o, field, sizeof(field), why, sizeof(why))) {
+		reply_invalid(r, *field ? field : NULL, why);
+		return H_DONE;
+	}
+	char *text = cxm_json_print(o);
+	full = cxm_survey_settings(text);
+	free(text);
+	cxm_json_sort(full);
+	text = cxm_json_print(full);
+	r->data = cxm_arena_strdup(&r->arena, text);
+	free(text);
+	cJSON_Delete(full);
+	return req_write(r, settings_run, settings_finish);
+}

@@ -27,6 +27,8 @@ int api_survey_update(struct req *r);
 int api_survey_status(struct req *r);
 int api_survey_stats(struct req *r);
 int api_responses_post(struct req *r);
+int api_survey_settings_get(struct req *r);
+int api_survey_settings_put(struct req *r);
 int api_responses_list(struct req *r);
 int api_static(struct req *r);
 int api_invitation_create(struct req *r);
@@ -59,6 +61,8 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/surveys/{id}/stats", api_survey_stats, ROLES_ANY, 0 },
 	{ "POST", "/api/v1/surveys/{id}/invitations", api_invitation_create, ROLES_WRITE, RF_WRITE },
 	{ "POST", "/api/v1/responses", api_responses_post, ROLES_WRITE, RF_WRITE },
+	{ "GET", "/api/v1/settings/surveys", api_survey_settings_get, ROLES_ANY, 0 },
+	{ "PUT", "/api/v1/settings/surveys", api_survey_settings_put, ROLES_ADMIN, RF_WRITE },
 	{ "GET", "/api/v1/responses", api_responses_list, ROLES_ANY, 0 },
 	/* the public survey page of a personal link */
 	{ "GET", "/s/{token}", api_survey_page, 0, RF_PUBLIC },

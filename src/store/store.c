@@ -2620,3 +2620,40 @@ int cxm_store_outbox_queued(struct cxm_store *s, int64_t due_by, int64_t *n)
 	*n = 0;
 	return Q(s, sql, p, outbox_count_row, n, NULL);
 }
+
+/* ---- tenant settings ----------------------------------------------------- */
+
+static int setting_row(const struct sqlrow *r, void *ctx)
+{
+	char **out = ctx;
+
+	free(*out);
+	*out = xstrdup(row_text(r, 0));
+	return 0;
+}
+
+int cxm_store_setting_get(struct cxm_store *s, int64_t tenant, const char *name, char **value)
+{
+	static const char sql[] = "SELECT value FROM tenant_settings WHERE tenant_id = ? AND name = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(name) };
+
+	*value = NULL;
+	return Q(s, sql, p, setting_row, value, NULL);
+}
+
+int cxm_store_setting_set(struct cxm_store *s, int64_t tenant, const char *name, const char *value)
+{
+	static const char sql[] = "INSERT INTO tenant_settings (tenant_id, name, value, updated_at) VALUES (?, ?, ?, ?)"
+				  " ON CONFLICT (tenant_id, name) DO UPDATE SET value = excluded.value,"
+				  " updated_at = excluded.updated_at";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(name), SQLV_TEXT(value), SQLV_INT(cxm_now_us()) };
+	return Q(s, sql, p, NULL, NULL, NULL);
+}
+
+int cxm_store_last_invitation(struct cxm_store *s, int64_t tenant, int64_t customer_id, int64_t *at)
+{
+	static const char sql[] = "SELECT COALESCE(MAX(created_at), 0) FROM invitations"
+				  " WHERE tenant_id = ? AND customer_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id) };
+	return GET_INT(s, sql, p, at);
+}

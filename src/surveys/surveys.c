@@ -474,3 +474,88 @@ cJSON *cxm_survey_default_nps(void)
 	follow_up(qs, "what_you_liked", "promoter", MSG_SV_DEFAULT_PROMOTER_Q);
 	return def;
 }
+
+/* ---- contact fatigue ---------------------------------------------------------- */
+
+int cxm_survey_settings_check(const cJSON *o, char *field, size_t fieldlen, char *why, size_t whylen)
+{
+	static const char *const keys[] = { "fatigue_days", "exclude", NULL };
+	struct err e = { field, fieldlen, why, whylen };
+	const cJSON *days, *ex;
+	int ret, k = 0;
+
+	if (!cJSON_IsObject(o))
+		return fail(&e, "", "%s", _(MSG_SV_WANT_OBJECT));
+	if ((ret = only_keys(o, keys, "", &e)))
+		return ret;
+	days = cJSON_GetObjectItemCaseSensitive(o, "fatigue_days");
+	if (days && (!cJSON_IsNumber(days) || days->valuedouble != floor(days->valuedouble) || days->valuedouble < 0 ||
+		     days->valuedouble > 365))
+		return fail(&e, "fatigue_days", _(MSG_SV_OUT_OF_RANGE), 0, 365);
+	ex = cJSON_GetObjectItemCaseSensitive(o, "exclude");
+	if (!ex)
+		return 0;
+	if (!cJSON_IsArray(ex))
+		return fail(&e, "exclude", "%s", _(MSG_SV_WANT_ARRAY));
+	if (cJSON_GetArraySize(ex) > 100)
+		return fail(&e, "exclude", _(MSG_SV_TOO_MANY), 100);
+	for (const cJSON *it = ex->child; it; it = it->next, k++) {
+		static const char *const ik[] = { "attribute", "value", NULL };
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(it, "attribute");
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "value");
+		char f[48];
+		snprintf(f, sizeof(f), "exclude[%d]", k);
+		if (!cJSON_IsObject(it))
+			return fail(&e, f, "%s", _(MSG_SV_WANT_OBJECT));
+		if ((ret = only_keys(it, ik, f, &e)))
+			return ret;
+		if (!cJSON_IsString(a) || !*a->valuestring || strlen(a->valuestring) > 64 || !cJSON_IsString(v) ||
+		    strlen(v->valuestring) > 200)
+			return fail(&e, f, "%s", _(MSG_SV_BAD_EXCLUDE));
+	}
+	return 0;
+}
+
+cJSON *cxm_survey_settings(const char *stored)
+{
+	cJSON *o = stored ? cJSON_Parse(stored) : NULL;
+
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		o = cJSON_CreateObject();
+	}
+	if (!cJSON_GetObjectItemCaseSensitive(o, "fatigue_days"))
+		cJSON_AddNumberToObject(o, "fatigue_days", CXM_FATIGUE_DAYS_DEFAULT);
+	if (!cJSON_GetObjectItemCaseSensitive(o, "exclude"))
+		cJSON_AddArrayToObject(o, "exclude");
+	return o;
+}
+
+bool cxm_survey_excluded(const cJSON *settings, const char *attributes, char *which, size_t whichlen)
+{
+	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(settings, "exclude");
+	cJSON *attrs = attributes ? cJSON_Parse(attributes) : NULL;
+	bool hit = false;
+
+	for (const cJSON *it = ex ? ex->child : NULL; it && attrs && !hit; it = it->next) {
+		const char *name = cJSON_GetObjectItemCaseSensitive(it, "attribute")->valuestring;
+		const char *want = cJSON_GetObjectItemCaseSensitive(it, "value")->valuestring;
+		const cJSON *have = cJSON_GetObjectItemCaseSensitive(attrs, name);
+		char num[64];
+		const char *text = NULL;
+		if (cJSON_IsString(have)) {
+			text = have->valuestring;
+		} else if (cJSON_IsNumber(have)) {
+			snprintf(num, sizeof(num), "%.15g", have->valuedouble);
+			text = num;
+		} else if (cJSON_IsBool(have)) {
+			text = cJSON_IsTrue(have) ? "true" : "false";
+		}
+		if (text && !strcmp(text, want)) {
+			snprintf(which, whichlen, "%s=%s", name, want);
+			hit = true;
+		}
+	}
+	cJSON_Delete(attrs);
+	return hit;
+}

@@ -18,6 +18,8 @@ async function setup() {
     '--smtp-retry-base-ms', '200']);
   cxm(db, ['tenant', 'create', T, '--language', 'en']);
   const key = cxm(db, ['key', 'create', '--role', 'admin', '--tenant', T]).trim();
+  // these tests invite the same customers again and again: no contact fatigue here
+  await call(srv.url, 'PUT', '/api/v1/settings/surveys', { key, json: { fatigue_days: 0 } });
   const s = (await call(srv.url, 'POST', '/api/v1/surveys', { key, json: DEF })).json;
   await call(srv.url, 'POST', `/api/v1/surveys/${s.id}/status`, { key, json: { status: 'live' } });
   const put = (json) => call(srv.url, 'POST', '/api/v1/customers', { key, json });

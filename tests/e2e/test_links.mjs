@@ -12,6 +12,8 @@ async function setup() {
   const srv = await startServer(db, ['--quiet']);
   cxm(db, ['tenant', 'create', T, '--language', 'en']);
   const key = cxm(db, ['key', 'create', '--role', 'admin', '--tenant', T]).trim();
+  // these tests invite the same customers again and again: no contact fatigue here
+  await call(srv.url, 'PUT', '/api/v1/settings/surveys', { key, json: { fatigue_days: 0 } });
   const s = (await call(srv.url, 'POST', '/api/v1/surveys', { key, json: DEF })).json;
   await call(srv.url, 'POST', `/api/v1/surveys/${s.id}/status`, { key, json: { status: 'live' } });
   await call(srv.url, 'POST', '/api/v1/customers', { key, json: { external_id: 'M-1', first_name: 'María', language: 'es' } });
@@ -144,6 +146,29 @@ test('the unsubscribe link asks, then records email consent as denied', async (c
   eq((await call(ctx.base, 'GET', `/api/v1/customers/${c.id}`, { key: ctx.key })).json.consent.email, 'denied');
   const parts = upath.split('.');
   status(await call(ctx.base, 'GET', `${parts.slice(0, 3).join('.')}.${'0'.repeat(32)}`), 404, 'forged');
+});
+
+test('contact fatigue: one invitation per customer per N days on any channel; excluded segments never', async (ctx) => {
+  const get = await call(ctx.base, 'GET', '/api/v1/settings/surveys', { key: ctx.key });
+  eq(get.json, { exclude: [], fatigue_days: 0 });
+  const bad = await call(ctx.base, 'PUT', '/api/v1/settings/surveys', { key: ctx.key, json: { fatigue_days: 400, exclude: [{ attribute: 'segment' }] } });
+  status(bad, 422);
+  const set = await call(ctx.base, 'PUT', '/api/v1/settings/surveys', { key: ctx.key, json: { fatigue_days: 30, exclude: [{ attribute: 'segment', value: 'vip' }] } });
+  eq([set.status, set.json.fatigue_days, set.json.exclude[0].value], [200, 30, 'vip']);
+  await call(ctx.base, 'POST', '/api/v1/customers', { key: ctx.key, json: { external_id: 'F-1', first_name: 'Fabio' } });
+  await call(ctx.base, 'POST', '/api/v1/customers', { key: ctx.key, json: { external_id: 'V-1', attributes: { segment: 'vip' } } });
+  status(await call(ctx.base, 'POST', `/api/v1/surveys/${ctx.survey}/invitations`, { key: ctx.key, json: { external_id: 'F-1' } }), 201, 'first invitation');
+  const again = await call(ctx.base, 'POST', `/api/v1/surveys/${ctx.survey}/invitations`, { key: ctx.key, json: { external_id: 'F-1', channel: 'sms' } });
+  status(again, 409, 'a second one within 30 days, on another channel');
+  ok(again.json.detail.includes('20'), `the dates are given: ${again.json.detail}`);
+  const vip = await call(ctx.base, 'POST', `/api/v1/surveys/${ctx.survey}/invitations`, { key: ctx.key, json: { external_id: 'V-1' } });
+  eq([vip.status, vip.json.errors[0].field], [422, 'customer_id']);
+  ok(vip.json.errors[0].message.includes('segment=vip'), vip.json.errors[0].message);
+  status(await call(ctx.base, 'POST', `/api/v1/surveys/${ctx.survey}/invitations`, { key: ctx.key, json: {} }), 201, 'anonymous links are not limited');
+  status(await call(ctx.base, 'POST', `/api/v1/surveys/${ctx.survey}/invitations`, { key: ctx.key, json: { external_id: 'NEW-1' } }), 201, 'a new customer');
+  const audit = await call(ctx.base, 'GET', '/api/v1/audit?limit=50', { key: ctx.key });
+  ok(audit.json.items.some((a) => a.action === 'settings.surveys'), 'audited');
+  await call(ctx.base, 'PUT', '/api/v1/settings/surveys', { key: ctx.key, json: { fatigue_days: 0 } });
 });
 
 run(setup, async (ctx) => { if (ctx) await ctx.srv.stop(); });
