@@ -53,12 +53,6 @@ static bool bad_type(const cJSON *o, const char *key)
 	return v && !cJSON_IsNull(v) && !cJSON_IsString(v);
 }
 
-static void item_error(cJSON *p, long idx, const char *field, const char *msg, bool *bad)
-{
-	problem_item(p, idx, field, msg);
-	*bad = true;
-}
-
 /* Checks one item into it; problems go to p with the item's index. */
 static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it, cJSON *p)
 {
@@ -155,14 +149,8 @@ static void parse_item(struct req *r, const cJSON *o, long idx, struct item *it,
 	else if (ts && cxm_time_parse(ts, strlen(ts), &e->ts))
 		item_error(p, idx, "ts", T(r, MSG_HTTP_WANT_TIME), &bad);
 
-	s = item_str(r, o, "touchpoint", p, idx, &bad);
-	if (s && cxm_text_check(s, CXM_TOUCHPOINT_MAX, why, sizeof(why)))
-		item_error(p, idx, "touchpoint", why, &bad);
-	e->touchpoint = s;
-	s = item_str(r, o, "agent", p, idx, &bad);
-	if (s && cxm_text_check(s, 64, why, sizeof(why)))
-		item_error(p, idx, "agent", why, &bad);
-	e->agent = s;
+	e->touchpoint = item_text(r, o, "touchpoint", CXM_TOUCHPOINT_MAX, p, idx, &bad);
+	e->agent = item_text(r, o, "agent", 64, p, idx, &bad);
 
 	/* amount: a decimal string, or a JSON number */
 	{

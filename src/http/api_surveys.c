@@ -268,12 +268,6 @@ static const char *const response_keys[] = { "id",	 "survey",   "customer_id", "
 					     "agent",	 "ts",	     "language",    "answers",	   "comment",
 					     NULL };
 
-static void rsp_error(cJSON *p, long idx, const char *field, const char *msg, bool *bad)
-{
-	problem_item(p, idx, field, msg);
-	*bad = true;
-}
-
 static void parse_response(struct req *r, const cJSON *o, long idx, struct rsp_item *it, cJSON *p)
 {
 	struct cxm_response_in *in = &it->in;
@@ -283,14 +277,14 @@ static void parse_response(struct req *r, const cJSON *o, long idx, struct rsp_i
 	int named = 0;
 
 	if (!cJSON_IsObject(o)) {
-		rsp_error(p, idx, NULL, T(r, MSG_HTTP_WANT_OBJECT), &it->bad);
+		item_error(p, idx, NULL, T(r, MSG_HTTP_WANT_OBJECT), &it->bad);
 		return;
 	}
 	if (check_keys(o, response_keys, p, idx))
 		bad = true;
 	s = item_str(r, o, "id", p, idx, &bad);
 	if (s && (cxm_text_check(s, CXM_SOURCE_ID_MAX, why, sizeof(why)) || !*s))
-		rsp_error(p, idx, "id", *s ? why : T(r, MSG_HTTP_EMPTY), &bad);
+		item_error(p, idx, "id", *s ? why : T(r, MSG_HTTP_EMPTY), &bad);
 	in->source_id = s;
 	s = item_str(r, o, "survey", p, idx, &bad);
 	if (s && parse_id(s, &in->survey_id))
@@ -304,14 +298,14 @@ static void parse_response(struct req *r, const cJSON *o, long idx, struct rsp_i
 		named++;
 		if (i == 0) {
 			if (parse_id(s, &in->customer_id))
-				rsp_error(p, idx, by[i], T(r, MSG_HTTP_WANT_ID), &bad);
+				item_error(p, idx, by[i], T(r, MSG_HTTP_WANT_ID), &bad);
 		} else {
 			in->customer_kind = by[i];
 			in->customer_value = identity_value(r, by[i], s, why, sizeof(why));
 			if (!in->customer_value)
-				rsp_error(p, idx, by[i], why, &bad);
+				item_error(p, idx, by[i], why, &bad);
 			else if (i == 1 && cxm_text_check(s, CXM_EXTERNAL_ID_MAX, why, sizeof(why)))
-				rsp_error(p, idx, by[i], why, &bad);
+				item_error(p, idx, by[i], why, &bad);
 		}
 	}
 	const cJSON *idn = cJSON_GetObjectItemCaseSensitive(o, "identity");
@@ -321,50 +315,44 @@ static void parse_response(struct req *r, const cJSON *o, long idx, struct rsp_i
 		if (!cJSON_IsObject(idn) || !cJSON_IsString(k) || !cJSON_IsString(v) || !*v->valuestring ||
 		    cxm_identity_kind_check(k->valuestring, why, sizeof(why)) ||
 		    cxm_text_check(v->valuestring, CXM_IDENTITY_MAX, why, sizeof(why))) {
-			rsp_error(p, idx, "identity", T(r, MSG_HTTP_WANT_IDENTITY), &bad);
+			item_error(p, idx, "identity", T(r, MSG_HTTP_WANT_IDENTITY), &bad);
 		} else {
 			in->customer_kind = k->valuestring;
 			in->customer_value = identity_value(r, k->valuestring, v->valuestring, why, sizeof(why));
 			if (!in->customer_value)
-				rsp_error(p, idx, "identity", why, &bad);
+				item_error(p, idx, "identity", why, &bad);
 		}
 	}
 	if (named > 1)
-		rsp_error(p, idx, "customer_id", T(r, MSG_HTTP_ONE_CUSTOMER_KEY), &bad);
+		item_error(p, idx, "customer_id", T(r, MSG_HTTP_ONE_CUSTOMER_KEY), &bad);
 
 	s = item_str(r, o, "channel", p, idx, &bad);
 	if (!s)
-		rsp_error(p, idx, "channel", T(r, MSG_HTTP_REQUIRED), &bad);
+		item_error(p, idx, "channel", T(r, MSG_HTTP_REQUIRED), &bad);
 	else if (cxm_channel_normalize(s, buf, sizeof(buf), why, sizeof(why)))
-		rsp_error(p, idx, "channel", why, &bad);
+		item_error(p, idx, "channel", why, &bad);
 	else
 		in->channel = cxm_arena_strdup(&r->arena, buf);
 	s = item_str(r, o, "ts", p, idx, &bad);
 	if (!s)
 		in->ts = cxm_now_us();
 	else if (cxm_time_parse(s, strlen(s), &in->ts))
-		rsp_error(p, idx, "ts", T(r, MSG_HTTP_WANT_TIME), &bad);
-	s = item_str(r, o, "touchpoint", p, idx, &bad);
-	if (s && cxm_text_check(s, CXM_TOUCHPOINT_MAX, why, sizeof(why)))
-		rsp_error(p, idx, "touchpoint", why, &bad);
-	in->touchpoint = s;
-	s = item_str(r, o, "agent", p, idx, &bad);
-	if (s && cxm_text_check(s, 64, why, sizeof(why)))
-		rsp_error(p, idx, "agent", why, &bad);
-	in->agent = s;
+		item_error(p, idx, "ts", T(r, MSG_HTTP_WANT_TIME), &bad);
+	in->touchpoint = item_text(r, o, "touchpoint", CXM_TOUCHPOINT_MAX, p, idx, &bad);
+	in->agent = item_text(r, o, "agent", 64, p, idx, &bad);
 	s = item_str(r, o, "event_id", p, idx, &bad);
 	if (s && parse_id(s, &in->event_id))
-		rsp_error(p, idx, "event_id", T(r, MSG_HTTP_WANT_ID), &bad);
+		item_error(p, idx, "event_id", T(r, MSG_HTTP_WANT_ID), &bad);
 	s = item_str(r, o, "language", p, idx, &bad);
 	if (s && cxm_language_normalize(s, buf, sizeof(buf), why, sizeof(why)))
-		rsp_error(p, idx, "language", why, &bad);
+		item_error(p, idx, "language", why, &bad);
 	else if (s)
 		in->language = cxm_arena_strdup(&r->arena, buf);
 	s = item_str(r, o, "comment", p, idx, &bad);
 	in->comment = s;
 	const cJSON *answers = cJSON_GetObjectItemCaseSensitive(o, "answers");
 	if (answers && !cJSON_IsNull(answers) && !cJSON_IsObject(answers))
-		rsp_error(p, idx, "answers", T(r, MSG_HTTP_WANT_OBJECT), &bad);
+		item_error(p, idx, "answers", T(r, MSG_HTTP_WANT_OBJECT), &bad);
 	else
 		in->answers = answers;
 	if (!bad && !in->source_id) {

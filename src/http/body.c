@@ -5,6 +5,7 @@
  * items per batch, unknown keys.
  */
 #include "http-internal.h"
+#include "cxm/customers.h"
 
 #include <strings.h>
 
@@ -205,4 +206,22 @@ const char *item_str(struct req *r, const cJSON *o, const char *k, cJSON *proble
 		return NULL;
 	}
 	return v->valuestring;
+}
+
+void item_error(cJSON *problem, long idx, const char *field, const char *msg, bool *bad)
+{
+	problem_item(problem, idx, field, msg);
+	*bad = true;
+}
+
+const char *item_text(struct req *r, const cJSON *o, const char *k, size_t max, cJSON *problem, long idx, bool *bad)
+{
+	const char *s = item_str(r, o, k, problem, idx, bad);
+	char why[200];
+
+	if (s && cxm_text_check(s, max, why, sizeof(why))) {
+		item_error(problem, idx, k, why, bad);
+		return NULL;
+	}
+	return s;
 }

@@ -364,6 +364,10 @@ int json_limits(const cJSON *root, int max_depth, size_t max_string, char *why, 
 /* A string member of an item: absent or null gives NULL; any other type
  * adds a problem item (index idx) and sets *bad. Borrowed from o. */
 const char *item_str(struct req *r, const cJSON *o, const char *k, cJSON *problem, long idx, bool *bad);
+/* Adds a problem item for an item of a batch and sets *bad. */
+void item_error(cJSON *problem, long idx, const char *field, const char *msg, bool *bad);
+/* item_str, also checked as text (valid UTF-8, no controls, at most max bytes). */
+const char *item_text(struct req *r, const cJSON *o, const char *k, size_t max, cJSON *problem, long idx, bool *bad);
 /* Parses a decimal id given as a JSON string or a path segment. */
 int parse_id(const char *s, int64_t *out);
 /* A limit query parameter: default, and at most max. -1 with a reply set on junk. */
