@@ -58,7 +58,8 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/surveys/{id}", api_survey_get, ROLES_ANY, 0 },
 	{ "PUT", "/api/v1/surveys/{id}", api_survey_update, ROLES_TENANT_WIDE, RF_WRITE },
 	{ "POST", "/api/v1/surveys/{id}/status", api_survey_status, ROLES_TENANT_WIDE, RF_WRITE },
-	{ "GET", "/api/v1/surveys/{id}/stats", api_survey_stats, ROLES_ANY, 0 },
+	/* tenant-wide counts: not for managers and agents, who see a subtree */
+	{ "GET", "/api/v1/surveys/{id}/stats", api_survey_stats, ROLES_TENANT_WIDE | ROLE_VIEWER, 0 },
 	{ "POST", "/api/v1/surveys/{id}/invitations", api_invitation_create, ROLES_WRITE, RF_WRITE },
 	{ "POST", "/api/v1/responses", api_responses_post, ROLES_WRITE, RF_WRITE },
 	{ "GET", "/api/v1/settings/surveys", api_survey_settings_get, ROLES_ANY, 0 },

@@ -146,6 +146,29 @@ test('scoped roles cannot name a customer they do not see by id', async (ctx) =>
   }
 });
 
+test('survey responses: scoped roles see their subtree only; tenant-wide statistics are not theirs', async (ctx) => {
+  for (const t of ctx.tenants) {
+    const key = t.keys.owner;
+    const sv = await call(ctx.base, 'POST', '/api/v1/responses', { key, json: [
+      { id: `rs-n-${t.name}`, external_id: 'cN', channel: 'store', agent: 'cajero.norte', ts: '2026-03-03T10:00:00Z', answers: { nps: 9 } },
+      { id: `rs-s-${t.name}`, external_id: 'cS', channel: 'store', agent: 'cajero.sur', ts: '2026-03-03T11:00:00Z', answers: { nps: 2 } },
+    ] });
+    status(sv, 202);
+    const survey = (await call(ctx.base, 'GET', '/api/v1/surveys', { key })).json.items.find((x) => x.is_default).id;
+    for (const role of ROLES) {
+      const s = ctx.sessions[t.name][role];
+      const list = await call(ctx.base, 'GET', `/api/v1/responses?survey=${survey}&limit=500`, { session: s });
+      status(list, 200, `${t.name} ${role} responses`);
+      const ids = list.json.items.map((x) => x.id).filter((x) => x.startsWith('rs-')).sort();
+      const want = role === 'manager' || role === 'agent' ? [`rs-n-${t.name}`] : [`rs-n-${t.name}`, `rs-s-${t.name}`];
+      eq(ids, want.sort(), `${t.name} ${role} sees`);
+      const stats = await call(ctx.base, 'GET', `/api/v1/surveys/${survey}/stats`, { session: s });
+      status(stats, role === 'manager' || role === 'agent' ? 403 : 200, `${t.name} ${role} stats`);
+      status(await call(ctx.base, 'GET', `/api/v1/surveys/${survey}`, { session: ctx.sessions[other(ctx, t).name][role] }), 404, 'another tenant\'s survey');
+    }
+  }
+});
+
 test('merge: owner, admin and analyst only; never across tenants', async (ctx) => {
   let n = 0;
   for (const { t, role, s } of everyone(ctx)) {
