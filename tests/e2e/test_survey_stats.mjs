@@ -1,7 +1,7 @@
 // test_survey_stats.mjs - GET /api/v1/surveys/{id}/stats over HTTP: what
 // became of the invitations (by status, by channel with the response rate)
-// and the responses (complete, NPS categories and score); every role reads
-// it; another tenant's survey and unknown ids are not found.
+// and the responses (complete, NPS categories and score); the tenant-wide
+// roles read it; another tenant's survey and unknown ids are not found.
 import { readFileSync } from 'node:fs';
 import { call, cxm, eq, ok, run, startServer, status, test, testDb } from './lib.mjs';
 
@@ -62,7 +62,7 @@ test('links made, opened and answered; responses from the API; NPS score', async
   eq(rs.complete + rs.partial, 3);
 });
 
-test('every role reads it; another tenant and unknown ids get 404', async (ctx) => {
+test('a viewer reads it (managers and agents do not: see the isolation matrix); another tenant and unknown ids get 404', async (ctx) => {
   status(await stats(ctx, ctx.viewer), 200);
   status(await stats(ctx, ctx.other), 404);
   status(await stats(ctx, ctx.key, '99999'), 404);
