@@ -349,32 +349,18 @@ static int events_finish(struct req *r)
 	cJSON *o;
 
 	if (r->job.rc == CXM_EINVAL && b->nbad) {
-		char detail[128];
-		snprintf(detail, sizeof(detail), T(r, MSG_HTTP_BAD_ITEMS), b->nbad);
-		cJSON_DeleteItemFromObjectCaseSensitive(b->problem, "detail");
-		cJSON_AddStringToObject(b->problem, "detail", detail);
-		reply_problem(r, b->problem);
-		b->problem = NULL;
+		reply_batch_refused(r, b->problem, b->nbad);
 		return 0;
 	}
-	if (r->job.rc || r->job.commit_rc) {
+	if (job_failed(r)) {
 		cJSON_Delete(b->problem);
-		b->problem = NULL;
-		reply_store_error(r, r->job.rc ? r->job.rc : r->job.commit_rc, r->job.errmsg);
 		return 0;
 	}
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "accepted", (double)b->accepted);
 	cJSON_AddNumberToObject(o, "duplicates", (double)b->duplicates);
 	cJSON_AddNumberToObject(o, "new_customers", (double)b->new_customers);
-	if (b->partial) {
-		cJSON *errors = cJSON_DetachItemFromObjectCaseSensitive(b->problem, "errors");
-		cJSON_AddNumberToObject(o, "rejected", (double)b->nbad);
-		cJSON_AddItemToObject(o, "errors", errors ? errors : cJSON_CreateArray());
-	}
-	cJSON_Delete(b->problem);
-	b->problem = NULL;
-	reply_json(r, 202, o);
+	reply_batch_accepted(r, o, b->problem, b->partial, b->nbad);
 	return 0;
 }
 
@@ -409,10 +395,7 @@ int api_events_post(struct req *r)
 	b = r->data;
 	b->partial = partial && (!strcmp(partial, "true") || !strcmp(partial, "1"));
 	if (b->nbad && (!b->partial || b->nbad == n)) {
-		char detail[128];
-		snprintf(detail, sizeof(detail), T(r, MSG_HTTP_BAD_ITEMS), b->nbad);
-		cJSON_AddStringToObject(b->problem, "detail", detail);
-		reply_problem(r, b->problem);
+		reply_batch_refused(r, b->problem, b->nbad);
 		return H_DONE;
 	}
 	return req_write_counted(r, events_run, events_finish, events_committed);

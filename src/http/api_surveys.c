@@ -423,28 +423,19 @@ static int responses_finish(struct req *r)
 	cJSON *o;
 
 	if (r->job.rc == CXM_EINVAL && b->nbad) {
-		char detail[128];
-		snprintf(detail, sizeof(detail), T(r, MSG_HTTP_BAD_ITEMS), b->nbad);
-		cJSON_AddStringToObject(b->problem, "detail", detail);
-		reply_problem(r, b->problem);
+		reply_batch_refused(r, b->problem, b->nbad);
 		return 0;
 	}
-	if (r->job.rc || r->job.commit_rc) {
+	if (job_failed(r)) {
 		cJSON_Delete(b->problem);
-		return job_failed(r), 0;
+		return 0;
 	}
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "accepted", (double)b->inserted);
 	cJSON_AddNumberToObject(o, "updated", (double)b->updated);
 	cJSON_AddNumberToObject(o, "duplicates", (double)b->duplicates);
 	cJSON_AddNumberToObject(o, "new_customers", (double)b->new_customers);
-	if (b->partial) {
-		cJSON *errors = cJSON_DetachItemFromObjectCaseSensitive(b->problem, "errors");
-		cJSON_AddNumberToObject(o, "rejected", (double)b->nbad);
-		cJSON_AddItemToObject(o, "errors", errors ? errors : cJSON_CreateArray());
-	}
-	cJSON_Delete(b->problem);
-	reply_json(r, 202, o);
+	reply_batch_accepted(r, o, b->problem, b->partial, b->nbad);
 	return 0;
 }
 
@@ -469,10 +460,7 @@ int api_responses_post(struct req *r)
 		b->nbad += b->items[i].bad;
 	}
 	if (b->nbad && (!b->partial || b->nbad == n)) {
-		char detail[128];
-		snprintf(detail, sizeof(detail), T(r, MSG_HTTP_BAD_ITEMS), b->nbad);
-		cJSON_AddStringToObject(b->problem, "detail", detail);
-		reply_problem(r, b->problem);
+		reply_batch_refused(r, b->problem, b->nbad);
 		return H_DONE;
 	}
 	r->data = b;

@@ -333,6 +333,12 @@ void reply_problem(struct req *r, cJSON *p);
 void reply_error(struct req *r, int status, const char *slug, enum cxm_msg title, const char *detail);
 /* Appends s escaped for HTML text and quoted attribute values. */
 void html_escape(struct cxm_buf *b, const char *s);
+/* A batch refused for its bad items: problem (taken) gets the count as its
+ * detail and is sent (422, or what it says). */
+void reply_batch_refused(struct req *r, cJSON *problem, size_t nbad);
+/* A batch stored: 202 with answer (taken); with partial, the bad items of
+ * problem (taken, freed) are listed as "rejected" and "errors". */
+void reply_batch_accepted(struct req *r, cJSON *answer, cJSON *problem, bool partial, size_t nbad);
 /* 400 naming one query parameter. */
 void reply_bad_query(struct req *r, const char *param, const char *message);
 /* 422 naming one field. */

@@ -127,3 +127,24 @@ void html_escape(struct cxm_buf *b, const char *s)
 		}
 	}
 }
+
+void reply_batch_refused(struct req *r, cJSON *problem, size_t nbad)
+{
+	char detail[128];
+
+	snprintf(detail, sizeof(detail), T(r, MSG_HTTP_BAD_ITEMS), nbad);
+	cJSON_DeleteItemFromObjectCaseSensitive(problem, "detail");
+	cJSON_AddStringToObject(problem, "detail", detail);
+	reply_problem(r, problem);
+}
+
+void reply_batch_accepted(struct req *r, cJSON *answer, cJSON *problem, bool partial, size_t nbad)
+{
+	if (partial) {
+		cJSON *errors = cJSON_DetachItemFromObjectCaseSensitive(problem, "errors");
+		cJSON_AddNumberToObject(answer, "rejected", (double)nbad);
+		cJSON_AddItemToObject(answer, "errors", errors ? errors : cJSON_CreateArray());
+	}
+	cJSON_Delete(problem);
+	reply_json(r, 202, answer);
+}
