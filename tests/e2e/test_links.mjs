@@ -95,7 +95,7 @@ test('forged and altered links are refused', async (ctx) => {
   const bad = [
     `${parts[0]}.${parts[1]}.${parts[2]}.${flip(parts[3])}`,
     `${parts[0]}.${parts[1]}.${Number(parts[2]) + 86400 * 365}.${parts[3]}`,
-    `${parts[0]}.${Number(parts[1]) + 1}.${parts[2]}.${parts[3]}`,
+    `${parts[0]}.${BigInt(parts[1]) + 1n}.${parts[2]}.${parts[3]}`, // ids exceed 2^53: BigInt
     'nothing', '1.2.3.4', `${parts[0]}.${parts[1]}.${parts[2]}`,
   ];
   for (const t of bad) {
