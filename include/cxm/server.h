@@ -27,6 +27,7 @@ struct cxm_server_opts {
 	unsigned smtp_concurrency;   /* messages in flight at most (4) */
 	unsigned smtp_retry_base_ms; /* first retry delay, doubled each time (60,000) */
 	unsigned smtp_timeout_s;     /* one delivery at most (60 s) */
+	const char *smtp_unsubscribe_mailto; /* an address for List-Unsubscribe mailto:; NULL: none */
 };
 
 /* Fills the defaults above. */

@@ -539,6 +539,8 @@ struct cxm_invitation_count {
 	int64_t n;
 	int64_t opened;         /* of those, how many were ever opened */
 	int64_t answered;       /* and how many were answered */
+	int64_t sent;           /* how many our SMTP server accepted (sent_at set) */
+	int64_t delivered;      /* how many were reported delivered or were opened */
 };
 
 typedef int (*cxm_invitation_count_cb)(const struct cxm_invitation_count *c, void *ctx);
@@ -570,6 +572,9 @@ struct cxm_outbox_msg {
 	const char *last_error; /* NULL when none */
 	int64_t sent_at;        /* 0 until sent */
 	int64_t created_at;
+	/* the invitation's link token: the message is composed from it when
+	 * sent (subject and bodies empty); NULL: the bodies are stored */
+	const char *link_token;
 };
 
 typedef int (*cxm_outbox_cb)(const struct cxm_outbox_msg *m, void *ctx);
@@ -611,5 +616,41 @@ int cxm_store_setting_get(struct cxm_store *s, int64_t tenant, const char *name,
 int cxm_store_setting_set(struct cxm_store *s, int64_t tenant, const char *name, const char *value);
 /* When the customer was last invited to any survey on any channel (0: never). */
 int cxm_store_last_invitation(struct cxm_store *s, int64_t tenant, int64_t customer_id, int64_t *at);
+
+/* ---- e-mail delivery reports and bulk invitations ------------------------- */
+
+enum cxm_email_report { CXM_EMAIL_DELIVERED = 1, CXM_EMAIL_BOUNCED, CXM_EMAIL_COMPLAINED };
+
+/*
+ * Records what the mail provider reported about outbox message id at `at`:
+ * delivered (the message and its invitation get delivered_at, the first
+ * time), bounced (the reason kept, the invitation failed unless it was
+ * opened or answered) or complained (kept; delivered too). A bounce or a
+ * complaint denies the customer's e-mail consent, as an unsubscribe does.
+ * reason is borrowed and may be NULL. *found is false (and nothing is
+ * written) when the tenant has no such message.
+ */
+int cxm_store_outbox_report(struct cxm_store *s, int64_t tenant, int64_t id, enum cxm_email_report event, int64_t at,
+			    const char *reason, bool *found);
+
+/* A customer as a bulk invitation weighs them. */
+struct cxm_invite_candidate {
+	int64_t id;
+	const char *email;       /* NULL when none */
+	const char *country;
+	const char *language;
+	const char *attributes;  /* JSON object text */
+	int consent_email;       /* enum cxm_consent */
+	int64_t last_invited_at; /* 0: never invited */
+};
+
+typedef int (*cxm_invite_candidate_cb)(const struct cxm_invite_candidate *c, void *ctx);
+/* Live customers with id > after_id in id order, at most limit, each with
+ * when it was last invited, in one statement. */
+int cxm_store_invite_candidates(struct cxm_store *s, int64_t tenant, int64_t after_id, int limit,
+				cxm_invite_candidate_cb cb, void *ctx);
+/* The same for one live customer (the callback is not called if none). */
+int cxm_store_invite_candidate_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_invite_candidate_cb cb,
+				   void *ctx);
 
 #endif

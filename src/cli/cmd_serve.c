@@ -23,7 +23,7 @@ int cmd_serve(int argc, char **argv)
 	const char *listen = NULL, *threads = NULL, *max_body = NULL, *max_batch = NULL, *max_string = NULL;
 	const char *max_depth = NULL, *timeout = NULL, *public_rate = NULL, *pos[1];
 	const char *public_url = NULL, *smtp_url = NULL, *smtp_user = NULL, *smtp_password_file = NULL;
-	const char *smtp_from = NULL, *smtp_concurrency = NULL, *smtp_retry = NULL;
+	const char *smtp_from = NULL, *smtp_concurrency = NULL, *smtp_retry = NULL, *smtp_unsub = NULL;
 	char *password = NULL;
 	bool quiet = false;
 	const struct cli_opt opts[] = { { "--listen", &listen, NULL },	       { "--threads", &threads, NULL },
@@ -37,6 +37,7 @@ int cmd_serve(int argc, char **argv)
 					{ "--smtp-from", &smtp_from, NULL },
 					{ "--smtp-concurrency", &smtp_concurrency, NULL },
 					{ "--smtp-retry-base-ms", &smtp_retry, NULL },
+					{ "--smtp-unsubscribe-mailto", &smtp_unsub, NULL },
 					{ NULL } };
 	struct cxm_server_opts o;
 	char err[512];
@@ -88,6 +89,9 @@ int cmd_serve(int argc, char **argv)
 	o.smtp_url = smtp_url;
 	o.smtp_user = smtp_user;
 	o.smtp_from = smtp_from ? smtp_from : "cxm <cxm@localhost>";
+	if (smtp_unsub && (!strchr(smtp_unsub, '@') || strpbrk(smtp_unsub, "<>,;?&%\" \r\n")))
+		return cli_fail(_(MSG_SERVE_SMTP_UNSUB), smtp_unsub);
+	o.smtp_unsubscribe_mailto = smtp_unsub;
 	if (smtp_concurrency) {
 		if (size_opt(smtp_concurrency, "--smtp-concurrency", 1, 64, &v))
 			return 2;

@@ -4,7 +4,10 @@
  * customer greeted by name, the eleven NPS scores as traffic-light buttons
  * linking to the survey page with the score chosen, a text/plain twin),
  * queued in the outbox in the same writer job that creates the invitation.
- * sender.c delivers it.
+ * The outbox row keeps the address and the link token only: the message is
+ * composed when the sender claims it (email_compose), so a bulk send of
+ * 100,000 invitations stores small rows, and a customer who unsubscribed
+ * in the meantime gets nothing. sender.c delivers it.
  */
 #include "http-internal.h"
 #include "cxm/time.h"
@@ -45,7 +48,7 @@ static const char *score_colour(int v)
 
 /* The two bodies; every text from the catalogue in `ui`, the name escaped. */
 static void compose(const struct recipient *rc, enum cxm_lang ui, const char *link, const char *unsub,
-		    struct cxm_buf *text, struct cxm_buf *html)
+		    const char *pixel, struct cxm_buf *text, struct cxm_buf *html)
 {
 	char hello[300], open[700], why[300], stop[700];
 
@@ -100,46 +103,91 @@ static void compose(const struct recipient *rc, enum cxm_lang ui, const char *li
 	html_escape(html, unsub);
 	cxm_buf_addstr(html, "\">");
 	html_escape(html, cxm_msg_in(MSG_UN_BUTTON, ui));
-	cxm_buf_addstr(html, "</a></p></td></tr></table></td></tr></table></body></html>");
+	/* opened: mail readers that show images fetch this once */
+	cxm_buf_addstr(html, "</a></p><img src=\"");
+	html_escape(html, pixel);
+	cxm_buf_addstr(html, "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0\">"
+			     "</td></tr></table></td></tr></table></body></html>");
+}
+
+/* Whether a customer may be e-mailed: 0, or CXM_EINVAL with *refused and
+ * *field set. */
+static int may_email(const struct recipient *rc, int *refused, const char **field)
+{
+	*field = "customer_id";
+	if (!rc->email[0] || strpbrk(rc->email, "\r\n<>,; ")) {
+		*refused = MSG_HTTP_EMAIL_NONE;
+		return CXM_EINVAL;
+	}
+	if (rc->consent == CXM_CONSENT_DENIED) {
+		*field = "consent.email";
+		*refused = MSG_HTTP_EMAIL_CONSENT;
+		return CXM_EINVAL;
+	}
+	return 0;
 }
 
 int email_queue(struct cxm_store *db, struct server *srv, int64_t tenant, int64_t customer_id, const char *to,
 		int64_t inv_id, const char *token, int *refused, const char **field)
 {
 	struct recipient rc;
-	struct cxm_buf text = CXM_BUF_INIT, html = CXM_BUF_INIT;
-	char *link = NULL;
-	enum cxm_lang ui;
 	int ret;
 
+	(void)srv;
 	memset(&rc, 0, sizeof(rc));
-	if ((ret = cxm_store_customer_get(db, tenant, customer_id, customer_cb, &rc)) ||
-	    (ret = cxm_store_tenant_get(db, tenant, tenant_cb, &rc)))
+	if ((ret = cxm_store_customer_get(db, tenant, customer_id, customer_cb, &rc)))
 		return ret;
 	if (!rc.email[0] && to)
 		cxm_strlcpy(rc.email, to, sizeof(rc.email));
-	*field = "customer_id";
-	if (!rc.email[0] || strpbrk(rc.email, "\r\n<>,; ")) {
-		*refused = MSG_HTTP_EMAIL_NONE;
+	if ((ret = may_email(&rc, refused, field)))
+		return ret;
+	struct cxm_outbox_msg m = { .invitation_id = inv_id, .to_address = rc.email, .subject = "", .body_text = "",
+				    .body_html = "", .link_token = token };
+	return cxm_store_outbox_add(db, tenant, &m, cxm_now_us(), NULL);
+}
+
+static int invitation_cb(const struct cxm_invitation *inv, void *ctx)
+{
+	*(int64_t *)ctx = inv->customer_id;
+	return 0;
+}
+
+int email_compose(struct cxm_store *db, struct server *srv, int64_t tenant, const char *token, const char *to,
+		  struct email_parts *out, const char **why)
+{
+	struct recipient rc;
+	struct cxm_buf text = CXM_BUF_INIT, html = CXM_BUF_INIT;
+	int64_t customer_id = 0, inv_id = 0;
+	const char *dot = strchr(token, '.'), *end = dot ? strchr(dot + 1, '.') : NULL;
+	int ret, refused = 0;
+	const char *field;
+	enum cxm_lang ui;
+
+	memset(&rc, 0, sizeof(rc));
+	*why = NULL;
+	/* TENANT.INVITATION.EXPIRES.MAC; the token was made by this server */
+	if (!end || cxm_parse_i64(dot + 1, (size_t)(end - dot - 1), &inv_id))
+		return CXM_ENOTFOUND;
+	if ((ret = cxm_store_invitation_get(db, tenant, inv_id, invitation_cb, &customer_id)) ||
+	    (customer_id && (ret = cxm_store_customer_get(db, tenant, customer_id, customer_cb, &rc))) ||
+	    (ret = cxm_store_tenant_get(db, tenant, tenant_cb, &rc)))
+		return ret;
+	/* the address the invitation was queued for (the customer may have
+	 * none on file when it named one) */
+	cxm_strlcpy(rc.email, to, sizeof(rc.email));
+	if (may_email(&rc, &refused, &field)) {
+		*why = cxm_msg_in((enum cxm_msg)refused, CXM_LANG_EN);
 		return CXM_EINVAL;
 	}
-	if (rc.consent == CXM_CONSENT_DENIED) {
-		*field = "consent.email";
-		*refused = MSG_HTTP_EMAIL_CONSENT;
-		return CXM_EINVAL;
-	}
-	/* the customer's language, else the tenant's; Spanish or English */
 	ui = !strncmp(rc.lang[0] ? rc.lang : rc.tenant_lang, "es", 2) ? CXM_LANG_ES : CXM_LANG_EN;
-	link = xasprintf("%s/s/%s", srv->public_url, token);
-	char *unsub = xasprintf("%s/u/%s", srv->public_url, token);
-	compose(&rc, ui, link, unsub, &text, &html);
-	free(unsub);
-	struct cxm_outbox_msg m = { .invitation_id = inv_id, .to_address = rc.email,
-				    .subject = cxm_msg_in(MSG_EM_SUBJECT, ui), .body_text = cxm_buf_str(&text),
-				    .body_html = cxm_buf_str(&html) };
-	ret = cxm_store_outbox_add(db, tenant, &m, cxm_now_us(), NULL);
+	char *link = xasprintf("%s/s/%s", srv->public_url, token);
+	char *pixel = xasprintf("%s/o/%s.gif", srv->public_url, token);
+	out->unsubscribe = xasprintf("%s/u/%s", srv->public_url, token);
+	compose(&rc, ui, link, out->unsubscribe, pixel, &text, &html);
+	out->subject = xstrdup(cxm_msg_in(MSG_EM_SUBJECT, ui));
+	out->text = cxm_buf_detach(&text, NULL);
+	out->html = cxm_buf_detach(&html, NULL);
 	free(link);
-	cxm_buf_release(&text);
-	cxm_buf_release(&html);
-	return ret;
+	free(pixel);
+	return 0;
 }

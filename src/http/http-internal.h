@@ -245,6 +245,22 @@ void sender_stop(struct sender *s);
 int email_queue(struct cxm_store *db, struct server *srv, int64_t tenant, int64_t customer_id, const char *to,
 		int64_t inv_id, const char *token, int *refused, const char **field);
 
+/* A composed message; every string owned by the holder (free() each). */
+struct email_parts {
+	char *subject, *text, *html;
+	char *unsubscribe; /* the one-click unsubscribe URL */
+};
+
+/*
+ * In a writer job: composes the message of the invitation a link token
+ * names, for the address `to`, in the customer's language, into
+ * *out. CXM_EINVAL with *why (English, static) when the customer may not
+ * be e-mailed any more (no address, consent denied); CXM_ENOTFOUND when
+ * the invitation is gone.
+ */
+int email_compose(struct cxm_store *db, struct server *srv, int64_t tenant, const char *token, const char *to,
+		  struct email_parts *out, const char **why);
+
 /* A database handle for reading, from the pool (or newly opened). */
 struct cxm_store *pool_get(struct server *srv, char *err, size_t errlen);
 void pool_put(struct server *srv, struct cxm_store *db);

@@ -10,6 +10,13 @@
  * base times 2^(attempt-1), until the last attempt fails and the
  * invitation is marked failed with the error kept. At stop, transfers in
  * flight are abandoned and their messages put back, due at once.
+ *
+ * A message queued with its link token is composed in the claim job
+ * (email_compose); one whose customer has since unsubscribed, or bounced,
+ * is given up there instead of sent. Every message names itself
+ * "<outbox id.tenant@sender's domain>" in Message-ID, which is how the
+ * provider's delivery reports find it again (api_email_events.c), and
+ * carries List-Unsubscribe with one-click unsubscribing (RFC 8058).
  */
 #include "http-internal.h"
 #include "cxm/time.h"
@@ -38,6 +45,7 @@ struct flight {
 	int64_t tenant, id;
 	int attempts;
 	char *to, *subject, *text, *html;
+	char *token, *unsub; /* the link token and the unsubscribe URL; NULL for stored bodies */
 	CURL *easy;
 	curl_mime *mime;
 	struct curl_slist *rcpt, *headers;
@@ -56,6 +64,8 @@ static void flight_free(struct flight *f)
 	free(f->subject);
 	free(f->text);
 	free(f->html);
+	free(f->token);
+	free(f->unsub);
 	free(f);
 }
 
@@ -63,6 +73,7 @@ static void flight_free(struct flight *f)
 
 struct claim_job {
 	struct wjob job;
+	struct server *srv;
 	int limit;
 	struct flight *got;
 };
@@ -79,6 +90,7 @@ static int claim_cb(const struct cxm_outbox_msg *m, void *ctx)
 	f->subject = xstrdup(m->subject);
 	f->text = xstrdup(m->body_text);
 	f->html = xstrdup(m->body_html);
+	f->token = m->link_token ? xstrdup(m->link_token) : NULL;
 	f->next = c->got;
 	c->got = f;
 	return 0;
@@ -91,6 +103,36 @@ static int claim_run(struct cxm_store *db, struct wjob *j)
 	struct flight *f;
 	int ret = cxm_store_outbox_claim(db, now, now + LEASE_US, c->limit, claim_cb, c, NULL);
 
+	/* compose what was queued by token; give up what may not be sent */
+	for (struct flight **pp = &c->got; !ret && (f = *pp);) {
+		struct email_parts ep = { 0 };
+		const char *why = NULL;
+		if (!f->token) {
+			pp = &f->next;
+			continue;
+		}
+		ret = email_compose(db, c->srv, f->tenant, f->token, f->to, &ep, &why);
+		if (ret == CXM_EINVAL && why) {
+			if (!(ret = cxm_store_outbox_failed(db, f->tenant, f->id, why, 0))) {
+				*pp = f->next;
+				flight_free(f);
+			}
+			continue;
+		}
+		if (ret == CXM_ENOTFOUND) {
+			/* the invitation is gone: nothing to send */
+			if (!(ret = cxm_store_outbox_failed(db, f->tenant, f->id, "no such invitation", 0))) {
+				*pp = f->next;
+				flight_free(f);
+			}
+			continue;
+		}
+		if (!ret) {
+			free(f->subject), free(f->text), free(f->html);
+			f->subject = ep.subject, f->text = ep.text, f->html = ep.html, f->unsub = ep.unsubscribe;
+		}
+		pp = &f->next;
+	}
 	if (ret) {
 		/* rolled back: forget what the callback copied */
 		while ((f = c->got)) {
@@ -202,11 +244,23 @@ static void start_flight(struct sender *s, struct flight *f)
 	f->headers = curl_slist_append(f->headers, line);
 	free(line);
 	free(subj);
-	line = xasprintf("Message-ID: <%lld.%lld@%s>", (long long)f->tenant, (long long)f->id,
+	line = xasprintf("Message-ID: <%lld.%lld@%s>", (long long)f->id, (long long)f->tenant,
 			 strchr(s->from_addr, '@') + 1);
 	f->headers = curl_slist_append(f->headers, line);
 	free(line);
 	f->headers = curl_slist_append(f->headers, "Auto-Submitted: auto-generated");
+	if (f->unsub) {
+		/* RFC 2369 and RFC 8058: mail readers offer a one-click button
+		 * that POSTs List-Unsubscribe=One-Click to the https URL */
+		if (o->smtp_unsubscribe_mailto)
+			line = xasprintf("List-Unsubscribe: <%s>, <mailto:%s?subject=unsubscribe%%20%s>", f->unsub,
+					 o->smtp_unsubscribe_mailto, f->token);
+		else
+			line = xasprintf("List-Unsubscribe: <%s>", f->unsub);
+		f->headers = curl_slist_append(f->headers, line);
+		free(line);
+		f->headers = curl_slist_append(f->headers, "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+	}
 	curl_easy_setopt(f->easy, CURLOPT_HTTPHEADER, f->headers);
 
 	/* multipart/mixed holding one multipart/alternative: text, then HTML */
@@ -297,7 +351,7 @@ static void *sender_main(void *arg)
 		if (in_flight < limit && (atomic_exchange(&s->woken, 0) || cxm_now_us() >= next_look)) {
 			next_look = cxm_now_us() + (int64_t)s->poll_ms * 1000;
 			if (look(s)) {
-				struct claim_job c = { .limit = limit - in_flight };
+				struct claim_job c = { .srv = s->srv, .limit = limit - in_flight };
 				c.job = (struct wjob){ .run = claim_run, .ctx = &c, .lang = CXM_LANG_EN };
 				if (writer_run(s->srv->writer, &c.job) == 0) {
 					for (struct flight *f = c.got, *next; f; f = next) {

@@ -2347,10 +2347,12 @@ int cxm_store_invitation_get(struct cxm_store *s, int64_t tenant, int64_t id, cx
 
 int cxm_store_invitation_opened(struct cxm_store *s, int64_t tenant, int64_t id, int64_t at)
 {
+	/* opened implies delivered, whether or not the provider said so */
 	static const char sql[] = "UPDATE invitations SET opened_at = COALESCE(opened_at, ?),"
+				  " delivered_at = COALESCE(delivered_at, ?),"
 				  " status = CASE WHEN status IN ('created', 'sent', 'delivered') THEN 'opened'"
 				  " ELSE status END WHERE tenant_id = ? AND id = ?";
-	struct sqlval p[] = { SQLV_INT(at), SQLV_INT(tenant), SQLV_INT(id) };
+	struct sqlval p[] = { SQLV_INT(at), SQLV_INT(at), SQLV_INT(tenant), SQLV_INT(id) };
 	return Q(s, sql, p, NULL, NULL, NULL);
 }
 
@@ -2412,6 +2414,8 @@ static int icount_row(const struct sqlrow *r, void *vctx)
 		.n = row_int(r, 2),
 		.opened = row_int(r, 3),
 		.answered = row_int(r, 4),
+		.sent = row_int(r, 5),
+		.delivered = row_int(r, 6),
 	};
 	return c->cb ? c->cb(&x, c->ctx) : 0;
 }
@@ -2419,7 +2423,8 @@ static int icount_row(const struct sqlrow *r, void *vctx)
 int cxm_store_survey_invitation_counts(struct cxm_store *s, int64_t tenant, int64_t survey_id,
 				       cxm_invitation_count_cb cb, void *ctx)
 {
-	static const char sql[] = "SELECT channel, status, COUNT(*), COUNT(opened_at), COUNT(answered_at)"
+	static const char sql[] = "SELECT channel, status, COUNT(*), COUNT(opened_at), COUNT(answered_at),"
+				  " COUNT(sent_at), COUNT(delivered_at)"
 				  " FROM invitations WHERE tenant_id = ? AND survey_id = ?"
 				  " GROUP BY channel, status ORDER BY channel, status";
 	struct icount_ctx c = { cb, ctx };
@@ -2461,17 +2466,19 @@ int cxm_store_survey_response_counts(struct cxm_store *s, int64_t tenant, int64_
 
 #define OUTBOX_COLS                                                                                        \
 	"tenant_id, id, invitation_id, to_address, subject, body_text, body_html, attempts, next_attempt_at," \
-	" last_error, sent_at, created_at"
+	" last_error, sent_at, created_at, link_token"
 
 int cxm_store_outbox_add(struct cxm_store *s, int64_t tenant, const struct cxm_outbox_msg *m, int64_t due,
 			 int64_t *id)
 {
 	static const char sql[] = "INSERT INTO outbox (tenant_id, id, invitation_id, to_address, subject, body_text,"
-				  " body_html, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
+				  " body_html, attempts, next_attempt_at, created_at, link_token)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)";
 	int64_t nid = m->id ? m->id : cxm_id_next();
 	struct sqlval p[] = { SQLV_INT(tenant),	       SQLV_INT(nid),	       opt_int(m->invitation_id),
 			      SQLV_TEXT(m->to_address), SQLV_TEXT(m->subject), SQLV_TEXT(m->body_text),
-			      SQLV_TEXT(m->body_html),	SQLV_INT(due),	       SQLV_INT(cxm_now_us()) };
+			      SQLV_TEXT(m->body_html),	SQLV_INT(due),	       SQLV_INT(cxm_now_us()),
+			      SQLV_TEXT(m->link_token) };
 	int ret = Q(s, sql, p, NULL, NULL, NULL);
 
 	if (!ret && id)
@@ -2501,6 +2508,7 @@ static int outbox_row(const struct sqlrow *r, void *vctx)
 		.last_error = row_text(r, 9),
 		.sent_at = row_int(r, 10),
 		.created_at = row_int(r, 11),
+		.link_token = row_text(r, 12),
 	};
 	c->n++;
 	return c->cb ? c->cb(&m, c->ctx) : 0;
@@ -2557,10 +2565,11 @@ int cxm_store_outbox_sent(struct cxm_store *s, int64_t tenant, int64_t id, int64
 {
 	static const char msg_sql[] = "UPDATE outbox SET sent_at = ?, next_attempt_at = NULL, last_error = NULL"
 				      " WHERE tenant_id = ? AND id = ?";
-	static const char inv_sql[] = "UPDATE invitations SET status = 'sent' WHERE tenant_id = ? AND status = 'created'"
+	static const char inv_sql[] = "UPDATE invitations SET sent_at = COALESCE(sent_at, ?),"
+				      " status = CASE WHEN status = 'created' THEN 'sent' ELSE status END WHERE tenant_id = ?"
 				      " AND id = (SELECT invitation_id FROM outbox WHERE tenant_id = ? AND id = ?)";
 	struct sqlval p[] = { SQLV_INT(at), SQLV_INT(tenant), SQLV_INT(id) };
-	struct sqlval q2[] = { SQLV_INT(tenant), SQLV_INT(tenant), SQLV_INT(id) };
+	struct sqlval q2[] = { SQLV_INT(at), SQLV_INT(tenant), SQLV_INT(tenant), SQLV_INT(id) };
 	int64_t changes = 0;
 	int own, ret = tx_begin(s, &own);
 
@@ -2578,11 +2587,12 @@ int cxm_store_outbox_failed(struct cxm_store *s, int64_t tenant, int64_t id, con
 			    int64_t next_attempt_at)
 {
 	static const char msg_sql[] = "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE tenant_id = ? AND id = ?";
-	static const char inv_sql[] = "UPDATE invitations SET status = 'failed' WHERE tenant_id = ? AND status = 'created'"
+	static const char inv_sql[] = "UPDATE invitations SET status = 'failed', failure = ? WHERE tenant_id = ?"
+				      " AND status = 'created'"
 				      " AND id = (SELECT invitation_id FROM outbox WHERE tenant_id = ? AND id = ?)";
 	struct sqlval p[] = { SQLV_TEXT(error), next_attempt_at ? SQLV_INT(next_attempt_at) : SQLV_NULL,
 			      SQLV_INT(tenant), SQLV_INT(id) };
-	struct sqlval q2[] = { SQLV_INT(tenant), SQLV_INT(tenant), SQLV_INT(id) };
+	struct sqlval q2[] = { SQLV_TEXT(error), SQLV_INT(tenant), SQLV_INT(tenant), SQLV_INT(id) };
 	int64_t changes = 0;
 	int own, ret = tx_begin(s, &own);
 
@@ -2656,4 +2666,118 @@ int cxm_store_last_invitation(struct cxm_store *s, int64_t tenant, int64_t custo
 				  " WHERE tenant_id = ? AND customer_id = ?";
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id) };
 	return GET_INT(s, sql, p, at);
+}
+
+/* ---- e-mail delivery reports and bulk invitations -------------------------- */
+
+int cxm_store_outbox_report(struct cxm_store *s, int64_t tenant, int64_t id, enum cxm_email_report event, int64_t at,
+			    const char *reason, bool *found)
+{
+	static const char inv_sql[] = "SELECT COALESCE(invitation_id, 0) FROM outbox WHERE tenant_id = ? AND id = ?";
+	static const char cust_sql[] = "SELECT COALESCE(customer_id, 0) FROM invitations WHERE tenant_id = ? AND id = ?";
+	static const char delivered_msg[] = "UPDATE outbox SET delivered_at = COALESCE(delivered_at, ?)"
+					    " WHERE tenant_id = ? AND id = ?";
+	static const char delivered_inv[] = "UPDATE invitations SET delivered_at = COALESCE(delivered_at, ?),"
+					    " status = CASE WHEN status IN ('created', 'sent') THEN 'delivered' ELSE status END"
+					    " WHERE tenant_id = ? AND id = ?";
+	static const char report_msg[] = "UPDATE outbox SET report = ? WHERE tenant_id = ? AND id = ?";
+	/* a bounce fails an invitation nobody opened; a complaint does not (the
+	 * message arrived, the customer did not want it) */
+	static const char bounced_inv[] = "UPDATE invitations SET failure = ?,"
+					  " status = CASE WHEN status IN ('created', 'sent', 'delivered') THEN 'failed'"
+					  " ELSE status END WHERE tenant_id = ? AND id = ?";
+	static const char complained_inv[] = "UPDATE invitations SET failure = ? WHERE tenant_id = ? AND id = ?";
+	struct sqlval pm[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int64_t inv = 0, customer = 0;
+	char *what = NULL;
+	int own, ret;
+
+	*found = false;
+	if ((ret = tx_begin(s, &own)))
+		return ret;
+	ret = GET_INT(s, inv_sql, pm, &inv);
+	if (ret == CXM_ENOTFOUND) {
+		ret = 0;
+		goto out;
+	}
+	if (ret)
+		goto out;
+	*found = true;
+	struct sqlval pi[] = { SQLV_INT(tenant), SQLV_INT(inv) };
+	if (inv && (ret = GET_INT(s, cust_sql, pi, &customer)) == CXM_ENOTFOUND)
+		ret = 0, customer = 0;
+	if (ret)
+		goto out;
+	if (event == CXM_EMAIL_DELIVERED || event == CXM_EMAIL_COMPLAINED) {
+		struct sqlval pd[] = { SQLV_INT(at), SQLV_INT(tenant), SQLV_INT(id) };
+		struct sqlval pdi[] = { SQLV_INT(at), SQLV_INT(tenant), SQLV_INT(inv) };
+		if ((ret = Q(s, delivered_msg, pd, NULL, NULL, NULL)) ||
+		    (inv && (ret = Q(s, delivered_inv, pdi, NULL, NULL, NULL))))
+			goto out;
+	}
+	if (event == CXM_EMAIL_DELIVERED)
+		goto out;
+	what = xasprintf("%s%s%s", event == CXM_EMAIL_BOUNCED ? "bounced" : "complained", reason && *reason ? ": " : "",
+			 reason ? reason : "");
+	struct sqlval pr[] = { SQLV_TEXT(what), SQLV_INT(tenant), SQLV_INT(id) };
+	struct sqlval pri[] = { SQLV_TEXT(what), SQLV_INT(tenant), SQLV_INT(inv) };
+	if ((ret = Q(s, report_msg, pr, NULL, NULL, NULL)) ||
+	    (inv && (ret = Q(s, event == CXM_EMAIL_BOUNCED ? bounced_inv : complained_inv, pri, NULL, NULL, NULL))))
+		goto out;
+	/* like an unsubscribe: no more e-mail to this customer */
+	if (customer && (ret = cxm_store_customer_set_consent(s, tenant, customer, CXM_CONSENT_EMAIL, CXM_CONSENT_DENIED)) ==
+			CXM_ENOTFOUND)
+		ret = 0;
+out:
+	free(what);
+	return tx_end(s, own, ret);
+}
+
+struct candidate_ctx {
+	cxm_invite_candidate_cb cb;
+	void *ctx;
+};
+
+static int candidate_row(const struct sqlrow *r, void *vctx)
+{
+	struct candidate_ctx *c = vctx;
+	struct cxm_invite_candidate x = {
+		.id = row_int(r, 0),
+		.email = row_text(r, 1),
+		.country = row_text(r, 2),
+		.language = row_text(r, 3),
+		.attributes = row_text(r, 4),
+		.consent_email = (int)row_int(r, 5),
+		.last_invited_at = row_int(r, 6),
+	};
+	return c->cb(&x, c->ctx);
+}
+
+int cxm_store_invite_candidates(struct cxm_store *s, int64_t tenant, int64_t after_id, int limit,
+				cxm_invite_candidate_cb cb, void *ctx)
+{
+	/* one statement per chunk: the last invitation comes from the
+	 * invitations_customer index, one seek per customer */
+	static const char sql[] = "SELECT c.id, c.email, c.country, c.language, c.attributes, c.consent_email,"
+				  " COALESCE((SELECT MAX(i.created_at) FROM invitations i"
+				  " WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id), 0)"
+				  " FROM customers c WHERE c.tenant_id = ? AND c.id > ? AND c.merged_into IS NULL"
+				  " ORDER BY c.id LIMIT ?";
+	struct candidate_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(after_id), SQLV_INT(limit) };
+
+	return Q(s, sql, p, candidate_row, &c, NULL);
+}
+
+int cxm_store_invite_candidate_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_invite_candidate_cb cb,
+				   void *ctx)
+{
+	static const char sql[] = "SELECT c.id, c.email, c.country, c.language, c.attributes, c.consent_email,"
+				  " COALESCE((SELECT MAX(i.created_at) FROM invitations i"
+				  " WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id), 0)"
+				  " FROM customers c WHERE c.tenant_id = ? AND c.id = ? AND c.merged_into IS NULL";
+	struct candidate_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+
+	return Q(s, sql, p, candidate_row, &c, NULL);
 }
