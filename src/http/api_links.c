@@ -26,19 +26,45 @@
 
 /* ---- tokens ------------------------------------------------------------- */
 
-static int link_mac(struct cxm_store *db, int64_t tenant, int64_t inv, int64_t exp, char out[MAC_HEX + 1])
+int link_key_load(struct cxm_store *db, int64_t tenant, unsigned char key[32])
 {
-	unsigned char key[crypto_auth_hmacsha256_KEYBYTES], mac[crypto_auth_hmacsha256_BYTES];
-	char hex[65], msg[80];
+	char hex[65];
 	int ret = cxm_store_tenant_secret(db, tenant, "links", hex);
 
 	if (ret)
 		return ret;
-	if (sodium_hex2bin(key, sizeof(key), hex, 64, NULL, NULL, NULL))
+	if (sodium_hex2bin(key, 32, hex, 64, NULL, NULL, NULL))
 		BUG("bad tenant secret");
+	sodium_memzero(hex, sizeof(hex));
+	return 0;
+}
+
+static void link_mac_with(const unsigned char key[32], int64_t tenant, int64_t inv, int64_t exp, char out[MAC_HEX + 1])
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char msg[80];
+
 	snprintf(msg, sizeof(msg), "%lld.%lld.%lld", (long long)tenant, (long long)inv, (long long)exp);
 	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), key);
 	sodium_bin2hex(out, MAC_HEX + 1, mac, MAC_HEX / 2);
+}
+
+void link_token_make(const unsigned char key[32], int64_t tenant, int64_t inv, int64_t exp, char out[LINK_TOKEN_MAX])
+{
+	char mac[MAC_HEX + 1];
+
+	link_mac_with(key, tenant, inv, exp, mac);
+	snprintf(out, LINK_TOKEN_MAX, "%lld.%lld.%lld.%s", (long long)tenant, (long long)inv, (long long)exp, mac);
+}
+
+static int link_mac(struct cxm_store *db, int64_t tenant, int64_t inv, int64_t exp, char out[MAC_HEX + 1])
+{
+	unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+	int ret = link_key_load(db, tenant, key);
+
+	if (ret)
+		return ret;
+	link_mac_with(key, tenant, inv, exp, out);
 	sodium_memzero(key, sizeof(key));
 	return 0;
 }
@@ -75,6 +101,16 @@ static int link_check_x(struct cxm_store *db, const char *token, struct link *l,
 static int link_check(struct cxm_store *db, const char *token, struct link *l)
 {
 	return link_check_x(db, token, l, false);
+}
+
+int link_token_check(struct cxm_store *db, const char *token, int64_t *tenant, int64_t *invitation)
+{
+	struct link l;
+	int ret = link_check_x(db, token, &l, true);
+
+	if (!ret)
+		*tenant = l.tenant, *invitation = l.invitation;
+	return ret;
 }
 
 /* ---- making invitations --------------------------------------------------- */
@@ -807,13 +843,16 @@ int api_survey_answer(struct req *r)
  *
  * Every email carries /u/TOKEN (the invitation's token): a page that asks,
  * and a form that records email consent as denied. It keeps working after
- * the survey link expires.
+ * the survey link expires. The e-mail's List-Unsubscribe-Post header
+ * (RFC 8058) lets a mail reader POST "List-Unsubscribe=One-Click" to the
+ * same URL: that unsubscribes too and answers 204, no page.
  */
 
 struct unsub {
 	struct link link;
 	struct cxm_invitation inv;
 	char first_name[208], lang[16], tenant_lang[16], tenant_name[72];
+	bool one_click;
 };
 
 static int unsub_inv_cb(const struct cxm_invitation *inv, void *ctx)
@@ -900,6 +939,10 @@ static int unsub_finish(struct req *r)
 
 	if (job_failed(r))
 		return 0;
+	if (u->one_click) {
+		reply_empty(r, 204);
+		return 0;
+	}
 	snprintf(done, sizeof(done), cxm_msg_in(MSG_UN_DONE, ui), u->tenant_name);
 	cxm_buf_addstr(&body, "<div class=\"done\"><p>");
 	html_escape(&body, done);
@@ -922,6 +965,7 @@ int api_unsubscribe(struct req *r)
 		notice(r, 404, NULL, MSG_SP_EXPIRED);
 		return H_DONE;
 	}
+	u->one_click = r->body.len == 26 && !memcmp(r->body.p, "List-Unsubscribe=One-Click", 26);
 	r->data = u;
 	return req_write(r, unsub_run, unsub_finish);
 }

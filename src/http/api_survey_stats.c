@@ -1,7 +1,7 @@
 /*
  * api_survey_stats.c - GET /api/v1/surveys/{id}/stats: what became of one
- * survey's invitations (by status, and by channel: sent, opened, answered,
- * failed, the response rate) and its responses (all, complete, NPS
+ * survey's invitations (by status, and by channel: sent, delivered, opened,
+ * answered, failed, the response rate) and its responses (all, complete, NPS
  * promoters, passives and detractors). Counts over the whole tenant: no
  * response or customer is shown, only how many there are.
  */
@@ -13,7 +13,7 @@ static const char *const statuses[] = { "created", "sent", "delivered", "opened"
 
 struct chan {
 	char name[48];
-	int64_t total, sent, opened, answered, failed;
+	int64_t total, sent, delivered, opened, answered, failed;
 };
 
 struct stats {
@@ -45,9 +45,13 @@ static int count_cb(const struct cxm_invitation_count *c, void *ctx)
 		cxm_strlcpy(ch->name, c->channel, sizeof(ch->name));
 	}
 	ch->total += c->n;
-	/* sent: it reached the customer (a link that was opened or answered did) */
-	if (strcmp(c->status, "created") && strcmp(c->status, "failed"))
-		ch->sent += c->n;
+	/* sent: our SMTP server took it, or it reached the customer anyway (a
+	 * link that was opened or answered did); a bounce was sent, then failed */
+	bool moved_on = strcmp(c->status, "created") && strcmp(c->status, "failed");
+	ch->sent += moved_on ? c->n : c->sent;
+	/* delivered: the provider said so, or it was opened (opened implies delivered) */
+	bool arrived = !strcmp(c->status, "delivered") || !strcmp(c->status, "opened") || !strcmp(c->status, "answered");
+	ch->delivered += arrived ? c->n : c->delivered;
 	if (!strcmp(c->status, "failed"))
 		ch->failed += c->n;
 	ch->opened += c->opened > c->answered ? c->opened : c->answered;
@@ -97,10 +101,11 @@ int api_survey_stats(struct req *r)
 		cJSON_AddStringToObject(j, "channel", c->name);
 		cJSON_AddNumberToObject(j, "total", (double)c->total);
 		cJSON_AddNumberToObject(j, "sent", (double)c->sent);
+		cJSON_AddNumberToObject(j, "delivered", (double)c->delivered);
 		cJSON_AddNumberToObject(j, "opened", (double)c->opened);
 		cJSON_AddNumberToObject(j, "answered", (double)c->answered);
 		cJSON_AddNumberToObject(j, "failed", (double)c->failed);
-		cJSON_AddNumberToObject(j, "response_rate", ratio(c->answered, c->total));
+		cJSON_AddNumberToObject(j, "response_rate", ratio(c->answered, c->sent));
 		cJSON_AddItemToArray(chs, j);
 	}
 	rs = cJSON_AddObjectToObject(o, "responses");

@@ -261,6 +261,19 @@ struct email_parts {
 int email_compose(struct cxm_store *db, struct server *srv, int64_t tenant, const char *token, const char *to,
 		  struct email_parts *out, const char **why);
 
+/* ---- personal link tokens (api_links.c) ------------------------------------ */
+
+#define LINK_TOKEN_MAX 128
+
+/* The tenant's key for link tokens (32 bytes), to make many tokens with
+ * one read. */
+int link_key_load(struct cxm_store *db, int64_t tenant, unsigned char key[32]);
+/* The token of invitation inv of tenant, valid until exp (seconds). */
+void link_token_make(const unsigned char key[32], int64_t tenant, int64_t inv, int64_t exp, char out[LINK_TOKEN_MAX]);
+/* Checks a token is genuine (expired or not): 0 with the tenant and
+ * invitation it names, else CXM_ENOTFOUND (or a store error). */
+int link_token_check(struct cxm_store *db, const char *token, int64_t *tenant, int64_t *invitation);
+
 /* A database handle for reading, from the pool (or newly opened). */
 struct cxm_store *pool_get(struct server *srv, char *err, size_t errlen);
 void pool_put(struct server *srv, struct cxm_store *db);

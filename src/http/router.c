@@ -36,6 +36,8 @@ int api_survey_page(struct req *r);
 int api_survey_answer(struct req *r);
 int api_unsubscribe_page(struct req *r);
 int api_unsubscribe(struct req *r);
+int api_email_pixel(struct req *r);
+int api_email_events(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -71,6 +73,9 @@ const struct route routes[] = {
 	/* unsubscribing from survey emails */
 	{ "GET", "/u/{token}", api_unsubscribe_page, 0, RF_PUBLIC },
 	{ "POST", "/u/{token}", api_unsubscribe, 0, RF_PUBLIC },
+	/* e-mail tracking: the image that says opened, the provider's reports */
+	{ "GET", "/o/{token}", api_email_pixel, 0, RF_PUBLIC },
+	{ "POST", "/api/v1/email/events", api_email_events, ROLES_ADMIN, RF_WRITE },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };
