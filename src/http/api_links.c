@@ -272,6 +272,9 @@ int api_invitation_create(struct req *r)
 	}
 	if (!(o = body_json(r)))
 		return H_DONE;
+	/* many at once: a batch, or an audience (api_bulk.c) */
+	if (cJSON_IsArray(o) || (cJSON_IsObject(o) && cJSON_GetObjectItemCaseSensitive(o, "audience")))
+		return api_invitation_bulk(r, iv->survey_id, o);
 	p = problem_new(r, 422, "invalid", MSG_HTTP_INVALID, NULL);
 	if (!cJSON_IsObject(o)) {
 		problem_item(p, -1, NULL, T(r, MSG_HTTP_WANT_OBJECT));

@@ -274,6 +274,10 @@ void link_token_make(const unsigned char key[32], int64_t tenant, int64_t inv, i
  * invitation it names, else CXM_ENOTFOUND (or a store error). */
 int link_token_check(struct cxm_store *db, const char *token, int64_t *tenant, int64_t *invitation);
 
+/* POST /api/v1/surveys/{id}/invitations with an array or an audience
+ * (api_bulk.c); body is the parsed request body (borrowed). */
+int api_invitation_bulk(struct req *r, int64_t survey_id, cJSON *body);
+
 /* A database handle for reading, from the pool (or newly opened). */
 struct cxm_store *pool_get(struct server *srv, char *err, size_t errlen);
 void pool_put(struct server *srv, struct cxm_store *db);
