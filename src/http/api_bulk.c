@@ -19,7 +19,8 @@
  * is no round trip per customer. Those who pass get an invitation and an
  * outbox row holding the link token (the message is composed when sent);
  * the others are counted by reason. The answer says how many were queued
- * and why the rest were skipped.
+ * and why the rest were skipped. Only tenant-wide roles (owner, admin,
+ * analyst) send to many: managers and agents invite one at a time.
  */
 #include "http-internal.h"
 #include "cxm/customers.h"
@@ -378,6 +379,11 @@ int api_invitation_bulk(struct req *r, int64_t survey_id, cJSON *body)
 	memset(b, 0, sizeof(*b));
 	b->survey_id = survey_id;
 	b->expires = cxm_now_us() / 1000000 + (int64_t)DEFAULT_DAYS * 86400;
+	/* an audience is the whole tenant's customers: not for a subtree */
+	if (r->who.role & ROLES_SCOPED) {
+		reply_error(r, 403, "forbidden", MSG_HTTP_FORBIDDEN, T(r, MSG_HTTP_BULK_ROLE));
+		return H_DONE;
+	}
 	if (!r->srv->sender) {
 		reply_error(r, 422, "email-off", MSG_HTTP_EMAIL_OFF, T(r, MSG_HTTP_EMAIL_OFF));
 		return H_DONE;

@@ -68,6 +68,18 @@ test('an e-mail invitation is queued (202) and delivered: Spanish, by name, esca
   ctx.maria = { id: r.json.id, link: links[9][1] };
 });
 
+test('headers: Message-ID <outbox id.tenant@from domain>, List-Unsubscribe (no mailto unless configured), one-click', async (ctx) => {
+  const m = byTo(ctx, 'maria@example.com')[0];
+  ok(/^<\d+\.\d+@casavoltia\.example>$/.test(m.headers['message-id']), `Message-ID: ${m.headers['message-id']}`);
+  const lu = m.headers['list-unsubscribe'].match(/^<(http:\/\/[^>]+\/u\/(\d+\.\d+\.\d+\.[0-9a-f]{32}))>$/);
+  ok(lu, `List-Unsubscribe: ${m.headers['list-unsubscribe']}`);
+  eq(m.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click');
+  const text = m.parts.find((p) => p.type === 'text/plain').body;
+  ok(text.includes(`/u/${lu[2]}`), 'the same unsubscribe link as in the body');
+  ok(!/mailto:/.test(m.headers['list-unsubscribe']), 'no mailto without --smtp-unsubscribe-mailto');
+  ctx.maria.unsub = new URL(lu[1]).pathname;
+});
+
 test('the ?score=9 link opens the page with 9 chosen; answering through it records the response', async (ctx) => {
   const url = new URL(ctx.maria.link);
   eq(url.origin, ctx.base, 'links point at the public URL (default: the listen address)');

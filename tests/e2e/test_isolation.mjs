@@ -40,7 +40,8 @@ test('every API route refuses a caller without credentials (401)', async ({ base
     ['POST', `/api/v1/customers/${id}/merge`], ['GET', `/api/v1/customers/${id}/events`],
     ['POST', '/api/v1/events'], ['GET', '/api/v1/audit'], ['GET', '/api/v1/surveys'], ['POST', '/api/v1/surveys'],
     ['GET', '/api/v1/surveys/1'], ['PUT', '/api/v1/surveys/1'], ['POST', '/api/v1/surveys/1/status'],
-    ['POST', '/api/v1/responses'], ['GET', '/api/v1/responses']];
+    ['POST', '/api/v1/responses'], ['GET', '/api/v1/responses'], ['POST', '/api/v1/surveys/1/invitations'],
+    ['POST', '/api/v1/email/events']];
   for (const [m, p] of routes) {
     const r = await call(base, m, p, m === 'GET' ? {} : { json: {} });
     status(r, 401, `${m} ${p}`);
@@ -166,6 +167,22 @@ test('survey responses: scoped roles see their subtree only; tenant-wide statist
       status(stats, role === 'manager' || role === 'agent' ? 403 : 200, `${t.name} ${role} stats`);
       status(await call(ctx.base, 'GET', `/api/v1/surveys/${survey}`, { session: ctx.sessions[other(ctx, t).name][role] }), 404, 'another tenant\'s survey');
     }
+  }
+});
+
+test('bulk e-mail invitations: owner, admin, analyst; delivery reports: owner, admin; never another tenant\'s', async (ctx) => {
+  for (const { t, role, s } of everyone(ctx)) {
+    const survey = (await call(ctx.base, 'GET', '/api/v1/surveys', { key: t.keys.owner })).json.items.find((x) => x.is_default).id;
+    const bulk = await call(ctx.base, 'POST', `/api/v1/surveys/${survey}/invitations`, { session: s, json: { channel: 'email', audience: 'all' } });
+    // this server has no --smtp-url: the roles that may send hear that e-mail is off
+    status(bulk, ['owner', 'admin', 'analyst'].includes(role) ? 422 : 403, `${t.name} ${role} bulk`);
+    if (bulk.status === 422) ok(/--smtp-url/.test(bulk.text), 'e-mail is off');
+    const other_survey = (await call(ctx.base, 'GET', '/api/v1/surveys', { key: other(ctx, t).keys.owner })).json.items.find((x) => x.is_default).id;
+    const cross = await call(ctx.base, 'POST', `/api/v1/surveys/${other_survey}/invitations`, { session: s, json: [{ external_id: 'cN' }] });
+    ok([403, 404, 422].includes(cross.status) && cross.status !== 202, `${t.name} ${role} bulk into another tenant's survey: ${cross.status}`);
+    const rep = await call(ctx.base, 'POST', '/api/v1/email/events', { session: s, json: [{ message_id: '<1.1@example.com>', event: 'bounced' }] });
+    status(rep, ['owner', 'admin'].includes(role) ? 200 : 403, `${t.name} ${role} reports`);
+    if (rep.status === 200) eq([rep.json.applied, rep.json.unknown], [0, [0]]);
   }
 });
 
