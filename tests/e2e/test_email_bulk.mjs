@@ -194,6 +194,14 @@ test('answering through the e-mail counts as answered; the response rate is answ
   eq([s.sent, s.opened, s.answered, s.response_rate], [3, 1, 1, 0.3333]);
 });
 
+test('another tenant cannot send this survey to its audience (404) nor queue anything', async (ctx) => {
+  const before = ctx.sink.messages.length;
+  status(await invite(ctx, { channel: 'email', audience: 'all' }, '', ctx.other), 404);
+  status(await invite(ctx, [{ customer_id: ctx.ids.M }], '', ctx.other), 404);
+  await new Promise((res) => setTimeout(res, 300));
+  eq(ctx.sink.messages.length, before, 'nothing sent');
+});
+
 test('without --smtp-url, bulk invitations are refused with 422', async (ctx) => {
   const other = await startServer(ctx.db, ['--quiet']);
   try {
