@@ -44,7 +44,9 @@ fi
 # A free port: the kernel picks one, node reports and releases it.
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')
 URL="http://127.0.0.1:$PORT"
-"$CXM" serve --db "sqlite:$DB" --listen "127.0.0.1:$PORT" >"$OUT/server.log" 2>&1 &
+# e-mail on, to a port where nothing listens: invitations queue (what the
+# tests look at) and their delivery fails quietly in the background
+"$CXM" serve --db "sqlite:$DB" --listen "127.0.0.1:$PORT" --smtp-url smtp://127.0.0.1:9 >"$OUT/server.log" 2>&1 &
 SERVER=$!
 stop() {
 	[ -n "$SERVER" ] || return 0

@@ -3,7 +3,8 @@
 // question and a follow-up for detractors, in Spanish and English), preview
 // it, make it live, create a personal link, answer it on a phone as a
 // customer with a hostile comment, and see the response (shown as text,
-// nothing run) and the statistics in the dashboard.
+// nothing run) and the statistics in the dashboard; send it by email to the
+// customers in Colombia and see how many were queued and skipped.
 
 const HOSTILE = '<img src=x onerror=window.__pwned=1>Mal servicio</b><script>window.__pwned=2</script>';
 
@@ -117,6 +118,25 @@ export function surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, c
       `link statistics ${JSON.stringify(cells)}`);
     assert(/100/.test(await row.locator('td.stat-rate').textContent()), 'the response rate is not 100 %');
     await page.locator('.stat-nps', { hasText: '-100' }).waitFor();
+
+    // send by email to an audience: the answer says how many were queued and why the rest were skipped
+    await page.locator('#email-who').selectOption('some');
+    await page.locator('#email-attribute').fill('country');
+    await page.locator('#email-value').fill('CO');
+    await page.locator('button.survey-email-send').click();
+    const done = page.locator('.email-done');
+    await done.waitFor();
+    const queued = Number(await done.getAttribute('data-queued'));
+    assert(queued > 0, `nothing queued: ${await done.textContent()}`);
+    assert((await done.textContent()).includes(String(queued)), 'the count is not shown');
+    const emailRow = page.locator('table.stats-table tr[data-channel="email"]');
+    await emailRow.locator('td.stat-total', { hasText: String(queued) }).waitFor();
+    await shot('survey-email-sent', page);
+    // the same audience again: everyone was invited a moment ago (contact fatigue)
+    await page.locator('button.survey-email-send').click();
+    await page.locator('.email-done[data-queued="0"]').waitFor();
+    const fatigue = page.locator('ul.email-skips li[data-reason="fatigue"]');
+    assert((await fatigue.textContent()).includes(String(queued)), `fatigue skips: ${await fatigue.textContent()}`);
     await page.locator('form.responses-filter button[type=submit]').click();
     const response = page.locator('ol.responses li.response').first();
     await response.waitFor();

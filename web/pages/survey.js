@@ -1,7 +1,8 @@
 // survey.js - one survey (#/surveys/ID, or #/surveys/new): the editor and
 // a live preview of its public page, save (POST / PUT /api/v1/surveys),
 // make live / close (POST .../status), personal links (POST
-// .../invitations), what became of them (GET .../stats) and the responses,
+// .../invitations), sending it by email to an audience (POST .../invitations
+// with an audience), what became of them (GET .../stats) and the responses,
 // newest first with filters (GET /api/v1/responses?survey=&from=&to=).
 // Whatever a customer wrote reaches the page only as text (dom.js).
 
@@ -60,6 +61,48 @@ function linksCard(ctx, sv, onCreated) {
     button, out);
 }
 
+/* ---- sending by email to an audience ------------------------------------------- */
+
+const SKIPS = ['no_email', 'consent', 'excluded', 'fatigue', 'not_found', 'duplicate'];
+
+function emailCard(ctx, sv, onSent) {
+  const out = h('div', { class: 'email-out', role: 'status' });
+  const who = h('select', { id: 'email-who', name: 'who' },
+    h('option', { value: 'all' }, t('MSG_WEB_SURVEY_EMAIL_ALL')),
+    h('option', { value: 'some' }, t('MSG_WEB_SURVEY_EMAIL_SOME')));
+  const attribute = h('input', { id: 'email-attribute', type: 'text', name: 'attribute', value: 'country', maxlength: '100' });
+  const value = h('input', { id: 'email-value', type: 'text', name: 'value', maxlength: '1000' });
+  const which = h('div', { class: 'email-which', hidden: true },
+    h('div', { class: 'field' }, h('label', { for: 'email-attribute' }, t('MSG_WEB_SURVEY_EMAIL_ATTRIBUTE')), attribute),
+    h('div', { class: 'field' }, h('label', { for: 'email-value' }, t('MSG_WEB_SURVEY_EMAIL_VALUE')), value));
+  who.addEventListener('change', () => { which.hidden = who.value !== 'some'; });
+  const send = h('button', { type: 'submit', class: 'primary survey-email-send', disabled: sv.status !== 'live' },
+    t('MSG_WEB_SURVEY_EMAIL_SEND'));
+  const form = h('form', { class: 'survey-email' },
+    h('div', { class: 'field' }, h('label', { for: 'email-who' }, t('MSG_WEB_SURVEY_EMAIL_TO')), who), which, send);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    send.disabled = true;
+    try {
+      const audience = who.value === 'all' ? 'all' : { attribute: attribute.value.trim(), value: value.value.trim() };
+      const r = await api('POST', `/api/v1/surveys/${encodeURIComponent(sv.id)}/invitations`, { channel: 'email', audience });
+      const reasons = SKIPS.filter((k) => r.skipped_by_reason[k] > 0)
+        .map((k) => h('li', { 'data-reason': k }, t(`MSG_WEB_SURVEY_EMAIL_SKIP_${k.toUpperCase()}`, { n: r.skipped_by_reason[k] })));
+      replace(out, h('p', { class: 'email-done', 'data-queued': String(r.queued), 'data-skipped': String(r.skipped) },
+        t('MSG_WEB_SURVEY_EMAIL_DONE', { queued: r.queued, skipped: r.skipped, audience: r.audience })),
+      reasons.length ? h('ul', { class: 'email-skips' }, reasons) : null);
+      onSent();
+    } catch (err) {
+      replace(out, errorBox(ctx, err));
+    } finally {
+      send.disabled = sv.status !== 'live';
+    }
+  });
+  return h('section', { class: 'card survey-email-card' }, h('h2', null, t('MSG_WEB_SURVEY_EMAIL')),
+    sv.status === 'live' ? null : h('p', { class: 'empty' }, t('MSG_WEB_SURVEY_EMAIL_NOT_LIVE')),
+    form, out);
+}
+
 /* ---- statistics -------------------------------------------------------------- */
 
 function statsCard(ctx, sv) {
@@ -75,6 +118,7 @@ function statsCard(ctx, sv) {
         h('th', { scope: 'row' }, channelText(c.channel)),
         h('td', { class: 'num stat-total' }, String(c.total)),
         h('td', { class: 'num stat-sent' }, String(c.sent)),
+        h('td', { class: 'num stat-delivered' }, String(c.delivered)),
         h('td', { class: 'num stat-opened' }, String(c.opened)),
         h('td', { class: 'num stat-answered' }, String(c.answered)),
         h('td', { class: 'num stat-failed' }, String(c.failed)),
@@ -88,7 +132,7 @@ function statsCard(ctx, sv) {
         rows.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'stats-table' },
           h('thead', null, h('tr', null,
             h('th', { scope: 'col' }, t('MSG_WEB_SURVEY_STATS_CHANNEL')),
-            ['TOTAL', 'SENT', 'OPENED', 'ANSWERED', 'FAILED', 'RATE'].map((k) => h('th', { scope: 'col', class: 'num' }, t(`MSG_WEB_SURVEY_STATS_${k}`))))),
+            ['TOTAL', 'SENT', 'DELIVERED', 'OPENED', 'ANSWERED', 'FAILED', 'RATE'].map((k) => h('th', { scope: 'col', class: 'num' }, t(`MSG_WEB_SURVEY_STATS_${k}`))))),
           h('tbody', null, rows)))
           : h('p', { class: 'empty' }, t('MSG_WEB_SURVEY_STATS_NONE')));
     } catch (err) {
@@ -302,7 +346,7 @@ export async function renderSurvey(ctx, id) {
   ];
   if (sv) {
     const stats = statsCard(ctx, sv);
-    parts.push(linksCard(ctx, sv, stats.load), stats.root,
+    parts.push(linksCard(ctx, sv, stats.load), emailCard(ctx, sv, stats.load), stats.root,
       responsesCard(ctx, sv).root);
   } else {
     parts.push(h('p', { class: 'empty' }, t('MSG_WEB_SURVEY_SAVE_FIRST')));
