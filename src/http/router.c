@@ -73,8 +73,11 @@ const struct route routes[] = {
 	/* unsubscribing from survey emails */
 	{ "GET", "/u/{token}", api_unsubscribe_page, 0, RF_PUBLIC },
 	{ "POST", "/u/{token}", api_unsubscribe, 0, RF_PUBLIC },
-	/* e-mail tracking: the image that says opened, the provider's reports */
-	{ "GET", "/o/{token}", api_email_pixel, 0, RF_PUBLIC },
+	/* e-mail tracking: the image that says opened (not limited per address:
+	 * mail providers' image proxies fetch for many recipients from a few
+	 * addresses; it is cheap and writes once per invitation), the
+	 * provider's reports */
+	{ "GET", "/o/{token}", api_email_pixel, 0, 0 },
 	{ "POST", "/api/v1/email/events", api_email_events, ROLES_ADMIN, RF_WRITE },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },

@@ -139,6 +139,9 @@ test('the tracking image marks the invitation opened (and delivered); public, no
   status(await call(ctx.base, 'GET', '/o/nothing'), 404);
   s = await emailStats(ctx);
   eq([s.sent, s.delivered, s.opened], [3, 1, 1], 'opened once, so delivered');
+  // an image proxy fetches for many recipients from one address: not limited like the survey pages
+  const codes = await Promise.all(Array.from({ length: 150 }, () => call(ctx.base, 'GET', ctx.ana.pixel).then((x) => x.status)));
+  eq(codes.filter((c) => c !== 200).length, 0, 'all 150 fetches answered 200');
 });
 
 test('provider reports: delivered, bounced (failed, consent denied), complained (consent denied); unknown ids said', async (ctx) => {
