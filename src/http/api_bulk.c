@@ -309,8 +309,10 @@ static int audience_send(struct req *r, struct bulk *b)
 	struct bulk_job bj = { .r = r, .b = b };
 	cJSON *o;
 
-	if (bulk_prepare(r, b))
+	if (bulk_prepare(r, b)) {
+		bulk_release(b);
 		return H_DONE;
+	}
 	while (!b->last_chunk) {
 		bj.job = (struct wjob){ .run = audience_run, .ctx = &bj, .lang = r->lang };
 		if (writer_run(r->srv->writer, &bj.job)) {
@@ -337,6 +339,7 @@ static int batch_send(struct req *r, struct bulk *b, cJSON *problem, size_t nbad
 
 	if (bulk_prepare(r, b)) {
 		cJSON_Delete(problem);
+		bulk_release(b);
 		return H_DONE;
 	}
 	bj.job = (struct wjob){ .run = batch_run, .ctx = &bj, .lang = r->lang };

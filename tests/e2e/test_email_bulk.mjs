@@ -217,8 +217,14 @@ test('without --smtp-url, bulk invitations are refused with 422', async (ctx) =>
   }
 });
 
+test('the server stops cleanly (exit 0 on SIGTERM) with messages in flight or queued', async (ctx) => {
+  const code = await ctx.srv.stop('SIGTERM');
+  ctx.stopped = true;
+  eq(code, 0, `exit code; the server said:\n${ctx.srv.logText().slice(-3000)}`);
+});
+
 run(setup, async (ctx) => {
   if (!ctx) return;
-  await ctx.srv.stop();
+  if (!ctx.stopped) await ctx.srv.stop();
   await ctx.sink.close();
 });
