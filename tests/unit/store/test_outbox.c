@@ -1,6 +1,7 @@
 /* test_outbox.c - the outbox of e-mails in the store: queue, claim (with a
  * lease), sent, failed with a next attempt or given up, and what each does
- * to the invitation; run against SQLite and PostgreSQL alike (tests/run.sh
+ * to the invitation; the provider's delivery reports; the customers a bulk
+ * invitation weighs; run against SQLite and PostgreSQL alike (tests/run.sh
  * DB_TESTS). */
 #include "testutil.h"
 
@@ -196,6 +197,130 @@ static void test_tenants_isolated(void **state)
 	assert_int_equal(cxm_store_outbox_sent(S, t, id, now), 0);
 }
 
+static int64_t customer(int64_t t, const char *ext, const char *email)
+{
+	struct cxm_customer c = { .external_id = ext, .email = email, .first_name = "Eva", .country = "CO" };
+	int64_t id = 0;
+
+	assert_int_equal(cxm_store_customer_put(S, t, &c, &id, NULL), 0);
+	return id;
+}
+
+static int consent_cb(const struct cxm_customer *c, void *ctx)
+{
+	*(int *)ctx = c->consent[CXM_CONSENT_EMAIL];
+	return 0;
+}
+
+static int email_consent(int64_t t, int64_t id)
+{
+	int v = -1;
+	assert_int_equal(cxm_store_customer_get(S, t, id, consent_cb, &v), 0);
+	return v;
+}
+
+static int64_t invitation_of(int64_t t, int64_t cust)
+{
+	struct cxm_invitation inv = { .survey_id = 1, .customer_id = cust, .channel = "email",
+				      .expires_at = cxm_now_us() + 86400000000LL };
+	int64_t id = 0;
+
+	assert_int_equal(cxm_store_invitation_add(S, t, &inv, &id), 0);
+	return id;
+}
+
+static void test_reports(void **state)
+{
+	int64_t t = test_tenant(S), u = test_tenant(S), now = cxm_now_us();
+	int64_t ana = customer(t, "R-ANA", "ana@example.com"), bo = customer(t, "R-BO", "bo@example.com");
+	int64_t inv_a = invitation_of(t, ana), inv_b = invitation_of(t, bo);
+	int64_t msg_a = queue(t, inv_a, "ana@example.com", now + 7200000000LL);
+	int64_t msg_b = queue(t, inv_b, "bo@example.com", now + 7200000000LL);
+	bool found = true;
+
+	(void)state;
+	assert_int_equal(cxm_store_outbox_sent(S, t, msg_a, now), 0);
+	assert_int_equal(cxm_store_outbox_sent(S, t, msg_b, now), 0);
+	/* another tenant, or no such message: nothing found, nothing written */
+	assert_int_equal(cxm_store_outbox_report(S, u, msg_a, CXM_EMAIL_BOUNCED, now, "x", &found), 0);
+	assert_false(found);
+	assert_int_equal(cxm_store_outbox_report(S, t, msg_a + 1000000, CXM_EMAIL_DELIVERED, now, NULL, &found), 0);
+	assert_false(found);
+	assert_int_equal(cxm_store_invitation_get(S, t, inv_a, inv_cb, NULL), 0);
+	assert_string_equal(inv_status, "sent");
+	assert_int_equal(email_consent(t, ana), CXM_CONSENT_UNKNOWN);
+	/* delivered */
+	assert_int_equal(cxm_store_outbox_report(S, t, msg_a, CXM_EMAIL_DELIVERED, now, NULL, &found), 0);
+	assert_true(found);
+	assert_int_equal(cxm_store_invitation_get(S, t, inv_a, inv_cb, NULL), 0);
+	assert_string_equal(inv_status, "delivered");
+	assert_int_equal(email_consent(t, ana), CXM_CONSENT_UNKNOWN);
+	/* opened, then a complaint: still opened, consent denied */
+	assert_int_equal(cxm_store_invitation_opened(S, t, inv_a, now), 0);
+	assert_int_equal(cxm_store_outbox_report(S, t, msg_a, CXM_EMAIL_COMPLAINED, now, "spam", &found), 0);
+	assert_int_equal(cxm_store_invitation_get(S, t, inv_a, inv_cb, NULL), 0);
+	assert_string_equal(inv_status, "opened");
+	assert_int_equal(email_consent(t, ana), CXM_CONSENT_DENIED);
+	/* a bounce: failed, consent denied */
+	assert_int_equal(cxm_store_outbox_report(S, t, msg_b, CXM_EMAIL_BOUNCED, now, "550 unknown", &found), 0);
+	assert_true(found);
+	assert_int_equal(cxm_store_invitation_get(S, t, inv_b, inv_cb, NULL), 0);
+	assert_string_equal(inv_status, "failed");
+	assert_int_equal(email_consent(t, bo), CXM_CONSENT_DENIED);
+}
+
+struct cands {
+	int n;
+	int64_t id[4], last[4];
+	char email[4][64];
+};
+
+static int cand_cb(const struct cxm_invite_candidate *c, void *ctx)
+{
+	struct cands *x = ctx;
+
+	if (x->n < 4) {
+		x->id[x->n] = c->id;
+		x->last[x->n] = c->last_invited_at;
+		cxm_strlcpy(x->email[x->n], c->email ? c->email : "", sizeof(x->email[0]));
+		x->n++;
+	}
+	return 0;
+}
+
+static void test_candidates(void **state)
+{
+	int64_t t = test_tenant(S);
+	int64_t a = customer(t, "C-A", "a@example.com"), b = customer(t, "C-B", NULL);
+	int64_t at = 0;
+	struct cands x = { 0 };
+
+	(void)state;
+	invitation_of(t, a);
+	assert_int_equal(cxm_store_last_invitation(S, t, a, &at), 0);
+	assert_int_equal(cxm_store_invite_candidates(S, t, 0, 100, cand_cb, &x), 0);
+	assert_int_equal(x.n, 2);
+	assert_true(x.id[0] == a && x.id[1] == b);
+	assert_string_equal(x.email[0], "a@example.com");
+	assert_string_equal(x.email[1], "");
+	assert_int_equal(x.last[0], at);
+	assert_true(at > 0);
+	assert_int_equal(x.last[1], 0);
+	/* in chunks: one at a time, after the last seen */
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(cxm_store_invite_candidates(S, t, 0, 1, cand_cb, &x), 0);
+	assert_int_equal(x.n, 1);
+	assert_int_equal(cxm_store_invite_candidates(S, t, x.id[0], 1, cand_cb, &x), 0);
+	assert_int_equal(x.n, 2);
+	assert_int_equal(x.id[1], b);
+	/* one by id; another tenant's is not there */
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(cxm_store_invite_candidate_get(S, t, b, cand_cb, &x), 0);
+	assert_int_equal(x.n, 1);
+	assert_int_equal(cxm_store_invite_candidate_get(S, test_tenant(S), b, cand_cb, &x), 0);
+	assert_int_equal(x.n, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +328,8 @@ int main(void)
 		cmocka_unit_test(test_given_up),
 		cmocka_unit_test(test_invitation_moved_on),
 		cmocka_unit_test(test_tenants_isolated),
+		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_candidates),
 	};
 	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
 }
