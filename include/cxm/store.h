@@ -653,4 +653,21 @@ int cxm_store_invite_candidates(struct cxm_store *s, int64_t tenant, int64_t aft
 int cxm_store_invite_candidate_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_invite_candidate_cb cb,
 				   void *ctx);
 
+/* An e-mail invitation of a bulk send: the invitation and its outbox row
+ * (the message composed from the link token when it is sent). */
+struct cxm_email_invitation {
+	int64_t invitation_id;  /* drawn by the caller (the token names it) */
+	int64_t survey_id;
+	int64_t customer_id;
+	const char *channel;    /* "email" */
+	int64_t expires_at;
+	const char *to_address;
+	const char *link_token;
+};
+
+/* Stores n invitations (status created) and their outbox rows, due at
+ * `due`, with multi-row INSERTs (few round trips). Borrows v. */
+int cxm_store_email_invitations_add(struct cxm_store *s, int64_t tenant, const struct cxm_email_invitation *v,
+				    size_t n, int64_t due);
+
 #endif

@@ -152,27 +152,33 @@ static int batch_cb(const struct cxm_invite_candidate *c, void *ctx)
 
 /* ---- writing --------------------------------------------------------------------- */
 
-/* Invitations and outbox rows for the picks that passed. */
+/* Invitations and outbox rows for the picks that passed, in a few
+ * multi-row statements. */
 static int queue_picks(struct cxm_store *db, int64_t tenant, struct bulk *b)
 {
 	unsigned char key[32];
-	char token[LINK_TOKEN_MAX];
+	struct cxm_email_invitation *v = xmalloc((b->n ? b->n : 1) * sizeof(*v));
+	char (*tokens)[LINK_TOKEN_MAX] = xmalloc((b->n ? b->n : 1) * sizeof(*tokens));
+	size_t nv = 0;
 	int ret = link_key_load(db, tenant, key);
 
 	for (size_t i = 0; !ret && i < b->n; i++) {
 		struct pick *p = &b->picks[i];
 		if (p->bad || p->skip)
 			continue;
-		struct cxm_invitation inv = { .id = cxm_id_next(), .survey_id = b->survey_id, .customer_id = p->customer_id,
-					      .channel = "email", .expires_at = b->expires * 1000000 };
-		if ((ret = cxm_store_invitation_add(db, tenant, &inv, &p->invitation_id)))
-			break;
-		link_token_make(key, tenant, p->invitation_id, b->expires, token);
-		struct cxm_outbox_msg m = { .invitation_id = p->invitation_id, .to_address = p->email, .subject = "",
-					    .body_text = "", .body_html = "", .link_token = token };
-		ret = cxm_store_outbox_add(db, tenant, &m, b->now, NULL);
+		p->invitation_id = cxm_id_next();
+		link_token_make(key, tenant, p->invitation_id, b->expires, tokens[nv]);
+		v[nv] = (struct cxm_email_invitation){ .invitation_id = p->invitation_id, .survey_id = b->survey_id,
+						       .customer_id = p->customer_id, .channel = "email",
+						       .expires_at = b->expires * 1000000, .to_address = p->email,
+						       .link_token = tokens[nv] };
+		nv++;
 	}
 	sodium_memzero(key, sizeof(key));
+	if (!ret && nv)
+		ret = cxm_store_email_invitations_add(db, tenant, v, nv, b->now);
+	free(v);
+	free(tokens);
 	return ret;
 }
 
