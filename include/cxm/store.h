@@ -663,6 +663,7 @@ struct cxm_email_invitation {
 	int64_t expires_at;
 	const char *to_address;
 	const char *link_token;
+	int64_t outbox_id;      /* 0: drawn by the store */
 };
 
 /* Stores n invitations (status created) and their outbox rows, due at

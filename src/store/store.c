@@ -2827,7 +2827,7 @@ int cxm_store_email_invitations_add(struct cxm_store *s, int64_t tenant, const s
 		np = 0;
 		for (size_t j = i; j < i + k; j++) {
 			p[np++] = SQLV_INT(tenant);
-			p[np++] = SQLV_INT(cxm_id_next());
+			p[np++] = SQLV_INT(v[j].outbox_id ? v[j].outbox_id : cxm_id_next());
 			p[np++] = SQLV_INT(v[j].invitation_id);
 			p[np++] = SQLV_TEXT(v[j].to_address);
 			p[np++] = SQLV_INT(due);

@@ -15,7 +15,7 @@ struct seen_msg {
 	int n;
 	int64_t tenant, id, invitation_id, next, sent_at;
 	int attempts;
-	char to[64], subject[64], text[64], html[64], error[128];
+	char to[64], subject[64], text[64], html[64], error[128], token[64];
 	bool error_null;
 };
 
@@ -36,6 +36,7 @@ static int seen_msg(const struct cxm_outbox_msg *m, void *ctx)
 	cxm_strlcpy(s->html, m->body_html, sizeof(s->html));
 	s->error_null = !m->last_error;
 	cxm_strlcpy(s->error, m->last_error ? m->last_error : "", sizeof(s->error));
+	cxm_strlcpy(s->token, m->link_token ? m->link_token : "", sizeof(s->token));
 	return 0;
 }
 
@@ -321,6 +322,49 @@ static void test_candidates(void **state)
 	assert_int_equal(x.n, 1);
 }
 
+static void test_email_invitations_add(void **state)
+{
+	enum { N = 70 }; /* two statements of 32 rows and six of one */
+	int64_t t = test_tenant(S), due = cxm_now_us() + 9000000000LL, before = 0, after = 0, at = 0;
+	struct cxm_email_invitation v[N];
+	char to[N][32], tok[N][32];
+	int64_t cust[N];
+	struct seen_msg m = { 0 };
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		char ext[16];
+		snprintf(ext, sizeof(ext), "B-%d", i);
+		snprintf(to[i], sizeof(to[i]), "b%d@example.com", i);
+		snprintf(tok[i], sizeof(tok[i]), "tok-%d", i);
+		cust[i] = customer(t, ext, to[i]);
+		v[i] = (struct cxm_email_invitation){ .invitation_id = cxm_id_next(), .survey_id = 7, .customer_id = cust[i],
+						      .channel = "email", .expires_at = due, .to_address = to[i],
+						      .link_token = tok[i], .outbox_id = cxm_id_next() };
+	}
+	assert_int_equal(cxm_store_outbox_queued(S, INT64_MAX, &before), 0);
+	assert_int_equal(cxm_store_email_invitations_add(S, t, v, N, due), 0);
+	assert_int_equal(cxm_store_outbox_queued(S, INT64_MAX, &after), 0);
+	assert_int_equal(after, before + N);
+	for (int i = 0; i < N; i += 23) {
+		assert_int_equal(cxm_store_invitation_get(S, t, v[i].invitation_id, inv_cb, NULL), 0);
+		assert_string_equal(inv_status, "created");
+		assert_int_equal(cxm_store_last_invitation(S, t, cust[i], &at), 0);
+		assert_true(at > 0);
+	}
+	/* rows of both statement shapes: the address and the token, bodies empty */
+	for (int i = 0; i < N; i += N - 1) {
+		memset(&m, 0, sizeof(m));
+		assert_int_equal(cxm_store_outbox_get(S, t, v[i].outbox_id, seen_msg, &m), 0);
+		assert_int_equal(m.invitation_id, v[i].invitation_id);
+		assert_int_equal(m.next, due);
+		assert_string_equal(m.to, to[i]);
+		assert_string_equal(m.token, tok[i]);
+		assert_string_equal(m.subject, "");
+		assert_string_equal(m.html, "");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_tenants_isolated),
 		cmocka_unit_test(test_reports),
 		cmocka_unit_test(test_candidates),
+		cmocka_unit_test(test_email_invitations_add),
 	};
 	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
 }
