@@ -612,4 +612,14 @@ int cxm_store_setting_set(struct cxm_store *s, int64_t tenant, const char *name,
 /* When the customer was last invited to any survey on any channel (0: never). */
 int cxm_store_last_invitation(struct cxm_store *s, int64_t tenant, int64_t customer_id, int64_t *at);
 
+/* ---- invitations as they stand ------------------------------------------- */
+
+/*
+ * Stores an invitation with its status, times and response as given
+ * (created_at, opened_at, answered_at and response_id taken from inv; 0 for
+ * the last three means none): for invitations made elsewhere or earlier,
+ * such as the demo's. inv->id kept when non-zero; *id (may be NULL) gets it.
+ */
+int cxm_store_invitation_record(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id);
+
 #endif

@@ -2657,3 +2657,22 @@ int cxm_store_last_invitation(struct cxm_store *s, int64_t tenant, int64_t custo
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id) };
 	return GET_INT(s, sql, p, at);
 }
+
+/* ---- invitations as they stand ------------------------------------------- */
+
+int cxm_store_invitation_record(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO invitations (tenant_id, id, survey_id, customer_id, channel, status,"
+				  " created_at, expires_at, opened_at, answered_at, response_id)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	int64_t nid = inv->id ? inv->id : cxm_id_next();
+	struct sqlval p[] = { SQLV_INT(tenant),	      SQLV_INT(nid),	       SQLV_INT(inv->survey_id),
+			      opt_int(inv->customer_id), SQLV_TEXT(inv->channel), SQLV_TEXT(inv->status),
+			      SQLV_INT(inv->created_at), SQLV_INT(inv->expires_at), opt_int(inv->opened_at),
+			      opt_int(inv->answered_at), opt_int(inv->response_id) };
+	int ret = Q(s, sql, p, NULL, NULL, NULL);
+
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
