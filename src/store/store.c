@@ -2272,21 +2272,37 @@ int cxm_store_response_by_source(struct cxm_store *s, int64_t tenant, const char
 int cxm_store_response_page(struct cxm_store *s, int64_t tenant, int64_t survey_id, int64_t from, int64_t to,
 			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx)
 {
+	struct cxm_response_filter f = { .survey_id = survey_id, .from = from, .to = to, .complete = -1 };
+	return cxm_store_response_find(s, tenant, &f, before_ts, before_id, limit, cb, ctx);
+}
+
+/* The filters that are off still take their parameters: "? < 0" for
+ * complete, "? = ''" for channel (so both backends can type them). */
+#define RESPONSE_FILTERS " AND (? < 0 OR complete = ?) AND (? = '' OR channel = ?)"
+
+int cxm_store_response_find(struct cxm_store *s, int64_t tenant, const struct cxm_response_filter *f,
+			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx)
+{
 	static const char one[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ? AND survey_id = ?"
-				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))"
+				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))" RESPONSE_FILTERS
 				  " ORDER BY ts DESC, id DESC LIMIT ?";
 	static const char all[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ?"
-				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))"
+				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))" RESPONSE_FILTERS
 				  " ORDER BY ts DESC, id DESC LIMIT ?";
 	struct response_ctx c = { cb, ctx, 0 };
+	const char *channel = f->channel ? f->channel : "";
+	int64_t complete = f->complete < 0 ? -1 : f->complete ? 1 : 0;
 
-	if (survey_id) {
-		struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(survey_id), SQLV_INT(from),	 SQLV_INT(to),
-				      SQLV_INT(before_ts), SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(limit) };
+	if (f->survey_id) {
+		struct sqlval p[] = { SQLV_INT(tenant),	    SQLV_INT(f->survey_id), SQLV_INT(f->from),
+				      SQLV_INT(f->to),	    SQLV_INT(before_ts),    SQLV_INT(before_ts),
+				      SQLV_INT(before_id),  SQLV_INT(complete),	    SQLV_INT(complete),
+				      SQLV_TEXT(channel),   SQLV_TEXT(channel),	    SQLV_INT(limit) };
 		return Q(s, one, p, response_row, &c, NULL);
 	}
-	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(from),	SQLV_INT(to),	    SQLV_INT(before_ts),
-			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(limit) };
+	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(f->from),  SQLV_INT(f->to),	   SQLV_INT(before_ts),
+			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(complete), SQLV_INT(complete),
+			      SQLV_TEXT(channel),  SQLV_TEXT(channel),	SQLV_INT(limit) };
 	return Q(s, all, p, response_row, &c, NULL);
 }
 
@@ -2675,4 +2691,25 @@ int cxm_store_invitation_record(struct cxm_store *s, int64_t tenant, const struc
 	if (!ret && id)
 		*id = nid;
 	return ret;
+}
+
+/* ---- responses per survey -------------------------------------------------- */
+
+struct total_ctx {
+	cxm_survey_total_cb cb;
+	void *ctx;
+};
+
+static int total_row(const struct sqlrow *r, void *vctx)
+{
+	struct total_ctx *c = vctx;
+	return c->cb(row_int(r, 0), row_int(r, 1), c->ctx);
+}
+
+int cxm_store_survey_response_totals(struct cxm_store *s, int64_t tenant, cxm_survey_total_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT survey_id, COUNT(*) FROM responses WHERE tenant_id = ? GROUP BY survey_id";
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	struct total_ctx c = { cb, ctx };
+	return Q(s, sql, p, total_row, &c, NULL);
 }

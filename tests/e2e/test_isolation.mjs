@@ -164,6 +164,9 @@ test('survey responses: scoped roles see their subtree only; tenant-wide statist
       eq(ids, want.sort(), `${t.name} ${role} sees`);
       const stats = await call(ctx.base, 'GET', `/api/v1/surveys/${survey}/stats`, { session: s });
       status(stats, role === 'manager' || role === 'agent' ? 403 : 200, `${t.name} ${role} stats`);
+      const inList = (await call(ctx.base, 'GET', '/api/v1/surveys', { session: s })).json.items.find((x) => x.id === survey);
+      eq(inList.responses, role === 'manager' || role === 'agent' ? undefined : stats.json.responses.total,
+        `${t.name} ${role}: response counts in the survey list only for who reads the statistics`);
       status(await call(ctx.base, 'GET', `/api/v1/surveys/${survey}`, { session: ctx.sessions[other(ctx, t).name][role] }), 404, 'another tenant\'s survey');
     }
   }
