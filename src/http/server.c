@@ -203,6 +203,8 @@ static enum MHD_Result queue(struct req *r)
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	if (!r->route || !(r->route->flags & RF_STATIC))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (r->route && (r->route->flags & RF_WEB))
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
 	for (struct header *h = r->headers; h; h = h->next)
 		MHD_add_response_header(resp, h->name, h->value);
 	if (atomic_load(&r->srv->stopping))
@@ -245,7 +247,7 @@ static void dispatch(struct req *r)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, sizeof(addr));
 		snprintf(key, sizeof(key), "addr:%s", addr);
 		wait = flood_take(r->srv->public_flood, key, now);
-		if (!wait) {
+		if (!wait && !(rt->flags & RF_WEB)) {
 			snprintf(key, sizeof(key), "path:%.500s", r->path);
 			wait = flood_take(r->srv->public_flood, key, now);
 		}
