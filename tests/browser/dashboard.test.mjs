@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { surveyTests } from './surveys.test.mjs';
+import { widgetTests } from './widget.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -244,6 +245,7 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 }, { viewport: { width: 390, height: 844 }, isMobile: true });
 
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
+widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
 
 // Last on purpose: it makes the server refuse sign-ins from this address for a while.
 test('too many failed sign-ins show how long to wait', async ({ page }) => {

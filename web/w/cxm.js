@@ -70,7 +70,7 @@
 	}
 	function show(p) {
 		if (!d.body || !d.body.attachShadow || !('adoptedStyleSheets' in d)) return;
-		var host = el('div'), root = host.attachShadow({ mode: 'closed' }), sheet = new w.CSSStyleSheet();
+		var host = el('div'), root = host.attachShadow({ mode: 'open' }), sheet = new w.CSSStyleSheet();
 		var t = p.texts, card = el('div', 'c'), h = el('h2', 0, p.greeting), score = -1, sent = false;
 		sheet.replaceSync(CSS);
 		root.adoptedStyleSheets = [sheet];
