@@ -15,6 +15,7 @@
  * of origins is enforced here, by refusing calls whose Origin is not on it.
  */
 #include "http-internal.h"
+#include "web-internal.h"
 #include "cxm/customers.h"
 #include "cxm/surveys.h"
 #include "cxm/time.h"
@@ -36,24 +37,39 @@
 
 /* The tenant a site key names; CXM_ENOTFOUND when none, other codes are
  * store errors. */
-static int site_find(struct cxm_store *db, const char *key, int64_t *tenant)
+int web_site_key_tenant(const char *key, int64_t *tenant)
 {
-	unsigned char tid[8];
-	char hex[65];
 	uint64_t t = 0;
-	int ret;
+	size_t n = key ? strlen(key) : 0;
 
-	if (!key || strlen(key) != SITE_KEY_LEN || sodium_hex2bin(tid, sizeof(tid), key, 16, NULL, NULL, NULL))
+	if (n != SITE_KEY_LEN)
 		return CXM_ENOTFOUND;
-	for (size_t i = 0; i < sizeof(tid); i++)
-		t = t << 8 | tid[i];
+	for (size_t i = 0; i < n; i++) {
+		int v = key[i] >= '0' && key[i] <= '9' ? key[i] - '0' : key[i] >= 'a' && key[i] <= 'f' ? key[i] - 'a' + 10 : -1;
+		if (v < 0)
+			return CXM_ENOTFOUND;
+		if (i < 16)
+			t = t << 4 | (uint64_t)v;
+	}
 	if (t == 0 || t > INT64_MAX)
 		return CXM_ENOTFOUND;
-	if ((ret = cxm_store_tenant_secret_find(db, (int64_t)t, "web_site", hex)))
+	*tenant = (int64_t)t;
+	return 0;
+}
+
+static int site_find(struct cxm_store *db, const char *key, int64_t *tenant)
+{
+	char hex[65];
+	int64_t t;
+	int ret;
+
+	if (web_site_key_tenant(key, &t))
+		return CXM_ENOTFOUND;
+	if ((ret = cxm_store_tenant_secret_find(db, t, "web_site", hex)))
 		return ret;
 	if (sodium_memcmp(hex, key + 16, 32) != 0)
 		return CXM_ENOTFOUND;
-	*tenant = (int64_t)t;
+	*tenant = t;
 	return 0;
 }
 
@@ -110,8 +126,7 @@ static int origin_check(struct req *r, struct cxm_store *db, int64_t tenant)
 	return -1;
 }
 
-/* 8 to 64 of [A-Za-z0-9_-]: what the snippet makes, and nothing to escape. */
-static bool anon_ok(const char *s)
+bool web_anon_ok(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
@@ -240,8 +255,7 @@ static int link_run(struct cxm_store *db, struct wjob *j)
 	return cxm_store_customer_merge(db, l->tenant, known, anon, "web", NULL);
 }
 
-/* true when hash (hex) is HMAC-SHA-256 of external_id under the secret. */
-static bool identify_ok(const char *secret_hex, const char *external_id, const char *hash)
+bool web_identify_ok(const char *secret_hex, const char *external_id, const char *hash)
 {
 	crypto_auth_hmacsha256_state st;
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
@@ -282,7 +296,7 @@ int api_web_events(struct req *r)
 	p = problem_new(r, 422, "invalid-items", MSG_HTTP_INVALID, NULL);
 	check_keys(o, keys, p, -1);
 	aid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "anonymous_id"));
-	if (!anon_ok(aid))
+	if (!web_anon_ok(aid))
 		problem_item(p, -1, "anonymous_id", T(r, MSG_WG_BAD_ANON));
 	idn = cJSON_GetObjectItemCaseSensitive(o, "identify");
 	if (idn && !cJSON_IsNull(idn)) {
@@ -298,7 +312,7 @@ int api_web_events(struct req *r)
 			cJSON_Delete(p);
 			reply_store_error(r, ret, cxm_store_errmsg(db));
 			return H_DONE;
-		} else if (!ret && identify_ok(secret, ext, hash)) {
+		} else if (!ret && web_identify_ok(secret, ext, hash)) {
 			external_id = ext; /* else: not verified, the cookie id alone names the visitor */
 		}
 	}
@@ -535,7 +549,7 @@ int api_web_prompt(struct req *r)
 	memset(&pr, 0, sizeof(pr));
 	if (site_of(r, db, req_query(r, "site"), &pr.tenant))
 		return H_DONE;
-	if (!anon_ok(aid)) {
+	if (!web_anon_ok(aid)) {
 		reply_bad_query(r, "aid", T(r, MSG_WG_BAD_ANON));
 		return H_DONE;
 	}
@@ -816,8 +830,7 @@ int api_web_settings_get(struct req *r)
 	return req_write(r, settings_run, settings_finish);
 }
 
-/* "scheme://host[:port]" as browsers send it in Origin: lower case, no path. */
-static bool origin_ok(const char *s)
+bool web_origin_ok(const char *s)
 {
 	const char *h;
 	size_t n = strlen(s);
@@ -869,7 +882,7 @@ int api_web_settings_put(struct req *r)
 			snprintf(f, sizeof(f), "allowed_origins[%ld]", i);
 			if (!cJSON_IsString(it)) {
 				problem_item(p, -1, f, T(r, MSG_HTTP_WANT_STRING));
-			} else if (!origin_ok(it->valuestring)) {
+			} else if (!web_origin_ok(it->valuestring)) {
 				snprintf(msg, sizeof(msg), T(r, MSG_WG_BAD_ORIGIN),
 					 strlen(it->valuestring) > 200 ? "..." : it->valuestring);
 				problem_item(p, -1, f, msg);
