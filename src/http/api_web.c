@@ -22,6 +22,7 @@
 #include "cxm/web.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <sodium.h>
 #include <strings.h>
 
@@ -706,8 +707,8 @@ int api_web_answer(struct req *r)
 	p = problem_new(r, 422, "invalid", MSG_HTTP_INVALID, NULL);
 	check_keys(o, keys, p, -1);
 	score = cJSON_GetObjectItemCaseSensitive(o, "score");
-	if (!cJSON_IsNumber(score) || score->valuedouble != (double)(int)score->valuedouble || score->valueint < 0 ||
-	    score->valueint > 10)
+	if (!cJSON_IsNumber(score) || !(score->valuedouble >= 0 && score->valuedouble <= 10) ||
+	    score->valuedouble != floor(score->valuedouble))
 		problem_item(p, -1, "score", T(r, MSG_WG_BAD_SCORE));
 	c = cJSON_GetObjectItemCaseSensitive(o, "comment");
 	if (c && !cJSON_IsNull(c)) {
