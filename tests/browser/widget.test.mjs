@@ -139,7 +139,7 @@ export function widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD }) {
       const box = await card.boundingBox();
       assert(box.x >= 0 && box.x + box.width <= 390, `the card fits the phone: ${JSON.stringify(box)}`);
       await shot('widget on a phone');
-      // keyboard: Tab reaches the scores, Enter picks one
+      // keyboard: a focused score is picked with Enter
       await scale.nth(9).focus();
       await page.keyboard.press('Enter');
       assert((await scale.nth(9).getAttribute('aria-pressed')) === 'true', 'Enter did not pick 9');
