@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { hostileTests } from './hostile.test.mjs';
 import { surveyTests } from './surveys.test.mjs';
+import { widgetTests } from './widget.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -246,6 +247,7 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 hostileTests(test, { BASE, assert, loginOk, openBrowser });
+widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
 
 // Last on purpose: it makes the server refuse sign-ins from this address for a while.
 test('too many failed sign-ins show how long to wait', async ({ page }) => {
