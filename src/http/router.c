@@ -36,6 +36,9 @@ int api_survey_page(struct req *r);
 int api_survey_answer(struct req *r);
 int api_unsubscribe_page(struct req *r);
 int api_unsubscribe(struct req *r);
+int api_open_link_create(struct req *r);
+int api_receipt_page(struct req *r);
+int api_receipt(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -71,6 +74,10 @@ const struct route routes[] = {
 	/* unsubscribing from survey emails */
 	{ "GET", "/u/{token}", api_unsubscribe_page, 0, RF_PUBLIC },
 	{ "POST", "/u/{token}", api_unsubscribe, 0, RF_PUBLIC },
+	/* anonymous surveys: the open link, and the receipt page of its answers */
+	{ "POST", "/api/v1/surveys/{id}/open-link", api_open_link_create, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "GET", "/s/{token}/receipt", api_receipt_page, 0, RF_PUBLIC },
+	{ "POST", "/s/{token}/receipt", api_receipt, 0, RF_PUBLIC },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };
