@@ -796,8 +796,11 @@ int api_survey_answer(struct req *r)
 	memset(sb, 0, sizeof(*sb));
 	/* an open link's form names its response by its nonce */
 	cxm_form_parse(r->body.p ? r->body.p : "", r->body.len, nonce_cb, &sb->pg);
+	bool had_nonce = sb->pg.nonce[0] != '\0';
 	refused = page_load(db, req_param(r, 0), &sb->pg);
 	open_lang(r, &sb->pg);
+	if (!refused && sb->pg.open && !had_nonce)
+		refused = MSG_SP_EXPIRED; /* an open link's answers come with their form's nonce */
 	if (refused == MSG_SP_ALREADY && sb->pg.open) {
 		/* the same form again (a double click, a reload): the same receipt */
 		anon_thanks(r, sb->pg.lang[0] ? sb->pg.lang : sb->pg.tenant_lang, req_param(r, 0), sb->pg.seed);
