@@ -56,7 +56,8 @@ static void test_unknown_paths_and_methods(void **state)
 static void test_every_api_route_needs_a_role_but_the_public_ones(void **state)
 {
 	static const char *const public_paths[] = { "/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/messages",
-						    "/api/v1/session", "/", "/s/{token}", "/u/{token}" };
+						    "/api/v1/session", "/", "/s/{token}", "/u/{token}",
+						    "/s/{token}/receipt" };
 	(void)state;
 
 	for (size_t i = 0; i < routes_n; i++) {
