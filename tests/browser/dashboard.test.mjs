@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { surveyTests } from './surveys.test.mjs';
+import { anonymousTests } from './anonymous.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -244,6 +245,7 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 }, { viewport: { width: 390, height: 844 }, isMobile: true });
 
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
+anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 
 // Last on purpose: it makes the server refuse sign-ins from this address for a while.
 test('too many failed sign-ins show how long to wait', async ({ page }) => {
