@@ -79,6 +79,8 @@ export function anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser
       assert((await p.locator('main img, main script').count()) === 0, 'the comment became markup');
       assert((await p.evaluate(() => window.__pwned)) === undefined, 'the comment ran as script');
       assert(!(await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)), 'the receipt page is wider than the phone');
+      assert(await answers.evaluate((dl) => dl.scrollWidth <= dl.clientWidth && dl.getBoundingClientRect().right <= window.innerWidth),
+        'a long answer runs out of its box');
       await shot('anonymous-receipt-answers', p);
       await p.locator('form button[value="delete"]').click();
       await p.locator('.done', { hasText: 'Sus respuestas se han borrado.' }).waitFor();
