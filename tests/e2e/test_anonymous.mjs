@@ -4,7 +4,7 @@
 // is sent, the receipt code and the receipt page (see, delete, wrong codes
 // limited per address), refusals of invitations that name a customer or go by
 // e-mail, and the public 429 as a small HTML page in the visitor's language.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { call, cxm, eq, ok, run, startServer, status, test, testDb } from './lib.mjs';
 import { startSink } from './smtp-sink.mjs';
 
@@ -75,6 +75,19 @@ test('one open link per survey: signed, the same every time, only for anonymous 
   status(await page(ctx, `/s/${t}.o.${ctx.named}.${mac}`), 404);
   status(await page(ctx, `/s/${t}.o.${sid}.${mac.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))}`), 404);
   status(await page(ctx, `/s/${t}.${sid}.9999999999.${mac}`), 404);
+});
+
+test('the flag travels with the survey JSON: export, import', async (ctx) => {
+  const out = JSON.parse(cxm(ctx.db, ['survey', 'export', String(ctx.survey), '--tenant', T]));
+  eq(out.anonymous, true, 'exported');
+  const file = `${process.env.CXM_TEST_TMP || '/tmp'}/anon-${process.pid}.json`;
+  writeFileSync(file, JSON.stringify({ ...out, name: 'Importada' }));
+  const id = cxm(ctx.db, ['survey', 'import', file, '--tenant', T]).trim();
+  const got = await call(ctx.base, 'GET', `/api/v1/surveys/${id}`, { key: ctx.key });
+  eq(got.json.definition.anonymous, true, 'imported');
+  const bad = await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.key, json: { ...ANON, name: 'Mala', anonymous: 'yes' } });
+  status(bad, 422);
+  eq(bad.json.errors[0].field, 'anonymous');
 });
 
 test('the page: plain HTML in the visitor\'s language, a signed nonce, no cookie', async (ctx) => {
