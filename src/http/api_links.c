@@ -11,6 +11,10 @@
  * submission per link: the response's source id is the invitation's, so a
  * second submission is a duplicate; follow-up questions arrive on a second
  * page once the score is known, and complete the same response.
+ *
+ * The same page serves the open link of an anonymous survey
+ * ("TENANT.o.SURVEY.MAC", api_anon.c): no invitation, no customer, and the
+ * form's signed one-time nonce names the response instead.
  */
 #include "http-internal.h"
 #include "cxm/customers.h"
