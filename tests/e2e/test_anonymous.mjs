@@ -165,6 +165,10 @@ test('follow-ups come on a second page under the same nonce; bad answers are sho
 test('the receipt page shows the answers (escaped), then deletes them for good', async (ctx) => {
   const hostile = '<script>alert(1)</script> & "quotes"';
   const { code } = await answer(ctx, { 'q.nps': '2', 'q.why_bad': hostile, lang: 'es' });
+  // another survey's receipt page does not open it
+  const s2 = (await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.key, json: { ...ANON, name: 'Otra' } })).json;
+  const l2 = (await call(ctx.base, 'POST', `/api/v1/surveys/${s2.id}/open-link`, { key: ctx.key, json: {} })).json;
+  status(await form(ctx, `${l2.path}/receipt`, { code }), 422, 'another survey');
   const before = await responses(ctx);
   const mine = before.find((x) => x.answers.why_bad === hostile);
   ok(mine, 'stored');
@@ -188,7 +192,6 @@ test('the receipt page shows the answers (escaped), then deletes them for good',
   const again = await form(ctx, `${ctx.link.path}/receipt`, { code, lang: 'en' });
   status(again, 422);
   ok(again.text.includes('No answers match this code'), 'the code opens nothing any more');
-  // another survey's receipt page does not open it either
 });
 
 test('invitations that name a customer, and e-mail invitations, are refused for an anonymous survey', async (ctx) => {
