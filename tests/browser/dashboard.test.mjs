@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core';
 import { hostileTests } from './hostile.test.mjs';
 import { surveyTests } from './surveys.test.mjs';
 import { widgetTests } from './widget.test.mjs';
+import { anonymousTests } from './anonymous.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -248,6 +249,7 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 hostileTests(test, { BASE, assert, loginOk, openBrowser });
 widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
+anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 
 // Last on purpose: it makes the server refuse sign-ins from this address for a while.
 test('too many failed sign-ins show how long to wait', async ({ page }) => {
