@@ -499,6 +499,17 @@ int cxm_store_response_by_source(struct cxm_store *s, int64_t tenant, const char
 int cxm_store_response_page(struct cxm_store *s, int64_t tenant, int64_t survey_id, int64_t from, int64_t to,
 			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx);
 
+/* What cxm_store_response_find picks. */
+struct cxm_response_filter {
+	int64_t survey_id;   /* 0: every survey */
+	int64_t from, to;    /* from <= ts < to */
+	int complete;        /* 1: complete only, 0: partial only, -1: both */
+	const char *channel; /* NULL or "": any */
+};
+/* Like cxm_store_response_page, with the filters of f. */
+int cxm_store_response_find(struct cxm_store *s, int64_t tenant, const struct cxm_response_filter *f,
+			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx);
+
 /* ---- invitations -------------------------------------------------------- */
 
 struct cxm_invitation {
@@ -553,6 +564,11 @@ struct cxm_response_counts {
 	int64_t total, complete;
 	int64_t nps_answered, promoters, passives, detractors;
 };
+
+typedef int (*cxm_survey_total_cb)(int64_t survey_id, int64_t responses, void *ctx);
+/* How many responses each survey of the tenant has (surveys with none are
+ * not named), in one query. */
+int cxm_store_survey_response_totals(struct cxm_store *s, int64_t tenant, cxm_survey_total_cb cb, void *ctx);
 
 /* A survey's responses counted: all, complete, and by NPS category. */
 int cxm_store_survey_response_counts(struct cxm_store *s, int64_t tenant, int64_t survey_id,
@@ -670,5 +686,39 @@ struct cxm_email_invitation {
  * `due`, with multi-row INSERTs (few round trips). Borrows v. */
 int cxm_store_email_invitations_add(struct cxm_store *s, int64_t tenant, const struct cxm_email_invitation *v,
 				    size_t n, int64_t due);
+/* ---- invitations as they stand ------------------------------------------- */
+
+/*
+ * Stores an invitation with its status, times and response as given
+ * (created_at, opened_at, answered_at and response_id taken from inv; 0 for
+ * the last three means none): for invitations made elsewhere or earlier,
+ * such as the demo's. inv->id kept when non-zero; *id (may be NULL) gets it.
+ */
+int cxm_store_invitation_record(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id);
+/* A secret made by cxm_store_tenant_secret, without making one:
+ * CXM_ENOTFOUND when the tenant has none by that name (public callers
+ * name tenants that may not exist). */
+int cxm_store_tenant_secret_find(struct cxm_store *s, int64_t tenant, const char *name, char hex[65]);
+/* A customer's invitations on one channel still waiting for an answer
+ * (not answered, not failed, expiring after now), newest first, at most
+ * limit. */
+int cxm_store_invitations_pending(struct cxm_store *s, int64_t tenant, int64_t customer_id, const char *channel,
+				  int64_t now, int limit, cxm_invitation_cb cb, void *ctx);
+/* ---- receipts of anonymous responses ------------------------------------ */
+
+/* Keeps the hash of a receipt code (hex, borrowed) for a response; the same
+ * hash again is left alone. */
+int cxm_store_receipt_add(struct cxm_store *s, int64_t tenant, const char *code_hash, int64_t survey_id,
+			  int64_t response_id);
+/* The response a receipt of survey_id opens; CXM_ENOTFOUND if none. */
+int cxm_store_receipt_find(struct cxm_store *s, int64_t tenant, int64_t survey_id, const char *code_hash,
+			   int64_t *response_id);
+/* One response by id; CXM_ENOTFOUND if none. */
+int cxm_store_response_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_response_cb cb, void *ctx);
+/*
+ * Deletes a response for good, with what points at it: its receipts, and
+ * the invitation it answered forgets it. CXM_ENOTFOUND if none.
+ */
+int cxm_store_response_delete(struct cxm_store *s, int64_t tenant, int64_t id);
 
 #endif

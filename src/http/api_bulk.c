@@ -156,18 +156,18 @@ static int batch_cb(const struct cxm_invite_candidate *c, void *ctx)
  * multi-row statements. */
 static int queue_picks(struct cxm_store *db, int64_t tenant, struct bulk *b)
 {
-	unsigned char key[32];
+	unsigned char key[LINKS_KEY_BYTES];
 	struct cxm_email_invitation *v = xmalloc((b->n ? b->n : 1) * sizeof(*v));
 	char (*tokens)[LINK_TOKEN_MAX] = xmalloc((b->n ? b->n : 1) * sizeof(*tokens));
 	size_t nv = 0;
-	int ret = link_key_load(db, tenant, key);
+	int ret = links_key(db, tenant, true, key);
 
 	for (size_t i = 0; !ret && i < b->n; i++) {
 		struct pick *p = &b->picks[i];
 		if (p->bad || p->skip)
 			continue;
 		p->invitation_id = cxm_id_next();
-		link_token_make(key, tenant, p->invitation_id, b->expires, tokens[nv]);
+		link_token_sign(key, tenant, p->invitation_id, b->expires * 1000000, tokens[nv]);
 		v[nv] = (struct cxm_email_invitation){ .invitation_id = p->invitation_id, .survey_id = b->survey_id,
 						       .customer_id = p->customer_id, .channel = "email",
 						       .expires_at = b->expires * 1000000, .to_address = p->email,
@@ -188,9 +188,16 @@ struct bulk_job {
 	struct bulk *b;
 };
 
-static int survey_live_cb(const struct cxm_survey *sv, void *ctx)
+struct survey_state {
+	bool live, anonymous;
+};
+
+static int survey_state_cb(const struct cxm_survey *sv, void *ctx)
 {
-	*(bool *)ctx = !strcmp(sv->status, "live");
+	struct survey_state *st = ctx;
+
+	st->live = !strcmp(sv->status, "live");
+	st->anonymous = anon_survey(sv->definition);
 	return 0;
 }
 
@@ -274,19 +281,20 @@ static int bulk_prepare(struct req *r, struct bulk *b)
 {
 	struct cxm_store *db = req_db(r);
 	char *stored = NULL;
-	bool live = false;
+	struct survey_state st = { false, false };
 	int ret;
 
 	if (!db)
 		return -1;
-	if ((ret = cxm_store_survey_get(db, r->who.tenant, b->survey_id, 0, survey_live_cb, &live)) ||
+	if ((ret = cxm_store_survey_get(db, r->who.tenant, b->survey_id, 0, survey_state_cb, &st)) ||
 	    (ret = cxm_store_setting_get(db, r->who.tenant, "surveys", &stored))) {
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 		return -1;
 	}
-	if (!live) {
+	if (st.anonymous || !st.live) {
+		/* an anonymous survey knows nobody to e-mail: it has its open link */
 		free(stored);
-		reply_invalid(r, "survey", T(r, MSG_HTTP_SURVEY_NOT_LIVE));
+		reply_invalid(r, st.anonymous ? "channel" : "survey", T(r, st.anonymous ? MSG_AN_INVITE_EMAIL : MSG_HTTP_SURVEY_NOT_LIVE));
 		return -1;
 	}
 	b->settings = cxm_survey_settings(stored);

@@ -91,6 +91,8 @@ struct route {
 #define RF_SESSION_ONLY 2u /* only with a session cookie (not an API key) */
 #define RF_STATIC 4u      /* dashboard assets: GET with any path under it */
 #define RF_PUBLIC 8u      /* public pages: limited per address and per path */
+#define RF_WEB 16u        /* the web snippet's API: CORS for any origin; with
+			   * RF_PUBLIC limited per address only (one path serves every visitor) */
 
 extern const struct route routes[];
 extern const size_t routes_n;
@@ -193,6 +195,8 @@ struct flood *flood_new(double per_minute, double burst);
 void flood_free(struct flood *f);
 /* 0 when key may go now (a request is counted), else seconds to wait. */
 int64_t flood_take(struct flood *f, const char *key, int64_t now_us);
+/* Like flood_take without counting a request: 0 when key may go now. */
+int64_t flood_wait(struct flood *f, const char *key, int64_t now_us);
 
 /* ---- the server --------------------------------------------------------- */
 
@@ -222,6 +226,7 @@ struct server {
 	/* e-mail: the base of links in messages, and the sender (NULL: off) */
 	char public_url[512];
 	struct sender *sender;
+	struct flood *receipt_flood; /* wrong receipt codes, per address */
 };
 
 /* ---- e-mail (api_email.c, sender.c) -------------------------------------- */
@@ -261,18 +266,34 @@ struct email_parts {
 int email_compose(struct cxm_store *db, struct server *srv, int64_t tenant, const char *token, const char *to,
 		  struct email_parts *out, const char **why);
 
-/* ---- personal link tokens (api_links.c) ------------------------------------ */
-
-#define LINK_TOKEN_MAX 128
-
-/* The tenant's key for link tokens (32 bytes), to make many tokens with
- * one read. */
-int link_key_load(struct cxm_store *db, int64_t tenant, unsigned char key[32]);
-/* The token of invitation inv of tenant, valid until exp (seconds). */
-void link_token_make(const unsigned char key[32], int64_t tenant, int64_t inv, int64_t exp, char out[LINK_TOKEN_MAX]);
-/* Checks a token is genuine (expired or not): 0 with the tenant and
- * invitation it names, else CXM_ENOTFOUND (or a store error). */
+#define LINKS_MAC_HEX 32
+/*
+ * HMAC-SHA-256 (its first 128 bits, in hex) of msg under the tenant's
+ * "links" secret (api_links.c), which signs every public survey token.
+ * make: create the secret if the tenant has none yet (making a link);
+ * otherwise a tenant without one gets CXM_ENOTFOUND and nothing is written
+ * (checking: a public caller may name any tenant).
+ */
+int links_mac(struct cxm_store *db, int64_t tenant, const char *msg, bool make, char out[LINKS_MAC_HEX + 1]);
+/*
+ * The signed invitation tokens of api_links.c, for other channels: checks
+ * one (CXM_ENOTFOUND when forged, altered or expired) giving its tenant and
+ * invitation; makes one into out (at least 128 bytes) for an invitation
+ * expiring at expires_us. Both may create the tenant's "links" secret.
+ */
 int link_token_check(struct cxm_store *db, const char *token, int64_t *tenant, int64_t *invitation);
+int link_token_make(struct cxm_store *db, int64_t tenant, int64_t invitation, int64_t expires_us, char *out,
+		    size_t outlen);
+/*
+ * Many tokens with one read of the secret (a bulk send, api_bulk.c):
+ * links_key loads the tenant's "links" key (make: create the secret if
+ * none yet), link_token_sign makes the token link_token_make would.
+ */
+#define LINKS_KEY_BYTES 32
+#define LINK_TOKEN_MAX 128
+int links_key(struct cxm_store *db, int64_t tenant, bool make, unsigned char key[LINKS_KEY_BYTES]);
+void link_token_sign(const unsigned char key[LINKS_KEY_BYTES], int64_t tenant, int64_t invitation, int64_t expires_us,
+		     char out[LINK_TOKEN_MAX]);
 
 /* POST /api/v1/surveys/{id}/invitations with an array or an audience
  * (api_bulk.c); body is the parsed request body (borrowed). */
@@ -431,6 +452,11 @@ bool http_cookie_value(const char *header, const char *name, char *out, size_t o
 /* Checks the items of POST /api/v1/events; problems go into `problem` with
  * each item's index. Returns how many items are bad. */
 size_t events_check(struct req *r, cJSON **items, size_t n, cJSON *problem);
+/* After events_check: whether item i is bad; and storing the checked
+ * items as POST /api/v1/events does (tenant r->who.tenant, tenant-wide),
+ * answering 202 with the counts. Returns H_SUSPEND. */
+bool events_item_bad(struct req *r, size_t i);
+int events_write(struct req *r);
 /* Checks the body of POST /api/v1/customers; problems go into `problem`. */
 void customer_check(struct req *r, const cJSON *body, cJSON *problem);
 
@@ -451,5 +477,31 @@ void log_request(struct req *r, int64_t us);
 /* Appends s as a JSON string (quoted, escaped). */
 void json_escape(struct cxm_buf *b, const char *s);
 void log_line(struct server *srv, const char *fmt, ...) CXM_PRINTF(2, 3);
+
+/* ---- anonymous surveys: open links and receipts (api_anon.c) ------------ */
+
+#define ANON_NONCE_MAX 80
+/* The open link of an anonymous survey: "TENANT.o.SURVEY.MAC" (128 bytes). */
+int anon_open_token(struct cxm_store *db, int64_t tenant, int64_t survey, char out[128]);
+/* 0 when token is a genuine open link (tenant and survey filled), else
+ * CXM_ENOTFOUND (or a store error). */
+int anon_open_check(struct cxm_store *db, const char *token, int64_t *tenant, int64_t *survey);
+/* A new signed one-time form nonce of the open link's page. */
+int anon_nonce_new(struct cxm_store *db, int64_t tenant, int64_t survey, char out[ANON_NONCE_MAX]);
+/* 0 and the nonce's seed when it is genuine for this survey; else CXM_ENOTFOUND. */
+int anon_nonce_check(struct cxm_store *db, int64_t tenant, int64_t survey, const char *nonce,
+		     unsigned char seed[16]);
+/* The response source id of a nonce's seed ("open:" and a hash; 48 bytes). */
+void anon_source_id(const unsigned char seed[16], char out[48]);
+/* Whether a stored survey definition (JSON text) is anonymous. */
+bool anon_survey(const char *definition);
+/* "es", "en" from Accept-Language, or NULL. */
+const char *anon_accept_lang(struct req *r);
+/* The thank-you page of an open link, with the receipt code of seed. */
+void anon_thanks(struct req *r, const char *lang, const char *token, const unsigned char seed[16]);
+/* The public 429: a small HTML page in the visitor's language, Retry-After. */
+void public_slow_down(struct req *r, int64_t wait);
+/* A public HTML page around body (api_links.c). */
+void html_page(struct req *r, int status, const char *lang, const char *title, struct cxm_buf *body);
 
 #endif

@@ -38,6 +38,16 @@ int api_unsubscribe_page(struct req *r);
 int api_unsubscribe(struct req *r);
 int api_email_pixel(struct req *r);
 int api_email_events(struct req *r);
+int api_web_snippet(struct req *r);
+int api_web_preflight(struct req *r);
+int api_web_events(struct req *r);
+int api_web_prompt(struct req *r);
+int api_web_answer(struct req *r);
+int api_web_settings_get(struct req *r);
+int api_web_settings_put(struct req *r);
+int api_open_link_create(struct req *r);
+int api_receipt_page(struct req *r);
+int api_receipt(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -79,6 +89,19 @@ const struct route routes[] = {
 	 * provider's reports */
 	{ "GET", "/o/{token}", api_email_pixel, 0, 0 },
 	{ "POST", "/api/v1/email/events", api_email_events, ROLES_ADMIN, RF_WRITE },
+	/* the web snippet and its API (api_web.c) */
+	{ "GET", "/api/v1/settings/web", api_web_settings_get, ROLES_ADMIN, 0 },
+	{ "PUT", "/api/v1/settings/web", api_web_settings_put, ROLES_ADMIN, RF_WRITE },
+	{ "GET", "/w/cxm.js", api_web_snippet, 0, 0 },
+	{ "POST", "/w/v1/events", api_web_events, 0, RF_PUBLIC | RF_WEB },
+	{ "OPTIONS", "/w/v1/events", api_web_preflight, 0, RF_WEB },
+	{ "GET", "/w/v1/prompt", api_web_prompt, 0, RF_PUBLIC | RF_WEB },
+	{ "POST", "/w/v1/answer", api_web_answer, 0, RF_PUBLIC | RF_WEB },
+	{ "OPTIONS", "/w/v1/answer", api_web_preflight, 0, RF_WEB },
+	/* anonymous surveys: the open link, and the receipt page of its answers */
+	{ "POST", "/api/v1/surveys/{id}/open-link", api_open_link_create, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "GET", "/s/{token}/receipt", api_receipt_page, 0, RF_PUBLIC },
+	{ "POST", "/s/{token}/receipt", api_receipt, 0, RF_PUBLIC },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

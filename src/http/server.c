@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sodium.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -201,8 +202,13 @@ static enum MHD_Result queue(struct req *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	if (!r->route || !(r->route->flags & RF_STATIC))
+	bool cache_set = false; /* a handler that says how to cache (the web snippet) is heard */
+	for (struct header *h = r->headers; h; h = h->next)
+		cache_set |= !strcasecmp(h->name, MHD_HTTP_HEADER_CACHE_CONTROL);
+	if ((!r->route || !(r->route->flags & RF_STATIC)) && !cache_set)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (r->route && (r->route->flags & RF_WEB))
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
 	for (struct header *h = r->headers; h; h = h->next)
 		MHD_add_response_header(resp, h->name, h->value);
 	if (atomic_load(&r->srv->stopping))
@@ -245,14 +251,18 @@ static void dispatch(struct req *r)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, sizeof(addr));
 		snprintf(key, sizeof(key), "addr:%s", addr);
 		wait = flood_take(r->srv->public_flood, key, now);
-		if (!wait) {
+		if (!wait && !(rt->flags & RF_WEB)) {
 			snprintf(key, sizeof(key), "path:%.500s", r->path);
 			wait = flood_take(r->srv->public_flood, key, now);
 		}
 		if (wait) {
 			char secs[24];
 			snprintf(secs, sizeof(secs), "%lld", (long long)wait);
-			reply_error(r, 429, "slow-down", MSG_HTTP_SLOW_DOWN, NULL);
+			/* people read the survey pages: they get a page, machines JSON */
+			if (!strncmp(r->path, "/api/", 5) || !strncmp(r->path, "/w/", 3))
+				reply_error(r, 429, "slow-down", MSG_HTTP_SLOW_DOWN, NULL);
+			else
+				public_slow_down(r, wait);
 			req_add_header(r, "Retry-After", secs);
 			return;
 		}
@@ -530,6 +540,7 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 	if (ret)
 		goto out;
 	srv->logins = cxm_ratelimit_new(0);
+	srv->receipt_flood = flood_new(1, 5); /* 5 wrong receipt codes, then one a minute */
 	srv->public_flood = flood_new(srv->o.public_per_minute, srv->o.public_per_minute / 2 > 10 ? srv->o.public_per_minute / 2 : 10);
 
 	/* signals go to this thread only: block them before threads start */
@@ -621,6 +632,7 @@ out:
 	pthread_mutex_destroy(&srv->hash_mu);
 	cxm_ratelimit_free(srv->logins);
 	flood_free(srv->public_flood);
+	flood_free(srv->receipt_flood);
 	free(srv);
 	return ret;
 }

@@ -2272,21 +2272,37 @@ int cxm_store_response_by_source(struct cxm_store *s, int64_t tenant, const char
 int cxm_store_response_page(struct cxm_store *s, int64_t tenant, int64_t survey_id, int64_t from, int64_t to,
 			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx)
 {
+	struct cxm_response_filter f = { .survey_id = survey_id, .from = from, .to = to, .complete = -1 };
+	return cxm_store_response_find(s, tenant, &f, before_ts, before_id, limit, cb, ctx);
+}
+
+/* The filters that are off still take their parameters: "? < 0" for
+ * complete, "? = ''" for channel (so both backends can type them). */
+#define RESPONSE_FILTERS " AND (? < 0 OR complete = ?) AND (? = '' OR channel = ?)"
+
+int cxm_store_response_find(struct cxm_store *s, int64_t tenant, const struct cxm_response_filter *f,
+			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx)
+{
 	static const char one[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ? AND survey_id = ?"
-				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))"
+				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))" RESPONSE_FILTERS
 				  " ORDER BY ts DESC, id DESC LIMIT ?";
 	static const char all[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ?"
-				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))"
+				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))" RESPONSE_FILTERS
 				  " ORDER BY ts DESC, id DESC LIMIT ?";
 	struct response_ctx c = { cb, ctx, 0 };
+	const char *channel = f->channel ? f->channel : "";
+	int64_t complete = f->complete < 0 ? -1 : f->complete ? 1 : 0;
 
-	if (survey_id) {
-		struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(survey_id), SQLV_INT(from),	 SQLV_INT(to),
-				      SQLV_INT(before_ts), SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(limit) };
+	if (f->survey_id) {
+		struct sqlval p[] = { SQLV_INT(tenant),	    SQLV_INT(f->survey_id), SQLV_INT(f->from),
+				      SQLV_INT(f->to),	    SQLV_INT(before_ts),    SQLV_INT(before_ts),
+				      SQLV_INT(before_id),  SQLV_INT(complete),	    SQLV_INT(complete),
+				      SQLV_TEXT(channel),   SQLV_TEXT(channel),	    SQLV_INT(limit) };
 		return Q(s, one, p, response_row, &c, NULL);
 	}
-	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(from),	SQLV_INT(to),	    SQLV_INT(before_ts),
-			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(limit) };
+	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(f->from),  SQLV_INT(f->to),	   SQLV_INT(before_ts),
+			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(complete), SQLV_INT(complete),
+			      SQLV_TEXT(channel),  SQLV_TEXT(channel),	SQLV_INT(limit) };
 	return Q(s, all, p, response_row, &c, NULL);
 }
 
@@ -2837,5 +2853,117 @@ int cxm_store_email_invitations_add(struct cxm_store *s, int64_t tenant, const s
 		ret = q(s, k == 1 ? out_one : out_many, p, np, NULL, NULL, NULL);
 		i += k;
 	}
+	return tx_end(s, own, ret);
+}
+
+/* ---- invitations as they stand ------------------------------------------- */
+
+int cxm_store_invitation_record(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO invitations (tenant_id, id, survey_id, customer_id, channel, status,"
+				  " created_at, expires_at, opened_at, answered_at, response_id)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	int64_t nid = inv->id ? inv->id : cxm_id_next();
+	struct sqlval p[] = { SQLV_INT(tenant),	      SQLV_INT(nid),	       SQLV_INT(inv->survey_id),
+			      opt_int(inv->customer_id), SQLV_TEXT(inv->channel), SQLV_TEXT(inv->status),
+			      SQLV_INT(inv->created_at), SQLV_INT(inv->expires_at), opt_int(inv->opened_at),
+			      opt_int(inv->answered_at), opt_int(inv->response_id) };
+	int ret = Q(s, sql, p, NULL, NULL, NULL);
+
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+/* ---- responses per survey -------------------------------------------------- */
+
+struct total_ctx {
+	cxm_survey_total_cb cb;
+	void *ctx;
+};
+
+static int total_row(const struct sqlrow *r, void *vctx)
+{
+	struct total_ctx *c = vctx;
+	return c->cb(row_int(r, 0), row_int(r, 1), c->ctx);
+}
+
+int cxm_store_survey_response_totals(struct cxm_store *s, int64_t tenant, cxm_survey_total_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT survey_id, COUNT(*) FROM responses WHERE tenant_id = ? GROUP BY survey_id";
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	struct total_ctx c = { cb, ctx };
+	return Q(s, sql, p, total_row, &c, NULL);
+}
+
+int cxm_store_tenant_secret_find(struct cxm_store *s, int64_t tenant, const char *name, char hex[65])
+{
+	static const char sql[] = "SELECT secret FROM tenant_secrets WHERE tenant_id = ? AND name = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(name) };
+	int ret;
+
+	hex[0] = '\0';
+	ret = Q(s, sql, p, secret_row, hex, NULL);
+	return !ret && !hex[0] ? CXM_ENOTFOUND : ret;
+}
+
+int cxm_store_invitations_pending(struct cxm_store *s, int64_t tenant, int64_t customer_id, const char *channel,
+				  int64_t now, int limit, cxm_invitation_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " INVITATION_COLS " FROM invitations WHERE tenant_id = ? AND customer_id = ?"
+				  " AND channel = ? AND answered_at IS NULL AND status <> 'failed' AND expires_at > ?"
+				  " ORDER BY created_at DESC, id DESC LIMIT ?";
+	struct invitation_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id), SQLV_TEXT(channel), SQLV_INT(now),
+			      SQLV_INT(limit) };
+
+	return Q(s, sql, p, invitation_row, &c, NULL);
+}
+
+/* ---- receipts of anonymous responses ------------------------------------ */
+
+int cxm_store_receipt_add(struct cxm_store *s, int64_t tenant, const char *code_hash, int64_t survey_id,
+			  int64_t response_id)
+{
+	static const char sql[] = "INSERT INTO receipts (tenant_id, code_hash, survey_id, response_id, created_at)"
+				  " VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, code_hash) DO NOTHING";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(code_hash), SQLV_INT(survey_id), SQLV_INT(response_id),
+			      SQLV_INT(cxm_now_us()) };
+	return Q(s, sql, p, NULL, NULL, NULL);
+}
+
+int cxm_store_receipt_find(struct cxm_store *s, int64_t tenant, int64_t survey_id, const char *code_hash,
+			   int64_t *response_id)
+{
+	static const char sql[] = "SELECT response_id FROM receipts WHERE tenant_id = ? AND code_hash = ?"
+				  " AND survey_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(code_hash), SQLV_INT(survey_id) };
+	return GET_INT(s, sql, p, response_id);
+}
+
+int cxm_store_response_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_response_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ? AND id = ?";
+	struct response_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int ret = Q(s, sql, p, response_row, &c, NULL);
+
+	return !ret && !c.n ? CXM_ENOTFOUND : ret;
+}
+
+int cxm_store_response_delete(struct cxm_store *s, int64_t tenant, int64_t id)
+{
+	static const char receipts[] = "DELETE FROM receipts WHERE tenant_id = ? AND response_id = ?";
+	static const char invitations[] = "UPDATE invitations SET response_id = NULL WHERE tenant_id = ? AND response_id = ?";
+	static const char responses[] = "DELETE FROM responses WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int64_t changes = 0;
+	int own, ret = tx_begin(s, &own);
+
+	if (ret)
+		return ret;
+	if (!(ret = Q(s, receipts, p, NULL, NULL, NULL)) && !(ret = Q(s, invitations, p, NULL, NULL, NULL)) &&
+	    !(ret = Q(s, responses, p, NULL, NULL, &changes)) && !changes)
+		ret = CXM_ENOTFOUND;
 	return tx_end(s, own, ret);
 }

@@ -12,7 +12,10 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { hostileTests } from './hostile.test.mjs';
 import { surveyTests } from './surveys.test.mjs';
+import { widgetTests } from './widget.test.mjs';
+import { anonymousTests } from './anonymous.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -244,6 +247,9 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 }, { viewport: { width: 390, height: 844 }, isMobile: true });
 
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
+hostileTests(test, { BASE, assert, loginOk, openBrowser });
+widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
+anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 
 // Last on purpose: it makes the server refuse sign-ins from this address for a while.
 test('too many failed sign-ins show how long to wait', async ({ page }) => {

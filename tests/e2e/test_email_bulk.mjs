@@ -205,6 +205,17 @@ test('another tenant cannot send this survey to its audience (404) nor queue any
   eq(ctx.sink.messages.length, before, 'nothing sent');
 });
 
+test('an anonymous survey is sent to nobody by e-mail (422 naming channel)', async (ctx) => {
+  const def = JSON.parse(readFileSync('tests/data/surveys/good/anonymous.json', 'utf8'));
+  const sv = (await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.key, json: { ...def, name: `anon ${T}` } })).json;
+  status(await call(ctx.base, 'POST', `/api/v1/surveys/${sv.id}/status`, { key: ctx.key, json: { status: 'live' } }), 200);
+  for (const json of [{ channel: 'email', audience: 'all' }, [{ external_id: 'M' }]]) {
+    const r = await call(ctx.base, 'POST', `/api/v1/surveys/${sv.id}/invitations`, { key: ctx.key, json });
+    status(r, 422);
+    eq(r.json.errors[0].field, 'channel');
+  }
+});
+
 test('without --smtp-url, bulk invitations are refused with 422', async (ctx) => {
   const other = await startServer(ctx.db, ['--quiet']);
   try {
