@@ -127,6 +127,8 @@ export function surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, c
     const done = page.locator('.email-done');
     await done.waitFor();
     const queued = Number(await done.getAttribute('data-queued'));
+    const before = page.locator('ul.email-skips li[data-reason="fatigue"]');
+    const tiredBefore = (await before.count()) ? Number(await before.getAttribute('data-n')) : 0;
     assert(queued > 0, `nothing queued: ${await done.textContent()}`);
     assert((await done.textContent()).includes(String(queued)), 'the count is not shown');
     const emailRow = page.locator('table.stats-table tr[data-channel="email"]');
@@ -136,7 +138,8 @@ export function surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, c
     await page.locator('button.survey-email-send').click();
     await page.locator('.email-done[data-queued="0"]').waitFor();
     const fatigue = page.locator('ul.email-skips li[data-reason="fatigue"]');
-    assert((await fatigue.textContent()).includes(String(queued)), `fatigue skips: ${await fatigue.textContent()}`);
+    assert(Number(await fatigue.getAttribute('data-n')) === tiredBefore + queued, `fatigue skips: ${await fatigue.textContent()}`);
+    assert((await fatigue.textContent()).includes(String(tiredBefore + queued)), 'the count is not shown');
     await page.locator('form.responses-filter button[type=submit]').click();
     const response = page.locator('ol.responses li.response').first();
     await response.waitFor();

@@ -88,7 +88,7 @@ function emailCard(ctx, sv, onSent) {
       const audience = who.value === 'all' ? 'all' : { attribute: attribute.value.trim(), value: value.value.trim() };
       const r = await api('POST', `/api/v1/surveys/${encodeURIComponent(sv.id)}/invitations`, { channel: 'email', audience });
       const reasons = SKIPS.filter((k) => r.skipped_by_reason[k] > 0)
-        .map((k) => h('li', { 'data-reason': k }, t(`MSG_WEB_SURVEY_EMAIL_SKIP_${k.toUpperCase()}`, { n: r.skipped_by_reason[k] })));
+        .map((k) => h('li', { 'data-reason': k, 'data-n': String(r.skipped_by_reason[k]) }, t(`MSG_WEB_SURVEY_EMAIL_SKIP_${k.toUpperCase()}`, { n: r.skipped_by_reason[k] })));
       replace(out, h('p', { class: 'email-done', 'data-queued': String(r.queued), 'data-skipped': String(r.skipped) },
         t('MSG_WEB_SURVEY_EMAIL_DONE', { queued: r.queued, skipped: r.skipped, audience: r.audience })),
       reasons.length ? h('ul', { class: 'email-skips' }, reasons) : null);
