@@ -44,6 +44,16 @@ static int link_mac(struct cxm_store *db, int64_t tenant, int64_t inv, int64_t e
 	return 0;
 }
 
+int link_token(struct cxm_store *db, int64_t tenant, int64_t inv_id, int64_t expires, char *out, size_t outlen)
+{
+	char mac[MAC_HEX + 1];
+	int ret = link_mac(db, tenant, inv_id, expires, mac);
+
+	if (!ret)
+		snprintf(out, outlen, "%lld.%lld.%lld.%s", (long long)tenant, (long long)inv_id, (long long)expires, mac);
+	return ret;
+}
+
 struct link {
 	int64_t tenant, invitation, expires; /* expires: seconds since the epoch */
 };

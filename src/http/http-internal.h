@@ -222,6 +222,10 @@ struct server {
 	/* e-mail: the base of links in messages, and the sender (NULL: off) */
 	char public_url[512];
 	struct sender *sender;
+	/* triggers (scheduler.c): each tenant's active ones, and the thread
+	 * that sends what they scheduled */
+	struct cxm_trigger_cache *triggers;
+	struct scheduler *scheduler;
 };
 
 /* ---- e-mail (api_email.c, sender.c) -------------------------------------- */
@@ -244,6 +248,30 @@ void sender_stop(struct sender *s);
  */
 int email_queue(struct cxm_store *db, struct server *srv, int64_t tenant, int64_t customer_id, const char *to,
 		int64_t inv_id, const char *token, int *refused, const char **field);
+
+/* The token of a personal link (api_links.c): "TENANT.INVITATION.EXPIRES.MAC",
+ * expires in seconds since the epoch. */
+int link_token(struct cxm_store *db, int64_t tenant, int64_t inv_id, int64_t expires, char *out, size_t outlen);
+
+/* ---- triggers (scheduler.c) ------------------------------------------------ */
+
+struct scheduler;
+
+/*
+ * Stores live events (cxm_store_events_put) and, in the same transaction,
+ * schedules the invitations they fire (cxm_triggers_schedule): the path of
+ * every live event; imports of history use cxm_store_events_put alone.
+ * *n_inserted and *scheduled (may be NULL) get how many events were new
+ * and how many invitations were scheduled; when some were, call
+ * scheduler_wake() after the commit.
+ */
+int events_put_live(struct cxm_store *db, struct server *srv, int64_t tenant, struct cxm_event *ev, size_t n,
+		    size_t *n_inserted, size_t *scheduled);
+/* Starts the thread that turns due scheduled invitations into invitations. */
+void scheduler_start(struct server *srv, struct scheduler **out);
+/* Looks at the scheduled invitations now rather than at the next poll. */
+void scheduler_wake(struct scheduler *s);
+void scheduler_stop(struct scheduler *s);
 
 /* A database handle for reading, from the pool (or newly opened). */
 struct cxm_store *pool_get(struct server *srv, char *err, size_t errlen);
