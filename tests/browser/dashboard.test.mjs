@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { surveyTests } from './surveys.test.mjs';
+import { triggerTests } from './triggers.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -113,7 +114,7 @@ test('log in with the username shows the dashboard in the saved language', async
   await loginOk(page);
   const { m } = await shownTexts(page);
   const nav = await navTexts(page);
-  const want = ['OVERVIEW', 'CUSTOMERS', 'SURVEYS', 'JOURNEYS', 'TEXT', 'CASES', 'SETTINGS'].map((k) => m[`MSG_WEB_NAV_${k}`]);
+  const want = ['OVERVIEW', 'CUSTOMERS', 'SURVEYS', 'TRIGGERS', 'JOURNEYS', 'TEXT', 'CASES', 'SETTINGS'].map((k) => m[`MSG_WEB_NAV_${k}`]);
   assert(JSON.stringify(nav) === JSON.stringify(want), `navigation ${JSON.stringify(nav)}, want ${JSON.stringify(want)}`);
   // an unbuilt section says so plainly
   await page.locator('nav#nav a[data-section="journeys"]').click();
@@ -244,6 +245,7 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 }, { viewport: { width: 390, height: 844 }, isMobile: true });
 
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
+triggerTests(test, { BASE, texts, assert, loginOk, chooseLanguage });
 
 // Last on purpose: it makes the server refuse sign-ins from this address for a while.
 test('too many failed sign-ins show how long to wait', async ({ page }) => {
