@@ -264,8 +264,35 @@ test('bad queries and ids; delete removes the trigger and what it scheduled', as
   ok(audit.json.items.some((a) => a.action === 'trigger.delete') && audit.json.items.some((a) => a.action === 'trigger.create'), 'audited');
 });
 
+test('two servers on one database: each due invitation is sent once', async (ctx) => {
+  const srv2 = await startServer(ctx.db, ['--quiet', '--smtp-url', ctx.sink.url, '--smtp-from', 'encuestas@casavoltia.example']);
+  try {
+    const r = await trig(ctx, { name: 'Recogida', survey_id: ctx.survey, on: { type: 'pickup' }, delay: '1s', channel: 'email' });
+    status(r, 201);
+    const n = 16;
+    for (let i = 0; i < n; i++)
+      status(await call(ctx.base, 'POST', '/api/v1/customers', { key: ctx.key, json: { external_id: `P${i}`, email: `p${i}@example.com` } }), 201);
+    const base = (i) => (i % 2 ? srv2.url : ctx.base);
+    await Promise.all([...Array(n).keys()].map((i) => call(base(i), 'POST', '/api/v1/events',
+      { key: ctx.key, json: { id: `pick-${i}`, external_id: `P${i}`, type: 'pickup', channel: 'store', ts: iso(Date.now()) } })));
+    await until(async () => (await scheduled(ctx, r.json.id)).filter((x) => x.status === 'sent').length === n, 20000, 'all sent');
+    await until(() => ctx.sink.messages.filter((m) => /^p\d+@/.test(m.to[0])).length >= n, 10000, 'all delivered');
+    await new Promise((res) => setTimeout(res, 1500)); // time for a second copy, were there one
+    for (let i = 0; i < n; i++) eq(byTo(ctx, `p${i}@example.com`).length, 1, `p${i} got one message`);
+    const rows = await scheduled(ctx, r.json.id);
+    eq(new Set(rows.map((x) => x.invitation_id)).size, n, 'one invitation each');
+  } finally {
+    eq(await srv2.stop('SIGTERM'), 0, 'the second server stops cleanly');
+  }
+});
+
+test('the server stops cleanly on SIGTERM', async (ctx) => {
+  eq(await ctx.srv.stop('SIGTERM'), 0, 'exit 0');
+  ctx.stopped = true;
+});
+
 run(setup, async (ctx) => {
   if (!ctx) return;
-  await ctx.srv.stop();
+  if (!ctx.stopped) await ctx.srv.stop();
   await ctx.sink.close();
 });
