@@ -28,6 +28,8 @@ struct cxm_demo_opts {
 struct cxm_demo_report {
 	/* what this call added to the tenant */
 	int64_t customers, identities, events, users, org_units, memberships, purchases;
+	/* survey responses and e-mail invitations (the demo's three surveys) */
+	int64_t responses, invitations;
 	/*
 	 * Sum of the purchase amounts converted to EUR at the demo's fixed
 	 * rates: 1 EUR = 4500 COP = 20 MXN = 1.08 USD = 0.85 GBP. Each event
@@ -39,7 +41,8 @@ struct cxm_demo_report {
 };
 
 /*
- * Fills an existing, empty tenant with demo data in one transaction: the
+ * Fills an existing, empty tenant with demo data (and three live surveys
+ * with their invitations and responses) in one transaction: the
  * caller's if one is open on s (then the caller commits or rolls back),
  * else its own. Users and org units that already exist by name are
  * reused as they are. The same seed gives the same data, except for the ids

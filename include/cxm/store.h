@@ -499,6 +499,17 @@ int cxm_store_response_by_source(struct cxm_store *s, int64_t tenant, const char
 int cxm_store_response_page(struct cxm_store *s, int64_t tenant, int64_t survey_id, int64_t from, int64_t to,
 			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx);
 
+/* What cxm_store_response_find picks. */
+struct cxm_response_filter {
+	int64_t survey_id;   /* 0: every survey */
+	int64_t from, to;    /* from <= ts < to */
+	int complete;        /* 1: complete only, 0: partial only, -1: both */
+	const char *channel; /* NULL or "": any */
+};
+/* Like cxm_store_response_page, with the filters of f. */
+int cxm_store_response_find(struct cxm_store *s, int64_t tenant, const struct cxm_response_filter *f,
+			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx);
+
 /* ---- invitations -------------------------------------------------------- */
 
 struct cxm_invitation {
@@ -551,6 +562,11 @@ struct cxm_response_counts {
 	int64_t total, complete;
 	int64_t nps_answered, promoters, passives, detractors;
 };
+
+typedef int (*cxm_survey_total_cb)(int64_t survey_id, int64_t responses, void *ctx);
+/* How many responses each survey of the tenant has (surveys with none are
+ * not named), in one query. */
+int cxm_store_survey_response_totals(struct cxm_store *s, int64_t tenant, cxm_survey_total_cb cb, void *ctx);
 
 /* A survey's responses counted: all, complete, and by NPS category. */
 int cxm_store_survey_response_counts(struct cxm_store *s, int64_t tenant, int64_t survey_id,
@@ -611,6 +627,16 @@ int cxm_store_setting_get(struct cxm_store *s, int64_t tenant, const char *name,
 int cxm_store_setting_set(struct cxm_store *s, int64_t tenant, const char *name, const char *value);
 /* When the customer was last invited to any survey on any channel (0: never). */
 int cxm_store_last_invitation(struct cxm_store *s, int64_t tenant, int64_t customer_id, int64_t *at);
+
+/* ---- invitations as they stand ------------------------------------------- */
+
+/*
+ * Stores an invitation with its status, times and response as given
+ * (created_at, opened_at, answered_at and response_id taken from inv; 0 for
+ * the last three means none): for invitations made elsewhere or earlier,
+ * such as the demo's. inv->id kept when non-zero; *id (may be NULL) gets it.
+ */
+int cxm_store_invitation_record(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id);
 
 /* ---- triggers and scheduled invitations ----------------------------------- */
 

@@ -15,6 +15,8 @@
 #include "cxm/json.h"
 #include "cxm/store.h"
 #include "cxm/time.h"
+#include "feedback.h"
+#include "rng.h"
 
 #define SEC_US 1000000LL
 #define MIN_US (60 * SEC_US)
@@ -28,99 +30,6 @@
 #define BATCH 5000
 #define PROPS_MAX 320
 #define MAX_SPANS 8
-
-/* ---- a small deterministic generator --------------------------------------- */
-
-/*
- * C leaves the order in which a call's arguments (or the operands of +) are
- * evaluated unspecified, so no expression here makes more than one draw:
- * otherwise the same seed could give other data with another compiler.
- */
-
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-/* Stream `stream` of the generator for `seed`. */
-static void rng_init(struct rng *r, uint64_t seed, uint64_t stream)
-{
-	uint64_t x = seed;
-	uint64_t k = splitmix64(&x) ^ (stream * 0xD1B54A32D192ED03ull);
-
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&k);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
-}
-
-/* Uniform in [0, n), n > 0 (the modulo bias is below 2^-40 for our n). */
-static uint64_t below(struct rng *r, uint64_t n)
-{
-	return rng_next(r) % n;
-}
-
-/* Uniform in [lo, hi]. */
-static int64_t between(struct rng *r, int64_t lo, int64_t hi)
-{
-	return lo + (int64_t)below(r, (uint64_t)(hi - lo + 1));
-}
-
-/* true with probability permille / 1000. */
-static bool chance(struct rng *r, unsigned permille)
-{
-	return below(r, 1000) < permille;
-}
-
-static size_t pick_weighted(struct rng *r, const unsigned *w, size_t n)
-{
-	uint64_t total = 0, u;
-
-	for (size_t i = 0; i < n; i++)
-		total += w[i];
-	u = below(r, total);
-	for (size_t i = 0; i < n; i++) {
-		if (u < w[i])
-			return i;
-		u -= w[i];
-	}
-	BUG("weights changed under pick_weighted");
-}
-
-#define PICK(r, arr) ((arr)[below((r), ARRAY_SIZE(arr))])
-
-/* A bijective 64-bit mix: distinct inputs give distinct outputs. */
-static uint64_t fmix64(uint64_t z)
-{
-	z = (z ^ (z >> 33)) * 0xFF51AFD7ED558CCDull;
-	z = (z ^ (z >> 33)) * 0xC4CEB9FE1A85EC53ull;
-	return z ^ (z >> 33);
-}
 
 /* ---- the organisation ---------------------------------------------------- */
 
@@ -409,6 +318,10 @@ struct item {
 	int unit;
 	bool has_amount;
 	int64_t amount_micros;
+	/* a survey may follow it (feedback.h): what kind, how it went */
+	enum demo_fb_kind fb;
+	bool fb_bad;
+	int64_t fb_wait_s;
 	char props[PROPS_MAX];
 };
 
@@ -471,6 +384,7 @@ struct gen {
 	size_t n_ev, cap_ev;
 	int64_t next_event, next_order;
 	int64_t purchases, revenue_eur;
+	struct demo_feedback *fb; /* the surveys and their answers */
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -702,6 +616,9 @@ static int64_t contact(struct gen *g, struct rng *r, const struct cust *c, int64
 	duration = chat ? between(r, 120, 1800) : between(r, 60, 1500);
 	extra = chat ? between(r, 4, 40) : between(r, 5, 600);
 	resolved = chance(r, chat ? 760 : 800);
+	it->fb = FB_CONTACT;
+	it->fb_bad = !resolved;
+	it->fb_wait_s = chat ? 0 : extra;
 	PROPS(it, "{\"reason\":\"%s\",\"duration_s\":%lld,\"%s\":%lld,\"resolved\":%s%s}", reason,
 	      (long long)duration, chat ? "messages" : "wait_s", (long long)extra, resolved ? "true" : "false",
 	      order_field);
@@ -786,6 +703,8 @@ static void deliver(struct gen *g, struct rng *r, const struct cust *c, int64_t 
 		contact(g, r, c, day, U_SOPORTE, "delivery_delay", order);
 	}
 	it = emit(g, delivered, "delivery", c->notify, "delivered");
+	it->fb = FB_DELIVERED;
+	it->fb_bad = late;
 	PROPS(it, "{\"order_id\":\"%s\",\"carrier\":\"%s\",\"on_time\":%s,\"days\":%lld}", order, carrier,
 	      late ? "false" : "true", (long long)days);
 }
@@ -843,6 +762,7 @@ static void purchase_journey(struct gen *g, struct rng *r, const struct cust *c,
 			PROPS(it, "{\"category\":\"%s\",\"sku\":\"%s\"}", p->category, p->sku);
 		}
 		it = emit(g, t, "purchase", "store", "store_checkout");
+		it->fb = FB_STORE;
 		it->unit = store;
 		it->agent = agent_at(g, r, store, t);
 		PROPS(it, "{\"order_id\":\"%s\",\"sku\":\"%s\",\"category\":\"%s\",\"items\":%d,\"payment\":\"%s\"%s}",
@@ -1169,6 +1089,12 @@ static void take_events(struct gen *g, int64_t customer_id, const struct country
 			g->purchases++;
 			g->revenue_eur += it->amount_micros * cd->to_eur_num / cd->to_eur_den;
 		}
+		if (it->fb != FB_NONE) {
+			struct demo_fb_chance ch = { .kind = it->fb, .bad = it->fb_bad, .wait_s = it->fb_wait_s,
+						     .ts = it->ts, .channel = it->channel,
+						     .touchpoint = it->touchpoint, .agent = it->agent };
+			demo_feedback_chance(g->fb, &ch, g->n_ev - 1);
+		}
 	}
 	g->n_cur = 0;
 }
@@ -1182,6 +1108,8 @@ static int flush(struct gen *g)
 		g->ev[i].properties = g->txt[i].props;
 	}
 	ret = g->n_ev ? cxm_store_events_put(g->s, g->tenant, g->ev, g->n_ev, NULL, NULL) : 0;
+	if (!ret)
+		ret = demo_feedback_flush(g->fb, g->ev);
 	g->n_ev = 0;
 	return ret;
 }
@@ -1208,6 +1136,13 @@ static int add_customers(struct gen *g, int64_t total, const struct cxm_demo_opt
 				      (unsigned long long)fmix64((uint64_t)n ^ (g->seed * 0x9E3779B97F4A7C15ull)));
 			if ((ret = cxm_store_identity_add(g->s, g->tenant, &idn)))
 				goto out;
+		}
+		{
+			static const int mood[N_PROFILES] = { [P_BROWSER] = 0, [P_ONE_TIME] = 0, [P_OCCASIONAL] = 1,
+							      [P_LOYAL] = 2, [P_CHURNER] = -2 };
+			struct demo_fb_customer fc = { .id = id, .language = c.cd->language,
+						       .mood = mood[c.profile], .has_email = cu.email != NULL };
+			demo_feedback_customer(g->fb, n, &fc);
 		}
 		history(g, &r, &c);
 		take_events(g, id, c.cd);
@@ -1387,6 +1322,7 @@ static void gen_release(struct gen *g)
 	free(g->cur);
 	free(g->ev);
 	free(g->txt);
+	demo_feedback_free(g->fb);
 }
 
 int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo_opts *o,
@@ -1434,7 +1370,8 @@ int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo
 		ret = CXM_ECONFLICT;
 		goto out;
 	}
-	if ((ret = add_org(g)) || (ret = add_customers(g, customers, o)))
+	if ((ret = add_org(g)) || (ret = demo_feedback_new(s, tenant, g->seed, end, &g->fb)) ||
+	    (ret = add_customers(g, customers, o)))
 		goto out;
 	if ((ret = cxm_store_stats(s, tenant, &after)))
 		goto out;
@@ -1452,6 +1389,7 @@ int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo
 		r->purchases = g->purchases;
 		r->revenue_micros = g->revenue_eur;
 		r->currency = "EUR";
+		demo_feedback_counts(g->fb, &r->responses, &r->invitations);
 	}
 out:
 	if (began)

@@ -148,6 +148,14 @@ static int invite_run(struct cxm_store *db, struct wjob *j)
 		ret = cxm_store_customer_get(db, r->who.tenant, iv->customer_id, NULL, NULL);
 	if (ret)
 		return ret;
+	if (iv->customer_id && !iv->new_customer && r->who.scoped) {
+		/* managers and agents invite the customers they see, no others */
+		bool visible = true;
+		if ((ret = auth_sees_customer(r, db, iv->customer_id, &visible)))
+			return ret;
+		if (!visible)
+			return CXM_ENOTFOUND;
+	}
 	if (iv->customer_id && !iv->new_customer && (ret = check_fatigue(r, db, iv)))
 		return ret;
 	struct cxm_invitation inv = { .id = cxm_id_next(), .survey_id = iv->survey_id, .customer_id = iv->customer_id,

@@ -48,9 +48,32 @@ static int survey_to_json(const struct cxm_survey *sv, void *ctx)
 	return 0;
 }
 
+struct totals {
+	struct req *r;
+	cJSON *items;
+};
+
+/* Puts a survey's response count on its item (the items have all of it). */
+static int total_cb(int64_t survey_id, int64_t n, void *ctx)
+{
+	struct totals *t = ctx;
+	const char *id = id_str(t->r, survey_id);
+
+	for (cJSON *it = t->items->child; it; it = it->next)
+		if (!strcmp(cJSON_GetObjectItemCaseSensitive(it, "id")->valuestring, id))
+			cJSON_ReplaceItemInObjectCaseSensitive(it, "responses", cJSON_CreateNumber((double)n));
+	return 0;
+}
+
+/*
+ * Every survey; owners, admins, analysts and viewers (who see the tenant's
+ * survey statistics) also get each survey's response count, counted in one
+ * query.
+ */
 int api_surveys_list(struct req *r)
 {
 	struct cxm_store *db = req_db(r);
+	bool counts = (r->who.role & (ROLES_TENANT_WIDE | ROLE_VIEWER)) != 0;
 	cJSON *o;
 	int ret;
 
@@ -58,7 +81,14 @@ int api_surveys_list(struct req *r)
 		return H_DONE;
 	o = cJSON_CreateObject();
 	struct one_survey os = { r, cJSON_AddArrayToObject(o, "items"), false };
-	if ((ret = cxm_store_survey_list(db, r->who.tenant, survey_to_json, &os))) {
+	ret = cxm_store_survey_list(db, r->who.tenant, survey_to_json, &os);
+	if (!ret && counts) {
+		struct totals t = { r, os.json };
+		for (cJSON *it = os.json->child; it; it = it->next)
+			cJSON_AddNumberToObject(it, "responses", 0);
+		ret = cxm_store_survey_response_totals(db, r->who.tenant, total_cb, &t);
+	}
+	if (ret) {
 		cJSON_Delete(o);
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 		return H_DONE;
@@ -556,10 +586,25 @@ int api_responses_list(struct req *r)
 			return H_DONE;
 		}
 	}
+	struct cxm_response_filter f = { .survey_id = survey_id, .from = from, .to = to, .complete = -1 };
+	const char *complete = req_query(r, "complete"), *channel = req_query(r, "channel");
+	if (complete && strcmp(complete, "true") && strcmp(complete, "false")) {
+		reply_bad_query(r, "complete", T(r, MSG_SV_WANT_BOOL));
+		return H_DONE;
+	}
+	if (complete)
+		f.complete = !strcmp(complete, "true");
+	if (channel) {
+		char why[200];
+		if (cxm_event_type_check(channel, why, sizeof(why))) {
+			reply_bad_query(r, "channel", why);
+			return H_DONE;
+		}
+		f.channel = channel;
+	}
 	o = cJSON_CreateObject();
 	struct rpage pg = { r, cJSON_AddArrayToObject(o, "items"), 0, 0, 0 };
-	ret = cxm_store_response_page(db, r->who.tenant, survey_id, from, to, before_ts, before_id, limit,
-				      response_to_json, &pg);
+	ret = cxm_store_response_find(db, r->who.tenant, &f, before_ts, before_id, limit, response_to_json, &pg);
 	if (ret) {
 		cJSON_Delete(o);
 		reply_store_error(r, ret, cxm_store_errmsg(db));

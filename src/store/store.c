@@ -2272,21 +2272,37 @@ int cxm_store_response_by_source(struct cxm_store *s, int64_t tenant, const char
 int cxm_store_response_page(struct cxm_store *s, int64_t tenant, int64_t survey_id, int64_t from, int64_t to,
 			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx)
 {
+	struct cxm_response_filter f = { .survey_id = survey_id, .from = from, .to = to, .complete = -1 };
+	return cxm_store_response_find(s, tenant, &f, before_ts, before_id, limit, cb, ctx);
+}
+
+/* The filters that are off still take their parameters: "? < 0" for
+ * complete, "? = ''" for channel (so both backends can type them). */
+#define RESPONSE_FILTERS " AND (? < 0 OR complete = ?) AND (? = '' OR channel = ?)"
+
+int cxm_store_response_find(struct cxm_store *s, int64_t tenant, const struct cxm_response_filter *f,
+			    int64_t before_ts, int64_t before_id, int limit, cxm_response_cb cb, void *ctx)
+{
 	static const char one[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ? AND survey_id = ?"
-				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))"
+				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))" RESPONSE_FILTERS
 				  " ORDER BY ts DESC, id DESC LIMIT ?";
 	static const char all[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ?"
-				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))"
+				  " AND ts >= ? AND ts < ? AND (ts < ? OR (ts = ? AND id < ?))" RESPONSE_FILTERS
 				  " ORDER BY ts DESC, id DESC LIMIT ?";
 	struct response_ctx c = { cb, ctx, 0 };
+	const char *channel = f->channel ? f->channel : "";
+	int64_t complete = f->complete < 0 ? -1 : f->complete ? 1 : 0;
 
-	if (survey_id) {
-		struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(survey_id), SQLV_INT(from),	 SQLV_INT(to),
-				      SQLV_INT(before_ts), SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(limit) };
+	if (f->survey_id) {
+		struct sqlval p[] = { SQLV_INT(tenant),	    SQLV_INT(f->survey_id), SQLV_INT(f->from),
+				      SQLV_INT(f->to),	    SQLV_INT(before_ts),    SQLV_INT(before_ts),
+				      SQLV_INT(before_id),  SQLV_INT(complete),	    SQLV_INT(complete),
+				      SQLV_TEXT(channel),   SQLV_TEXT(channel),	    SQLV_INT(limit) };
 		return Q(s, one, p, response_row, &c, NULL);
 	}
-	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(from),	SQLV_INT(to),	    SQLV_INT(before_ts),
-			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(limit) };
+	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(f->from),  SQLV_INT(f->to),	   SQLV_INT(before_ts),
+			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_INT(complete), SQLV_INT(complete),
+			      SQLV_TEXT(channel),  SQLV_TEXT(channel),	SQLV_INT(limit) };
 	return Q(s, all, p, response_row, &c, NULL);
 }
 
@@ -2656,6 +2672,46 @@ int cxm_store_last_invitation(struct cxm_store *s, int64_t tenant, int64_t custo
 				  " WHERE tenant_id = ? AND customer_id = ?";
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id) };
 	return GET_INT(s, sql, p, at);
+}
+
+/* ---- invitations as they stand ------------------------------------------- */
+
+int cxm_store_invitation_record(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO invitations (tenant_id, id, survey_id, customer_id, channel, status,"
+				  " created_at, expires_at, opened_at, answered_at, response_id)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	int64_t nid = inv->id ? inv->id : cxm_id_next();
+	struct sqlval p[] = { SQLV_INT(tenant),	      SQLV_INT(nid),	       SQLV_INT(inv->survey_id),
+			      opt_int(inv->customer_id), SQLV_TEXT(inv->channel), SQLV_TEXT(inv->status),
+			      SQLV_INT(inv->created_at), SQLV_INT(inv->expires_at), opt_int(inv->opened_at),
+			      opt_int(inv->answered_at), opt_int(inv->response_id) };
+	int ret = Q(s, sql, p, NULL, NULL, NULL);
+
+	if (!ret && id)
+		*id = nid;
+	return ret;
+}
+
+/* ---- responses per survey -------------------------------------------------- */
+
+struct total_ctx {
+	cxm_survey_total_cb cb;
+	void *ctx;
+};
+
+static int total_row(const struct sqlrow *r, void *vctx)
+{
+	struct total_ctx *c = vctx;
+	return c->cb(row_int(r, 0), row_int(r, 1), c->ctx);
+}
+
+int cxm_store_survey_response_totals(struct cxm_store *s, int64_t tenant, cxm_survey_total_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT survey_id, COUNT(*) FROM responses WHERE tenant_id = ? GROUP BY survey_id";
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	struct total_ctx c = { cb, ctx };
+	return Q(s, sql, p, total_row, &c, NULL);
 }
 
 /* ---- triggers and scheduled invitations ----------------------------------- */

@@ -12,6 +12,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { hostileTests } from './hostile.test.mjs';
 import { surveyTests } from './surveys.test.mjs';
 import { triggerTests } from './triggers.test.mjs';
 
@@ -245,6 +246,8 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 }, { viewport: { width: 390, height: 844 }, isMobile: true });
 
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
+hostileTests(test, { BASE, assert, loginOk, openBrowser });
+
 triggerTests(test, { BASE, texts, assert, loginOk, chooseLanguage });
 
 // Last on purpose: it makes the server refuse sign-ins from this address for a while.

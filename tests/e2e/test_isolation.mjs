@@ -166,7 +166,41 @@ test('survey responses: scoped roles see their subtree only; tenant-wide statist
       eq(ids, want.sort(), `${t.name} ${role} sees`);
       const stats = await call(ctx.base, 'GET', `/api/v1/surveys/${survey}/stats`, { session: s });
       status(stats, role === 'manager' || role === 'agent' ? 403 : 200, `${t.name} ${role} stats`);
+      const inList = (await call(ctx.base, 'GET', '/api/v1/surveys', { session: s })).json.items.find((x) => x.id === survey);
+      eq(inList.responses, role === 'manager' || role === 'agent' ? undefined : stats.json.responses.total,
+        `${t.name} ${role}: response counts in the survey list only for who reads the statistics`);
       status(await call(ctx.base, 'GET', `/api/v1/surveys/${survey}`, { session: ctx.sessions[other(ctx, t).name][role] }), 404, 'another tenant\'s survey');
+    }
+  }
+});
+
+test('invitations: viewers cannot; scoped roles invite only customers they see; never another tenant\'s survey', async (ctx) => {
+  for (const t of ctx.tenants) {
+    const key = t.keys.owner;
+    status(await call(ctx.base, 'PUT', '/api/v1/settings/surveys', { key, json: { fatigue_days: 0 } }), 200);
+    const sv = (await call(ctx.base, 'POST', '/api/v1/surveys', { key, json: {
+      name: `Invitar ${t.name}`, languages: ['es'], questions: [{ id: 'nps', type: 'nps', text: { es: '¿Nos recomendaría?' } }] } })).json;
+    status(await call(ctx.base, 'POST', `/api/v1/surveys/${sv.id}/status`, { key, json: { status: 'live' } }), 200);
+    for (const role of ROLES) {
+      const s = ctx.sessions[t.name][role];
+      const path = `/api/v1/surveys/${sv.id}/invitations`;
+      const north = await call(ctx.base, 'POST', path, { session: s, json: { customer_id: t.customers.cN } });
+      const south = await call(ctx.base, 'POST', path, { session: s, json: { customer_id: t.customers.cS } });
+      const southByKey = await call(ctx.base, 'POST', path, { session: s, json: { external_id: 'cS' } });
+      if (role === 'viewer') {
+        status(north, 403, `${t.name} viewer invites`);
+      } else if (role === 'manager' || role === 'agent') {
+        status(north, 201, `${t.name} ${role} invites cN`);
+        status(south, 404, `${t.name} ${role} invites cS by id`);
+        status(southByKey, 404, `${t.name} ${role} invites cS by external id`);
+        ok(!south.text.includes(t.customers.cS) && !southByKey.text.includes(t.customers.cS), 'the refusal does not show the customer');
+      } else {
+        status(north, 201, `${t.name} ${role} invites cN`);
+        status(south, 201, `${t.name} ${role} invites cS`);
+      }
+      const o = other(ctx, t);
+      status(await call(ctx.base, 'POST', path, { session: ctx.sessions[o.name][role], json: { external_id: 'cN' } }),
+        role === 'viewer' ? 403 : 404, `${o.name} ${role} invites to ${t.name}'s survey`);
     }
   }
 });

@@ -139,6 +139,39 @@ test('responses: from/to window and pagination', async ({ base, key }) => {
   status(await call(base, 'GET', '/api/v1/responses?from=ayer', { key }), 400);
 });
 
+test('responses: complete and channel filters, with pagination inside the filter', async ({ base, key }) => {
+  const s = (await call(base, 'POST', '/api/v1/surveys', { key, json: { ...DEF, name: 'Filtros' } })).json;
+  await call(base, 'POST', `/api/v1/surveys/${s.id}/status`, { key, json: { status: 'live' } });
+  // nps is required: csat alone leaves a response partial
+  const batch = Array.from({ length: 9 }, (_, i) => rsp({
+    id: `f-${i}`, survey: s.id, ts: `2026-07-0${i + 1}T12:00:00Z`, channel: i % 3 === 0 ? 'store' : 'email',
+    answers: i % 2 ? { csat: 3 } : { nps: 9, csat: 5 },
+  }));
+  status(await call(base, 'POST', '/api/v1/responses?partial=true', { key, json: batch }), 202);
+  const ids = async (q) => {
+    const seen = [];
+    let cursor = '';
+    for (let i = 0; i < 20; i++) {
+      const r = await call(base, 'GET', `/api/v1/responses?survey=${s.id}&limit=2${q}${cursor ? `&cursor=${cursor}` : ''}`, { key });
+      status(r, 200);
+      seen.push(...r.json.items.map((x) => x.id));
+      if (!r.json.next_cursor) break;
+      cursor = r.json.next_cursor;
+    }
+    return seen;
+  };
+  eq(await ids('&complete=true'), ['f-8', 'f-6', 'f-4', 'f-2', 'f-0']);
+  eq(await ids('&complete=false'), ['f-7', 'f-5', 'f-3', 'f-1']);
+  eq(await ids('&channel=store'), ['f-6', 'f-3', 'f-0']);
+  eq(await ids('&channel=store&complete=false'), ['f-3']);
+  eq(await ids('&channel=sms'), []);
+  eq((await call(base, 'GET', '/api/v1/surveys', { key })).json.items.find((x) => x.id === s.id).responses, 9, 'the list counts them');
+  const bad = await call(base, 'GET', `/api/v1/responses?survey=${s.id}&complete=yes`, { key });
+  eq([bad.status, bad.json.errors[0].field], [400, 'complete']);
+  const badc = await call(base, 'GET', `/api/v1/responses?channel=${encodeURIComponent('<b>')}`, { key });
+  eq([badc.status, badc.json.errors[0].field], [400, 'channel']);
+});
+
 test('roles and tenants: viewers read only; analysts manage; other tenants see nothing', async ({ base, keys }) => {
   const s = (await call(base, 'POST', '/api/v1/surveys', { key: keys[T].analyst, json: { ...DEF, name: 'Roles' } }));
   status(s, 201, 'an analyst creates');

@@ -2,7 +2,7 @@
 // a live preview of its public page, save (POST / PUT /api/v1/surveys),
 // make live / close (POST .../status), personal links (POST
 // .../invitations), what became of them (GET .../stats) and the responses,
-// newest first with filters (GET /api/v1/responses?survey=&from=&to=).
+// newest first with filters (GET /api/v1/responses?survey=&from=&to=&complete=&channel=).
 // Whatever a customer wrote reaches the page only as text (dom.js).
 
 import { ApiError, api, listItems, withQuery } from '../api.js';
@@ -160,10 +160,15 @@ function responsesCard(ctx, sv) {
     h('option', { value: '' }, t('MSG_WEB_RESPONSES_ALL')),
     h('option', { value: 'complete' }, t('MSG_WEB_RESPONSES_COMPLETE')),
     h('option', { value: 'partial' }, t('MSG_WEB_RESPONSES_PARTIAL')));
+  const channel = h('input', { id: 'responses-channel', type: 'text', maxlength: '32', list: 'responses-channels',
+    placeholder: t('MSG_WEB_RESPONSES_ANY_CHANNEL'), autocomplete: 'off' });
+  const channels = h('datalist', { id: 'responses-channels' },
+    ...['email', 'link', 'web', 'phone', 'chat', 'store', 'sms', 'app'].map((c) => h('option', { value: c })));
   const form = h('form', { class: 'responses-filter' },
     h('div', { class: 'field' }, h('label', { for: 'responses-from' }, t('MSG_WEB_RESPONSES_FROM')), from),
     h('div', { class: 'field' }, h('label', { for: 'responses-to' }, t('MSG_WEB_RESPONSES_TO')), to),
     h('div', { class: 'field' }, h('label', { for: 'responses-which' }, t('MSG_WEB_RESPONSES_WHICH')), which),
+    h('div', { class: 'field' }, h('label', { for: 'responses-channel' }, t('MSG_WEB_RESPONSES_CHANNEL')), channel, channels),
     h('button', { type: 'submit' }, t('MSG_WEB_RESPONSES_FILTER')));
   const list = h('ol', { class: 'responses' });
   const status = h('div', { class: 'list-status', role: 'status' });
@@ -181,12 +186,12 @@ function responsesCard(ctx, sv) {
     }
     more.disabled = true;
     replace(status, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
-    // the API filters by time; complete / partial is picked here, page by page
-    const want = which.value;
     let answer;
     try {
       answer = await api('GET', withQuery('/api/v1/responses', {
         survey: sv.id, from: dayStart(from.value, false), to: dayStart(to.value, true), limit: PAGE, cursor,
+        complete: which.value ? String(which.value === 'complete') : null,
+        channel: channel.value.trim() || null,
       }));
     } catch (err) {
       if (mine !== generation) return;
@@ -195,7 +200,7 @@ function responsesCard(ctx, sv) {
       return;
     }
     if (mine !== generation) return;
-    const items = listItems(answer).filter((x) => !want || (want === 'complete') === !!x.complete);
+    const items = listItems(answer);
     list.append(...items.map((x) => responseRow(x, sv.definition, lang)));
     cursor = (answer && answer.next_cursor) || null;
     more.hidden = !cursor;

@@ -1,6 +1,7 @@
 // surveys.js - the survey list (GET /api/v1/surveys): name, status,
-// version and how many responses each has (GET /api/v1/surveys/{id}/stats),
-// and the way to a new survey (#/surveys/new).
+// version and how many responses each has (in the list itself, for the roles
+// that see survey statistics; '-' for the others), and the way to a new
+// survey (#/surveys/new).
 
 import { api, listItems } from '../api.js';
 import { h, replace } from '../dom.js';
@@ -14,10 +15,7 @@ export function statusBadge(status) {
 }
 
 function row(sv) {
-  const count = h('td', { class: 'num survey-responses' }, '…');
-  api('GET', `/api/v1/surveys/${encodeURIComponent(sv.id)}/stats`)
-    .then((st) => { count.textContent = String(st.responses.total); })
-    .catch(() => { count.textContent = '-'; });
+  const count = h('td', { class: 'num survey-responses' }, typeof sv.responses === 'number' ? String(sv.responses) : '-');
   return h('tr', { 'data-survey': sv.id },
     h('td', null, h('a', { class: 'survey-name', href: `#/surveys/${encodeURIComponent(sv.id)}` }, sv.name),
       sv.is_default ? h('span', { class: 'tag' }, t('MSG_WEB_SURVEY_DEFAULT')) : null),

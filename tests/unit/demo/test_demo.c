@@ -12,6 +12,7 @@
 
 #include "cxm/demo.h"
 #include "cxm/json.h"
+#include "cxm/surveys.h"
 #include "cxm/time.h"
 
 #define DAY_US 86400000000LL
@@ -297,6 +298,117 @@ static void scan_release(struct scan *sc)
 	memset(sc, 0, sizeof(*sc));
 }
 
+/* ---- the surveys and what customers answered ------------------------------------- */
+
+static int64_t default_end(void);
+
+struct fb_scan {
+	struct cxm_store *s;
+	int64_t tenant;
+	uint64_t digest;
+	int64_t responses, bad_answers, no_event, no_customer, out_of_window, comments, en;
+	/* NPS after a delivery by the delivery's rating; CSAT by solved or not */
+	int64_t nps_sum[6], nps_n[6], csat_sum[2], csat_n[2];
+	int64_t by_survey[3];
+	int64_t last_ts;
+};
+
+static const char *const demo_surveys[3] = { "NPS posventa (entrega)", "CSAT atención al cliente", "NPS tienda" };
+
+struct fb_def {
+	cJSON *tree;
+	struct cxm_survey_def def;
+	int64_t id;
+};
+
+static struct fb_def fb_defs[3];
+
+static int fb_def_cb(const struct cxm_survey *sv, void *ctx)
+{
+	struct fb_def *d = ctx;
+	char field[96], why[200];
+
+	d->id = sv->id;
+	d->tree = cJSON_Parse(sv->definition);
+	assert_non_null(d->tree);
+	assert_int_equal(cxm_survey_check(d->tree, &d->def, field, sizeof(field), why, sizeof(why)), 0);
+	return 0;
+}
+
+static int fb_row(const struct cxm_response *r, void *ctx)
+{
+	struct fb_scan *f = ctx;
+	struct cxm_answer_summary sum;
+	char field[96], why[200];
+	cJSON *a = cJSON_Parse(r->answers);
+	int k = -1;
+
+	for (int i = 0; i < 3; i++)
+		if (fb_defs[i].id == r->survey_id)
+			k = i;
+	assert_true(k >= 0);
+	f->by_survey[k]++;
+	f->responses++;
+	if (!a || cxm_survey_check_answers(&fb_defs[k].def, a, &sum, field, sizeof(field), why, sizeof(why)) ||
+	    !sum.complete || !r->complete)
+		f->bad_answers++;
+	f->no_event += r->event_id == 0;
+	f->no_customer += r->customer_id == 0;
+	f->out_of_window += r->ts >= default_end() || r->ts < default_end() - 365 * DAY_US;
+	f->comments += r->comment != NULL;
+	f->en += r->language && !strcmp(r->language, "en");
+	if (k == 0) {
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(a, "delivery");
+		assert_true(cJSON_IsNumber(d));
+		f->nps_sum[d->valueint] += r->nps;
+		f->nps_n[d->valueint]++;
+	} else if (k == 1) {
+		const cJSON *sv = cJSON_GetObjectItemCaseSensitive(a, "solved");
+		int yes = cJSON_IsString(sv) && !strcmp(sv->valuestring, "yes");
+		f->csat_sum[yes] += r->csat;
+		f->csat_n[yes]++;
+	}
+	mix(&f->digest, demo_surveys[k]);
+	mix(&f->digest, r->answers);
+	mix(&f->digest, r->comment);
+	mix(&f->digest, r->channel);
+	mix(&f->digest, r->touchpoint);
+	mix(&f->digest, r->agent);
+	mix_int(&f->digest, r->ts);
+	cJSON_Delete(a);
+	return 0;
+}
+
+static void fb_scan_tenant(struct cxm_store *s, int64_t tenant, struct fb_scan *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (int i = 0; i < 3; i++) {
+		cJSON_Delete(fb_defs[i].tree);
+		memset(&fb_defs[i], 0, sizeof(fb_defs[i]));
+		assert_int_equal(cxm_store_survey_find(s, tenant, demo_surveys[i], fb_def_cb, &fb_defs[i]), 0);
+	}
+	assert_int_equal(cxm_store_response_page(s, tenant, 0, 0, CXM_TIME_MAX, CXM_TIME_MAX, INT64_MAX, 1000000,
+						 fb_row, f),
+			 0);
+}
+
+struct inv_tally {
+	int64_t total, answered, failed, opened;
+};
+
+static int inv_count_row(const struct cxm_invitation_count *c, void *ctx)
+{
+	struct inv_tally *t = ctx;
+
+	assert_string_equal(c->channel, "email");
+	t->total += c->n;
+	t->answered += c->answered;
+	t->opened += c->opened;
+	if (!strcmp(c->status, "failed"))
+		t->failed += c->n;
+	return 0;
+}
+
 /* ---- the shared tenant: seed 7, 2000 customers ------------------------------ */
 
 struct progress {
@@ -347,6 +459,8 @@ static int teardown(void **state)
 {
 	(void)state;
 	scan_release(&main_scan);
+	for (int i = 0; i < 3; i++)
+		cJSON_Delete(fb_defs[i].tree);
 	cxm_store_close(main_s);
 	if (second_db[0]) {
 		static const char *const suffixes[] = { "", "-wal", "-shm" };
@@ -357,6 +471,47 @@ static int teardown(void **state)
 		}
 	}
 	return 0;
+}
+
+static void feedback_follows_the_experience(void **state)
+{
+	const struct cxm_demo_report *r = &main_report;
+	struct fb_scan f;
+	struct inv_tally t = { 0 };
+	struct cxm_response_counts rc;
+	(void)state;
+
+	fb_scan_tenant(main_s, main_tenant, &f);
+	assert_int_equal(f.responses, r->responses);
+	/* about one response per two or three customers, on all three surveys */
+	assert_in_range(r->responses, N_CUSTOMERS / 4, N_CUSTOMERS);
+	for (int i = 0; i < 3; i++)
+		assert_true(f.by_survey[i] >= r->responses / 10);
+	assert_int_equal(f.bad_answers, 0);
+	assert_int_equal(f.no_event, 0);
+	assert_int_equal(f.no_customer, 0);
+	assert_int_equal(f.out_of_window, 0);
+	assert_true(f.comments > r->responses / 4 && f.comments < r->responses);
+	assert_true(f.en > r->responses / 10 && f.en < r->responses / 2);
+
+	/* a bad delivery drags NPS down; an unresolved contact, CSAT */
+	assert_true(f.nps_n[1] + f.nps_n[2] >= 10 && f.nps_n[4] + f.nps_n[5] >= 10);
+	assert_true((double)(f.nps_sum[1] + f.nps_sum[2]) / (double)(f.nps_n[1] + f.nps_n[2]) + 2.0 <
+		    (double)(f.nps_sum[4] + f.nps_sum[5]) / (double)(f.nps_n[4] + f.nps_n[5]));
+	assert_true(f.csat_n[0] >= 10 && f.csat_n[1] >= 10);
+	assert_true((double)f.csat_sum[0] / (double)f.csat_n[0] + 1.0 < (double)f.csat_sum[1] / (double)f.csat_n[1]);
+
+	/* the delivery survey goes out by e-mail; every answer came through one */
+	assert_int_equal(cxm_store_survey_invitation_counts(main_s, main_tenant, fb_defs[0].id, inv_count_row, &t), 0);
+	assert_int_equal(t.total, r->invitations);
+	assert_int_equal(t.answered, f.by_survey[0]);
+	assert_true(t.opened >= t.answered && t.opened < t.total);
+	assert_true(t.failed > 0 && t.failed < t.total / 10);
+	assert_int_equal(cxm_store_survey_response_counts(main_s, main_tenant, fb_defs[0].id, &rc), 0);
+	assert_int_equal(rc.total, f.by_survey[0]);
+	assert_int_equal(rc.nps_answered, rc.promoters + rc.passives + rc.detractors);
+	/* more promoters than detractors after deliveries, but not everyone */
+	assert_true(rc.promoters > rc.detractors && rc.detractors > 0);
 }
 
 /* ---- cases ------------------------------------------------------------------ */
@@ -379,6 +534,15 @@ static void same_seed_same_data(void **state)
 	assert_int_equal(r.identities, main_report.identities);
 	assert_int_equal(r.purchases, main_report.purchases);
 	assert_int_equal(r.revenue_micros, main_report.revenue_micros);
+	{
+		struct fb_scan a, b;
+		fb_scan_tenant(main_s, main_tenant, &a);
+		fb_scan_tenant(s, tenant, &b);
+		assert_int_equal(a.responses, b.responses);
+		assert_true(a.digest == b.digest);
+		assert_int_equal(r.responses, main_report.responses);
+		assert_int_equal(r.invitations, main_report.invitations);
+	}
 	scan_release(&sc);
 	cxm_store_close(s);
 }
@@ -686,6 +850,7 @@ int main(void)
 		cmocka_unit_test(same_seed_same_data),
 		cmocka_unit_test(other_seed_other_data),
 		cmocka_unit_test(counts_are_plausible),
+		cmocka_unit_test(feedback_follows_the_experience),
 		cmocka_unit_test(events_in_window_and_in_order),
 		cmocka_unit_test(black_friday_and_christmas_are_busier),
 		cmocka_unit_test(agents_move_during_the_year),
