@@ -342,8 +342,10 @@ static void events_committed(struct wjob *j)
 	atomic_fetch_add(&r->srv->metrics.events_ingested, b->accepted);
 	atomic_fetch_add(&r->srv->metrics.events_duplicate, b->duplicates);
 	atomic_fetch_add(&r->srv->metrics.customers_written, b->new_customers);
-	if (b->scheduled)
+	if (b->scheduled) {
+		atomic_fetch_add(&r->srv->metrics.triggers_scheduled, b->scheduled);
 		scheduler_wake(r->srv->scheduler);
+	}
 }
 
 static int events_finish(struct req *r)

@@ -177,6 +177,10 @@ struct metrics {
 	atomic_uint_fast64_t emails_retried;  /* attempts that failed and will be tried again */
 	atomic_uint_fast64_t emails_failed;   /* given up after the last attempt */
 	atomic_int_fast64_t emails_queued;    /* waiting in the outbox (as last counted) */
+	atomic_uint_fast64_t triggers_scheduled; /* invitations live events scheduled */
+	atomic_uint_fast64_t triggers_sent;      /* scheduled invitations made */
+	atomic_uint_fast64_t triggers_skipped;   /* ... skipped (fatigue, consent, ...) */
+	atomic_uint_fast64_t triggers_failed;    /* ... given up */
 };
 
 void metrics_init(struct metrics *m);

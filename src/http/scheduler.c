@@ -245,6 +245,11 @@ static void run_due(struct scheduler *s)
 		ret = writer_run(s->srv->writer, &w.job);
 		if (!ret && w.emailed)
 			emailed = true;
+		if (!ret && w.outcome)
+			atomic_fetch_add(!strcmp(w.outcome, "sent")	   ? &s->srv->metrics.triggers_sent
+					 : !strcmp(w.outcome, "error") ? &s->srv->metrics.triggers_failed
+								       : &s->srv->metrics.triggers_skipped,
+					 1);
 		if (!s->srv->o.quiet || ret)
 			log_line(s->srv, "{\"event\":\"trigger\",\"scheduled\":%lld,\"outcome\":\"%s\",\"store_error\":%d}",
 				 (long long)d->sc.id, ret ? "retry" : w.outcome ? w.outcome : "gone", ret);

@@ -114,6 +114,9 @@ test('delivery two days ago -> e-mail now; delivery now -> pending, not sent', a
   eq(forCustomer(rows, ctx.customers.H), [], 'the web delivery did not match');
   eq(byTo(ctx, 'b@example.com').length, 0, 'nothing sent to B');
   eq((await scheduled(ctx, ctx.delivery, '?status=pending')).map((x) => x.customer_id), [ctx.customers.B], 'filter by status');
+  const m = (await call(ctx.base, 'GET', '/metrics')).text;
+  eq(m.match(/^cxm_invitations_scheduled_total (\d+)$/m)?.[1], '2', 'two scheduled (A, B)');
+  eq(m.match(/^cxm_scheduled_invitations_total\{outcome="sent"\} (\d+)$/m)?.[1], '1', 'one sent (A)');
 });
 
 test('the same event sent again schedules nothing more', async (ctx) => {
