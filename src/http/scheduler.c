@@ -237,8 +237,10 @@ static void run_due(struct scheduler *s)
 	int ret;
 
 	c.job = (struct wjob){ .run = claim_run, .ctx = &c, .lang = CXM_LANG_EN };
-	if (writer_run(s->srv->writer, &c.job))
+	if (writer_run(s->srv->writer, &c.job)) {
+		free_rows(c.got); /* the commit failed: nothing was claimed */
 		return;
+	}
 	for (struct due_row *d = c.got; d; d = d->next) {
 		struct work w = { .srv = s->srv, .sc = &d->sc, .lease = c.lease };
 		w.job = (struct wjob){ .run = work_run, .ctx = &w, .lang = CXM_LANG_EN };
