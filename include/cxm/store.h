@@ -637,6 +637,15 @@ int cxm_store_last_invitation(struct cxm_store *s, int64_t tenant, int64_t custo
  * such as the demo's. inv->id kept when non-zero; *id (may be NULL) gets it.
  */
 int cxm_store_invitation_record(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id);
+/* A secret made by cxm_store_tenant_secret, without making one:
+ * CXM_ENOTFOUND when the tenant has none by that name (public callers
+ * name tenants that may not exist). */
+int cxm_store_tenant_secret_find(struct cxm_store *s, int64_t tenant, const char *name, char hex[65]);
+/* A customer's invitations on one channel still waiting for an answer
+ * (not answered, not failed, expiring after now), newest first, at most
+ * limit. */
+int cxm_store_invitations_pending(struct cxm_store *s, int64_t tenant, int64_t customer_id, const char *channel,
+				  int64_t now, int limit, cxm_invitation_cb cb, void *ctx);
 
 /* ---- triggers and scheduled invitations ----------------------------------- */
 

@@ -405,3 +405,14 @@ int api_events_post(struct req *r)
 	}
 	return req_write_counted(r, events_run, events_finish, events_committed);
 }
+
+bool events_item_bad(struct req *r, size_t i)
+{
+	struct batch *b = r->data;
+	return b->items[i].bad;
+}
+
+int events_write(struct req *r)
+{
+	return req_write_counted(r, events_run, events_finish, events_committed);
+}

@@ -44,16 +44,6 @@ static int link_mac(struct cxm_store *db, int64_t tenant, int64_t inv, int64_t e
 	return 0;
 }
 
-int link_token(struct cxm_store *db, int64_t tenant, int64_t inv_id, int64_t expires, char *out, size_t outlen)
-{
-	char mac[MAC_HEX + 1];
-	int ret = link_mac(db, tenant, inv_id, expires, mac);
-
-	if (!ret)
-		snprintf(out, outlen, "%lld.%lld.%lld.%s", (long long)tenant, (long long)inv_id, (long long)expires, mac);
-	return ret;
-}
-
 struct link {
 	int64_t tenant, invitation, expires; /* expires: seconds since the epoch */
 };
@@ -924,4 +914,28 @@ int api_unsubscribe(struct req *r)
 	}
 	r->data = u;
 	return req_write(r, unsub_run, unsub_finish);
+}
+
+/* ---- tokens for other channels (the web widget) ------------------------------ */
+
+int link_token_check(struct cxm_store *db, const char *token, int64_t *tenant, int64_t *invitation)
+{
+	struct link l;
+	int ret = link_check(db, token, &l);
+
+	if (!ret)
+		*tenant = l.tenant, *invitation = l.invitation;
+	return ret;
+}
+
+int link_token_make(struct cxm_store *db, int64_t tenant, int64_t invitation, int64_t expires_us, char *out,
+		    size_t outlen)
+{
+	char mac[MAC_HEX + 1];
+	int64_t exp = expires_us / 1000000;
+	int ret = link_mac(db, tenant, invitation, exp, mac);
+
+	if (!ret)
+		snprintf(out, outlen, "%lld.%lld.%lld.%s", (long long)tenant, (long long)invitation, (long long)exp, mac);
+	return ret;
 }

@@ -91,6 +91,8 @@ struct route {
 #define RF_SESSION_ONLY 2u /* only with a session cookie (not an API key) */
 #define RF_STATIC 4u      /* dashboard assets: GET with any path under it */
 #define RF_PUBLIC 8u      /* public pages: limited per address and per path */
+#define RF_WEB 16u        /* the web snippet's API: CORS for any origin; with
+			   * RF_PUBLIC limited per address only (one path serves every visitor) */
 
 extern const struct route routes[];
 extern const size_t routes_n;
@@ -253,9 +255,15 @@ void sender_stop(struct sender *s);
 int email_queue(struct cxm_store *db, struct server *srv, int64_t tenant, int64_t customer_id, const char *to,
 		int64_t inv_id, const char *token, int *refused, const char **field);
 
-/* The token of a personal link (api_links.c): "TENANT.INVITATION.EXPIRES.MAC",
- * expires in seconds since the epoch. */
-int link_token(struct cxm_store *db, int64_t tenant, int64_t inv_id, int64_t expires, char *out, size_t outlen);
+/*
+ * The signed invitation tokens of api_links.c, for other channels: checks
+ * one (CXM_ENOTFOUND when forged, altered or expired) giving its tenant and
+ * invitation; makes one into out (at least 128 bytes) for an invitation
+ * expiring at expires_us. Both may create the tenant's "links" secret.
+ */
+int link_token_check(struct cxm_store *db, const char *token, int64_t *tenant, int64_t *invitation);
+int link_token_make(struct cxm_store *db, int64_t tenant, int64_t invitation, int64_t expires_us, char *out,
+		    size_t outlen);
 
 /* ---- triggers (scheduler.c) ------------------------------------------------ */
 
@@ -430,6 +438,11 @@ bool http_cookie_value(const char *header, const char *name, char *out, size_t o
 /* Checks the items of POST /api/v1/events; problems go into `problem` with
  * each item's index. Returns how many items are bad. */
 size_t events_check(struct req *r, cJSON **items, size_t n, cJSON *problem);
+/* After events_check: whether item i is bad; and storing the checked
+ * items as POST /api/v1/events does (tenant r->who.tenant, tenant-wide),
+ * answering 202 with the counts. Returns H_SUSPEND. */
+bool events_item_bad(struct req *r, size_t i);
+int events_write(struct req *r);
 /* Checks the body of POST /api/v1/customers; problems go into `problem`. */
 void customer_check(struct req *r, const cJSON *body, cJSON *problem);
 

@@ -36,6 +36,13 @@ int api_survey_page(struct req *r);
 int api_survey_answer(struct req *r);
 int api_unsubscribe_page(struct req *r);
 int api_unsubscribe(struct req *r);
+int api_web_snippet(struct req *r);
+int api_web_preflight(struct req *r);
+int api_web_events(struct req *r);
+int api_web_prompt(struct req *r);
+int api_web_answer(struct req *r);
+int api_web_settings_get(struct req *r);
+int api_web_settings_put(struct req *r);
 int api_triggers_list(struct req *r);
 int api_trigger_create(struct req *r);
 int api_trigger_get(struct req *r);
@@ -85,6 +92,15 @@ const struct route routes[] = {
 	/* unsubscribing from survey emails */
 	{ "GET", "/u/{token}", api_unsubscribe_page, 0, RF_PUBLIC },
 	{ "POST", "/u/{token}", api_unsubscribe, 0, RF_PUBLIC },
+	/* the web snippet and its API (api_web.c) */
+	{ "GET", "/api/v1/settings/web", api_web_settings_get, ROLES_ADMIN, 0 },
+	{ "PUT", "/api/v1/settings/web", api_web_settings_put, ROLES_ADMIN, RF_WRITE },
+	{ "GET", "/w/cxm.js", api_web_snippet, 0, 0 },
+	{ "POST", "/w/v1/events", api_web_events, 0, RF_PUBLIC | RF_WEB },
+	{ "OPTIONS", "/w/v1/events", api_web_preflight, 0, RF_WEB },
+	{ "GET", "/w/v1/prompt", api_web_prompt, 0, RF_PUBLIC | RF_WEB },
+	{ "POST", "/w/v1/answer", api_web_answer, 0, RF_PUBLIC | RF_WEB },
+	{ "OPTIONS", "/w/v1/answer", api_web_preflight, 0, RF_WEB },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

@@ -203,7 +203,7 @@ static int work_run(struct cxm_store *db, struct wjob *j)
 	if ((ret = cxm_store_invitation_add(db, tenant, &inv, &inv_id)))
 		return ret;
 	if (!strcmp(f.channel, "email")) {
-		if ((ret = link_token(db, tenant, inv_id, expires, token, sizeof(token))) ||
+		if ((ret = link_token_make(db, tenant, inv_id, expires * 1000000, token, sizeof(token))) ||
 		    (ret = email_queue(db, w->srv, tenant, customer, NULL, inv_id, token, &refused, &field)))
 			return ret; /* a refusal checked above cannot happen: undone, tried again */
 		w->emailed = true;

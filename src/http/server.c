@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sodium.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -202,8 +203,13 @@ static enum MHD_Result queue(struct req *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	if (!r->route || !(r->route->flags & RF_STATIC))
+	bool cache_set = false; /* a handler that says how to cache (the web snippet) is heard */
+	for (struct header *h = r->headers; h; h = h->next)
+		cache_set |= !strcasecmp(h->name, MHD_HTTP_HEADER_CACHE_CONTROL);
+	if ((!r->route || !(r->route->flags & RF_STATIC)) && !cache_set)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (r->route && (r->route->flags & RF_WEB))
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
 	for (struct header *h = r->headers; h; h = h->next)
 		MHD_add_response_header(resp, h->name, h->value);
 	if (atomic_load(&r->srv->stopping))
@@ -246,7 +252,7 @@ static void dispatch(struct req *r)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, sizeof(addr));
 		snprintf(key, sizeof(key), "addr:%s", addr);
 		wait = flood_take(r->srv->public_flood, key, now);
-		if (!wait) {
+		if (!wait && !(rt->flags & RF_WEB)) {
 			snprintf(key, sizeof(key), "path:%.500s", r->path);
 			wait = flood_take(r->srv->public_flood, key, now);
 		}

@@ -2714,6 +2714,30 @@ int cxm_store_survey_response_totals(struct cxm_store *s, int64_t tenant, cxm_su
 	return Q(s, sql, p, total_row, &c, NULL);
 }
 
+int cxm_store_tenant_secret_find(struct cxm_store *s, int64_t tenant, const char *name, char hex[65])
+{
+	static const char sql[] = "SELECT secret FROM tenant_secrets WHERE tenant_id = ? AND name = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(name) };
+	int ret;
+
+	hex[0] = '\0';
+	ret = Q(s, sql, p, secret_row, hex, NULL);
+	return !ret && !hex[0] ? CXM_ENOTFOUND : ret;
+}
+
+int cxm_store_invitations_pending(struct cxm_store *s, int64_t tenant, int64_t customer_id, const char *channel,
+				  int64_t now, int limit, cxm_invitation_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " INVITATION_COLS " FROM invitations WHERE tenant_id = ? AND customer_id = ?"
+				  " AND channel = ? AND answered_at IS NULL AND status <> 'failed' AND expires_at > ?"
+				  " ORDER BY created_at DESC, id DESC LIMIT ?";
+	struct invitation_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id), SQLV_TEXT(channel), SQLV_INT(now),
+			      SQLV_INT(limit) };
+
+	return Q(s, sql, p, invitation_row, &c, NULL);
+}
+
 /* ---- triggers and scheduled invitations ----------------------------------- */
 
 #define TRIGGER_COLS                                                                                          \

@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core';
 import { hostileTests } from './hostile.test.mjs';
 import { surveyTests } from './surveys.test.mjs';
 import { triggerTests } from './triggers.test.mjs';
+import { widgetTests } from './widget.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -247,6 +248,7 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 hostileTests(test, { BASE, assert, loginOk, openBrowser });
+widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
 
 triggerTests(test, { BASE, texts, assert, loginOk, chooseLanguage });
 

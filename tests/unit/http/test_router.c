@@ -51,12 +51,25 @@ static void test_unknown_paths_and_methods(void **state)
 	assert_true(rt->flags & RF_STATIC);
 	assert_null(m("POST", "/customers/12", p, &ok));
 	assert_null(m("GET", "/api", p, &ok));
+	/* the web snippet is its own route (cached, not the dashboard's);
+	 * its API answers CORS preflights and is limited per address only */
+	rt = m("GET", "/w/cxm.js", p, &ok);
+	assert_non_null(rt);
+	assert_false(rt->flags & RF_STATIC);
+	rt = m("OPTIONS", "/w/v1/events", p, &ok);
+	assert_non_null(rt);
+	assert_true(rt->flags & RF_WEB);
+	rt = m("POST", "/w/v1/answer", p, &ok);
+	assert_true((rt->flags & RF_WEB) && (rt->flags & RF_PUBLIC) && !rt->roles);
+	assert_null(m("PUT", "/w/v1/events", p, &ok));
+	assert_false(ok);
 }
 
 static void test_every_api_route_needs_a_role_but_the_public_ones(void **state)
 {
 	static const char *const public_paths[] = { "/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/messages",
-						    "/api/v1/session", "/", "/s/{token}", "/u/{token}" };
+						    "/api/v1/session", "/", "/s/{token}", "/u/{token}",
+						    "/w/cxm.js", "/w/v1/events", "/w/v1/prompt", "/w/v1/answer" };
 	(void)state;
 
 	for (size_t i = 0; i < routes_n; i++) {
