@@ -646,6 +646,22 @@ int cxm_store_tenant_secret_find(struct cxm_store *s, int64_t tenant, const char
  * limit. */
 int cxm_store_invitations_pending(struct cxm_store *s, int64_t tenant, int64_t customer_id, const char *channel,
 				  int64_t now, int limit, cxm_invitation_cb cb, void *ctx);
+/* ---- receipts of anonymous responses ------------------------------------ */
+
+/* Keeps the hash of a receipt code (hex, borrowed) for a response; the same
+ * hash again is left alone. */
+int cxm_store_receipt_add(struct cxm_store *s, int64_t tenant, const char *code_hash, int64_t survey_id,
+			  int64_t response_id);
+/* The response a receipt of survey_id opens; CXM_ENOTFOUND if none. */
+int cxm_store_receipt_find(struct cxm_store *s, int64_t tenant, int64_t survey_id, const char *code_hash,
+			   int64_t *response_id);
+/* One response by id; CXM_ENOTFOUND if none. */
+int cxm_store_response_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_response_cb cb, void *ctx);
+/*
+ * Deletes a response for good, with what points at it: its receipts, and
+ * the invitation it answered forgets it. CXM_ENOTFOUND if none.
+ */
+int cxm_store_response_delete(struct cxm_store *s, int64_t tenant, int64_t id);
 
 /* ---- triggers and scheduled invitations ----------------------------------- */
 

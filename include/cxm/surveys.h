@@ -21,6 +21,11 @@
  * 2000 bytes). Every text is given in every language of the survey.
  * show_if asks a question only of an NPS category (detractor 0-6, passive
  * 7-8, promoter 9-10) of an earlier nps question.
+ *
+ * "anonymous": true (optional, default false) makes an anonymous survey:
+ * its responses name no customer, invitations may not name one, and it is
+ * answered through one open link whose respondents get a receipt code
+ * (docs/surveys.md, "Anonymous surveys").
  */
 #ifndef CXM_SURVEYS_H
 #define CXM_SURVEYS_H
@@ -66,6 +71,7 @@ struct cxm_question {
 /* A checked definition: borrows from the tree it was made from. */
 struct cxm_survey_def {
 	const char *name;
+	bool anonymous;          /* "anonymous": true */
 	const char *languages[CXM_SURVEY_MAX_LANGUAGES];
 	size_t nlanguages;
 	struct cxm_question questions[CXM_SURVEY_MAX_QUESTIONS];

@@ -11,11 +11,17 @@
  * submission per link: the response's source id is the invitation's, so a
  * second submission is a duplicate; follow-up questions arrive on a second
  * page once the score is known, and complete the same response.
+ *
+ * The same page serves the open link of an anonymous survey
+ * ("TENANT.o.SURVEY.MAC", api_anon.c): no invitation, no customer, and the
+ * form's signed one-time nonce names the response instead.
  */
 #include "http-internal.h"
 #include "cxm/customers.h"
 #include "cxm/events.h"
+#include "cxm/form.h"
 #include "cxm/id.h"
+#include "cxm/receipt.h"
 #include "cxm/surveys.h"
 #include "cxm/time.h"
 #include "cxm/triggers.h"
@@ -96,6 +102,11 @@ static int live_cb(const struct cxm_survey *sv, void *ctx)
 {
 	struct invite *iv = ctx;
 	iv->refused = strcmp(sv->status, "live") ? MSG_HTTP_SURVEY_NOT_LIVE : 0;
+	if (anon_survey(sv->definition) && (iv->email || iv->customer_id || iv->kind)) {
+		/* an anonymous survey knows nobody: it has its open link instead */
+		iv->refused = iv->email ? MSG_AN_INVITE_EMAIL : MSG_AN_INVITE_CUSTOMER;
+		iv->refused_field = iv->email ? "channel" : iv->kind ? iv->kind : "customer_id";
+	}
 	return 0;
 }
 
@@ -305,6 +316,12 @@ struct page {
 	cJSON *posted; /* answers from the form */
 	char error_field[96], error_why[300];
 	bool refused;
+	/* an anonymous survey's open link (api_anon.c): no invitation, and a
+	 * one-time form nonce whose seed names the response and its receipt */
+	bool open;
+	char nonce[ANON_NONCE_MAX];
+	unsigned char seed[16];
+	char source[48];
 };
 
 static int inv_cb(const struct cxm_invitation *inv, void *ctx)
@@ -363,7 +380,41 @@ static void page_release(struct page *pg)
 
 static void source_of(const struct page *pg, char *out, size_t outlen)
 {
-	snprintf(out, outlen, "inv:%lld", (long long)pg->link.invitation);
+	if (pg->open)
+		cxm_strlcpy(out, pg->source, outlen);
+	else
+		snprintf(out, outlen, "inv:%lld", (long long)pg->link.invitation);
+}
+
+/* page_load for an open link: the survey must still be anonymous; a page
+ * to show gets a new nonce, a form sent back names its response by its own. */
+static int page_load_open(struct cxm_store *db, struct page *pg)
+{
+	int ret;
+
+	pg->open = true;
+	cxm_strlcpy(pg->channel, "web", sizeof(pg->channel));
+	if (cxm_store_survey_get(db, pg->link.tenant, pg->inv.survey_id, 0, page_survey_cb, pg) ||
+	    !anon_survey(pg->definition))
+		return MSG_SP_EXPIRED;
+	cxm_store_tenant_get(db, pg->link.tenant, page_tenant_cb, pg);
+	if (!pg->nonce[0]) {
+		if (anon_nonce_new(db, pg->link.tenant, pg->inv.survey_id, pg->nonce))
+			return MSG_SP_EXPIRED;
+	} else {
+		if (anon_nonce_check(db, pg->link.tenant, pg->inv.survey_id, pg->nonce, pg->seed))
+			return MSG_SP_EXPIRED;
+		anon_source_id(pg->seed, pg->source);
+		ret = cxm_store_response_by_source(db, pg->link.tenant, pg->source, page_response_cb, pg);
+		if (!ret && pg->version) {
+			free(pg->definition);
+			pg->definition = NULL;
+			cxm_store_survey_get(db, pg->link.tenant, pg->inv.survey_id, pg->version, page_survey_cb, pg);
+		}
+		if (pg->complete)
+			return MSG_SP_ALREADY;
+	}
+	return strcmp(pg->survey_status, "live") ? MSG_SP_CLOSED : 0;
 }
 
 /* Loads the invitation, survey, customer and earlier answers; 0, or a
@@ -373,6 +424,8 @@ static int page_load(struct cxm_store *db, const char *token, struct page *pg)
 	char source[48];
 	int ret;
 
+	if (!anon_open_check(db, token, &pg->link.tenant, &pg->inv.survey_id))
+		return page_load_open(db, pg);
 	if (link_check(db, token, &pg->link))
 		return MSG_SP_EXPIRED;
 	ret = cxm_store_invitation_get(db, pg->link.tenant, pg->link.invitation, inv_cb, pg);
@@ -521,13 +574,18 @@ static void render_form(struct req *r, struct page *pg, const cJSON *def, const 
 		cxm_buf_addstr(b, "</fieldset>");
 	}
 	cxm_buf_addf(b, "<input type=\"hidden\" name=\"lang\" value=\"%s\">", lang);
+	if (pg->open) {
+		cxm_buf_addstr(b, "<input type=\"hidden\" name=\"n\" value=\"");
+		html_escape(b, pg->nonce);
+		cxm_buf_addstr(b, "\">");
+	}
 	cxm_buf_addstr(b, "<button type=\"submit\">");
 	html_escape(b, cxm_msg_in(MSG_SP_SEND, ui));
 	cxm_buf_addstr(b, "</button></form>");
 	(void)shown;
 }
 
-static void html_page(struct req *r, int status, const char *lang, const char *title, struct cxm_buf *body)
+void html_page(struct req *r, int status, const char *lang, const char *title, struct cxm_buf *body)
 {
 	struct cxm_buf b = CXM_BUF_INIT;
 
@@ -594,6 +652,15 @@ static int opened_run(struct cxm_store *db, struct wjob *j)
 	return cxm_store_invitation_opened(db, pg->link.tenant, pg->link.invitation, cxm_now_us());
 }
 
+/* An open link's visitor is known by nothing but their browser's language. */
+static void open_lang(struct req *r, struct page *pg)
+{
+	const char *al = anon_accept_lang(r);
+
+	if (pg->open && !pg->lang[0] && al)
+		cxm_strlcpy(pg->lang, al, sizeof(pg->lang));
+}
+
 int api_survey_page(struct req *r)
 {
 	struct cxm_store *db = req_db(r);
@@ -604,10 +671,11 @@ int api_survey_page(struct req *r)
 		return H_DONE;
 	memset(&pg, 0, sizeof(pg));
 	why = page_load(db, req_param(r, 0), &pg);
+	open_lang(r, &pg);
 	if (why) {
 		notice(r, why == MSG_SP_EXPIRED ? 404 : 200, pg.lang[0] ? pg.lang : pg.tenant_lang, (enum cxm_msg)why);
 	} else {
-		if (!pg.inv.opened_at) {
+		if (!pg.open && !pg.inv.opened_at) {
 			struct wjob job = { .run = opened_run, .ctx = &pg, .lang = r->lang };
 			writer_run(r->srv->writer, &job); /* the first open only; not worth failing the page over */
 		}
@@ -618,30 +686,6 @@ int api_survey_page(struct req *r)
 }
 
 /* ---- answering -------------------------------------------------------------- */
-
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Decodes one application/x-www-form-urlencoded component into the arena. */
-static char *form_decode(struct req *r, const char *s, size_t n)
-{
-	char *out = cxm_arena_alloc(&r->arena, n + 1), *w = out;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '+') {
-			*w++ = ' ';
-		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			*w++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-			i += 2;
-		} else {
-			*w++ = s[i];
-		}
-	}
-	*w = '\0';
-	return out;
-}
 
 struct submit {
 	struct page pg;
@@ -658,38 +702,58 @@ static int submit_run(struct cxm_store *db, struct wjob *j)
 	int ret = cxm_response_submit(db, sb->pg.link.tenant, &sb->in, &sb->out, sb->pg.error_field,
 				      sizeof(sb->pg.error_field), sb->pg.error_why, sizeof(sb->pg.error_why));
 
-	if (!ret && sb->out.complete)
+	if (!ret && sb->pg.open && sb->out.result == CXM_PUT_INSERTED) {
+		/* the receipt: only the hash of the code the thank-you page shows */
+		char code[CXM_RECEIPT_BUFSZ], hash[CXM_RECEIPT_HASH_HEX];
+		cxm_receipt_code(sb->pg.seed, code);
+		if (cxm_receipt_hash(sb->pg.link.tenant, code, hash))
+			BUG("a receipt code does not read back");
+		ret = cxm_store_receipt_add(db, sb->pg.link.tenant, hash, sb->pg.inv.survey_id, sb->out.response_id);
+		sodium_memzero(code, sizeof(code));
+	} else if (!ret && !sb->pg.open && sb->out.complete) {
 		ret = cxm_store_invitation_answered(db, sb->pg.link.tenant, sb->pg.link.invitation, sb->out.response_id,
 						   cxm_now_us());
+	}
 	return ret;
+}
+
+/* The page again after a submission: what is left to answer, or what to fix. */
+static void show_again(struct req *r, struct submit *sb)
+{
+	struct cxm_store *db = req_db(r);
+	struct page again;
+
+	memset(&again, 0, sizeof(again));
+	memcpy(again.nonce, sb->pg.nonce, sizeof(again.nonce));
+	memcpy(again.error_why, sb->pg.error_why, sizeof(again.error_why));
+	if (db && !page_load(db, req_param(r, 0), &again)) {
+		open_lang(r, &again);
+		show(r, &again);
+	} else if (db) {
+		notice(r, 200, sb->in.language, MSG_SP_CLOSED);
+	}
+	page_release(&again);
 }
 
 static int submit_finish(struct req *r)
 {
 	struct submit *sb = r->data;
+	const char *lang = sb->in.language ? sb->in.language : sb->pg.lang[0] ? sb->pg.lang : sb->pg.tenant_lang;
 
 	if (r->job.rc == CXM_EINVAL && sb->pg.error_why[0] && !r->job.commit_rc) {
 		/* show the page again, saying what to fix */
-		struct cxm_store *db = req_db(r);
-		struct page again;
-		memset(&again, 0, sizeof(again));
-		if (db && !page_load(db, req_param(r, 0), &again)) {
-			memcpy(again.error_why, sb->pg.error_why, sizeof(again.error_why));
-			show(r, &again);
-		} else if (db) {
-			notice(r, 200, sb->in.language, MSG_SP_CLOSED);
-		}
-		page_release(&again);
-		page_release(&sb->pg);
-		return 0;
-	}
-	if (job_failed(r)) {
-		page_release(&sb->pg);
-		return 0;
-	}
-	if (sb->out.complete) {
-		notice(r, 200, sb->in.language ? sb->in.language : sb->pg.lang[0] ? sb->pg.lang : sb->pg.tenant_lang,
-		       MSG_SP_THANKS);
+		show_again(r, sb);
+	} else if (job_failed(r)) {
+		/* answered */
+	} else if (sb->out.complete && sb->pg.open) {
+		anon_thanks(r, lang, req_param(r, 0), sb->pg.seed);
+	} else if (sb->out.complete) {
+		notice(r, 200, lang, MSG_SP_THANKS);
+	} else if (sb->pg.open) {
+		/* follow-ups: an open link has only its form's nonce to go on, so
+		 * the page that asks them comes back at once */
+		sb->pg.error_why[0] = '\0';
+		show_again(r, sb);
 	} else {
 		/* follow-ups: the same page again shows what is left */
 		char *loc = xasprintf("/s/%s", req_param(r, 0));
@@ -701,13 +765,22 @@ static int submit_finish(struct req *r)
 	return 0;
 }
 
+static int nonce_cb(const char *key, const char *value, void *ctx)
+{
+	struct page *pg = ctx;
+
+	if (!strcmp(key, "n") && strlen(value) < sizeof(pg->nonce))
+		cxm_strlcpy(pg->nonce, value, sizeof(pg->nonce));
+	return 0;
+}
+
 int api_survey_answer(struct req *r)
 {
 	struct cxm_store *db = req_db(r);
 	struct submit *sb;
 	struct cxm_survey_def d;
+	struct cxm_form form;
 	char field[96], why[300];
-	const char *p, *end;
 	cJSON *def;
 	int refused;
 
@@ -715,7 +788,19 @@ int api_survey_answer(struct req *r)
 		return H_DONE;
 	sb = cxm_arena_alloc(&r->arena, sizeof(*sb));
 	memset(sb, 0, sizeof(*sb));
+	/* an open link's form names its response by its nonce */
+	cxm_form_parse(r->body.p ? r->body.p : "", r->body.len, nonce_cb, &sb->pg);
+	bool had_nonce = sb->pg.nonce[0] != '\0';
 	refused = page_load(db, req_param(r, 0), &sb->pg);
+	open_lang(r, &sb->pg);
+	if (!refused && sb->pg.open && !had_nonce)
+		refused = MSG_SP_EXPIRED; /* an open link's answers come with their form's nonce */
+	if (refused == MSG_SP_ALREADY && sb->pg.open) {
+		/* the same form again (a double click, a reload): the same receipt */
+		anon_thanks(r, sb->pg.lang[0] ? sb->pg.lang : sb->pg.tenant_lang, req_param(r, 0), sb->pg.seed);
+		page_release(&sb->pg);
+		return H_DONE;
+	}
 	if (refused) {
 		notice(r, refused == MSG_SP_EXPIRED ? 404 : 200, sb->pg.lang, (enum cxm_msg)refused);
 		page_release(&sb->pg);
@@ -725,62 +810,18 @@ int api_survey_answer(struct req *r)
 	if (!def || cxm_survey_check(def, &d, field, sizeof(field), why, sizeof(why)))
 		BUG("a stored survey definition does not check");
 	/* q.<id>=value pairs; choices may repeat; numbers for scales */
-	sb->pg.posted = cJSON_CreateObject();
-	p = r->body.p ? r->body.p : "";
-	end = p + r->body.len;
-	while (p < end) {
-		const char *amp = memchr(p, '&', (size_t)(end - p)), *e = amp ? amp : end;
-		const char *eq = memchr(p, '=', (size_t)(e - p));
-		if (eq) {
-			char *k = form_decode(r, p, (size_t)(eq - p)), *v = form_decode(r, eq + 1, (size_t)(e - eq - 1));
-			if (!strcmp(k, "lang") && strlen(v) < 16) {
-				sb->in.language = v;
-			} else if (!strncmp(k, "q.", 2)) {
-				const char *qid = k + 2;
-				const struct cxm_question *q = NULL;
-				for (size_t i = 0; i < d.nquestions && !q; i++)
-					if (!strcmp(d.questions[i].id, qid))
-						q = &d.questions[i];
-				if (!q || (q->type == CXM_Q_TEXT && !*v)) {
-					/* unknown fields are left to the answer check; empty texts are no answer */
-					if (!q)
-						cJSON_AddStringToObject(sb->pg.posted, qid, v);
-				} else if (q->type <= CXM_Q_RATING) {
-					int64_t n;
-					if (cxm_parse_i64(v, strlen(v), &n))
-						cJSON_AddStringToObject(sb->pg.posted, qid, v);
-					else
-						cJSON_AddNumberToObject(sb->pg.posted, qid, (double)n);
-				} else if (q->type == CXM_Q_MULTIPLE) {
-					cJSON *arr = cJSON_GetObjectItemCaseSensitive(sb->pg.posted, qid);
-					if (!arr)
-						arr = cJSON_AddArrayToObject(sb->pg.posted, qid);
-					cJSON_AddItemToArray(arr, cJSON_CreateString(v));
-				} else if (!cJSON_GetObjectItemCaseSensitive(sb->pg.posted, qid)) {
-					cJSON_AddStringToObject(sb->pg.posted, qid, v);
-				}
-			}
-		}
-		p = amp ? amp + 1 : end;
-	}
-	/* a score given just now opens its follow-ups: the response stays
-	 * open until the page that asks them is sent */
-	for (size_t i = 0; i < d.nquestions; i++) {
-		const struct cxm_question *q = &d.questions[i];
-		const cJSON *score = cJSON_GetObjectItemCaseSensitive(sb->pg.posted, q->show_if_question ? q->show_if_question : "");
-		bool had = sb->pg.answers && cJSON_GetObjectItemCaseSensitive(sb->pg.answers, q->show_if_question ? q->show_if_question : "");
-		if (q->show_if_question && cJSON_IsNumber(score) && !had &&
-		    cxm_nps_category((int)score->valuedouble) == q->show_if_category &&
-		    !cJSON_GetObjectItemCaseSensitive(sb->pg.posted, q->id))
-			sb->in.hold_open = true;
-	}
+	cxm_form_answers(&d, sb->pg.answers, r->body.p, r->body.len, &form);
+	sb->pg.posted = form.answers;
+	sb->in.hold_open = form.hold_open;
+	if (form.lang[0])
+		sb->in.language = cxm_arena_strdup(&r->arena, form.lang);
 	cJSON_Delete(def);
 	source_of(&sb->pg, sb->source, sizeof(sb->source));
 	sb->in.source_id = sb->source;
 	sb->in.survey_id = sb->pg.inv.survey_id;
 	sb->in.customer_id = sb->pg.inv.customer_id;
 	sb->in.channel = cxm_arena_strdup(&r->arena, !strcmp(sb->pg.channel, "link") ? "web" : sb->pg.channel);
-	sb->in.touchpoint = "survey_link";
+	sb->in.touchpoint = sb->pg.open ? "open_link" : "survey_link";
 	sb->in.ts = cxm_now_us();
 	sb->in.answers = sb->pg.posted;
 	if (sb->in.language) {

@@ -86,3 +86,24 @@ int64_t flood_take(struct flood *f, const char *key, int64_t now_us)
 	(void)i;
 	return wait;
 }
+
+int64_t flood_wait(struct flood *f, const char *key, int64_t now_us)
+{
+	uint64_t h = hash(key);
+	int64_t wait = 0;
+
+	pthread_mutex_lock(&f->mu);
+	for (size_t n = 0; n < 8; n++) {
+		const struct bucket *b = &f->b[(h + n) % SLOTS];
+		if (!b->key)
+			break;
+		if (b->key == h) {
+			double tokens = b->tokens + (double)(now_us - b->last_us) / 1e6 * f->rate;
+			if (tokens < 1.0)
+				wait = (int64_t)((1.0 - tokens) / f->rate) + 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&f->mu);
+	return wait;
+}

@@ -199,6 +199,8 @@ struct flood *flood_new(double per_minute, double burst);
 void flood_free(struct flood *f);
 /* 0 when key may go now (a request is counted), else seconds to wait. */
 int64_t flood_take(struct flood *f, const char *key, int64_t now_us);
+/* Like flood_take without counting a request: 0 when key may go now. */
+int64_t flood_wait(struct flood *f, const char *key, int64_t now_us);
 
 /* ---- the server --------------------------------------------------------- */
 
@@ -228,6 +230,7 @@ struct server {
 	/* e-mail: the base of links in messages, and the sender (NULL: off) */
 	char public_url[512];
 	struct sender *sender;
+	struct flood *receipt_flood; /* wrong receipt codes, per address */
 	/* triggers (scheduler.c): each tenant's active ones, and the thread
 	 * that sends what they scheduled */
 	struct cxm_trigger_cache *triggers;
@@ -463,5 +466,31 @@ void log_request(struct req *r, int64_t us);
 /* Appends s as a JSON string (quoted, escaped). */
 void json_escape(struct cxm_buf *b, const char *s);
 void log_line(struct server *srv, const char *fmt, ...) CXM_PRINTF(2, 3);
+
+/* ---- anonymous surveys: open links and receipts (api_anon.c) ------------ */
+
+#define ANON_NONCE_MAX 80
+/* The open link of an anonymous survey: "TENANT.o.SURVEY.MAC" (128 bytes). */
+int anon_open_token(struct cxm_store *db, int64_t tenant, int64_t survey, char out[128]);
+/* 0 when token is a genuine open link (tenant and survey filled), else
+ * CXM_ENOTFOUND (or a store error). */
+int anon_open_check(struct cxm_store *db, const char *token, int64_t *tenant, int64_t *survey);
+/* A new signed one-time form nonce of the open link's page. */
+int anon_nonce_new(struct cxm_store *db, int64_t tenant, int64_t survey, char out[ANON_NONCE_MAX]);
+/* 0 and the nonce's seed when it is genuine for this survey; else CXM_ENOTFOUND. */
+int anon_nonce_check(struct cxm_store *db, int64_t tenant, int64_t survey, const char *nonce,
+		     unsigned char seed[16]);
+/* The response source id of a nonce's seed ("open:" and a hash; 48 bytes). */
+void anon_source_id(const unsigned char seed[16], char out[48]);
+/* Whether a stored survey definition (JSON text) is anonymous. */
+bool anon_survey(const char *definition);
+/* "es", "en" from Accept-Language, or NULL. */
+const char *anon_accept_lang(struct req *r);
+/* The thank-you page of an open link, with the receipt code of seed. */
+void anon_thanks(struct req *r, const char *lang, const char *token, const unsigned char seed[16]);
+/* The public 429: a small HTML page in the visitor's language, Retry-After. */
+void public_slow_down(struct req *r, int64_t wait);
+/* A public HTML page around body (api_links.c). */
+void html_page(struct req *r, int status, const char *lang, const char *title, struct cxm_buf *body);
 
 #endif

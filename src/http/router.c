@@ -43,6 +43,9 @@ int api_web_prompt(struct req *r);
 int api_web_answer(struct req *r);
 int api_web_settings_get(struct req *r);
 int api_web_settings_put(struct req *r);
+int api_open_link_create(struct req *r);
+int api_receipt_page(struct req *r);
+int api_receipt(struct req *r);
 int api_triggers_list(struct req *r);
 int api_trigger_create(struct req *r);
 int api_trigger_get(struct req *r);
@@ -101,6 +104,10 @@ const struct route routes[] = {
 	{ "GET", "/w/v1/prompt", api_web_prompt, 0, RF_PUBLIC | RF_WEB },
 	{ "POST", "/w/v1/answer", api_web_answer, 0, RF_PUBLIC | RF_WEB },
 	{ "OPTIONS", "/w/v1/answer", api_web_preflight, 0, RF_WEB },
+	/* anonymous surveys: the open link, and the receipt page of its answers */
+	{ "POST", "/api/v1/surveys/{id}/open-link", api_open_link_create, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "GET", "/s/{token}/receipt", api_receipt_page, 0, RF_PUBLIC },
+	{ "POST", "/s/{token}/receipt", api_receipt, 0, RF_PUBLIC },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

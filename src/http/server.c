@@ -259,7 +259,11 @@ static void dispatch(struct req *r)
 		if (wait) {
 			char secs[24];
 			snprintf(secs, sizeof(secs), "%lld", (long long)wait);
-			reply_error(r, 429, "slow-down", MSG_HTTP_SLOW_DOWN, NULL);
+			/* people read the survey pages: they get a page, machines JSON */
+			if (!strncmp(r->path, "/api/", 5) || !strncmp(r->path, "/w/", 3))
+				reply_error(r, 429, "slow-down", MSG_HTTP_SLOW_DOWN, NULL);
+			else
+				public_slow_down(r, wait);
 			req_add_header(r, "Retry-After", secs);
 			return;
 		}
@@ -538,6 +542,7 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 	if (ret)
 		goto out;
 	srv->logins = cxm_ratelimit_new(0);
+	srv->receipt_flood = flood_new(1, 5); /* 5 wrong receipt codes, then one a minute */
 	srv->public_flood = flood_new(srv->o.public_per_minute, srv->o.public_per_minute / 2 > 10 ? srv->o.public_per_minute / 2 : 10);
 
 	/* signals go to this thread only: block them before threads start */
@@ -636,6 +641,7 @@ out:
 	pthread_mutex_destroy(&srv->hash_mu);
 	cxm_ratelimit_free(srv->logins);
 	flood_free(srv->public_flood);
+	flood_free(srv->receipt_flood);
 	cxm_trigger_cache_free(srv->triggers);
 	free(srv);
 	return ret;

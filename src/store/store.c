@@ -2738,6 +2738,54 @@ int cxm_store_invitations_pending(struct cxm_store *s, int64_t tenant, int64_t c
 	return Q(s, sql, p, invitation_row, &c, NULL);
 }
 
+/* ---- receipts of anonymous responses ------------------------------------ */
+
+int cxm_store_receipt_add(struct cxm_store *s, int64_t tenant, const char *code_hash, int64_t survey_id,
+			  int64_t response_id)
+{
+	static const char sql[] = "INSERT INTO receipts (tenant_id, code_hash, survey_id, response_id, created_at)"
+				  " VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, code_hash) DO NOTHING";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(code_hash), SQLV_INT(survey_id), SQLV_INT(response_id),
+			      SQLV_INT(cxm_now_us()) };
+	return Q(s, sql, p, NULL, NULL, NULL);
+}
+
+int cxm_store_receipt_find(struct cxm_store *s, int64_t tenant, int64_t survey_id, const char *code_hash,
+			   int64_t *response_id)
+{
+	static const char sql[] = "SELECT response_id FROM receipts WHERE tenant_id = ? AND code_hash = ?"
+				  " AND survey_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(code_hash), SQLV_INT(survey_id) };
+	return GET_INT(s, sql, p, response_id);
+}
+
+int cxm_store_response_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_response_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ? AND id = ?";
+	struct response_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int ret = Q(s, sql, p, response_row, &c, NULL);
+
+	return !ret && !c.n ? CXM_ENOTFOUND : ret;
+}
+
+int cxm_store_response_delete(struct cxm_store *s, int64_t tenant, int64_t id)
+{
+	static const char receipts[] = "DELETE FROM receipts WHERE tenant_id = ? AND response_id = ?";
+	static const char invitations[] = "UPDATE invitations SET response_id = NULL WHERE tenant_id = ? AND response_id = ?";
+	static const char responses[] = "DELETE FROM responses WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int64_t changes = 0;
+	int own, ret = tx_begin(s, &own);
+
+	if (ret)
+		return ret;
+	if (!(ret = Q(s, receipts, p, NULL, NULL, NULL)) && !(ret = Q(s, invitations, p, NULL, NULL, NULL)) &&
+	    !(ret = Q(s, responses, p, NULL, NULL, &changes)) && !changes)
+		ret = CXM_ENOTFOUND;
+	return tx_end(s, own, ret);
+}
+
 /* ---- triggers and scheduled invitations ----------------------------------- */
 
 #define TRIGGER_COLS                                                                                          \

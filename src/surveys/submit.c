@@ -139,6 +139,14 @@ int cxm_response_submit(struct cxm_store *s, int64_t tenant, const struct cxm_re
 	if (!deftree || cxm_survey_check(deftree, &def, field, fieldlen, why, whylen))
 		BUG("a stored survey definition does not check");
 
+	if (def.anonymous && (in->customer_id || in->customer_kind)) {
+		/* an anonymous survey stores no identity, from any channel */
+		cxm_strlcpy(field, in->customer_kind ? in->customer_kind : "customer_id", fieldlen);
+		snprintf(why, whylen, "%s", _(MSG_AN_NO_CUSTOMER));
+		ret = CXM_EINVAL;
+		goto out;
+	}
+
 	/* the answers: the earlier partial ones, then the new ones over them */
 	answers = old.found ? cJSON_Parse(old.answers) : cJSON_CreateObject();
 	if (in->answers) {

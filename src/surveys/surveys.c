@@ -260,9 +260,9 @@ static int check_question(const cJSON *qj, size_t idx, struct cxm_survey_def *d,
 int cxm_survey_check(const cJSON *def, struct cxm_survey_def *d, char *field, size_t fieldlen, char *why,
 		     size_t whylen)
 {
-	static const char *const keys[] = { "name", "languages", "questions", NULL };
+	static const char *const keys[] = { "name", "languages", "questions", "anonymous", NULL };
 	struct err e = { field, fieldlen, why, whylen };
-	const cJSON *name, *langs, *qs;
+	const cJSON *name, *langs, *qs, *anon;
 	char norm[16], lwhy[160];
 	int ret;
 
@@ -277,6 +277,10 @@ int cxm_survey_check(const cJSON *def, struct cxm_survey_def *d, char *field, si
 	if (cxm_text_check(name->valuestring, CXM_SURVEY_NAME_MAX, lwhy, sizeof(lwhy)))
 		return fail(&e, "name", "%s", lwhy);
 	d->name = name->valuestring;
+	anon = cJSON_GetObjectItemCaseSensitive(def, "anonymous");
+	if (anon && !cJSON_IsBool(anon))
+		return fail(&e, "anonymous", "%s", _(MSG_SV_WANT_BOOL));
+	d->anonymous = cJSON_IsTrue(anon);
 	langs = cJSON_GetObjectItemCaseSensitive(def, "languages");
 	if (!cJSON_IsArray(langs) || cJSON_GetArraySize(langs) == 0)
 		return fail(&e, "languages", "%s", _(MSG_SV_WANT_ARRAY));

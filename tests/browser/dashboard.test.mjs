@@ -16,6 +16,7 @@ import { hostileTests } from './hostile.test.mjs';
 import { surveyTests } from './surveys.test.mjs';
 import { triggerTests } from './triggers.test.mjs';
 import { widgetTests } from './widget.test.mjs';
+import { anonymousTests } from './anonymous.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -249,6 +250,7 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 hostileTests(test, { BASE, assert, loginOk, openBrowser });
 widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
+anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 
 triggerTests(test, { BASE, texts, assert, loginOk, chooseLanguage });
 

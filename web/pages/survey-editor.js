@@ -1,7 +1,8 @@
 // survey-editor.js - the survey definition as a form: name, languages
 // (es / en), and questions (type, id, text per language, required, options
 // of choice questions, "ask only if" an earlier NPS answer is of a
-// category), reordered and deleted with buttons. The definition format is
+// category), reordered and deleted with buttons; "anonymous" (no customer,
+// an open link and receipt codes: docs/surveys.md). The definition format is
 // include/cxm/surveys.h's; the server checks it again on save.
 
 import { h, replace } from '../dom.js';
@@ -41,6 +42,7 @@ export function toModel(def) {
   const langs = Array.isArray(d.languages) ? d.languages.filter((l) => SURVEY_LANGUAGES.includes(l)) : [];
   return {
     name: typeof d.name === 'string' ? d.name : '',
+    anonymous: d.anonymous === true,
     languages: langs.length || def ? langs : [...SURVEY_LANGUAGES],
     questions: (Array.isArray(d.questions) ? d.questions : []).map((q) => ({
       ...q,
@@ -62,6 +64,7 @@ export function toDefinition(m) {
   const langs = SURVEY_LANGUAGES.filter((l) => m.languages.includes(l));
   return {
     name: m.name.trim(),
+    ...(m.anonymous ? { anonymous: true } : {}),
     languages: langs,
     questions: m.questions.map((q) => {
       const out = { id: q.id, type: q.type };
@@ -255,6 +258,14 @@ export function surveyEditor(m, changed) {
         return h('span', { class: 'check' }, box,
           h('label', { for: `survey-lang-${l}` }, t(l === 'es' ? 'MSG_WEB_LANG_ES' : 'MSG_WEB_LANG_EN')));
       }));
+    const anon = h('input', { id: 'survey-anonymous', type: 'checkbox', checked: !!m.anonymous });
+    anon.addEventListener('change', () => {
+      m.anonymous = anon.checked;
+      edit(false);
+    });
+    const anonymous = h('div', { class: 'survey-anonymous' },
+      h('div', { class: 'field check' }, anon, h('label', { for: 'survey-anonymous' }, t('MSG_WEB_SURVEY_ANONYMOUS'))),
+      h('p', { class: 'survey-anonymous-hint' }, t('MSG_WEB_SURVEY_ANONYMOUS_HINT')));
     const add = h('button', { type: 'button', class: 'q-add' }, t('MSG_WEB_SURVEY_ADD_QUESTION'));
     add.addEventListener('click', () => {
       const type = m.questions.some((q) => q.type === 'nps') ? 'text' : 'nps';
@@ -267,6 +278,7 @@ export function surveyEditor(m, changed) {
     replace(root,
       h('div', { class: 'field' }, h('label', { for: 'survey-name' }, t('MSG_WEB_SURVEY_NAME')), name),
       langs,
+      anonymous,
       h('h2', null, t('MSG_WEB_SURVEY_EDITOR')),
       h('ol', { class: 'questions' }, m.questions.map(questionBox)),
       add);

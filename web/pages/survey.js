@@ -10,6 +10,7 @@ import { h, replace } from '../dom.js';
 import { channelName, formatDateTime, t } from '../i18n.js';
 import { isChoice, surveyEditor, toDefinition, toModel } from './survey-editor.js';
 import { npsColour, surveyPreview } from './survey-preview.js';
+import { openLinkCard } from './survey-open-link.js';
 import { statusBadge } from './surveys.js';
 
 const PAGE = 50;
@@ -307,6 +308,7 @@ export async function renderSurvey(ctx, id) {
   ];
   if (sv) {
     const stats = statsCard(ctx, sv);
+    if (sv.definition && sv.definition.anonymous === true) parts.push(openLinkCard(sv, (err) => errorBox(ctx, err)));
     parts.push(linksCard(ctx, sv, stats.load), stats.root,
       responsesCard(ctx, sv).root);
   } else {

@@ -69,7 +69,8 @@ static void test_every_api_route_needs_a_role_but_the_public_ones(void **state)
 {
 	static const char *const public_paths[] = { "/healthz", "/metrics", "/api/v1/openapi.json", "/api/v1/messages",
 						    "/api/v1/session", "/", "/s/{token}", "/u/{token}",
-						    "/w/cxm.js", "/w/v1/events", "/w/v1/prompt", "/w/v1/answer" };
+						    "/w/cxm.js", "/w/v1/events", "/w/v1/prompt", "/w/v1/answer",
+						    "/s/{token}/receipt" };
 	(void)state;
 
 	for (size_t i = 0; i < routes_n; i++) {
