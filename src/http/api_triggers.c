@@ -107,8 +107,15 @@ int api_trigger_get(struct req *r)
 struct trigger_write {
 	struct cxm_trigger t;
 	bool no_survey; /* survey_id names no survey of the tenant */
+	bool anonymous; /* ... or an anonymous one, which invites nobody */
 	const char *action;
 };
+
+static int anon_cb(const struct cxm_survey *sv, void *ctx)
+{
+	((struct trigger_write *)ctx)->anonymous = anon_survey(sv->definition);
+	return 0;
+}
 
 /* Checks the body into w, or replies 422 and returns -1. */
 static int read_trigger(struct req *r, struct trigger_write *w)
@@ -146,10 +153,10 @@ static int write_run(struct cxm_store *db, struct wjob *j)
 {
 	struct req *r = j->ctx;
 	struct trigger_write *w = r->data;
-	int ret = cxm_store_survey_get(db, r->who.tenant, w->t.survey_id, 0, NULL, NULL);
+	int ret = cxm_store_survey_get(db, r->who.tenant, w->t.survey_id, 0, anon_cb, w);
 
-	if (ret == CXM_ENOTFOUND) {
-		w->no_survey = true;
+	if (ret == CXM_ENOTFOUND || (!ret && w->anonymous)) {
+		w->no_survey = ret == CXM_ENOTFOUND;
 		return CXM_EINVAL;
 	}
 	if (ret)
@@ -167,8 +174,8 @@ static int write_finish(struct req *r)
 {
 	struct trigger_write *w = r->data;
 
-	if (w->no_survey && !r->job.commit_rc) {
-		reply_invalid(r, "survey_id", T(r, MSG_TR_NO_SURVEY));
+	if ((w->no_survey || w->anonymous) && !r->job.commit_rc) {
+		reply_invalid(r, "survey_id", T(r, w->no_survey ? MSG_TR_NO_SURVEY : MSG_TR_ANONYMOUS));
 		return 0;
 	}
 	if (job_failed(r))

@@ -106,6 +106,7 @@ struct facts {
 	bool active;
 	char channel[16];
 	char survey_status[16];
+	bool anonymous;
 	int64_t merged_into;
 	char email[256];
 	int consent;
@@ -122,7 +123,10 @@ static int trigger_cb(const struct cxm_trigger *t, void *ctx)
 
 static int survey_cb(const struct cxm_survey *sv, void *ctx)
 {
-	cxm_strlcpy(((struct facts *)ctx)->survey_status, sv->status, sizeof(((struct facts *)ctx)->survey_status));
+	struct facts *f = ctx;
+
+	cxm_strlcpy(f->survey_status, sv->status, sizeof(f->survey_status));
+	f->anonymous = anon_survey(sv->definition);
 	return 0;
 }
 
@@ -173,6 +177,8 @@ static int work_run(struct cxm_store *db, struct wjob *j)
 		return ret;
 	if (ret || strcmp(f.survey_status, "live"))
 		return skip(db, w, "survey_not_live");
+	if (f.anonymous)
+		return skip(db, w, "anonymous"); /* made anonymous since: it invites nobody */
 	ret = cxm_store_customer_get(db, tenant, customer, customer_cb, &f);
 	if (!ret && f.merged_into) {
 		/* the customer was merged since: invite the survivor */

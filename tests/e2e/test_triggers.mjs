@@ -179,6 +179,21 @@ test('the web channel makes a web invitation for the widget', async (ctx) => {
   eq(byTo(ctx, 'e@example.com').length, 0, 'no e-mail for the web channel');
 });
 
+test('an event from the web snippet fires a trigger; the widget then shows the web invitation', async (ctx) => {
+  const origin = 'https://shop.example.com';
+  const site = (await call(ctx.base, 'GET', '/api/v1/settings/web', { key: ctx.key })).json.site_key;
+  const r = await trig(ctx, { name: 'Carrito', survey_id: ctx.survey, on: { type: 'checkout', channel: 'web' }, delay: '0s', channel: 'web' });
+  status(r, 201);
+  const aid = `visitor-${process.pid}-tr`;
+  const post = await call(ctx.base, 'POST', '/w/v1/events', { body: JSON.stringify({ site, anonymous_id: aid, events: [{ type: 'checkout', id: 'co-1' }] }),
+    type: 'text/plain;charset=UTF-8', headers: { origin } });
+  status(post, 202);
+  await until(async () => (await scheduled(ctx, r.json.id))[0]?.status === 'sent', 5000, 'sent');
+  const p = await call(ctx.base, 'GET', `/w/v1/prompt?site=${site}&aid=${aid}&lang=en`, { headers: { origin } });
+  status(p, 200, 'the widget has the invitation to show');
+  ok(p.json.question, 'with the survey\'s question');
+});
+
 test('inactive triggers schedule nothing; deactivating stops what is pending', async (ctx) => {
   const r = await trig(ctx, { name: 'Visita', survey_id: ctx.survey, on: { type: 'visit' }, delay: '1s', channel: 'email', active: false });
   status(r, 201);
@@ -204,6 +219,22 @@ test('a survey that is not live: skipped "survey_not_live"', async (ctx) => {
   status(await event(ctx, { id: 'ret-I', external_id: 'I', type: 'return', ts: iso(Date.now()) }), 202);
   await until(async () => (await scheduled(ctx, r.json.id))[0]?.status === 'skipped', 5000, 'skipped');
   eq((await scheduled(ctx, r.json.id))[0].reason, 'survey_not_live');
+});
+
+test('anonymous surveys: a trigger cannot name one; one made anonymous meanwhile is skipped', async (ctx) => {
+  const anon = (await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.key, json: { ...DEF, name: 'Anónima', anonymous: true } })).json;
+  const r = await trig(ctx, { name: 'Anónima', survey_id: anon.id, on: { type: 'delivery' }, delay: '1d', channel: 'web' });
+  status(r, 422);
+  eq(r.json.errors[0].field, 'survey_id');
+  ok(/anonymous/.test(r.json.errors[0].message), r.text);
+  const sv = (await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.key, json: { ...DEF, name: 'Luego anónima' } })).json;
+  status(await call(ctx.base, 'POST', `/api/v1/surveys/${sv.id}/status`, { key: ctx.key, json: { status: 'live' } }), 200);
+  const t = await trig(ctx, { name: 'Luego anónima', survey_id: sv.id, on: { type: 'repair' }, delay: '2s', channel: 'web' });
+  status(t, 201);
+  status(await event(ctx, { id: 'rep-I', external_id: 'I', type: 'repair', ts: iso(Date.now()) }), 202);
+  status(await call(ctx.base, 'PUT', `/api/v1/surveys/${sv.id}`, { key: ctx.key, json: { ...DEF, name: 'Luego anónima', anonymous: true } }), 200);
+  await until(async () => (await scheduled(ctx, t.json.id))[0]?.status === 'skipped', 10000, 'skipped when due');
+  eq((await scheduled(ctx, t.json.id))[0].reason, 'anonymous');
 });
 
 test('imported events (history) fire no trigger', async (ctx) => {

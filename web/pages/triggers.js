@@ -11,7 +11,8 @@ import { channelName, formatDateTime, t } from '../i18n.js';
 const UNITS = [['m', 'MSG_WEB_TRIG_UNIT_M'], ['h', 'MSG_WEB_TRIG_UNIT_H'], ['d', 'MSG_WEB_TRIG_UNIT_D'], ['s', 'MSG_WEB_TRIG_UNIT_S']];
 const EVENT_CHANNELS = ['web', 'app', 'email', 'sms', 'phone', 'store', 'chat', 'social', 'other'];
 const STATUSES = ['pending', 'sent', 'skipped', 'failed'];
-const REASONS = ['fatigue', 'excluded', 'no_consent', 'no_email', 'no_customer', 'survey_not_live', 'inactive', 'stale', 'error'];
+const REASONS = ['fatigue', 'excluded', 'no_consent', 'no_email', 'no_customer', 'survey_not_live', 'anonymous', 'inactive',
+  'stale', 'error'];
 
 /** The catalogue's words for a status or a reason; anything else as sent. */
 function word(prefix, known, value) {
