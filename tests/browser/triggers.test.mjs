@@ -13,6 +13,14 @@ export function triggerTests(test, { BASE, texts, assert, loginOk, chooseLanguag
     await page.locator('main#main h1', { hasText: en.MSG_WEB_NAV_TRIGGERS }).waitFor();
     await page.locator('form.trigger-form').waitFor();
     assert((await page.locator('#trigger-survey option').count()) >= 1, 'no survey to choose');
+    // a live survey that invites people (an anonymous one is refused, as the server says)
+    let surveyId = null;
+    for (const sv of (await (await page.request.get(`${BASE}/api/v1/surveys`)).json()).items) {
+      const full = await (await page.request.get(`${BASE}/api/v1/surveys/${sv.id}`)).json();
+      if (full.status === 'live' && !full.definition.anonymous) { surveyId = sv.id; break; }
+    }
+    assert(surveyId, 'no live survey that is not anonymous');
+    await page.locator('#trigger-survey').selectOption(surveyId);
 
     // refused: the server's reason shown with the field
     const name = `Tras la entrega ${Date.now()}`;
@@ -36,7 +44,7 @@ export function triggerTests(test, { BASE, texts, assert, loginOk, chooseLanguag
     assert((await row.innerText()).includes('2d'), `delay not shown: ${await row.innerText()}`);
     const id = await row.getAttribute('data-trigger');
     const stored = await (await page.request.get(`${BASE}/api/v1/triggers/${id}`)).json();
-    assert(stored.on.type === 'delivery' && stored.on.channel === 'store' && stored.delay_seconds === 172800 &&
+    assert(stored.survey_id === surveyId && stored.on.type === 'delivery' && stored.on.channel === 'store' && stored.delay_seconds === 172800 &&
       stored.channel === 'email' && stored.active === true, `stored ${JSON.stringify(stored)}`);
     await shot('triggers-created');
 

@@ -103,7 +103,8 @@ function createForm(ctx, surveys, message, created) {
   const field = (id, label, input) => h('div', { class: 'field' }, h('label', { for: id }, t(label)), input);
   const name = h('input', { id: 'trigger-name', name: 'name', required: true, maxlength: '120' });
   const survey = h('select', { id: 'trigger-survey', name: 'survey' },
-    surveys.map((s) => h('option', { value: s.id }, s.name)));
+    surveys.map((s) => h('option', { value: s.id },
+      ['draft', 'live', 'closed'].includes(s.status) ? `${s.name} · ${t(`MSG_WEB_SURVEY_STATUS_${s.status.toUpperCase()}`)}` : s.name)));
   const type = h('input', { id: 'trigger-type', name: 'type', required: true, placeholder: 'delivery', maxlength: '64' });
   const evChannel = h('select', { id: 'trigger-event-channel', name: 'event_channel' },
     h('option', { value: '' }, t('MSG_WEB_TRIG_ANY_CHANNEL')),
