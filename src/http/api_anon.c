@@ -26,25 +26,9 @@
 #include <netinet/in.h>
 #include <sodium.h>
 
-#define MAC_HEX 32
+#define MAC_HEX LINKS_MAC_HEX
 
 /* ---- tokens and nonces ---------------------------------------------------- */
-
-static int mac_of(struct cxm_store *db, int64_t tenant, const char *msg, char out[MAC_HEX + 1])
-{
-	unsigned char key[crypto_auth_hmacsha256_KEYBYTES], mac[crypto_auth_hmacsha256_BYTES];
-	char hex[65];
-	int ret = cxm_store_tenant_secret(db, tenant, "links", hex);
-
-	if (ret)
-		return ret;
-	if (sodium_hex2bin(key, sizeof(key), hex, 64, NULL, NULL, NULL))
-		BUG("bad tenant secret");
-	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), key);
-	sodium_bin2hex(out, MAC_HEX + 1, mac, MAC_HEX / 2);
-	sodium_memzero(key, sizeof(key));
-	return 0;
-}
 
 int anon_open_token(struct cxm_store *db, int64_t tenant, int64_t survey, char out[128])
 {
@@ -52,7 +36,7 @@ int anon_open_token(struct cxm_store *db, int64_t tenant, int64_t survey, char o
 	int ret;
 
 	snprintf(msg, sizeof(msg), "open.%lld.%lld", (long long)tenant, (long long)survey);
-	if ((ret = mac_of(db, tenant, msg, mac)))
+	if ((ret = links_mac(db, tenant, msg, true, mac)))
 		return ret;
 	snprintf(out, 128, "%lld.o.%lld.%s", (long long)tenant, (long long)survey, mac);
 	return 0;
@@ -75,7 +59,7 @@ int anon_open_check(struct cxm_store *db, const char *token, int64_t *tenant, in
 	if (!(b = strchr(a, '.')) || positive(a, (size_t)(b - a), survey) || strlen(b + 1) != MAC_HEX)
 		return CXM_ENOTFOUND;
 	snprintf(msg, sizeof(msg), "open.%lld.%lld", (long long)*tenant, (long long)*survey);
-	if ((ret = mac_of(db, *tenant, msg, mac)))
+	if ((ret = links_mac(db, *tenant, msg, false, mac)))
 		return ret;
 	return sodium_memcmp(mac, b + 1, MAC_HEX) ? CXM_ENOTFOUND : 0;
 }
@@ -89,7 +73,7 @@ int anon_nonce_new(struct cxm_store *db, int64_t tenant, int64_t survey, char ou
 	randombytes_buf(seed, sizeof(seed));
 	sodium_bin2hex(hex, sizeof(hex), seed, sizeof(seed));
 	snprintf(msg, sizeof(msg), "nonce.%lld.%lld.%s", (long long)tenant, (long long)survey, hex);
-	if (!(ret = mac_of(db, tenant, msg, mac)))
+	if (!(ret = links_mac(db, tenant, msg, true, mac)))
 		snprintf(out, ANON_NONCE_MAX, "%s.%s", hex, mac);
 	sodium_memzero(seed, sizeof(seed));
 	return ret;
@@ -107,7 +91,7 @@ int anon_nonce_check(struct cxm_store *db, int64_t tenant, int64_t survey, const
 	if (sodium_hex2bin(seed, 16, hex, 32, NULL, NULL, NULL))
 		return CXM_ENOTFOUND;
 	snprintf(msg, sizeof(msg), "nonce.%lld.%lld.%s", (long long)tenant, (long long)survey, hex);
-	if (mac_of(db, tenant, msg, mac) || sodium_memcmp(mac, nonce + 33, MAC_HEX))
+	if (links_mac(db, tenant, msg, false, mac) || sodium_memcmp(mac, nonce + 33, MAC_HEX))
 		return CXM_ENOTFOUND;
 	return 0;
 }

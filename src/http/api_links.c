@@ -28,26 +28,35 @@
 
 #include <sodium.h>
 
-#define MAC_HEX 32
+#define MAC_HEX LINKS_MAC_HEX
 #define DEFAULT_DAYS 30
 
 /* ---- tokens ------------------------------------------------------------- */
 
-static int link_mac(struct cxm_store *db, int64_t tenant, int64_t inv, int64_t exp, char out[MAC_HEX + 1])
+int links_mac(struct cxm_store *db, int64_t tenant, const char *msg, bool make, char out[LINKS_MAC_HEX + 1])
 {
 	unsigned char key[crypto_auth_hmacsha256_KEYBYTES], mac[crypto_auth_hmacsha256_BYTES];
-	char hex[65], msg[80];
-	int ret = cxm_store_tenant_secret(db, tenant, "links", hex);
+	char hex[65];
+	int ret = make ? cxm_store_tenant_secret(db, tenant, "links", hex)
+		       : cxm_store_tenant_secret_find(db, tenant, "links", hex);
 
 	if (ret)
 		return ret;
 	if (sodium_hex2bin(key, sizeof(key), hex, 64, NULL, NULL, NULL))
 		BUG("bad tenant secret");
-	snprintf(msg, sizeof(msg), "%lld.%lld.%lld", (long long)tenant, (long long)inv, (long long)exp);
 	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), key);
-	sodium_bin2hex(out, MAC_HEX + 1, mac, MAC_HEX / 2);
+	sodium_bin2hex(out, LINKS_MAC_HEX + 1, mac, LINKS_MAC_HEX / 2);
 	sodium_memzero(key, sizeof(key));
 	return 0;
+}
+
+static int link_mac(struct cxm_store *db, int64_t tenant, int64_t inv, int64_t exp, bool make,
+		    char out[MAC_HEX + 1])
+{
+	char msg[80];
+
+	snprintf(msg, sizeof(msg), "%lld.%lld.%lld", (long long)tenant, (long long)inv, (long long)exp);
+	return links_mac(db, tenant, msg, make, out);
 }
 
 struct link {
@@ -72,7 +81,7 @@ static int link_check_x(struct cxm_store *db, const char *token, struct link *l,
 	if (strlen(p) != MAC_HEX)
 		return CXM_ENOTFOUND;
 	l->tenant = v[0], l->invitation = v[1], l->expires = v[2];
-	if ((ret = link_mac(db, l->tenant, l->invitation, l->expires, mac)))
+	if ((ret = link_mac(db, l->tenant, l->invitation, l->expires, false, mac)))
 		return ret;
 	if (sodium_memcmp(mac, p, MAC_HEX) != 0 || (!allow_expired && l->expires * 1000000 <= cxm_now_us()))
 		return CXM_ENOTFOUND;
@@ -163,7 +172,7 @@ static int invite_run(struct cxm_store *db, struct wjob *j)
 				      .channel = iv->channel, .expires_at = iv->expires * 1000000 };
 	if ((ret = cxm_store_invitation_add(db, r->who.tenant, &inv, &iv->id)))
 		return ret;
-	if ((ret = link_mac(db, r->who.tenant, iv->id, iv->expires, mac)))
+	if ((ret = link_mac(db, r->who.tenant, iv->id, iv->expires, true, mac)))
 		return ret;
 	snprintf(iv->token, sizeof(iv->token), "%lld.%lld.%lld.%s", (long long)r->who.tenant, (long long)iv->id,
 		 (long long)iv->expires, mac);
@@ -974,7 +983,7 @@ int link_token_make(struct cxm_store *db, int64_t tenant, int64_t invitation, in
 {
 	char mac[MAC_HEX + 1];
 	int64_t exp = expires_us / 1000000;
-	int ret = link_mac(db, tenant, invitation, exp, mac);
+	int ret = link_mac(db, tenant, invitation, exp, true, mac);
 
 	if (!ret)
 		snprintf(out, outlen, "%lld.%lld.%lld.%s", (long long)tenant, (long long)invitation, (long long)exp, mac);

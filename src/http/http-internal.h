@@ -258,6 +258,15 @@ void sender_stop(struct sender *s);
 int email_queue(struct cxm_store *db, struct server *srv, int64_t tenant, int64_t customer_id, const char *to,
 		int64_t inv_id, const char *token, int *refused, const char **field);
 
+#define LINKS_MAC_HEX 32
+/*
+ * HMAC-SHA-256 (its first 128 bits, in hex) of msg under the tenant's
+ * "links" secret (api_links.c), which signs every public survey token.
+ * make: create the secret if the tenant has none yet (making a link);
+ * otherwise a tenant without one gets CXM_ENOTFOUND and nothing is written
+ * (checking: a public caller may name any tenant).
+ */
+int links_mac(struct cxm_store *db, int64_t tenant, const char *msg, bool make, char out[LINKS_MAC_HEX + 1]);
 /*
  * The signed invitation tokens of api_links.c, for other channels: checks
  * one (CXM_ENOTFOUND when forged, altered or expired) giving its tenant and
