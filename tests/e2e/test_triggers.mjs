@@ -102,6 +102,10 @@ test('delivery two days ago -> e-mail now; delivery now -> pending, not sent', a
   await until(() => byTo(ctx, 'a@example.com').length === 1, 10000, 'the e-mail to A');
   const html = byTo(ctx, 'a@example.com')[0].parts.find((p) => p.type === 'text/html').body;
   ok(html.includes('Cliente A') && /\/s\/\d+\.\d+\.\d+\.[0-9a-f]{32}/.test(html), 'a personal link, by name');
+  const link = html.match(/href="[^"]*(\/s\/[^"?]+)/)[1];
+  const page = await call(ctx.base, 'GET', link);
+  status(page, 200, 'the link opens the survey');
+  ok(page.text.includes('name="q.nps"'), 'the survey form');
   await until(async () => forCustomer(await scheduled(ctx, ctx.delivery), ctx.customers.A)[0]?.status === 'sent', 5000, 'A sent');
   const rows = await scheduled(ctx, ctx.delivery);
   const a = forCustomer(rows, ctx.customers.A)[0];
