@@ -11,6 +11,7 @@ import { renderCustomers } from './pages/customers.js';
 import { renderCustomer } from './pages/customer.js';
 import { renderSurveys } from './pages/surveys.js';
 import { renderSurvey } from './pages/survey.js';
+import { renderTriggers } from './pages/triggers.js';
 import { renderNotBuilt, renderNotFound } from './pages/placeholder.js';
 
 const root = document.getElementById('app');
@@ -22,6 +23,7 @@ const SECTIONS = [
   { path: 'overview', label: 'MSG_WEB_NAV_OVERVIEW' },
   { path: 'customers', label: 'MSG_WEB_NAV_CUSTOMERS' },
   { path: 'surveys', label: 'MSG_WEB_NAV_SURVEYS' },
+  { path: 'triggers', label: 'MSG_WEB_NAV_TRIGGERS' },
   { path: 'journeys', label: 'MSG_WEB_NAV_JOURNEYS' },
   { path: 'text', label: 'MSG_WEB_NAV_TEXT' },
   { path: 'cases', label: 'MSG_WEB_NAV_CASES' },
@@ -176,6 +178,7 @@ function renderRoute() {
   else if (section === 'customers' && r.parts.length === 2) renderCustomer(ctx, r.parts[1]);
   else if (section === 'surveys' && r.parts.length === 1) renderSurveys(ctx);
   else if (section === 'surveys' && r.parts.length === 2) renderSurvey(ctx, r.parts[1]);
+  else if (section === 'triggers' && r.parts.length === 1) renderTriggers(ctx);
   else if (sec && r.parts.length === 1) renderNotBuilt(ctx, sec.label);
   else renderNotFound(ctx);
   if (!state.firstRender) state.main.focus({ preventScroll: false });

@@ -721,4 +721,85 @@ int cxm_store_response_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_
  */
 int cxm_store_response_delete(struct cxm_store *s, int64_t tenant, int64_t id);
 
+/* ---- triggers and scheduled invitations ----------------------------------- */
+
+/* A trigger: an event of event_type (and event_channel, and the property
+ * equalities of conditions) schedules an invitation to survey_id on
+ * channel, delay_seconds after the event. */
+struct cxm_trigger {
+	int64_t id;
+	const char *name;
+	int64_t survey_id;
+	const char *event_type;
+	const char *event_channel; /* NULL: any channel */
+	const char *conditions;    /* canonical JSON object of property equalities ({}: none) */
+	int64_t delay_seconds;
+	const char *channel;       /* the invitation's channel: email, web */
+	bool active;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+typedef int (*cxm_trigger_cb)(const struct cxm_trigger *t, void *ctx);
+/* Stores a trigger (t->id kept when non-zero; created_at and updated_at are
+ * now) and changes the tenant's trigger version. Borrows t. */
+int cxm_store_trigger_add(struct cxm_store *s, int64_t tenant, const struct cxm_trigger *t, int64_t *id);
+/* Replaces every field of trigger t->id but its creation time and changes
+ * the version. CXM_ENOTFOUND if no such trigger. */
+int cxm_store_trigger_update(struct cxm_store *s, int64_t tenant, const struct cxm_trigger *t);
+/* Deletes a trigger and what it scheduled; changes the version.
+ * CXM_ENOTFOUND if no such trigger. */
+int cxm_store_trigger_delete(struct cxm_store *s, int64_t tenant, int64_t id);
+/* One trigger; CXM_ENOTFOUND if none. */
+int cxm_store_trigger_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_trigger_cb cb, void *ctx);
+/* The tenant's triggers (only the active ones with active_only), oldest first. */
+int cxm_store_trigger_list(struct cxm_store *s, int64_t tenant, bool active_only, cxm_trigger_cb cb, void *ctx);
+/* A number that changes whenever the tenant's triggers change (a cache
+ * key); 0 when the tenant never had a trigger. One read by primary key. */
+int cxm_store_trigger_version(struct cxm_store *s, int64_t tenant, int64_t *version);
+
+struct cxm_scheduled {
+	int64_t tenant_id;      /* filled on reads */
+	int64_t id;
+	int64_t trigger_id;
+	int64_t survey_id;
+	int64_t customer_id;
+	int64_t event_id;
+	int64_t due_at;
+	const char *status;     /* pending, sent, skipped, failed */
+	const char *reason;     /* why skipped or failed; NULL otherwise */
+	int64_t invitation_id;  /* 0 until sent */
+	int attempts;           /* claims so far */
+	int64_t lease_until;    /* 0 when not claimed */
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+typedef int (*cxm_scheduled_cb)(const struct cxm_scheduled *sc, void *ctx);
+/* Stores a scheduled invitation with the status and reason given (sc->id
+ * kept when non-zero). A second row for the same trigger and event is not
+ * stored: *added (may be NULL) says whether this one was. Borrows sc. */
+int cxm_store_scheduled_add(struct cxm_store *s, int64_t tenant, const struct cxm_scheduled *sc, bool *added);
+/*
+ * Claims up to limit pending rows of any tenant due at `now` whose lease
+ * (if any) has run out, oldest due first: attempts goes up by one and the
+ * lease moves to lease_until, so no other scheduler (thread or node) takes
+ * them meanwhile. cb gets each claimed row (with the new attempts and
+ * lease). *n (may be NULL) gets how many.
+ */
+int cxm_store_scheduled_claim(struct cxm_store *s, int64_t now, int64_t lease_until, int limit, cxm_scheduled_cb cb,
+			      void *ctx, int *n);
+/* Ends a claimed row: status sent, skipped or failed, with reason (may be
+ * NULL) and invitation_id (0: none), provided it is still pending under
+ * the lease lease_until; CXM_ECONFLICT when another claim took it. */
+int cxm_store_scheduled_finish(struct cxm_store *s, int64_t tenant, int64_t id, int64_t lease_until,
+			       const char *status, const char *reason, int64_t invitation_id);
+/* A trigger's scheduled invitations, newest first: with id < before_id
+ * (0: from the newest), of one status (NULL: any), at most limit. */
+int cxm_store_scheduled_page(struct cxm_store *s, int64_t tenant, int64_t trigger_id, const char *status,
+			     int64_t before_id, int limit, cxm_scheduled_cb cb, void *ctx);
+/* When the next pending row of any tenant falls due (its lease counted);
+ * 0 when none is pending. */
+int cxm_store_scheduled_next_due(struct cxm_store *s, int64_t *at);
+
 #endif

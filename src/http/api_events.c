@@ -26,6 +26,7 @@ struct batch {
 	cJSON *problem; /* item errors found by the writer */
 	size_t nbad;
 	size_t accepted, duplicates, new_customers;
+	size_t scheduled; /* invitations the events' triggers scheduled */
 };
 
 static const char *const event_keys[] = { "id",	      "customer_id", "external_id", "email",	"phone",
@@ -251,7 +252,7 @@ static int events_run(struct cxm_store *db, struct wjob *j)
 	struct cxm_event *ev;
 	int ret = 0;
 
-	b->accepted = b->duplicates = b->new_customers = 0;
+	b->accepted = b->duplicates = b->new_customers = b->scheduled = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		struct item *it = &b->items[i];
 		bool created = false;
@@ -325,7 +326,7 @@ static int events_run(struct cxm_store *db, struct wjob *j)
 			ev[ngood++] = b->items[i].e;
 	if (ngood) {
 		size_t inserted = 0;
-		ret = cxm_store_events_put(db, tenant, ev, ngood, NULL, &inserted);
+		ret = events_put_live(db, r->srv, tenant, ev, ngood, &inserted, &b->scheduled);
 		b->accepted = inserted;
 		b->duplicates = ngood - inserted;
 	}
@@ -341,6 +342,10 @@ static void events_committed(struct wjob *j)
 	atomic_fetch_add(&r->srv->metrics.events_ingested, b->accepted);
 	atomic_fetch_add(&r->srv->metrics.events_duplicate, b->duplicates);
 	atomic_fetch_add(&r->srv->metrics.customers_written, b->new_customers);
+	if (b->scheduled) {
+		atomic_fetch_add(&r->srv->metrics.triggers_scheduled, b->scheduled);
+		scheduler_wake(r->srv->scheduler);
+	}
 }
 
 static int events_finish(struct req *r)

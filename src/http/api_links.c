@@ -24,6 +24,7 @@
 #include "cxm/receipt.h"
 #include "cxm/surveys.h"
 #include "cxm/time.h"
+#include "cxm/triggers.h"
 
 #include <sodium.h>
 
@@ -135,46 +136,27 @@ static int live_cb(const struct cxm_survey *sv, void *ctx)
 	return 0;
 }
 
-static int attrs_cb(const struct cxm_customer *c, void *ctx)
-{
-	*(char **)ctx = xstrdup(c->attributes ? c->attributes : "{}");
-	return 0;
-}
-
 /* Contact fatigue (surveys.h): one invitation per customer per N days on
- * any channel, and never to an excluded customer. */
+ * any channel, and never to an excluded customer (cxm_contact_check, which
+ * triggers check too). */
 static int check_fatigue(struct req *r, struct cxm_store *db, struct invite *iv)
 {
-	char *stored = NULL, *attrs = NULL, which[300];
-	cJSON *settings;
-	int64_t last = 0;
-	int ret = cxm_store_setting_get(db, r->who.tenant, "surveys", &stored);
+	struct cxm_contact c;
+	char a[CXM_TIME_BUFSZ], b[CXM_TIME_BUFSZ];
+	int ret = cxm_contact_check(db, r->who.tenant, iv->customer_id, cxm_now_us(), &c);
 
-	if (ret)
+	if (ret || c.verdict == CXM_CONTACT_OK)
 		return ret;
-	settings = cxm_survey_settings(stored);
-	free(stored);
-	int days = cJSON_GetObjectItemCaseSensitive(settings, "fatigue_days")->valueint;
-	if (!(ret = cxm_store_customer_get(db, r->who.tenant, iv->customer_id, attrs_cb, &attrs)) &&
-	    cxm_survey_excluded(settings, attrs, which, sizeof(which))) {
-		snprintf(iv->refused_detail, sizeof(iv->refused_detail), T(r, MSG_HTTP_EXCLUDED), which);
-		iv->refused = MSG_HTTP_EXCLUDED;
-		iv->refused_field = "customer_id";
-		ret = CXM_EINVAL;
-	}
-	if (!ret && days > 0 && !(ret = cxm_store_last_invitation(db, r->who.tenant, iv->customer_id, &last)) && last &&
-	    last + (int64_t)days * 86400 * 1000000 > cxm_now_us()) {
-		char a[CXM_TIME_BUFSZ], b[CXM_TIME_BUFSZ];
-		snprintf(iv->refused_detail, sizeof(iv->refused_detail), T(r, MSG_HTTP_FATIGUE), cxm_time_format(last, a),
-			 cxm_time_format(last + (int64_t)days * 86400 * 1000000, b));
-		iv->refused = MSG_HTTP_FATIGUE;
-		iv->refused_field = "customer_id";
+	iv->refused_field = "customer_id";
+	iv->refused = c.verdict == CXM_CONTACT_EXCLUDED ? MSG_HTTP_EXCLUDED : MSG_HTTP_FATIGUE;
+	if (c.verdict == CXM_CONTACT_EXCLUDED) {
+		snprintf(iv->refused_detail, sizeof(iv->refused_detail), T(r, MSG_HTTP_EXCLUDED), c.which);
+	} else {
+		snprintf(iv->refused_detail, sizeof(iv->refused_detail), T(r, MSG_HTTP_FATIGUE),
+			 cxm_time_format(c.last, a), cxm_time_format(c.next, b));
 		iv->refused_status = 409;
-		ret = CXM_EINVAL;
 	}
-	cJSON_Delete(settings);
-	free(attrs);
-	return ret;
+	return CXM_EINVAL;
 }
 
 static int invite_run(struct cxm_store *db, struct wjob *j)

@@ -179,6 +179,10 @@ struct metrics {
 	atomic_uint_fast64_t emails_retried;  /* attempts that failed and will be tried again */
 	atomic_uint_fast64_t emails_failed;   /* given up after the last attempt */
 	atomic_int_fast64_t emails_queued;    /* waiting in the outbox (as last counted) */
+	atomic_uint_fast64_t triggers_scheduled; /* invitations live events scheduled */
+	atomic_uint_fast64_t triggers_sent;      /* scheduled invitations made */
+	atomic_uint_fast64_t triggers_skipped;   /* ... skipped (fatigue, consent, ...) */
+	atomic_uint_fast64_t triggers_failed;    /* ... given up */
 };
 
 void metrics_init(struct metrics *m);
@@ -227,6 +231,10 @@ struct server {
 	char public_url[512];
 	struct sender *sender;
 	struct flood *receipt_flood; /* wrong receipt codes, per address */
+	/* triggers (scheduler.c): each tenant's active ones, and the thread
+	 * that sends what they scheduled */
+	struct cxm_trigger_cache *triggers;
+	struct scheduler *scheduler;
 };
 
 /* ---- e-mail (api_email.c, sender.c) -------------------------------------- */
@@ -298,6 +306,26 @@ void link_token_sign(const unsigned char key[LINKS_KEY_BYTES], int64_t tenant, i
 /* POST /api/v1/surveys/{id}/invitations with an array or an audience
  * (api_bulk.c); body is the parsed request body (borrowed). */
 int api_invitation_bulk(struct req *r, int64_t survey_id, cJSON *body);
+
+/* ---- triggers (scheduler.c) ------------------------------------------------ */
+
+struct scheduler;
+
+/*
+ * Stores live events (cxm_store_events_put) and, in the same transaction,
+ * schedules the invitations they fire (cxm_triggers_schedule): the path of
+ * every live event; imports of history use cxm_store_events_put alone.
+ * *n_inserted and *scheduled (may be NULL) get how many events were new
+ * and how many invitations were scheduled; when some were, call
+ * scheduler_wake() after the commit.
+ */
+int events_put_live(struct cxm_store *db, struct server *srv, int64_t tenant, struct cxm_event *ev, size_t n,
+		    size_t *n_inserted, size_t *scheduled);
+/* Starts the thread that turns due scheduled invitations into invitations. */
+void scheduler_start(struct server *srv, struct scheduler **out);
+/* Looks at the scheduled invitations now rather than at the next poll. */
+void scheduler_wake(struct scheduler *s);
+void scheduler_stop(struct scheduler *s);
 
 /* A database handle for reading, from the pool (or newly opened). */
 struct cxm_store *pool_get(struct server *srv, char *err, size_t errlen);

@@ -119,4 +119,14 @@ void metrics_render(struct server *srv, struct cxm_buf *b)
 	cxm_buf_addf(b, "# HELP cxm_http_in_flight Requests being served.\n"
 			"# TYPE cxm_http_in_flight gauge\ncxm_http_in_flight %d\n",
 		     atomic_load(&srv->inflight));
+	counter(b, "cxm_invitations_scheduled_total", "Invitations that live events scheduled through triggers.",
+		atomic_load(&m->triggers_scheduled));
+	cxm_buf_addf(b, "# HELP cxm_scheduled_invitations_total Scheduled invitations this server dealt with, by outcome.\n"
+			"# TYPE cxm_scheduled_invitations_total counter\n"
+			"cxm_scheduled_invitations_total{outcome=\"sent\"} %llu\n"
+			"cxm_scheduled_invitations_total{outcome=\"skipped\"} %llu\n"
+			"cxm_scheduled_invitations_total{outcome=\"failed\"} %llu\n",
+		     (unsigned long long)atomic_load(&m->triggers_sent),
+		     (unsigned long long)atomic_load(&m->triggers_skipped),
+		     (unsigned long long)atomic_load(&m->triggers_failed));
 }

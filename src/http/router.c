@@ -48,6 +48,12 @@ int api_web_settings_put(struct req *r);
 int api_open_link_create(struct req *r);
 int api_receipt_page(struct req *r);
 int api_receipt(struct req *r);
+int api_triggers_list(struct req *r);
+int api_trigger_create(struct req *r);
+int api_trigger_get(struct req *r);
+int api_trigger_update(struct req *r);
+int api_trigger_delete(struct req *r);
+int api_trigger_scheduled(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -77,6 +83,14 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/settings/surveys", api_survey_settings_get, ROLES_ANY, 0 },
 	{ "PUT", "/api/v1/settings/surveys", api_survey_settings_put, ROLES_ADMIN, RF_WRITE },
 	{ "GET", "/api/v1/responses", api_responses_list, ROLES_ANY, 0 },
+	/* triggers: an event schedules an invitation; what they scheduled
+	 * names customers tenant-wide, so not for managers and agents */
+	{ "GET", "/api/v1/triggers", api_triggers_list, ROLES_TENANT_WIDE | ROLE_VIEWER, 0 },
+	{ "POST", "/api/v1/triggers", api_trigger_create, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "GET", "/api/v1/triggers/{id}", api_trigger_get, ROLES_TENANT_WIDE | ROLE_VIEWER, 0 },
+	{ "PUT", "/api/v1/triggers/{id}", api_trigger_update, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "DELETE", "/api/v1/triggers/{id}", api_trigger_delete, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "GET", "/api/v1/triggers/{id}/scheduled", api_trigger_scheduled, ROLES_TENANT_WIDE | ROLE_VIEWER, 0 },
 	/* the public survey page of a personal link */
 	{ "GET", "/s/{token}", api_survey_page, 0, RF_PUBLIC },
 	{ "POST", "/s/{token}", api_survey_answer, 0, RF_PUBLIC },

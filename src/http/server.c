@@ -6,6 +6,7 @@
 #include "http-internal.h"
 #include "cxm/auth.h"
 #include "cxm/time.h"
+#include "cxm/triggers.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -536,6 +537,7 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 		goto out;
 	cxm_strlcpy(srv->backend, cxm_store_backend(db), sizeof(srv->backend));
 	pool_put(srv, db);
+	srv->triggers = cxm_trigger_cache_new();
 	ret = writer_start(srv, srv->db_url, &srv->writer, err, errlen);
 	if (ret)
 		goto out;
@@ -583,6 +585,7 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 	}
 	if (o->smtp_url && (ret = sender_start(srv, &srv->sender, err, errlen)))
 		goto out;
+	scheduler_start(srv, &srv->scheduler);
 	srv->started_at = cxm_now_us();
 	fprintf(stderr, _(MSG_HTTP_LISTENING), srv->listen_addr, srv->backend,
 		(double)(srv->started_at - t0) / 1000.0);
@@ -608,6 +611,10 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 	usleep(100 * 1000);
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
+	/* no request can wake it now; what it was doing is committed or left
+	 * under a lease that runs out */
+	scheduler_stop(srv->scheduler);
+	srv->scheduler = NULL;
 	if (srv->sender) {
 		/* no request can wake it now; what is being sent goes back to
 		 * the queue for the next start */
@@ -619,6 +626,8 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 out:
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	if (srv->scheduler)
+		scheduler_stop(srv->scheduler);
 	if (srv->sender)
 		sender_stop(srv->sender);
 	if (srv->writer)
@@ -633,6 +642,7 @@ out:
 	cxm_ratelimit_free(srv->logins);
 	flood_free(srv->public_flood);
 	flood_free(srv->receipt_flood);
+	cxm_trigger_cache_free(srv->triggers);
 	free(srv);
 	return ret;
 }

@@ -2967,3 +2967,279 @@ int cxm_store_response_delete(struct cxm_store *s, int64_t tenant, int64_t id)
 		ret = CXM_ENOTFOUND;
 	return tx_end(s, own, ret);
 }
+
+/* ---- triggers and scheduled invitations ----------------------------------- */
+
+#define TRIGGER_COLS                                                                                          \
+	"id, name, survey_id, event_type, event_channel, conditions, delay_seconds, channel, active, created_at," \
+	" updated_at"
+#define TRIGGER_VERSION "triggers.version"
+
+/* Every change of a tenant's triggers gives them a new version, in the
+ * same transaction, so caches of them know when to reload. */
+static int trigger_bump(struct cxm_store *s, int64_t tenant)
+{
+	char v[24];
+
+	snprintf(v, sizeof(v), "%lld", (long long)cxm_id_next());
+	return cxm_store_setting_set(s, tenant, TRIGGER_VERSION, v);
+}
+
+int cxm_store_trigger_add(struct cxm_store *s, int64_t tenant, const struct cxm_trigger *t, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO triggers (tenant_id, " TRIGGER_COLS ")"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	int64_t nid = t->id ? t->id : cxm_id_next(), now = cxm_now_us();
+	struct sqlval p[] = { SQLV_INT(tenant),		  SQLV_INT(nid),	  SQLV_TEXT(t->name),
+			      SQLV_INT(t->survey_id),	  SQLV_TEXT(t->event_type), SQLV_TEXT(t->event_channel),
+			      SQLV_TEXT(t->conditions ? t->conditions : "{}"), SQLV_INT(t->delay_seconds),
+			      SQLV_TEXT(t->channel),	  SQLV_INT(t->active ? 1 : 0), SQLV_INT(now),
+			      SQLV_INT(now) };
+	int own, ret = tx_begin(s, &own);
+
+	if (!ret)
+		ret = Q(s, sql, p, NULL, NULL, NULL);
+	if (!ret)
+		ret = trigger_bump(s, tenant);
+	if (!ret && id)
+		*id = nid;
+	return tx_end(s, own, ret);
+}
+
+int cxm_store_trigger_update(struct cxm_store *s, int64_t tenant, const struct cxm_trigger *t)
+{
+	static const char sql[] = "UPDATE triggers SET name = ?, survey_id = ?, event_type = ?, event_channel = ?,"
+				  " conditions = ?, delay_seconds = ?, channel = ?, active = ?, updated_at = ?"
+				  " WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_TEXT(t->name),
+			      SQLV_INT(t->survey_id),
+			      SQLV_TEXT(t->event_type),
+			      SQLV_TEXT(t->event_channel),
+			      SQLV_TEXT(t->conditions ? t->conditions : "{}"),
+			      SQLV_INT(t->delay_seconds),
+			      SQLV_TEXT(t->channel),
+			      SQLV_INT(t->active ? 1 : 0),
+			      SQLV_INT(cxm_now_us()),
+			      SQLV_INT(tenant),
+			      SQLV_INT(t->id) };
+	int64_t changes = 0;
+	int own, ret = tx_begin(s, &own);
+
+	if (!ret)
+		ret = Q(s, sql, p, NULL, NULL, &changes);
+	if (!ret && !changes)
+		ret = cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_TRIGGER), (long long)t->id);
+	if (!ret)
+		ret = trigger_bump(s, tenant);
+	return tx_end(s, own, ret);
+}
+
+int cxm_store_trigger_delete(struct cxm_store *s, int64_t tenant, int64_t id)
+{
+	static const char sql[] = "DELETE FROM triggers WHERE tenant_id = ? AND id = ?";
+	static const char sched_sql[] = "DELETE FROM scheduled_invitations WHERE tenant_id = ? AND trigger_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int64_t changes = 0;
+	int own, ret = tx_begin(s, &own);
+
+	if (!ret)
+		ret = Q(s, sql, p, NULL, NULL, &changes);
+	if (!ret && !changes)
+		ret = cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_TRIGGER), (long long)id);
+	if (!ret)
+		ret = Q(s, sched_sql, p, NULL, NULL, NULL);
+	if (!ret)
+		ret = trigger_bump(s, tenant);
+	return tx_end(s, own, ret);
+}
+
+struct trigger_ctx {
+	cxm_trigger_cb cb;
+	void *ctx;
+	int n;
+};
+
+static int trigger_row(const struct sqlrow *r, void *vctx)
+{
+	struct trigger_ctx *c = vctx;
+	struct cxm_trigger t = {
+		.id = row_int(r, 0),
+		.name = row_text(r, 1),
+		.survey_id = row_int(r, 2),
+		.event_type = row_text(r, 3),
+		.event_channel = row_text(r, 4),
+		.conditions = row_text(r, 5),
+		.delay_seconds = row_int(r, 6),
+		.channel = row_text(r, 7),
+		.active = row_int(r, 8) != 0,
+		.created_at = row_int(r, 9),
+		.updated_at = row_int(r, 10),
+	};
+	c->n++;
+	return c->cb ? c->cb(&t, c->ctx) : 0;
+}
+
+int cxm_store_trigger_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_trigger_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " TRIGGER_COLS " FROM triggers WHERE tenant_id = ? AND id = ?";
+	struct trigger_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id) };
+	int ret = Q(s, sql, p, trigger_row, &c, NULL);
+
+	return !ret && !c.n ? cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_TRIGGER), (long long)id) : ret;
+}
+
+int cxm_store_trigger_list(struct cxm_store *s, int64_t tenant, bool active_only, cxm_trigger_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " TRIGGER_COLS " FROM triggers WHERE tenant_id = ? AND active >= ? ORDER BY id";
+	struct trigger_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(active_only ? 1 : 0) };
+
+	return Q(s, sql, p, trigger_row, &c, NULL);
+}
+
+int cxm_store_trigger_version(struct cxm_store *s, int64_t tenant, int64_t *version)
+{
+	char *v = NULL;
+	int ret = cxm_store_setting_get(s, tenant, TRIGGER_VERSION, &v);
+
+	*version = 0;
+	if (!ret && v && cxm_parse_i64(v, strlen(v), version))
+		*version = -1; /* not ours: never equal to a cached version */
+	free(v);
+	return ret;
+}
+
+#define SCHEDULED_COLS                                                                                          \
+	"tenant_id, id, trigger_id, survey_id, customer_id, event_id, due_at, status, reason, invitation_id,"       \
+	" attempts, lease_until, created_at, updated_at"
+
+int cxm_store_scheduled_add(struct cxm_store *s, int64_t tenant, const struct cxm_scheduled *sc, bool *added)
+{
+	static const char sql[] = "INSERT INTO scheduled_invitations (tenant_id, id, trigger_id, survey_id, customer_id,"
+				  " event_id, due_at, status, reason, attempts, created_at, updated_at)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+				  " ON CONFLICT (tenant_id, trigger_id, event_id) DO NOTHING";
+	int64_t now = cxm_now_us(), changes = 0;
+	struct sqlval p[] = { SQLV_INT(tenant),
+			      SQLV_INT(sc->id ? sc->id : cxm_id_next()),
+			      SQLV_INT(sc->trigger_id),
+			      SQLV_INT(sc->survey_id),
+			      SQLV_INT(sc->customer_id),
+			      SQLV_INT(sc->event_id),
+			      SQLV_INT(sc->due_at),
+			      SQLV_TEXT(sc->status ? sc->status : "pending"),
+			      SQLV_TEXT(sc->reason),
+			      SQLV_INT(now),
+			      SQLV_INT(now) };
+	int ret = Q(s, sql, p, NULL, NULL, &changes);
+
+	if (!ret && added)
+		*added = changes > 0;
+	return ret;
+}
+
+struct scheduled_ctx {
+	cxm_scheduled_cb cb;
+	void *ctx;
+	int n;
+};
+
+static int scheduled_row(const struct sqlrow *r, void *vctx)
+{
+	struct scheduled_ctx *c = vctx;
+	struct cxm_scheduled sc = {
+		.tenant_id = row_int(r, 0),
+		.id = row_int(r, 1),
+		.trigger_id = row_int(r, 2),
+		.survey_id = row_int(r, 3),
+		.customer_id = row_int(r, 4),
+		.event_id = row_int(r, 5),
+		.due_at = row_int(r, 6),
+		.status = row_text(r, 7),
+		.reason = row_text(r, 8),
+		.invitation_id = row_int(r, 9),
+		.attempts = (int)row_int(r, 10),
+		.lease_until = row_int(r, 11),
+		.created_at = row_int(r, 12),
+		.updated_at = row_int(r, 13),
+	};
+	c->n++;
+	return c->cb ? c->cb(&sc, c->ctx) : 0;
+}
+
+int cxm_store_scheduled_claim(struct cxm_store *s, int64_t now, int64_t lease_until, int limit, cxm_scheduled_cb cb,
+			      void *ctx, int *n)
+{
+	static const char due_sql[] = "SELECT tenant_id, id, COALESCE(lease_until, 0) FROM scheduled_invitations"
+				      " WHERE status = 'pending' AND due_at <= ? AND COALESCE(lease_until, 0) <= ?"
+				      " ORDER BY due_at LIMIT ?";
+	/* the old lease in the WHERE: of two claimers, one wins */
+	static const char claim_sql[] = "UPDATE scheduled_invitations SET attempts = attempts + 1, lease_until = ?"
+					" WHERE tenant_id = ? AND id = ? AND status = 'pending'"
+					" AND COALESCE(lease_until, 0) = ?";
+	static const char get_sql[] = "SELECT " SCHEDULED_COLS " FROM scheduled_invitations WHERE tenant_id = ? AND id = ?";
+	struct due_list l = { xcalloc(limit > 0 ? (size_t)limit : 1, sizeof(*l.v)), 0, limit };
+	struct sqlval p[] = { SQLV_INT(now), SQLV_INT(now), SQLV_INT(limit) };
+	struct scheduled_ctx c = { cb, ctx, 0 };
+	int ret = limit > 0 ? Q(s, due_sql, p, due_row, &l, NULL) : 0;
+
+	for (int i = 0; !ret && i < l.n; i++) {
+		struct sqlval u[] = { SQLV_INT(lease_until), SQLV_INT(l.v[i].tenant), SQLV_INT(l.v[i].id),
+				      SQLV_INT(l.v[i].next) };
+		struct sqlval g[] = { SQLV_INT(l.v[i].tenant), SQLV_INT(l.v[i].id) };
+		int64_t changes = 0;
+		if ((ret = Q(s, claim_sql, u, NULL, NULL, &changes)) || !changes)
+			continue;
+		ret = Q(s, get_sql, g, scheduled_row, &c, NULL);
+	}
+	free(l.v);
+	if (n)
+		*n = c.n;
+	return ret;
+}
+
+int cxm_store_scheduled_finish(struct cxm_store *s, int64_t tenant, int64_t id, int64_t lease_until,
+			       const char *status, const char *reason, int64_t invitation_id)
+{
+	static const char sql[] = "UPDATE scheduled_invitations SET status = ?, reason = ?, invitation_id = ?,"
+				  " lease_until = NULL, updated_at = ? WHERE tenant_id = ? AND id = ?"
+				  " AND status = 'pending' AND lease_until = ?";
+	struct sqlval p[] = { SQLV_TEXT(status),  SQLV_TEXT(reason), opt_int(invitation_id), SQLV_INT(cxm_now_us()),
+			      SQLV_INT(tenant), SQLV_INT(id),	  SQLV_INT(lease_until) };
+	int64_t changes = 0;
+	int ret = Q(s, sql, p, NULL, NULL, &changes);
+
+	if (!ret && !changes)
+		ret = cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_SCHEDULED_TAKEN), (long long)id);
+	return ret;
+}
+
+int cxm_store_scheduled_page(struct cxm_store *s, int64_t tenant, int64_t trigger_id, const char *status,
+			     int64_t before_id, int limit, cxm_scheduled_cb cb, void *ctx)
+{
+	static const char any_sql[] = "SELECT " SCHEDULED_COLS " FROM scheduled_invitations"
+				      " WHERE tenant_id = ? AND trigger_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
+	static const char one_sql[] = "SELECT " SCHEDULED_COLS " FROM scheduled_invitations"
+				      " WHERE tenant_id = ? AND trigger_id = ? AND id < ? AND status = ?"
+				      " ORDER BY id DESC LIMIT ?";
+	struct scheduled_ctx c = { cb, ctx, 0 };
+	int64_t before = before_id ? before_id : INT64_MAX;
+
+	if (!status) {
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(trigger_id), SQLV_INT(before), SQLV_INT(limit) };
+		return Q(s, any_sql, p, scheduled_row, &c, NULL);
+	}
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(trigger_id), SQLV_INT(before), SQLV_TEXT(status),
+			      SQLV_INT(limit) };
+	return Q(s, one_sql, p, scheduled_row, &c, NULL);
+}
+
+int cxm_store_scheduled_next_due(struct cxm_store *s, int64_t *at)
+{
+	static const char sql[] = "SELECT COALESCE(MIN(CASE WHEN COALESCE(lease_until, 0) > due_at THEN lease_until"
+				  " ELSE due_at END), 0) FROM scheduled_invitations WHERE status = 'pending'";
+
+	*at = 0;
+	return get_int(s, sql, NULL, 0, at);
+}

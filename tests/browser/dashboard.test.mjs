@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { hostileTests } from './hostile.test.mjs';
 import { surveyTests } from './surveys.test.mjs';
+import { triggerTests } from './triggers.test.mjs';
 import { widgetTests } from './widget.test.mjs';
 import { anonymousTests } from './anonymous.test.mjs';
 
@@ -116,7 +117,7 @@ test('log in with the username shows the dashboard in the saved language', async
   await loginOk(page);
   const { m } = await shownTexts(page);
   const nav = await navTexts(page);
-  const want = ['OVERVIEW', 'CUSTOMERS', 'SURVEYS', 'JOURNEYS', 'TEXT', 'CASES', 'SETTINGS'].map((k) => m[`MSG_WEB_NAV_${k}`]);
+  const want = ['OVERVIEW', 'CUSTOMERS', 'SURVEYS', 'TRIGGERS', 'JOURNEYS', 'TEXT', 'CASES', 'SETTINGS'].map((k) => m[`MSG_WEB_NAV_${k}`]);
   assert(JSON.stringify(nav) === JSON.stringify(want), `navigation ${JSON.stringify(nav)}, want ${JSON.stringify(want)}`);
   // an unbuilt section says so plainly
   await page.locator('nav#nav a[data-section="journeys"]').click();
@@ -250,6 +251,8 @@ surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage })
 hostileTests(test, { BASE, assert, loginOk, openBrowser });
 widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
 anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
+
+triggerTests(test, { BASE, texts, assert, loginOk, chooseLanguage });
 
 // Last on purpose: it makes the server refuse sign-ins from this address for a while.
 test('too many failed sign-ins show how long to wait', async ({ page }) => {

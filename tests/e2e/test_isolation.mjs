@@ -41,7 +41,9 @@ test('every API route refuses a caller without credentials (401)', async ({ base
     ['POST', '/api/v1/events'], ['GET', '/api/v1/audit'], ['GET', '/api/v1/surveys'], ['POST', '/api/v1/surveys'],
     ['GET', '/api/v1/surveys/1'], ['PUT', '/api/v1/surveys/1'], ['POST', '/api/v1/surveys/1/status'],
     ['POST', '/api/v1/responses'], ['GET', '/api/v1/responses'], ['POST', '/api/v1/surveys/1/invitations'],
-    ['POST', '/api/v1/email/events']];
+    ['POST', '/api/v1/email/events'],
+    ['GET', '/api/v1/triggers'], ['POST', '/api/v1/triggers'], ['GET', '/api/v1/triggers/1'], ['PUT', '/api/v1/triggers/1'],
+    ['DELETE', '/api/v1/triggers/1'], ['GET', '/api/v1/triggers/1/scheduled']];
   for (const [m, p] of routes) {
     const r = await call(base, m, p, m === 'GET' ? {} : { json: {} });
     status(r, 401, `${m} ${p}`);
@@ -217,6 +219,33 @@ test('bulk e-mail invitations: owner, admin, analyst; delivery reports: owner, a
     const rep = await call(ctx.base, 'POST', '/api/v1/email/events', { session: s, json: [{ message_id: '<1.1@example.com>', event: 'bounced' }] });
     status(rep, ['owner', 'admin'].includes(role) ? 200 : 403, `${t.name} ${role} reports`);
     if (rep.status === 200) eq([rep.json.applied, rep.json.unknown], [0, [0]]);
+  }
+});
+
+test('triggers: owner, admin and analyst write, viewers read, managers and agents neither; never across tenants', async (ctx) => {
+  const made = {};
+  for (const t of ctx.tenants) {
+    const survey = (await call(ctx.base, 'GET', '/api/v1/surveys', { key: t.keys.owner })).json.items[0].id;
+    const first = await call(ctx.base, 'POST', '/api/v1/triggers', { key: t.keys.owner,
+      json: { name: 'iso', survey_id: survey, on: { type: 'delivery' }, delay: '1d', channel: 'web' } });
+    status(first, 201);
+    made[t.name] = { survey, ids: [first.json.id] };
+  }
+  for (const { t, role, s } of everyone(ctx)) {
+    const body = { name: `iso ${role}`, survey_id: made[t.name].survey, on: { type: 'delivery' }, delay: '1d', channel: 'web' };
+    const w = ['owner', 'admin', 'analyst'].includes(role);
+    const r = await call(ctx.base, 'POST', '/api/v1/triggers', { session: s, json: body });
+    status(r, w ? 201 : 403, `${t.name} ${role} creates`);
+    if (w) made[t.name].ids.push(r.json.id);
+    const list = await call(ctx.base, 'GET', '/api/v1/triggers', { session: s });
+    status(list, w || role === 'viewer' ? 200 : 403, `${t.name} ${role} lists`);
+    if (list.status === 200) ok(list.json.items.every((x) => !made[other(ctx, t).name].ids.includes(x.id)), 'no other tenant\'s trigger');
+    for (const id of made[other(ctx, t).name].ids) {
+      const want = w || role === 'viewer' ? 404 : 403;
+      status(await call(ctx.base, 'GET', `/api/v1/triggers/${id}`, { session: s }), want, `${t.name} ${role} another tenant's trigger`);
+      status(await call(ctx.base, 'GET', `/api/v1/triggers/${id}/scheduled`, { session: s }), want, 'its scheduled list');
+      status(await call(ctx.base, 'DELETE', `/api/v1/triggers/${id}`, { session: s }), w ? 404 : 403, 'deleting it');
+    }
   }
 });
 

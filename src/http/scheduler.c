@@ -1,0 +1,337 @@
+/*
+ * scheduler.c - triggers at work in `cxm serve`: events_put_live() stores
+ * live events and schedules what they fire in the same transaction, and
+ * the scheduler thread turns each scheduled invitation into an invitation
+ * once it is due.
+ *
+ * The thread looks (a read handle, one indexed query) when woken after a
+ * commit that scheduled something and at least every POLL_MS; when a row
+ * is due, a writer job claims a few (a lease, so other nodes leave them
+ * alone), and one writer job per row checks the trigger, the survey, the
+ * customer's consent, exclusions and contact fatigue again and either
+ * creates the invitation (an e-mail queued in the outbox with it, or a
+ * "web" invitation for the widget) and marks the row sent, or marks it
+ * skipped with the reason. Only the holder of the lease can mark a row, so
+ * two nodes never both invite. A row whose job keeps failing is given up
+ * (failed) after MAX_ATTEMPTS claims.
+ */
+#include "http-internal.h"
+#include "cxm/id.h"
+#include "cxm/time.h"
+#include "cxm/triggers.h"
+
+#define POLL_MS 1000
+#define CLAIM_MAX 32
+#define MAX_ATTEMPTS 5
+#define LEASE_US ((int64_t)60 * 1000000) /* far longer than one job takes */
+#define INVITATION_DAYS 30                /* as a personal link made by the API */
+
+struct scheduler {
+	struct server *srv;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int woken, stop;
+};
+
+int events_put_live(struct cxm_store *db, struct server *srv, int64_t tenant, struct cxm_event *ev, size_t n,
+		    size_t *n_inserted, size_t *scheduled)
+{
+	unsigned char *inserted = xcalloc(n ? n : 1, 1);
+	int ret = cxm_store_events_put(db, tenant, ev, n, inserted, n_inserted);
+
+	if (!ret)
+		ret = cxm_triggers_schedule(db, srv->triggers, tenant, ev, inserted, n, cxm_now_us(), scheduled);
+	free(inserted);
+	return ret;
+}
+
+/* ---- one due row ---------------------------------------------------------------- */
+
+struct due_row {
+	struct cxm_scheduled sc;
+	struct due_row *next;
+};
+
+struct claim_job {
+	struct wjob job;
+	int64_t lease;
+	struct due_row *got;
+};
+
+static int claim_cb(const struct cxm_scheduled *sc, void *ctx)
+{
+	struct claim_job *c = ctx;
+	struct due_row *d = xcalloc(1, sizeof(*d));
+
+	d->sc = *sc;
+	d->sc.status = d->sc.reason = NULL; /* borrowed: not kept */
+	d->next = c->got;
+	c->got = d;
+	return 0;
+}
+
+static void free_rows(struct due_row *d)
+{
+	for (struct due_row *next; d; d = next) {
+		next = d->next;
+		free(d);
+	}
+}
+
+static int claim_run(struct cxm_store *db, struct wjob *j)
+{
+	struct claim_job *c = j->ctx;
+	int64_t now = cxm_now_us();
+	int ret;
+
+	c->lease = now + LEASE_US;
+	if ((ret = cxm_store_scheduled_claim(db, now, c->lease, CLAIM_MAX, claim_cb, c, NULL))) {
+		free_rows(c->got); /* rolled back: forget them */
+		c->got = NULL;
+	}
+	return ret;
+}
+
+struct work {
+	struct wjob job;
+	struct server *srv;
+	const struct cxm_scheduled *sc;
+	int64_t lease;
+	const char *outcome; /* what happened, for the log */
+	bool emailed;
+};
+
+struct facts {
+	bool active;
+	char channel[16];
+	char survey_status[16];
+	bool anonymous;
+	int64_t merged_into;
+	char email[256];
+	int consent;
+};
+
+static int trigger_cb(const struct cxm_trigger *t, void *ctx)
+{
+	struct facts *f = ctx;
+
+	f->active = t->active;
+	cxm_strlcpy(f->channel, t->channel, sizeof(f->channel));
+	return 0;
+}
+
+static int survey_cb(const struct cxm_survey *sv, void *ctx)
+{
+	struct facts *f = ctx;
+
+	cxm_strlcpy(f->survey_status, sv->status, sizeof(f->survey_status));
+	f->anonymous = anon_survey(sv->definition);
+	return 0;
+}
+
+static int customer_cb(const struct cxm_customer *c, void *ctx)
+{
+	struct facts *f = ctx;
+
+	f->merged_into = c->merged_into;
+	cxm_strlcpy(f->email, c->email ? c->email : "", sizeof(f->email));
+	f->consent = c->consent[CXM_CONSENT_EMAIL];
+	return 0;
+}
+
+/* Marks the row skipped for reason. */
+static int skip(struct cxm_store *db, struct work *w, const char *reason)
+{
+	w->outcome = reason;
+	return cxm_store_scheduled_finish(db, w->sc->tenant_id, w->sc->id, w->lease, "skipped", reason, 0);
+}
+
+static int work_run(struct cxm_store *db, struct wjob *j)
+{
+	struct work *w = j->ctx;
+	const struct cxm_scheduled *sc = w->sc;
+	int64_t tenant = sc->tenant_id, customer = sc->customer_id, now = cxm_now_us(), inv_id, expires;
+	struct facts f;
+	struct cxm_contact contact;
+	char token[160];
+	int ret, refused = 0;
+	const char *field = NULL;
+
+	memset(&f, 0, sizeof(f));
+	if (sc->attempts > MAX_ATTEMPTS) {
+		w->outcome = "error";
+		return cxm_store_scheduled_finish(db, tenant, sc->id, w->lease, "failed", "error", 0);
+	}
+	ret = cxm_store_trigger_get(db, tenant, sc->trigger_id, trigger_cb, &f);
+	if (ret == CXM_ENOTFOUND)
+		return 0; /* deleted with its rows meanwhile */
+	if (ret)
+		return ret;
+	if (!f.active)
+		return skip(db, w, "inactive");
+	if (sc->due_at < now - CXM_TRIGGER_STALE_S * 1000000)
+		return skip(db, w, "stale");
+	ret = cxm_store_survey_get(db, tenant, sc->survey_id, 0, survey_cb, &f);
+	if (ret && ret != CXM_ENOTFOUND)
+		return ret;
+	if (ret || strcmp(f.survey_status, "live"))
+		return skip(db, w, "survey_not_live");
+	if (f.anonymous)
+		return skip(db, w, "anonymous"); /* made anonymous since: it invites nobody */
+	ret = cxm_store_customer_get(db, tenant, customer, customer_cb, &f);
+	if (!ret && f.merged_into) {
+		/* the customer was merged since: invite the survivor */
+		customer = f.merged_into;
+		ret = cxm_store_customer_get(db, tenant, customer, customer_cb, &f);
+	}
+	if (ret == CXM_ENOTFOUND)
+		return skip(db, w, "no_customer");
+	if (ret)
+		return ret;
+	if (!strcmp(f.channel, "email")) {
+		if (f.consent == CXM_CONSENT_DENIED)
+			return skip(db, w, "no_consent");
+		if (!f.email[0] || strpbrk(f.email, "\r\n<>,; "))
+			return skip(db, w, "no_email");
+	}
+	if ((ret = cxm_contact_check(db, tenant, customer, now, &contact)))
+		return ret;
+	if (contact.verdict == CXM_CONTACT_EXCLUDED)
+		return skip(db, w, "excluded");
+	if (contact.verdict == CXM_CONTACT_FATIGUE)
+		return skip(db, w, "fatigue");
+
+	/* the invitation, as POST /api/v1/surveys/{id}/invitations makes it */
+	expires = now / 1000000 + (int64_t)INVITATION_DAYS * 86400;
+	struct cxm_invitation inv = { .id = cxm_id_next(), .survey_id = sc->survey_id, .customer_id = customer,
+				      .channel = f.channel, .expires_at = expires * 1000000 };
+	if ((ret = cxm_store_invitation_add(db, tenant, &inv, &inv_id)))
+		return ret;
+	if (!strcmp(f.channel, "email")) {
+		if ((ret = link_token_make(db, tenant, inv_id, expires * 1000000, token, sizeof(token))) ||
+		    (ret = email_queue(db, w->srv, tenant, customer, NULL, inv_id, token, &refused, &field)))
+			return ret; /* a refusal checked above cannot happen: undone, tried again */
+		w->emailed = true;
+	}
+	w->outcome = "sent";
+	return cxm_store_scheduled_finish(db, tenant, sc->id, w->lease, "sent", NULL, inv_id);
+}
+
+/* ---- the thread -------------------------------------------------------------------- */
+
+/* True when a row is due now; *next gets when the next one is (0: none). */
+static bool look(struct scheduler *s, int64_t *next)
+{
+	char err[256];
+	struct cxm_store *db = pool_get(s->srv, err, sizeof(err));
+	bool due = false;
+
+	*next = 0;
+	if (!db)
+		return false;
+	if (!cxm_store_scheduled_next_due(db, next))
+		due = *next && *next <= cxm_now_us();
+	pool_put(s->srv, db);
+	return due;
+}
+
+static void run_due(struct scheduler *s)
+{
+	struct claim_job c = { .got = NULL };
+	bool emailed = false;
+	int ret;
+
+	c.job = (struct wjob){ .run = claim_run, .ctx = &c, .lang = CXM_LANG_EN };
+	if (writer_run(s->srv->writer, &c.job)) {
+		free_rows(c.got); /* the commit failed: nothing was claimed */
+		return;
+	}
+	for (struct due_row *d = c.got; d; d = d->next) {
+		struct work w = { .srv = s->srv, .sc = &d->sc, .lease = c.lease };
+		w.job = (struct wjob){ .run = work_run, .ctx = &w, .lang = CXM_LANG_EN };
+		ret = writer_run(s->srv->writer, &w.job);
+		if (!ret && w.emailed)
+			emailed = true;
+		if (!ret && w.outcome)
+			atomic_fetch_add(!strcmp(w.outcome, "sent")	   ? &s->srv->metrics.triggers_sent
+					 : !strcmp(w.outcome, "error") ? &s->srv->metrics.triggers_failed
+								       : &s->srv->metrics.triggers_skipped,
+					 1);
+		if (!s->srv->o.quiet || ret)
+			log_line(s->srv, "{\"event\":\"trigger\",\"scheduled\":%lld,\"outcome\":\"%s\",\"store_error\":%d}",
+				 (long long)d->sc.id, ret ? "retry" : w.outcome ? w.outcome : "gone", ret);
+	}
+	free_rows(c.got);
+	if (emailed)
+		sender_wake(s->srv->sender);
+}
+
+static void *scheduler_main(void *arg)
+{
+	struct scheduler *s = arg;
+
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop) {
+		int64_t next = 0, now, wait_us;
+		struct timespec ts;
+
+		s->woken = 0;
+		pthread_mutex_unlock(&s->mu);
+		if (look(s, &next))
+			run_due(s);
+		now = cxm_now_us();
+		wait_us = (int64_t)POLL_MS * 1000;
+		if (next > now && next - now < wait_us)
+			wait_us = next - now;
+		if (next && next <= now)
+			wait_us = 50 * 1000; /* more are due: a short breath, then again */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += (time_t)(wait_us / 1000000);
+		ts.tv_nsec += (long)(wait_us % 1000000) * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&s->mu);
+		while (!s->stop && !s->woken)
+			if (pthread_cond_timedwait(&s->cv, &s->mu, &ts))
+				break;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+void scheduler_start(struct server *srv, struct scheduler **out)
+{
+	struct scheduler *s = xcalloc(1, sizeof(*s));
+
+	s->srv = srv;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	if (pthread_create(&s->thread, NULL, scheduler_main, s))
+		BUG("cannot start the trigger scheduler thread");
+	*out = s;
+}
+
+void scheduler_wake(struct scheduler *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->woken = 1;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void scheduler_stop(struct scheduler *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
