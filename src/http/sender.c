@@ -76,6 +76,7 @@ struct claim_job {
 	struct server *srv;
 	int limit;
 	struct flight *got;
+	int dropped; /* given up while composing (consent denied, no invitation) */
 };
 
 static int claim_cb(const struct cxm_outbox_msg *m, void *ctx)
@@ -116,6 +117,7 @@ static int claim_run(struct cxm_store *db, struct wjob *j)
 			if (!(ret = cxm_store_outbox_failed(db, f->tenant, f->id, why, 0))) {
 				*pp = f->next;
 				flight_free(f);
+				c->dropped++;
 			}
 			continue;
 		}
@@ -124,6 +126,7 @@ static int claim_run(struct cxm_store *db, struct wjob *j)
 			if (!(ret = cxm_store_outbox_failed(db, f->tenant, f->id, "no such invitation", 0))) {
 				*pp = f->next;
 				flight_free(f);
+				c->dropped++;
 			}
 			continue;
 		}
@@ -359,6 +362,12 @@ static void *sender_main(void *arg)
 						f->next = NULL;
 						start_flight(s, f);
 						in_flight++;
+					}
+					if (c.dropped) {
+						/* given up, not sent: counted as failed, and the
+						 * places they took are free at once */
+						atomic_fetch_add(&s->srv->metrics.emails_failed, (uint_fast64_t)c.dropped);
+						next_look = 0;
 					}
 				}
 			}

@@ -228,6 +228,25 @@ test('without --smtp-url, bulk invitations are refused with 422', async (ctx) =>
   }
 });
 
+test('a customer who withdraws consent while the message waits gets nothing: given up, counted failed', async (ctx) => {
+  const metric = async (name) => Number(((await call(ctx.base, 'GET', '/metrics')).text.match(new RegExp(`^${name} (\\d+)`, 'm')) || [])[1]);
+  status(await call(ctx.base, 'POST', '/api/v1/customers', { key: ctx.key, json: { external_id: 'Z', first_name: 'Zoe', email: 'zoe@example.com' } }), 201);
+  const failedBefore = await metric('cxm_emails_failed_total');
+  const statsBefore = await emailStats(ctx);
+  const refusals = ctx.sink.refusals;
+  ctx.sink.refuse(2); // the first attempts wait for a retry (200 ms, then 400 ms)
+  const r = await invite(ctx, [{ external_id: 'Z' }]);
+  eq([r.status, r.json.queued], [202, 1]);
+  await until(() => ctx.sink.refusals > refusals, 5000, 'the first attempt');
+  status(await call(ctx.base, 'POST', '/api/v1/customers', { key: ctx.key, json: { external_id: 'Z', consent: { email: 'denied' } } }), 200);
+  await until(async () => (await metric('cxm_emails_failed_total')) === failedBefore + 1, 5000, 'given up');
+  ctx.sink.refuse(0);
+  await new Promise((res) => setTimeout(res, 500));
+  eq(byTo(ctx, 'zoe@example.com').length, 0, 'nothing delivered');
+  const s = await emailStats(ctx);
+  eq([s.total, s.sent, s.failed], [statsBefore.total + 1, statsBefore.sent, statsBefore.failed + 1]);
+});
+
 test('the server stops cleanly (exit 0 on SIGTERM) with messages in flight or queued', async (ctx) => {
   const code = await ctx.srv.stop('SIGTERM');
   ctx.stopped = true;
