@@ -5,6 +5,7 @@
 #ifndef CXM_SERVER_H
 #define CXM_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct cxm_server_opts {
@@ -28,6 +29,7 @@ struct cxm_server_opts {
 	unsigned smtp_retry_base_ms; /* first retry delay, doubled each time (60,000) */
 	unsigned smtp_timeout_s;     /* one delivery at most (60 s) */
 	const char *smtp_unsubscribe_mailto; /* an address for List-Unsubscribe mailto:; NULL: none */
+	bool smtp_tls_required;      /* smtp://: refuse to send unless STARTTLS works (else STARTTLS when offered) */
 };
 
 /* Fills the defaults above. */

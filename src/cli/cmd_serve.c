@@ -24,6 +24,7 @@ int cmd_serve(int argc, char **argv)
 	const char *max_depth = NULL, *timeout = NULL, *public_rate = NULL, *pos[1];
 	const char *public_url = NULL, *smtp_url = NULL, *smtp_user = NULL, *smtp_password_file = NULL;
 	const char *smtp_from = NULL, *smtp_concurrency = NULL, *smtp_retry = NULL, *smtp_unsub = NULL;
+	const char *smtp_tls = NULL;
 	char *password = NULL;
 	bool quiet = false;
 	const struct cli_opt opts[] = { { "--listen", &listen, NULL },	       { "--threads", &threads, NULL },
@@ -38,6 +39,7 @@ int cmd_serve(int argc, char **argv)
 					{ "--smtp-concurrency", &smtp_concurrency, NULL },
 					{ "--smtp-retry-base-ms", &smtp_retry, NULL },
 					{ "--smtp-unsubscribe-mailto", &smtp_unsub, NULL },
+					{ "--smtp-tls", &smtp_tls, NULL },
 					{ NULL } };
 	struct cxm_server_opts o;
 	char err[512];
@@ -88,6 +90,9 @@ int cmd_serve(int argc, char **argv)
 	o.public_url = public_url;
 	o.smtp_url = smtp_url;
 	o.smtp_user = smtp_user;
+	if (smtp_tls && strcmp(smtp_tls, "try") && strcmp(smtp_tls, "required"))
+		return cli_usage(&c, _(MSG_SERVE_SMTP_TLS), smtp_tls);
+	o.smtp_tls_required = smtp_tls && !strcmp(smtp_tls, "required");
 	o.smtp_from = smtp_from ? smtp_from : "cxm <cxm@localhost>";
 	if (smtp_unsub && (!strchr(smtp_unsub, '@') || strpbrk(smtp_unsub, "<>,;?&%\" \r\n")))
 		return cli_fail(_(MSG_SERVE_SMTP_UNSUB), smtp_unsub);

@@ -1370,7 +1370,9 @@ int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo
 		ret = CXM_ECONFLICT;
 		goto out;
 	}
-	if ((ret = add_org(g)) || (ret = demo_feedback_new(s, tenant, g->seed, end, &g->fb)) ||
+	/* marks the tenant as the demo's: its e-mail goes only to a local SMTP server */
+	if ((ret = cxm_store_setting_set(s, tenant, "demo", "true")) || (ret = add_org(g)) ||
+	    (ret = demo_feedback_new(s, tenant, g->seed, end, &g->fb)) ||
 	    (ret = add_customers(g, customers, o)))
 		goto out;
 	if ((ret = cxm_store_stats(s, tenant, &after)))

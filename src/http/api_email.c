@@ -179,6 +179,19 @@ int email_compose(struct cxm_store *db, struct server *srv, int64_t tenant, cons
 		*why = cxm_msg_in((enum cxm_msg)refused, CXM_LANG_EN);
 		return CXM_EINVAL;
 	}
+	if (!srv->smtp_local) {
+		/* a demo tenant's addresses are made up, and may be somebody's */
+		char *demo = NULL;
+		bool is_demo;
+		if ((ret = cxm_store_setting_get(db, tenant, "demo", &demo)))
+			return ret;
+		is_demo = demo != NULL;
+		free(demo);
+		if (is_demo) {
+			*why = cxm_msg_in(MSG_EMAIL_DEMO_TENANT, CXM_LANG_EN);
+			return CXM_EINVAL;
+		}
+	}
 	ui = !strncmp(rc.lang[0] ? rc.lang : rc.tenant_lang, "es", 2) ? CXM_LANG_ES : CXM_LANG_EN;
 	char *link = xasprintf("%s/s/%s", srv->public_url, token);
 	char *pixel = xasprintf("%s/o/%s.gif", srv->public_url, token);

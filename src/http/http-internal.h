@@ -229,6 +229,9 @@ struct server {
 	unsigned char key[32];
 	/* e-mail: the base of links in messages, and the sender (NULL: off) */
 	char public_url[512];
+	/* the SMTP server is on this machine: only then does a demo tenant's
+	 * e-mail go out (its customers' addresses are made up) */
+	bool smtp_local;
 	struct sender *sender;
 	struct flood *receipt_flood; /* wrong receipt codes, per address */
 	/* triggers (scheduler.c): each tenant's active ones, and the thread

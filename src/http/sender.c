@@ -220,8 +220,9 @@ static void start_flight(struct sender *s, struct flight *f)
 	curl_easy_setopt(f->easy, CURLOPT_CONNECTTIMEOUT, 15L);
 	curl_easy_setopt(f->easy, CURLOPT_TIMEOUT, (long)o->smtp_timeout_s);
 	curl_easy_setopt(f->easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	/* smtp://: STARTTLS whenever the server offers it; smtps:// is TLS anyway */
-	curl_easy_setopt(f->easy, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	/* smtp://: STARTTLS whenever the server offers it, or (--smtp-tls
+	 * required) never without it; smtps:// is TLS anyway */
+	curl_easy_setopt(f->easy, CURLOPT_USE_SSL, (long)(o->smtp_tls_required ? CURLUSESSL_ALL : CURLUSESSL_TRY));
 	curl_easy_setopt(f->easy, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(f->easy, CURLOPT_XFERINFOFUNCTION, progress_cb);
 	curl_easy_setopt(f->easy, CURLOPT_XFERINFODATA, s);
@@ -390,6 +391,20 @@ static void *sender_main(void *arg)
 	return NULL;
 }
 
+/* Whether the SMTP server is on this machine (a test sink or a local relay). */
+static bool smtp_is_local(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	bool local = false;
+
+	if (u && !curl_url_set(u, CURLUPART_URL, url, 0) && !curl_url_get(u, CURLUPART_HOST, &host, 0))
+		local = !strncmp(host, "127.", 4) || !strcmp(host, "localhost") || !strcmp(host, "[::1]");
+	curl_free(host);
+	curl_url_cleanup(u);
+	return local;
+}
+
 int sender_start(struct server *srv, struct sender **out, char *err, size_t errlen)
 {
 	const struct cxm_server_opts *o = &srv->o;
@@ -413,6 +428,7 @@ int sender_start(struct server *srv, struct sender **out, char *err, size_t errl
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT))
 		BUG("curl_global_init failed");
+	srv->smtp_local = smtp_is_local(o->smtp_url);
 	s = xcalloc(1, sizeof(*s));
 	s->srv = srv;
 	memcpy(s->from_addr, from, n);

@@ -4,8 +4,9 @@
 // score chosen; refusals (no address, consent denied, e-mail off); retries
 // with backoff until delivered, failures recorded; nothing sent elsewhere.
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { call, cxm, eq, ok, run, startServer, status, test, testDb } from './lib.mjs';
+import { call, CXM, cxm, eq, ok, run, startServer, status, test, testDb } from './lib.mjs';
 import { startSink, until } from './smtp-sink.mjs';
 
 const T = `em-${process.pid}${Date.now() % 100000}`;
@@ -186,6 +187,68 @@ test('SIGTERM while a delivery hangs: the server stops at once, the message stay
     await until(() => byTo(ctx, 'silent@example.com').length === 1, 10000, 'sent after the restart');
   } finally {
     await again.stop();
+  }
+});
+
+test('--smtp-tls required: a server without STARTTLS gets nothing, the invitation fails; a bad value is refused', async (ctx) => {
+  const bad = spawnSync(CXM, ['serve', '--db', ctx.db, '--listen', '127.0.0.1:0', '--smtp-url', ctx.sink.url, '--smtp-tls', 'maybe'],
+    { encoding: 'utf8', env: { ...process.env, CXM_LANG: 'en' }, timeout: 10000 });
+  eq(bad.status, 2, 'exit 2 for --smtp-tls maybe');
+  ok(/--smtp-tls/.test(bad.stderr), `says which option: ${bad.stderr}`);
+  const srv = await startServer(ctx.db, ['--quiet', '--smtp-url', ctx.sink.url, '--smtp-tls', 'required', '--smtp-retry-base-ms', '20']);
+  try {
+    const failed = async () => {
+      const st = (await call(srv.url, 'GET', `/api/v1/surveys/${ctx.survey}/stats`, { key: ctx.key })).json;
+      return (st.invitations.by_channel.find((c) => c.channel === 'email') || { failed: 0 }).failed;
+    };
+    const before = await failed();
+    status(await call(srv.url, 'POST', `/api/v1/surveys/${ctx.survey}/invitations`,
+      { key: ctx.key, json: { channel: 'email', email: 'tls@example.com' } }), 202);
+    await until(async () => (await failed()) === before + 1, 15000, 'the invitation given up');
+    eq(byTo(ctx, 'tls@example.com').length, 0, 'nothing reached the server in clear');
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('a demo tenant e-mails only through an SMTP server on this machine', async (ctx) => {
+  const tenant = `demo-${T}`;
+  cxm(ctx.db, ['demo', '--customers', '20', '--tenant', tenant]);
+  const key = cxm(ctx.db, ['key', 'create', '--role', 'admin', '--tenant', tenant]).trim();
+  // a server address nobody can reach (TEST-NET-1): a message that got past the
+  // rule would wait on the connection, not fail at once
+  const far = await startServer(ctx.db, ['--quiet', '--smtp-url', 'smtp://192.0.2.1:25', '--smtp-retry-base-ms', '20']);
+  let survey;
+  let to;
+  try {
+    await call(far.url, 'PUT', '/api/v1/settings/surveys', { key, json: { fatigue_days: 0 } });
+    survey = (await call(far.url, 'GET', '/api/v1/surveys', { key })).json.items.find((x) => x.name === 'NPS tienda').id;
+    const customers = (await call(far.url, 'GET', '/api/v1/customers?limit=50', { key })).json.items;
+    const who = customers.find((c) => c.email);
+    to = who.email;
+    const failed = async (base) => {
+      const st = (await call(base, 'GET', `/api/v1/surveys/${survey}/stats`, { key })).json;
+      return (st.invitations.by_channel.find((c) => c.channel === 'email') || { failed: 0 }).failed;
+    };
+    status(await call(far.url, 'POST', `/api/v1/surveys/${survey}/invitations`,
+      { key, json: { channel: 'email', customer_id: who.id } }), 202);
+    const t0 = Date.now();
+    await until(async () => (await failed(far.url)) === 1, 5000, 'the demo message given up');
+    ok(Date.now() - t0 < 5000, 'given up without trying the far server');
+  } finally {
+    await far.stop();
+  }
+  // the same tenant through the local sink: it goes
+  const near = await startServer(ctx.db, ['--quiet', '--smtp-url', ctx.sink.url]);
+  try {
+    const customers = (await call(near.url, 'GET', '/api/v1/customers?limit=50', { key })).json.items;
+    const who = customers.filter((c) => c.email)[1];
+    status(await call(near.url, 'POST', `/api/v1/surveys/${survey}/invitations`,
+      { key, json: { channel: 'email', customer_id: who.id } }), 202);
+    await until(() => byTo(ctx, who.email).length === 1, 10000, 'the demo message through the local sink');
+    eq(byTo(ctx, to).length, 0, 'the first one never went anywhere');
+  } finally {
+    await near.stop();
   }
 });
 
