@@ -46,9 +46,16 @@ static const char *score_colour(int v)
 	return v <= 6 ? "#c62828" : v <= 8 ? "#f59e0b" : "#2e7d32";
 }
 
-/* The two bodies; every text from the catalogue in `ui`, the name escaped. */
-static void compose(const struct recipient *rc, enum cxm_lang ui, const char *link, const char *unsub,
-		    const char *pixel, struct cxm_buf *text, struct cxm_buf *html)
+/* What the e-mail asks: the survey's own NPS question and end labels in
+ * the e-mail's language, or the catalogue's when it has none. */
+struct asking {
+	char question[600], ends[400];
+};
+
+/* The two bodies; every text from the catalogue in `ui` (the question from
+ * the survey when it has one), the name escaped. */
+static void compose(const struct recipient *rc, enum cxm_lang ui, const struct asking *ask, const char *link,
+		    const char *unsub, const char *pixel, struct cxm_buf *text, struct cxm_buf *html)
 {
 	char hello[300], open[700], why[300], stop[700];
 
@@ -61,8 +68,7 @@ static void compose(const struct recipient *rc, enum cxm_lang ui, const char *li
 	snprintf(stop, sizeof(stop), cxm_msg_in(MSG_EM_UNSUBSCRIBE, ui), unsub);
 
 	/* text/plain */
-	cxm_buf_addf(text, "%s\n\n%s\n%s\n\n%s\n", hello, cxm_msg_in(MSG_EM_QUESTION, ui), cxm_msg_in(MSG_EM_ENDS, ui),
-		     cxm_msg_in(MSG_EM_SCORE_LINKS, ui));
+	cxm_buf_addf(text, "%s\n\n%s\n%s\n\n%s\n", hello, ask->question, ask->ends, cxm_msg_in(MSG_EM_SCORE_LINKS, ui));
 	for (int v = 0; v <= 10; v++)
 		cxm_buf_addf(text, "%2d: %s?score=%d\n", v, link, v);
 	cxm_buf_addf(text, "\n%s\n\n-- \n%s\n%s\n", open, why, stop);
@@ -81,7 +87,7 @@ static void compose(const struct recipient *rc, enum cxm_lang ui, const char *li
 			     "<h1 style=\"font-size:20px;margin:0 0 12px\">");
 	html_escape(html, hello);
 	cxm_buf_addstr(html, "</h1><p style=\"font-size:16px;line-height:1.4;margin:0 0 16px\">");
-	html_escape(html, cxm_msg_in(MSG_EM_QUESTION, ui));
+	html_escape(html, ask->question);
 	cxm_buf_addstr(html, "</p><table role=\"presentation\" cellpadding=\"0\" cellspacing=\"3\"><tr>");
 	for (int v = 0; v <= 10; v++) {
 		cxm_buf_addstr(html, "<td><a href=\"");
@@ -92,7 +98,7 @@ static void compose(const struct recipient *rc, enum cxm_lang ui, const char *li
 			     v, score_colour(v), v);
 	}
 	cxm_buf_addstr(html, "</tr></table><p style=\"font-size:13px;color:#6b7280;margin:8px 0 16px\">");
-	html_escape(html, cxm_msg_in(MSG_EM_ENDS, ui));
+	html_escape(html, ask->ends);
 	cxm_buf_addstr(html, "</p><p style=\"font-size:14px;margin:0 0 16px\"><a href=\"");
 	html_escape(html, link);
 	cxm_buf_addstr(html, "\">");
@@ -148,7 +154,55 @@ int email_queue(struct cxm_store *db, struct server *srv, int64_t tenant, int64_
 
 static int invitation_cb(const struct cxm_invitation *inv, void *ctx)
 {
-	*(int64_t *)ctx = inv->customer_id;
+	int64_t *ids = ctx;
+
+	ids[0] = inv->customer_id;
+	ids[1] = inv->survey_id;
+	return 0;
+}
+
+static int definition_cb(const struct cxm_survey *sv, void *ctx)
+{
+	char err[64];
+
+	*(cJSON **)ctx = cxm_json_parse(sv->definition, strlen(sv->definition), err, sizeof(err));
+	return 0;
+}
+
+static const char *in_lang(const cJSON *texts, const char *lang)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(texts, lang);
+	return cJSON_IsString(t) && *t->valuestring ? t->valuestring : NULL;
+}
+
+/* The survey's first NPS question in `lang`, with its end labels; the
+ * catalogue's words for what the survey does not say in that language. */
+static int asking_of(struct cxm_store *db, int64_t tenant, int64_t survey_id, enum cxm_lang ui, struct asking *a)
+{
+	const char *lang = ui == CXM_LANG_ES ? "es" : "en", *q = NULL, *low = NULL, *high = NULL;
+	cJSON *def = NULL;
+	int ret = cxm_store_survey_get(db, tenant, survey_id, 0, definition_cb, &def);
+
+	cxm_strlcpy(a->question, cxm_msg_in(MSG_EM_QUESTION, ui), sizeof(a->question));
+	cxm_strlcpy(a->ends, cxm_msg_in(MSG_EM_ENDS, ui), sizeof(a->ends));
+	if (ret)
+		return ret;
+	const cJSON *qs = def ? cJSON_GetObjectItemCaseSensitive(def, "questions") : NULL;
+	for (const cJSON *qj = cJSON_IsArray(qs) ? qs->child : NULL; qj; qj = qj->next) {
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(qj, "type");
+		const cJSON *labels = cJSON_GetObjectItemCaseSensitive(qj, "labels");
+		if (!cJSON_IsString(type) || strcmp(type->valuestring, "nps"))
+			continue;
+		q = in_lang(cJSON_GetObjectItemCaseSensitive(qj, "text"), lang);
+		low = in_lang(cJSON_GetObjectItemCaseSensitive(labels, "low"), lang);
+		high = in_lang(cJSON_GetObjectItemCaseSensitive(labels, "high"), lang);
+		break;
+	}
+	if (q)
+		cxm_strlcpy(a->question, q, sizeof(a->question));
+	if (low && high)
+		snprintf(a->ends, sizeof(a->ends), cxm_msg_in(MSG_EM_ENDS_LABELS, ui), low, high);
+	cJSON_Delete(def);
 	return 0;
 }
 
@@ -157,8 +211,9 @@ int email_compose(struct cxm_store *db, struct server *srv, int64_t tenant, cons
 {
 	struct recipient rc;
 	struct cxm_buf text = CXM_BUF_INIT, html = CXM_BUF_INIT;
-	int64_t customer_id = 0, inv_id = 0;
+	int64_t ids[2] = { 0, 0 }, inv_id = 0; /* the invitation's customer and survey */
 	const char *dot = strchr(token, '.'), *end = dot ? strchr(dot + 1, '.') : NULL;
+	struct asking ask;
 	int ret, refused = 0;
 	const char *field;
 	enum cxm_lang ui;
@@ -168,8 +223,8 @@ int email_compose(struct cxm_store *db, struct server *srv, int64_t tenant, cons
 	/* TENANT.INVITATION.EXPIRES.MAC; the token was made by this server */
 	if (!end || cxm_parse_i64(dot + 1, (size_t)(end - dot - 1), &inv_id))
 		return CXM_ENOTFOUND;
-	if ((ret = cxm_store_invitation_get(db, tenant, inv_id, invitation_cb, &customer_id)) ||
-	    (customer_id && (ret = cxm_store_customer_get(db, tenant, customer_id, customer_cb, &rc))) ||
+	if ((ret = cxm_store_invitation_get(db, tenant, inv_id, invitation_cb, ids)) ||
+	    (ids[0] && (ret = cxm_store_customer_get(db, tenant, ids[0], customer_cb, &rc))) ||
 	    (ret = cxm_store_tenant_get(db, tenant, tenant_cb, &rc)))
 		return ret;
 	/* the address the invitation was queued for (the customer may have
@@ -193,10 +248,12 @@ int email_compose(struct cxm_store *db, struct server *srv, int64_t tenant, cons
 		}
 	}
 	ui = !strncmp(rc.lang[0] ? rc.lang : rc.tenant_lang, "es", 2) ? CXM_LANG_ES : CXM_LANG_EN;
+	if ((ret = asking_of(db, tenant, ids[1], ui, &ask)))
+		return ret;
 	char *link = xasprintf("%s/s/%s", srv->public_url, token);
 	char *pixel = xasprintf("%s/o/%s.gif", srv->public_url, token);
 	out->unsubscribe = xasprintf("%s/u/%s", srv->public_url, token);
-	compose(&rc, ui, link, out->unsubscribe, pixel, &text, &html);
+	compose(&rc, ui, &ask, link, out->unsubscribe, pixel, &text, &html);
 	out->subject = xstrdup(cxm_msg_in(MSG_EM_SUBJECT, ui));
 	out->text = cxm_buf_detach(&text, NULL);
 	out->html = cxm_buf_detach(&html, NULL);

@@ -12,6 +12,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { emailFlowTests } from './email-flow.test.mjs';
 import { hostileTests } from './hostile.test.mjs';
 import { surveyTests } from './surveys.test.mjs';
 import { triggerTests } from './triggers.test.mjs';
@@ -249,6 +250,7 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 hostileTests(test, { BASE, assert, loginOk, openBrowser });
+emailFlowTests(test, { assert, openBrowser, LOGIN, PASSWORD });
 widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
 anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 

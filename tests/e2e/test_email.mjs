@@ -58,7 +58,10 @@ test('an e-mail invitation is queued (202) and delivered: Spanish, by name, esca
   ok(text.body.includes('¡Hola, María <b>!'), 'greeting in the text part');
   ok(html.body.includes('¡Hola, María &lt;b&gt;!'), 'the name escaped in HTML');
   ok(!html.body.includes('María <b>'), 'no markup from the name');
-  ok(html.body.includes('Qué probabilidad') && !html.body.includes('How likely'), 'Spanish template');
+  ok(html.body.includes('¿Qué tan probable es que nos recomiende?') && !html.body.includes('How likely'),
+    'the survey\'s own NPS question, in Spanish');
+  ok(html.body.includes('0 = Nada probable, 10 = Muy probable') && text.body.includes('0 = Nada probable, 10 = Muy probable'),
+    'the survey\'s end labels');
   const links = [...html.body.matchAll(/href="([^"]+\?score=(\d+))" style="[^"]*background:(#[0-9a-f]{6})/g)];
   eq(links.map((l) => Number(l[2])), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'eleven score links');
   const colours = links.map((l) => l[3]);

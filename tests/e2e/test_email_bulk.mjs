@@ -78,7 +78,7 @@ test('headers: List-Unsubscribe (URL and mailto), one-click post, Message-ID nam
   eq(m.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click');
   ok(/^<\d+\.\d+@casavoltia\.example>$/.test(m.headers['message-id']), `Message-ID: ${m.headers['message-id']}`);
   const html = m.parts.find((p) => p.type === 'text/html').body;
-  ok(html.includes('¡Hola, Ana!') && html.includes('Qué probabilidad'), 'Spanish (the tenant\'s language), by name');
+  ok(html.includes('¡Hola, Ana!') && html.includes('¿Qué tan probable es que nos recomiende?'), 'Spanish (the tenant\'s language), by name');
   const px = html.match(/<img src="(http:\/\/[^"]+\/o\/[^"]+\.gif)" width="1" height="1"/);
   ok(px, 'a 1x1 tracking image');
   ok(px[1].includes(tok[2]), 'the image names the same token');
