@@ -223,8 +223,6 @@ static int open_run(struct cxm_store *db, struct wjob *j)
 static int open_finish(struct req *r)
 {
 	struct open_link *o = r->data;
-	const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
-	char path[160];
 	cJSON *out;
 
 	if (job_failed(r))
@@ -233,16 +231,9 @@ static int open_finish(struct req *r)
 		reply_invalid(r, "anonymous", T(r, MSG_AN_NOT_ANONYMOUS));
 		return 0;
 	}
-	snprintf(path, sizeof(path), "/s/%s", o->token);
 	out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "survey_id", id_str(r, o->survey));
-	cJSON_AddStringToObject(out, "path", path);
-	if (host) {
-		char *url = xasprintf("http://%s%s", host, path);
-		cJSON_AddStringToObject(out, "url", url);
-		free(url);
-	}
-	cJSON_AddStringToObject(out, "token", o->token);
+	link_json(r, out, o->token);
 	reply_json(r, 200, out);
 	return 0;
 }

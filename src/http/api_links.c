@@ -200,11 +200,25 @@ static int invite_run(struct cxm_store *db, struct wjob *j)
 	return 0;
 }
 
+void link_json(struct req *r, cJSON *o, const char *token)
+{
+	const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
+	char path[160];
+
+	snprintf(path, sizeof(path), "/s/%s", token);
+	cJSON_AddStringToObject(o, "path", path);
+	if (host) {
+		char *url = xasprintf("http://%s%s", host, path);
+		cJSON_AddStringToObject(o, "url", url);
+		free(url);
+	}
+	cJSON_AddStringToObject(o, "token", token);
+}
+
 static int invite_finish(struct req *r)
 {
 	struct invite *iv = r->data;
-	const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
-	char path[160], t[CXM_TIME_BUFSZ];
+	char t[CXM_TIME_BUFSZ];
 	cJSON *o;
 
 	if (iv->refused && !r->job.commit_rc) {
@@ -230,16 +244,9 @@ static int invite_finish(struct req *r)
 		reply_json(r, 202, o);
 		return 0;
 	}
-	snprintf(path, sizeof(path), "/s/%s", iv->token);
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", id_str(r, iv->id));
-	cJSON_AddStringToObject(o, "path", path);
-	if (host) {
-		char *url = xasprintf("http://%s%s", host, path);
-		cJSON_AddStringToObject(o, "url", url);
-		free(url);
-	}
-	cJSON_AddStringToObject(o, "token", iv->token);
+	link_json(r, o, iv->token);
 	if (iv->customer_id)
 		cJSON_AddStringToObject(o, "customer_id", id_str(r, iv->customer_id));
 	cJSON_AddStringToObject(o, "expires_at", cxm_time_format(iv->expires * 1000000, t));

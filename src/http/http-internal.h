@@ -286,11 +286,15 @@ int email_compose(struct cxm_store *db, struct server *srv, int64_t tenant, cons
  * (checking: a public caller may name any tenant).
  */
 int links_mac(struct cxm_store *db, int64_t tenant, const char *msg, bool make, char out[LINKS_MAC_HEX + 1]);
+/* Adds a survey token's "path" (/s/TOKEN), "url" (from the request's Host)
+ * and "token" to o (api_links.c). */
+void link_json(struct req *r, cJSON *o, const char *token);
 /*
  * The signed invitation tokens of api_links.c, for other channels: checks
  * one (CXM_ENOTFOUND when forged, altered or expired) giving its tenant and
  * invitation; makes one into out (at least 128 bytes) for an invitation
- * expiring at expires_us. Both may create the tenant's "links" secret.
+ * expiring at expires_us. Making one may create the tenant's "links"
+ * secret; checking never does.
  */
 int link_token_check(struct cxm_store *db, const char *token, int64_t *tenant, int64_t *invitation);
 int link_token_make(struct cxm_store *db, int64_t tenant, int64_t invitation, int64_t expires_us, char *out,

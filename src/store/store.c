@@ -2548,6 +2548,29 @@ static int due_row(const struct sqlrow *r, void *ctx)
 	return 0;
 }
 
+/*
+ * Claims the due rows of l one by one: claim_sql moves each row's lease
+ * forward naming its old one (so of two claimers, one wins), and get_sql
+ * reads back each row this claimer won into row(ctx). Frees l's rows.
+ */
+static int claim_due(struct cxm_store *s, struct due_list *l, const char *claim_sql, const char *get_sql,
+		     int64_t lease_until, row_fn row, void *ctx)
+{
+	int ret = 0;
+
+	for (int i = 0; !ret && i < l->n; i++) {
+		struct sqlval u[] = { SQLV_INT(lease_until), SQLV_INT(l->v[i].tenant), SQLV_INT(l->v[i].id),
+				      SQLV_INT(l->v[i].next) };
+		struct sqlval g[] = { SQLV_INT(l->v[i].tenant), SQLV_INT(l->v[i].id) };
+		int64_t changes = 0;
+		if ((ret = Q(s, claim_sql, u, NULL, NULL, &changes)) || !changes)
+			continue;
+		ret = Q(s, get_sql, g, row, ctx, NULL);
+	}
+	free(l->v);
+	return ret;
+}
+
 int cxm_store_outbox_claim(struct cxm_store *s, int64_t now, int64_t lease_until, int limit, cxm_outbox_cb cb,
 			   void *ctx, int *n)
 {
@@ -2562,16 +2585,10 @@ int cxm_store_outbox_claim(struct cxm_store *s, int64_t now, int64_t lease_until
 	struct outbox_ctx c = { cb, ctx, 0 };
 	int ret = limit > 0 ? Q(s, due_sql, p, due_row, &l, NULL) : 0;
 
-	for (int i = 0; !ret && i < l.n; i++) {
-		struct sqlval u[] = { SQLV_INT(lease_until), SQLV_INT(l.v[i].tenant), SQLV_INT(l.v[i].id),
-				      SQLV_INT(l.v[i].next) };
-		struct sqlval g[] = { SQLV_INT(l.v[i].tenant), SQLV_INT(l.v[i].id) };
-		int64_t changes = 0;
-		if ((ret = Q(s, claim_sql, u, NULL, NULL, &changes)) || !changes)
-			continue;
-		ret = Q(s, get_sql, g, outbox_row, &c, NULL);
-	}
-	free(l.v);
+	if (!ret)
+		ret = claim_due(s, &l, claim_sql, get_sql, lease_until, outbox_row, &c);
+	else
+		free(l.v);
 	if (n)
 		*n = c.n;
 	return ret;
@@ -3184,16 +3201,10 @@ int cxm_store_scheduled_claim(struct cxm_store *s, int64_t now, int64_t lease_un
 	struct scheduled_ctx c = { cb, ctx, 0 };
 	int ret = limit > 0 ? Q(s, due_sql, p, due_row, &l, NULL) : 0;
 
-	for (int i = 0; !ret && i < l.n; i++) {
-		struct sqlval u[] = { SQLV_INT(lease_until), SQLV_INT(l.v[i].tenant), SQLV_INT(l.v[i].id),
-				      SQLV_INT(l.v[i].next) };
-		struct sqlval g[] = { SQLV_INT(l.v[i].tenant), SQLV_INT(l.v[i].id) };
-		int64_t changes = 0;
-		if ((ret = Q(s, claim_sql, u, NULL, NULL, &changes)) || !changes)
-			continue;
-		ret = Q(s, get_sql, g, scheduled_row, &c, NULL);
-	}
-	free(l.v);
+	if (!ret)
+		ret = claim_due(s, &l, claim_sql, get_sql, lease_until, scheduled_row, &c);
+	else
+		free(l.v);
 	if (n)
 		*n = c.n;
 	return ret;
