@@ -1,6 +1,8 @@
 /* counts.c - the counts of responses (metrics.h). */
 #include "cxm/metrics.h"
 
+#include <stddef.h>
+
 void cxm_score_counts_of(struct cxm_score_counts *c, int nps, int csat, int ces)
 {
 	*c = (struct cxm_score_counts){ .responses = 1 };
