@@ -275,6 +275,30 @@ static const char sql_mig_table[] =
 	" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 static const char sql_mig_current[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 static const char sql_mig_insert[] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
+static const char sql_mig_applied[] = "SELECT version FROM schema_migrations";
+
+/* The versions applied so far (migrations are few: a small set is enough). */
+struct applied_set {
+	int64_t v[1024];
+	int n;
+};
+
+static int applied_row(const struct sqlrow *r, void *ctx)
+{
+	struct applied_set *a = ctx;
+
+	if (a->n < (int)ARRAY_SIZE(a->v))
+		a->v[a->n++] = row_int(r, 0);
+	return 0;
+}
+
+static bool applied_has(const struct applied_set *a, int64_t version)
+{
+	for (int i = 0; i < a->n; i++)
+		if (a->v[i] == version)
+			return true;
+	return false;
+}
 
 int cxm_store_schema_version(struct cxm_store *s, int *current, int *latest)
 {
@@ -293,7 +317,7 @@ int cxm_store_schema_version(struct cxm_store *s, int *current, int *latest)
 int cxm_store_migrate(struct cxm_store *s, int *applied)
 {
 	int own, ret, n = 0;
-	int64_t current = 0;
+	struct applied_set *done = xcalloc(1, sizeof(*done));
 
 	ret = tx_begin(s, &own);
 	if (ret)
@@ -304,10 +328,12 @@ int cxm_store_migrate(struct cxm_store *s, int *applied)
 		goto out;
 	if ((ret = s->ops->exec(s, sql_mig_table)))
 		goto out;
-	if ((ret = get_int(s, sql_mig_current, NULL, 0, &current)))
+	if ((ret = q(s, sql_mig_applied, NULL, 0, applied_row, done, NULL)))
 		goto out;
+	/* every version not applied yet, in order: also one numbered below a
+	 * version applied before it (branches that met late) */
 	for (const struct cxm_migration *m = s->ops->migrations; m->version; m++) {
-		if (m->version <= current)
+		if (applied_has(done, m->version))
 			continue;
 		if ((ret = s->ops->exec(s, m->sql))) {
 			char msg[sizeof(s->errmsg)];
@@ -321,6 +347,7 @@ int cxm_store_migrate(struct cxm_store *s, int *applied)
 		n++;
 	}
 out:
+	free(done);
 	ret = tx_end(s, own, ret);
 	if (applied)
 		*applied = ret ? 0 : n;
