@@ -523,12 +523,25 @@ struct cxm_invitation {
 	int64_t opened_at;      /* 0 until opened */
 	int64_t answered_at;    /* 0 until answered */
 	int64_t response_id;
+	int64_t sent_at;        /* 0 until our SMTP server took its e-mail */
+	int64_t delivered_at;   /* 0 until reported delivered (or opened) */
+	const char *failure;    /* why it failed (SMTP error, bounce, complaint), or NULL */
 };
 
 typedef int (*cxm_invitation_cb)(const struct cxm_invitation *inv, void *ctx);
 /* Stores an invitation (status created); inv->id kept when non-zero. */
 int cxm_store_invitation_add(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id);
 int cxm_store_invitation_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_invitation_cb cb, void *ctx);
+/* Filters of cxm_store_invitation_page (NULL or "": any). */
+struct cxm_invitation_filter {
+	const char *status;
+	const char *channel;
+};
+/* A survey's invitations, newest first, created before (before_created,
+ * before_id) (INT64_MAX, INT64_MAX for the first page), at most limit. */
+int cxm_store_invitation_page(struct cxm_store *s, int64_t tenant, int64_t survey_id,
+			      const struct cxm_invitation_filter *f, int64_t before_created, int64_t before_id, int limit,
+			      cxm_invitation_cb cb, void *ctx);
 /* The first time it is opened (later calls keep the first time). */
 int cxm_store_invitation_opened(struct cxm_store *s, int64_t tenant, int64_t id, int64_t at);
 /* Answered by response_id at `at`. */
@@ -689,9 +702,10 @@ int cxm_store_email_invitations_add(struct cxm_store *s, int64_t tenant, const s
 /* ---- invitations as they stand ------------------------------------------- */
 
 /*
- * Stores an invitation with its status, times and response as given
- * (created_at, opened_at, answered_at and response_id taken from inv; 0 for
- * the last three means none): for invitations made elsewhere or earlier,
+ * Stores an invitation with its status, times, response and failure as
+ * given (created_at, opened_at, answered_at, response_id, sent_at,
+ * delivered_at and failure taken from inv; 0 or NULL means none): for
+ * invitations made elsewhere or earlier,
  * such as the demo's. inv->id kept when non-zero; *id (may be NULL) gets it.
  */
 int cxm_store_invitation_record(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id);

@@ -461,6 +461,10 @@ static int store_one(struct demo_feedback *f, const struct decided *d, const str
 			.opened_at = d->opened_at,
 			.answered_at = d->answered ? d->ts : 0,
 			.response_id = d->answered ? out.response_id : 0,
+			/* the relay took every message; some mailboxes did not exist */
+			.sent_at = d->invited_at + 2 * 1000000,
+			.delivered_at = d->failed ? 0 : d->opened_at ? d->opened_at : d->invited_at + 60 * 1000000,
+			.failure = d->failed ? "bounced: 550 5.1.1 mailbox unavailable" : NULL,
 		};
 		if ((ret = cxm_store_invitation_record(f->s, f->tenant, &inv, NULL)))
 			return ret;

@@ -6,6 +6,8 @@
  * response or customer is shown, only how many there are.
  */
 #include "http-internal.h"
+#include "cxm/events.h"
+#include "cxm/time.h"
 
 static const char *const statuses[] = { "created", "sent", "delivered", "opened", "answered", "failed" };
 
@@ -122,6 +124,118 @@ int api_survey_stats(struct req *r)
 		cJSON_AddNumberToObject(nps, "score", (double)(int64_t)(score * 10.0 + (score < 0 ? -0.5 : 0.5)) / 10.0);
 	} else {
 		cJSON_AddNullToObject(nps, "score");
+	}
+	reply_json(r, 200, o);
+	return H_DONE;
+}
+
+/* ---- one survey's invitations ------------------------------------------------ */
+
+struct inv_page {
+	struct req *r;
+	cJSON *items;
+	int n;
+	int64_t last_created, last_id;
+};
+
+static void add_time(cJSON *o, const char *name, int64_t us)
+{
+	char t[CXM_TIME_BUFSZ];
+
+	if (us)
+		cJSON_AddStringToObject(o, name, cxm_time_format(us, t));
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+static int inv_to_json(const struct cxm_invitation *inv, void *ctx)
+{
+	struct inv_page *pg = ctx;
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "id", id_str(pg->r, inv->id));
+	if (inv->customer_id)
+		cJSON_AddStringToObject(o, "customer_id", id_str(pg->r, inv->customer_id));
+	else
+		cJSON_AddNullToObject(o, "customer_id");
+	cJSON_AddStringToObject(o, "channel", inv->channel);
+	cJSON_AddStringToObject(o, "status", inv->status);
+	add_time(o, "created_at", inv->created_at);
+	add_time(o, "expires_at", inv->expires_at);
+	add_time(o, "sent_at", inv->sent_at);
+	add_time(o, "delivered_at", inv->delivered_at);
+	add_time(o, "opened_at", inv->opened_at);
+	add_time(o, "answered_at", inv->answered_at);
+	if (inv->response_id)
+		cJSON_AddStringToObject(o, "response_id", id_str(pg->r, inv->response_id));
+	else
+		cJSON_AddNullToObject(o, "response_id");
+	if (inv->failure)
+		cJSON_AddStringToObject(o, "failure", inv->failure);
+	else
+		cJSON_AddNullToObject(o, "failure");
+	cJSON_AddItemToArray(pg->items, o);
+	pg->n++;
+	pg->last_created = inv->created_at;
+	pg->last_id = inv->id;
+	return 0;
+}
+
+/*
+ * GET /api/v1/surveys/{id}/invitations?status=&channel=&limit=&cursor=:
+ * what became of each invitation, newest first, with why it failed.
+ */
+int api_survey_invitations(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	const char *status = req_query(r, "status"), *channel = req_query(r, "channel"), *cursor = req_query(r, "cursor");
+	int limit = query_limit(r, 50, 500), ret;
+	int64_t id, before_created = INT64_MAX, before_id = INT64_MAX;
+	struct cxm_invitation_filter f = { status, channel };
+	char why[200];
+	cJSON *o;
+
+	if (!db || limit < 0)
+		return H_DONE;
+	if (parse_id(req_param(r, 0), &id)) {
+		reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
+		return H_DONE;
+	}
+	if (status) {
+		bool known = false;
+		for (size_t i = 0; i < ARRAY_SIZE(statuses); i++)
+			known = known || !strcmp(status, statuses[i]);
+		if (!known) {
+			snprintf(why, sizeof(why), T(r, MSG_HTTP_ONE_OF), "created, sent, delivered, opened, answered, failed");
+			reply_bad_query(r, "status", why);
+			return H_DONE;
+		}
+	}
+	if (channel && cxm_event_type_check(channel, why, sizeof(why))) {
+		reply_bad_query(r, "channel", why);
+		return H_DONE;
+	}
+	if (cursor) {
+		const char *dot = strchr(cursor, '.');
+		if (!dot || cxm_parse_i64(cursor, (size_t)(dot - cursor), &before_created) ||
+		    cxm_parse_i64(dot + 1, strlen(dot + 1), &before_id)) {
+			reply_bad_query(r, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
+			return H_DONE;
+		}
+	}
+	o = cJSON_CreateObject();
+	struct inv_page pg = { r, cJSON_AddArrayToObject(o, "items"), 0, 0, 0 };
+	if ((ret = cxm_store_survey_get(db, r->who.tenant, id, 0, NULL, NULL)) ||
+	    (ret = cxm_store_invitation_page(db, r->who.tenant, id, &f, before_created, before_id, limit, inv_to_json,
+					     &pg))) {
+		cJSON_Delete(o);
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	if (pg.n == limit) {
+		char c[64];
+		snprintf(c, sizeof(c), "%lld.%lld", (long long)pg.last_created, (long long)pg.last_id);
+		cJSON_AddStringToObject(o, "next_cursor", c);
 	}
 	reply_json(r, 200, o);
 	return H_DONE;

@@ -26,6 +26,7 @@ int api_survey_get(struct req *r);
 int api_survey_update(struct req *r);
 int api_survey_status(struct req *r);
 int api_survey_stats(struct req *r);
+int api_survey_invitations(struct req *r);
 int api_responses_post(struct req *r);
 int api_survey_settings_get(struct req *r);
 int api_survey_settings_put(struct req *r);
@@ -78,6 +79,7 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/surveys/{id}/status", api_survey_status, ROLES_TENANT_WIDE, RF_WRITE },
 	/* tenant-wide counts: not for managers and agents, who see a subtree */
 	{ "GET", "/api/v1/surveys/{id}/stats", api_survey_stats, ROLES_TENANT_WIDE | ROLE_VIEWER, 0 },
+	{ "GET", "/api/v1/surveys/{id}/invitations", api_survey_invitations, ROLES_TENANT_WIDE | ROLE_VIEWER, 0 },
 	{ "POST", "/api/v1/surveys/{id}/invitations", api_invitation_create, ROLES_WRITE, RF_WRITE },
 	{ "POST", "/api/v1/responses", api_responses_post, ROLES_WRITE, RF_WRITE },
 	{ "GET", "/api/v1/settings/surveys", api_survey_settings_get, ROLES_ANY, 0 },

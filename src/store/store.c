@@ -2336,7 +2336,8 @@ int cxm_store_response_find(struct cxm_store *s, int64_t tenant, const struct cx
 /* ---- invitations -------------------------------------------------------- */
 
 #define INVITATION_COLS                                                                                    \
-	"id, survey_id, customer_id, channel, status, created_at, expires_at, opened_at, answered_at, response_id"
+	"id, survey_id, customer_id, channel, status, created_at, expires_at, opened_at, answered_at, response_id," \
+	" sent_at, delivered_at, failure"
 
 int cxm_store_invitation_add(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id)
 {
@@ -2373,9 +2374,30 @@ static int invitation_row(const struct sqlrow *r, void *vctx)
 		.opened_at = row_int(r, 7),
 		.answered_at = row_int(r, 8),
 		.response_id = row_int(r, 9),
+		.sent_at = row_int(r, 10),
+		.delivered_at = row_int(r, 11),
+		.failure = row_text(r, 12),
 	};
 	c->n++;
 	return c->cb ? c->cb(&inv, c->ctx) : 0;
+}
+
+int cxm_store_invitation_page(struct cxm_store *s, int64_t tenant, int64_t survey_id,
+			      const struct cxm_invitation_filter *f, int64_t before_created, int64_t before_id, int limit,
+			      cxm_invitation_cb cb, void *ctx)
+{
+	/* filters that are off still take their parameters (? = '') */
+	static const char sql[] = "SELECT " INVITATION_COLS " FROM invitations WHERE tenant_id = ? AND survey_id = ?"
+				  " AND (created_at < ? OR (created_at = ? AND id < ?))"
+				  " AND (? = '' OR status = ?) AND (? = '' OR channel = ?)"
+				  " ORDER BY created_at DESC, id DESC LIMIT ?";
+	const char *status = f && f->status ? f->status : "", *channel = f && f->channel ? f->channel : "";
+	struct invitation_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant),	    SQLV_INT(survey_id), SQLV_INT(before_created),
+			      SQLV_INT(before_created), SQLV_INT(before_id), SQLV_TEXT(status),
+			      SQLV_TEXT(status),	    SQLV_TEXT(channel),	 SQLV_TEXT(channel),
+			      SQLV_INT(limit) };
+	return Q(s, sql, p, invitation_row, &c, NULL);
 }
 
 int cxm_store_invitation_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_invitation_cb cb, void *ctx)
@@ -2905,13 +2927,14 @@ int cxm_store_email_invitations_add(struct cxm_store *s, int64_t tenant, const s
 int cxm_store_invitation_record(struct cxm_store *s, int64_t tenant, const struct cxm_invitation *inv, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO invitations (tenant_id, id, survey_id, customer_id, channel, status,"
-				  " created_at, expires_at, opened_at, answered_at, response_id)"
-				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+				  " created_at, expires_at, opened_at, answered_at, response_id, sent_at, delivered_at,"
+				  " failure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	int64_t nid = inv->id ? inv->id : cxm_id_next();
 	struct sqlval p[] = { SQLV_INT(tenant),	      SQLV_INT(nid),	       SQLV_INT(inv->survey_id),
 			      opt_int(inv->customer_id), SQLV_TEXT(inv->channel), SQLV_TEXT(inv->status),
 			      SQLV_INT(inv->created_at), SQLV_INT(inv->expires_at), opt_int(inv->opened_at),
-			      opt_int(inv->answered_at), opt_int(inv->response_id) };
+			      opt_int(inv->answered_at), opt_int(inv->response_id), opt_int(inv->sent_at),
+			      opt_int(inv->delivered_at), SQLV_TEXT(inv->failure) };
 	int ret = Q(s, sql, p, NULL, NULL, NULL);
 
 	if (!ret && id)

@@ -250,7 +250,7 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 hostileTests(test, { BASE, assert, loginOk, openBrowser });
-emailFlowTests(test, { assert, openBrowser, LOGIN, PASSWORD });
+emailFlowTests(test, { BASE, assert, loginOk, openBrowser, LOGIN, PASSWORD });
 widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
 anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 

@@ -16,7 +16,7 @@ import { startSink, until } from '../e2e/smtp-sink.mjs';
 const CXM = process.env.CXM || './build/release/cxm';
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
 
-export function emailFlowTests(test, { assert, openBrowser, LOGIN, PASSWORD }) {
+export function emailFlowTests(test, { BASE, assert, loginOk, openBrowser, LOGIN, PASSWORD }) {
   test('done when: build an NPS survey (es/en), e-mail it to demo customers, answer on a phone, see it in the dashboard', async ({ page, shot }) => {
     mkdirSync(OUT, { recursive: true });
     const db = `sqlite:${join(OUT, `email-flow-${Date.now()}.db`)}`;
@@ -132,5 +132,22 @@ export function emailFlowTests(test, { assert, openBrowser, LOGIN, PASSWORD }) {
       await srv.stop();
       await sink.close();
     }
+  });
+
+  test('the demo\'s failed e-mails say why, from the survey statistics', async ({ page, shot }) => {
+    await loginOk(page);
+    await page.goto(`${BASE}/#/surveys`);
+    await page.locator('a.survey-name', { hasText: 'NPS posventa (entrega)' }).click();
+    const row = page.locator('table.stats-table tr[data-channel="email"]');
+    await row.waitFor();
+    const failed = Number((await row.locator('td.stat-failed').textContent()).match(/\d+/)[0]);
+    assert(failed > 0, 'the demo has no failed e-mail invitations');
+    await row.locator('button.stats-why').click();
+    const items = page.locator('ul.failures[data-channel="email"] li.failure');
+    await items.first().waitFor();
+    assert((await items.count()) === Math.min(failed, 20), `${await items.count()} reasons for ${failed} failures`);
+    const why = await items.first().locator('.failure-why').textContent();
+    assert(/550 5\.1\.1/.test(why), `the reason shows ${JSON.stringify(why)}`);
+    await shot('survey-failed-why', page);
   });
 }

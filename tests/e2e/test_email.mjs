@@ -148,6 +148,29 @@ test('after the last attempt the message is given up and counted as failed', asy
   ctx.sink.refuse(0);
 });
 
+test('the invitations list says what became of each and why one failed; filters and bad queries', async (ctx) => {
+  const list = (q = '') => call(ctx.base, 'GET', `/api/v1/surveys/${ctx.survey}/invitations${q}`, { key: ctx.key });
+  const all = await list();
+  status(all, 200);
+  ok(all.json.items.length >= 3, `${all.json.items.length} invitations`);
+  const times = all.json.items.map((x) => x.created_at);
+  eq(times, [...times].sort().reverse(), 'newest first');
+  const failed = (await list('?status=failed')).json.items;
+  ok(failed.length >= 1 && failed.every((x) => x.status === 'failed'), 'only failed ones');
+  const never = failed.find((x) => x.sent_at === null && /451/.test(x.failure || ''));
+  ok(never, `the given-up one names the SMTP error: ${JSON.stringify(failed.map((x) => x.failure))}`);
+  const sent = (await list('?status=answered')).json.items;
+  ok(sent.every((x) => x.response_id && x.answered_at && x.sent_at && x.failure === null), 'answered ones carry their response and times');
+  eq((await list('?channel=web')).json.items, [], 'no web invitations');
+  const page1 = await list('?limit=1');
+  ok(page1.json.next_cursor, 'a cursor');
+  const page2 = await list(`?limit=1&cursor=${page1.json.next_cursor}`);
+  ok(page2.json.items[0].id !== page1.json.items[0].id, 'the next page goes on');
+  const bad = await list('?status=lost');
+  eq([bad.status, bad.json.errors[0].field], [400, 'status']);
+  status(await call(ctx.base, 'GET', '/api/v1/surveys/999999999/invitations', { key: ctx.key }), 404);
+});
+
 test('without --smtp-url, e-mail invitations are refused with 422', async (ctx) => {
   const other = await startServer(ctx.db, ['--quiet']);
   try {
@@ -238,6 +261,8 @@ test('a demo tenant e-mails only through an SMTP server on this machine', async 
     const t0 = Date.now();
     await until(async () => (await failed(far.url)) === 1, 5000, 'the demo message given up');
     ok(Date.now() - t0 < 5000, 'given up without trying the far server');
+    const why = (await call(far.url, 'GET', `/api/v1/surveys/${survey}/invitations?status=failed`, { key })).json.items[0].failure;
+    ok(/demo tenant/.test(why), `the reason says why: ${why}`);
   } finally {
     await far.stop();
   }

@@ -2,6 +2,7 @@
 // another tenant is ever visible, managers and agents see only their org
 // unit's subtree as of each record's date, viewers cannot write, and only
 // owners and admins read the audit log.
+import { readFileSync } from 'node:fs';
 import { call, login, ok, eq, status, run, startServer, test, testDb } from './lib.mjs';
 import { buildTenant, PASSWORD, ROLES, visibleTo } from './world.mjs';
 
@@ -34,16 +35,19 @@ test('public routes answer without credentials', async ({ base }) => {
 });
 
 test('every API route refuses a caller without credentials (401)', async ({ base, tenants }) => {
+  // every operation of docs/openapi.json that asks for credentials (test_openapi
+  // keeps that file equal to the route table), with ids filled in
   const id = tenants[0].customers.cN;
-  const routes = [['GET', '/api/v1/session'], ['DELETE', '/api/v1/session'], ['PATCH', '/api/v1/me'],
-    ['POST', '/api/v1/customers'], ['GET', '/api/v1/customers'], ['GET', `/api/v1/customers/${id}`],
-    ['POST', `/api/v1/customers/${id}/merge`], ['GET', `/api/v1/customers/${id}/events`],
-    ['POST', '/api/v1/events'], ['GET', '/api/v1/audit'], ['GET', '/api/v1/surveys'], ['POST', '/api/v1/surveys'],
-    ['GET', '/api/v1/surveys/1'], ['PUT', '/api/v1/surveys/1'], ['POST', '/api/v1/surveys/1/status'],
-    ['POST', '/api/v1/responses'], ['GET', '/api/v1/responses'], ['POST', '/api/v1/surveys/1/invitations'],
-    ['POST', '/api/v1/email/events'],
-    ['GET', '/api/v1/triggers'], ['POST', '/api/v1/triggers'], ['GET', '/api/v1/triggers/1'], ['PUT', '/api/v1/triggers/1'],
-    ['DELETE', '/api/v1/triggers/1'], ['GET', '/api/v1/triggers/1/scheduled']];
+  const spec = JSON.parse(readFileSync('docs/openapi.json', 'utf8'));
+  const routes = [];
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    if (!path.startsWith('/api/v1/')) continue;
+    for (const [m, op] of Object.entries(ops)) {
+      if (!op.security || !op.security.length) continue;
+      routes.push([m.toUpperCase(), path.replace(/\{[a-z_]+\}/g, path.startsWith('/api/v1/customers/') ? id : '1')]);
+    }
+  }
+  ok(routes.length >= 30, `${routes.length} routes`);
   for (const [m, p] of routes) {
     const r = await call(base, m, p, m === 'GET' ? {} : { json: {} });
     status(r, 401, `${m} ${p}`);
@@ -167,6 +171,8 @@ test('survey responses: scoped roles see their subtree only; tenant-wide statist
       eq(ids, want.sort(), `${t.name} ${role} sees`);
       const stats = await call(ctx.base, 'GET', `/api/v1/surveys/${survey}/stats`, { session: s });
       status(stats, role === 'manager' || role === 'agent' ? 403 : 200, `${t.name} ${role} stats`);
+      status(await call(ctx.base, 'GET', `/api/v1/surveys/${survey}/invitations`, { session: s }),
+        role === 'manager' || role === 'agent' ? 403 : 200, `${t.name} ${role} invitation list`);
       const inList = (await call(ctx.base, 'GET', '/api/v1/surveys', { session: s })).json.items.find((x) => x.id === survey);
       eq(inList.responses, role === 'manager' || role === 'agent' ? undefined : stats.json.responses.total,
         `${t.name} ${role}: response counts in the survey list only for who reads the statistics`);

@@ -106,8 +106,28 @@ function emailCard(ctx, sv, onSent) {
 
 /* ---- statistics -------------------------------------------------------------- */
 
+/** Why a channel's invitations failed: the latest failures with their reasons. */
+function failuresOf(ctx, sv, channel, out) {
+  return async () => {
+    replace(out, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+    try {
+      const page = await api('GET', withQuery(`/api/v1/surveys/${encodeURIComponent(sv.id)}/invitations`,
+        { status: 'failed', channel, limit: 20 }));
+      const items = listItems(page);
+      replace(out, items.length
+        ? h('ul', { class: 'failures', 'data-channel': channel }, items.map((x) => h('li', { class: 'failure' },
+          h('time', { datetime: x.created_at }, formatDateTime(x.created_at)), ' ',
+          h('span', { class: 'failure-why' }, x.failure || t('MSG_WEB_SURVEY_FAILED_UNKNOWN')))))
+        : h('p', { class: 'empty' }, t('MSG_WEB_SURVEY_FAILED_NONE')));
+    } catch (err) {
+      replace(out, errorBox(ctx, err));
+    }
+  };
+}
+
 function statsCard(ctx, sv) {
   const body = h('div', { class: 'stats-body', role: 'status' });
+  const why = h('div', { class: 'stats-failures' });
   const refresh = h('button', { type: 'button', class: 'stats-refresh' }, t('MSG_WEB_REFRESH'));
   async function load() {
     refresh.disabled = true;
@@ -122,7 +142,9 @@ function statsCard(ctx, sv) {
         h('td', { class: 'num stat-delivered' }, String(c.delivered)),
         h('td', { class: 'num stat-opened' }, String(c.opened)),
         h('td', { class: 'num stat-answered' }, String(c.answered)),
-        h('td', { class: 'num stat-failed' }, String(c.failed)),
+        h('td', { class: 'num stat-failed' }, String(c.failed), c.failed > 0
+          ? [' ', h('button', { type: 'button', class: 'link-button stats-why', onclick: failuresOf(ctx, sv, c.channel, why) },
+            t('MSG_WEB_SURVEY_FAILED_WHY'))] : null),
         h('td', { class: 'num stat-rate' }, percent(c.response_rate))));
       replace(body,
         h('p', { class: 'stat-responses', 'data-total': String(r.total), 'data-complete': String(r.complete) },
@@ -135,7 +157,8 @@ function statsCard(ctx, sv) {
             h('th', { scope: 'col' }, t('MSG_WEB_SURVEY_STATS_CHANNEL')),
             ['TOTAL', 'SENT', 'DELIVERED', 'OPENED', 'ANSWERED', 'FAILED', 'RATE'].map((k) => h('th', { scope: 'col', class: 'num' }, t(`MSG_WEB_SURVEY_STATS_${k}`))))),
           h('tbody', null, rows)))
-          : h('p', { class: 'empty' }, t('MSG_WEB_SURVEY_STATS_NONE')));
+          : h('p', { class: 'empty' }, t('MSG_WEB_SURVEY_STATS_NONE')), why);
+      replace(why);
     } catch (err) {
       replace(body, errorBox(ctx, err));
     } finally {
