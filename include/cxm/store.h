@@ -10,6 +10,7 @@
 #ifndef CXM_STORE_H
 #define CXM_STORE_H
 
+#include "cxm/metrics.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -815,5 +816,73 @@ int cxm_store_scheduled_page(struct cxm_store *s, int64_t tenant, int64_t trigge
 /* When the next pending row of any tenant falls due (its lease counted);
  * 0 when none is pending. */
 int cxm_store_scheduled_next_due(struct cxm_store *s, int64_t *at);
+
+
+/* ---- rollups and scans (issue 5) -------------------------------------------
+ *
+ * The counts (struct cxm_score_counts, metrics.h) of a tenant's responses
+ * over a range of local days (the tenant's time zone), grouped by one
+ * dimension and optionally by a time bucket, two ways that give identical
+ * numbers (docs/metrics.md, "Rollups and scans"):
+ *   - cxm_store_counts_rollup reads the rollups table, kept up to date in
+ *     the same transaction as every response written or deleted: a few
+ *     rows per day whatever the number of responses. It answers a group-by
+ *     on at most one dimension, with filters on that same dimension and on
+ *     the survey (or no group-by and a filter on one dimension);
+ *     CXM_EINVAL for anything else (the caller then scans).
+ *   - cxm_store_counts_scan reads the responses themselves and answers any
+ *     combination: group by a customer attribute, several filters, an org
+ *     unit with its subtree as of each response's date.
+ * Every response counts, complete or partial (a partial one is replaced
+ * when completed). A response without a value for a dimension counts
+ * under "".
+ */
+enum cxm_dim {
+	CXM_DIM_NONE = 0,   /* no grouping: value "" */
+	CXM_DIM_CHANNEL,
+	CXM_DIM_TOUCHPOINT,
+	CXM_DIM_AGENT,
+	CXM_DIM_ORG_UNIT,   /* the unit id as decimal text: the response's unit at its time */
+	CXM_DIM_LANGUAGE,
+	CXM_DIM_SEGMENT,    /* the customer's "segment" attribute when the response came */
+	CXM_DIM_SURVEY,     /* the survey id as decimal text */
+	CXM_DIM_ATTRIBUTE,  /* a customer attribute as it is now (scan only) */
+	CXM_DIM_COUNT
+};
+/* "none", "channel", ... "attribute"; cxm_dim_parse gives CXM_DIM_COUNT
+ * for an unknown name. */
+const char *cxm_dim_name(enum cxm_dim d);
+enum cxm_dim cxm_dim_parse(const char *name);
+
+enum cxm_bucket { CXM_BUCKET_NONE = 0, CXM_BUCKET_DAY, CXM_BUCKET_WEEK, CXM_BUCKET_MONTH, CXM_BUCKET_QUARTER };
+/* The first day of the bucket (ISO week: its Monday) day falls in; 0 for
+ * CXM_BUCKET_NONE. */
+int64_t cxm_bucket_start(enum cxm_bucket b, int64_t day);
+
+struct cxm_counts_query {
+	int64_t from_day, to_day;   /* local days since 1970-01-01, from <= day < to */
+	enum cxm_dim by;
+	const char *attribute;      /* by or filter CXM_DIM_ATTRIBUTE: which attribute */
+	enum cxm_bucket bucket;
+	/* filters, NULL: none; filter[CXM_DIM_SURVEY] is the survey id as text */
+	const char *filter[CXM_DIM_COUNT];
+	int64_t subtree;            /* scan only: responses whose unit was in this unit's subtree
+				     * on the response's date (0: no such filter) */
+};
+
+/* A group: bucket (its first day; 0 without buckets), the dimension value
+ * (borrowed) and its counts. Groups come sorted by bucket, then value. */
+typedef int (*cxm_counts_cb)(int64_t bucket, const char *value, const struct cxm_score_counts *c, void *ctx);
+/* Whether the rollups answer q exactly (see above). */
+bool cxm_counts_rollup_can(const struct cxm_counts_query *q);
+/* From the rollups; CXM_EINVAL when !cxm_counts_rollup_can(q). */
+int cxm_store_counts_rollup(struct cxm_store *s, int64_t tenant, const struct cxm_counts_query *q, cxm_counts_cb cb,
+			    void *ctx);
+/* From the responses: any query. */
+int cxm_store_counts_scan(struct cxm_store *s, int64_t tenant, const struct cxm_counts_query *q, cxm_counts_cb cb,
+			  void *ctx);
+/* The tenant's local day of a UTC instant; CXM_ENOTFOUND for no tenant,
+ * CXM_EINVAL when its time zone is unknown to this system. */
+int cxm_store_tenant_day(struct cxm_store *s, int64_t tenant, int64_t ts, int64_t *day);
 
 #endif

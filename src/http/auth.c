@@ -11,6 +11,7 @@
  */
 #include "http-internal.h"
 #include "cxm/auth.h"
+#include "cxm/org.h"
 #include "cxm/time.h"
 
 #include <strings.h>
@@ -20,12 +21,7 @@
 
 bool principal_sees(const struct principal *p, int64_t unit, int64_t ts)
 {
-	if (!p->scoped)
-		return true;
-	for (size_t i = 0; i < p->nspans; i++)
-		if (p->spans[i].unit == unit && p->spans[i].from <= ts && ts < p->spans[i].to)
-			return true;
-	return false;
+	return !p->scoped || cxm_spans_have(p->spans, p->nspans, unit, ts);
 }
 
 /* ---- scope -------------------------------------------------------------- */
@@ -51,13 +47,14 @@ int auth_load_scope(struct req *r, struct cxm_store *db)
 {
 	struct principal *p = &r->who;
 	struct mships ms = { 0 };
+	struct cxm_span *spans = NULL;
+	size_t n = 0, cap = 0;
 	int64_t unit = 0;
-	size_t cap = 64;
 	int ret = 0;
 
 	p->scoped = 1;
 	p->nspans = 0;
-	p->spans = cxm_arena_alloc(&r->arena, cap * sizeof(*p->spans));
+	p->spans = NULL;
 	if (!p->user_id)
 		return 0; /* a key with a scoped role has no unit: it sees nothing */
 	ret = cxm_store_org_unit_of(db, p->tenant, CXM_MEMBER_USER, p->user_id, cxm_now_us(), &unit);
@@ -67,26 +64,12 @@ int auth_load_scope(struct req *r, struct cxm_store *db)
 		return ret;
 	if ((ret = cxm_store_unit_memberships(db, p->tenant, add_mship, &ms)))
 		goto out;
-	p->spans[p->nspans++] = (struct span){ unit, INT64_MIN, CXM_TIME_MAX };
-	/* breadth first: each span's children, clipped to the span's time */
-	for (size_t i = 0; i < p->nspans && p->nspans < MAX_SPANS; i++) {
-		struct span s = p->spans[i];
-		for (size_t k = 0; k < ms.n && p->nspans < MAX_SPANS; k++) {
-			const struct cxm_membership *m = &ms.v[k];
-			int64_t from = m->valid_from > s.from ? m->valid_from : s.from;
-			int64_t to = m->valid_to < s.to ? m->valid_to : s.to;
-			if (m->unit_id != s.unit || from >= to)
-				continue;
-			if (p->nspans == cap) {
-				struct span *bigger = cxm_arena_alloc(&r->arena, cap * 2 * sizeof(*bigger));
-				memcpy(bigger, p->spans, cap * sizeof(*bigger));
-				p->spans = bigger;
-				cap *= 2;
-			}
-			p->spans[p->nspans++] = (struct span){ m->member_id, from, to };
-		}
-	}
+	cxm_org_subtree(ms.v, ms.n, unit, INT64_MIN, CXM_TIME_MAX, &spans, &n, &cap, MAX_SPANS);
+	p->spans = cxm_arena_alloc(&r->arena, n * sizeof(*spans));
+	memcpy(p->spans, spans, n * sizeof(*spans));
+	p->nspans = n;
 out:
+	free(spans);
 	free(ms.v);
 	return ret;
 }

@@ -18,6 +18,7 @@
 #include "cxm/core.h"
 #include "cxm/i18n.h"
 #include "cxm/json.h"
+#include "cxm/org.h"
 #include "cxm/server.h"
 #include "cxm/store.h"
 
@@ -47,10 +48,6 @@ enum {
 /* The role bit of a role name; 0 when unknown. */
 unsigned role_bit(const char *name);
 
-/* A time span during which a unit was inside a scoped caller's subtree. */
-struct span {
-	int64_t unit, from, to; /* [from, to) */
-};
 
 /* Who is calling. */
 struct principal {
@@ -67,7 +64,7 @@ struct principal {
 	/* for managers and agents: where their unit's subtree reached over
 	 * time; NULL with scoped = 0 for tenant-wide roles */
 	int scoped;
-	struct span *spans;
+	struct cxm_span *spans; /* when each unit was inside the caller's subtree */
 	size_t nspans;
 };
 

@@ -78,6 +78,9 @@ struct cxm_store {
 	char errmsg[512];
 	int in_tx;
 	int in_query; /* a row callback may not start another query */
+	/* the last tenant whose time zone was looked up (rollups' days) */
+	int64_t tz_tenant;
+	const struct cxm_tz *tz;
 };
 
 /* Stores events one INSERT at a time (the path every backend has; a

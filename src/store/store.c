@@ -7,7 +7,10 @@
 #include "cxm/i18n.h"
 #include "cxm/id.h"
 #include "cxm/json.h"
+#include "cxm/map.h"
+#include "cxm/org.h"
 #include "cxm/time.h"
+#include "cxm/tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +317,8 @@ int cxm_store_schema_version(struct cxm_store *s, int *current, int *latest)
 	return ret;
 }
 
+static int rollups_backfill(struct cxm_store *s); /* rollups, at the end of the file */
+
 int cxm_store_migrate(struct cxm_store *s, int *applied)
 {
 	int own, ret, n = 0;
@@ -341,6 +346,9 @@ int cxm_store_migrate(struct cxm_store *s, int *applied)
 			cxm_store_seterr(s, ret, _(MSG_S_MIGRATION_FAILED), m->version, m->name, msg);
 			goto out;
 		}
+		/* responses stored before the rollups existed get counted */
+		if (m->version == 10 && (ret = rollups_backfill(s)))
+			goto out;
 		struct sqlval p[] = { SQLV_INT(m->version), SQLV_TEXT(m->name), SQLV_INT(cxm_now_us()) };
 		if ((ret = Q(s, sql_mig_insert, p, NULL, NULL, NULL)))
 			goto out;
@@ -2191,55 +2199,99 @@ static struct sqlval score(int v)
 	return v >= 0 ? SQLV_INT(v) : SQLV_NULL;
 }
 
+/* Rollups (the end of this file) */
+struct rollup_src {
+	int64_t id, survey_id, org_unit_id, ts;
+	const char *channel, *touchpoint, *agent, *language, *segment;
+	int nps, csat, ces;
+	bool complete;
+};
+static int rollup_old(struct cxm_store *s, int64_t tenant, const char *source_id, int64_t id, struct rollup_src *o,
+		      char **texts);
+static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign);
+static int customer_segment(struct cxm_store *s, int64_t tenant, int64_t customer_id, char **segment);
+
 int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_response *r,
 			   enum cxm_put_result *result)
 {
 	/* a partial response takes what comes later under the same id; a
-	 * complete one is final */
-	static const char sql[] =
+	 * complete one is final. The rollups change in the same transaction:
+	 * + the new response, or - the partial one's old scores + its new ones */
+	static const char insert[] =
 		"INSERT INTO responses (tenant_id, id, source_id, survey_id, version, customer_id, channel, touchpoint,"
 		" event_id, agent, org_unit_id, language, ts, nps, csat, ces, comment, answers, complete, created_at,"
-		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		" ON CONFLICT (tenant_id, source_id) DO UPDATE SET nps = excluded.nps, csat = excluded.csat,"
-		" ces = excluded.ces, comment = excluded.comment, answers = excluded.answers,"
-		" complete = excluded.complete, updated_at = excluded.updated_at"
-		" WHERE responses.complete = 0";
-	static const char existed[] = "SELECT id, created_at FROM responses WHERE tenant_id = ? AND source_id = ?";
-	int64_t nid = cxm_id_next(), now = cxm_now_us(), changes = 0, old_id = 0;
+		" updated_at, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (tenant_id, source_id) DO NOTHING";
+	static const char update[] =
+		"UPDATE responses SET nps = ?, csat = ?, ces = ?, comment = ?, answers = ?, complete = ?, updated_at = ?"
+		" WHERE tenant_id = ? AND id = ? AND complete = 0";
+	int64_t nid = cxm_id_next(), now = cxm_now_us(), changes = 0, stored = 0;
+	enum cxm_put_result res = CXM_PUT_UNCHANGED;
+	struct rollup_src old;
+	char *texts = NULL, *segment = NULL;
 	int own, ret;
 
 	if ((ret = tx_begin(s, &own)))
 		return ret;
-	{
-		struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(r->source_id) };
-		ret = GET_INT(s, existed, p, &old_id);
-		if (ret == CXM_ENOTFOUND)
-			ret = 0, old_id = 0;
+	/* twice at most: another writer (PostgreSQL, several nodes) may insert
+	 * the same source_id between the look and the insert; the second look
+	 * then sees its row, locked */
+	for (int attempt = 0; attempt < 2 && !ret && !stored; attempt++) {
+		free(texts);
+		texts = NULL;
+		ret = rollup_old(s, tenant, r->source_id, 0, &old, &texts);
+		if (ret == CXM_ENOTFOUND) {
+			if (!segment && (ret = customer_segment(s, tenant, r->customer_id, &segment)))
+				break;
+			struct sqlval p[] = {
+				SQLV_INT(tenant),	    SQLV_INT(nid),	       SQLV_TEXT(r->source_id),
+				SQLV_INT(r->survey_id),	    SQLV_INT(r->version),      opt_int(r->customer_id),
+				SQLV_TEXT(r->channel),	    SQLV_TEXT(r->touchpoint),  opt_int(r->event_id),
+				SQLV_TEXT(r->agent),	    opt_int(r->org_unit_id),   SQLV_TEXT(r->language),
+				SQLV_INT(r->ts),	    score(r->nps),	       score(r->csat),
+				score(r->ces),		    SQLV_TEXT(r->comment),     SQLV_TEXT(r->answers ? r->answers : "{}"),
+				SQLV_INT(r->complete ? 1 : 0), SQLV_INT(now),	       SQLV_INT(now),
+				SQLV_TEXT(segment),
+			};
+			if ((ret = Q(s, insert, p, NULL, NULL, &changes)) || !changes)
+				continue;
+			struct rollup_src add = {
+				.survey_id = r->survey_id, .org_unit_id = r->org_unit_id, .ts = r->ts,
+				.channel = r->channel, .touchpoint = r->touchpoint, .agent = r->agent,
+				.language = r->language, .segment = segment, .nps = r->nps, .csat = r->csat, .ces = r->ces,
+			};
+			stored = nid;
+			res = CXM_PUT_INSERTED;
+			ret = rollup_apply(s, tenant, &add, 1);
+		} else if (!ret) {
+			stored = old.id;
+			if (old.complete)
+				break;
+			struct sqlval u[] = { score(r->nps),	     score(r->csat),
+					      score(r->ces),	     SQLV_TEXT(r->comment),
+					      SQLV_TEXT(r->answers ? r->answers : "{}"), SQLV_INT(r->complete ? 1 : 0),
+					      SQLV_INT(now),	     SQLV_INT(tenant),
+					      SQLV_INT(old.id) };
+			if ((ret = Q(s, update, u, NULL, NULL, &changes)) || !changes)
+				break;
+			res = CXM_PUT_UPDATED;
+			/* the stored row keeps its survey, channel, unit, ...: only
+			 * the scores move */
+			ret = rollup_apply(s, tenant, &old, -1);
+			old.nps = r->nps, old.csat = r->csat, old.ces = r->ces;
+			if (!ret)
+				ret = rollup_apply(s, tenant, &old, 1);
+		}
 	}
-	if (!ret) {
-		struct sqlval p[] = {
-			SQLV_INT(tenant),	    SQLV_INT(nid),	       SQLV_TEXT(r->source_id),
-			SQLV_INT(r->survey_id),	    SQLV_INT(r->version),      opt_int(r->customer_id),
-			SQLV_TEXT(r->channel),	    SQLV_TEXT(r->touchpoint),  opt_int(r->event_id),
-			SQLV_TEXT(r->agent),	    opt_int(r->org_unit_id),   SQLV_TEXT(r->language),
-			SQLV_INT(r->ts),	    score(r->nps),	       score(r->csat),
-			score(r->ces),		    SQLV_TEXT(r->comment),     SQLV_TEXT(r->answers ? r->answers : "{}"),
-			SQLV_INT(r->complete ? 1 : 0), SQLV_INT(now),	       SQLV_INT(now),
-		};
-		ret = Q(s, sql, p, NULL, NULL, &changes);
-	}
-	/* the stored id: another writer may have inserted the same source_id
-	 * between the look and the insert (PostgreSQL, several nodes) */
-	int64_t stored = 0;
-	if (!ret) {
-		struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(r->source_id) };
-		ret = GET_INT(s, existed, p, &stored);
-	}
+	if (!ret && !stored)
+		ret = cxm_store_seterr(s, CXM_ECONFLICT, "response %s: written concurrently", r->source_id);
+	free(texts);
+	free(segment);
 	ret = tx_end(s, own, ret);
 	if (!ret) {
 		r->id = stored;
 		if (result)
-			*result = stored == nid ? CXM_PUT_INSERTED : changes ? CXM_PUT_UPDATED : CXM_PUT_UNCHANGED;
+			*result = res;
 	}
 	return ret;
 }
@@ -3027,11 +3079,17 @@ int cxm_store_response_delete(struct cxm_store *s, int64_t tenant, int64_t id)
 	int64_t changes = 0;
 	int own, ret = tx_begin(s, &own);
 
+	struct rollup_src old;
+	char *texts = NULL;
+
 	if (ret)
 		return ret;
-	if (!(ret = Q(s, receipts, p, NULL, NULL, NULL)) && !(ret = Q(s, invitations, p, NULL, NULL, NULL)) &&
-	    !(ret = Q(s, responses, p, NULL, NULL, &changes)) && !changes)
-		ret = CXM_ENOTFOUND;
+	/* the rollups lose what the response counted, in the same transaction */
+	if (!(ret = rollup_old(s, tenant, NULL, id, &old, &texts)) && !(ret = Q(s, receipts, p, NULL, NULL, NULL)) &&
+	    !(ret = Q(s, invitations, p, NULL, NULL, NULL)) && !(ret = Q(s, responses, p, NULL, NULL, &changes))) {
+		ret = changes ? rollup_apply(s, tenant, &old, -1) : CXM_ENOTFOUND;
+	}
+	free(texts);
 	return tx_end(s, own, ret);
 }
 
@@ -3303,4 +3361,593 @@ int cxm_store_scheduled_next_due(struct cxm_store *s, int64_t *at)
 
 	*at = 0;
 	return get_int(s, sql, NULL, 0, at);
+}
+
+/* ---- rollups and scans (issue 5) -------------------------------------------- */
+
+static const char *const dim_names[CXM_DIM_COUNT] = {
+	"none", "channel", "touchpoint", "agent", "org_unit", "language", "segment", "survey", "attribute",
+};
+/* The rollups table's name of a dimension; NULL for those it does not keep
+ * (survey is the survey_id column of every row). */
+static const char *const rollup_dims[CXM_DIM_COUNT] = {
+	"all", "channel", "touchpoint", "agent", "org_unit", "language", "segment", NULL, NULL,
+};
+
+const char *cxm_dim_name(enum cxm_dim d)
+{
+	return d < CXM_DIM_COUNT ? dim_names[d] : "";
+}
+
+enum cxm_dim cxm_dim_parse(const char *name)
+{
+	for (int d = 0; d < CXM_DIM_COUNT; d++)
+		if (!strcmp(dim_names[d], name))
+			return (enum cxm_dim)d;
+	return CXM_DIM_COUNT;
+}
+
+int64_t cxm_bucket_start(enum cxm_bucket b, int64_t day)
+{
+	int64_t y;
+	unsigned m, d;
+
+	switch (b) {
+	case CXM_BUCKET_DAY:
+		return day;
+	case CXM_BUCKET_WEEK:
+		/* 1970-01-01 was a Thursday: day + 3 counts from a Monday */
+		return day - ((day + 3) % 7 + 7) % 7;
+	case CXM_BUCKET_MONTH:
+	case CXM_BUCKET_QUARTER:
+		cxm_civil_from_days(day, &y, &m, &d);
+		if (b == CXM_BUCKET_QUARTER)
+			m = (m - 1) / 3 * 3 + 1;
+		return cxm_days_from_civil(y, m, 1);
+	case CXM_BUCKET_NONE:
+		break;
+	}
+	return 0;
+}
+
+struct one_text {
+	char *buf;
+	size_t size;
+};
+
+static int one_text_row(const struct sqlrow *r, void *ctx)
+{
+	struct one_text *t = ctx;
+	cxm_strlcpy(t->buf, row_text(r, 0) ? row_text(r, 0) : "", t->size);
+	return 0;
+}
+
+/* The tenant's zone, remembered on the handle: a tenant's time zone is set
+ * when it is created and never changes (the rollups' days depend on it). */
+static int tenant_tz(struct cxm_store *s, int64_t tenant, const struct cxm_tz **tz)
+{
+	static const char sql[] = "SELECT time_zone FROM tenants WHERE id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	char name[128] = "";
+	int ret;
+
+	if (s->tz && s->tz_tenant == tenant) {
+		*tz = s->tz;
+		return 0;
+	}
+	struct one_text t = { name, sizeof(name) };
+
+	if ((ret = Q(s, sql, p, one_text_row, &t, NULL)))
+		return ret;
+	if (!name[0])
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_NO_SUCH_TENANT), "#");
+	if (!(*tz = cxm_tz_get(name)))
+		return cxm_store_seterr(s, CXM_EINVAL, "time zone %s: not in this system's tz database", name);
+	s->tz = *tz;
+	s->tz_tenant = tenant;
+	return 0;
+}
+
+int cxm_store_tenant_day(struct cxm_store *s, int64_t tenant, int64_t ts, int64_t *day)
+{
+	const struct cxm_tz *tz;
+	int ret = tenant_tz(s, tenant, &tz);
+
+	if (!ret)
+		*day = cxm_tz_day(tz, ts);
+	return ret;
+}
+
+static int segment_row(const struct sqlrow *r, void *ctx)
+{
+	char **segment = ctx;
+	cJSON *o = cJSON_Parse(row_text(r, 0));
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "segment");
+
+	if (cJSON_IsString(v) && v->valuestring[0])
+		*segment = xstrdup(v->valuestring);
+	cJSON_Delete(o);
+	return 0;
+}
+
+/* The customer's "segment" attribute now (a string), or NULL; owned. */
+static int customer_segment(struct cxm_store *s, int64_t tenant, int64_t customer_id, char **segment)
+{
+	static const char sql[] = "SELECT attributes FROM customers WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer_id) };
+
+	*segment = NULL;
+	return customer_id ? Q(s, sql, p, segment_row, segment, NULL) : 0;
+}
+
+#define ROLLUP_SRC_COLS "id, complete, survey_id, channel, touchpoint, agent, org_unit_id, language, segment, ts," \
+			" nps, csat, ces"
+
+struct old_ctx {
+	struct rollup_src *o;
+	char **texts;
+	bool found;
+};
+
+static int old_row(const struct sqlrow *r, void *vctx)
+{
+	struct old_ctx *c = vctx;
+	struct rollup_src *o = c->o;
+	const char *t[5];
+	size_t len = 0, at = 0;
+
+	static const int cols[5] = { 3, 4, 5, 7, 8 }; /* channel, touchpoint, agent, language, segment */
+
+	for (int i = 0; i < 5; i++) {
+		t[i] = row_text(r, cols[i]);
+		len += t[i] ? strlen(t[i]) + 1 : 0;
+	}
+	/* the texts in one block, so the caller frees once */
+	*c->texts = xmalloc(len + 1);
+	const char **dst[5] = { &o->channel, &o->touchpoint, &o->agent, &o->language, &o->segment };
+	for (int i = 0; i < 5; i++) {
+		*dst[i] = NULL;
+		if (t[i]) {
+			size_t n = strlen(t[i]) + 1;
+			memcpy(*c->texts + at, t[i], n);
+			*dst[i] = *c->texts + at;
+			at += n;
+		}
+	}
+	o->id = row_int(r, 0);
+	o->complete = row_int(r, 1) != 0;
+	o->survey_id = row_int(r, 2);
+	o->org_unit_id = row_int(r, 6);
+	o->ts = row_int(r, 9);
+	o->nps = row_text(r, 10) ? (int)row_int(r, 10) : -1;
+	o->csat = row_text(r, 11) ? (int)row_int(r, 11) : -1;
+	o->ces = row_text(r, 12) ? (int)row_int(r, 12) : -1;
+	c->found = true;
+	return 0;
+}
+
+/*
+ * The stored response (by source_id, or by id when source_id is NULL),
+ * locked for the rest of the transaction: the no-op UPDATE takes the row
+ * lock on PostgreSQL (SQLite's writer holds the whole database), so what
+ * is read here is what the rollups counted. *texts owns o's strings.
+ * CXM_ENOTFOUND if none.
+ */
+static int rollup_old(struct cxm_store *s, int64_t tenant, const char *source_id, int64_t id, struct rollup_src *o,
+		      char **texts)
+{
+	static const char lock_src[] = "UPDATE responses SET complete = complete WHERE tenant_id = ? AND source_id = ?";
+	static const char lock_id[] = "UPDATE responses SET complete = complete WHERE tenant_id = ? AND id = ?";
+	static const char by_src[] = "SELECT " ROLLUP_SRC_COLS " FROM responses WHERE tenant_id = ? AND source_id = ?";
+	static const char by_id[] = "SELECT " ROLLUP_SRC_COLS " FROM responses WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), source_id ? SQLV_TEXT(source_id) : SQLV_INT(id) };
+	struct old_ctx c = { o, texts, false };
+	int64_t changes = 0;
+	int ret;
+
+	*texts = NULL;
+	if ((ret = Q(s, source_id ? lock_src : lock_id, p, NULL, NULL, &changes)))
+		return ret;
+	if (!changes)
+		return CXM_ENOTFOUND;
+	if ((ret = Q(s, source_id ? by_src : by_id, p, old_row, &c, NULL)))
+		return ret;
+	return c.found ? 0 : CXM_ENOTFOUND;
+}
+
+#define ROLLUP_FIELDS                                                                                           \
+	"responses, nps_n, promoters, passives, detractors, csat_n, csat_satisfied, csat_sum, csat_sumsq, ces_n," \
+	" ces_easy, ces_sum, ces_sumsq"
+#define ROLLUP_NFIELDS 13
+#define ROLLUP_ADD(f) f " = rollups." f " + excluded." f
+#define ROLLUP_TUPLE "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+/* Adds (sign 1) or takes away (-1) one response's counts, under each
+ * dimension the rollups keep: one statement, one row per dimension. */
+static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign)
+{
+	static const char sql[] =
+		"INSERT INTO rollups (tenant_id, dim, day, survey_id, value, " ROLLUP_FIELDS ") VALUES " ROLLUP_TUPLE
+		", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE
+		" ON CONFLICT (tenant_id, dim, day, survey_id, value) DO UPDATE SET " ROLLUP_ADD("responses") ", "
+		ROLLUP_ADD("nps_n") ", " ROLLUP_ADD("promoters") ", " ROLLUP_ADD("passives") ", "
+		ROLLUP_ADD("detractors") ", " ROLLUP_ADD("csat_n") ", " ROLLUP_ADD("csat_satisfied") ", "
+		ROLLUP_ADD("csat_sum") ", " ROLLUP_ADD("csat_sumsq") ", " ROLLUP_ADD("ces_n") ", "
+		ROLLUP_ADD("ces_easy") ", " ROLLUP_ADD("ces_sum") ", " ROLLUP_ADD("ces_sumsq");
+	enum { NDIMS = 7, PER_ROW = 5 + ROLLUP_NFIELDS };
+	struct sqlval p[NDIMS * PER_ROW];
+	struct cxm_score_counts c, zero = { 0 };
+	const struct cxm_tz *tz;
+	char unit[24];
+	int ret;
+
+	if ((ret = tenant_tz(s, tenant, &tz)))
+		return ret;
+	cxm_score_counts_of(&c, r->nps, r->csat, r->ces);
+	if (sign < 0) {
+		cxm_score_counts_add(&zero, &c, -1);
+		c = zero;
+	}
+	snprintf(unit, sizeof(unit), "%lld", (long long)r->org_unit_id);
+	const char *values[NDIMS] = { "", r->channel, r->touchpoint, r->agent, r->org_unit_id ? unit : "",
+				      r->language, r->segment };
+	int64_t day = cxm_tz_day(tz, r->ts);
+	const int64_t *f = &c.responses;
+	for (int d = 0; d < NDIMS; d++) {
+		struct sqlval *row = p + d * PER_ROW;
+		row[0] = SQLV_INT(tenant);
+		row[1] = SQLV_TEXT(rollup_dims[d]);
+		row[2] = SQLV_INT(day);
+		row[3] = SQLV_INT(r->survey_id);
+		row[4] = SQLV_TEXT(values[d] ? values[d] : "");
+		for (int i = 0; i < ROLLUP_NFIELDS; i++)
+			row[5 + i] = SQLV_INT(f[i]);
+	}
+	return Q(s, sql, p, NULL, NULL, NULL);
+}
+
+/* ---- adding up groups, for both paths ---- */
+
+struct group {
+	int64_t bucket;
+	char *value;
+	struct cxm_score_counts c;
+};
+
+struct groups {
+	struct cxm_map index; /* "bucket\x1fvalue" -> position */
+	struct cxm_buf key;   /* reused for every lookup */
+	struct group *v;
+	size_t n, cap;
+};
+
+static void groups_add(struct groups *g, int64_t bucket, const char *value, const struct cxm_score_counts *c)
+{
+	int64_t at;
+
+	cxm_buf_clear(&g->key);
+	cxm_buf_addf(&g->key, "%lld\x1f", (long long)bucket);
+	cxm_buf_addstr(&g->key, value);
+	if (!cxm_map_get(&g->index, cxm_buf_str(&g->key), &at)) {
+		if (g->n == g->cap) {
+			g->cap = g->cap ? 2 * g->cap : 64;
+			g->v = xrealloc(g->v, g->cap * sizeof(*g->v));
+		}
+		at = (int64_t)g->n++;
+		g->v[at] = (struct group){ .bucket = bucket, .value = xstrdup(value) };
+		cxm_map_put(&g->index, cxm_buf_str(&g->key), at);
+	}
+	cxm_score_counts_add(&g->v[at].c, c, 1);
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	return strcmp(x->value, y->value);
+}
+
+static void groups_init(struct groups *g)
+{
+	*g = (struct groups){ .key = CXM_BUF_INIT };
+	cxm_map_init(&g->index);
+}
+
+/* Hands the groups to cb (NULL: none) in order (groups that add up to no
+ * response, as a rollup row can after deletions, are left out) and frees
+ * them. */
+static int groups_emit(struct groups *g, cxm_counts_cb cb, void *ctx)
+{
+	int ret = cb ? 0 : 1;
+
+	if (g->n)
+		qsort(g->v, g->n, sizeof(*g->v), group_cmp);
+	for (size_t i = 0; i < g->n; i++) {
+		if (!ret && g->v[i].c.responses)
+			ret = cb(g->v[i].bucket, g->v[i].value, &g->v[i].c, ctx);
+		free(g->v[i].value);
+	}
+	free(g->v);
+	cxm_map_release(&g->index);
+	cxm_buf_release(&g->key);
+	return cb ? ret : 0;
+}
+
+/* ---- from the rollups ---- */
+
+bool cxm_counts_rollup_can(const struct cxm_counts_query *q)
+{
+	enum cxm_dim one = q->by == CXM_DIM_SURVEY ? CXM_DIM_NONE : q->by;
+
+	if (q->by >= CXM_DIM_ATTRIBUTE || q->subtree || q->filter[CXM_DIM_ATTRIBUTE])
+		return false;
+	/* every filter but the survey's is on the one dimension read */
+	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_SURVEY; d++) {
+		if (!q->filter[d] || (enum cxm_dim)d == one)
+			continue;
+		if (one != CXM_DIM_NONE || q->by == CXM_DIM_SURVEY)
+			return false;
+		one = (enum cxm_dim)d;
+	}
+	return true;
+}
+
+struct rollup_read {
+	const struct cxm_counts_query *q;
+	enum cxm_dim dim;
+	struct groups g;
+};
+
+static int rollup_row(const struct sqlrow *r, void *vctx)
+{
+	struct rollup_read *c = vctx;
+	struct cxm_score_counts k;
+	int64_t *f = &k.responses;
+	char survey[24];
+	const char *value = row_text(r, 2);
+
+	for (int i = 0; i < ROLLUP_NFIELDS; i++)
+		f[i] = row_int(r, 3 + i);
+	if (c->q->by == CXM_DIM_SURVEY) {
+		snprintf(survey, sizeof(survey), "%lld", (long long)row_int(r, 1));
+		value = survey;
+	} else if (c->q->by == CXM_DIM_NONE) {
+		value = "";
+	}
+	groups_add(&c->g, cxm_bucket_start(c->q->bucket, row_int(r, 0)), value ? value : "", &k);
+	return 0;
+}
+
+#define ROLLUP_SUMS                                                                                    \
+	"SUM(responses), SUM(nps_n), SUM(promoters), SUM(passives), SUM(detractors), SUM(csat_n),"     \
+	" SUM(csat_satisfied), SUM(csat_sum), SUM(csat_sumsq), SUM(ces_n), SUM(ces_easy), SUM(ces_sum)," \
+	" SUM(ces_sumsq)"
+
+int cxm_store_counts_rollup(struct cxm_store *s, int64_t tenant, const struct cxm_counts_query *query,
+			    cxm_counts_cb cb, void *ctx)
+{
+	/* the survey filter and the value filter are off with "? = ''"/"? = 0"
+	 * so one statement (and one prepared plan) serves every query */
+	static const char sql[] =
+		"SELECT day, survey_id, value, " ROLLUP_SUMS " FROM rollups WHERE tenant_id = ? AND dim = ?"
+		" AND day >= ? AND day < ? AND (CAST(? AS BIGINT) = 0 OR survey_id = ?) AND (? = 0 OR value = ?)"
+		" GROUP BY day, survey_id, value";
+	struct rollup_read c = { .q = query, .dim = query->by == CXM_DIM_SURVEY ? CXM_DIM_NONE : query->by };
+	int64_t survey = 0;
+	const char *value = NULL;
+	int ret;
+
+	if (!cxm_counts_rollup_can(query))
+		return cxm_store_seterr(s, CXM_EINVAL, "the rollups cannot answer this combination");
+	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_SURVEY; d++)
+		if (query->filter[d]) {
+			c.dim = (enum cxm_dim)d;
+			value = query->filter[d];
+		}
+	if (query->filter[CXM_DIM_SURVEY] && !(survey = strtoll(query->filter[CXM_DIM_SURVEY], NULL, 10)))
+		return 0; /* no survey has that id: nothing */
+	groups_init(&c.g);
+	struct sqlval p[] = { SQLV_INT(tenant),		   SQLV_TEXT(rollup_dims[c.dim]), SQLV_INT(query->from_day),
+			      SQLV_INT(query->to_day),	   SQLV_INT(survey),		  SQLV_INT(survey),
+			      SQLV_INT(value ? 1 : 0),	   SQLV_TEXT(value ? value : "") };
+	ret = Q(s, sql, p, rollup_row, &c, NULL);
+	int emitted = groups_emit(&c.g, ret ? NULL : cb, ctx);
+	return ret ? ret : emitted;
+}
+
+/* ---- from the responses ---- */
+
+struct scan {
+	const struct cxm_counts_query *q;
+	const struct cxm_tz *tz;
+	struct cxm_span *spans;
+	size_t nspans;
+	struct groups g;
+};
+
+/* A customer attribute as text ("" when absent, null, an object or an
+ * array; numbers as JSON writes them). Owned. */
+static char *attribute_text(const char *json, const char *name)
+{
+	cJSON *o = json ? cJSON_Parse(json) : NULL;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	char *out;
+
+	if (cJSON_IsString(v))
+		out = xstrdup(v->valuestring);
+	else if (cJSON_IsNumber(v) || cJSON_IsBool(v))
+		out = cxm_json_print(v);
+	else
+		out = xstrdup("");
+	cJSON_Delete(o);
+	return out;
+}
+
+static int scan_row(const struct sqlrow *r, void *vctx)
+{
+	struct scan *c = vctx;
+	const struct cxm_counts_query *q = c->q;
+	int64_t ts = row_int(r, 8), unit = row_int(r, 5), day = cxm_tz_day(c->tz, ts);
+	char survey[24], unit_text[24], *attr = NULL;
+	const char *v[CXM_DIM_COUNT];
+	struct cxm_score_counts k;
+
+	if (day < q->from_day || day >= q->to_day)
+		return 0;
+	if (q->subtree && !cxm_spans_have(c->spans, c->nspans, unit, ts))
+		return 0;
+	snprintf(survey, sizeof(survey), "%lld", (long long)row_int(r, 0));
+	snprintf(unit_text, sizeof(unit_text), "%lld", (long long)unit);
+	v[CXM_DIM_NONE] = "";
+	v[CXM_DIM_CHANNEL] = row_text(r, 2);
+	v[CXM_DIM_TOUCHPOINT] = row_text(r, 3);
+	v[CXM_DIM_AGENT] = row_text(r, 4);
+	v[CXM_DIM_ORG_UNIT] = unit ? unit_text : "";
+	v[CXM_DIM_LANGUAGE] = row_text(r, 6);
+	v[CXM_DIM_SEGMENT] = row_text(r, 7);
+	v[CXM_DIM_SURVEY] = survey;
+	v[CXM_DIM_ATTRIBUTE] = "";
+	if (q->by == CXM_DIM_ATTRIBUTE || q->filter[CXM_DIM_ATTRIBUTE])
+		v[CXM_DIM_ATTRIBUTE] = attr = attribute_text(row_text(r, 12), q->attribute);
+	for (int d = 0; d < CXM_DIM_COUNT; d++) {
+		if (!v[d])
+			v[d] = "";
+		if (q->filter[d] && strcmp(q->filter[d], v[d])) {
+			free(attr);
+			return 0;
+		}
+	}
+	cxm_score_counts_of(&k, row_text(r, 9) ? (int)row_int(r, 9) : -1, row_text(r, 10) ? (int)row_int(r, 10) : -1,
+			    row_text(r, 11) ? (int)row_int(r, 11) : -1);
+	groups_add(&c->g, cxm_bucket_start(q->bucket, day), v[q->by], &k);
+	free(attr);
+	return 0;
+}
+
+static int scan_mship(const struct cxm_membership *m, void *ctx)
+{
+	struct { struct cxm_membership *v; size_t n, cap; } *ms = ctx;
+
+	if (ms->n == ms->cap) {
+		ms->cap = ms->cap ? ms->cap * 2 : 64;
+		ms->v = xrealloc(ms->v, ms->cap * sizeof(*ms->v));
+	}
+	ms->v[ms->n++] = *m;
+	return 0;
+}
+
+#define SCAN_COLS                                                                                       \
+	"r.survey_id, r.customer_id, r.channel, r.touchpoint, r.agent, r.org_unit_id, r.language, r.segment," \
+	" r.ts, r.nps, r.csat, r.ces"
+/* a day is at most 26 hours from UTC either way: read a little more than
+ * the range and keep what falls in it by local day */
+#define SCAN_MARGIN_US (int64_t)2 * 86400 * 1000000
+
+int cxm_store_counts_scan(struct cxm_store *s, int64_t tenant, const struct cxm_counts_query *query,
+			  cxm_counts_cb cb, void *ctx)
+{
+	static const char plain[] = "SELECT " SCAN_COLS " FROM responses r WHERE r.tenant_id = ?"
+				    " AND r.ts >= ? AND r.ts < ? AND (CAST(? AS BIGINT) = 0 OR r.survey_id = ?)";
+	static const char with_customer[] =
+		"SELECT " SCAN_COLS ", c.attributes FROM responses r LEFT JOIN customers c"
+		" ON c.tenant_id = r.tenant_id AND c.id = r.customer_id WHERE r.tenant_id = ?"
+		" AND r.ts >= ? AND r.ts < ? AND (CAST(? AS BIGINT) = 0 OR r.survey_id = ?)";
+	struct scan c = { .q = query };
+	struct { struct cxm_membership *v; size_t n, cap; } ms = { 0 };
+	size_t cap = 0;
+	int64_t survey = 0;
+	int ret;
+
+	if (query->by >= CXM_DIM_COUNT || query->from_day > query->to_day ||
+	    ((query->by == CXM_DIM_ATTRIBUTE || query->filter[CXM_DIM_ATTRIBUTE]) && !query->attribute))
+		return cxm_store_seterr(s, CXM_EINVAL, "a counts query without its dimension or with an inverted range");
+	if ((ret = tenant_tz(s, tenant, &c.tz)))
+		return ret;
+	if (query->filter[CXM_DIM_SURVEY] && !(survey = strtoll(query->filter[CXM_DIM_SURVEY], NULL, 10)))
+		return 0;
+	if (query->subtree) {
+		if ((ret = cxm_store_unit_memberships(s, tenant, scan_mship, &ms)))
+			goto out;
+		cxm_org_subtree(ms.v, ms.n, query->subtree, INT64_MIN, CXM_TIME_MAX, &c.spans, &c.nspans, &cap, SIZE_MAX);
+	}
+	groups_init(&c.g);
+	/* days far outside any real date would overflow microseconds */
+	int64_t lo = query->from_day < -3000000 ? INT64_MIN / 2 : query->from_day * 86400 * 1000000 - SCAN_MARGIN_US;
+	int64_t hi = query->to_day > 3000000 ? INT64_MAX / 2 : query->to_day * 86400 * 1000000 + SCAN_MARGIN_US;
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(lo), SQLV_INT(hi), SQLV_INT(survey), SQLV_INT(survey) };
+	bool customer = query->by == CXM_DIM_ATTRIBUTE || query->filter[CXM_DIM_ATTRIBUTE];
+	ret = Q(s, customer ? with_customer : plain, p, scan_row, &c, NULL);
+	int emitted = groups_emit(&c.g, ret ? NULL : cb, ctx);
+	if (!ret)
+		ret = emitted;
+out:
+	free(ms.v);
+	free(c.spans);
+	return ret;
+}
+
+/* ---- the rollups of responses stored before migration 0010 ---- */
+
+struct backfill_row {
+	int64_t tenant, customer_id;
+	struct rollup_src r;
+	char *texts;
+};
+
+struct backfill {
+	struct backfill_row v[500];
+	size_t n;
+};
+
+static int backfill_row(const struct sqlrow *r, void *vctx)
+{
+	struct backfill *b = vctx;
+	struct backfill_row *x = &b->v[b->n++];
+	struct old_ctx c = { &x->r, &x->texts, false };
+
+	/* the first 13 columns are ROLLUP_SRC_COLS */
+	old_row(r, &c);
+	x->tenant = row_int(r, 13);
+	x->customer_id = row_int(r, 14);
+	return 0;
+}
+
+/* Counts every stored response into the rollups, in the migration's
+ * transaction, a chunk at a time; a response takes its customer's segment
+ * as it is now (the best snapshot there is). */
+static int rollups_backfill(struct cxm_store *s)
+{
+	static const char sql[] = "SELECT " ROLLUP_SRC_COLS ", tenant_id, customer_id FROM responses"
+				  " WHERE tenant_id > ? OR (tenant_id = ? AND id > ?) ORDER BY tenant_id, id LIMIT 500";
+	static const char set_segment[] = "UPDATE responses SET segment = ? WHERE tenant_id = ? AND id = ?";
+	int64_t tenant = INT64_MIN, id = INT64_MIN;
+	struct backfill *b = xcalloc(1, sizeof(*b));
+	int ret = 0;
+
+	do {
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(tenant), SQLV_INT(id) };
+		b->n = 0;
+		ret = Q(s, sql, p, backfill_row, b, NULL);
+		for (size_t i = 0; i < b->n; i++) {
+			struct backfill_row *x = &b->v[i];
+			char *segment = NULL;
+			if (!ret)
+				ret = customer_segment(s, x->tenant, x->customer_id, &segment);
+			if (!ret && segment) {
+				struct sqlval u[] = { SQLV_TEXT(segment), SQLV_INT(x->tenant), SQLV_INT(x->r.id) };
+				ret = Q(s, set_segment, u, NULL, NULL, NULL);
+				x->r.segment = segment;
+			}
+			if (!ret)
+				ret = rollup_apply(s, x->tenant, &x->r, 1);
+			tenant = x->tenant;
+			id = x->r.id;
+			free(segment);
+			free(x->texts);
+		}
+	} while (!ret && b->n == ARRAY_SIZE(b->v));
+	free(b);
+	return ret;
 }

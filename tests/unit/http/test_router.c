@@ -115,7 +115,7 @@ static void test_json_limits(void **state)
 
 static void test_scope_spans(void **state)
 {
-	struct span spans[] = { { 1, INT64_MIN, INT64_MAX }, { 2, 100, 200 } };
+	struct cxm_span spans[] = { { 1, INT64_MIN, INT64_MAX }, { 2, 100, 200 } };
 	struct principal p = { .scoped = 1, .spans = spans, .nspans = 2 };
 	(void)state;
 
