@@ -2284,7 +2284,7 @@ int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_respo
 		}
 	}
 	if (!ret && !stored)
-		ret = cxm_store_seterr(s, CXM_ECONFLICT, "response %s: written concurrently", r->source_id);
+		ret = cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_RU_CONCURRENT), r->source_id);
 	free(texts);
 	free(segment);
 	ret = tx_end(s, own, ret);
@@ -3442,7 +3442,7 @@ static int tenant_tz(struct cxm_store *s, int64_t tenant, const struct cxm_tz **
 	if (!name[0])
 		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_NO_SUCH_TENANT), "#");
 	if (!(*tz = cxm_tz_get(name)))
-		return cxm_store_seterr(s, CXM_EINVAL, "time zone %s: not in this system's tz database", name);
+		return cxm_store_seterr(s, CXM_EINVAL, _(MSG_RU_NO_ZONE), name);
 	s->tz = *tz;
 	s->tz_tenant = tenant;
 	return 0;
@@ -3740,7 +3740,7 @@ int cxm_store_counts_rollup(struct cxm_store *s, int64_t tenant, const struct cx
 	int ret;
 
 	if (!cxm_counts_rollup_can(query))
-		return cxm_store_seterr(s, CXM_EINVAL, "the rollups cannot answer this combination");
+		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_NOT_ROLLED_UP));
 	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_SURVEY; d++)
 		if (query->filter[d]) {
 			c.dim = (enum cxm_dim)d;
@@ -3862,7 +3862,7 @@ int cxm_store_counts_scan(struct cxm_store *s, int64_t tenant, const struct cxm_
 
 	if (query->by >= CXM_DIM_COUNT || query->from_day > query->to_day ||
 	    ((query->by == CXM_DIM_ATTRIBUTE || query->filter[CXM_DIM_ATTRIBUTE]) && !query->attribute))
-		return cxm_store_seterr(s, CXM_EINVAL, "a counts query without its dimension or with an inverted range");
+		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_BAD_QUERY));
 	if ((ret = tenant_tz(s, tenant, &c.tz)))
 		return ret;
 	if (query->filter[CXM_DIM_SURVEY] && !(survey = strtoll(query->filter[CXM_DIM_SURVEY], NULL, 10)))
