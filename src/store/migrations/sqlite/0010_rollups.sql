@@ -28,4 +28,4 @@ CREATE TABLE rollups (
 	ces_sum INTEGER NOT NULL DEFAULT 0,
 	ces_sumsq INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (tenant_id, dim, day, survey_id, value)
-);
+) WITHOUT ROWID;
