@@ -3373,6 +3373,12 @@ static const char *const dim_names[CXM_DIM_COUNT] = {
 static const char *const rollup_dims[CXM_DIM_COUNT] = {
 	"all", "channel", "touchpoint", "agent", "org_unit", "language", "segment", NULL, NULL,
 };
+/* The same counts per month (day: the month's first day), so that a long
+ * range reads a row per month and value, and days only at its ends. */
+static const char *const rollup_month_dims[CXM_DIM_COUNT] = {
+	"all@month", "channel@month", "touchpoint@month", "agent@month", "org_unit@month", "language@month",
+	"segment@month", NULL, NULL,
+};
 
 const char *cxm_dim_name(enum cxm_dim d)
 {
@@ -3561,21 +3567,24 @@ static int rollup_old(struct cxm_store *s, int64_t tenant, const char *source_id
 #define ROLLUP_NFIELDS 13
 #define ROLLUP_ADD(f) f " = rollups." f " + excluded." f
 #define ROLLUP_TUPLE "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define ROLLUP_TUPLES7                                                                                    \
+	ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE \
+		     ", " ROLLUP_TUPLE
 
 /* Adds (sign 1) or takes away (-1) one response's counts, under each
- * dimension the rollups keep: one statement, one row per dimension. */
+ * dimension the rollups keep, for its day and its month: one statement,
+ * fourteen rows. */
 static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign)
 {
 	static const char sql[] =
-		"INSERT INTO rollups (tenant_id, dim, day, survey_id, value, " ROLLUP_FIELDS ") VALUES " ROLLUP_TUPLE
-		", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE
-		" ON CONFLICT (tenant_id, dim, day, survey_id, value) DO UPDATE SET " ROLLUP_ADD("responses") ", "
+		"INSERT INTO rollups (tenant_id, dim, day, survey_id, value, " ROLLUP_FIELDS ") VALUES " ROLLUP_TUPLES7
+		", " ROLLUP_TUPLES7 " ON CONFLICT (tenant_id, dim, day, survey_id, value) DO UPDATE SET " ROLLUP_ADD("responses") ", "
 		ROLLUP_ADD("nps_n") ", " ROLLUP_ADD("promoters") ", " ROLLUP_ADD("passives") ", "
 		ROLLUP_ADD("detractors") ", " ROLLUP_ADD("csat_n") ", " ROLLUP_ADD("csat_satisfied") ", "
 		ROLLUP_ADD("csat_sum") ", " ROLLUP_ADD("csat_sumsq") ", " ROLLUP_ADD("ces_n") ", "
 		ROLLUP_ADD("ces_easy") ", " ROLLUP_ADD("ces_sum") ", " ROLLUP_ADD("ces_sumsq");
 	enum { NDIMS = 7, PER_ROW = 5 + ROLLUP_NFIELDS };
-	struct sqlval p[NDIMS * PER_ROW];
+	struct sqlval p[2 * NDIMS * PER_ROW];
 	struct cxm_score_counts c, zero = { 0 };
 	const struct cxm_tz *tz;
 	char unit[24];
@@ -3593,11 +3602,12 @@ static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup
 				      r->language, r->segment };
 	int64_t day = cxm_tz_day(tz, r->ts);
 	const int64_t *f = &c.responses;
-	for (int d = 0; d < NDIMS; d++) {
-		struct sqlval *row = p + d * PER_ROW;
+	for (int k = 0; k < 2 * NDIMS; k++) {
+		struct sqlval *row = p + k * PER_ROW;
+		int d = k % NDIMS;
 		row[0] = SQLV_INT(tenant);
-		row[1] = SQLV_TEXT(rollup_dims[d]);
-		row[2] = SQLV_INT(day);
+		row[1] = SQLV_TEXT(k < NDIMS ? rollup_dims[d] : rollup_month_dims[d]);
+		row[2] = SQLV_INT(k < NDIMS ? day : cxm_bucket_start(CXM_BUCKET_MONTH, day));
 		row[3] = SQLV_INT(r->survey_id);
 		row[4] = SQLV_TEXT(values[d] ? values[d] : "");
 		for (int i = 0; i < ROLLUP_NFIELDS; i++)
@@ -3748,11 +3758,33 @@ int cxm_store_counts_rollup(struct cxm_store *s, int64_t tenant, const struct cx
 		}
 	if (query->filter[CXM_DIM_SURVEY] && !(survey = strtoll(query->filter[CXM_DIM_SURVEY], NULL, 10)))
 		return 0; /* no survey has that id: nothing */
+	/* whole months in the middle of the range read the month rows, unless
+	 * the buckets are days or weeks (a week can straddle two months) */
+	int64_t from = query->from_day, to = query->to_day, m0 = to, m1 = to;
+	if (query->bucket != CXM_BUCKET_DAY && query->bucket != CXM_BUCKET_WEEK && from < to) {
+		int64_t y;
+		unsigned m, d;
+		cxm_civil_from_days(from, &y, &m, &d);
+		m0 = d == 1 ? from : cxm_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
+		m1 = cxm_bucket_start(CXM_BUCKET_MONTH, to);
+		if (m0 >= m1)
+			m0 = m1 = to;
+	}
+	const struct { const char *dim; int64_t from, to; } parts[] = {
+		{ rollup_dims[c.dim], from, m0 },
+		{ rollup_month_dims[c.dim], m0, m1 },
+		{ rollup_dims[c.dim], m1, to },
+	};
 	groups_init(&c.g);
-	struct sqlval p[] = { SQLV_INT(tenant),		   SQLV_TEXT(rollup_dims[c.dim]), SQLV_INT(query->from_day),
-			      SQLV_INT(query->to_day),	   SQLV_INT(survey),		  SQLV_INT(survey),
-			      SQLV_INT(value ? 1 : 0),	   SQLV_TEXT(value ? value : "") };
-	ret = Q(s, sql, p, rollup_row, &c, NULL);
+	ret = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(parts) && !ret; i++) {
+		if (parts[i].from >= parts[i].to)
+			continue;
+		struct sqlval p[] = { SQLV_INT(tenant),	      SQLV_TEXT(parts[i].dim), SQLV_INT(parts[i].from),
+				      SQLV_INT(parts[i].to),  SQLV_INT(survey),	       SQLV_INT(survey),
+				      SQLV_INT(value ? 1 : 0), SQLV_TEXT(value ? value : "") };
+		ret = Q(s, sql, p, rollup_row, &c, NULL);
+	}
 	int emitted = groups_emit(&c.g, ret ? NULL : cb, ctx);
 	return ret ? ret : emitted;
 }
