@@ -3,8 +3,10 @@
 -- dimension value, kept in the same transaction as each response write
 -- (store.c). dim is all (value ''), channel, touchpoint, agent, org_unit
 -- (the unit id as text), language or segment; a response without a value
--- counts under ''. The key leads with (tenant, dim, day) so a dashboard's
--- date range for one breakdown is one range of the index.
+-- counts under ''. Each dimension also has month rows, dim 'DIM@month' with
+-- day the month's first day, so a long range reads a row per month. The
+-- key leads with (tenant, dim, day) so a dashboard's date range for one
+-- breakdown is one range of the index.
 -- A response keeps its customer's "segment" attribute as it was when the
 -- response arrived, so breakdowns by segment do not move when it changes.
 ALTER TABLE responses ADD COLUMN segment TEXT;
