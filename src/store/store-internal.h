@@ -81,6 +81,10 @@ struct cxm_store {
 	/* the last tenant whose time zone was looked up (rollups' days) */
 	int64_t tz_tenant;
 	const struct cxm_tz *tz;
+	/* rollup changes of the open transaction, added up until its commit;
+	 * those made under the open savepoint apart (store.c) */
+	struct rollup_pend *ru, *ru_sp;
+	int in_sp;
 };
 
 /* Stores events one INSERT at a time (the path every backend has; a

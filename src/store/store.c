@@ -112,10 +112,17 @@ int cxm_store_open(struct cxm_store **out, const char *url, char *err, size_t er
 	return ret;
 }
 
+/* Rollups (the end of this file): changes added up in the transaction. */
+static int rollups_flush(struct cxm_store *s);
+static void rollups_merge_savepoint(struct cxm_store *s);
+static void rollups_discard(struct cxm_store *s, bool savepoint_only);
+
 void cxm_store_close(struct cxm_store *s)
 {
-	if (s)
+	if (s) {
+		rollups_discard(s, false);
 		s->ops->close(s);
+	}
 }
 
 const char *cxm_store_errmsg(const struct cxm_store *s)
@@ -202,10 +209,14 @@ int cxm_store_commit(struct cxm_store *s)
 
 	if (!s->in_tx)
 		BUG("commit without transaction");
-	ret = s->ops->exec(s, "COMMIT");
+	rollups_merge_savepoint(s); /* COMMIT releases an open savepoint */
+	ret = rollups_flush(s);
+	if (!ret)
+		ret = s->ops->exec(s, "COMMIT");
 	if (ret) {
 		char saved[sizeof(s->errmsg)];
 		memcpy(saved, s->errmsg, sizeof(saved));
+		rollups_discard(s, false);
 		s->ops->exec(s, "ROLLBACK");
 		memcpy(s->errmsg, saved, sizeof(saved));
 	}
@@ -217,6 +228,7 @@ int cxm_store_rollback(struct cxm_store *s)
 {
 	int ret;
 
+	rollups_discard(s, false);
 	if (!s->in_tx)
 		return 0;
 	ret = s->ops->exec(s, "ROLLBACK");
@@ -226,13 +238,19 @@ int cxm_store_rollback(struct cxm_store *s)
 
 int cxm_store_savepoint(struct cxm_store *s)
 {
+	int ret;
+
 	if (!s->in_tx)
 		BUG("savepoint outside a transaction");
-	return s->ops->exec(s, "SAVEPOINT cxm_sp");
+	ret = s->ops->exec(s, "SAVEPOINT cxm_sp");
+	if (!ret)
+		s->in_sp = 1;
+	return ret;
 }
 
 int cxm_store_savepoint_release(struct cxm_store *s)
 {
+	rollups_merge_savepoint(s);
 	return s->ops->exec(s, "RELEASE SAVEPOINT cxm_sp");
 }
 
@@ -242,6 +260,7 @@ int cxm_store_savepoint_rollback(struct cxm_store *s)
 	int ret;
 
 	memcpy(saved, s->errmsg, sizeof(saved));
+	rollups_discard(s, true);
 	ret = s->ops->exec(s, "ROLLBACK TO SAVEPOINT cxm_sp");
 	if (!ret)
 		ret = s->ops->exec(s, "RELEASE SAVEPOINT cxm_sp");
@@ -3566,30 +3585,131 @@ static int rollup_old(struct cxm_store *s, int64_t tenant, const char *source_id
 	" ces_easy, ces_sum, ces_sumsq"
 #define ROLLUP_NFIELDS 13
 #define ROLLUP_ADD(f) f " = rollups." f " + excluded." f
-#define ROLLUP_TUPLE "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-#define ROLLUP_TUPLES7                                                                                    \
-	ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE ", " ROLLUP_TUPLE \
-		     ", " ROLLUP_TUPLE
 
-/* Adds (sign 1) or takes away (-1) one response's counts, under each
- * dimension the rollups keep, for its day and its month: one statement,
- * fourteen rows. */
-static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign)
+/*
+ * The rollup changes of the open transaction, added up per row: a batch of
+ * responses (the group-commit writer's, an import's) touches each rollup
+ * row once at commit instead of once per response. Changes made under the
+ * open savepoint are kept apart until it is released or rolled back.
+ */
+struct rollup_delta {
+	int64_t tenant, day, survey;
+	const char *dim;   /* static */
+	char *value;
+	struct cxm_score_counts c;
+};
+
+struct rollup_pend {
+	struct cxm_map index; /* "tenant dim day survey\x1fvalue" -> position */
+	struct cxm_buf key;
+	struct rollup_delta *v;
+	size_t n, cap;
+};
+
+static void pend_add(struct rollup_pend **pp, int64_t tenant, const char *dim, int64_t day, int64_t survey,
+		     const char *value, const struct cxm_score_counts *c)
+{
+	struct rollup_pend *p = *pp;
+	int64_t at;
+
+	if (!p) {
+		p = *pp = xcalloc(1, sizeof(*p));
+		cxm_map_init(&p->index);
+		cxm_buf_init(&p->key, 0);
+	}
+	cxm_buf_clear(&p->key);
+	cxm_buf_addf(&p->key, "%lld %s %lld %lld\x1f", (long long)tenant, dim, (long long)day, (long long)survey);
+	cxm_buf_addstr(&p->key, value);
+	if (!cxm_map_get(&p->index, cxm_buf_str(&p->key), &at)) {
+		if (p->n == p->cap) {
+			p->cap = p->cap ? 2 * p->cap : 256;
+			p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+		}
+		at = (int64_t)p->n++;
+		p->v[at] = (struct rollup_delta){ tenant, day, survey, dim, xstrdup(value), { 0 } };
+		cxm_map_put(&p->index, cxm_buf_str(&p->key), at);
+	}
+	cxm_score_counts_add(&p->v[at].c, c, 1);
+}
+
+static void pend_free(struct rollup_pend **pp)
+{
+	struct rollup_pend *p = *pp;
+
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].value);
+	free(p->v);
+	cxm_map_release(&p->index);
+	cxm_buf_release(&p->key);
+	free(p);
+	*pp = NULL;
+}
+
+static void rollups_discard(struct cxm_store *s, bool savepoint_only)
+{
+	pend_free(&s->ru_sp);
+	if (!savepoint_only)
+		pend_free(&s->ru);
+	s->in_sp = 0;
+}
+
+static void rollups_merge_savepoint(struct cxm_store *s)
+{
+	struct rollup_pend *sp = s->ru_sp;
+
+	for (size_t i = 0; sp && i < sp->n; i++) {
+		const struct rollup_delta *d = &sp->v[i];
+		pend_add(&s->ru, d->tenant, d->dim, d->day, d->survey, d->value, &d->c);
+	}
+	pend_free(&s->ru_sp);
+	s->in_sp = 0;
+}
+
+/* Writes the changes added up (before COMMIT, in the transaction). */
+static int rollups_flush(struct cxm_store *s)
 {
 	static const char sql[] =
-		"INSERT INTO rollups (tenant_id, dim, day, survey_id, value, " ROLLUP_FIELDS ") VALUES " ROLLUP_TUPLES7
-		", " ROLLUP_TUPLES7 " ON CONFLICT (tenant_id, dim, day, survey_id, value) DO UPDATE SET " ROLLUP_ADD("responses") ", "
+		"INSERT INTO rollups (tenant_id, dim, day, survey_id, value, " ROLLUP_FIELDS ") VALUES"
+		" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (tenant_id, dim, day, survey_id, value) DO UPDATE SET " ROLLUP_ADD("responses") ", "
 		ROLLUP_ADD("nps_n") ", " ROLLUP_ADD("promoters") ", " ROLLUP_ADD("passives") ", "
 		ROLLUP_ADD("detractors") ", " ROLLUP_ADD("csat_n") ", " ROLLUP_ADD("csat_satisfied") ", "
 		ROLLUP_ADD("csat_sum") ", " ROLLUP_ADD("csat_sumsq") ", " ROLLUP_ADD("ces_n") ", "
 		ROLLUP_ADD("ces_easy") ", " ROLLUP_ADD("ces_sum") ", " ROLLUP_ADD("ces_sumsq");
-	enum { NDIMS = 7, PER_ROW = 5 + ROLLUP_NFIELDS };
-	struct sqlval p[2 * NDIMS * PER_ROW];
+	static const struct cxm_score_counts zero;
+	struct rollup_pend *p = s->ru;
+	int ret = 0;
+
+	for (size_t i = 0; p && i < p->n && !ret; i++) {
+		const struct rollup_delta *d = &p->v[i];
+		const int64_t *f = &d->c.responses;
+		struct sqlval v[5 + ROLLUP_NFIELDS] = { SQLV_INT(d->tenant), SQLV_TEXT(d->dim), SQLV_INT(d->day),
+							SQLV_INT(d->survey), SQLV_TEXT(d->value) };
+		if (!memcmp(&d->c, &zero, sizeof(zero)))
+			continue; /* a response added and taken away again */
+		for (int k = 0; k < ROLLUP_NFIELDS; k++)
+			v[5 + k] = SQLV_INT(f[k]);
+		ret = Q(s, sql, v, NULL, NULL, NULL);
+	}
+	pend_free(&s->ru);
+	return ret;
+}
+
+/* Adds (sign 1) or takes away (-1) one response's counts, under each
+ * dimension the rollups keep, for its day and its month; written at
+ * commit (rollups_flush). */
+static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign)
+{
+	enum { NDIMS = 7 };
 	struct cxm_score_counts c, zero = { 0 };
 	const struct cxm_tz *tz;
 	char unit[24];
 	int ret;
 
+	if (!s->in_tx)
+		BUG("rollups changed outside a transaction");
 	if ((ret = tenant_tz(s, tenant, &tz)))
 		return ret;
 	cxm_score_counts_of(&c, r->nps, r->csat, r->ces);
@@ -3600,20 +3720,14 @@ static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup
 	snprintf(unit, sizeof(unit), "%lld", (long long)r->org_unit_id);
 	const char *values[NDIMS] = { "", r->channel, r->touchpoint, r->agent, r->org_unit_id ? unit : "",
 				      r->language, r->segment };
-	int64_t day = cxm_tz_day(tz, r->ts);
-	const int64_t *f = &c.responses;
-	for (int k = 0; k < 2 * NDIMS; k++) {
-		struct sqlval *row = p + k * PER_ROW;
-		int d = k % NDIMS;
-		row[0] = SQLV_INT(tenant);
-		row[1] = SQLV_TEXT(k < NDIMS ? rollup_dims[d] : rollup_month_dims[d]);
-		row[2] = SQLV_INT(k < NDIMS ? day : cxm_bucket_start(CXM_BUCKET_MONTH, day));
-		row[3] = SQLV_INT(r->survey_id);
-		row[4] = SQLV_TEXT(values[d] ? values[d] : "");
-		for (int i = 0; i < ROLLUP_NFIELDS; i++)
-			row[5 + i] = SQLV_INT(f[i]);
+	int64_t day = cxm_tz_day(tz, r->ts), month = cxm_bucket_start(CXM_BUCKET_MONTH, day);
+	struct rollup_pend **to = s->in_sp ? &s->ru_sp : &s->ru;
+	for (int d = 0; d < NDIMS; d++) {
+		const char *v = values[d] ? values[d] : "";
+		pend_add(to, tenant, rollup_dims[d], day, r->survey_id, v, &c);
+		pend_add(to, tenant, rollup_month_dims[d], month, r->survey_id, v, &c);
 	}
-	return Q(s, sql, p, NULL, NULL, NULL);
+	return 0;
 }
 
 /* ---- adding up groups, for both paths ---- */
@@ -3751,6 +3865,11 @@ int cxm_store_counts_rollup(struct cxm_store *s, int64_t tenant, const struct cx
 
 	if (!cxm_counts_rollup_can(query))
 		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_NOT_ROLLED_UP));
+	/* inside a transaction, what it changed so far counts too */
+	if (s->in_sp && s->ru_sp)
+		BUG("rollups read under a savepoint that changed them");
+	if (s->in_tx && s->ru && (ret = rollups_flush(s)))
+		return ret;
 	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_SURVEY; d++)
 		if (query->filter[d]) {
 			c.dim = (enum cxm_dim)d;

@@ -474,6 +474,58 @@ static void test_segment_is_a_snapshot(void **state)
 }
 
 
+static int64_t total(int64_t tenant)
+{
+	struct cxm_counts_query q = { .from_day = 0, .to_day = 100000 };
+	int64_t n = 0;
+
+	memset(a, 0, sizeof(*a));
+	assert_int_equal(cxm_store_counts_rollup(S, tenant, &q, collect, a), 0);
+	for (size_t i = 0; i < a->n; i++)
+		n += a->c[i].responses;
+	return n;
+}
+
+static void put_one(int64_t t, int64_t sid, const char *source)
+{
+	struct cxm_response r = { .source_id = source, .survey_id = sid, .version = 1, .channel = "web",
+				  .ts = T("2026-02-01T10:00:00Z"), .nps = 9, .csat = -1, .ces = -1, .answers = "{}",
+				  .complete = true };
+	assert_int_equal(cxm_store_response_put(S, t, &r, NULL), 0);
+}
+
+/* The rollups follow the transaction they were changed in: a savepoint
+ * rolled back (a refused job of the group-commit writer, a bad import
+ * row) and a transaction rolled back leave nothing behind. */
+static void test_rollups_follow_the_transaction(void **state)
+{
+	int64_t t = test_tenant(S), sid;
+	(void)state;
+
+	a = malloc(sizeof(*a));
+	assert_int_equal(cxm_store_survey_create(S, t, "S", "{\"languages\":[\"es\"],\"name\":\"S\",\"questions\":[]}",
+						 false, &sid), 0);
+	assert_int_equal(cxm_store_begin(S), 0);
+	put_one(t, sid, "kept-1");
+	assert_int_equal(cxm_store_savepoint(S), 0);
+	put_one(t, sid, "undone");
+	assert_int_equal(cxm_store_savepoint_rollback(S), 0);
+	assert_int_equal(cxm_store_savepoint(S), 0);
+	put_one(t, sid, "kept-2");
+	assert_int_equal(cxm_store_savepoint_release(S), 0);
+	/* read inside the transaction: its own changes count */
+	assert_int_equal(total(t), 2);
+	put_one(t, sid, "kept-3");
+	assert_int_equal(cxm_store_commit(S), 0);
+	assert_int_equal(total(t), 3);
+
+	assert_int_equal(cxm_store_begin(S), 0);
+	put_one(t, sid, "gone");
+	assert_int_equal(cxm_store_rollback(S), 0);
+	assert_int_equal(total(t), 3);
+	free(a);
+}
+
 static void sqlite_exec(const char *path, const char *text)
 {
 	sqlite3 *db;
@@ -544,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_buckets),
 		cmocka_unit_test(test_rollups_agree_with_scan),
 		cmocka_unit_test(test_segment_is_a_snapshot),
+		cmocka_unit_test(test_rollups_follow_the_transaction),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_counts_what_was_there),
