@@ -81,9 +81,9 @@ struct cxm_store {
 	/* the last tenant whose time zone was looked up (rollups' days) */
 	int64_t tz_tenant;
 	const struct cxm_tz *tz;
-	/* rollup changes of the open transaction, added up until its commit;
-	 * those made under the open savepoint apart (store.c) */
-	struct rollup_pend *ru, *ru_sp;
+	/* rollup changes of the open transaction, added up until its commit,
+	 * with a journal of those made under the open savepoint (store.c) */
+	struct rollup_pend *ru;
 	int in_sp;
 };
 

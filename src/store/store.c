@@ -3589,8 +3589,9 @@ static int rollup_old(struct cxm_store *s, int64_t tenant, const char *source_id
 /*
  * The rollup changes of the open transaction, added up per row: a batch of
  * responses (the group-commit writer's, an import's) touches each rollup
- * row once at commit instead of once per response. Changes made under the
- * open savepoint are kept apart until it is released or rolled back.
+ * row once at commit instead of once per response. What is added under the
+ * open savepoint is also journalled, so rolling the savepoint back takes
+ * it away again.
  */
 struct rollup_delta {
 	int64_t tenant, day, survey;
@@ -3599,26 +3600,47 @@ struct rollup_delta {
 	struct cxm_score_counts c;
 };
 
+struct journal_entry {
+	size_t at;
+	struct cxm_score_counts c;
+};
+
 struct rollup_pend {
-	struct cxm_map index; /* "tenant dim day survey\x1fvalue" -> position */
+	struct cxm_map index; /* tenant, dim, day, survey in hex, then the value -> position */
 	struct cxm_buf key;
 	struct rollup_delta *v;
 	size_t n, cap;
+	struct journal_entry *j; /* under the open savepoint */
+	size_t nj, capj;
 };
 
-static void pend_add(struct rollup_pend **pp, int64_t tenant, const char *dim, int64_t day, int64_t survey,
+static void put_hex(struct cxm_buf *b, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char out[17];
+
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
+	out[16] = '/';
+	cxm_buf_add(b, out, sizeof(out));
+}
+
+static void pend_add(struct cxm_store *s, int64_t tenant, int dim_ix, const char *dim, int64_t day, int64_t survey,
 		     const char *value, const struct cxm_score_counts *c)
 {
-	struct rollup_pend *p = *pp;
+	struct rollup_pend *p = s->ru;
 	int64_t at;
 
 	if (!p) {
-		p = *pp = xcalloc(1, sizeof(*p));
+		p = s->ru = xcalloc(1, sizeof(*p));
 		cxm_map_init(&p->index);
 		cxm_buf_init(&p->key, 0);
 	}
 	cxm_buf_clear(&p->key);
-	cxm_buf_addf(&p->key, "%lld %s %lld %lld\x1f", (long long)tenant, dim, (long long)day, (long long)survey);
+	put_hex(&p->key, (uint64_t)tenant);
+	put_hex(&p->key, (uint64_t)dim_ix);
+	put_hex(&p->key, (uint64_t)day);
+	put_hex(&p->key, (uint64_t)survey);
 	cxm_buf_addstr(&p->key, value);
 	if (!cxm_map_get(&p->index, cxm_buf_str(&p->key), &at)) {
 		if (p->n == p->cap) {
@@ -3630,6 +3652,13 @@ static void pend_add(struct rollup_pend **pp, int64_t tenant, const char *dim, i
 		cxm_map_put(&p->index, cxm_buf_str(&p->key), at);
 	}
 	cxm_score_counts_add(&p->v[at].c, c, 1);
+	if (s->in_sp) {
+		if (p->nj == p->capj) {
+			p->capj = p->capj ? 2 * p->capj : 64;
+			p->j = xrealloc(p->j, p->capj * sizeof(*p->j));
+		}
+		p->j[p->nj++] = (struct journal_entry){ (size_t)at, *c };
+	}
 }
 
 static void pend_free(struct rollup_pend **pp)
@@ -3641,29 +3670,33 @@ static void pend_free(struct rollup_pend **pp)
 	for (size_t i = 0; i < p->n; i++)
 		free(p->v[i].value);
 	free(p->v);
+	free(p->j);
 	cxm_map_release(&p->index);
 	cxm_buf_release(&p->key);
 	free(p);
 	*pp = NULL;
 }
 
+/* Forgets the changes: all of them, or those of the open savepoint. */
 static void rollups_discard(struct cxm_store *s, bool savepoint_only)
 {
-	pend_free(&s->ru_sp);
-	if (!savepoint_only)
+	struct rollup_pend *p = s->ru;
+
+	if (!savepoint_only) {
 		pend_free(&s->ru);
+	} else if (p) {
+		for (size_t i = 0; i < p->nj; i++)
+			cxm_score_counts_add(&p->v[p->j[i].at].c, &p->j[i].c, -1);
+		p->nj = 0;
+	}
 	s->in_sp = 0;
 }
 
+/* The savepoint is released: its changes are the transaction's. */
 static void rollups_merge_savepoint(struct cxm_store *s)
 {
-	struct rollup_pend *sp = s->ru_sp;
-
-	for (size_t i = 0; sp && i < sp->n; i++) {
-		const struct rollup_delta *d = &sp->v[i];
-		pend_add(&s->ru, d->tenant, d->dim, d->day, d->survey, d->value, &d->c);
-	}
-	pend_free(&s->ru_sp);
+	if (s->ru)
+		s->ru->nj = 0;
 	s->in_sp = 0;
 }
 
@@ -3721,11 +3754,10 @@ static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup
 	const char *values[NDIMS] = { "", r->channel, r->touchpoint, r->agent, r->org_unit_id ? unit : "",
 				      r->language, r->segment };
 	int64_t day = cxm_tz_day(tz, r->ts), month = cxm_bucket_start(CXM_BUCKET_MONTH, day);
-	struct rollup_pend **to = s->in_sp ? &s->ru_sp : &s->ru;
 	for (int d = 0; d < NDIMS; d++) {
 		const char *v = values[d] ? values[d] : "";
-		pend_add(to, tenant, rollup_dims[d], day, r->survey_id, v, &c);
-		pend_add(to, tenant, rollup_month_dims[d], month, r->survey_id, v, &c);
+		pend_add(s, tenant, d, rollup_dims[d], day, r->survey_id, v, &c);
+		pend_add(s, tenant, NDIMS + d, rollup_month_dims[d], month, r->survey_id, v, &c);
 	}
 	return 0;
 }
@@ -3866,7 +3898,7 @@ int cxm_store_counts_rollup(struct cxm_store *s, int64_t tenant, const struct cx
 	if (!cxm_counts_rollup_can(query))
 		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_NOT_ROLLED_UP));
 	/* inside a transaction, what it changed so far counts too */
-	if (s->in_sp && s->ru_sp)
+	if (s->in_sp && s->ru && s->ru->nj)
 		BUG("rollups read under a savepoint that changed them");
 	if (s->in_tx && s->ru && (ret = rollups_flush(s)))
 		return ret;
