@@ -163,7 +163,8 @@ struct cxm_diff {
 void cxm_nps_diff(const struct cxm_score_counts *a, const struct cxm_score_counts *b, struct cxm_diff *out);
 /* CSAT share points (Agresti-Coull variances). */
 void cxm_csat_diff(const struct cxm_score_counts *a, const struct cxm_score_counts *b, struct cxm_diff *out);
-/* CES mean (Welch: each side's variance of the mean). */
+/* CES mean (Welch: each side's variance of the mean); needs two answers
+ * on each side, else not valid. */
 void cxm_ces_diff(const struct cxm_score_counts *a, const struct cxm_score_counts *b, struct cxm_diff *out);
 /* The verdict in plain words in lang ("up 6 points, significant"), into
  * buf (always NUL-terminated). */

@@ -66,18 +66,34 @@ void cxm_ces_diff(const struct cxm_score_counts *a, const struct cxm_score_count
 
 void cxm_diff_verdict(const struct cxm_diff *d, enum cxm_lang lang, char *buf, size_t len)
 {
-	enum cxm_msg up = d->points ? MSG_MX_UP_POINTS : MSG_MX_UP_MEAN;
-	enum cxm_msg down = d->points ? MSG_MX_DOWN_POINTS : MSG_MX_DOWN_MEAN;
-	enum cxm_msg same = d->points ? MSG_MX_SAME_POINTS : MSG_MX_SAME_MEAN;
+	enum cxm_msg up = MSG_MX_UP_MEAN, down = MSG_MX_DOWN_MEAN, same = MSG_MX_SAME_MEAN;
+	double shown = d->diff;
+	int prec = 2;
 
 	if (!len)
 		return;
-	if (!d->valid)
+	if (!d->valid) {
 		snprintf(buf, len, "%s", cxm_msg_in(MSG_MX_NO_DATA, lang));
-	else if (d->direction > 0)
-		snprintf(buf, len, cxm_msg_in(up, lang), d->diff);
+		return;
+	}
+	if (d->points) {
+		/* whole points (rounded half away from zero, and one point is
+		 * singular), but a change under half a point is not written 0 */
+		double whole = round(fabs(d->diff));
+		if (whole == 0 && d->diff != 0) {
+			prec = 1;
+		} else {
+			prec = 0;
+			shown = d->diff < 0 ? -whole : whole;
+		}
+		up = whole == 1 ? MSG_MX_UP_POINT : MSG_MX_UP_POINTS;
+		down = whole == 1 ? MSG_MX_DOWN_POINT : MSG_MX_DOWN_POINTS;
+		same = whole == 1 ? MSG_MX_SAME_POINT : MSG_MX_SAME_POINTS;
+	}
+	if (d->direction > 0)
+		snprintf(buf, len, cxm_msg_in(up, lang), prec, shown);
 	else if (d->direction < 0)
-		snprintf(buf, len, cxm_msg_in(down, lang), -d->diff);
+		snprintf(buf, len, cxm_msg_in(down, lang), prec, -shown);
 	else
-		snprintf(buf, len, cxm_msg_in(same, lang), d->diff);
+		snprintf(buf, len, cxm_msg_in(same, lang), prec, shown);
 }

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define K CXM_DRIVERS_MAX
@@ -85,11 +86,17 @@ static bool complete(const double *row, size_t k)
 	return true;
 }
 
+/* The matrices of one analysis (about 60 KiB: on the heap, not the stack
+ * of a server thread). */
+struct work {
+	double cov[K + 1][K + 1], r[K][K], v[K][K], lam[K][K];
+};
+
 /* The relative weights of the a active drivers from their correlation
- * matrix r and correlations with the outcome ry, into eps. */
-static void relative_weights(double r[K][K], const double *ry, size_t a, double *eps)
+ * matrix w->r (destroyed) and correlations with the outcome ry, into eps. */
+static void relative_weights(struct work *w, const double *ry, size_t a, double *eps)
 {
-	static _Thread_local double v[K][K], lam[K][K];
+	double(*r)[K] = w->r, (*v)[K] = w->v, (*lam)[K] = w->lam;
 	double root[K], beta[K], tmp[K], trace = 0;
 
 	jacobi(r, v, a);
@@ -131,11 +138,13 @@ static void relative_weights(double r[K][K], const double *ry, size_t a, double 
 int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm_driver_scale *scales,
 			struct cxm_drivers *out, char *field, size_t fieldlen, char *why, size_t whylen)
 {
-	static _Thread_local double cov[K + 1][K + 1], r[K][K];
+	struct work *w = NULL;
+	double(*cov)[K + 1], (*r)[K];
 	struct fail e = { field, why, fieldlen, whylen };
 	double mean[K + 1] = { 0 }, sum[K] = { 0 }, ry[K], eps[K];
 	size_t act[K], a = 0;
 	int64_t m = 0;
+	int ret = CXM_EINVAL;
 
 	if (k < 1 || k > K)
 		return fail(&e, "drivers", _(MSG_MX_DRIVERS_COUNT), K);
@@ -172,7 +181,9 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 	}
 
 	/* covariances over the complete rows, centred (two passes) */
-	memset(cov, 0, sizeof(cov));
+	w = xcalloc(1, sizeof(*w));
+	cov = w->cov;
+	r = w->r;
 	for (size_t i = 0; i < n; i++) {
 		const double *row = rows + i * (k + 1);
 		double c[K + 1];
@@ -185,8 +196,10 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 				cov[p][q] += c[p] * c[q];
 	}
 	/* a variance this small next to the values is rounding: constant */
-	if (!(cov[0][0] > 1e-12 * (double)m * (1 + mean[0] * mean[0])))
-		return fail(&e, "y", "%s", _(MSG_MX_FLAT_Y));
+	if (!(cov[0][0] > 1e-12 * (double)m * (1 + mean[0] * mean[0]))) {
+		fail(&e, "y", "%s", _(MSG_MX_FLAT_Y));
+		goto out;
+	}
 	for (size_t j = 0; j < k; j++) {
 		if (cov[1 + j][1 + j] > 1e-12 * (double)m * (1 + mean[1 + j] * mean[1 + j]))
 			act[a++] = j;
@@ -204,7 +217,7 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 		}
 	}
 	if (a)
-		relative_weights(r, ry, a, eps);
+		relative_weights(w, ry, a, eps);
 	for (size_t p = 0; p < a; p++) {
 		out->d[act[p]].importance = eps[p];
 		out->r2 += eps[p];
@@ -224,7 +237,10 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 		d->quadrant = important ? (good ? CXM_QUADRANT_KEEP : CXM_QUADRANT_FIX_FIRST)
 					: (good ? CXM_QUADRANT_MAINTAIN : CXM_QUADRANT_LOWER_PRIORITY);
 	}
-	return 0;
+	ret = 0;
+out:
+	free(w);
+	return ret;
 }
 
 const char *cxm_quadrant_name(enum cxm_quadrant q)

@@ -52,6 +52,8 @@ void cxm_share_figure(int64_t x, int64_t n, struct cxm_figure *out)
 	*out = no_data;
 	if (n <= 0)
 		return;
+	/* counts that disagree (a bug elsewhere) must not make a NaN here */
+	x = x < 0 ? 0 : x > n ? n : x;
 	/* Agresti-Coull: add z^2/2 successes and z^2/2 failures */
 	nt = (double)n + z2;
 	pt = ((double)x + z2 / 2) / nt;

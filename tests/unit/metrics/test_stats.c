@@ -170,6 +170,10 @@ static void test_tiny_samples(void **state)
 	assert_true(f.csat.mean.lo == 1 && f.csat.mean.hi == 5);
 	assert_true(f.ces.mean.lo == 1 && f.ces.mean.hi == 7 && f.ces.mean.value == 1);
 	assert_true(f.csat.share.value == 100 && f.csat.share.hi <= 100 && f.csat.share.lo >= 0);
+	/* counts that disagree (more satisfied than answers) stay finite */
+	struct cxm_figure odd;
+	cxm_share_figure(12, 10, &odd);
+	assert_true(odd.valid && isfinite(odd.se) && odd.hi <= 100 && odd.lo >= 0);
 	assert_true(f.ces.easy.value == 0 && f.ces.easy.lo == 0);
 	assert_true(f.csat.mean.small_sample && f.csat.share.small_sample);
 	assert_int_equal(f.ces.mean.colour, CXM_COLOUR_RED);
@@ -364,6 +368,40 @@ static void test_nps_difference(void **state)
 	assert_true(isfinite(d.z) && d.se > 0 && d.significant && d.diff == 200);
 }
 
+static void test_verdict_wording(void **state)
+{
+	struct cxm_diff d = { .valid = true, .points = true, .diff = 0.3, .significant = true, .direction = 1 };
+	char buf[128];
+	(void)state;
+
+	/* a significant change under half a point is not "0 points" */
+	cxm_diff_verdict(&d, CXM_LANG_EN, buf, sizeof(buf));
+	assert_string_equal(buf, "up 0.3 points, significant");
+	d.diff = -1.2, d.direction = -1;
+	cxm_diff_verdict(&d, CXM_LANG_EN, buf, sizeof(buf));
+	assert_string_equal(buf, "down 1 point, significant");
+	cxm_diff_verdict(&d, CXM_LANG_ES, buf, sizeof(buf));
+	assert_string_equal(buf, "baja 1 punto, significativo");
+	d.diff = 1.6, d.direction = 0, d.significant = false;
+	cxm_diff_verdict(&d, CXM_LANG_ES, buf, sizeof(buf));
+	assert_string_equal(buf, "sin cambio significativo (+2 puntos)");
+	d.diff = -0.7;
+	cxm_diff_verdict(&d, CXM_LANG_EN, buf, sizeof(buf));
+	assert_string_equal(buf, "no significant change (-1 point)");
+	d.diff = 0.5, d.direction = 1, d.significant = true;
+	cxm_diff_verdict(&d, CXM_LANG_EN, buf, sizeof(buf));
+	assert_string_equal(buf, "up 1 point, significant");
+	d.diff = 2.5;
+	cxm_diff_verdict(&d, CXM_LANG_EN, buf, sizeof(buf));
+	assert_string_equal(buf, "up 3 points, significant");
+	d.points = false, d.diff = 0.4, d.direction = 1;
+	cxm_diff_verdict(&d, CXM_LANG_ES, buf, sizeof(buf));
+	assert_string_equal(buf, "sube 0.40, significativo");
+	/* a short buffer is cut, still a string */
+	cxm_diff_verdict(&d, CXM_LANG_EN, buf, 5);
+	assert_string_equal(buf, "up 0");
+}
+
 static void test_csat_ces_difference(void **state)
 {
 	/* CSAT: 90 of 100 against 70 of 100 satisfied */
@@ -485,7 +523,7 @@ int main(void)
 		cmocka_unit_test(test_small_sample_flag),   cmocka_unit_test(test_colours),
 		cmocka_unit_test(test_settings),	    cmocka_unit_test(test_nps_difference),
 		cmocka_unit_test(test_csat_ces_difference), cmocka_unit_test(test_trend_window),
-		cmocka_unit_test(test_never_nan),
+		cmocka_unit_test(test_never_nan),	    cmocka_unit_test(test_verdict_wording),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
