@@ -227,7 +227,8 @@ struct cxm_drivers {
  * count for each driver's mean. Returns 0, or CXM_EINVAL with field
  * ("drivers", "rows", "y") and the reason when k is 0 or above
  * CXM_DRIVERS_MAX, a scale is empty, there are not more complete rows than
- * k + 1, or y does not vary. Allocates only temporaries.
+ * k + 1, y does not vary, or values so large that the sums overflow.
+ * Allocates only temporaries.
  */
 int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm_driver_scale *scales,
 			struct cxm_drivers *out, char *field, size_t fieldlen, char *why, size_t whylen);

@@ -176,6 +176,8 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 		struct cxm_driver_result *d = &out->d[j];
 		double p;
 		d->mean = sum[j] / (double)d->rated; /* rated >= m > 0 */
+		if (!isfinite(d->mean))
+			return fail(&e, "rows", "%s", _(MSG_MX_HUGE_VALUES));
 		p = 100 * (d->mean - scales[j].min) / (scales[j].max - scales[j].min);
 		d->performance = fmin(100, fmax(0, p));
 	}
@@ -195,6 +197,12 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 			for (size_t q = p; q <= k; q++)
 				cov[p][q] += c[p] * c[q];
 	}
+	for (size_t p = 0; p <= k; p++)
+		for (size_t q = p; q <= k; q++)
+			if (!isfinite(cov[p][q])) {
+				fail(&e, "rows", "%s", _(MSG_MX_HUGE_VALUES));
+				goto out;
+			}
 	/* a variance this small next to the values is rounding: constant */
 	if (!(cov[0][0] > 1e-12 * (double)m * (1 + mean[0] * mean[0]))) {
 		fail(&e, "y", "%s", _(MSG_MX_FLAT_Y));
@@ -210,15 +218,21 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 
 	for (size_t p = 0; p < a; p++) {
 		size_t jp = 1 + act[p];
-		ry[p] = cov[0][jp] / sqrt(cov[0][0] * cov[jp][jp]);
+		ry[p] = cov[0][jp] / (sqrt(cov[0][0]) * sqrt(cov[jp][jp]));
 		for (size_t q = p; q < a; q++) {
 			size_t jq = 1 + act[q];
-			r[p][q] = r[q][p] = p == q ? 1 : cov[jp][jq] / sqrt(cov[jp][jp] * cov[jq][jq]);
+			r[p][q] = r[q][p] = p == q ? 1 : cov[jp][jq] / (sqrt(cov[jp][jp]) * sqrt(cov[jq][jq]));
 		}
 	}
 	if (a)
 		relative_weights(w, ry, a, eps);
 	for (size_t p = 0; p < a; p++) {
+		/* values near the limits of a double can still lose the
+		 * correlations to overflow: refuse rather than return NaN */
+		if (!isfinite(eps[p]) || !isfinite(ry[p])) {
+			fail(&e, "rows", "%s", _(MSG_MX_HUGE_VALUES));
+			goto out;
+		}
 		out->d[act[p]].importance = eps[p];
 		out->r2 += eps[p];
 	}

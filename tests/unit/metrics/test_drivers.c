@@ -294,6 +294,14 @@ static void test_refusals(void **state)
 	assert_int_equal(cxm_drivers_analyse(holes, 6, 2, scale5, &d, field, sizeof(field), why, sizeof(why)),
 			 CXM_EINVAL);
 	assert_string_equal(why, "3 complete rows for 2 drivers: at least 4 are needed");
+	/* values whose sums overflow a double: a refusal, not NaN */
+	double huge[10 * 2];
+	for (size_t i = 0; i < 10; i++)
+		huge[i * 2] = (double)i, huge[i * 2 + 1] = i % 2 ? 1e300 : -1e300;
+	assert_int_equal(cxm_drivers_analyse(huge, 10, 1, scale5, &d, field, sizeof(field), why, sizeof(why)),
+			 CXM_EINVAL);
+	assert_string_equal(field, "rows");
+	assert_string_equal(why, "the values are too large to analyse (ratings are expected)");
 	/* no rows at all */
 	assert_int_equal(cxm_drivers_analyse(NULL, 0, 2, scale5, &d, field, sizeof(field), why, sizeof(why)),
 			 CXM_EINVAL);
