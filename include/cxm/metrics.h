@@ -64,10 +64,12 @@ struct cxm_figure {
 };
 
 /*
- * NPS: adjusted is the figure shown (Rocks 2016: n + 3, promoters and
- * detractors + 3/4; its value is the adjusted point estimate), wald the
- * classic trinomial interval around the observed NPS. The shares are
- * the observed ones in points (0 when n = 0).
+ * NPS: wald is the observed NPS with the classic trinomial interval;
+ * adjusted the adjusted-Wald one (Rocks 2016: n + 3, promoters and
+ * detractors + 3/4), whose value is the adjusted point estimate. What
+ * people see is the observed NPS (wald.value) with the adjusted interval
+ * (adjusted.lo .. adjusted.hi, adjusted.small_sample). The shares are the
+ * observed ones in points (0 when n = 0).
  */
 struct cxm_nps {
 	struct cxm_figure wald, adjusted;
