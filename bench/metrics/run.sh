@@ -51,11 +51,25 @@ MB=$(du -m "$CSV" | cut -f1)
 queries() {
 	sed -e "s/@MONTH@/$2/g" -e "s/@MONTH_TEXT@/$3/g" bench/metrics/queries.sql >"$OUT/$1.sql"
 }
+queries sqlite "substr(ts, 1, 7)" "m"
+queries pg "date_trunc('month', ts)" "to_char(m, 'YYYY-MM')"
+queries duckdb "date_trunc('month', ts)" "strftime(m, '%Y-%m')"
+
+# The interval arithmetic against published NPS test vectors (evaluation
+# data outside the repository: /work/shared/data/README.md).
+VECTORS=${VECTORS:-$ROOT/../shared/data/nps/nps_test_vectors.csv}
+if [ -f "$VECTORS" ]; then
+	cases=$(sh bench/metrics/check.sh "$OUT/sqlite.sql" "$VECTORS")
+	CHECKED="The interval arithmetic of the SQL gives the published NPS test vectors ($cases cases, adjusted Wald) to 0.001 points."
+else
+	CHECKED="The interval arithmetic was not checked in this run: no NPS test vectors at $VECTORS."
+fi
+echo "$CHECKED" >&2
+LOADAVG=$(cut -d' ' -f1 /proc/loadavg)
 
 bench_sqlite() {
 	echo "== SQLite" >&2
 	"$OUT/peer" sqlite-load "$OUT/sqlite.db" "$CSV" >"$OUT/sqlite.load"
-	queries sqlite "substr(ts, 1, 7)" "m"
 	"$OUT/peer" sqlite "$OUT/sqlite.db" "$OUT/sqlite.sql" "$REPS" "$BUDGET" "$OUT/sqlite.results" |
 		tee "$OUT/sqlite.times" >&2
 }
@@ -75,7 +89,6 @@ bench_pg() {
 		VACUUM ANALYZE responses;
 	EOF
 	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", b - a }' >"$OUT/pg.load"
-	queries pg "date_trunc('month', ts)" "to_char(m, 'YYYY-MM')"
 	"$OUT/peer" pg "$url" "$OUT/pg.sql" "$REPS" "$BUDGET" "$OUT/pg.results" | tee "$OUT/pg.times" >&2
 	sh tests/pg.sh stop "$PGDIR" >/dev/null 2>&1
 	PGDIR=""
@@ -84,7 +97,6 @@ bench_pg() {
 bench_duckdb() {
 	echo "== DuckDB" >&2
 	node bench/metrics/duckdb.mjs load "$OUT/duckdb.db" "$CSV" >"$OUT/duckdb.load"
-	queries duckdb "date_trunc('month', ts)" "strftime(m, '%Y-%m')"
 	node bench/metrics/duckdb.mjs query "$OUT/duckdb.db" "$OUT/duckdb.sql" "$REPS" "$BUDGET" \
 		"$OUT/duckdb.results" | tee "$OUT/duckdb.times" >&2
 }
@@ -93,8 +105,21 @@ for e in $ENGINES; do
 	"bench_$e"
 	echo "$e: loaded in $(cat "$OUT/$e.load") s" >&2
 done
+# same A B: the same rows and texts, numbers within 0.0002 (the 4th decimal
+# of an exact tie may round either way: C rounds half to even, JavaScript up)
+same() {
+	awk -F, 'NR == FNR { a[FNR] = $0; n = FNR; next }
+	{
+		if (FNR > n) exit 1
+		k = split(a[FNR], x, ",")
+		if (k != NF) exit 1
+		for (i = 1; i <= NF; i++)
+			if ($i != x[i] && !($i ~ /^-?[0-9.]+$/ && ($i - x[i]) ^ 2 < 4e-8)) exit 1
+	}
+	END { if (FNR != n) exit 1 }' "$1" "$2"
+}
 for e in $ENGINES; do
-	cmp -s "$OUT/sqlite.results" "$OUT/$e.results" || {
+	same "$OUT/sqlite.results" "$OUT/$e.results" || {
 		diff "$OUT/sqlite.results" "$OUT/$e.results" | head >&2
 		die "$e answers differently from SQLite"
 	}
@@ -121,6 +146,7 @@ row() {
 	echo "$line"
 }
 overall=$(awk '/^-- overall/ { getline; print }' "$OUT/sqlite.results" | awk -F, '{ printf "NPS %.1f [%.1f, %.1f] over %d responses", $6, $7, $8, $2 }')
+DUCKDB_VERSION=$(node -p "require('./node_modules/@duckdb/node-api/package.json').version")
 TABLE=$OUT/table.md
 {
 	echo "<!-- metrics:begin (written by bench/metrics/run.sh) -->"
@@ -153,15 +179,16 @@ TABLE=$OUT/table.md
 	echo
 	echo "cxm's column is empty because its metrics API (issue 5) does not exist yet; the goals are"
 	echo "what it has to meet once it does, through HTTP, against the engines' bare SQL measured here"
-	echo "without any HTTP. The peers: SQLite 3 through its C library (\`bench/metrics/peer.c\`) on"
+	echo "without any HTTP (adding the column is one function, \`bench_cxm\` in \`bench/metrics/run.sh\`,"
+	echo "whose header says how it will load the same responses). The peers: SQLite 3 through its C library (\`bench/metrics/peer.c\`) on"
 	echo "a plain table with an index on ts (ISO-8601 text), 256 MB page cache and mmap; PostgreSQL 15"
 	echo "through libpq on a plain table with an index on ts, default settings of \`tests/pg.sh\`"
-	echo "(durability off; up to 2 parallel workers); DuckDB through @duckdb/node-api"
-	echo "$(node -p "require('./node_modules/@duckdb/node-api/package.json').version")"
+	echo "(durability off; up to 2 parallel workers); DuckDB through @duckdb/node-api $DUCKDB_VERSION"
 	echo "embedded in node (\`bench/metrics/duckdb.mjs\`), no index. The SQLite and PostgreSQL loads"
 	echo "include building the index; PostgreSQL's includes VACUUM ANALYZE. Only the by-month"
 	echo "query reads every response; the others read the last 3 months. $(nproc) cores, shared with"
-	echo "other work: compare within one run, not across runs."
+	echo "other work (load average $LOADAVG when the run started): compare within one run, not across runs."
+	echo "$CHECKED"
 	echo "<!-- metrics:end -->"
 } >"$TABLE"
 
