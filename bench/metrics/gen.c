@@ -105,8 +105,8 @@ int main(int argc, char **argv)
 	}
 	long n = atol(argv[1]);
 
-	for (int i = 0, acc = 0; i < CHANNELS; i++)
-		chan_cum[i] = (acc += (int)chan_weight[i]);
+	for (int i = 0; i < CHANNELS; i++)
+		chan_cum[i] = (i ? chan_cum[i - 1] : 0) + chan_weight[i];
 	for (int i = 0; i < SEGMENTS; i++) {
 		/* a few big segments, a long tail of small ones */
 		seg_cum[i] = (i ? seg_cum[i - 1] : 0) + 1.0 / (1.0 + 0.35 * i);

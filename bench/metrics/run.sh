@@ -180,7 +180,9 @@ TABLE=$OUT/table.md
 	echo "cxm's column is empty because its metrics API (issue 5) does not exist yet; the goals are"
 	echo "what it has to meet once it does, through HTTP, against the engines' bare SQL measured here"
 	echo "without any HTTP (adding the column is one function, \`bench_cxm\` in \`bench/metrics/run.sh\`,"
-	echo "whose header says how it will load the same responses). The peers: SQLite 3 through its C library (\`bench/metrics/peer.c\`) on"
+	echo "whose header says how it will load the same responses)."
+	echo
+	echo "The peers: SQLite 3 through its C library (\`bench/metrics/peer.c\`) on"
 	echo "a plain table with an index on ts (ISO-8601 text), 256 MB page cache and mmap; PostgreSQL 15"
 	echo "through libpq on a plain table with an index on ts, default settings of \`tests/pg.sh\`"
 	echo "(durability off; up to 2 parallel workers); DuckDB through @duckdb/node-api $DUCKDB_VERSION"
