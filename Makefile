@@ -72,7 +72,8 @@ FORCE:
 .SECONDARY: $(GEN_SRCS) $(B)/gen/migrations-sqlite.list $(B)/gen/migrations-pgsql.list
 
 # npm packages (package-lock.json): ECharts is embedded into the binary,
-# playwright-core drives chromium in tests/browser/. `npm ci` runs again
+# playwright-core drives chromium in tests/browser/, @duckdb/node-api is
+# a peer in bench/metrics/. `npm ci` runs again
 # whenever the lock file is newer than the stamp it leaves behind.
 NPM_STAMP := node_modules/.cxm-npm-ci
 ECHARTS_JS := node_modules/echarts/dist/echarts.min.js
@@ -139,10 +140,11 @@ test: check-deps
 	sh tests/run.sh
 
 bench: check-deps
-	$(MAKE) cxm
+	$(MAKE) cxm npm
 	sh bench/import/run.sh
 	sh bench/ingest/run.sh
 	sh bench/surveys/run.sh
+	sh bench/metrics/run.sh
 
 clean:
 	rm -rf build cxm

@@ -341,11 +341,12 @@ static int rollups_backfill(struct cxm_store *s); /* rollups, at the end of the 
 int cxm_store_migrate(struct cxm_store *s, int *applied)
 {
 	int own, ret, n = 0;
-	struct applied_set *done = xcalloc(1, sizeof(*done));
+	struct applied_set *done;
 
 	ret = tx_begin(s, &own);
 	if (ret)
 		return ret;
+	done = xcalloc(1, sizeof(*done));
 	/* lock first: servers starting together on an empty database must not
 	 * race each other to create the bookkeeping table */
 	if (s->ops->migration_lock_sql && (ret = s->ops->exec(s, s->ops->migration_lock_sql)))
