@@ -868,6 +868,12 @@ struct cxm_counts_query {
 	const char *filter[CXM_DIM_COUNT];
 	int64_t subtree;            /* scan only: responses whose unit was in this unit's subtree
 				     * on the response's date (0: no such filter) */
+	/* scan only: a manager's or agent's view, when scoped: only responses
+	 * whose unit was in one of these spans at the response's time (none:
+	 * nothing) */
+	bool scoped;
+	const struct cxm_span *scope;
+	size_t nscope;
 };
 
 /* A group: bucket (its first day; 0 without buckets), the dimension value

@@ -3838,7 +3838,7 @@ bool cxm_counts_rollup_can(const struct cxm_counts_query *q)
 {
 	enum cxm_dim one = q->by == CXM_DIM_SURVEY ? CXM_DIM_NONE : q->by;
 
-	if (q->by >= CXM_DIM_ATTRIBUTE || q->subtree || q->filter[CXM_DIM_ATTRIBUTE])
+	if (q->by >= CXM_DIM_ATTRIBUTE || q->subtree || q->scoped || q->filter[CXM_DIM_ATTRIBUTE])
 		return false;
 	/* every filter but the survey's is on the one dimension read */
 	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_SURVEY; d++) {
@@ -3981,6 +3981,8 @@ static int scan_row(const struct sqlrow *r, void *vctx)
 	if (day < q->from_day || day >= q->to_day)
 		return 0;
 	if (q->subtree && !cxm_spans_have(c->spans, c->nspans, unit, ts))
+		return 0;
+	if (q->scoped && !cxm_spans_have(q->scope, q->nscope, unit, ts))
 		return 0;
 	snprintf(survey, sizeof(survey), "%lld", (long long)row_int(r, 0));
 	snprintf(unit_text, sizeof(unit_text), "%lld", (long long)unit);

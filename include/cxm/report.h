@@ -1,0 +1,44 @@
+/*
+ * report.h - one NPS, CSAT or CES report as JSON (src/metrics/report.c):
+ * the counts from the rollups when they can answer, else from a scan of
+ * the responses (store.h), turned into figures with intervals, colours,
+ * each group against the rest and trends (metrics.h). The HTTP API and
+ * `cxm report` both print what this makes, so they never disagree.
+ */
+#ifndef CXM_REPORT_H
+#define CXM_REPORT_H
+
+#include "cxm/i18n.h"
+#include "cxm/metrics.h"
+#include "cxm/store.h"
+
+#include <cjson/cJSON.h>
+
+enum cxm_metric { CXM_METRIC_NPS, CXM_METRIC_CSAT, CXM_METRIC_CES };
+
+/* "nps", "csat", "ces": 0, or CXM_EINVAL. */
+int cxm_metric_parse(const char *name, enum cxm_metric *m);
+const char *cxm_metric_name(enum cxm_metric m);
+/* "day", "week", "month", "quarter": 0, or CXM_EINVAL. */
+int cxm_bucket_parse(const char *name, enum cxm_bucket *b);
+const char *cxm_bucket_name(enum cxm_bucket b);
+
+struct cxm_report_query {
+	enum cxm_metric metric;
+	struct cxm_counts_query q; /* days, group-by, bucket, filters */
+	size_t window;             /* trends: a moving window of this many buckets (0 or 1: none) */
+	const struct cxm_bands *bands; /* NULL: the defaults */
+	enum cxm_lang lang;        /* of the verdicts */
+};
+
+/*
+ * Runs a report into *out (owned by the caller): {"metric", "from", "to"
+ * (local days, to exclusive), "by", "interval", "source" ("rollup" or
+ * "scan"), "overall": figure, "groups": [{"value", figure, "vs_rest":
+ * difference}] when grouped, "series": [{"bucket", figure}] when bucketed
+ * (inside each group when both)}. Every number is finite; what has no data
+ * is null. Store errors are returned as they are.
+ */
+int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_query *rq, cJSON **out);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * api_metrics.c - GET /api/v1/metrics/{nps|csat|ces}: one report
+ * (src/metrics/report.c) for the caller's tenant, and for managers and
+ * agents only what their unit's subtree saw, as of each response's date.
+ *
+ *   ?from=&to=        local days (YYYY-MM-DD in the tenant's time zone) or
+ *                     RFC 3339 instants; to is exclusive; default: the 90
+ *                     days up to and including today
+ *   ?by=              channel, touchpoint, agent, org_unit, language,
+ *                     segment, survey, or attribute.KEY (a customer attribute)
+ *   ?interval=        day, week, month, quarter: a trend
+ *   ?window=K         a moving window of K buckets (1-52)
+ *   ?survey=ID        one survey
+ *   ?filter[DIM]=V    filters on the same dimensions; filter[org_unit]=ID
+ *                     keeps the responses of that unit and its subtree
+ */
+#include "http-internal.h"
+#include "cxm/report.h"
+#include "cxm/time.h"
+
+#define DEFAULT_DAYS 90
+#define MAX_DAYS 3660 /* ten years */
+
+struct mq {
+	struct req *r;
+	struct cxm_report_query rq;
+	char attribute[72];
+	const char *bad_param; /* the first unknown parameter */
+	const char *bad_why;
+	int64_t subtree;
+};
+
+/* A dimension name, or attribute.KEY (key into attribute). */
+static enum cxm_dim dim_of(const char *name, char *attribute, size_t len, bool *attr_ok)
+{
+	*attr_ok = true;
+	if (!strncmp(name, "attribute.", 10)) {
+		const char *key = name + 10;
+		*attr_ok = *key && strlen(key) < len && !strpbrk(key, "\"\\'[]");
+		if (*attr_ok)
+			cxm_strlcpy(attribute, key, len);
+		return CXM_DIM_ATTRIBUTE;
+	}
+	enum cxm_dim d = cxm_dim_parse(name);
+	return d == CXM_DIM_ATTRIBUTE || d == CXM_DIM_NONE ? CXM_DIM_COUNT : d;
+}
+
+static enum MHD_Result arg_cb(void *ctx, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	static const char *const known[] = { "from", "to", "by", "interval", "window", "survey", NULL };
+	struct mq *m = ctx;
+	(void)kind;
+
+	if (m->bad_param)
+		return MHD_YES;
+	if (!strncmp(key, "filter[", 7)) {
+		size_t n = strlen(key);
+		char name[96];
+		bool attr_ok;
+		if (n < 9 || key[n - 1] != ']' || n - 8 >= sizeof(name)) {
+			m->bad_param = key, m->bad_why = T(m->r, MSG_MX_BAD_DIMENSION);
+			return MHD_YES;
+		}
+		memcpy(name, key + 7, n - 8);
+		name[n - 8] = '\0';
+		char attribute[72] = "";
+		enum cxm_dim d = dim_of(name, attribute, sizeof(attribute), &attr_ok);
+		if (d == CXM_DIM_COUNT || !attr_ok || !value || !*value) {
+			m->bad_param = key, m->bad_why = T(m->r, d == CXM_DIM_COUNT ? MSG_MX_BAD_DIMENSION : MSG_MX_BAD_FILTER);
+			return MHD_YES;
+		}
+		if (d == CXM_DIM_ATTRIBUTE) {
+			if (m->attribute[0] && strcmp(m->attribute, attribute)) {
+				m->bad_param = key, m->bad_why = T(m->r, MSG_MX_ONE_ATTRIBUTE);
+				return MHD_YES;
+			}
+			cxm_strlcpy(m->attribute, attribute, sizeof(m->attribute));
+		}
+		if (d == CXM_DIM_ORG_UNIT) {
+			if (parse_id(value, &m->subtree)) {
+				m->bad_param = key, m->bad_why = T(m->r, MSG_HTTP_WANT_ID);
+			}
+			return MHD_YES;
+		}
+		m->rq.q.filter[d] = cxm_arena_strdup(&m->r->arena, value);
+		return MHD_YES;
+	}
+	for (const char *const *k = known; *k; k++)
+		if (!strcmp(key, *k))
+			return MHD_YES;
+	m->bad_param = key, m->bad_why = T(m->r, MSG_MX_UNKNOWN_PARAM);
+	return MHD_YES;
+}
+
+/* A day from YYYY-MM-DD or an RFC 3339 instant; -1 on a reply sent. */
+static int day_param(struct req *r, struct cxm_store *db, const char *name, int64_t dflt, int64_t *out)
+{
+	const char *v = req_query(r, name);
+	int64_t y, ts;
+	unsigned mo, d;
+	char tail;
+
+	*out = dflt;
+	if (!v)
+		return 0;
+	if (strlen(v) == 10 && sscanf(v, "%4lld-%2u-%2u%c", (long long *)&y, &mo, &d, &tail) == 3 && y >= 1970 &&
+	    y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31) {
+		int64_t day = cxm_days_from_civil(y, mo, d);
+		int64_t y2;
+		unsigned m2, d2;
+		cxm_civil_from_days(day, &y2, &m2, &d2);
+		if (m2 == mo && d2 == d) { /* not 2026-02-30 */
+			*out = day;
+			return 0;
+		}
+	} else if (!cxm_time_parse(v, strlen(v), &ts) && !cxm_store_tenant_day(db, r->who.tenant, ts, out)) {
+		return 0;
+	}
+	reply_bad_query(r, name, T(r, MSG_MX_WANT_DAY));
+	return -1;
+}
+
+int api_metrics_report(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	struct mq *m = cxm_arena_alloc(&r->arena, sizeof(*m));
+	const char *by = req_query(r, "by"), *interval = req_query(r, "interval"), *window = req_query(r, "window");
+	const char *survey = req_query(r, "survey");
+	struct cxm_bands bands;
+	int64_t today, sid;
+	char *stored = NULL, field[96], why[300];
+	cJSON *out, *settings;
+	int ret;
+
+	if (!db)
+		return H_DONE;
+	memset(m, 0, sizeof(*m));
+	m->r = r;
+	if (cxm_metric_parse(req_param(r, 0), &m->rq.metric)) {
+		reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
+		return H_DONE;
+	}
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_cb, m);
+	if (m->bad_param) {
+		reply_bad_query(r, m->bad_param, m->bad_why);
+		return H_DONE;
+	}
+	if (by) {
+		bool attr_ok;
+		char attribute[72] = "";
+		m->rq.q.by = dim_of(by, attribute, sizeof(attribute), &attr_ok);
+		if (m->rq.q.by == CXM_DIM_COUNT || !attr_ok) {
+			reply_bad_query(r, "by", T(r, MSG_MX_BAD_DIMENSION));
+			return H_DONE;
+		}
+		if (m->rq.q.by == CXM_DIM_ATTRIBUTE) {
+			if (m->attribute[0] && strcmp(m->attribute, attribute)) {
+				reply_bad_query(r, "by", T(r, MSG_MX_ONE_ATTRIBUTE));
+				return H_DONE;
+			}
+			cxm_strlcpy(m->attribute, attribute, sizeof(m->attribute));
+		}
+	}
+	if (m->attribute[0])
+		m->rq.q.attribute = m->attribute;
+	if (interval && cxm_bucket_parse(interval, &m->rq.q.bucket)) {
+		reply_bad_query(r, "interval", T(r, MSG_MX_BAD_INTERVAL));
+		return H_DONE;
+	}
+	if (window) {
+		int64_t k;
+		if (cxm_parse_i64(window, strlen(window), &k) || k < 1 || k > 52 || !interval) {
+			reply_bad_query(r, "window", T(r, MSG_MX_BAD_WINDOW));
+			return H_DONE;
+		}
+		m->rq.window = (size_t)k;
+	}
+	if (survey) {
+		if (parse_id(survey, &sid)) {
+			reply_bad_query(r, "survey", T(r, MSG_HTTP_WANT_ID));
+			return H_DONE;
+		}
+		m->rq.q.filter[CXM_DIM_SURVEY] = survey;
+	}
+	if ((ret = cxm_store_tenant_day(db, r->who.tenant, cxm_now_us(), &today))) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	if (day_param(r, db, "to", today + 1, &m->rq.q.to_day) ||
+	    day_param(r, db, "from", m->rq.q.to_day - DEFAULT_DAYS, &m->rq.q.from_day))
+		return H_DONE;
+	if (m->rq.q.from_day >= m->rq.q.to_day) {
+		reply_bad_query(r, "to", T(r, MSG_MX_INVERTED));
+		return H_DONE;
+	}
+	if (m->rq.q.to_day - m->rq.q.from_day > MAX_DAYS) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), T(r, MSG_MX_TOO_LONG), MAX_DAYS);
+		reply_bad_query(r, "from", msg);
+		return H_DONE;
+	}
+	m->rq.q.subtree = m->subtree;
+	if (r->who.scoped) {
+		m->rq.q.scoped = true;
+		m->rq.q.scope = r->who.spans;
+		m->rq.q.nscope = r->who.nspans;
+	}
+	/* the tenant's colour bands */
+	if ((ret = cxm_store_setting_get(db, r->who.tenant, "metrics", &stored))) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	settings = stored ? cJSON_Parse(stored) : NULL;
+	free(stored);
+	if (!settings || cxm_metrics_settings_check(settings, &bands, field, sizeof(field), why, sizeof(why)))
+		cxm_bands_default(&bands);
+	cJSON_Delete(settings);
+	m->rq.bands = &bands;
+	m->rq.lang = r->lang;
+	if ((ret = cxm_report(db, r->who.tenant, &m->rq, &out))) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	reply_json(r, 200, out);
+	return H_DONE;
+}

@@ -1,0 +1,331 @@
+/*
+ * report.c - one NPS, CSAT or CES report as JSON (report.h). The store
+ * gives counts per (bucket, value); everything else here is arithmetic on
+ * counts: the overall figure is the sum of the groups, "the rest" is the
+ * overall minus a group, a trend window sums consecutive buckets.
+ */
+#include "cxm/report.h"
+#include "cxm/core.h"
+#include "cxm/time.h"
+
+#include <math.h>
+
+static const char *const metric_names[] = { "nps", "csat", "ces" };
+static const char *const bucket_names[] = { NULL, "day", "week", "month", "quarter" };
+
+int cxm_metric_parse(const char *name, enum cxm_metric *m)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(metric_names); i++)
+		if (name && !strcmp(name, metric_names[i])) {
+			*m = (enum cxm_metric)i;
+			return 0;
+		}
+	return CXM_EINVAL;
+}
+
+const char *cxm_metric_name(enum cxm_metric m)
+{
+	return metric_names[m];
+}
+
+int cxm_bucket_parse(const char *name, enum cxm_bucket *b)
+{
+	for (size_t i = 1; i < ARRAY_SIZE(bucket_names); i++)
+		if (name && !strcmp(name, bucket_names[i])) {
+			*b = (enum cxm_bucket)i;
+			return 0;
+		}
+	return CXM_EINVAL;
+}
+
+const char *cxm_bucket_name(enum cxm_bucket b)
+{
+	return bucket_names[b];
+}
+
+/* ---- collecting the store's groups ------------------------------------------ */
+
+struct row {
+	int64_t bucket;
+	char *value;
+	struct cxm_score_counts c;
+};
+
+struct rows {
+	struct row *v;
+	size_t n, cap;
+};
+
+static int row_cb(int64_t bucket, const char *value, const struct cxm_score_counts *c, void *ctx)
+{
+	struct rows *rs = ctx;
+
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 64;
+		rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
+	}
+	rs->v[rs->n++] = (struct row){ bucket, xstrdup(value ? value : ""), *c };
+	return 0;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int c = strcmp(x->value, y->value);
+
+	return c ? c : (x->bucket > y->bucket) - (x->bucket < y->bucket);
+}
+
+static void rows_free(struct rows *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		free(rs->v[i].value);
+	free(rs->v);
+}
+
+/* ---- JSON of figures ------------------------------------------------------------- */
+
+/* Rounded to `places` decimals; never -0. */
+static double round_to(double x, int places)
+{
+	double k = places == 1 ? 10.0 : places == 2 ? 100.0 : 10000.0, r = round(x * k) / k;
+
+	return r == 0.0 ? 0.0 : r;
+}
+
+static void num(cJSON *o, const char *name, bool valid, double v, int places)
+{
+	if (valid && isfinite(v))
+		cJSON_AddNumberToObject(o, name, round_to(v, places));
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+static void colour(cJSON *o, const struct cxm_figure *f)
+{
+	const char *c = cxm_colour_name(f->colour);
+
+	if (c)
+		cJSON_AddStringToObject(o, "colour", c);
+	else
+		cJSON_AddNullToObject(o, "colour");
+	cJSON_AddBoolToObject(o, "small_sample", f->small_sample);
+}
+
+static cJSON *figure_json(enum cxm_metric m, const struct cxm_score_counts *c, const struct cxm_bands *bands)
+{
+	struct cxm_figures f;
+	cJSON *o = cJSON_CreateObject();
+
+	cxm_figures_of(c, bands, &f);
+	switch (m) {
+	case CXM_METRIC_NPS: {
+		const struct cxm_nps *n = &f.nps;
+		cJSON_AddNumberToObject(o, "n", (double)n->wald.n);
+		num(o, "score", n->wald.valid, n->wald.value, 1);
+		num(o, "ci_low", n->adjusted.valid, n->adjusted.lo, 1);
+		num(o, "ci_high", n->adjusted.valid, n->adjusted.hi, 1);
+		num(o, "adjusted", n->adjusted.valid, n->adjusted.value, 1);
+		num(o, "wald_low", n->wald.valid, n->wald.lo, 1);
+		num(o, "wald_high", n->wald.valid, n->wald.hi, 1);
+		num(o, "promoters", n->wald.valid, n->promoters, 1);
+		num(o, "passives", n->wald.valid, n->passives, 1);
+		num(o, "detractors", n->wald.valid, n->detractors, 1);
+		colour(o, &n->wald);
+		break;
+	}
+	case CXM_METRIC_CSAT:
+		cJSON_AddNumberToObject(o, "n", (double)f.csat.share.n);
+		num(o, "score", f.csat.share.valid, f.csat.share.value, 1);
+		num(o, "ci_low", f.csat.share.valid, f.csat.share.lo, 1);
+		num(o, "ci_high", f.csat.share.valid, f.csat.share.hi, 1);
+		num(o, "mean", f.csat.mean.valid, f.csat.mean.value, 2);
+		num(o, "mean_low", f.csat.mean.valid, f.csat.mean.lo, 2);
+		num(o, "mean_high", f.csat.mean.valid, f.csat.mean.hi, 2);
+		colour(o, &f.csat.share);
+		break;
+	case CXM_METRIC_CES:
+		cJSON_AddNumberToObject(o, "n", (double)f.ces.mean.n);
+		num(o, "score", f.ces.mean.valid, f.ces.mean.value, 2);
+		num(o, "ci_low", f.ces.mean.valid, f.ces.mean.lo, 2);
+		num(o, "ci_high", f.ces.mean.valid, f.ces.mean.hi, 2);
+		num(o, "easy", f.ces.easy.valid, f.ces.easy.value, 1);
+		num(o, "easy_low", f.ces.easy.valid, f.ces.easy.lo, 1);
+		num(o, "easy_high", f.ces.easy.valid, f.ces.easy.hi, 1);
+		colour(o, &f.ces.mean);
+		break;
+	}
+	return o;
+}
+
+static cJSON *diff_json(const struct cxm_report_query *rq, const struct cxm_score_counts *a,
+			const struct cxm_score_counts *b)
+{
+	struct cxm_diff d;
+	char verdict[200];
+	cJSON *o = cJSON_CreateObject();
+	int places = rq->metric == CXM_METRIC_CES ? 2 : 1;
+
+	if (rq->metric == CXM_METRIC_NPS)
+		cxm_nps_diff(a, b, &d);
+	else if (rq->metric == CXM_METRIC_CSAT)
+		cxm_csat_diff(a, b, &d);
+	else
+		cxm_ces_diff(a, b, &d);
+	num(o, "diff", d.valid, d.diff, places);
+	num(o, "se", d.valid, d.se, places + 1);
+	num(o, "z", d.valid, d.z, 2);
+	num(o, "p", d.valid, d.p, 4);
+	cJSON_AddBoolToObject(o, "significant", d.valid && d.significant);
+	cxm_diff_verdict(&d, rq->lang, verdict, sizeof(verdict));
+	cJSON_AddStringToObject(o, "verdict", verdict);
+	return o;
+}
+
+/* ---- buckets ----------------------------------------------------------------------- */
+
+static void day_text(int64_t day, char out[16])
+{
+	int64_t y;
+	unsigned m, d;
+
+	cxm_civil_from_days(day, &y, &m, &d);
+	snprintf(out, 16, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+/* The first day of the bucket after the one starting at `start`. */
+static int64_t next_bucket(enum cxm_bucket b, int64_t start)
+{
+	int64_t y;
+	unsigned m, d, step = b == CXM_BUCKET_QUARTER ? 3 : 1;
+
+	switch (b) {
+	case CXM_BUCKET_DAY: return start + 1;
+	case CXM_BUCKET_WEEK: return start + 7;
+	case CXM_BUCKET_MONTH:
+	case CXM_BUCKET_QUARTER:
+		cxm_civil_from_days(start, &y, &m, &d);
+		m += step;
+		if (m > 12)
+			m -= 12, y++;
+		return cxm_days_from_civil(y, m, 1);
+	case CXM_BUCKET_NONE: break;
+	}
+	return start + 1;
+}
+
+/*
+ * The series of one value (NULL: every value) over every bucket of the
+ * range, empty buckets included so that a window sums consecutive ones.
+ */
+static cJSON *series_json(const struct cxm_report_query *rq, const struct rows *rs, const char *value)
+{
+	const struct cxm_counts_query *q = &rq->q;
+	struct cxm_score_counts *per = NULL, *win;
+	int64_t *starts = NULL;
+	size_t n = 0, cap = 0;
+	cJSON *arr = cJSON_CreateArray();
+
+	for (int64_t b = cxm_bucket_start(q->bucket, q->from_day); b < q->to_day; b = next_bucket(q->bucket, b)) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			per = xrealloc(per, cap * sizeof(*per));
+			starts = xrealloc(starts, cap * sizeof(*starts));
+		}
+		memset(&per[n], 0, sizeof(per[n]));
+		starts[n++] = b;
+	}
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct row *r = &rs->v[i];
+		if (value && strcmp(r->value, value))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (starts[j] == r->bucket) {
+				cxm_score_counts_add(&per[j], &r->c, 1);
+				break;
+			}
+	}
+	win = xcalloc(n ? n : 1, sizeof(*win));
+	cxm_trend_window(per, n, rq->window, win);
+	for (size_t j = 0; j < n; j++) {
+		char day[16];
+		cJSON *o = figure_json(rq->metric, &win[j], rq->bands);
+		day_text(starts[j], day);
+		cJSON_AddStringToObject(o, "bucket", day);
+		cJSON_AddItemToArray(arr, o);
+	}
+	free(per);
+	free(win);
+	free(starts);
+	return arr;
+}
+
+/* How many answered the report's metric. */
+static int64_t metric_n(enum cxm_metric m, const struct cxm_score_counts *c)
+{
+	return m == CXM_METRIC_NPS ? c->nps_n : m == CXM_METRIC_CSAT ? c->csat_n : c->ces_n;
+}
+
+/* ---- the report ------------------------------------------------------------------- */
+
+int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_query *rq, cJSON **out)
+{
+	const struct cxm_counts_query *q = &rq->q;
+	bool rollup = cxm_counts_rollup_can(q);
+	struct rows rs = { 0 };
+	struct cxm_score_counts all = { 0 };
+	char day[16];
+	cJSON *o;
+	int ret;
+
+	*out = NULL;
+	ret = rollup ? cxm_store_counts_rollup(s, tenant, q, row_cb, &rs) : cxm_store_counts_scan(s, tenant, q, row_cb, &rs);
+	if (ret) {
+		rows_free(&rs);
+		return ret;
+	}
+	for (size_t i = 0; i < rs.n; i++)
+		cxm_score_counts_add(&all, &rs.v[i].c, 1);
+
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "metric", cxm_metric_name(rq->metric));
+	day_text(q->from_day, day);
+	cJSON_AddStringToObject(o, "from", day);
+	day_text(q->to_day, day);
+	cJSON_AddStringToObject(o, "to", day);
+	if (q->by == CXM_DIM_NONE)
+		cJSON_AddNullToObject(o, "by");
+	else
+		cJSON_AddStringToObject(o, "by", cxm_dim_name(q->by));
+	if (q->bucket == CXM_BUCKET_NONE)
+		cJSON_AddNullToObject(o, "interval");
+	else
+		cJSON_AddStringToObject(o, "interval", cxm_bucket_name(q->bucket));
+	cJSON_AddStringToObject(o, "source", rollup ? "rollup" : "scan");
+	cJSON_AddItemToObject(o, "overall", figure_json(rq->metric, &all, rq->bands));
+	if (q->by != CXM_DIM_NONE) {
+		cJSON *groups = cJSON_AddArrayToObject(o, "groups");
+		/* by value, so each group is one run of rows */
+		if (rs.n)
+			qsort(rs.v, rs.n, sizeof(*rs.v), row_cmp);
+		for (size_t i = 0, j; i < rs.n; i = j) {
+			struct cxm_score_counts g = { 0 }, rest = all;
+			for (j = i; j < rs.n && !strcmp(rs.v[j].value, rs.v[i].value); j++)
+				cxm_score_counts_add(&g, &rs.v[j].c, 1);
+			if (!metric_n(rq->metric, &g))
+				continue; /* nobody in this group answered this metric */
+			cxm_score_counts_add(&rest, &g, -1);
+			cJSON *gj = figure_json(rq->metric, &g, rq->bands);
+			cJSON_AddStringToObject(gj, "value", rs.v[i].value);
+			cJSON_AddItemToObject(gj, "vs_rest", diff_json(rq, &g, &rest));
+			if (q->bucket != CXM_BUCKET_NONE)
+				cJSON_AddItemToObject(gj, "series", series_json(rq, &rs, rs.v[i].value));
+			cJSON_AddItemToArray(groups, gj);
+		}
+	} else if (q->bucket != CXM_BUCKET_NONE) {
+		cJSON_AddItemToObject(o, "series", series_json(rq, &rs, NULL));
+	}
+	rows_free(&rs);
+	*out = o;
+	return 0;
+}
