@@ -171,6 +171,10 @@ test('survey responses: scoped roles see their subtree only; tenant-wide statist
       eq(ids, want.sort(), `${t.name} ${role} sees`);
       const stats = await call(ctx.base, 'GET', `/api/v1/surveys/${survey}/stats`, { session: s });
       status(stats, role === 'manager' || role === 'agent' ? 403 : 200, `${t.name} ${role} stats`);
+      const mx = await call(ctx.base, 'GET', `/api/v1/metrics/nps?survey=${survey}&from=2026-03-03&to=2026-03-04`, { session: s });
+      status(mx, 200, `${t.name} ${role} metrics`);
+      eq([mx.json.overall.n, mx.json.overall.score], role === 'manager' || role === 'agent' ? [1, 100] : [2, 0],
+        `${t.name} ${role}: NPS of what the role sees`);
       status(await call(ctx.base, 'GET', `/api/v1/surveys/${survey}/invitations`, { session: s }),
         role === 'manager' || role === 'agent' ? 403 : 200, `${t.name} ${role} invitation list`);
       const inList = (await call(ctx.base, 'GET', '/api/v1/surveys', { session: s })).json.items.find((x) => x.id === survey);
