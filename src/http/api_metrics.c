@@ -58,7 +58,7 @@ static enum MHD_Result arg_cb(void *ctx, enum MHD_ValueKind kind, const char *ke
 		char name[96];
 		bool attr_ok;
 		if (n < 9 || key[n - 1] != ']' || n - 8 >= sizeof(name)) {
-			m->bad_param = key, m->bad_why = T(m->r, MSG_MX_BAD_DIMENSION);
+			m->bad_param = key, m->bad_why = T(m->r, MSG_RP_BAD_DIMENSION);
 			return MHD_YES;
 		}
 		memcpy(name, key + 7, n - 8);
@@ -66,12 +66,12 @@ static enum MHD_Result arg_cb(void *ctx, enum MHD_ValueKind kind, const char *ke
 		char attribute[72] = "";
 		enum cxm_dim d = dim_of(name, attribute, sizeof(attribute), &attr_ok);
 		if (d == CXM_DIM_COUNT || !attr_ok || !value || !*value) {
-			m->bad_param = key, m->bad_why = T(m->r, d == CXM_DIM_COUNT ? MSG_MX_BAD_DIMENSION : MSG_MX_BAD_FILTER);
+			m->bad_param = key, m->bad_why = T(m->r, d == CXM_DIM_COUNT ? MSG_RP_BAD_DIMENSION : MSG_RP_BAD_FILTER);
 			return MHD_YES;
 		}
 		if (d == CXM_DIM_ATTRIBUTE) {
 			if (m->attribute[0] && strcmp(m->attribute, attribute)) {
-				m->bad_param = key, m->bad_why = T(m->r, MSG_MX_ONE_ATTRIBUTE);
+				m->bad_param = key, m->bad_why = T(m->r, MSG_RP_ONE_ATTRIBUTE);
 				return MHD_YES;
 			}
 			cxm_strlcpy(m->attribute, attribute, sizeof(m->attribute));
@@ -88,7 +88,7 @@ static enum MHD_Result arg_cb(void *ctx, enum MHD_ValueKind kind, const char *ke
 	for (const char *const *k = known; *k; k++)
 		if (!strcmp(key, *k))
 			return MHD_YES;
-	m->bad_param = key, m->bad_why = T(m->r, MSG_MX_UNKNOWN_PARAM);
+	m->bad_param = key, m->bad_why = T(m->r, MSG_RP_UNKNOWN_PARAM);
 	return MHD_YES;
 }
 
@@ -116,7 +116,7 @@ static int day_param(struct req *r, struct cxm_store *db, const char *name, int6
 	} else if (!cxm_time_parse(v, strlen(v), &ts) && !cxm_store_tenant_day(db, r->who.tenant, ts, out)) {
 		return 0;
 	}
-	reply_bad_query(r, name, T(r, MSG_MX_WANT_DAY));
+	reply_bad_query(r, name, T(r, MSG_RP_WANT_DAY));
 	return -1;
 }
 
@@ -150,12 +150,12 @@ int api_metrics_report(struct req *r)
 		char attribute[72] = "";
 		m->rq.q.by = dim_of(by, attribute, sizeof(attribute), &attr_ok);
 		if (m->rq.q.by == CXM_DIM_COUNT || !attr_ok) {
-			reply_bad_query(r, "by", T(r, MSG_MX_BAD_DIMENSION));
+			reply_bad_query(r, "by", T(r, MSG_RP_BAD_DIMENSION));
 			return H_DONE;
 		}
 		if (m->rq.q.by == CXM_DIM_ATTRIBUTE) {
 			if (m->attribute[0] && strcmp(m->attribute, attribute)) {
-				reply_bad_query(r, "by", T(r, MSG_MX_ONE_ATTRIBUTE));
+				reply_bad_query(r, "by", T(r, MSG_RP_ONE_ATTRIBUTE));
 				return H_DONE;
 			}
 			cxm_strlcpy(m->attribute, attribute, sizeof(m->attribute));
@@ -164,13 +164,13 @@ int api_metrics_report(struct req *r)
 	if (m->attribute[0])
 		m->rq.q.attribute = m->attribute;
 	if (interval && cxm_bucket_parse(interval, &m->rq.q.bucket)) {
-		reply_bad_query(r, "interval", T(r, MSG_MX_BAD_INTERVAL));
+		reply_bad_query(r, "interval", T(r, MSG_RP_BAD_INTERVAL));
 		return H_DONE;
 	}
 	if (window) {
 		int64_t k;
 		if (cxm_parse_i64(window, strlen(window), &k) || k < 1 || k > 52 || !interval) {
-			reply_bad_query(r, "window", T(r, MSG_MX_BAD_WINDOW));
+			reply_bad_query(r, "window", T(r, MSG_RP_BAD_WINDOW));
 			return H_DONE;
 		}
 		m->rq.window = (size_t)k;
@@ -190,12 +190,12 @@ int api_metrics_report(struct req *r)
 	    day_param(r, db, "from", m->rq.q.to_day - DEFAULT_DAYS, &m->rq.q.from_day))
 		return H_DONE;
 	if (m->rq.q.from_day >= m->rq.q.to_day) {
-		reply_bad_query(r, "to", T(r, MSG_MX_INVERTED));
+		reply_bad_query(r, "to", T(r, MSG_RP_INVERTED));
 		return H_DONE;
 	}
 	if (m->rq.q.to_day - m->rq.q.from_day > MAX_DAYS) {
 		char msg[160];
-		snprintf(msg, sizeof(msg), T(r, MSG_MX_TOO_LONG), MAX_DAYS);
+		snprintf(msg, sizeof(msg), T(r, MSG_RP_TOO_LONG), MAX_DAYS);
 		reply_bad_query(r, "from", msg);
 		return H_DONE;
 	}
