@@ -23,6 +23,16 @@ const char *cxm_metric_name(enum cxm_metric m);
 int cxm_bucket_parse(const char *name, enum cxm_bucket *b);
 const char *cxm_bucket_name(enum cxm_bucket b);
 
+/*
+ * A dimension by name: channel, touchpoint, agent, org_unit, language,
+ * segment, survey, or attribute.KEY (then KEY goes into attribute, at most
+ * len - 1 bytes). CXM_DIM_COUNT for anything else.
+ */
+enum cxm_dim cxm_report_dim(const char *name, char *attribute, size_t len);
+/* A local day of the tenant from YYYY-MM-DD or an RFC 3339 time: 0, or
+ * CXM_EINVAL (or the store's error). */
+int cxm_report_day(struct cxm_store *s, int64_t tenant, const char *text, int64_t *day);
+
 struct cxm_report_query {
 	enum cxm_metric metric;
 	struct cxm_counts_query q; /* days, group-by, bucket, filters */

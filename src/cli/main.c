@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "export", cmd_export, MSG_CMD_EXPORT, MSG_USAGE_EXPORT },
 	{ "demo", cmd_demo, MSG_CMD_DEMO, MSG_USAGE_DEMO },
 	{ "stats", cmd_stats, MSG_CMD_STATS, MSG_USAGE_STATS },
+	{ "report", cmd_report, MSG_CMD_REPORT, MSG_USAGE_REPORT },
 	{ "serve", cmd_serve, MSG_CMD_SERVE, MSG_USAGE_SERVE },
 };
 

@@ -33,16 +33,10 @@ struct mq {
 /* A dimension name, or attribute.KEY (key into attribute). */
 static enum cxm_dim dim_of(const char *name, char *attribute, size_t len, bool *attr_ok)
 {
-	*attr_ok = true;
-	if (!strncmp(name, "attribute.", 10)) {
-		const char *key = name + 10;
-		*attr_ok = *key && strlen(key) < len && !strpbrk(key, "\"\\'[]");
-		if (*attr_ok)
-			cxm_strlcpy(attribute, key, len);
-		return CXM_DIM_ATTRIBUTE;
-	}
-	enum cxm_dim d = cxm_dim_parse(name);
-	return d == CXM_DIM_ATTRIBUTE || d == CXM_DIM_NONE ? CXM_DIM_COUNT : d;
+	enum cxm_dim d = cxm_report_dim(name, attribute, len);
+
+	*attr_ok = d != CXM_DIM_COUNT || strncmp(name, "attribute.", 10);
+	return d;
 }
 
 static enum MHD_Result arg_cb(void *ctx, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -96,26 +90,10 @@ static enum MHD_Result arg_cb(void *ctx, enum MHD_ValueKind kind, const char *ke
 static int day_param(struct req *r, struct cxm_store *db, const char *name, int64_t dflt, int64_t *out)
 {
 	const char *v = req_query(r, name);
-	int64_t y, ts;
-	unsigned mo, d;
-	char tail;
 
 	*out = dflt;
-	if (!v)
+	if (!v || !cxm_report_day(db, r->who.tenant, v, out))
 		return 0;
-	if (strlen(v) == 10 && sscanf(v, "%4lld-%2u-%2u%c", (long long *)&y, &mo, &d, &tail) == 3 && y >= 1970 &&
-	    y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31) {
-		int64_t day = cxm_days_from_civil(y, mo, d);
-		int64_t y2;
-		unsigned m2, d2;
-		cxm_civil_from_days(day, &y2, &m2, &d2);
-		if (m2 == mo && d2 == d) { /* not 2026-02-30 */
-			*out = day;
-			return 0;
-		}
-	} else if (!cxm_time_parse(v, strlen(v), &ts) && !cxm_store_tenant_day(db, r->who.tenant, ts, out)) {
-		return 0;
-	}
 	reply_bad_query(r, name, T(r, MSG_RP_WANT_DAY));
 	return -1;
 }

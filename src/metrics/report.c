@@ -43,6 +43,42 @@ const char *cxm_bucket_name(enum cxm_bucket b)
 	return bucket_names[b];
 }
 
+enum cxm_dim cxm_report_dim(const char *name, char *attribute, size_t len)
+{
+	enum cxm_dim d;
+
+	if (!strncmp(name, "attribute.", 10)) {
+		const char *key = name + 10;
+		if (!*key || strlen(key) >= len || strpbrk(key, "\"\\'[]"))
+			return CXM_DIM_COUNT;
+		cxm_strlcpy(attribute, key, len);
+		return CXM_DIM_ATTRIBUTE;
+	}
+	d = cxm_dim_parse(name);
+	return d == CXM_DIM_ATTRIBUTE || d == CXM_DIM_NONE ? CXM_DIM_COUNT : d;
+}
+
+int cxm_report_day(struct cxm_store *s, int64_t tenant, const char *text, int64_t *day)
+{
+	int64_t y, ts;
+	unsigned m, d;
+	char tail;
+
+	if (strlen(text) == 10 && sscanf(text, "%4lld-%2u-%2u%c", (long long *)&y, &m, &d, &tail) == 3 && y >= 1970 &&
+	    y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+		int64_t v = cxm_days_from_civil(y, m, d), y2;
+		unsigned m2, d2;
+		cxm_civil_from_days(v, &y2, &m2, &d2);
+		if (m2 != m || d2 != d) /* 2026-02-30 */
+			return CXM_EINVAL;
+		*day = v;
+		return 0;
+	}
+	if (cxm_time_parse(text, strlen(text), &ts))
+		return CXM_EINVAL;
+	return cxm_store_tenant_day(s, tenant, ts, day);
+}
+
 /* ---- collecting the store's groups ------------------------------------------ */
 
 struct row {

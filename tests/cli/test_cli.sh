@@ -39,7 +39,7 @@ count() { # count TENANT WHAT: the number after WHAT in `cxm stats`
 
 check "--version" 0 '^cxm [0-9]' "$CXM" --version
 check "help lists the commands" 0 'import' "$CXM" help
-for c in migrate tenant user key org customer survey import export demo stats; do
+for c in migrate tenant user key org customer survey import export demo stats report; do
 	check "$c --help shows its usage" 0 "usage: cxm $c" "$CXM" "$c" --help
 done
 check "unknown command" 2 "not a cxm command" "$CXM" frobnicate
@@ -128,6 +128,27 @@ if cmp -s "$W/d1.csv" "$W/d2.csv" && [ "$(wc -l <"$W/d1.csv")" -gt 1000 ]; then
 	ok "demo is deterministic for a seed and has a year of events"
 else
 	not_ok "demo is deterministic for a seed and has a year of events" "$(wc -l "$W/d1.csv" "$W/d2.csv")"
+fi
+# reports on the demo's answers (the same code as GET /api/v1/metrics)
+R="--tenant ${T}d --from 2025-11-01 --to 2026-11-01"
+check "report nps by channel" 0 '^email +[0-9]+ +-?[0-9.]+ \[' "$CXM" report nps $R --by channel
+check "report csat as CSV" 0 '^value,n,score,ci_low,ci_high,colour,p_vs_rest,verdict' "$CXM" report csat $R --by agent --format csv
+check "report ces as JSON" 0 '"metric":"ces"' "$CXM" report ces $R --format json
+check "report by month" 0 '^2026-10-01 ' "$CXM" report nps $R --interval month
+check "report in Spanish" 0 'frente al resto' env CXM_LANG=es "$CXM" report nps $R --by channel
+check "report of an unknown metric" 2 "nps, csat or ces" "$CXM" report nos $R
+check "report by an unknown dimension" 2 "must be one of channel" "$CXM" report nps $R --by colour
+check "report with an inverted range" 2 "must come after from" "$CXM" report nps --tenant "${T}d" --from 2026-05-01 --to 2026-04-01
+check "report with a bad day" 2 "must be a day" "$CXM" report nps --tenant "${T}d" --from 2026-02-30
+"$CXM" report nps $R --format json >"$W/r.json" 2>/dev/null
+"$CXM" report nps $R --by channel --format json >"$W/rc.json" 2>/dev/null
+if node -e '
+const a = JSON.parse(require("fs").readFileSync(process.argv[1])), b = JSON.parse(require("fs").readFileSync(process.argv[2]));
+const n = b.groups.reduce((s, g) => s + g.n, 0);
+process.exit(a.overall.n > 20 && n === a.overall.n && JSON.stringify(a.overall) === JSON.stringify(b.overall) ? 0 : 1);' "$W/r.json" "$W/rc.json"; then
+	ok "report: the channels add up to the whole"
+else
+	not_ok "report: the channels add up to the whole" "$(head -c 300 "$W/r.json")"
 fi
 chans=$(cut -d, -f6 "$W/d1.csv" | sort -u | tr '\n' ' ')
 case "$chans" in
