@@ -37,6 +37,7 @@ struct cxm_report_query {
 	enum cxm_metric metric;
 	struct cxm_counts_query q; /* days, group-by, bucket, filters */
 	size_t window;             /* trends: a moving window of this many buckets (0 or 1: none) */
+	bool previous;             /* also the range of the same length just before, and the change */
 	const struct cxm_bands *bands; /* NULL: the defaults */
 	enum cxm_lang lang;        /* of the verdicts */
 };
@@ -46,7 +47,9 @@ struct cxm_report_query {
  * (local days, to exclusive), "by", "interval", "source" ("rollup" or
  * "scan"), "overall": figure, "groups": [{"value", figure, "vs_rest":
  * difference}] when grouped, "series": [{"bucket", figure}] when bucketed
- * (inside each group when both)}. Every number is finite; what has no data
+ * (inside each group when both), and with previous "previous": figure of
+ * the range as long just before it and "vs_previous": the difference}.
+ * Every number is finite; what has no data
  * is null. Store errors are returned as they are.
  */
 int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_query *rq, cJSON **out);

@@ -11,6 +11,7 @@
  *   ?interval=        day, week, month, quarter: a trend
  *   ?window=K         a moving window of K buckets (1-52)
  *   ?survey=ID        one survey
+ *   ?compare=previous also the range as long just before, and the change
  *   ?filter[DIM]=V    filters on the same dimensions; filter[org_unit]=ID
  *                     keeps the responses of that unit and its subtree
  */
@@ -41,7 +42,7 @@ static enum cxm_dim dim_of(const char *name, char *attribute, size_t len, bool *
 
 static enum MHD_Result arg_cb(void *ctx, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	static const char *const known[] = { "from", "to", "by", "interval", "window", "survey", NULL };
+	static const char *const known[] = { "from", "to", "by", "interval", "window", "survey", "compare", NULL };
 	struct mq *m = ctx;
 	(void)kind;
 
@@ -153,6 +154,12 @@ int api_metrics_report(struct req *r)
 		}
 		m->rq.window = (size_t)k;
 	}
+	const char *compare = req_query(r, "compare");
+	if (compare && strcmp(compare, "previous")) {
+		reply_bad_query(r, "compare", T(r, MSG_RP_BAD_COMPARE));
+		return H_DONE;
+	}
+	m->rq.previous = compare != NULL;
 	if (survey) {
 		if (parse_id(survey, &sid)) {
 			reply_bad_query(r, "survey", T(r, MSG_HTTP_WANT_ID));

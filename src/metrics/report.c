@@ -339,6 +339,31 @@ int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_quer
 		cJSON_AddStringToObject(o, "interval", cxm_bucket_name(q->bucket));
 	cJSON_AddStringToObject(o, "source", rollup ? "rollup" : "scan");
 	cJSON_AddItemToObject(o, "overall", figure_json(rq->metric, &all, rq->bands));
+	if (rq->previous) {
+		/* the same query over the range as long just before */
+		struct cxm_report_query prq = *rq;
+		struct rows prs = { 0 };
+		struct cxm_score_counts before = { 0 };
+		prq.q.to_day = q->from_day;
+		prq.q.from_day = q->from_day - (q->to_day - q->from_day);
+		prq.q.by = CXM_DIM_NONE;
+		prq.q.bucket = CXM_BUCKET_NONE;
+		ret = cxm_counts_rollup_can(&prq.q) ? cxm_store_counts_rollup(s, tenant, &prq.q, row_cb, &prs)
+						     : cxm_store_counts_scan(s, tenant, &prq.q, row_cb, &prs);
+		for (size_t i = 0; !ret && i < prs.n; i++)
+			cxm_score_counts_add(&before, &prs.v[i].c, 1);
+		rows_free(&prs);
+		if (ret) {
+			cJSON_Delete(o);
+			rows_free(&rs);
+			return ret;
+		}
+		cJSON *pj = figure_json(rq->metric, &before, rq->bands);
+		day_text(prq.q.from_day, day);
+		cJSON_AddStringToObject(pj, "from", day);
+		cJSON_AddItemToObject(o, "previous", pj);
+		cJSON_AddItemToObject(o, "vs_previous", diff_json(rq, &all, &before));
+	}
 	if (q->by != CXM_DIM_NONE) {
 		cJSON *groups = cJSON_AddArrayToObject(o, "groups");
 		/* by value, so each group is one run of rows */

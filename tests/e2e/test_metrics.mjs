@@ -86,6 +86,14 @@ test('trends: monthly buckets, empty months null (never NaN), a moving window su
   eq(w.series.map((s) => s.n), [0, 300, 300, 0]);
 });
 
+test('compare=previous: the range as long just before, and whether it moved', async (ctx) => {
+  const may = (await get(ctx, 'nps?from=2026-05-01&to=2026-06-01&compare=previous')).json;
+  eq([may.previous.from, may.previous.n, may.previous.score, may.vs_previous.diff, may.vs_previous.significant], ['2026-03-31', 0, null, null, false]);
+  const june = (await get(ctx, 'nps?from=2026-05-16&to=2026-06-16&compare=previous')).json;
+  ok(june.previous.n > 0 && june.overall.n > 0 && typeof june.vs_previous.p === 'number', `June vs May ${JSON.stringify(june.vs_previous)}`);
+  ok(Math.abs(june.vs_previous.diff - (june.overall.score - june.previous.score)) <= 0.1001, 'the change is the difference of the scores');
+});
+
 test('CSAT and CES: shares and means with intervals', async (ctx) => {
   const c = (await get(ctx, 'csat?from=2026-07-01&to=2026-08-01')).json.overall;
   eq([c.n, c.score, c.mean], [10, 80, 4.4]);
@@ -105,7 +113,7 @@ test('bad queries: the field and the reason', async (ctx) => {
   const cases = [['nps?by=colour', 'by'], ['nps?from=2026-02-30', 'from'], ['nps?from=2026-05-01&to=2026-04-01', 'to'],
     ['nps?interval=year', 'interval'], ['nps?window=3', 'window'], ['nps?foo=1', 'foo'],
     ['nps?filter[nope]=x', 'filter[nope]'], ['nps?from=1990-01-01&to=2026-01-01', 'from'], ['nps?survey=abc', 'survey'],
-    ['nps?by=attribute.city&filter[attribute.tier]=gold', 'by']];
+    ['nps?by=attribute.city&filter[attribute.tier]=gold', 'by'], ['nps?compare=year', 'compare']];
   for (const [q, field] of cases) {
     const r = await get(ctx, q);
     eq([r.status, r.json.errors[0].field], [400, field], q);
