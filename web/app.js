@@ -12,6 +12,7 @@ import { renderCustomer } from './pages/customer.js';
 import { renderSurveys } from './pages/surveys.js';
 import { renderSurvey } from './pages/survey.js';
 import { renderTriggers } from './pages/triggers.js';
+import { renderOverview } from './pages/overview.js';
 import { renderNotBuilt, renderNotFound } from './pages/placeholder.js';
 
 const root = document.getElementById('app');
@@ -174,7 +175,8 @@ function renderRoute() {
   const mine = ++state.renders;
   const ctx = { main: state.main, query: r.query, showError, isCurrent: () => mine === state.renders };
   replace(state.main);
-  if (section === 'customers' && r.parts.length === 1) renderCustomers(ctx);
+  if (section === 'overview' && r.parts.length === 1) renderOverview(ctx);
+  else if (section === 'customers' && r.parts.length === 1) renderCustomers(ctx);
   else if (section === 'customers' && r.parts.length === 2) renderCustomer(ctx, r.parts[1]);
   else if (section === 'surveys' && r.parts.length === 1) renderSurveys(ctx);
   else if (section === 'surveys' && r.parts.length === 2) renderSurvey(ctx, r.parts[1]);

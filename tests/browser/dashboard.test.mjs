@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { emailFlowTests } from './email-flow.test.mjs';
 import { hostileTests } from './hostile.test.mjs';
+import { overviewTests } from './overview.test.mjs';
 import { surveyTests } from './surveys.test.mjs';
 import { triggerTests } from './triggers.test.mjs';
 import { widgetTests } from './widget.test.mjs';
@@ -250,6 +251,7 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 hostileTests(test, { BASE, assert, loginOk, openBrowser });
+overviewTests(test, { BASE, assert, loginOk });
 emailFlowTests(test, { BASE, assert, loginOk, openBrowser, LOGIN, PASSWORD });
 widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
 anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });

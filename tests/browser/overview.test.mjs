@@ -1,0 +1,66 @@
+// overview.test.mjs - the Overview page in a real browser (registered by
+// dashboard.test.mjs) on the demo tenant: the NPS gauge with its interval and
+// the change against the previous period, the promoters / passives /
+// detractors bar, the monthly trend, and the breakdown tables (sortable,
+// exported as CSV), each agreeing with GET /api/v1/metrics/nps; at phone
+// size nothing is wider than the screen.
+
+export function overviewTests(test, { BASE, assert, loginOk }) {
+  test('overview: where NPS stands, whether it moved, where it is worst; tables sort and export', async ({ page, shot }) => {
+    await loginOk(page);
+    await page.goto(`${BASE}/#/overview`);
+    const head = page.locator('section.ov-headline');
+    await head.waitFor();
+    await page.locator('.ov-body[data-charts="drawn"]').waitFor();
+    // the same figure as the API for the same range
+    const api = await page.evaluate(async () => {
+      const day = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      const to = new Date();
+      to.setDate(to.getDate() + 1);
+      const from = new Date(to);
+      from.setDate(from.getDate() - 90);
+      return (await import('/api.js')).api('GET', `/api/v1/metrics/nps?from=${day(from)}&to=${day(to)}&compare=previous`);
+    });
+    assert((await head.getAttribute('data-score')) === String(api.overall.score ?? '–'),
+      `the gauge shows ${await head.getAttribute('data-score')}, the API ${api.overall.score}`);
+    if (api.overall.n) {
+      assert(await page.locator('.nps-gauge canvas').count() === 1, 'no gauge drawn');
+      const legend = await page.locator('.ppd-legend').textContent();
+      assert(legend.includes(String(api.overall.promoters)), `the bar legend ${legend}`);
+      assert(await page.locator('.ov-moved').count() === 1, 'no comparison with the previous period');
+    }
+    assert(await page.locator('.nps-trend canvas').count() === 1, 'no trend drawn');
+
+    // a breakdown: worst first; its Answers header puts the most answers first
+    const table = page.locator('section.ov-breakdown[data-dim="channel"]');
+    const rows = table.locator('tbody tr');
+    const scores = async () => (await rows.locator('td.nps-cell').allTextContents()).map(Number);
+    if (await rows.count() >= 2) {
+      const s = await scores();
+      assert(s.every((v, i) => i === 0 || s[i - 1] <= v), `not worst first: ${s}`);
+      await table.locator('button.sort[data-key="n"]').click();
+      const ns = (await rows.locator('td.num').allTextContents()).filter((_, i) => i % 3 === 0).map(Number);
+      assert(ns.every((v, i) => i === 0 || ns[i - 1] >= v), `not most answers first: ${ns}`);
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), table.locator('button.csv').click()]);
+    const csv = await (await download.createReadStream()).toArray();
+    const text = Buffer.concat(csv).toString('utf8');
+    assert(text.startsWith('channel,n,nps,ci_low,ci_high,diff_vs_rest,p_vs_rest,significant'), `CSV ${text.slice(0, 80)}`);
+    assert(text.trim().split('\n').length === (await rows.count()) + 1, 'a CSV line per row');
+    await shot('overview', page);
+
+    // another period redraws from the API
+    await page.locator('#ov-period').selectOption('365');
+    await page.waitForFunction(() => document.querySelector('.ov-body[data-charts="drawn"]'));
+    await page.locator('section.ov-headline').waitFor();
+  });
+
+  test('overview fits a phone', async ({ page, shot }) => {
+    await loginOk(page);
+    await page.goto(`${BASE}/#/overview`);
+    await page.locator('.ov-body[data-charts="drawn"]').waitFor();
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    assert(!wide, 'the overview is wider than the phone');
+    await shot('overview-phone', page);
+  }, { viewport: { width: 390, height: 844 }, isMobile: true });
+}

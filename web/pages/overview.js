@@ -1,0 +1,239 @@
+// overview.js - the Overview page: where NPS stands (a traffic-light gauge
+// with its 95% interval), whether it moved (against the period just
+// before, with the test), the promoters / passives / detractors bar, the
+// monthly trend with its interval as a band, and where it is worst (tables
+// by channel, touchpoint, segment and agent, each group tested against the
+// rest, sortable, exportable as CSV). Everything comes from
+// GET /api/v1/metrics/nps (docs/metrics.md), so a manager sees their unit's
+// subtree only. Charts are ECharts, loaded from /vendor/echarts.min.js.
+
+import { api, listItems, withQuery } from '../api.js';
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+
+const COLOURS = { red: '#d93025', amber: '#f29900', green: '#188038' };
+const BREAKDOWNS = [
+  ['channel', 'MSG_WEB_OV_BY_CHANNEL'],
+  ['touchpoint', 'MSG_WEB_OV_BY_TOUCHPOINT'],
+  ['segment', 'MSG_WEB_OV_BY_SEGMENT'],
+  ['agent', 'MSG_WEB_OV_BY_AGENT'],
+];
+
+let echartsLoading = null;
+function loadECharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  if (!echartsLoading) {
+    echartsLoading = new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = '/vendor/echarts.min.js';
+      s.onload = () => resolve(window.echarts);
+      s.onerror = () => { echartsLoading = null; reject(new Error('echarts')); };
+      document.head.append(s);
+    });
+  }
+  return echartsLoading;
+}
+
+/** YYYY-MM-DD of a Date in the browser's calendar. */
+function isoDay(d) {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function fmt(v) {
+  return v === null || v === undefined ? '–' : String(v);
+}
+
+function interval(f) {
+  return f.ci_low === null ? '–' : `${f.ci_low} – ${f.ci_high}`;
+}
+
+/** ▲ / ▼ for a significant change, nothing otherwise. */
+function marker(d) {
+  if (!d || !d.significant) return null;
+  return h('span', { class: `sig ${d.diff > 0 ? 'up' : 'down'}`, title: d.verdict }, d.diff > 0 ? '▲' : '▼');
+}
+
+function csvOf(rows) {
+  return rows.map((r) => r.map((c) => {
+    const s = String(c ?? '');
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  }).join(',')).join('\r\n') + '\r\n';
+}
+
+function download(name, text) {
+  const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+/* ---- the headline: gauge, interval, change, the three shares ------------------------ */
+
+function headline(ctx, rep, charts) {
+  const o = rep.overall;
+  const gauge = h('div', { class: 'nps-gauge', role: 'img', 'aria-label': t('MSG_WEB_OV_GAUGE', { score: fmt(o.score) }) });
+  const moved = rep.vs_previous;
+  const share = (k, cls) => {
+    const bar = h('span', { class: `ppd-part ${cls}`, 'data-share': fmt(o[k]) }, o[k] >= 8 ? `${Math.round(o[k])}%` : '');
+    bar.style.width = `${o[k] || 0}%`;
+    return bar;
+  };
+  const card = h('section', { class: 'card ov-headline', 'data-score': fmt(o.score), 'data-colour': fmt(o.colour) },
+    h('h2', null, t('MSG_WEB_OV_NPS')),
+    o.n ? gauge : h('p', { class: 'empty' }, t('MSG_WEB_OV_NO_DATA')),
+    h('p', { class: 'ov-score' }, h('strong', { class: `nps-badge ${o.colour || ''}` }, fmt(o.score)), ' ',
+      t('MSG_WEB_OV_INTERVAL', { low: fmt(o.ci_low), high: fmt(o.ci_high), n: o.n })),
+    o.small_sample ? h('p', { class: 'notice small-sample' }, t('MSG_WEB_OV_SMALL')) : null,
+    moved ? h('p', { class: 'ov-moved', 'data-significant': String(!!moved.significant) }, marker(moved), ' ',
+      t('MSG_WEB_OV_VS_PREVIOUS', { verdict: moved.verdict })) : null,
+    o.n ? h('div', { class: 'ppd', role: 'img', 'aria-label': t('MSG_WEB_OV_PPD', { p: fmt(o.promoters), s: fmt(o.passives), d: fmt(o.detractors) }) },
+      share('detractors', 'red'), share('passives', 'amber'), share('promoters', 'green')) : null,
+    o.n ? h('p', { class: 'ppd-legend' }, t('MSG_WEB_OV_PPD', { p: fmt(o.promoters), s: fmt(o.passives), d: fmt(o.detractors) })) : null);
+  if (o.n) {
+    charts.push(async (echarts) => {
+      const c = echarts.init(gauge);
+      c.setOption({
+        series: [{
+          type: 'gauge', min: -100, max: 100, startAngle: 200, endAngle: -20, radius: '95%',
+          axisLine: { lineStyle: { width: 14, color: [[0.5, COLOURS.red], [0.75, COLOURS.amber], [1, COLOURS.green]] } },
+          pointer: { width: 5 }, axisTick: { show: false }, splitLine: { length: 10 },
+          axisLabel: { distance: 16, fontSize: 10 },
+          detail: { formatter: String(o.score), fontSize: 26, offsetCenter: [0, '40%'] },
+          data: [{ value: o.score }],
+        }],
+      });
+      return c;
+    });
+  }
+  return card;
+}
+
+/* ---- the trend ------------------------------------------------------------------------ */
+
+function trendCard(rep, charts) {
+  const el = h('div', { class: 'nps-trend', role: 'img', 'aria-label': t('MSG_WEB_OV_TREND') });
+  const rows = (rep.series || []).map((s) => [s.bucket, s.n, s.score, s.ci_low, s.ci_high]);
+  const csv = h('button', { type: 'button', class: 'csv', onclick: () => download('nps-trend.csv',
+    csvOf([['month', 'n', 'nps', 'ci_low', 'ci_high'], ...rows])) }, t('MSG_WEB_OV_CSV'));
+  charts.push(async (echarts) => {
+    const c = echarts.init(el);
+    const months = rows.map((r) => r[0].slice(0, 7));
+    c.setOption({
+      grid: { left: 40, right: 16, top: 16, bottom: 28 },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'category', data: months },
+      yAxis: { type: 'value', min: -100, max: 100 },
+      series: [
+        { name: 'low', type: 'line', data: rows.map((r) => r[3]), stack: 'band', symbol: 'none', lineStyle: { opacity: 0 } },
+        { name: t('MSG_WEB_OV_BAND'), type: 'line', data: rows.map((r) => (r[3] === null ? null : r[4] - r[3])), stack: 'band',
+          symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(29, 78, 216, 0.15)' } },
+        { name: 'NPS', type: 'line', data: rows.map((r) => r[2]), connectNulls: false, color: '#1d4ed8' },
+      ],
+    });
+    return c;
+  });
+  return h('section', { class: 'card ov-trend' }, h('div', { class: 'card-head' }, h('h2', null, t('MSG_WEB_OV_TREND')), csv), el);
+}
+
+/* ---- breakdowns ------------------------------------------------------------------------- */
+
+function breakdownCard(dim, title, rep) {
+  let groups = (rep.groups || []).slice();
+  let sortKey = 'score';
+  let ascending = true; // worst first
+  const body = h('tbody');
+  const heads = [['value', 'MSG_WEB_OV_COL_VALUE'], ['n', 'MSG_WEB_OV_COL_N'], ['score', 'MSG_WEB_OV_COL_NPS']];
+  function draw() {
+    groups.sort((a, b) => {
+      const x = a[sortKey] ?? -Infinity, y = b[sortKey] ?? -Infinity;
+      const c = typeof x === 'string' ? x.localeCompare(y) : x - y;
+      return ascending ? c : -c;
+    });
+    replace(body, ...groups.map((g) => h('tr', { 'data-value': g.value },
+      h('th', { scope: 'row' }, g.value || t('MSG_WEB_OV_NONE')),
+      h('td', { class: 'num' }, String(g.n)),
+      h('td', { class: 'num nps-cell', 'data-colour': g.colour || '' }, fmt(g.score)),
+      h('td', { class: 'num' }, interval(g)),
+      h('td', { class: 'vs-rest' }, marker(g.vs_rest), ' ', g.vs_rest.verdict))));
+  }
+  const headRow = h('tr', null, ...heads.map(([k, label]) => {
+    const b = h('button', { type: 'button', class: 'sort', 'data-key': k }, t(label));
+    b.addEventListener('click', () => {
+      ascending = sortKey === k ? !ascending : k === 'value';
+      sortKey = k;
+      draw();
+    });
+    return h('th', { scope: 'col', class: k === 'value' ? '' : 'num' }, b);
+  }), h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_OV_COL_CI')), h('th', { scope: 'col' }, t('MSG_WEB_OV_COL_VS_REST')));
+  const csv = h('button', { type: 'button', class: 'csv', onclick: () => download(`nps-by-${dim}.csv`,
+    csvOf([[dim, 'n', 'nps', 'ci_low', 'ci_high', 'diff_vs_rest', 'p_vs_rest', 'significant'],
+      ...groups.map((g) => [g.value, g.n, g.score, g.ci_low, g.ci_high, g.vs_rest.diff, g.vs_rest.p, g.vs_rest.significant])])) },
+  t('MSG_WEB_OV_CSV'));
+  draw();
+  return h('section', { class: 'card ov-breakdown', 'data-dim': dim },
+    h('div', { class: 'card-head' }, h('h2', null, t(title)), csv),
+    groups.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'breakdown' }, h('thead', null, headRow), body))
+      : h('p', { class: 'empty' }, t('MSG_WEB_OV_NO_DATA')));
+}
+
+/* ---- the page ------------------------------------------------------------------------------ */
+
+export async function renderOverview(ctx) {
+  const period = h('select', { id: 'ov-period' },
+    ...[30, 90, 365].map((d) => h('option', { value: String(d), selected: d === 90 }, t('MSG_WEB_OV_DAYS', { n: d }))));
+  const survey = h('select', { id: 'ov-survey' }, h('option', { value: '' }, t('MSG_WEB_OV_ALL_SURVEYS')));
+  const out = h('div', { class: 'ov-body' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+  replace(ctx.main,
+    h('div', { class: 'page-head' }, h('h1', null, t('MSG_WEB_NAV_OVERVIEW'))),
+    h('form', { class: 'ov-controls' },
+      h('div', { class: 'field' }, h('label', { for: 'ov-period' }, t('MSG_WEB_OV_PERIOD')), period),
+      h('div', { class: 'field' }, h('label', { for: 'ov-survey' }, t('MSG_WEB_OV_SURVEY')), survey)),
+    out);
+  try {
+    const list = listItems(await api('GET', '/api/v1/surveys'));
+    survey.append(...list.map((s) => h('option', { value: s.id }, s.name)));
+  } catch {
+    // the overview still works for every survey together
+  }
+  let live = [];
+  async function load() {
+    const days = Number(period.value);
+    const to = new Date();
+    to.setDate(to.getDate() + 1);
+    const from = new Date(to);
+    from.setDate(from.getDate() - days);
+    const year = new Date(to);
+    year.setMonth(year.getMonth() - 12);
+    year.setDate(1);
+    const base = { survey: survey.value || null };
+    replace(out, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+    for (const c of live) c.dispose();
+    live = [];
+    let rep, trend, parts;
+    try {
+      [rep, trend, ...parts] = await Promise.all([
+        api('GET', withQuery('/api/v1/metrics/nps', { ...base, from: isoDay(from), to: isoDay(to), compare: 'previous' })),
+        api('GET', withQuery('/api/v1/metrics/nps', { ...base, from: isoDay(year), to: isoDay(to), interval: 'month' })),
+        ...BREAKDOWNS.map(([dim]) => api('GET', withQuery('/api/v1/metrics/nps', { ...base, from: isoDay(from), to: isoDay(to), by: dim }))),
+      ]);
+    } catch (err) {
+      if (ctx.isCurrent()) replace(out, ctx.showError(err));
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    const charts = [];
+    replace(out, headline(ctx, rep, charts), trendCard(trend, charts),
+      h('div', { class: 'ov-breakdowns' }, ...BREAKDOWNS.map(([dim, title], i) => breakdownCard(dim, title, parts[i]))));
+    try {
+      const echarts = await loadECharts();
+      if (!ctx.isCurrent()) return;
+      for (const draw of charts) live.push(await draw(echarts));
+      out.dataset.charts = 'drawn';
+    } catch {
+      out.dataset.charts = 'failed'; // the figures are all in the text and tables
+    }
+  }
+  period.addEventListener('change', load);
+  survey.addEventListener('change', load);
+  await load();
+}
