@@ -54,4 +54,27 @@ struct cxm_report_query {
  */
 int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_query *rq, cJSON **out);
 
+/* Key drivers of one survey (drivers_report.c). */
+struct cxm_drivers_query {
+	int64_t survey_id;
+	int64_t from_day, to_day;  /* local days, to exclusive */
+	const char *outcome;       /* a question id; NULL: the survey's NPS question */
+	bool scoped;               /* a manager's or agent's view: only responses in these spans */
+	const struct cxm_span *scope;
+	size_t nscope;
+	enum cxm_lang lang;        /* of the labels */
+};
+
+/*
+ * The outcome against every rating, CSAT and CES question of the survey's
+ * current version: {"outcome", "responses", "rows_used", "r2",
+ * "mean_importance", "mean_performance", "drivers": [{"id", "label",
+ * "importance", "share", "mean", "performance", "rated", "quadrant",
+ * "quadrant_label"}]} into *out. CXM_EINVAL with field and why when the
+ * survey has no outcome or no drivers, or the analysis refuses (too few
+ * responses, an outcome that does not vary); store errors as they are.
+ */
+int cxm_drivers_report(struct cxm_store *s, int64_t tenant, const struct cxm_drivers_query *dq, cJSON **out,
+		       char *field, size_t fieldlen, char *why, size_t whylen);
+
 #endif

@@ -209,3 +209,64 @@ int api_metrics_report(struct req *r)
 	reply_json(r, 200, out);
 	return H_DONE;
 }
+
+/*
+ * GET /api/v1/drivers?survey=ID&from=&to=&outcome=: which of a survey's
+ * rating, CSAT and CES questions move its NPS (or the outcome named) most,
+ * each with its current performance and quadrant (docs/metrics.md).
+ */
+int api_drivers(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	const char *survey = req_query(r, "survey"), *outcome = req_query(r, "outcome");
+	struct cxm_drivers_query dq = { 0 };
+	int64_t today;
+	char field[96], why[300];
+	cJSON *out;
+	int ret;
+
+	if (!db)
+		return H_DONE;
+	if (!survey || parse_id(survey, &dq.survey_id)) {
+		reply_bad_query(r, "survey", T(r, MSG_HTTP_WANT_ID));
+		return H_DONE;
+	}
+	if (outcome && (!*outcome || strlen(outcome) > 64)) {
+		reply_bad_query(r, "outcome", T(r, MSG_RP_NO_OUTCOME));
+		return H_DONE;
+	}
+	dq.outcome = outcome;
+	if ((ret = cxm_store_tenant_day(db, r->who.tenant, cxm_now_us(), &today))) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	if (day_param(r, db, "to", today + 1, &dq.to_day) || day_param(r, db, "from", dq.to_day - 365, &dq.from_day))
+		return H_DONE;
+	if (dq.from_day >= dq.to_day) {
+		reply_bad_query(r, "to", T(r, MSG_RP_INVERTED));
+		return H_DONE;
+	}
+	if (dq.to_day - dq.from_day > MAX_DAYS) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), T(r, MSG_RP_TOO_LONG), MAX_DAYS);
+		reply_bad_query(r, "from", msg);
+		return H_DONE;
+	}
+	if (r->who.scoped) {
+		dq.scoped = true;
+		dq.scope = r->who.spans;
+		dq.nscope = r->who.nspans;
+	}
+	dq.lang = r->lang;
+	ret = cxm_drivers_report(db, r->who.tenant, &dq, &out, field, sizeof(field), why, sizeof(why));
+	if (ret == CXM_EINVAL) {
+		reply_invalid(r, field[0] ? field : NULL, why);
+		return H_DONE;
+	}
+	if (ret) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	reply_json(r, 200, out);
+	return H_DONE;
+}

@@ -109,6 +109,40 @@ test('no responses: an honest empty answer', async (ctx) => {
   ok(!/NaN|Infinity/.test(r.text), 'no NaN or infinity');
 });
 
+test('key drivers: the rating that moves NPS comes first; bad requests say why', async (ctx) => {
+  const sv = (await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.key, json: { name: 'Drivers', languages: ['en'], questions: [
+    { id: 'nps', type: 'nps', text: { en: 'Recommend?' } },
+    { id: 'delivery', type: 'rating', min: 1, max: 5, text: { en: 'Delivery' } },
+    { id: 'price', type: 'rating', min: 1, max: 5, text: { en: 'Price' } }] } })).json;
+  await call(ctx.base, 'POST', `/api/v1/surveys/${sv.id}/status`, { key: ctx.key, json: { status: 'live' } });
+  // NPS follows the delivery; the price barely matters; deliveries are rated poorly
+  const items = [];
+  for (let i = 0; i < 120; i++) {
+    const delivery = 1 + (i % 3), price = 1 + ((i * 7) % 5);
+    const nps = Math.min(10, Math.max(0, Math.round(delivery * 3 - 1 + ((i * 13) % 3) - 1 + (price > 3 ? 0.4 : 0))));
+    items.push({ id: `dr-${i}`, survey: sv.id, external_id: `D-${i % 30}`, channel: 'web', ts: '2026-08-10T15:00:00Z',
+      answers: { nps, delivery, price } });
+  }
+  status(await call(ctx.base, 'POST', '/api/v1/responses', { key: ctx.key, json: items }), 202);
+  const r = await call(ctx.base, 'GET', `/api/v1/drivers?survey=${sv.id}&from=2026-08-01&to=2026-09-01`, { key: ctx.key });
+  status(r, 200);
+  const [first, second] = [...r.json.drivers].sort((a, b) => b.importance - a.importance);
+  eq([r.json.outcome, r.json.rows_used, first.id, second.id], ['nps', 120, 'delivery', 'price']);
+  ok(first.share > 80 && r.json.r2 > 0.5, `shares ${first.share} / ${second.share}, R2 ${r.json.r2}`);
+  ok(Math.abs(first.importance + second.importance - r.json.r2) < 0.001, 'the importances add up to R2');
+  eq([first.quadrant, first.label], ['fix_first', 'Delivery'], 'important and poorly rated: fix first');
+  eq((await call(ctx.base, 'GET', '/api/v1/drivers', { key: ctx.key })).json.errors[0].field, 'survey');
+  const only = (await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.key, json: { name: 'Only NPS', languages: ['en'],
+    questions: [{ id: 'nps', type: 'nps', text: { en: 'Recommend?' } }] } })).json;
+  const none = await call(ctx.base, 'GET', `/api/v1/drivers?survey=${only.id}`, { key: ctx.key });
+  eq([none.status, none.json.errors[0].field], [422, 'survey'], 'a survey without ratings to weigh');
+  const apart = await call(ctx.base, 'GET', `/api/v1/drivers?survey=${ctx.survey}&from=2026-05-01&to=2026-08-01`, { key: ctx.key });
+  eq([apart.status, apart.json.errors[0].field], [422, 'rows'], 'NPS and the ratings never answered together');
+  const few = await call(ctx.base, 'GET', `/api/v1/drivers?survey=${sv.id}&from=2020-01-01&to=2020-02-01`, { key: ctx.key });
+  eq(few.status, 422, 'no responses in the range');
+  eq((await call(ctx.base, 'GET', `/api/v1/drivers?survey=${sv.id}&outcome=nope`, { key: ctx.key })).json.errors[0].field, 'outcome');
+});
+
 test('bad queries: the field and the reason', async (ctx) => {
   const cases = [['nps?by=colour', 'by'], ['nps?from=2026-02-30', 'from'], ['nps?from=2026-05-01&to=2026-04-01', 'to'],
     ['nps?interval=year', 'interval'], ['nps?window=3', 'window'], ['nps?foo=1', 'foo'],
