@@ -1,7 +1,7 @@
 // overview.test.mjs - the Overview page in a real browser (registered by
 // dashboard.test.mjs) on the demo tenant: the NPS gauge with its interval and
 // the change against the previous period, the promoters / passives /
-// detractors bar, the monthly trend, and the breakdown tables (sortable,
+// detractors bar, the monthly trend, the key-driver quadrant, and the breakdown tables (sortable,
 // exported as CSV), each agreeing with GET /api/v1/metrics/nps; at phone
 // size nothing is wider than the screen.
 
@@ -30,6 +30,15 @@ export function overviewTests(test, { BASE, assert, loginOk }) {
       assert(await page.locator('.ov-moved').count() === 1, 'no comparison with the previous period');
     }
     assert(await page.locator('.nps-trend canvas').count() === 1, 'no trend drawn');
+
+    // which lever first: the drivers of the survey with the most answers (the demo's post-delivery NPS)
+    const drivers = page.locator('section.ov-drivers');
+    await drivers.waitFor();
+    assert(await page.locator('.nps-quadrant canvas').count() === 1, 'no quadrant drawn');
+    const ids = await drivers.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.driver));
+    assert(JSON.stringify([...ids].sort()) === '["delivery","product"]', `drivers ${ids}`);
+    const quadrants = await drivers.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.quadrant));
+    assert(quadrants.every((q) => ['fix_first', 'keep', 'maintain', 'lower_priority'].includes(q)), `quadrants ${quadrants}`);
 
     // a breakdown: worst first; its Answers header puts the most answers first
     const table = page.locator('section.ov-breakdown[data-dim="channel"]');

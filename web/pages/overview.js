@@ -1,7 +1,8 @@
 // overview.js - the Overview page: where NPS stands (a traffic-light gauge
 // with its 95% interval), whether it moved (against the period just
 // before, with the test), the promoters / passives / detractors bar, the
-// monthly trend with its interval as a band, and where it is worst (tables
+// monthly trend with its interval as a band, which lever to pull first (the
+// key-driver quadrant of a survey), and where it is worst (tables
 // by channel, touchpoint, segment and agent, each group tested against the
 // rest, sortable, exportable as CSV). Everything comes from
 // GET /api/v1/metrics/nps (docs/metrics.md), so a manager sees their unit's
@@ -93,6 +94,7 @@ function headline(ctx, rep, charts) {
     charts.push(async (echarts) => {
       const c = echarts.init(gauge);
       c.setOption({
+      animation: false,
         series: [{
           type: 'gauge', min: -100, max: 100, startAngle: 200, endAngle: -20, radius: '95%',
           axisLine: { lineStyle: { width: 14, color: [[0.5, COLOURS.red], [0.75, COLOURS.amber], [1, COLOURS.green]] } },
@@ -119,6 +121,7 @@ function trendCard(rep, charts) {
     const c = echarts.init(el);
     const months = rows.map((r) => r[0].slice(0, 7));
     c.setOption({
+      animation: false,
       grid: { left: 40, right: 16, top: 16, bottom: 28 },
       tooltip: { trigger: 'axis' },
       xAxis: { type: 'category', data: months },
@@ -176,6 +179,50 @@ function breakdownCard(dim, title, rep) {
       : h('p', { class: 'empty' }, t('MSG_WEB_OV_NO_DATA')));
 }
 
+/* ---- key drivers: the importance x performance quadrant -------------------------------------- */
+
+function driversCard(sv, dr, charts) {
+  const el = h('div', { class: 'nps-quadrant', role: 'img', 'aria-label': t('MSG_WEB_OV_DRIVERS') });
+  const list = [...dr.drivers].sort((a, b) => b.importance - a.importance);
+  const rows = list.map((d) => h('tr', { 'data-driver': d.id, 'data-quadrant': d.quadrant || '' },
+    h('th', { scope: 'row' }, d.label || d.id),
+    h('td', { class: 'num' }, `${d.share}%`),
+    h('td', { class: 'num' }, String(d.performance)),
+    h('td', { class: `quadrant q-${d.quadrant || 'none'}` }, d.quadrant_label || '–')));
+  const csv = h('button', { type: 'button', class: 'csv', onclick: () => download('nps-drivers.csv',
+    csvOf([['driver', 'importance', 'share', 'mean', 'performance', 'quadrant'],
+      ...list.map((d) => [d.id, d.importance, d.share, d.mean, d.performance, d.quadrant])])) }, t('MSG_WEB_OV_CSV'));
+  charts.push(async (echarts) => {
+    const c = echarts.init(el);
+    c.setOption({
+      animation: false,
+      grid: { left: 48, right: 24, top: 16, bottom: 40 },
+      tooltip: { formatter: (p) => `${p.data[2]}: ${p.data[1]}% · ${p.data[0]}` },
+      xAxis: { type: 'value', min: 0, max: 100, name: t('MSG_WEB_OV_PERFORMANCE'), nameLocation: 'middle', nameGap: 26 },
+      yAxis: { type: 'value', min: 0, name: t('MSG_WEB_OV_IMPORTANCE'), nameLocation: 'middle', nameGap: 34 },
+      series: [{
+        type: 'scatter', symbolSize: 14,
+        data: list.map((d) => [d.performance, d.share, d.label || d.id]),
+        label: { show: true, position: 'right', formatter: (p) => p.data[2] },
+        itemStyle: { color: (p) => (list[p.dataIndex].quadrant === 'fix_first' ? COLOURS.red : '#1d4ed8') },
+        markLine: { silent: true, symbol: 'none', label: { show: false }, lineStyle: { type: 'dashed', color: '#98a2b3' },
+          data: [{ xAxis: dr.mean_performance }, { yAxis: dr.r2 > 0 ? (100 * dr.mean_importance) / dr.r2 : 0 }] },
+      }],
+    });
+    return c;
+  });
+  return h('section', { class: 'card ov-drivers', 'data-survey': sv.id },
+    h('div', { class: 'card-head' }, h('h2', null, t('MSG_WEB_OV_DRIVERS_OF', { survey: sv.name })), csv),
+    h('p', { class: 'muted' }, t('MSG_WEB_OV_DRIVERS_NOTE', { r2: Math.round(dr.r2 * 100), n: dr.rows_used })),
+    el,
+    h('div', { class: 'table-wrap' }, h('table', { class: 'drivers' },
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('MSG_WEB_OV_COL_DRIVER')),
+        h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_OV_IMPORTANCE')),
+        h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_OV_PERFORMANCE')),
+        h('th', { scope: 'col' }, t('MSG_WEB_OV_QUADRANT')))),
+      h('tbody', null, rows))));
+}
+
 /* ---- the page ------------------------------------------------------------------------------ */
 
 export async function renderOverview(ctx) {
@@ -189,8 +236,10 @@ export async function renderOverview(ctx) {
       h('div', { class: 'field' }, h('label', { for: 'ov-period' }, t('MSG_WEB_OV_PERIOD')), period),
       h('div', { class: 'field' }, h('label', { for: 'ov-survey' }, t('MSG_WEB_OV_SURVEY')), survey)),
     out);
+  let surveys = [];
   try {
     const list = listItems(await api('GET', '/api/v1/surveys'));
+    surveys = list;
     survey.append(...list.map((s) => h('option', { value: s.id }, s.name)));
   } catch {
     // the overview still works for every survey together
@@ -221,8 +270,21 @@ export async function renderOverview(ctx) {
       return;
     }
     if (!ctx.isCurrent()) return;
+    // the drivers of the survey picked, else of the one with the most answers
+    const picked = surveys.find((x) => x.id === survey.value)
+      || [...surveys].sort((a, b) => (b.responses || 0) - (a.responses || 0))[0];
+    let drivers = null;
+    if (picked) {
+      try {
+        drivers = await api('GET', withQuery('/api/v1/drivers', { survey: picked.id, from: isoDay(year), to: isoDay(to) }));
+      } catch {
+        drivers = null; // nothing to weigh in this survey: no quadrant
+      }
+    }
+    if (!ctx.isCurrent()) return;
     const charts = [];
     replace(out, headline(ctx, rep, charts), trendCard(trend, charts),
+      drivers ? driversCard(picked, drivers, charts) : null,
       h('div', { class: 'ov-breakdowns' }, ...BREAKDOWNS.map(([dim, title], i) => breakdownCard(dim, title, parts[i]))));
     try {
       const echarts = await loadECharts();
