@@ -270,3 +270,80 @@ int api_drivers(struct req *r)
 	reply_json(r, 200, out);
 	return H_DONE;
 }
+
+/* ---- the tenant's colour bands: GET/PUT /api/v1/settings/metrics ------------ */
+
+static cJSON *bands_json(const struct cxm_bands *b)
+{
+	cJSON *o = cJSON_CreateObject(), *bands = cJSON_AddObjectToObject(o, "bands");
+	const struct cxm_band *v[] = { &b->nps, &b->csat, &b->ces };
+	static const char *const names[] = { "nps", "csat", "ces" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		cJSON *x = cJSON_AddObjectToObject(bands, names[i]);
+		cJSON_AddNumberToObject(x, "amber", v[i]->amber);
+		cJSON_AddNumberToObject(x, "green", v[i]->green);
+	}
+	return o;
+}
+
+int api_metrics_settings_get(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	struct cxm_bands bands;
+	char *stored = NULL, field[96], why[300];
+	cJSON *settings;
+	int ret;
+
+	if (!db)
+		return H_DONE;
+	if ((ret = cxm_store_setting_get(db, r->who.tenant, "metrics", &stored))) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	settings = stored ? cJSON_Parse(stored) : NULL;
+	free(stored);
+	if (!settings || cxm_metrics_settings_check(settings, &bands, field, sizeof(field), why, sizeof(why)))
+		cxm_bands_default(&bands);
+	cJSON_Delete(settings);
+	reply_json(r, 200, bands_json(&bands));
+	return H_DONE;
+}
+
+static int metrics_settings_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	int ret = cxm_store_setting_set(db, r->who.tenant, "metrics", r->data);
+
+	if (!ret)
+		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "settings.metrics", NULL, r->data, NULL);
+	return ret;
+}
+
+static int metrics_settings_finish(struct req *r)
+{
+	if (job_failed(r))
+		return 0;
+	return api_metrics_settings_get(r);
+}
+
+int api_metrics_settings_put(struct req *r)
+{
+	cJSON *o = body_json(r);
+	struct cxm_bands bands;
+	char field[96], why[300], *text;
+
+	if (!o)
+		return H_DONE;
+	if (cxm_metrics_settings_check(o, &bands, field, sizeof(field), why, sizeof(why))) {
+		reply_invalid(r, *field ? field : NULL, why);
+		return H_DONE;
+	}
+	/* stored whole, the defaults filled in */
+	cJSON *full = bands_json(&bands);
+	text = cxm_json_print(full);
+	r->data = cxm_arena_strdup(&r->arena, text);
+	free(text);
+	cJSON_Delete(full);
+	return req_write(r, metrics_settings_run, metrics_settings_finish);
+}

@@ -28,6 +28,8 @@ int api_survey_status(struct req *r);
 int api_survey_stats(struct req *r);
 int api_metrics_report(struct req *r);
 int api_drivers(struct req *r);
+int api_metrics_settings_get(struct req *r);
+int api_metrics_settings_put(struct req *r);
 int api_survey_invitations(struct req *r);
 int api_responses_post(struct req *r);
 int api_survey_settings_get(struct req *r);
@@ -89,6 +91,8 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/responses", api_responses_list, ROLES_ANY, 0 },
 	{ "GET", "/api/v1/metrics/{metric}", api_metrics_report, ROLES_ANY, 0 },
 	{ "GET", "/api/v1/drivers", api_drivers, ROLES_ANY, 0 },
+	{ "GET", "/api/v1/settings/metrics", api_metrics_settings_get, ROLES_ANY, 0 },
+	{ "PUT", "/api/v1/settings/metrics", api_metrics_settings_put, ROLES_ADMIN, RF_WRITE },
 	/* triggers: an event schedules an invitation; what they scheduled
 	 * names customers tenant-wide, so not for managers and agents */
 	{ "GET", "/api/v1/triggers", api_triggers_list, ROLES_TENANT_WIDE | ROLE_VIEWER, 0 },

@@ -143,6 +143,21 @@ test('key drivers: the rating that moves NPS comes first; bad requests say why',
   eq((await call(ctx.base, 'GET', `/api/v1/drivers?survey=${sv.id}&outcome=nope`, { key: ctx.key })).json.errors[0].field, 'outcome');
 });
 
+test('colour bands are the tenant\'s: settings change the colours; bad bands name the field', async (ctx) => {
+  const dflt = (await call(ctx.base, 'GET', '/api/v1/settings/metrics', { key: ctx.key })).json;
+  eq(dflt.bands.nps, { amber: 0, green: 50 });
+  const admin = cxm(ctx.db, ['key', 'create', '--role', 'admin', '--tenant', T]).trim();
+  status(await call(ctx.base, 'PUT', '/api/v1/settings/metrics', { key: ctx.key, json: { bands: { nps: { amber: 40, green: 60 } } } }), 403);
+  const put = await call(ctx.base, 'PUT', '/api/v1/settings/metrics', { key: admin, json: { bands: { nps: { amber: 40, green: 60 } } } });
+  status(put, 200);
+  eq([put.json.bands.nps, put.json.bands.csat.green], [{ amber: 40, green: 60 }, 85], 'the rest keep their defaults');
+  eq((await get(ctx, 'nps?from=2026-05-01&to=2026-06-01')).json.overall.colour, 'red', '33.3 is red below 40');
+  const bad = await call(ctx.base, 'PUT', '/api/v1/settings/metrics', { key: admin, json: { bands: { nps: { amber: 70, green: 60 } } } });
+  eq([bad.status, bad.json.errors[0].field.startsWith('bands.nps')], [422, true]);
+  status(await call(ctx.base, 'PUT', '/api/v1/settings/metrics', { key: admin, json: {} }), 200);
+  eq((await get(ctx, 'nps?from=2026-05-01&to=2026-06-01')).json.overall.colour, 'amber', 'back to the defaults');
+});
+
 test('bad queries: the field and the reason', async (ctx) => {
   const cases = [['nps?by=colour', 'by'], ['nps?from=2026-02-30', 'from'], ['nps?from=2026-05-01&to=2026-04-01', 'to'],
     ['nps?interval=year', 'interval'], ['nps?window=3', 'window'], ['nps?foo=1', 'foo'],
