@@ -54,6 +54,16 @@ struct cxm_report_query {
  */
 int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_query *rq, cJSON **out);
 
+/*
+ * Two sets of responses compared: a = rq (its range and filters), b = the
+ * same filters over [b_from, b_to) when b_to > b_from, else (a group against
+ * the rest) b = everyone in rq's range but without rq's filter on
+ * rest_dim. Into *out: {"metric", "a": figure with "from"/"to", "b": figure
+ * with "from"/"to", "diff": the test}.
+ */
+int cxm_report_compare(struct cxm_store *s, int64_t tenant, const struct cxm_report_query *rq, int64_t b_from,
+		       int64_t b_to, enum cxm_dim rest_dim, cJSON **out);
+
 /* Key drivers of one survey (drivers_report.c). */
 struct cxm_drivers_query {
 	int64_t survey_id;

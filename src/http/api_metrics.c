@@ -26,6 +26,7 @@ struct mq {
 	struct req *r;
 	struct cxm_report_query rq;
 	char attribute[72];
+	bool compare;          /* GET /api/v1/metrics/compare: its own parameters too */
 	const char *bad_param; /* the first unknown parameter */
 	const char *bad_why;
 	int64_t subtree;
@@ -43,6 +44,7 @@ static enum cxm_dim dim_of(const char *name, char *attribute, size_t len, bool *
 static enum MHD_Result arg_cb(void *ctx, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	static const char *const known[] = { "from", "to", "by", "interval", "window", "survey", "compare", NULL };
+	static const char *const compare_only[] = { "metric", "against", "against_from", "against_to", "rest", NULL };
 	struct mq *m = ctx;
 	(void)kind;
 
@@ -83,6 +85,9 @@ static enum MHD_Result arg_cb(void *ctx, enum MHD_ValueKind kind, const char *ke
 	for (const char *const *k = known; *k; k++)
 		if (!strcmp(key, *k))
 			return MHD_YES;
+	for (const char *const *k = compare_only; m->compare && *k; k++)
+		if (!strcmp(key, *k))
+			return MHD_YES;
 	m->bad_param = key, m->bad_why = T(m->r, MSG_RP_UNKNOWN_PARAM);
 	return MHD_YES;
 }
@@ -99,30 +104,23 @@ static int day_param(struct req *r, struct cxm_store *db, const char *name, int6
 	return -1;
 }
 
-int api_metrics_report(struct req *r)
+/*
+ * Parses a report's query into m (the metric already set) with the
+ * tenant's bands in *bands; -1 when a reply was sent.
+ */
+static int parse_report(struct req *r, struct cxm_store *db, struct mq *m, struct cxm_bands *bands)
 {
-	struct cxm_store *db = req_db(r);
-	struct mq *m = cxm_arena_alloc(&r->arena, sizeof(*m));
 	const char *by = req_query(r, "by"), *interval = req_query(r, "interval"), *window = req_query(r, "window");
 	const char *survey = req_query(r, "survey");
-	struct cxm_bands bands;
 	int64_t today, sid;
 	char *stored = NULL, field[96], why[300];
-	cJSON *out, *settings;
+	cJSON *settings;
 	int ret;
 
-	if (!db)
-		return H_DONE;
-	memset(m, 0, sizeof(*m));
-	m->r = r;
-	if (cxm_metric_parse(req_param(r, 0), &m->rq.metric)) {
-		reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
-		return H_DONE;
-	}
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_cb, m);
 	if (m->bad_param) {
 		reply_bad_query(r, m->bad_param, m->bad_why);
-		return H_DONE;
+		return -1;
 	}
 	if (by) {
 		bool attr_ok;
@@ -130,12 +128,12 @@ int api_metrics_report(struct req *r)
 		m->rq.q.by = dim_of(by, attribute, sizeof(attribute), &attr_ok);
 		if (m->rq.q.by == CXM_DIM_COUNT || !attr_ok) {
 			reply_bad_query(r, "by", T(r, MSG_RP_BAD_DIMENSION));
-			return H_DONE;
+			return -1;
 		}
 		if (m->rq.q.by == CXM_DIM_ATTRIBUTE) {
 			if (m->attribute[0] && strcmp(m->attribute, attribute)) {
 				reply_bad_query(r, "by", T(r, MSG_RP_ONE_ATTRIBUTE));
-				return H_DONE;
+				return -1;
 			}
 			cxm_strlcpy(m->attribute, attribute, sizeof(m->attribute));
 		}
@@ -144,45 +142,45 @@ int api_metrics_report(struct req *r)
 		m->rq.q.attribute = m->attribute;
 	if (interval && cxm_bucket_parse(interval, &m->rq.q.bucket)) {
 		reply_bad_query(r, "interval", T(r, MSG_RP_BAD_INTERVAL));
-		return H_DONE;
+		return -1;
 	}
 	if (window) {
 		int64_t k;
 		if (cxm_parse_i64(window, strlen(window), &k) || k < 1 || k > 52 || !interval) {
 			reply_bad_query(r, "window", T(r, MSG_RP_BAD_WINDOW));
-			return H_DONE;
+			return -1;
 		}
 		m->rq.window = (size_t)k;
 	}
 	const char *compare = req_query(r, "compare");
 	if (compare && strcmp(compare, "previous")) {
 		reply_bad_query(r, "compare", T(r, MSG_RP_BAD_COMPARE));
-		return H_DONE;
+		return -1;
 	}
 	m->rq.previous = compare != NULL;
 	if (survey) {
 		if (parse_id(survey, &sid)) {
 			reply_bad_query(r, "survey", T(r, MSG_HTTP_WANT_ID));
-			return H_DONE;
+			return -1;
 		}
 		m->rq.q.filter[CXM_DIM_SURVEY] = survey;
 	}
 	if ((ret = cxm_store_tenant_day(db, r->who.tenant, cxm_now_us(), &today))) {
 		reply_store_error(r, ret, cxm_store_errmsg(db));
-		return H_DONE;
+		return -1;
 	}
 	if (day_param(r, db, "to", today + 1, &m->rq.q.to_day) ||
 	    day_param(r, db, "from", m->rq.q.to_day - DEFAULT_DAYS, &m->rq.q.from_day))
-		return H_DONE;
+		return -1;
 	if (m->rq.q.from_day >= m->rq.q.to_day) {
 		reply_bad_query(r, "to", T(r, MSG_RP_INVERTED));
-		return H_DONE;
+		return -1;
 	}
 	if (m->rq.q.to_day - m->rq.q.from_day > MAX_DAYS) {
 		char msg[160];
 		snprintf(msg, sizeof(msg), T(r, MSG_RP_TOO_LONG), MAX_DAYS);
 		reply_bad_query(r, "from", msg);
-		return H_DONE;
+		return -1;
 	}
 	m->rq.q.subtree = m->subtree;
 	if (r->who.scoped) {
@@ -193,16 +191,101 @@ int api_metrics_report(struct req *r)
 	/* the tenant's colour bands */
 	if ((ret = cxm_store_setting_get(db, r->who.tenant, "metrics", &stored))) {
 		reply_store_error(r, ret, cxm_store_errmsg(db));
-		return H_DONE;
+		return -1;
 	}
 	settings = stored ? cJSON_Parse(stored) : NULL;
 	free(stored);
-	if (!settings || cxm_metrics_settings_check(settings, &bands, field, sizeof(field), why, sizeof(why)))
-		cxm_bands_default(&bands);
+	if (!settings || cxm_metrics_settings_check(settings, bands, field, sizeof(field), why, sizeof(why)))
+		cxm_bands_default(bands);
 	cJSON_Delete(settings);
-	m->rq.bands = &bands;
+	m->rq.bands = bands;
 	m->rq.lang = r->lang;
+	return 0;
+}
+
+int api_metrics_report(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	struct mq *m = cxm_arena_alloc(&r->arena, sizeof(*m));
+	struct cxm_bands bands;
+	cJSON *out;
+	int ret;
+
+	if (!db)
+		return H_DONE;
+	memset(m, 0, sizeof(*m));
+	m->r = r;
+	if (cxm_metric_parse(req_param(r, 0), &m->rq.metric)) {
+		reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
+		return H_DONE;
+	}
+	if (parse_report(r, db, m, &bands))
+		return H_DONE;
 	if ((ret = cxm_report(db, r->who.tenant, &m->rq, &out))) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	reply_json(r, 200, out);
+	return H_DONE;
+}
+
+/*
+ * GET /api/v1/metrics/compare?metric=&from=&to=&...&against=previous|period|rest:
+ * the report's responses (a) against the range as long just before
+ * (previous, the default), another range (period: against_from,
+ * against_to) or everyone else in the range (rest=DIM: the filter on DIM
+ * lifted, the group taken out).
+ */
+int api_metrics_compare(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	struct mq *m = cxm_arena_alloc(&r->arena, sizeof(*m));
+	const char *metric = req_query(r, "metric"), *against = req_query(r, "against"), *rest = req_query(r, "rest");
+	struct cxm_bands bands;
+	int64_t b_from = 0, b_to = 0;
+	enum cxm_dim rest_dim = CXM_DIM_NONE;
+	cJSON *out;
+	int ret;
+
+	if (!db)
+		return H_DONE;
+	memset(m, 0, sizeof(*m));
+	m->r = r;
+	m->compare = true;
+	if (!metric || cxm_metric_parse(metric, &m->rq.metric)) {
+		reply_bad_query(r, "metric", T(r, MSG_RP_BAD_METRIC));
+		return H_DONE;
+	}
+	if (parse_report(r, db, m, &bands))
+		return H_DONE;
+	if (m->rq.q.by != CXM_DIM_NONE || m->rq.q.bucket != CXM_BUCKET_NONE) {
+		reply_bad_query(r, m->rq.q.by != CXM_DIM_NONE ? "by" : "interval", T(r, MSG_RP_NOT_IN_COMPARE));
+		return H_DONE;
+	}
+	if (!against || !strcmp(against, "previous")) {
+		b_to = m->rq.q.from_day;
+		b_from = b_to - (m->rq.q.to_day - m->rq.q.from_day);
+	} else if (!strcmp(against, "period")) {
+		if (day_param(r, db, "against_from", 0, &b_from) || day_param(r, db, "against_to", 0, &b_to))
+			return H_DONE;
+		if (!req_query(r, "against_from") || !req_query(r, "against_to") || b_from >= b_to ||
+		    b_to - b_from > MAX_DAYS) {
+			reply_bad_query(r, "against_to", T(r, MSG_RP_BAD_PERIOD));
+			return H_DONE;
+		}
+	} else if (!strcmp(against, "rest")) {
+		char attribute[72] = "";
+		bool attr_ok;
+		rest_dim = rest ? dim_of(rest, attribute, sizeof(attribute), &attr_ok) : CXM_DIM_COUNT;
+		if (rest_dim == CXM_DIM_COUNT || (rest_dim == CXM_DIM_ORG_UNIT ? !m->rq.q.subtree : !m->rq.q.filter[rest_dim])) {
+			reply_bad_query(r, "rest", T(r, MSG_RP_BAD_REST));
+			return H_DONE;
+		}
+	} else {
+		reply_bad_query(r, "against", T(r, MSG_RP_BAD_AGAINST));
+		return H_DONE;
+	}
+	if ((ret = cxm_report_compare(db, r->who.tenant, &m->rq, b_from, b_to, rest_dim, &out))) {
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 		return H_DONE;
 	}

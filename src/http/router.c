@@ -28,6 +28,7 @@ int api_survey_status(struct req *r);
 int api_survey_stats(struct req *r);
 int api_metrics_report(struct req *r);
 int api_drivers(struct req *r);
+int api_metrics_compare(struct req *r);
 int api_metrics_settings_get(struct req *r);
 int api_metrics_settings_put(struct req *r);
 int api_survey_invitations(struct req *r);
@@ -89,6 +90,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/settings/surveys", api_survey_settings_get, ROLES_ANY, 0 },
 	{ "PUT", "/api/v1/settings/surveys", api_survey_settings_put, ROLES_ADMIN, RF_WRITE },
 	{ "GET", "/api/v1/responses", api_responses_list, ROLES_ANY, 0 },
+	{ "GET", "/api/v1/metrics/compare", api_metrics_compare, ROLES_ANY, 0 },
 	{ "GET", "/api/v1/metrics/{metric}", api_metrics_report, ROLES_ANY, 0 },
 	{ "GET", "/api/v1/drivers", api_drivers, ROLES_ANY, 0 },
 	{ "GET", "/api/v1/settings/metrics", api_metrics_settings_get, ROLES_ANY, 0 },

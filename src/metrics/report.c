@@ -302,6 +302,68 @@ static int64_t metric_n(enum cxm_metric m, const struct cxm_score_counts *c)
 	return m == CXM_METRIC_NPS ? c->nps_n : m == CXM_METRIC_CSAT ? c->csat_n : c->ces_n;
 }
 
+/* The counts of every response q covers. */
+static int counts_total(struct cxm_store *s, int64_t tenant, const struct cxm_counts_query *q,
+			struct cxm_score_counts *total)
+{
+	struct cxm_counts_query one = *q;
+	struct rows rs = { 0 };
+	int ret;
+
+	one.by = CXM_DIM_NONE;
+	one.bucket = CXM_BUCKET_NONE;
+	ret = cxm_counts_rollup_can(&one) ? cxm_store_counts_rollup(s, tenant, &one, row_cb, &rs)
+					  : cxm_store_counts_scan(s, tenant, &one, row_cb, &rs);
+	memset(total, 0, sizeof(*total));
+	for (size_t i = 0; !ret && i < rs.n; i++)
+		cxm_score_counts_add(total, &rs.v[i].c, 1);
+	rows_free(&rs);
+	return ret;
+}
+
+static cJSON *side_json(const struct cxm_report_query *rq, const struct cxm_score_counts *c, int64_t from, int64_t to)
+{
+	cJSON *o = figure_json(rq->metric, c, rq->bands);
+	char day[16];
+
+	day_text(from, day);
+	cJSON_AddStringToObject(o, "from", day);
+	day_text(to, day);
+	cJSON_AddStringToObject(o, "to", day);
+	return o;
+}
+
+int cxm_report_compare(struct cxm_store *s, int64_t tenant, const struct cxm_report_query *rq, int64_t b_from,
+		       int64_t b_to, enum cxm_dim rest_dim, cJSON **out)
+{
+	struct cxm_score_counts a, b;
+	struct cxm_counts_query bq = rq->q;
+	bool rest = b_to <= b_from;
+	int ret;
+
+	*out = NULL;
+	if (rest) {
+		/* everyone in the range without the group's filter, minus the group */
+		bq.filter[rest_dim] = NULL;
+		if (rest_dim == CXM_DIM_ORG_UNIT)
+			bq.subtree = 0;
+		b_from = bq.from_day, b_to = bq.to_day;
+	} else {
+		bq.from_day = b_from, bq.to_day = b_to;
+	}
+	if ((ret = counts_total(s, tenant, &rq->q, &a)) || (ret = counts_total(s, tenant, &bq, &b)))
+		return ret;
+	if (rest)
+		cxm_score_counts_add(&b, &a, -1);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "metric", cxm_metric_name(rq->metric));
+	cJSON_AddItemToObject(o, "a", side_json(rq, &a, rq->q.from_day, rq->q.to_day));
+	cJSON_AddItemToObject(o, "b", side_json(rq, &b, b_from, b_to));
+	cJSON_AddItemToObject(o, "diff", diff_json(rq, &a, &b));
+	*out = o;
+	return 0;
+}
+
 /* ---- the report ------------------------------------------------------------------- */
 
 int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_query *rq, cJSON **out)

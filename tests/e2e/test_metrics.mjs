@@ -94,6 +94,23 @@ test('compare=previous: the range as long just before, and whether it moved', as
   ok(Math.abs(june.vs_previous.diff - (june.overall.score - june.previous.score)) <= 0.1001, 'the change is the difference of the scores');
 });
 
+test('GET /api/v1/metrics/compare: against the previous range, another period, or the rest', async (ctx) => {
+  const cmp = (q) => call(ctx.base, 'GET', `/api/v1/metrics/compare?${q}`, { key: ctx.key });
+  const rest = (await cmp('metric=nps&from=2026-05-01&to=2026-06-01&filter[channel]=email&against=rest&rest=channel')).json;
+  eq([rest.a.n, rest.a.score, rest.b.n, rest.b.score, rest.diff.diff, rest.diff.significant], [150, 66.7, 150, 0, 66.7, true]);
+  const report = (await get(ctx, 'nps?from=2026-05-01&to=2026-06-01&by=channel')).json;
+  eq(rest.diff, report.groups.find((g) => g.value === 'email').vs_rest, 'the same test as the report\'s group against the rest');
+  const prev = (await cmp('metric=nps&from=2026-05-01&to=2026-06-01')).json;
+  eq([prev.b.from, prev.b.to, prev.b.n, prev.diff.significant], ['2026-03-31', '2026-05-01', 0, false]);
+  const period = (await cmp('metric=nps&from=2026-05-01&to=2026-05-11&against=period&against_from=2026-05-11&against_to=2026-06-01')).json;
+  eq(period.a.n + period.b.n, 300, 'two periods that split May');
+  for (const [q, field] of [['from=2026-05-01', 'metric'], ['metric=nps&by=channel', 'by'], ['metric=nps&against=rest&rest=channel', 'rest'],
+    ['metric=nps&against=period&against_from=2026-05-11', 'against_to'], ['metric=nps&against=later', 'against']]) {
+    const r = await cmp(q);
+    eq([r.status, r.json.errors[0].field], [400, field], q);
+  }
+});
+
 test('CSAT and CES: shares and means with intervals', async (ctx) => {
   const c = (await get(ctx, 'csat?from=2026-07-01&to=2026-08-01')).json.overall;
   eq([c.n, c.score, c.mean], [10, 80, 4.4]);
