@@ -364,6 +364,53 @@ int cxm_report_compare(struct cxm_store *s, int64_t tenant, const struct cxm_rep
 	return 0;
 }
 
+/* ---- names of ids: org units and surveys ---------------------------------------------- */
+
+struct names {
+	char (*id)[24];
+	char **name;
+	size_t n, cap;
+};
+
+static void names_add(struct names *nm, int64_t id, const char *name)
+{
+	if (nm->n == nm->cap) {
+		nm->cap = nm->cap ? nm->cap * 2 : 32;
+		nm->id = xrealloc(nm->id, nm->cap * sizeof(*nm->id));
+		nm->name = xrealloc(nm->name, nm->cap * sizeof(*nm->name));
+	}
+	snprintf(nm->id[nm->n], sizeof(nm->id[0]), "%lld", (long long)id);
+	nm->name[nm->n++] = xstrdup(name ? name : "");
+}
+
+static int unit_name_cb(const struct cxm_org_unit *u, void *ctx)
+{
+	names_add(ctx, u->id, u->name);
+	return 0;
+}
+
+static int survey_name_cb(const struct cxm_survey *sv, void *ctx)
+{
+	names_add(ctx, sv->id, sv->name);
+	return 0;
+}
+
+static const char *names_find(const struct names *nm, const char *id)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		if (!strcmp(nm->id[i], id))
+			return nm->name[i];
+	return NULL;
+}
+
+static void names_free(struct names *nm)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		free(nm->name[i]);
+	free(nm->id);
+	free(nm->name);
+}
+
 /* ---- the report ------------------------------------------------------------------- */
 
 int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_query *rq, cJSON **out)
@@ -428,6 +475,18 @@ int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_quer
 	}
 	if (q->by != CXM_DIM_NONE) {
 		cJSON *groups = cJSON_AddArrayToObject(o, "groups");
+		struct names nm = { 0 };
+		/* units and surveys are ids: their names go beside them */
+		if (q->by == CXM_DIM_ORG_UNIT)
+			ret = cxm_store_org_unit_list(s, tenant, unit_name_cb, &nm);
+		else if (q->by == CXM_DIM_SURVEY)
+			ret = cxm_store_survey_list(s, tenant, survey_name_cb, &nm);
+		if (ret) {
+			names_free(&nm);
+			cJSON_Delete(o);
+			rows_free(&rs);
+			return ret;
+		}
 		/* by value, so each group is one run of rows */
 		if (rs.n)
 			qsort(rs.v, rs.n, sizeof(*rs.v), row_cmp);
@@ -440,11 +499,19 @@ int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_quer
 			cxm_score_counts_add(&rest, &g, -1);
 			cJSON *gj = figure_json(rq->metric, &g, rq->bands);
 			cJSON_AddStringToObject(gj, "value", rs.v[i].value);
+			if (q->by == CXM_DIM_ORG_UNIT || q->by == CXM_DIM_SURVEY) {
+				const char *label = names_find(&nm, rs.v[i].value);
+				if (label)
+					cJSON_AddStringToObject(gj, "label", label);
+				else
+					cJSON_AddNullToObject(gj, "label");
+			}
 			cJSON_AddItemToObject(gj, "vs_rest", diff_json(rq, &g, &rest));
 			if (q->bucket != CXM_BUCKET_NONE)
 				cJSON_AddItemToObject(gj, "series", series_json(rq, &rs, rs.v[i].value));
 			cJSON_AddItemToArray(groups, gj);
 		}
+		names_free(&nm);
 	} else if (q->bucket != CXM_BUCKET_NONE) {
 		cJSON_AddItemToObject(o, "series", series_json(rq, &rs, NULL));
 	}

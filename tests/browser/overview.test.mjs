@@ -30,6 +30,9 @@ export function overviewTests(test, { BASE, assert, loginOk }) {
       assert(await page.locator('.ov-moved').count() === 1, 'no comparison with the previous period');
     }
     assert(await page.locator('.nps-trend canvas').count() === 1, 'no trend drawn');
+    // units by their names, not their ids
+    const units = await page.locator('section.ov-breakdown[data-dim="org_unit"] tbody th').allTextContents();
+    assert(units.length > 0 && units.every((u) => !/^[0-9]+$/.test(u)), `units shown as ${units}`);
 
     // which lever first: the drivers of the survey with the most answers (the demo's post-delivery NPS)
     const drivers = page.locator('section.ov-drivers');
@@ -54,7 +57,7 @@ export function overviewTests(test, { BASE, assert, loginOk }) {
     const [download] = await Promise.all([page.waitForEvent('download'), table.locator('button.csv').click()]);
     const csv = await (await download.createReadStream()).toArray();
     const text = Buffer.concat(csv).toString('utf8');
-    assert(text.startsWith('channel,n,nps,ci_low,ci_high,diff_vs_rest,p_vs_rest,significant'), `CSV ${text.slice(0, 80)}`);
+    assert(text.startsWith('channel,name,n,nps,ci_low,ci_high,diff_vs_rest,p_vs_rest,significant'), `CSV ${text.slice(0, 80)}`);
     assert(text.trim().split('\n').length === (await rows.count()) + 1, 'a CSV line per row');
     await shot('overview', page);
 

@@ -175,6 +175,9 @@ test('survey responses: scoped roles see their subtree only; tenant-wide statist
       status(mx, 200, `${t.name} ${role} metrics`);
       eq([mx.json.overall.n, mx.json.overall.score], role === 'manager' || role === 'agent' ? [1, 100] : [2, 0],
         `${t.name} ${role}: NPS of what the role sees`);
+      const units = (await call(ctx.base, 'GET', `/api/v1/metrics/nps?survey=${survey}&from=2026-03-03&to=2026-03-04&by=org_unit`, { session: s })).json;
+      eq(units.groups.map((g) => [g.label, g.score]).sort(), role === 'manager' || role === 'agent'
+        ? [['Tienda Norte 1', 100]] : [['Tienda Norte 1', 100], ['Tienda Sur 1', -100]], `${t.name} ${role}: NPS by unit, named`);
       status(await call(ctx.base, 'GET', `/api/v1/surveys/${survey}/invitations`, { session: s }),
         role === 'manager' || role === 'agent' ? 403 : 200, `${t.name} ${role} invitation list`);
       const inList = (await call(ctx.base, 'GET', '/api/v1/surveys', { session: s })).json.items.find((x) => x.id === survey);

@@ -18,6 +18,7 @@ const BREAKDOWNS = [
   ['touchpoint', 'MSG_WEB_OV_BY_TOUCHPOINT'],
   ['segment', 'MSG_WEB_OV_BY_SEGMENT'],
   ['agent', 'MSG_WEB_OV_BY_AGENT'],
+  ['org_unit', 'MSG_WEB_OV_BY_UNIT'],
 ];
 
 let echartsLoading = null;
@@ -153,7 +154,7 @@ function breakdownCard(dim, title, rep) {
       return ascending ? c : -c;
     });
     replace(body, ...groups.map((g) => h('tr', { 'data-value': g.value },
-      h('th', { scope: 'row' }, g.value || t('MSG_WEB_OV_NONE')),
+      h('th', { scope: 'row' }, g.label || g.value || t('MSG_WEB_OV_NONE')),
       h('td', { class: 'num' }, String(g.n)),
       h('td', { class: 'num nps-cell', 'data-colour': g.colour || '' }, fmt(g.score)),
       h('td', { class: 'num' }, interval(g)),
@@ -169,8 +170,8 @@ function breakdownCard(dim, title, rep) {
     return h('th', { scope: 'col', class: k === 'value' ? '' : 'num' }, b);
   }), h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_OV_COL_CI')), h('th', { scope: 'col' }, t('MSG_WEB_OV_COL_VS_REST')));
   const csv = h('button', { type: 'button', class: 'csv', onclick: () => download(`nps-by-${dim}.csv`,
-    csvOf([[dim, 'n', 'nps', 'ci_low', 'ci_high', 'diff_vs_rest', 'p_vs_rest', 'significant'],
-      ...groups.map((g) => [g.value, g.n, g.score, g.ci_low, g.ci_high, g.vs_rest.diff, g.vs_rest.p, g.vs_rest.significant])])) },
+    csvOf([[dim, 'name', 'n', 'nps', 'ci_low', 'ci_high', 'diff_vs_rest', 'p_vs_rest', 'significant'],
+      ...groups.map((g) => [g.value, g.label ?? '', g.n, g.score, g.ci_low, g.ci_high, g.vs_rest.diff, g.vs_rest.p, g.vs_rest.significant])])) },
   t('MSG_WEB_OV_CSV'));
   draw();
   return h('section', { class: 'card ov-breakdown', 'data-dim': dim },
