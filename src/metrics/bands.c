@@ -1,9 +1,9 @@
 /* bands.c - traffic-light colours and the tenant's metrics settings that
  * set their bands (metrics.h). */
+#include "cxm/check.h"
 #include "cxm/metrics.h"
 #include "cxm/core.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,41 +40,8 @@ const char *cxm_colour_name(enum cxm_colour c)
 	return NULL;
 }
 
-struct fail {
-	char *field, *why;
-	size_t fieldlen, whylen;
-};
-
-static int fail(struct fail *e, const char *field, const char *fmt, ...) CXM_PRINTF(3, 4);
-static int fail(struct fail *e, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(e->field, e->fieldlen, "%s", field);
-	va_start(ap, fmt);
-	vsnprintf(e->why, e->whylen, fmt, ap);
-	va_end(ap);
-	return CXM_EINVAL;
-}
-
-/* Refuses a member of o whose name is not in keys (NULL-ended). */
-static int only_keys(const cJSON *o, const char *const *keys, const char *where, struct fail *e)
-{
-	for (const cJSON *it = o->child; it; it = it->next) {
-		size_t i = 0;
-		char f[96];
-		while (keys[i] && strcmp(keys[i], it->string))
-			i++;
-		if (!keys[i]) {
-			snprintf(f, sizeof(f), "%s%s%s", where, *where ? "." : "", it->string);
-			return fail(e, f, _(MSG_MX_UNKNOWN_KEY), it->string);
-		}
-	}
-	return 0;
-}
-
 /* One band {"amber": A, "green": G}, each within [lo, hi], A <= G. */
-static int check_band(const cJSON *o, const char *name, double lo, double hi, struct cxm_band *b, struct fail *e)
+static int check_band(const cJSON *o, const char *name, double lo, double hi, struct cxm_band *b, struct cxm_err *e)
 {
 	static const char *const keys[] = { "amber", "green", NULL };
 	static const char *const parts[] = { "amber", "green" };
@@ -86,8 +53,8 @@ static int check_band(const cJSON *o, const char *name, double lo, double hi, st
 	if (!o)
 		return 0;
 	if (!cJSON_IsObject(o))
-		return fail(e, f, "%s", _(MSG_MX_WANT_OBJECT));
-	if ((ret = only_keys(o, keys, f, e)))
+		return cxm_fail(e, f, "%s", _(MSG_MX_WANT_OBJECT));
+	if ((ret = cxm_only_keys(o, keys, f, MSG_MX_UNKNOWN_KEY, e)))
 		return ret;
 	for (int i = 0; i < 2; i++) {
 		const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, parts[i]);
@@ -95,12 +62,12 @@ static int check_band(const cJSON *o, const char *name, double lo, double hi, st
 			continue;
 		if (!cJSON_IsNumber(x) || !(x->valuedouble >= lo && x->valuedouble <= hi)) {
 			snprintf(f, sizeof(f), "bands.%s.%s", name, parts[i]);
-			return fail(e, f, _(MSG_MX_WANT_RANGE), lo, hi);
+			return cxm_fail(e, f, _(MSG_MX_WANT_RANGE), lo, hi);
 		}
 		*v[i] = x->valuedouble;
 	}
 	if (b->amber > b->green)
-		return fail(e, f, _(MSG_MX_BAND_ORDER), b->amber, b->green);
+		return cxm_fail(e, f, _(MSG_MX_BAND_ORDER), b->amber, b->green);
 	return 0;
 }
 
@@ -109,21 +76,21 @@ int cxm_metrics_settings_check(const cJSON *o, struct cxm_bands *out, char *fiel
 {
 	static const char *const keys[] = { "bands", NULL };
 	static const char *const band_keys[] = { "nps", "csat", "ces", NULL };
-	struct fail e = { field, why, fieldlen, whylen };
+	struct cxm_err e = { field, fieldlen, why, whylen };
 	struct cxm_bands b;
 	const cJSON *bands;
 	int ret;
 
 	cxm_bands_default(&b);
 	if (!cJSON_IsObject(o))
-		return fail(&e, "", "%s", _(MSG_MX_WANT_OBJECT));
-	if ((ret = only_keys(o, keys, "", &e)))
+		return cxm_fail(&e, "", "%s", _(MSG_MX_WANT_OBJECT));
+	if ((ret = cxm_only_keys(o, keys, "", MSG_MX_UNKNOWN_KEY, &e)))
 		return ret;
 	bands = cJSON_GetObjectItemCaseSensitive(o, "bands");
 	if (bands) {
 		if (!cJSON_IsObject(bands))
-			return fail(&e, "bands", "%s", _(MSG_MX_WANT_OBJECT));
-		if ((ret = only_keys(bands, band_keys, "bands", &e)) ||
+			return cxm_fail(&e, "bands", "%s", _(MSG_MX_WANT_OBJECT));
+		if ((ret = cxm_only_keys(bands, band_keys, "bands", MSG_MX_UNKNOWN_KEY, &e)) ||
 		    (ret = check_band(cJSON_GetObjectItemCaseSensitive(bands, "nps"), "nps", -100, 100, &b.nps, &e)) ||
 		    (ret = check_band(cJSON_GetObjectItemCaseSensitive(bands, "csat"), "csat", 0, 100, &b.csat, &e)) ||
 		    (ret = check_band(cJSON_GetObjectItemCaseSensitive(bands, "ces"), "ces", 1, 7, &b.ces, &e)))

@@ -1,33 +1,16 @@
 /* drivers.c - key-driver analysis: Johnson's (2000) relative weights of
  * driver ratings on an outcome, each driver's performance, and the
  * importance x performance quadrant (metrics.h; method in docs/metrics.md). */
+#include "cxm/check.h"
 #include "cxm/metrics.h"
 #include "cxm/core.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define K CXM_DRIVERS_MAX
-
-struct fail {
-	char *field, *why;
-	size_t fieldlen, whylen;
-};
-
-static int fail(struct fail *e, const char *field, const char *fmt, ...) CXM_PRINTF(3, 4);
-static int fail(struct fail *e, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(e->field, e->fieldlen, "%s", field);
-	va_start(ap, fmt);
-	vsnprintf(e->why, e->whylen, fmt, ap);
-	va_end(ap);
-	return CXM_EINVAL;
-}
 
 /*
  * Eigen-decomposition of the symmetric a x a matrix m by cyclic Jacobi
@@ -140,17 +123,17 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 {
 	struct work *w = NULL;
 	double(*cov)[K + 1], (*r)[K];
-	struct fail e = { field, why, fieldlen, whylen };
+	struct cxm_err e = { field, fieldlen, why, whylen };
 	double mean[K + 1] = { 0 }, sum[K] = { 0 }, ry[K], eps[K];
 	size_t act[K], a = 0;
 	int64_t m = 0;
 	int ret = CXM_EINVAL;
 
 	if (k < 1 || k > K)
-		return fail(&e, "drivers", _(MSG_MX_DRIVERS_COUNT), K);
+		return cxm_fail(&e, "drivers", _(MSG_MX_DRIVERS_COUNT), K);
 	for (size_t j = 0; j < k; j++)
 		if (!(scales[j].min < scales[j].max) || !isfinite(scales[j].min) || !isfinite(scales[j].max))
-			return fail(&e, "drivers", _(MSG_MX_DRIVER_SCALE), j + 1);
+			return cxm_fail(&e, "drivers", _(MSG_MX_DRIVER_SCALE), j + 1);
 	memset(out, 0, sizeof(*out));
 	out->k = k;
 
@@ -169,7 +152,7 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 		}
 	}
 	if (m < (int64_t)k + 2)
-		return fail(&e, "rows", _(MSG_MX_FEW_ROWS), (long long)m, k, k + 2);
+		return cxm_fail(&e, "rows", _(MSG_MX_FEW_ROWS), (long long)m, k, k + 2);
 	for (size_t j = 0; j <= k; j++)
 		mean[j] /= (double)m;
 	for (size_t j = 0; j < k; j++) {
@@ -177,7 +160,7 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 		double p;
 		d->mean = sum[j] / (double)d->rated; /* rated >= m > 0 */
 		if (!isfinite(d->mean))
-			return fail(&e, "rows", "%s", _(MSG_MX_HUGE_VALUES));
+			return cxm_fail(&e, "rows", "%s", _(MSG_MX_HUGE_VALUES));
 		p = 100 * (d->mean - scales[j].min) / (scales[j].max - scales[j].min);
 		d->performance = fmin(100, fmax(0, p));
 	}
@@ -200,12 +183,12 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 	for (size_t p = 0; p <= k; p++)
 		for (size_t q = p; q <= k; q++)
 			if (!isfinite(cov[p][q])) {
-				fail(&e, "rows", "%s", _(MSG_MX_HUGE_VALUES));
+				cxm_fail(&e, "rows", "%s", _(MSG_MX_HUGE_VALUES));
 				goto out;
 			}
 	/* a variance this small next to the values is rounding: constant */
 	if (!(cov[0][0] > 1e-12 * (double)m * (1 + mean[0] * mean[0]))) {
-		fail(&e, "y", "%s", _(MSG_MX_FLAT_Y));
+		cxm_fail(&e, "y", "%s", _(MSG_MX_FLAT_Y));
 		goto out;
 	}
 	for (size_t j = 0; j < k; j++) {
@@ -230,7 +213,7 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 		/* values near the limits of a double can still lose the
 		 * correlations to overflow: refuse rather than return NaN */
 		if (!isfinite(eps[p]) || !isfinite(ry[p])) {
-			fail(&e, "rows", "%s", _(MSG_MX_HUGE_VALUES));
+			cxm_fail(&e, "rows", "%s", _(MSG_MX_HUGE_VALUES));
 			goto out;
 		}
 		out->d[act[p]].importance = eps[p];

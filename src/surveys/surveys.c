@@ -1,6 +1,6 @@
 /* surveys.c - checking survey definitions and answers (surveys.h). */
 #include "cxm/surveys.h"
-#include "check.h"
+#include "cxm/check.h"
 #include "cxm/core.h"
 #include "cxm/customers.h"
 #include "cxm/i18n.h"
@@ -24,21 +24,21 @@ static bool id_ok(const char *s)
 }
 
 /* A text in every language of the survey: {"es": "...", "en": "..."}. */
-static int check_text(const cJSON *t, const struct cxm_survey_def *d, const char *where, struct err *e)
+static int check_text(const cJSON *t, const struct cxm_survey_def *d, const char *where, struct cxm_err *e)
 {
 	char f[128], why[160];
 
 	if (!cJSON_IsObject(t))
-		return sv_fail(e, where, "%s", _(MSG_SV_WANT_OBJECT));
+		return cxm_fail(e, where, "%s", _(MSG_SV_WANT_OBJECT));
 	for (size_t i = 0; i < d->nlanguages; i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, d->languages[i]);
 		snprintf(f, sizeof(f), "%s.%s", where, d->languages[i]);
 		if (!cJSON_IsString(v) || !*v->valuestring)
-			return sv_fail(e, where, _(MSG_SV_MISSING_TEXT), d->languages[i]);
+			return cxm_fail(e, where, _(MSG_SV_MISSING_TEXT), d->languages[i]);
 		if (strlen(v->valuestring) > CXM_SURVEY_TEXT_MAX)
-			return sv_fail(e, f, _(MSG_SV_TOO_LONG), CXM_SURVEY_TEXT_MAX);
+			return cxm_fail(e, f, _(MSG_SV_TOO_LONG), CXM_SURVEY_TEXT_MAX);
 		if (cxm_text_check(v->valuestring, CXM_SURVEY_TEXT_MAX, why, sizeof(why)))
-			return sv_fail(e, f, "%s", why);
+			return cxm_fail(e, f, "%s", why);
 	}
 	for (const cJSON *it = t->child; it; it = it->next) {
 		bool known = false;
@@ -46,13 +46,13 @@ static int check_text(const cJSON *t, const struct cxm_survey_def *d, const char
 			known = !strcmp(it->string, d->languages[i]);
 		if (!known) {
 			snprintf(f, sizeof(f), "%s.%s", where, it->string);
-			return sv_fail(e, f, _(MSG_SV_UNKNOWN_KEY), it->string);
+			return cxm_fail(e, f, _(MSG_SV_UNKNOWN_KEY), it->string);
 		}
 	}
 	return 0;
 }
 
-static int int_field(const cJSON *q, const char *k, int dflt, int *out, const char *where, struct err *e)
+static int int_field(const cJSON *q, const char *k, int dflt, int *out, const char *where, struct cxm_err *e)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(q, k);
 	char f[96];
@@ -62,7 +62,7 @@ static int int_field(const cJSON *q, const char *k, int dflt, int *out, const ch
 		return 0;
 	snprintf(f, sizeof(f), "%s.%s", where, k);
 	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || fabs(v->valuedouble) > 1e6)
-		return sv_fail(e, f, "%s", _(MSG_SV_WANT_INT));
+		return cxm_fail(e, f, "%s", _(MSG_SV_WANT_INT));
 	*out = (int)v->valuedouble;
 	return 0;
 }
@@ -78,7 +78,7 @@ static enum cxm_nps_category category_of(const char *s)
 	return CXM_NPS_NONE;
 }
 
-static int check_question(const cJSON *qj, size_t idx, struct cxm_survey_def *d, struct err *e)
+static int check_question(const cJSON *qj, size_t idx, struct cxm_survey_def *d, struct cxm_err *e)
 {
 	static const char *const keys[] = { "id",	"type",	   "text",    "labels", "required", "min",
 					    "max",	"options", "show_if", "max_length", NULL };
@@ -90,33 +90,33 @@ static int check_question(const cJSON *qj, size_t idx, struct cxm_survey_def *d,
 
 	snprintf(where, sizeof(where), "questions[%zu]", idx);
 	if (!cJSON_IsObject(qj))
-		return sv_fail(e, where, "%s", _(MSG_SV_WANT_OBJECT));
-	if ((ret = sv_only_keys(qj, keys, where, MSG_SV_UNKNOWN_KEY, e)))
+		return cxm_fail(e, where, "%s", _(MSG_SV_WANT_OBJECT));
+	if ((ret = cxm_only_keys(qj, keys, where, MSG_SV_UNKNOWN_KEY, e)))
 		return ret;
 	snprintf(f, sizeof(f), "%s.id", where);
 	if (!cJSON_IsString(id))
-		return sv_fail(e, f, "%s", _(MSG_SV_REQUIRED));
+		return cxm_fail(e, f, "%s", _(MSG_SV_REQUIRED));
 	if (!id_ok(id->valuestring))
-		return sv_fail(e, f, _(MSG_SV_BAD_ID), id->valuestring);
+		return cxm_fail(e, f, _(MSG_SV_BAD_ID), id->valuestring);
 	for (size_t i = 0; i < idx; i++)
 		if (!strcmp(d->questions[i].id, id->valuestring))
-			return sv_fail(e, f, _(MSG_SV_DUP_ID), id->valuestring);
+			return cxm_fail(e, f, _(MSG_SV_DUP_ID), id->valuestring);
 	q->id = id->valuestring;
 	snprintf(f, sizeof(f), "%s.type", where);
 	if (!cJSON_IsString(type))
-		return sv_fail(e, f, "%s", _(MSG_SV_REQUIRED));
+		return cxm_fail(e, f, "%s", _(MSG_SV_REQUIRED));
 	size_t t = 0;
 	while (t < ARRAY_SIZE(type_names) && strcmp(type_names[t], type->valuestring))
 		t++;
 	if (t == ARRAY_SIZE(type_names))
-		return sv_fail(e, f, _(MSG_SV_BAD_TYPE), type->valuestring);
+		return cxm_fail(e, f, _(MSG_SV_BAD_TYPE), type->valuestring);
 	q->type = (enum cxm_question_type)t;
 	snprintf(f, sizeof(f), "%s.text", where);
 	if ((ret = check_text(cJSON_GetObjectItemCaseSensitive(qj, "text"), d, f, e)))
 		return ret;
 	if (req && !cJSON_IsBool(req)) {
 		snprintf(f, sizeof(f), "%s.required", where);
-		return sv_fail(e, f, "%s", _(MSG_SV_WANT_BOOL));
+		return cxm_fail(e, f, "%s", _(MSG_SV_WANT_BOOL));
 	}
 	q->required = cJSON_IsTrue(req);
 
@@ -135,14 +135,14 @@ static int check_question(const cJSON *qj, size_t idx, struct cxm_survey_def *d,
 		if ((ret = int_field(qj, "min", 1, &q->min, where, e)) || (ret = int_field(qj, "max", 5, &q->max, where, e)))
 			return ret;
 		if (q->min >= q->max || q->min < 0 || q->max > 100)
-			return sv_fail(e, where, "%s", _(MSG_SV_BAD_RANGE));
+			return cxm_fail(e, where, "%s", _(MSG_SV_BAD_RANGE));
 		break;
 	default:
 		break;
 	}
 	if (q->type != CXM_Q_RATING && (cJSON_GetObjectItemCaseSensitive(qj, "min") || cJSON_GetObjectItemCaseSensitive(qj, "max"))) {
 		snprintf(f, sizeof(f), "%s.min", where);
-		return sv_fail(e, f, _(MSG_SV_UNKNOWN_KEY), "min");
+		return cxm_fail(e, f, _(MSG_SV_UNKNOWN_KEY), "min");
 	}
 	/* end labels of a scale */
 	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(qj, "labels");
@@ -150,10 +150,10 @@ static int check_question(const cJSON *qj, size_t idx, struct cxm_survey_def *d,
 		static const char *const lk[] = { "low", "high", NULL };
 		snprintf(f, sizeof(f), "%s.labels", where);
 		if (q->type > CXM_Q_RATING)
-			return sv_fail(e, f, _(MSG_SV_UNKNOWN_KEY), "labels");
+			return cxm_fail(e, f, _(MSG_SV_UNKNOWN_KEY), "labels");
 		if (!cJSON_IsObject(labels))
-			return sv_fail(e, f, "%s", _(MSG_SV_WANT_OBJECT));
-		if ((ret = sv_only_keys(labels, lk, f, MSG_SV_UNKNOWN_KEY, e)))
+			return cxm_fail(e, f, "%s", _(MSG_SV_WANT_OBJECT));
+		if ((ret = cxm_only_keys(labels, lk, f, MSG_SV_UNKNOWN_KEY, e)))
 			return ret;
 		for (const cJSON *l = labels->child; l; l = l->next) {
 			char lf[160];
@@ -168,9 +168,9 @@ static int check_question(const cJSON *qj, size_t idx, struct cxm_survey_def *d,
 	if (q->type == CXM_Q_SINGLE || q->type == CXM_Q_MULTIPLE) {
 		int n = cJSON_GetArraySize(opts);
 		if (!cJSON_IsArray(opts) || n == 0)
-			return sv_fail(e, f, "%s", _(MSG_SV_WANT_ARRAY));
+			return cxm_fail(e, f, "%s", _(MSG_SV_WANT_ARRAY));
 		if (n > CXM_SURVEY_MAX_OPTIONS)
-			return sv_fail(e, f, _(MSG_SV_TOO_MANY), CXM_SURVEY_MAX_OPTIONS);
+			return cxm_fail(e, f, _(MSG_SV_TOO_MANY), CXM_SURVEY_MAX_OPTIONS);
 		int k = 0;
 		for (const cJSON *o = opts->child; o; o = o->next, k++) {
 			static const char *const ok[] = { "id", "text", NULL };
@@ -178,32 +178,32 @@ static int check_question(const cJSON *qj, size_t idx, struct cxm_survey_def *d,
 			char of[160];
 			snprintf(of, sizeof(of), "%s[%d]", f, k);
 			if (!cJSON_IsObject(o))
-				return sv_fail(e, of, "%s", _(MSG_SV_WANT_OBJECT));
-			if ((ret = sv_only_keys(o, ok, of, MSG_SV_UNKNOWN_KEY, e)))
+				return cxm_fail(e, of, "%s", _(MSG_SV_WANT_OBJECT));
+			if ((ret = cxm_only_keys(o, ok, of, MSG_SV_UNKNOWN_KEY, e)))
 				return ret;
 			if (!cJSON_IsString(oid) || !id_ok(oid->valuestring))
-				return sv_fail(e, of, _(MSG_SV_BAD_ID), cJSON_IsString(oid) ? oid->valuestring : "");
+				return cxm_fail(e, of, _(MSG_SV_BAD_ID), cJSON_IsString(oid) ? oid->valuestring : "");
 			for (const cJSON *p = opts->child; p != o; p = p->next)
 				if (!strcmp(cJSON_GetObjectItemCaseSensitive(p, "id")->valuestring, oid->valuestring))
-					return sv_fail(e, of, _(MSG_SV_DUP_ID), oid->valuestring);
+					return cxm_fail(e, of, _(MSG_SV_DUP_ID), oid->valuestring);
 			snprintf(of, sizeof(of), "%s[%d].text", f, k);
 			if ((ret = check_text(cJSON_GetObjectItemCaseSensitive(o, "text"), d, of, e)))
 				return ret;
 		}
 		q->options = opts;
 	} else if (opts) {
-		return sv_fail(e, f, _(MSG_SV_UNKNOWN_KEY), "options");
+		return cxm_fail(e, f, _(MSG_SV_UNKNOWN_KEY), "options");
 	}
 	/* free text */
 	if ((ret = int_field(qj, "max_length", CXM_ANSWER_TEXT_DEFAULT, &q->max_length, where, e)))
 		return ret;
 	if (q->type != CXM_Q_TEXT && cJSON_GetObjectItemCaseSensitive(qj, "max_length")) {
 		snprintf(f, sizeof(f), "%s.max_length", where);
-		return sv_fail(e, f, _(MSG_SV_UNKNOWN_KEY), "max_length");
+		return cxm_fail(e, f, _(MSG_SV_UNKNOWN_KEY), "max_length");
 	}
 	if (q->max_length < 1 || q->max_length > CXM_ANSWER_TEXT_MAX) {
 		snprintf(f, sizeof(f), "%s.max_length", where);
-		return sv_fail(e, f, _(MSG_SV_OUT_OF_RANGE), 1, CXM_ANSWER_TEXT_MAX);
+		return cxm_fail(e, f, _(MSG_SV_OUT_OF_RANGE), 1, CXM_ANSWER_TEXT_MAX);
 	}
 	/* follow-ups by NPS category of an earlier nps question */
 	const cJSON *si = cJSON_GetObjectItemCaseSensitive(qj, "show_if");
@@ -217,7 +217,7 @@ static int check_question(const cJSON *qj, size_t idx, struct cxm_survey_def *d,
 			i++;
 		snprintf(f, sizeof(f), "%s.show_if", where);
 		if (!ok || i == idx || d->questions[i].type != CXM_Q_NPS)
-			return sv_fail(e, f, "%s", _(MSG_SV_BAD_SHOW_IF));
+			return cxm_fail(e, f, "%s", _(MSG_SV_BAD_SHOW_IF));
 		q->show_if_question = sq->valuestring;
 		q->show_if_category = category_of(sc->valuestring);
 	}
@@ -228,45 +228,45 @@ int cxm_survey_check(const cJSON *def, struct cxm_survey_def *d, char *field, si
 		     size_t whylen)
 {
 	static const char *const keys[] = { "name", "languages", "questions", "anonymous", NULL };
-	struct err e = { field, fieldlen, why, whylen };
+	struct cxm_err e = { field, fieldlen, why, whylen };
 	const cJSON *name, *langs, *qs, *anon;
 	char norm[16], lwhy[160];
 	int ret;
 
 	memset(d, 0, sizeof(*d));
 	if (!cJSON_IsObject(def))
-		return sv_fail(&e, "", "%s", _(MSG_SV_WANT_OBJECT));
-	if ((ret = sv_only_keys(def, keys, "", MSG_SV_UNKNOWN_KEY, &e)))
+		return cxm_fail(&e, "", "%s", _(MSG_SV_WANT_OBJECT));
+	if ((ret = cxm_only_keys(def, keys, "", MSG_SV_UNKNOWN_KEY, &e)))
 		return ret;
 	name = cJSON_GetObjectItemCaseSensitive(def, "name");
 	if (!cJSON_IsString(name) || !*name->valuestring)
-		return sv_fail(&e, "name", "%s", _(MSG_SV_REQUIRED));
+		return cxm_fail(&e, "name", "%s", _(MSG_SV_REQUIRED));
 	if (cxm_text_check(name->valuestring, CXM_SURVEY_NAME_MAX, lwhy, sizeof(lwhy)))
-		return sv_fail(&e, "name", "%s", lwhy);
+		return cxm_fail(&e, "name", "%s", lwhy);
 	d->name = name->valuestring;
 	anon = cJSON_GetObjectItemCaseSensitive(def, "anonymous");
 	if (anon && !cJSON_IsBool(anon))
-		return sv_fail(&e, "anonymous", "%s", _(MSG_SV_WANT_BOOL));
+		return cxm_fail(&e, "anonymous", "%s", _(MSG_SV_WANT_BOOL));
 	d->anonymous = cJSON_IsTrue(anon);
 	langs = cJSON_GetObjectItemCaseSensitive(def, "languages");
 	if (!cJSON_IsArray(langs) || cJSON_GetArraySize(langs) == 0)
-		return sv_fail(&e, "languages", "%s", _(MSG_SV_WANT_ARRAY));
+		return cxm_fail(&e, "languages", "%s", _(MSG_SV_WANT_ARRAY));
 	if (cJSON_GetArraySize(langs) > CXM_SURVEY_MAX_LANGUAGES)
-		return sv_fail(&e, "languages", _(MSG_SV_TOO_MANY), CXM_SURVEY_MAX_LANGUAGES);
+		return cxm_fail(&e, "languages", _(MSG_SV_TOO_MANY), CXM_SURVEY_MAX_LANGUAGES);
 	for (const cJSON *l = langs->child; l; l = l->next) {
 		if (!cJSON_IsString(l) || cxm_language_normalize(l->valuestring, norm, sizeof(norm), lwhy, sizeof(lwhy)) ||
 		    strcmp(norm, l->valuestring))
-			return sv_fail(&e, "languages", _(MSG_SV_BAD_LANGUAGE), cJSON_IsString(l) ? l->valuestring : "");
+			return cxm_fail(&e, "languages", _(MSG_SV_BAD_LANGUAGE), cJSON_IsString(l) ? l->valuestring : "");
 		for (size_t i = 0; i < d->nlanguages; i++)
 			if (!strcmp(d->languages[i], l->valuestring))
-				return sv_fail(&e, "languages", _(MSG_SV_DUP_ID), l->valuestring);
+				return cxm_fail(&e, "languages", _(MSG_SV_DUP_ID), l->valuestring);
 		d->languages[d->nlanguages++] = l->valuestring;
 	}
 	qs = cJSON_GetObjectItemCaseSensitive(def, "questions");
 	if (!cJSON_IsArray(qs) || cJSON_GetArraySize(qs) == 0)
-		return sv_fail(&e, "questions", "%s", _(MSG_SV_WANT_ARRAY));
+		return cxm_fail(&e, "questions", "%s", _(MSG_SV_WANT_ARRAY));
 	if (cJSON_GetArraySize(qs) > CXM_SURVEY_MAX_QUESTIONS)
-		return sv_fail(&e, "questions", _(MSG_SV_TOO_MANY), CXM_SURVEY_MAX_QUESTIONS);
+		return cxm_fail(&e, "questions", _(MSG_SV_TOO_MANY), CXM_SURVEY_MAX_QUESTIONS);
 	for (const cJSON *q = qs->child; q; q = q->next) {
 		if ((ret = check_question(q, d->nquestions, d, &e)))
 			return ret;
@@ -328,20 +328,20 @@ static int applies(const struct cxm_survey_def *d, const struct cxm_question *q,
 int cxm_survey_check_answers(const struct cxm_survey_def *d, const cJSON *answers, struct cxm_answer_summary *sum,
 			     char *field, size_t fieldlen, char *why, size_t whylen)
 {
-	struct err e = { field, fieldlen, why, whylen };
+	struct cxm_err e = { field, fieldlen, why, whylen };
 	char f[96];
 
 	sum->nps = sum->csat = sum->ces = -1;
 	sum->complete = true;
 	if (!cJSON_IsObject(answers))
-		return sv_fail(&e, "answers", "%s", _(MSG_SV_WANT_OBJECT));
+		return cxm_fail(&e, "answers", "%s", _(MSG_SV_WANT_OBJECT));
 	for (const cJSON *a = answers->child; a; a = a->next) {
 		const struct cxm_question *q = question(d, a->string);
 		snprintf(f, sizeof(f), "answers.%s", a->string);
 		if (!q)
-			return sv_fail(&e, f, _(MSG_SV_NO_QUESTION), a->string);
+			return cxm_fail(&e, f, _(MSG_SV_NO_QUESTION), a->string);
 		if (applies(d, q, answers) == 0)
-			return sv_fail(&e, f, _(MSG_SV_NOT_ASKED), cxm_nps_category_name(q->show_if_category));
+			return cxm_fail(&e, f, _(MSG_SV_NOT_ASKED), cxm_nps_category_name(q->show_if_category));
 		switch (q->type) {
 		case CXM_Q_NPS:
 		case CXM_Q_CSAT:
@@ -349,7 +349,7 @@ int cxm_survey_check_answers(const struct cxm_survey_def *d, const cJSON *answer
 		case CXM_Q_RATING:
 			if (!cJSON_IsNumber(a) || a->valuedouble != floor(a->valuedouble) || a->valuedouble < q->min ||
 			    a->valuedouble > q->max)
-				return sv_fail(&e, f, _(MSG_SV_OUT_OF_RANGE), q->min, q->max);
+				return cxm_fail(&e, f, _(MSG_SV_OUT_OF_RANGE), q->min, q->max);
 			if (q->type == CXM_Q_NPS && sum->nps < 0)
 				sum->nps = (int)a->valuedouble;
 			else if (q->type == CXM_Q_CSAT && sum->csat < 0)
@@ -359,34 +359,34 @@ int cxm_survey_check_answers(const struct cxm_survey_def *d, const cJSON *answer
 			break;
 		case CXM_Q_SINGLE:
 			if (!cJSON_IsString(a))
-				return sv_fail(&e, f, "%s", _(MSG_SV_WANT_STRING));
+				return cxm_fail(&e, f, "%s", _(MSG_SV_WANT_STRING));
 			if (!has_option(q, a->valuestring))
-				return sv_fail(&e, f, _(MSG_SV_NO_OPTION), a->valuestring);
+				return cxm_fail(&e, f, _(MSG_SV_NO_OPTION), a->valuestring);
 			break;
 		case CXM_Q_MULTIPLE:
 			if (!cJSON_IsArray(a))
-				return sv_fail(&e, f, "%s", _(MSG_SV_WANT_ARRAY));
+				return cxm_fail(&e, f, "%s", _(MSG_SV_WANT_ARRAY));
 			for (const cJSON *o = a->child; o; o = o->next) {
 				if (!cJSON_IsString(o))
-					return sv_fail(&e, f, "%s", _(MSG_SV_WANT_STRING));
+					return cxm_fail(&e, f, "%s", _(MSG_SV_WANT_STRING));
 				if (!has_option(q, o->valuestring))
-					return sv_fail(&e, f, _(MSG_SV_NO_OPTION), o->valuestring);
+					return cxm_fail(&e, f, _(MSG_SV_NO_OPTION), o->valuestring);
 				for (const cJSON *p = a->child; p != o; p = p->next)
 					if (!strcmp(p->valuestring, o->valuestring))
-						return sv_fail(&e, f, _(MSG_SV_DUP_ID), o->valuestring);
+						return cxm_fail(&e, f, _(MSG_SV_DUP_ID), o->valuestring);
 			}
 			break;
 		case CXM_Q_TEXT:
 			if (!cJSON_IsString(a))
-				return sv_fail(&e, f, "%s", _(MSG_SV_WANT_STRING));
+				return cxm_fail(&e, f, "%s", _(MSG_SV_WANT_STRING));
 			if (strlen(a->valuestring) > (size_t)q->max_length)
-				return sv_fail(&e, f, _(MSG_SV_TEXT_LIMIT), q->max_length);
+				return cxm_fail(&e, f, _(MSG_SV_TEXT_LIMIT), q->max_length);
 			/* line breaks are allowed in comments; other controls are not */
 			for (const char *c = a->valuestring; *c; c++)
 				if ((unsigned char)*c < 0x20 && *c != '\n' && *c != '\r' && *c != '\t')
-					return sv_fail(&e, f, "%s", _(MSG_V_CONTROL));
+					return cxm_fail(&e, f, "%s", _(MSG_V_CONTROL));
 			if (!cxm_utf8_valid(a->valuestring, strlen(a->valuestring)))
-				return sv_fail(&e, f, "%s", _(MSG_V_UTF8));
+				return cxm_fail(&e, f, "%s", _(MSG_V_UTF8));
 			break;
 		}
 	}
@@ -451,25 +451,25 @@ cJSON *cxm_survey_default_nps(void)
 int cxm_survey_settings_check(const cJSON *o, char *field, size_t fieldlen, char *why, size_t whylen)
 {
 	static const char *const keys[] = { "fatigue_days", "exclude", NULL };
-	struct err e = { field, fieldlen, why, whylen };
+	struct cxm_err e = { field, fieldlen, why, whylen };
 	const cJSON *days, *ex;
 	int ret, k = 0;
 
 	if (!cJSON_IsObject(o))
-		return sv_fail(&e, "", "%s", _(MSG_SV_WANT_OBJECT));
-	if ((ret = sv_only_keys(o, keys, "", MSG_SV_UNKNOWN_KEY, &e)))
+		return cxm_fail(&e, "", "%s", _(MSG_SV_WANT_OBJECT));
+	if ((ret = cxm_only_keys(o, keys, "", MSG_SV_UNKNOWN_KEY, &e)))
 		return ret;
 	days = cJSON_GetObjectItemCaseSensitive(o, "fatigue_days");
 	if (days && (!cJSON_IsNumber(days) || days->valuedouble != floor(days->valuedouble) || days->valuedouble < 0 ||
 		     days->valuedouble > 365))
-		return sv_fail(&e, "fatigue_days", _(MSG_SV_OUT_OF_RANGE), 0, 365);
+		return cxm_fail(&e, "fatigue_days", _(MSG_SV_OUT_OF_RANGE), 0, 365);
 	ex = cJSON_GetObjectItemCaseSensitive(o, "exclude");
 	if (!ex)
 		return 0;
 	if (!cJSON_IsArray(ex))
-		return sv_fail(&e, "exclude", "%s", _(MSG_SV_WANT_ARRAY));
+		return cxm_fail(&e, "exclude", "%s", _(MSG_SV_WANT_ARRAY));
 	if (cJSON_GetArraySize(ex) > 100)
-		return sv_fail(&e, "exclude", _(MSG_SV_TOO_MANY), 100);
+		return cxm_fail(&e, "exclude", _(MSG_SV_TOO_MANY), 100);
 	for (const cJSON *it = ex->child; it; it = it->next, k++) {
 		static const char *const ik[] = { "attribute", "value", NULL };
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(it, "attribute");
@@ -477,12 +477,12 @@ int cxm_survey_settings_check(const cJSON *o, char *field, size_t fieldlen, char
 		char f[48];
 		snprintf(f, sizeof(f), "exclude[%d]", k);
 		if (!cJSON_IsObject(it))
-			return sv_fail(&e, f, "%s", _(MSG_SV_WANT_OBJECT));
-		if ((ret = sv_only_keys(it, ik, f, MSG_SV_UNKNOWN_KEY, &e)))
+			return cxm_fail(&e, f, "%s", _(MSG_SV_WANT_OBJECT));
+		if ((ret = cxm_only_keys(it, ik, f, MSG_SV_UNKNOWN_KEY, &e)))
 			return ret;
 		if (!cJSON_IsString(a) || !*a->valuestring || strlen(a->valuestring) > 64 || !cJSON_IsString(v) ||
 		    strlen(v->valuestring) > 200)
-			return sv_fail(&e, f, "%s", _(MSG_SV_BAD_EXCLUDE));
+			return cxm_fail(&e, f, "%s", _(MSG_SV_BAD_EXCLUDE));
 	}
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* triggers.c - checking trigger definitions and matching events (triggers.h). */
 #include "cxm/triggers.h"
-#include "check.h"
+#include "cxm/check.h"
 #include "cxm/core.h"
 #include "cxm/customers.h"
 #include "cxm/events.h"
@@ -8,17 +8,17 @@
 
 #include <math.h>
 
-/* A required string member; NULL after sv_fail() when absent or not a string. */
-static const char *need_str(const cJSON *o, const char *key, const char *field, struct err *e)
+/* A required string member; NULL after cxm_fail() when absent or not a string. */
+static const char *need_str(const cJSON *o, const char *key, const char *field, struct cxm_err *e)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	if (!v || cJSON_IsNull(v)) {
-		sv_fail(e, field, "%s", _(MSG_TR_REQUIRED));
+		cxm_fail(e, field, "%s", _(MSG_TR_REQUIRED));
 		return NULL;
 	}
 	if (!cJSON_IsString(v)) {
-		sv_fail(e, field, "%s", _(MSG_TR_WANT_STRING));
+		cxm_fail(e, field, "%s", _(MSG_TR_WANT_STRING));
 		return NULL;
 	}
 	return v->valuestring;
@@ -59,7 +59,7 @@ char *cxm_trigger_delay_format(int64_t seconds, char *out, size_t outlen)
 	return out;
 }
 
-static int check_on(const cJSON *on, struct cxm_trigger_def *d, struct err *e)
+static int check_on(const cJSON *on, struct cxm_trigger_def *d, struct cxm_err *e)
 {
 	static const char *const keys[] = { "type", "channel", "properties", NULL };
 	const cJSON *ch, *props;
@@ -67,41 +67,41 @@ static int check_on(const cJSON *on, struct cxm_trigger_def *d, struct err *e)
 	int ret, k = 0;
 
 	if (!cJSON_IsObject(on))
-		return sv_fail(e, "on", "%s", on ? _(MSG_TR_WANT_OBJECT) : _(MSG_TR_REQUIRED));
-	if ((ret = sv_only_keys(on, keys, "on", MSG_TR_UNKNOWN_KEY, e)))
+		return cxm_fail(e, "on", "%s", on ? _(MSG_TR_WANT_OBJECT) : _(MSG_TR_REQUIRED));
+	if ((ret = cxm_only_keys(on, keys, "on", MSG_TR_UNKNOWN_KEY, e)))
 		return ret;
 	if (!(d->event_type = need_str(on, "type", "on.type", e)))
 		return CXM_EINVAL;
 	if (cxm_event_type_check(d->event_type, why, sizeof(why)))
-		return sv_fail(e, "on.type", "%s", why);
+		return cxm_fail(e, "on.type", "%s", why);
 	ch = cJSON_GetObjectItemCaseSensitive(on, "channel");
 	if (ch && !cJSON_IsNull(ch)) {
 		if (!cJSON_IsString(ch))
-			return sv_fail(e, "on.channel", "%s", _(MSG_TR_WANT_STRING));
+			return cxm_fail(e, "on.channel", "%s", _(MSG_TR_WANT_STRING));
 		if (cxm_channel_normalize(ch->valuestring, d->channel_buf, sizeof(d->channel_buf), why, sizeof(why)))
-			return sv_fail(e, "on.channel", "%s", why);
+			return cxm_fail(e, "on.channel", "%s", why);
 		d->event_channel = d->channel_buf;
 	}
 	props = cJSON_GetObjectItemCaseSensitive(on, "properties");
 	if (!props || cJSON_IsNull(props))
 		return 0;
 	if (!cJSON_IsObject(props))
-		return sv_fail(e, "on.properties", "%s", _(MSG_TR_WANT_OBJECT));
+		return cxm_fail(e, "on.properties", "%s", _(MSG_TR_WANT_OBJECT));
 	if (cJSON_GetArraySize(props) > CXM_TRIGGER_CONDITIONS_MAX)
-		return sv_fail(e, "on.properties", _(MSG_TR_TOO_MANY_CONDITIONS), CXM_TRIGGER_CONDITIONS_MAX);
+		return cxm_fail(e, "on.properties", _(MSG_TR_TOO_MANY_CONDITIONS), CXM_TRIGGER_CONDITIONS_MAX);
 	for (const cJSON *it = props->child; it; it = it->next, k++) {
 		char f[96];
 		snprintf(f, sizeof(f), "on.properties.%.64s", it->string);
 		if (!*it->string || strlen(it->string) > 64 || cxm_text_check(it->string, 64, why, sizeof(why)))
-			return sv_fail(e, f, "%s", _(MSG_TR_BAD_PROPERTY_NAME));
+			return cxm_fail(e, f, "%s", _(MSG_TR_BAD_PROPERTY_NAME));
 		if (cJSON_IsString(it)) {
 			if (cxm_text_check(it->valuestring, 200, why, sizeof(why)))
-				return sv_fail(e, f, "%s", why);
+				return cxm_fail(e, f, "%s", why);
 		} else if (cJSON_IsNumber(it)) {
 			if (!isfinite(it->valuedouble))
-				return sv_fail(e, f, "%s", _(MSG_TR_BAD_CONDITION));
+				return cxm_fail(e, f, "%s", _(MSG_TR_BAD_CONDITION));
 		} else if (!cJSON_IsBool(it)) {
-			return sv_fail(e, f, "%s", _(MSG_TR_BAD_CONDITION));
+			return cxm_fail(e, f, "%s", _(MSG_TR_BAD_CONDITION));
 		}
 	}
 	d->conditions = props;
@@ -112,7 +112,7 @@ int cxm_trigger_check(const cJSON *body, struct cxm_trigger_def *d, char *field,
 		      size_t whylen)
 {
 	static const char *const keys[] = { "name", "survey_id", "on", "delay", "channel", "active", NULL };
-	struct err e = { field, fieldlen, why, whylen };
+	struct cxm_err e = { field, fieldlen, why, whylen };
 	const cJSON *active;
 	const char *s;
 	char tmp[200];
@@ -121,33 +121,33 @@ int cxm_trigger_check(const cJSON *body, struct cxm_trigger_def *d, char *field,
 	memset(d, 0, sizeof(*d));
 	field[0] = '\0';
 	if (!cJSON_IsObject(body))
-		return sv_fail(&e, "", "%s", _(MSG_TR_WANT_OBJECT));
-	if ((ret = sv_only_keys(body, keys, "", MSG_TR_UNKNOWN_KEY, &e)))
+		return cxm_fail(&e, "", "%s", _(MSG_TR_WANT_OBJECT));
+	if ((ret = cxm_only_keys(body, keys, "", MSG_TR_UNKNOWN_KEY, &e)))
 		return ret;
 	if (!(d->name = need_str(body, "name", "name", &e)))
 		return CXM_EINVAL;
 	if (!*d->name || strlen(d->name) > CXM_TRIGGER_NAME_MAX)
-		return sv_fail(&e, "name", _(MSG_TR_BAD_NAME), CXM_TRIGGER_NAME_MAX);
+		return cxm_fail(&e, "name", _(MSG_TR_BAD_NAME), CXM_TRIGGER_NAME_MAX);
 	if (cxm_text_check(d->name, CXM_TRIGGER_NAME_MAX, tmp, sizeof(tmp)))
-		return sv_fail(&e, "name", "%s", tmp);
+		return cxm_fail(&e, "name", "%s", tmp);
 	if (!(s = need_str(body, "survey_id", "survey_id", &e)))
 		return CXM_EINVAL;
 	if (cxm_parse_i64(s, strlen(s), &d->survey_id) || d->survey_id <= 0)
-		return sv_fail(&e, "survey_id", "%s", _(MSG_TR_WANT_ID));
+		return cxm_fail(&e, "survey_id", "%s", _(MSG_TR_WANT_ID));
 	if ((ret = check_on(cJSON_GetObjectItemCaseSensitive(body, "on"), d, &e)))
 		return ret;
 	if (!(s = need_str(body, "delay", "delay", &e)))
 		return CXM_EINVAL;
 	if (cxm_trigger_delay_parse(s, &d->delay_seconds))
-		return sv_fail(&e, "delay", "%s", _(MSG_TR_BAD_DELAY));
+		return cxm_fail(&e, "delay", "%s", _(MSG_TR_BAD_DELAY));
 	if (!(d->channel = need_str(body, "channel", "channel", &e)))
 		return CXM_EINVAL;
 	if (strcmp(d->channel, "email") && strcmp(d->channel, "web"))
-		return sv_fail(&e, "channel", "%s", _(MSG_TR_BAD_CHANNEL));
+		return cxm_fail(&e, "channel", "%s", _(MSG_TR_BAD_CHANNEL));
 	active = cJSON_GetObjectItemCaseSensitive(body, "active");
 	d->active = true;
 	if (active && !cJSON_IsBool(active))
-		return sv_fail(&e, "active", "%s", _(MSG_TR_WANT_BOOL));
+		return cxm_fail(&e, "active", "%s", _(MSG_TR_WANT_BOOL));
 	if (active)
 		d->active = cJSON_IsTrue(active);
 	return 0;

@@ -1,9 +1,9 @@
-/* check.c - the shared pieces of the definition checks (check.h). */
-#include "check.h"
+/* check.c - the shared pieces of the checks (cxm/check.h). */
+#include "cxm/check.h"
 
 #include <stdarg.h>
 
-int sv_fail(struct err *e, const char *field, const char *fmt, ...)
+int cxm_fail(struct cxm_err *e, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -14,7 +14,8 @@ int sv_fail(struct err *e, const char *field, const char *fmt, ...)
 	return CXM_EINVAL;
 }
 
-int sv_only_keys(const cJSON *o, const char *const *keys, const char *where, enum cxm_msg unknown, struct err *e)
+int cxm_only_keys(const cJSON *o, const char *const *keys, const char *where, enum cxm_msg unknown,
+		  struct cxm_err *e)
 {
 	for (const cJSON *it = o->child; it; it = it->next) {
 		bool ok = false;
@@ -23,7 +24,7 @@ int sv_only_keys(const cJSON *o, const char *const *keys, const char *where, enu
 		if (!ok) {
 			char f[96];
 			snprintf(f, sizeof(f), "%s%s%.64s", where, *where ? "." : "", it->string);
-			return sv_fail(e, f, _(unknown), it->string);
+			return cxm_fail(e, f, _(unknown), it->string);
 		}
 	}
 	return 0;
