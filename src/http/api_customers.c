@@ -288,7 +288,6 @@ static int page_row(const struct cxm_event *e, void *ctx)
 int api_customer_events(struct req *r)
 {
 	struct cxm_store *db = req_db(r);
-	const char *cursor = req_query(r, "cursor");
 	int limit = query_limit(r, 50, 500);
 	int64_t id, before_ts = CXM_TIME_MAX, before_id = INT64_MAX;
 	bool visible = true;
@@ -297,14 +296,8 @@ int api_customer_events(struct req *r)
 
 	if (!db || limit < 0 || path_id(r, &id))
 		return H_DONE;
-	if (cursor) {
-		const char *dot = strchr(cursor, '.');
-		if (!dot || cxm_parse_i64(cursor, (size_t)(dot - cursor), &before_ts) ||
-		    cxm_parse_i64(dot + 1, strlen(dot + 1), &before_id)) {
-			reply_bad_query(r, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
-			return H_DONE;
-		}
-	}
+	if (query_cursor2(r, &before_ts, &before_id))
+		return H_DONE;
 	ret = cxm_store_customer_get(db, r->who.tenant, id, NULL, NULL);
 	if (!ret)
 		ret = auth_sees_customer(r, db, id, &visible);
@@ -322,11 +315,8 @@ int api_customer_events(struct req *r)
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 		return H_DONE;
 	}
-	if (p.n == limit) {
-		char c[64];
-		snprintf(c, sizeof(c), "%lld.%lld", (long long)p.last_ts, (long long)p.last_id);
-		cJSON_AddStringToObject(o, "next_cursor", c);
-	}
+	if (p.n == limit)
+		add_cursor2(o, p.last_ts, p.last_id);
 	reply_json(r, 200, o);
 	return H_DONE;
 }

@@ -188,7 +188,7 @@ static int inv_to_json(const struct cxm_invitation *inv, void *ctx)
 int api_survey_invitations(struct req *r)
 {
 	struct cxm_store *db = req_db(r);
-	const char *status = req_query(r, "status"), *channel = req_query(r, "channel"), *cursor = req_query(r, "cursor");
+	const char *status = req_query(r, "status"), *channel = req_query(r, "channel");
 	int limit = query_limit(r, 50, 500), ret;
 	int64_t id, before_created = INT64_MAX, before_id = INT64_MAX;
 	struct cxm_invitation_filter f = { status, channel };
@@ -215,14 +215,8 @@ int api_survey_invitations(struct req *r)
 		reply_bad_query(r, "channel", why);
 		return H_DONE;
 	}
-	if (cursor) {
-		const char *dot = strchr(cursor, '.');
-		if (!dot || cxm_parse_i64(cursor, (size_t)(dot - cursor), &before_created) ||
-		    cxm_parse_i64(dot + 1, strlen(dot + 1), &before_id)) {
-			reply_bad_query(r, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
-			return H_DONE;
-		}
-	}
+	if (query_cursor2(r, &before_created, &before_id))
+		return H_DONE;
 	o = cJSON_CreateObject();
 	struct inv_page pg = { r, cJSON_AddArrayToObject(o, "items"), 0, 0, 0 };
 	if ((ret = cxm_store_survey_get(db, r->who.tenant, id, 0, NULL, NULL)) ||
@@ -232,11 +226,8 @@ int api_survey_invitations(struct req *r)
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 		return H_DONE;
 	}
-	if (pg.n == limit) {
-		char c[64];
-		snprintf(c, sizeof(c), "%lld.%lld", (long long)pg.last_created, (long long)pg.last_id);
-		cJSON_AddStringToObject(o, "next_cursor", c);
-	}
+	if (pg.n == limit)
+		add_cursor2(o, pg.last_created, pg.last_id);
 	reply_json(r, 200, o);
 	return H_DONE;
 }

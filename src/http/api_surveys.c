@@ -567,7 +567,7 @@ static int time_param(struct req *r, const char *name, int64_t dflt, int64_t *ou
 int api_responses_list(struct req *r)
 {
 	struct cxm_store *db = req_db(r);
-	const char *survey = req_query(r, "survey"), *cursor = req_query(r, "cursor");
+	const char *survey = req_query(r, "survey");
 	int limit = query_limit(r, 50, 500), ret;
 	int64_t survey_id = 0, from, to, before_ts = CXM_TIME_MAX, before_id = INT64_MAX;
 	cJSON *o;
@@ -578,14 +578,8 @@ int api_responses_list(struct req *r)
 		reply_bad_query(r, "survey", T(r, MSG_HTTP_WANT_ID));
 		return H_DONE;
 	}
-	if (cursor) {
-		const char *dot = strchr(cursor, '.');
-		if (!dot || cxm_parse_i64(cursor, (size_t)(dot - cursor), &before_ts) ||
-		    cxm_parse_i64(dot + 1, strlen(dot + 1), &before_id)) {
-			reply_bad_query(r, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
-			return H_DONE;
-		}
-	}
+	if (query_cursor2(r, &before_ts, &before_id))
+		return H_DONE;
 	struct cxm_response_filter f = { .survey_id = survey_id, .from = from, .to = to, .complete = -1 };
 	const char *complete = req_query(r, "complete"), *channel = req_query(r, "channel");
 	if (complete && strcmp(complete, "true") && strcmp(complete, "false")) {
@@ -610,11 +604,8 @@ int api_responses_list(struct req *r)
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 		return H_DONE;
 	}
-	if (pg.n == limit) {
-		char c[64];
-		snprintf(c, sizeof(c), "%lld.%lld", (long long)pg.last_ts, (long long)pg.last_id);
-		cJSON_AddStringToObject(o, "next_cursor", c);
-	}
+	if (pg.n == limit)
+		add_cursor2(o, pg.last_ts, pg.last_id);
 	reply_json(r, 200, o);
 	return H_DONE;
 }

@@ -225,3 +225,25 @@ const char *item_text(struct req *r, const cJSON *o, const char *k, size_t max, 
 	}
 	return s;
 }
+
+int query_cursor2(struct req *r, int64_t *a, int64_t *b)
+{
+	const char *cursor = req_query(r, "cursor"), *dot;
+
+	if (!cursor)
+		return 0;
+	dot = strchr(cursor, '.');
+	if (!dot || cxm_parse_i64(cursor, (size_t)(dot - cursor), a) || cxm_parse_i64(dot + 1, strlen(dot + 1), b)) {
+		reply_bad_query(r, "cursor", T(r, MSG_HTTP_BAD_CURSOR));
+		return -1;
+	}
+	return 0;
+}
+
+void add_cursor2(cJSON *o, int64_t a, int64_t b)
+{
+	char c[48];
+
+	snprintf(c, sizeof(c), "%lld.%lld", (long long)a, (long long)b);
+	cJSON_AddStringToObject(o, "next_cursor", c);
+}

@@ -464,6 +464,13 @@ const char *item_text(struct req *r, const cJSON *o, const char *k, size_t max, 
 int parse_id(const char *s, int64_t *out);
 /* A limit query parameter: default, and at most max. -1 with a reply set on junk. */
 int query_limit(struct req *r, int dflt, int max);
+/*
+ * A two-part page cursor "A.B" (a time or key, then an id) from ?cursor into
+ * *a and *b, left as they are without one; -1 after replying 400.
+ */
+int query_cursor2(struct req *r, int64_t *a, int64_t *b);
+/* Adds "next_cursor": "A.B" to o (the page's last item). */
+void add_cursor2(cJSON *o, int64_t a, int64_t b);
 
 /* ---- auth (auth.c) ------------------------------------------------------ */
 
