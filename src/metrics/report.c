@@ -302,6 +302,13 @@ static int64_t metric_n(enum cxm_metric m, const struct cxm_score_counts *c)
 	return m == CXM_METRIC_NPS ? c->nps_n : m == CXM_METRIC_CSAT ? c->csat_n : c->ces_n;
 }
 
+/* The groups of q from the rollups when they answer it exactly, else from a scan. */
+static int fetch(struct cxm_store *s, int64_t tenant, const struct cxm_counts_query *q, struct rows *rs)
+{
+	return cxm_counts_rollup_can(q) ? cxm_store_counts_rollup(s, tenant, q, row_cb, rs)
+					: cxm_store_counts_scan(s, tenant, q, row_cb, rs);
+}
+
 /* The counts of every response q covers. */
 static int counts_total(struct cxm_store *s, int64_t tenant, const struct cxm_counts_query *q,
 			struct cxm_score_counts *total)
@@ -312,8 +319,7 @@ static int counts_total(struct cxm_store *s, int64_t tenant, const struct cxm_co
 
 	one.by = CXM_DIM_NONE;
 	one.bucket = CXM_BUCKET_NONE;
-	ret = cxm_counts_rollup_can(&one) ? cxm_store_counts_rollup(s, tenant, &one, row_cb, &rs)
-					  : cxm_store_counts_scan(s, tenant, &one, row_cb, &rs);
+	ret = fetch(s, tenant, &one, &rs);
 	memset(total, 0, sizeof(*total));
 	for (size_t i = 0; !ret && i < rs.n; i++)
 		cxm_score_counts_add(total, &rs.v[i].c, 1);
@@ -424,7 +430,7 @@ int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_quer
 	int ret;
 
 	*out = NULL;
-	ret = rollup ? cxm_store_counts_rollup(s, tenant, q, row_cb, &rs) : cxm_store_counts_scan(s, tenant, q, row_cb, &rs);
+	ret = fetch(s, tenant, q, &rs);
 	if (ret) {
 		rows_free(&rs);
 		return ret;
@@ -450,25 +456,17 @@ int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_quer
 	cJSON_AddItemToObject(o, "overall", figure_json(rq->metric, &all, rq->bands));
 	if (rq->previous) {
 		/* the same query over the range as long just before */
-		struct cxm_report_query prq = *rq;
-		struct rows prs = { 0 };
-		struct cxm_score_counts before = { 0 };
-		prq.q.to_day = q->from_day;
-		prq.q.from_day = q->from_day - (q->to_day - q->from_day);
-		prq.q.by = CXM_DIM_NONE;
-		prq.q.bucket = CXM_BUCKET_NONE;
-		ret = cxm_counts_rollup_can(&prq.q) ? cxm_store_counts_rollup(s, tenant, &prq.q, row_cb, &prs)
-						     : cxm_store_counts_scan(s, tenant, &prq.q, row_cb, &prs);
-		for (size_t i = 0; !ret && i < prs.n; i++)
-			cxm_score_counts_add(&before, &prs.v[i].c, 1);
-		rows_free(&prs);
-		if (ret) {
+		struct cxm_counts_query pq = *q;
+		struct cxm_score_counts before;
+		pq.to_day = q->from_day;
+		pq.from_day = q->from_day - (q->to_day - q->from_day);
+		if ((ret = counts_total(s, tenant, &pq, &before))) {
 			cJSON_Delete(o);
 			rows_free(&rs);
 			return ret;
 		}
 		cJSON *pj = figure_json(rq->metric, &before, rq->bands);
-		day_text(prq.q.from_day, day);
+		day_text(pq.from_day, day);
 		cJSON_AddStringToObject(pj, "from", day);
 		cJSON_AddItemToObject(o, "previous", pj);
 		cJSON_AddItemToObject(o, "vs_previous", diff_json(rq, &all, &before));
