@@ -12,7 +12,7 @@
 #define CXM_SOURCE_ID_MAX 128
 #define CXM_TOUCHPOINT_MAX 128
 
-/* The channels cxm knows: web, app, email, sms, phone, store, chat, social, other. */
+/* The channels cxm knows: web, app, email, sms, phone, store, chat, social, whatsapp, other. */
 extern const char *const cxm_channels[];
 extern const size_t cxm_channels_n;
 

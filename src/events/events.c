@@ -5,7 +5,7 @@
 
 #include <ctype.h>
 
-const char *const cxm_channels[] = { "web", "app", "email", "sms", "phone", "store", "chat", "social", "other" };
+const char *const cxm_channels[] = { "web", "app", "email", "sms", "phone", "store", "chat", "social", "whatsapp", "other" };
 const size_t cxm_channels_n = ARRAY_SIZE(cxm_channels);
 
 int cxm_channel_normalize(const char *in, char *out, size_t outlen, char *why, size_t whylen)

@@ -9,7 +9,7 @@ import { h, replace } from '../dom.js';
 import { channelName, formatDateTime, t } from '../i18n.js';
 
 const UNITS = [['m', 'MSG_WEB_TRIG_UNIT_M'], ['h', 'MSG_WEB_TRIG_UNIT_H'], ['d', 'MSG_WEB_TRIG_UNIT_D'], ['s', 'MSG_WEB_TRIG_UNIT_S']];
-const EVENT_CHANNELS = ['web', 'app', 'email', 'sms', 'phone', 'store', 'chat', 'social', 'other'];
+const EVENT_CHANNELS = ['web', 'app', 'email', 'sms', 'phone', 'store', 'chat', 'social', 'whatsapp', 'other'];
 const STATUSES = ['pending', 'sent', 'skipped', 'failed'];
 const REASONS = ['fatigue', 'excluded', 'no_consent', 'no_email', 'no_customer', 'survey_not_live', 'anonymous', 'inactive',
   'stale', 'error'];

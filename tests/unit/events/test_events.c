@@ -37,6 +37,9 @@ static void test_channels_types_currencies(void **state)
 		assert_int_equal(cxm_channel_normalize(cxm_channels[i], out, sizeof(out), why, sizeof(why)), 0);
 	assert_int_equal(cxm_channel_normalize("WEB", out, sizeof(out), why, sizeof(why)), 0);
 	assert_string_equal(out, "web");
+	/* the messaging channel of Latin America and Spain */
+	assert_int_equal(cxm_channel_normalize("WhatsApp", out, sizeof(out), why, sizeof(why)), 0);
+	assert_string_equal(out, "whatsapp");
 	assert_int_equal(cxm_channel_normalize("fax", out, sizeof(out), why, sizeof(why)), CXM_EINVAL);
 	assert_non_null(strstr(why, "fax"));
 	assert_int_equal(cxm_event_type_check("page_view", why, sizeof(why)), 0);
