@@ -151,7 +151,7 @@ static void colour(cJSON *o, const struct cxm_figure *f)
 static cJSON *figure_json(enum cxm_metric m, const struct cxm_score_counts *c, const struct cxm_bands *bands)
 {
 	struct cxm_figures f;
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject(), *counts;
 
 	cxm_figures_of(c, bands, &f);
 	switch (m) {
@@ -167,6 +167,10 @@ static cJSON *figure_json(enum cxm_metric m, const struct cxm_score_counts *c, c
 		num(o, "promoters", n->wald.valid, n->promoters, 1);
 		num(o, "passives", n->wald.valid, n->passives, 1);
 		num(o, "detractors", n->wald.valid, n->detractors, 1);
+		counts = cJSON_AddObjectToObject(o, "counts");
+		cJSON_AddNumberToObject(counts, "promoters", (double)c->promoters);
+		cJSON_AddNumberToObject(counts, "passives", (double)c->passives);
+		cJSON_AddNumberToObject(counts, "detractors", (double)c->detractors);
 		colour(o, &n->wald);
 		break;
 	}
@@ -178,6 +182,9 @@ static cJSON *figure_json(enum cxm_metric m, const struct cxm_score_counts *c, c
 		num(o, "mean", f.csat.mean.valid, f.csat.mean.value, 2);
 		num(o, "mean_low", f.csat.mean.valid, f.csat.mean.lo, 2);
 		num(o, "mean_high", f.csat.mean.valid, f.csat.mean.hi, 2);
+		counts = cJSON_AddObjectToObject(o, "counts");
+		cJSON_AddNumberToObject(counts, "satisfied", (double)c->csat_satisfied);
+		cJSON_AddNumberToObject(counts, "sum", (double)c->csat_sum);
 		colour(o, &f.csat.share);
 		break;
 	case CXM_METRIC_CES:
@@ -188,6 +195,9 @@ static cJSON *figure_json(enum cxm_metric m, const struct cxm_score_counts *c, c
 		num(o, "easy", f.ces.easy.valid, f.ces.easy.value, 1);
 		num(o, "easy_low", f.ces.easy.valid, f.ces.easy.lo, 1);
 		num(o, "easy_high", f.ces.easy.valid, f.ces.easy.hi, 1);
+		counts = cJSON_AddObjectToObject(o, "counts");
+		cJSON_AddNumberToObject(counts, "easy", (double)c->ces_easy);
+		cJSON_AddNumberToObject(counts, "sum", (double)c->ces_sum);
 		colour(o, &f.ces.mean);
 		break;
 	}

@@ -52,6 +52,7 @@ test('NPS of the worked case: 33.3, adjusted-Wald [24.6, 41.4], Wald [24.9, 41.8
   eq(r.json.source, 'rollup');
   eq([o.n, o.score, o.ci_low, o.ci_high, o.wald_low, o.wald_high, o.adjusted], [300, 33.3, 24.6, 41.4, 24.9, 41.8, 33]);
   eq([o.promoters, o.passives, o.detractors, o.colour, o.small_sample], [50, 33.3, 16.7, 'amber', false]);
+  eq(o.counts, { promoters: 150, passives: 100, detractors: 50 }, 'the exact counts behind the shares');
 });
 
 test('by channel: each group with its figure and a test against the rest', async (ctx) => {
@@ -113,10 +114,10 @@ test('GET /api/v1/metrics/compare: against the previous range, another period, o
 
 test('CSAT and CES: shares and means with intervals', async (ctx) => {
   const c = (await get(ctx, 'csat?from=2026-07-01&to=2026-08-01')).json.overall;
-  eq([c.n, c.score, c.mean], [10, 80, 4.4]);
+  eq([c.n, c.score, c.mean, c.counts.satisfied, c.counts.sum], [10, 80, 4.4, 8, 44]);
   ok(c.ci_low < 80 && c.ci_high > 80 && c.small_sample, `CSAT ${JSON.stringify(c)}`);
   const e = (await get(ctx, 'ces?from=2026-07-01&to=2026-08-01')).json.overall;
-  eq([e.n, e.score, e.easy], [10, 5.4, 60]);
+  eq([e.n, e.score, e.easy, e.counts.easy, e.counts.sum], [10, 5.4, 60, 6, 54]);
 });
 
 test('no responses: an honest empty answer', async (ctx) => {
