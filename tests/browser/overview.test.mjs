@@ -1,7 +1,8 @@
 // overview.test.mjs - the Overview page in a real browser (registered by
 // dashboard.test.mjs) on the demo tenant: the NPS gauge with its interval and
 // the change against the previous period, the promoters / passives /
-// detractors bar, the monthly trend, the key-driver quadrant, and the breakdown tables (sortable,
+// detractors bar, CSAT and CES, the trend by week, month or quarter (smoothed on request, exported),
+// the key-driver quadrant, and the breakdown tables (sortable,
 // exported as CSV), each agreeing with GET /api/v1/metrics/nps; at phone
 // size nothing is wider than the screen.
 
@@ -27,9 +28,37 @@ export function overviewTests(test, { BASE, assert, loginOk }) {
       assert(await page.locator('.nps-gauge canvas').count() === 1, 'no gauge drawn');
       const legend = await page.locator('.ppd-legend').textContent();
       assert(legend.includes(String(api.overall.promoters)), `the bar legend ${legend}`);
-      assert(await page.locator('.ov-moved').count() === 1, 'no comparison with the previous period');
+      assert(await head.locator('.ov-moved').count() === 1, 'no comparison with the previous period');
     }
     assert(await page.locator('.nps-trend canvas').count() === 1, 'no trend drawn');
+    // CSAT and CES beside NPS, the same figures as the API (the demo's contact survey asks both)
+    for (const metric of ['csat', 'ces']) {
+      const m = await page.evaluate(async (q) => (await import('/api.js')).api('GET', q), `/api/v1/metrics/${metric}?${new URLSearchParams({
+        from: api.from, to: api.to })}`);
+      const tile = page.locator(`section.ov-${metric}`);
+      if (!m.overall.n) {
+        assert(await tile.count() === 0, `a ${metric} tile without answers`);
+        continue;
+      }
+      assert((await tile.getAttribute('data-score')) === String(m.overall.score), `${metric}: ${await tile.getAttribute('data-score')} vs ${m.overall.score}`);
+      assert((await tile.textContent()).includes(String(m.overall.ci_low)), `${metric} tile without its interval`);
+    }
+    // the trend by week, by quarter, smoothed: each as many points as the API gives
+    const trend = page.locator('section.ov-trend');
+    assert((await trend.getAttribute('data-interval')) === 'month' && Number(await trend.getAttribute('data-buckets')) === 12,
+      `monthly trend of ${await trend.getAttribute('data-buckets')} months`);
+    await page.locator('#ov-trend-interval').selectOption('week');
+    await page.waitForFunction(() => document.querySelector('section.ov-trend[data-interval="week"][data-state="drawn"]'));
+    assert(Number(await trend.getAttribute('data-buckets')) === 26, `weeks: ${await trend.getAttribute('data-buckets')}`);
+    await page.locator('#ov-trend-window').selectOption('3');
+    await page.waitForFunction(() => document.querySelector('section.ov-trend[data-window="3"][data-state="drawn"]'));
+    assert((await trend.locator('.ov-trend-note').textContent()).includes('3'), 'no note on the smoothing');
+    const [trendCsv] = await Promise.all([page.waitForEvent('download'), trend.locator('button.csv').click()]);
+    const trendText = Buffer.concat(await (await trendCsv.createReadStream()).toArray()).toString('utf8');
+    assert(trendText.startsWith('week,n,nps,ci_low,ci_high') && trendText.trim().split('\n').length === 27, `trend CSV ${trendText.slice(0, 60)}`);
+    await page.locator('#ov-trend-interval').selectOption('quarter');
+    await page.waitForFunction(() => document.querySelector('section.ov-trend[data-interval="quarter"][data-state="drawn"]'));
+    assert(Number(await trend.getAttribute('data-buckets')) === 8, `quarters: ${await trend.getAttribute('data-buckets')}`);
     // units by their names, not their ids
     const units = await page.locator('section.ov-breakdown[data-dim="org_unit"] tbody th').allTextContents();
     assert(units.length > 0 && units.every((u) => !/^[0-9]+$/.test(u)), `units shown as ${units}`);

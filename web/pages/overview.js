@@ -1,7 +1,9 @@
 // overview.js - the Overview page: where NPS stands (a traffic-light gauge
 // with its 95% interval), whether it moved (against the period just
-// before, with the test), the promoters / passives / detractors bar, the
-// monthly trend with its interval as a band, which lever to pull first (the
+// before, with the test), the promoters / passives / detractors bar, CSAT
+// and CES beside it when the surveys ask them, the trend by week, month or
+// quarter with its interval as a band (optionally a moving sum for small
+// volumes), which lever to pull first (the
 // key-driver quadrant of a survey), and where it is worst (tables
 // by channel, touchpoint, segment and agent, each group tested against the
 // rest, sortable, exportable as CSV). Everything comes from
@@ -111,21 +113,96 @@ function headline(ctx, rep, charts) {
   return card;
 }
 
+/* ---- CSAT and CES beside NPS ------------------------------------------------------------ */
+
+/** A small card for CSAT or CES: the figure, its interval and colour, the change; null without answers. */
+function scoreTile(metric, rep) {
+  const o = rep && rep.overall;
+  if (!o || !o.n) return null;
+  const moved = rep.vs_previous;
+  const csat = metric === 'csat';
+  return h('section', { class: `card ov-tile ov-${metric}`, 'data-score': fmt(o.score), 'data-colour': fmt(o.colour) },
+    h('h2', null, t(csat ? 'MSG_WEB_OV_CSAT' : 'MSG_WEB_OV_CES')),
+    h('p', { class: 'ov-score' }, h('strong', { class: `nps-badge ${o.colour || ''}` }, csat ? `${fmt(o.score)}%` : fmt(o.score)), ' ',
+      t('MSG_WEB_OV_INTERVAL', { low: fmt(o.ci_low), high: fmt(o.ci_high), n: o.n })),
+    h('p', { class: 'muted' }, csat ? t('MSG_WEB_OV_CSAT_NOTE', { mean: fmt(o.mean) }) : t('MSG_WEB_OV_CES_NOTE', { easy: fmt(o.easy) })),
+    o.small_sample ? h('p', { class: 'notice small-sample' }, t('MSG_WEB_OV_SMALL')) : null,
+    moved ? h('p', { class: 'ov-moved', 'data-significant': String(!!moved.significant) }, marker(moved), ' ',
+      t('MSG_WEB_OV_VS_PREVIOUS', { verdict: moved.verdict })) : null);
+}
+
 /* ---- the trend ------------------------------------------------------------------------ */
 
-function trendCard(rep, charts) {
+// how far back each bucket size looks, in buckets
+const TREND_SPANS = { week: 26, month: 12, quarter: 8 };
+
+/** The first day of the bucket `back` buckets before the one holding d. */
+function trendStart(d, interval, back) {
+  const x = new Date(d.getFullYear(), d.getMonth(), d.getDate());
+  if (interval === 'week') {
+    x.setDate(x.getDate() - ((x.getDay() + 6) % 7) - 7 * back); // Monday
+  } else {
+    const months = interval === 'quarter' ? 3 : 1;
+    x.setDate(1);
+    x.setMonth(x.getMonth() - (x.getMonth() % months) - months * back);
+  }
+  return x;
+}
+
+/**
+ * The trend card: NPS by week, month or quarter with its interval as a band,
+ * optionally smoothed by summing each bucket with the ones before it (the
+ * API's window). It loads and draws itself again when its controls change.
+ */
+function trendCard(ctx, base, to, live) {
   const el = h('div', { class: 'nps-trend', role: 'img', 'aria-label': t('MSG_WEB_OV_TREND') });
-  const rows = (rep.series || []).map((s) => [s.bucket, s.n, s.score, s.ci_low, s.ci_high]);
-  const csv = h('button', { type: 'button', class: 'csv', onclick: () => download('nps-trend.csv',
-    csvOf([['month', 'n', 'nps', 'ci_low', 'ci_high'], ...rows])) }, t('MSG_WEB_OV_CSV'));
-  charts.push(async (echarts) => {
-    const c = echarts.init(el);
-    const months = rows.map((r) => r[0].slice(0, 7));
-    c.setOption({
+  const by = h('select', { id: 'ov-trend-interval' },
+    ...[['week', 'MSG_WEB_OV_WEEKS'], ['month', 'MSG_WEB_OV_MONTHS'], ['quarter', 'MSG_WEB_OV_QUARTERS']]
+      .map(([v, m]) => h('option', { value: v, selected: v === 'month' }, t(m))));
+  const smooth = h('select', { id: 'ov-trend-window' },
+    h('option', { value: '1' }, t('MSG_WEB_OV_SMOOTH_NONE')),
+    ...[3, 6].map((n) => h('option', { value: String(n) }, t('MSG_WEB_OV_SMOOTH_N', { n }))));
+  const status = h('p', { class: 'muted ov-trend-note', role: 'status' });
+  let rows = [];
+  let chart = null;
+  const csv = h('button', { type: 'button', class: 'csv', onclick: () => download(`nps-trend-${by.value}.csv`,
+    csvOf([[by.value, 'n', 'nps', 'ci_low', 'ci_high'], ...rows])) }, t('MSG_WEB_OV_CSV'));
+  const card = h('section', { class: 'card ov-trend' },
+    h('div', { class: 'card-head' }, h('h2', null, t('MSG_WEB_OV_TREND')), csv),
+    h('div', { class: 'ov-trend-controls' },
+      h('div', { class: 'field' }, h('label', { for: 'ov-trend-interval' }, t('MSG_WEB_OV_TREND_BY')), by),
+      h('div', { class: 'field' }, h('label', { for: 'ov-trend-window' }, t('MSG_WEB_OV_SMOOTH')), smooth)),
+    el, status);
+  async function load() {
+    const interval = by.value;
+    const windowSize = Number(smooth.value);
+    const today = new Date(to);
+    today.setDate(today.getDate() - 1); // `to` is the day after the last one counted
+    const from = trendStart(today, interval, TREND_SPANS[interval] - 1);
+    card.dataset.state = 'loading';
+    let rep;
+    try {
+      rep = await api('GET', withQuery('/api/v1/metrics/nps',
+        { ...base, from: isoDay(from), to: isoDay(to), interval, window: windowSize > 1 ? windowSize : null }));
+    } catch (err) {
+      if (ctx.isCurrent()) replace(status, ctx.showError(err));
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    rows = (rep.series || []).map((x) => [x.bucket, x.n, x.score, x.ci_low, x.ci_high]);
+    status.textContent = windowSize > 1 ? t('MSG_WEB_OV_SMOOTH_NOTE', { n: windowSize, before: windowSize - 1 }) : '';
+    const echarts = await loadECharts().catch(() => null);
+    if (!echarts || !ctx.isCurrent()) return;
+    if (!chart) {
+      chart = echarts.init(el);
+      live.push(chart);
+    }
+    const labels = rows.map((r) => (interval === 'month' ? r[0].slice(0, 7) : r[0]));
+    chart.setOption({
       animation: false,
       grid: { left: 40, right: 16, top: 16, bottom: 28 },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', data: months },
+      xAxis: { type: 'category', data: labels },
       yAxis: { type: 'value', min: -100, max: 100 },
       series: [
         { name: 'low', type: 'line', data: rows.map((r) => r[3]), stack: 'band', symbol: 'none', lineStyle: { opacity: 0 } },
@@ -133,10 +210,15 @@ function trendCard(rep, charts) {
           symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(29, 78, 216, 0.15)' } },
         { name: 'NPS', type: 'line', data: rows.map((r) => r[2]), connectNulls: false, color: '#1d4ed8' },
       ],
-    });
-    return c;
-  });
-  return h('section', { class: 'card ov-trend' }, h('div', { class: 'card-head' }, h('h2', null, t('MSG_WEB_OV_TREND')), csv), el);
+    }, true);
+    card.dataset.state = 'drawn';
+    card.dataset.interval = interval;
+    card.dataset.window = String(windowSize);
+    card.dataset.buckets = String(rows.length);
+  }
+  by.addEventListener('change', load);
+  smooth.addEventListener('change', load);
+  return { card, load };
 }
 
 /* ---- breakdowns ------------------------------------------------------------------------- */
@@ -259,12 +341,14 @@ export async function renderOverview(ctx) {
     replace(out, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
     for (const c of live) c.dispose();
     live = [];
-    let rep, trend, parts;
+    let rep, csat, ces, parts;
+    const range = { ...base, from: isoDay(from), to: isoDay(to) };
     try {
-      [rep, trend, ...parts] = await Promise.all([
-        api('GET', withQuery('/api/v1/metrics/nps', { ...base, from: isoDay(from), to: isoDay(to), compare: 'previous' })),
-        api('GET', withQuery('/api/v1/metrics/nps', { ...base, from: isoDay(year), to: isoDay(to), interval: 'month' })),
-        ...BREAKDOWNS.map(([dim]) => api('GET', withQuery('/api/v1/metrics/nps', { ...base, from: isoDay(from), to: isoDay(to), by: dim }))),
+      [rep, csat, ces, ...parts] = await Promise.all([
+        api('GET', withQuery('/api/v1/metrics/nps', { ...range, compare: 'previous' })),
+        api('GET', withQuery('/api/v1/metrics/csat', { ...range, compare: 'previous' })),
+        api('GET', withQuery('/api/v1/metrics/ces', { ...range, compare: 'previous' })),
+        ...BREAKDOWNS.map(([dim]) => api('GET', withQuery('/api/v1/metrics/nps', { ...range, by: dim }))),
       ]);
     } catch (err) {
       if (ctx.isCurrent()) replace(out, ctx.showError(err));
@@ -284,17 +368,21 @@ export async function renderOverview(ctx) {
     }
     if (!ctx.isCurrent()) return;
     const charts = [];
-    replace(out, headline(ctx, rep, charts), trendCard(trend, charts),
+    const trend = trendCard(ctx, base, to, live);
+    const tiles = [scoreTile('csat', csat), scoreTile('ces', ces)].filter(Boolean);
+    replace(out, h('div', { class: 'ov-top' }, headline(ctx, rep, charts), ...tiles), trend.card,
       drivers ? driversCard(picked, drivers, charts) : null,
       h('div', { class: 'ov-breakdowns' }, ...BREAKDOWNS.map(([dim, title], i) => breakdownCard(dim, title, parts[i]))));
+    let drawn = true;
     try {
       const echarts = await loadECharts();
       if (!ctx.isCurrent()) return;
       for (const draw of charts) live.push(await draw(echarts));
-      out.dataset.charts = 'drawn';
     } catch {
-      out.dataset.charts = 'failed'; // the figures are all in the text and tables
+      drawn = false; // the figures are all in the text and tables
     }
+    await trend.load();
+    if (ctx.isCurrent()) out.dataset.charts = drawn && trend.card.dataset.state === 'drawn' ? 'drawn' : 'failed';
   }
   period.addEventListener('change', load);
   survey.addEventListener('change', load);
