@@ -232,8 +232,8 @@ export function settingsTests(test, { texts, assert }) {
     }
   });
 
-  for (const [who, role] of [['vera', 'viewer'], ['diego.rojas', 'analyst']]) {
-    test(`settings: a ${role} reads the bands and fatigue, cannot change them, and has no web section`, async ({ page }) => {
+  for (const [who, role, a] of [['vera', 'viewer', 'a'], ['diego.rojas', 'analyst', 'an']]) {
+    test(`settings: ${a} ${role} reads the bands and fatigue, cannot change them, and has no web section`, async ({ page }) => {
       const srv = await tenant(role);
       try {
         const asked = [];
@@ -255,6 +255,15 @@ export function settingsTests(test, { texts, assert }) {
         assert(Number(await page.locator('#band-nps-green').inputValue()) === bands.nps.green, 'a read-only input changed');
         assert(await page.locator('main [role=alert]').count() === 0, 'an error is shown');
         assert(!asked.some((a) => a.endsWith('/api/v1/settings/web')), `the page asked for the web settings: ${asked}`);
+        // in Spanish: every text from the catalogue, the ranges in Spanish numbers
+        const es = await texts('es');
+        await page.locator('#lang').selectOption('es');
+        await page.locator('main#main h1', { hasText: es.MSG_WEB_NAV_SETTINGS }).waitFor();
+        await page.locator('.settings-read-only', { hasText: es.MSG_WEB_SET_READ_ONLY }).waitFor();
+        await page.locator('fieldset[data-metric="ces"] .band-legend li[data-colour="green"]',
+          { hasText: es.MSG_WEB_SET_GREEN_RANGE.replace('{from}', String(bands.ces.green).replace('.', ',')) }).waitFor();
+        const body = await page.locator('body').innerText();
+        assert(!/MSG_WEB_/.test(body), `a catalogue id is shown instead of its text: ${body}`);
       } finally {
         await srv.stop();
       }
