@@ -26,6 +26,21 @@ async function tenant(name) {
   return startServer(db, ['--quiet']);
 }
 
+/**
+ * Runs FN(server) on a fresh tenant's server, then stops it; a server that
+ * does not exit cleanly (a crash, or a sanitizer's report in an ASan build) fails the test.
+ */
+async function withTenant(name, fn) {
+  const srv = await tenant(name);
+  let code;
+  try {
+    await fn(srv);
+  } finally {
+    code = await srv.stop();
+  }
+  if (code !== 0) throw new Error(`cxm serve exited with ${code ?? srv.signalCode}:\n${srv.logText().slice(-2000)}`);
+}
+
 async function signIn(page, base, who) {
   await page.goto(`${base}/`);
   await page.locator('#login').fill(who);
@@ -60,8 +75,7 @@ async function openSettings(page, base) {
 export function settingsTests(test, { texts, assert }) {
   test('settings: an admin changes the NPS bands, the Overview follows; a bad band is refused by field; defaults; fatigue; web snippet', async ({ page, shot }) => {
     const en = await texts('en');
-    const srv = await tenant('admin');
-    try {
+    await withTenant('admin', async (srv) => {
       const base = srv.url;
       await signIn(page, base, 'laura.martin');
       await page.locator('#lang').selectOption('en');
@@ -227,15 +241,12 @@ export function settingsTests(test, { texts, assert }) {
       assert(!unlabelled.length, `inputs without a label: ${unlabelled}`);
       const body = await page.locator('body').innerText();
       assert(!/MSG_WEB_/.test(body), `a catalogue id is shown instead of its text: ${body}`);
-    } finally {
-      await srv.stop();
-    }
+    });
   });
 
   for (const [who, role, a] of [['vera', 'viewer', 'a'], ['diego.rojas', 'analyst', 'an']]) {
     test(`settings: ${a} ${role} reads the bands and fatigue, cannot change them, and has no web section`, async ({ page }) => {
-      const srv = await tenant(role);
-      try {
+      await withTenant(role, async (srv) => {
         const asked = [];
         page.on('request', (r) => asked.push(`${r.method()} ${new URL(r.url()).pathname}`));
         await signIn(page, srv.url, who);
@@ -264,15 +275,12 @@ export function settingsTests(test, { texts, assert }) {
           { hasText: es.MSG_WEB_SET_GREEN_RANGE.replace('{from}', String(bands.ces.green).replace('.', ',')) }).waitFor();
         const body = await page.locator('body').innerText();
         assert(!/MSG_WEB_/.test(body), `a catalogue id is shown instead of its text: ${body}`);
-      } finally {
-        await srv.stop();
-      }
+      });
     });
   }
 
   test('settings fit a phone', async ({ page, shot }) => {
-    const srv = await tenant('phone');
-    try {
+    await withTenant('phone', async (srv) => {
       await signIn(page, srv.url, 'laura.martin');
       await openSettings(page, srv.url);
       await page.locator('#settings-web pre.snippet').waitFor();
@@ -280,8 +288,6 @@ export function settingsTests(test, { texts, assert }) {
       const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
       assert(!wide, 'the settings page is wider than the phone');
       await shot('settings-phone');
-    } finally {
-      await srv.stop();
-    }
+    });
   }, { viewport: { width: 375, height: 812 }, isMobile: true });
 }
