@@ -13,6 +13,7 @@ import { renderSurveys } from './pages/surveys.js';
 import { renderSurvey } from './pages/survey.js';
 import { renderTriggers } from './pages/triggers.js';
 import { renderOverview } from './pages/overview.js';
+import { renderSettings } from './pages/settings.js';
 import { renderNotBuilt, renderNotFound } from './pages/placeholder.js';
 
 const root = document.getElementById('app');
@@ -173,7 +174,7 @@ function renderRoute() {
   document.title = `${sec ? t(sec.label) : 'cxm'} - ${t('MSG_WEB_APP_TITLE')}`;
   // isCurrent() tells a page whose answer arrives late whether it is still the one shown.
   const mine = ++state.renders;
-  const ctx = { main: state.main, query: r.query, showError, isCurrent: () => mine === state.renders };
+  const ctx = { main: state.main, query: r.query, showError, isCurrent: () => mine === state.renders, session: state.session };
   replace(state.main);
   if (section === 'overview' && r.parts.length === 1) renderOverview(ctx);
   else if (section === 'customers' && r.parts.length === 1) renderCustomers(ctx);
@@ -181,6 +182,7 @@ function renderRoute() {
   else if (section === 'surveys' && r.parts.length === 1) renderSurveys(ctx);
   else if (section === 'surveys' && r.parts.length === 2) renderSurvey(ctx, r.parts[1]);
   else if (section === 'triggers' && r.parts.length === 1) renderTriggers(ctx);
+  else if (section === 'settings' && r.parts.length === 1) renderSettings(ctx);
   else if (sec && r.parts.length === 1) renderNotBuilt(ctx, sec.label);
   else renderNotFound(ctx);
   if (!state.firstRender) state.main.focus({ preventScroll: false });

@@ -19,6 +19,7 @@ import { surveyTests } from './surveys.test.mjs';
 import { triggerTests } from './triggers.test.mjs';
 import { widgetTests } from './widget.test.mjs';
 import { anonymousTests } from './anonymous.test.mjs';
+import { settingsTests } from './settings.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -257,6 +258,7 @@ widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
 anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 
 triggerTests(test, { BASE, texts, assert, loginOk, chooseLanguage });
+settingsTests(test, { texts, assert });
 
 // Last on purpose: it makes the server refuse sign-ins from this address for a while.
 test('too many failed sign-ins show how long to wait', async ({ page }) => {

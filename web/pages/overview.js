@@ -8,7 +8,8 @@
 // by channel, touchpoint, segment and agent, each group tested against the
 // rest, sortable, exportable as CSV). Everything comes from
 // GET /api/v1/metrics/nps (docs/metrics.md), so a manager sees their unit's
-// subtree only. Charts are ECharts, loaded from /vendor/echarts.min.js.
+// subtree only; the gauge's arc takes its colours from the tenant's bands
+// (GET /api/v1/settings/metrics, changed on the Settings page). Charts are ECharts, loaded from /vendor/echarts.min.js.
 
 import { api, listItems, withQuery } from '../api.js';
 import { h, replace } from '../dom.js';
@@ -73,9 +74,12 @@ function download(name, text) {
 
 /* ---- the headline: gauge, interval, change, the three shares ------------------------ */
 
-function headline(ctx, rep, charts) {
+function headline(ctx, rep, charts, band) {
   const o = rep.overall;
-  const gauge = h('div', { class: 'nps-gauge', role: 'img', 'aria-label': t('MSG_WEB_OV_GAUGE', { score: fmt(o.score) }) });
+  const gauge = h('div', { class: 'nps-gauge', role: 'img', 'aria-label': t('MSG_WEB_OV_GAUGE', { score: fmt(o.score) }),
+    'data-amber': band.amber, 'data-green': band.green });
+  // the arc's colours are the tenant's bands (Settings), as the API colours the score
+  const stop = (v) => (Math.min(Math.max(v, -100), 100) + 100) / 200;
   const moved = rep.vs_previous;
   const share = (k, cls) => {
     const bar = h('span', { class: `ppd-part ${cls}`, 'data-share': fmt(o[k]) }, o[k] >= 8 ? `${Math.round(o[k])}%` : '');
@@ -100,7 +104,7 @@ function headline(ctx, rep, charts) {
       animation: false,
         series: [{
           type: 'gauge', min: -100, max: 100, startAngle: 200, endAngle: -20, radius: '95%',
-          axisLine: { lineStyle: { width: 14, color: [[0.5, COLOURS.red], [0.75, COLOURS.amber], [1, COLOURS.green]] } },
+          axisLine: { lineStyle: { width: 14, color: [[stop(band.amber), COLOURS.red], [stop(Math.max(band.amber, band.green)), COLOURS.amber], [1, COLOURS.green]] } },
           pointer: { width: 5 }, axisTick: { show: false }, splitLine: { length: 10 },
           axisLabel: { distance: 16, fontSize: 10 },
           detail: { formatter: String(o.score), fontSize: 26, offsetCenter: [0, '40%'] },
@@ -341,13 +345,14 @@ export async function renderOverview(ctx) {
     replace(out, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
     for (const c of live) c.dispose();
     live = [];
-    let rep, csat, ces, parts;
+    let rep, csat, ces, settings, parts;
     const range = { ...base, from: isoDay(from), to: isoDay(to) };
     try {
-      [rep, csat, ces, ...parts] = await Promise.all([
+      [rep, csat, ces, settings, ...parts] = await Promise.all([
         api('GET', withQuery('/api/v1/metrics/nps', { ...range, compare: 'previous' })),
         api('GET', withQuery('/api/v1/metrics/csat', { ...range, compare: 'previous' })),
         api('GET', withQuery('/api/v1/metrics/ces', { ...range, compare: 'previous' })),
+        api('GET', '/api/v1/settings/metrics'),
         ...BREAKDOWNS.map(([dim]) => api('GET', withQuery('/api/v1/metrics/nps', { ...range, by: dim }))),
       ]);
     } catch (err) {
@@ -370,7 +375,7 @@ export async function renderOverview(ctx) {
     const charts = [];
     const trend = trendCard(ctx, base, to, live);
     const tiles = [scoreTile('csat', csat), scoreTile('ces', ces)].filter(Boolean);
-    replace(out, h('div', { class: 'ov-top' }, headline(ctx, rep, charts), ...tiles), trend.card,
+    replace(out, h('div', { class: 'ov-top' }, headline(ctx, rep, charts, settings.bands.nps), ...tiles), trend.card,
       drivers ? driversCard(picked, drivers, charts) : null,
       h('div', { class: 'ov-breakdowns' }, ...BREAKDOWNS.map(([dim, title], i) => breakdownCard(dim, title, parts[i]))));
     let drawn = true;
