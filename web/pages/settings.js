@@ -93,6 +93,27 @@ function saved(result, id = 'MSG_WEB_SET_SAVED') {
   replace(result, h('p', { class: 'notice', role: 'status' }, t(id)));
 }
 
+/**
+ * PUTs JSON to PATH for FORM, whose buttons wait meanwhile: the answer goes to
+ * FILL and RESULT says it was saved (message DONE); errors go next to their fields.
+ */
+async function putSettings(ctx, form, result, path, json, fill, done) {
+  const buttons = [...form.querySelectorAll('button')];
+  for (const b of buttons) b.disabled = true;
+  try {
+    const answer = await api('PUT', path, json);
+    if (!ctx.isCurrent()) return;
+    clearErrors(form);
+    fill(answer);
+    saved(result, done);
+  } catch (err) {
+    if (ctx.isCurrent()) showErrors(ctx, form, result, err);
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+
 function section(id, title, ...children) {
   return h('section', { class: 'card settings-section', id, 'aria-labelledby': `${id}-title` },
     h('h2', { id: `${id}-title` }, t(title)), ...children);
@@ -166,20 +187,7 @@ function bandsSection(ctx, canEdit) {
       strip, legend));
   }
   const form = h('form', { class: 'settings-form bands-form', novalidate: true }, body, errorSlot('bands'));
-  const save = async (json, done) => {
-    for (const b of form.querySelectorAll('button')) b.disabled = true;
-    try {
-      const answer = await api('PUT', '/api/v1/settings/metrics', json);
-      if (!ctx.isCurrent()) return;
-      clearErrors(form);
-      fill(answer.bands);
-      saved(result, done);
-    } catch (err) {
-      if (ctx.isCurrent()) showErrors(ctx, form, result, err);
-    } finally {
-      for (const b of form.querySelectorAll('button')) b.disabled = false;
-    }
-  };
+  const save = (json, done) => putSettings(ctx, form, result, '/api/v1/settings/metrics', json, (answer) => fill(answer.bands), done);
   if (canEdit) {
     const restore = h('button', { type: 'button', class: 'bands-defaults' }, t('MSG_WEB_SET_DEFAULTS'));
     // the server fills in every band left out: an empty setting is its defaults
@@ -284,18 +292,7 @@ function fatigueSection(ctx, canEdit) {
         const [attr, value] = li.querySelectorAll('input');
         return { attribute: attr.value.trim(), value: value.value };
       });
-      submit.disabled = true;
-      try {
-        const answer = await api('PUT', '/api/v1/settings/surveys', { fatigue_days: valueOf(days), exclude });
-        if (!ctx.isCurrent()) return;
-        clearErrors(form);
-        fill(answer);
-        saved(result);
-      } catch (err) {
-        if (ctx.isCurrent()) showErrors(ctx, form, result, err);
-      } finally {
-        submit.disabled = false;
-      }
+      await putSettings(ctx, form, result, '/api/v1/settings/surveys', { fatigue_days: valueOf(days), exclude }, fill);
     });
   } else {
     form.addEventListener('submit', (e) => e.preventDefault());
@@ -355,18 +352,7 @@ function webBody(ctx, web) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const list = origins.value.split('\n').map((s) => s.trim()).filter(Boolean);
-    submit.disabled = true;
-    try {
-      const answer = await api('PUT', '/api/v1/settings/web', { allowed_origins: list });
-      if (!ctx.isCurrent()) return;
-      clearErrors(form);
-      fill(answer);
-      saved(result);
-    } catch (err) {
-      if (ctx.isCurrent()) showErrors(ctx, form, result, err);
-    } finally {
-      submit.disabled = false;
-    }
+    await putSettings(ctx, form, result, '/api/v1/settings/web', { allowed_origins: list }, fill);
   });
   return [
     h('dl', { class: 'fields web-facts' },
