@@ -6,7 +6,8 @@
 # a node installed another way (e.g. a newer nodejs with its own npm) is left alone.
 set -eu
 PKGS="build-essential pkg-config sqlite3 libsqlite3-dev libpq-dev postgresql-15 postgresql-client-15
-libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libutf8proc-dev libmicrohttpd-dev libcurl4-openssl-dev wrk clang time
+libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libutf8proc-dev libstemmer-dev libmicrohttpd-dev libcurl4-openssl-dev
+unicode-data wrk clang time
 chromium"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 
