@@ -1,0 +1,307 @@
+/*
+ * gen-lexicon.c - a build-time tool: turns word lists into a C lexicon
+ * table (src/text/lexicon.h) that is compiled into the binary, so cxm
+ * reads no lexicon file at run time.
+ *
+ *   gen-lexicon NAME LANG FILE...  > NAME.c
+ *
+ * Each FILE is either VADER's vader_lexicon.txt (token TAB mean TAB sd TAB
+ * ratings) or one of ours (key TAB valence [TAB exact], '#' comments).
+ * A key with spaces is a phrase ("vale la pena"): its first word is marked
+ * as the head of a phrase of that many words. LANG is es, en or none; for
+ * es every key that is not marked exact also gets an entry under its
+ * Snowball stem (the mean valence of the keys sharing that stem), so that
+ * "tardaron" finds "tardar". The first file that names a key wins.
+ *
+ * Keys are looked up through an open-addressing hash table (FNV-1a, linear
+ * probing) that is generated here too.
+ */
+#define _GNU_SOURCE
+#include <libstemmer.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/text/lexicon.h"
+
+#define MAX_ENTRIES 40000
+
+struct entry {
+	char *key;
+	double valence;
+	int has_valence;
+	int exact;
+	int phrase_words; /* the longest phrase this key starts (0 = none) */
+	int nstem;        /* for stem entries: how many keys were averaged */
+};
+
+static struct entry ents[MAX_ENTRIES];
+static size_t nents;
+
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static struct entry *find(const char *key)
+{
+	for (size_t i = 0; i < nents; i++)
+		if (!strcmp(ents[i].key, key))
+			return &ents[i];
+	return NULL;
+}
+
+static struct entry *add(const char *key)
+{
+	struct entry *e = find(key);
+
+	if (e)
+		return e;
+	if (nents == MAX_ENTRIES) {
+		fprintf(stderr, "gen-lexicon: too many entries\n");
+		exit(1);
+	}
+	e = &ents[nents++];
+	memset(e, 0, sizeof(*e));
+	e->key = strdup(key);
+	return e;
+}
+
+/* Drops U+FE0F (emoji presentation selector) so "❤️" and "❤" are one key. */
+static void strip_vs16(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r;) {
+		if ((unsigned char)r[0] == 0xef && (unsigned char)r[1] == 0xb8 && (unsigned char)r[2] == 0x8f) {
+			r += 3;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = 0;
+}
+
+static void read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int lineno = 0;
+
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *fields[4] = {0};
+		int nf = 0;
+		char *p = line, *end;
+		double v;
+
+		lineno++;
+		line[strcspn(line, "\r\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		while (nf < 4) {
+			fields[nf++] = p;
+			p = strchr(p, '\t');
+			if (!p)
+				break;
+			*p++ = 0;
+		}
+		if (nf < 2) {
+			fprintf(stderr, "%s:%d: expected key TAB valence\n", path, lineno);
+			exit(1);
+		}
+		v = strtod(fields[1], &end);
+		if (end == fields[1] || *end || v < -4.0 || v > 4.0) {
+			fprintf(stderr, "%s:%d: bad valence '%s'\n", path, lineno, fields[1]);
+			exit(1);
+		}
+		strip_vs16(fields[0]);
+		if (!fields[0][0])
+			continue;
+		{
+			struct entry *e = add(fields[0]);
+			int words = 1;
+
+			if (e->has_valence)
+				continue; /* the first file wins */
+			e->has_valence = 1;
+			e->valence = v;
+			e->exact = nf >= 3 && !strcmp(fields[2], "exact");
+			for (const char *c = fields[0]; *c; c++)
+				words += *c == ' ';
+			if (words > 1) {
+				char head[256];
+				size_t hl = strcspn(fields[0], " ");
+				struct entry *h;
+
+				if (hl >= sizeof(head))
+					continue;
+				memcpy(head, fields[0], hl);
+				head[hl] = 0;
+				h = add(head);
+				if (h->phrase_words < words)
+					h->phrase_words = words;
+			}
+		}
+	}
+	fclose(f);
+}
+
+struct stem_entry {
+	char *stem;
+	double sum;
+	int n;
+	double min, max;
+};
+
+static struct stem_entry stems_tab[MAX_ENTRIES];
+static size_t nstem_tab;
+
+static void add_stems(struct sb_stemmer *st)
+{
+	size_t base = nents;
+
+	for (size_t i = 0; i < base; i++) {
+		struct entry *e = &ents[i];
+		const sb_symbol *s;
+		char stem[256];
+		size_t j;
+
+		if (!e->has_valence || e->exact || strchr(e->key, ' '))
+			continue;
+		s = sb_stemmer_stem(st, (const sb_symbol *)e->key, (int)strlen(e->key));
+		if (!s || (size_t)sb_stemmer_length(st) >= sizeof(stem))
+			continue;
+		memcpy(stem, s, (size_t)sb_stemmer_length(st));
+		stem[sb_stemmer_length(st)] = 0;
+		for (j = 0; j < nstem_tab; j++)
+			if (!strcmp(stems_tab[j].stem, stem))
+				break;
+		if (j == nstem_tab) {
+			stems_tab[j].stem = strdup(stem);
+			stems_tab[j].min = stems_tab[j].max = e->valence;
+			nstem_tab++;
+		}
+		stems_tab[j].sum += e->valence;
+		stems_tab[j].n++;
+		if (e->valence < stems_tab[j].min)
+			stems_tab[j].min = e->valence;
+		if (e->valence > stems_tab[j].max)
+			stems_tab[j].max = e->valence;
+	}
+	for (size_t j = 0; j < nstem_tab; j++)
+		if (stems_tab[j].min < 0 && stems_tab[j].max > 0)
+			fprintf(stderr, "gen-lexicon: warning: stem '%s' mixes signs (%.1f..%.1f); mark a key exact\n",
+				stems_tab[j].stem, stems_tab[j].min, stems_tab[j].max);
+}
+
+static void put_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\%03o", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* Emits keys[] as entries plus their hash slots; returns the slot count. */
+static size_t emit_table(const char *name, const char *suffix, char **keys, const double *val, const unsigned *flags,
+		       size_t n)
+{
+	size_t size = 16;
+	uint32_t *slots;
+
+	while (size < 2 * n)
+		size *= 2;
+	slots = calloc(size, sizeof(*slots));
+	for (size_t i = 0; i < n; i++) {
+		size_t h = fnv1a(keys[i]) & (size - 1);
+
+		while (slots[h])
+			h = (h + 1) & (size - 1);
+		slots[h] = (uint32_t)i + 1;
+	}
+	printf("static const struct cxm_lex_entry %s%s_entries[%zu] = {\n", name, suffix, n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		printf("\t{");
+		put_string(keys[i]);
+		printf(", %.3ff, %uu},\n", val[i], flags[i]);
+	}
+	if (!n)
+		printf("\t{\"\", 0.0f, 0u},\n");
+	printf("};\n");
+	printf("static const uint32_t %s%s_slots[%zu] = {", name, suffix, size);
+	for (size_t i = 0; i < size; i++)
+		printf("%s%u,", i % 16 ? " " : "\n\t", slots[i]);
+	printf("\n};\n");
+	free(slots);
+	return size;
+}
+
+int main(int argc, char **argv)
+{
+	struct sb_stemmer *st = NULL;
+	const char *name, *lang;
+	char **keys;
+	double *val;
+	unsigned *flags;
+	size_t wsize, ssize;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: gen-lexicon NAME es|en|none FILE...\n");
+		return 2;
+	}
+	name = argv[1];
+	lang = argv[2];
+	if (!strcmp(lang, "es"))
+		st = sb_stemmer_new("spanish", "UTF_8");
+	for (int i = 3; i < argc; i++)
+		read_file(argv[i]);
+	if (st)
+		add_stems(st);
+
+	keys = calloc(nents + nstem_tab + 1, sizeof(*keys));
+	val = calloc(nents + nstem_tab + 1, sizeof(*val));
+	flags = calloc(nents + nstem_tab + 1, sizeof(*flags));
+	printf("/* generated by tools/gen-lexicon.c from");
+	for (int i = 3; i < argc; i++)
+		printf(" %s", argv[i]);
+	printf(" - do not edit */\n#include <stdint.h>\n#include \"lexicon.h\"\n\n");
+	for (size_t i = 0; i < nents; i++) {
+		keys[i] = ents[i].key;
+		val[i] = ents[i].valence;
+		flags[i] = (ents[i].has_valence ? CXM_LEXF_VALENCE : 0) | (unsigned)ents[i].phrase_words
+			   << CXM_LEXF_PHRASE_SHIFT;
+	}
+	wsize = emit_table(name, "", keys, val, flags, nents);
+	for (size_t j = 0; j < nstem_tab; j++) {
+		keys[j] = stems_tab[j].stem;
+		val[j] = stems_tab[j].sum / stems_tab[j].n;
+		flags[j] = CXM_LEXF_VALENCE;
+	}
+	ssize = emit_table(name, "_stem", keys, val, flags, nstem_tab);
+	printf("const struct cxm_lexicon %s = {\n", name);
+	printf("\t{%s_entries, %zu, %s_slots, %zu},\n", name, nents, name, wsize - 1);
+	printf("\t{%s_stem_entries, %zu, %s_stem_slots, %zu},\n", name, nstem_tab, name, ssize - 1);
+	printf("};\n");
+	if (st)
+		sb_stemmer_delete(st);
+	return 0;
+}
