@@ -94,4 +94,9 @@ static inline int ascii_lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+static inline int ascii_upper(int c)
+{
+	return c >= 'a' && c <= 'z' ? c - 32 : c;
+}
+
 #endif
