@@ -107,7 +107,7 @@ $(B)/gen/emoji_table.c: tools/gen-emoji.c $(EMOJI_TEST)
 # Spanish and emoji from data/lexicons/ (Spanish keys also under their
 # Snowball stems).
 LEXGEN := build/tools/gen-lexicon
-$(LEXGEN): tools/gen-lexicon.c src/text/lexicon.h
+$(LEXGEN): tools/gen-lexicon.c src/text/lexicon.h src/text/sentiment-rules.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $< -lstemmer
 

@@ -13,6 +13,9 @@
  * Snowball stem (the mean valence of the keys sharing that stem), so that
  * "tardaron" finds "tardar". The first file that names a key wins.
  *
+ * The rule words of src/text/sentiment-rules.h (negators, boosters, ...)
+ * go into the same table with their role.
+ *
  * Keys are looked up through an open-addressing hash table (FNV-1a, linear
  * probing) that is generated here too.
  */
@@ -24,6 +27,7 @@
 #include <string.h>
 
 #include "../src/text/lexicon.h"
+#include "../src/text/sentiment-rules.h"
 
 #define MAX_ENTRIES 40000
 
@@ -33,7 +37,7 @@ struct entry {
 	int has_valence;
 	int exact;
 	int phrase_words; /* the longest phrase this key starts (0 = none) */
-	int nstem;        /* for stem entries: how many keys were averaged */
+	int role;         /* enum role of sentiment-rules.h, 0 for none */
 };
 
 static struct entry ents[MAX_ENTRIES];
@@ -151,6 +155,17 @@ static void read_file(const char *path)
 				h = add(head);
 				if (h->phrase_words < words)
 					h->phrase_words = words;
+				/* the first two words of a longer phrase, so that a
+				 * lookup can give up after the second word */
+				if (words > 2) {
+					size_t pl = hl + 1 + strcspn(fields[0] + hl + 1, " ");
+
+					if (pl < sizeof(head)) {
+						memcpy(head, fields[0], pl);
+						head[pl] = 0;
+						add(head);
+					}
+				}
 			}
 		}
 	}
@@ -242,10 +257,10 @@ static size_t emit_table(const char *name, const char *suffix, char **keys, cons
 	for (size_t i = 0; i < n; i++) {
 		printf("\t{");
 		put_string(keys[i]);
-		printf(", %.3ff, %uu},\n", val[i], flags[i]);
+		printf(", %.3ff, %uu, %uu},\n", val[i], flags[i], fnv1a(keys[i]));
 	}
 	if (!n)
-		printf("\t{\"\", 0.0f, 0u},\n");
+		printf("\t{\"\", 0.0f, 0u, 0u},\n");
 	printf("};\n");
 	printf("static const uint32_t %s%s_slots[%zu] = {", name, suffix, size);
 	for (size_t i = 0; i < size; i++)
@@ -276,6 +291,13 @@ int main(int argc, char **argv)
 		read_file(argv[i]);
 	if (st)
 		add_stems(st);
+	/* the rule words, after the stems: a rule is not a valence */
+	if (!strcmp(lang, "es"))
+		for (size_t i = 0; i < sizeof(es_rules) / sizeof(es_rules[0]); i++)
+			add(es_rules[i].key)->role = es_rules[i].role;
+	if (!strcmp(lang, "en"))
+		for (size_t i = 0; i < sizeof(en_rules) / sizeof(en_rules[0]); i++)
+			add(en_rules[i].key)->role = en_rules[i].role;
 
 	keys = calloc(nents + nstem_tab + 1, sizeof(*keys));
 	val = calloc(nents + nstem_tab + 1, sizeof(*val));
@@ -287,8 +309,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nents; i++) {
 		keys[i] = ents[i].key;
 		val[i] = ents[i].valence;
-		flags[i] = (ents[i].has_valence ? CXM_LEXF_VALENCE : 0) | (unsigned)ents[i].phrase_words
-			   << CXM_LEXF_PHRASE_SHIFT;
+		flags[i] = (ents[i].has_valence ? CXM_LEXF_VALENCE : 0) |
+			   (unsigned)ents[i].phrase_words << CXM_LEXF_PHRASE_SHIFT |
+			   (unsigned)ents[i].role << CXM_LEXF_ROLE_SHIFT;
 	}
 	wsize = emit_table(name, "", keys, val, flags, nents);
 	for (size_t j = 0; j < nstem_tab; j++) {

@@ -13,11 +13,14 @@
 
 #define CXM_LEXF_VALENCE 0x1u    /* the key carries a valence */
 #define CXM_LEXF_PHRASE_SHIFT 4 /* bits 4..7: words of the longest phrase the key starts */
+#define CXM_LEXF_ROLE_SHIFT 8   /* bits 8..11: the key's rule role (sentiment-rules.h), 0 none */
+#define CXM_LEX_ROLE(e) (((e)->flags >> CXM_LEXF_ROLE_SHIFT) & 0xfu)
 
 struct cxm_lex_entry {
 	const char *key; /* a token key, a phrase of keys joined by ' ', an emoji or a stem */
 	float valence;   /* -4..+4, VADER's scale */
 	unsigned flags;  /* CXM_LEXF_* */
+	uint32_t hash;   /* FNV-1a of key: most probes end on it */
 };
 
 /* An open-addressing hash table: slots hold entry index + 1, 0 is empty. */
@@ -35,26 +38,50 @@ struct cxm_lexicon {
 
 extern const struct cxm_lexicon cxm_lex_en, cxm_lex_es, cxm_lex_emoji;
 
-/* The entry for key[0..len) in t, or NULL. Borrows everything. */
-static inline const struct cxm_lex_entry *cxm_lex_find(const struct cxm_lex_table *t, const char *key, size_t len)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
+#define CXM_LEX_FNV_INIT 2166136261u
+#define CXM_LEX_FNV_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)key[i];
-		h *= 16777619u;
-	}
-	for (i = h & t->mask;; i = (i + 1) & t->mask) {
+/* The entry for key[0..len), whose FNV-1a hash is h, in t, or NULL. */
+static inline const struct cxm_lex_entry *cxm_lex_find_hashed(const struct cxm_lex_table *t, const char *key,
+							       size_t len, uint32_t h)
+{
+	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint32_t s = t->slots[i];
 		const struct cxm_lex_entry *e;
 
 		if (!s)
 			return NULL;
 		e = &t->entries[s - 1];
-		if (!strncmp(e->key, key, len) && !e->key[len])
+		if (e->hash == h && !strncmp(e->key, key, len) && !e->key[len])
 			return e;
 	}
+}
+
+/* The entry for key[0..len) in t, or NULL. Borrows everything. */
+static inline const struct cxm_lex_entry *cxm_lex_find(const struct cxm_lex_table *t, const char *key, size_t len)
+{
+	uint32_t h = CXM_LEX_FNV_INIT;
+
+	for (size_t i = 0; i < len; i++)
+		h = CXM_LEX_FNV_STEP(h, key[i]);
+	return cxm_lex_find_hashed(t, key, len, h);
+}
+
+/*
+ * Whether some prefix of key[0..len), of at least min bytes, is a key of t:
+ * a cheap test before stemming, since a Snowball stem of an unaccented key
+ * is a prefix of it.
+ */
+static inline int cxm_lex_has_prefix(const struct cxm_lex_table *t, const char *key, size_t len, size_t min)
+{
+	uint32_t h = CXM_LEX_FNV_INIT;
+
+	for (size_t i = 0; i < len; i++) {
+		h = CXM_LEX_FNV_STEP(h, key[i]);
+		if (i + 1 >= min && t->n && cxm_lex_find_hashed(t, key, i + 1, h))
+			return 1;
+	}
+	return 0;
 }
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "cxm/text.h"
 #include "lexicon.h"
+#include "sentiment-rules.h"
 
 /* VADER's constants (the paper, section 3). */
 #define B_INCR 0.293   /* a booster or dampener before a word */
@@ -31,77 +32,21 @@
 #define SUPERLATIVE_INCR 0.9
 #define POCO_SCALAR -0.5
 
-enum role { R_NONE, R_NEGATOR, R_BOOST, R_DAMP, R_CONTRAST, R_POCO, R_SKIP, R_POST_BOOST };
-
-struct rule_word {
-	const char *key;
-	unsigned char role;
-};
-
-/* English (sorted by key for bsearch). */
-static const struct rule_word en_rules[] = {
-	{"absolutely", R_BOOST}, {"ain't", R_NEGATOR}, {"aint", R_NEGATOR}, {"almost", R_DAMP},
-	{"amazingly", R_BOOST}, {"aren't", R_NEGATOR}, {"arent", R_NEGATOR}, {"awfully", R_BOOST},
-	{"barely", R_DAMP}, {"but", R_CONTRAST}, {"cannot", R_NEGATOR}, {"cant", R_NEGATOR},
-	{"completely", R_BOOST}, {"considerably", R_BOOST}, {"couldnt", R_NEGATOR}, {"decidedly", R_BOOST},
-	{"deeply", R_BOOST}, {"didnt", R_NEGATOR}, {"doesnt", R_NEGATOR}, {"dont", R_NEGATOR},
-	{"enormously", R_BOOST}, {"entirely", R_BOOST}, {"especially", R_BOOST}, {"exceptionally", R_BOOST},
-	{"extremely", R_BOOST}, {"fabulously", R_BOOST}, {"fully", R_BOOST}, {"greatly", R_BOOST},
-	{"hadnt", R_NEGATOR}, {"hardly", R_DAMP}, {"hasnt", R_NEGATOR}, {"havent", R_NEGATOR},
-	{"hella", R_BOOST}, {"highly", R_BOOST}, {"however", R_CONTRAST}, {"hugely", R_BOOST},
-	{"incredibly", R_BOOST}, {"intensely", R_BOOST}, {"isnt", R_NEGATOR}, {"kinda", R_DAMP},
-	{"less", R_DAMP}, {"little", R_DAMP}, {"majorly", R_BOOST}, {"marginally", R_DAMP},
-	{"more", R_BOOST}, {"most", R_BOOST}, {"neither", R_NEGATOR}, {"never", R_NEGATOR},
-	{"none", R_NEGATOR}, {"nope", R_NEGATOR}, {"nor", R_NEGATOR}, {"not", R_NEGATOR},
-	{"nothing", R_NEGATOR}, {"nowhere", R_NEGATOR}, {"occasionally", R_DAMP}, {"particularly", R_BOOST},
-	{"partly", R_DAMP}, {"purely", R_BOOST}, {"quite", R_BOOST}, {"rarely", R_NEGATOR},
-	{"really", R_BOOST}, {"remarkably", R_BOOST}, {"scarcely", R_DAMP}, {"seldom", R_NEGATOR},
-	{"shouldnt", R_NEGATOR}, {"slightly", R_DAMP}, {"so", R_BOOST}, {"somewhat", R_DAMP},
-	{"sorta", R_DAMP}, {"substantially", R_BOOST}, {"thoroughly", R_BOOST}, {"totally", R_BOOST},
-	{"tremendously", R_BOOST}, {"uber", R_BOOST}, {"unbelievably", R_BOOST}, {"unusually", R_BOOST},
-	{"utterly", R_BOOST}, {"very", R_BOOST}, {"wasnt", R_NEGATOR}, {"werent", R_NEGATOR},
-	{"without", R_NEGATOR}, {"wont", R_NEGATOR}, {"wouldnt", R_NEGATOR},
-};
-
-/* Spanish (sorted by key). R_SKIP: clitics and articles that do not count
- * towards the distance between a negator or booster and its word ("no me lo
- * recomendaron"). R_POST_BOOST: intensifiers that follow the word they raise
- * ("tardó muchísimo"). */
-static const struct rule_word es_rules[] = {
-	{"algo", R_DAMP}, {"apenas", R_DAMP}, {"aunque", R_CONTRAST}, {"bastante", R_BOOST},
-	{"casi", R_DAMP}, {"completamente", R_BOOST}, {"demasiado", R_BOOST}, {"el", R_SKIP},
-	{"extremadamente", R_BOOST}, {"increiblemente", R_BOOST}, {"jamas", R_NEGATOR}, {"la", R_SKIP},
-	{"las", R_SKIP}, {"le", R_SKIP}, {"les", R_SKIP}, {"lo", R_SKIP}, {"los", R_SKIP},
-	{"mas", R_BOOST}, {"me", R_SKIP}, {"medio", R_DAMP}, {"muchisimo", R_POST_BOOST},
-	{"mucho", R_POST_BOOST}, {"muy", R_BOOST}, {"nada", R_NEGATOR}, {"nadie", R_NEGATOR},
-	{"ni", R_NEGATOR}, {"ningun", R_NEGATOR}, {"ninguna", R_NEGATOR}, {"ninguno", R_NEGATOR},
-	{"no", R_NEGATOR}, {"nos", R_SKIP}, {"nunca", R_NEGATOR}, {"os", R_SKIP}, {"pero", R_CONTRAST},
-	{"poca", R_POCO}, {"pocas", R_POCO}, {"poco", R_POCO}, {"pocos", R_POCO}, {"re", R_BOOST},
-	{"realmente", R_BOOST}, {"se", R_SKIP}, {"sin", R_NEGATOR}, {"sumamente", R_BOOST},
-	{"super", R_BOOST}, {"tampoco", R_NEGATOR}, {"tan", R_BOOST}, {"te", R_SKIP},
-	{"terriblemente", R_BOOST}, {"totalmente", R_BOOST}, {"tremenda", R_BOOST},
-	{"tremendamente", R_BOOST}, {"tremendo", R_BOOST}, {"un", R_SKIP}, {"una", R_SKIP},
-};
-
-static int rule_cmp(const void *k, const void *e)
+/*
+ * The role of a word that is a rule rather than a valence (rule words are
+ * in the lexicon's hash table with their role, see sentiment-rules.h);
+ * English contractions ("don't", "couldn’t") are negators too.
+ */
+static enum role role_of(enum cxm_lang lang, const struct cxm_lex_entry *e, const char *key)
 {
-	return strcmp(k, ((const struct rule_word *)e)->key);
-}
-
-static enum role rule_of(enum cxm_lang lang, const char *key)
-{
-	const struct rule_word *r;
 	size_t n;
 
-	if (lang == CXM_LANG_ES)
-		r = bsearch(key, es_rules, sizeof(es_rules) / sizeof(es_rules[0]), sizeof(es_rules[0]), rule_cmp);
-	else
-		r = bsearch(key, en_rules, sizeof(en_rules) / sizeof(en_rules[0]), sizeof(en_rules[0]), rule_cmp);
-	if (r)
-		return r->role;
-	/* English contractions: "don't", "isn't", "couldn’t" */
+	if (e && CXM_LEX_ROLE(e))
+		return (enum role)CXM_LEX_ROLE(e);
+	if (lang != CXM_LANG_EN)
+		return R_NONE;
 	n = strlen(key);
-	if (lang == CXM_LANG_EN && ((n > 3 && !strcmp(key + n - 3, "n't")) || (n > 5 && !strcmp(key + n - 5, "n\xe2\x80\x99t"))))
+	if ((n > 3 && !memcmp(key + n - 3, "n't", 3)) || (n > 5 && !memcmp(key + n - 5, "n\xe2\x80\x99t", 5)))
 		return R_NEGATOR;
 	return R_NONE;
 }
@@ -189,11 +134,12 @@ static bool ends_with(const char *s, size_t n, const char *suf)
  * base word with the endings the suffix replaced (-o, -a, -e; -co for
  * -quísimo, -go for -guísimo, -ble for -bilísimo).
  */
-static bool es_superlative(const char *key, float *v)
+static bool es_superlative(const char *key, size_t n, float *v)
 {
 	static const char *const sufs[] = {"isimos", "isimas", "isimo", "isima"};
-	size_t n = strlen(key);
 
+	if (n < 7 || !memmem(key + n - 6, 6, "isim", 4))
+		return false;
 	for (size_t i = 0; i < sizeof(sufs) / sizeof(sufs[0]); i++) {
 		static const char *const ends[] = {"o", "a", "e", ""};
 		size_t stem = n - strlen(sufs[i]);
@@ -228,10 +174,12 @@ static bool es_superlative(const char *key, float *v)
 }
 
 /* Spanish intensifying prefixes: "superbueno", "rebueno", "archiconocido". */
-static bool es_prefixed(struct cxm_stemmers *st, const char *key, float *v)
+static bool es_prefixed(struct cxm_stemmers *st, const char *key, size_t n, float *v)
 {
 	static const char *const pre[] = {"requete", "super", "ultra", "hiper", "archi", "re"};
 
+	if (n < 6 || !strchr("rsuha", key[0]))
+		return false;
 	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
 		size_t m = strlen(pre[i]);
 		const struct cxm_lex_entry *e;
@@ -239,7 +187,7 @@ static bool es_prefixed(struct cxm_stemmers *st, const char *key, float *v)
 		if (strncmp(key, pre[i], m) || strlen(key + m) < 4)
 			continue;
 		e = find_word(&cxm_lex_es, key + m);
-		if (!e && st) {
+		if (!e && st && cxm_lex_has_prefix(&cxm_lex_es.stems, key + m, strlen(key + m), 2)) {
 			const char *stem = cxm_stem(st, CXM_LANG_ES, key + m);
 
 			e = cxm_lex_find(&cxm_lex_es.stems, stem, strlen(stem));
@@ -257,10 +205,11 @@ static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
 {
 	const struct cxm_lex_entry *e;
 	const char *stem;
+	size_t n = strlen(key);
 
-	if (es_superlative(key, v))
+	if (es_superlative(key, n, v))
 		return true;
-	if (st && strlen(key) >= 3) {
+	if (st && n >= 3 && cxm_lex_has_prefix(&cxm_lex_es.stems, key, n, 2)) {
 		stem = cxm_stem(st, CXM_LANG_ES, key);
 		e = cxm_lex_find(&cxm_lex_es.stems, stem, strlen(stem));
 		if (e) {
@@ -268,12 +217,7 @@ static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
 			return true;
 		}
 	}
-	return es_prefixed(st, key, v);
-}
-
-static bool is_wordish(const struct cxm_token *k)
-{
-	return k->kind == CXM_TOK_WORD || k->kind == CXM_TOK_HASHTAG;
+	return es_prefixed(st, key, n, v);
 }
 
 /*
@@ -284,7 +228,21 @@ static size_t match_phrase(const struct cxm_lexicon *lx, const struct cxm_text *
 			   float *v)
 {
 	char buf[256];
+	const struct cxm_token *a = &t->tok[i], *b = &t->tok[i + 1];
+	size_t la, lb;
 
+	/* every phrase's first two words are a key: most heads end here */
+	if (i + 1 >= t->ntok || (b->kind != CXM_TOK_WORD && b->kind != CXM_TOK_NUMBER) || b->sentence != a->sentence)
+		return 0;
+	la = strlen(a->key);
+	lb = strlen(b->key);
+	if (la + lb + 2 > sizeof(buf))
+		return 0;
+	memcpy(buf, a->key, la);
+	buf[la] = ' ';
+	memcpy(buf + la + 1, b->key, lb);
+	if (!cxm_lex_find(&lx->words, buf, la + 1 + lb))
+		return 0;
 	for (unsigned w = maxw; w >= 2; w--) {
 		size_t n = 0;
 		const struct cxm_lex_entry *e;
@@ -338,7 +296,8 @@ static bool rated(struct cxm_stemmers *st, const struct cxm_text *t, size_t i, e
 		return false;
 	if (find_word(lexicon_of(lang), t->tok[i].key))
 		return true;
-	return lang == CXM_LANG_ES && rule_of(lang, t->tok[i].key) == R_NONE && es_inflected(st, t->tok[i].key, &v);
+	return lang == CXM_LANG_ES && !cxm_lex_find(&cxm_lex_es.words, t->tok[i].key, strlen(t->tok[i].key)) &&
+	       es_inflected(st, t->tok[i].key, &v);
 }
 
 /* How many word tokens each lexicon knows: picks the language of an "other" text. */
@@ -352,12 +311,66 @@ static enum cxm_lang pick_lang(struct cxm_stemmers *st, const struct cxm_text *t
 
 		if (t->tok[i].kind != CXM_TOK_WORD)
 			continue;
-		if (find_word(&cxm_lex_en, key) || rule_of(CXM_LANG_EN, key) != R_NONE)
+		if (cxm_lex_find(&cxm_lex_en.words, key, strlen(key)))
 			en++;
-		if (find_word(&cxm_lex_es, key) || rule_of(CXM_LANG_ES, key) != R_NONE || es_inflected(st, key, &v))
+		if (cxm_lex_find(&cxm_lex_es.words, key, strlen(key)) || es_inflected(st, key, &v))
 			es++;
 	}
 	return es > en ? CXM_LANG_ES : CXM_LANG_EN;
+}
+
+/*
+ * Rule words whose role depends on the next word; returns the last token
+ * they took (i, or i + 1 for a two-word rule).
+ */
+static size_t rule_in_context(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm_lang lang,
+			      struct tokinfo *ti, size_t i)
+{
+	const struct cxm_token *k = &t->tok[i];
+	struct tokinfo *x = &ti[i];
+	const char *next = i + 1 < t->ntok && t->tok[i + 1].kind == CXM_TOK_WORD ? t->tok[i + 1].key : "";
+
+	if (lang == CXM_LANG_ES) {
+		if (!strcmp(k->key, "bien")) {
+			/* before a rated word it means "very": "bien caro" */
+			x->role = R_NONE;
+			if (rated(st, t, i + 1, lang)) {
+				x->role = R_BOOST;
+				x->val = 0;
+			}
+		} else if (!strcmp(k->key, "para")) {
+			/* "para nada" that ends a clause answers "not at all" */
+			x->role = R_NONE;
+			if (!strcmp(next, "nada") && (i + 2 >= t->ntok || t->tok[i + 2].kind == CXM_TOK_PUNCT ||
+						      t->tok[i + 2].sentence != k->sentence))
+				x->val = -1.0f;
+		} else if ((!strcmp(k->key, "sin") && !strcmp(next, "embargo")) ||
+			   (!strcmp(k->key, "no") && !strcmp(next, "obstante"))) {
+			x->role = R_CONTRAST;
+			ti[i + 1].word = 1;
+			return i + 1;
+		} else if (!strcmp(k->key, "un") && (!strcmp(next, "poco") || !strcmp(next, "poquito"))) {
+			ti[i + 1].word = 1;
+			ti[i + 1].role = R_DAMP;
+			return i + 1;
+		}
+		return i;
+	}
+	if (x->role == R_SPECIAL) { /* "kind of", "sort of": a dampener, not kindness */
+		x->role = R_NONE;
+		if (!strcmp(next, "of")) {
+			x->val = 0;
+			ti[i + 1].word = 1;
+			ti[i + 1].role = R_DAMP;
+			return i + 1;
+		}
+	}
+	if (!strcmp(k->key, "no")) { /* VADER: "no" before a rated word is only a negator */
+		x->role = R_NEGATOR;
+		if (next[0] && find_word(&cxm_lex_en, next))
+			x->val = 0;
+	}
+	return i;
 }
 
 /* The first pass: each token's own valence and role. */
@@ -391,71 +404,33 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 		case CXM_TOK_HASHTAG:
 			x->word = 1;
 			e = cxm_lex_find(&lx->words, k->key, strlen(k->key));
-			if (e && (e->flags >> CXM_LEXF_PHRASE_SHIFT) && k->kind == CXM_TOK_WORD) {
-				size_t w = match_phrase(lx, t, i, e->flags >> CXM_LEXF_PHRASE_SHIFT, &v);
+			if (e && ((e->flags >> CXM_LEXF_PHRASE_SHIFT) & 0xfu) && k->kind == CXM_TOK_WORD) {
+				size_t w = match_phrase(lx, t, i, (e->flags >> CXM_LEXF_PHRASE_SHIFT) & 0xfu, &v);
 
 				if (w) {
 					x->val = v;
 					x->inlex = 1;
-					matched++;
 					for (size_t j = 1; j < w; j++)
 						ti[i + j].word = 1; /* inside the phrase: no valence or role */
 					i += w - 1;
 					break;
 				}
 			}
-			x->role = (unsigned char)rule_of(lang, k->key);
+			x->role = (unsigned char)role_of(lang, e, k->key);
 			if (e && (e->flags & CXM_LEXF_VALENCE))
 				x->val = e->valence;
 			else if (lang == CXM_LANG_ES && x->role == R_NONE && es_inflected(st, k->key, &v))
 				x->val = v;
-			else if (is_laugh(k->key))
+			else if (x->role == R_NONE && is_laugh(k->key))
 				x->val = 1.6f;
-			/* Spanish "bien" before a rated word is "very": "bien caro" */
-			if (lang == CXM_LANG_ES && !strcmp(k->key, "bien") && rated(st, t, i + 1, lang)) {
-				x->role = R_BOOST;
-				x->val = 0;
-			}
-			/* "para nada" that ends a clause answers "not at all" */
-			if (lang == CXM_LANG_ES && !strcmp(k->key, "para") && i + 1 < t->ntok &&
-			    !strcmp(t->tok[i + 1].key, "nada") &&
-			    (i + 2 >= t->ntok || t->tok[i + 2].kind == CXM_TOK_PUNCT ||
-			     t->tok[i + 2].sentence != k->sentence))
-				x->val = -1.0f;
-			/* two-word rule words */
-			if (lang == CXM_LANG_ES && i + 1 < t->ntok && t->tok[i + 1].kind == CXM_TOK_WORD) {
-				const char *next = t->tok[i + 1].key;
-
-				if ((!strcmp(k->key, "sin") && !strcmp(next, "embargo")) ||
-				    (!strcmp(k->key, "no") && !strcmp(next, "obstante"))) {
-					x->role = R_CONTRAST;
-					x->val = 0;
-					ti[i + 1].word = 1;
-					i++;
-				} else if (!strcmp(k->key, "un") && (!strcmp(next, "poco") || !strcmp(next, "poquito"))) {
-					ti[i + 1].word = 1;
-					ti[i + 1].role = R_DAMP;
-					i++;
-				}
-			}
-			if (lang == CXM_LANG_EN && i + 1 < t->ntok && t->tok[i + 1].kind == CXM_TOK_WORD &&
-			    (!strcmp(k->key, "kind") || !strcmp(k->key, "sort")) && !strcmp(t->tok[i + 1].key, "of")) {
-				x->val = 0; /* "kind of": a dampener, not kindness */
-				ti[i + 1].word = 1;
-				ti[i + 1].role = R_DAMP;
-				i++;
-			}
+			if (x->role != R_NONE && x->role != R_BOOST)
+				i = rule_in_context(st, t, lang, ti, i);
 			/* boosters carry no valence of their own; in Spanish no
 			 * rule word does. English negators keep VADER's ("no" is
 			 * -1.2), except "no" before a rated word ("no problems"). */
 			if (x->role == R_BOOST || x->role == R_DAMP || x->role == R_CONTRAST || x->role == R_POCO ||
 			    (lang == CXM_LANG_ES && x->role != R_NONE && x->role != R_SKIP))
 				x->val = 0;
-			if (lang == CXM_LANG_EN && !strcmp(k->key, "no")) {
-				x->role = R_NEGATOR;
-				if (i + 1 < t->ntok && find_word(lx, t->tok[i + 1].key))
-					x->val = 0;
-			}
 			if (x->val != 0)
 				x->inlex = 1;
 			break;
@@ -521,7 +496,7 @@ static void apply_rules(const struct cxm_text *t, enum cxm_lang lang, const stru
 			if (p->role == R_NEGATOR)
 				negated = true;
 			/* VADER's "least": negates unless "at least", "very least" */
-			if (lang == CXM_LANG_EN && dist == 0 && !strcmp(pk->key, "least") &&
+			if (p->role == R_LEAST && dist == 0 &&
 			    !(j > 0 && (!strcmp(t->tok[j - 1].key, "at") || !strcmp(t->tok[j - 1].key, "very"))))
 				negated = true;
 			dist++;
