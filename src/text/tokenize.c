@@ -138,7 +138,7 @@ static bool prefix_ci(const struct tz *t, size_t i, const char *lit)
 	if (t->len - i < n)
 		return false;
 	for (size_t k = 0; k < n; k++)
-		if (ascii_lower((unsigned char)t->s[i + k]) != lit[k])
+		if (ascii_lower((unsigned char)t->s[i + k]) != (unsigned char)lit[k])
 			return false;
 	return true;
 }
