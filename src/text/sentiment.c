@@ -339,10 +339,17 @@ static size_t rule_in_context(struct cxm_stemmers *st, const struct cxm_text *t,
 				x->val = 0;
 			}
 		} else if (!strcmp(k->key, "para")) {
-			/* "para nada" that ends a clause answers "not at all" */
+			/* "para nada" that ends a clause answers "not at all",
+			 * unless it stresses a negation before it ("no me gustó
+			 * para nada") */
+			bool negated = false;
+
 			x->role = R_NONE;
-			if (!strcmp(next, "nada") && (i + 2 >= t->ntok || t->tok[i + 2].kind == CXM_TOK_PUNCT ||
-						      t->tok[i + 2].sentence != k->sentence))
+			for (size_t j = i; j-- > 0 && t->tok[j].sentence == k->sentence && !ti[j].stop;)
+				negated |= ti[j].role == R_NEGATOR;
+			if (!negated && !strcmp(next, "nada") &&
+			    (i + 2 >= t->ntok || t->tok[i + 2].kind == CXM_TOK_PUNCT ||
+			     t->tok[i + 2].sentence != k->sentence))
 				x->val = -1.0f;
 		} else if ((!strcmp(k->key, "sin") && !strcmp(next, "embargo")) ||
 			   (!strcmp(k->key, "no") && !strcmp(next, "obstante"))) {
@@ -458,6 +465,11 @@ static void apply_rules(const struct cxm_text *t, enum cxm_lang lang, const stru
 		out[i] = 0;
 		if (v == 0)
 			continue;
+		/* an emoji or emoticon says how the writer feels: no word turns it */
+		if (k->kind == CXM_TOK_EMOJI || k->kind == CXM_TOK_EMOTICON) {
+			out[i] = v;
+			continue;
+		}
 		if ((k->flags & CXM_TOKF_CAPS) && cap_diff)
 			v += sign(v) * C_INCR;
 		if (k->flags & CXM_TOKF_ELONGATED)
