@@ -179,6 +179,7 @@ bench: check-deps
 	sh bench/ingest/run.sh
 	sh bench/surveys/run.sh
 	sh bench/metrics/run.sh
+	sh bench/text/run.sh
 
 clean:
 	rm -rf build cxm
