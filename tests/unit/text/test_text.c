@@ -82,6 +82,27 @@ static void test_keys(void **state)
 	/* decomposed input (e + U+0301, n + U+0303) reads as composed */
 	one("cafe\xCC\x81", CXM_TOK_WORD, "café", "cafe");
 	one("an\xCC\x83o", CXM_TOK_WORD, "año", "año");
+	/* Latin-1 letters go by table, the rest through utf8proc: both agree */
+	one("ÑANDÚ", CXM_TOK_WORD, "ñandú", "ñandu");
+	one("straße", CXM_TOK_WORD, "strasse", "strasse");
+	one("Öl", CXM_TOK_WORD, "öl", "ol");
+	one("ÆON", CXM_TOK_WORD, "æon", "æon");
+	one("Ελλάδα", CXM_TOK_WORD, "ελλάδα", "ελλαδα");
+	static const char *const words[] = { "Acción", "PINGÜINO", "niño", "Ñoño", "buenísimooo", "ÁÉÍÓÚ", "çà" };
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		char slow[64];
+		snprintf(slow, sizeof(slow), "%s\xE2\x80\x99s", words[i]); /* ’ takes the utf8proc way */
+		struct cxm_text a = tok(words[i]), b = tok(slow);
+		assert_int_equal(a.ntok, 1);
+		assert_int_equal(b.ntok, 1);
+		assert_int_equal(a.tok[0].flags & CXM_TOKF_ELONGATED, b.tok[0].flags & CXM_TOKF_ELONGATED);
+		size_t nl = strlen(a.tok[0].norm), kl = strlen(a.tok[0].key);
+		assert_int_equal(strlen(b.tok[0].norm), nl + 2);
+		assert_memory_equal(b.tok[0].norm, a.tok[0].norm, nl);
+		assert_string_equal(b.tok[0].norm + nl, "'s");
+		assert_int_equal(strlen(b.tok[0].key), kl + 2);
+		assert_memory_equal(b.tok[0].key, a.tok[0].key, kl);
+	}
 	/* words keep inner apostrophes and hyphens */
 	one("don't", CXM_TOK_WORD, "don't", "don't");
 	one("don\xE2\x80\x99t", CXM_TOK_WORD, "don't", "don't");
@@ -141,6 +162,10 @@ static void test_caps(void **state)
 	assert_true(t.tok[7].flags & CXM_TOKF_CAPS);
 	assert_string_equal(raw(&t, 9), "A1");
 	assert_false(t.tok[9].flags & CXM_TOKF_CAPS);
+	t = tok("ÆON Ελλάδα ΕΛΛΆΔΑ"); /* through utf8proc */
+	assert_int_equal(t.tok[0].flags, CXM_TOKF_CAPS);
+	assert_int_equal(t.tok[1].flags, 0);
+	assert_int_equal(t.tok[2].flags, CXM_TOKF_CAPS);
 	t = tok("MALÍSIMOOO");
 	assert_int_equal(t.tok[0].flags, CXM_TOKF_CAPS | CXM_TOKF_ELONGATED);
 }
@@ -284,6 +309,8 @@ static void test_sentences(void **state)
 	t = tok("papeles, etc. y más. Luego, etc. Nunca más");
 	assert_int_equal(t.nsentences, 3);
 	assert_string_equal(sentence(&t, 1), "Luego, etc.");
+	t = tok("uno\xE2\x80\xA8" "dos… Tres");
+	assert_int_equal(t.nsentences, 3);
 	/* new lines end sentences; empty lines make none */
 	t = tok("primero\n\n\nsegundo\r\ntercero :)\n");
 	assert_int_equal(t.nsentences, 3);
