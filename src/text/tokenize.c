@@ -336,6 +336,8 @@ static size_t currency_sign(const struct tz *t, size_t i)
 /* A currency code or word of exactly the letters at i (not followed by a word character). */
 static size_t currency_name(const struct tz *t, size_t i, bool words)
 {
+	if (i >= t->len)
+		return 0;
 	for (size_t k = 0; k < sizeof(currency_codes) / sizeof(*currency_codes); k++)
 		if (t->s[i] == currency_codes[k][0] && t->len - i >= 3 && !memcmp(t->s + i, currency_codes[k], 3) &&
 		    !wordchar_at(t, i + 3))

@@ -7,6 +7,7 @@
 
 #include "cxm/text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static struct cxm_arena arena;
@@ -498,6 +499,21 @@ static void test_bad_input(void **state)
 	assert_string_equal(t.tok[words - 1].key, "buenisimo");
 	for (size_t i = 1; i < t.ntok; i++)
 		assert_true(t.tok[i].start >= t.tok[i - 1].start + t.tok[i - 1].len);
+
+	/* texts are not NUL-terminated: every scanner stops at the end (ASan checks the reads) */
+	static const char *const ends[] = { "10", "10 ", "$", "$ ", "USD", "25 \xE2\x82\xAC", "x", ":", "#", "@",
+					    "www.", "a@b.c", "http://", "1\xEF\xB8\x8F", "\xF0\x9F\x87\xA8", "Sr.",
+					    "DNI 1234567", "+57 300", "4111 1111 1111 111" };
+	for (size_t i = 0; i < sizeof(ends) / sizeof(*ends); i++) {
+		size_t n = strlen(ends[i]);
+		char *b = malloc(n);
+		struct cxm_pii_span sp[4];
+		memcpy(b, ends[i], n);
+		assert_int_equal(cxm_text_tokenize(&arena, b, n, &t, why, sizeof(why)), 0);
+		assert_true(t.ntok >= 1);
+		cxm_pii_find(b, n, sp, 4);
+		free(b);
+	}
 
 	/* empty and blank texts: no tokens, no sentences */
 	assert_int_equal(cxm_text_tokenize(&arena, "", 0, &t, why, sizeof(why)), 0);
