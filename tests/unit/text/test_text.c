@@ -7,6 +7,7 @@
 
 #include "cxm/text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static struct cxm_arena arena;
@@ -82,6 +83,27 @@ static void test_keys(void **state)
 	/* decomposed input (e + U+0301, n + U+0303) reads as composed */
 	one("cafe\xCC\x81", CXM_TOK_WORD, "café", "cafe");
 	one("an\xCC\x83o", CXM_TOK_WORD, "año", "año");
+	/* Latin-1 letters go by table, the rest through utf8proc: both agree */
+	one("ÑANDÚ", CXM_TOK_WORD, "ñandú", "ñandu");
+	one("straße", CXM_TOK_WORD, "strasse", "strasse");
+	one("Öl", CXM_TOK_WORD, "öl", "ol");
+	one("ÆON", CXM_TOK_WORD, "æon", "æon");
+	one("Ελλάδα", CXM_TOK_WORD, "ελλάδα", "ελλαδα");
+	static const char *const words[] = { "Acción", "PINGÜINO", "niño", "Ñoño", "buenísimooo", "ÁÉÍÓÚ", "çà" };
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		char slow[64];
+		snprintf(slow, sizeof(slow), "%s\xE2\x80\x99s", words[i]); /* ’ takes the utf8proc way */
+		struct cxm_text a = tok(words[i]), b = tok(slow);
+		assert_int_equal(a.ntok, 1);
+		assert_int_equal(b.ntok, 1);
+		assert_int_equal(a.tok[0].flags & CXM_TOKF_ELONGATED, b.tok[0].flags & CXM_TOKF_ELONGATED);
+		size_t nl = strlen(a.tok[0].norm), kl = strlen(a.tok[0].key);
+		assert_int_equal(strlen(b.tok[0].norm), nl + 2);
+		assert_memory_equal(b.tok[0].norm, a.tok[0].norm, nl);
+		assert_string_equal(b.tok[0].norm + nl, "'s");
+		assert_int_equal(strlen(b.tok[0].key), kl + 2);
+		assert_memory_equal(b.tok[0].key, a.tok[0].key, kl);
+	}
 	/* words keep inner apostrophes and hyphens */
 	one("don't", CXM_TOK_WORD, "don't", "don't");
 	one("don\xE2\x80\x99t", CXM_TOK_WORD, "don't", "don't");
@@ -141,6 +163,10 @@ static void test_caps(void **state)
 	assert_true(t.tok[7].flags & CXM_TOKF_CAPS);
 	assert_string_equal(raw(&t, 9), "A1");
 	assert_false(t.tok[9].flags & CXM_TOKF_CAPS);
+	t = tok("ÆON Ελλάδα ΕΛΛΆΔΑ"); /* through utf8proc */
+	assert_int_equal(t.tok[0].flags, CXM_TOKF_CAPS);
+	assert_int_equal(t.tok[1].flags, 0);
+	assert_int_equal(t.tok[2].flags, CXM_TOKF_CAPS);
 	t = tok("MALÍSIMOOO");
 	assert_int_equal(t.tok[0].flags, CXM_TOKF_CAPS | CXM_TOKF_ELONGATED);
 }
@@ -284,6 +310,8 @@ static void test_sentences(void **state)
 	t = tok("papeles, etc. y más. Luego, etc. Nunca más");
 	assert_int_equal(t.nsentences, 3);
 	assert_string_equal(sentence(&t, 1), "Luego, etc.");
+	t = tok("uno\xE2\x80\xA8" "dos… Tres");
+	assert_int_equal(t.nsentences, 3);
 	/* new lines end sentences; empty lines make none */
 	t = tok("primero\n\n\nsegundo\r\ntercero :)\n");
 	assert_int_equal(t.nsentences, 3);
@@ -471,6 +499,21 @@ static void test_bad_input(void **state)
 	assert_string_equal(t.tok[words - 1].key, "buenisimo");
 	for (size_t i = 1; i < t.ntok; i++)
 		assert_true(t.tok[i].start >= t.tok[i - 1].start + t.tok[i - 1].len);
+
+	/* texts are not NUL-terminated: every scanner stops at the end (ASan checks the reads) */
+	static const char *const ends[] = { "10", "10 ", "$", "$ ", "USD", "25 \xE2\x82\xAC", "x", ":", "#", "@",
+					    "www.", "a@b.c", "http://", "1\xEF\xB8\x8F", "\xF0\x9F\x87\xA8", "Sr.",
+					    "DNI 1234567", "+57 300", "4111 1111 1111 111" };
+	for (size_t i = 0; i < sizeof(ends) / sizeof(*ends); i++) {
+		size_t n = strlen(ends[i]);
+		char *b = malloc(n);
+		struct cxm_pii_span sp[4];
+		memcpy(b, ends[i], n);
+		assert_int_equal(cxm_text_tokenize(&arena, b, n, &t, why, sizeof(why)), 0);
+		assert_true(t.ntok >= 1);
+		cxm_pii_find(b, n, sp, 4);
+		free(b);
+	}
 
 	/* empty and blank texts: no tokens, no sentences */
 	assert_int_equal(cxm_text_tokenize(&arena, "", 0, &t, why, sizeof(why)), 0);
