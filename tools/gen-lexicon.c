@@ -277,7 +277,7 @@ int main(int argc, char **argv)
 	char **keys;
 	double *val;
 	unsigned *flags;
-	size_t wsize, ssize;
+	size_t wsize, ssize, stem_min;
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: gen-lexicon NAME es|en|none FILE...\n");
@@ -320,9 +320,28 @@ int main(int argc, char **argv)
 		flags[j] = CXM_LEXF_VALENCE;
 	}
 	ssize = emit_table(name, "_stem", keys, val, flags, nstem_tab);
+	{
+		static uint8_t pre3[8192];
+		size_t min = nstem_tab ? 1000 : 0;
+
+		for (size_t j = 0; j < nstem_tab; j++) {
+			size_t n = strlen(stems_tab[j].stem);
+
+			if (n < min)
+				min = n;
+			if (n >= 3)
+				pre3[CXM_LEX_PRE3(stems_tab[j].stem) >> 3] |= (uint8_t)(1u << (CXM_LEX_PRE3(stems_tab[j].stem) & 7));
+		}
+		printf("static const uint8_t %s_pre3[8192] = {", name);
+		for (size_t i = 0; i < sizeof(pre3); i++)
+			printf("%s%u,", i % 32 ? "" : "\n\t", pre3[i]);
+		printf("\n};\n");
+		stem_min = min;
+	}
 	printf("const struct cxm_lexicon %s = {\n", name);
 	printf("\t{%s_entries, %zu, %s_slots, %zu},\n", name, nents, name, wsize - 1);
 	printf("\t{%s_stem_entries, %zu, %s_stem_slots, %zu},\n", name, nstem_tab, name, ssize - 1);
+	printf("\t%zu, %s_pre3,\n", stem_min, name);
 	printf("};\n");
 	if (st)
 		sb_stemmer_delete(st);

@@ -34,7 +34,14 @@ struct cxm_lex_table {
 struct cxm_lexicon {
 	struct cxm_lex_table words; /* keys and phrases */
 	struct cxm_lex_table stems; /* Snowball stems (Spanish only; empty otherwise) */
+	size_t stem_min;            /* the shortest stem's length */
+	const uint8_t *stem_pre3;   /* bit CXM_LEX_PRE3(s) set for the first 3 bytes of every stem */
 };
+
+/* A 16-bit hash of a key's first three bytes (for stem_pre3). */
+#define CXM_LEX_PRE3(s) \
+	((((unsigned)(unsigned char)(s)[0] * 961u) + ((unsigned)(unsigned char)(s)[1] * 31u) + \
+	  (unsigned)(unsigned char)(s)[2]) & 0xffffu)
 
 extern const struct cxm_lexicon cxm_lex_en, cxm_lex_es, cxm_lex_emoji;
 
@@ -68,14 +75,23 @@ static inline const struct cxm_lex_entry *cxm_lex_find(const struct cxm_lex_tabl
 }
 
 /*
- * Whether some prefix of key[0..len), of at least min bytes, is a key of t:
- * a cheap test before stemming, since a Snowball stem of an unaccented key
- * is a prefix of it.
+ * Whether some prefix of key[0..len) is a stem of lx: a cheap test before
+ * stemming, since a Snowball stem of an unaccented key is a prefix of it.
  */
-static inline int cxm_lex_has_prefix(const struct cxm_lex_table *t, const char *key, size_t len, size_t min)
+static inline int cxm_lex_has_stem_prefix(const struct cxm_lexicon *lx, const char *key, size_t len)
 {
+	const struct cxm_lex_table *t = &lx->stems;
 	uint32_t h = CXM_LEX_FNV_INIT;
+	size_t min = lx->stem_min;
 
+	if (!t->n || len < min)
+		return 0;
+	if (min >= 3) {
+		unsigned b = CXM_LEX_PRE3(key);
+
+		if (!(lx->stem_pre3[b >> 3] & (1u << (b & 7))))
+			return 0;
+	}
 	for (size_t i = 0; i < len; i++) {
 		h = CXM_LEX_FNV_STEP(h, key[i]);
 		if (i + 1 >= min && t->n && cxm_lex_find_hashed(t, key, i + 1, h))

@@ -187,7 +187,7 @@ static bool es_prefixed(struct cxm_stemmers *st, const char *key, size_t n, floa
 		if (strncmp(key, pre[i], m) || strlen(key + m) < 4)
 			continue;
 		e = find_word(&cxm_lex_es, key + m);
-		if (!e && st && cxm_lex_has_prefix(&cxm_lex_es.stems, key + m, strlen(key + m), 2)) {
+		if (!e && st && cxm_lex_has_stem_prefix(&cxm_lex_es, key + m, strlen(key + m))) {
 			const char *stem = cxm_stem(st, CXM_LANG_ES, key + m);
 
 			e = cxm_lex_find(&cxm_lex_es.stems, stem, strlen(stem));
@@ -209,7 +209,7 @@ static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
 
 	if (es_superlative(key, n, v))
 		return true;
-	if (st && n >= 3 && cxm_lex_has_prefix(&cxm_lex_es.stems, key, n, 2)) {
+	if (st && n >= 3 && cxm_lex_has_stem_prefix(&cxm_lex_es, key, n)) {
 		stem = cxm_stem(st, CXM_LANG_ES, key);
 		e = cxm_lex_find(&cxm_lex_es.stems, stem, strlen(stem));
 		if (e) {
@@ -275,9 +275,9 @@ static size_t match_phrase(const struct cxm_lexicon *lx, const struct cxm_text *
 /* Laughter as typed in Spanish: "jaja", "jajajsj", "jejeje", "jiji". */
 static bool is_laugh(const char *key)
 {
-	size_t n = strlen(key), js = 0;
+	size_t n, js = 0;
 
-	if (n < 4 || key[0] != 'j')
+	if (key[0] != 'j' || (n = strlen(key)) < 4)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		if (!strchr("jaeis", key[i]))
@@ -426,7 +426,7 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 			x->role = (unsigned char)role_of(lang, e, k->key);
 			if (e && (e->flags & CXM_LEXF_VALENCE))
 				x->val = e->valence;
-			else if (lang == CXM_LANG_ES && x->role == R_NONE && es_inflected(st, k->key, &v))
+			else if (lang == CXM_LANG_ES && !e && es_inflected(st, k->key, &v))
 				x->val = v;
 			else if (x->role == R_NONE && is_laugh(k->key))
 				x->val = 1.6f;
