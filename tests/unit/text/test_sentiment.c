@@ -8,6 +8,8 @@
 #include "cxm/text.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct cxm_arena arena;
@@ -345,6 +347,47 @@ static void test_odd_input(void **state)
 	assert_int_equal(s.text.label, CXM_SENTIMENT_NEUTRAL);
 }
 
+/* tests/data/sentiment/comments.tsv: comments written for these tests with
+ * the label each must get (lang TAB label TAB text). */
+static void test_comments(void **state)
+{
+	const char *dir = getenv("CXM_TEST_DATA") && *getenv("CXM_TEST_DATA") ? getenv("CXM_TEST_DATA") : "tests/data";
+	char path[512], line[1024];
+	FILE *f;
+	int n = 0, wrong = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/sentiment/comments.tsv", dir);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		char *lang = line, *label, *text;
+		struct cxm_text t;
+		struct cxm_sentiment s;
+
+		line[strcspn(line, "\r\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		label = strchr(lang, '\t');
+		text = label ? strchr(label + 1, '\t') : NULL;
+		if (!text)
+			fail_msg("%s: bad line '%s'", path, line);
+		*label++ = 0;
+		*text++ = 0;
+		s = run(text, !strcmp(lang, "es") ? CXM_LANG_ES : CXM_LANG_EN, &t);
+		n++;
+		if (strcmp(cxm_sentiment_label_name(s.text.label), label)) {
+			print_message("%s: '%s' is %s (%.3f), want %s\n", lang, text,
+				      cxm_sentiment_label_name(s.text.label), s.text.compound, label);
+			wrong++;
+		}
+	}
+	fclose(f);
+	assert_true(n >= 50);
+	assert_int_equal(wrong, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_sentences_and_contributions),
 		cmocka_unit_test(test_language_choice),
 		cmocka_unit_test(test_odd_input),
+		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
