@@ -11,6 +11,7 @@
  * Latin America.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -345,7 +346,7 @@ static size_t rule_in_context(struct cxm_stemmers *st, const struct cxm_text *t,
 			bool negated = false;
 
 			x->role = R_NONE;
-			for (size_t j = i; j-- > 0 && t->tok[j].sentence == k->sentence && !ti[j].stop;)
+			for (size_t j = i, n = 0; j-- > 0 && n < 12 && t->tok[j].sentence == k->sentence && !ti[j].stop; n++)
 				negated |= ti[j].role == R_NEGATOR;
 			if (!negated && !strcmp(next, "nada") &&
 			    (i + 2 >= t->ntok || t->tok[i + 2].kind == CXM_TOK_PUNCT ||
@@ -533,27 +534,29 @@ static void apply_rules(const struct cxm_text *t, enum cxm_lang lang, const stru
 		out[i] = v;
 	}
 
-	/* contrast: the clause before weighs less, the one after more */
-	for (size_t c = 0; c < t->ntok; c++) {
-		size_t s, first;
+	/*
+	 * contrast: the clause before weighs less, the one after more. Per
+	 * sentence, its last contrast word counts (as VADER's one "but"), so
+	 * the pass is linear however many there are.
+	 */
+	for (size_t first = 0, prev_first = 0; first < t->ntok;) {
+		size_t end = first, c = SIZE_MAX, from;
 
-		if (ti[c].role != R_CONTRAST)
-			continue;
-		s = t->tok[c].sentence;
-		first = c;
-		while (first > 0 && t->tok[first - 1].sentence == s)
-			first--;
-		/* a sentence that opens with "Pero" weighs down the one before */
-		if (first == c && first > 0) {
-			size_t prev = t->tok[first - 1].sentence;
-
-			while (first > 0 && t->tok[first - 1].sentence == prev)
-				first--;
+		while (end < t->ntok && t->tok[end].sentence == t->tok[first].sentence) {
+			if (ti[end].role == R_CONTRAST)
+				c = end;
+			end++;
 		}
-		for (size_t j = first; j < c; j++)
-			out[j] *= CONTRAST_BEFORE;
-		for (size_t j = c + 1; j < t->ntok && t->tok[j].sentence == s; j++)
-			out[j] *= CONTRAST_AFTER;
+		if (c != SIZE_MAX) {
+			/* a sentence that opens with "Pero" weighs down the one before */
+			from = c == first ? prev_first : first;
+			for (size_t j = from; j < c; j++)
+				out[j] *= CONTRAST_BEFORE;
+			for (size_t j = c + 1; j < end; j++)
+				out[j] *= CONTRAST_AFTER;
+		}
+		prev_first = first;
+		first = end;
 	}
 }
 
