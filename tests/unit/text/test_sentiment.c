@@ -247,6 +247,10 @@ static void test_emoji_and_emoticons(void **state)
 	assert_gt(-es("💩💩"), 0.3);
 	assert_gt(-es("👎🏽"), 0.3); /* a skin tone does not matter */
 	assert_gt(es("❤️"), 0.3);
+	/* not rated by us: read by its Unicode name, "cat with wry smile" */
+	assert_gt(es("😼"), 0.1);
+	/* objects are not read by name ("game die") */
+	assert_true(es("🎲") == 0);
 	assert_gt(en(":)"), 0.2);
 	assert_gt(-en(":("), 0.2);
 	assert_gt(es("todo bien :D"), es("todo bien"));
