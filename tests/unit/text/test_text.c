@@ -342,6 +342,8 @@ static void test_language(void **state)
 		{ "I loved it, but the price is too high", CXM_LANG_EN },
 		{ "Great service!", CXM_LANG_EN },
 		{ "they never answered my emails and the app keeps crashing", CXM_LANG_EN },
+		{ "año niño", CXM_LANG_ES }, /* ñ alone is enough */
+		{ "Ich würde gern wissen, warum das so lange dauert", CXM_LANG_OTHER },
 		{ "ok", CXM_LANG_OTHER },
 		{ "👍👍", CXM_LANG_OTHER },
 		{ ":)", CXM_LANG_OTHER },
