@@ -386,7 +386,7 @@ static size_t scan_price_prefix(const struct tz *t, size_t i)
 	n = scan_number(t, j);
 	if (t->s[j + n - 1] == '%' || wordchar_at(t, j + n))
 		return 0;
-	return j + n - i;
+	return j + n + currency_after(t, j + n) - i; /* "$1,200.50 USD" */
 }
 
 /* One emoji with its selectors, skin tones, tags and ZWJ sequence; a flag; a keycap. */

@@ -272,7 +272,8 @@ static void test_numbers_prices(void **state)
 	for (size_t i = 0; i < sizeof(numbers) / sizeof(*numbers); i++)
 		one(numbers[i], CXM_TOK_NUMBER, numbers[i], numbers[i]);
 	static const char *const prices[] = { "$25.000", "$ 25", "25€", "25 €", "£10", "USD 10", "10 USD",
-					      "COP 50.000", "10 dólares", "30 euros", "US$ 15", "S/ 30", "50 pesos" };
+					      "COP 50.000", "10 dólares", "30 euros", "US$ 15", "S/ 30", "50 pesos",
+					      "$1,200.50 USD" };
 	for (size_t i = 0; i < sizeof(prices) / sizeof(*prices); i++)
 		one(prices[i], CXM_TOK_PRICE, prices[i], NULL);
 
