@@ -10,6 +10,7 @@
  */
 #include "cxm/text.h"
 #include "cxm/core.h"
+#include "cxm/i18n.h"
 #include "text-internal.h"
 
 #include <stdio.h>
@@ -385,7 +386,7 @@ static size_t scan_price_prefix(const struct tz *t, size_t i)
 	n = scan_number(t, j);
 	if (t->s[j + n - 1] == '%' || wordchar_at(t, j + n))
 		return 0;
-	return j + n - i;
+	return j + n + currency_after(t, j + n) - i; /* "$1,200.50 USD" */
 }
 
 /* One emoji with its selectors, skin tones, tags and ZWJ sequence; a flag; a keycap. */
@@ -798,16 +799,17 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 	size_t i = 0, n, m;
 
 	memset(out, 0, sizeof(*out));
+	/* the reasons are the catalogue's, in the thread's language, for a field of an API error */
 	if (len > CXM_TEXT_MAX_BYTES) {
-		snprintf(why, whylen, "the text is longer than %d bytes", CXM_TEXT_MAX_BYTES);
+		snprintf(why, whylen, _(MSG_SV_TOO_LONG), CXM_TEXT_MAX_BYTES);
 		return CXM_EINVAL;
 	}
 	if (len && memchr(text, '\0', len)) {
-		snprintf(why, whylen, "the text holds a NUL byte");
+		snprintf(why, whylen, "%s", _(MSG_JSON_NUL));
 		return CXM_EINVAL;
 	}
 	if (!cxm_utf8_valid(text, len)) {
-		snprintf(why, whylen, "the text is not valid UTF-8");
+		snprintf(why, whylen, "%s", _(MSG_V_UTF8));
 		return CXM_EINVAL;
 	}
 
