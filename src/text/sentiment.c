@@ -308,13 +308,18 @@ static enum cxm_lang pick_lang(struct cxm_stemmers *st, const struct cxm_text *t
 
 	for (size_t i = 0; i < t->ntok; i++) {
 		const char *key = t->tok[i].key;
-		float v;
+		size_t n = strlen(key);
 
 		if (t->tok[i].kind != CXM_TOK_WORD)
 			continue;
-		if (cxm_lex_find(&cxm_lex_en.words, key, strlen(key)))
-			en++;
-		if (cxm_lex_find(&cxm_lex_es.words, key, strlen(key)) || es_inflected(st, key, &v))
+		en += cxm_lex_find(&cxm_lex_en.words, key, n) != NULL;
+		es += cxm_lex_find(&cxm_lex_es.words, key, n) != NULL;
+	}
+	/* a tie: Spanish inflections decide (stemming only then) */
+	for (size_t i = 0; es == en && en && i < t->ntok; i++) {
+		float v;
+
+		if (t->tok[i].kind == CXM_TOK_WORD && es_inflected(st, t->tok[i].key, &v))
 			es++;
 	}
 	return es > en ? CXM_LANG_ES : CXM_LANG_EN;
