@@ -6,9 +6,9 @@
  * capitals, elongations, exclamation and question marks, emoji and
  * emoticons - summed and normalised into a compound score in [-1, 1].
  *
- * The rule word lists below are our own, written from the paper's
- * description (English) and for Spanish as customers write it in Spain and
- * Latin America.
+ * The lexicons are compiled into hash tables at build time (lexicon.h,
+ * tools/gen-lexicon.c); the rule words (negators, boosters, ...) are in
+ * sentiment-rules.h and, with their roles, in the same tables.
  */
 #include <math.h>
 #include <stdint.h>
@@ -50,6 +50,13 @@ static enum role role_of(enum cxm_lang lang, const struct cxm_lex_entry *e, cons
 	if ((n > 3 && !memcmp(key + n - 3, "n't", 3)) || (n > 5 && !memcmp(key + n - 5, "n\xe2\x80\x99t", 5)))
 		return R_NEGATOR;
 	return R_NONE;
+}
+
+/* Punctuation that ends a negation's or a booster's reach ('-' does not). */
+static bool ends_scope(const char *p)
+{
+	return (p[0] && strchr(".,;:!?()[]\"", p[0])) || !strncmp(p, "\xc2\xa1", 2) /* ¡ */ ||
+	       !strncmp(p, "\xc2\xbf", 2) /* ¿ */ || !strncmp(p, "\xe2\x80\xa6", 3) /* … */;
 }
 
 /* What the first pass learns about each token. */
@@ -410,8 +417,7 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 				x->val = v;
 			break;
 		case CXM_TOK_PUNCT:
-			/* these end a negation's or a booster's reach; '-' '\'' do not */
-			x->stop = strchr(".,;:!?¡¿()[]\"", k->norm[0]) != NULL || !strncmp(k->norm, "\xe2\x80\xa6", 3);
+			x->stop = ends_scope(k->norm);
 			break;
 		case CXM_TOK_WORD:
 		case CXM_TOK_HASHTAG:
