@@ -32,6 +32,9 @@
 #define ELONG_INCR B_INCR
 #define SUPERLATIVE_INCR 0.9
 #define POCO_SCALAR -0.5
+/* Ours: a Spanish negated event with no rated word ("no me devolvieron el
+ * dinero", "nunca llamaron"): what customers write is a failure. */
+#define NEG_EVENT -0.9
 
 /*
  * The role of a word that is a rule rather than a valence (rule words are
@@ -66,6 +69,7 @@ struct tokinfo {
 	unsigned char word; /* counts towards the neutral share (words, emoji, emoticons, hashtags) */
 	unsigned char inlex; /* it has a valence of its own (VADER: "in the lexicon") */
 	unsigned char stop; /* punctuation that ends a negation or booster scope */
+	unsigned char fixed; /* its valence is final: no neighbour changes it (but contrast does) */
 };
 
 static int sign(double v)
@@ -462,6 +466,54 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 	return matched;
 }
 
+/*
+ * Spanish negated events: "no", "nunca", "jamás", "tampoco" or "nadie"
+ * whose scope (the next 4 words up to a comma, full stop or contrast word)
+ * holds words but none with a valence: "no me devolvieron el dinero", "el
+ * técnico nunca vino". In a customer's comment that is a failure, so the
+ * negator carries NEG_EVENT itself. Not in a question ("¿no tienen
+ * envío?"), nor for "no solo ... sino".
+ */
+static void es_negated_events(const struct cxm_text *t, struct tokinfo *ti)
+{
+	static const char *const negs[] = {"no", "nunca", "jamas", "tampoco", "nadie"};
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		const struct cxm_token *k = &t->tok[i];
+		size_t words = 0, j, d;
+		bool rated = false, known = false, question = false;
+
+		if (ti[i].role != R_NEGATOR)
+			continue;
+		for (d = 0; d < sizeof(negs) / sizeof(negs[0]); d++)
+			known |= !strcmp(k->key, negs[d]);
+		if (!known || (i + 1 < t->ntok && (!strcmp(t->tok[i + 1].key, "solo") || !strcmp(t->tok[i + 1].key, "sólo"))))
+			continue;
+		for (j = i + 1, d = 0; j < t->ntok && d < 4 && t->tok[j].sentence == k->sentence; j++) {
+			if (ti[j].stop || ti[j].role == R_CONTRAST)
+				break;
+			if (ti[j].val != 0 || ti[j].role == R_NEGATOR) {
+				rated = true;
+				break;
+			}
+			if (ti[j].word && ti[j].role != R_SKIP) {
+				words++;
+				d++;
+			}
+		}
+		if (rated || !words)
+			continue;
+		for (j = i; j < t->ntok && t->tok[j].sentence == k->sentence; j++)
+			question |= t->tok[j].kind == CXM_TOK_PUNCT && strchr(t->tok[j].norm, '?');
+		for (j = i; j-- > 0 && t->tok[j].sentence == k->sentence;)
+			question |= !strncmp(t->tok[j].norm, "\xc2\xbf", 2); /* ¿ */
+		if (question)
+			continue;
+		ti[i].val = NEG_EVENT;
+		ti[i].fixed = 1;
+	}
+}
+
 /* The second pass: the rules that read a word's neighbours. */
 static void apply_rules(const struct cxm_text *t, enum cxm_lang lang, const struct tokinfo *ti, double *out,
 			bool cap_diff)
@@ -478,7 +530,7 @@ static void apply_rules(const struct cxm_text *t, enum cxm_lang lang, const stru
 		if (v == 0)
 			continue;
 		/* an emoji or emoticon says how the writer feels: no word turns it */
-		if (k->kind == CXM_TOK_EMOJI || k->kind == CXM_TOK_EMOTICON) {
+		if (k->kind == CXM_TOK_EMOJI || k->kind == CXM_TOK_EMOTICON || ti[i].fixed) {
 			out[i] = v;
 			continue;
 		}
@@ -658,6 +710,8 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 	memset(ti, 0, (t->ntok ? t->ntok : 1) * sizeof(*ti));
 
 	out->matched = lookup(stemmers, t, lang, ti);
+	if (lang == CXM_LANG_ES)
+		es_negated_events(t, ti);
 	for (size_t i = 0; i < t->ntok; i++) {
 		if (t->tok[i].kind != CXM_TOK_WORD)
 			continue;

@@ -154,6 +154,28 @@ static void test_negation(void **state)
 	assert_gt(en("not bad"), CXM_SENTIMENT_THRESHOLD);
 }
 
+static void test_negated_events(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	/* a negated event with nothing rated is a failure, carried by the negator */
+	s = run("el técnico nunca vino", CXM_LANG_ES, &t);
+	assert_gt(0, contrib(&t, &s, "nunca"));
+	assert_int_equal(s.text.label, CXM_SENTIMENT_NEGATIVE);
+	assert_gt(-es("no me devolvieron el dinero"), 0.1);
+	/* not when a rated word is in scope (the word is negated instead) */
+	s = run("no fue amable", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "no") == 0);
+	/* not in a question, not for "no solo", not with nothing in scope */
+	assert_true(es("¿no tienen envíos a Lima?") == 0);
+	assert_true(es("no solo eso") == 0);
+	assert_true(es("no.") == 0);
+	/* English keeps VADER's rules */
+	assert_true(en("they never came") == 0);
+}
+
 static void test_negation_scope_ends(void **state)
 {
 	(void)state;
@@ -399,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_lexicon_words),
 		cmocka_unit_test(test_es_inflections),
 		cmocka_unit_test(test_negation),
+		cmocka_unit_test(test_negated_events),
 		cmocka_unit_test(test_negation_scope_ends),
 		cmocka_unit_test(test_boosters_and_dampeners),
 		cmocka_unit_test(test_contrast),
