@@ -153,6 +153,12 @@ struct cxm_sentiment {
 	 * carry none: the words the dashboard highlights. ntok entries.
 	 */
 	double *contrib;
+	/*
+	 * span[i]: how many tokens from i make the word or phrase that
+	 * contrib[i] belongs to (3 for "vale la pena"), so all of a phrase is
+	 * highlighted; 1 otherwise. ntok entries.
+	 */
+	uint8_t *span;
 	size_t ntok;
 	size_t matched; /* tokens with a valence of their own (before the rules) */
 };

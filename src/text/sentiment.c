@@ -70,6 +70,7 @@ struct tokinfo {
 	unsigned char inlex; /* it has a valence of its own (VADER: "in the lexicon") */
 	unsigned char stop; /* punctuation that ends a negation or booster scope */
 	unsigned char fixed; /* its valence is final: no neighbour changes it (but contrast does) */
+	unsigned char span;  /* tokens of its phrase (1: a single token) */
 };
 
 static int sign(double v)
@@ -433,6 +434,7 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 				if (w) {
 					x->val = v;
 					x->inlex = 1;
+					x->span = (unsigned char)w;
 					for (size_t j = 1; j < w; j++)
 						ti[i + j].word = 1; /* inside the phrase: no valence or role */
 					i += w - 1;
@@ -705,6 +707,7 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 	out->ntok = t->ntok;
 	out->nsentences = t->nsentences;
 	out->contrib = cxm_arena_alloc(a, (t->ntok ? t->ntok : 1) * sizeof(*out->contrib));
+	out->span = cxm_arena_alloc(a, t->ntok ? t->ntok : 1);
 	out->sentence = cxm_arena_alloc(a, (t->nsentences ? t->nsentences : 1) * sizeof(*out->sentence));
 	ti = cxm_arena_alloc(a, (t->ntok ? t->ntok : 1) * sizeof(*ti));
 	memset(ti, 0, (t->ntok ? t->ntok : 1) * sizeof(*ti));
@@ -720,6 +723,8 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 	}
 	/* capitals stand out only among words that are not */
 	apply_rules(t, lang, ti, out->contrib, ncaps > 0 && ncaps < nwords);
+	for (size_t i = 0; i < t->ntok; i++)
+		out->span[i] = ti[i].span ? ti[i].span : 1;
 	score_range(t, ti, out->contrib, 0, t->ntok, &out->text);
 	for (size_t s = 0; s < t->nsentences; s++) {
 		size_t to = from;

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (size_t i = 0; i < s.nsentences; i++)
 				check(&s.sentence[i]);
 			for (size_t i = 0; i < s.ntok; i++)
-				if (!isfinite(s.contrib[i]))
+				if (!isfinite(s.contrib[i]) || !s.span[i] || i + s.span[i] > s.ntok)
 					__builtin_trap();
 		}
 	}

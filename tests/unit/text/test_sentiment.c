@@ -320,6 +320,13 @@ static void test_sentences_and_contributions(void **state)
 	assert_true(contrib(&t, &s, "producto") == 0);
 	assert_int_equal(s.matched, 3);
 
+	/* a phrase's contribution sits on its first token and spans all of it */
+	s = run("sin duda vale la pena", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "vale"), 0);
+	assert_true(contrib(&t, &s, "pena") == 0);
+	assert_int_equal(s.span[2], 3);
+	assert_int_equal(s.span[4], 1);
+
 	s = run("muy amable", CXM_LANG_ES, &t);
 	assert_true(contrib(&t, &s, "muy") == 0);
 	assert_gt(contrib(&t, &s, "amable"), 2.3);
