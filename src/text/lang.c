@@ -1,0 +1,169 @@
+/*
+ * lang.c - Spanish, English or other, for short customer comments.
+ *
+ * Each word votes: common function words (our own lists, by key, so
+ * accents do not matter) count one for their language; spelling hints
+ * count less (ñ, accented vowels, ¿ ¡ and endings such as -ción or -mente
+ * for Spanish; contractions, "th", "w", "k" and endings such as -ing or
+ * -ly for English). The winner needs enough evidence and a clear share of
+ * it; docs/text.md gives the thresholds.
+ */
+#include "cxm/text.h"
+#include "text-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Sorted by bytes (bsearch). Words that are common in one language and rare in the other ("a", "no", "me" are in both). */
+static const char *const es_words[] = {
+	"al", "algo", "algunos", "ante", "antes", "aqui", "atencion", "aunque", "bien", "buena", "bueno", "como",
+	"con", "contra", "cuando", "cuenta", "de", "del", "desde", "despues", "dijo", "dinero", "donde", "durante",
+	"el", "ella", "ellas", "ellos", "en", "entonces", "entre", "era", "es", "esa", "ese", "eso", "esta", "estaba",
+	"estar", "estas", "este", "esto", "estos", "estoy", "excelente", "fue", "fueron", "gracias", "gusto", "hace",
+	"han", "hasta", "hay", "hemos", "hicieron", "hizo", "la", "las", "le", "lento", "les", "llego", "lo", "los",
+	"mal", "mala", "malo", "mas", "mejor", "mi", "mis", "mucho", "muchos", "muy", "nada", "nadie", "ni", "ningun",
+	"ninguna", "nos", "nosotros", "nunca", "otra", "otras", "otro", "otros", "para", "pedido", "peor", "pero",
+	"pesimo", "poco", "por", "porque", "precio", "producto", "puede", "pues", "que", "quien", "quiero", "rapido",
+	"se", "ser", "servicio", "si", "siempre", "sin", "sobre", "son", "su", "sus", "tambien", "tampoco", "tanto",
+	"tarde", "te", "tengo", "ti", "tienda", "tiene", "todo", "todos", "tu", "tus", "un", "una", "uno", "unos",
+	"vez", "y", "ya", "yo",
+};
+
+static const char *const en_words[] = {
+	"about", "after", "again", "all", "also", "an", "and", "any", "are", "arrived", "as", "at", "awful", "bad",
+	"be", "because", "been", "before", "being", "but", "by", "can", "can't", "could", "delivery", "did", "didn't",
+	"do", "does", "don't", "fast", "for", "from", "get", "good", "got", "great", "had", "has", "have", "he",
+	"her", "his", "how", "i", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "late", "like",
+	"love", "more", "most", "my", "never", "nobody", "not", "nothing", "of", "on", "only", "or", "order", "our",
+	"out", "please", "price", "product", "really", "service", "she", "should", "slow", "so", "some", "staff",
+	"store", "such", "terrible", "than", "thank", "thanks", "that", "the", "their", "them", "then", "there",
+	"they", "this", "time", "to", "too", "up", "very", "was", "we", "were", "what", "when", "where", "which",
+	"who", "why", "will", "with", "won't", "would", "you", "your",
+};
+
+/* Sorted by bytes (bsearch). Common words of Portuguese, French, Italian and German that neither language uses. */
+static const char *const other_words[] = {
+	"ao", "au", "aux", "avec", "c'est", "ce", "cette", "che", "com", "da", "dans", "das", "della", "der", "des",
+	"di", "die", "do", "dos", "du", "e", "ein", "eine", "em", "est", "et", "foi", "gli", "ich", "il", "isso",
+	"ist", "j'ai", "je", "m'a", "mais", "meu", "mit", "molto", "muito", "nao", "ne", "nicht", "nous", "pas",
+	"per", "pour", "qui", "sehr", "sono", "sur", "tres", "um", "uma", "und", "une", "voce", "vous",
+};
+
+static int cmp_word(const void *a, const void *b)
+{
+	return strcmp(a, *(const char *const *)b);
+}
+
+/* The lists are sorted (by bytes) for bsearch; function words are short. */
+static bool listed(const char *const *list, size_t n, const char *w, size_t len)
+{
+	return len <= 10 && bsearch(w, list, n, sizeof(*list), cmp_word);
+}
+
+static bool ends_with(const char *w, size_t n, const char *suffix, size_t m, size_t min_len)
+{
+	return n >= min_len && n > m && !memcmp(w + n - m, suffix, m);
+}
+
+/*
+ * The spelling hints of one word: its norm (accents) and key (endings,
+ * letters). Only words with a non-ASCII norm look for marks: ñ, the
+ * Spanish accents (norm and key differ), or letters Spanish does not use
+ * (ã õ ç à â è ê ë î ï ô û ù œ ß ä ö).
+ */
+static void hints(const struct cxm_token *tok, size_t n, double *es, double *en, double *other)
+{
+	const char *norm = tok->norm, *key = tok->key;
+	bool w = false, th = false, nh = false, apos = false, high = false;
+
+	for (size_t k = 0; k < n; k++) {
+		char c = key[k], next = key[k + 1];
+		w = w || c == 'w' || c == 'k';
+		th = th || ((c == 't' || c == 's') && next == 'h');
+		nh = nh || ((c == 'n' || c == 'l') && next == 'h');
+		apos = apos || c == '\'';
+		high = high || (unsigned char)c >= 0x80;
+	}
+	if (norm != key || high) {
+		if (strstr(norm, "ñ"))
+			*es += 1.0;
+		else if (strstr(norm, "ã") || strstr(norm, "õ") || strstr(norm, "ç") || strstr(norm, "à") ||
+			 strstr(norm, "â") || strstr(norm, "è") || strstr(norm, "ê") || strstr(norm, "ë") ||
+			 strstr(norm, "î") || strstr(norm, "ï") || strstr(norm, "ô") || strstr(norm, "û") ||
+			 strstr(norm, "ù") || strstr(norm, "œ") || strstr(norm, "ß") || strstr(norm, "ä") ||
+			 strstr(norm, "ö"))
+			*other += 1.0;
+		else if (strcmp(norm, key))
+			*es += 0.75;
+	}
+	if (ends_with(key, n, "cion", 4, 5) || ends_with(key, n, "mente", 5, 7) || ends_with(key, n, "ado", 3, 5) ||
+	    ends_with(key, n, "ido", 3, 5) || ends_with(key, n, "aron", 4, 5) || ends_with(key, n, "ando", 4, 5))
+		*es += 0.5;
+	if (ends_with(key, n, "ing", 3, 5) || ends_with(key, n, "tion", 4, 5) || ends_with(key, n, "ly", 2, 5) ||
+	    ends_with(key, n, "ness", 4, 5) || ends_with(key, n, "ed", 2, 5) || apos)
+		*en += 0.5;
+	if (ends_with(key, n, "ou", 2, 4) || nh)
+		*other += 0.5; /* Portuguese: chegou, ninguém, olhar */
+	if (th || w)
+		*en += 0.3;
+}
+
+enum cxm_lang cxm_text_language(const struct cxm_text *t, double *confidence)
+{
+	double es = 0, en = 0, other = 0;
+	size_t words = 0, voted = 0;
+	enum cxm_lang lang = CXM_LANG_OTHER;
+	double conf = 0;
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		const struct cxm_token *tok = &t->tok[i];
+		if (tok->kind == CXM_TOK_PUNCT && (!strncmp(tok->norm, "\xC2\xBF", 2) || !strncmp(tok->norm, "\xC2\xA1", 2))) {
+			es += 1.0; /* ¿ ¡ */
+			continue;
+		}
+		if (tok->kind != CXM_TOK_WORD && tok->kind != CXM_TOK_HASHTAG)
+			continue;
+		if (!ascii_alpha((unsigned char)tok->key[0]) && (unsigned char)tok->key[0] < 0x80)
+			continue; /* "24h" */
+		words++;
+		double e0 = es, n0 = en;
+		size_t n = strlen(tok->key);
+		if (listed(es_words, sizeof(es_words) / sizeof(*es_words), tok->key, n))
+			es += 1.0;
+		else if (listed(en_words, sizeof(en_words) / sizeof(*en_words), tok->key, n))
+			en += 1.0;
+		else if (listed(other_words, sizeof(other_words) / sizeof(*other_words), tok->key, n))
+			other += 1.0;
+		hints(tok, n, &es, &en, &other);
+		voted += es > e0 || en > n0;
+	}
+	double total = es + en;
+	/*
+	 * Enough evidence (about two function words), a share of at least 70%,
+	 * and, in longer texts, votes from at least a fifth of the words (a
+	 * Portuguese or French comment shares a few words with Spanish), and
+	 * at least twice the evidence for a third language.
+	 */
+	if (total >= 1.5 && (words < 6 || voted * 5 >= words) && (es > en ? es : en) >= 2 * other) {
+		double share = (es > en ? es : en) / total;
+		if (share >= 0.7) {
+			lang = es > en ? CXM_LANG_ES : CXM_LANG_EN;
+			conf = share * (total >= 4 ? 1.0 : total / 4);
+		}
+	}
+	if (confidence)
+		*confidence = conf;
+	return lang;
+}
+
+const char *cxm_lang_code(enum cxm_lang l)
+{
+	switch (l) {
+	case CXM_LANG_ES:
+		return "es";
+	case CXM_LANG_EN:
+		return "en";
+	default:
+		return "other";
+	}
+}
