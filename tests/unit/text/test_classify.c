@@ -1,0 +1,530 @@
+/*
+ * test_classify.c - emotions, reasons and themes (src/text/classify.c,
+ * themes.c, taxonomy.c, cues.c): each emotion and reason in es and en,
+ * negation, inflections through stems, optional accents, boosters, the
+ * lean on sentiment, the matched tokens; the default taxonomy (every theme
+ * found by a comment in each language), phrases, exclusions and the
+ * refusal of bad taxonomies with field and reason; and that the built-in
+ * cue tables agree with the tokenizer and the stemmers.
+ * Every comment here was written for this test.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "../../../src/text/cues.h"
+#include "cxm/core.h"
+#include "cxm/text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct cxm_arena A;
+static struct cxm_stemmers *ST;
+static struct cxm_taxonomy *TAX;
+
+static int setup(void **state)
+{
+	char field[64], why[256];
+	size_t len;
+	const char *json = cxm_taxonomy_default_json(&len);
+	(void)state;
+	cxm_arena_init(&A, 1 << 16);
+	ST = cxm_stemmers_new();
+	if (cxm_taxonomy_parse(json, len, &TAX, field, sizeof(field), why, sizeof(why))) {
+		fprintf(stderr, "default taxonomy refused: %s: %s\n", field, why);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cxm_taxonomy_free(TAX);
+	cxm_stemmers_free(ST);
+	cxm_arena_release(&A);
+	return 0;
+}
+
+static struct cxm_text tok(const char *s)
+{
+	struct cxm_text t;
+	char why[128];
+	assert_int_equal(cxm_text_tokenize(&A, s, strlen(s), &t, why, sizeof(why)), 0);
+	return t;
+}
+
+static struct cxm_classification classify(const char *s, enum cxm_lang lang, double compound)
+{
+	struct cxm_classification c;
+	struct cxm_text t = tok(s);
+	cxm_text_classify(&t, lang, ST, compound, &A, &c);
+	return c;
+}
+
+static double emo(const char *s, enum cxm_lang lang, enum cxm_emotion e)
+{
+	return classify(s, lang, NAN).emotion[e];
+}
+
+static double why_reason(const char *s, enum cxm_lang lang, enum cxm_reason r)
+{
+	return classify(s, lang, NAN).reason[r];
+}
+
+/* the strongest emotion of s must be e, and present */
+static void expect_emotion(const char *s, enum cxm_lang lang, enum cxm_emotion e)
+{
+	struct cxm_classification c = classify(s, lang, NAN);
+	for (int i = 0; i < CXM_EMO_COUNT; i++) {
+		if (i != (int)e && c.emotion[i] >= c.emotion[e])
+			fail_msg("'%s': %s %.2f is not above %s %.2f", s, cxm_emotion_name(e), c.emotion[e],
+				 cxm_emotion_name(i), c.emotion[i]);
+	}
+	if (c.emotion[e] < CXM_CLASSIFY_PRESENT)
+		fail_msg("'%s': %s only %.2f", s, cxm_emotion_name(e), c.emotion[e]);
+}
+
+static void expect_reason(const char *s, enum cxm_lang lang, enum cxm_reason r)
+{
+	double v = why_reason(s, lang, r);
+	if (v < CXM_CLASSIFY_PRESENT)
+		fail_msg("'%s': %s only %.2f", s, cxm_reason_name(r), v);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(cxm_emotion_name(CXM_EMO_JOY), "joy");
+	assert_string_equal(cxm_emotion_name(CXM_EMO_DISAPPOINTMENT), "disappointment");
+	assert_string_equal(cxm_emotion_name(CXM_EMO_SADNESS), "sadness");
+	assert_null(cxm_emotion_name(CXM_EMO_COUNT));
+	assert_string_equal(cxm_reason_name(CXM_REASON_PRICE), "price");
+	assert_string_equal(cxm_reason_name(CXM_REASON_SPEED), "speed");
+	assert_string_equal(cxm_reason_name(CXM_REASON_INFORMATION), "information");
+	assert_null(cxm_reason_name(CXM_REASON_COUNT));
+}
+
+static void test_emotions(void **state)
+{
+	(void)state;
+	static const struct {
+		enum cxm_emotion e;
+		const char *es, *en;
+	} cases[] = {
+		{ CXM_EMO_JOY, "Me encantó la atención, estoy feliz con la compra",
+		  "I'm so happy with my new phone, love it" },
+		{ CXM_EMO_TRUST, "Siempre cumplen y por eso los recomiendo a todos",
+		  "A reliable shop, I highly recommend them" },
+		{ CXM_EMO_SURPRISE, "Me sorprendió que lo trajeran el mismo día",
+		  "I was surprised to get it the same day" },
+		{ CXM_EMO_ANGER, "Estoy furioso, es una vergüenza cómo tratan a la gente",
+		  "I am furious, the way they treat people is unacceptable" },
+		{ CXM_EMO_FRUSTRATION, "Otra vez lo mismo, llamo y nadie responde",
+		  "I'm fed up, still waiting for someone to call me" },
+		{ CXM_EMO_DISAPPOINTMENT, "Esperaba más de ustedes, qué decepción",
+		  "Honestly I expected better, a real letdown" },
+		{ CXM_EMO_WORRY, "Me preocupa que no llegue a tiempo, no sé si pedir otro",
+		  "I'm worried it won't come before Friday, hope it does" },
+		{ CXM_EMO_SADNESS, "Me da pena que hayan cerrado la tienda del barrio, estoy triste",
+		  "Sadly they closed the corner shop, I'm heartbroken" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		expect_emotion(cases[i].es, CXM_LANG_ES, cases[i].e);
+		expect_emotion(cases[i].en, CXM_LANG_EN, cases[i].e);
+	}
+	/* a plain statement has no emotion */
+	struct cxm_classification c = classify("El pedido tiene tres artículos y una factura", CXM_LANG_ES, NAN);
+	for (int i = 0; i < CXM_EMO_COUNT; i++)
+		assert_true(c.emotion[i] == 0);
+}
+
+static void test_reasons(void **state)
+{
+	(void)state;
+	static const struct {
+		enum cxm_reason r;
+		const char *es, *en;
+	} cases[] = {
+		{ CXM_REASON_PRICE, "Demasiado caro para lo que ofrecen", "Way too expensive for what you get" },
+		{ CXM_REASON_SPEED, "Tardaron una eternidad en atender la mesa", "The checkout line was so slow" },
+		{ CXM_REASON_CONVENIENCE, "Comprar en la app es muy fácil", "Very convenient, I ordered from home" },
+		{ CXM_REASON_QUALITY, "El producto llegó defectuoso", "Poor quality, it fell apart in a week" },
+		{ CXM_REASON_STAFF, "La cajera fue muy amable", "The staff were friendly" },
+		{ CXM_REASON_RELIABILITY, "La tarjeta no funciona desde ayer", "The app stopped working again" },
+		{ CXM_REASON_INFORMATION, "Nadie me avisó del cambio de horario", "The instructions were confusing" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		expect_reason(cases[i].es, CXM_LANG_ES, cases[i].r);
+		expect_reason(cases[i].en, CXM_LANG_EN, cases[i].r);
+	}
+	/* a price written as an amount is about price */
+	expect_reason("Me pidieron $25.000 por una funda", CXM_LANG_ES, CXM_REASON_PRICE);
+	/* a reason is a topic: a negated one is still there */
+	expect_reason("No es caro", CXM_LANG_ES, CXM_REASON_PRICE);
+	/* "esperaba más" is disappointment, not waiting; "buenas tardes" is a greeting */
+	assert_true(why_reason("Esperaba más de la marca", CXM_LANG_ES, CXM_REASON_SPEED) == 0);
+	assert_true(why_reason("Buenas tardes, quería comentar algo", CXM_LANG_ES, CXM_REASON_SPEED) == 0);
+	assert_true(why_reason("El local estaba lleno", CXM_LANG_ES, CXM_REASON_PRICE) == 0);
+}
+
+static void test_negation(void **state)
+{
+	(void)state;
+	assert_true(emo("Estoy enojado con la tienda", CXM_LANG_ES, CXM_EMO_ANGER) >= CXM_CLASSIFY_PRESENT);
+	assert_true(emo("No estoy enojado con la tienda", CXM_LANG_ES, CXM_EMO_ANGER) == 0);
+	assert_true(emo("no estoy nada contento", CXM_LANG_ES, CXM_EMO_JOY) == 0);
+	assert_true(emo("Nunca me sentí tan feliz con una compra", CXM_LANG_ES, CXM_EMO_JOY) > 0);
+	assert_true(emo("I am not happy with this", CXM_LANG_EN, CXM_EMO_JOY) == 0);
+	assert_true(emo("I'm not worried at all", CXM_LANG_EN, CXM_EMO_WORRY) == 0);
+	assert_true(emo("I don't feel disappointed", CXM_LANG_EN, CXM_EMO_DISAPPOINTMENT) == 0);
+	assert_true(emo("Never so happy with a purchase", CXM_LANG_EN, CXM_EMO_JOY) > 0);
+	/* "poco" before a word negates it; "un poco" only dampens */
+	assert_true(emo("Quedé poco satisfecho", CXM_LANG_ES, CXM_EMO_JOY) == 0);
+	assert_true(emo("Quedé un poco molesto", CXM_LANG_ES, CXM_EMO_ANGER) > 0);
+	/* the scope ends at a comma or "but" */
+	assert_true(emo("No lo esperaba, pero estoy feliz", CXM_LANG_ES, CXM_EMO_JOY) > 0);
+	assert_true(emo("Not cheap but I am happy", CXM_LANG_EN, CXM_EMO_JOY) > 0);
+	/* a cue that holds its own negator still counts */
+	assert_true(emo("Llamé tres días y nadie responde", CXM_LANG_ES, CXM_EMO_FRUSTRATION) > 0);
+}
+
+static void test_inflections_and_accents(void **state)
+{
+	(void)state;
+	/* waiting, however it is conjugated */
+	expect_reason("Tardaron muchísimo", CXM_LANG_ES, CXM_REASON_SPEED);
+	expect_reason("El envío tardó dos semanas", CXM_LANG_ES, CXM_REASON_SPEED);
+	expect_reason("Qué tardanza", CXM_LANG_ES, CXM_REASON_SPEED);
+	expect_reason("Nos demoraron en caja", CXM_LANG_ES, CXM_REASON_SPEED);
+	/* stems: forms that are not in the list */
+	expect_emotion("Nos dejaron decepcionadas", CXM_LANG_ES, CXM_EMO_DISAPPOINTMENT);
+	expect_emotion("Quedamos muy preocupados", CXM_LANG_ES, CXM_EMO_WORRY);
+	expect_emotion("She worries about the refund", CXM_LANG_EN, CXM_EMO_WORRY);
+	/* accents are optional */
+	expect_emotion("que decepcion", CXM_LANG_ES, CXM_EMO_DISAPPOINTMENT);
+	expect_reason("la atencion fue buena", CXM_LANG_ES, CXM_REASON_STAFF);
+	expect_reason("la atención fue buena", CXM_LANG_ES, CXM_REASON_STAFF);
+	/* an exact word does not take its stem's other words: "cara" (face) in "cara a cara" */
+	assert_true(why_reason("Lo hablamos cara a cara", CXM_LANG_ES, CXM_REASON_PRICE) == 0);
+	/* language other: the cues of both languages */
+	expect_emotion("feliz! happy!", CXM_LANG_OTHER, CXM_EMO_JOY);
+}
+
+static void test_intensity(void **state)
+{
+	(void)state;
+	double plain = emo("Estoy molesto", CXM_LANG_ES, CXM_EMO_ANGER);
+	assert_true(plain > 0);
+	assert_true(emo("Estoy muy molesto", CXM_LANG_ES, CXM_EMO_ANGER) > plain);
+	assert_true(emo("Estoy un poco molesto", CXM_LANG_ES, CXM_EMO_ANGER) < plain);
+	assert_true(emo("Estoy molesto!!", CXM_LANG_ES, CXM_EMO_ANGER) > plain);
+	double en = emo("I am annoyed", CXM_LANG_EN, CXM_EMO_ANGER);
+	assert_true(emo("I am ANNOYED", CXM_LANG_EN, CXM_EMO_ANGER) > en);
+	assert_true(emo("I am really annoyed", CXM_LANG_EN, CXM_EMO_ANGER) > en);
+	assert_true(emo("I am slightly annoyed", CXM_LANG_EN, CXM_EMO_ANGER) < en);
+	/* more evidence, higher score, never 1 */
+	double two = emo("Estoy molesto y furioso", CXM_LANG_ES, CXM_EMO_ANGER);
+	assert_true(two > plain && two < 1);
+}
+
+static void test_sentiment_lean(void **state)
+{
+	(void)state;
+	const char *s = "Otra vez me llamaron";
+	double none = classify(s, CXM_LANG_ES, NAN).emotion[CXM_EMO_FRUSTRATION];
+	double neg = classify(s, CXM_LANG_ES, -0.6).emotion[CXM_EMO_FRUSTRATION];
+	double neu = classify(s, CXM_LANG_ES, 0).emotion[CXM_EMO_FRUSTRATION];
+	double pos = classify(s, CXM_LANG_ES, 0.6).emotion[CXM_EMO_FRUSTRATION];
+	assert_true(none >= CXM_CLASSIFY_PRESENT);
+	assert_true(neg > none);
+	assert_true(neu > 0 && neu < none);
+	assert_true(pos == 0);
+	/* joy needs a positive text */
+	assert_true(classify("Genial, otra vez sin luz", CXM_LANG_ES, -0.7).emotion[CXM_EMO_JOY] == 0);
+	assert_true(classify("Genial, llegó antes", CXM_LANG_ES, 0.7).emotion[CXM_EMO_JOY] >= CXM_CLASSIFY_PRESENT);
+	/* a match of an emotion the sentiment ruled out is not reported */
+	struct cxm_classification c = classify("Genial, otra vez sin luz", CXM_LANG_ES, -0.7);
+	for (size_t i = 0; i < c.nmatch; i++)
+		assert_false(!c.match[i].reason && c.match[i].which == CXM_EMO_JOY);
+}
+
+static void test_matches(void **state)
+{
+	(void)state;
+	const char *s = "Estoy muy decepcionado con el precio";
+	struct cxm_text t = tok(s);
+	struct cxm_classification c;
+	cxm_text_classify(&t, CXM_LANG_ES, ST, NAN, &A, &c);
+	assert_int_equal(c.nmatch, 2);
+	assert_false(c.match[0].reason);
+	assert_int_equal(c.match[0].which, CXM_EMO_DISAPPOINTMENT);
+	assert_int_equal(c.match[0].ntok, 1);
+	assert_memory_equal(s + t.tok[c.match[0].tok].start, "decepcionado", 12);
+	assert_true(c.match[0].weight > 1); /* "muy" */
+	assert_true(c.match[1].reason);
+	assert_int_equal(c.match[1].which, CXM_REASON_PRICE);
+	assert_memory_equal(s + t.tok[c.match[1].tok].start, "precio", 6);
+	/* a phrase covers its tokens */
+	const char *p = "Siempre lo mismo con ustedes";
+	t = tok(p);
+	cxm_text_classify(&t, CXM_LANG_ES, ST, NAN, &A, &c);
+	assert_int_equal(c.nmatch, 1);
+	assert_int_equal(c.match[0].tok, 0);
+	assert_int_equal(c.match[0].ntok, 3);
+	/* no text, no result */
+	t = tok("");
+	cxm_text_classify(&t, CXM_LANG_ES, ST, 0.5, &A, &c);
+	assert_int_equal(c.nmatch, 0);
+	assert_true(c.emotion[CXM_EMO_JOY] == 0 && c.reason[CXM_REASON_PRICE] == 0);
+}
+
+/* The themes of s, as "id id ..." in order of first match. */
+static const char *themes_of(const char *s, enum cxm_lang lang)
+{
+	static char buf[512];
+	struct cxm_text t = tok(s);
+	struct cxm_themes_found f;
+	cxm_text_themes(&t, lang, ST, TAX, &A, &f);
+	size_t o = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < f.ntheme && o < sizeof(buf); i++)
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? " " : "", cxm_taxonomy_id(TAX, f.theme[i]));
+	return buf;
+}
+
+static bool has_theme(const char *s, enum cxm_lang lang, const char *id)
+{
+	const char *found = themes_of(s, lang);
+	size_t n = strlen(id);
+	for (const char *p = found; (p = strstr(p, id)); p += n)
+		if ((p == found || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+	return false;
+}
+
+static void test_default_taxonomy(void **state)
+{
+	(void)state;
+	size_t n = cxm_taxonomy_count(TAX);
+	assert_true(n >= 12 && n <= 20);
+	int i = cxm_taxonomy_find(TAX, "waiting_time");
+	assert_true(i >= 0);
+	assert_string_equal(cxm_taxonomy_name(TAX, (size_t)i, CXM_LANG_ES), "Tiempo de espera");
+	assert_string_equal(cxm_taxonomy_name(TAX, (size_t)i, CXM_LANG_EN), "Waiting time");
+	assert_string_equal(cxm_taxonomy_name(TAX, (size_t)i, CXM_LANG_OTHER), "Waiting time");
+	assert_int_equal(cxm_taxonomy_find(TAX, "nope"), -1);
+	assert_null(cxm_taxonomy_id(TAX, n));
+}
+
+/* Every default theme is found by a comment in each language. */
+static void test_every_theme(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *id, *es, *en;
+	} cases[] = {
+		{ "delivery", "El repartidor dejó el paquete en otra casa", "The courier left my parcel at the wrong door" },
+		{ "price", "Los precios subieron demasiado este año", "Everything is overpriced now" },
+		{ "staff", "La dependienta fue muy amable conmigo", "The cashier was really polite" },
+		{ "customer_service", "Llamé a atención al cliente y me colgaron", "Customer service hung up on me twice" },
+		{ "product_quality", "La camiseta es de muy mala calidad", "The chair feels flimsy and cheaply made" },
+		{ "waiting_time", "El tiempo de espera en la sucursal fue eterno", "We waited an hour to be seated" },
+		{ "website_app", "La página web se cae cada vez que pago", "The website keeps logging me out" },
+		{ "billing", "Me llegó la factura con un cobro indebido", "I was double charged on my last bill" },
+		{ "returns", "Pedí la devolución hace un mes y nada", "Still no refund after two weeks" },
+		{ "payment", "No me aceptaron la tarjeta de crédito", "My card was declined at the till" },
+		{ "stock", "El modelo que quería estaba agotado", "The size I wanted was out of stock" },
+		{ "store", "Los baños de la tienda estaban sucios", "The fitting rooms were dirty" },
+		{ "communication", "Nadie me avisó del retraso por correo", "Nobody notified me, no email at all" },
+		{ "promotions", "El cupón de descuento no se aplicó", "The promo code did not work" },
+		{ "packaging", "El embalaje llegó roto y abierto", "The box was crushed and badly wrapped" },
+		{ "account", "No puedo entrar a mi cuenta, olvidé la contraseña", "I can't log in, my password reset fails" },
+		{ "warranty", "Lo llevé a reparar y la garantía no lo cubre", "The repair under warranty took a month" },
+	};
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	assert_int_equal(n, cxm_taxonomy_count(TAX));
+	for (size_t i = 0; i < n; i++) {
+		assert_true(cxm_taxonomy_find(TAX, cases[i].id) >= 0);
+		if (!has_theme(cases[i].es, CXM_LANG_ES, cases[i].id))
+			fail_msg("'%s': want %s, got '%s'", cases[i].es, cases[i].id, themes_of(cases[i].es, CXM_LANG_ES));
+		if (!has_theme(cases[i].en, CXM_LANG_EN, cases[i].id))
+			fail_msg("'%s': want %s, got '%s'", cases[i].en, cases[i].id, themes_of(cases[i].en, CXM_LANG_EN));
+	}
+}
+
+static void test_phrases_and_exclusions(void **state)
+{
+	(void)state;
+	const char *s = "El tiempo de espera fue largo";
+	struct cxm_text t = tok(s);
+	struct cxm_themes_found f;
+	cxm_text_themes(&t, CXM_LANG_ES, ST, TAX, &A, &f);
+	assert_int_equal(f.ntheme, 1);
+	assert_string_equal(cxm_taxonomy_id(TAX, f.theme[0]), "waiting_time");
+	assert_int_equal(f.nspan, 1); /* the phrase, not "espera" again */
+	assert_int_equal(f.span[0].tok, 1);
+	assert_int_equal(f.span[0].ntok, 3);
+	/* phrases in both languages, and a plural through the stem */
+	assert_true(has_theme("Las páginas web de ustedes son lentas", CXM_LANG_ES, "website_app"));
+	assert_true(has_theme("The customer service was great", CXM_LANG_EN, "customer_service"));
+	/* "customer service" is not staff (an exclusion of staff) */
+	assert_false(has_theme("The customer service was great", CXM_LANG_EN, "staff"));
+	/* a phrase does not run across sentences */
+	assert_true(has_theme("I rang the call center", CXM_LANG_EN, "customer_service"));
+	assert_false(has_theme("I will call. Center aisle was blocked", CXM_LANG_EN, "customer_service"));
+	/* "agotado" is stock, "estoy agotado" is tiredness */
+	assert_true(has_theme("El producto está agotado", CXM_LANG_ES, "stock"));
+	assert_false(has_theme("Estoy agotado de tanto llamar", CXM_LANG_ES, "stock"));
+	/* "tener en cuenta" is not an account */
+	assert_false(has_theme("Hay que tener en cuenta el horario", CXM_LANG_ES, "account"));
+	assert_true(has_theme("Hay que tener en cuenta el horario", CXM_LANG_ES, "store"));
+	/* nothing to find */
+	assert_string_equal(themes_of("Hola", CXM_LANG_ES), "");
+	assert_string_equal(themes_of("", CXM_LANG_ES), "");
+}
+
+static int parse(const char *json, char *field, char *why)
+{
+	struct cxm_taxonomy *tax = NULL;
+	int ret = cxm_taxonomy_parse(json, strlen(json), &tax, field, 64, why, 256);
+	if (!ret) {
+		assert_non_null(tax);
+		cxm_taxonomy_free(tax);
+	} else {
+		assert_null(tax);
+	}
+	return ret;
+}
+
+#define THEME(id, terms) "{\"id\":\"" id "\",\"name\":{\"es\":\"Uno\",\"en\":\"One\"},\"terms\":" terms "}"
+
+static void test_tenant_taxonomy(void **state)
+{
+	(void)state;
+	char field[64], why[256];
+	/* a small tenant taxonomy works */
+	const char *mine = "{\"themes\":[" THEME("parking", "{\"es\":[\"parqueadero\",\"=parqueo\",\"aparca*\"],"
+							   "\"en\":[\"car park\"]}") "]}";
+	struct cxm_taxonomy *tax;
+	assert_int_equal(cxm_taxonomy_parse(mine, strlen(mine), &tax, field, sizeof(field), why, sizeof(why)), 0);
+	struct cxm_text t = tok("No había parqueadero ni donde aparcar");
+	struct cxm_themes_found f;
+	cxm_text_themes(&t, CXM_LANG_ES, ST, tax, &A, &f);
+	assert_int_equal(f.ntheme, 1);
+	assert_int_equal(f.nspan, 2);
+	t = tok("The car park was full");
+	cxm_text_themes(&t, CXM_LANG_EN, ST, tax, &A, &f);
+	assert_int_equal(f.nspan, 1);
+	assert_int_equal(f.span[0].ntok, 2);
+	cxm_taxonomy_free(tax);
+
+	static const struct {
+		const char *json, *field, *why;
+	} bad[] = {
+		{ "{\"themes\":[" THEME("a", "{\"es\":[\"uno\",\"\"]}") "]}", "themes[0].terms.es[1]", "a term must have a word" },
+		{ "{\"themes\":[" THEME("a", "{\"es\":[\"uno\",\"   \"]}") "]}", "themes[0].terms.es[1]", "a term must have a word" },
+		{ "{\"themes\":[" THEME("a", "{\"en\":[\"price!!\"]}") "]}", "themes[0].terms.en[0]", "'price!!' is not one word (letters, or one emoji)" },
+		{ "{\"themes\":[" THEME("a", "{\"en\":[\"ab*\"]}") "]}", "themes[0].terms.en[0]", "a prefix needs at least 3 letters before '*': 'ab*'" },
+		{ "{\"themes\":[" THEME("a", "{\"es\":[\"Precio\",\"precio\"]}") "]}", "themes[0].terms.es[1]", "the term 'precio' is listed twice in this theme" },
+		{ "{\"themes\":[" THEME("a", "{\"es\":[\"a b c d e f g h i\"]}") "]}", "themes[0].terms.es[0]", "a term is at most 100 bytes and 8 words" },
+		{ "{\"themes\":[" THEME("a", "{\"es\":[1]}") "]}", "themes[0].terms.es[0]", "must be a list of terms" },
+		{ "{\"themes\":[" THEME("a", "{\"es\":[]}") "]}", "themes[0].terms", "a theme needs at least one term" },
+		{ "{\"themes\":[" THEME("a", "{\"fr\":[\"prix\"]}") "]}", "themes[0].terms.fr", "unknown field 'fr'" },
+		{ "{\"themes\":[" THEME("a", "{\"es\":[\"uno\"]}") "," THEME("a", "{\"es\":[\"dos\"]}") "]}", "themes[1].id", "the id 'a' is used twice" },
+		{ "{\"themes\":[" THEME("Mal Id", "{\"es\":[\"uno\"]}") "]}", "themes[0].id", "an id is 1 to 40 characters among a-z, 0-9 and _" },
+		{ "{\"themes\":[{\"id\":\"a\",\"name\":{\"es\":\"Uno\"},\"terms\":{\"es\":[\"uno\"]}}]}", "themes[0].name.en", "a name is a text of 1 to 80 bytes" },
+		{ "{\"themes\":[{\"id\":\"a\",\"name\":{\"es\":\"\",\"en\":\"x\"},\"terms\":{\"es\":[\"uno\"]}}]}", "themes[0].name.es", "a name is a text of 1 to 80 bytes" },
+		{ "{\"themes\":[{\"id\":\"a\",\"name\":\"Uno\",\"terms\":{\"es\":[\"uno\"]}}]}", "themes[0].name", "must be an object with es and en" },
+		{ "{\"themes\":[" THEME("a", "{\"es\":[\"uno\"]}") "],\"colour\":1}", "colour", "unknown field 'colour'" },
+		{ "{\"themes\":[]}", "themes", "must be a non-empty list of themes" },
+		{ "[]", "", "must be a JSON object" },
+		{ "{\"themes\":[", "", NULL },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(bad[i].json, field, why), CXM_EINVAL);
+		assert_string_equal(field, bad[i].field);
+		if (bad[i].why)
+			assert_string_equal(why, bad[i].why);
+		else
+			assert_true(strlen(why) > 0);
+	}
+
+	/* too many themes */
+	char big[16384];
+	size_t o = (size_t)snprintf(big, sizeof(big), "{\"themes\":[");
+	for (int i = 0; i <= CXM_TAXONOMY_MAX_THEMES; i++)
+		o += (size_t)snprintf(big + o, sizeof(big) - o, "%s{\"id\":\"t%d\",\"name\":{\"es\":\"x\",\"en\":\"x\"},"
+								"\"terms\":{\"es\":[\"w%d\"]}}", i ? "," : "", i, i);
+	snprintf(big + o, sizeof(big) - o, "]}");
+	assert_int_equal(parse(big, field, why), CXM_EINVAL);
+	assert_string_equal(field, "themes");
+	assert_string_equal(why, "at most 64 themes");
+	/* too many terms */
+	o = (size_t)snprintf(big, sizeof(big), "{\"themes\":[{\"id\":\"a\",\"name\":{\"es\":\"x\",\"en\":\"x\"},"
+					       "\"terms\":{\"es\":[");
+	for (int i = 0; i <= CXM_TAXONOMY_MAX_TERMS; i++)
+		o += (size_t)snprintf(big + o, sizeof(big) - o, "%s\"w%d\"", i ? "," : "", i);
+	snprintf(big + o, sizeof(big) - o, "]}}]}");
+	assert_int_equal(parse(big, field, why), CXM_EINVAL);
+	assert_string_equal(field, "themes[0].terms.es[200]");
+	/* too big */
+	static char huge[CXM_TAXONOMY_MAX_BYTES + 2];
+	memset(huge, ' ', sizeof(huge) - 1);
+	struct cxm_taxonomy *none;
+	assert_int_equal(cxm_taxonomy_parse(huge, sizeof(huge) - 1, &none, field, sizeof(field), why, sizeof(why)),
+			 CXM_ETOOBIG);
+	assert_null(none);
+}
+
+/* The generated tables were stemmed at build time: the run-time stemmers
+ * and the tokenizer must agree with them, or a cue would never match. */
+static void check_set(const struct cue_set *set)
+{
+	for (int l = 0; l < 2; l++) {
+		const struct cue_lang *L = &set->lang[l];
+		assert_true(L->ncue > 0);
+		for (size_t i = 0; i < L->nword; i++) {
+			const struct cue_word *w = &L->word[i];
+			struct cxm_text t = tok(w->key);
+			if (t.ntok != 1 || strcmp(t.tok[0].key, w->key))
+				fail_msg("cue word '%s' is not one token with that key", w->key);
+			if (w->how == CUE_STEM &&
+			    strcmp(cxm_stem(ST, l ? CXM_LANG_EN : CXM_LANG_ES, w->key), w->stem))
+				fail_msg("cue word '%s': stem '%s' at build time, '%s' now", w->key, w->stem,
+					 cxm_stem(ST, l ? CXM_LANG_EN : CXM_LANG_ES, w->key));
+		}
+	}
+}
+
+static void test_tables_agree(void **state)
+{
+	(void)state;
+	check_set(&cxm_emotion_cues);
+	check_set(&cxm_reason_cues);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_emotions),
+		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_negation),
+		cmocka_unit_test(test_inflections_and_accents),
+		cmocka_unit_test(test_intensity),
+		cmocka_unit_test(test_sentiment_lean),
+		cmocka_unit_test(test_matches),
+		cmocka_unit_test(test_default_taxonomy),
+		cmocka_unit_test(test_every_theme),
+		cmocka_unit_test(test_phrases_and_exclusions),
+		cmocka_unit_test(test_tenant_taxonomy),
+		cmocka_unit_test(test_tables_agree),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
