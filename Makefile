@@ -21,7 +21,7 @@ OPT := -O2 -g
 endif
 CFLAGS += $(CFLAGS_WARN) $(OPT)
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
-LIBS := -lsqlite3 -lcjson -lcsv -lmicrohttpd -lsodium -lcurl -lpthread -lm
+LIBS := -lsqlite3 -lcjson -lcsv -lmicrohttpd -lsodium -lcurl -lutf8proc -lstemmer -lpthread -lm
 ifeq ($(HAVE_PGSQL),1)
 CPPFLAGS += -DCXM_HAVE_PGSQL $(shell pkg-config --cflags libpq)
 LIBS += $(shell pkg-config --libs libpq)
@@ -29,7 +29,7 @@ endif
 
 LIB_SRCS := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
-GEN_SRCS := $(B)/gen/migrations_sqlite.c $(B)/gen/migrations_pgsql.c $(B)/gen/web_assets.c $(B)/gen/openapi.c
+GEN_SRCS := $(B)/gen/migrations_sqlite.c $(B)/gen/migrations_pgsql.c $(B)/gen/web_assets.c $(B)/gen/openapi.c $(B)/gen/emoji_table.c
 # the text engine's cue lists and default themes (data/text/, rules below)
 GEN_SRCS += $(B)/gen/text_cues.c $(B)/gen/themes_json.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(GEN_SRCS:%.c=%.o)
@@ -94,6 +94,14 @@ $(B)/gen/web_assets.c: tools/embed-web.sh $(WEB_FILES) $(NPM_STAMP)
 $(B)/gen/openapi.c: tools/embed-file.sh docs/openapi.json
 	@mkdir -p $(dir $@)
 	sh tools/embed-file.sh cxm_openapi_json docs/openapi.json > $@
+
+# The emoji of src/text/: ranges of code points generated from Unicode's
+# emoji-test.txt (Debian unicode-data) by a small C program built for the host.
+EMOJI_TEST := /usr/share/unicode/emoji/emoji-test.txt
+$(B)/gen/emoji_table.c: tools/gen-emoji.c $(EMOJI_TEST)
+	@mkdir -p $(dir $@)
+	cc -O2 -o $(B)/gen/gen-emoji tools/gen-emoji.c
+	$(B)/gen/gen-emoji $(EMOJI_TEST) > $@.tmp && mv $@.tmp $@
 
 # The text engine's emotion and reason cues (data/text/*.tsv) become C tables
 # with their Snowball stems: tools/gen-cues.c is a host program run at build

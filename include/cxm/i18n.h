@@ -7,7 +7,12 @@
 #ifndef CXM_I18N_H
 #define CXM_I18N_H
 
-enum cxm_lang { CXM_LANG_EN = 0, CXM_LANG_ES = 1 };
+/*
+ * The languages cxm speaks. CXM_LANG_OTHER is what the text engine
+ * (text.h) says of a comment in neither language; messages asked for in it
+ * come in English.
+ */
+enum cxm_lang { CXM_LANG_EN = 0, CXM_LANG_ES = 1, CXM_LANG_OTHER = 2 };
 
 enum cxm_msg {
 #define MSG(id, en, es) id,

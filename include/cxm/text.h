@@ -21,13 +21,14 @@
 #include <stdint.h>
 
 #include "cxm/arena.h"
+#include "cxm/i18n.h"
 
 /* The longest text analysed: a comment, not a document. */
 #define CXM_TEXT_MAX_BYTES (64 * 1024)
 
 /* ---- languages ------------------------------------------------------------ */
 
-enum cxm_lang { CXM_LANG_OTHER = 0, CXM_LANG_ES, CXM_LANG_EN };
+/* enum cxm_lang (CXM_LANG_ES, CXM_LANG_EN, CXM_LANG_OTHER) is i18n.h's, so both headers go together. */
 
 /* "es", "en" or "other". */
 const char *cxm_lang_code(enum cxm_lang l);

@@ -1,0 +1,507 @@
+/* test_text.c - the text engine's core (src/text/): tokens, their norms and
+ * keys (accents, ñ, elongations, capitals), emoji sequences, emoticons
+ * against times and URLs, tags, addresses, numbers and prices, sentences,
+ * the language of typical comments, Snowball stems, personal data, and
+ * the texts that are refused. */
+#include "testutil.h"
+
+#include "cxm/text.h"
+
+#include <string.h>
+
+static struct cxm_arena arena;
+
+static int setup(void **state)
+{
+	(void)state;
+	cxm_arena_init(&arena, 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cxm_arena_release(&arena);
+	return 0;
+}
+
+static struct cxm_text tok(const char *s)
+{
+	struct cxm_text t;
+	char why[128] = "";
+	int rc = cxm_text_tokenize(&arena, s, strlen(s), &t, why, sizeof(why));
+	if (rc)
+		fail_msg("tokenize(%s): %d %s", s, rc, why);
+	return t;
+}
+
+/* The text of token i as written. */
+static const char *raw(const struct cxm_text *t, size_t i)
+{
+	return cxm_arena_strndup(&arena, t->src + t->tok[i].start, t->tok[i].len);
+}
+
+/* A text that is exactly one token of a kind, with its norm and key. */
+static void one(const char *s, enum cxm_tok_kind kind, const char *norm, const char *key)
+{
+	struct cxm_text t = tok(s);
+	if (t.ntok != 1)
+		fail_msg("'%s': %zu tokens, want 1 (first '%s')", s, t.ntok, t.ntok ? raw(&t, 0) : "");
+	if (t.tok[0].kind != kind)
+		fail_msg("'%s': kind %d, want %d", s, t.tok[0].kind, kind);
+	assert_int_equal(t.tok[0].start, 0);
+	assert_int_equal(t.tok[0].len, strlen(s));
+	if (norm)
+		assert_string_equal(t.tok[0].norm, norm);
+	if (key)
+		assert_string_equal(t.tok[0].key, key);
+}
+
+static const char *key_of(const char *s)
+{
+	struct cxm_text t = tok(s);
+	assert_int_equal(t.ntok, 1);
+	return t.tok[0].key;
+}
+
+static void test_keys(void **state)
+{
+	(void)state;
+	one("acción", CXM_TOK_WORD, "acción", "accion");
+	one("CAFÉ", CXM_TOK_WORD, "café", "cafe");
+	one("Pingüino", CXM_TOK_WORD, "pingüino", "pinguino");
+	one("año", CXM_TOK_WORD, "año", "año");
+	one("AÑO", CXM_TOK_WORD, "año", "año");
+	one("tardó", CXM_TOK_WORD, "tardó", "tardo");
+	one("naïve", CXM_TOK_WORD, "naïve", "naive");
+	/* accented and unaccented spellings are the same word; año is not ano */
+	assert_string_equal(key_of("atención"), key_of("atencion"));
+	assert_string_equal(key_of("Llegó"), key_of("llego"));
+	assert_string_equal(key_of("résumé"), key_of("resume"));
+	assert_string_not_equal(key_of("año"), key_of("ano"));
+	/* decomposed input (e + U+0301, n + U+0303) reads as composed */
+	one("cafe\xCC\x81", CXM_TOK_WORD, "café", "cafe");
+	one("an\xCC\x83o", CXM_TOK_WORD, "año", "año");
+	/* words keep inner apostrophes and hyphens */
+	one("don't", CXM_TOK_WORD, "don't", "don't");
+	one("don\xE2\x80\x99t", CXM_TOK_WORD, "don't", "don't");
+	one("e-mail", CXM_TOK_WORD, "e-mail", "e-mail");
+	one("24h", CXM_TOK_WORD, "24h", "24h");
+	struct cxm_text t = tok("bien- y 'mal'");
+	assert_int_equal(t.ntok, 6);
+	assert_string_equal(t.tok[0].norm, "bien");
+	assert_string_equal(raw(&t, 1), "-");
+	assert_string_equal(t.tok[4].norm, "mal");
+}
+
+static void test_elongations(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *norm, *key;
+		bool cut;
+	} cases[] = {
+		{ "buenísimooo", "buenísimo", "buenisimo", true },
+		{ "siiii", "si", "si", true },
+		{ "siiiiiiiiiii", "si", "si", true },
+		{ "graciaaas", "gracias", "gracias", true },
+		{ "Nooooo", "no", "no", true },
+		{ "soooo", "so", "so", true },
+		{ "goooood", "god", "god", true }, /* the letter's run is cut to one */
+		{ "leer", "leer", "leer", false },
+		{ "llamar", "llamar", "llamar", false },
+		{ "acción", "acción", "accion", false },
+		{ "cool", "cool", "cool", false },
+		{ "coffee", "coffee", "coffee", false },
+		{ "ááá", "á", "a", true },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct cxm_text t = tok(cases[i].in);
+		assert_int_equal(t.ntok, 1);
+		assert_string_equal(t.tok[0].norm, cases[i].norm);
+		assert_string_equal(t.tok[0].key, cases[i].key);
+		assert_int_equal(!!(t.tok[0].flags & CXM_TOKF_ELONGATED), cases[i].cut);
+	}
+}
+
+static void test_caps(void **state)
+{
+	(void)state;
+	struct cxm_text t = tok("PÉSIMO servicio, OK? I Hola NO!!! A1");
+	assert_string_equal(raw(&t, 0), "PÉSIMO");
+	assert_true(t.tok[0].flags & CXM_TOKF_CAPS);
+	assert_string_equal(t.tok[0].norm, "pésimo");
+	assert_false(t.tok[1].flags & CXM_TOKF_CAPS);
+	assert_string_equal(raw(&t, 3), "OK");
+	assert_true(t.tok[3].flags & CXM_TOKF_CAPS);
+	assert_string_equal(raw(&t, 5), "I");
+	assert_false(t.tok[5].flags & CXM_TOKF_CAPS); /* one letter */
+	assert_false(t.tok[6].flags & CXM_TOKF_CAPS);
+	assert_string_equal(raw(&t, 7), "NO");
+	assert_true(t.tok[7].flags & CXM_TOKF_CAPS);
+	assert_string_equal(raw(&t, 9), "A1");
+	assert_false(t.tok[9].flags & CXM_TOKF_CAPS);
+	t = tok("MALÍSIMOOO");
+	assert_int_equal(t.tok[0].flags, CXM_TOKF_CAPS | CXM_TOKF_ELONGATED);
+}
+
+static void test_emoji(void **state)
+{
+	(void)state;
+	one("👍", CXM_TOK_EMOJI, "👍", "👍");
+	one("👍🏽", CXM_TOK_EMOJI, "👍🏽", "👍");           /* skin tone: the key is the plain emoji */
+	one("👨‍👩‍👧", CXM_TOK_EMOJI, "👨‍👩‍👧", "👨‍👩‍👧"); /* ZWJ family */
+	one("👩🏽‍💻", CXM_TOK_EMOJI, NULL, "👩‍💻");
+	one("🇨🇴", CXM_TOK_EMOJI, "🇨🇴", "🇨🇴");           /* flag: a pair of regional indicators */
+	one("❤️", CXM_TOK_EMOJI, "❤️", "❤");             /* VS16 */
+	one("❤", CXM_TOK_EMOJI, "❤", "❤");               /* a heart without VS16 is still one */
+	one("1️⃣", CXM_TOK_EMOJI, NULL, NULL);           /* keycap */
+	one("🏴󠁧󠁢󠁳󠁣󠁴󠁿", CXM_TOK_EMOJI, NULL, NULL);            /* tag sequence (Scotland) */
+	struct cxm_text t = tok("👍👍");
+	assert_int_equal(t.ntok, 2);
+	assert_int_equal(t.tok[0].kind, CXM_TOK_EMOJI);
+	assert_int_equal(t.tok[1].kind, CXM_TOK_EMOJI);
+	t = tok("🇨🇴🇪🇸");
+	assert_int_equal(t.ntok, 2);
+	assert_string_equal(raw(&t, 1), "🇪🇸");
+	t = tok("genial😍😍 gracias");
+	assert_int_equal(t.ntok, 4);
+	assert_int_equal(t.tok[1].kind, CXM_TOK_EMOJI);
+	/* © without VS16 is a symbol; "1" alone is a number */
+	t = tok("© 2024");
+	assert_int_equal(t.ntok, 2);
+	assert_int_equal(t.tok[0].kind, CXM_TOK_PUNCT);
+	assert_int_equal(t.tok[1].kind, CXM_TOK_NUMBER);
+}
+
+static void test_emoticons(void **state)
+{
+	(void)state;
+	static const char *const faces[] = { ":)", ":-)", ":(", ":-(", ":D", "xD", "XD", ":P", ";)", ":/", ":'(",
+					     "<3", "</3", "^^", "-_-", ":v", ":)))", "=)", "D:" };
+	for (size_t i = 0; i < sizeof(faces) / sizeof(*faces); i++)
+		one(faces[i], CXM_TOK_EMOTICON, faces[i], faces[i]);
+
+	struct cxm_text t = tok("llegó a las 10:30 :)");
+	assert_int_equal(t.ntok, 5);
+	assert_int_equal(t.tok[3].kind, CXM_TOK_NUMBER);
+	assert_string_equal(raw(&t, 3), "10:30");
+	assert_int_equal(t.tok[4].kind, CXM_TOK_EMOTICON);
+	t = tok("genial:) de 9:00 a 18:30");
+	assert_int_equal(t.tok[1].kind, CXM_TOK_EMOTICON);
+	assert_int_equal(t.tok[3].kind, CXM_TOK_NUMBER);
+	assert_int_equal(t.tok[5].kind, CXM_TOK_NUMBER);
+	one("http://tienda.com/x", CXM_TOK_URL, NULL, NULL);
+	t = tok("<30 Dani :Do");
+	for (size_t i = 0; i < t.ntok; i++)
+		assert_int_not_equal(t.tok[i].kind, CXM_TOK_EMOTICON);
+}
+
+static void test_tags_urls_emails(void **state)
+{
+	(void)state;
+	one("#PésimoServicio", CXM_TOK_HASHTAG, "pésimoservicio", "pesimoservicio");
+	one("@tienda_co", CXM_TOK_MENTION, "tienda_co", "tienda_co");
+	one("www.tienda.co", CXM_TOK_URL, NULL, NULL);
+	one("Juan.Perez@Mail.com", CXM_TOK_EMAIL, "juan.perez@mail.com", "juan.perez@mail.com");
+
+	struct cxm_text t = tok("ver https://tienda.com/a?b=1. y (www.x.com/p), #12345");
+	assert_int_equal(t.tok[1].kind, CXM_TOK_URL);
+	assert_string_equal(raw(&t, 1), "https://tienda.com/a?b=1");
+	assert_string_equal(raw(&t, 2), ".");
+	assert_int_equal(t.tok[5].kind, CXM_TOK_URL);
+	assert_string_equal(raw(&t, 5), "www.x.com/p");
+	/* an order number is not a hashtag */
+	assert_int_equal(t.tok[8].kind, CXM_TOK_PUNCT);
+	assert_int_equal(t.tok[9].kind, CXM_TOK_NUMBER);
+	/* a sign inside a word is not a tag; an address needs a domain with a dot */
+	t = tok("a@b c#d escribe a juan@correo");
+	for (size_t i = 0; i < t.ntok; i++) {
+		assert_int_not_equal(t.tok[i].kind, CXM_TOK_EMAIL);
+		assert_int_not_equal(t.tok[i].kind, CXM_TOK_HASHTAG);
+		assert_int_not_equal(t.tok[i].kind, CXM_TOK_MENTION);
+	}
+}
+
+static void test_numbers_prices(void **state)
+{
+	(void)state;
+	static const char *const numbers[] = { "3", "1.000", "1,000", "3,5", "4.5", "10%", "1.000.000", "10:30" };
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(*numbers); i++)
+		one(numbers[i], CXM_TOK_NUMBER, numbers[i], numbers[i]);
+	static const char *const prices[] = { "$25.000", "$ 25", "25€", "25 €", "£10", "USD 10", "10 USD",
+					      "COP 50.000", "10 dólares", "30 euros", "US$ 15", "S/ 30", "50 pesos" };
+	for (size_t i = 0; i < sizeof(prices) / sizeof(*prices); i++)
+		one(prices[i], CXM_TOK_PRICE, prices[i], NULL);
+
+	struct cxm_text t = tok("pagué $25.000, o sea 3,5 veces más.");
+	assert_int_equal(t.tok[1].kind, CXM_TOK_PRICE);
+	assert_string_equal(raw(&t, 1), "$25.000");
+	assert_string_equal(raw(&t, 2), ",");
+	assert_string_equal(raw(&t, 5), "3,5");
+	/* "usd" in lower case before a number is a word; a lone $ is a mark */
+	t = tok("usd 10 $");
+	assert_int_equal(t.tok[0].kind, CXM_TOK_WORD);
+	assert_int_equal(t.tok[1].kind, CXM_TOK_PRICE); /* "10 $" */
+	t = tok("$");
+	assert_int_equal(t.tok[0].kind, CXM_TOK_PUNCT);
+}
+
+static void test_punct(void **state)
+{
+	(void)state;
+	struct cxm_text t = tok("¡¡Qué bien!!! ¿Y eso?! Bueno... vale…");
+	const char *want[] = { "¡¡", "Qué", "bien", "!!!", "¿", "Y", "eso", "?!", "Bueno", "...", "vale", "…" };
+	assert_int_equal(t.ntok, sizeof(want) / sizeof(*want));
+	for (size_t i = 0; i < t.ntok; i++)
+		assert_string_equal(raw(&t, i), want[i]);
+	assert_int_equal(t.tok[0].kind, CXM_TOK_PUNCT);
+	assert_int_equal(t.tok[7].kind, CXM_TOK_PUNCT);
+}
+
+static const char *sentence(const struct cxm_text *t, size_t i)
+{
+	return cxm_arena_strndup(&arena, t->src + t->sent_start[i], t->sent_end[i] - t->sent_start[i]);
+}
+
+static void test_sentences(void **state)
+{
+	(void)state;
+	struct cxm_text t = tok("Hola. ¿Cómo estás? ¡Muy bien!!! 😀 Gracias");
+	assert_int_equal(t.nsentences, 4);
+	assert_string_equal(sentence(&t, 0), "Hola.");
+	assert_string_equal(sentence(&t, 1), "¿Cómo estás?");
+	assert_string_equal(sentence(&t, 2), "¡Muy bien!!! 😀"); /* the emoji stays with its sentence */
+	assert_string_equal(sentence(&t, 3), "Gracias");
+	assert_int_equal(t.tok[t.ntok - 1].sentence, 3);
+	assert_int_equal(t.tok[0].sentence, 0);
+
+	/* decimals, titles and initials do not end sentences */
+	t = tok("Costó 3.5 euros y el Sr. García, p. ej. la tienda de J. Pérez, no vino. The delivery was late.");
+	assert_int_equal(t.nsentences, 2);
+	assert_string_equal(sentence(&t, 1), "The delivery was late.");
+	/* "etc." ends one before a capital only */
+	t = tok("papeles, etc. y más. Luego, etc. Nunca más");
+	assert_int_equal(t.nsentences, 3);
+	assert_string_equal(sentence(&t, 1), "Luego, etc.");
+	/* new lines end sentences; empty lines make none */
+	t = tok("primero\n\n\nsegundo\r\ntercero :)\n");
+	assert_int_equal(t.nsentences, 3);
+	assert_string_equal(sentence(&t, 2), "tercero :)");
+	/* an ellipsis goes on unless a capital follows */
+	t = tok("bueno... no sé... Otra vez");
+	assert_int_equal(t.nsentences, 2);
+	assert_string_equal(sentence(&t, 0), "bueno... no sé...");
+	/* a closing quote stays */
+	t = tok("Dijo \"¡Nunca más!\" y se fue.");
+	assert_int_equal(t.nsentences, 2);
+	assert_string_equal(sentence(&t, 0), "Dijo \"¡Nunca más!\"");
+}
+
+static void test_language(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		enum cxm_lang lang;
+	} cases[] = {
+		{ "El pedido llegó tarde y nadie me avisó", CXM_LANG_ES },
+		{ "Excelente atención, muy amables", CXM_LANG_ES },
+		{ "¿Por qué tardaron tanto?", CXM_LANG_ES },
+		{ "Me encantó, pero el envío tardó mucho 😡", CXM_LANG_ES },
+		{ "no me gustó nada la atencion del personal", CXM_LANG_ES },
+		{ "The delivery was late", CXM_LANG_EN },
+		{ "I loved it, but the price is too high", CXM_LANG_EN },
+		{ "Great service!", CXM_LANG_EN },
+		{ "they never answered my emails and the app keeps crashing", CXM_LANG_EN },
+		{ "ok", CXM_LANG_OTHER },
+		{ "👍👍", CXM_LANG_OTHER },
+		{ ":)", CXM_LANG_OTHER },
+		{ "", CXM_LANG_OTHER },
+		{ "12345", CXM_LANG_OTHER },
+		{ "O pedido chegou atrasado e ninguém me avisou sobre isso", CXM_LANG_OTHER },
+		{ "Le colis est arrivé en retard et personne ne m'a prévenu", CXM_LANG_OTHER },
+		{ "Der Service war sehr schlecht und ich bin nicht zufrieden", CXM_LANG_OTHER },
+		{ "muy the", CXM_LANG_OTHER }, /* one word each: no winner */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct cxm_text t = tok(cases[i].text);
+		double conf = -1;
+		enum cxm_lang l = cxm_text_language(&t, &conf);
+		if (l != cases[i].lang)
+			fail_msg("'%s': %s, want %s", cases[i].text, cxm_lang_code(l), cxm_lang_code(cases[i].lang));
+		assert_true(conf >= 0 && conf <= 1);
+		if (l == CXM_LANG_OTHER)
+			assert_true(conf == 0);
+		else
+			assert_true(conf >= 0.5);
+	}
+	struct cxm_text t = tok("la la");
+	assert_int_equal(cxm_text_language(&t, NULL), CXM_LANG_ES);
+	assert_string_equal(cxm_lang_code(CXM_LANG_ES), "es");
+	assert_string_equal(cxm_lang_code(CXM_LANG_EN), "en");
+	assert_string_equal(cxm_lang_code(CXM_LANG_OTHER), "other");
+}
+
+static void test_stems(void **state)
+{
+	(void)state;
+	struct cxm_stemmers *s = cxm_stemmers_new();
+	assert_string_equal(cxm_stem(s, CXM_LANG_ES, "tardo"), "tard");
+	assert_string_equal(cxm_stem(s, CXM_LANG_ES, "tardaron"), "tard");
+	assert_string_equal(cxm_stem(s, CXM_LANG_ES, "pedidos"), "ped");
+	assert_string_equal(cxm_stem(s, CXM_LANG_EN, "delivered"), "deliv");
+	assert_string_equal(cxm_stem(s, CXM_LANG_EN, "stores"), "store");
+	assert_string_equal(cxm_stem(s, CXM_LANG_OTHER, "tardo"), "tardo");
+	/* the keys of accented and unaccented spellings share a stem */
+	assert_string_equal(cxm_stem(s, CXM_LANG_ES, key_of("Tardó")), "tard");
+	cxm_stemmers_free(s);
+	cxm_stemmers_free(NULL);
+}
+
+/* The spans found in s, as "KIND:text" joined by '|'. */
+static const char *pii(const char *s)
+{
+	static const char *const kinds[] = { "EMAIL", "PHONE", "CARD", "ID" };
+	struct cxm_pii_span spans[8];
+	size_t n = cxm_pii_find(s, strlen(s), spans, 8);
+	char *out = cxm_arena_alloc(&arena, 1024), *o = out;
+
+	*o = '\0';
+	for (size_t i = 0; i < n && i < 8; i++) {
+		if (i)
+			assert_true(spans[i].start >= spans[i - 1].start + spans[i - 1].len);
+		o += snprintf(o, 1024 - (size_t)(o - out), "%s%s:%.*s", i ? "|" : "", kinds[spans[i].kind],
+			      (int)spans[i].len, s + spans[i].start);
+	}
+	return out;
+}
+
+static void test_pii(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		/* e-mails */
+		{ "escríbanme a juan.perez+cx@mail.example.com.", "EMAIL:juan.perez+cx@mail.example.com" },
+		{ "no es correo: juan@localhost ni @tienda", "" },
+		/* phones */
+		{ "Llámame al +57 300 123 4567 o al 3001234567", "PHONE:+57 300 123 4567|PHONE:3001234567" },
+		{ "call +34 612 34 56 78 now", "PHONE:+34 612 34 56 78" },
+		{ "fijo (601) 123 4567, 612.34.56.78, 300-123-4567",
+		  "PHONE:(601) 123 4567|PHONE:612.34.56.78|PHONE:300-123-4567" },
+		{ "+1 (555) 123-4567", "PHONE:+1 (555) 123-4567" },
+		/* not phones: prices, thousands, dates, order ids, short numbers, percentages */
+		{ "pagué $25.000 y 1.500.000 pesos, 300 000 €", "" },
+		{ "pedido #123456789, el 2024-01-15 o el 15.01.2024", "" },
+		{ "tengo 3 hijos y 25 años, el 50% de 1234567", "" },
+		{ "código ABC1234567890", "" },
+		/* cards: Luhn-valid only */
+		{ "tarjeta 4111 1111 1111 1111", "CARD:4111 1111 1111 1111" },
+		{ "4111-1111-1111-1111 y 5500000000000004", "CARD:4111-1111-1111-1111|CARD:5500000000000004" },
+		{ "tarjeta 4111 1111 1111 1112", "" },
+		/* Spain: DNI and NIE with their check letter */
+		{ "DNI 12345678Z", "ID:12345678Z" },
+		{ "mi dni es 12345678-Z", "ID:12345678-Z" },
+		{ "12345678A tiene mal la letra", "" },
+		{ "DNI 12345678A", "" },
+		{ "NIE X1234567L", "ID:X1234567L" },
+		{ "NIE X1234567A", "" },
+		/* named ids */
+		{ "mi cédula es 1020304050", "ID:1020304050" },
+		{ "CC 12345678, C.C. 1.020.304.050", "ID:12345678|ID:1.020.304.050" },
+		{ "cédula de ciudadanía no. 79123456", "ID:79123456" },
+		{ "RUT 12.345.678-5 y pasaporte AB1234567", "ID:12.345.678-5|ID:AB1234567" },
+		{ "CURP GODE561231HDFRRN09", "ID:GODE561231HDFRRN09" },
+		{ "la cédula no llegó", "" },
+		/* everything at once, in order */
+		{ "Soy Ana (ana@x.co), tel 3001234567, tarjeta 4111111111111111, DNI 12345678Z",
+		  "EMAIL:ana@x.co|PHONE:3001234567|CARD:4111111111111111|ID:12345678Z" },
+		{ "", "" },
+		{ "👍 ñ ¿? 😀", "" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const char *got = pii(cases[i].text);
+		if (strcmp(got, cases[i].want))
+			fail_msg("'%s': got '%s', want '%s'", cases[i].text, got, cases[i].want);
+	}
+	/* more spans than room: the count is still right */
+	struct cxm_pii_span one_span;
+	assert_int_equal(cxm_pii_find("a@b.co c@d.co e@f.co", 20, &one_span, 1), 3);
+	assert_int_equal(one_span.kind, CXM_PII_EMAIL);
+	assert_int_equal(cxm_pii_find("a@b.co", 6, NULL, 0), 1);
+}
+
+static void test_bad_input(void **state)
+{
+	(void)state;
+	struct cxm_text t;
+	char why[128];
+	static const struct {
+		const char *s;
+		size_t len;
+		const char *why;
+	} bad[] = {
+		{ "bien \xFF mal", 10, "UTF-8" },
+		{ "\xC0\xAF", 2, "UTF-8" },        /* overlong */
+		{ "\xED\xA0\x80", 3, "UTF-8" },    /* a surrogate */
+		{ "caf\xC3", 4, "UTF-8" },         /* cut short */
+		{ "hola\0mundo", 10, "NUL" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		why[0] = '\0';
+		assert_int_equal(cxm_text_tokenize(&arena, bad[i].s, bad[i].len, &t, why, sizeof(why)), CXM_EINVAL);
+		assert_non_null(strstr(why, bad[i].why));
+		assert_int_equal(t.ntok, 0);
+	}
+	size_t big = CXM_TEXT_MAX_BYTES + 1;
+	char *s = cxm_arena_alloc(&arena, big);
+	memset(s, 'a', big);
+	assert_int_equal(cxm_text_tokenize(&arena, s, big, &t, why, sizeof(why)), CXM_EINVAL);
+	assert_non_null(strstr(why, "longer"));
+	/* the limit itself is fine: a long text of words, each token in place */
+	static const char word[] = "buenísimo ";
+	memset(s, ' ', big);
+	size_t words = 0;
+	for (size_t i = 0; i + sizeof(word) < big; i += sizeof(word) - 1, words++)
+		memcpy(s + i, word, sizeof(word) - 1);
+	assert_int_equal(cxm_text_tokenize(&arena, s, big - 1, &t, why, sizeof(why)), 0);
+	assert_int_equal(t.ntok, words);
+	assert_string_equal(t.tok[words - 1].key, "buenisimo");
+	for (size_t i = 1; i < t.ntok; i++)
+		assert_true(t.tok[i].start >= t.tok[i - 1].start + t.tok[i - 1].len);
+
+	/* empty and blank texts: no tokens, no sentences */
+	assert_int_equal(cxm_text_tokenize(&arena, "", 0, &t, why, sizeof(why)), 0);
+	assert_int_equal(t.ntok, 0);
+	assert_int_equal(t.nsentences, 0);
+	assert_int_equal(cxm_text_tokenize(&arena, NULL, 0, &t, why, sizeof(why)), 0);
+	assert_int_equal(t.ntok, 0);
+	t = tok(" \n\t\r\n ");
+	assert_int_equal(t.ntok, 0);
+	assert_int_equal(t.nsentences, 0);
+	/* odd texts still get tokens: only marks, lone combining marks and joiners, other scripts */
+	t = tok("!!!???...");
+	assert_int_equal(t.ntok, 2);
+	t = tok("\xCC\x81\xE2\x80\x8D\xEF\xB8\x8F x");
+	assert_int_equal(t.ntok, 1);
+	assert_string_equal(t.tok[0].norm, "x");
+	t = tok("東京 Привет");
+	assert_int_equal(t.ntok, 2);
+	assert_string_equal(t.tok[1].norm, "привет");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keys),	   cmocka_unit_test(test_elongations),
+		cmocka_unit_test(test_caps),	   cmocka_unit_test(test_emoji),
+		cmocka_unit_test(test_emoticons),  cmocka_unit_test(test_tags_urls_emails),
+		cmocka_unit_test(test_numbers_prices), cmocka_unit_test(test_punct),
+		cmocka_unit_test(test_sentences),  cmocka_unit_test(test_language),
+		cmocka_unit_test(test_stems),	   cmocka_unit_test(test_pii),
+		cmocka_unit_test(test_bad_input),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
