@@ -14,9 +14,6 @@
  *   CUE_PREFIX: whose key starts with the word ("tard*").
  * An exclusion cue of category c matches like any other, and the tokens it
  * covers can then not be part of a cue of c ("buenas tardes" is not waiting).
- *
- * This header does not include cxm/text.h, so the JSON side of the
- * taxonomy (taxonomy.c, which needs the message catalogue) can use it too.
  */
 #ifndef CXM_TEXT_CUES_H
 #define CXM_TEXT_CUES_H

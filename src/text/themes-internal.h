@@ -1,7 +1,7 @@
 /*
- * themes-internal.h - what themes.c (terms and matching, which needs the
- * tokenizer) and taxonomy.c (the JSON, which needs the message catalogue)
- * share about a taxonomy. It does not include cxm/text.h.
+ * themes-internal.h - what themes.c (terms and matching, with the
+ * tokenizer and the stemmers) and taxonomy.c (the JSON, its limits and
+ * refusals) share about a taxonomy.
  */
 #ifndef CXM_TEXT_THEMES_INTERNAL_H
 #define CXM_TEXT_THEMES_INTERNAL_H
