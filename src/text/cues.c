@@ -6,6 +6,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A Spanish absolute superlative stems as its adjective: "rapidisimo" as
+ * "rapido", "lentisimas" as "lentas" (Snowball keeps the -isim- stem).
+ * Spelling changes ("riquisimo", "amabilisimo") are left alone.
+ */
+static const char *superlative_base(const char *key, char *buf, size_t cap)
+{
+	static const char *const ends[][2] = {
+		{ "isimo", "o" }, { "isima", "a" }, { "isimos", "os" }, { "isimas", "as" }
+	};
+	size_t n = strlen(key);
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		size_t e = strlen(ends[i][0]);
+		if (n >= e + 3 && n - e + 3 <= cap && !strcmp(key + n - e, ends[i][0])) {
+			memcpy(buf, key, n - e);
+			cxm_strlcpy(buf + n - e, ends[i][1], cap - (n - e));
+			return buf;
+		}
+	}
+	return key;
+}
+
 void cue_text_prepare(struct cue_text *ct, const struct cxm_text *t, enum cxm_lang lang, struct cxm_stemmers *s,
 		      struct cxm_arena *a)
 {
@@ -19,9 +41,13 @@ void cue_text_prepare(struct cue_text *ct, const struct cxm_text *t, enum cxm_la
 		ct->stem[l] = cxm_arena_alloc(a, t->ntok * sizeof(*ct->stem[l]));
 		for (size_t i = 0; i < t->ntok; i++) {
 			const struct cxm_token *k = &t->tok[i];
-			ct->stem[l][i] = k->kind == CXM_TOK_WORD && k->key
-						 ? cxm_arena_strdup(a, cxm_stem(s, l ? CXM_LANG_EN : CXM_LANG_ES, k->key))
-						 : NULL;
+			if (k->kind != CXM_TOK_WORD || !k->key) {
+				ct->stem[l][i] = NULL;
+				continue;
+			}
+			char base[64];
+			const char *word = l ? k->key : superlative_base(k->key, base, sizeof(base));
+			ct->stem[l][i] = cxm_arena_strdup(a, cxm_stem(s, l ? CXM_LANG_EN : CXM_LANG_ES, word));
 		}
 	}
 }

@@ -202,6 +202,8 @@ static void test_inflections_and_accents(void **state)
 	expect_reason("El envío tardó dos semanas", CXM_LANG_ES, CXM_REASON_SPEED);
 	expect_reason("Qué tardanza", CXM_LANG_ES, CXM_REASON_SPEED);
 	expect_reason("Nos demoraron en caja", CXM_LANG_ES, CXM_REASON_SPEED);
+	/* a superlative stems as its adjective: "lentísima" as "lenta" */
+	expect_reason("La conexión es lentísima", CXM_LANG_ES, CXM_REASON_SPEED);
 	/* stems: forms that are not in the list */
 	expect_emotion("Nos dejaron decepcionadas", CXM_LANG_ES, CXM_EMO_DISAPPOINTMENT);
 	expect_emotion("Quedamos muy preocupados", CXM_LANG_ES, CXM_EMO_WORRY);
