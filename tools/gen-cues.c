@@ -17,28 +17,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cues.h"
+
 #define MAX_WORDS 8 /* CUE_MAX_WORDS */
 
 enum { HOW_STEM, HOW_EXACT, HOW_PREFIX };
 static const char *const how_name[] = { "CUE_STEM", "CUE_EXACT", "CUE_PREFIX" };
 
-struct word {
+struct gword {
 	char *key, *stem;
 	int how;
 };
-struct cue {
+struct gcue {
 	int word, nword, cat, exclude;
 	double weight;
 };
 struct lang {
-	struct word *w;
+	struct gword *w;
 	int nw, capw;
-	struct cue *c;
+	struct gcue *c;
 	int nc, capc;
-};
-struct ref {
-	const char *s;
-	int cue;
 };
 
 static const char *cur_file;
@@ -137,7 +135,7 @@ static void add_cue(struct lang *L, struct sb_stemmer *st, char *term, int cat, 
 		L->capc = L->capc ? 2 * L->capc : 256;
 		L->c = xrealloc(L->c, (size_t)L->capc * sizeof(*L->c));
 	}
-	L->c[L->nc++] = (struct cue){ .word = L->nw, .nword = n, .cat = cat, .exclude = exclude, .weight = weight };
+	L->c[L->nc++] = (struct gcue){ .word = L->nw, .nword = n, .cat = cat, .exclude = exclude, .weight = weight };
 	for (int i = 0; i < n; i++) {
 		char key[256];
 		const char *w = words[i];
@@ -161,7 +159,7 @@ static void add_cue(struct lang *L, struct sb_stemmer *st, char *term, int cat, 
 			L->capw = L->capw ? 2 * L->capw : 512;
 			L->w = xrealloc(L->w, (size_t)L->capw * sizeof(*L->w));
 		}
-		struct word *W = &L->w[L->nw++];
+		struct gword *W = &L->w[L->nw++];
 		W->key = xstrdup(key);
 		W->how = how;
 		W->stem = NULL;
@@ -176,9 +174,9 @@ static void add_cue(struct lang *L, struct sb_stemmer *st, char *term, int cat, 
 
 static int ref_cmp(const void *a, const void *b)
 {
-	const struct ref *x = a, *y = b;
+	const struct cue_ref *x = a, *y = b;
 	int c = strcmp(x->s, y->s);
-	return c ? c : x->cue - y->cue;
+	return c ? c : (x->cue > y->cue) - (x->cue < y->cue);
 }
 
 static void put_string(const char *s)
@@ -195,24 +193,34 @@ static void put_string(const char *s)
 	putchar('"');
 }
 
-static void emit_refs(const char *name, const char *suffix, struct ref *r, int n)
+static void emit_refs(const char *name, const char *suffix, struct cue_ref *r, int n)
 {
 	qsort(r, (size_t)n, sizeof(*r), ref_cmp);
 	printf("static const struct cue_ref %s_%s[] = {\n", name, suffix);
 	for (int i = 0; i < n; i++) {
 		printf("\t{ ");
 		put_string(r[i].s);
-		printf(", %d },\n", r[i].cue);
+		printf(", %u },\n", r[i].cue);
 	}
 	if (!n)
 		printf("\t{ \"\", 0 }\n");
 	printf("};\n");
+	uint32_t mask = cue_hash_mask((size_t)n);
+	uint32_t *slots = calloc((size_t)mask + 1, sizeof(*slots));
+	if (!slots)
+		die("out of memory");
+	cue_hash_fill(r, (size_t)n, slots, mask);
+	printf("static const uint32_t %s_%s_slot[] = {", name, suffix);
+	for (uint32_t i = 0; i <= mask; i++)
+		printf("%s%u,", i % 16 ? " " : "\n\t", slots[i]);
+	printf("\n};\n#define %s_%s_mask %uu\n", name, suffix, mask);
+	free(slots);
 }
 
 static void emit_lang(const char *name, const char *prefix, char **cats, struct lang *L)
 {
-	struct ref *key = xrealloc(NULL, (size_t)(L->nc + 1) * sizeof(*key));
-	struct ref *stem = xrealloc(NULL, (size_t)(L->nc + 1) * sizeof(*stem));
+	struct cue_ref *key = xrealloc(NULL, (size_t)(L->nc + 1) * sizeof(*key));
+	struct cue_ref *stem = xrealloc(NULL, (size_t)(L->nc + 1) * sizeof(*stem));
 	int nkey = 0, nstem = 0, nprefix = 0;
 
 	printf("static const struct cue_word %s_word[] = {\n", name);
@@ -228,8 +236,8 @@ static void emit_lang(const char *name, const char *prefix, char **cats, struct 
 	}
 	printf("};\nstatic const struct cue %s_cue[] = {\n", name);
 	for (int i = 0; i < L->nc; i++) {
-		const struct cue *c = &L->c[i];
-		const struct word *first = &L->w[c->word];
+		const struct gcue *c = &L->c[i];
+		const struct gword *first = &L->w[c->word];
 		char cat[64];
 		size_t j;
 		for (j = 0; cats[c->cat][j] && j + 1 < sizeof(cat); j++)
@@ -241,9 +249,9 @@ static void emit_lang(const char *name, const char *prefix, char **cats, struct 
 			nprefix++;
 			continue;
 		}
-		key[nkey++] = (struct ref){ first->key, i };
+		key[nkey++] = (struct cue_ref){ first->key, (uint32_t)i };
 		if (first->how == HOW_STEM)
-			stem[nstem++] = (struct ref){ first->stem, i };
+			stem[nstem++] = (struct cue_ref){ first->stem, (uint32_t)i };
 	}
 	printf("};\n");
 	emit_refs(name, "key", key, nkey);
@@ -253,10 +261,22 @@ static void emit_lang(const char *name, const char *prefix, char **cats, struct 
 		if (L->w[L->c[i].word].how == HOW_PREFIX)
 			printf(" %d,", i);
 	printf(nprefix ? " };\n" : " 0 };\n");
+	uint8_t bits[CUE_PREFIX_BITS / 8] = { 0 };
+	for (int i = 0; i < L->nc; i++) {
+		const struct gword *first = &L->w[L->c[i].word];
+		cue_prefix_add(bits, first->key);
+		if (first->stem)
+			cue_prefix_add(bits, first->stem);
+	}
+	printf("static const uint8_t %s_bits[] = {", name);
+	for (size_t i = 0; i < sizeof(bits); i++)
+		printf("%s%u,", i % 24 ? " " : "\n\t", bits[i]);
+	printf("\n};\n");
 	free(key);
 	free(stem);
-	printf("#define %s_counts %d, %s_word, %d, %s_key, %d, %s_stem, %d, %s_prefix, %d\n", name, L->nc, name,
+	printf("#define %s_counts %d, %s_word, %d, %s_key, %d, %s_stem, %d, %s_prefix, %d, \\\n", name, L->nc, name,
 	       L->nw, name, nkey, name, nstem, name, nprefix);
+	printf("\t%s_key_slot, %s_stem_slot, %s_key_mask, %s_stem_mask, %s_bits\n", name, name, name, name, name);
 }
 
 static void one_table(const char *table, const char *prefix, const char *catlist, const char *file)

@@ -28,10 +28,15 @@ static const char *superlative_base(const char *key, char *buf, size_t cap)
 	return key;
 }
 
+/* marks a word whose stem is not taken yet */
+static const char not_yet[] = "";
+
 void cue_text_prepare(struct cue_text *ct, const struct cxm_text *t, enum cxm_lang lang, struct cxm_stemmers *s,
 		      struct cxm_arena *a)
 {
 	ct->t = t;
+	ct->s = s;
+	ct->a = a;
 	ct->use[0] = lang != CXM_LANG_EN;
 	ct->use[1] = lang != CXM_LANG_ES;
 	for (int l = 0; l < 2; l++) {
@@ -39,20 +44,25 @@ void cue_text_prepare(struct cue_text *ct, const struct cxm_text *t, enum cxm_la
 		if (!ct->use[l] || !t->ntok)
 			continue;
 		ct->stem[l] = cxm_arena_alloc(a, t->ntok * sizeof(*ct->stem[l]));
-		for (size_t i = 0; i < t->ntok; i++) {
-			const struct cxm_token *k = &t->tok[i];
-			if (k->kind != CXM_TOK_WORD || !k->key) {
-				ct->stem[l][i] = NULL;
-				continue;
-			}
-			char base[64];
-			const char *word = l ? k->key : superlative_base(k->key, base, sizeof(base));
-			ct->stem[l][i] = cxm_arena_strdup(a, cxm_stem(s, l ? CXM_LANG_EN : CXM_LANG_ES, word));
-		}
+		for (size_t i = 0; i < t->ntok; i++)
+			ct->stem[l][i] = t->tok[i].kind == CXM_TOK_WORD && t->tok[i].key ? not_yet : NULL;
 	}
 }
 
-static bool word_match(const struct cue_word *w, const struct cue_text *ct, int l, size_t i)
+/* The stem of token i in language l (NULL for a token that is not a word). */
+static const char *stem_of(struct cue_text *ct, int l, size_t i)
+{
+	const char *st = ct->stem[l][i];
+	if (st == not_yet) {
+		char base[64];
+		const char *key = ct->t->tok[i].key;
+		const char *word = l ? key : superlative_base(key, base, sizeof(base));
+		st = ct->stem[l][i] = cxm_arena_strdup(ct->a, cxm_stem(ct->s, l ? CXM_LANG_EN : CXM_LANG_ES, word));
+	}
+	return st;
+}
+
+static bool word_match(const struct cue_word *w, struct cue_text *ct, int l, size_t i)
 {
 	const struct cxm_token *k = &ct->t->tok[i];
 	if (!k->key || k->kind == CXM_TOK_PUNCT)
@@ -64,7 +74,10 @@ static bool word_match(const struct cue_word *w, const struct cue_text *ct, int 
 		return (k->kind == CXM_TOK_WORD || k->kind == CXM_TOK_HASHTAG) &&
 		       !strncmp(k->key, w->key, strlen(w->key));
 	default:
-		return !strcmp(k->key, w->key) || (ct->stem[l][i] && !strcmp(ct->stem[l][i], w->stem));
+		if (!strcmp(k->key, w->key))
+			return true;
+		const char *st = stem_of(ct, l, i);
+		return st && !strcmp(st, w->stem);
 	}
 }
 
@@ -73,7 +86,7 @@ struct raw {
 	size_t n, cap;
 };
 
-static void try_cue(const struct cue_lang *L, int l, uint32_t ci, const struct cue_text *ct, size_t i,
+static void try_cue(const struct cue_lang *L, int l, uint32_t ci, struct cue_text *ct, size_t i,
 		    struct raw *r)
 {
 	const struct cue *c = &L->cue[ci];
@@ -91,32 +104,29 @@ static void try_cue(const struct cue_lang *L, int l, uint32_t ci, const struct c
 					 .ntok = c->nword };
 }
 
-/* The first entry of r[0..n) whose string is not less than s. */
-static size_t lower_bound(const struct cue_ref *r, size_t n, const char *s)
+/* The first entry of r whose string is s, or n when there is none. */
+static size_t lookup(const struct cue_ref *r, size_t n, const uint32_t *slots, uint32_t mask, const char *s)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(r[mid].s, s) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	if (!n)
+		return n;
+	for (uint32_t h = cue_hash(s) & mask; slots[h]; h = (h + 1) & mask)
+		if (!strcmp(r[slots[h] - 1].s, s))
+			return slots[h] - 1;
+	return n;
 }
 
-static void find_at(const struct cue_lang *L, int l, const struct cue_text *ct, size_t i, struct raw *r)
+static void find_at(const struct cue_lang *L, int l, struct cue_text *ct, size_t i, struct raw *r)
 {
 	const struct cxm_token *k = &ct->t->tok[i];
-	if (!k->key || k->kind == CXM_TOK_PUNCT)
+	if (!k->key || k->kind == CXM_TOK_PUNCT || !cue_prefix_may(L->first_bits, k->key))
 		return;
-	for (size_t j = lower_bound(L->by_key, L->nkey, k->key); j < L->nkey && !strcmp(L->by_key[j].s, k->key);
-	     j++)
+	for (size_t j = lookup(L->by_key, L->nkey, L->key_slot, L->key_mask, k->key);
+	     j < L->nkey && !strcmp(L->by_key[j].s, k->key); j++)
 		try_cue(L, l, L->by_key[j].cue, ct, i, r);
-	const char *stem = ct->stem[l][i];
+	const char *stem = stem_of(ct, l, i);
 	/* the key lookup already found the cues whose first word is the key */
 	if (stem && strcmp(stem, k->key))
-		for (size_t j = lower_bound(L->by_stem, L->nstem, stem);
+		for (size_t j = lookup(L->by_stem, L->nstem, L->stem_slot, L->stem_mask, stem);
 		     j < L->nstem && !strcmp(L->by_stem[j].s, stem); j++)
 			try_cue(L, l, L->by_stem[j].cue, ct, i, r);
 	for (size_t j = 0; j < L->nprefix; j++)
@@ -150,7 +160,7 @@ static int text_order(const void *pa, const void *pb)
 	return (int)a->ntok - (int)b->ntok;
 }
 
-size_t cue_match(const struct cue_set *set, const struct cue_text *ct, struct cxm_arena *a, struct cue_hit **out)
+size_t cue_match(const struct cue_set *set, struct cue_text *ct, struct cxm_arena *a, struct cue_hit **out)
 {
 	const struct cxm_text *t = ct->t;
 	struct raw r = { 0 };

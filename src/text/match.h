@@ -8,11 +8,17 @@
 #include "cues.h"
 #include "cxm/text.h"
 
-/* A text ready for matching: its word tokens' stems in the languages used. */
+/*
+ * A text ready for matching in the languages used. The stems of its words
+ * are taken when first needed (most words start no cue) and kept, so that
+ * the emotions, the reasons and the themes of one text share them.
+ */
 struct cue_text {
 	const struct cxm_text *t;
 	bool use[2];          /* [0] es, [1] en */
-	const char **stem[2]; /* per token; NULL for a token that is not a word */
+	const char **stem[2]; /* per token: NULL for a token that is not a word */
+	struct cxm_stemmers *s;
+	struct cxm_arena *a;
 };
 
 /* One accepted cue: the cue's index in set->lang[lang], tokens [tok, tok + ntok). */
@@ -31,6 +37,6 @@ void cue_text_prepare(struct cue_text *ct, const struct cxm_text *t, enum cxm_la
  * The cues of set found in ct: per category, longer cues first and no two
  * sharing a token, exclusions applied and left out. In text order; *out in a.
  */
-size_t cue_match(const struct cue_set *set, const struct cue_text *ct, struct cxm_arena *a, struct cue_hit **out);
+size_t cue_match(const struct cue_set *set, struct cue_text *ct, struct cxm_arena *a, struct cue_hit **out);
 
 #endif

@@ -36,6 +36,9 @@ void tax_free(struct cxm_taxonomy *tax)
 		free(tax->by_key[l]);
 		free(tax->by_stem[l]);
 		free(tax->by_prefix[l]);
+		free(tax->key_slot[l]);
+		free(tax->stem_slot[l]);
+		free(tax->first_bits[l]);
 	}
 	free(tax);
 }

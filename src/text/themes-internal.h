@@ -27,6 +27,8 @@ struct cxm_taxonomy {
 	struct cue_word *word[2];
 	struct cue_ref *by_key[2], *by_stem[2];
 	uint32_t *by_prefix[2];
+	uint32_t *key_slot[2], *stem_slot[2];
+	uint8_t *first_bits[2];
 	size_t ncue[2], nword[2], capcue[2], capword[2];
 };
 

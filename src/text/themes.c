@@ -164,10 +164,25 @@ void tax_finish(struct cxm_taxonomy *tax)
 		}
 		qsort(tax->by_key[l], nkey, sizeof(struct cue_ref), ref_cmp);
 		qsort(tax->by_stem[l], nstem, sizeof(struct cue_ref), ref_cmp);
+		uint32_t kmask = cue_hash_mask(nkey), smask = cue_hash_mask(nstem);
+		tax->key_slot[l] = xcalloc((size_t)kmask + 1, sizeof(uint32_t));
+		tax->stem_slot[l] = xcalloc((size_t)smask + 1, sizeof(uint32_t));
+		cue_hash_fill(tax->by_key[l], nkey, tax->key_slot[l], kmask);
+		cue_hash_fill(tax->by_stem[l], nstem, tax->stem_slot[l], smask);
+		tax->first_bits[l] = xcalloc(CUE_PREFIX_BITS / 8, 1);
+		for (size_t i = 0; i < n; i++) {
+			const struct cue_word *first = &tax->word[l][tax->cue[l][i].word];
+			cue_prefix_add(tax->first_bits[l], first->key);
+			if (first->stem)
+				cue_prefix_add(tax->first_bits[l], first->stem);
+		}
 		tax->set.lang[l] = (struct cue_lang){ .cue = tax->cue[l], .ncue = n, .word = tax->word[l],
 						      .nword = tax->nword[l], .by_key = tax->by_key[l], .nkey = nkey,
 						      .by_stem = tax->by_stem[l], .nstem = nstem,
-						      .by_prefix = tax->by_prefix[l], .nprefix = nprefix };
+						      .by_prefix = tax->by_prefix[l], .nprefix = nprefix,
+						      .key_slot = tax->key_slot[l], .stem_slot = tax->stem_slot[l],
+						      .key_mask = kmask, .stem_mask = smask,
+						      .first_bits = tax->first_bits[l] };
 	}
 }
 
