@@ -15,7 +15,8 @@
 
 #include <cmocka.h>
 
-#include "../../../src/text/cues.h"
+#include "../../../src/text/match.h"
+#include "../../../src/text/themes-internal.h"
 #include "cxm/core.h"
 #include "cxm/text.h"
 
@@ -511,6 +512,50 @@ static void test_tables_agree(void **state)
 	check_set(&cxm_reason_cues);
 }
 
+/* The text of cue c: its words, a prefix as written ("tard" for "tard*"). */
+static const char *cue_text_of(const struct cue_lang *L, const struct cue *c)
+{
+	static char buf[256];
+	size_t o = 0;
+	buf[0] = 0;
+	for (size_t k = 0; k < c->nword && o < sizeof(buf); k++)
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", k ? " " : "", L->word[c->word + k].key);
+	return buf;
+}
+
+/* Every cue of a set is found in its own text (through the hash tables
+ * and the first-bytes filter), as itself or as a longer cue of its
+ * category. */
+static void find_each(const struct cue_set *set)
+{
+	for (int l = 0; l < 2; l++) {
+		const struct cue_lang *L = &set->lang[l];
+		for (size_t i = 0; i < L->ncue; i++) {
+			const struct cue *c = &L->cue[i];
+			if (c->exclude)
+				continue;
+			const char *s = cue_text_of(L, c);
+			struct cxm_text t = tok(s);
+			struct cue_text ct;
+			struct cue_hit *h;
+			cue_text_prepare(&ct, &t, l ? CXM_LANG_EN : CXM_LANG_ES, ST, &A);
+			size_t n = cue_match(set, &ct, &A, &h), k = 0;
+			while (k < n && !(h[k].cat == c->cat && h[k].ntok >= c->nword))
+				k++;
+			if (k == n)
+				fail_msg("the cue '%s' (category %d) does not find itself", s, c->cat);
+		}
+	}
+}
+
+static void test_every_cue_matches(void **state)
+{
+	(void)state;
+	find_each(&cxm_emotion_cues);
+	find_each(&cxm_reason_cues);
+	find_each(&TAX->set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -527,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_phrases_and_exclusions),
 		cmocka_unit_test(test_tenant_taxonomy),
 		cmocka_unit_test(test_tables_agree),
+		cmocka_unit_test(test_every_cue_matches),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
