@@ -98,9 +98,10 @@ $(B)/gen/openapi.c: tools/embed-file.sh docs/openapi.json
 # The emoji of src/text/: ranges of code points generated from Unicode's
 # emoji-test.txt (Debian unicode-data) by a small C program built for the host.
 EMOJI_TEST := /usr/share/unicode/emoji/emoji-test.txt
+HOSTCC ?= cc
 $(B)/gen/emoji_table.c: tools/gen-emoji.c $(EMOJI_TEST)
 	@mkdir -p $(dir $@)
-	cc -O2 -o $(B)/gen/gen-emoji tools/gen-emoji.c
+	$(HOSTCC) -O2 -o $(B)/gen/gen-emoji tools/gen-emoji.c
 	$(B)/gen/gen-emoji $(EMOJI_TEST) > $@.tmp && mv $@.tmp $@
 
 # The text engine's emotion and reason cues (data/text/*.tsv) become C tables

@@ -11,89 +11,100 @@
 #include "cxm/text.h"
 #include "text-internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-/* Words that are common in one language and rare in the other ("a", "no", "me" are in both). */
+/* Sorted by bytes (bsearch). Words that are common in one language and rare in the other ("a", "no", "me" are in both). */
 static const char *const es_words[] = {
-	"de", "la", "que", "el", "en", "y", "los", "se", "del", "las", "un", "por", "con", "una", "su", "para",
-	"es", "al", "lo", "como", "mas", "pero", "sus", "le", "ya", "este", "si", "porque", "esta", "entre",
-	"cuando", "muy", "sin", "sobre", "tambien", "hasta", "hay", "donde", "quien", "desde", "todo", "nos",
-	"durante", "todos", "uno", "les", "ni", "contra", "otros", "ese", "eso", "ante", "ellos", "esto", "mi",
-	"antes", "algunos", "unos", "yo", "otro", "otras", "otra", "tanto", "esa", "estos", "mucho",
-	"muchos", "nada", "poco", "ella", "estar", "estas", "algo", "nosotros", "mis", "tu", "te", "ti", "tus",
-	"ellas", "estoy", "estaba", "fue", "fueron", "ser", "son", "era", "han", "hemos", "tiene", "tengo",
-	"nunca", "siempre", "bien", "mal", "nadie", "aqui", "bueno", "buena", "gracias", "hace", "puede",
-	"vez", "despues", "pues", "entonces", "aunque", "tampoco", "ningun", "ninguna", "mejor", "peor", "pedido",
-	"llego", "tarde", "servicio", "atencion", "excelente", "cuenta", "dinero", "gusto", "quiero",
-	"hicieron", "hizo", "dijo", "pesimo", "malo", "mala", "rapido", "lento", "precio", "producto", "tienda",
+	"al", "algo", "algunos", "ante", "antes", "aqui", "atencion", "aunque", "bien", "buena", "bueno", "como",
+	"con", "contra", "cuando", "cuenta", "de", "del", "desde", "despues", "dijo", "dinero", "donde", "durante",
+	"el", "ella", "ellas", "ellos", "en", "entonces", "entre", "era", "es", "esa", "ese", "eso", "esta", "estaba",
+	"estar", "estas", "este", "esto", "estos", "estoy", "excelente", "fue", "fueron", "gracias", "gusto", "hace",
+	"han", "hasta", "hay", "hemos", "hicieron", "hizo", "la", "las", "le", "lento", "les", "llego", "lo", "los",
+	"mal", "mala", "malo", "mas", "mejor", "mi", "mis", "mucho", "muchos", "muy", "nada", "nadie", "ni", "ningun",
+	"ninguna", "nos", "nosotros", "nunca", "otra", "otras", "otro", "otros", "para", "pedido", "peor", "pero",
+	"pesimo", "poco", "por", "porque", "precio", "producto", "puede", "pues", "que", "quien", "quiero", "rapido",
+	"se", "ser", "servicio", "si", "siempre", "sin", "sobre", "son", "su", "sus", "tambien", "tampoco", "tanto",
+	"tarde", "te", "tengo", "ti", "tienda", "tiene", "todo", "todos", "tu", "tus", "un", "una", "uno", "unos",
+	"vez", "y", "ya", "yo",
 };
 
 static const char *const en_words[] = {
-	"the", "and", "is", "are", "was", "were", "be", "been", "being", "to", "of", "in", "it", "that", "this",
-	"for", "with", "on", "at", "by", "from", "as", "an", "have", "has", "had", "do", "does", "did", "not",
-	"but", "or", "if", "they", "we", "you", "your", "i", "my", "he", "she", "his", "her", "its", "our",
-	"their", "them", "there", "what", "which", "who", "when", "where", "why", "how", "all", "any", "can",
-	"could", "would", "should", "will", "just", "very", "so", "too", "than", "then", "also", "only",
-	"about", "after", "before", "because", "more", "most", "some", "such", "into", "out", "up", "again",
-	"don't", "didn't", "can't", "won't", "it's", "i'm", "never", "nothing", "nobody", "good", "great",
-	"bad", "service", "thanks", "thank", "late", "order", "please", "love", "time", "really", "got", "get",
-	"like", "delivery", "arrived", "slow", "fast", "price", "product", "store", "staff", "awful", "terrible",
+	"about", "after", "again", "all", "also", "an", "and", "any", "are", "arrived", "as", "at", "awful", "bad",
+	"be", "because", "been", "before", "being", "but", "by", "can", "can't", "could", "delivery", "did", "didn't",
+	"do", "does", "don't", "fast", "for", "from", "get", "good", "got", "great", "had", "has", "have", "he",
+	"her", "his", "how", "i", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "late", "like",
+	"love", "more", "most", "my", "never", "nobody", "not", "nothing", "of", "on", "only", "or", "order", "our",
+	"out", "please", "price", "product", "really", "service", "she", "should", "slow", "so", "some", "staff",
+	"store", "such", "terrible", "than", "thank", "thanks", "that", "the", "their", "them", "then", "there",
+	"they", "this", "time", "to", "too", "up", "very", "was", "we", "were", "what", "when", "where", "which",
+	"who", "why", "will", "with", "won't", "would", "you", "your",
 };
 
-/* Common words of Portuguese, French, Italian and German that neither language uses. */
+/* Sorted by bytes (bsearch). Common words of Portuguese, French, Italian and German that neither language uses. */
 static const char *const other_words[] = {
-	"e", "nao", "uma", "um", "isso", "muito", "voce", "com", "ao", "do", "da", "dos", "das", "em", "foi", "meu",
-	"et", "est", "je", "ne", "pas", "avec", "une", "des", "du", "qui", "il", "nous", "vous", "pour", "dans",
-	"sur", "au", "aux", "ce", "cette", "mais", "tres", "c'est", "j'ai", "m'a", "che", "di", "per", "sono",
-	"molto", "della", "gli", "und", "der", "die", "das", "ist", "nicht", "ich", "sehr", "mit", "ein", "eine",
+	"ao", "au", "aux", "avec", "c'est", "ce", "cette", "che", "com", "da", "dans", "das", "della", "der", "des",
+	"di", "die", "do", "dos", "du", "e", "ein", "eine", "em", "est", "et", "foi", "gli", "ich", "il", "isso",
+	"ist", "j'ai", "je", "m'a", "mais", "meu", "mit", "molto", "muito", "nao", "ne", "nicht", "nous", "pas",
+	"per", "pour", "qui", "sehr", "sono", "sur", "tres", "um", "uma", "und", "une", "voce", "vous",
 };
 
-static bool listed(const char *const *list, size_t n, const char *w)
+static int cmp_word(const void *a, const void *b)
 {
-	for (size_t k = 0; k < n; k++)
-		if (list[k][0] == w[0] && !strcmp(list[k], w))
-			return true;
-	return false;
+	return strcmp(a, *(const char *const *)b);
 }
 
-static bool ends_with(const char *w, size_t n, const char *suffix, size_t min_len)
+/* The lists are sorted (by bytes) for bsearch; function words are short. */
+static bool listed(const char *const *list, size_t n, const char *w, size_t len)
 {
-	size_t m = strlen(suffix);
+	return len <= 10 && bsearch(w, list, n, sizeof(*list), cmp_word);
+}
+
+static bool ends_with(const char *w, size_t n, const char *suffix, size_t m, size_t min_len)
+{
 	return n >= min_len && n > m && !memcmp(w + n - m, suffix, m);
 }
 
-/* The spelling hints of one word: its norm (accents) and key (endings, letters). */
-/* Letters with marks that Spanish does not use: ã õ ç à â è ê ë î ï ô û ù œ ß ä ö. */
-static bool foreign_marks(const char *norm)
-{
-	static const char *const marks[] = { "ã", "õ", "ç", "à", "â", "è", "ê", "ë", "î", "ï", "ô", "û", "ù", "œ", "ß",
-					     "ä", "ö" };
-	for (size_t k = 0; k < sizeof(marks) / sizeof(*marks); k++)
-		if (strstr(norm, marks[k]))
-			return true;
-	return false;
-}
-
-static void hints(const struct cxm_token *tok, double *es, double *en, double *other)
+/*
+ * The spelling hints of one word: its norm (accents) and key (endings,
+ * letters). Only words with a non-ASCII norm look for marks: ñ, the
+ * Spanish accents (norm and key differ), or letters Spanish does not use
+ * (ã õ ç à â è ê ë î ï ô û ù œ ß ä ö).
+ */
+static void hints(const struct cxm_token *tok, size_t n, double *es, double *en, double *other)
 {
 	const char *norm = tok->norm, *key = tok->key;
-	size_t n = strlen(key);
+	bool w = false, th = false, nh = false, apos = false, high = false;
 
-	if (strstr(norm, "\xC3\xB1")) /* ñ */
-		*es += 1.0;
-	else if (foreign_marks(norm))
-		*other += 1.0;
-	else if (strcmp(norm, key)) /* á é í ó ú ü */
-		*es += 0.75;
-	if (ends_with(key, n, "cion", 5) || ends_with(key, n, "mente", 7) || ends_with(key, n, "ado", 5) ||
-	    ends_with(key, n, "ido", 5) || ends_with(key, n, "aron", 5) || ends_with(key, n, "ando", 5))
+	for (size_t k = 0; k < n; k++) {
+		char c = key[k], next = key[k + 1];
+		w = w || c == 'w' || c == 'k';
+		th = th || ((c == 't' || c == 's') && next == 'h');
+		nh = nh || ((c == 'n' || c == 'l') && next == 'h');
+		apos = apos || c == '\'';
+		high = high || (unsigned char)c >= 0x80;
+	}
+	if (norm != key || high) {
+		if (strstr(norm, "ñ"))
+			*es += 1.0;
+		else if (strstr(norm, "ã") || strstr(norm, "õ") || strstr(norm, "ç") || strstr(norm, "à") ||
+			 strstr(norm, "â") || strstr(norm, "è") || strstr(norm, "ê") || strstr(norm, "ë") ||
+			 strstr(norm, "î") || strstr(norm, "ï") || strstr(norm, "ô") || strstr(norm, "û") ||
+			 strstr(norm, "ù") || strstr(norm, "œ") || strstr(norm, "ß") || strstr(norm, "ä") ||
+			 strstr(norm, "ö"))
+			*other += 1.0;
+		else if (strcmp(norm, key))
+			*es += 0.75;
+	}
+	if (ends_with(key, n, "cion", 4, 5) || ends_with(key, n, "mente", 5, 7) || ends_with(key, n, "ado", 3, 5) ||
+	    ends_with(key, n, "ido", 3, 5) || ends_with(key, n, "aron", 4, 5) || ends_with(key, n, "ando", 4, 5))
 		*es += 0.5;
-	if (ends_with(key, n, "ing", 5) || ends_with(key, n, "tion", 5) || ends_with(key, n, "ly", 5) ||
-	    ends_with(key, n, "ness", 5) || ends_with(key, n, "ed", 5) || strchr(key, '\''))
+	if (ends_with(key, n, "ing", 3, 5) || ends_with(key, n, "tion", 4, 5) || ends_with(key, n, "ly", 2, 5) ||
+	    ends_with(key, n, "ness", 4, 5) || ends_with(key, n, "ed", 2, 5) || apos)
 		*en += 0.5;
-	if (ends_with(key, n, "ou", 4) || strstr(key, "nh") || strstr(key, "lh"))
+	if (ends_with(key, n, "ou", 2, 4) || nh)
 		*other += 0.5; /* Portuguese: chegou, ninguém, olhar */
-	if (strstr(key, "th") || strstr(key, "sh") || strchr(key, 'w') || strchr(key, 'k'))
+	if (th || w)
 		*en += 0.3;
 }
 
@@ -116,13 +127,14 @@ enum cxm_lang cxm_text_language(const struct cxm_text *t, double *confidence)
 			continue; /* "24h" */
 		words++;
 		double e0 = es, n0 = en;
-		if (listed(es_words, sizeof(es_words) / sizeof(*es_words), tok->key))
+		size_t n = strlen(tok->key);
+		if (listed(es_words, sizeof(es_words) / sizeof(*es_words), tok->key, n))
 			es += 1.0;
-		if (listed(en_words, sizeof(en_words) / sizeof(*en_words), tok->key))
+		else if (listed(en_words, sizeof(en_words) / sizeof(*en_words), tok->key, n))
 			en += 1.0;
-		if (listed(other_words, sizeof(other_words) / sizeof(*other_words), tok->key))
+		else if (listed(other_words, sizeof(other_words) / sizeof(*other_words), tok->key, n))
 			other += 1.0;
-		hints(tok, &es, &en, &other);
+		hints(tok, n, &es, &en, &other);
 		voted += es > e0 || en > n0;
 	}
 	double total = es + en;

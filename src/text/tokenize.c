@@ -10,6 +10,7 @@
  */
 #include "cxm/text.h"
 #include "cxm/core.h"
+#include "cxm/i18n.h"
 #include "text-internal.h"
 
 #include <stdio.h>
@@ -179,6 +180,15 @@ static bool email_local(unsigned char c)
 	return ascii_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
+/* Whether the letters and digits at i are followed by what an address needs next. */
+static bool maybe_email(const struct tz *t, size_t i)
+{
+	while (i < t->len && ascii_alnum((unsigned char)t->s[i]))
+		i++;
+	return i < t->len && (t->s[i] == '@' || t->s[i] == '.' || t->s[i] == '_' || t->s[i] == '%' ||
+			      t->s[i] == '+' || t->s[i] == '-');
+}
+
 /* local@domain.tld: ASCII, a dot in the domain, a TLD of 2+ letters. */
 static size_t scan_email(const struct tz *t, size_t i)
 {
@@ -242,12 +252,24 @@ static const char *const emoticons[] = {
 	"=)",  "=(",  "=D",  "^^",  "xD",  "XD",  "xd",  "D:",
 };
 
+static bool emoticon_start(unsigned char c)
+{
+	switch (c) {
+	case ':': case ';': case '=': case '<': case '>': case '^': case '-': case 'T': case 'x': case 'X': case 'D':
+		return true;
+	default:
+		return false;
+	}
+}
+
 static size_t scan_emoticon(const struct tz *t, size_t i)
 {
 	const char *s = t->s;
 
 	for (size_t e = 0; e < sizeof(emoticons) / sizeof(*emoticons); e++) {
 		const char *em = emoticons[e];
+		if (em[0] != s[i])
+			continue;
 		size_t n = strlen(em);
 		if (t->len - i < n || memcmp(s + i, em, n))
 			continue;
@@ -315,12 +337,16 @@ static size_t currency_sign(const struct tz *t, size_t i)
 /* A currency code or word of exactly the letters at i (not followed by a word character). */
 static size_t currency_name(const struct tz *t, size_t i, bool words)
 {
+	if (i >= t->len)
+		return 0;
 	for (size_t k = 0; k < sizeof(currency_codes) / sizeof(*currency_codes); k++)
-		if (t->len - i >= 3 && !memcmp(t->s + i, currency_codes[k], 3) && !wordchar_at(t, i + 3))
+		if (t->s[i] == currency_codes[k][0] && t->len - i >= 3 && !memcmp(t->s + i, currency_codes[k], 3) &&
+		    !wordchar_at(t, i + 3))
 			return 3;
 	for (size_t k = 0; words && k < sizeof(currency_words) / sizeof(*currency_words); k++) {
 		size_t n = strlen(currency_words[k]);
-		if (prefix_ci(t, i, currency_words[k]) && !wordchar_at(t, i + n))
+		if (ascii_lower((unsigned char)t->s[i]) == currency_words[k][0] && prefix_ci(t, i, currency_words[k]) &&
+		    !wordchar_at(t, i + n))
 			return n;
 	}
 	return 0;
@@ -360,7 +386,7 @@ static size_t scan_price_prefix(const struct tz *t, size_t i)
 	n = scan_number(t, j);
 	if (t->s[j + n - 1] == '%' || wordchar_at(t, j + n))
 		return 0;
-	return j + n - i;
+	return j + n + currency_after(t, j + n) - i; /* "$1,200.50 USD" */
 }
 
 /* One emoji with its selectors, skin tones, tags and ZWJ sequence; a flag; a keycap. */
@@ -478,6 +504,81 @@ static const char *encode(struct cxm_arena *a, const int32_t *cp, size_t n)
 	return out;
 }
 
+/*
+ * The accent-free letter of a Latin-1 letter U+00C0..U+00FF in lower
+ * case ('n' + 0x80 for ñ, which keeps its tilde), or 0 for those left to
+ * utf8proc (Æ Ð × Ø Þ ß æ ð ÷ ø þ).
+ */
+static const char latin1_base[32] = "aaaaaa\0ceeeeiiii\0" "\xF1ooooo\0\0uuuuy\0\0";
+
+/* A UTF-8 writer that cuts runs of 3+ of one letter to one. */
+struct runs {
+	char *p;
+	size_t n, run, run_at;
+	int32_t last;
+	bool cut;
+};
+
+static void runs_add(struct runs *o, int32_t cp, bool letter)
+{
+	if (letter && o->run && cp == o->last) {
+		o->run++;
+		if (o->run == 3) {
+			o->n = o->run_at + text_encode(cp, o->p + o->run_at);
+			o->cut = true;
+		} else if (o->run < 3) {
+			o->n += text_encode(cp, o->p + o->n);
+		}
+		return;
+	}
+	o->run = letter;
+	o->run_at = o->n;
+	o->last = cp;
+	o->n += text_encode(cp, o->p + o->n);
+}
+
+/*
+ * The fast way for words in ASCII and Latin-1 letters (most Spanish and
+ * English): already NFC, folded and stripped by table. false when the
+ * word needs utf8proc.
+ */
+static bool normalize_latin1(struct tz *t, struct cxm_token *tok, const char *p, size_t n)
+{
+	struct runs norm = { .p = cxm_arena_alloc(t->a, n + 1) }, key = { .p = cxm_arena_alloc(t->a, n + 1) };
+	size_t letters = 0, upper = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)p[k];
+		if (c < 0x80) {
+			bool alpha = ascii_alpha(c);
+			int lc = ascii_lower(c);
+			letters += alpha;
+			upper += lc != c;
+			runs_add(&norm, lc, alpha);
+			runs_add(&key, lc, alpha);
+			continue;
+		}
+		if (c != 0xC3 || k + 1 >= n)
+			return false;
+		int32_t cp = 0xC0 + ((unsigned char)p[++k] & 0x3F), lc = cp < 0xE0 ? cp + 0x20 : cp;
+		char base = latin1_base[lc - 0xE0];
+		if (!base || lc == 0xF7)
+			return false;
+		letters++;
+		upper += cp < 0xE0;
+		runs_add(&norm, lc, true);
+		runs_add(&key, base == (char)0xF1 ? 0xF1 : base, true);
+	}
+	norm.p[norm.n] = key.p[key.n] = '\0';
+	if (letters >= 2 && upper == letters)
+		tok->flags |= CXM_TOKF_CAPS;
+	if (norm.cut)
+		tok->flags |= CXM_TOKF_ELONGATED;
+	tok->norm = norm.p;
+	tok->key = norm.n == key.n && !memcmp(norm.p, key.p, key.n) ? norm.p : key.p;
+	return true;
+}
+
 /* norm and key of a word (or of a hashtag's or mention's name); CAPS and ELONGATED flags. */
 static void normalize_word(struct tz *t, struct cxm_token *tok, const char *p, size_t n)
 {
@@ -487,6 +588,8 @@ static void normalize_word(struct tz *t, struct cxm_token *tok, const char *p, s
 	for (k = 0; k < n; k++)
 		if ((unsigned char)p[k] >= 0x80)
 			ascii = false;
+	if (!ascii && normalize_latin1(t, tok, p, n))
+		return;
 	if (ascii) {
 		char *o = cxm_arena_alloc(t->a, n + 1);
 		size_t j = 0, run = 0;
@@ -588,7 +691,7 @@ static void normalize_emoji(struct tz *t, struct cxm_token *tok, const char *p, 
 
 static bool is_closer(const struct tz *t, const struct cxm_token *tok)
 {
-	if (tok->kind != CXM_TOK_PUNCT)
+	if (tok->kind != CXM_TOK_PUNCT || !t->brk_term)
 		return false;
 	const char *p = t->s + tok->start;
 	size_t n = tok->len;
@@ -696,16 +799,17 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 	size_t i = 0, n, m;
 
 	memset(out, 0, sizeof(*out));
+	/* the reasons are the catalogue's, in the thread's language, for a field of an API error */
 	if (len > CXM_TEXT_MAX_BYTES) {
-		snprintf(why, whylen, "the text is longer than %d bytes", CXM_TEXT_MAX_BYTES);
+		snprintf(why, whylen, _(MSG_SV_TOO_LONG), CXM_TEXT_MAX_BYTES);
 		return CXM_EINVAL;
 	}
 	if (len && memchr(text, '\0', len)) {
-		snprintf(why, whylen, "the text holds a NUL byte");
+		snprintf(why, whylen, "%s", _(MSG_JSON_NUL));
 		return CXM_EINVAL;
 	}
 	if (!cxm_utf8_valid(text, len)) {
-		snprintf(why, whylen, "the text is not valid UTF-8");
+		snprintf(why, whylen, "%s", _(MSG_V_UTF8));
 		return CXM_EINVAL;
 	}
 
@@ -729,7 +833,7 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && (m = scan_url(&t, i))) {
 			tok = push(&t, CXM_TOK_URL, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
-		} else if (ascii_alnum(c) && (m = scan_email(&t, i))) {
+		} else if (ascii_alnum(c) && maybe_email(&t, i) && (m = scan_email(&t, i))) {
 			tok = push(&t, CXM_TOK_EMAIL, i, m);
 			char *e = cxm_arena_strndup(a, text + i, m);
 			for (size_t k = 0; k < m; k++)
@@ -739,7 +843,7 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 			tok = push(&t, c == '#' ? CXM_TOK_HASHTAG : CXM_TOK_MENTION, i, m);
 			normalize_word(&t, tok, text + i + 1, m - 1);
 			tok->flags &= (uint8_t)~CXM_TOKF_CAPS;
-		} else if (strchr(":;=<>^-TxXD", c) && (m = scan_emoticon(&t, i))) {
+		} else if (emoticon_start(c) && (m = scan_emoticon(&t, i))) {
 			tok = push(&t, CXM_TOK_EMOTICON, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
 		} else if ((c == '$' || c == 0xE2 || c == 0xC2 || (c >= 'A' && c <= 'Z') || c == 'u') &&
