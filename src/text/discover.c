@@ -98,6 +98,8 @@ static void count_gram(struct grams *G, const char *text, uint8_t nwords, size_t
 static void count_doc(struct grams *G, const struct cxm_discover_doc *d, size_t doc)
 {
 	const struct cxm_text *t = d->text;
+	if (d->group > 1)
+		BUG("a discovery group is 0 or 1");
 	for (size_t i = 0; i < t->ntok; i++) {
 		char buf[GRAM_BYTES];
 		size_t len = 0;
