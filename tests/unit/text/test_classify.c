@@ -19,6 +19,7 @@
 #include "../../../src/text/match.h"
 #include "../../../src/text/themes-internal.h"
 #include "cxm/core.h"
+#include "cxm/i18n.h"
 #include "cxm/text.h"
 
 #include <math.h>
@@ -178,7 +179,8 @@ static void test_cases(void **state)
 			} else if (!strcmp(want, "any")) {
 				for (int i = 0; i < CXM_EMO_COUNT; i++)
 					if (c.emotion[i] > 0)
-						fail_msg("'%s': %s %.2f, want none", text, cxm_emotion_name(i), c.emotion[i]);
+						fail_msg("'%s': %s %.2f, want none", text, cxm_emotion_name(i),
+							 c.emotion[i]);
 			} else {
 				assert_true(e < CXM_EMO_COUNT);
 				if (c.emotion[e] > 0)
@@ -369,15 +371,13 @@ static int parse(const char *json, char *field, char *why)
 	return ret;
 }
 
-#define THEME(id, terms) "{\"id\":\"" id "\",\"name\":{\"es\":\"Uno\",\"en\":\"One\"},\"terms\":" terms "}"
-
 static void test_tenant_taxonomy(void **state)
 {
 	(void)state;
 	char field[64], why[256];
 	/* a small tenant taxonomy works */
-	const char *mine = "{\"themes\":[" THEME("parking", "{\"es\":[\"parqueadero\",\"=parqueo\",\"aparca*\"],"
-							   "\"en\":[\"car park\"]}") "]}";
+	const char *mine = "{\"themes\":[{\"id\":\"parking\",\"name\":{\"es\":\"Parqueo\",\"en\":\"Parking\"},"
+			   "\"terms\":{\"es\":[\"parqueadero\",\"=parqueo\",\"aparca*\"],\"en\":[\"car park\"]}}]}";
 	struct cxm_taxonomy *tax;
 	assert_int_equal(cxm_taxonomy_parse(mine, strlen(mine), &tax, field, sizeof(field), why, sizeof(why)), 0);
 	struct cxm_text t = tok("No había parqueadero ni donde aparcar");
@@ -391,43 +391,44 @@ static void test_tenant_taxonomy(void **state)
 	assert_int_equal(f.span[0].ntok, 2);
 	cxm_taxonomy_free(tax);
 
-	static const struct {
-		const char *json, *field, *why;
-	} bad[] = {
-		{ "{\"themes\":[" THEME("a", "{\"es\":[\"uno\",\"\"]}") "]}", "themes[0].terms.es[1]", "a term must have a word" },
-		{ "{\"themes\":[" THEME("a", "{\"es\":[\"uno\",\"   \"]}") "]}", "themes[0].terms.es[1]", "a term must have a word" },
-		{ "{\"themes\":[" THEME("a", "{\"en\":[\"price!!\"]}") "]}", "themes[0].terms.en[0]", "'price!!' is not one word (letters, or one emoji)" },
-		{ "{\"themes\":[" THEME("a", "{\"en\":[\"ab*\"]}") "]}", "themes[0].terms.en[0]", "a prefix needs at least 3 letters before '*': 'ab*'" },
-		{ "{\"themes\":[" THEME("a", "{\"es\":[\"Precio\",\"precio\"]}") "]}", "themes[0].terms.es[1]", "the term 'precio' is listed twice in this theme" },
-		{ "{\"themes\":[" THEME("a", "{\"es\":[\"a b c d e f g h i\"]}") "]}", "themes[0].terms.es[0]", "a term is at most 100 bytes and 8 words" },
-		{ "{\"themes\":[" THEME("a", "{\"es\":[1]}") "]}", "themes[0].terms.es[0]", "must be a list of terms" },
-		{ "{\"themes\":[" THEME("a", "{\"es\":[]}") "]}", "themes[0].terms", "a theme needs at least one term" },
-		{ "{\"themes\":[" THEME("a", "{\"fr\":[\"prix\"]}") "]}", "themes[0].terms.fr", "unknown field 'fr'" },
-		{ "{\"themes\":[" THEME("a", "{\"es\":[\"uno\"]}") "," THEME("a", "{\"es\":[\"dos\"]}") "]}", "themes[1].id", "the id 'a' is used twice" },
-		{ "{\"themes\":[" THEME("Mal Id", "{\"es\":[\"uno\"]}") "]}", "themes[0].id", "an id is 1 to 40 characters among a-z, 0-9 and _" },
-		{ "{\"themes\":[{\"id\":\"a\",\"name\":{\"es\":\"Uno\"},\"terms\":{\"es\":[\"uno\"]}}]}", "themes[0].name.en", "a name is a text of 1 to 80 bytes" },
-		{ "{\"themes\":[{\"id\":\"a\",\"name\":{\"es\":\"\",\"en\":\"x\"},\"terms\":{\"es\":[\"uno\"]}}]}", "themes[0].name.es", "a name is a text of 1 to 80 bytes" },
-		{ "{\"themes\":[{\"id\":\"a\",\"name\":\"Uno\",\"terms\":{\"es\":[\"uno\"]}}]}", "themes[0].name", "must be an object with es and en" },
-		{ "{\"themes\":[" THEME("a", "{\"es\":[\"uno\"]}") "],\"colour\":1}", "colour", "unknown field 'colour'" },
-		{ "{\"themes\":[]}", "themes", "must be a non-empty list of themes" },
-		{ "[]", "", "must be a JSON object" },
-		{ "{\"themes\":[", "", NULL },
-	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(parse(bad[i].json, field, why), CXM_EINVAL);
-		assert_string_equal(field, bad[i].field);
-		if (bad[i].why)
-			assert_string_equal(why, bad[i].why);
-		else
-			assert_true(strlen(why) > 0);
+	/* the refusals of tests/data/text/taxonomy-refusals.tsv */
+	FILE *in = fopen("tests/data/text/taxonomy-refusals.tsv", "r");
+	char line[2048];
+	int n = 0;
+	assert_non_null(in);
+	while (fgets(line, sizeof(line), in)) {
+		char *col[4], *p = line;
+		line[strcspn(line, "\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		for (int k = 0; k < 4; k++) {
+			col[k] = p;
+			if (k < 3) {
+				if (!(p = strchr(p, '\t')))
+					fail_msg("line '%s': want 4 fields", line);
+				*p++ = 0;
+			}
+		}
+		cxm_i18n_set(col[0]);
+		if (parse(col[3], field, why) != CXM_EINVAL)
+			fail_msg("accepted: %s", col[3]);
+		if (strcmp(field, !strcmp(col[1], "-") ? "" : col[1]))
+			fail_msg("%s: field '%s', want '%s'", col[3], field, col[1]);
+		if (strcmp(col[2], "*") ? strcmp(why, col[2]) != 0 : !why[0])
+			fail_msg("%s: reason '%s', want '%s'", col[3], why, col[2]);
+		n++;
 	}
+	fclose(in);
+	cxm_i18n_set("en");
+	assert_true(n >= 20);
 
 	/* too many themes */
 	char big[16384];
 	size_t o = (size_t)snprintf(big, sizeof(big), "{\"themes\":[");
 	for (int i = 0; i <= CXM_TAXONOMY_MAX_THEMES; i++)
-		o += (size_t)snprintf(big + o, sizeof(big) - o, "%s{\"id\":\"t%d\",\"name\":{\"es\":\"x\",\"en\":\"x\"},"
-								"\"terms\":{\"es\":[\"w%d\"]}}", i ? "," : "", i, i);
+		o += (size_t)snprintf(big + o, sizeof(big) - o,
+				      "%s{\"id\":\"t%d\",\"name\":{\"es\":\"x\",\"en\":\"x\"},\"terms\":{\"es\":[\"w%d\"]}}",
+				      i ? "," : "", i, i);
 	snprintf(big + o, sizeof(big) - o, "]}");
 	assert_int_equal(parse(big, field, why), CXM_EINVAL);
 	assert_string_equal(field, "themes");

@@ -58,17 +58,17 @@ static void generate(struct corpus *c)
 						  : fillers[rnd(sizeof(fillers) / sizeof(*fillers))];
 			o += (size_t)snprintf(c->text[i] + o, sizeof(c->text[i]) - o, "%s%s", w ? " " : "", word);
 			if ((int)w == slot) {
-				if (p0)
-					o += (size_t)snprintf(c->text[i] + o, sizeof(c->text[i]) - o, " el tiempo de espera");
-				if (p1)
-					o += (size_t)snprintf(c->text[i] + o, sizeof(c->text[i]) - o, ", no contestan");
-				if (p2)
-					o += (size_t)snprintf(c->text[i] + o, sizeof(c->text[i]) - o, ". Muy amables");
+				char *end = c->text[i] + o;
+				size_t room = sizeof(c->text[i]) - o;
+				int k = snprintf(end, room, "%s%s%s", p0 ? " el tiempo de espera" : "",
+						 p1 ? ", no contestan" : "", p2 ? ". Muy amables" : "");
+				o += (size_t)k;
 			}
 		}
 		c->planted[i][0] = p0, c->planted[i][1] = p1, c->planted[i][2] = p2;
 		char why[128];
-		assert_int_equal(cxm_text_tokenize(&c->a, c->text[i], strlen(c->text[i]), &c->t[i], why, sizeof(why)), 0);
+		size_t len = strlen(c->text[i]);
+		assert_int_equal(cxm_text_tokenize(&c->a, c->text[i], len, &c->t[i], why, sizeof(why)), 0);
 		c->d[i] = (struct cxm_discover_doc){ .text = &c->t[i], .lang = CXM_LANG_ES, .group = g };
 	}
 }
