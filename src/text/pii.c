@@ -33,6 +33,14 @@ static bool email_local(unsigned char c)
 	return ascii_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
+/* Whether the letters and digits at i are followed by what an address needs next. */
+static bool maybe_email(const char *s, size_t len, size_t i)
+{
+	while (i < len && ascii_alnum((unsigned char)s[i]))
+		i++;
+	return i < len && (s[i] == '@' || s[i] == '.' || s[i] == '_' || s[i] == '%' || s[i] == '+' || s[i] == '-');
+}
+
 static size_t scan_email(const char *s, size_t len, size_t i)
 {
 	size_t j = i;
@@ -151,7 +159,11 @@ static const char *const id_fillers[] = { "no", "nº", "n°", "num", "número", 
 /* The word at i if it is in list: its length, else 0. */
 static size_t word_in(const char *s, size_t len, size_t i, const char *const *list, size_t n)
 {
+	int first = ascii_lower((unsigned char)s[i]);
+
 	for (size_t k = 0; k < n; k++) {
+		if ((unsigned char)list[k][0] != first)
+			continue;
 		size_t m = strlen(list[k]), q;
 		if (len - i < m)
 			continue;
@@ -363,7 +375,8 @@ size_t cxm_pii_find(const char *text, size_t len, struct cxm_pii_span *spans, si
 		unsigned char prev = i ? (unsigned char)s[i - 1] : ' ';
 		bool shape;
 
-		if (ascii_alnum(c) && !email_local(prev) && prev != '@' && (m = scan_email(s, len, i))) {
+		if (ascii_alnum(c) && !email_local(prev) && prev != '@' && maybe_email(s, len, i) &&
+		    (m = scan_email(s, len, i))) {
 			add(&f, CXM_PII_EMAIL, i, m);
 			i += m;
 			continue;
