@@ -111,7 +111,7 @@ EMOTIONS := joy,trust,surprise,anger,frustration,disappointment,worry,sadness
 REASONS := price,speed,convenience,quality,staff,reliability,information
 $(B)/tools/gen-cues: tools/gen-cues.c src/text/cues.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -Isrc/text -o $@ $< -lstemmer
+	$(HOSTCC) -std=c11 -O1 -Wall -Wextra -Werror -Isrc/text -o $@ $< -lstemmer
 
 $(B)/gen/text_cues.c: $(B)/tools/gen-cues data/text/emotions.tsv data/text/reasons.tsv
 	@mkdir -p $(dir $@)
