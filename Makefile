@@ -30,6 +30,8 @@ endif
 LIB_SRCS := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 GEN_SRCS := $(B)/gen/migrations_sqlite.c $(B)/gen/migrations_pgsql.c $(B)/gen/web_assets.c $(B)/gen/openapi.c $(B)/gen/emoji_table.c
+# the text engine's cue lists and default themes (data/text/, rules below)
+GEN_SRCS += $(B)/gen/text_cues.c $(B)/gen/themes_json.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(GEN_SRCS:%.c=%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 TEST_SRCS := $(wildcard tests/unit/*/test_*.c)
@@ -53,7 +55,7 @@ $(B)/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/gen/%.o: $(B)/gen/%.c
-	$(CC) $(CPPFLAGS) -Isrc/store $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -Isrc/store -Isrc/text $(CFLAGS) -c -o $@ $<
 
 # The list of migration files, rewritten only when it changes, so that
 # removing or renaming a migration also rebuilds the embedded set.
@@ -101,6 +103,24 @@ $(B)/gen/emoji_table.c: tools/gen-emoji.c $(EMOJI_TEST)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -O2 -o $(B)/gen/gen-emoji tools/gen-emoji.c
 	$(B)/gen/gen-emoji $(EMOJI_TEST) > $@.tmp && mv $@.tmp $@
+
+# The text engine's emotion and reason cues (data/text/*.tsv) become C tables
+# with their Snowball stems: tools/gen-cues.c is a host program run at build
+# time. The default theme taxonomy is embedded as JSON.
+EMOTIONS := joy,trust,surprise,anger,frustration,disappointment,worry,sadness
+REASONS := price,speed,convenience,quality,staff,reliability,information
+$(B)/tools/gen-cues: tools/gen-cues.c src/text/cues.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=c11 -O1 -Wall -Wextra -Werror -Isrc/text -o $@ $< -lstemmer
+
+$(B)/gen/text_cues.c: $(B)/tools/gen-cues data/text/emotions.tsv data/text/reasons.tsv
+	@mkdir -p $(dir $@)
+	$(B)/tools/gen-cues emotion CXM_EMO_ $(EMOTIONS) data/text/emotions.tsv \
+		reason CXM_REASON_ $(REASONS) data/text/reasons.tsv > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/themes_json.c: tools/embed-file.sh data/text/themes.json
+	@mkdir -p $(dir $@)
+	sh tools/embed-file.sh cxm_default_themes_json data/text/themes.json > $@
 
 $(B)/tests/%: tests/unit/%.c $(B)/libcxm.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
