@@ -174,6 +174,169 @@ struct cxm_sentiment {
 void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, const struct cxm_text *t,
 			 enum cxm_lang lang, struct cxm_sentiment *out);
 
+/* ---- emotions and reasons (classify.c) ------------------------------------ */
+
+enum cxm_emotion {
+	CXM_EMO_JOY,
+	CXM_EMO_TRUST,
+	CXM_EMO_SURPRISE,
+	CXM_EMO_ANGER,
+	CXM_EMO_FRUSTRATION,
+	CXM_EMO_DISAPPOINTMENT,
+	CXM_EMO_WORRY,
+	CXM_EMO_SADNESS,
+	CXM_EMO_COUNT
+};
+
+/* the rational reasons (topics) behind a comment */
+enum cxm_reason {
+	CXM_REASON_PRICE,
+	CXM_REASON_SPEED, /* speed and waiting */
+	CXM_REASON_CONVENIENCE,
+	CXM_REASON_QUALITY,
+	CXM_REASON_STAFF,
+	CXM_REASON_RELIABILITY,
+	CXM_REASON_INFORMATION,
+	CXM_REASON_COUNT
+};
+
+/* "joy", "trust", "surprise", "anger", "frustration", "disappointment",
+ * "worry", "sadness"; NULL out of range. */
+const char *cxm_emotion_name(enum cxm_emotion e);
+/* "price", "speed", "convenience", "quality", "staff", "reliability",
+ * "information"; NULL out of range. */
+const char *cxm_reason_name(enum cxm_reason r);
+
+/* A score at or above this names an emotion or reason as present. */
+#define CXM_CLASSIFY_PRESENT 0.3
+
+/* One cue that counted: tokens [tok, tok + ntok) of the text. */
+struct cxm_cue_match {
+	bool reason;   /* which is an enum cxm_reason, else an enum cxm_emotion */
+	uint8_t which;
+	uint32_t tok, ntok;
+	double weight; /* after boosters and dampeners */
+};
+
+struct cxm_classification {
+	double emotion[CXM_EMO_COUNT]; /* 0..1 */
+	double reason[CXM_REASON_COUNT]; /* 0..1 */
+	struct cxm_cue_match *match; /* in text order; in the caller's arena */
+	size_t nmatch;
+};
+
+/*
+ * The emotions and reasons of a tokenized text in lang (other: the cues of
+ * both languages), from the built-in bilingual cue lists (data/text/).
+ * An emotion cue under negation ("no estoy enojado", "not happy") does not
+ * count; boosters ("muy", "really"), capitals and '!' raise it, dampeners
+ * ("un poco", "a bit") lower it. A reason is a topic and is not negated.
+ * compound is the text's sentiment in [-1, 1], or NAN when not known:
+ * anger, frustration and disappointment need it negative, joy and trust
+ * positive (see docs/text.md). Never fails; out->match lives in a.
+ */
+void cxm_text_classify(const struct cxm_text *t, enum cxm_lang lang, struct cxm_stemmers *s, double compound,
+		       struct cxm_arena *a, struct cxm_classification *out);
+
+/* ---- themes (themes.c) ----------------------------------------------------- */
+
+/*
+ * A theme taxonomy: themes with an id, names in es and en and match terms
+ * per language (words, =exact words, prefix* words and phrases) and
+ * exclusions. Compiled once, then read-only: threads may share one.
+ */
+struct cxm_taxonomy;
+
+#define CXM_TAXONOMY_MAX_THEMES 64
+#define CXM_TAXONOMY_MAX_TERMS 200 /* per theme and language, exclusions included */
+#define CXM_TAXONOMY_MAX_BYTES (256 * 1024)
+
+/*
+ * Compiles a taxonomy from JSON (json[0..len)), the format of
+ * data/text/themes.json and docs/text.md. On success 0 and *out (owned:
+ * cxm_taxonomy_free). CXM_EINVAL with the offending field
+ * ("themes[2].terms.es[4]") and the reason (catalogue, current language)
+ * in the caller's buffers: bad JSON, unknown keys, a missing or duplicate
+ * id, a missing name, a theme with no terms, an empty or malformed term,
+ * too many themes or terms. CXM_ETOOBIG when len is over
+ * CXM_TAXONOMY_MAX_BYTES.
+ */
+int cxm_taxonomy_parse(const char *json, size_t len, struct cxm_taxonomy **out, char *field, size_t fieldlen,
+		       char *why, size_t whylen);
+void cxm_taxonomy_free(struct cxm_taxonomy *tax);
+/* The default bilingual taxonomy a tenant starts with (JSON, static). */
+const char *cxm_taxonomy_default_json(size_t *len);
+size_t cxm_taxonomy_count(const struct cxm_taxonomy *tax);
+/* Theme i's id, and its name in lang (English for other); borrowed. */
+const char *cxm_taxonomy_id(const struct cxm_taxonomy *tax, size_t i);
+const char *cxm_taxonomy_name(const struct cxm_taxonomy *tax, size_t i, enum cxm_lang lang);
+/* The index of the theme with this id, or -1. */
+int cxm_taxonomy_find(const struct cxm_taxonomy *tax, const char *id);
+
+/* One match of a theme: tokens [tok, tok + ntok) of the text. */
+struct cxm_theme_span {
+	uint32_t theme; /* index in the taxonomy */
+	uint32_t tok, ntok;
+};
+
+struct cxm_themes_found {
+	uint32_t *theme; /* the themes matched, each once, in order of first match */
+	size_t ntheme;
+	struct cxm_theme_span *span; /* every match, in text order */
+	size_t nspan;
+};
+
+/*
+ * The themes of a tokenized text in lang (other: the terms of both
+ * languages). Phrases match consecutive tokens of one sentence; a word
+ * matches by key or Snowball stem. Never fails; out's arrays live in a.
+ */
+void cxm_text_themes(const struct cxm_text *t, enum cxm_lang lang, struct cxm_stemmers *s,
+		     const struct cxm_taxonomy *tax, struct cxm_arena *a, struct cxm_themes_found *out);
+
+/* ---- discovered themes (discover.c) ---------------------------------------- */
+
+/* One labelled text: group 0 (say, detractors) or 1 (promoters). */
+struct cxm_discover_doc {
+	const struct cxm_text *text;
+	enum cxm_lang lang; /* picks the stop words; other: both lists */
+	uint8_t group;
+};
+
+/* A phrase that sets one group apart from the other. */
+struct cxm_phrase {
+	const char *text; /* 1 to 3 keys joined by spaces; in the caller's arena */
+	uint8_t nwords;
+	uint8_t group;      /* the group it leans to */
+	double delta;       /* log-odds ratio, toward group (> 0) */
+	double z;           /* delta / its standard deviation */
+	uint32_t count[2];  /* texts of each group holding it */
+	uint32_t example[3]; /* indices of texts of group that hold it */
+	uint8_t nexample;
+};
+
+struct cxm_discover_opts {
+	size_t top_k;       /* phrases per group (0: 10) */
+	uint32_t min_count; /* texts a phrase must appear in (0: 3) */
+	double prior;       /* prior strength alpha0 (0: the number of phrase occurrences) */
+};
+
+struct cxm_discovered {
+	struct cxm_phrase *phrase[2]; /* per group, best first; in the caller's arena */
+	size_t nphrase[2];
+};
+
+/*
+ * The phrases (unigrams, bigrams and trigrams of keys within a sentence;
+ * none starts or ends with a stop word, negators are not stop words) that
+ * best separate the two groups, by the weighted log-odds ratio with an
+ * informative Dirichlet prior (Monroe, Colaresi and Quinn 2008; formula
+ * in docs/text.md), each with up to 3 example texts. opts may be NULL.
+ * Never fails; out's arrays live in a.
+ */
+void cxm_text_discover(const struct cxm_discover_doc *docs, size_t ndocs, const struct cxm_discover_opts *opts,
+		       struct cxm_arena *a, struct cxm_discovered *out);
+
 /* ---- one call for everything (analyze.c, later) ---------------------------- */
 
 /* What one thread keeps between analyses. */

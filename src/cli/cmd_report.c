@@ -17,6 +17,8 @@ static const char *text_of(const cJSON *o, const char *name, char *buf, size_t l
 
 	if (cJSON_IsNumber(v))
 		snprintf(buf, len, "%g", v->valuedouble);
+	else if (cJSON_IsRaw(v)) /* a rounded figure, written as its digits */
+		snprintf(buf, len, "%s", v->valuestring);
 	else if (cJSON_IsString(v))
 		snprintf(buf, len, "%s", v->valuestring);
 	else if (cJSON_IsBool(v))

@@ -202,3 +202,35 @@ char *cxm_json_canonical_object(const char *text, char *err, size_t errlen)
 	cJSON_Delete(root);
 	return out;
 }
+
+cJSON *cxm_json_add_fixed(cJSON *object, const char *name, double v, int places)
+{
+	static const double scale[] = { 1, 10, 100, 1000, 10000 };
+	char buf[32], *p = buf + sizeof(buf);
+
+	if (places < 0 || places > 4)
+		BUG("cxm_json_add_fixed: places out of 0-4");
+	if (!isfinite(v) || fabs(v) >= 1e15)
+		return cJSON_AddNumberToObject(object, name, v);
+	long long k = llround(v * scale[places]);
+	unsigned long long u = k < 0 ? 0ull - (unsigned long long)k : (unsigned long long)k;
+	int frac = places;
+
+	while (frac > 0 && u % 10 == 0) {
+		u /= 10;
+		frac--;
+	}
+	*--p = '\0';
+	for (int i = 0; i < frac; i++, u /= 10)
+		*--p = (char)('0' + u % 10);
+	if (frac)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (k < 0)
+		*--p = '-';
+	init_hooks();
+	return cJSON_AddRawToObject(object, name, p);
+}

@@ -6,6 +6,7 @@
  */
 #include "cxm/report.h"
 #include "cxm/core.h"
+#include "cxm/json.h"
 #include "cxm/time.h"
 
 #include <math.h>
@@ -121,18 +122,10 @@ static void rows_free(struct rows *rs)
 
 /* ---- JSON of figures ------------------------------------------------------------- */
 
-/* Rounded to `places` decimals; never -0. */
-static double round_to(double x, int places)
-{
-	double k = places == 1 ? 10.0 : places == 2 ? 100.0 : 10000.0, r = round(x * k) / k;
-
-	return r == 0.0 ? 0.0 : r;
-}
-
 static void num(cJSON *o, const char *name, bool valid, double v, int places)
 {
 	if (valid && isfinite(v))
-		cJSON_AddNumberToObject(o, name, round_to(v, places));
+		cxm_json_add_fixed(o, name, v, places);
 	else
 		cJSON_AddNullToObject(o, name);
 }

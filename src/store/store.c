@@ -3877,20 +3877,16 @@ static int rollup_row(const struct sqlrow *r, void *vctx)
 	return 0;
 }
 
-#define ROLLUP_SUMS                                                                                    \
-	"SUM(responses), SUM(nps_n), SUM(promoters), SUM(passives), SUM(detractors), SUM(csat_n),"     \
-	" SUM(csat_satisfied), SUM(csat_sum), SUM(csat_sumsq), SUM(ces_n), SUM(ces_easy), SUM(ces_sum)," \
-	" SUM(ces_sumsq)"
-
 int cxm_store_counts_rollup(struct cxm_store *s, int64_t tenant, const struct cxm_counts_query *query,
 			    cxm_counts_cb cb, void *ctx)
 {
 	/* the survey filter and the value filter are off with "? = ''"/"? = 0"
-	 * so one statement (and one prepared plan) serves every query */
+	 * so one statement (and one prepared plan) serves every query; the
+	 * primary key makes each row its own (day, survey, value), so the rows
+	 * are read as they are, in key order, with no GROUP BY */
 	static const char sql[] =
-		"SELECT day, survey_id, value, " ROLLUP_SUMS " FROM rollups WHERE tenant_id = ? AND dim = ?"
-		" AND day >= ? AND day < ? AND (CAST(? AS BIGINT) = 0 OR survey_id = ?) AND (? = 0 OR value = ?)"
-		" GROUP BY day, survey_id, value";
+		"SELECT day, survey_id, value, " ROLLUP_FIELDS " FROM rollups WHERE tenant_id = ? AND dim = ?"
+		" AND day >= ? AND day < ? AND (CAST(? AS BIGINT) = 0 OR survey_id = ?) AND (? = 0 OR value = ?)";
 	struct rollup_read c = { .q = query, .dim = query->by == CXM_DIM_SURVEY ? CXM_DIM_NONE : query->by };
 	int64_t survey = 0;
 	const char *value = NULL;

@@ -1,5 +1,6 @@
 /* test_core.c - buffers, integer parsing, UTF-8, ids, RFC 3339, strict JSON. */
 #include "testutil.h"
+#include <math.h>
 
 #include "cxm/arena.h"
 #include "cxm/json.h"
@@ -104,6 +105,43 @@ static void test_rfc3339_cases(void **state)
 	assert_string_equal(cxm_time_format(-1, out), "1969-12-31T23:59:59.999999Z");
 }
 
+static void test_json_fixed(void **state)
+{
+	static const struct {
+		double v;
+		int places;
+		const char *text;
+	} cases[] = {
+		{ 4.9, 1, "4.9" },	    { 100, 1, "100" },	       { -0.04, 1, "0" },	  { -0.25, 2, "-0.25" },
+		{ 33.333333, 1, "33.3" }, { 0.0001, 4, "0.0001" }, { 1.10, 2, "1.1" },	  { -100, 0, "-100" },
+		{ 0.5, 0, "1" },	    { 12345678.9, 1, "12345678.9" },
+	};
+	cJSON *o = cJSON_CreateObject();
+	char name[8];
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(name, sizeof(name), "v%zu", i);
+		cxm_json_add_fixed(o, name, cases[i].v, cases[i].places);
+	}
+	cxm_json_add_fixed(o, "inf", INFINITY, 1);
+	char *t = cxm_json_print(o);
+	cJSON *back = cJSON_Parse(t);
+	assert_non_null(back);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(name, sizeof(name), "v%zu", i);
+		const cJSON *raw = cJSON_GetObjectItemCaseSensitive(o, name);
+		assert_true(cJSON_IsRaw(raw));
+		assert_string_equal(raw->valuestring, cases[i].text);
+		/* valid JSON that reads back as the rounded number */
+		assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(back, name)));
+		assert_float_equal(cJSON_GetObjectItemCaseSensitive(back, name)->valuedouble, strtod(cases[i].text, NULL), 1e-12);
+	}
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(back, "inf")));
+	free(t);
+	cJSON_Delete(back);
+	cJSON_Delete(o);
+}
+
 static void test_strict_json(void **state)
 {
 	char err[128];
@@ -175,7 +213,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_caps_growth), cmocka_unit_test(test_parse_i64),
 		cmocka_unit_test(test_utf8),		cmocka_unit_test(test_ids_increase),
-		cmocka_unit_test(test_rfc3339_cases),	cmocka_unit_test(test_strict_json),
+		cmocka_unit_test(test_rfc3339_cases),	cmocka_unit_test(test_strict_json), cmocka_unit_test(test_json_fixed),
 		cmocka_unit_test(test_map_and_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
