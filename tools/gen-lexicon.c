@@ -359,12 +359,17 @@ static size_t emit_table(const char *name, const char *suffix, char **keys, cons
 	while (size < 2 * n)
 		size *= 2;
 	slots = calloc(size, sizeof(*slots));
+	if (n >= 0xffff) {
+		fprintf(stderr, "gen-lexicon: more than 65534 keys\n");
+		exit(1);
+	}
 	for (size_t i = 0; i < n; i++) {
-		size_t h = fnv1a(keys[i]) & (size - 1);
+		uint32_t hash = fnv1a(keys[i]);
+		size_t h = hash & (size - 1);
 
 		while (slots[h])
 			h = (h + 1) & (size - 1);
-		slots[h] = (uint32_t)i + 1;
+		slots[h] = (hash >> 16) << 16 | ((uint32_t)i + 1);
 	}
 	printf("static const struct cxm_lex_entry %s%s_entries[%zu] = {\n", name, suffix, n ? n : 1);
 	for (size_t i = 0; i < n; i++) {
@@ -440,27 +445,28 @@ int main(int argc, char **argv)
 	}
 	ssize = emit_table(name, "_stem", keys, val, flags, nstem_tab);
 	{
-		static uint8_t pre3[8192];
+		static uint8_t bloom[8192];
 		size_t min = nstem_tab ? 1000 : 0;
 
 		for (size_t j = 0; j < nstem_tab; j++) {
 			size_t n = strlen(stems_tab[j].stem);
+			uint32_t h = fnv1a(stems_tab[j].stem);
 
 			if (n < min)
 				min = n;
-			if (n >= 3)
-				pre3[CXM_LEX_PRE3(stems_tab[j].stem) >> 3] |= (uint8_t)(1u << (CXM_LEX_PRE3(stems_tab[j].stem) & 7));
+			bloom[(h & 0xffffu) >> 3] |= (uint8_t)(1u << (h & 7));
+			bloom[(h >> 16) >> 3] |= (uint8_t)(1u << ((h >> 16) & 7));
 		}
-		printf("static const uint8_t %s_pre3[8192] = {", name);
-		for (size_t i = 0; i < sizeof(pre3); i++)
-			printf("%s%u,", i % 32 ? "" : "\n\t", pre3[i]);
+		printf("static const uint8_t %s_bloom[8192] = {", name);
+		for (size_t i = 0; i < sizeof(bloom); i++)
+			printf("%s%u,", i % 32 ? "" : "\n\t", bloom[i]);
 		printf("\n};\n");
 		stem_min = min;
 	}
 	printf("const struct cxm_lexicon %s = {\n", name);
 	printf("\t{%s_entries, %zu, %s_slots, %zu},\n", name, nents, name, wsize - 1);
 	printf("\t{%s_stem_entries, %zu, %s_stem_slots, %zu},\n", name, nstem_tab, name, ssize - 1);
-	printf("\t%zu, %s_pre3,\n", stem_min, name);
+	printf("\t%zu, %s_bloom,\n", stem_min, name);
 	printf("};\n");
 	if (st)
 		sb_stemmer_delete(st);

@@ -23,7 +23,11 @@ struct cxm_lex_entry {
 	uint32_t hash;   /* FNV-1a of key: most probes end on it */
 };
 
-/* An open-addressing hash table: slots hold entry index + 1, 0 is empty. */
+/*
+ * An open-addressing hash table (linear probing). A slot holds the top 16
+ * bits of its key's hash and, in the low 16 bits, entry index + 1 (0 is
+ * empty), so most probes that miss never touch the entries.
+ */
 struct cxm_lex_table {
 	const struct cxm_lex_entry *entries;
 	size_t n;
@@ -35,13 +39,12 @@ struct cxm_lexicon {
 	struct cxm_lex_table words; /* keys and phrases */
 	struct cxm_lex_table stems; /* Snowball stems (Spanish only; empty otherwise) */
 	size_t stem_min;            /* the shortest stem's length */
-	const uint8_t *stem_pre3;   /* bit CXM_LEX_PRE3(s) set for the first 3 bytes of every stem */
+	const uint8_t *stem_bloom;  /* 65536 bits: CXM_LEX_BLOOM_HIT of every stem's hash is set */
 };
 
-/* A 16-bit hash of a key's first three bytes (for stem_pre3). */
-#define CXM_LEX_PRE3(s) \
-	((((unsigned)(unsigned char)(s)[0] * 961u) + ((unsigned)(unsigned char)(s)[1] * 31u) + \
-	  (unsigned)(unsigned char)(s)[2]) & 0xffffu)
+/* A Bloom filter with two bits per key, both taken from its FNV-1a hash h. */
+#define CXM_LEX_BLOOM_BIT(b, i) (((b)[(i) >> 3] >> ((i) & 7)) & 1u)
+#define CXM_LEX_BLOOM_HIT(b, h) (CXM_LEX_BLOOM_BIT(b, (h) & 0xffffu) && CXM_LEX_BLOOM_BIT(b, (h) >> 16))
 
 extern const struct cxm_lexicon cxm_lex_en, cxm_lex_es, cxm_lex_emoji;
 
@@ -52,13 +55,17 @@ extern const struct cxm_lexicon cxm_lex_en, cxm_lex_es, cxm_lex_emoji;
 static inline const struct cxm_lex_entry *cxm_lex_find_hashed(const struct cxm_lex_table *t, const char *key,
 							       size_t len, uint32_t h)
 {
+	uint32_t tag = h >> 16;
+
 	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint32_t s = t->slots[i];
 		const struct cxm_lex_entry *e;
 
 		if (!s)
 			return NULL;
-		e = &t->entries[s - 1];
+		if (s >> 16 != tag)
+			continue;
+		e = &t->entries[(s & 0xffffu) - 1];
 		if (e->hash == h && !strncmp(e->key, key, len) && !e->key[len])
 			return e;
 	}
@@ -77,6 +84,7 @@ static inline const struct cxm_lex_entry *cxm_lex_find(const struct cxm_lex_tabl
 /*
  * Whether some prefix of key[0..len) is a stem of lx: a cheap test before
  * stemming, since a Snowball stem of an unaccented key is a prefix of it.
+ * The Bloom filter (8 KB) keeps most prefixes away from the table.
  */
 static inline int cxm_lex_has_stem_prefix(const struct cxm_lexicon *lx, const char *key, size_t len)
 {
@@ -86,15 +94,9 @@ static inline int cxm_lex_has_stem_prefix(const struct cxm_lexicon *lx, const ch
 
 	if (!t->n || len < min)
 		return 0;
-	if (min >= 3) {
-		unsigned b = CXM_LEX_PRE3(key);
-
-		if (!(lx->stem_pre3[b >> 3] & (1u << (b & 7))))
-			return 0;
-	}
 	for (size_t i = 0; i < len; i++) {
 		h = CXM_LEX_FNV_STEP(h, key[i]);
-		if (i + 1 >= min && t->n && cxm_lex_find_hashed(t, key, i + 1, h))
+		if (i + 1 >= min && CXM_LEX_BLOOM_HIT(lx->stem_bloom, h) && cxm_lex_find_hashed(t, key, i + 1, h))
 			return 1;
 	}
 	return 0;
