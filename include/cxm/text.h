@@ -337,12 +337,79 @@ struct cxm_discovered {
 void cxm_text_discover(const struct cxm_discover_doc *docs, size_t ndocs, const struct cxm_discover_opts *opts,
 		       struct cxm_arena *a, struct cxm_discovered *out);
 
-/* ---- one call for everything (analyze.c, later) ---------------------------- */
+/* ---- one call for everything (analyze.c) ----------------------------------- */
 
 /* What one thread keeps between analyses. */
 struct cxm_text_ctx {
 	struct cxm_arena arena; /* cleared by each analysis */
 	struct cxm_stemmers *stemmers;
 };
+
+/* Sets up ctx for one thread; cxm_text_ctx_release frees what it holds. */
+void cxm_text_ctx_init(struct cxm_text_ctx *ctx);
+void cxm_text_ctx_release(struct cxm_text_ctx *ctx);
+
+/*
+ * The default taxonomy (cxm_taxonomy_default_json), compiled on first use
+ * and kept, read-only, for the life of the process; threads share it.
+ */
+const struct cxm_taxonomy *cxm_taxonomy_default(void);
+
+/* A tenant's learned model (model.c); opaque here. */
+struct cxm_text_model;
+
+struct cxm_analyze_opts {
+	/* es or en: analyse as that language; other: detect it ("auto") */
+	enum cxm_lang lang;
+	/* the themes to find (borrowed); NULL: cxm_taxonomy_default() */
+	const struct cxm_taxonomy *taxonomy;
+	/* a tenant's learned model to blend with the lexicon (borrowed); NULL:
+	 * the lexicon only. Reserved: not used yet. */
+	const struct cxm_text_model *model;
+};
+
+/* Everything known about one text; pointers into the ctx's arena. */
+struct cxm_analysis {
+	struct cxm_text text;   /* its tokens and sentences */
+	enum cxm_lang lang;     /* forced, or detected (other when unclear) */
+	double lang_confidence; /* 0..1; 1 when forced */
+	struct cxm_sentiment sentiment;
+	struct cxm_classification classes; /* emotions and reasons */
+	const struct cxm_taxonomy *taxonomy; /* the one its themes index */
+	struct cxm_themes_found themes;
+	struct cxm_pii_span *pii; /* in text order */
+	size_t npii;
+};
+
+/*
+ * Analyses text[0..len): tokens, language (opts->lang, or detected),
+ * sentiment, emotions and reasons (leaning on the compound), themes and
+ * personal data. opts may be NULL (detect, default taxonomy). Clears the
+ * ctx's arena first: out lives until the next analysis on ctx. CXM_EINVAL
+ * with why set when the text is refused (too long, NUL, not UTF-8: see
+ * cxm_text_tokenize); 0 otherwise, also for an empty text.
+ */
+int cxm_text_analyze(struct cxm_text_ctx *ctx, const char *text, size_t len, const struct cxm_analyze_opts *opts,
+		     struct cxm_analysis *out, char *why, size_t whylen);
+
+/* The name of a kind of personal data: "email", "phone", "card", "national_id". */
+const char *cxm_pii_kind_name(enum cxm_pii_kind k);
+
+/*
+ * The text of an analysis with each personal data span replaced by its
+ * placeholder from the catalogue in lang ("[email]", "[correo]"), in
+ * ctx's arena, NUL-terminated.
+ */
+char *cxm_text_masked(struct cxm_text_ctx *ctx, const struct cxm_analysis *an, enum cxm_lang lang);
+
+/*
+ * The JSON of an analysis (owned: cJSON_Delete it): {"lang", "sentiment":
+ * {"score","label"}, "emotions": {name: score, those present},
+ * "reasons": [names, strongest first], "themes": [ids]}; with details also
+ * "sentences", "highlights", "pii" (byte offsets of the original text) and
+ * "masked". docs/text.md describes every field. Never NaN or Inf.
+ */
+struct cJSON;
+struct cJSON *cxm_text_analysis_json(struct cxm_text_ctx *ctx, const struct cxm_analysis *an, bool details);
 
 #endif

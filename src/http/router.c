@@ -60,6 +60,7 @@ int api_trigger_get(struct req *r);
 int api_trigger_update(struct req *r);
 int api_trigger_delete(struct req *r);
 int api_trigger_scheduled(struct req *r);
+int api_text_analyze(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -128,6 +129,8 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/surveys/{id}/open-link", api_open_link_create, ROLES_TENANT_WIDE, RF_WRITE },
 	{ "GET", "/s/{token}/receipt", api_receipt_page, 0, RF_PUBLIC },
 	{ "POST", "/s/{token}/receipt", api_receipt, 0, RF_PUBLIC },
+	/* the text engine: reads nothing and changes nothing, so any role */
+	{ "POST", "/api/v1/text/analyze", api_text_analyze, ROLES_ANY, 0 },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };
