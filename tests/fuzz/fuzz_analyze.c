@@ -8,6 +8,7 @@
 #include "cxm/json.h"
 #include "cxm/text.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,16 @@ static void check_spans(const cJSON *arr, size_t len)
 		double e = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "end"));
 		if (!(s >= 0 && e >= s && e <= (double)len))
 			__builtin_trap();
+	}
+}
+
+/* cJSON prints NaN and Inf as null, which no field of an analysis is */
+static void check_no_null(const cJSON *it)
+{
+	for (; it; it = it->next) {
+		if (cJSON_IsNull(it) || (cJSON_IsNumber(it) && !isfinite(it->valuedouble)))
+			__builtin_trap();
+		check_no_null(it->child);
 	}
 }
 
@@ -50,8 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cJSON *j = cxm_text_analysis_json(&ctx, &an, details);
 	char *s = cxm_json_print(j);
 	cJSON *back = cxm_json_parse(s, strlen(s), err, sizeof(err));
-	if (!back || strstr(s, ":null"))
+	if (!back)
 		__builtin_trap();
+	check_no_null(back);
 	if (details) {
 		check_spans(cJSON_GetObjectItemCaseSensitive(back, "sentences"), size);
 		check_spans(cJSON_GetObjectItemCaseSensitive(back, "highlights"), size);

@@ -29,6 +29,17 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* cJSON prints NaN and Inf as null, which no field of an analysis is */
+static void no_null(const cJSON *it)
+{
+	for (; it; it = it->next) {
+		assert_false(cJSON_IsNull(it));
+		if (cJSON_IsNumber(it))
+			assert_true(isfinite(it->valuedouble));
+		no_null(it->child);
+	}
+}
+
 /* The JSON as a reader gets it: printed and parsed back strictly (numbers
  * are raw items until printed), which also catches NaN, Inf or bad text.
  * Takes o. */
@@ -39,12 +50,7 @@ static cJSON *reparse(cJSON *o)
 
 	if (!back)
 		fail_msg("printed JSON does not parse (%s): %s", err, s);
-	/* cJSON prints NaN and Inf as null, which no field of ours is */
-	assert_null(strstr(s, ":null"));
-	assert_null(strstr(s, ":nan"));
-	assert_null(strstr(s, ":inf"));
-	assert_null(strstr(s, ":-nan"));
-	assert_null(strstr(s, ":-inf"));
+	no_null(back->child);
 	free(s);
 	cJSON_Delete(o);
 	return back;
