@@ -149,6 +149,11 @@ test('a batch of 1,000 texts', async (ctx) => {
   ok(r.json.results.every((x) => x.sentiment.score >= -1 && x.sentiment.score <= 1), 'scores in range');
 });
 
+test('the server stops cleanly on SIGTERM', async (ctx) => {
+  eq(await ctx.srv.stop('SIGTERM'), 0, 'exit 0 (under ASan: no leak)');
+  ctx.stopped = true;
+});
+
 run(setup, async (ctx) => {
-  if (ctx) await ctx.srv.stop();
+  if (ctx && !ctx.stopped) await ctx.srv.stop();
 });
