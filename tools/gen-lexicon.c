@@ -23,8 +23,9 @@
  * valence of the words of its English name in VADER's lexicon ("loudly
  * crying face" -> crying), as VADER itself reads emoji.
  *
- * Keys are looked up through an open-addressing hash table (FNV-1a, linear
- * probing) that is generated here too.
+ * Keys are looked up through an open-addressing hash table (cxm_lex_hash,
+ * linear probing) that is generated here too, with a Bloom filter (FNV-1a)
+ * of the stems.
  */
 #define _GNU_SOURCE
 #include <libstemmer.h>
@@ -370,7 +371,7 @@ static size_t emit_table(const char *name, const char *suffix, char **keys, cons
 		exit(1);
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint32_t hash = fnv1a(keys[i]);
+		uint32_t hash = cxm_lex_hash(keys[i], strlen(keys[i]));
 		size_t h = hash & (size - 1);
 
 		while (slots[h])
@@ -381,7 +382,7 @@ static size_t emit_table(const char *name, const char *suffix, char **keys, cons
 	for (size_t i = 0; i < n; i++) {
 		printf("\t{");
 		put_string(keys[i]);
-		printf(", %.3ff, %uu, %uu},\n", val[i], flags[i], fnv1a(keys[i]));
+		printf(", %.3ff, %uu, %uu},\n", val[i], flags[i], cxm_lex_hash(keys[i], strlen(keys[i])));
 	}
 	if (!n)
 		printf("\t{\"\", 0.0f, 0u, 0u},\n");
