@@ -116,6 +116,7 @@ static bool emoji_valence(const char *norm, float *v)
 	return true;
 }
 
+/* The valence of an emoticon: VADER's, as written or in lower case (":D", "xD"). */
 static bool emoticon_valence(const char *norm, float *v)
 {
 	char low[32];
@@ -127,8 +128,6 @@ static bool emoticon_valence(const char *norm, float *v)
 			low[i] = (char)(norm[i] >= 'A' && norm[i] <= 'Z' ? norm[i] + 32 : norm[i]);
 		e = find_word(&cxm_lex_en, low);
 	}
-	if (!e && !strcmp(norm, "xD"))
-		e = find_word(&cxm_lex_en, "x-d");
 	if (!e)
 		return false;
 	*v = e->valence;
