@@ -217,19 +217,25 @@ printf 'Great product, fast delivery! Love it\n' >"$W/en.txt"
 ta "text analyze: English, detected" 0 1 '^\{"lang":"en","sentiment":\{"score":0\.[0-9]+,"label":"positive"\},"emotions":\{"joy":' <"$W/en.txt"
 ta "text analyze --lang es: forced" 0 1 '^\{"lang":"es",' --lang es <"$W/en.txt"
 ta "text analyze --lang auto" 0 1 '^\{"lang":"en",' --lang auto <"$W/en.txt"
-printf '😡😡😡\n' | ta "text analyze: only emoji" 0 1 '^\{"lang":"other","sentiment":\{"score":-0\.[0-9]+,"label":"negative"\}'
-printf 'primero\n\ntercero\n' | ta "text analyze: an empty line gets a neutral result" 0 2 '^\{"lang":"other","sentiment":\{"score":0,"label":"neutral"\},"emotions":\{\},"reasons":\[\],"themes":\[\]\}$'
+printf '😡😡😡\n' >"$W/in1.txt"
+ta "text analyze: only emoji" 0 1 '^\{"lang":"other","sentiment":\{"score":-0\.[0-9]+,"label":"negative"\}' <"$W/in1.txt"
+printf 'primero\n\ntercero\n' >"$W/in2.txt"
+ta "text analyze: an empty line gets a neutral result" 0 2 '^\{"lang":"other","sentiment":\{"score":0,"label":"neutral"\},"emotions":\{\},"reasons":\[\],"themes":\[\]\}$' <"$W/in2.txt"
 if [ "$(wc -l <"$W/ta.out")" -eq 3 ]; then ok "text analyze: one line out per line in"; else not_ok "text analyze: one line out per line in" "$(cat "$W/ta.out")"; fi
-printf 'bien\nmal \377 aqui\nexcelente\n' | ta "text analyze: invalid UTF-8 gives an error line" 1 2 '^\{"line":2,"error":"[^"]+"\}$'
+printf 'bien\nmal \377 aqui\nexcelente\n' >"$W/in3.txt"
+ta "text analyze: invalid UTF-8 gives an error line" 1 2 '^\{"line":2,"error":"[^"]+"\}$' <"$W/in3.txt"
 if grep -q 'line 2: ' "$W/ta.err" && sed -n 3p "$W/ta.out" | grep -q '"label":"positive"'; then
 	ok "text analyze: the error names the line on stderr and the next line goes on"
 else
 	not_ok "text analyze: the error names the line on stderr and the next line goes on" "$(cat "$W/ta.err")" "$(sed -n 3p "$W/ta.out")"
 fi
+printf 'ok\nbinario \000\001 aqui\n' >"$W/in4.txt"
+ta "text analyze: a NUL byte (binary data) gives an error line" 1 2 '^\{"line":2,"error":"[^"]+"\}$' <"$W/in4.txt"
 awk 'BEGIN { s = ""; for (i = 0; i < 14000; i++) s = s "malo "; print s; print "bueno" }' >"$W/long.txt"
 ta "text analyze: a line over 64 KiB is refused" 1 1 '^\{"line":1,"error":"[^"]+"\}$' <"$W/long.txt"
 ta "text analyze: and the next is analysed" 1 2 '"label":"positive"' <"$W/long.txt"
-printf 'Escríbame a ana@example.com\n' | ta "text analyze --details: personal data masked" 0 1 '"pii":\[\{"start":13,"end":28,"kind":"email"\}\],"masked":"Escríbame a \[correo\]"' --details
+printf 'Escríbame a ana@example.com\n' >"$W/in5.txt"
+ta "text analyze --details: personal data masked" 0 1 '"pii":\[\{"start":13,"end":28,"kind":"email"\}\],"masked":"Escríbame a \[correo\]"' --details <"$W/in5.txt"
 check "text analyze: a bad --lang" 2 "'fr' is not a language" "$CXM" text analyze --lang fr
 check "text: an unknown subcommand" 2 "unknown text command 'summarise'" "$CXM" text summarise
 check "text: no subcommand" 2 "missing analyze" "$CXM" text
