@@ -7,15 +7,23 @@
 #include "cxm/text.h"
 
 /*
- * The theme taxonomy of a tenant (borrowed, read-only, shared by threads).
- * Every tenant has the default one until tenants can store their own: this
- * is the one place that will look it up.
+ * The theme taxonomy of a tenant for one request (borrowed, read-only,
+ * shared by threads) and its release. Every tenant has the default one
+ * until tenants can store their own: these are the one place that will
+ * look it up (a per-tenant cache would hand out a reference in *hold and
+ * take it back in tenant_taxonomy_put).
  */
-static const struct cxm_taxonomy *tenant_taxonomy(struct req *r, int64_t tenant)
+static const struct cxm_taxonomy *tenant_taxonomy_get(struct req *r, int64_t tenant, void **hold)
 {
 	(void)r;
 	(void)tenant;
+	*hold = NULL;
 	return cxm_taxonomy_default();
+}
+
+static void tenant_taxonomy_put(void *hold)
+{
+	(void)hold;
 }
 
 static const char *const analyze_keys[] = { "text", "texts", "lang", NULL };
@@ -41,6 +49,7 @@ int api_text_analyze(struct req *r)
 	cJSON *body = body_json(r), *problem, *text, *texts, *lang, *answer = NULL, *results = NULL;
 	struct cxm_analyze_opts opts = { .lang = CXM_LANG_OTHER };
 	struct cxm_text_ctx ctx;
+	void *hold;
 	size_t n = 0, nbad = 0;
 	bool details, bad = false;
 	char why[256], field[48], detail[160];
@@ -80,7 +89,7 @@ int api_text_analyze(struct req *r)
 		reply_problem(r, problem);
 		return H_DONE;
 	}
-	opts.taxonomy = tenant_taxonomy(r, r->who.tenant);
+	opts.taxonomy = tenant_taxonomy_get(r, r->who.tenant, &hold);
 	cxm_text_ctx_init(&ctx);
 	if (texts)
 		results = cJSON_CreateArray();
@@ -112,6 +121,7 @@ int api_text_analyze(struct req *r)
 			answer = cxm_text_analysis_json(&ctx, &an, details);
 	}
 	cxm_text_ctx_release(&ctx);
+	tenant_taxonomy_put(hold);
 	if (nbad) {
 		cJSON_Delete(results);
 		cJSON_Delete(answer);
