@@ -125,6 +125,55 @@ struct cxm_pii_span {
  */
 size_t cxm_pii_find(const char *text, size_t len, struct cxm_pii_span *spans, size_t max);
 
+/* ---- sentiment (sentiment.c) ----------------------------------------------- */
+
+enum cxm_sentiment_label { CXM_SENTIMENT_NEGATIVE = -1, CXM_SENTIMENT_NEUTRAL = 0, CXM_SENTIMENT_POSITIVE = 1 };
+
+/* "negative", "neutral" or "positive". */
+const char *cxm_sentiment_label_name(enum cxm_sentiment_label l);
+
+/* Compound at or above this is positive, at or below its negation negative. */
+#define CXM_SENTIMENT_THRESHOLD 0.05
+
+/* The sentiment of a text or of one of its sentences. */
+struct cxm_sentiment_score {
+	double compound;       /* -1..1: the sum of valences s, normalised s / sqrt(s^2 + 15) */
+	double pos, neu, neg;  /* shares of the text that read positive, neutral, negative; sum 1 */
+	enum cxm_sentiment_label label; /* from compound and CXM_SENTIMENT_THRESHOLD */
+};
+
+struct cxm_sentiment {
+	enum cxm_lang lang; /* whose lexicon and rules scored it (es or en) */
+	struct cxm_sentiment_score text;
+	struct cxm_sentiment_score *sentence; /* one per sentence of the text (nsentences) */
+	size_t nsentences;
+	/*
+	 * contrib[i]: what token i added to the text's sum after every rule
+	 * (negation, boosters, contrast, capitals, ...), 0 for tokens that
+	 * carry none: the words the dashboard highlights. ntok entries.
+	 */
+	double *contrib;
+	/*
+	 * span[i]: how many tokens from i make the word or phrase that
+	 * contrib[i] belongs to (3 for "vale la pena"), so all of a phrase is
+	 * highlighted; 1 otherwise. ntok entries.
+	 */
+	uint8_t *span;
+	size_t ntok;
+	size_t matched; /* tokens with a valence of their own (before the rules) */
+};
+
+/*
+ * Scores a tokenized text in the manner of VADER (Hutto & Gilbert 2014),
+ * with English's lexicon and rules for CXM_LANG_EN and Spanish's for
+ * CXM_LANG_ES; CXM_LANG_OTHER picks the language whose lexicon matches more
+ * of its words. stemmers (the caller's, for this thread) find Spanish
+ * inflections by their Snowball stem. The arrays of out live in a. An
+ * empty text is neutral (compound 0, neu 1). Cannot fail.
+ */
+void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, const struct cxm_text *t,
+			 enum cxm_lang lang, struct cxm_sentiment *out);
+
 /* ---- emotions and reasons (classify.c) ------------------------------------ */
 
 enum cxm_emotion {

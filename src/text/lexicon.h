@@ -1,0 +1,131 @@
+/*
+ * lexicon.h - the sentiment lexicons compiled into the binary (internal to
+ * src/text/). The tables are generated at build time by tools/gen-lexicon.c
+ * from node_modules/vader-sentiment/vader_lexicon.txt (English) and
+ * data/lexicons/ (Spanish, emoji, English idioms); see docs/text.md.
+ */
+#ifndef CXM_TEXT_LEXICON_H
+#define CXM_TEXT_LEXICON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define CXM_LEXF_VALENCE 0x1u    /* the key carries a valence */
+#define CXM_LEXF_PHRASE_SHIFT 4 /* bits 4..7: words of the longest phrase the key starts */
+#define CXM_LEXF_ROLE_SHIFT 8   /* bits 8..11: the key's rule role (sentiment-rules.h), 0 none */
+#define CXM_LEX_ROLE(e) (((e)->flags >> CXM_LEXF_ROLE_SHIFT) & 0xfu)
+
+struct cxm_lex_entry {
+	const char *key; /* a token key, a phrase of keys joined by ' ', an emoji or a stem */
+	float valence;   /* -4..+4, VADER's scale */
+	unsigned flags;  /* CXM_LEXF_* */
+	uint32_t hash;   /* cxm_lex_hash of key: most probes end on it */
+};
+
+/*
+ * An open-addressing hash table (linear probing). A slot holds the top 16
+ * bits of its key's hash and, in the low 16 bits, entry index + 1 (0 is
+ * empty), so most probes that miss never touch the entries.
+ */
+struct cxm_lex_table {
+	const struct cxm_lex_entry *entries;
+	size_t n;
+	const uint32_t *slots;
+	size_t mask; /* slots - 1, a power of two minus one */
+};
+
+struct cxm_lexicon {
+	struct cxm_lex_table words; /* keys and phrases */
+	struct cxm_lex_table stems; /* Snowball stems (Spanish only; empty otherwise) */
+	size_t stem_min;            /* the shortest stem's length */
+	const uint8_t *stem_bloom;  /* 65536 bits: CXM_LEX_BLOOM_HIT of every stem's hash is set */
+};
+
+/* A Bloom filter with two bits per key, both taken from its FNV-1a hash h
+ * (FNV-1a: the prefixes of a word hash one byte at a time). */
+#define CXM_LEX_BLOOM_BIT(b, i) (((b)[(i) >> 3] >> ((i) & 7)) & 1u)
+#define CXM_LEX_BLOOM_HIT(b, h) (CXM_LEX_BLOOM_BIT(b, (h) & 0xffffu) && CXM_LEX_BLOOM_BIT(b, (h) >> 16))
+
+extern const struct cxm_lexicon cxm_lex_en, cxm_lex_es, cxm_lex_emoji;
+
+#define CXM_LEX_FNV_INIT 2166136261u
+#define CXM_LEX_FNV_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+
+/* The entry for key[0..len), whose cxm_lex_hash is h, in t, or NULL. */
+static inline const struct cxm_lex_entry *cxm_lex_find_hashed(const struct cxm_lex_table *t, const char *key,
+							       size_t len, uint32_t h)
+{
+	uint32_t tag = h >> 16;
+
+	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+		uint32_t s = t->slots[i];
+		const struct cxm_lex_entry *e;
+
+		if (!s)
+			return NULL;
+		if (s >> 16 != tag)
+			continue;
+		e = &t->entries[(s & 0xffffu) - 1];
+		if (e->hash == h && !strncmp(e->key, key, len) && !e->key[len])
+			return e;
+	}
+}
+
+/*
+ * The hash of the tables: eight bytes at a time (read as little-endian, so
+ * the generator and cxm agree on any host), mixed by multiplication.
+ */
+static inline uint32_t cxm_lex_hash(const char *key, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)key;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		uint64_t w = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+			     (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (len) {
+		uint64_t w = 0;
+
+		for (size_t i = 0; i < len; i++)
+			w |= (uint64_t)p[i] << (8 * i);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
+/* The entry for key[0..len) in t, or NULL. Borrows everything. */
+static inline const struct cxm_lex_entry *cxm_lex_find(const struct cxm_lex_table *t, const char *key, size_t len)
+{
+	return cxm_lex_find_hashed(t, key, len, cxm_lex_hash(key, len));
+}
+
+/*
+ * Whether some prefix of key[0..len) is a stem of lx: a cheap test before
+ * stemming, since a Snowball stem of an unaccented key is a prefix of it.
+ * The Bloom filter (8 KB) keeps most prefixes away from the table.
+ */
+static inline int cxm_lex_has_stem_prefix(const struct cxm_lexicon *lx, const char *key, size_t len)
+{
+	const struct cxm_lex_table *t = &lx->stems;
+	uint32_t h = CXM_LEX_FNV_INIT;
+	size_t min = lx->stem_min;
+
+	if (!t->n || len < min)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		h = CXM_LEX_FNV_STEP(h, key[i]);
+		if (i + 1 >= min && CXM_LEX_BLOOM_HIT(lx->stem_bloom, h) && cxm_lex_find(t, key, i + 1))
+			return 1;
+	}
+	return 0;
+}
+
+#endif

@@ -1,0 +1,736 @@
+/*
+ * sentiment.c - sentiment of a tokenized text in the manner of VADER (Hutto
+ * & Gilbert, ICWSM 2014): each word's valence from a lexicon (VADER's for
+ * English, our own for Spanish, docs/text.md), then rules - phrases and
+ * idioms, negation with a scope, boosters and dampeners, contrast words,
+ * capitals, elongations, exclamation and question marks, emoji and
+ * emoticons - summed and normalised into a compound score in [-1, 1].
+ *
+ * The lexicons are compiled into hash tables at build time (lexicon.h,
+ * tools/gen-lexicon.c); the rule words (negators, boosters, ...) are in
+ * sentiment-rules.h and, with their roles, in the same tables.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cxm/text.h"
+#include "lexicon.h"
+#include "sentiment-rules.h"
+
+/* VADER's constants (the paper, section 3). */
+#define B_INCR 0.293   /* a booster or dampener before a word */
+#define C_INCR 0.733   /* a word in capitals among words that are not */
+#define N_SCALAR -0.74 /* a negated word */
+#define ALPHA 15.0     /* normalisation: s / sqrt(s^2 + ALPHA) */
+#define CONTRAST_BEFORE 0.5
+#define CONTRAST_AFTER 1.5
+/* Ours: an elongated word ("buenooo") counts like a booster; a Spanish
+ * superlative ("rapidísimo") adds this much to its base word's valence;
+ * "poco" before a positive word ("poco amable") negates it this much. */
+#define ELONG_INCR B_INCR
+#define SUPERLATIVE_INCR 0.9
+#define POCO_SCALAR -0.5
+/* Ours: a Spanish negated event with no rated word ("no me devolvieron el
+ * dinero", "nunca llamaron"): what customers write is a failure. */
+#define NEG_EVENT -0.9
+
+/*
+ * The role of a word that is a rule rather than a valence (rule words are
+ * in the lexicon's hash table with their role, see sentiment-rules.h);
+ * English contractions ("don't", "couldn’t") are negators too.
+ */
+static enum role role_of(enum cxm_lang lang, const struct cxm_lex_entry *e, const char *key)
+{
+	size_t n;
+
+	if (e && CXM_LEX_ROLE(e))
+		return (enum role)CXM_LEX_ROLE(e);
+	if (lang != CXM_LANG_EN)
+		return R_NONE;
+	n = strlen(key);
+	if ((n > 3 && !memcmp(key + n - 3, "n't", 3)) || (n > 5 && !memcmp(key + n - 5, "n\xe2\x80\x99t", 5)))
+		return R_NEGATOR;
+	return R_NONE;
+}
+
+/* Punctuation that ends a negation's or a booster's reach ('-' does not). */
+static bool ends_scope(const char *p)
+{
+	return (p[0] && strchr(".,;:!?()[]\"", p[0])) || !strncmp(p, "\xc2\xa1", 2) /* ¡ */ ||
+	       !strncmp(p, "\xc2\xbf", 2) /* ¿ */ || !strncmp(p, "\xe2\x80\xa6", 3) /* … */;
+}
+
+/* What the first pass learns about each token. */
+struct tokinfo {
+	float val;          /* its valence before the rules (0: none) */
+	unsigned char role; /* enum role */
+	unsigned char word; /* counts towards the neutral share (words, emoji, emoticons, hashtags) */
+	unsigned char inlex; /* it has a valence of its own (VADER: "in the lexicon") */
+	unsigned char stop; /* punctuation that ends a negation or booster scope */
+	unsigned char fixed; /* its valence is final: no neighbour changes it (but contrast does) */
+	unsigned char span;  /* tokens of its phrase (1: a single token) */
+};
+
+static int sign(double v)
+{
+	return v > 0 ? 1 : v < 0 ? -1 : 0;
+}
+
+static const struct cxm_lexicon *lexicon_of(enum cxm_lang lang)
+{
+	return lang == CXM_LANG_ES ? &cxm_lex_es : &cxm_lex_en;
+}
+
+static const struct cxm_lex_entry *find_word(const struct cxm_lexicon *lx, const char *key)
+{
+	const struct cxm_lex_entry *e = cxm_lex_find(&lx->words, key, strlen(key));
+
+	return e && (e->flags & CXM_LEXF_VALENCE) ? e : NULL;
+}
+
+/* The valence of an emoji: the key without U+FE0F or skin tones. */
+static bool emoji_valence(const char *norm, float *v)
+{
+	char buf[64];
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)norm;
+	const struct cxm_lex_entry *e;
+
+	while (*p && n + 4 < sizeof(buf)) {
+		if (p[0] == 0xef && p[1] == 0xb8 && p[2] == 0x8f) { /* U+FE0F */
+			p += 3;
+			continue;
+		}
+		if (p[0] == 0xf0 && p[1] == 0x9f && p[2] == 0x8f && p[3] >= 0xbb && p[3] <= 0xbf) { /* U+1F3FB..F */
+			p += 4;
+			continue;
+		}
+		buf[n++] = (char)*p++;
+	}
+	e = cxm_lex_find(&cxm_lex_emoji.words, buf, n);
+	if (!e || !(e->flags & CXM_LEXF_VALENCE))
+		return false;
+	*v = e->valence;
+	return true;
+}
+
+/* The valence of an emoticon: VADER's, as written or in lower case (":D", "xD"). */
+static bool emoticon_valence(const char *norm, float *v)
+{
+	char low[32];
+	size_t n = strlen(norm);
+	const struct cxm_lex_entry *e = find_word(&cxm_lex_en, norm);
+
+	if (!e && n < sizeof(low)) {
+		for (size_t i = 0; i <= n; i++)
+			low[i] = (char)(norm[i] >= 'A' && norm[i] <= 'Z' ? norm[i] + 32 : norm[i]);
+		e = find_word(&cxm_lex_en, low);
+	}
+	if (!e)
+		return false;
+	*v = e->valence;
+	return true;
+}
+
+static bool ends_with(const char *s, size_t n, const char *suf)
+{
+	size_t m = strlen(suf);
+
+	return n >= m && !memcmp(s + n - m, suf, m);
+}
+
+/*
+ * Spanish superlatives: "rapidísimo" is "rápido" and then some. Tries the
+ * base word with the endings the suffix replaced (-o, -a, -e; -co for
+ * -quísimo, -go for -guísimo, -ble for -bilísimo).
+ */
+static bool es_superlative(const char *key, size_t n, float *v)
+{
+	static const char *const sufs[] = {"isimos", "isimas", "isimo", "isima"};
+
+	if (n < 7 || !memmem(key + n - 6, 6, "isim", 4))
+		return false;
+	for (size_t i = 0; i < sizeof(sufs) / sizeof(sufs[0]); i++) {
+		static const char *const ends[] = {"o", "a", "e", ""};
+		size_t stem = n - strlen(sufs[i]);
+		char base[64];
+		const struct cxm_lex_entry *e = NULL;
+
+		if (!ends_with(key, n, sufs[i]) || stem < 2 || stem + 4 >= sizeof(base))
+			continue;
+		memcpy(base, key, stem);
+		if (ends_with(key, stem, "qu") || ends_with(key, stem, "gu")) {
+			base[stem - 1] = 0; /* riquísimo -> ric + o; larguísimo -> larg + o */
+			base[stem - 2] = key[stem - 2] == 'q' ? 'c' : 'g';
+			stem--;
+		} else if (ends_with(key, stem, "bil")) {
+			memcpy(base + stem - 3, "ble", 4); /* amabilísimo -> amable */
+			e = find_word(&cxm_lex_es, base);
+		}
+		for (size_t j = 0; !e && j < sizeof(ends) / sizeof(ends[0]); j++) {
+			memcpy(base + stem, ends[j], strlen(ends[j]) + 1);
+			e = find_word(&cxm_lex_es, base);
+		}
+		if (!e)
+			return false;
+		*v = (float)(e->valence + sign(e->valence) * SUPERLATIVE_INCR);
+		if (*v > 4.0f)
+			*v = 4.0f;
+		if (*v < -4.0f)
+			*v = -4.0f;
+		return true;
+	}
+	return false;
+}
+
+/* Spanish intensifying prefixes: "superbueno", "rebueno", "archiconocido". */
+static bool es_prefixed(struct cxm_stemmers *st, const char *key, size_t n, float *v)
+{
+	static const char *const pre[] = {"requete", "super", "ultra", "hiper", "archi", "re"};
+
+	if (n < 6 || !strchr("rsuha", key[0]))
+		return false;
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		size_t m = strlen(pre[i]);
+		const struct cxm_lex_entry *e;
+
+		if (strncmp(key, pre[i], m) || strlen(key + m) < 4)
+			continue;
+		e = find_word(&cxm_lex_es, key + m);
+		if (!e && st && cxm_lex_has_stem_prefix(&cxm_lex_es, key + m, strlen(key + m))) {
+			const char *stem = cxm_stem(st, CXM_LANG_ES, key + m);
+
+			e = cxm_lex_find(&cxm_lex_es.stems, stem, strlen(stem));
+		}
+		if (e) {
+			*v = (float)(e->valence + sign(e->valence) * B_INCR);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The valence of a single Spanish word that is not a key of the lexicon. */
+static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
+{
+	const struct cxm_lex_entry *e;
+	const char *stem;
+	size_t n = strlen(key);
+
+	if (es_superlative(key, n, v))
+		return true;
+	if (st && n >= 3 && cxm_lex_has_stem_prefix(&cxm_lex_es, key, n)) {
+		stem = cxm_stem(st, CXM_LANG_ES, key);
+		e = cxm_lex_find(&cxm_lex_es.stems, stem, strlen(stem));
+		if (e) {
+			*v = e->valence;
+			return true;
+		}
+	}
+	return es_prefixed(st, key, n, v);
+}
+
+/*
+ * A phrase of the lexicon starting at token i ("vale la pena", "cobrar de
+ * más", "fed up"): the number of tokens it spans (0: none) and its valence.
+ */
+static size_t match_phrase(const struct cxm_lexicon *lx, const struct cxm_text *t, size_t i, unsigned maxw,
+			   float *v)
+{
+	char buf[256];
+	const struct cxm_token *a = &t->tok[i], *b = &t->tok[i + 1];
+	size_t la, lb;
+
+	/* every phrase's first two words are a key: most heads end here */
+	if (i + 1 >= t->ntok || (b->kind != CXM_TOK_WORD && b->kind != CXM_TOK_NUMBER) || b->sentence != a->sentence)
+		return 0;
+	la = strlen(a->key);
+	lb = strlen(b->key);
+	if (la + lb + 2 > sizeof(buf))
+		return 0;
+	memcpy(buf, a->key, la);
+	buf[la] = ' ';
+	memcpy(buf + la + 1, b->key, lb);
+	if (!cxm_lex_find(&lx->words, buf, la + 1 + lb))
+		return 0;
+	for (unsigned w = maxw; w >= 2; w--) {
+		size_t n = 0;
+		const struct cxm_lex_entry *e;
+		unsigned k;
+
+		if (i + w > t->ntok)
+			continue;
+		for (k = 0; k < w; k++) {
+			const struct cxm_token *tk = &t->tok[i + k];
+			size_t m = strlen(tk->key);
+
+			if ((tk->kind != CXM_TOK_WORD && tk->kind != CXM_TOK_NUMBER) || tk->sentence != t->tok[i].sentence || n + m + 2 > sizeof(buf))
+				break;
+			if (k)
+				buf[n++] = ' ';
+			memcpy(buf + n, tk->key, m);
+			n += m;
+		}
+		if (k < w)
+			continue;
+		e = cxm_lex_find(&lx->words, buf, n);
+		if (e && (e->flags & CXM_LEXF_VALENCE)) {
+			*v = e->valence;
+			return w;
+		}
+	}
+	return 0;
+}
+
+/* Laughter as typed in Spanish: "jaja", "jajajsj", "jejeje", "jiji". */
+static bool is_laugh(const char *key)
+{
+	size_t n, js = 0;
+
+	if (key[0] != 'j' || (n = strlen(key)) < 4)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!strchr("jaeis", key[i]))
+			return false;
+		js += key[i] == 'j';
+	}
+	return js >= 2 && js * 3 >= n;
+}
+
+/* Does this token carry a valence in lang (for the rules that look ahead)? */
+static bool rated(struct cxm_stemmers *st, const struct cxm_text *t, size_t i, enum cxm_lang lang)
+{
+	float v;
+
+	if (i >= t->ntok || t->tok[i].kind != CXM_TOK_WORD)
+		return false;
+	if (find_word(lexicon_of(lang), t->tok[i].key))
+		return true;
+	return lang == CXM_LANG_ES && !cxm_lex_find(&cxm_lex_es.words, t->tok[i].key, strlen(t->tok[i].key)) &&
+	       es_inflected(st, t->tok[i].key, &v);
+}
+
+/* How many word tokens each lexicon knows: picks the language of an "other" text. */
+static enum cxm_lang pick_lang(struct cxm_stemmers *st, const struct cxm_text *t)
+{
+	size_t es = 0, en = 0;
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		const char *key = t->tok[i].key;
+		size_t n = strlen(key);
+
+		if (t->tok[i].kind != CXM_TOK_WORD)
+			continue;
+		en += cxm_lex_find(&cxm_lex_en.words, key, n) != NULL;
+		es += cxm_lex_find(&cxm_lex_es.words, key, n) != NULL;
+	}
+	/* a tie: Spanish inflections decide (stemming only then) */
+	for (size_t i = 0; es == en && en && i < t->ntok; i++) {
+		float v;
+
+		if (t->tok[i].kind == CXM_TOK_WORD && es_inflected(st, t->tok[i].key, &v))
+			es++;
+	}
+	return es > en ? CXM_LANG_ES : CXM_LANG_EN;
+}
+
+/*
+ * Rule words whose role depends on the next word; returns the last token
+ * they took (i, or i + 1 for a two-word rule).
+ */
+static size_t rule_in_context(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm_lang lang,
+			      struct tokinfo *ti, size_t i)
+{
+	const struct cxm_token *k = &t->tok[i];
+	struct tokinfo *x = &ti[i];
+	const char *next = i + 1 < t->ntok && t->tok[i + 1].kind == CXM_TOK_WORD ? t->tok[i + 1].key : "";
+
+	if (lang == CXM_LANG_ES) {
+		if (!strcmp(k->key, "bien")) {
+			/* before a rated word it means "very": "bien caro" */
+			x->role = R_NONE;
+			if (rated(st, t, i + 1, lang)) {
+				x->role = R_BOOST;
+				x->val = 0;
+			}
+		} else if (!strcmp(k->key, "para")) {
+			/* "para nada" that ends a clause answers "not at all",
+			 * unless it stresses a negation before it ("no me gustó
+			 * para nada") */
+			bool negated = false;
+
+			x->role = R_NONE;
+			for (size_t j = i, n = 0; j-- > 0 && n < 12 && t->tok[j].sentence == k->sentence && !ti[j].stop; n++)
+				negated |= ti[j].role == R_NEGATOR;
+			if (!negated && !strcmp(next, "nada") &&
+			    (i + 2 >= t->ntok || t->tok[i + 2].kind == CXM_TOK_PUNCT ||
+			     t->tok[i + 2].sentence != k->sentence))
+				x->val = -1.0f;
+		} else if ((!strcmp(k->key, "sin") && !strcmp(next, "embargo")) ||
+			   (!strcmp(k->key, "no") && !strcmp(next, "obstante"))) {
+			x->role = R_CONTRAST;
+			ti[i + 1].word = 1;
+			return i + 1;
+		} else if (!strcmp(k->key, "un") && (!strcmp(next, "poco") || !strcmp(next, "poquito"))) {
+			ti[i + 1].word = 1;
+			ti[i + 1].role = R_DAMP;
+			return i + 1;
+		}
+		return i;
+	}
+	if (x->role == R_SPECIAL) { /* "kind of", "sort of": a dampener, not kindness */
+		x->role = R_NONE;
+		if (!strcmp(next, "of")) {
+			x->val = 0;
+			ti[i + 1].word = 1;
+			ti[i + 1].role = R_DAMP;
+			return i + 1;
+		}
+	}
+	if (!strcmp(k->key, "no")) { /* VADER: "no" before a rated word is only a negator */
+		x->role = R_NEGATOR;
+		if (next[0] && find_word(&cxm_lex_en, next))
+			x->val = 0;
+	}
+	return i;
+}
+
+/* The first pass: each token's own valence and role. */
+static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm_lang lang, struct tokinfo *ti)
+{
+	const struct cxm_lexicon *lx = lexicon_of(lang);
+	size_t matched = 0;
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		const struct cxm_token *k = &t->tok[i];
+		struct tokinfo *x = &ti[i];
+		const struct cxm_lex_entry *e;
+		float v = 0;
+
+		switch (k->kind) {
+		case CXM_TOK_EMOJI:
+			x->word = 1;
+			if (emoji_valence(k->norm, &v))
+				x->val = v;
+			break;
+		case CXM_TOK_EMOTICON:
+			x->word = 1;
+			if (emoticon_valence(k->norm, &v))
+				x->val = v;
+			break;
+		case CXM_TOK_PUNCT:
+			x->stop = ends_scope(k->norm);
+			break;
+		case CXM_TOK_WORD:
+		case CXM_TOK_HASHTAG:
+			x->word = 1;
+			e = cxm_lex_find(&lx->words, k->key, strlen(k->key));
+			if (e && ((e->flags >> CXM_LEXF_PHRASE_SHIFT) & 0xfu) && k->kind == CXM_TOK_WORD) {
+				size_t w = match_phrase(lx, t, i, (e->flags >> CXM_LEXF_PHRASE_SHIFT) & 0xfu, &v);
+
+				if (w) {
+					x->val = v;
+					x->inlex = 1;
+					x->span = (unsigned char)w;
+					for (size_t j = 1; j < w; j++)
+						ti[i + j].word = 1; /* inside the phrase: no valence or role */
+					i += w - 1;
+					break;
+				}
+			}
+			x->role = (unsigned char)role_of(lang, e, k->key);
+			if (e && (e->flags & CXM_LEXF_VALENCE))
+				x->val = e->valence;
+			else if (lang == CXM_LANG_ES && !e && es_inflected(st, k->key, &v))
+				x->val = v;
+			else if (x->role == R_NONE && is_laugh(k->key))
+				x->val = 1.6f;
+			if (x->role != R_NONE && x->role != R_BOOST)
+				i = rule_in_context(st, t, lang, ti, i);
+			/* boosters carry no valence of their own; in Spanish no
+			 * rule word does. English negators keep VADER's ("no" is
+			 * -1.2), except "no" before a rated word ("no problems"). */
+			if (x->role == R_BOOST || x->role == R_DAMP || x->role == R_CONTRAST || x->role == R_POCO ||
+			    (lang == CXM_LANG_ES && x->role != R_NONE && x->role != R_SKIP))
+				x->val = 0;
+			if (x->val != 0)
+				x->inlex = 1;
+			break;
+		default:
+			break;
+		}
+		if (x->val != 0)
+			matched++;
+	}
+	return matched;
+}
+
+/*
+ * Spanish negated events: "no", "nunca", "jamás", "tampoco" or "nadie"
+ * whose scope (the next 4 words up to a comma, full stop or contrast word)
+ * holds words but none with a valence: "no me devolvieron el dinero", "el
+ * técnico nunca vino". In a customer's comment that is a failure, so the
+ * negator carries NEG_EVENT itself. Not in a question ("¿no tienen
+ * envío?"), nor for "no solo ... sino".
+ */
+static void es_negated_events(const struct cxm_text *t, struct tokinfo *ti)
+{
+	static const char *const negs[] = {"no", "nunca", "jamas", "tampoco", "nadie"};
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		const struct cxm_token *k = &t->tok[i];
+		size_t words = 0, j, d;
+		bool rated = false, known = false, question = false;
+
+		if (ti[i].role != R_NEGATOR)
+			continue;
+		for (d = 0; d < sizeof(negs) / sizeof(negs[0]); d++)
+			known |= !strcmp(k->key, negs[d]);
+		if (!known || (i + 1 < t->ntok && (!strcmp(t->tok[i + 1].key, "solo") || !strcmp(t->tok[i + 1].key, "sólo"))))
+			continue;
+		for (j = i + 1, d = 0; j < t->ntok && d < 4 && t->tok[j].sentence == k->sentence; j++) {
+			if (ti[j].stop || ti[j].role == R_CONTRAST)
+				break;
+			if (ti[j].val != 0 || ti[j].role == R_NEGATOR) {
+				rated = true;
+				break;
+			}
+			if (ti[j].word && ti[j].role != R_SKIP) {
+				words++;
+				d++;
+			}
+		}
+		if (rated || !words)
+			continue;
+		for (j = i; j < t->ntok && t->tok[j].sentence == k->sentence; j++)
+			question |= t->tok[j].kind == CXM_TOK_PUNCT && strchr(t->tok[j].norm, '?');
+		for (j = i; j-- > 0 && t->tok[j].sentence == k->sentence;)
+			question |= !strncmp(t->tok[j].norm, "\xc2\xbf", 2); /* ¿ */
+		if (question)
+			continue;
+		ti[i].val = NEG_EVENT;
+		ti[i].fixed = 1;
+	}
+}
+
+/* The second pass: the rules that read a word's neighbours. */
+static void apply_rules(const struct cxm_text *t, enum cxm_lang lang, const struct tokinfo *ti, double *out,
+			bool cap_diff)
+{
+	unsigned window = lang == CXM_LANG_ES ? 4 : 3;
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		const struct cxm_token *k = &t->tok[i];
+		double v = ti[i].val;
+		bool negated = false;
+		unsigned dist = 0;
+
+		out[i] = 0;
+		if (v == 0)
+			continue;
+		/* an emoji or emoticon says how the writer feels: no word turns it */
+		if (k->kind == CXM_TOK_EMOJI || k->kind == CXM_TOK_EMOTICON || ti[i].fixed) {
+			out[i] = v;
+			continue;
+		}
+		if ((k->flags & CXM_TOKF_CAPS) && cap_diff)
+			v += sign(v) * C_INCR;
+		if (k->flags & CXM_TOKF_ELONGATED)
+			v += sign(v) * ELONG_INCR;
+		/* look back: boosters, dampeners and negators within the window */
+		for (size_t j = i; j-- > 0 && dist < window;) {
+			const struct tokinfo *p = &ti[j];
+			const struct cxm_token *pk = &t->tok[j];
+			double s = 0;
+
+			if (pk->sentence != k->sentence || p->stop || p->role == R_CONTRAST)
+				break;
+			if (!p->word)
+				continue;
+			if (p->role == R_SKIP)
+				continue;
+			if (!p->inlex) {
+				if (p->role == R_BOOST || p->role == R_DAMP) {
+					s = p->role == R_BOOST ? B_INCR : -B_INCR;
+					if (v < 0)
+						s = -s;
+					if ((pk->flags & CXM_TOKF_CAPS) && cap_diff)
+						s += sign(s) * C_INCR;
+				} else if (p->role == R_POCO && dist == 0) {
+					if (v > 0)
+						v *= POCO_SCALAR;
+					else
+						s = v < 0 ? B_INCR : 0;
+				}
+				if (dist == 1)
+					s *= 0.95;
+				else if (dist >= 2)
+					s *= 0.9;
+				v += s;
+			}
+			if (p->role == R_NEGATOR)
+				negated = true;
+			/* VADER's "least": negates unless "at least", "very least" */
+			if (p->role == R_LEAST && dist == 0 &&
+			    !(j > 0 && (!strcmp(t->tok[j - 1].key, "at") || !strcmp(t->tok[j - 1].key, "very"))))
+				negated = true;
+			dist++;
+		}
+		/* Spanish intensifiers after the word: "tardó muchísimo" */
+		if (lang == CXM_LANG_ES) {
+			for (size_t j = i + 1, d = 0; j < t->ntok && d < 2; j++) {
+				if (t->tok[j].sentence != k->sentence || ti[j].stop || ti[j].inlex)
+					break;
+				if (!ti[j].word || ti[j].role == R_SKIP)
+					continue;
+				if (ti[j].role == R_POST_BOOST || (ti[j].role == R_BOOST && d == 0 &&
+								    (j + 1 >= t->ntok || !ti[j + 1].inlex))) {
+					v += sign(v) * B_INCR * (strcmp(t->tok[j].key, "muchisimo") ? 1 : 2);
+					break;
+				}
+				d++;
+			}
+		}
+		if (negated)
+			v *= N_SCALAR;
+		out[i] = v;
+	}
+
+	/*
+	 * contrast: the clause before weighs less, the one after more. Per
+	 * sentence, its last contrast word counts (as VADER's one "but"), so
+	 * the pass is linear however many there are.
+	 */
+	for (size_t first = 0, prev_first = 0; first < t->ntok;) {
+		size_t end = first, c = SIZE_MAX, from;
+
+		while (end < t->ntok && t->tok[end].sentence == t->tok[first].sentence) {
+			if (ti[end].role == R_CONTRAST)
+				c = end;
+			end++;
+		}
+		if (c != SIZE_MAX) {
+			/* a sentence that opens with "Pero" weighs down the one before */
+			from = c == first ? prev_first : first;
+			for (size_t j = from; j < c; j++)
+				out[j] *= CONTRAST_BEFORE;
+			for (size_t j = c + 1; j < end; j++)
+				out[j] *= CONTRAST_AFTER;
+		}
+		prev_first = first;
+		first = end;
+	}
+}
+
+/* What a text or a sentence adds up to, before it becomes a score. */
+struct mass {
+	double sum, pos, neg, neu; /* VADER's sum and its positive, negative and neutral masses */
+	unsigned bang, qm;         /* '!' and '?' marks */
+};
+
+static void add_token(struct mass *m, const struct cxm_token *k, const struct tokinfo *x, double c)
+{
+	m->sum += c;
+	if (c > 0)
+		m->pos += c + 1;
+	else if (c < 0)
+		m->neg += c - 1;
+	else if (x->word)
+		m->neu += 1;
+	if (k->kind == CXM_TOK_PUNCT)
+		for (const char *p = k->norm; *p; p++) {
+			m->bang += *p == '!';
+			m->qm += *p == '?';
+		}
+}
+
+static void finish(const struct mass *m, struct cxm_sentiment_score *sc)
+{
+	double sum = m->sum, pos = m->pos, neg = m->neg, emph, total;
+
+	memset(sc, 0, sizeof(*sc));
+	if (sum == 0) {
+		sc->neu = 1;
+		sc->label = CXM_SENTIMENT_NEUTRAL;
+		return;
+	}
+	/* VADER's emphasis of '!' (up to 4) and '?' (more than one) marks */
+	emph = (m->bang > 4 ? 4 : m->bang) * 0.292;
+	if (m->qm > 1)
+		emph += m->qm <= 3 ? m->qm * 0.18 : 0.96;
+	sum += sign(sum) * emph;
+	sc->compound = sum / sqrt(sum * sum + ALPHA);
+	if (sc->compound > 1)
+		sc->compound = 1;
+	if (sc->compound < -1)
+		sc->compound = -1;
+	if (pos > -neg)
+		pos += emph;
+	else if (pos < -neg)
+		neg -= emph;
+	total = pos - neg + m->neu;
+	sc->pos = pos / total;
+	sc->neg = -neg / total;
+	sc->neu = m->neu / total;
+	sc->label = sc->compound >= CXM_SENTIMENT_THRESHOLD    ? CXM_SENTIMENT_POSITIVE
+		    : sc->compound <= -CXM_SENTIMENT_THRESHOLD ? CXM_SENTIMENT_NEGATIVE
+							       : CXM_SENTIMENT_NEUTRAL;
+}
+
+const char *cxm_sentiment_label_name(enum cxm_sentiment_label l)
+{
+	return l == CXM_SENTIMENT_POSITIVE ? "positive" : l == CXM_SENTIMENT_NEGATIVE ? "negative" : "neutral";
+}
+
+void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, const struct cxm_text *t,
+			 enum cxm_lang lang, struct cxm_sentiment *out)
+{
+	struct tokinfo *ti;
+	size_t ncaps = 0, nwords = 0;
+	struct mass all = {0}, sm = {0};
+
+	memset(out, 0, sizeof(*out));
+	if (lang != CXM_LANG_ES && lang != CXM_LANG_EN)
+		lang = pick_lang(stemmers, t);
+	out->lang = lang;
+	out->ntok = t->ntok;
+	out->nsentences = t->nsentences;
+	out->contrib = cxm_arena_alloc(a, (t->ntok ? t->ntok : 1) * sizeof(*out->contrib));
+	out->span = cxm_arena_alloc(a, t->ntok ? t->ntok : 1);
+	out->sentence = cxm_arena_alloc(a, (t->nsentences ? t->nsentences : 1) * sizeof(*out->sentence));
+	ti = cxm_arena_alloc(a, (t->ntok ? t->ntok : 1) * sizeof(*ti));
+	memset(ti, 0, (t->ntok ? t->ntok : 1) * sizeof(*ti));
+
+	out->matched = lookup(stemmers, t, lang, ti);
+	if (lang == CXM_LANG_ES)
+		es_negated_events(t, ti);
+	for (size_t i = 0; i < t->ntok; i++) {
+		if (t->tok[i].kind != CXM_TOK_WORD)
+			continue;
+		nwords++;
+		ncaps += (t->tok[i].flags & CXM_TOKF_CAPS) != 0;
+	}
+	/* capitals stand out only among words that are not */
+	apply_rules(t, lang, ti, out->contrib, ncaps > 0 && ncaps < nwords);
+	for (size_t i = 0; i < t->ntok; i++)
+		out->span[i] = ti[i].span ? ti[i].span : 1;
+	/* one pass for the text and its sentences (tokens come in sentence order) */
+	for (size_t i = 0, s = 0; i <= t->ntok; i++) {
+		if (i == t->ntok || t->tok[i].sentence != s) {
+			if (s < t->nsentences)
+				finish(&sm, &out->sentence[s]);
+			if (i == t->ntok)
+				break;
+			for (s++; s < t->tok[i].sentence; s++) /* a sentence without tokens */
+				finish(&(struct mass){0}, &out->sentence[s]);
+			memset(&sm, 0, sizeof(sm));
+		}
+		add_token(&sm, &t->tok[i], &ti[i], out->contrib[i]);
+		add_token(&all, &t->tok[i], &ti[i], out->contrib[i]);
+	}
+	for (size_t s = t->ntok ? t->tok[t->ntok - 1].sentence + 1 : 0; s < t->nsentences; s++)
+		finish(&(struct mass){0}, &out->sentence[s]);
+	finish(&all, &out->text);
+}

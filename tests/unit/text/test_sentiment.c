@@ -1,0 +1,445 @@
+/* test_sentiment.c - the sentiment engine (src/text/sentiment.c), rule by
+ * rule in Spanish and English: lexicon words and their inflections,
+ * negation and where its scope ends, boosters and dampeners, contrast,
+ * capitals, elongation, exclamation and question marks, emoji and
+ * emoticons, idioms, per-sentence scores and per-token contributions. */
+#include "testutil.h"
+
+#include "cxm/text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct cxm_arena arena;
+static struct cxm_stemmers *stemmers;
+
+static int setup(void **state)
+{
+	(void)state;
+	cxm_arena_init(&arena, 0);
+	stemmers = cxm_stemmers_new();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cxm_stemmers_free(stemmers);
+	cxm_arena_release(&arena);
+	return 0;
+}
+
+static struct cxm_sentiment run(const char *s, enum cxm_lang lang, struct cxm_text *t)
+{
+	struct cxm_sentiment out;
+	char why[128] = "";
+
+	if (cxm_text_tokenize(&arena, s, strlen(s), t, why, sizeof(why)))
+		fail_msg("tokenize(%s): %s", s, why);
+	cxm_sentiment_score(&arena, stemmers, t, lang, &out);
+	return out;
+}
+
+/* The compound score of a text in a language. */
+static double sc(const char *s, enum cxm_lang lang)
+{
+	struct cxm_text t;
+
+	return run(s, lang, &t).text.compound;
+}
+
+static double es(const char *s)
+{
+	return sc(s, CXM_LANG_ES);
+}
+
+static double en(const char *s)
+{
+	return sc(s, CXM_LANG_EN);
+}
+
+#define assert_gt(a, b)                                                                                      \
+	do {                                                                                                 \
+		double a_ = (a), b_ = (b);                                                                   \
+		if (!(a_ > b_))                                                                              \
+			fail_msg("%s = %.4f is not > %s = %.4f", #a, a_, #b, b_);                            \
+	} while (0)
+
+/* The contribution of the first token whose text is word. */
+static double contrib(const struct cxm_text *t, const struct cxm_sentiment *s, const char *word)
+{
+	for (size_t i = 0; i < t->ntok; i++)
+		if (t->tok[i].len == strlen(word) && !memcmp(t->src + t->tok[i].start, word, t->tok[i].len))
+			return s->contrib[i];
+	fail_msg("no token '%s'", word);
+	return 0;
+}
+
+static void test_empty_is_neutral(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	for (int lang = 0; lang < 3; lang++) {
+		s = run("", (enum cxm_lang)lang, &t);
+		assert_true(s.text.compound == 0);
+		assert_true(s.text.neu == 1 && s.text.pos == 0 && s.text.neg == 0);
+		assert_int_equal(s.text.label, CXM_SENTIMENT_NEUTRAL);
+		assert_int_equal(s.nsentences, 0);
+	}
+	s = run("la caja es azul", CXM_LANG_ES, &t);
+	assert_true(s.text.compound == 0);
+	assert_int_equal(s.text.label, CXM_SENTIMENT_NEUTRAL);
+	assert_int_equal(s.matched, 0);
+	assert_string_equal(cxm_sentiment_label_name(s.text.label), "neutral");
+}
+
+static void test_lexicon_words(void **state)
+{
+	(void)state;
+	assert_gt(en("The staff were friendly"), 0.3);
+	assert_gt(-en("The staff were rude"), 0.3);
+	assert_gt(es("el personal fue amable"), 0.3);
+	assert_gt(-es("el personal fue grosero"), 0.3);
+	assert_gt(-es("una estafa"), 0.5);
+	assert_gt(es("todo chévere, bacán"), 0.5);
+	assert_gt(-es("muy cutre todo"), 0.3);
+	/* accented and unaccented spellings are one word */
+	assert_true(fabs(es("pésimo") - es("pesimo")) < 1e-9);
+	assert_gt(-es("pésimo"), 0.5);
+}
+
+static void test_es_inflections(void **state)
+{
+	(void)state;
+	/* forms that are not keys of the lexicon, found by their stem */
+	assert_gt(-es("nos decepcionaron"), 0.2);
+	assert_gt(-es("tardaremos"), 0.1);
+	assert_gt(es("lo disfrutamos muchísimo"), 0.3);
+	/* superlatives and intensifying prefixes */
+	assert_gt(es("rapidísimo"), es("rápido"));
+	assert_gt(es("amabilísimos"), es("amables"));
+	assert_gt(es("superamable"), es("amable") - 1e-9);
+	/* laughter */
+	assert_gt(es("jajajajaja"), 0.2);
+}
+
+static void test_negation(void **state)
+{
+	(void)state;
+	assert_gt(en("The service was good"), 0.3);
+	assert_gt(-en("The service was not good"), 0.2);
+	assert_gt(-en("The service isn't good"), 0.2);
+	assert_gt(-en("The service was NOT good at all"), 0.2);
+	assert_gt(es("el servicio es bueno"), 0.3);
+	assert_gt(-es("el servicio no es bueno"), 0.2);
+	assert_gt(-es("nunca fueron amables"), 0.2);
+	assert_gt(-es("tampoco es rápido"), 0.2);
+	assert_gt(-es("no fue rápido ni amable"), 0.3);
+	/* the clitics do not count against the scope: "no me lo recomendaron" */
+	assert_gt(-es("no me lo recomendaron"), 0.2);
+	/* "sin" negates: "sin problemas" is good news */
+	assert_gt(es("todo llegó sin problemas"), 0.2);
+	assert_gt(es("todo llegó sin ningún inconveniente"), 0.1);
+	/* double negation in Spanish is still negative */
+	assert_gt(-es("no me gustó nada"), 0.2);
+	assert_gt(-es("no tiene nada bueno"), 0.2);
+	assert_gt(-es("nadie fue amable"), 0.2);
+	/* "no está mal" is mildly positive */
+	assert_gt(es("no está mal"), CXM_SENTIMENT_THRESHOLD);
+	assert_gt(0.6, es("no está mal"));
+	assert_gt(en("not bad"), CXM_SENTIMENT_THRESHOLD);
+}
+
+static void test_negated_events(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	/* a negated event with nothing rated is a failure, carried by the negator */
+	s = run("el técnico nunca vino", CXM_LANG_ES, &t);
+	assert_gt(0, contrib(&t, &s, "nunca"));
+	assert_int_equal(s.text.label, CXM_SENTIMENT_NEGATIVE);
+	assert_gt(-es("no me devolvieron el dinero"), 0.1);
+	/* not when a rated word is in scope (the word is negated instead) */
+	s = run("no fue amable", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "no") == 0);
+	/* not in a question, not for "no solo", not with nothing in scope */
+	assert_true(es("¿no tienen envíos a Lima?") == 0);
+	assert_true(es("no solo eso") == 0);
+	assert_true(es("no.") == 0);
+	/* English keeps VADER's rules */
+	assert_true(en("they never came") == 0);
+}
+
+static void test_negation_scope_ends(void **state)
+{
+	(void)state;
+	/* more than three words away */
+	assert_gt(en("I did not think that the staff would be this friendly"), 0.2);
+	assert_gt(es("no sabía que en esa tienda eran tan amables"), 0.2);
+	/* at a comma or a full stop */
+	assert_gt(en("Not what I ordered, but good"), 0.1);
+	assert_gt(es("no, fue excelente"), 0.3);
+	assert_gt(es("No. Fue excelente"), 0.3);
+}
+
+static void test_boosters_and_dampeners(void **state)
+{
+	(void)state;
+	assert_gt(en("very good"), en("good"));
+	assert_gt(en("good"), en("slightly good"));
+	assert_gt(-en("extremely bad"), -en("bad"));
+	assert_gt(es("muy bueno"), es("bueno"));
+	assert_gt(es("súper amable"), es("amable"));
+	assert_gt(es("re bueno"), es("bueno"));
+	assert_gt(es("bastante bueno"), es("bueno"));
+	assert_gt(-es("demasiado caro"), -es("caro"));
+	assert_gt(-es("tan lento"), -es("lento"));
+	/* "bien" before a rated word means "very" */
+	assert_gt(-es("bien caro"), -es("caro"));
+	assert_gt(-es("caro"), -es("un poco caro"));
+	assert_gt(-es("caro"), -es("algo caro"));
+	/* "poco" before a positive word turns it: "poco amable" */
+	assert_gt(-es("poco amable"), 0.1);
+	/* intensifiers after the word */
+	assert_gt(-es("tardó muchísimo"), -es("tardó"));
+	assert_gt(-es("tardó muchísimo"), 0.2);
+	assert_gt(-es("demora mucho"), -es("demora"));
+}
+
+static void test_contrast(void **state)
+{
+	struct cxm_text t, t2;
+	struct cxm_sentiment s, s2;
+
+	(void)state;
+	/* the clause after "pero" weighs more than the one before */
+	assert_gt(-es("el servicio fue excelente pero la entrega tardó una semana"), 0.05);
+	assert_gt(es("la entrega tardó una semana pero el servicio fue excelente"), 0.3);
+	assert_gt(-en("The food was great but the service was horrible"), 0.1);
+	s = run("el servicio fue excelente pero la entrega tardó una semana", CXM_LANG_ES, &t);
+	s2 = run("el servicio fue excelente", CXM_LANG_ES, &t2);
+	assert_true(fabs(contrib(&t, &s, "excelente") - 0.5 * contrib(&t2, &s2, "excelente")) < 1e-9);
+	/* a sentence that opens with "Pero" weighs the sentence before down */
+	assert_gt(-es("La comida, excelente. Pero la atención fue pésima"), 0.3);
+	/* two-word contrast words */
+	assert_gt(-es("el producto es bueno, sin embargo el envío fue horrible"), 0.2);
+	assert_gt(-es("es barato, no obstante la calidad es mala"), 0.2);
+	assert_gt(-es("buena comida aunque el camarero fue muy grosero"), 0.2);
+}
+
+static void test_caps_and_elongation(void **state)
+{
+	(void)state;
+	assert_gt(en("The food was GREAT"), en("The food was great"));
+	assert_gt(es("la comida estuvo BUENÍSIMA"), es("la comida estuvo buenísima"));
+	/* a text all in capitals stresses nothing */
+	assert_true(fabs(en("GREAT FOOD") - en("great food")) < 1e-9);
+	assert_gt(es("buenooo"), es("bueno"));
+	assert_gt(-es("malooo"), -es("malo"));
+}
+
+static void test_punctuation(void **state)
+{
+	(void)state;
+	assert_gt(es("bueno!!"), es("bueno!"));
+	assert_gt(es("bueno!"), es("bueno"));
+	assert_gt(-es("horrible!!!"), -es("horrible"));
+	/* up to four marks count */
+	assert_true(fabs(es("bueno!!!!") - es("bueno!!!!!!!")) < 1e-9);
+	assert_gt(en("great??"), en("great"));
+	assert_gt(es("buenísimooo!!!"), 0.7);
+	/* marks alone carry nothing */
+	assert_true(es("!!!") == 0);
+}
+
+static void test_emoji_and_emoticons(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	assert_gt(-es("😡"), 0.3);
+	assert_gt(es("😍👍"), 0.5);
+	assert_gt(-es("💩💩"), 0.3);
+	assert_gt(-es("👎🏽"), 0.3); /* a skin tone does not matter */
+	assert_gt(es("❤️"), 0.3);
+	/* not rated by us: read by its Unicode name, "cat with wry smile" */
+	assert_gt(es("😼"), 0.1);
+	/* objects are not read by name ("game die") */
+	assert_true(es("🎲") == 0);
+	assert_gt(en(":)"), 0.2);
+	assert_gt(-en(":("), 0.2);
+	assert_gt(es("todo bien :D"), es("todo bien"));
+	/* no word turns an emoji: "no me gustó 😡" */
+	assert_gt(-es("no 😡"), 0.3);
+	/* emoji only, language unknown: a result, the same either way */
+	s = run("😡😡😡", CXM_LANG_OTHER, &t);
+	assert_int_equal(s.text.label, CXM_SENTIMENT_NEGATIVE);
+	assert_true(fabs(s.text.compound - es("😡😡😡")) < 1e-9);
+}
+
+static void test_idioms(void **state)
+{
+	(void)state;
+	assert_gt(es("vale la pena"), 0.3);
+	assert_gt(-es("no vale la pena"), 0.3);
+	assert_gt(-es("qué asco"), 0.5);
+	assert_gt(es("todo salió de maravilla"), 0.5);
+	assert_gt(-es("ni modo"), 0.05);
+	assert_gt(-es("me cobraron de más"), 0.4);
+	assert_gt(-es("es una mierda"), 0.5);
+	assert_gt(-es("Para nada."), 0.1);
+	assert_gt(-es("no me gustó para nada"), 0.2);
+	assert_gt(-es("para nada recomendable"), 0.2);
+	assert_gt(-es("me tuvieron horas en espera y me colgaron"), 0.4);
+	assert_gt(en("the staff went above and beyond"), 0.5);
+	assert_gt(-en("a waste of money"), 0.3);
+}
+
+static void test_sentences_and_contributions(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+	double sum = 0;
+
+	(void)state;
+	s = run("El producto es excelente. La entrega fue pésima. Gracias.", CXM_LANG_ES, &t);
+	assert_int_equal(s.nsentences, 3);
+	assert_int_equal(s.sentence[0].label, CXM_SENTIMENT_POSITIVE);
+	assert_int_equal(s.sentence[1].label, CXM_SENTIMENT_NEGATIVE);
+	assert_int_equal(s.sentence[2].label, CXM_SENTIMENT_POSITIVE);
+	assert_int_equal(s.ntok, t.ntok);
+	assert_gt(contrib(&t, &s, "excelente"), 0);
+	assert_gt(0, contrib(&t, &s, "pésima"));
+	assert_true(contrib(&t, &s, "producto") == 0);
+	assert_int_equal(s.matched, 3);
+
+	/* a phrase's contribution sits on its first token and spans all of it */
+	s = run("sin duda vale la pena", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "vale"), 0);
+	assert_true(contrib(&t, &s, "pena") == 0);
+	assert_int_equal(s.span[2], 3);
+	assert_int_equal(s.span[4], 1);
+
+	s = run("muy amable", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "muy") == 0);
+	assert_gt(contrib(&t, &s, "amable"), 2.3);
+
+	/* the shares add up to one; the compound stays in [-1, 1] */
+	s = run("excelente excelente excelente excelente excelente excelente excelente!!!!", CXM_LANG_ES, &t);
+	assert_true(fabs(s.text.pos + s.text.neu + s.text.neg - 1) < 1e-9);
+	assert_true(s.text.compound <= 1 && s.text.compound > 0.95);
+	s = run("bueno pero caro y lento", CXM_LANG_ES, &t);
+	assert_true(fabs(s.text.pos + s.text.neu + s.text.neg - 1) < 1e-9);
+	assert_gt(s.text.pos, 0);
+	assert_gt(s.text.neg, 0);
+	for (size_t i = 0; i < t.ntok; i++)
+		sum += s.contrib[i];
+	assert_true(fabs(sum / sqrt(sum * sum + 15) - s.text.compound) < 1e-9);
+}
+
+static void test_language_choice(void **state)
+{
+	struct cxm_text t;
+
+	(void)state;
+	assert_int_equal(run("the service was excellent", CXM_LANG_OTHER, &t).lang, CXM_LANG_EN);
+	assert_int_equal(run("el servicio fue excelente", CXM_LANG_OTHER, &t).lang, CXM_LANG_ES);
+	assert_int_equal(run("the service was excellent", CXM_LANG_ES, &t).lang, CXM_LANG_ES);
+	/* each language has its own lexicon: "sin" is not an English word */
+	assert_gt(es("sin problemas"), 0.1);
+	assert_gt(-en("problems"), 0.1);
+	/* labels follow the thresholds */
+	assert_int_equal(run("excelente", CXM_LANG_ES, &t).text.label, CXM_SENTIMENT_POSITIVE);
+	assert_int_equal(run("horrible", CXM_LANG_ES, &t).text.label, CXM_SENTIMENT_NEGATIVE);
+	assert_string_equal(cxm_sentiment_label_name(CXM_SENTIMENT_POSITIVE), "positive");
+	assert_string_equal(cxm_sentiment_label_name(CXM_SENTIMENT_NEGATIVE), "negative");
+}
+
+static void test_odd_input(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+	static char big[CXM_TEXT_MAX_BYTES];
+
+	(void)state;
+	/* a long text of mixed words, numbers, tags and links */
+	for (size_t i = 0; i + 40 < sizeof(big); i += 40)
+		memcpy(big + i, "no muy bueno #fail @x http://a.b 3,5 :( ", 40);
+	big[sizeof(big) - 1] = 0;
+	s = run(big, CXM_LANG_OTHER, &t);
+	assert_true(s.text.compound >= -1 && s.text.compound <= 1);
+	assert_int_equal(s.text.label, CXM_SENTIMENT_NEGATIVE);
+	s = run("... ??? 12345 http://example.com", CXM_LANG_OTHER, &t);
+	assert_int_equal(s.text.label, CXM_SENTIMENT_NEUTRAL);
+}
+
+/* tests/data/sentiment/comments.tsv: comments written for these tests with
+ * the label each must get (lang TAB label TAB text). */
+static void test_comments(void **state)
+{
+	const char *dir = getenv("CXM_TEST_DATA") && *getenv("CXM_TEST_DATA") ? getenv("CXM_TEST_DATA") : "tests/data";
+	char path[512], line[1024];
+	FILE *f;
+	int n = 0, wrong = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/sentiment/comments.tsv", dir);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		char *lang = line, *label, *text;
+		struct cxm_text t;
+		struct cxm_sentiment s;
+
+		line[strcspn(line, "\r\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		label = strchr(lang, '\t');
+		text = label ? strchr(label + 1, '\t') : NULL;
+		if (!text)
+			fail_msg("%s: bad line '%s'", path, line);
+		*label++ = 0;
+		*text++ = 0;
+		s = run(text, !strcmp(lang, "es") ? CXM_LANG_ES : CXM_LANG_EN, &t);
+		n++;
+		if (strcmp(cxm_sentiment_label_name(s.text.label), label)) {
+			print_message("%s: '%s' is %s (%.3f), want %s\n", lang, text,
+				      cxm_sentiment_label_name(s.text.label), s.text.compound, label);
+			wrong++;
+		}
+	}
+	fclose(f);
+	assert_true(n >= 50);
+	assert_int_equal(wrong, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty_is_neutral),
+		cmocka_unit_test(test_lexicon_words),
+		cmocka_unit_test(test_es_inflections),
+		cmocka_unit_test(test_negation),
+		cmocka_unit_test(test_negated_events),
+		cmocka_unit_test(test_negation_scope_ends),
+		cmocka_unit_test(test_boosters_and_dampeners),
+		cmocka_unit_test(test_contrast),
+		cmocka_unit_test(test_caps_and_elongation),
+		cmocka_unit_test(test_punctuation),
+		cmocka_unit_test(test_emoji_and_emoticons),
+		cmocka_unit_test(test_idioms),
+		cmocka_unit_test(test_sentences_and_contributions),
+		cmocka_unit_test(test_language_choice),
+		cmocka_unit_test(test_odd_input),
+		cmocka_unit_test(test_comments),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
