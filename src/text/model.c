@@ -357,6 +357,56 @@ static int cmp_ranked_j(const void *a, const void *b)
 	return (x->j > y->j) - (x->j < y->j);
 }
 
+/* How readable a feature's text is, for choosing among features that always
+ * came together: a word, then a bigram, then a stem. */
+static int readability(const char *text)
+{
+	return strchr(text, '*') ? 2 : strchr(text, ' ') ? 1 : 0;
+}
+
+struct named {
+	const char *text;
+	double w;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	double ax = fabs(x->w), ay = fabs(y->w);
+	if (ax != ay)
+		return ax < ay ? 1 : -1;
+	int rx = readability(x->text), ry = readability(y->text);
+	if (rx != ry)
+		return rx - ry;
+	return strcmp(x->text, y->text);
+}
+
+/*
+ * The strongest named features of each sign. Features that occurred in
+ * exactly the same comments ("tardo" and its stem "tard*") end with the
+ * same weight; only the most readable of them is listed.
+ */
+static void explain(struct cxm_text_model *m, const struct ranked *r, size_t n, const struct names *nm)
+{
+	struct named *c = xmalloc((n ? n : 1) * sizeof(*c));
+	size_t nc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (nm->text[r[i].j])
+			c[nc++] = (struct named){ nm->text[r[i].j], (float)r[i].w }; /* as saved */
+	qsort(c, nc, sizeof(*c), cmp_named);
+	for (size_t i = 0; i < nc; i++) {
+		int side = c[i].w > 0;
+		size_t k = m->ntop[side];
+		if (k == CXM_TEXT_MODEL_EXPLAIN || (k && m->top[side][k - 1].weight == c[i].w))
+			continue;
+		cxm_strlcpy(m->top[side][k].text, c[i].text, sizeof(m->top[side][k].text));
+		m->top[side][k].weight = c[i].w;
+		m->ntop[side]++;
+	}
+	free(c);
+}
+
 /* Keeps the largest weights (sparse) and the named strongest of each sign. */
 static void keep(struct cxm_text_model *m, const double *w, const struct names *nm)
 {
@@ -367,15 +417,7 @@ static void keep(struct cxm_text_model *m, const double *w, const struct names *
 		if (fabs(w[j]) > 1e-7)
 			r[n++] = (struct ranked){ j, w[j] };
 	qsort(r, n, sizeof(*r), cmp_ranked_abs);
-	for (size_t i = 0; i < n; i++) {
-		int side = r[i].w > 0;
-		const char *text = nm->text[r[i].j];
-		if (text && m->ntop[side] < CXM_TEXT_MODEL_EXPLAIN) {
-			struct cxm_text_model_feature *f = &m->top[side][m->ntop[side]++];
-			cxm_strlcpy(f->text, text, sizeof(f->text));
-			f->weight = (float)r[i].w; /* as saved, so a loaded model explains the same */
-		}
-	}
+	explain(m, r, n, nm);
 	if (n > CXM_TEXT_MODEL_MAX_FEATURES)
 		n = CXM_TEXT_MODEL_MAX_FEATURES;
 	qsort(r, n, sizeof(*r), cmp_ranked_j);
