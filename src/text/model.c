@@ -785,12 +785,19 @@ static uint32_t get_varint(struct reader *r)
 		if (!c)
 			return 0;
 		v |= (uint32_t)(*c & 0x7f) << shift;
-		if (!(*c & 0x80))
+		if (!(*c & 0x80)) {
+			if (shift && !*c)
+				r->bad = true; /* not the shortest form: save would write other bytes */
 			return v;
+		}
 	}
 	r->bad = true; /* longer than any bucket number needs */
 	return 0;
 }
+
+/* No weight or bias trained on comments comes near this; a blob beyond it
+ * could make a prediction's sum overflow. */
+#define MAX_ABS_WEIGHT 1e4
 
 static bool in01(double x)
 {
@@ -832,7 +839,7 @@ int cxm_text_model_load(const void *blob, size_t len, struct cxm_text_model **ou
 	    st->npos < CXM_TEXT_MODEL_MIN_PER_CLASS || st->nneg < CXM_TEXT_MODEL_MIN_PER_CLASS || st->folds < 2 ||
 	    st->folds > 10 || st->nfeatures > CXM_TEXT_MODEL_MAX_FEATURES || !in01(st->cv_accuracy) ||
 	    !in01(st->cv_auc) || !in01(st->lexicon_accuracy) || !(st->blend_weight >= 0) ||
-	    !(st->blend_weight <= CXM_TEXT_MODEL_MAX_BLEND) || !isfinite(m->bias))
+	    !(st->blend_weight <= CXM_TEXT_MODEL_MAX_BLEND) || !(fabs(m->bias) <= MAX_ABS_WEIGHT))
 		goto out;
 	/* each weight takes at least 5 bytes: refuse a count the blob cannot hold before allocating */
 	if ((size_t)st->nfeatures * 5 > r.len - r.at)
@@ -846,7 +853,7 @@ int cxm_text_model_load(const void *blob, size_t len, struct cxm_text_model **ou
 		prev += d;
 		m->idx[i] = prev;
 		m->w[i] = get_f32(&r);
-		if (!isfinite(m->w[i]))
+		if (!(fabsf(m->w[i]) <= MAX_ABS_WEIGHT))
 			goto out;
 	}
 	for (int side = 0; side < 2; side++) {
@@ -863,7 +870,7 @@ int cxm_text_model_load(const void *blob, size_t len, struct cxm_text_model **ou
 			memcpy(f->text, text, *l);
 			f->text[*l] = '\0';
 			f->weight = get_f32(&r);
-			if (!isfinite(f->weight) || (side ? f->weight <= 0 : f->weight >= 0))
+			if (!(fabs(f->weight) <= MAX_ABS_WEIGHT) || (side ? f->weight <= 0 : f->weight >= 0))
 				goto out;
 		}
 	}
