@@ -502,6 +502,36 @@ static void test_corrupt_blobs(void **state)
 	p[at] = 0;
 	reseal(p, len);
 	refused(p, len);
+	/* the first bucket's varint (at 68) in a longer form than needed */
+	size_t v = 68;
+	while (b.p[v] & 0x80)
+		v++;
+	unsigned char *q = xmalloc(len + 1);
+	memcpy(q, b.p, v + 1);
+	q[v] |= 0x80;
+	q[v + 1] = 0;
+	memcpy(q + v + 2, b.p + v + 1, len - v - 1);
+	reseal(q, len + 1);
+	refused(q, len + 1);
+	free(q);
+	/* the first weight (after its varint) beyond 1e4, and just within */
+	float big[2] = { 2e4f, -9e3f };
+	for (int i = 0; i < 2; i++) {
+		memcpy(p, b.p, len);
+		uint32_t bits;
+		memcpy(&bits, &big[i], 4);
+		for (int k = 0; k < 4; k++)
+			p[v + 1 + k] = (unsigned char)(bits >> (8 * k));
+		reseal(p, len);
+		if (i == 0) {
+			refused(p, len);
+		} else {
+			assert_int_equal(cxm_text_model_load(p, len, &m), 0);
+			double x = cxm_text_model_predict(m, train_set.d[0].text, train_set.d[0].lang, stemmers);
+			assert_true(x >= 0 && x <= 1);
+			cxm_text_model_free(m);
+		}
+	}
 	/* and untouched, it loads */
 	memcpy(p, b.p, len);
 	assert_int_equal(cxm_text_model_load(p, len, &m), 0);
