@@ -371,7 +371,7 @@ struct cxm_text_model_doc {
 	const struct cxm_text *text; /* borrowed */
 	enum cxm_lang lang;
 	uint8_t label;   /* 0 or 1, from cxm_text_model_label */
-	double lexicon;  /* the lexicon's compound for it (cxm_sentiment_score), -1..1 */
+	double lexicon;  /* the lexicon's compound for it (cxm_sentiment_score), -1..1; NAN: none */
 };
 
 struct cxm_text_model_opts {

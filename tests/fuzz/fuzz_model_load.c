@@ -42,9 +42,11 @@ static void use(struct cxm_stemmers *st, const uint8_t *data, size_t size)
 	for (int side = 0; side < 2; side++) {
 		size_t n;
 		const struct cxm_text_model_feature *f = cxm_text_model_explain(m, side, &n);
-		for (size_t i = 0; i < n; i++)
-			if (!cxm_utf8_valid(f[i].text, strlen(f[i].text)) || (side ? f[i].weight <= 0 : f[i].weight >= 0))
+		for (size_t i = 0; i < n; i++) {
+			bool sign_ok = side ? f[i].weight > 0 : f[i].weight < 0;
+			if (!cxm_utf8_valid(f[i].text, strlen(f[i].text)) || !sign_ok)
 				__builtin_trap();
+		}
 	}
 	if (cxm_text_model_save(m, &b) || b.len != size || memcmp(b.p, data, size))
 		__builtin_trap();
