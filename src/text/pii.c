@@ -28,24 +28,23 @@ static bool at_alnum(const char *s, size_t len, size_t i)
 	return i < len && ascii_alnum((unsigned char)s[i]);
 }
 
-static bool email_local(unsigned char c)
+bool text_email_local(unsigned char c)
 {
 	return ascii_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
-/* Whether the letters and digits at i are followed by what an address needs next. */
-static bool maybe_email(const char *s, size_t len, size_t i)
+bool text_maybe_email(const char *s, size_t len, size_t i)
 {
 	while (i < len && ascii_alnum((unsigned char)s[i]))
 		i++;
 	return i < len && (s[i] == '@' || s[i] == '.' || s[i] == '_' || s[i] == '%' || s[i] == '+' || s[i] == '-');
 }
 
-static size_t scan_email(const char *s, size_t len, size_t i)
+size_t text_scan_email(const char *s, size_t len, size_t i)
 {
 	size_t j = i;
 
-	while (j < len && email_local((unsigned char)s[j]))
+	while (j < len && text_email_local((unsigned char)s[j]))
 		j++;
 	if (j == i || j >= len || s[j] != '@' || s[j - 1] == '.')
 		return 0;
@@ -375,8 +374,8 @@ size_t cxm_pii_find(const char *text, size_t len, struct cxm_pii_span *spans, si
 		unsigned char prev = i ? (unsigned char)s[i - 1] : ' ';
 		bool shape;
 
-		if (ascii_alnum(c) && !email_local(prev) && prev != '@' && maybe_email(s, len, i) &&
-		    (m = scan_email(s, len, i))) {
+		if (ascii_alnum(c) && !text_email_local(prev) && prev != '@' && text_maybe_email(s, len, i) &&
+		    (m = text_scan_email(s, len, i))) {
 			add(&f, CXM_PII_EMAIL, i, m);
 			i += m;
 			continue;

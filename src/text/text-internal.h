@@ -99,4 +99,16 @@ static inline int ascii_upper(int c)
 	return c >= 'a' && c <= 'z' ? c - 32 : c;
 }
 
+/*
+ * E-mail addresses, one rule for the tokenizer and personal data (pii.c):
+ * local@domain.tld, ASCII, a dot in the domain, a TLD of 2+ letters.
+ * text_email_local: a byte an address's local part may hold;
+ * text_maybe_email: whether the letters and digits at i are followed by
+ * what an address needs next (a cheap filter); text_scan_email: the
+ * address's length at i, or 0.
+ */
+bool text_email_local(unsigned char c);
+bool text_maybe_email(const char *s, size_t len, size_t i);
+size_t text_scan_email(const char *s, size_t len, size_t i);
+
 #endif

@@ -175,47 +175,15 @@ static size_t scan_url(const struct tz *t, size_t i)
 	return j > body ? j - i : 0;
 }
 
-static bool email_local(unsigned char c)
-{
-	return ascii_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
-
-/* Whether the letters and digits at i are followed by what an address needs next. */
-static bool maybe_email(const struct tz *t, size_t i)
-{
-	while (i < t->len && ascii_alnum((unsigned char)t->s[i]))
-		i++;
-	return i < t->len && (t->s[i] == '@' || t->s[i] == '.' || t->s[i] == '_' || t->s[i] == '%' ||
-			      t->s[i] == '+' || t->s[i] == '-');
-}
-
-/* local@domain.tld: ASCII, a dot in the domain, a TLD of 2+ letters. */
+/* local@domain.tld (pii.c's rule), not inside a longer word. */
 static size_t scan_email(const struct tz *t, size_t i)
 {
-	const char *s = t->s;
-	size_t j = i;
+	size_t m;
 
-	if (i && email_local((unsigned char)s[i - 1]))
+	if (i && text_email_local((unsigned char)t->s[i - 1]))
 		return 0;
-	while (j < t->len && email_local((unsigned char)s[j]))
-		j++;
-	if (j == i || j >= t->len || s[j] != '@' || s[j - 1] == '.')
-		return 0;
-	size_t d = ++j, last_dot = 0;
-	while (j < t->len && (ascii_alnum((unsigned char)s[j]) || s[j] == '-' ||
-			      (s[j] == '.' && j + 1 < t->len && ascii_alnum((unsigned char)s[j + 1])))) {
-		if (s[j] == '.')
-			last_dot = j;
-		j++;
-	}
-	if (!last_dot || last_dot == d || j - last_dot - 1 < 2)
-		return 0;
-	for (size_t k = last_dot + 1; k < j; k++)
-		if (!ascii_alpha((unsigned char)s[k]))
-			return 0;
-	if (wordchar_at(t, j))
-		return 0;
-	return j - i;
+	m = text_scan_email(t->s, t->len, i);
+	return m && !wordchar_at(t, i + m) ? m : 0;
 }
 
 /* #word or @name: a sign, not after a word, then word characters. */
@@ -833,7 +801,7 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && (m = scan_url(&t, i))) {
 			tok = push(&t, CXM_TOK_URL, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
-		} else if (ascii_alnum(c) && maybe_email(&t, i) && (m = scan_email(&t, i))) {
+		} else if (ascii_alnum(c) && text_maybe_email(t.s, t.len, i) && (m = scan_email(&t, i))) {
 			tok = push(&t, CXM_TOK_EMAIL, i, m);
 			char *e = cxm_arena_strndup(a, text + i, m);
 			for (size_t k = 0; k < m; k++)
