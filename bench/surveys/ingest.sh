@@ -30,7 +30,7 @@ POOL=$((NCPU > 2 ? NCPU : 2))
 mkdir -p "$OUT"
 
 SRV_PID=""
-cleanup() { [ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null; SRV_PID=""; }
+cleanup() { stop_server; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 die() { echo "ingest bench: $*" >&2; exit 1; }
@@ -39,22 +39,7 @@ command -v wrk >/dev/null || die "wrk is missing (make deps)"
 make -s VARIANT=norollups build/norollups/cxm >&2
 NOROLL=$ROOT/build/norollups/cxm
 
-# start_server LOG CMD...: sets SRV_PID and PORT (from "listening on").
-start_server() {
-	log=$1
-	shift
-	"$@" 2>"$log" &
-	SRV_PID=$!
-	PORT=""
-	for _ in $(seq 100); do
-		PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$log" | head -n1)
-		[ -n "$PORT" ] && return 0
-		kill -0 "$SRV_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$log" >&2
-	die "server did not start"
-}
+. bench/surveys/lib.sh
 
 # load NAME SCRIPT: wrk against $PORT; sets RPS, P99, REQS
 load() {

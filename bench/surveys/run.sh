@@ -26,7 +26,7 @@ POOL=$((NCPU > 2 ? NCPU : 2))
 mkdir -p "$OUT"
 
 SRV_PID=""
-cleanup() { [ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null; SRV_PID=""; }
+cleanup() { stop_server; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 die() { echo "surveys bench: $*" >&2; exit 1; }
@@ -36,22 +36,7 @@ command -v wrk >/dev/null || die "wrk is missing (make deps)"
 cc -O2 -Wall -Wextra -o "$OUT/peer_page" bench/surveys/peer_page.c -lmicrohttpd
 cc -O2 -Wall -Wextra -o "$OUT/peer" bench/ingest/peer.c -lmicrohttpd -lcjson -lpthread
 
-# start_server LOG CMD...: sets SRV_PID and PORT (from "listening on").
-start_server() {
-	log=$1
-	shift
-	"$@" 2>"$log" &
-	SRV_PID=$!
-	PORT=""
-	for _ in $(seq 100); do
-		PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$log" | head -n1)
-		[ -n "$PORT" ] && return 0
-		kill -0 "$SRV_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$log" >&2
-	die "server did not start"
-}
+. bench/surveys/lib.sh
 
 # load NAME SCRIPT URL: wrk; sets RPS, P50, P99, NON2XX.
 load() {
