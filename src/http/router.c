@@ -60,6 +60,11 @@ int api_trigger_get(struct req *r);
 int api_trigger_update(struct req *r);
 int api_trigger_delete(struct req *r);
 int api_trigger_scheduled(struct req *r);
+int api_text_themes_get(struct req *r);
+int api_text_themes_put(struct req *r);
+int api_text_settings_get(struct req *r);
+int api_text_settings_put(struct req *r);
+int api_text_verbatims(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -128,6 +133,12 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/surveys/{id}/open-link", api_open_link_create, ROLES_TENANT_WIDE, RF_WRITE },
 	{ "GET", "/s/{token}/receipt", api_receipt_page, 0, RF_PUBLIC },
 	{ "POST", "/s/{token}/receipt", api_receipt, 0, RF_PUBLIC },
+	/* text on ingest (api_text_store.c) */
+	{ "GET", "/api/v1/settings/themes", api_text_themes_get, ROLES_ANY, 0 },
+	{ "PUT", "/api/v1/settings/themes", api_text_themes_put, ROLES_ADMIN, RF_WRITE },
+	{ "GET", "/api/v1/settings/text", api_text_settings_get, ROLES_ANY, 0 },
+	{ "PUT", "/api/v1/settings/text", api_text_settings_put, ROLES_ADMIN, RF_WRITE },
+	{ "GET", "/api/v1/text/verbatims", api_text_verbatims, ROLES_ANY, 0 },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

@@ -4092,7 +4092,8 @@ static int scan_row(const struct sqlrow *r, void *vctx)
 		do {
 			size_t n = strcspn(t, " ");
 			snprintf(theme, sizeof(theme), "%.*s", (int)n, t);
-			if (n || !*t)
+			/* filtered on a theme: only that one's group, as the rollups */
+			if ((n || !*t) && (!q->filter[CXM_DIM_THEME] || !strcmp(q->filter[CXM_DIM_THEME], theme)))
 				groups_add(&c->g, cxm_bucket_start(q->bucket, day), theme, &k);
 			t += n;
 			t += *t == ' ';
@@ -4241,7 +4242,7 @@ static int themes_put(struct cxm_store *s, int64_t tenant, int64_t id, const cha
 				  " ON CONFLICT (tenant_id, response_id, theme) DO NOTHING";
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id), SQLV_NULL };
 	char theme[64];
-	int ret = Q(s, del, p, NULL, NULL, NULL);
+	int ret = q(s, del, p, 2, NULL, NULL, NULL);
 
 	for (const char *t = themes ? themes : ""; !ret && *t;) {
 		size_t n = strcspn(t, " ");
