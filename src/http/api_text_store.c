@@ -137,9 +137,12 @@ static int text_settings_run(struct cxm_store *db, struct wjob *j)
 {
 	struct req *r = j->ctx;
 	int ret = cxm_store_setting_set(db, r->who.tenant, CXM_TEXT_PII_SETTING, r->data);
+	char detail[64];
 
+	/* r->data is "mask" or "keep": nothing to escape */
+	snprintf(detail, sizeof(detail), "{\"pii\":\"%s\"}", (const char *)r->data);
 	if (!ret)
-		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "settings.text", NULL, r->data, NULL);
+		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "settings.text", NULL, detail, NULL);
 	return ret;
 }
 
