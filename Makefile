@@ -16,6 +16,10 @@ CC := clang
 OPT := -O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=all
 else ifeq ($(VARIANT),debug)
 OPT := -O0 -g
+else ifeq ($(VARIANT),norollups)
+# bench/surveys/ingest.sh only: the release build without the rollup writes,
+# to measure what keeping the rollups costs ingest (docs/metrics.md)
+OPT := -O2 -g -DCXM_BENCH_NO_ROLLUPS
 else
 OPT := -O2 -g
 endif

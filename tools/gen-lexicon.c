@@ -7,11 +7,13 @@
  *
  * Each FILE is either VADER's vader_lexicon.txt (token TAB mean TAB sd TAB
  * ratings) or one of ours (key TAB valence [TAB exact], '#' comments).
+ * The first file that names a key wins; within a file, its last line does
+ * (VADER's lexicon names a few keys twice, and VADER keeps the last).
  * A key with spaces is a phrase ("vale la pena"): its first word is marked
  * as the head of a phrase of that many words. LANG is es, en or none; for
  * es every key that is not marked exact also gets an entry under its
  * Snowball stem (the mean valence of the keys sharing that stem), so that
- * "tardaron" finds "tardar". The first file that names a key wins.
+ * "tardaron" finds "tardar".
  *
  * The rule words of src/text/sentiment-rules.h (negators, boosters, ...)
  * go into the same table with their role.
@@ -21,8 +23,9 @@
  * valence of the words of its English name in VADER's lexicon ("loudly
  * crying face" -> crying), as VADER itself reads emoji.
  *
- * Keys are looked up through an open-addressing hash table (FNV-1a, linear
- * probing) that is generated here too.
+ * Keys are looked up through an open-addressing hash table (cxm_lex_hash,
+ * linear probing) that is generated here too, with a Bloom filter (FNV-1a)
+ * of the stems.
  */
 #define _GNU_SOURCE
 #include <libstemmer.h>
@@ -38,6 +41,7 @@
 
 struct entry {
 	char *key;
+	int file; /* the index of the file that gave its valence */
 	double valence;
 	int has_valence;
 	int exact;
@@ -98,7 +102,7 @@ static void strip_vs16(char *s)
 	*w = 0;
 }
 
-static void read_file(const char *path)
+static void read_file(const char *path, int file)
 {
 	FILE *f = fopen(path, "r");
 	char line[4096];
@@ -141,9 +145,12 @@ static void read_file(const char *path)
 			struct entry *e = add(fields[0]);
 			int words = 1;
 
-			if (e->has_valence)
-				continue; /* the first file wins */
+			/* the first file wins; within a file the last line does,
+			 * as when VADER reads its lexicon into a dict */
+			if (e->has_valence && e->file != file)
+				continue;
 			e->has_valence = 1;
+			e->file = file;
 			e->valence = v;
 			e->exact = nf >= 3 && !strcmp(fields[2], "exact");
 			for (const char *c = fields[0]; *c; c++)
@@ -364,7 +371,7 @@ static size_t emit_table(const char *name, const char *suffix, char **keys, cons
 		exit(1);
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint32_t hash = fnv1a(keys[i]);
+		uint32_t hash = cxm_lex_hash(keys[i], strlen(keys[i]));
 		size_t h = hash & (size - 1);
 
 		while (slots[h])
@@ -375,7 +382,7 @@ static size_t emit_table(const char *name, const char *suffix, char **keys, cons
 	for (size_t i = 0; i < n; i++) {
 		printf("\t{");
 		put_string(keys[i]);
-		printf(", %.3ff, %uu, %uu},\n", val[i], flags[i], fnv1a(keys[i]));
+		printf(", %.3ff, %uu, %uu},\n", val[i], flags[i], cxm_lex_hash(keys[i], strlen(keys[i])));
 	}
 	if (!n)
 		printf("\t{\"\", 0.0f, 0u, 0u},\n");
@@ -411,7 +418,7 @@ int main(int argc, char **argv)
 			rate_emoji_by_name(argv[i + 1]);
 			break;
 		}
-		read_file(argv[i]);
+		read_file(argv[i], i);
 	}
 	if (st)
 		add_stems(st);

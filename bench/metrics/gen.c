@@ -5,7 +5,7 @@
  * Writes CSV without a header, in time order, one response a line:
  *   id,ts,segment,channel,agent,unit,nps,csat,ces
  * ts is UTC "YYYY-MM-DD HH:MM:SS" from 2024-11-01 to 2026-10-31; segment
- * S01..S20, one of 9 channels, agent A001..A200, each agent in one of the
+ * S01..S20, one of 9 channels, agent a001..a200, each agent in one of the
  * units U01..U20 (10 agents a unit). nps (0-10) is always there; csat (1-5)
  * on about 40% of the responses and ces (1-7) on about 30%, empty otherwise.
  *
@@ -91,7 +91,7 @@ static int clampi(double x, int lo, int hi)
 int main(int argc, char **argv)
 {
 	static const char *const channels[CHANNELS] = {"web",   "email", "app",   "sms",  "whatsapp",
-						       "phone", "store", "chat", "kiosk"};
+						       "phone", "store", "chat", "other"};
 	static const double chan_weight[CHANNELS] = {26, 20, 16, 8, 9, 10, 6, 4, 1};
 	static const double chan_effect[CHANNELS] = {0.1, 0.0, 0.35, -0.3, 0.2, -0.45, 0.5, -0.15, -0.6};
 	double chan_cum[CHANNELS], seg_cum[SEGMENTS], agent_cum[AGENTS];
@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 				snprintf(ces, sizeof ces, "%d", clampi(8 - (latent + 0.6 * gauss()) * 0.6, 1, 7));
 			id++;
 			len += (size_t)snprintf(buf + len, sizeof buf - len,
-						"%ld,%s %02ld:%02ld:%02ld,S%02d,%s,A%03d,U%02d,%d,%s,%s\n", id,
+						"%ld,%s %02ld:%02ld:%02ld,S%02d,%s,a%03d,U%02d,%d,%s,%s\n", id,
 						day_text[d], sec / 3600, sec / 60 % 60, sec % 60, seg + 1,
 						channels[chan], agent + 1, agent / (AGENTS / UNITS) + 1, nps, csat, ces);
 			if (len > sizeof buf - 256) {

@@ -10,7 +10,8 @@
 # that every submission answered 202 is stored once. Writes the table into
 # docs/benchmarks.md. Everything listens on 127.0.0.1; each load is bounded
 # by SECS. Knobs: C (customers, 20000), LINKS (500), SECS (10), CONNS (64).
-# Then bench/surveys/email.sh: 100,000 e-mail invitations queued.
+# Then bench/surveys/email.sh: 100,000 e-mail invitations queued; and
+# bench/surveys/ingest.sh: ingest with and without the rollups.
 set -eu
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -156,3 +157,5 @@ cp "$OUT/benchmarks.md" docs/benchmarks.md
 
 # 100,000 e-mail invitations queued, and their ceiling: a table of its own
 sh bench/surveys/email.sh
+# what keeping the rollups costs ingest: a table of its own
+sh bench/surveys/ingest.sh

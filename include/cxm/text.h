@@ -337,12 +337,192 @@ struct cxm_discovered {
 void cxm_text_discover(const struct cxm_discover_doc *docs, size_t ndocs, const struct cxm_discover_opts *opts,
 		       struct cxm_arena *a, struct cxm_discovered *out);
 
-/* ---- one call for everything (analyze.c, later) ---------------------------- */
+/* ---- learned model (model.c) ----------------------------------------------- */
+
+/*
+ * A per-tenant text model learned from the tenant's own scored comments:
+ * L2-regularised logistic regression over hashed features (word keys,
+ * Snowball stems, bigrams, negation-marked words, the language), blended
+ * with the lexicon's compound. Rules, formulas and the retraining policy
+ * are in docs/text.md ("Learning from the tenant's feedback").
+ */
+struct cxm_text_model;
+struct cxm_buf;
+
+#define CXM_TEXT_MODEL_BITS 18                /* 2^18 feature buckets */
+#define CXM_TEXT_MODEL_MIN_DOCS 200           /* labelled comments needed to train */
+#define CXM_TEXT_MODEL_MIN_PER_CLASS 30       /* of each label */
+#define CXM_TEXT_MODEL_MAX_FEATURES 50000     /* non-zero weights kept, largest first */
+#define CXM_TEXT_MODEL_EXPLAIN 20             /* features kept per side for explaining */
+#define CXM_TEXT_MODEL_FEATURE_MAX 64         /* bytes of a feature's text, NUL included */
+#define CXM_TEXT_MODEL_MAX_BLOB (1024 * 1024) /* the largest blob cxm_text_model_load reads */
+
+enum cxm_text_model_scale { CXM_TEXT_MODEL_NPS, CXM_TEXT_MODEL_CSAT };
+
+/*
+ * The label a scored comment teaches: 1 promoter-like (NPS 9-10, CSAT
+ * 4-5), 0 detractor-like (NPS 0-6, CSAT 1-2), -1 when it teaches nothing
+ * (NPS 7-8, CSAT 3, or out of range).
+ */
+int cxm_text_model_label(enum cxm_text_model_scale scale, int score);
+
+/* One labelled comment for training. */
+struct cxm_text_model_doc {
+	const struct cxm_text *text; /* borrowed */
+	enum cxm_lang lang;
+	uint8_t label;   /* 0 or 1, from cxm_text_model_label */
+	double lexicon;  /* the lexicon's compound for it (cxm_sentiment_score), -1..1; NAN: none */
+};
+
+struct cxm_text_model_opts {
+	uint64_t seed;    /* shuffles and fold assignment; same seed, same model */
+	unsigned epochs;  /* SGD passes (0: 10) */
+	double lambda;    /* L2 strength (0: 1e-4) */
+	unsigned folds;   /* cross-validation folds, 2..10 (0: 5) */
+};
+
+struct cxm_text_model_stats {
+	uint32_t n, npos, nneg;  /* labelled comments trained on */
+	uint32_t folds;
+	double cv_accuracy;      /* out-of-fold accuracy of the model, 0..1 */
+	double cv_auc;           /* out-of-fold ROC AUC, 0..1 */
+	double lexicon_accuracy; /* the lexicon's accuracy on the same comments */
+	double blend_weight;     /* w of the blend, 0..CXM_TEXT_MODEL_MAX_BLEND */
+	uint32_t nfeatures;      /* non-zero weights kept */
+};
+
+/* The most the model may weigh in the blend. */
+#define CXM_TEXT_MODEL_MAX_BLEND 0.8
+
+/* A feature that weighs, decoded: "tardo" (a key), "tard*" (a Snowball
+ * stem), "no llego" (a bigram), "NOT_llego" (a word in a negation's
+ * scope), "lang:es". */
+struct cxm_text_model_feature {
+	char text[CXM_TEXT_MODEL_FEATURE_MAX];
+	double weight; /* > 0 promoter-like, < 0 detractor-like */
+};
+
+/*
+ * Trains a model on docs[0..n) (labels 0/1) with stemmers s (the caller's,
+ * for this thread); opts may be NULL for the defaults. Runs k-fold
+ * cross-validation first, then trains on everything. On success 0 and *out
+ * (owned: cxm_text_model_free). Not enough data (fewer than
+ * CXM_TEXT_MODEL_MIN_DOCS comments or CXM_TEXT_MODEL_MIN_PER_CLASS of
+ * either label): CXM_EINVAL and *out NULL. stats (may be NULL) gets the
+ * counts in both cases and the rest on success. Deterministic.
+ */
+int cxm_text_model_train(const struct cxm_text_model_doc *docs, size_t n, struct cxm_stemmers *s,
+			 const struct cxm_text_model_opts *opts, struct cxm_text_model **out,
+			 struct cxm_text_model_stats *stats);
+void cxm_text_model_free(struct cxm_text_model *m);
+/* Borrowed; lives as long as m. */
+const struct cxm_text_model_stats *cxm_text_model_stats(const struct cxm_text_model *m);
+
+/* The model's probability (0..1) that a tokenized text is promoter-like. */
+double cxm_text_model_predict(const struct cxm_text_model *m, const struct cxm_text *t, enum cxm_lang lang,
+			      struct cxm_stemmers *s);
+/*
+ * The blended compound, -1..1: (1 - w) * lexicon + w * (2p - 1), with p
+ * from cxm_text_model_predict and w the model's blend weight. m NULL
+ * (no model yet): lexicon.
+ */
+double cxm_text_model_blend(const struct cxm_text_model *m, double lexicon, double p);
+
+/*
+ * The features that weigh most toward promoters (positive: true) or
+ * detractors, strongest first; *n gets how many (up to
+ * CXM_TEXT_MODEL_EXPLAIN). Borrowed; lives as long as m.
+ */
+const struct cxm_text_model_feature *cxm_text_model_explain(const struct cxm_text_model *m, bool positive,
+							     size_t *n);
+
+/* Appends m as a versioned binary blob (docs/text.md) to out; 0 or CXM_ETOOBIG. */
+int cxm_text_model_save(const struct cxm_text_model *m, struct cxm_buf *out);
+/*
+ * Reads a blob written by cxm_text_model_save: 0 and *out (owned), or
+ * CXM_EINVAL for anything else (wrong magic or version, truncated, bad
+ * checksum, indices out of order, values out of range, trailing bytes).
+ */
+int cxm_text_model_load(const void *blob, size_t len, struct cxm_text_model **out);
+
+/*
+ * The retraining policy: true when a model should be (re)trained now.
+ * m NULL: when the labelled comments (npos + nneg) reach the minimum.
+ * Otherwise: when they grew by 10% or more since m was trained, or when
+ * m is a day old (age_us, the caller's clock) and any were added.
+ */
+bool cxm_text_model_should_retrain(const struct cxm_text_model *m, size_t npos, size_t nneg, int64_t age_us);
+
+/* ---- one call for everything (analyze.c) ----------------------------------- */
 
 /* What one thread keeps between analyses. */
 struct cxm_text_ctx {
 	struct cxm_arena arena; /* cleared by each analysis */
 	struct cxm_stemmers *stemmers;
 };
+
+/* Sets up ctx for one thread; cxm_text_ctx_release frees what it holds. */
+void cxm_text_ctx_init(struct cxm_text_ctx *ctx);
+void cxm_text_ctx_release(struct cxm_text_ctx *ctx);
+
+/*
+ * The default taxonomy (cxm_taxonomy_default_json), compiled on first use
+ * and kept, read-only, for the life of the process; threads share it.
+ */
+const struct cxm_taxonomy *cxm_taxonomy_default(void);
+
+struct cxm_analyze_opts {
+	/* es or en: analyse as that language; other: detect it ("auto") */
+	enum cxm_lang lang;
+	/* the themes to find (borrowed); NULL: cxm_taxonomy_default() */
+	const struct cxm_taxonomy *taxonomy;
+	/* a tenant's learned model to blend with the lexicon (borrowed); NULL:
+	 * the lexicon only. Reserved: not used yet. */
+	const struct cxm_text_model *model;
+};
+
+/* Everything known about one text; pointers into the ctx's arena. */
+struct cxm_analysis {
+	struct cxm_text text;   /* its tokens and sentences */
+	enum cxm_lang lang;     /* forced, or detected (other when unclear) */
+	double lang_confidence; /* 0..1; 1 when forced */
+	struct cxm_sentiment sentiment;
+	struct cxm_classification classes; /* emotions and reasons */
+	const struct cxm_taxonomy *taxonomy; /* the one its themes index */
+	struct cxm_themes_found themes;
+	struct cxm_pii_span *pii; /* in text order */
+	size_t npii;
+};
+
+/*
+ * Analyses text[0..len): tokens, language (opts->lang, or detected),
+ * sentiment, emotions and reasons (leaning on the compound), themes and
+ * personal data. opts may be NULL (detect, default taxonomy). Clears the
+ * ctx's arena first: out lives until the next analysis on ctx. CXM_EINVAL
+ * with why set when the text is refused (too long, NUL, not UTF-8: see
+ * cxm_text_tokenize); 0 otherwise, also for an empty text.
+ */
+int cxm_text_analyze(struct cxm_text_ctx *ctx, const char *text, size_t len, const struct cxm_analyze_opts *opts,
+		     struct cxm_analysis *out, char *why, size_t whylen);
+
+/* The name of a kind of personal data: "email", "phone", "card", "national_id". */
+const char *cxm_pii_kind_name(enum cxm_pii_kind k);
+
+/*
+ * The text of an analysis with each personal data span replaced by its
+ * placeholder from the catalogue in lang ("[email]", "[correo]"), in
+ * ctx's arena, NUL-terminated.
+ */
+char *cxm_text_masked(struct cxm_text_ctx *ctx, const struct cxm_analysis *an, enum cxm_lang lang);
+
+/*
+ * The JSON of an analysis (owned: cJSON_Delete it): {"lang", "sentiment":
+ * {"score","label"}, "emotions": {name: score, those present},
+ * "reasons": [names, strongest first], "themes": [ids]}; with details also
+ * "sentences", "highlights", "pii" (byte offsets of the original text) and
+ * "masked". docs/text.md describes every field. Never NaN or Inf.
+ */
+struct cJSON;
+struct cJSON *cxm_text_analysis_json(struct cxm_text_ctx *ctx, const struct cxm_analysis *an, bool details);
 
 #endif

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "demo", cmd_demo, MSG_CMD_DEMO, MSG_USAGE_DEMO },
 	{ "stats", cmd_stats, MSG_CMD_STATS, MSG_USAGE_STATS },
 	{ "report", cmd_report, MSG_CMD_REPORT, MSG_USAGE_REPORT },
+	{ "text", cmd_text, MSG_CMD_TEXT, MSG_USAGE_TEXT },
 	{ "serve", cmd_serve, MSG_CMD_SERVE, MSG_USAGE_SERVE },
 };
 

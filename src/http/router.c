@@ -65,6 +65,7 @@ int api_text_themes_put(struct req *r);
 int api_text_settings_get(struct req *r);
 int api_text_settings_put(struct req *r);
 int api_text_verbatims(struct req *r);
+int api_text_analyze(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -139,6 +140,8 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/settings/text", api_text_settings_get, ROLES_ANY, 0 },
 	{ "PUT", "/api/v1/settings/text", api_text_settings_put, ROLES_ADMIN, RF_WRITE },
 	{ "GET", "/api/v1/text/verbatims", api_text_verbatims, ROLES_ANY, 0 },
+	/* the text engine: reads nothing and changes nothing, so any role */
+	{ "POST", "/api/v1/text/analyze", api_text_analyze, ROLES_ANY, 0 },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

@@ -18,11 +18,8 @@ static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
 
 static void ctx_free(void *p)
 {
-	struct cxm_text_ctx *c = p;
-
-	cxm_arena_release(&c->arena);
-	cxm_stemmers_free(c->stemmers);
-	free(c);
+	cxm_text_ctx_release(p);
+	free(p);
 }
 
 static void ctx_key_make(void)
@@ -38,11 +35,9 @@ static struct cxm_text_ctx *thread_ctx(void)
 	pthread_once(&ctx_once, ctx_key_make);
 	if (!(c = pthread_getspecific(ctx_key))) {
 		c = xcalloc(1, sizeof(*c));
-		cxm_arena_init(&c->arena, 64 * 1024);
-		c->stemmers = cxm_stemmers_new();
+		cxm_text_ctx_init(c);
 		pthread_setspecific(ctx_key, c);
 	}
-	cxm_arena_clear(&c->arena);
 	return c;
 }
 
@@ -57,38 +52,27 @@ static void add_word(char *list, size_t size, const char *w)
 
 void cxm_text_store_analyze(const char *text, const struct cxm_taxonomy *tax, struct cxm_text_stored *st)
 {
-	struct cxm_text_ctx *c;
-	struct cxm_text t;
-	struct cxm_sentiment sent;
-	struct cxm_classification cls;
-	struct cxm_themes_found th;
+	struct cxm_analyze_opts opts = { .lang = CXM_LANG_OTHER, .taxonomy = tax };
+	struct cxm_analysis an;
 	char why[200];
-	enum cxm_lang lang;
 
 	memset(st, 0, sizeof(*st));
 	if (!text || !*text)
 		return;
-	c = thread_ctx();
-	if (cxm_text_tokenize(&c->arena, text, strlen(text), &t, why, sizeof(why)) || !t.ntok)
+	if (cxm_text_analyze(thread_ctx(), text, strlen(text), &opts, &an, why, sizeof(why)) || !an.text.ntok)
 		return;
-	lang = cxm_text_language(&t, NULL);
-	cxm_sentiment_score(&c->arena, c->stemmers, &t, lang, &sent);
-	cxm_text_classify(&t, lang, c->stemmers, sent.text.compound, &c->arena, &cls);
 	st->present = true;
-	cxm_strlcpy(st->lang, cxm_lang_code(lang), sizeof(st->lang));
-	st->score = (int)lround(sent.text.compound * 10000);
-	cxm_strlcpy(st->label, cxm_sentiment_label_name(sent.text.label), sizeof(st->label));
+	cxm_strlcpy(st->lang, cxm_lang_code(an.lang), sizeof(st->lang));
+	st->score = (int)lround(an.sentiment.text.compound * 10000);
+	cxm_strlcpy(st->label, cxm_sentiment_label_name(an.sentiment.text.label), sizeof(st->label));
 	for (int e = 0; e < CXM_EMO_COUNT; e++)
-		if (cls.emotion[e] >= CXM_CLASSIFY_PRESENT)
+		if (an.classes.emotion[e] >= CXM_CLASSIFY_PRESENT)
 			add_word(st->emotions, sizeof(st->emotions), cxm_emotion_name((enum cxm_emotion)e));
 	for (int k = 0; k < CXM_REASON_COUNT; k++)
-		if (cls.reason[k] >= CXM_CLASSIFY_PRESENT)
+		if (an.classes.reason[k] >= CXM_CLASSIFY_PRESENT)
 			add_word(st->reasons, sizeof(st->reasons), cxm_reason_name((enum cxm_reason)k));
-	if (tax) {
-		cxm_text_themes(&t, lang, c->stemmers, tax, &c->arena, &th);
-		for (size_t i = 0; i < th.ntheme; i++)
-			add_word(st->themes, sizeof(st->themes), cxm_taxonomy_id(tax, th.theme[i]));
-	}
+	for (size_t i = 0; i < an.themes.ntheme; i++)
+		add_word(st->themes, sizeof(st->themes), cxm_taxonomy_id(an.taxonomy, an.themes.theme[i]));
 }
 
 void cxm_text_stored_apply(const struct cxm_text_stored *st, struct cxm_response *r)
@@ -254,38 +238,36 @@ int cxm_text_reanalyze(struct cxm_store *s, int64_t tenant, const struct cxm_tax
 size_t cxm_text_highlights(const char *text, const struct cxm_taxonomy *tax, struct cxm_text_highlight *out,
 			   size_t max)
 {
-	struct cxm_text_ctx *c = thread_ctx();
-	struct cxm_text t;
-	struct cxm_sentiment sent;
-	struct cxm_themes_found th = { 0 };
+	struct cxm_analyze_opts opts = { .lang = CXM_LANG_OTHER, .taxonomy = tax };
+	struct cxm_analysis an;
 	char why[200];
 	size_t n = 0, k = 0;
-	enum cxm_lang lang;
 
-	if (!text || cxm_text_tokenize(&c->arena, text, strlen(text), &t, why, sizeof(why)) || !t.ntok)
+	if (!text || cxm_text_analyze(thread_ctx(), text, strlen(text), &opts, &an, why, sizeof(why)) ||
+	    !an.text.ntok)
 		return 0;
-	lang = cxm_text_language(&t, NULL);
-	cxm_sentiment_score(&c->arena, c->stemmers, &t, lang, &sent);
-	if (tax)
-		cxm_text_themes(&t, lang, c->stemmers, tax, &c->arena, &th);
+	const struct cxm_text *t = &an.text;
+	const struct cxm_sentiment *sent = &an.sentiment;
+	const struct cxm_themes_found *th = &an.themes;
 	/* both lists are in text order: merge them */
-	for (size_t i = 0; i < t.ntok && n < max; i++) {
-		for (; k < th.nspan && th.span[k].tok <= i && n < max; k++) {
-			const struct cxm_theme_span *sp = &th.span[k];
-			const struct cxm_token *a = &t.tok[sp->tok], *z = &t.tok[sp->tok + sp->ntok - 1];
+	for (size_t i = 0; i < t->ntok && n < max; i++) {
+		for (; k < th->nspan && th->span[k].tok <= i && n < max; k++) {
+			const struct cxm_theme_span *sp = &th->span[k];
+			const struct cxm_token *a = &t->tok[sp->tok], *z = &t->tok[sp->tok + sp->ntok - 1];
 			out[n++] = (struct cxm_text_highlight){ a->start, z->start + z->len - a->start, 0, (int)sp->theme };
 		}
-		if (sent.contrib[i] == 0 || n >= max)
+		if (sent->contrib[i] == 0 || n >= max)
 			continue;
-		size_t last = i + (sent.span[i] ? sent.span[i] : 1) - 1;
-		if (last >= t.ntok)
-			last = t.ntok - 1;
-		out[n++] = (struct cxm_text_highlight){ t.tok[i].start, t.tok[last].start + t.tok[last].len - t.tok[i].start,
-							sent.contrib[i] > 0 ? 1 : -1, 0 };
+		size_t last = i + (sent->span[i] ? sent->span[i] : 1) - 1;
+		if (last >= t->ntok)
+			last = t->ntok - 1;
+		out[n++] = (struct cxm_text_highlight){ t->tok[i].start,
+							t->tok[last].start + t->tok[last].len - t->tok[i].start,
+							sent->contrib[i] > 0 ? 1 : -1, 0 };
 	}
-	for (; k < th.nspan && n < max; k++) {
-		const struct cxm_theme_span *sp = &th.span[k];
-		const struct cxm_token *a = &t.tok[sp->tok], *z = &t.tok[sp->tok + sp->ntok - 1];
+	for (; k < th->nspan && n < max; k++) {
+		const struct cxm_theme_span *sp = &th->span[k];
+		const struct cxm_token *a = &t->tok[sp->tok], *z = &t->tok[sp->tok + sp->ntok - 1];
 		out[n++] = (struct cxm_text_highlight){ a->start, z->start + z->len - a->start, 0, (int)sp->theme };
 	}
 	return n;

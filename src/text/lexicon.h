@@ -20,7 +20,7 @@ struct cxm_lex_entry {
 	const char *key; /* a token key, a phrase of keys joined by ' ', an emoji or a stem */
 	float valence;   /* -4..+4, VADER's scale */
 	unsigned flags;  /* CXM_LEXF_* */
-	uint32_t hash;   /* FNV-1a of key: most probes end on it */
+	uint32_t hash;   /* cxm_lex_hash of key: most probes end on it */
 };
 
 /*
@@ -42,7 +42,8 @@ struct cxm_lexicon {
 	const uint8_t *stem_bloom;  /* 65536 bits: CXM_LEX_BLOOM_HIT of every stem's hash is set */
 };
 
-/* A Bloom filter with two bits per key, both taken from its FNV-1a hash h. */
+/* A Bloom filter with two bits per key, both taken from its FNV-1a hash h
+ * (FNV-1a: the prefixes of a word hash one byte at a time). */
 #define CXM_LEX_BLOOM_BIT(b, i) (((b)[(i) >> 3] >> ((i) & 7)) & 1u)
 #define CXM_LEX_BLOOM_HIT(b, h) (CXM_LEX_BLOOM_BIT(b, (h) & 0xffffu) && CXM_LEX_BLOOM_BIT(b, (h) >> 16))
 
@@ -51,7 +52,7 @@ extern const struct cxm_lexicon cxm_lex_en, cxm_lex_es, cxm_lex_emoji;
 #define CXM_LEX_FNV_INIT 2166136261u
 #define CXM_LEX_FNV_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
 
-/* The entry for key[0..len), whose FNV-1a hash is h, in t, or NULL. */
+/* The entry for key[0..len), whose cxm_lex_hash is h, in t, or NULL. */
 static inline const struct cxm_lex_entry *cxm_lex_find_hashed(const struct cxm_lex_table *t, const char *key,
 							       size_t len, uint32_t h)
 {
@@ -71,14 +72,39 @@ static inline const struct cxm_lex_entry *cxm_lex_find_hashed(const struct cxm_l
 	}
 }
 
+/*
+ * The hash of the tables: eight bytes at a time (read as little-endian, so
+ * the generator and cxm agree on any host), mixed by multiplication.
+ */
+static inline uint32_t cxm_lex_hash(const char *key, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)key;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		uint64_t w = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+			     (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (len) {
+		uint64_t w = 0;
+
+		for (size_t i = 0; i < len; i++)
+			w |= (uint64_t)p[i] << (8 * i);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
 /* The entry for key[0..len) in t, or NULL. Borrows everything. */
 static inline const struct cxm_lex_entry *cxm_lex_find(const struct cxm_lex_table *t, const char *key, size_t len)
 {
-	uint32_t h = CXM_LEX_FNV_INIT;
-
-	for (size_t i = 0; i < len; i++)
-		h = CXM_LEX_FNV_STEP(h, key[i]);
-	return cxm_lex_find_hashed(t, key, len, h);
+	return cxm_lex_find_hashed(t, key, len, cxm_lex_hash(key, len));
 }
 
 /*
@@ -96,7 +122,7 @@ static inline int cxm_lex_has_stem_prefix(const struct cxm_lexicon *lx, const ch
 		return 0;
 	for (size_t i = 0; i < len; i++) {
 		h = CXM_LEX_FNV_STEP(h, key[i]);
-		if (i + 1 >= min && CXM_LEX_BLOOM_HIT(lx->stem_bloom, h) && cxm_lex_find_hashed(t, key, i + 1, h))
+		if (i + 1 >= min && CXM_LEX_BLOOM_HIT(lx->stem_bloom, h) && cxm_lex_find(t, key, i + 1))
 			return 1;
 	}
 	return 0;

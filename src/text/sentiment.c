@@ -116,6 +116,7 @@ static bool emoji_valence(const char *norm, float *v)
 	return true;
 }
 
+/* The valence of an emoticon: VADER's, as written or in lower case (":D", "xD"). */
 static bool emoticon_valence(const char *norm, float *v)
 {
 	char low[32];
@@ -127,8 +128,6 @@ static bool emoticon_valence(const char *norm, float *v)
 			low[i] = (char)(norm[i] >= 'A' && norm[i] <= 'Z' ? norm[i] + 32 : norm[i]);
 		e = find_word(&cxm_lex_en, low);
 	}
-	if (!e && !strcmp(norm, "xD"))
-		e = find_word(&cxm_lex_en, "x-d");
 	if (!e)
 		return false;
 	*v = e->valence;
@@ -625,51 +624,42 @@ static void apply_rules(const struct cxm_text *t, enum cxm_lang lang, const stru
 	}
 }
 
-/* VADER's emphasis of '!' (up to 4) and '?' (more than one) marks. */
-static double punct_emphasis(const struct cxm_text *t, size_t from, size_t to)
+/* What a text or a sentence adds up to, before it becomes a score. */
+struct mass {
+	double sum, pos, neg, neu; /* VADER's sum and its positive, negative and neutral masses */
+	unsigned bang, qm;         /* '!' and '?' marks */
+};
+
+static void add_token(struct mass *m, const struct cxm_token *k, const struct tokinfo *x, double c)
 {
-	unsigned bang = 0, qm = 0;
-	double e;
-
-	for (size_t i = from; i < to; i++) {
-		const struct cxm_token *k = &t->tok[i];
-
-		if (k->kind != CXM_TOK_PUNCT)
-			continue;
+	m->sum += c;
+	if (c > 0)
+		m->pos += c + 1;
+	else if (c < 0)
+		m->neg += c - 1;
+	else if (x->word)
+		m->neu += 1;
+	if (k->kind == CXM_TOK_PUNCT)
 		for (const char *p = k->norm; *p; p++) {
-			bang += *p == '!';
-			qm += *p == '?';
+			m->bang += *p == '!';
+			m->qm += *p == '?';
 		}
-	}
-	e = (bang > 4 ? 4 : bang) * 0.292;
-	if (qm > 1)
-		e += qm <= 3 ? qm * 0.18 : 0.96;
-	return e;
 }
 
-static void score_range(const struct cxm_text *t, const struct tokinfo *ti, const double *contrib, size_t from,
-			size_t to, struct cxm_sentiment_score *sc)
+static void finish(const struct mass *m, struct cxm_sentiment_score *sc)
 {
-	double sum = 0, pos = 0, neg = 0, neu = 0, emph, total;
+	double sum = m->sum, pos = m->pos, neg = m->neg, emph, total;
 
-	for (size_t i = from; i < to; i++) {
-		double c = contrib[i];
-
-		sum += c;
-		if (c > 0)
-			pos += c + 1;
-		else if (c < 0)
-			neg += c - 1;
-		else if (ti[i].word)
-			neu += 1;
-	}
 	memset(sc, 0, sizeof(*sc));
 	if (sum == 0) {
 		sc->neu = 1;
 		sc->label = CXM_SENTIMENT_NEUTRAL;
 		return;
 	}
-	emph = punct_emphasis(t, from, to);
+	/* VADER's emphasis of '!' (up to 4) and '?' (more than one) marks */
+	emph = (m->bang > 4 ? 4 : m->bang) * 0.292;
+	if (m->qm > 1)
+		emph += m->qm <= 3 ? m->qm * 0.18 : 0.96;
 	sum += sign(sum) * emph;
 	sc->compound = sum / sqrt(sum * sum + ALPHA);
 	if (sc->compound > 1)
@@ -680,10 +670,10 @@ static void score_range(const struct cxm_text *t, const struct tokinfo *ti, cons
 		pos += emph;
 	else if (pos < -neg)
 		neg -= emph;
-	total = pos - neg + neu;
+	total = pos - neg + m->neu;
 	sc->pos = pos / total;
 	sc->neg = -neg / total;
-	sc->neu = neu / total;
+	sc->neu = m->neu / total;
 	sc->label = sc->compound >= CXM_SENTIMENT_THRESHOLD    ? CXM_SENTIMENT_POSITIVE
 		    : sc->compound <= -CXM_SENTIMENT_THRESHOLD ? CXM_SENTIMENT_NEGATIVE
 							       : CXM_SENTIMENT_NEUTRAL;
@@ -698,7 +688,8 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 			 enum cxm_lang lang, struct cxm_sentiment *out)
 {
 	struct tokinfo *ti;
-	size_t ncaps = 0, nwords = 0, from = 0;
+	size_t ncaps = 0, nwords = 0;
+	struct mass all = {0}, sm = {0};
 
 	memset(out, 0, sizeof(*out));
 	if (lang != CXM_LANG_ES && lang != CXM_LANG_EN)
@@ -725,13 +716,21 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 	apply_rules(t, lang, ti, out->contrib, ncaps > 0 && ncaps < nwords);
 	for (size_t i = 0; i < t->ntok; i++)
 		out->span[i] = ti[i].span ? ti[i].span : 1;
-	score_range(t, ti, out->contrib, 0, t->ntok, &out->text);
-	for (size_t s = 0; s < t->nsentences; s++) {
-		size_t to = from;
-
-		while (to < t->ntok && t->tok[to].sentence == s)
-			to++;
-		score_range(t, ti, out->contrib, from, to, &out->sentence[s]);
-		from = to;
+	/* one pass for the text and its sentences (tokens come in sentence order) */
+	for (size_t i = 0, s = 0; i <= t->ntok; i++) {
+		if (i == t->ntok || t->tok[i].sentence != s) {
+			if (s < t->nsentences)
+				finish(&sm, &out->sentence[s]);
+			if (i == t->ntok)
+				break;
+			for (s++; s < t->tok[i].sentence; s++) /* a sentence without tokens */
+				finish(&(struct mass){0}, &out->sentence[s]);
+			memset(&sm, 0, sizeof(sm));
+		}
+		add_token(&sm, &t->tok[i], &ti[i], out->contrib[i]);
+		add_token(&all, &t->tok[i], &ti[i], out->contrib[i]);
 	}
+	for (size_t s = t->ntok ? t->tok[t->ntok - 1].sentence + 1 : 0; s < t->nsentences; s++)
+		finish(&(struct mass){0}, &out->sentence[s]);
+	finish(&all, &out->text);
 }

@@ -39,7 +39,7 @@ count() { # count TENANT WHAT: the number after WHAT in `cxm stats`
 
 check "--version" 0 '^cxm [0-9]' "$CXM" --version
 check "help lists the commands" 0 'import' "$CXM" help
-for c in migrate tenant user key org customer survey import export demo stats report; do
+for c in migrate tenant user key org customer survey import export demo stats report text; do
 	check "$c --help shows its usage" 0 "usage: cxm $c" "$CXM" "$c" --help
 done
 check "unknown command" 2 "not a cxm command" "$CXM" frobnicate
@@ -195,6 +195,51 @@ check "user add --password-stdin too short" 1 "at least 10" sh -c "echo corta | 
 check "user add as owner" 0 "added as owner" "$CXM" user add olga --role owner --tenant "${T}a"
 check "demo prints its sign-in user" 0 "sign in as 'demo' \\(or demo@casavoltia.example\\) with the password 'casavoltia-demo'" "$CXM" demo --customers 20 --tenant "${T}g"
 check "demo's sign-in user is an owner" 0 "^demo	owner	Demo	demo@casavoltia.example$" "$CXM" user list --tenant "${T}g"
+
+# cxm text analyze: one JSON line per input line, bad lines reported and skipped
+ta() { # ta DESC WANT_RC LINE_NO PATTERN ARGS... < input: line LINE_NO of stdout matches PATTERN
+	desc=$1 want=$2 ln=$3 pat=$4
+	shift 4
+	"$CXM" text analyze "$@" >"$W/ta.out" 2>"$W/ta.err"
+	rc=$?
+	line=$(sed -n "${ln}p" "$W/ta.out")
+	if [ "$rc" -ne "$want" ]; then
+		not_ok "$desc" "exit $rc, wanted $want" "$(head -3 "$W/ta.err")"
+	elif ! printf '%s\n' "$line" | grep -Eq -- "$pat"; then
+		not_ok "$desc" "line $ln lacks /$pat/" "$line"
+	else
+		ok "$desc"
+	fi
+}
+printf 'El envío llegó tarde y el repartidor fue muy grosero\n' >"$W/es.txt"
+ta "text analyze: Spanish, detected" 0 1 '^\{"lang":"es","sentiment":\{"score":-0\.[0-9]+,"label":"negative"\},"emotions":\{.*\},"reasons":\[.*"staff".*\],"themes":\["delivery".*\]\}$' <"$W/es.txt"
+printf 'Great product, fast delivery! Love it\n' >"$W/en.txt"
+ta "text analyze: English, detected" 0 1 '^\{"lang":"en","sentiment":\{"score":0\.[0-9]+,"label":"positive"\},"emotions":\{"joy":' <"$W/en.txt"
+ta "text analyze --lang es: forced" 0 1 '^\{"lang":"es",' --lang es <"$W/en.txt"
+ta "text analyze --lang auto" 0 1 '^\{"lang":"en",' --lang auto <"$W/en.txt"
+printf '😡😡😡\n' >"$W/in1.txt"
+ta "text analyze: only emoji" 0 1 '^\{"lang":"other","sentiment":\{"score":-0\.[0-9]+,"label":"negative"\}' <"$W/in1.txt"
+printf 'primero\n\ntercero\n' >"$W/in2.txt"
+ta "text analyze: an empty line gets a neutral result" 0 2 '^\{"lang":"other","sentiment":\{"score":0,"label":"neutral"\},"emotions":\{\},"reasons":\[\],"themes":\[\]\}$' <"$W/in2.txt"
+if [ "$(wc -l <"$W/ta.out")" -eq 3 ]; then ok "text analyze: one line out per line in"; else not_ok "text analyze: one line out per line in" "$(cat "$W/ta.out")"; fi
+printf 'bien\nmal \377 aqui\nexcelente\n' >"$W/in3.txt"
+ta "text analyze: invalid UTF-8 gives an error line" 1 2 '^\{"line":2,"error":"[^"]+"\}$' <"$W/in3.txt"
+if grep -q 'line 2: ' "$W/ta.err" && sed -n 3p "$W/ta.out" | grep -q '"label":"positive"'; then
+	ok "text analyze: the error names the line on stderr and the next line goes on"
+else
+	not_ok "text analyze: the error names the line on stderr and the next line goes on" "$(cat "$W/ta.err")" "$(sed -n 3p "$W/ta.out")"
+fi
+printf 'ok\nbinario \000\001 aqui\n' >"$W/in4.txt"
+ta "text analyze: a NUL byte (binary data) gives an error line" 1 2 '^\{"line":2,"error":"[^"]+"\}$' <"$W/in4.txt"
+awk 'BEGIN { s = ""; for (i = 0; i < 14000; i++) s = s "malo "; print s; print "bueno" }' >"$W/long.txt"
+ta "text analyze: a line over 64 KiB is refused" 1 1 '^\{"line":1,"error":"[^"]+"\}$' <"$W/long.txt"
+ta "text analyze: and the next is analysed" 1 2 '"label":"positive"' <"$W/long.txt"
+printf 'Escríbame a ana@example.com\n' >"$W/in5.txt"
+ta "text analyze --details: personal data masked" 0 1 '"pii":\[\{"start":13,"end":28,"kind":"email"\}\],"masked":"Escríbame a \[correo\]"' --details <"$W/in5.txt"
+check "text analyze: a bad --lang" 2 "'fr' is not a language" "$CXM" text analyze --lang fr
+check "text: an unknown subcommand" 2 "unknown text command 'summarise'" "$CXM" text summarise
+check "text: no subcommand" 2 "missing analyze" "$CXM" text
+
 case "$CXM_TEST_DB" in
 sqlite:*)
 	db=${CXM_TEST_DB#sqlite:}
