@@ -3,7 +3,7 @@
 // GET /api/v1/responses ("text"); NPS by theme and by sentiment match a
 // count of the stored analyses, on the rollups and on the scan; a taxonomy
 // change (PUT /api/v1/settings/themes) re-analyses what is stored; themes
-// as drivers; verbatims paged, filtered, PII-masked by policy, a manager's
+// as drivers; POST /api/v1/text/analyze with the tenant's themes; verbatims paged, filtered, PII-masked by policy, a manager's
 // only from their subtree, and never another tenant's.
 import { call, eq, login, ok, run, startServer, status, test, testDb } from './lib.mjs';
 import { PASSWORD, buildTenant } from './world.mjs';
@@ -226,6 +226,12 @@ test('a taxonomy change re-analyses what is stored and rebuilds the theme rollup
   status(await call(ctx.base, 'POST', '/api/v1/responses', { key: ctx.a.keys.owner,
     json: [{ id: 'after', external_id: 'cAfter', channel: 'web', answers: { nps: 9 }, comment: 'Buen café', ts: '2026-03-21T12:00:00Z' }] }), 202);
   eq((await byDim(ctx, 'theme')).groups.coffee.n, 3);
+  // POST /api/v1/text/analyze finds the tenant's themes too; tenant B's the default ones
+  const an = await call(ctx.base, 'POST', '/api/v1/text/analyze', { key: ctx.a.keys.analyst, json: { text: 'Buen café, envío rápido' } });
+  status(an, 200);
+  eq(an.json.themes, ['coffee', 'delivery']);
+  const bn = await call(ctx.base, 'POST', '/api/v1/text/analyze', { key: ctx.b.keys.analyst, json: { text: 'Buen café, envío rápido' } });
+  ok(!bn.json.themes.includes('coffee') && bn.json.themes.includes('delivery'), JSON.stringify(bn.json.themes));
   // tenant B still has the default taxonomy
   const bt = (await get(ctx, '/api/v1/settings/themes', ctx.b.keys.analyst)).json;
   ok(bt.themes.length > 2);
