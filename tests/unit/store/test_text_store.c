@@ -10,6 +10,10 @@
 #include "cxm/textstore.h"
 #include "cxm/time.h"
 
+#include <unistd.h>
+
+#include <sqlite3.h>
+
 static int64_t T(const char *s)
 {
 	int64_t v;
@@ -215,6 +219,65 @@ static void test_what_verbatims_show(void **state)
 	free(m);
 }
 
+static void sqlite_exec(const char *path, const char *text)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", text, err);
+	sqlite3_close(db);
+}
+
+/* Responses stored before migration 0011 count under theme "" and
+ * sentiment "" once it runs, as the scan sees them (SQLite: the migration
+ * is undone by hand). */
+static void test_migration_0011(void **state)
+{
+	char path[512], url[600], err[512];
+	struct cxm_store *keep = S;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/text-0011-%d.db", test_tmpdir(), (int)getpid());
+	unlink(path);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	if (cxm_store_open(&S, url, err, sizeof(err)))
+		fail_msg("open: %s", err);
+	int64_t t = test_tenant(S), sid = survey(t);
+	put(t, sid, "a", "El envío llegó tarde", 2, "2026-03-01T10:00:00Z");
+	put(t, sid, "b", NULL, 10, "2026-03-02T10:00:00Z");
+	put(t, sid, "c", "Great staff", 9, "2026-04-02T10:00:00Z");
+	cxm_store_close(S);
+	sqlite_exec(path, "DROP TABLE response_themes; ALTER TABLE responses DROP COLUMN text_lang;"
+			  " ALTER TABLE responses DROP COLUMN text_score; ALTER TABLE responses DROP COLUMN text_label;"
+			  " ALTER TABLE responses DROP COLUMN text_emotions; ALTER TABLE responses DROP COLUMN text_reasons;"
+			  " ALTER TABLE responses DROP COLUMN themes;"
+			  " DELETE FROM rollups WHERE dim IN ('theme', 'theme@month', 'sentiment', 'sentiment@month');"
+			  " DELETE FROM schema_migrations WHERE version = 11");
+	if (cxm_store_open(&S, url, err, sizeof(err)))
+		fail_msg("reopen: %s", err);
+	for (int d = CXM_DIM_THEME; d <= CXM_DIM_SENTIMENT; d++) {
+		struct cxm_counts_query q = { .from_day = 0, .to_day = 100000, .by = (enum cxm_dim)d,
+					      .bucket = CXM_BUCKET_MONTH };
+		struct count roll = { "", 0 }, scan = { "", 0 };
+		assert_int_equal(cxm_store_counts_rollup(S, t, &q, count_cb, &roll), 0);
+		assert_int_equal(cxm_store_counts_scan(S, t, &q, count_cb, &scan), 0);
+		assert_int_equal(roll.n, 3);
+		assert_int_equal(scan.n, 3);
+		/* a range of days inside a month reads the day rows */
+		q.from_day = cxm_days_from_civil(2026, 3, 1);
+		q.to_day = cxm_days_from_civil(2026, 3, 2);
+		roll.n = 0;
+		assert_int_equal(cxm_store_counts_rollup(S, t, &q, count_cb, &roll), 0);
+		assert_int_equal(roll.n, 1);
+	}
+	assert_int_equal(verbatims(t, NULL, NULL, NULL).n, 0);
+	cxm_store_close(S);
+	S = keep;
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,5 +285,11 @@ int main(void)
 		cmocka_unit_test(test_taxonomy_change_reanalyses),
 		cmocka_unit_test(test_what_verbatims_show),
 	};
+	const struct CMUnitTest sqlite_only[] = {
+		cmocka_unit_test(test_migration_0011),
+	};
+
+	if (!test_is_pg() && cmocka_run_group_tests(sqlite_only, NULL, NULL))
+		return 1;
 	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
 }
