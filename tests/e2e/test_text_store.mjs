@@ -108,6 +108,19 @@ test('NPS by theme and by sentiment match a count of the stored analyses, rollup
   eq(roll.source, 'rollup');
   eq(roll.groups, Object.fromEntries(Object.keys(want).sort().map((k) => [k, want[k]])), 'by theme');
   ok(want.delivery.n >= 4 && want[''].n >= 2, JSON.stringify(want));
+  // the overall figure counts each response once, though groups overlap
+  const r = await get(ctx, '/api/v1/metrics/nps?from=2026-03-01&to=2026-04-01&by=theme');
+  eq(r.json.overall.n, items.length);
+  const sum = r.json.groups.reduce((n, g) => n + g.n, 0);
+  ok(sum > items.length, `groups overlap: ${sum}`);
+  // a group against the rest: the responses without that theme
+  const d = r.json.groups.find((g) => g.value === 'delivery');
+  const restN = items.filter((it) => !themesOf(it).includes('delivery')).length;
+  ok(d.vs_rest && typeof d.vs_rest.diff === 'number', JSON.stringify(d.vs_rest));
+  const noDel = items.filter((it) => !themesOf(it).includes('delivery'));
+  const nps = (xs) => Math.round(1000 * (xs.filter((x) => x.nps >= 9).length - xs.filter((x) => x.nps <= 6).length) / xs.length) / 10;
+  const delItems = items.filter((it) => themesOf(it).includes('delivery'));
+  eq(Math.round(10 * (nps(delItems) - nps(noDel))) / 10, d.vs_rest.diff, `vs the ${restN} without delivery`);
   // a second filter forces the scan: it must agree
   const scan = await byDim(ctx, 'theme', '&filter[channel]=store');
   eq(scan.source, 'scan');
