@@ -2235,6 +2235,8 @@ struct rollup_src {
 static int rollup_old(struct cxm_store *s, int64_t tenant, const char *source_id, int64_t id, struct rollup_src *o,
 		      char **texts);
 static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign);
+static int rollup_apply_dims(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign,
+			     bool text_only);
 static int customer_segment(struct cxm_store *s, int64_t tenant, int64_t customer_id, char **segment);
 static int themes_put(struct cxm_store *s, int64_t tenant, int64_t id, const char *themes);
 
@@ -3768,10 +3770,39 @@ static int rollups_flush(struct cxm_store *s)
 	return ret;
 }
 
+/* The counts of r's comment analysis: its sentiment, and each of its
+ * themes ("" for none). */
+static void rollup_text_dims(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int64_t day,
+			     int64_t month, const struct cxm_score_counts *c)
+{
+	const char *label = r->label ? r->label : "";
+	pend_add(s, tenant, CXM_DIM_SENTIMENT + CXM_DIM_COUNT, rollup_dims[CXM_DIM_SENTIMENT], day, r->survey_id,
+		 label, c);
+	pend_add(s, tenant, CXM_DIM_SENTIMENT + 2 * CXM_DIM_COUNT, rollup_month_dims[CXM_DIM_SENTIMENT], month,
+		 r->survey_id, label, c);
+	const char *t = r->themes ? r->themes : "";
+	char theme[64];
+	do {
+		size_t n = strcspn(t, " ");
+		if (n >= sizeof(theme))
+			BUG("a theme id longer than a taxonomy allows");
+		memcpy(theme, t, n);
+		theme[n] = '\0';
+		if (n || !*t) {
+			pend_add(s, tenant, CXM_DIM_THEME + CXM_DIM_COUNT, rollup_dims[CXM_DIM_THEME], day, r->survey_id,
+				 theme, c);
+			pend_add(s, tenant, CXM_DIM_THEME + 2 * CXM_DIM_COUNT, rollup_month_dims[CXM_DIM_THEME], month,
+				 r->survey_id, theme, c);
+		}
+		t += n;
+		t += *t == ' ';
+	} while (*t);
+}
+
 /* Adds (sign 1) or takes away (-1) one response's counts, under each
- * dimension the rollups keep, for its day and its month; written at
- * commit (rollups_flush). */
-static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign)
+ * dimension the rollups keep (text_only: only theme and sentiment), for
+ * its day and its month; written at commit (rollups_flush). */
+static int rollup_apply_dims(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign, bool text_only)
 {
 	enum { NDIMS = 7 };
 	struct cxm_score_counts c, zero = { 0 };
@@ -3796,35 +3827,18 @@ static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup
 	const char *values[NDIMS] = { "", r->channel, r->touchpoint, r->agent, r->org_unit_id ? unit : "",
 				      r->language, r->segment };
 	int64_t day = cxm_tz_day(tz, r->ts), month = cxm_bucket_start(CXM_BUCKET_MONTH, day);
-	for (int d = 0; d < NDIMS; d++) {
+	for (int d = 0; d < NDIMS && !text_only; d++) {
 		const char *v = values[d] ? values[d] : "";
 		pend_add(s, tenant, d, rollup_dims[d], day, r->survey_id, v, &c);
 		pend_add(s, tenant, NDIMS + d, rollup_month_dims[d], month, r->survey_id, v, &c);
 	}
-	/* the comment's sentiment, and each of its themes ("" for none) */
-	const char *label = r->label ? r->label : "";
-	pend_add(s, tenant, CXM_DIM_SENTIMENT + CXM_DIM_COUNT, rollup_dims[CXM_DIM_SENTIMENT], day, r->survey_id,
-		 label, &c);
-	pend_add(s, tenant, CXM_DIM_SENTIMENT + 2 * CXM_DIM_COUNT, rollup_month_dims[CXM_DIM_SENTIMENT], month,
-		 r->survey_id, label, &c);
-	const char *t = r->themes ? r->themes : "";
-	char theme[64];
-	do {
-		size_t n = strcspn(t, " ");
-		if (n >= sizeof(theme))
-			BUG("a theme id longer than a taxonomy allows");
-		memcpy(theme, t, n);
-		theme[n] = '\0';
-		if (n || !*t) {
-			pend_add(s, tenant, CXM_DIM_THEME + CXM_DIM_COUNT, rollup_dims[CXM_DIM_THEME], day, r->survey_id,
-				 theme, &c);
-			pend_add(s, tenant, CXM_DIM_THEME + 2 * CXM_DIM_COUNT, rollup_month_dims[CXM_DIM_THEME], month,
-				 r->survey_id, theme, &c);
-		}
-		t += n;
-		t += *t == ' ';
-	} while (*t);
+	rollup_text_dims(s, tenant, r, day, month, &c);
 	return 0;
+}
+
+static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign)
+{
+	return rollup_apply_dims(s, tenant, r, sign, false);
 }
 
 /* ---- adding up groups, for both paths ---- */
@@ -4282,11 +4296,11 @@ int cxm_store_response_set_text(struct cxm_store *s, int64_t tenant, int64_t id,
 				      SQLV_TEXT(t->text_lang ? t->themes : NULL),
 				      SQLV_INT(tenant),
 				      SQLV_INT(id) };
-		/* the other dimensions get -1 and +1: nothing is written for them */
-		if (!(ret = Q(s, sql, p, NULL, NULL, NULL)) && !(ret = rollup_apply(s, tenant, &old, -1))) {
+		/* only the theme and sentiment counts move */
+		if (!(ret = Q(s, sql, p, NULL, NULL, NULL)) && !(ret = rollup_apply_dims(s, tenant, &old, -1, true))) {
 			old.label = t->text_label;
 			old.themes = t->text_lang ? t->themes : NULL;
-			if (!(ret = rollup_apply(s, tenant, &old, 1)))
+			if (!(ret = rollup_apply_dims(s, tenant, &old, 1, true)))
 				ret = themes_put(s, tenant, id, old.themes);
 		}
 	}
