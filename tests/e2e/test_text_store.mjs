@@ -115,6 +115,7 @@ test('NPS by theme and by sentiment match a count of the stored analyses, rollup
   ok(sum > items.length, `groups overlap: ${sum}`);
   // a group against the rest: the responses without that theme
   const d = r.json.groups.find((g) => g.value === 'delivery');
+  eq([d.label, r.json.groups.find((g) => g.value === '').label], ['Delivery and shipping', null], 'theme names beside ids');
   const restN = items.filter((it) => !themesOf(it).includes('delivery')).length;
   ok(d.vs_rest && typeof d.vs_rest.diff === 'number', JSON.stringify(d.vs_rest));
   const noDel = items.filter((it) => !themesOf(it).includes('delivery'));
