@@ -73,14 +73,17 @@ struct cxm_drivers_query {
 	const struct cxm_span *scope;
 	size_t nscope;
 	enum cxm_lang lang;        /* of the labels */
+	bool themes;               /* also each theme of the tenant's taxonomy mentioned in at least
+				    * CXM_THEME_DRIVER_MIN comments, as a driver 1 (mentioned) / 0 */
 };
+#define CXM_THEME_DRIVER_MIN 5
 
 /*
  * The outcome against every rating, CSAT and CES question of the survey's
  * current version: {"outcome", "responses", "rows_used", "r2",
  * "mean_importance", "mean_performance", "drivers": [{"id", "label",
  * "importance", "share", "mean", "performance", "rated", "quadrant",
- * "quadrant_label"}]} into *out. CXM_EINVAL with field and why when the
+ * "quadrant_label", "kind": "question" or "theme"}]} into *out. CXM_EINVAL with field and why when the
  * survey has no outcome or no drivers, or the analysis refuses (too few
  * responses, an outcome that does not vary); store errors as they are.
  */

@@ -478,6 +478,14 @@ struct cxm_response {
 	bool complete;
 	int64_t created_at;
 	int64_t updated_at;
+	/* The analysis of the comment (issue 6, src/text/ingest.c); text_lang
+	 * NULL when there is none (no comment). Borrowed. */
+	const char *text_lang;     /* "es", "en", "other" */
+	int text_score;            /* the compound sentiment x 10000 */
+	const char *text_label;    /* "positive", "neutral", "negative" */
+	const char *text_emotions; /* the emotions present, space-separated */
+	const char *text_reasons;  /* the reasons present, space-separated */
+	const char *themes;        /* the theme ids matched, space-separated ("" none) */
 };
 
 /*
@@ -847,6 +855,8 @@ enum cxm_dim {
 	CXM_DIM_SEGMENT,    /* the customer's "segment" attribute when the response came */
 	CXM_DIM_SURVEY,     /* the survey id as decimal text */
 	CXM_DIM_ATTRIBUTE,  /* a customer attribute as it is now (scan only) */
+	CXM_DIM_THEME,      /* a theme id of the comment: a response counts under each of its themes, "" none */
+	CXM_DIM_SENTIMENT,  /* the comment's label: positive, neutral, negative; "" no comment */
 	CXM_DIM_COUNT
 };
 /* "none", "channel", ... "attribute"; cxm_dim_parse gives CXM_DIM_COUNT
@@ -890,5 +900,32 @@ int cxm_store_counts_scan(struct cxm_store *s, int64_t tenant, const struct cxm_
 /* The tenant's local day of a UTC instant; CXM_ENOTFOUND for no tenant,
  * CXM_EINVAL when its time zone is unknown to this system. */
 int cxm_store_tenant_day(struct cxm_store *s, int64_t tenant, int64_t ts, int64_t *day);
+
+/* ---- text on ingest (issue 6) ------------------------------------------------ */
+
+/*
+ * Replaces the analysis of stored response id with t's text_* and themes
+ * (t's other fields are ignored), moving its theme and sentiment rollups
+ * in the same transaction. CXM_ENOTFOUND if none.
+ */
+int cxm_store_response_set_text(struct cxm_store *s, int64_t tenant, int64_t id, const struct cxm_response *t);
+/*
+ * The responses with a comment, by id from after_id up, at most limit,
+ * to cb (the re-analysis after a taxonomy change walks them in batches).
+ */
+int cxm_store_response_comments(struct cxm_store *s, int64_t tenant, int64_t after_id, int limit,
+				cxm_response_cb cb, void *ctx);
+/* How many responses of the tenant have a comment. */
+int cxm_store_response_comment_count(struct cxm_store *s, int64_t tenant, int64_t *n);
+
+/* What cxm_store_verbatims picks: responses with a comment, from <= ts <
+ * to, with a theme, a label and an emotion (NULL: any). */
+struct cxm_verbatim_filter {
+	int64_t from, to;
+	const char *theme, *label, *emotion;
+};
+/* Verbatims newest first, older than (before_ts, before_id), at most limit. */
+int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_verbatim_filter *f, int64_t before_ts,
+			int64_t before_id, int limit, cxm_response_cb cb, void *ctx);
 
 #endif

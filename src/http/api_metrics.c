@@ -341,6 +341,12 @@ int api_drivers(struct req *r)
 		dq.nscope = r->who.nspans;
 	}
 	dq.lang = r->lang;
+	const char *themes = req_query(r, "themes");
+	if (themes && strcmp(themes, "true") && strcmp(themes, "false")) {
+		reply_bad_query(r, "themes", T(r, MSG_SV_WANT_BOOL));
+		return H_DONE;
+	}
+	dq.themes = themes && !strcmp(themes, "true");
 	ret = cxm_drivers_report(db, r->who.tenant, &dq, &out, field, sizeof(field), why, sizeof(why));
 	if (ret == CXM_EINVAL) {
 		reply_invalid(r, field[0] ? field : NULL, why);

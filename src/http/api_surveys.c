@@ -504,6 +504,33 @@ struct rpage {
 	int64_t last_ts, last_id;
 };
 
+/* The stored analysis of a response's comment (issue 6). */
+static cJSON *response_text_json(const struct cxm_response *x)
+{
+	cJSON *t = cJSON_CreateObject();
+	const char *lists[3] = { x->text_emotions, x->text_reasons, x->themes };
+	static const char *const names[3] = { "emotions", "reasons", "themes" };
+
+	cJSON_AddStringToObject(t, "lang", x->text_lang);
+	cJSON_AddNumberToObject(t, "score", x->text_score / 10000.0);
+	cJSON_AddStringToObject(t, "label", x->text_label ? x->text_label : "neutral");
+	for (int i = 0; i < 3; i++) {
+		cJSON *a = cJSON_AddArrayToObject(t, names[i]);
+		char w[64];
+		for (const char *p = lists[i] ? lists[i] : ""; *p;) {
+			size_t n = strcspn(p, " ");
+			if (n && n < sizeof(w)) {
+				memcpy(w, p, n);
+				w[n] = '\0';
+				cJSON_AddItemToArray(a, cJSON_CreateString(w));
+			}
+			p += n;
+			p += *p == ' ';
+		}
+	}
+	return t;
+}
+
 static int response_to_json(const struct cxm_response *x, void *ctx)
 {
 	struct rpage *pg = ctx;
@@ -548,6 +575,8 @@ static int response_to_json(const struct cxm_response *x, void *ctx)
 	a = x->answers ? cxm_json_parse(x->answers, strlen(x->answers), err, sizeof(err)) : NULL;
 	cJSON_AddItemToObject(o, "answers", a ? a : cJSON_CreateObject());
 	cJSON_AddBoolToObject(o, "complete", x->complete);
+	if (x->text_lang)
+		cJSON_AddItemToObject(o, "text", response_text_json(x));
 	cJSON_AddItemToArray(pg->items, o);
 	return 0;
 }

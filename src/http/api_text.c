@@ -1,29 +1,38 @@
 /*
  * api_text.c - POST /api/v1/text/analyze: the analysis of one text or of
- * a batch (cxm_text_analyze, cxm_text_analysis_json), for any role. Reads
- * and writes nothing in the database: the tenant only picks its taxonomy.
+ * a batch (cxm_text_analyze, cxm_text_analysis_json), for any role. Writes
+ * nothing in the database: the tenant only picks its taxonomy (read from
+ * the cache of src/text/ingest.c).
  */
 #include "http-internal.h"
 #include "cxm/text.h"
+#include "cxm/textstore.h"
 
 /*
  * The theme taxonomy of a tenant for one request (borrowed, read-only,
- * shared by threads) and its release. Every tenant has the default one
- * until tenants can store their own: these are the one place that will
- * look it up (a per-tenant cache would hand out a reference in *hold and
- * take it back in tenant_taxonomy_put).
+ * shared by threads) and its release: the tenant's own from the cache of
+ * src/text/ingest.c (textstore.h), a reference held in *hold; the default
+ * one when the lookup fails. NULL, with the 503 reply set, when there is no
+ * database.
  */
 static const struct cxm_taxonomy *tenant_taxonomy_get(struct req *r, int64_t tenant, void **hold)
 {
-	(void)r;
-	(void)tenant;
+	struct cxm_store *db = req_db(r);
+	struct cxm_tax_ref *ref = NULL;
+
 	*hold = NULL;
-	return cxm_taxonomy_default();
+	if (!db)
+		return NULL;
+	if (cxm_text_taxonomy_get(db, tenant, &ref))
+		return cxm_taxonomy_default();
+	*hold = ref;
+	return cxm_text_taxonomy_of(ref);
 }
 
 static void tenant_taxonomy_put(void *hold)
 {
-	(void)hold;
+	if (hold)
+		cxm_text_taxonomy_put(hold);
 }
 
 static const char *const analyze_keys[] = { "text", "texts", "lang", NULL };
@@ -89,7 +98,10 @@ int api_text_analyze(struct req *r)
 		reply_problem(r, problem);
 		return H_DONE;
 	}
-	opts.taxonomy = tenant_taxonomy_get(r, r->who.tenant, &hold);
+	if (!(opts.taxonomy = tenant_taxonomy_get(r, r->who.tenant, &hold))) {
+		cJSON_Delete(problem);
+		return H_DONE;
+	}
 	cxm_text_ctx_init(&ctx);
 	if (texts)
 		results = cJSON_CreateArray();

@@ -60,6 +60,11 @@ int api_trigger_get(struct req *r);
 int api_trigger_update(struct req *r);
 int api_trigger_delete(struct req *r);
 int api_trigger_scheduled(struct req *r);
+int api_text_themes_get(struct req *r);
+int api_text_themes_put(struct req *r);
+int api_text_settings_get(struct req *r);
+int api_text_settings_put(struct req *r);
+int api_text_verbatims(struct req *r);
 int api_text_analyze(struct req *r);
 
 const struct route routes[] = {
@@ -129,6 +134,12 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/surveys/{id}/open-link", api_open_link_create, ROLES_TENANT_WIDE, RF_WRITE },
 	{ "GET", "/s/{token}/receipt", api_receipt_page, 0, RF_PUBLIC },
 	{ "POST", "/s/{token}/receipt", api_receipt, 0, RF_PUBLIC },
+	/* text on ingest (api_text_store.c) */
+	{ "GET", "/api/v1/settings/themes", api_text_themes_get, ROLES_ANY, 0 },
+	{ "PUT", "/api/v1/settings/themes", api_text_themes_put, ROLES_ADMIN, RF_WRITE },
+	{ "GET", "/api/v1/settings/text", api_text_settings_get, ROLES_ANY, 0 },
+	{ "PUT", "/api/v1/settings/text", api_text_settings_put, ROLES_ADMIN, RF_WRITE },
+	{ "GET", "/api/v1/text/verbatims", api_text_verbatims, ROLES_ANY, 0 },
 	/* the text engine: reads nothing and changes nothing, so any role */
 	{ "POST", "/api/v1/text/analyze", api_text_analyze, ROLES_ANY, 0 },
 	/* the dashboard's files: any other GET outside /api/ */

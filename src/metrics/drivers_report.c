@@ -10,6 +10,7 @@
 #include "cxm/org.h"
 #include "cxm/report.h"
 #include "cxm/surveys.h"
+#include "cxm/textstore.h"
 #include "cxm/tz.h"
 
 #include <math.h>
@@ -42,6 +43,7 @@ struct collect {
 	const struct cxm_tz *tz;
 	const char *ids[1 + CXM_DRIVERS_MAX]; /* the outcome, then the drivers */
 	size_t k;
+	size_t nq; /* drivers [0, nq) are questions, the rest themes */
 	double *rows;
 	size_t n, cap;
 	int64_t last_ts, last_id;
@@ -53,6 +55,21 @@ static double answer_of(const cJSON *answers, const char *id)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(answers, id);
 	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* Whether the space-separated list holds word. */
+static bool mentions(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *t = list ? list : ""; *t;) {
+		size_t k = strcspn(t, " ");
+		if (k == n && !memcmp(t, word, n))
+			return true;
+		t += k;
+		t += *t == ' ';
+	}
+	return false;
 }
 
 static int response_cb(const struct cxm_response *r, void *ctx)
@@ -79,10 +96,34 @@ static int response_cb(const struct cxm_response *r, void *ctx)
 		c->rows = xrealloc(c->rows, c->cap * (1 + c->k) * sizeof(double));
 	}
 	for (size_t j = 0; j <= c->k; j++)
-		c->rows[c->n * (1 + c->k) + j] = answer_of(a, c->ids[j]);
+		c->rows[c->n * (1 + c->k) + j] = j <= c->nq ? answer_of(a, c->ids[j]) : mentions(r->themes, c->ids[j]);
 	c->n++;
 	cJSON_Delete(a);
 	return 0;
+}
+
+/* Drops the theme columns mentioned in fewer than CXM_THEME_DRIVER_MIN
+ * rows, moving the rows' values left. */
+static void keep_mentioned(struct collect *c, struct cxm_driver_scale *scales, const cJSON **qjs)
+{
+	size_t w = 1 + c->k, keep[1 + CXM_DRIVERS_MAX], nk = 0;
+
+	for (size_t j = 0; j <= c->k; j++) {
+		size_t m = 0;
+		for (size_t i = 0; j > c->nq && i < c->n; i++)
+			m += c->rows[i * w + j] == 1;
+		if (j <= c->nq || m >= CXM_THEME_DRIVER_MIN)
+			keep[nk++] = j;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		for (size_t x = 0; x < nk; x++)
+			c->rows[i * nk + x] = c->rows[i * w + keep[x]];
+	for (size_t x = 1; x < nk; x++) {
+		c->ids[x] = c->ids[keep[x]];
+		scales[x - 1] = scales[keep[x] - 1];
+		qjs[x - 1] = qjs[keep[x] - 1];
+	}
+	c->k = nk - 1;
 }
 
 static const char *text_in(const cJSON *qj, const char *lang)
@@ -110,6 +151,7 @@ int cxm_drivers_report(struct cxm_store *s, int64_t tenant, const struct cxm_dri
 	struct cxm_driver_scale scales[CXM_DRIVERS_MAX];
 	const cJSON *qjs[1 + CXM_DRIVERS_MAX];
 	struct cxm_drivers res;
+	struct cxm_tax_ref *tax = NULL;
 	const char *lang = dq->lang == CXM_LANG_ES ? "es" : "en";
 	cJSON *tree = NULL, *o;
 	char err[64];
@@ -145,6 +187,16 @@ int cxm_drivers_report(struct cxm_store *s, int64_t tenant, const struct cxm_dri
 		qjs[c.k] = qj;
 		c.ids[1 + c.k++] = q->id;
 	}
+	c.nq = c.k;
+	/* themes: every one of the taxonomy for now, those rarely mentioned
+	 * are dropped once counted */
+	if (dq->themes && (ret = cxm_text_taxonomy_get(s, tenant, &tax)))
+		goto out;
+	for (size_t i = 0; tax && i < cxm_taxonomy_count(cxm_text_taxonomy_of(tax)) && c.k < CXM_DRIVERS_MAX; i++) {
+		scales[c.k] = (struct cxm_driver_scale){ 0, 1 };
+		qjs[c.k] = NULL;
+		c.ids[1 + c.k++] = cxm_taxonomy_id(cxm_text_taxonomy_of(tax), i);
+	}
 	if (!c.k) {
 		ret = fail(field, fieldlen, why, whylen, "survey", cxm_msg_in(MSG_RP_NO_DRIVERS, dq->lang));
 		goto out;
@@ -164,6 +216,12 @@ int cxm_drivers_report(struct cxm_store *s, int64_t tenant, const struct cxm_dri
 	} while (!ret && c.page_n == PAGE && !c.full);
 	if (ret)
 		goto out;
+	if (c.k > c.nq)
+		keep_mentioned(&c, scales, qjs);
+	if (!c.k) {
+		ret = fail(field, fieldlen, why, whylen, "survey", cxm_msg_in(MSG_RP_NO_DRIVERS, dq->lang));
+		goto out;
+	}
 	if ((ret = cxm_drivers_analyse(c.rows, c.n, c.k, scales, &res, field, fieldlen, why, whylen)))
 		goto out;
 	o = cJSON_CreateObject();
@@ -179,7 +237,15 @@ int cxm_drivers_report(struct cxm_store *s, int64_t tenant, const struct cxm_dri
 		const char *qn = cxm_quadrant_name(d->quadrant);
 		cJSON *dj = cJSON_CreateObject();
 		cJSON_AddStringToObject(dj, "id", c.ids[1 + j]);
-		cJSON_AddStringToObject(dj, "label", text_in(qjs[j], lang));
+		if (j < c.nq) {
+			cJSON_AddStringToObject(dj, "kind", "question");
+			cJSON_AddStringToObject(dj, "label", text_in(qjs[j], lang));
+		} else {
+			const struct cxm_taxonomy *tx = cxm_text_taxonomy_of(tax);
+			cJSON_AddStringToObject(dj, "kind", "theme");
+			cJSON_AddStringToObject(dj, "label", cxm_taxonomy_name(tx, (size_t)cxm_taxonomy_find(tx, c.ids[1 + j]),
+									      dq->lang));
+		}
 		cJSON_AddNumberToObject(dj, "importance", round(d->importance * 10000.0) / 10000.0);
 		cJSON_AddNumberToObject(dj, "share", round(d->share * 10.0) / 10.0);
 		cJSON_AddNumberToObject(dj, "mean", round(d->mean * 100.0) / 100.0);
@@ -196,6 +262,8 @@ int cxm_drivers_report(struct cxm_store *s, int64_t tenant, const struct cxm_dri
 	}
 	*out = o;
 out:
+	if (tax)
+		cxm_text_taxonomy_put(tax);
 	free(c.rows);
 	free(st.definition);
 	cJSON_Delete(tree);

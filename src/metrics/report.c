@@ -7,6 +7,7 @@
 #include "cxm/report.h"
 #include "cxm/core.h"
 #include "cxm/json.h"
+#include "cxm/textstore.h"
 #include "cxm/time.h"
 
 #include <math.h>
@@ -440,6 +441,12 @@ int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_quer
 	}
 	for (size_t i = 0; i < rs.n; i++)
 		cxm_score_counts_add(&all, &rs.v[i].c, 1);
+	/* a response counts under each of its themes: the groups add up to
+	 * more than the total, which is read on its own */
+	if (q->by == CXM_DIM_THEME && (ret = counts_total(s, tenant, q, &all))) {
+		rows_free(&rs);
+		return ret;
+	}
 
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "metric", cxm_metric_name(rq->metric));
@@ -477,8 +484,11 @@ int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_quer
 	if (q->by != CXM_DIM_NONE) {
 		cJSON *groups = cJSON_AddArrayToObject(o, "groups");
 		struct names nm = { 0 };
-		/* units and surveys are ids: their names go beside them */
-		if (q->by == CXM_DIM_ORG_UNIT)
+		struct cxm_tax_ref *tax = NULL;
+		/* units, surveys and themes are ids: their names go beside them */
+		if (q->by == CXM_DIM_THEME)
+			ret = cxm_text_taxonomy_get(s, tenant, &tax);
+		else if (q->by == CXM_DIM_ORG_UNIT)
 			ret = cxm_store_org_unit_list(s, tenant, unit_name_cb, &nm);
 		else if (q->by == CXM_DIM_SURVEY)
 			ret = cxm_store_survey_list(s, tenant, survey_name_cb, &nm);
@@ -500,6 +510,15 @@ int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_quer
 			cxm_score_counts_add(&rest, &g, -1);
 			cJSON *gj = figure_json(rq->metric, &g, rq->bands);
 			cJSON_AddStringToObject(gj, "value", rs.v[i].value);
+			if (tax) {
+				/* a theme no longer in the taxonomy (or "") has none */
+				int ti = cxm_taxonomy_find(cxm_text_taxonomy_of(tax), rs.v[i].value);
+				if (ti >= 0)
+					cJSON_AddStringToObject(gj, "label", cxm_taxonomy_name(cxm_text_taxonomy_of(tax),
+											     (size_t)ti, rq->lang));
+				else
+					cJSON_AddNullToObject(gj, "label");
+			}
 			if (q->by == CXM_DIM_ORG_UNIT || q->by == CXM_DIM_SURVEY) {
 				const char *label = names_find(&nm, rs.v[i].value);
 				if (label)
@@ -512,6 +531,8 @@ int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_quer
 				cJSON_AddItemToObject(gj, "series", series_json(rq, &rs, rs.v[i].value));
 			cJSON_AddItemToArray(groups, gj);
 		}
+		if (tax)
+			cxm_text_taxonomy_put(tax);
 		names_free(&nm);
 	} else if (q->bucket != CXM_BUCKET_NONE) {
 		cJSON_AddItemToObject(o, "series", series_json(rq, &rs, NULL));

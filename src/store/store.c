@@ -369,6 +369,10 @@ int cxm_store_migrate(struct cxm_store *s, int *applied)
 		/* responses stored before the rollups existed get counted */
 		if (m->version == 10 && (ret = rollups_backfill(s)))
 			goto out;
+		/* 0011 copies the rollups of dim all: those counted just above
+		 * must be in the table first */
+		if (m->version == 10 && (ret = rollups_flush(s)))
+			goto out;
 		struct sqlval p[] = { SQLV_INT(m->version), SQLV_TEXT(m->name), SQLV_INT(cxm_now_us()) };
 		if ((ret = Q(s, sql_mig_insert, p, NULL, NULL, NULL)))
 			goto out;
@@ -2207,7 +2211,8 @@ int cxm_store_survey_set_status(struct cxm_store *s, int64_t tenant, int64_t id,
 
 #define RESPONSE_COLS                                                                                      \
 	"id, source_id, survey_id, version, customer_id, channel, touchpoint, event_id, agent, org_unit_id," \
-	" language, ts, nps, csat, ces, comment, answers, complete, created_at, updated_at"
+	" language, ts, nps, csat, ces, comment, answers, complete, created_at, updated_at, text_lang, text_score," \
+	" text_label, text_emotions, text_reasons, themes"
 
 static struct sqlval opt_int(int64_t v)
 {
@@ -2223,13 +2228,17 @@ static struct sqlval score(int v)
 struct rollup_src {
 	int64_t id, survey_id, org_unit_id, ts;
 	const char *channel, *touchpoint, *agent, *language, *segment;
+	const char *label, *themes; /* the comment's analysis (NULL: none) */
 	int nps, csat, ces;
 	bool complete;
 };
 static int rollup_old(struct cxm_store *s, int64_t tenant, const char *source_id, int64_t id, struct rollup_src *o,
 		      char **texts);
 static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign);
+static int rollup_apply_dims(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign,
+			     bool text_only);
 static int customer_segment(struct cxm_store *s, int64_t tenant, int64_t customer_id, char **segment);
+static int themes_put(struct cxm_store *s, int64_t tenant, int64_t id, const char *themes);
 
 int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_response *r,
 			   enum cxm_put_result *result)
@@ -2240,10 +2249,12 @@ int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_respo
 	static const char insert[] =
 		"INSERT INTO responses (tenant_id, id, source_id, survey_id, version, customer_id, channel, touchpoint,"
 		" event_id, agent, org_unit_id, language, ts, nps, csat, ces, comment, answers, complete, created_at,"
-		" updated_at, segment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" updated_at, segment, text_lang, text_score, text_label, text_emotions, text_reasons, themes)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" ON CONFLICT (tenant_id, source_id) DO NOTHING";
 	static const char update[] =
-		"UPDATE responses SET nps = ?, csat = ?, ces = ?, comment = ?, answers = ?, complete = ?, updated_at = ?"
+		"UPDATE responses SET nps = ?, csat = ?, ces = ?, comment = ?, answers = ?, complete = ?, updated_at = ?,"
+		" text_lang = ?, text_score = ?, text_label = ?, text_emotions = ?, text_reasons = ?, themes = ?"
 		" WHERE tenant_id = ? AND id = ? AND complete = 0";
 	int64_t nid = cxm_id_next(), now = cxm_now_us(), changes = 0, stored = 0;
 	enum cxm_put_result res = CXM_PUT_UNCHANGED;
@@ -2272,6 +2283,9 @@ int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_respo
 				score(r->ces),		    SQLV_TEXT(r->comment),     SQLV_TEXT(r->answers ? r->answers : "{}"),
 				SQLV_INT(r->complete ? 1 : 0), SQLV_INT(now),	       SQLV_INT(now),
 				SQLV_TEXT(segment),
+				SQLV_TEXT(r->text_lang),    r->text_lang ? SQLV_INT(r->text_score) : SQLV_NULL,
+				SQLV_TEXT(r->text_label),   SQLV_TEXT(r->text_emotions), SQLV_TEXT(r->text_reasons),
+				SQLV_TEXT(r->text_lang ? r->themes : NULL),
 			};
 			if ((ret = Q(s, insert, p, NULL, NULL, &changes)) || !changes)
 				continue;
@@ -2279,10 +2293,13 @@ int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_respo
 				.survey_id = r->survey_id, .org_unit_id = r->org_unit_id, .ts = r->ts,
 				.channel = r->channel, .touchpoint = r->touchpoint, .agent = r->agent,
 				.language = r->language, .segment = segment, .nps = r->nps, .csat = r->csat, .ces = r->ces,
+				.label = r->text_label, .themes = r->text_lang ? r->themes : NULL,
 			};
 			stored = nid;
 			res = CXM_PUT_INSERTED;
 			ret = rollup_apply(s, tenant, &add, 1);
+			if (!ret && add.themes)
+				ret = themes_put(s, tenant, nid, add.themes);
 		} else if (!ret) {
 			stored = old.id;
 			if (old.complete)
@@ -2290,17 +2307,24 @@ int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_respo
 			struct sqlval u[] = { score(r->nps),	     score(r->csat),
 					      score(r->ces),	     SQLV_TEXT(r->comment),
 					      SQLV_TEXT(r->answers ? r->answers : "{}"), SQLV_INT(r->complete ? 1 : 0),
-					      SQLV_INT(now),	     SQLV_INT(tenant),
+					      SQLV_INT(now),
+					      SQLV_TEXT(r->text_lang), r->text_lang ? SQLV_INT(r->text_score) : SQLV_NULL,
+					      SQLV_TEXT(r->text_label), SQLV_TEXT(r->text_emotions),
+					      SQLV_TEXT(r->text_reasons), SQLV_TEXT(r->text_lang ? r->themes : NULL),
+					      SQLV_INT(tenant),
 					      SQLV_INT(old.id) };
 			if ((ret = Q(s, update, u, NULL, NULL, &changes)) || !changes)
 				break;
 			res = CXM_PUT_UPDATED;
 			/* the stored row keeps its survey, channel, unit, ...: only
-			 * the scores move */
+			 * the scores and the comment's analysis move */
 			ret = rollup_apply(s, tenant, &old, -1);
 			old.nps = r->nps, old.csat = r->csat, old.ces = r->ces;
+			old.label = r->text_label, old.themes = r->text_lang ? r->themes : NULL;
 			if (!ret)
 				ret = rollup_apply(s, tenant, &old, 1);
+			if (!ret)
+				ret = themes_put(s, tenant, old.id, old.themes);
 		}
 	}
 	if (!ret && !stored)
@@ -2346,6 +2370,12 @@ static int response_row(const struct sqlrow *r, void *vctx)
 		.complete = row_int(r, 17) != 0,
 		.created_at = row_int(r, 18),
 		.updated_at = row_int(r, 19),
+		.text_lang = row_text(r, 20),
+		.text_score = (int)row_int(r, 21),
+		.text_label = row_text(r, 22),
+		.text_emotions = row_text(r, 23),
+		.text_reasons = row_text(r, 24),
+		.themes = row_text(r, 25),
 	};
 	char *tmp;
 	int ret;
@@ -3108,6 +3138,8 @@ int cxm_store_response_delete(struct cxm_store *s, int64_t tenant, int64_t id)
 	if (!(ret = rollup_old(s, tenant, NULL, id, &old, &texts)) && !(ret = Q(s, receipts, p, NULL, NULL, NULL)) &&
 	    !(ret = Q(s, invitations, p, NULL, NULL, NULL)) && !(ret = Q(s, responses, p, NULL, NULL, &changes))) {
 		ret = changes ? rollup_apply(s, tenant, &old, -1) : CXM_ENOTFOUND;
+		if (!ret)
+			ret = themes_put(s, tenant, id, NULL);
 	}
 	free(texts);
 	return tx_end(s, own, ret);
@@ -3386,18 +3418,19 @@ int cxm_store_scheduled_next_due(struct cxm_store *s, int64_t *at)
 /* ---- rollups and scans (issue 5) -------------------------------------------- */
 
 static const char *const dim_names[CXM_DIM_COUNT] = {
-	"none", "channel", "touchpoint", "agent", "org_unit", "language", "segment", "survey", "attribute",
+	"none", "channel", "touchpoint", "agent", "org_unit", "language", "segment", "survey", "attribute", "theme",
+	"sentiment",
 };
 /* The rollups table's name of a dimension; NULL for those it does not keep
  * (survey is the survey_id column of every row). */
 static const char *const rollup_dims[CXM_DIM_COUNT] = {
-	"all", "channel", "touchpoint", "agent", "org_unit", "language", "segment", NULL, NULL,
+	"all", "channel", "touchpoint", "agent", "org_unit", "language", "segment", NULL, NULL, "theme", "sentiment",
 };
 /* The same counts per month (day: the month's first day), so that a long
  * range reads a row per month and value, and days only at its ends. */
 static const char *const rollup_month_dims[CXM_DIM_COUNT] = {
 	"all@month", "channel@month", "touchpoint@month", "agent@month", "org_unit@month", "language@month",
-	"segment@month", NULL, NULL,
+	"segment@month", NULL, NULL, "theme@month", "sentiment@month",
 };
 
 const char *cxm_dim_name(enum cxm_dim d)
@@ -3513,25 +3546,29 @@ struct old_ctx {
 	struct rollup_src *o;
 	char **texts;
 	bool found;
+	bool with_text; /* the row goes on with text_label, themes */
 };
 
 static int old_row(const struct sqlrow *r, void *vctx)
 {
 	struct old_ctx *c = vctx;
 	struct rollup_src *o = c->o;
-	const char *t[5];
+	const char *t[7];
 	size_t len = 0, at = 0;
+	/* channel, touchpoint, agent, language, segment; text_label, themes */
+	static const int cols[7] = { 3, 4, 5, 7, 8, 13, 14 };
+	int ntexts = c->with_text ? 7 : 5;
 
-	static const int cols[5] = { 3, 4, 5, 7, 8 }; /* channel, touchpoint, agent, language, segment */
-
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < ntexts; i++) {
 		t[i] = row_text(r, cols[i]);
 		len += t[i] ? strlen(t[i]) + 1 : 0;
 	}
 	/* the texts in one block, so the caller frees once */
 	*c->texts = xmalloc(len + 1);
-	const char **dst[5] = { &o->channel, &o->touchpoint, &o->agent, &o->language, &o->segment };
-	for (int i = 0; i < 5; i++) {
+	const char **dst[7] = { &o->channel, &o->touchpoint, &o->agent, &o->language, &o->segment, &o->label,
+				&o->themes };
+	o->label = o->themes = NULL;
+	for (int i = 0; i < ntexts; i++) {
 		*dst[i] = NULL;
 		if (t[i]) {
 			size_t n = strlen(t[i]) + 1;
@@ -3564,10 +3601,12 @@ static int rollup_old(struct cxm_store *s, int64_t tenant, const char *source_id
 {
 	static const char lock_src[] = "UPDATE responses SET complete = complete WHERE tenant_id = ? AND source_id = ?";
 	static const char lock_id[] = "UPDATE responses SET complete = complete WHERE tenant_id = ? AND id = ?";
-	static const char by_src[] = "SELECT " ROLLUP_SRC_COLS " FROM responses WHERE tenant_id = ? AND source_id = ?";
-	static const char by_id[] = "SELECT " ROLLUP_SRC_COLS " FROM responses WHERE tenant_id = ? AND id = ?";
+	static const char by_src[] = "SELECT " ROLLUP_SRC_COLS ", text_label, themes FROM responses"
+				     " WHERE tenant_id = ? AND source_id = ?";
+	static const char by_id[] = "SELECT " ROLLUP_SRC_COLS ", text_label, themes FROM responses"
+				    " WHERE tenant_id = ? AND id = ?";
 	struct sqlval p[] = { SQLV_INT(tenant), source_id ? SQLV_TEXT(source_id) : SQLV_INT(id) };
-	struct old_ctx c = { o, texts, false };
+	struct old_ctx c = { o, texts, false, true };
 	int64_t changes = 0;
 	int ret;
 
@@ -3731,10 +3770,39 @@ static int rollups_flush(struct cxm_store *s)
 	return ret;
 }
 
+/* The counts of r's comment analysis: its sentiment, and each of its
+ * themes ("" for none). */
+static void rollup_text_dims(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int64_t day,
+			     int64_t month, const struct cxm_score_counts *c)
+{
+	const char *label = r->label ? r->label : "";
+	pend_add(s, tenant, CXM_DIM_SENTIMENT + CXM_DIM_COUNT, rollup_dims[CXM_DIM_SENTIMENT], day, r->survey_id,
+		 label, c);
+	pend_add(s, tenant, CXM_DIM_SENTIMENT + 2 * CXM_DIM_COUNT, rollup_month_dims[CXM_DIM_SENTIMENT], month,
+		 r->survey_id, label, c);
+	const char *t = r->themes ? r->themes : "";
+	char theme[64];
+	do {
+		size_t n = strcspn(t, " ");
+		if (n >= sizeof(theme))
+			BUG("a theme id longer than a taxonomy allows");
+		memcpy(theme, t, n);
+		theme[n] = '\0';
+		if (n || !*t) {
+			pend_add(s, tenant, CXM_DIM_THEME + CXM_DIM_COUNT, rollup_dims[CXM_DIM_THEME], day, r->survey_id,
+				 theme, c);
+			pend_add(s, tenant, CXM_DIM_THEME + 2 * CXM_DIM_COUNT, rollup_month_dims[CXM_DIM_THEME], month,
+				 r->survey_id, theme, c);
+		}
+		t += n;
+		t += *t == ' ';
+	} while (*t);
+}
+
 /* Adds (sign 1) or takes away (-1) one response's counts, under each
- * dimension the rollups keep, for its day and its month; written at
- * commit (rollups_flush). */
-static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign)
+ * dimension the rollups keep (text_only: only theme and sentiment), for
+ * its day and its month; written at commit (rollups_flush). */
+static int rollup_apply_dims(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign, bool text_only)
 {
 	enum { NDIMS = 7 };
 	struct cxm_score_counts c, zero = { 0 };
@@ -3759,12 +3827,18 @@ static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup
 	const char *values[NDIMS] = { "", r->channel, r->touchpoint, r->agent, r->org_unit_id ? unit : "",
 				      r->language, r->segment };
 	int64_t day = cxm_tz_day(tz, r->ts), month = cxm_bucket_start(CXM_BUCKET_MONTH, day);
-	for (int d = 0; d < NDIMS; d++) {
+	for (int d = 0; d < NDIMS && !text_only; d++) {
 		const char *v = values[d] ? values[d] : "";
 		pend_add(s, tenant, d, rollup_dims[d], day, r->survey_id, v, &c);
 		pend_add(s, tenant, NDIMS + d, rollup_month_dims[d], month, r->survey_id, v, &c);
 	}
+	rollup_text_dims(s, tenant, r, day, month, &c);
 	return 0;
+}
+
+static int rollup_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign)
+{
+	return rollup_apply_dims(s, tenant, r, sign, false);
 }
 
 /* ---- adding up groups, for both paths ---- */
@@ -3842,11 +3916,12 @@ bool cxm_counts_rollup_can(const struct cxm_counts_query *q)
 {
 	enum cxm_dim one = q->by == CXM_DIM_SURVEY ? CXM_DIM_NONE : q->by;
 
-	if (q->by >= CXM_DIM_ATTRIBUTE || q->subtree || q->scoped || q->filter[CXM_DIM_ATTRIBUTE])
+	if (q->by == CXM_DIM_ATTRIBUTE || q->by >= CXM_DIM_COUNT || q->subtree || q->scoped ||
+	    q->filter[CXM_DIM_ATTRIBUTE])
 		return false;
 	/* every filter but the survey's is on the one dimension read */
-	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_SURVEY; d++) {
-		if (!q->filter[d] || (enum cxm_dim)d == one)
+	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_COUNT; d++) {
+		if (d == CXM_DIM_SURVEY || d == CXM_DIM_ATTRIBUTE || !q->filter[d] || (enum cxm_dim)d == one)
 			continue;
 		if (one != CXM_DIM_NONE || q->by == CXM_DIM_SURVEY)
 			return false;
@@ -3903,8 +3978,8 @@ int cxm_store_counts_rollup(struct cxm_store *s, int64_t tenant, const struct cx
 		BUG("rollups read under a savepoint that changed them");
 	if (s->in_tx && s->ru && (ret = rollups_flush(s)))
 		return ret;
-	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_SURVEY; d++)
-		if (query->filter[d]) {
+	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_COUNT; d++)
+		if (d != CXM_DIM_SURVEY && d != CXM_DIM_ATTRIBUTE && query->filter[d]) {
 			c.dim = (enum cxm_dim)d;
 			value = query->filter[d];
 		}
@@ -3969,6 +4044,24 @@ static char *attribute_text(const char *json, const char *name)
 	return out;
 }
 
+/* Whether word is one of the space-separated words of list ("" for an
+ * empty list). */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (!n)
+		return !*list;
+	for (const char *t = list; *t;) {
+		size_t k = strcspn(t, " ");
+		if (k == n && !memcmp(t, word, n))
+			return true;
+		t += k;
+		t += *t == ' ';
+	}
+	return false;
+}
+
 static int scan_row(const struct sqlrow *r, void *vctx)
 {
 	struct scan *c = vctx;
@@ -3996,18 +4089,36 @@ static int scan_row(const struct sqlrow *r, void *vctx)
 	v[CXM_DIM_SURVEY] = survey;
 	v[CXM_DIM_ATTRIBUTE] = "";
 	if (q->by == CXM_DIM_ATTRIBUTE || q->filter[CXM_DIM_ATTRIBUTE])
-		v[CXM_DIM_ATTRIBUTE] = attr = attribute_text(row_text(r, 12), q->attribute);
+		v[CXM_DIM_ATTRIBUTE] = attr = attribute_text(row_text(r, 14), q->attribute);
+	v[CXM_DIM_SENTIMENT] = row_text(r, 12);
+	/* themes are many: "a b"; a response with none counts under "" */
+	const char *themes = row_text(r, 13) ? row_text(r, 13) : "";
+	v[CXM_DIM_THEME] = themes;
 	for (int d = 0; d < CXM_DIM_COUNT; d++) {
 		if (!v[d])
 			v[d] = "";
-		if (q->filter[d] && strcmp(q->filter[d], v[d])) {
+		if (q->filter[d] && (d == CXM_DIM_THEME ? !has_word(themes, q->filter[d]) : strcmp(q->filter[d], v[d]))) {
 			free(attr);
 			return 0;
 		}
 	}
 	cxm_score_counts_of(&k, row_text(r, 9) ? (int)row_int(r, 9) : -1, row_text(r, 10) ? (int)row_int(r, 10) : -1,
 			    row_text(r, 11) ? (int)row_int(r, 11) : -1);
-	groups_add(&c->g, cxm_bucket_start(q->bucket, day), v[q->by], &k);
+	if (q->by == CXM_DIM_THEME) {
+		char theme[64];
+		const char *t = themes;
+		do {
+			size_t n = strcspn(t, " ");
+			snprintf(theme, sizeof(theme), "%.*s", (int)n, t);
+			/* filtered on a theme: only that one's group, as the rollups */
+			if ((n || !*t) && (!q->filter[CXM_DIM_THEME] || !strcmp(q->filter[CXM_DIM_THEME], theme)))
+				groups_add(&c->g, cxm_bucket_start(q->bucket, day), theme, &k);
+			t += n;
+			t += *t == ' ';
+		} while (*t);
+	} else {
+		groups_add(&c->g, cxm_bucket_start(q->bucket, day), v[q->by], &k);
+	}
 	free(attr);
 	return 0;
 }
@@ -4026,7 +4137,7 @@ static int scan_mship(const struct cxm_membership *m, void *ctx)
 
 #define SCAN_COLS                                                                                       \
 	"r.survey_id, r.customer_id, r.channel, r.touchpoint, r.agent, r.org_unit_id, r.language, r.segment," \
-	" r.ts, r.nps, r.csat, r.ces"
+	" r.ts, r.nps, r.csat, r.ces, r.text_label, r.themes"
 /* a day is at most 26 hours from UTC either way: read a little more than
  * the range and keep what falls in it by local day */
 #define SCAN_MARGIN_US (int64_t)2 * 86400 * 1000000
@@ -4091,7 +4202,7 @@ static int backfill_row(const struct sqlrow *r, void *vctx)
 {
 	struct backfill *b = vctx;
 	struct backfill_row *x = &b->v[b->n++];
-	struct old_ctx c = { &x->r, &x->texts, false };
+	struct old_ctx c = { &x->r, &x->texts, false, false };
 
 	/* the first 13 columns are ROLLUP_SRC_COLS */
 	old_row(r, &c);
@@ -4136,4 +4247,115 @@ static int rollups_backfill(struct cxm_store *s)
 	} while (!ret && b->n == ARRAY_SIZE(b->v));
 	free(b);
 	return ret;
+}
+
+/* ---- text on ingest (issue 6) --------------------------------------------------- */
+
+/* Makes response id's rows of response_themes those of themes (space-
+ * separated ids; NULL or "": none). */
+static int themes_put(struct cxm_store *s, int64_t tenant, int64_t id, const char *themes)
+{
+	static const char del[] = "DELETE FROM response_themes WHERE tenant_id = ? AND response_id = ?";
+	static const char ins[] = "INSERT INTO response_themes (tenant_id, response_id, theme) VALUES (?, ?, ?)"
+				  " ON CONFLICT (tenant_id, response_id, theme) DO NOTHING";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(id), SQLV_NULL };
+	char theme[64];
+	int ret = q(s, del, p, 2, NULL, NULL, NULL);
+
+	for (const char *t = themes ? themes : ""; !ret && *t;) {
+		size_t n = strcspn(t, " ");
+		if (n && n < sizeof(theme)) {
+			memcpy(theme, t, n);
+			theme[n] = '\0';
+			const char *tid = theme;
+			p[2] = SQLV_TEXT(tid);
+			ret = Q(s, ins, p, NULL, NULL, NULL);
+		}
+		t += n;
+		t += *t == ' ';
+	}
+	return ret;
+}
+
+int cxm_store_response_set_text(struct cxm_store *s, int64_t tenant, int64_t id, const struct cxm_response *t)
+{
+	static const char sql[] = "UPDATE responses SET text_lang = ?, text_score = ?, text_label = ?, text_emotions = ?,"
+				  " text_reasons = ?, themes = ? WHERE tenant_id = ? AND id = ?";
+	struct rollup_src old;
+	char *texts = NULL;
+	int own, ret = tx_begin(s, &own);
+
+	if (ret)
+		return ret;
+	if (!(ret = rollup_old(s, tenant, NULL, id, &old, &texts))) {
+		struct sqlval p[] = { SQLV_TEXT(t->text_lang),
+				      t->text_lang ? SQLV_INT(t->text_score) : SQLV_NULL,
+				      SQLV_TEXT(t->text_label),
+				      SQLV_TEXT(t->text_emotions),
+				      SQLV_TEXT(t->text_reasons),
+				      SQLV_TEXT(t->text_lang ? t->themes : NULL),
+				      SQLV_INT(tenant),
+				      SQLV_INT(id) };
+		/* only the theme and sentiment counts move */
+		if (!(ret = Q(s, sql, p, NULL, NULL, NULL)) && !(ret = rollup_apply_dims(s, tenant, &old, -1, true))) {
+			old.label = t->text_label;
+			old.themes = t->text_lang ? t->themes : NULL;
+			if (!(ret = rollup_apply_dims(s, tenant, &old, 1, true)))
+				ret = themes_put(s, tenant, id, old.themes);
+		}
+	}
+	free(texts);
+	return tx_end(s, own, ret);
+}
+
+int cxm_store_response_comments(struct cxm_store *s, int64_t tenant, int64_t after_id, int limit,
+				cxm_response_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ? AND id > ?"
+				  " AND comment IS NOT NULL AND comment <> '' ORDER BY id LIMIT ?";
+	struct response_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(after_id), SQLV_INT(limit) };
+
+	return Q(s, sql, p, response_row, &c, NULL);
+}
+
+int cxm_store_response_comment_count(struct cxm_store *s, int64_t tenant, int64_t *n)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM responses WHERE tenant_id = ? AND comment IS NOT NULL"
+				  " AND comment <> ''";
+	struct sqlval p[] = { SQLV_INT(tenant) };
+
+	*n = 0;
+	return get_int(s, sql, p, 1, n);
+}
+
+int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_verbatim_filter *f, int64_t before_ts,
+			int64_t before_id, int limit, cxm_response_cb cb, void *ctx)
+{
+	/* a filter that is off takes "? = ''"; an emotion is a word of the
+	 * space-separated list (names are letters only: nothing for LIKE to
+	 * read as a pattern but the '%' added here) */
+	static const char sql[] =
+		"SELECT " RESPONSE_COLS " FROM responses r WHERE tenant_id = ? AND ts >= ? AND ts < ?"
+		" AND (ts < ? OR (ts = ? AND id < ?)) AND text_lang IS NOT NULL"
+		" AND (? = '' OR EXISTS (SELECT 1 FROM response_themes t WHERE t.tenant_id = r.tenant_id"
+		" AND t.response_id = r.id AND t.theme = ?))"
+		" AND (? = '' OR text_label = ?)"
+		" AND (? = '' OR ' ' || text_emotions || ' ' LIKE ?)"
+		" ORDER BY ts DESC, id DESC LIMIT ?";
+	struct response_ctx c = { cb, ctx, 0 };
+	const char *theme = f->theme ? f->theme : "", *label = f->label ? f->label : "";
+	const char *emotion = f->emotion ? f->emotion : "";
+	char likebuf[64];
+	const char *like = likebuf;
+
+	for (const char *e = emotion; *e; e++)
+		if (!(*e >= 'a' && *e <= 'z'))
+			return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_BAD_QUERY));
+	snprintf(likebuf, sizeof(likebuf), "%% %s %%", emotion);
+	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(f->from),	SQLV_INT(f->to),    SQLV_INT(before_ts),
+			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_TEXT(theme),   SQLV_TEXT(theme),
+			      SQLV_TEXT(label),	   SQLV_TEXT(label),	SQLV_TEXT(emotion), SQLV_TEXT(like),
+			      SQLV_INT(limit) };
+	return Q(s, sql, p, response_row, &c, NULL);
 }

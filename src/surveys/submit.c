@@ -8,6 +8,7 @@
 #include "cxm/i18n.h"
 #include "cxm/json.h"
 #include "cxm/store.h"
+#include "cxm/textstore.h"
 
 #define COMMENT_MAX 10000
 
@@ -94,6 +95,7 @@ int cxm_response_submit(struct cxm_store *s, int64_t tenant, const struct cxm_re
 	struct old_response old = { 0 };
 	struct cxm_survey_def def;
 	struct cxm_answer_summary sum;
+	struct cxm_text_stored *text = NULL;
 	cJSON *deftree = NULL, *answers = NULL;
 	char *answers_text = NULL;
 	enum cxm_put_result res;
@@ -216,7 +218,10 @@ int cxm_response_submit(struct cxm_store *s, int64_t tenant, const struct cxm_re
 		.answers = answers_text,
 		.complete = sum.complete,
 	};
-	ret = cxm_store_response_put(s, tenant, &r, &res);
+	/* the comment's analysis is stored with it, in the same transaction */
+	text = xmalloc(sizeof(*text));
+	if (!(ret = cxm_text_ingest(s, tenant, r.comment, text, &r)))
+		ret = cxm_store_response_put(s, tenant, &r, &res);
 	if (!ret) {
 		out->response_id = r.id;
 		out->survey_id = f.id;
@@ -231,5 +236,6 @@ out:
 	free(f.definition);
 	free(old.answers);
 	free(old.comment);
+	free(text);
 	return ret;
 }

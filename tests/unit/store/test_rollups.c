@@ -113,6 +113,7 @@ struct model {                 /* what the test itself knows of a response */
 	int nps, csat, ces;
 	bool complete, deleted;
 	int64_t id;
+	const char *label, *themes; /* the comment's analysis; label NULL: no comment */
 };
 
 struct world {
@@ -126,11 +127,20 @@ static const char *const touchpoints[] = { "delivery", "checkout", "support" };
 static const char *const agents[] = { "ana", "luis", "marta" };
 static const char *const languages[] = { "es", "en" };
 static const char *const segments[] = { "gold", "silver", "bronze" };
+static const char *const labels[] = { "positive", "neutral", "negative" };
+static const char *const theme_sets[] = { "", "price", "delivery", "price delivery", "staff price", "staff" };
 
 static const char *maybe(const char *const *v, size_t n)
 {
 	int k = below((int)n + 1);
 	return k == (int)n ? NULL : v[k];
+}
+
+/* a random analysis, or none (no comment) */
+static void analysis(struct model *m)
+{
+	m->label = maybe(labels, 3);
+	m->themes = m->label ? theme_sets[below(6)] : NULL;
 }
 
 static int score(int lo, int hi)
@@ -144,10 +154,12 @@ static void put(struct world *w, struct model *m)
 				  .customer_id = m->customer, .channel = m->channel, .touchpoint = m->touchpoint,
 				  .agent = m->agent, .org_unit_id = m->unit, .language = m->language, .ts = m->ts,
 				  .nps = m->nps, .csat = m->csat, .ces = m->ces, .answers = "{}",
-				  .complete = m->complete };
+				  .complete = m->complete, .text_lang = m->label ? "es" : NULL,
+				  .text_label = m->label, .themes = m->themes, .text_emotions = "", .text_reasons = "" };
 	enum cxm_put_result res;
 
-	assert_int_equal(cxm_store_response_put(S, w->tenant, &r, &res), 0);
+	if (cxm_store_response_put(S, w->tenant, &r, &res))
+		fail_msg("%s", cxm_store_errmsg(S));
 	m->id = r.id;
 }
 
@@ -217,6 +229,7 @@ static void build(struct world *w, const char *zone)
 		m->csat = score(1, 5);
 		m->ces = score(1, 7);
 		m->complete = below(4) != 0;
+		analysis(m);
 		put(w, m);
 	}
 	/* the "gold" customer becomes "silver": earlier responses keep gold */
@@ -230,12 +243,20 @@ static void build(struct world *w, const char *zone)
 			m->nps = score(0, 10);
 			m->csat = score(1, 5);
 			m->complete = below(2);
+			analysis(m);
 			put(w, m);
 		} else if (m->complete && below(10) == 0) {
 			/* the same complete response again changes nothing */
 			struct model again = *m;
 			again.nps = 10;
 			put(w, &again);
+		}
+		if (below(8) == 0) {
+			/* analysed again (a taxonomy change) */
+			analysis(m);
+			struct cxm_response x = { .text_lang = m->label ? "en" : NULL, .text_label = m->label,
+						  .themes = m->themes };
+			assert_int_equal(cxm_store_response_set_text(S, w->tenant, m->id, &x), 0);
 		}
 		if (below(10) == 0) {
 			assert_int_equal(cxm_store_response_delete(S, w->tenant, m->id), 0);
@@ -339,6 +360,47 @@ static bool tier_one(const struct model *m, void *ctx)
 	return m->customer == w->customers[1] || m->customer == w->customers[3];
 }
 
+static bool has_price(const struct model *m, void *ctx)
+{
+	(void)ctx;
+	return m->themes && strstr(m->themes, "price");
+}
+
+static bool no_comment(const struct model *m, void *ctx)
+{
+	(void)ctx;
+	return !m->label;
+}
+
+/* The rollups by theme against the test's own tally: a response counts
+ * under each of its themes. */
+static void check_themes(struct world *w, int64_t jan, int64_t jul)
+{
+	struct cxm_counts_query q = { .from_day = jan, .to_day = jul, .by = CXM_DIM_THEME };
+	struct cxm_score_counts price = tally(w, jan, jul, has_price, NULL);
+	int64_t sum = 0, all = tally(w, jan, jul, NULL, NULL).responses;
+
+	memset(a, 0, sizeof(*a));
+	assert_int_equal(cxm_store_counts_rollup(S, w->tenant, &q, collect, a), 0);
+	bool seen = false;
+	for (size_t i = 0; i < a->n; i++) {
+		sum += a->c[i].responses;
+		if (!strcmp(a->value[i], "price")) {
+			assert_memory_equal(&a->c[i], &price, sizeof(price));
+			seen = true;
+		}
+	}
+	assert_true(seen && price.responses > 0);
+	assert_true(sum > all); /* some responses have two themes */
+	q.by = CXM_DIM_SENTIMENT;
+	q.filter[CXM_DIM_SENTIMENT] = "";
+	memset(a, 0, sizeof(*a));
+	assert_int_equal(cxm_store_counts_rollup(S, w->tenant, &q, collect, a), 0);
+	struct cxm_score_counts none = tally(w, jan, jul, no_comment, NULL);
+	assert_int_equal(a->n, 1);
+	assert_memory_equal(&a->c[0], &none, sizeof(none));
+}
+
 static void check_world(struct world *w)
 {
 	int64_t jan = cxm_days_from_civil(2026, 1, 1), jul = cxm_days_from_civil(2026, 7, 1);
@@ -348,10 +410,13 @@ static void check_world(struct world *w)
 
 	snprintf(survey, sizeof(survey), "%lld", (long long)w->surveys[1]);
 	snprintf(unit, sizeof(unit), "%lld", (long long)w->units[2]);
-	const char *some[CXM_DIM_COUNT] = { NULL, "email", "support", "marta", unit, "en", "gold", NULL, NULL };
+	const char *some[CXM_DIM_COUNT] = { NULL, "email", "support", "marta", unit, "en", "gold", NULL, NULL, "price",
+					    "negative" };
 
 	for (size_t r = 0; r < ARRAY_SIZE(ranges); r++) {
-		for (int by = CXM_DIM_NONE; by <= CXM_DIM_SURVEY; by++) {
+		for (int by = CXM_DIM_NONE; by < CXM_DIM_COUNT; by++) {
+			if (by == CXM_DIM_ATTRIBUTE)
+				continue;
 			for (int bucket = CXM_BUCKET_NONE; bucket <= CXM_BUCKET_QUARTER; bucket++) {
 				struct cxm_counts_query q = { .from_day = ranges[r][0], .to_day = ranges[r][1],
 							      .by = (enum cxm_dim)by, .bucket = (enum cxm_bucket)bucket };
@@ -367,7 +432,9 @@ static void check_world(struct world *w)
 			}
 		}
 		/* no grouping, one filter on any dimension */
-		for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_SURVEY; d++) {
+		for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_COUNT; d++) {
+			if (d == CXM_DIM_SURVEY || d == CXM_DIM_ATTRIBUTE)
+				continue;
 			struct cxm_counts_query q = { .from_day = ranges[r][0], .to_day = ranges[r][1],
 						      .bucket = CXM_BUCKET_MONTH };
 			q.filter[d] = some[d];
@@ -383,6 +450,7 @@ static void check_world(struct world *w)
 	assert_int_equal(a->n, 1);
 	assert_memory_equal(&a->c[0], &want, sizeof(want));
 	assert_true(want.responses > NRESP / 2);
+	check_themes(w, jan, jul);
 
 	/* what only the scan answers: two filters at once */
 	struct two t = { "email", "ana" };

@@ -1,0 +1,87 @@
+/*
+ * textstore.h - text on ingest (issue 6, "Where it shows"): the analysis of
+ * each response's comment, kept with the response (store.h's text_* and
+ * themes) and rolled up by theme and sentiment; the tenant's theme taxonomy
+ * and PII policy; the re-analysis after a taxonomy change; verbatims with
+ * their highlights (src/text/ingest.c, docs/text.md "Where it shows").
+ */
+#ifndef CXM_TEXTSTORE_H
+#define CXM_TEXTSTORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cxm/store.h"
+#include "cxm/text.h"
+
+/* The tenant settings: the taxonomy JSON (absent: the default), its
+ * revision (changed with it, so caches see a change cheaply), and the PII
+ * policy ("mask", the default, or "keep"). */
+#define CXM_TEXT_THEMES_SETTING "text.themes"
+#define CXM_TEXT_THEMES_REV_SETTING "text.themes.rev"
+#define CXM_TEXT_PII_SETTING "text.pii"
+
+/* A taxonomy change re-analyses at most this many comments, synchronously,
+ * in the same transaction; above it the change is refused. */
+#define CXM_TEXT_REANALYZE_MAX 50000
+
+/* One comment's analysis, as stored (caller-owned, no heap). */
+struct cxm_text_stored {
+	bool present; /* false: nothing to analyse (no comment, blank, refused) */
+	char lang[8];
+	int score; /* compound x 10000 */
+	char label[12];
+	char emotions[CXM_EMO_COUNT * 16];
+	char reasons[CXM_REASON_COUNT * 16];
+	char themes[CXM_TAXONOMY_MAX_THEMES * 41 + 1];
+};
+
+/*
+ * Analyses text (NUL-terminated; NULL: none) with tax into st: language,
+ * sentiment, the emotions and reasons present, the themes. A thread keeps
+ * its own stemmers and arena (made on first use). Never fails: an empty,
+ * blank or refused text leaves st->present false.
+ */
+void cxm_text_store_analyze(const char *text, const struct cxm_taxonomy *tax, struct cxm_text_stored *st);
+/* Points r's text_* and themes at st's (borrowed), or clears them. */
+void cxm_text_stored_apply(const struct cxm_text_stored *st, struct cxm_response *r);
+
+/* A tenant's compiled taxonomy, shared read-only between threads. */
+struct cxm_tax_ref;
+/*
+ * The tenant's taxonomy, compiled once per revision and cached (thread-
+ * safe; a change of the revision setting replaces it). Give it back with
+ * cxm_text_taxonomy_put. Store errors as the store's.
+ */
+int cxm_text_taxonomy_get(struct cxm_store *s, int64_t tenant, struct cxm_tax_ref **out);
+const struct cxm_taxonomy *cxm_text_taxonomy_of(const struct cxm_tax_ref *ref);
+void cxm_text_taxonomy_put(struct cxm_tax_ref *ref);
+
+/* Analyses comment with the tenant's taxonomy into st and points r at it. */
+int cxm_text_ingest(struct cxm_store *s, int64_t tenant, const char *comment, struct cxm_text_stored *st,
+		    struct cxm_response *r);
+
+/*
+ * Re-analyses every comment of the tenant with tax and moves their theme
+ * and sentiment rollups, in batches read by id, in the caller's
+ * transaction (or one of its own). *n (may be NULL) gets how many.
+ */
+int cxm_text_reanalyze(struct cxm_store *s, int64_t tenant, const struct cxm_taxonomy *tax, int64_t *n);
+
+/* What a verbatim highlights: bytes [start, start + len) of the text. */
+struct cxm_text_highlight {
+	uint32_t start, len;
+	int kind;   /* 1 positive, -1 negative (sentiment), 0 a theme's term */
+	int theme;  /* kind 0: the theme's index in the taxonomy */
+};
+/*
+ * The highlights of text (its sentiment's words and phrases, its themes'
+ * terms) in text order, up to max; returns how many were written.
+ */
+size_t cxm_text_highlights(const char *text, const struct cxm_taxonomy *tax, struct cxm_text_highlight *out,
+			   size_t max);
+/* text with each e-mail, phone, card number and national id replaced by as
+ * many '*' as it had bytes (so offsets stay); owned. */
+char *cxm_text_mask_pii(const char *text);
+
+#endif

@@ -1,0 +1,329 @@
+/*
+ * api_text_store.c - text on ingest over HTTP: the tenant's theme taxonomy
+ * (GET/PUT /api/v1/settings/themes, a change re-analyses every comment),
+ * its PII policy (GET/PUT /api/v1/settings/text), and the verbatims
+ * (GET /api/v1/text/verbatims) with their highlights.
+ */
+#include "http-internal.h"
+#include "cxm/id.h"
+#include "cxm/json.h"
+#include "cxm/textstore.h"
+#include "cxm/time.h"
+
+/* ---- the taxonomy ---- */
+
+int api_text_themes_get(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	char *stored = NULL, err[128];
+	cJSON *o = NULL;
+	int ret;
+
+	if (!db)
+		return H_DONE;
+	if ((ret = cxm_store_setting_get(db, r->who.tenant, CXM_TEXT_THEMES_SETTING, &stored))) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	if (stored)
+		o = cxm_json_parse(stored, strlen(stored), err, sizeof(err));
+	if (!o) {
+		size_t len;
+		const char *dflt = cxm_taxonomy_default_json(&len);
+		o = cxm_json_parse(dflt, len, err, sizeof(err));
+	}
+	free(stored);
+	reply_json(r, 200, o);
+	return H_DONE;
+}
+
+static int themes_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	struct cxm_taxonomy *tax = NULL;
+	char field[96], why[300], rev[24];
+	int ret;
+
+	if (cxm_taxonomy_parse(r->data, strlen(r->data), &tax, field, sizeof(field), why, sizeof(why)))
+		BUG("a checked taxonomy does not compile");
+	/* a new revision: every node's cache sees the change on its next look */
+	snprintf(rev, sizeof(rev), "%lld", (long long)cxm_id_next());
+	ret = cxm_store_setting_set(db, r->who.tenant, CXM_TEXT_THEMES_SETTING, r->data);
+	if (!ret)
+		ret = cxm_store_setting_set(db, r->who.tenant, CXM_TEXT_THEMES_REV_SETTING, rev);
+	if (!ret)
+		ret = cxm_text_reanalyze(db, r->who.tenant, tax, NULL);
+	if (!ret)
+		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "settings.themes", NULL, NULL, NULL);
+	cxm_taxonomy_free(tax);
+	return ret;
+}
+
+static int themes_finish(struct req *r)
+{
+	if (job_failed(r))
+		return 0;
+	return api_text_themes_get(r);
+}
+
+int api_text_themes_put(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	struct cxm_taxonomy *tax = NULL;
+	char field[96], why[300], *text;
+	int64_t n = 0;
+	int ret;
+	cJSON *o;
+
+	if (!db || !(o = body_json(r)))
+		return H_DONE;
+	text = cxm_json_print(o);
+	ret = cxm_taxonomy_parse(text, strlen(text), &tax, field, sizeof(field), why, sizeof(why));
+	cxm_taxonomy_free(tax);
+	if (ret) {
+		free(text);
+		reply_invalid(r, *field ? field : NULL, why);
+		return H_DONE;
+	}
+	/* the re-analysis is synchronous, in the change's transaction: bounded */
+	if ((ret = cxm_store_response_comment_count(db, r->who.tenant, &n))) {
+		free(text);
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	if (n > CXM_TEXT_REANALYZE_MAX) {
+		free(text);
+		snprintf(why, sizeof(why), T(r, MSG_TS_TOO_MANY), CXM_TEXT_REANALYZE_MAX, (long long)n);
+		reply_invalid(r, "themes", why);
+		return H_DONE;
+	}
+	r->data = cxm_arena_strdup(&r->arena, text);
+	free(text);
+	return req_write(r, themes_run, themes_finish);
+}
+
+/* ---- the PII policy ---- */
+
+/* The tenant's policy: true to mask (the default). */
+static int pii_mask(struct cxm_store *db, int64_t tenant, bool *mask)
+{
+	char *v = NULL;
+	int ret = cxm_store_setting_get(db, tenant, CXM_TEXT_PII_SETTING, &v);
+
+	*mask = !v || strcmp(v, "keep");
+	free(v);
+	return ret;
+}
+
+int api_text_settings_get(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	bool mask;
+	int ret;
+
+	if (!db)
+		return H_DONE;
+	if ((ret = pii_mask(db, r->who.tenant, &mask))) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "pii", mask ? "mask" : "keep");
+	reply_json(r, 200, o);
+	return H_DONE;
+}
+
+static int text_settings_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	int ret = cxm_store_setting_set(db, r->who.tenant, CXM_TEXT_PII_SETTING, r->data);
+	char detail[64];
+
+	/* r->data is "mask" or "keep": nothing to escape */
+	snprintf(detail, sizeof(detail), "{\"pii\":\"%s\"}", (const char *)r->data);
+	if (!ret)
+		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "settings.text", NULL, detail, NULL);
+	return ret;
+}
+
+static int text_settings_finish(struct req *r)
+{
+	if (job_failed(r))
+		return 0;
+	return api_text_settings_get(r);
+}
+
+int api_text_settings_put(struct req *r)
+{
+	cJSON *o = body_json(r);
+	const cJSON *pii;
+
+	if (!o)
+		return H_DONE;
+	if (!cJSON_IsObject(o) || cJSON_GetArraySize(o) != 1 || !(pii = cJSON_GetObjectItemCaseSensitive(o, "pii"))) {
+		reply_invalid(r, NULL, T(r, MSG_TS_WANT_OBJECT));
+		return H_DONE;
+	}
+	if (!cJSON_IsString(pii) || (strcmp(pii->valuestring, "mask") && strcmp(pii->valuestring, "keep"))) {
+		reply_invalid(r, "pii", T(r, MSG_TS_BAD_PII));
+		return H_DONE;
+	}
+	r->data = cxm_arena_strdup(&r->arena, pii->valuestring);
+	return req_write(r, text_settings_run, text_settings_finish);
+}
+
+/* ---- verbatims ---- */
+
+/* The JavaScript (UTF-16) index of byte offset `at` of valid UTF-8 s. */
+static uint32_t utf16_at(const char *s, uint32_t at)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < at; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c & 0xC0) != 0x80)
+			n += c >= 0xF0 ? 2 : 1;
+	}
+	return n;
+}
+
+/* Adds the space-separated words of list (NULL: none) to o as an array. */
+static void add_words(cJSON *o, const char *name, const char *list)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, name);
+	char w[64];
+
+	for (const char *t = list ? list : ""; *t;) {
+		size_t n = strcspn(t, " ");
+		if (n && n < sizeof(w)) {
+			memcpy(w, t, n);
+			w[n] = '\0';
+			cJSON_AddItemToArray(a, cJSON_CreateString(w));
+		}
+		t += n;
+		t += *t == ' ';
+	}
+}
+
+struct vpage {
+	struct req *r;
+	cJSON *items;
+	int n;
+	int64_t last_ts, last_id;
+	bool mask;
+	const struct cxm_taxonomy *tax;
+};
+
+static int verbatim_to_json(const struct cxm_response *x, void *ctx)
+{
+	struct vpage *pg = ctx;
+	struct req *r = pg->r;
+	struct cxm_text_highlight hl[64];
+	char t[CXM_TIME_BUFSZ];
+	cJSON *o, *a;
+
+	pg->n++;
+	pg->last_ts = x->ts;
+	pg->last_id = x->id;
+	if (!principal_sees(&r->who, x->org_unit_id, x->ts) || !x->comment)
+		return 0;
+	/* highlights are found on what is shown: masked data never matches */
+	char *comment = pg->mask ? cxm_text_mask_pii(x->comment) : xstrdup(x->comment);
+	size_t nh = cxm_text_highlights(comment, pg->tax, hl, ARRAY_SIZE(hl));
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "response_id", id_str(r, x->id));
+	cJSON_AddStringToObject(o, "ts", cxm_time_format(x->ts, t));
+	cJSON_AddStringToObject(o, "comment", comment);
+	cJSON_AddNumberToObject(o, "score", x->text_score / 10000.0);
+	cJSON_AddStringToObject(o, "label", x->text_label ? x->text_label : "neutral");
+	cJSON_AddStringToObject(o, "lang", x->text_lang ? x->text_lang : "other");
+	if (x->nps >= 0)
+		cJSON_AddNumberToObject(o, "nps", x->nps);
+	else
+		cJSON_AddNullToObject(o, "nps");
+	cJSON_AddStringToObject(o, "channel", x->channel);
+	if (x->touchpoint)
+		cJSON_AddStringToObject(o, "touchpoint", x->touchpoint);
+	else
+		cJSON_AddNullToObject(o, "touchpoint");
+	add_words(o, "themes", x->themes);
+	add_words(o, "emotions", x->text_emotions);
+	add_words(o, "reasons", x->text_reasons);
+	a = cJSON_AddArrayToObject(o, "highlights");
+	for (size_t i = 0; i < nh; i++) {
+		cJSON *h = cJSON_CreateObject();
+		cJSON_AddNumberToObject(h, "start", utf16_at(comment, hl[i].start));
+		cJSON_AddNumberToObject(h, "end", utf16_at(comment, hl[i].start + hl[i].len));
+		cJSON_AddStringToObject(h, "kind", hl[i].kind > 0 ? "positive" : hl[i].kind < 0 ? "negative" : "theme");
+		if (!hl[i].kind)
+			cJSON_AddStringToObject(h, "theme", cxm_taxonomy_id(pg->tax, (size_t)hl[i].theme));
+		cJSON_AddItemToArray(a, h);
+	}
+	cJSON_AddItemToArray(pg->items, o);
+	free(comment);
+	return 0;
+}
+
+static int time_arg(struct req *r, const char *name, int64_t dflt, int64_t *out)
+{
+	const char *v = req_query(r, name);
+
+	*out = dflt;
+	if (v && cxm_time_parse(v, strlen(v), out)) {
+		reply_bad_query(r, name, T(r, MSG_HTTP_WANT_TIME));
+		return -1;
+	}
+	return 0;
+}
+
+int api_text_verbatims(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	int limit = query_limit(r, 50, 500), ret;
+	int64_t before_ts = CXM_TIME_MAX, before_id = INT64_MAX;
+	struct cxm_verbatim_filter f = { 0 };
+	struct cxm_tax_ref *ref = NULL;
+	struct vpage pg = { .r = r };
+	cJSON *o;
+
+	if (!db || limit < 0 || time_arg(r, "from", INT64_MIN, &f.from) || time_arg(r, "to", CXM_TIME_MAX, &f.to) ||
+	    query_cursor2(r, &before_ts, &before_id))
+		return H_DONE;
+	f.theme = req_query(r, "theme");
+	f.label = req_query(r, "label");
+	f.emotion = req_query(r, "emotion");
+	if (f.label && strcmp(f.label, "positive") && strcmp(f.label, "neutral") && strcmp(f.label, "negative")) {
+		reply_bad_query(r, "label", T(r, MSG_TS_BAD_LABEL));
+		return H_DONE;
+	}
+	bool known = !f.emotion;
+	for (int e = 0; e < CXM_EMO_COUNT && !known; e++)
+		known = !strcmp(f.emotion, cxm_emotion_name((enum cxm_emotion)e));
+	if (!known) {
+		reply_bad_query(r, "emotion", T(r, MSG_TS_BAD_EMOTION));
+		return H_DONE;
+	}
+	if ((ret = pii_mask(db, r->who.tenant, &pg.mask)) || (ret = cxm_text_taxonomy_get(db, r->who.tenant, &ref))) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	pg.tax = cxm_text_taxonomy_of(ref);
+	if (f.theme && cxm_taxonomy_find(pg.tax, f.theme) < 0) {
+		cxm_text_taxonomy_put(ref);
+		reply_bad_query(r, "theme", T(r, MSG_TS_BAD_THEME));
+		return H_DONE;
+	}
+	o = cJSON_CreateObject();
+	pg.items = cJSON_AddArrayToObject(o, "items");
+	ret = cxm_store_verbatims(db, r->who.tenant, &f, before_ts, before_id, limit, verbatim_to_json, &pg);
+	cxm_text_taxonomy_put(ref);
+	if (ret) {
+		cJSON_Delete(o);
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	if (pg.n == limit)
+		add_cursor2(o, pg.last_ts, pg.last_id);
+	reply_json(r, 200, o);
+	return H_DONE;
+}
