@@ -1,13 +1,16 @@
 -- submit.lua - durable responses (POST /api/v1/responses): PER responses a
 -- request (default 1: one JSON object; more: a JSON array), each with a
--- unique id, naming one of CUSTOMERS customers, spread over the days of
--- March, channels and touchpoints so that they land on many rollup rows.
+-- unique id, naming one of CUSTOMERS customers, arriving the way live
+-- responses do: all on one day (2026-03-01, any hour), spread over
+-- channels and touchpoints; DAYS=28 spreads them over March instead (the
+-- worst case for the rollups: every response on rows of its own day).
 -- Environment: CXM_KEY, CUSTOMERS, BENCH_TAG (a prefix unique to one wrk
--- run), PER.
+-- run), PER, DAYS.
 local key = os.getenv("CXM_KEY")
 local customers = tonumber(os.getenv("CUSTOMERS") or "100000")
 local tag = os.getenv("BENCH_TAG") or "b"
 local per = tonumber(os.getenv("PER") or "1")
+local days = tonumber(os.getenv("DAYS") or "1")
 local channels = { "phone", "email", "web", "app", "store", "chat", "whatsapp" }
 local touchpoints = { "ivr_after_call", "post_delivery", "checkout", "store_visit", "help_widget" }
 local counter = 0
@@ -23,9 +26,9 @@ init = function()
 end
 local function item(k)
 	return string.format('{"id":"%s-%d-%d-%d","external_id":"C%07d","channel":"%s","touchpoint":"%s",'
-		.. '"ts":"2026-03-%02dT%02d:15:00Z","language":"es","answers":{"nps":%d}}', tag, tid, counter, k,
+		.. '"ts":"2026-03-%02dT%02d:%02d:00Z","language":"es","answers":{"nps":%d}}', tag, tid, counter, k,
 		math.random(customers), channels[math.random(#channels)], touchpoints[math.random(#touchpoints)],
-		math.random(1, 28), math.random(0, 23), math.random(0, 10))
+		math.random(1, days), math.random(0, 23), math.random(0, 59), math.random(0, 10))
 end
 request = function()
 	counter = counter + 1
