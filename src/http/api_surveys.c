@@ -581,18 +581,6 @@ static int response_to_json(const struct cxm_response *x, void *ctx)
 	return 0;
 }
 
-static int time_param(struct req *r, const char *name, int64_t dflt, int64_t *out)
-{
-	const char *v = req_query(r, name);
-
-	*out = dflt;
-	if (v && cxm_time_parse(v, strlen(v), out)) {
-		reply_bad_query(r, name, T(r, MSG_HTTP_WANT_TIME));
-		return -1;
-	}
-	return 0;
-}
-
 int api_responses_list(struct req *r)
 {
 	struct cxm_store *db = req_db(r);
@@ -601,7 +589,7 @@ int api_responses_list(struct req *r)
 	int64_t survey_id = 0, from, to, before_ts = CXM_TIME_MAX, before_id = INT64_MAX;
 	cJSON *o;
 
-	if (!db || limit < 0 || time_param(r, "from", INT64_MIN, &from) || time_param(r, "to", CXM_TIME_MAX, &to))
+	if (!db || limit < 0 || query_time(r, "from", INT64_MIN, &from) || query_time(r, "to", CXM_TIME_MAX, &to))
 		return H_DONE;
 	if (survey && parse_id(survey, &survey_id)) {
 		reply_bad_query(r, "survey", T(r, MSG_HTTP_WANT_ID));

@@ -264,18 +264,6 @@ static int verbatim_to_json(const struct cxm_response *x, void *ctx)
 	return 0;
 }
 
-static int time_arg(struct req *r, const char *name, int64_t dflt, int64_t *out)
-{
-	const char *v = req_query(r, name);
-
-	*out = dflt;
-	if (v && cxm_time_parse(v, strlen(v), out)) {
-		reply_bad_query(r, name, T(r, MSG_HTTP_WANT_TIME));
-		return -1;
-	}
-	return 0;
-}
-
 int api_text_verbatims(struct req *r)
 {
 	struct cxm_store *db = req_db(r);
@@ -286,7 +274,7 @@ int api_text_verbatims(struct req *r)
 	struct vpage pg = { .r = r };
 	cJSON *o;
 
-	if (!db || limit < 0 || time_arg(r, "from", INT64_MIN, &f.from) || time_arg(r, "to", CXM_TIME_MAX, &f.to) ||
+	if (!db || limit < 0 || query_time(r, "from", INT64_MIN, &f.from) || query_time(r, "to", CXM_TIME_MAX, &f.to) ||
 	    query_cursor2(r, &before_ts, &before_id))
 		return H_DONE;
 	f.theme = req_query(r, "theme");

@@ -6,6 +6,7 @@
  */
 #include "http-internal.h"
 #include "cxm/customers.h"
+#include "cxm/time.h"
 
 #include <strings.h>
 
@@ -192,6 +193,18 @@ int query_limit(struct req *r, int dflt, int max)
 		return -1;
 	}
 	return (int)n;
+}
+
+int query_time(struct req *r, const char *name, int64_t dflt, int64_t *out)
+{
+	const char *v = req_query(r, name);
+
+	*out = dflt;
+	if (v && cxm_time_parse(v, strlen(v), out)) {
+		reply_bad_query(r, name, T(r, MSG_HTTP_WANT_TIME));
+		return -1;
+	}
+	return 0;
 }
 
 const char *item_str(struct req *r, const cJSON *o, const char *k, cJSON *problem, long idx, bool *bad)

@@ -464,6 +464,8 @@ const char *item_text(struct req *r, const cJSON *o, const char *k, size_t max, 
 int parse_id(const char *s, int64_t *out);
 /* A limit query parameter: default, and at most max. -1 with a reply set on junk. */
 int query_limit(struct req *r, int dflt, int max);
+/* A time query parameter (RFC 3339) into *out, dflt without one; -1 after replying 400. */
+int query_time(struct req *r, const char *name, int64_t dflt, int64_t *out);
 /*
  * A two-part page cursor "A.B" (a time or key, then an id) from ?cursor into
  * *a and *b, left as they are without one; -1 after replying 400.
