@@ -21,6 +21,7 @@
 #include "cxm/id.h"
 #include "cxm/store.h"
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 static char test_dir[256];
@@ -93,6 +94,19 @@ static inline int64_t test_tenant(struct cxm_store *s)
 	snprintf(name, sizeof(name), "t%lld", (long long)cxm_id_next());
 	assert_int_equal(cxm_store_tenant_create(s, &t, &id), 0);
 	return id;
+}
+
+/* Runs SQL on a SQLite file directly, around the store (to undo a
+ * migration by hand and see what the next run makes of the rows). */
+static inline void test_sqlite_exec(const char *path, const char *text)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", text, err);
+	sqlite3_close(db);
 }
 
 #endif

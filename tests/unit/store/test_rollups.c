@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include <sqlite3.h>
 
 #define DAY_US ((int64_t)86400 * 1000000)
 #define NRESP 700
@@ -594,17 +593,6 @@ static void test_rollups_follow_the_transaction(void **state)
 	free(a);
 }
 
-static void sqlite_exec(const char *path, const char *text)
-{
-	sqlite3 *db;
-	char *err = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("%s: %s", text, err);
-	sqlite3_close(db);
-}
-
 /* Responses stored before migration 0010 get counted when it runs, with
  * their customer's segment (SQLite: the migration is undone by hand). */
 static void test_migration_counts_what_was_there(void **state)
@@ -623,7 +611,7 @@ static void test_migration_counts_what_was_there(void **state)
 	b = malloc(sizeof(*b));
 	build(&w, "Europe/Madrid");
 	cxm_store_close(S);
-	sqlite_exec(path, "DROP TABLE rollups; ALTER TABLE responses DROP COLUMN segment;"
+	test_sqlite_exec(path, "DROP TABLE rollups; ALTER TABLE responses DROP COLUMN segment;"
 			  " DELETE FROM schema_migrations WHERE version = 10");
 	if (cxm_store_open(&S, url, err, sizeof(err)))
 		fail_msg("reopen: %s", err);

@@ -12,7 +12,6 @@
 
 #include <unistd.h>
 
-#include <sqlite3.h>
 
 static int64_t T(const char *s)
 {
@@ -219,17 +218,6 @@ static void test_what_verbatims_show(void **state)
 	free(m);
 }
 
-static void sqlite_exec(const char *path, const char *text)
-{
-	sqlite3 *db;
-	char *err = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("%s: %s", text, err);
-	sqlite3_close(db);
-}
-
 /* Responses stored before migration 0011 count under theme "" and
  * sentiment "" once it runs, as the scan sees them (SQLite: the migration
  * is undone by hand). */
@@ -249,7 +237,7 @@ static void test_migration_0011(void **state)
 	put(t, sid, "b", NULL, 10, "2026-03-02T10:00:00Z");
 	put(t, sid, "c", "Great staff", 9, "2026-04-02T10:00:00Z");
 	cxm_store_close(S);
-	sqlite_exec(path, "DROP TABLE response_themes; ALTER TABLE responses DROP COLUMN text_lang;"
+	test_sqlite_exec(path, "DROP TABLE response_themes; ALTER TABLE responses DROP COLUMN text_lang;"
 			  " ALTER TABLE responses DROP COLUMN text_score; ALTER TABLE responses DROP COLUMN text_label;"
 			  " ALTER TABLE responses DROP COLUMN text_emotions; ALTER TABLE responses DROP COLUMN text_reasons;"
 			  " ALTER TABLE responses DROP COLUMN themes;"
