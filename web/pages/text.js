@@ -97,7 +97,7 @@ function themesCard(rep, names, live) {
   const body = h('tbody');
   function draw() {
     groups.sort((a, b) => {
-      const x = sortKey === 'impact' ? a.vs_rest.diff : a.n, y = sortKey === 'impact' ? b.vs_rest.diff : b.n;
+      const x = sortKey === 'impact' ? a.vs_rest.diff ?? 0 : a.n, y = sortKey === 'impact' ? b.vs_rest.diff ?? 0 : b.n;
       return (ascending ? x - y : y - x) || name(a).localeCompare(name(b));
     });
     replace(body, ...groups.map((g) => h('tr', { 'data-value': g.value },
@@ -107,9 +107,12 @@ function themesCard(rep, names, live) {
       h('td', { class: 'num' }, g.ci_low === null ? '–' : `${g.ci_low} – ${g.ci_high}`),
       h('td', { class: 'num impact', 'data-diff': String(g.vs_rest.diff), 'data-significant': String(!!g.vs_rest.significant) },
         g.vs_rest.significant ? h('span', { class: `sig ${g.vs_rest.diff > 0 ? 'up' : 'down'}` }, g.vs_rest.diff > 0 ? '▲ ' : '▼ ') : null,
-        `${g.vs_rest.diff > 0 ? '+' : ''}${g.vs_rest.diff}`),
+        `${g.vs_rest.diff > 0 ? '+' : ''}${fmt(g.vs_rest.diff)}`),
       h('td', { class: 'vs-rest' }, g.vs_rest.verdict))));
     card.dataset.sort = sortKey;
+    for (const b of card.querySelectorAll('button.sort')) {
+      b.closest('th').setAttribute('aria-sort', b.dataset.key !== sortKey ? 'none' : ascending ? 'ascending' : 'descending');
+    }
   }
   const sortButton = (key, label) => {
     const b = h('button', { type: 'button', class: 'sort', 'data-key': key }, t(label));
