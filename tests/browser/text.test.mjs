@@ -131,6 +131,14 @@ export function textTests(test, { BASE, texts, assert, loginOk, chooseLanguage }
       assert((await page.locator('section.txp-themes h2').textContent()) === m.MSG_WEB_TXP_THEMES, 'themes heading not in Spanish');
       assert((await page.locator('section.txp-verbatims-card h2').textContent()) === m.MSG_WEB_TXP_VERBATIMS, 'verbatims heading not in Spanish');
       assert((await page.locator('label[for="txp-emotion"]').textContent()) === m.MSG_WEB_TXP_FILTER_EMOTION, 'filters not in Spanish');
+      // themes by their Spanish names from the tenant's taxonomy
+      const tax = await page.evaluate(async () => (await import('/api.js')).api('GET', '/api/v1/settings/themes'));
+      const rows = await page.locator('section.txp-themes tbody tr').evaluateAll((rs) => rs.map((r) => [r.dataset.value, r.querySelector('th').textContent]));
+      assert(rows.length > 0, 'no theme rows');
+      for (const [id, name] of rows) {
+        const x = tax.themes.find((y) => y.id === id);
+        assert(x && x.name.es === name, `theme ${id} shown as ${name}`);
+      }
     } finally {
       await chooseLanguage(page, 'en'); // leave the demo user as the other tests expect
     }
