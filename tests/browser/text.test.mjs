@@ -92,6 +92,18 @@ export function textTests(test, { BASE, texts, assert, loginOk, chooseLanguage }
     const themed = await items.evaluateAll((ls) => ls.map((li) => li.dataset.themes.split(' ')));
     assert(themed.length > 0 && themed.every((x) => x.includes(theme)), `filtered by ${theme}: ${JSON.stringify(themed)}`);
     await shot('text', page);
+
+    // one survey: every card asks for it, the comments are that survey's
+    const svs = (await call('/api/v1/surveys')).items;
+    const sv = svs.sort((a, b) => (b.responses || 0) - (a.responses || 0))[0];
+    await page.locator('#ov-survey').selectOption(sv.id);
+    await page.locator('.txp-body[data-charts="drawn"]').waitFor();
+    await page.waitForFunction(() => document.querySelector('section.txp-verbatims-card[data-state="loaded"]'));
+    const ofSurvey = await call(`/api/v1/text/verbatims?survey=${sv.id}&from=${from}&to=${to}&limit=20`);
+    const ids = await items.evaluateAll((ls) => ls.map((li) => li.dataset.id));
+    assert(JSON.stringify(ids) === JSON.stringify(ofSurvey.items.map((v) => v.response_id)), `survey ${sv.id}: ${ids.length} comments shown, the API ${ofSurvey.items.length}`);
+    const tsv = await call(`/api/v1/metrics/nps?by=theme&survey=${sv.id}&from=${from}&to=${to}`);
+    assert(await rows.count() === tsv.groups.filter((g) => g.value !== '').length, 'the themes are not the survey\'s');
   });
 
   test('text: a hostile comment shows as written, marks and all, and runs nothing', async ({ page, shot }) => {
@@ -144,7 +156,7 @@ export function textTests(test, { BASE, texts, assert, loginOk, chooseLanguage }
     }
   });
 
-  test('text fits a phone', async ({ page, shot }) => {
+  test('text: fits a phone', async ({ page, shot }) => {
     await loginOk(page);
     await page.goto(`${BASE}/#/text`);
     await page.locator('.txp-body[data-charts="drawn"]').waitFor();

@@ -360,6 +360,7 @@ export async function renderText(ctx) {
     from.setDate(from.getDate() - days);
     const range = { survey: survey.value || null, from: isoDay(from), to: isoDay(to) };
     replace(out, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+    out.dataset.charts = 'loading';
     for (const c of live) c.dispose();
     live = [];
     let themes, sample;
