@@ -14,6 +14,7 @@ import { renderSurvey } from './pages/survey.js';
 import { renderTriggers } from './pages/triggers.js';
 import { renderOverview } from './pages/overview.js';
 import { renderSettings } from './pages/settings.js';
+import { renderText } from './pages/text.js';
 import { renderNotBuilt, renderNotFound } from './pages/placeholder.js';
 
 const root = document.getElementById('app');
@@ -183,6 +184,7 @@ function renderRoute() {
   else if (section === 'surveys' && r.parts.length === 2) renderSurvey(ctx, r.parts[1]);
   else if (section === 'triggers' && r.parts.length === 1) renderTriggers(ctx);
   else if (section === 'settings' && r.parts.length === 1) renderSettings(ctx);
+  else if (section === 'text' && r.parts.length === 1) renderText(ctx);
   else if (sec && r.parts.length === 1) renderNotBuilt(ctx, sec.label);
   else renderNotFound(ctx);
   if (!state.firstRender) state.main.focus({ preventScroll: false });

@@ -923,6 +923,7 @@ int cxm_store_response_comment_count(struct cxm_store *s, int64_t tenant, int64_
 struct cxm_verbatim_filter {
 	int64_t from, to;
 	const char *theme, *label, *emotion;
+	int64_t survey; /* 0: every survey */
 };
 /* Verbatims newest first, older than (before_ts, before_id), at most limit. */
 int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_verbatim_filter *f, int64_t before_ts,

@@ -280,6 +280,11 @@ int api_text_verbatims(struct req *r)
 	f.theme = req_query(r, "theme");
 	f.label = req_query(r, "label");
 	f.emotion = req_query(r, "emotion");
+	const char *survey = req_query(r, "survey");
+	if (survey && parse_id(survey, &f.survey)) {
+		reply_bad_query(r, "survey", T(r, MSG_HTTP_WANT_ID));
+		return H_DONE;
+	}
 	if (f.label && strcmp(f.label, "positive") && strcmp(f.label, "neutral") && strcmp(f.label, "negative")) {
 		reply_bad_query(r, "label", T(r, MSG_TS_BAD_LABEL));
 		return H_DONE;

@@ -4342,6 +4342,7 @@ int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_ve
 		" AND t.response_id = r.id AND t.theme = ?))"
 		" AND (? = '' OR text_label = ?)"
 		" AND (? = '' OR ' ' || text_emotions || ' ' LIKE ?)"
+		" AND (CAST(? AS BIGINT) = 0 OR survey_id = ?)"
 		" ORDER BY ts DESC, id DESC LIMIT ?";
 	struct response_ctx c = { cb, ctx, 0 };
 	const char *theme = f->theme ? f->theme : "", *label = f->label ? f->label : "";
@@ -4356,6 +4357,6 @@ int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_ve
 	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(f->from),	SQLV_INT(f->to),    SQLV_INT(before_ts),
 			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_TEXT(theme),   SQLV_TEXT(theme),
 			      SQLV_TEXT(label),	   SQLV_TEXT(label),	SQLV_TEXT(emotion), SQLV_TEXT(like),
-			      SQLV_INT(limit) };
+			      SQLV_INT(f->survey), SQLV_INT(f->survey), SQLV_INT(limit) };
 	return Q(s, sql, p, response_row, &c, NULL);
 }

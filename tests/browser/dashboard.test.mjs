@@ -20,6 +20,7 @@ import { triggerTests } from './triggers.test.mjs';
 import { widgetTests } from './widget.test.mjs';
 import { anonymousTests } from './anonymous.test.mjs';
 import { settingsTests } from './settings.test.mjs';
+import { textTests } from './text.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -253,6 +254,7 @@ test('on a phone the menu opens the navigation', async ({ page }) => {
 surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });
 hostileTests(test, { BASE, assert, loginOk, openBrowser });
 overviewTests(test, { BASE, assert, loginOk });
+textTests(test, { BASE, texts, assert, loginOk, chooseLanguage });
 emailFlowTests(test, { BASE, assert, loginOk, openBrowser, LOGIN, PASSWORD });
 widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
 anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });

@@ -184,7 +184,17 @@ test('verbatims: newest first, paged by cursor, filtered, highlighted, PII maske
   ok(d.json.items.length >= 4 && d.json.items.every((v) => v.themes.includes('delivery') && v.label === 'negative'));
   const joy = await get(ctx, '/api/v1/text/verbatims?emotion=joy&limit=500');
   ok(joy.json.items.length >= 1 && joy.json.items.every((v) => v.emotions.includes('joy')));
-  for (const [q, field] of [['label=angry', 'label'], ['emotion=rage', 'emotion'], ['theme=nope', 'theme'], ['from=yesterday', 'from']]) {
+  // one survey's: the tenant's responses are all in its one survey, a new survey has none
+  const sv = (await get(ctx, '/api/v1/surveys')).json.items[0];
+  const every = (await get(ctx, '/api/v1/text/verbatims?limit=500')).json.items.map((v) => v.response_id);
+  const ofSv = await get(ctx, `/api/v1/text/verbatims?survey=${sv.id}&limit=500`);
+  status(ofSv, 200);
+  eq(ofSv.json.items.map((v) => v.response_id), every, 'survey= of the only survey with responses');
+  const empty = await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.a.keys.owner, json: { name: 'Vacía', languages: ['es'],
+    questions: [{ id: 'nps', type: 'nps', required: true, text: { es: '¿Recomendaría?' } }] } });
+  status(empty, 201);
+  eq((await get(ctx, `/api/v1/text/verbatims?survey=${empty.json.id}`)).json.items, [], 'a survey without responses has no verbatims');
+  for (const [q, field] of [['survey=abc', 'survey'], ['label=angry', 'label'], ['emotion=rage', 'emotion'], ['theme=nope', 'theme'], ['from=yesterday', 'from']]) {
     const r = await get(ctx, `/api/v1/text/verbatims?${q}`);
     eq([r.status, r.json.errors[0].field], [400, field], q);
   }

@@ -1,0 +1,397 @@
+// text.js - the Text page (#/text, docs/text.md "The Text page"): what the
+// comments talk about and how that weighs on NPS (themes by volume and by
+// impact, from GET /api/v1/metrics/nps?by=theme), how the mood moves (the
+// share of negative / neutral / positive comments by week or month, from
+// ?by=sentiment&interval=), which emotions show at each touchpoint (counted
+// in the page from the latest page of verbatims, and said so), and the
+// comments themselves (GET /api/v1/text/verbatims) with the words that
+// matched marked. Comments are customer text: they reach the page only as
+// text nodes, cut at the API's UTF-16 offsets around <mark> elements.
+// Period and survey work as on the Overview.
+
+import { api, listItems, withQuery } from '../api.js';
+import { h, replace } from '../dom.js';
+import { channelName, formatDateTime, lang, t } from '../i18n.js';
+
+const COLOURS = { red: '#d93025', amber: '#f29900', green: '#188038' };
+const LABELS = [['negative', 'MSG_WEB_TXP_NEGATIVE', '#d93025'], ['neutral', 'MSG_WEB_TXP_NEUTRAL', '#98a2b3'],
+  ['positive', 'MSG_WEB_TXP_POSITIVE', '#188038']];
+const EMOTIONS = ['joy', 'trust', 'surprise', 'anger', 'frustration', 'disappointment', 'worry', 'sadness'];
+const EMOTION_SAMPLE = 500; // the most verbatims one request gives
+const PAGE = 20;
+
+let echartsLoading = null;
+function loadECharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  if (!echartsLoading) {
+    echartsLoading = new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = '/vendor/echarts.min.js';
+      s.onload = () => resolve(window.echarts);
+      s.onerror = () => { echartsLoading = null; reject(new Error('echarts')); };
+      document.head.append(s);
+    });
+  }
+  return echartsLoading;
+}
+
+function isoDay(d) {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function fmt(v) {
+  return v === null || v === undefined ? '–' : String(v);
+}
+
+function csvOf(rows) {
+  return rows.map((r) => r.map((c) => {
+    const s = String(c ?? '');
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  }).join(',')).join('\r\n') + '\r\n';
+}
+
+function download(name, text) {
+  const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+function csvButton(name, rows) {
+  return h('button', { type: 'button', class: 'csv', onclick: () => download(name, csvOf(rows())) }, t('MSG_WEB_OV_CSV'));
+}
+
+function emotionName(e) {
+  return t(`MSG_WEB_TXP_EMO_${e.toUpperCase()}`);
+}
+
+/**
+ * The comment as text nodes with each highlight a <mark>: highlights are
+ * UTF-16 [start, end) offsets (JavaScript string indices); overlapping ones
+ * are clipped to what the earlier one left, and out-of-range ones dropped.
+ */
+export function markedText(comment, highlights) {
+  const parts = [];
+  let at = 0;
+  const list = [...(highlights || [])].filter((x) => Number.isInteger(x.start) && Number.isInteger(x.end))
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  for (const x of list) {
+    const start = Math.max(x.start, at), end = Math.min(x.end, comment.length);
+    if (start >= end) continue;
+    if (start > at) parts.push(document.createTextNode(comment.slice(at, start)));
+    parts.push(h('mark', { class: `hl-${x.kind}`, 'data-kind': x.kind, 'data-theme': x.theme }, comment.slice(start, end)));
+    at = end;
+  }
+  if (at < comment.length) parts.push(document.createTextNode(comment.slice(at)));
+  return parts;
+}
+
+/* ---- themes: volume and impact ------------------------------------------------------------ */
+
+function themesCard(rep, names, live) {
+  // "" is the answers without a theme: not a theme of its own
+  const groups = (rep.groups || []).filter((g) => g.value !== '');
+  const name = (g) => g.label || names.get(g.value) || g.value;
+  let sortKey = 'n';
+  let ascending = false; // the most mentioned first
+  const body = h('tbody');
+  function draw() {
+    groups.sort((a, b) => {
+      const x = sortKey === 'impact' ? a.vs_rest.diff ?? 0 : a.n, y = sortKey === 'impact' ? b.vs_rest.diff ?? 0 : b.n;
+      return (ascending ? x - y : y - x) || name(a).localeCompare(name(b));
+    });
+    replace(body, ...groups.map((g) => h('tr', { 'data-value': g.value },
+      h('th', { scope: 'row' }, name(g)),
+      h('td', { class: 'num mentions' }, String(g.n)),
+      h('td', { class: 'num nps-cell', 'data-colour': g.colour || '' }, fmt(g.score)),
+      h('td', { class: 'num' }, g.ci_low === null ? '–' : `${g.ci_low} – ${g.ci_high}`),
+      h('td', { class: 'num impact', 'data-diff': String(g.vs_rest.diff), 'data-significant': String(!!g.vs_rest.significant) },
+        g.vs_rest.significant ? h('span', { class: `sig ${g.vs_rest.diff > 0 ? 'up' : 'down'}` }, g.vs_rest.diff > 0 ? '▲ ' : '▼ ') : null,
+        `${g.vs_rest.diff > 0 ? '+' : ''}${fmt(g.vs_rest.diff)}`),
+      h('td', { class: 'vs-rest' }, g.vs_rest.verdict))));
+    card.dataset.sort = sortKey;
+    for (const b of card.querySelectorAll('button.sort')) {
+      b.closest('th').setAttribute('aria-sort', b.dataset.key !== sortKey ? 'none' : ascending ? 'ascending' : 'descending');
+    }
+  }
+  const sortButton = (key, label) => {
+    const b = h('button', { type: 'button', class: 'sort', 'data-key': key }, t(label));
+    b.addEventListener('click', () => {
+      // impact: the heaviest drag first, then the other way round
+      ascending = sortKey === key ? !ascending : key === 'impact';
+      sortKey = key;
+      draw();
+    });
+    return b;
+  };
+  const chartEl = h('div', { class: 'txp-volume', role: 'img', 'aria-label': t('MSG_WEB_TXP_VOLUME_CHART') });
+  const card = h('section', { class: 'card txp-themes' },
+    h('div', { class: 'card-head' }, h('h2', null, t('MSG_WEB_TXP_THEMES')),
+      csvButton('themes.csv', () => [['theme', 'name', 'mentions', 'nps', 'ci_low', 'ci_high', 'diff_vs_rest', 'p_vs_rest', 'significant'],
+        ...groups.map((g) => [g.value, name(g), g.n, g.score, g.ci_low, g.ci_high, g.vs_rest.diff, g.vs_rest.p, g.vs_rest.significant])])),
+    h('p', { class: 'muted' }, t('MSG_WEB_TXP_THEMES_NOTE')));
+  if (!groups.length) {
+    card.append(h('p', { class: 'empty' }, t('MSG_WEB_TXP_NO_THEMES')));
+    return { card, draw: async () => null };
+  }
+  card.append(chartEl, h('div', { class: 'table-wrap' }, h('table', { class: 'breakdown txp-theme-table' },
+    h('thead', null, h('tr', null,
+      h('th', { scope: 'col' }, t('MSG_WEB_TXP_COL_THEME')),
+      h('th', { scope: 'col', class: 'num' }, sortButton('n', 'MSG_WEB_TXP_COL_MENTIONS')),
+      h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_OV_COL_NPS')),
+      h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_OV_COL_CI')),
+      h('th', { scope: 'col', class: 'num' }, sortButton('impact', 'MSG_WEB_TXP_COL_IMPACT')),
+      h('th', { scope: 'col' }, t('MSG_WEB_OV_COL_VS_REST')))),
+    body)));
+  draw();
+  async function drawChart(echarts) {
+    const byVolume = [...groups].sort((a, b) => a.n - b.n); // the largest at the top
+    const c = echarts.init(chartEl);
+    c.setOption({
+      animation: false,
+      grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
+      tooltip: { trigger: 'item', formatter: (p) => `${p.name}: ${p.value} · NPS ${fmt(byVolume[p.dataIndex].score)}` },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'category', data: byVolume.map(name), axisLabel: { width: 110, overflow: 'truncate' } },
+      series: [{ type: 'bar', data: byVolume.map((g) => ({ value: g.n, itemStyle: { color: COLOURS[g.colour] || '#98a2b3' } })) }],
+    });
+    chartEl.style.height = `${Math.max(160, 28 * byVolume.length + 40)}px`;
+    c.resize();
+    live.push(c);
+    card.dataset.chart = 'drawn';
+    return c;
+  }
+  return { card, draw: drawChart };
+}
+
+/* ---- sentiment over time ----------------------------------------------------------------- */
+
+function sentimentCard(ctx, range, live) {
+  const el = h('div', { class: 'txp-sentiment', role: 'img', 'aria-label': t('MSG_WEB_TXP_SENTIMENT_CHART') });
+  const by = h('select', { id: 'txp-sentiment-interval' },
+    ...[['week', 'MSG_WEB_TXP_WEEK'], ['month', 'MSG_WEB_TXP_MONTH']].map(([v, m]) => h('option', { value: v, selected: v === 'month' }, t(m))));
+  const body = h('tbody');
+  const status = h('div', { role: 'status' });
+  let rows = [];
+  let chart = null;
+  const card = h('section', { class: 'card txp-sentiment-card' },
+    h('div', { class: 'card-head' }, h('h2', null, t('MSG_WEB_TXP_SENTIMENT')),
+      csvButton('sentiment.csv', () => [[by.value, 'comments', 'negative', 'neutral', 'positive'], ...rows])),
+    h('div', { class: 'field' }, h('label', { for: 'txp-sentiment-interval' }, t('MSG_WEB_TXP_BY')), by),
+    el, status,
+    h('div', { class: 'table-wrap' }, h('table', { class: 'breakdown' },
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('MSG_WEB_TXP_COL_PERIOD')),
+        h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_TXP_COL_COMMENTS')),
+        ...LABELS.map(([, m]) => h('th', { scope: 'col', class: 'num' }, t(m))))),
+      body)));
+  async function load() {
+    card.dataset.state = 'loading';
+    let rep;
+    try {
+      rep = await api('GET', withQuery('/api/v1/metrics/nps', { ...range, by: 'sentiment', interval: by.value }));
+    } catch (err) {
+      if (ctx.isCurrent()) replace(status, ctx.showError(err));
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    replace(status);
+    // counts per bucket and label; "" (answers without a comment) is left out
+    const counts = new Map();
+    for (const g of rep.groups || []) {
+      const i = LABELS.findIndex(([l]) => l === g.value);
+      if (i < 0) continue;
+      for (const s of g.series || []) {
+        if (!counts.has(s.bucket)) counts.set(s.bucket, [0, 0, 0]);
+        counts.get(s.bucket)[i] += s.n;
+      }
+    }
+    const share = (x, total) => (total ? Math.round((1000 * x) / total) / 10 : 0);
+    rows = [...counts.keys()].sort().map((b) => {
+      const c = counts.get(b), total = c[0] + c[1] + c[2];
+      return [by.value === 'month' ? b.slice(0, 7) : b, total, ...c.map((x) => share(x, total))];
+    });
+    replace(body, ...rows.map((r) => h('tr', { 'data-bucket': r[0] }, h('th', { scope: 'row' }, r[0]),
+      h('td', { class: 'num' }, String(r[1])), ...r.slice(2).map((v) => h('td', { class: 'num' }, `${v}`)))));
+    const echarts = await loadECharts().catch(() => null);
+    if (!echarts || !ctx.isCurrent()) {
+      card.dataset.state = 'failed';
+      return;
+    }
+    if (!chart) {
+      chart = echarts.init(el);
+      live.push(chart);
+    }
+    chart.setOption({
+      animation: false,
+      grid: { left: 40, right: 16, top: 36, bottom: 28 },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'category', data: rows.map((r) => r[0]) },
+      yAxis: { type: 'value', min: 0, max: 100 },
+      series: LABELS.map(([, m, colour], i) => ({ name: t(m), type: 'bar', stack: 'share', color: colour,
+        data: rows.map((r) => r[2 + i]) })),
+    }, true);
+    card.dataset.state = 'drawn';
+    card.dataset.interval = by.value;
+    card.dataset.buckets = String(rows.length);
+  }
+  by.addEventListener('change', load);
+  return { card, load };
+}
+
+/* ---- emotions by touchpoint, from a bounded sample -------------------------------------- */
+
+function emotionsCard(items) {
+  const table = new Map(); // touchpoint -> counts per emotion
+  for (const v of items) {
+    const tp = v.touchpoint || '';
+    if (!table.has(tp)) table.set(tp, { n: 0, e: Object.fromEntries(EMOTIONS.map((e) => [e, 0])) });
+    const row = table.get(tp);
+    row.n++;
+    for (const e of v.emotions || []) if (e in row.e) row.e[e]++;
+  }
+  const shown = EMOTIONS.filter((e) => [...table.values()].some((r) => r.e[e]));
+  const rows = [...table.entries()].sort((a, b) => b[1].n - a[1].n);
+  const card = h('section', { class: 'card txp-emotions', 'data-sample': String(items.length) },
+    h('div', { class: 'card-head' }, h('h2', null, t('MSG_WEB_TXP_EMOTIONS')),
+      csvButton('emotions-by-touchpoint.csv', () => [['touchpoint', 'comments', ...EMOTIONS],
+        ...rows.map(([tp, r]) => [tp, r.n, ...EMOTIONS.map((e) => r.e[e])])])),
+    h('p', { class: 'muted' }, t('MSG_WEB_TXP_EMOTIONS_NOTE', { n: items.length })));
+  if (!shown.length) {
+    card.append(h('p', { class: 'empty' }, t('MSG_WEB_TXP_NO_EMOTIONS')));
+    return card;
+  }
+  card.append(h('div', { class: 'table-wrap' }, h('table', { class: 'breakdown' },
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('MSG_WEB_TXP_COL_TOUCHPOINT')),
+      h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_TXP_COL_COMMENTS')),
+      ...shown.map((e) => h('th', { scope: 'col', class: 'num' }, emotionName(e))))),
+    h('tbody', null, ...rows.map(([tp, r]) => h('tr', { 'data-touchpoint': tp },
+      h('th', { scope: 'row' }, tp || t('MSG_WEB_OV_NONE')),
+      h('td', { class: 'num' }, String(r.n)),
+      ...shown.map((e) => h('td', { class: 'num', 'data-emotion': e }, String(r.e[e])))))))));
+  return card;
+}
+
+/* ---- verbatims ---------------------------------------------------------------------------- */
+
+function verbatimsCard(ctx, range, names) {
+  const select = (id, label, options) => {
+    const s = h('select', { id }, h('option', { value: '' }, t('MSG_WEB_TXP_ANY')),
+      ...options.map(([v, text]) => h('option', { value: v }, text)));
+    return [s, h('div', { class: 'field' }, h('label', { for: id }, t(label)), s)];
+  };
+  const [theme, themeField] = select('txp-theme', 'MSG_WEB_TXP_FILTER_THEME',
+    [...names.entries()].sort((a, b) => a[1].localeCompare(b[1])));
+  const [label, labelField] = select('txp-label', 'MSG_WEB_TXP_FILTER_LABEL', LABELS.map(([v, m]) => [v, t(m)]));
+  const [emotion, emotionField] = select('txp-emotion', 'MSG_WEB_TXP_FILTER_EMOTION', EMOTIONS.map((e) => [e, emotionName(e)]));
+  const list = h('ol', { class: 'txp-verbatims' });
+  const status = h('div', { role: 'status' });
+  const more = h('button', { type: 'button', class: 'more', hidden: true }, t('MSG_WEB_TXP_MORE'));
+  const card = h('section', { class: 'card txp-verbatims-card' },
+    h('h2', null, t('MSG_WEB_TXP_VERBATIMS')),
+    h('form', { class: 'ov-controls txp-filters' }, themeField, labelField, emotionField),
+    h('p', { class: 'muted' }, t('MSG_WEB_TXP_HIGHLIGHTS')),
+    list, status, more);
+  let cursor = null;
+  let generation = 0;
+  function item(v) {
+    const meta = [v.nps === null ? t('MSG_WEB_TXP_NO_NPS') : t('MSG_WEB_TXP_NPS_OF', { score: v.nps }),
+      channelName(v.channel), v.touchpoint, formatDateTime(v.ts)].filter(Boolean);
+    return h('li', { class: `verbatim label-${v.label}`, 'data-id': v.response_id, 'data-label': v.label, 'data-themes': v.themes.join(' ') },
+      h('p', { class: 'comment', lang: v.lang === 'other' ? null : v.lang }, markedText(v.comment, v.highlights)),
+      h('p', { class: 'muted verbatim-meta' }, meta.join(' · ')),
+      v.themes.length || v.emotions.length ? h('ul', { class: 'tags' },
+        ...v.themes.map((x) => h('li', { class: 'tag theme', 'data-theme': x }, names.get(x) || x)),
+        ...v.emotions.map((x) => h('li', { class: 'tag emotion', 'data-emotion': x }, EMOTIONS.includes(x) ? emotionName(x) : x))) : null);
+  }
+  async function load(next) {
+    const mine = ++generation;
+    card.dataset.state = 'loading';
+    let page;
+    try {
+      page = await api('GET', withQuery('/api/v1/text/verbatims', { ...range, theme: theme.value || null, label: label.value || null,
+        emotion: emotion.value || null, limit: PAGE, cursor: next ? cursor : null }));
+    } catch (err) {
+      if (ctx.isCurrent() && mine === generation) replace(status, ctx.showError(err));
+      return;
+    }
+    if (!ctx.isCurrent() || mine !== generation) return;
+    replace(status);
+    if (!next) replace(list);
+    list.append(...(page.items || []).map(item));
+    cursor = page.next_cursor || null;
+    more.hidden = !cursor;
+    if (!list.children.length) replace(status, h('p', { class: 'empty' }, t('MSG_WEB_TXP_NO_VERBATIMS')));
+    card.dataset.state = 'loaded';
+    card.dataset.count = String(list.children.length);
+  }
+  for (const s of [theme, label, emotion]) s.addEventListener('change', () => load(false));
+  more.addEventListener('click', () => load(true));
+  return { card, load };
+}
+
+/* ---- the page ------------------------------------------------------------------------------ */
+
+export async function renderText(ctx) {
+  const period = h('select', { id: 'ov-period' },
+    ...[30, 90, 365].map((d) => h('option', { value: String(d), selected: d === 90 }, t('MSG_WEB_OV_DAYS', { n: d }))));
+  const survey = h('select', { id: 'ov-survey' }, h('option', { value: '' }, t('MSG_WEB_OV_ALL_SURVEYS')));
+  const out = h('div', { class: 'txp-body' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+  replace(ctx.main,
+    h('div', { class: 'page-head' }, h('h1', null, t('MSG_WEB_NAV_TEXT'))),
+    h('form', { class: 'ov-controls' },
+      h('div', { class: 'field' }, h('label', { for: 'ov-period' }, t('MSG_WEB_OV_PERIOD')), period),
+      h('div', { class: 'field' }, h('label', { for: 'ov-survey' }, t('MSG_WEB_OV_SURVEY')), survey)),
+    out);
+  const names = new Map();
+  const [surveys, taxonomy] = await Promise.all([
+    api('GET', '/api/v1/surveys').catch(() => null), // the page still works for every survey together
+    api('GET', '/api/v1/settings/themes').catch(() => null), // and with theme ids for names
+  ]);
+  survey.append(...listItems(surveys).map((s) => h('option', { value: s.id }, s.name)));
+  for (const x of (taxonomy && taxonomy.themes) || []) names.set(x.id, (x.name && (x.name[lang()] || x.name.en)) || x.id);
+  if (!ctx.isCurrent()) return;
+  let live = [];
+  async function load() {
+    const days = Number(period.value);
+    const to = new Date();
+    to.setDate(to.getDate() + 1);
+    const from = new Date(to);
+    from.setDate(from.getDate() - days);
+    const range = { survey: survey.value || null, from: isoDay(from), to: isoDay(to) };
+    replace(out, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+    out.dataset.charts = 'loading';
+    for (const c of live) c.dispose();
+    live = [];
+    let themes, sample;
+    try {
+      [themes, sample] = await Promise.all([
+        api('GET', withQuery('/api/v1/metrics/nps', { ...range, by: 'theme' })),
+        api('GET', withQuery('/api/v1/text/verbatims', { ...range, limit: EMOTION_SAMPLE })),
+      ]);
+    } catch (err) {
+      if (ctx.isCurrent()) replace(out, ctx.showError(err));
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    const th = themesCard(themes, names, live);
+    const sentiment = sentimentCard(ctx, range, live);
+    const verbatims = verbatimsCard(ctx, range, names);
+    replace(out, th.card, sentiment.card, emotionsCard(sample.items || []), verbatims.card);
+    out.dataset.from = range.from;
+    out.dataset.to = range.to;
+    let drawn = true;
+    try {
+      const echarts = await loadECharts();
+      if (!ctx.isCurrent()) return;
+      await th.draw(echarts);
+    } catch {
+      drawn = false; // the figures are all in the tables
+    }
+    await Promise.all([sentiment.load(), verbatims.load(false)]);
+    if (ctx.isCurrent()) out.dataset.charts = drawn && sentiment.card.dataset.state === 'drawn' ? 'drawn' : 'failed';
+  }
+  period.addEventListener('change', load);
+  survey.addEventListener('change', load);
+  await load();
+}
