@@ -13,9 +13,9 @@
 
 import { api, listItems, withQuery } from '../api.js';
 import { h, replace } from '../dom.js';
+import { COLOURS, csvOf, download, fmt, isoDay, loadECharts } from '../report.js';
 import { t } from '../i18n.js';
 
-const COLOURS = { red: '#d93025', amber: '#f29900', green: '#188038' };
 const BREAKDOWNS = [
   ['channel', 'MSG_WEB_OV_BY_CHANNEL'],
   ['touchpoint', 'MSG_WEB_OV_BY_TOUCHPOINT'],
@@ -23,30 +23,6 @@ const BREAKDOWNS = [
   ['agent', 'MSG_WEB_OV_BY_AGENT'],
   ['org_unit', 'MSG_WEB_OV_BY_UNIT'],
 ];
-
-let echartsLoading = null;
-function loadECharts() {
-  if (window.echarts) return Promise.resolve(window.echarts);
-  if (!echartsLoading) {
-    echartsLoading = new Promise((resolve, reject) => {
-      const s = document.createElement('script');
-      s.src = '/vendor/echarts.min.js';
-      s.onload = () => resolve(window.echarts);
-      s.onerror = () => { echartsLoading = null; reject(new Error('echarts')); };
-      document.head.append(s);
-    });
-  }
-  return echartsLoading;
-}
-
-/** YYYY-MM-DD of a Date in the browser's calendar. */
-function isoDay(d) {
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-function fmt(v) {
-  return v === null || v === undefined ? '–' : String(v);
-}
 
 function interval(f) {
   return f.ci_low === null ? '–' : `${f.ci_low} – ${f.ci_high}`;
@@ -56,20 +32,6 @@ function interval(f) {
 function marker(d) {
   if (!d || !d.significant) return null;
   return h('span', { class: `sig ${d.diff > 0 ? 'up' : 'down'}`, title: d.verdict }, d.diff > 0 ? '▲' : '▼');
-}
-
-function csvOf(rows) {
-  return rows.map((r) => r.map((c) => {
-    const s = String(c ?? '');
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  }).join(',')).join('\r\n') + '\r\n';
-}
-
-function download(name, text) {
-  const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })), download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
 }
 
 /* ---- the headline: gauge, interval, change, the three shares ------------------------ */

@@ -11,51 +11,14 @@
 
 import { api, listItems, withQuery } from '../api.js';
 import { h, replace } from '../dom.js';
+import { COLOURS, csvOf, download, fmt, isoDay, loadECharts } from '../report.js';
 import { channelName, formatDateTime, lang, t } from '../i18n.js';
 
-const COLOURS = { red: '#d93025', amber: '#f29900', green: '#188038' };
 const LABELS = [['negative', 'MSG_WEB_TXP_NEGATIVE', '#d93025'], ['neutral', 'MSG_WEB_TXP_NEUTRAL', '#98a2b3'],
   ['positive', 'MSG_WEB_TXP_POSITIVE', '#188038']];
 const EMOTIONS = ['joy', 'trust', 'surprise', 'anger', 'frustration', 'disappointment', 'worry', 'sadness'];
 const EMOTION_SAMPLE = 500; // the most verbatims one request gives
 const PAGE = 20;
-
-let echartsLoading = null;
-function loadECharts() {
-  if (window.echarts) return Promise.resolve(window.echarts);
-  if (!echartsLoading) {
-    echartsLoading = new Promise((resolve, reject) => {
-      const s = document.createElement('script');
-      s.src = '/vendor/echarts.min.js';
-      s.onload = () => resolve(window.echarts);
-      s.onerror = () => { echartsLoading = null; reject(new Error('echarts')); };
-      document.head.append(s);
-    });
-  }
-  return echartsLoading;
-}
-
-function isoDay(d) {
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-function fmt(v) {
-  return v === null || v === undefined ? '–' : String(v);
-}
-
-function csvOf(rows) {
-  return rows.map((r) => r.map((c) => {
-    const s = String(c ?? '');
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  }).join(',')).join('\r\n') + '\r\n';
-}
-
-function download(name, text) {
-  const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })), download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-}
 
 function csvButton(name, rows) {
   return h('button', { type: 'button', class: 'csv', onclick: () => download(name, csvOf(rows())) }, t('MSG_WEB_OV_CSV'));

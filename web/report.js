@@ -1,0 +1,49 @@
+// report.js - what the Overview and the Text pages share: ECharts loaded on
+// demand from /vendor/echarts.min.js, the traffic-light colours, dates for
+// the metrics API, figures as text, and CSV export.
+
+import { h } from './dom.js';
+
+export const COLOURS = { red: '#d93025', amber: '#f29900', green: '#188038' };
+
+let echartsLoading = null;
+/** ECharts, loaded once; rejects when the script cannot load. */
+export function loadECharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  if (!echartsLoading) {
+    echartsLoading = new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = '/vendor/echarts.min.js';
+      s.onload = () => resolve(window.echarts);
+      s.onerror = () => { echartsLoading = null; reject(new Error('echarts')); };
+      document.head.append(s);
+    });
+  }
+  return echartsLoading;
+}
+
+/** YYYY-MM-DD of a Date in the browser's calendar. */
+export function isoDay(d) {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** A figure as text; no data is a dash. */
+export function fmt(v) {
+  return v === null || v === undefined ? '–' : String(v);
+}
+
+/** Rows as CSV (RFC 4180: quoted when needed, CRLF). */
+export function csvOf(rows) {
+  return rows.map((r) => r.map((c) => {
+    const s = String(c ?? '');
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  }).join(',')).join('\r\n') + '\r\n';
+}
+
+/** Offers TEXT as a CSV file named NAME. */
+export function download(name, text) {
+  const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
