@@ -929,4 +929,24 @@ struct cxm_verbatim_filter {
 int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_verbatim_filter *f, int64_t before_ts,
 			int64_t before_id, int limit, cxm_response_cb cb, void *ctx);
 
+/* ---- the tenant's learned text model (issue 6, src/text/train.c) ------------- */
+
+/* The last training of a tenant's text model: blob (hex of
+ * cxm_text_model_save) NULL when it found too little data; rates in
+ * millionths. */
+struct cxm_text_model_row {
+	char *blob; /* owned by the row: cxm_text_model_row_free */
+	int64_t trained_at;
+	int64_t labelled, npos, nneg;
+	int64_t cv_accuracy, auc, weight;
+};
+/* Replaces the tenant's row. */
+int cxm_store_text_model_put(struct cxm_store *s, int64_t tenant, const struct cxm_text_model_row *m);
+/* The tenant's row into *m; *found false (and *m zeroed) when none. */
+int cxm_store_text_model_get(struct cxm_store *s, int64_t tenant, struct cxm_text_model_row *m, bool *found);
+void cxm_text_model_row_free(struct cxm_text_model_row *m);
+/* The tenants that have a response with a comment (the retraining loop
+ * walks them), after tenant after, at most limit, in order, into ids. */
+int cxm_store_text_model_tenants(struct cxm_store *s, int64_t after, int limit, int64_t *ids, size_t *n);
+
 #endif

@@ -477,7 +477,7 @@ struct cxm_analyze_opts {
 	/* the themes to find (borrowed); NULL: cxm_taxonomy_default() */
 	const struct cxm_taxonomy *taxonomy;
 	/* a tenant's learned model to blend with the lexicon (borrowed); NULL:
-	 * the lexicon only. Reserved: not used yet. */
+	 * the lexicon only */
 	const struct cxm_text_model *model;
 };
 
@@ -486,7 +486,8 @@ struct cxm_analysis {
 	struct cxm_text text;   /* its tokens and sentences */
 	enum cxm_lang lang;     /* forced, or detected (other when unclear) */
 	double lang_confidence; /* 0..1; 1 when forced */
-	struct cxm_sentiment sentiment;
+	struct cxm_sentiment sentiment; /* text.compound blended with the model's, if any */
+	double model_weight;            /* the model's weight in the blend; 0: none used */
 	struct cxm_classification classes; /* emotions and reasons */
 	const struct cxm_taxonomy *taxonomy; /* the one its themes index */
 	struct cxm_themes_found themes;

@@ -84,4 +84,36 @@ size_t cxm_text_highlights(const char *text, const struct cxm_taxonomy *tax, str
  * many '*' as it had bytes (so offsets stay); owned. */
 char *cxm_text_mask_pii(const char *text);
 
+/* ---- the tenant's learned model (src/text/train.c) ---- */
+
+/* The most recent labelled comments a training reads. */
+#define CXM_TEXT_TRAIN_MAX 50000
+
+/* What the last training of a tenant left (counts even without a model). */
+struct cxm_text_train_result {
+	bool trained;          /* false: not enough data (or no training yet) */
+	int64_t trained_at;    /* 0: never trained */
+	struct cxm_text_model_stats stats;
+};
+
+/*
+ * Trains the tenant's model on its most recent labelled comments (comment
+ * with NPS, else CSAT; cxm_text_model_label), saves it (or, with too
+ * little data, only the counts) and replaces the cached model. Not enough
+ * data is a normal outcome: 0 with res->trained false. Store errors as the
+ * store's.
+ */
+int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_train_result *res);
+
+/* A tenant's model, shared read-only between threads. */
+struct cxm_model_ref;
+/*
+ * The tenant's model, loaded once and cached (thread-safe; a training
+ * replaces it); *out NULL when the tenant has none. Give it back with
+ * cxm_text_model_put.
+ */
+int cxm_text_model_get(struct cxm_store *s, int64_t tenant, struct cxm_model_ref **out);
+const struct cxm_text_model *cxm_text_model_of(const struct cxm_model_ref *ref);
+void cxm_text_model_put(struct cxm_model_ref *ref);
+
 #endif

@@ -4360,3 +4360,73 @@ int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_ve
 			      SQLV_INT(f->survey), SQLV_INT(f->survey), SQLV_INT(limit) };
 	return Q(s, sql, p, response_row, &c, NULL);
 }
+
+/* ---- the tenant's learned text model --------------------------------------- */
+
+int cxm_store_text_model_put(struct cxm_store *s, int64_t tenant, const struct cxm_text_model_row *m)
+{
+	static const char sql[] =
+		"INSERT INTO text_models (tenant_id, blob, trained_at, labelled, npos, nneg, cv_accuracy, auc, weight)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET blob = excluded.blob,"
+		" trained_at = excluded.trained_at, labelled = excluded.labelled, npos = excluded.npos,"
+		" nneg = excluded.nneg, cv_accuracy = excluded.cv_accuracy, auc = excluded.auc, weight = excluded.weight";
+	struct sqlval p[] = { SQLV_INT(tenant),	    SQLV_TEXT(m->blob),	       SQLV_INT(m->trained_at),
+			      SQLV_INT(m->labelled), SQLV_INT(m->npos),	       SQLV_INT(m->nneg),
+			      SQLV_INT(m->cv_accuracy), SQLV_INT(m->auc), SQLV_INT(m->weight) };
+	return Q(s, sql, p, NULL, NULL, NULL);
+}
+
+static int text_model_row(const struct sqlrow *r, void *ctx)
+{
+	struct cxm_text_model_row *m = ctx;
+	const char *b = row_text(r, 0);
+
+	free(m->blob);
+	*m = (struct cxm_text_model_row){ .blob = b ? xstrdup(b) : NULL, .trained_at = row_int(r, 1),
+					  .labelled = row_int(r, 2), .npos = row_int(r, 3), .nneg = row_int(r, 4),
+					  .cv_accuracy = row_int(r, 5), .auc = row_int(r, 6), .weight = row_int(r, 7) };
+	return 0;
+}
+
+int cxm_store_text_model_get(struct cxm_store *s, int64_t tenant, struct cxm_text_model_row *m, bool *found)
+{
+	static const char sql[] = "SELECT blob, trained_at, labelled, npos, nneg, cv_accuracy, auc, weight"
+				  " FROM text_models WHERE tenant_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	ret = Q(s, sql, p, text_model_row, m, NULL);
+	*found = m->trained_at != 0;
+	return ret;
+}
+
+void cxm_text_model_row_free(struct cxm_text_model_row *m)
+{
+	free(m->blob);
+	m->blob = NULL;
+}
+
+struct tenant_ids {
+	int64_t *ids;
+	size_t n;
+};
+
+static int tenant_id_row(const struct sqlrow *r, void *ctx)
+{
+	struct tenant_ids *t = ctx;
+
+	t->ids[t->n++] = row_int(r, 0);
+	return 0;
+}
+
+int cxm_store_text_model_tenants(struct cxm_store *s, int64_t after, int limit, int64_t *ids, size_t *n)
+{
+	static const char sql[] = "SELECT id FROM tenants WHERE id > ? ORDER BY id LIMIT ?";
+	struct sqlval p[] = { SQLV_INT(after), SQLV_INT(limit) };
+	struct tenant_ids t = { ids, 0 };
+	int ret = Q(s, sql, p, tenant_id_row, &t, NULL);
+
+	*n = t.n;
+	return ret;
+}

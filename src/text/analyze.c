@@ -84,6 +84,16 @@ int cxm_text_analyze(struct cxm_text_ctx *ctx, const char *text, size_t len, con
 	/* other: sentiment picks the lexicon that matches more, classify and
 	 * themes use the cues and terms of both languages */
 	cxm_sentiment_score(a, ctx->stemmers, &out->text, out->lang, &out->sentiment);
+	if (opts && opts->model && out->text.ntok) {
+		struct cxm_sentiment_score *sc = &out->sentiment.text;
+		double p = cxm_text_model_predict(opts->model, &out->text, out->lang, ctx->stemmers);
+
+		sc->compound = cxm_text_model_blend(opts->model, sc->compound, p);
+		sc->label = sc->compound >= CXM_SENTIMENT_THRESHOLD	    ? CXM_SENTIMENT_POSITIVE
+			    : sc->compound <= -CXM_SENTIMENT_THRESHOLD ? CXM_SENTIMENT_NEGATIVE
+								       : CXM_SENTIMENT_NEUTRAL;
+		out->model_weight = cxm_text_model_stats(opts->model)->blend_weight;
+	}
 	cxm_text_classify(&out->text, out->lang, ctx->stemmers, out->sentiment.text.compound, a, &out->classes);
 	out->taxonomy = opts && opts->taxonomy ? opts->taxonomy : cxm_taxonomy_default();
 	cxm_text_themes(&out->text, out->lang, ctx->stemmers, out->taxonomy, a, &out->themes);
@@ -293,6 +303,8 @@ cJSON *cxm_text_analysis_json(struct cxm_text_ctx *ctx, const struct cxm_analysi
 	s = cJSON_AddObjectToObject(o, "sentiment");
 	cxm_json_add_fixed(s, "score", finite_or_0(an->sentiment.text.compound), 4);
 	cJSON_AddStringToObject(s, "label", cxm_sentiment_label_name(an->sentiment.text.label));
+	if (an->model_weight > 0)
+		cxm_json_add_fixed(s, "model_weight", finite_or_0(an->model_weight), 4);
 	/* only the emotions present, so a reader sees what the text says */
 	emo = cJSON_AddObjectToObject(o, "emotions");
 	for (int e = 0; e < CXM_EMO_COUNT; e++)

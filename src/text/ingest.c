@@ -50,9 +50,11 @@ static void add_word(char *list, size_t size, const char *w)
 	snprintf(list + n, size - n, "%s%s", n ? " " : "", w);
 }
 
-void cxm_text_store_analyze(const char *text, const struct cxm_taxonomy *tax, struct cxm_text_stored *st)
+/* cxm_text_store_analyze, blending the lexicon with model (may be NULL) */
+static void store_analyze(const char *text, const struct cxm_taxonomy *tax, const struct cxm_text_model *model,
+			  struct cxm_text_stored *st)
 {
-	struct cxm_analyze_opts opts = { .lang = CXM_LANG_OTHER, .taxonomy = tax };
+	struct cxm_analyze_opts opts = { .lang = CXM_LANG_OTHER, .taxonomy = tax, .model = model };
 	struct cxm_analysis an;
 	char why[200];
 
@@ -73,6 +75,11 @@ void cxm_text_store_analyze(const char *text, const struct cxm_taxonomy *tax, st
 			add_word(st->reasons, sizeof(st->reasons), cxm_reason_name((enum cxm_reason)k));
 	for (size_t i = 0; i < an.themes.ntheme; i++)
 		add_word(st->themes, sizeof(st->themes), cxm_taxonomy_id(an.taxonomy, an.themes.theme[i]));
+}
+
+void cxm_text_store_analyze(const char *text, const struct cxm_taxonomy *tax, struct cxm_text_stored *st)
+{
+	store_analyze(text, tax, NULL, st);
 }
 
 void cxm_text_stored_apply(const struct cxm_text_stored *st, struct cxm_response *r)
@@ -170,11 +177,16 @@ int cxm_text_ingest(struct cxm_store *s, int64_t tenant, const char *comment, st
 		    struct cxm_response *r)
 {
 	struct cxm_tax_ref *ref = NULL;
+	struct cxm_model_ref *mref = NULL;
 	int ret = 0;
 
 	memset(st, 0, sizeof(*st));
 	if (comment && *comment && !(ret = cxm_text_taxonomy_get(s, tenant, &ref))) {
-		cxm_text_store_analyze(comment, ref->tax, st);
+		/* the tenant's model, when it has one (docs/text.md) */
+		if (!(ret = cxm_text_model_get(s, tenant, &mref))) {
+			store_analyze(comment, ref->tax, cxm_text_model_of(mref), st);
+			cxm_text_model_put(mref);
+		}
 		cxm_text_taxonomy_put(ref);
 	}
 	cxm_text_stored_apply(st, r);

@@ -1,0 +1,247 @@
+/*
+ * train.c - the tenant's learned text model (issue 6, docs/text.md
+ * "Learning from the tenant's feedback"): training on the tenant's most
+ * recent labelled comments, the saved blob and its counts, and the cache
+ * of loaded models that cxm_text_analyze blends with the lexicon.
+ */
+#include "cxm/textstore.h"
+#include "cxm/core.h"
+#include "cxm/time.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+
+/* ---- reading the labelled comments ---- */
+
+#define BATCH 1000
+
+struct labelled {
+	char *comment[CXM_TEXT_TRAIN_MAX]; /* a ring: the most recent kept */
+	uint8_t label[CXM_TEXT_TRAIN_MAX];
+	size_t n, head; /* how many, where the oldest is when full */
+	int64_t last;   /* the last id read */
+	size_t read;    /* rows read in this batch */
+};
+
+static int labelled_row(const struct cxm_response *r, void *ctx)
+{
+	struct labelled *l = ctx;
+	int label = r->nps >= 0 ? cxm_text_model_label(CXM_TEXT_MODEL_NPS, r->nps)
+				: cxm_text_model_label(CXM_TEXT_MODEL_CSAT, r->csat);
+	size_t at;
+
+	l->last = r->id;
+	l->read++;
+	if (label < 0 || !r->comment || !*r->comment)
+		return 0;
+	if (l->n < CXM_TEXT_TRAIN_MAX) {
+		at = l->n++;
+	} else {
+		at = l->head;
+		l->head = (l->head + 1) % CXM_TEXT_TRAIN_MAX;
+		free(l->comment[at]);
+	}
+	l->comment[at] = xstrdup(r->comment);
+	l->label[at] = (uint8_t)label;
+	return 0;
+}
+
+/* ---- the cache of loaded models ---- */
+
+struct cxm_model_ref {
+	int64_t tenant;
+	struct cxm_text_model *model; /* NULL: the tenant has none */
+	int refs;                     /* the cache's and each holder's */
+};
+
+#define CACHE_SLOTS 256
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct cxm_model_ref *cache[CACHE_SLOTS];
+
+static size_t slot_of(int64_t tenant)
+{
+	/* ids are time-ordered: mix them so tenants spread over the slots */
+	return (size_t)(((uint64_t)tenant * 0x9E3779B97F4A7C15ull) >> 56) % CACHE_SLOTS;
+}
+
+static void ref_drop(struct cxm_model_ref *ref)
+{
+	/* under cache_mu */
+	if (ref && !--ref->refs) {
+		cxm_text_model_free(ref->model);
+		free(ref);
+	}
+}
+
+/* Puts model (owned, may be NULL) in the tenant's slot; *out (may be NULL)
+ * gets a held reference. */
+static void cache_set(int64_t tenant, struct cxm_text_model *model, struct cxm_model_ref **out)
+{
+	struct cxm_model_ref *ref = xcalloc(1, sizeof(*ref));
+	size_t slot = slot_of(tenant);
+
+	ref->tenant = tenant;
+	ref->model = model;
+	ref->refs = out ? 2 : 1;
+	pthread_mutex_lock(&cache_mu);
+	ref_drop(cache[slot]);
+	cache[slot] = ref;
+	pthread_mutex_unlock(&cache_mu);
+	if (out)
+		*out = ref;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The model of a hex blob, or NULL for anything unreadable. */
+static struct cxm_text_model *blob_model(const char *hex)
+{
+	size_t len = hex ? strlen(hex) : 0;
+	struct cxm_text_model *m = NULL;
+	unsigned char *b;
+
+	if (!len || len % 2 || len / 2 > CXM_TEXT_MODEL_MAX_BLOB)
+		return NULL;
+	b = xmalloc(len / 2);
+	for (size_t i = 0; i < len / 2; i++) {
+		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			goto out;
+		b[i] = (unsigned char)(hi << 4 | lo);
+	}
+	if (cxm_text_model_load(b, len / 2, &m))
+		m = NULL;
+out:
+	free(b);
+	return m;
+}
+
+int cxm_text_model_get(struct cxm_store *s, int64_t tenant, struct cxm_model_ref **out)
+{
+	size_t slot = slot_of(tenant);
+	struct cxm_text_model_row row;
+	bool found;
+	int ret;
+
+	*out = NULL;
+	pthread_mutex_lock(&cache_mu);
+	if (cache[slot] && cache[slot]->tenant == tenant) {
+		cache[slot]->refs++;
+		*out = cache[slot];
+	}
+	pthread_mutex_unlock(&cache_mu);
+	if (*out)
+		return 0;
+	/* loaded outside the lock: another thread may do the same, the last
+	 * one in keeps the slot */
+	if ((ret = cxm_store_text_model_get(s, tenant, &row, &found)))
+		return ret;
+	cache_set(tenant, found ? blob_model(row.blob) : NULL, out);
+	cxm_text_model_row_free(&row);
+	return 0;
+}
+
+const struct cxm_text_model *cxm_text_model_of(const struct cxm_model_ref *ref)
+{
+	return ref ? ref->model : NULL;
+}
+
+void cxm_text_model_put(struct cxm_model_ref *ref)
+{
+	pthread_mutex_lock(&cache_mu);
+	ref_drop(ref);
+	pthread_mutex_unlock(&cache_mu);
+}
+
+/* ---- training ---- */
+
+static int64_t millionths(double v)
+{
+	return isfinite(v) ? (int64_t)llround(v * 1e6) : 0;
+}
+
+int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_train_result *res)
+{
+	struct labelled *l = xcalloc(1, sizeof(*l));
+	struct cxm_text_model_doc *docs = NULL;
+	struct cxm_stemmers *stem = cxm_stemmers_new();
+	struct cxm_text_model *m = NULL;
+	struct cxm_text_model_row row = { 0 };
+	struct cxm_arena a;
+	size_t nd = 0;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	cxm_arena_init(&a, 0);
+	l->last = INT64_MIN;
+	do {
+		l->read = 0;
+		if ((ret = cxm_store_response_comments(s, tenant, l->last, BATCH, labelled_row, l)))
+			goto out;
+	} while (l->read == BATCH);
+	docs = xcalloc(l->n ? l->n : 1, sizeof(*docs));
+	for (size_t k = 0; k < l->n; k++) {
+		size_t i = (l->head + k) % l->n;
+		struct cxm_text *t = cxm_arena_alloc(&a, sizeof(*t));
+		struct cxm_sentiment sent;
+		char why[200];
+
+		if (cxm_text_tokenize(&a, l->comment[i], strlen(l->comment[i]), t, why, sizeof(why)) || !t->ntok)
+			continue;
+		docs[nd].text = t;
+		docs[nd].lang = cxm_text_language(t, NULL);
+		docs[nd].label = l->label[i];
+		cxm_sentiment_score(&a, stem, t, docs[nd].lang, &sent);
+		docs[nd].lexicon = sent.text.compound;
+		nd++;
+	}
+	struct cxm_text_model_opts opts = { .seed = (uint64_t)tenant };
+	int tr = cxm_text_model_train(docs, nd, stem, &opts, &m, &res->stats);
+	if (tr && tr != CXM_EINVAL) {
+		ret = tr;
+		goto out;
+	}
+	res->trained = !tr;
+	res->trained_at = cxm_now_us();
+	row.trained_at = res->trained_at;
+	row.labelled = res->stats.npos + res->stats.nneg;
+	row.npos = res->stats.npos;
+	row.nneg = res->stats.nneg;
+	if (m) {
+		struct cxm_buf b;
+		size_t len;
+		char *raw;
+
+		row.cv_accuracy = millionths(res->stats.cv_accuracy);
+		row.auc = millionths(res->stats.cv_auc);
+		row.weight = millionths(res->stats.blend_weight);
+		cxm_buf_init(&b, 0);
+		if ((ret = cxm_text_model_save(m, &b)))
+			goto out;
+		raw = cxm_buf_detach(&b, &len);
+		row.blob = xmalloc(2 * len + 1);
+		for (size_t i = 0; i < len; i++)
+			snprintf(row.blob + 2 * i, 3, "%02x", (unsigned char)raw[i]);
+		row.blob[2 * len] = 0;
+		free(raw);
+	}
+	if ((ret = cxm_store_text_model_put(s, tenant, &row)))
+		goto out;
+	/* the process's analyses use it from now on */
+	cache_set(tenant, m, NULL);
+	m = NULL;
+out:
+	cxm_text_model_free(m);
+	free(row.blob);
+	free(docs);
+	for (size_t i = 0; i < l->n; i++)
+		free(l->comment[i]);
+	free(l);
+	cxm_arena_release(&a);
+	cxm_stemmers_free(stem);
+	return ret;
+}
