@@ -58,6 +58,7 @@ int api_text_analyze(struct req *r)
 	cJSON *body = body_json(r), *problem, *text, *texts, *lang, *answer = NULL, *results = NULL;
 	struct cxm_analyze_opts opts = { .lang = CXM_LANG_OTHER };
 	struct cxm_text_ctx ctx;
+	struct cxm_model_ref *mref = NULL;
 	void *hold;
 	size_t n = 0, nbad = 0;
 	bool details, bad = false;
@@ -102,6 +103,10 @@ int api_text_analyze(struct req *r)
 		cJSON_Delete(problem);
 		return H_DONE;
 	}
+	/* the tenant's model, when it has one; the lexicon alone when the
+	 * lookup fails */
+	if (!cxm_text_model_get(req_db(r), r->who.tenant, &mref))
+		opts.model = cxm_text_model_of(mref);
 	cxm_text_ctx_init(&ctx);
 	if (texts)
 		results = cJSON_CreateArray();
@@ -133,6 +138,8 @@ int api_text_analyze(struct req *r)
 			answer = cxm_text_analysis_json(&ctx, &an, details);
 	}
 	cxm_text_ctx_release(&ctx);
+	if (mref)
+		cxm_text_model_put(mref);
 	tenant_taxonomy_put(hold);
 	if (nbad) {
 		cJSON_Delete(results);

@@ -66,6 +66,8 @@ int api_text_settings_get(struct req *r);
 int api_text_settings_put(struct req *r);
 int api_text_verbatims(struct req *r);
 int api_text_analyze(struct req *r);
+int api_text_model_get(struct req *r);
+int api_text_model_train(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -142,6 +144,9 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/text/verbatims", api_text_verbatims, ROLES_ANY, 0 },
 	/* the text engine: reads nothing and changes nothing, so any role */
 	{ "POST", "/api/v1/text/analyze", api_text_analyze, ROLES_ANY, 0 },
+	/* the tenant's learned model (api_text_model.c) */
+	{ "GET", "/api/v1/text/model", api_text_model_get, ROLES_ANY, 0 },
+	{ "POST", "/api/v1/text/model/train", api_text_model_train, ROLES_ADMIN, RF_WRITE },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

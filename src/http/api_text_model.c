@@ -1,0 +1,108 @@
+/*
+ * api_text_model.c - the tenant's learned text model over HTTP (issue 6,
+ * docs/text.md "Learning from the tenant's feedback"): its status for
+ * every role (GET /api/v1/text/model) and a training now for owners and
+ * admins (POST /api/v1/text/model/train).
+ */
+#include "http-internal.h"
+#include "cxm/json.h"
+#include "cxm/textstore.h"
+#include "cxm/time.h"
+
+#include <math.h>
+
+static void add_features(cJSON *o, const char *name, const struct cxm_text_model *m, bool positive)
+{
+	cJSON *arr = cJSON_AddArrayToObject(o, name);
+	const struct cxm_text_model_feature *f;
+	size_t n = 0;
+
+	if (!m)
+		return;
+	f = cxm_text_model_explain(m, positive, &n);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "feature", f[i].text);
+		cxm_json_add_fixed(e, "weight", isfinite(f[i].weight) ? f[i].weight : 0, 4);
+		cJSON_AddItemToArray(arr, e);
+	}
+}
+
+/* The status of the tenant's model as the answer. */
+static int model_status(struct req *r)
+{
+	struct cxm_store *db = req_db(r);
+	struct cxm_text_model_row row;
+	struct cxm_model_ref *ref = NULL;
+	char t[CXM_TIME_BUFSZ], reason[300];
+	bool found;
+	int ret;
+
+	if (!db)
+		return H_DONE;
+	if ((ret = cxm_store_text_model_get(db, r->who.tenant, &row, &found)) ||
+	    (ret = cxm_text_model_get(db, r->who.tenant, &ref))) {
+		cxm_text_model_row_free(&row);
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return H_DONE;
+	}
+	const struct cxm_text_model *m = row.blob ? cxm_text_model_of(ref) : NULL;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "trained", m != NULL);
+	if (found)
+		cJSON_AddStringToObject(o, "trained_at", cxm_time_format(row.trained_at, t));
+	else
+		cJSON_AddNullToObject(o, "trained_at");
+	cJSON_AddNumberToObject(o, "labelled", (double)row.labelled);
+	cJSON_AddNumberToObject(o, "promoters", (double)row.npos);
+	cJSON_AddNumberToObject(o, "detractors", (double)row.nneg);
+	if (m) {
+		cxm_json_add_fixed(o, "cv_accuracy", (double)row.cv_accuracy / 1e6, 4);
+		cxm_json_add_fixed(o, "auc", (double)row.auc / 1e6, 4);
+		cxm_json_add_fixed(o, "blend_weight", (double)row.weight / 1e6, 4);
+		cJSON *f = cJSON_AddObjectToObject(o, "features");
+		add_features(f, "positive", m, true);
+		add_features(f, "negative", m, false);
+	} else {
+		if (found)
+			snprintf(reason, sizeof(reason), T(r, MSG_TM_NOT_TRAINED), (long long)row.labelled,
+				 (long long)row.npos, (long long)row.nneg, CXM_TEXT_MODEL_MIN_DOCS,
+				 CXM_TEXT_MODEL_MIN_PER_CLASS);
+		else
+			snprintf(reason, sizeof(reason), T(r, MSG_TM_NEVER), CXM_TEXT_MODEL_MIN_DOCS,
+				 CXM_TEXT_MODEL_MIN_PER_CLASS);
+		cJSON_AddStringToObject(o, "reason", reason);
+	}
+	cxm_text_model_put(ref);
+	cxm_text_model_row_free(&row);
+	reply_json(r, 200, o);
+	return H_DONE;
+}
+
+int api_text_model_get(struct req *r)
+{
+	return model_status(r);
+}
+
+static int train_run(struct cxm_store *db, struct wjob *j)
+{
+	struct req *r = j->ctx;
+	struct cxm_text_train_result res;
+	int ret = cxm_text_train_tenant(db, r->who.tenant, &res);
+
+	if (!ret)
+		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "text.model.train", NULL, NULL, NULL);
+	return ret;
+}
+
+static int train_finish(struct req *r)
+{
+	if (job_failed(r))
+		return 0;
+	return model_status(r);
+}
+
+int api_text_model_train(struct req *r)
+{
+	return req_write(r, train_run, train_finish);
+}
