@@ -392,6 +392,73 @@ static void test_reuse(void **state)
 	cJSON_Delete(again);
 }
 
+/* A learned model in the options: the compound is the blend of the
+ * lexicon's and the model's, the label follows it, the JSON says the
+ * weight; without it, the lexicon alone. */
+static void test_model_blend(void **state)
+{
+	enum { N = 240 };
+	static const char *const places[] = { "el pedido", "la tienda", "el técnico", "la entrega", "el envío" };
+	struct cxm_text_model_doc docs[N];
+	struct cxm_stemmers *stem = cxm_stemmers_new();
+	struct cxm_text_model *m = NULL;
+	struct cxm_arena a;
+	struct cxm_analysis an;
+	char buf[128], why[128];
+	(void)state;
+
+	cxm_arena_init(&a, 1 << 16);
+	for (size_t i = 0; i < N; i++) {
+		struct cxm_text *t = cxm_arena_alloc(&a, sizeof(*t));
+		struct cxm_sentiment sent;
+		bool good = i % 2, twist = i % 3 == 0;
+
+		/* a third read the other way by the lexicon */
+		snprintf(buf, sizeof(buf), "%s %s el día %zu%s", places[i % 5], good ? "fue puntual" : "tardó", i % 7,
+			 twist ? (good ? ", muy caro" : ", buen precio") : "");
+		assert_int_equal(cxm_text_tokenize(&a, cxm_arena_strdup(&a, buf), strlen(buf), t, why, sizeof(why)), 0);
+		cxm_sentiment_score(&a, stem, t, CXM_LANG_ES, &sent);
+		docs[i] = (struct cxm_text_model_doc){ t, CXM_LANG_ES, good, sent.text.compound };
+	}
+	assert_int_equal(cxm_text_model_train(docs, N, stem, NULL, &m, NULL), 0);
+	double w = cxm_text_model_stats(m)->blend_weight;
+	assert_true(w > 0);
+
+	const char *probe = "El repartidor tardó el domingo";
+	struct cxm_analyze_opts lex = { .lang = CXM_LANG_ES }, with = { .lang = CXM_LANG_ES, .model = m };
+	assert_int_equal(cxm_text_analyze(&ctx, probe, strlen(probe), &lex, &an, why, sizeof(why)), 0);
+	double plain = an.sentiment.text.compound;
+	assert_true(an.model_weight == 0);
+	cJSON *o = cxm_text_analysis_json(&ctx, &an, false);
+	assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "sentiment"), "model_weight"));
+	cJSON_Delete(o);
+
+	assert_int_equal(cxm_text_analyze(&ctx, probe, strlen(probe), &with, &an, why, sizeof(why)), 0);
+	double p = cxm_text_model_predict(m, &an.text, CXM_LANG_ES, ctx.stemmers);
+	assert_true(p < 0.5);
+	assert_true(fabs(an.sentiment.text.compound - cxm_text_model_blend(m, plain, p)) < 1e-12);
+	assert_true(an.sentiment.text.compound < plain);
+	assert_true(an.model_weight == w);
+	assert_int_equal(an.sentiment.text.label, an.sentiment.text.compound <= -CXM_SENTIMENT_THRESHOLD
+							   ? CXM_SENTIMENT_NEGATIVE
+							   : an.sentiment.text.compound >= CXM_SENTIMENT_THRESHOLD
+								     ? CXM_SENTIMENT_POSITIVE
+								     : CXM_SENTIMENT_NEUTRAL);
+	o = reparse(cxm_text_analysis_json(&ctx, &an, false));
+	const cJSON *mw = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "sentiment"), "model_weight");
+	assert_non_null(mw);
+	assert_true(fabs(mw->valuedouble - w) < 1e-4);
+	cJSON_Delete(o);
+
+	/* an empty text is left alone */
+	assert_int_equal(cxm_text_analyze(&ctx, "", 0, &with, &an, why, sizeof(why)), 0);
+	assert_true(an.model_weight == 0 && an.sentiment.text.compound == 0);
+
+	cxm_text_model_free(m);
+	cxm_stemmers_free(stem);
+	cxm_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_odd_input),
 		cmocka_unit_test(test_reuse),
+		cmocka_unit_test(test_model_blend),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
