@@ -30,6 +30,7 @@ struct cxm_server_opts {
 	unsigned smtp_timeout_s;     /* one delivery at most (60 s) */
 	const char *smtp_unsubscribe_mailto; /* an address for List-Unsubscribe mailto:; NULL: none */
 	bool smtp_tls_required;      /* smtp://: refuse to send unless STARTTLS works (else STARTTLS when offered) */
+	unsigned text_retrain_s;     /* how often the tenants' text models are checked for retraining (300 s) */
 };
 
 /* Fills the defaults above. */

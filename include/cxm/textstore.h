@@ -93,7 +93,8 @@ char *cxm_text_mask_pii(const char *text);
 struct cxm_text_train_result {
 	bool trained;          /* false: not enough data (or no training yet) */
 	int64_t trained_at;    /* 0: never trained */
-	struct cxm_text_model_stats stats;
+	int64_t labelled, npos, nneg; /* every labelled comment of the tenant then */
+	struct cxm_text_model_stats stats; /* of the comments trained on */
 };
 
 /*
@@ -115,5 +116,13 @@ struct cxm_model_ref;
 int cxm_text_model_get(struct cxm_store *s, int64_t tenant, struct cxm_model_ref **out);
 const struct cxm_text_model *cxm_text_model_of(const struct cxm_model_ref *ref);
 void cxm_text_model_put(struct cxm_model_ref *ref);
+
+/*
+ * Whether the tenant's model is due for a training (off the request
+ * path): cxm_text_model_should_retrain with its labelled comments now,
+ * less those the last training saw but did not train on; without a model,
+ * only when the counts changed since a training that found too little.
+ */
+int cxm_text_model_due(struct cxm_store *s, int64_t tenant, bool *due);
 
 #endif

@@ -24,7 +24,7 @@ int cmd_serve(int argc, char **argv)
 	const char *max_depth = NULL, *timeout = NULL, *public_rate = NULL, *pos[1];
 	const char *public_url = NULL, *smtp_url = NULL, *smtp_user = NULL, *smtp_password_file = NULL;
 	const char *smtp_from = NULL, *smtp_concurrency = NULL, *smtp_retry = NULL, *smtp_unsub = NULL;
-	const char *smtp_tls = NULL;
+	const char *smtp_tls = NULL, *text_retrain = NULL;
 	char *password = NULL;
 	bool quiet = false;
 	const struct cli_opt opts[] = { { "--listen", &listen, NULL },	       { "--threads", &threads, NULL },
@@ -40,6 +40,7 @@ int cmd_serve(int argc, char **argv)
 					{ "--smtp-retry-base-ms", &smtp_retry, NULL },
 					{ "--smtp-unsubscribe-mailto", &smtp_unsub, NULL },
 					{ "--smtp-tls", &smtp_tls, NULL },
+					{ "--text-retrain-s", &text_retrain, NULL },
 					{ NULL } };
 	struct cxm_server_opts o;
 	char err[512];
@@ -106,6 +107,11 @@ int cmd_serve(int argc, char **argv)
 		if (size_opt(smtp_retry, "--smtp-retry-base-ms", 1, 24 * 3600 * 1000, &v))
 			return 2;
 		o.smtp_retry_base_ms = (unsigned)v;
+	}
+	if (text_retrain) {
+		if (size_opt(text_retrain, "--text-retrain-s", 1, 7 * 24 * 3600, &v))
+			return 2;
+		o.text_retrain_s = (unsigned)v;
 	}
 	if (smtp_password_file) {
 		/* from a file, so the password is in no process listing */

@@ -57,6 +57,7 @@ static int model_status(struct req *r)
 	cJSON_AddNumberToObject(o, "promoters", (double)row.npos);
 	cJSON_AddNumberToObject(o, "detractors", (double)row.nneg);
 	if (m) {
+		cJSON_AddNumberToObject(o, "trained_on", (double)cxm_text_model_stats(m)->n);
 		cxm_json_add_fixed(o, "cv_accuracy", (double)row.cv_accuracy / 1e6, 4);
 		cxm_json_add_fixed(o, "auc", (double)row.auc / 1e6, 4);
 		cxm_json_add_fixed(o, "blend_weight", (double)row.weight / 1e6, 4);

@@ -14,10 +14,16 @@
  * skipped with the reason. Only the holder of the lease can mark a row, so
  * two nodes never both invite. A row whose job keeps failing is given up
  * (failed) after MAX_ATTEMPTS claims.
+ *
+ * The same thread retrains the tenants' text models (docs/text.md,
+ * "Learning from the tenant's feedback"): every --text-retrain-s it asks
+ * cxm_text_model_due of each tenant on a read handle and trains those due
+ * in a writer job each, off the request path.
  */
 #include "http-internal.h"
 #include "cxm/id.h"
 #include "cxm/time.h"
+#include "cxm/textstore.h"
 #include "cxm/triggers.h"
 
 #define POLL_MS 1000
@@ -32,6 +38,7 @@ struct scheduler {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int woken, stop;
+	int64_t next_retrain; /* when the text models are next checked */
 };
 
 int events_put_live(struct cxm_store *db, struct server *srv, int64_t tenant, struct cxm_event *ev, size_t n,
@@ -267,6 +274,60 @@ static void run_due(struct scheduler *s)
 		sender_wake(s->srv->sender);
 }
 
+/* ---- the text models ---------------------------------------------------------- */
+
+#define TENANT_BATCH 100
+
+struct train_job {
+	struct wjob job;
+	int64_t tenant;
+	struct cxm_text_train_result res;
+};
+
+static int train_run(struct cxm_store *db, struct wjob *j)
+{
+	struct train_job *t = j->ctx;
+
+	return cxm_text_train_tenant(db, t->tenant, &t->res);
+}
+
+/* Trains the models of the tenants that are due, one writer job each. */
+static void retrain_due(struct scheduler *s)
+{
+	int64_t ids[TENANT_BATCH], due[TENANT_BATCH], after = INT64_MIN;
+	size_t n, ndue;
+	char err[256];
+
+	do {
+		struct cxm_store *db = pool_get(s->srv, err, sizeof(err));
+		bool d;
+
+		if (!db)
+			return;
+		ndue = 0;
+		if (cxm_store_text_model_tenants(db, after, TENANT_BATCH, ids, &n))
+			n = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!cxm_text_model_due(db, ids[i], &d) && d)
+				due[ndue++] = ids[i];
+		pool_put(s->srv, db);
+		for (size_t i = 0; i < ndue; i++) {
+			struct train_job t = { .tenant = due[i] };
+			int ret;
+
+			t.job = (struct wjob){ .run = train_run, .ctx = &t, .lang = CXM_LANG_EN };
+			ret = writer_run(s->srv->writer, &t.job);
+			if (!s->srv->o.quiet || ret)
+				log_line(s->srv,
+					 "{\"event\":\"text_model\",\"tenant\":%lld,\"trained\":%s,\"labelled\":%lld,"
+					 "\"store_error\":%d}",
+					 (long long)t.tenant, t.res.trained ? "true" : "false", (long long)t.res.labelled, ret);
+		}
+		if (n)
+			after = ids[n - 1];
+	} while (n == TENANT_BATCH);
+}
+
 static void *scheduler_main(void *arg)
 {
 	struct scheduler *s = arg;
@@ -281,6 +342,11 @@ static void *scheduler_main(void *arg)
 		if (look(s, &next))
 			run_due(s);
 		now = cxm_now_us();
+		if (now >= s->next_retrain) {
+			retrain_due(s);
+			now = cxm_now_us();
+			s->next_retrain = now + (int64_t)s->srv->o.text_retrain_s * 1000000;
+		}
 		wait_us = (int64_t)POLL_MS * 1000;
 		if (next > now && next - now < wait_us)
 			wait_us = next - now;
@@ -307,6 +373,8 @@ void scheduler_start(struct server *srv, struct scheduler **out)
 	struct scheduler *s = xcalloc(1, sizeof(*s));
 
 	s->srv = srv;
+	/* the first check after one interval, not while the server starts */
+	s->next_retrain = cxm_now_us() + (int64_t)srv->o.text_retrain_s * 1000000;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	if (pthread_create(&s->thread, NULL, scheduler_main, s))

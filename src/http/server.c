@@ -31,6 +31,7 @@ void cxm_server_opts_init(struct cxm_server_opts *o)
 	o->public_per_minute = 120;
 	o->smtp_concurrency = 4;
 	o->smtp_retry_base_ms = 60 * 1000;
+	o->text_retrain_s = 300;
 	o->smtp_timeout_s = 60;
 }
 

@@ -4430,3 +4430,29 @@ int cxm_store_text_model_tenants(struct cxm_store *s, int64_t after, int limit, 
 	*n = t.n;
 	return ret;
 }
+
+static int two_ints_row(const struct sqlrow *r, void *ctx)
+{
+	int64_t *v = ctx;
+
+	v[0] = row_int(r, 0);
+	v[1] = row_int(r, 1);
+	return 0;
+}
+
+int cxm_store_text_labelled_counts(struct cxm_store *s, int64_t tenant, int64_t *npos, int64_t *nneg)
+{
+	static const char sql[] =
+		"SELECT COALESCE(SUM(CASE WHEN nps IS NOT NULL THEN (CASE WHEN nps BETWEEN 9 AND 10 THEN 1 ELSE 0 END)"
+		" WHEN csat BETWEEN 4 AND 5 THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN nps IS NOT NULL THEN (CASE WHEN nps BETWEEN 0 AND 6 THEN 1 ELSE 0 END)"
+		" WHEN csat BETWEEN 1 AND 2 THEN 1 ELSE 0 END), 0)"
+		" FROM responses WHERE tenant_id = ? AND comment IS NOT NULL AND comment <> ''";
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	int64_t v[2] = { 0, 0 };
+	int ret = Q(s, sql, p, two_ints_row, v, NULL);
+
+	*npos = v[0];
+	*nneg = v[1];
+	return ret;
+}

@@ -208,9 +208,14 @@ int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_t
 	res->trained = !tr;
 	res->trained_at = cxm_now_us();
 	row.trained_at = res->trained_at;
-	row.labelled = res->stats.npos + res->stats.nneg;
-	row.npos = res->stats.npos;
-	row.nneg = res->stats.nneg;
+	/* the counts as the retraining loop sees them (every labelled
+	 * comment, also those beyond the most recent or without words) */
+	if ((ret = cxm_store_text_labelled_counts(s, tenant, &row.npos, &row.nneg)))
+		goto out;
+	row.labelled = row.npos + row.nneg;
+	res->labelled = row.labelled;
+	res->npos = row.npos;
+	res->nneg = row.nneg;
 	if (m) {
 		struct cxm_buf b;
 		size_t len;
@@ -243,5 +248,44 @@ out:
 	free(l);
 	cxm_arena_release(&a);
 	cxm_stemmers_free(stem);
+	return ret;
+}
+
+/* ---- retraining ---- */
+
+static size_t less(int64_t now, int64_t seen, uint32_t trained)
+{
+	/* the comments added since, plus those the model was trained on */
+	int64_t v = now - (seen - (int64_t)trained);
+	return v > 0 ? (size_t)v : 0;
+}
+
+int cxm_text_model_due(struct cxm_store *s, int64_t tenant, bool *due)
+{
+	struct cxm_text_model_row row;
+	struct cxm_model_ref *ref = NULL;
+	int64_t npos, nneg;
+	bool found;
+	int ret;
+
+	*due = false;
+	if ((ret = cxm_store_text_labelled_counts(s, tenant, &npos, &nneg)))
+		return ret;
+	if ((ret = cxm_store_text_model_get(s, tenant, &row, &found)))
+		return ret;
+	if (!(ret = cxm_text_model_get(s, tenant, &ref))) {
+		const struct cxm_text_model *m = row.blob ? cxm_text_model_of(ref) : NULL;
+		if (!m) {
+			*due = cxm_text_model_should_retrain(NULL, (size_t)npos, (size_t)nneg, 0) &&
+			       (!found || npos != row.npos || nneg != row.nneg);
+		} else {
+			const struct cxm_text_model_stats *st = cxm_text_model_stats(m);
+			*due = cxm_text_model_should_retrain(m, less(npos, row.npos, st->npos),
+							     less(nneg, row.nneg, st->nneg),
+							     cxm_now_us() - row.trained_at);
+		}
+		cxm_text_model_put(ref);
+	}
+	cxm_text_model_row_free(&row);
 	return ret;
 }

@@ -4,12 +4,15 @@
 // "puntual" in promoters) train a model whose cross-validated accuracy
 // beats chance and whose top features are the planted words; the analysis
 // of a new comment with "tardó" is more negative with the model than
-// before it, and comments stored after it are analysed with it too.
+// before it, and comments stored after it are analysed with it too; a
+// tenant's model is trained in the background once it has enough
+// comments (--text-retrain-s 1), without anyone asking.
 import { call, ok, run, startServer, status, test, testDb } from './lib.mjs';
 import { buildTenant } from './world.mjs';
 
 const A = `ma-${process.pid}${Date.now() % 100000}`;
 const B = `mb-${process.pid}${Date.now() % 100000}`;
+const C = `mc-${process.pid}${Date.now() % 100000}`;
 
 const PLACES = ['el pedido', 'la tienda', 'el técnico', 'la entrega', 'el paquete', 'el repartidor', 'la visita', 'el envío'];
 const DAYS = ['el lunes', 'el martes', 'el miércoles', 'el jueves', 'el viernes', 'el sábado', 'esta semana', 'ayer'];
@@ -34,11 +37,12 @@ function items() {
 
 async function setup() {
   const db = testDb('textmodel');
-  const srv = await startServer(db, ['--quiet']);
+  const srv = await startServer(db, ['--quiet', '--text-retrain-s', '1']);
   const base = srv.url;
   const a = await buildTenant(db, base, A);
   const b = await buildTenant(db, base, B);
-  return { db, srv, base, a, b };
+  const c = await buildTenant(db, base, C);
+  return { db, srv, base, a, b, c };
 }
 
 const analyze = async (ctx, text) => {
@@ -107,6 +111,21 @@ test('train on planted words, and the analysis blends the model', async (ctx) =>
   };
   const sa = await score(ctx.a.keys.analyst), sb = await score(ctx.b.keys.analyst);
   ok(sa < sb, `stored with the model ${sa} < without ${sb}`);
+});
+
+test('retrained in the background once there are enough comments', async (ctx) => {
+  const status0 = await call(ctx.base, 'GET', '/api/v1/text/model', { key: ctx.c.keys.viewer });
+  ok(status0.json.trained === false, JSON.stringify(status0.json));
+  const all = items().slice(0, 240);
+  for (let i = 0; i < all.length; i += 120)
+    status(await call(ctx.base, 'POST', '/api/v1/responses', { key: ctx.c.keys.owner, json: all.slice(i, i + 120) }), 202);
+  let m;
+  for (let i = 0; i < 100; i++) {
+    m = (await call(ctx.base, 'GET', '/api/v1/text/model', { key: ctx.c.keys.viewer })).json;
+    if (m.trained) break;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  ok(m.trained === true && m.labelled === 240 && m.cv_accuracy > 0.5, JSON.stringify(m));
 });
 
 run(setup, async (ctx) => { await ctx.srv.stop(); });
