@@ -128,4 +128,11 @@ test('retrained in the background once there are enough comments', async (ctx) =
   ok(m.trained === true && m.labelled === 240 && m.cv_accuracy > 0.5, JSON.stringify(m));
 });
 
+test('the server stops cleanly (no sanitizer report under ASan)', async (ctx) => {
+  const code = await ctx.srv.stop();
+  const log = ctx.srv.logText();
+  ok(code === 0, `exit ${code}: ${log.slice(-2000)}`);
+  ok(!/Sanitizer/.test(log), log.slice(-2000));
+});
+
 run(setup, async (ctx) => { await ctx.srv.stop(); });
