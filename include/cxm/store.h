@@ -947,6 +947,9 @@ int cxm_store_text_model_get(struct cxm_store *s, int64_t tenant, struct cxm_tex
 void cxm_text_model_row_free(struct cxm_text_model_row *m);
 /* The tenants that have a response with a comment (the retraining loop
  * walks them), after tenant after, at most limit, in order, into ids. */
+/* When the tenant's row was last written (its trained_at), 0 when none:
+ * what the caches of loaded models compare. */
+int cxm_store_text_model_trained_at(struct cxm_store *s, int64_t tenant, int64_t *at);
 int cxm_store_text_model_tenants(struct cxm_store *s, int64_t after, int limit, int64_t *ids, size_t *n);
 
 /* How many of the tenant's comments teach the text model: promoter-like

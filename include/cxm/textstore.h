@@ -100,7 +100,7 @@ struct cxm_text_train_result {
 /*
  * Trains the tenant's model on its most recent labelled comments (comment
  * with NPS, else CSAT; cxm_text_model_label), saves it (or, with too
- * little data, only the counts) and replaces the cached model. Not enough
+ * little data, only the counts); the caches load it once committed. Not enough
  * data is a normal outcome: 0 with res->trained false. Store errors as the
  * store's.
  */
@@ -109,8 +109,9 @@ int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_t
 /* A tenant's model, shared read-only between threads. */
 struct cxm_model_ref;
 /*
- * The tenant's model, loaded once and cached (thread-safe; a training
- * replaces it); *out NULL when the tenant has none. Give it back with
+ * The tenant's model, loaded once per training and cached (thread-safe;
+ * each call reads the row's trained_at to see a new training); the model
+ * of the ref is NULL when the tenant has none. Give it back with
  * cxm_text_model_put.
  */
 int cxm_text_model_get(struct cxm_store *s, int64_t tenant, struct cxm_model_ref **out);

@@ -4456,3 +4456,12 @@ int cxm_store_text_labelled_counts(struct cxm_store *s, int64_t tenant, int64_t 
 	*nneg = v[1];
 	return ret;
 }
+
+int cxm_store_text_model_trained_at(struct cxm_store *s, int64_t tenant, int64_t *at)
+{
+	static const char sql[] = "SELECT COALESCE(MAX(trained_at), 0) FROM text_models WHERE tenant_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant) };
+
+	*at = 0;
+	return GET_INT(s, sql, p, at);
+}

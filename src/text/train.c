@@ -51,6 +51,7 @@ static int labelled_row(const struct cxm_response *r, void *ctx)
 
 struct cxm_model_ref {
 	int64_t tenant;
+	int64_t trained_at;           /* of the row it was loaded from; 0: none */
 	struct cxm_text_model *model; /* NULL: the tenant has none */
 	int refs;                     /* the cache's and each holder's */
 };
@@ -74,22 +75,22 @@ static void ref_drop(struct cxm_model_ref *ref)
 	}
 }
 
-/* Puts model (owned, may be NULL) in the tenant's slot; *out (may be NULL)
- * gets a held reference. */
-static void cache_set(int64_t tenant, struct cxm_text_model *model, struct cxm_model_ref **out)
+/* Puts model (owned, may be NULL), loaded from the row of trained_at, in
+ * the tenant's slot; *out gets a held reference. */
+static void cache_set(int64_t tenant, int64_t trained_at, struct cxm_text_model *model, struct cxm_model_ref **out)
 {
 	struct cxm_model_ref *ref = xcalloc(1, sizeof(*ref));
 	size_t slot = slot_of(tenant);
 
 	ref->tenant = tenant;
+	ref->trained_at = trained_at;
 	ref->model = model;
-	ref->refs = out ? 2 : 1;
+	ref->refs = 2;
 	pthread_mutex_lock(&cache_mu);
 	ref_drop(cache[slot]);
 	cache[slot] = ref;
 	pthread_mutex_unlock(&cache_mu);
-	if (out)
-		*out = ref;
+	*out = ref;
 }
 
 static int hexval(char c)
@@ -124,12 +125,17 @@ int cxm_text_model_get(struct cxm_store *s, int64_t tenant, struct cxm_model_ref
 {
 	size_t slot = slot_of(tenant);
 	struct cxm_text_model_row row;
+	int64_t at;
 	bool found;
 	int ret;
 
 	*out = NULL;
+	/* one small read: a training here or on another node shows as a new
+	 * trained_at, and the next analysis loads the new model */
+	if ((ret = cxm_store_text_model_trained_at(s, tenant, &at)))
+		return ret;
 	pthread_mutex_lock(&cache_mu);
-	if (cache[slot] && cache[slot]->tenant == tenant) {
+	if (cache[slot] && cache[slot]->tenant == tenant && cache[slot]->trained_at == at) {
 		cache[slot]->refs++;
 		*out = cache[slot];
 	}
@@ -140,7 +146,7 @@ int cxm_text_model_get(struct cxm_store *s, int64_t tenant, struct cxm_model_ref
 	 * one in keeps the slot */
 	if ((ret = cxm_store_text_model_get(s, tenant, &row, &found)))
 		return ret;
-	cache_set(tenant, found ? blob_model(row.blob) : NULL, out);
+	cache_set(tenant, found ? row.trained_at : 0, found ? blob_model(row.blob) : NULL, out);
 	cxm_text_model_row_free(&row);
 	return 0;
 }
@@ -234,11 +240,8 @@ int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_t
 		row.blob[2 * len] = 0;
 		free(raw);
 	}
-	if ((ret = cxm_store_text_model_put(s, tenant, &row)))
-		goto out;
-	/* the process's analyses use it from now on */
-	cache_set(tenant, m, NULL);
-	m = NULL;
+	/* the caches see the new trained_at and load the model once committed */
+	ret = cxm_store_text_model_put(s, tenant, &row);
 out:
 	cxm_text_model_free(m);
 	free(row.blob);
