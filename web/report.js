@@ -3,6 +3,7 @@
 // the metrics API, figures as text, and CSV export.
 
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 export const COLOURS = { red: '#d93025', amber: '#f29900', green: '#188038' };
 
@@ -46,4 +47,28 @@ export function download(name, text) {
   document.body.append(a);
   a.click();
   a.remove();
+}
+
+/**
+ * The controls the Overview and Text pages share: the period (last 30, 90
+ * or 365 days) and the survey (every survey until the caller adds its
+ * options). Returns { form, period, survey }.
+ */
+export function periodControls() {
+  const period = h('select', { id: 'ov-period' },
+    ...[30, 90, 365].map((d) => h('option', { value: String(d), selected: d === 90 }, t('MSG_WEB_OV_DAYS', { n: d }))));
+  const survey = h('select', { id: 'ov-survey' }, h('option', { value: '' }, t('MSG_WEB_OV_ALL_SURVEYS')));
+  const form = h('form', { class: 'ov-controls' },
+    h('div', { class: 'field' }, h('label', { for: 'ov-period' }, t('MSG_WEB_OV_PERIOD')), period),
+    h('div', { class: 'field' }, h('label', { for: 'ov-survey' }, t('MSG_WEB_OV_SURVEY')), survey));
+  return { form, period, survey };
+}
+
+/** The last `days` days up to today, as Dates: to is tomorrow (exclusive). */
+export function lastDays(days) {
+  const to = new Date();
+  to.setDate(to.getDate() + 1);
+  const from = new Date(to);
+  from.setDate(from.getDate() - days);
+  return { from, to };
 }

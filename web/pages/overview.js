@@ -13,7 +13,7 @@
 
 import { api, listItems, withQuery } from '../api.js';
 import { h, replace } from '../dom.js';
-import { COLOURS, csvOf, download, fmt, isoDay, loadECharts } from '../report.js';
+import { COLOURS, csvOf, download, fmt, isoDay, lastDays, loadECharts, periodControls } from '../report.js';
 import { t } from '../i18n.js';
 
 const BREAKDOWNS = [
@@ -275,15 +275,11 @@ function driversCard(sv, dr, charts) {
 /* ---- the page ------------------------------------------------------------------------------ */
 
 export async function renderOverview(ctx) {
-  const period = h('select', { id: 'ov-period' },
-    ...[30, 90, 365].map((d) => h('option', { value: String(d), selected: d === 90 }, t('MSG_WEB_OV_DAYS', { n: d }))));
-  const survey = h('select', { id: 'ov-survey' }, h('option', { value: '' }, t('MSG_WEB_OV_ALL_SURVEYS')));
+  const { form, period, survey } = periodControls();
   const out = h('div', { class: 'ov-body' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
   replace(ctx.main,
     h('div', { class: 'page-head' }, h('h1', null, t('MSG_WEB_NAV_OVERVIEW'))),
-    h('form', { class: 'ov-controls' },
-      h('div', { class: 'field' }, h('label', { for: 'ov-period' }, t('MSG_WEB_OV_PERIOD')), period),
-      h('div', { class: 'field' }, h('label', { for: 'ov-survey' }, t('MSG_WEB_OV_SURVEY')), survey)),
+    form,
     out);
   let surveys = [];
   try {
@@ -295,11 +291,7 @@ export async function renderOverview(ctx) {
   }
   let live = [];
   async function load() {
-    const days = Number(period.value);
-    const to = new Date();
-    to.setDate(to.getDate() + 1);
-    const from = new Date(to);
-    from.setDate(from.getDate() - days);
+    const { from, to } = lastDays(Number(period.value));
     const year = new Date(to);
     year.setMonth(year.getMonth() - 12);
     year.setDate(1);

@@ -11,7 +11,7 @@
 
 import { api, listItems, withQuery } from '../api.js';
 import { h, replace } from '../dom.js';
-import { COLOURS, csvOf, download, fmt, isoDay, loadECharts } from '../report.js';
+import { COLOURS, csvOf, download, fmt, isoDay, lastDays, loadECharts, periodControls } from '../report.js';
 import { channelName, formatDateTime, lang, t } from '../i18n.js';
 
 const LABELS = [['negative', 'MSG_WEB_TXP_NEGATIVE', '#d93025'], ['neutral', 'MSG_WEB_TXP_NEUTRAL', '#98a2b3'],
@@ -296,15 +296,11 @@ function verbatimsCard(ctx, range, names) {
 /* ---- the page ------------------------------------------------------------------------------ */
 
 export async function renderText(ctx) {
-  const period = h('select', { id: 'ov-period' },
-    ...[30, 90, 365].map((d) => h('option', { value: String(d), selected: d === 90 }, t('MSG_WEB_OV_DAYS', { n: d }))));
-  const survey = h('select', { id: 'ov-survey' }, h('option', { value: '' }, t('MSG_WEB_OV_ALL_SURVEYS')));
+  const { form, period, survey } = periodControls();
   const out = h('div', { class: 'txp-body' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
   replace(ctx.main,
     h('div', { class: 'page-head' }, h('h1', null, t('MSG_WEB_NAV_TEXT'))),
-    h('form', { class: 'ov-controls' },
-      h('div', { class: 'field' }, h('label', { for: 'ov-period' }, t('MSG_WEB_OV_PERIOD')), period),
-      h('div', { class: 'field' }, h('label', { for: 'ov-survey' }, t('MSG_WEB_OV_SURVEY')), survey)),
+    form,
     out);
   const names = new Map();
   const [surveys, taxonomy] = await Promise.all([
@@ -316,11 +312,7 @@ export async function renderText(ctx) {
   if (!ctx.isCurrent()) return;
   let live = [];
   async function load() {
-    const days = Number(period.value);
-    const to = new Date();
-    to.setDate(to.getDate() + 1);
-    const from = new Date(to);
-    from.setDate(from.getDate() - days);
+    const { from, to } = lastDays(Number(period.value));
     const range = { survey: survey.value || null, from: isoDay(from), to: isoDay(to) };
     replace(out, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
     out.dataset.charts = 'loading';
