@@ -49,19 +49,58 @@ export function download(name, text) {
   a.remove();
 }
 
+/*
+ * The filters the Overview and Text pages share: the period and the survey
+ * picked on one page are the ones the other opens with, for as long as the
+ * browser tab lives (sessionStorage; memory when storage is off).
+ */
+const FILTERS_KEY = 'cxm.filters';
+const PERIODS = [30, 90, 365];
+let filtersInMemory = {};
+
+function savedFilters() {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(FILTERS_KEY) || '{}');
+    return v && typeof v === 'object' ? v : {};
+  } catch {
+    return filtersInMemory;
+  }
+}
+
+function saveFilters(v) {
+  filtersInMemory = v;
+  try {
+    sessionStorage.setItem(FILTERS_KEY, JSON.stringify(v));
+  } catch {
+    // storage off: the memory copy serves this page load
+  }
+}
+
 /**
  * The controls the Overview and Text pages share: the period (last 30, 90
- * or 365 days) and the survey (every survey until the caller adds its
- * options). Returns { form, period, survey }.
+ * or 365 days) and the survey (every survey until addSurveys adds the
+ * tenant's). Both open with what was last picked on either page. Returns
+ * { form, period, survey, addSurveys(list) }; addSurveys puts back the
+ * survey last picked when it is in LIST.
  */
 export function periodControls() {
+  const saved = savedFilters();
+  const days = PERIODS.includes(saved.days) ? saved.days : 90;
   const period = h('select', { id: 'ov-period' },
-    ...[30, 90, 365].map((d) => h('option', { value: String(d), selected: d === 90 }, t('MSG_WEB_OV_DAYS', { n: d }))));
+    ...PERIODS.map((d) => h('option', { value: String(d), selected: d === days }, t('MSG_WEB_OV_DAYS', { n: d }))));
   const survey = h('select', { id: 'ov-survey' }, h('option', { value: '' }, t('MSG_WEB_OV_ALL_SURVEYS')));
   const form = h('form', { class: 'ov-controls' },
     h('div', { class: 'field' }, h('label', { for: 'ov-period' }, t('MSG_WEB_OV_PERIOD')), period),
     h('div', { class: 'field' }, h('label', { for: 'ov-survey' }, t('MSG_WEB_OV_SURVEY')), survey));
-  return { form, period, survey };
+  const remember = () => saveFilters({ days: Number(period.value), survey: survey.value });
+  period.addEventListener('change', remember);
+  survey.addEventListener('change', remember);
+  function addSurveys(list) {
+    survey.append(...list.map((s) => h('option', { value: String(s.id) }, s.name)));
+    const want = String(savedFilters().survey || '');
+    if (want && list.some((s) => String(s.id) === want)) survey.value = want;
+  }
+  return { form, period, survey, addSurveys };
 }
 
 /** The last `days` days up to today, as Dates: to is tomorrow (exclusive). */

@@ -96,6 +96,28 @@ export function overviewTests(test, { BASE, assert, loginOk }) {
     await page.locator('section.ov-headline').waitFor();
   });
 
+  test('overview and text share their filters: the period and survey picked on one open the other', async ({ page }) => {
+    await loginOk(page);
+    await page.goto(`${BASE}/#/overview`);
+    await page.locator('.ov-body[data-charts="drawn"]').waitFor();
+    const options = await page.locator('#ov-survey option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    assert(options.length > 0, 'no survey to pick');
+    const pick = options[options.length - 1];
+    await page.locator('#ov-period').selectOption('30');
+    await page.locator('#ov-survey').selectOption(pick);
+    await page.waitForFunction(() => document.querySelector('.ov-body[data-charts="drawn"]'));
+    await page.goto(`${BASE}/#/text`);
+    await page.waitForFunction((want) => document.querySelector('#ov-survey')?.value === want, pick);
+    assert(await page.locator('#ov-period').inputValue() === '30', 'the text page forgot the period');
+    // and back: a change on the text page is what the overview opens with
+    await page.locator('#ov-period').selectOption('365');
+    await page.locator('#ov-survey').selectOption('');
+    await page.goto(`${BASE}/#/overview`);
+    await page.locator('.ov-body[data-charts="drawn"]').waitFor();
+    assert(await page.locator('#ov-period').inputValue() === '365', 'the overview forgot the period');
+    assert(await page.locator('#ov-survey').inputValue() === '', 'the overview forgot "every survey"');
+  });
+
   test('overview fits a phone', async ({ page, shot }) => {
     await loginOk(page);
     await page.goto(`${BASE}/#/overview`);

@@ -275,7 +275,7 @@ function driversCard(sv, dr, charts) {
 /* ---- the page ------------------------------------------------------------------------------ */
 
 export async function renderOverview(ctx) {
-  const { form, period, survey } = periodControls();
+  const { form, period, survey, addSurveys } = periodControls();
   const out = h('div', { class: 'ov-body' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
   replace(ctx.main,
     h('div', { class: 'page-head' }, h('h1', null, t('MSG_WEB_NAV_OVERVIEW'))),
@@ -285,7 +285,7 @@ export async function renderOverview(ctx) {
   try {
     const list = listItems(await api('GET', '/api/v1/surveys'));
     surveys = list;
-    survey.append(...list.map((s) => h('option', { value: s.id }, s.name)));
+    addSurveys(list);
   } catch {
     // the overview still works for every survey together
   }

@@ -296,7 +296,7 @@ function verbatimsCard(ctx, range, names) {
 /* ---- the page ------------------------------------------------------------------------------ */
 
 export async function renderText(ctx) {
-  const { form, period, survey } = periodControls();
+  const { form, period, survey, addSurveys } = periodControls();
   const out = h('div', { class: 'txp-body' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
   replace(ctx.main,
     h('div', { class: 'page-head' }, h('h1', null, t('MSG_WEB_NAV_TEXT'))),
@@ -307,7 +307,7 @@ export async function renderText(ctx) {
     api('GET', '/api/v1/surveys').catch(() => null), // the page still works for every survey together
     api('GET', '/api/v1/settings/themes').catch(() => null), // and with theme ids for names
   ]);
-  survey.append(...listItems(surveys).map((s) => h('option', { value: s.id }, s.name)));
+  addSurveys(listItems(surveys));
   for (const x of (taxonomy && taxonomy.themes) || []) names.set(x.id, (x.name && (x.name[lang()] || x.name.en)) || x.id);
   if (!ctx.isCurrent()) return;
   let live = [];
