@@ -4465,3 +4465,70 @@ int cxm_store_text_model_trained_at(struct cxm_store *s, int64_t tenant, int64_t
 	*at = 0;
 	return GET_INT(s, sql, p, at);
 }
+
+/* ---- the emotion mix of the comments --------------------------------------- */
+
+#define MIX_WHERE " FROM responses WHERE tenant_id = ? AND ts >= ? AND ts < ? AND text_lang IS NOT NULL"
+#define MIX_TAIL " text_label, text_emotions, text_reasons"
+/* every comment's combination counted by the database, or (scoped) each
+ * row with its unit and time for the caller's spans */
+#define MIX_GROUPED(col, survey) \
+	"SELECT " col "," MIX_TAIL ", COUNT(*)" MIX_WHERE survey " GROUP BY " col "," MIX_TAIL
+#define MIX_ROWS(col, survey) "SELECT " col "," MIX_TAIL ", 1, org_unit_id, ts" MIX_WHERE survey
+#define MIX_SURVEY " AND survey_id = ?"
+#define MIX_SQL(col)                                                                                  \
+	{ { MIX_GROUPED(col, ""), MIX_GROUPED(col, MIX_SURVEY) }, \
+	  { MIX_ROWS(col, ""), MIX_ROWS(col, MIX_SURVEY) } }
+
+struct mix {
+	const struct cxm_mix_query *q;
+	cxm_mix_cb cb;
+	void *ctx;
+};
+
+static int mix_row(const struct sqlrow *r, void *vctx)
+{
+	struct mix *m = vctx;
+	const char *v[4];
+
+	if (m->q->scoped && !cxm_spans_have(m->q->scope, m->q->nscope, row_int(r, 5), row_int(r, 6)))
+		return 0;
+	for (int i = 0; i < 4; i++)
+		v[i] = row_text(r, i) ? row_text(r, i) : "";
+	return m->cb(v[0], *v[1] ? v[1] : "neutral", v[2], v[3], row_int(r, 4), m->ctx);
+}
+
+/* The first instant (microseconds) of local day in tz: local days follow
+ * time forward, and a day starts within 26 hours of its UTC midnight. */
+static int64_t local_day_start(const struct cxm_tz *tz, int64_t day)
+{
+	int64_t lo = day * 86400 * 1000000 - (int64_t)26 * 3600 * 1000000, hi = lo + (int64_t)52 * 3600 * 1000000;
+
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (cxm_tz_day(tz, mid) >= day)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *query, cxm_mix_cb cb, void *ctx)
+{
+	/* [by][scoped][survey]: the statement caches key on the text's address */
+	static const char *const sql[3][2][2] = { MIX_SQL("touchpoint"), MIX_SQL("channel"), MIX_SQL("themes") };
+	struct mix m = { query, cb, ctx };
+	const struct cxm_tz *tz;
+	int ret;
+
+	/* days far outside any real date would overflow microseconds */
+	if ((unsigned)query->by > CXM_MIX_THEME || query->from_day > query->to_day ||
+	    query->from_day < -3000000 || query->to_day > 3000000)
+		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_BAD_QUERY));
+	if ((ret = tenant_tz(s, tenant, &tz)))
+		return ret;
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(local_day_start(tz, query->from_day)),
+			      SQLV_INT(local_day_start(tz, query->to_day)), SQLV_INT(query->survey) };
+	return q(s, sql[query->by][query->scoped][query->survey != 0], p, query->survey ? 4 : 3, mix_row, &m, NULL);
+}
