@@ -4468,17 +4468,21 @@ int cxm_store_text_model_trained_at(struct cxm_store *s, int64_t tenant, int64_t
 
 /* ---- the emotion mix of the comments --------------------------------------- */
 
-#define MIX_WHERE " FROM responses WHERE tenant_id = ? AND ts >= ? AND ts < ? AND text_lang IS NOT NULL"
+/* Every survey of the tenant when none is asked: the index on (tenant,
+ * survey, ts) then reads only the range, survey by survey. */
+#define MIX_WHERE(survey)                                                                           \
+	" FROM responses WHERE tenant_id = ? AND survey_id" survey " AND ts >= ? AND ts < ?" \
+	" AND text_lang IS NOT NULL"
+#define MIX_ANY_SURVEY " IN (SELECT id FROM surveys WHERE tenant_id = ?)"
 #define MIX_TAIL " text_label, text_emotions, text_reasons"
 /* every comment's combination counted by the database, or (scoped) each
  * row with its unit and time for the caller's spans */
 #define MIX_GROUPED(col, survey) \
-	"SELECT " col "," MIX_TAIL ", COUNT(*)" MIX_WHERE survey " GROUP BY " col "," MIX_TAIL
-#define MIX_ROWS(col, survey) "SELECT " col "," MIX_TAIL ", 1, org_unit_id, ts" MIX_WHERE survey
-#define MIX_SURVEY " AND survey_id = ?"
-#define MIX_SQL(col)                                                                                  \
-	{ { MIX_GROUPED(col, ""), MIX_GROUPED(col, MIX_SURVEY) }, \
-	  { MIX_ROWS(col, ""), MIX_ROWS(col, MIX_SURVEY) } }
+	"SELECT " col "," MIX_TAIL ", COUNT(*)" MIX_WHERE(survey) " GROUP BY " col "," MIX_TAIL
+#define MIX_ROWS(col, survey) "SELECT " col "," MIX_TAIL ", 1, org_unit_id, ts" MIX_WHERE(survey)
+#define MIX_SQL(col)                                                                           \
+	{ { MIX_GROUPED(col, MIX_ANY_SURVEY), MIX_GROUPED(col, " = ?") }, \
+	  { MIX_ROWS(col, MIX_ANY_SURVEY), MIX_ROWS(col, " = ?") } }
 
 struct mix {
 	const struct cxm_mix_query *q;
@@ -4514,7 +4518,8 @@ static int64_t local_day_start(const struct cxm_tz *tz, int64_t day)
 	return lo;
 }
 
-int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *query, cxm_mix_cb cb, void *ctx)
+int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *query, cxm_mix_cb cb,
+		       void *ctx)
 {
 	/* [by][scoped][survey]: the statement caches key on the text's address */
 	static const char *const sql[3][2][2] = { MIX_SQL("touchpoint"), MIX_SQL("channel"), MIX_SQL("themes") };
@@ -4528,7 +4533,7 @@ int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix
 		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_BAD_QUERY));
 	if ((ret = tenant_tz(s, tenant, &tz)))
 		return ret;
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(local_day_start(tz, query->from_day)),
-			      SQLV_INT(local_day_start(tz, query->to_day)), SQLV_INT(query->survey) };
-	return q(s, sql[query->by][query->scoped][query->survey != 0], p, query->survey ? 4 : 3, mix_row, &m, NULL);
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(query->survey ? query->survey : tenant),
+			      SQLV_INT(local_day_start(tz, query->from_day)), SQLV_INT(local_day_start(tz, query->to_day)) };
+	return Q(s, sql[query->by][query->scoped][query->survey != 0], p, mix_row, &m, NULL);
 }
