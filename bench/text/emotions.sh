@@ -12,7 +12,10 @@
 #   CXM=build/release/cxm sh bench/text/emotions.sh [OUTDIR]
 #
 # Knobs: N (1000000), REPS (7), DB (a PostgreSQL URL; default a fresh
-# SQLite file in OUTDIR).
+# SQLite file in OUTDIR), FROM (with a PostgreSQL DB: the SQLite file of
+# an earlier run, whose analysed responses are copied in with sqlite3 and
+# psql instead of imported: `cxm import` into PostgreSQL waits on a round
+# trip per statement and takes hours for a million).
 set -eu
 cd "$(dirname "$0")/../.."
 CXM=${CXM:-build/release/cxm}
@@ -43,6 +46,28 @@ EOF
 # shellcheck disable=SC2086
 "$CXM" survey import "$OUT/survey.json" --live $T --db "$DB" >/dev/null
 now=$(date -u +%s)
+if [ -n "${FROM:-}" ]; then
+	# the same rows: tenant and surveys renumbered, customers left out
+	pg_ids() { psql "$DB" -Atc "$1"; }
+	printf '%s\n' '{"name": "Main", "languages": ["es", "en"],' \
+		' "questions": [{"id": "nps", "type": "nps", "required": true, "text": {"es": "¿Nos recomendaría?", "en": "Would you recommend us?"}}]}' \
+		>"$OUT/main.json"
+	# shellcheck disable=SC2086
+	"$CXM" survey import "$OUT/main.json" --live $T --db "$DB" >/dev/null
+	tenant=$(pg_ids "SELECT id FROM tenants WHERE name = 'bench'")
+	second=$(pg_ids "SELECT id FROM surveys WHERE tenant_id = $tenant AND name = 'Second'")
+	main=$(pg_ids "SELECT id FROM surveys WHERE tenant_id = $tenant AND name = 'Main'")
+	now=$(sqlite3 "${FROM#sqlite:}" "SELECT MAX(ts) / 1000000 FROM responses")
+	COLS="tenant_id, id, source_id, survey_id, version, channel, touchpoint, ts, nps, comment, answers, complete"
+	COLS="$COLS, created_at, updated_at, text_lang, text_score, text_label, text_emotions, text_reasons, themes"
+	t0=$(date +%s.%N)
+	sqlite3 -csv "${FROM#sqlite:}" "SELECT $tenant, r.id, r.source_id, CASE s.name WHEN 'Second' THEN $second ELSE $main END,
+		1, r.channel, r.touchpoint, r.ts, r.nps, r.comment, r.answers, r.complete, r.created_at, r.updated_at, r.text_lang,
+		r.text_score, r.text_label, r.text_emotions, r.text_reasons, r.themes FROM responses r JOIN surveys s ON s.id = r.survey_id" |
+		psql "$DB" -qc "\\copy responses ($COLS) FROM STDIN WITH (FORMAT csv)"
+	psql "$DB" -qc "ANALYZE responses"
+	load="$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') (copied)"
+else
 awk -v n="$N" -v now="$now" 'BEGIN {
 	srand(7)
 	split("home product_page checkout delivery support returns billing store_visit app_login call_centre", tp, " ")
@@ -93,6 +118,7 @@ t0=$(date +%s.%N)
 "$CXM" import responses "$OUT/responses.csv" $T --db "$DB" >"$OUT/import.log" 2>&1
 load=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 rm -f "$OUT/responses.csv"
+fi
 # shellcheck disable=SC2086
 key=$("$CXM" key create --role analyst --name bench $T --db "$DB" | tail -n 1)
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')
