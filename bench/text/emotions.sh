@@ -15,7 +15,7 @@
 # SQLite file in OUTDIR), FROM (with a PostgreSQL DB: the SQLite file of
 # an earlier run, whose analysed responses are copied in with sqlite3 and
 # psql instead of imported: `cxm import` into PostgreSQL waits on a round
-# trip per statement and takes hours for a million).
+# trip per statement and had not finished a million after 15 minutes).
 set -eu
 cd "$(dirname "$0")/../.."
 CXM=${CXM:-build/release/cxm}

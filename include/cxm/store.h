@@ -983,8 +983,10 @@ typedef int (*cxm_mix_cb)(const char *group, const char *label, const char *emot
 			  void *ctx);
 /*
  * Counts the tenant's analysed comments of q by group and stored analysis
- * (SQL GROUP BY: the distinct combinations are few), to cb. The range is
- * cut at the first instant of each local day, so counts are exact.
+ * and gives each distinct combination (they are few) once to cb
+ * (PostgreSQL groups them, SQLite's rows are counted in a hash map: its
+ * GROUP BY sorts). The range is cut at the first instant of each local
+ * day, so counts are exact.
  */
 int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *q, cxm_mix_cb cb, void *ctx);
 

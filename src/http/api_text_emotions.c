@@ -3,9 +3,9 @@
  * of the analysed comments of a period (issue 6, "emotion mix by
  * touchpoint"; docs/text.md "The emotion mix"), per touchpoint, channel or
  * theme: how many comments, how many show each emotion and each reason,
- * and how many are positive, neutral and negative. The database counts
- * each distinct stored combination (cxm_store_text_mix); the sets are
- * split here. Managers and agents count only what their unit's subtree saw.
+ * and how many are positive, neutral and negative. The store counts each
+ * distinct stored combination (cxm_store_text_mix); the sets are split
+ * here. Managers and agents count only what their unit's subtree saw.
  *
  *   ?from=&to=   local days (YYYY-MM-DD in the tenant's time zone) or
  *                RFC 3339 instants; to is exclusive; default: the 90 days
