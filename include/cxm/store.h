@@ -957,4 +957,37 @@ int cxm_store_text_model_tenants(struct cxm_store *s, int64_t after, int limit, 
  * 0-6, or CSAT 1-2) into *nneg. */
 int cxm_store_text_labelled_counts(struct cxm_store *s, int64_t tenant, int64_t *npos, int64_t *nneg);
 
+/* ---- the emotion mix of the comments (issue 6, GET /api/v1/text/emotions) ---- */
+
+/* What the mix is grouped by: a response column. */
+enum cxm_mix_by { CXM_MIX_TOUCHPOINT, CXM_MIX_CHANNEL, CXM_MIX_THEME };
+
+struct cxm_mix_query {
+	int64_t from_day, to_day; /* the tenant's local days, from <= day < to */
+	int64_t survey;           /* 0: every survey */
+	enum cxm_mix_by by;
+	/* a manager's or agent's view, when scoped: only responses whose unit
+	 * was in one of these spans at the response's time */
+	bool scoped;
+	const struct cxm_span *scope;
+	size_t nscope;
+};
+/*
+ * One combination of the analysed comments in the range: the group
+ * (touchpoint or channel; for CXM_MIX_THEME the response's themes,
+ * space-separated), the label, the emotions and the reasons as stored
+ * ("" for none; all borrowed for the call), and how many comments have
+ * exactly these.
+ */
+typedef int (*cxm_mix_cb)(const char *group, const char *label, const char *emotions, const char *reasons, int64_t n,
+			  void *ctx);
+/*
+ * Counts the tenant's analysed comments of q by group and stored analysis
+ * and gives each distinct combination (they are few) once to cb
+ * (PostgreSQL groups them, SQLite's rows are counted in a hash map: its
+ * GROUP BY sorts). The range is cut at the first instant of each local
+ * day, so counts are exact.
+ */
+int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *q, cxm_mix_cb cb, void *ctx);
+
 #endif

@@ -68,6 +68,7 @@ int api_text_verbatims(struct req *r);
 int api_text_analyze(struct req *r);
 int api_text_model_get(struct req *r);
 int api_text_model_train(struct req *r);
+int api_text_emotions(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -147,6 +148,8 @@ const struct route routes[] = {
 	/* the tenant's learned model (api_text_model.c) */
 	{ "GET", "/api/v1/text/model", api_text_model_get, ROLES_ANY, 0 },
 	{ "POST", "/api/v1/text/model/train", api_text_model_train, ROLES_ADMIN, RF_WRITE },
+	/* the exact emotion mix of a period (api_text_emotions.c) */
+	{ "GET", "/api/v1/text/emotions", api_text_emotions, ROLES_ANY, 0 },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

@@ -4465,3 +4465,122 @@ int cxm_store_text_model_trained_at(struct cxm_store *s, int64_t tenant, int64_t
 	*at = 0;
 	return GET_INT(s, sql, p, at);
 }
+
+/* ---- the emotion mix of the comments --------------------------------------- */
+
+/* Every survey of the tenant when none is asked: the index on (tenant,
+ * survey, ts) then reads only the range, survey by survey. */
+#define MIX_WHERE(survey)                                                                           \
+	" FROM responses WHERE tenant_id = ? AND survey_id" survey " AND ts >= ? AND ts < ?" \
+	" AND text_lang IS NOT NULL"
+#define MIX_ANY_SURVEY " IN (SELECT id FROM surveys WHERE tenant_id = ?)"
+#define MIX_TAIL " text_label, text_emotions, text_reasons"
+/* PostgreSQL counts each combination with a hash aggregate; SQLite's GROUP
+ * BY sorts every row (seven times slower on a year of a million comments
+ * than reading them), so there each row comes, with its unit and time for
+ * a scoped caller, and is counted here */
+#define MIX_GROUPED(col, survey) \
+	"SELECT " col "," MIX_TAIL ", COUNT(*), 0, 0" MIX_WHERE(survey) " GROUP BY " col "," MIX_TAIL
+#define MIX_ROWS(col, survey) "SELECT " col "," MIX_TAIL ", 1, org_unit_id, ts" MIX_WHERE(survey)
+#define MIX_SQL(col)                                                                           \
+	{ { MIX_GROUPED(col, MIX_ANY_SURVEY), MIX_GROUPED(col, " = ?") }, \
+	  { MIX_ROWS(col, MIX_ANY_SURVEY), MIX_ROWS(col, " = ?") } }
+
+struct mix_combo {
+	char *v[4]; /* group, label, emotions, reasons */
+	int64_t n;
+};
+
+struct mix {
+	const struct cxm_mix_query *q;
+	struct cxm_map index; /* the four values joined -> position in v */
+	struct cxm_buf key;
+	struct mix_combo *v;
+	size_t n, cap;
+};
+
+static int mix_row(const struct sqlrow *r, void *vctx)
+{
+	struct mix *m = vctx;
+	const char *v[4];
+	int64_t at;
+
+	if (m->q->scoped && !cxm_spans_have(m->q->scope, m->q->nscope, row_int(r, 5), row_int(r, 6)))
+		return 0;
+	cxm_buf_clear(&m->key);
+	for (int i = 0; i < 4; i++) {
+		v[i] = row_text(r, i) ? row_text(r, i) : "";
+		if (i == 1 && !*v[i])
+			v[i] = "neutral";
+	}
+	/* label, emotions and reasons are names (letters and spaces): with the
+	 * group last, the key says where each value ends */
+	for (int i = 1; i < 4; i++) {
+		cxm_buf_addstr(&m->key, v[i]);
+		cxm_buf_addch(&m->key, '|');
+	}
+	cxm_buf_addstr(&m->key, v[0]);
+	if (!cxm_map_get(&m->index, cxm_buf_str(&m->key), &at)) {
+		if (m->n == m->cap) {
+			m->cap = m->cap ? 2 * m->cap : 64;
+			m->v = xrealloc(m->v, m->cap * sizeof(*m->v));
+		}
+		at = (int64_t)m->n++;
+		for (int i = 0; i < 4; i++)
+			m->v[at].v[i] = xstrdup(v[i]);
+		m->v[at].n = 0;
+		cxm_map_put(&m->index, cxm_buf_str(&m->key), at);
+	}
+	m->v[at].n += row_int(r, 4);
+	return 0;
+}
+
+/* The first instant (microseconds) of local day in tz: local days follow
+ * time forward, and a day starts within 26 hours of its UTC midnight. */
+static int64_t local_day_start(const struct cxm_tz *tz, int64_t day)
+{
+	int64_t lo = day * 86400 * 1000000 - (int64_t)26 * 3600 * 1000000, hi = lo + (int64_t)52 * 3600 * 1000000;
+
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (cxm_tz_day(tz, mid) >= day)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *query, cxm_mix_cb cb,
+		       void *ctx)
+{
+	/* [by][rows][survey]: the statement caches key on the text's address */
+	static const char *const sql[3][2][2] = { MIX_SQL("touchpoint"), MIX_SQL("channel"), MIX_SQL("themes") };
+	struct mix m = { .q = query };
+	const struct cxm_tz *tz;
+	int ret;
+
+	/* days far outside any real date would overflow microseconds */
+	if ((unsigned)query->by > CXM_MIX_THEME || query->from_day > query->to_day ||
+	    query->from_day < -3000000 || query->to_day > 3000000)
+		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_BAD_QUERY));
+	if ((ret = tenant_tz(s, tenant, &tz)))
+		return ret;
+	bool rows = query->scoped || !strcmp(s->ops->name, "sqlite");
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(query->survey ? query->survey : tenant),
+			      SQLV_INT(local_day_start(tz, query->from_day)), SQLV_INT(local_day_start(tz, query->to_day)) };
+	cxm_map_init(&m.index);
+	cxm_buf_init(&m.key, 0);
+	ret = Q(s, sql[query->by][rows][query->survey != 0], p, mix_row, &m, NULL);
+	for (size_t i = 0; i < m.n; i++) {
+		struct mix_combo *c = &m.v[i];
+		if (!ret)
+			ret = cb(c->v[0], c->v[1], c->v[2], c->v[3], c->n, ctx);
+		for (int k = 0; k < 4; k++)
+			free(c->v[k]);
+	}
+	free(m.v);
+	cxm_buf_release(&m.key);
+	cxm_map_release(&m.index);
+	return ret;
+}

@@ -2,10 +2,12 @@
 // comments talk about and how that weighs on NPS (themes by volume and by
 // impact, from GET /api/v1/metrics/nps?by=theme), how the mood moves (the
 // share of negative / neutral / positive comments by week or month, from
-// ?by=sentiment&interval=), which emotions show at each touchpoint (counted
-// in the page from the latest page of verbatims, and said so), and the
-// comments themselves (GET /api/v1/text/verbatims) with the words that
-// matched marked. Comments are customer text: they reach the page only as
+// ?by=sentiment&interval=), which emotions and reasons show at each
+// touchpoint, channel or theme (exact counts for the period, from GET
+// /api/v1/text/emotions), the comments themselves (GET
+// /api/v1/text/verbatims) with the words that matched marked, and the
+// tenant's learned model (GET /api/v1/text/model; owners and admins can
+// train it now). Comments are customer text: they reach the page only as
 // text nodes, cut at the API's UTF-16 offsets around <mark> elements.
 // Period and survey work as on the Overview.
 
@@ -17,7 +19,7 @@ import { channelName, formatDateTime, lang, t } from '../i18n.js';
 const LABELS = [['negative', 'MSG_WEB_TXP_NEGATIVE', '#d93025'], ['neutral', 'MSG_WEB_TXP_NEUTRAL', '#98a2b3'],
   ['positive', 'MSG_WEB_TXP_POSITIVE', '#188038']];
 const EMOTIONS = ['joy', 'trust', 'surprise', 'anger', 'frustration', 'disappointment', 'worry', 'sadness'];
-const EMOTION_SAMPLE = 500; // the most verbatims one request gives
+const REASONS = ['price', 'speed', 'convenience', 'quality', 'staff', 'reliability', 'information'];
 const PAGE = 20;
 
 function csvButton(name, rows) {
@@ -26,6 +28,10 @@ function csvButton(name, rows) {
 
 function emotionName(e) {
   return t(`MSG_WEB_TXP_EMO_${e.toUpperCase()}`);
+}
+
+function reasonName(x) {
+  return t(`MSG_WEB_TXP2_REASON_${x.toUpperCase()}`);
 }
 
 /**
@@ -202,37 +208,123 @@ function sentimentCard(ctx, range, live) {
   return { card, load };
 }
 
-/* ---- emotions by touchpoint, from a bounded sample -------------------------------------- */
+/* ---- the emotion mix: exact counts by touchpoint, channel or theme --------------------- */
 
-function emotionsCard(items) {
-  const table = new Map(); // touchpoint -> counts per emotion
-  for (const v of items) {
-    const tp = v.touchpoint || '';
-    if (!table.has(tp)) table.set(tp, { n: 0, e: Object.fromEntries(EMOTIONS.map((e) => [e, 0])) });
-    const row = table.get(tp);
-    row.n++;
-    for (const e of v.emotions || []) if (e in row.e) row.e[e]++;
+function emotionsCard(ctx, range, names) {
+  const BY = [['touchpoint', 'MSG_WEB_TXP2_BY_TOUCHPOINT'], ['channel', 'MSG_WEB_TXP2_BY_CHANNEL'], ['theme', 'MSG_WEB_TXP2_BY_THEME']];
+  const by = h('select', { id: 'txp-emotions-by' }, ...BY.map(([v, m]) => h('option', { value: v }, t(m))));
+  const status = h('div', { role: 'status' });
+  const tableWrap = h('div', { class: 'table-wrap' });
+  let mix = null;
+  const groupName = (value) => {
+    if (by.value === 'channel') return value ? channelName(value) : t('MSG_WEB_OV_NONE');
+    if (by.value === 'theme') return value ? names.get(value) || value : t('MSG_WEB_TXP2_NO_THEME');
+    return value || t('MSG_WEB_OV_NONE');
+  };
+  const card = h('section', { class: 'card txp-emotions' },
+    h('div', { class: 'card-head' }, h('h2', null, t('MSG_WEB_TXP2_MIX')),
+      csvButton('emotions.csv', () => [[mix ? mix.by : by.value, 'comments', ...EMOTIONS, ...REASONS, ...LABELS.map(([l]) => l)],
+        ...(mix ? mix.groups : []).map((g) => [g.value, g.comments, ...EMOTIONS.map((e) => g.emotions[e]),
+          ...REASONS.map((x) => g.reasons[x]), ...LABELS.map(([l]) => g.labels[l])])])),
+    h('p', { class: 'muted' }, t('MSG_WEB_TXP2_MIX_NOTE')),
+    h('div', { class: 'field' }, h('label', { for: 'txp-emotions-by' }, t('MSG_WEB_TXP2_GROUP_BY')), by),
+    status, tableWrap);
+  function draw() {
+    // only the emotions and reasons that some comment shows
+    const emotions = EMOTIONS.filter((e) => mix.total.emotions[e] > 0);
+    const reasons = REASONS.filter((x) => mix.total.reasons[x] > 0);
+    if (!mix.total.comments) {
+      replace(tableWrap, h('p', { class: 'empty' }, t('MSG_WEB_TXP2_NO_COMMENTS')));
+      return;
+    }
+    const cells = (g) => [
+      h('td', { class: 'num comments' }, String(g.comments)),
+      ...emotions.map((e) => h('td', { class: 'num', 'data-emotion': e }, String(g.emotions[e]))),
+      ...reasons.map((x) => h('td', { class: 'num', 'data-reason': x }, String(g.reasons[x]))),
+      ...LABELS.map(([l]) => h('td', { class: 'num', 'data-label': l }, String(g.labels[l])))];
+    const byLabel = t(BY.find(([v]) => v === mix.by)[1]);
+    replace(tableWrap, h('table', { class: 'breakdown txp-mix' },
+      h('thead', null,
+        h('tr', null, h('td', { colspan: '2' }),
+          emotions.length ? h('th', { scope: 'colgroup', colspan: String(emotions.length) }, t('MSG_WEB_TXP2_EMOTIONS')) : null,
+          reasons.length ? h('th', { scope: 'colgroup', colspan: String(reasons.length) }, t('MSG_WEB_TXP2_REASONS')) : null,
+          h('th', { scope: 'colgroup', colspan: String(LABELS.length) }, t('MSG_WEB_TXP2_SENTIMENT'))),
+        h('tr', null, h('th', { scope: 'col' }, byLabel),
+          h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_TXP_COL_COMMENTS')),
+          ...emotions.map((e) => h('th', { scope: 'col', class: 'num' }, emotionName(e))),
+          ...reasons.map((x) => h('th', { scope: 'col', class: 'num' }, reasonName(x))),
+          ...LABELS.map(([, m]) => h('th', { scope: 'col', class: 'num' }, t(m))))),
+      h('tbody', null, ...mix.groups.map((g) => h('tr', { 'data-value': g.value },
+        h('th', { scope: 'row' }, groupName(g.value)), ...cells(g)))),
+      h('tfoot', null, h('tr', { class: 'total' }, h('th', { scope: 'row' }, t('MSG_WEB_TXP2_TOTAL')), ...cells(mix.total)))));
   }
-  const shown = EMOTIONS.filter((e) => [...table.values()].some((r) => r.e[e]));
-  const rows = [...table.entries()].sort((a, b) => b[1].n - a[1].n);
-  const card = h('section', { class: 'card txp-emotions', 'data-sample': String(items.length) },
-    h('div', { class: 'card-head' }, h('h2', null, t('MSG_WEB_TXP_EMOTIONS')),
-      csvButton('emotions-by-touchpoint.csv', () => [['touchpoint', 'comments', ...EMOTIONS],
-        ...rows.map(([tp, r]) => [tp, r.n, ...EMOTIONS.map((e) => r.e[e])])])),
-    h('p', { class: 'muted' }, t('MSG_WEB_TXP_EMOTIONS_NOTE', { n: items.length })));
-  if (!shown.length) {
-    card.append(h('p', { class: 'empty' }, t('MSG_WEB_TXP_NO_EMOTIONS')));
-    return card;
+  async function load() {
+    card.dataset.state = 'loading';
+    let answer;
+    try {
+      answer = await api('GET', withQuery('/api/v1/text/emotions', { ...range, by: by.value }));
+    } catch (err) {
+      if (ctx.isCurrent()) replace(status, ctx.showError(err));
+      return;
+    }
+    if (!ctx.isCurrent() || answer.by !== by.value) return; // a later choice answers for itself
+    replace(status);
+    mix = answer;
+    draw();
+    card.dataset.by = mix.by;
+    card.dataset.comments = String(mix.total.comments);
+    card.dataset.state = 'loaded';
   }
-  card.append(h('div', { class: 'table-wrap' }, h('table', { class: 'breakdown' },
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('MSG_WEB_TXP_COL_TOUCHPOINT')),
-      h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_TXP_COL_COMMENTS')),
-      ...shown.map((e) => h('th', { scope: 'col', class: 'num' }, emotionName(e))))),
-    h('tbody', null, ...rows.map(([tp, r]) => h('tr', { 'data-touchpoint': tp },
-      h('th', { scope: 'row' }, tp || t('MSG_WEB_OV_NONE')),
-      h('td', { class: 'num' }, String(r.n)),
-      ...shown.map((e) => h('td', { class: 'num', 'data-emotion': e }, String(r.e[e])))))))));
-  return card;
+  by.addEventListener('change', load);
+  return { card, load };
+}
+
+/* ---- the tenant's learned model ------------------------------------------------------------ */
+
+function modelCard(ctx) {
+  const body = h('div', { role: 'status' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+  const card = h('section', { class: 'card txp-model' }, h('h2', null, t('MSG_WEB_TXP2_MODEL')),
+    h('p', { class: 'muted' }, t('MSG_WEB_TXP2_MODEL_NOTE')), body);
+  const role = ctx.session && ctx.session.user ? ctx.session.user.role : null;
+  const train = ['owner', 'admin'].includes(role) ? h('button', { type: 'button', class: 'train' }, t('MSG_WEB_TXP2_TRAIN')) : null;
+  function show(m) {
+    const percent = (v) => new Intl.NumberFormat(lang(), { style: 'percent', maximumFractionDigits: 1 }).format(v);
+    replace(body, ...(m.trained ? [
+      h('p', { class: 'model-trained' }, t('MSG_WEB_TXP2_TRAINED', { n: m.trained_on, when: formatDateTime(m.trained_at) })),
+      h('p', { class: 'model-accuracy' }, t('MSG_WEB_TXP2_ACCURACY', { accuracy: percent(m.cv_accuracy) }))] : [
+      h('p', { class: 'model-not-trained' }, t('MSG_WEB_TXP2_NOT_TRAINED')),
+      m.reason ? h('p', { class: 'model-reason' }, m.reason) : null]), train);
+    card.dataset.trained = String(!!m.trained);
+    card.dataset.state = 'loaded';
+  }
+  async function load() {
+    try {
+      show(await api('GET', '/api/v1/text/model'));
+    } catch (err) {
+      if (ctx.isCurrent()) replace(body, ctx.showError(err));
+    }
+  }
+  if (train) {
+    train.addEventListener('click', async () => {
+      train.disabled = true;
+      train.textContent = t('MSG_WEB_TXP2_TRAINING');
+      card.dataset.state = 'training';
+      try {
+        // too little data is an answer, not an error: its reason says why
+        const m = await api('POST', '/api/v1/text/model/train');
+        if (ctx.isCurrent()) show(m);
+      } catch (err) {
+        if (ctx.isCurrent()) {
+          replace(body, ctx.showError(err), train);
+          card.dataset.state = 'failed';
+        }
+      } finally {
+        train.disabled = false;
+        train.textContent = t('MSG_WEB_TXP2_TRAIN');
+      }
+    });
+  }
+  return { card, load };
 }
 
 /* ---- verbatims ---------------------------------------------------------------------------- */
@@ -298,10 +390,12 @@ function verbatimsCard(ctx, range, names) {
 export async function renderText(ctx) {
   const { form, period, survey, addSurveys } = periodControls();
   const out = h('div', { class: 'txp-body' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+  const model = modelCard(ctx); // the period does not change it
   replace(ctx.main,
     h('div', { class: 'page-head' }, h('h1', null, t('MSG_WEB_NAV_TEXT'))),
     form,
-    out);
+    out,
+    h('div', { class: 'txp-aside' }, model.card));
   const names = new Map();
   const [surveys, taxonomy] = await Promise.all([
     api('GET', '/api/v1/surveys').catch(() => null), // the page still works for every survey together
@@ -310,6 +404,7 @@ export async function renderText(ctx) {
   addSurveys(listItems(surveys));
   for (const x of (taxonomy && taxonomy.themes) || []) names.set(x.id, (x.name && (x.name[lang()] || x.name.en)) || x.id);
   if (!ctx.isCurrent()) return;
+  model.load();
   let live = [];
   async function load() {
     const { from, to } = lastDays(Number(period.value));
@@ -318,12 +413,9 @@ export async function renderText(ctx) {
     out.dataset.charts = 'loading';
     for (const c of live) c.dispose();
     live = [];
-    let themes, sample;
+    let themes;
     try {
-      [themes, sample] = await Promise.all([
-        api('GET', withQuery('/api/v1/metrics/nps', { ...range, by: 'theme' })),
-        api('GET', withQuery('/api/v1/text/verbatims', { ...range, limit: EMOTION_SAMPLE })),
-      ]);
+      themes = await api('GET', withQuery('/api/v1/metrics/nps', { ...range, by: 'theme' }));
     } catch (err) {
       if (ctx.isCurrent()) replace(out, ctx.showError(err));
       return;
@@ -331,8 +423,9 @@ export async function renderText(ctx) {
     if (!ctx.isCurrent()) return;
     const th = themesCard(themes, names, live);
     const sentiment = sentimentCard(ctx, range, live);
+    const emotions = emotionsCard(ctx, range, names);
     const verbatims = verbatimsCard(ctx, range, names);
-    replace(out, th.card, sentiment.card, emotionsCard(sample.items || []), verbatims.card);
+    replace(out, th.card, sentiment.card, emotions.card, verbatims.card);
     out.dataset.from = range.from;
     out.dataset.to = range.to;
     let drawn = true;
@@ -343,7 +436,7 @@ export async function renderText(ctx) {
     } catch {
       drawn = false; // the figures are all in the tables
     }
-    await Promise.all([sentiment.load(), verbatims.load(false)]);
+    await Promise.all([sentiment.load(), emotions.load(), verbatims.load(false)]);
     if (ctx.isCurrent()) out.dataset.charts = drawn && sentiment.card.dataset.state === 'drawn' ? 'drawn' : 'failed';
   }
   period.addEventListener('change', load);
