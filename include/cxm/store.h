@@ -957,4 +957,17 @@ int cxm_store_text_model_tenants(struct cxm_store *s, int64_t after, int limit, 
  * 0-6, or CSAT 1-2) into *nneg. */
 int cxm_store_text_labelled_counts(struct cxm_store *s, int64_t tenant, int64_t *npos, int64_t *nneg);
 
+/* ---- a response's texts (issue 6, docs/text.md "The response's text") ------- */
+
+/*
+ * The responses that may have text to analyse: a comment, or an answer
+ * given as a JSON string (a free-text question's, or a choice's: the
+ * caller tells them apart by the survey version), by id from after_id up,
+ * at most limit, to cb.
+ */
+int cxm_store_response_texts(struct cxm_store *s, int64_t tenant, int64_t after_id, int limit, cxm_response_cb cb,
+			     void *ctx);
+/* How many responses cxm_store_response_texts walks. */
+int cxm_store_response_text_count(struct cxm_store *s, int64_t tenant, int64_t *n);
+
 #endif

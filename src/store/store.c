@@ -4465,3 +4465,31 @@ int cxm_store_text_model_trained_at(struct cxm_store *s, int64_t tenant, int64_t
 	*at = 0;
 	return GET_INT(s, sql, p, at);
 }
+
+/* ---- a response's texts ------------------------------------------------------ */
+
+/* A comment, or a string among the answers: SQLite keeps the canonical
+ * JSON ("k":"v"), PostgreSQL's jsonb prints a space ("k": "v") */
+#define MAY_HAVE_TEXT                                                                                                 \
+	" ((comment IS NOT NULL AND comment <> '') OR CAST(answers AS TEXT) LIKE '%\":\"%'"                          \
+	" OR CAST(answers AS TEXT) LIKE '%\": \"%')"
+
+int cxm_store_response_texts(struct cxm_store *s, int64_t tenant, int64_t after_id, int limit, cxm_response_cb cb,
+			     void *ctx)
+{
+	static const char sql[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ? AND id > ? AND"
+		MAY_HAVE_TEXT " ORDER BY id LIMIT ?";
+	struct response_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(after_id), SQLV_INT(limit) };
+
+	return Q(s, sql, p, response_row, &c, NULL);
+}
+
+int cxm_store_response_text_count(struct cxm_store *s, int64_t tenant, int64_t *n)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM responses WHERE tenant_id = ? AND" MAY_HAVE_TEXT;
+	struct sqlval p[] = { SQLV_INT(tenant) };
+
+	*n = 0;
+	return get_int(s, sql, p, 1, n);
+}

@@ -170,18 +170,19 @@ static int64_t millionths(double v)
 	return isfinite(v) ? (int64_t)llround(v * 1e6) : 0;
 }
 
-int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_train_result *res)
+int cxm_text_train_fit(struct cxm_store *s, int64_t tenant, struct cxm_text_fit *fit)
 {
 	struct labelled *l = xcalloc(1, sizeof(*l));
 	struct cxm_text_model_doc *docs = NULL;
 	struct cxm_stemmers *stem = cxm_stemmers_new();
 	struct cxm_text_model *m = NULL;
-	struct cxm_text_model_row row = { 0 };
+	struct cxm_text_train_result *res = &fit->res;
+	struct cxm_text_model_row *row = &fit->row;
 	struct cxm_arena a;
 	size_t nd = 0;
 	int ret;
 
-	memset(res, 0, sizeof(*res));
+	memset(fit, 0, sizeof(*fit));
 	cxm_arena_init(&a, 0);
 	l->last = INT64_MIN;
 	do {
@@ -213,44 +214,67 @@ int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_t
 	}
 	res->trained = !tr;
 	res->trained_at = cxm_now_us();
-	row.trained_at = res->trained_at;
+	row->trained_at = res->trained_at;
 	/* the counts as the retraining loop sees them (every labelled
 	 * comment, also those beyond the most recent or without words) */
-	if ((ret = cxm_store_text_labelled_counts(s, tenant, &row.npos, &row.nneg)))
+	if ((ret = cxm_store_text_labelled_counts(s, tenant, &row->npos, &row->nneg)))
 		goto out;
-	row.labelled = row.npos + row.nneg;
-	res->labelled = row.labelled;
-	res->npos = row.npos;
-	res->nneg = row.nneg;
+	row->labelled = row->npos + row->nneg;
+	res->labelled = row->labelled;
+	res->npos = row->npos;
+	res->nneg = row->nneg;
 	if (m) {
 		struct cxm_buf b;
 		size_t len;
 		char *raw;
 
-		row.cv_accuracy = millionths(res->stats.cv_accuracy);
-		row.auc = millionths(res->stats.cv_auc);
-		row.weight = millionths(res->stats.blend_weight);
+		row->cv_accuracy = millionths(res->stats.cv_accuracy);
+		row->auc = millionths(res->stats.cv_auc);
+		row->weight = millionths(res->stats.blend_weight);
 		cxm_buf_init(&b, 0);
 		if ((ret = cxm_text_model_save(m, &b)))
 			goto out;
 		raw = cxm_buf_detach(&b, &len);
-		row.blob = xmalloc(2 * len + 1);
+		row->blob = xmalloc(2 * len + 1);
 		for (size_t i = 0; i < len; i++)
-			snprintf(row.blob + 2 * i, 3, "%02x", (unsigned char)raw[i]);
-		row.blob[2 * len] = 0;
+			snprintf(row->blob + 2 * i, 3, "%02x", (unsigned char)raw[i]);
+		row->blob[2 * len] = 0;
 		free(raw);
 	}
-	/* the caches see the new trained_at and load the model once committed */
-	ret = cxm_store_text_model_put(s, tenant, &row);
 out:
+	if (ret)
+		cxm_text_fit_release(fit);
 	cxm_text_model_free(m);
-	free(row.blob);
 	free(docs);
 	for (size_t i = 0; i < l->n; i++)
 		free(l->comment[i]);
 	free(l);
 	cxm_arena_release(&a);
 	cxm_stemmers_free(stem);
+	return ret;
+}
+
+int cxm_text_train_save(struct cxm_store *s, int64_t tenant, const struct cxm_text_fit *fit)
+{
+	/* the caches see the new trained_at and load the model once committed */
+	return cxm_store_text_model_put(s, tenant, &fit->row);
+}
+
+void cxm_text_fit_release(struct cxm_text_fit *fit)
+{
+	cxm_text_model_row_free(&fit->row);
+	memset(fit, 0, sizeof(*fit));
+}
+
+int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_train_result *res)
+{
+	struct cxm_text_fit fit;
+	int ret = cxm_text_train_fit(s, tenant, &fit);
+
+	if (!ret)
+		ret = cxm_text_train_save(s, tenant, &fit);
+	*res = fit.res;
+	cxm_text_fit_release(&fit);
 	return ret;
 }
 
