@@ -220,7 +220,7 @@ test('training on 20,000 comments runs outside the writer: submits are answered 
     return r;
   });
   // let the training start, then submit one by one while it fits
-  await new Promise((res) => setTimeout(res, 150));
+  await new Promise((res) => setTimeout(res, 100));
   const answered = [];
   for (let i = 0; i < 5; i++) {
     const r = await post(ctx, ctx.d, [{ id: `during-${i}`, external_id: 'cDuring', channel: 'web', ts: '2026-03-11T12:00:00Z',
