@@ -1,9 +1,11 @@
 /*
  * textstore.h - text on ingest (issue 6, "Where it shows"): the analysis of
- * each response's comment, kept with the response (store.h's text_* and
- * themes) and rolled up by theme and sentiment; the tenant's theme taxonomy
- * and PII policy; the re-analysis after a taxonomy change; verbatims with
- * their highlights (src/text/ingest.c, docs/text.md "Where it shows").
+ * each response's text (its comment and its free-text answers, as one),
+ * kept with the response (store.h's text_* and themes) and rolled up by
+ * theme and sentiment; the tenant's theme taxonomy and PII policy; the
+ * re-analysis after a taxonomy change; verbatims with their highlights
+ * (src/text/ingest.c, docs/text.md "The response's text", "Where it
+ * shows").
  */
 #ifndef CXM_TEXTSTORE_H
 #define CXM_TEXTSTORE_H
@@ -58,7 +60,8 @@ int cxm_text_taxonomy_get(struct cxm_store *s, int64_t tenant, struct cxm_tax_re
 const struct cxm_taxonomy *cxm_text_taxonomy_of(const struct cxm_tax_ref *ref);
 void cxm_text_taxonomy_put(struct cxm_tax_ref *ref);
 
-/* Analyses comment with the tenant's taxonomy into st and points r at it. */
+/* Analyses comment (a response's only text) with the tenant's taxonomy and
+ * model into st and points r at it: cxm_text_ingest_parts of one text. */
 int cxm_text_ingest(struct cxm_store *s, int64_t tenant, const char *comment, struct cxm_text_stored *st,
 		    struct cxm_response *r);
 
