@@ -219,24 +219,25 @@ test('training on 20,000 comments runs outside the writer: submits are answered 
     trainedAt = Date.now();
     return r;
   });
-  // let the training start, then submit one by one while it fits
+  // let the training start, then submit one by one while it fits: each
+  // submit waits for its commit, so with the fit in the writer none would
+  // be answered before the training
   await new Promise((res) => setTimeout(res, 100));
-  const answered = [];
-  for (let i = 0; i < 5; i++) {
+  const before = [];
+  for (let i = 0; i < 50 && !trainedAt; i++) {
     const r = await post(ctx, ctx.d, [{ id: `during-${i}`, external_id: 'cDuring', channel: 'web', ts: '2026-03-11T12:00:00Z',
       comment: 'todo bien', answers: { nps: 9 } }]);
     eq(r.json.accepted, 1);
-    answered.push(Date.now());
+    if (!trainedAt) before.push(`during-${i}`);
   }
   const t = await training;
-  console.log(`# the training took ${trainedAt - t0} ms`);
   status(t, 200, t.text);
-  ok(t.json.trained === true && t.json.trained_on >= 20000 - 1, JSON.stringify({ ...t.json, features: undefined }));
-  // the order the server answered in: every submit before the training
-  ok(answered.every((at) => at <= trainedAt), `submits at ${answered} vs training at ${trainedAt}`);
+  console.log(`# the training took ${trainedAt - t0} ms; ${before.length} submits answered meanwhile`);
+  ok(t.json.trained === true && t.json.trained_on >= 20000, JSON.stringify({ ...t.json, features: undefined }));
+  ok(before.length >= 3, `submits answered while the training ran: ${before.length}`);
   // and they are stored
   const items = await responses(ctx, ctx.d);
-  for (let i = 0; i < 5; i++) ok(byId(items, `during-${i}`), `during-${i} stored`);
+  for (const id of before) ok(byId(items, id), `${id} stored`);
 });
 
 test('the server stops cleanly (no sanitizer report under ASan)', async (ctx) => {
