@@ -3,8 +3,8 @@
  * answers (tests/run.sh DB_TESTS: SQLite and PostgreSQL): which responses
  * cxm_store_response_texts walks and counts, the texts of a stored
  * response by its survey version, the analysis of several texts as one,
- * the re-analysis of a response with only a text answer, and the PII
- * policy setting.
+ * the re-analysis of a response with only a text answer, the PII policy
+ * setting, and a training in two steps (the fit, then the save).
  */
 #include "testutil.h"
 
@@ -35,9 +35,10 @@ static int64_t put(int64_t t, int64_t sid, const char *source, const char *comme
 	struct cxm_survey_def d;
 	char field[96], why[300];
 	cJSON *def = cJSON_Parse(def_json), *a = cJSON_Parse(answers);
+	const cJSON *nps = cJSON_GetObjectItemCaseSensitive(a, "nps");
 	struct cxm_response r = { .source_id = source, .survey_id = sid, .version = 1, .channel = "web",
-				  .ts = 1772000000000000, .nps = 3, .csat = -1, .ces = -1, .comment = comment,
-				  .answers = answers, .complete = true };
+				  .ts = 1772000000000000, .nps = cJSON_IsNumber(nps) ? nps->valueint : -1,
+				  .csat = -1, .ces = -1, .comment = comment, .answers = answers, .complete = true };
 
 	assert_int_equal(cxm_survey_check(def, &d, field, sizeof(field), why, sizeof(why)), 0);
 	cxm_text_parts_of(&d, a, comment, &p);
@@ -200,6 +201,41 @@ static void test_pii_policy(void **state)
 	assert_true(mask);
 }
 
+/* A training in two steps: the fit writes nothing, the save stores it. */
+static void test_fit_then_save(void **state)
+{
+	static const char *const places[] = { "el pedido", "la tienda", "el técnico", "la entrega" };
+	int64_t t = test_tenant(S), sid = survey(t), at = -1;
+	struct cxm_text_fit fit;
+	char source[16], comment[96], answers[32];
+	(void)state;
+
+	for (int i = 0; i < 240; i++) {
+		bool promoter = i % 2 == 0;
+		snprintf(source, sizeof(source), "f%d", i);
+		snprintf(comment, sizeof(comment), "%s %s el día %d", places[i % 4], promoter ? "fue puntual" : "tardó",
+			 i % 28 + 1);
+		snprintf(answers, sizeof(answers), "{\"nps\":%d}", promoter ? 9 + i % 2 : i % 7);
+		put(t, sid, source, comment, answers);
+	}
+	assert_int_equal(cxm_text_train_fit(S, t, &fit), 0);
+	assert_true(fit.res.trained);
+	assert_int_equal(fit.res.labelled, 240);
+	assert_non_null(fit.row.blob);
+	assert_int_equal(cxm_store_text_model_trained_at(S, t, &at), 0);
+	assert_int_equal(at, 0);
+	assert_int_equal(cxm_text_train_save(S, t, &fit), 0);
+	assert_int_equal(cxm_store_text_model_trained_at(S, t, &at), 0);
+	assert_int_equal(at, fit.res.trained_at);
+	cxm_text_fit_release(&fit);
+	assert_null(fit.row.blob);
+	/* the cache loads what was saved */
+	struct cxm_model_ref *ref = NULL;
+	assert_int_equal(cxm_text_model_get(S, t, &ref), 0);
+	assert_non_null(cxm_text_model_of(ref));
+	cxm_text_model_put(ref);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_several_texts_as_one),
 		cmocka_unit_test(test_reanalysis_of_a_text_answer),
 		cmocka_unit_test(test_pii_policy),
+		cmocka_unit_test(test_fit_then_save),
 	};
 
 	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
