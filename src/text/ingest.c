@@ -64,7 +64,8 @@ static void store_analyze(const struct cxm_text_parts *p, const struct cxm_taxon
 			  const struct cxm_text_model *model, struct cxm_text_stored *st)
 {
 	struct cxm_analyze_opts opts = { .lang = CXM_LANG_OTHER, .taxonomy = tax, .model = model };
-	bool emo[CXM_EMO_COUNT] = { 0 }, reason[CXM_REASON_COUNT] = { 0 }, theme[CXM_TAXONOMY_MAX_THEMES] = { 0 };
+	bool emo[CXM_EMO_COUNT] = { 0 }, reason[CXM_REASON_COUNT] = { 0 }, seen[CXM_TAXONOMY_MAX_THEMES] = { 0 };
+	size_t theme[CXM_TAXONOMY_MAX_THEMES], ntheme = 0; /* in order of first match, across the texts */
 	enum cxm_lang lang = CXM_LANG_OTHER;
 	enum cxm_sentiment_label label = CXM_SENTIMENT_NEUTRAL;
 	double sum = 0, compound = 0;
@@ -94,9 +95,13 @@ static void store_analyze(const struct cxm_text_parts *p, const struct cxm_taxon
 			emo[e] |= an.classes.emotion[e] >= CXM_CLASSIFY_PRESENT;
 		for (int k = 0; k < CXM_REASON_COUNT; k++)
 			reason[k] |= an.classes.reason[k] >= CXM_CLASSIFY_PRESENT;
-		for (size_t t = 0; t < an.themes.ntheme; t++)
-			if (an.themes.theme[t] < CXM_TAXONOMY_MAX_THEMES)
-				theme[an.themes.theme[t]] = true;
+		for (size_t t = 0; t < an.themes.ntheme; t++) {
+			size_t th = an.themes.theme[t];
+			if (th < CXM_TAXONOMY_MAX_THEMES && !seen[th]) {
+				seen[th] = true;
+				theme[ntheme++] = th;
+			}
+		}
 	}
 	if (!analysed)
 		return;
@@ -116,10 +121,8 @@ static void store_analyze(const struct cxm_text_parts *p, const struct cxm_taxon
 	for (int k = 0; k < CXM_REASON_COUNT; k++)
 		if (reason[k])
 			add_word(st->reasons, sizeof(st->reasons), cxm_reason_name((enum cxm_reason)k));
-	/* in the taxonomy's order, each once */
-	for (size_t t = 0; t < CXM_TAXONOMY_MAX_THEMES && t < cxm_taxonomy_count(tax); t++)
-		if (theme[t])
-			add_word(st->themes, sizeof(st->themes), cxm_taxonomy_id(tax, t));
+	for (size_t t = 0; t < ntheme; t++)
+		add_word(st->themes, sizeof(st->themes), cxm_taxonomy_id(tax, theme[t]));
 }
 
 static void one_part(const char *text, struct cxm_text_parts *p)
