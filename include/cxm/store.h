@@ -952,9 +952,9 @@ void cxm_text_model_row_free(struct cxm_text_model_row *m);
 int cxm_store_text_model_trained_at(struct cxm_store *s, int64_t tenant, int64_t *at);
 int cxm_store_text_model_tenants(struct cxm_store *s, int64_t after, int limit, int64_t *ids, size_t *n);
 
-/* How many of the tenant's comments teach the text model: promoter-like
- * (NPS 9-10, or without NPS CSAT 4-5) into *npos, detractor-like (NPS
- * 0-6, or CSAT 1-2) into *nneg. */
+/* How many of the tenant's responses with text (an analysed text, or a
+ * comment) teach the text model: promoter-like (NPS 9-10, or without NPS
+ * CSAT 4-5) into *npos, detractor-like (NPS 0-6, or CSAT 1-2) into *nneg. */
 int cxm_store_text_labelled_counts(struct cxm_store *s, int64_t tenant, int64_t *npos, int64_t *nneg);
 
 /* ---- a response's texts (issue 6, docs/text.md "The response's text") ------- */

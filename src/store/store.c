@@ -4447,7 +4447,7 @@ int cxm_store_text_labelled_counts(struct cxm_store *s, int64_t tenant, int64_t 
 		" WHEN csat BETWEEN 4 AND 5 THEN 1 ELSE 0 END), 0),"
 		" COALESCE(SUM(CASE WHEN nps IS NOT NULL THEN (CASE WHEN nps BETWEEN 0 AND 6 THEN 1 ELSE 0 END)"
 		" WHEN csat BETWEEN 1 AND 2 THEN 1 ELSE 0 END), 0)"
-		" FROM responses WHERE tenant_id = ? AND comment IS NOT NULL AND comment <> ''";
+		" FROM responses WHERE tenant_id = ? AND (text_lang IS NOT NULL OR (comment IS NOT NULL AND comment <> ''))";
 	struct sqlval p[] = { SQLV_INT(tenant) };
 	int64_t v[2] = { 0, 0 };
 	int ret = Q(s, sql, p, two_ints_row, v, NULL);

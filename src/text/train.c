@@ -12,16 +12,27 @@
 #include <pthread.h>
 #include <string.h>
 
-/* ---- reading the labelled comments ---- */
+/* ---- reading the labelled texts ---- */
 
 #define BATCH 1000
 
+/* A labelled response read, waiting for its texts (no query runs inside
+ * another: PostgreSQL streams rows). */
+struct pending {
+	int64_t survey;
+	int version;
+	char *comment, *answers;
+	uint8_t label;
+};
+
 struct labelled {
-	char *comment[CXM_TEXT_TRAIN_MAX]; /* a ring: the most recent kept */
+	char *text[CXM_TEXT_TRAIN_MAX]; /* a ring: the most recent kept */
 	uint8_t label[CXM_TEXT_TRAIN_MAX];
 	size_t n, head; /* how many, where the oldest is when full */
 	int64_t last;   /* the last id read */
 	size_t read;    /* rows read in this batch */
+	struct pending batch[BATCH];
+	size_t nbatch;
 };
 
 static int labelled_row(const struct cxm_response *r, void *ctx)
@@ -29,22 +40,60 @@ static int labelled_row(const struct cxm_response *r, void *ctx)
 	struct labelled *l = ctx;
 	int label = r->nps >= 0 ? cxm_text_model_label(CXM_TEXT_MODEL_NPS, r->nps)
 				: cxm_text_model_label(CXM_TEXT_MODEL_CSAT, r->csat);
-	size_t at;
 
 	l->last = r->id;
 	l->read++;
-	if (label < 0 || !r->comment || !*r->comment)
+	if (label < 0)
 		return 0;
+	l->batch[l->nbatch++] = (struct pending){ r->survey_id, r->version, r->comment ? xstrdup(r->comment) : NULL,
+						  r->answers ? xstrdup(r->answers) : NULL, (uint8_t)label };
+	return 0;
+}
+
+/* Keeps text (owned) as the most recent example. */
+static void keep(struct labelled *l, char *text, uint8_t label)
+{
+	size_t at;
+
 	if (l->n < CXM_TEXT_TRAIN_MAX) {
 		at = l->n++;
 	} else {
 		at = l->head;
 		l->head = (l->head + 1) % CXM_TEXT_TRAIN_MAX;
-		free(l->comment[at]);
+		free(l->text[at]);
 	}
-	l->comment[at] = xstrdup(r->comment);
-	l->label[at] = (uint8_t)label;
-	return 0;
+	l->text[at] = text;
+	l->label[at] = label;
+}
+
+/* The batch's responses' texts (docs/text.md "The response's text"), one
+ * example each: the comment and the text answers, a line each. */
+static int batch_texts(struct cxm_store *s, int64_t tenant, struct cxm_text_questions *q, struct labelled *l)
+{
+	struct cxm_text_parts *p = xcalloc(1, sizeof(*p));
+	int ret = 0;
+
+	for (size_t i = 0; i < l->nbatch; i++) {
+		struct pending *b = &l->batch[i];
+		if (!ret && !(ret = cxm_text_parts_stored(s, tenant, q, b->survey, b->version, b->comment, b->answers,
+							     p)) &&
+		    p->n) {
+			struct cxm_buf buf;
+			cxm_buf_init(&buf, 0);
+			for (size_t k = 0; k < p->n; k++) {
+				if (k)
+					cxm_buf_addch(&buf, '\n');
+				cxm_buf_addstr(&buf, p->part[k].text);
+			}
+			keep(l, cxm_buf_detach(&buf, NULL), b->label);
+		}
+		cxm_text_parts_release(p);
+		free(b->comment);
+		free(b->answers);
+	}
+	l->nbatch = 0;
+	free(p);
+	return ret;
 }
 
 /* ---- the cache of loaded models ---- */
@@ -178,6 +227,7 @@ int cxm_text_train_fit(struct cxm_store *s, int64_t tenant, struct cxm_text_fit 
 	struct cxm_text_model *m = NULL;
 	struct cxm_text_train_result *res = &fit->res;
 	struct cxm_text_model_row *row = &fit->row;
+	struct cxm_text_questions *q = cxm_text_questions_new();
 	struct cxm_arena a;
 	size_t nd = 0;
 	int ret;
@@ -187,7 +237,8 @@ int cxm_text_train_fit(struct cxm_store *s, int64_t tenant, struct cxm_text_fit 
 	l->last = INT64_MIN;
 	do {
 		l->read = 0;
-		if ((ret = cxm_store_response_comments(s, tenant, l->last, BATCH, labelled_row, l)))
+		if ((ret = cxm_store_response_texts(s, tenant, l->last, BATCH, labelled_row, l)) ||
+		    (ret = batch_texts(s, tenant, q, l)))
 			goto out;
 	} while (l->read == BATCH);
 	docs = xcalloc(l->n ? l->n : 1, sizeof(*docs));
@@ -197,7 +248,7 @@ int cxm_text_train_fit(struct cxm_store *s, int64_t tenant, struct cxm_text_fit 
 		struct cxm_sentiment sent;
 		char why[200];
 
-		if (cxm_text_tokenize(&a, l->comment[i], strlen(l->comment[i]), t, why, sizeof(why)) || !t->ntok)
+		if (cxm_text_tokenize(&a, l->text[i], strlen(l->text[i]), t, why, sizeof(why)) || !t->ntok)
 			continue;
 		docs[nd].text = t;
 		docs[nd].lang = cxm_text_language(t, NULL);
@@ -216,7 +267,8 @@ int cxm_text_train_fit(struct cxm_store *s, int64_t tenant, struct cxm_text_fit 
 	res->trained_at = cxm_now_us();
 	row->trained_at = res->trained_at;
 	/* the counts as the retraining loop sees them (every labelled
-	 * comment, also those beyond the most recent or without words) */
+	 * response with text, also those beyond the most recent or without
+	 * words) */
 	if ((ret = cxm_store_text_labelled_counts(s, tenant, &row->npos, &row->nneg)))
 		goto out;
 	row->labelled = row->npos + row->nneg;
@@ -247,8 +299,13 @@ out:
 	cxm_text_model_free(m);
 	free(docs);
 	for (size_t i = 0; i < l->n; i++)
-		free(l->comment[i]);
+		free(l->text[i]);
+	for (size_t i = 0; i < l->nbatch; i++) {
+		free(l->batch[i].comment);
+		free(l->batch[i].answers);
+	}
 	free(l);
+	cxm_text_questions_free(q);
 	cxm_arena_release(&a);
 	cxm_stemmers_free(stem);
 	return ret;

@@ -7,7 +7,8 @@
 // id) with highlights of their own; the PII policy masks the comment and
 // the text answers in GET /api/v1/responses and the verbatims, or keeps
 // them; the re-analysis after a taxonomy change uses the tenant's model,
-// so a text scores as on ingest; and a training on 20,000 comments runs
+// so a text scores as on ingest; free-text answers alone train the model;
+// and a training on 20,000 comments runs
 // outside the writer: responses submitted while it fits are stored and
 // answered before it ends.
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ const A = `ta-${process.pid}${Date.now() % 100000}`;
 const B = `tb-${process.pid}${Date.now() % 100000}`;
 const C = `tc-${process.pid}${Date.now() % 100000}`;
 const D = `td-${process.pid}${Date.now() % 100000}`;
+const E = `te-${process.pid}${Date.now() % 100000}`;
 const DEF = JSON.parse(readFileSync('tests/data/surveys/good/posventa.json', 'utf8'));
 
 async function setup() {
@@ -26,7 +28,7 @@ async function setup() {
   const srv = await startServer(db, ['--quiet', '--text-retrain-s', '3600']);
   const base = srv.url;
   const ctx = { db, srv, base };
-  for (const [k, name] of [['a', A], ['b', B], ['c', C], ['d', D]]) {
+  for (const [k, name] of [['a', A], ['b', B], ['c', C], ['d', D], ['e', E]]) {
     ctx[k] = await buildTenant(db, base, name);
     const s = await call(base, 'POST', '/api/v1/surveys', { key: ctx[k].keys.owner, json: DEF });
     status(s, 201, name);
@@ -208,6 +210,18 @@ test('the re-analysis after a taxonomy change uses the tenant model: the same sc
   const fresh = { ...all[1], id: 'm-1-again' };
   await post(ctx, ctx.b, [fresh]);
   eq(byId(await responses(ctx, ctx.b), 'm-1-again').text.score, m0.text.score, 'a labelled comment as on ingest');
+});
+
+test('free-text answers alone teach the model (the survey page and the widget store their text there)', async (ctx) => {
+  const all = labelled(240, 'w').map(({ comment, answers, ...it }) => ({ ...it, answers: { ...answers, comment } }));
+  // and scores with a choice but no text, which teach nothing
+  all.push({ id: 'w-choice', external_id: 'cWc', channel: 'web', ts: '2026-02-03T12:00:00Z', answers: { nps: 10, channel: 'web' } });
+  await post(ctx, ctx.e, all);
+  const t = await call(ctx.base, 'POST', '/api/v1/text/model/train', { key: ctx.e.keys.owner });
+  status(t, 200);
+  ok(t.json.trained === true && t.json.labelled === 240 && t.json.trained_on === 240 && t.json.promoters === 120,
+    JSON.stringify({ ...t.json, features: undefined }));
+  ok(t.json.features.negative.slice(0, 5).some((f) => /tard/.test(f.feature)), JSON.stringify(t.json.features.negative));
 });
 
 test('training on 20,000 comments runs outside the writer: submits are answered while it fits', async (ctx) => {

@@ -4,7 +4,8 @@
  * cxm_store_response_texts walks and counts, the texts of a stored
  * response by its survey version, the analysis of several texts as one,
  * the re-analysis of a response with only a text answer, the PII policy
- * setting, and a training in two steps (the fit, then the save).
+ * setting, a training in two steps (the fit, then the save), and one on
+ * free-text answers alone.
  */
 #include "testutil.h"
 
@@ -236,6 +237,35 @@ static void test_fit_then_save(void **state)
 	cxm_text_model_put(ref);
 }
 
+/* Responses whose only text is a free-text answer teach the model too;
+ * scores without text do not count. */
+static void test_trains_on_text_answers(void **state)
+{
+	int64_t t = test_tenant(S), sid = survey(t), npos = -1, nneg = -1;
+	struct cxm_text_fit fit;
+	char source[16], answers[128];
+	(void)state;
+
+	for (int i = 0; i < 240; i++) {
+		bool promoter = i % 2 == 0;
+		snprintf(source, sizeof(source), "a%d", i);
+		snprintf(answers, sizeof(answers), "{\"nps\":%d,\"why\":\"el pedido %s el día %d\"}",
+			 promoter ? 9 + i % 2 : i % 7, promoter ? "fue puntual" : "tardó", i % 28 + 1);
+		put(t, sid, source, NULL, answers);
+	}
+	/* scores and a choice, no text */
+	put(t, sid, "n1", NULL, "{\"nps\":10,\"where\":\"web\"}");
+	put(t, sid, "n2", NULL, "{\"nps\":0}");
+	assert_int_equal(cxm_store_text_labelled_counts(S, t, &npos, &nneg), 0);
+	assert_int_equal(npos, 120);
+	assert_int_equal(nneg, 120);
+	assert_int_equal(cxm_text_train_fit(S, t, &fit), 0);
+	assert_true(fit.res.trained);
+	assert_int_equal(fit.res.stats.n, 240);
+	assert_int_equal(fit.res.labelled, 240);
+	cxm_text_fit_release(&fit);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_reanalysis_of_a_text_answer),
 		cmocka_unit_test(test_pii_policy),
 		cmocka_unit_test(test_fit_then_save),
+		cmocka_unit_test(test_trains_on_text_answers),
 	};
 
 	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
