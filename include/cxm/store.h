@@ -952,9 +952,9 @@ void cxm_text_model_row_free(struct cxm_text_model_row *m);
 int cxm_store_text_model_trained_at(struct cxm_store *s, int64_t tenant, int64_t *at);
 int cxm_store_text_model_tenants(struct cxm_store *s, int64_t after, int limit, int64_t *ids, size_t *n);
 
-/* How many of the tenant's comments teach the text model: promoter-like
- * (NPS 9-10, or without NPS CSAT 4-5) into *npos, detractor-like (NPS
- * 0-6, or CSAT 1-2) into *nneg. */
+/* How many of the tenant's responses with text (an analysed text, or a
+ * comment) teach the text model: promoter-like (NPS 9-10, or without NPS
+ * CSAT 4-5) into *npos, detractor-like (NPS 0-6, or CSAT 1-2) into *nneg. */
 int cxm_store_text_labelled_counts(struct cxm_store *s, int64_t tenant, int64_t *npos, int64_t *nneg);
 
 /* ---- the emotion mix of the comments (issue 6, GET /api/v1/text/emotions) ---- */
@@ -989,5 +989,18 @@ typedef int (*cxm_mix_cb)(const char *group, const char *label, const char *emot
  * day, so counts are exact.
  */
 int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *q, cxm_mix_cb cb, void *ctx);
+
+/* ---- a response's texts (issue 6, docs/text.md "The response's text") ------- */
+
+/*
+ * The responses that may have text to analyse: a comment, or an answer
+ * given as a JSON string (a free-text question's, or a choice's: the
+ * caller tells them apart by the survey version), by id from after_id up,
+ * at most limit, to cb.
+ */
+int cxm_store_response_texts(struct cxm_store *s, int64_t tenant, int64_t after_id, int limit, cxm_response_cb cb,
+			     void *ctx);
+/* How many responses cxm_store_response_texts walks. */
+int cxm_store_response_text_count(struct cxm_store *s, int64_t tenant, int64_t *n);
 
 #endif

@@ -1,9 +1,11 @@
 /*
  * textstore.h - text on ingest (issue 6, "Where it shows"): the analysis of
- * each response's comment, kept with the response (store.h's text_* and
- * themes) and rolled up by theme and sentiment; the tenant's theme taxonomy
- * and PII policy; the re-analysis after a taxonomy change; verbatims with
- * their highlights (src/text/ingest.c, docs/text.md "Where it shows").
+ * each response's text (its comment and its free-text answers, as one),
+ * kept with the response (store.h's text_* and themes) and rolled up by
+ * theme and sentiment; the tenant's theme taxonomy and PII policy; the
+ * re-analysis after a taxonomy change; verbatims with their highlights
+ * (src/text/ingest.c, docs/text.md "The response's text", "Where it
+ * shows").
  */
 #ifndef CXM_TEXTSTORE_H
 #define CXM_TEXTSTORE_H
@@ -12,6 +14,7 @@
 #include <stdint.h>
 
 #include "cxm/store.h"
+#include "cxm/surveys.h"
 #include "cxm/text.h"
 
 /* The tenant settings: the taxonomy JSON (absent: the default), its
@@ -57,14 +60,62 @@ int cxm_text_taxonomy_get(struct cxm_store *s, int64_t tenant, struct cxm_tax_re
 const struct cxm_taxonomy *cxm_text_taxonomy_of(const struct cxm_tax_ref *ref);
 void cxm_text_taxonomy_put(struct cxm_tax_ref *ref);
 
-/* Analyses comment with the tenant's taxonomy into st and points r at it. */
+/* Analyses comment (a response's only text) with the tenant's taxonomy and
+ * model into st and points r at it: cxm_text_ingest_parts of one text. */
 int cxm_text_ingest(struct cxm_store *s, int64_t tenant, const char *comment, struct cxm_text_stored *st,
 		    struct cxm_response *r);
 
 /*
- * Re-analyses every comment of the tenant with tax and moves their theme
- * and sentiment rollups, in batches read by id, in the caller's
- * transaction (or one of its own). *n (may be NULL) gets how many.
+ * A response's text (docs/text.md "The response's text"): its comment,
+ * then its answer to each free-text question in the survey's order.
+ */
+struct cxm_text_part {
+	const char *source; /* "comment" or the question's id (borrowed) */
+	const char *text;   /* borrowed; never empty */
+};
+struct cxm_text_parts {
+	struct cxm_text_part part[1 + CXM_SURVEY_MAX_QUESTIONS];
+	size_t n;
+	cJSON *answers; /* what the parts of a stored response point into (owned) */
+};
+/* The texts of comment (may be NULL) and answers (may be NULL) to d's
+ * questions; p borrows from all three. */
+void cxm_text_parts_of(const struct cxm_survey_def *d, const cJSON *answers, const char *comment,
+		       struct cxm_text_parts *p);
+/* Which questions of each survey version are free text: a cache for a
+ * walk over stored responses (one thread's). */
+struct cxm_text_questions;
+struct cxm_text_questions *cxm_text_questions_new(void);
+void cxm_text_questions_free(struct cxm_text_questions *q);
+/*
+ * The texts of a stored response (its survey version, comment and answers
+ * JSON; comment and answers may be NULL) into p, reading the version's
+ * questions once through q. p borrows comment and owns a parse of answers:
+ * cxm_text_parts_release it. Store errors as the store's.
+ */
+int cxm_text_parts_stored(struct cxm_store *s, int64_t tenant, struct cxm_text_questions *q, int64_t survey,
+			  int version, const char *comment, const char *answers, struct cxm_text_parts *p);
+/* The ids of the free-text questions of a survey version, in its order,
+ * borrowed from q (valid until its next call); none for an unknown
+ * version. Store errors as the store's. Not from inside a store callback. */
+int cxm_text_questions_get(struct cxm_store *s, int64_t tenant, struct cxm_text_questions *q, int64_t survey,
+			   int version, char *const **ids, size_t *n);
+void cxm_text_parts_release(struct cxm_text_parts *p);
+/*
+ * Analyses the response's texts p with the tenant's taxonomy and model
+ * into st, as one (each text alone; the union of their emotions, reasons
+ * and themes; their compounds' mean weighted by tokens), and points r at
+ * it. Store errors as the store's.
+ */
+int cxm_text_ingest_parts(struct cxm_store *s, int64_t tenant, const struct cxm_text_parts *p,
+			  struct cxm_text_stored *st, struct cxm_response *r);
+
+/*
+ * Re-analyses the text of every response of the tenant that may have one
+ * (cxm_store_response_texts) with tax and the tenant's model, as on
+ * ingest, and moves their theme and sentiment rollups, in batches read by
+ * id, in the caller's transaction (or one of its own). *n (may be NULL)
+ * gets how many.
  */
 int cxm_text_reanalyze(struct cxm_store *s, int64_t tenant, const struct cxm_taxonomy *tax, int64_t *n);
 
@@ -83,6 +134,10 @@ size_t cxm_text_highlights(const char *text, const struct cxm_taxonomy *tax, str
 /* text with each e-mail, phone, card number and national id replaced by as
  * many '*' as it had bytes (so offsets stay); owned. */
 char *cxm_text_mask_pii(const char *text);
+/* Whether the tenant's PII policy masks (the default) or keeps personal
+ * data in what users see: every output of comments and free-text answers
+ * obeys it. Store errors as the store's. */
+int cxm_text_pii_masked(struct cxm_store *s, int64_t tenant, bool *mask);
 
 /* ---- the tenant's learned model (src/text/train.c) ---- */
 
@@ -105,6 +160,21 @@ struct cxm_text_train_result {
  * store's.
  */
 int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_train_result *res);
+
+/* A training done, not yet saved: what cxm_text_train_save writes. */
+struct cxm_text_fit {
+	struct cxm_text_train_result res;
+	struct cxm_text_model_row row; /* owned: cxm_text_fit_release */
+};
+/*
+ * cxm_text_train_tenant in two steps, so that the long one needs no write
+ * transaction: cxm_text_train_fit reads the labelled comments (a read
+ * handle will do) and fits the model into fit; cxm_text_train_save stores
+ * it (in the writer, briefly). Release fit in any case.
+ */
+int cxm_text_train_fit(struct cxm_store *s, int64_t tenant, struct cxm_text_fit *fit);
+int cxm_text_train_save(struct cxm_store *s, int64_t tenant, const struct cxm_text_fit *fit);
+void cxm_text_fit_release(struct cxm_text_fit *fit);
 
 /* A tenant's model, shared read-only between threads. */
 struct cxm_model_ref;

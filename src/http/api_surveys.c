@@ -6,6 +6,7 @@
 #include "cxm/customers.h"
 #include "cxm/events.h"
 #include "cxm/surveys.h"
+#include "cxm/textstore.h"
 #include "cxm/time.h"
 
 /* ---- surveys ------------------------------------------------------------- */
@@ -502,6 +503,14 @@ struct rpage {
 	cJSON *items;
 	int n;
 	int64_t last_ts, last_id;
+	/* what masking needs once the query is over (no query runs inside
+	 * one): each item shown, with its survey version */
+	struct shown {
+		cJSON *o;
+		int64_t survey;
+		int version;
+	} *shown;
+	int nshown;
 };
 
 /* The stored analysis of a response's comment (issue 6). */
@@ -578,7 +587,46 @@ static int response_to_json(const struct cxm_response *x, void *ctx)
 	if (x->text_lang)
 		cJSON_AddItemToObject(o, "text", response_text_json(x));
 	cJSON_AddItemToArray(pg->items, o);
+	pg->shown[pg->nshown++] = (struct shown){ o, x->survey_id, x->version };
 	return 0;
+}
+
+/* Replaces the string o[name] (if any) by its masked text. */
+static void mask_member(cJSON *o, const char *name)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (cJSON_IsString(v)) {
+		char *masked = cxm_text_mask_pii(v->valuestring);
+		cJSON_ReplaceItemInObjectCaseSensitive(o, name, cJSON_CreateString(masked));
+		free(masked);
+	}
+}
+
+/* The tenant's PII policy over the comments and free-text answers shown
+ * (docs/text.md "Personal data"). */
+static int mask_shown(struct cxm_store *db, int64_t tenant, struct rpage *pg)
+{
+	struct cxm_text_questions *q;
+	bool mask;
+	int ret = cxm_text_pii_masked(db, tenant, &mask);
+
+	if (ret || !mask)
+		return ret;
+	q = cxm_text_questions_new();
+	for (int i = 0; i < pg->nshown && !ret; i++) {
+		cJSON *answers = cJSON_GetObjectItemCaseSensitive(pg->shown[i].o, "answers");
+		char *const *ids;
+		size_t n;
+
+		mask_member(pg->shown[i].o, "comment");
+		if ((ret = cxm_text_questions_get(db, tenant, q, pg->shown[i].survey, pg->shown[i].version, &ids, &n)))
+			break;
+		for (size_t k = 0; k < n; k++)
+			mask_member(answers, ids[k]);
+	}
+	cxm_text_questions_free(q);
+	return ret;
 }
 
 int api_responses_list(struct req *r)
@@ -614,8 +662,12 @@ int api_responses_list(struct req *r)
 		f.channel = channel;
 	}
 	o = cJSON_CreateObject();
-	struct rpage pg = { r, cJSON_AddArrayToObject(o, "items"), 0, 0, 0 };
+	struct rpage pg = { r, cJSON_AddArrayToObject(o, "items"), 0, 0, 0, NULL, 0 };
+	pg.shown = xcalloc(limit ? (size_t)limit : 1, sizeof(*pg.shown));
 	ret = cxm_store_response_find(db, r->who.tenant, &f, before_ts, before_id, limit, response_to_json, &pg);
+	if (!ret)
+		ret = mask_shown(db, r->who.tenant, &pg);
+	free(pg.shown);
 	if (ret) {
 		cJSON_Delete(o);
 		reply_store_error(r, ret, cxm_store_errmsg(db));

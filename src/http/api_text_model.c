@@ -85,19 +85,64 @@ int api_text_model_get(struct req *r)
 	return model_status(r);
 }
 
+/*
+ * A training now: the fit takes seconds on a large tenant, so it runs on a
+ * thread of its own with a read handle while the connection waits; only
+ * storing the model (and the audit) is a writer job, so submits are never
+ * queued behind the fit.
+ */
+struct train_state {
+	struct cxm_text_fit fit;
+};
+
 static int train_run(struct cxm_store *db, struct wjob *j)
 {
 	struct req *r = j->ctx;
-	struct cxm_text_train_result res;
-	int ret = cxm_text_train_tenant(db, r->who.tenant, &res);
+	struct train_state *t = r->data;
+	int ret = cxm_text_train_save(db, r->who.tenant, &t->fit);
 
 	if (!ret)
 		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "text.model.train", NULL, NULL, NULL);
 	return ret;
 }
 
+static void train_done(struct wjob *j)
+{
+	struct req *r = j->ctx;
+
+	MHD_resume_connection(r->conn);
+}
+
+static void *train_thread(void *arg)
+{
+	struct req *r = arg;
+	struct train_state *t = r->data;
+	char err[512]; /* may name hosts and paths: not for the answer */
+	struct cxm_store *db = pool_get(r->srv, err, sizeof(err));
+	int ret = db ? cxm_text_train_fit(db, r->who.tenant, &t->fit) : CXM_EUNAVAIL;
+
+	if (ret && db)
+		cxm_strlcpy(r->job.errmsg, cxm_store_errmsg(db), sizeof(r->job.errmsg));
+	pool_put(r->srv, db);
+	if (ret) {
+		/* nothing to store: answer the error (train_finish) */
+		r->job.rc = ret;
+		MHD_resume_connection(r->conn);
+		return NULL;
+	}
+	r->job.run = train_run;
+	r->job.done = train_done;
+	r->job.ctx = r;
+	r->job.lang = r->lang;
+	writer_submit(r->srv->writer, &r->job);
+	return NULL;
+}
+
 static int train_finish(struct req *r)
 {
+	struct train_state *t = r->data;
+
+	cxm_text_fit_release(&t->fit);
 	if (job_failed(r))
 		return 0;
 	return model_status(r);
@@ -105,5 +150,24 @@ static int train_finish(struct req *r)
 
 int api_text_model_train(struct req *r)
 {
-	return req_write(r, train_run, train_finish);
+	struct train_state *t = cxm_arena_alloc(&r->arena, sizeof(*t));
+	pthread_attr_t attr;
+	pthread_t th;
+
+	memset(t, 0, sizeof(*t));
+	/* the thread takes a read handle of its own */
+	pool_put(r->srv, r->db);
+	r->db = NULL;
+	memset(&r->job, 0, sizeof(r->job));
+	r->data = t;
+	r->finish = train_finish;
+	r->state = RS_WAITING;
+	/* suspend first: the thread may finish before we return */
+	MHD_suspend_connection(r->conn);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &attr, train_thread, r))
+		BUG("cannot start a training thread");
+	pthread_attr_destroy(&attr);
+	return H_SUSPEND;
 }

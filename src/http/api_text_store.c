@@ -86,14 +86,14 @@ int api_text_themes_put(struct req *r)
 		return H_DONE;
 	}
 	/* the re-analysis is synchronous, in the change's transaction: bounded */
-	if ((ret = cxm_store_response_comment_count(db, r->who.tenant, &n))) {
+	if ((ret = cxm_store_response_text_count(db, r->who.tenant, &n))) {
 		free(text);
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 		return H_DONE;
 	}
 	if (n > CXM_TEXT_REANALYZE_MAX) {
 		free(text);
-		snprintf(why, sizeof(why), T(r, MSG_TS_TOO_MANY), CXM_TEXT_REANALYZE_MAX, (long long)n);
+		snprintf(why, sizeof(why), T(r, MSG_TA_TOO_MANY), CXM_TEXT_REANALYZE_MAX, (long long)n);
 		reply_invalid(r, "themes", why);
 		return H_DONE;
 	}
@@ -107,12 +107,7 @@ int api_text_themes_put(struct req *r)
 /* The tenant's policy: true to mask (the default). */
 static int pii_mask(struct cxm_store *db, int64_t tenant, bool *mask)
 {
-	char *v = NULL;
-	int ret = cxm_store_setting_get(db, tenant, CXM_TEXT_PII_SETTING, &v);
-
-	*mask = !v || strcmp(v, "keep");
-	free(v);
-	return ret;
+	return cxm_text_pii_masked(db, tenant, mask);
 }
 
 int api_text_settings_get(struct req *r)
@@ -205,6 +200,14 @@ static void add_words(cJSON *o, const char *name, const char *list)
 	}
 }
 
+/* One verbatim waiting for its texts (no query runs inside another). */
+struct vitem {
+	cJSON *o;
+	int64_t survey;
+	int version;
+	char *comment, *answers;
+};
+
 struct vpage {
 	struct req *r;
 	cJSON *items;
@@ -212,28 +215,25 @@ struct vpage {
 	int64_t last_ts, last_id;
 	bool mask;
 	const struct cxm_taxonomy *tax;
+	struct vitem *item;
+	int nitem;
 };
 
 static int verbatim_to_json(const struct cxm_response *x, void *ctx)
 {
 	struct vpage *pg = ctx;
 	struct req *r = pg->r;
-	struct cxm_text_highlight hl[64];
 	char t[CXM_TIME_BUFSZ];
-	cJSON *o, *a;
+	cJSON *o;
 
 	pg->n++;
 	pg->last_ts = x->ts;
 	pg->last_id = x->id;
-	if (!principal_sees(&r->who, x->org_unit_id, x->ts) || !x->comment)
+	if (!principal_sees(&r->who, x->org_unit_id, x->ts))
 		return 0;
-	/* highlights are found on what is shown: masked data never matches */
-	char *comment = pg->mask ? cxm_text_mask_pii(x->comment) : xstrdup(x->comment);
-	size_t nh = cxm_text_highlights(comment, pg->tax, hl, ARRAY_SIZE(hl));
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "response_id", id_str(r, x->id));
 	cJSON_AddStringToObject(o, "ts", cxm_time_format(x->ts, t));
-	cJSON_AddStringToObject(o, "comment", comment);
 	cJSON_AddNumberToObject(o, "score", x->text_score / 10000.0);
 	cJSON_AddStringToObject(o, "label", x->text_label ? x->text_label : "neutral");
 	cJSON_AddStringToObject(o, "lang", x->text_lang ? x->text_lang : "other");
@@ -249,19 +249,69 @@ static int verbatim_to_json(const struct cxm_response *x, void *ctx)
 	add_words(o, "themes", x->themes);
 	add_words(o, "emotions", x->text_emotions);
 	add_words(o, "reasons", x->text_reasons);
+	cJSON_AddItemToArray(pg->items, o);
+	pg->item[pg->nitem++] = (struct vitem){ o, x->survey_id, x->version, x->comment ? xstrdup(x->comment) : NULL,
+						x->answers ? xstrdup(x->answers) : NULL };
+	return 0;
+}
+
+/* Adds text (masked by the policy) as name and its highlights to o. */
+static void add_text(struct vpage *pg, cJSON *o, const char *name, const char *text)
+{
+	struct cxm_text_highlight hl[64];
+	/* highlights are found on what is shown: masked data never matches */
+	char *shown = pg->mask ? cxm_text_mask_pii(text) : xstrdup(text);
+	size_t nh = cxm_text_highlights(shown, pg->tax, hl, ARRAY_SIZE(hl));
+	cJSON *a;
+
+	cJSON_AddStringToObject(o, name, shown);
 	a = cJSON_AddArrayToObject(o, "highlights");
 	for (size_t i = 0; i < nh; i++) {
 		cJSON *h = cJSON_CreateObject();
-		cJSON_AddNumberToObject(h, "start", utf16_at(comment, hl[i].start));
-		cJSON_AddNumberToObject(h, "end", utf16_at(comment, hl[i].start + hl[i].len));
+		cJSON_AddNumberToObject(h, "start", utf16_at(shown, hl[i].start));
+		cJSON_AddNumberToObject(h, "end", utf16_at(shown, hl[i].start + hl[i].len));
 		cJSON_AddStringToObject(h, "kind", hl[i].kind > 0 ? "positive" : hl[i].kind < 0 ? "negative" : "theme");
 		if (!hl[i].kind)
 			cJSON_AddStringToObject(h, "theme", cxm_taxonomy_id(pg->tax, (size_t)hl[i].theme));
 		cJSON_AddItemToArray(a, h);
 	}
-	cJSON_AddItemToArray(pg->items, o);
-	free(comment);
-	return 0;
+	free(shown);
+}
+
+/* Each verbatim's texts: the comment ("" without one) with its
+ * highlights, and under "answers" each free-text answer with its
+ * question's id and highlights. */
+static int verbatim_texts(struct cxm_store *db, int64_t tenant, struct vpage *pg)
+{
+	struct cxm_text_questions *q = cxm_text_questions_new();
+	struct cxm_text_parts *p = xcalloc(1, sizeof(*p));
+	int ret = 0;
+
+	for (int i = 0; i < pg->nitem && !ret; i++) {
+		struct vitem *v = &pg->item[i];
+		if ((ret = cxm_text_parts_stored(db, tenant, q, v->survey, v->version, v->comment, v->answers, p)))
+			break;
+		cJSON *answers = cJSON_CreateArray();
+		/* the comment, when there is one, comes first */
+		bool comment = v->comment && *v->comment;
+		if (!comment)
+			add_text(pg, v->o, "comment", "");
+		for (size_t k = 0; k < p->n; k++) {
+			if (comment && !k) {
+				add_text(pg, v->o, "comment", p->part[k].text);
+				continue;
+			}
+			cJSON *a = cJSON_CreateObject();
+			cJSON_AddStringToObject(a, "question", p->part[k].source);
+			add_text(pg, a, "text", p->part[k].text);
+			cJSON_AddItemToArray(answers, a);
+		}
+		cJSON_AddItemToObject(v->o, "answers", answers);
+		cxm_text_parts_release(p);
+	}
+	free(p);
+	cxm_text_questions_free(q);
+	return ret;
 }
 
 int api_text_verbatims(struct req *r)
@@ -308,8 +358,16 @@ int api_text_verbatims(struct req *r)
 	}
 	o = cJSON_CreateObject();
 	pg.items = cJSON_AddArrayToObject(o, "items");
+	pg.item = xcalloc(limit ? (size_t)limit : 1, sizeof(*pg.item));
 	ret = cxm_store_verbatims(db, r->who.tenant, &f, before_ts, before_id, limit, verbatim_to_json, &pg);
+	if (!ret)
+		ret = verbatim_texts(db, r->who.tenant, &pg);
 	cxm_text_taxonomy_put(ref);
+	for (int i = 0; i < pg.nitem; i++) {
+		free(pg.item[i].comment);
+		free(pg.item[i].answers);
+	}
+	free(pg.item);
 	if (ret) {
 		cJSON_Delete(o);
 		reply_store_error(r, ret, cxm_store_errmsg(db));

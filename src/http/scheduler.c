@@ -17,8 +17,9 @@
  *
  * The same thread retrains the tenants' text models (docs/text.md,
  * "Learning from the tenant's feedback"): every --text-retrain-s it asks
- * cxm_text_model_due of each tenant on a read handle and trains those due
- * in a writer job each, off the request path.
+ * cxm_text_model_due of each tenant on a read handle and trains those due,
+ * off the request path: the fit on this thread with a read handle, then
+ * a short writer job each that stores the model.
  */
 #include "http-internal.h"
 #include "cxm/id.h"
@@ -281,14 +282,14 @@ static void run_due(struct scheduler *s)
 struct train_job {
 	struct wjob job;
 	int64_t tenant;
-	struct cxm_text_train_result res;
+	struct cxm_text_fit fit;
 };
 
 static int train_run(struct cxm_store *db, struct wjob *j)
 {
 	struct train_job *t = j->ctx;
 
-	return cxm_text_train_tenant(db, t->tenant, &t->res);
+	return cxm_text_train_save(db, t->tenant, &t->fit);
 }
 
 /* Trains the models of the tenants that are due, one writer job each. */
@@ -310,19 +311,24 @@ static void retrain_due(struct scheduler *s)
 		for (size_t i = 0; i < n; i++)
 			if (!cxm_text_model_due(db, ids[i], &d) && d)
 				due[ndue++] = ids[i];
-		pool_put(s->srv, db);
 		for (size_t i = 0; i < ndue; i++) {
 			struct train_job t = { .tenant = due[i] };
-			int ret;
+			/* the fit here, on the read handle: the writer only stores */
+			int ret = cxm_text_train_fit(db, t.tenant, &t.fit);
 
-			t.job = (struct wjob){ .run = train_run, .ctx = &t, .lang = CXM_LANG_EN };
-			ret = writer_run(s->srv->writer, &t.job);
+			if (!ret) {
+				t.job = (struct wjob){ .run = train_run, .ctx = &t, .lang = CXM_LANG_EN };
+				ret = writer_run(s->srv->writer, &t.job);
+			}
 			if (!s->srv->o.quiet || ret)
 				log_line(s->srv,
 					 "{\"event\":\"text_model\",\"tenant\":%lld,\"trained\":%s,\"labelled\":%lld,"
 					 "\"store_error\":%d}",
-					 (long long)t.tenant, t.res.trained ? "true" : "false", (long long)t.res.labelled, ret);
+					 (long long)t.tenant, t.fit.res.trained ? "true" : "false",
+					 (long long)t.fit.res.labelled, ret);
+			cxm_text_fit_release(&t.fit);
 		}
+		pool_put(s->srv, db);
 		if (n)
 			after = ids[n - 1];
 	} while (n == TENANT_BATCH);

@@ -4447,7 +4447,7 @@ int cxm_store_text_labelled_counts(struct cxm_store *s, int64_t tenant, int64_t 
 		" WHEN csat BETWEEN 4 AND 5 THEN 1 ELSE 0 END), 0),"
 		" COALESCE(SUM(CASE WHEN nps IS NOT NULL THEN (CASE WHEN nps BETWEEN 0 AND 6 THEN 1 ELSE 0 END)"
 		" WHEN csat BETWEEN 1 AND 2 THEN 1 ELSE 0 END), 0)"
-		" FROM responses WHERE tenant_id = ? AND comment IS NOT NULL AND comment <> ''";
+		" FROM responses WHERE tenant_id = ? AND (text_lang IS NOT NULL OR (comment IS NOT NULL AND comment <> ''))";
 	struct sqlval p[] = { SQLV_INT(tenant) };
 	int64_t v[2] = { 0, 0 };
 	int ret = Q(s, sql, p, two_ints_row, v, NULL);
@@ -4583,4 +4583,31 @@ int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix
 	cxm_buf_release(&m.key);
 	cxm_map_release(&m.index);
 	return ret;
+
+/* ---- a response's texts ------------------------------------------------------ */
+
+/* A comment, or a string among the answers: SQLite keeps the canonical
+ * JSON ("k":"v"), PostgreSQL's jsonb prints a space ("k": "v") */
+#define MAY_HAVE_TEXT                                                                                                 \
+	" ((comment IS NOT NULL AND comment <> '') OR CAST(answers AS TEXT) LIKE '%\":\"%'"                          \
+	" OR CAST(answers AS TEXT) LIKE '%\": \"%')"
+
+int cxm_store_response_texts(struct cxm_store *s, int64_t tenant, int64_t after_id, int limit, cxm_response_cb cb,
+			     void *ctx)
+{
+	static const char sql[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ? AND id > ? AND"
+		MAY_HAVE_TEXT " ORDER BY id LIMIT ?";
+	struct response_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(after_id), SQLV_INT(limit) };
+
+	return Q(s, sql, p, response_row, &c, NULL);
+}
+
+int cxm_store_response_text_count(struct cxm_store *s, int64_t tenant, int64_t *n)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM responses WHERE tenant_id = ? AND" MAY_HAVE_TEXT;
+	struct sqlval p[] = { SQLV_INT(tenant) };
+
+	*n = 0;
+	return get_int(s, sql, p, 1, n);
 }

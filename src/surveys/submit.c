@@ -96,6 +96,7 @@ int cxm_response_submit(struct cxm_store *s, int64_t tenant, const struct cxm_re
 	struct cxm_survey_def def;
 	struct cxm_answer_summary sum;
 	struct cxm_text_stored *text = NULL;
+	struct cxm_text_parts *parts = NULL;
 	cJSON *deftree = NULL, *answers = NULL;
 	char *answers_text = NULL;
 	enum cxm_put_result res;
@@ -218,9 +219,12 @@ int cxm_response_submit(struct cxm_store *s, int64_t tenant, const struct cxm_re
 		.answers = answers_text,
 		.complete = sum.complete,
 	};
-	/* the comment's analysis is stored with it, in the same transaction */
+	/* the analysis of its text (the comment and the free-text answers) is
+	 * stored with it, in the same transaction */
 	text = xmalloc(sizeof(*text));
-	if (!(ret = cxm_text_ingest(s, tenant, r.comment, text, &r)))
+	parts = xmalloc(sizeof(*parts));
+	cxm_text_parts_of(&def, answers, r.comment, parts);
+	if (!(ret = cxm_text_ingest_parts(s, tenant, parts, text, &r)))
 		ret = cxm_store_response_put(s, tenant, &r, &res);
 	if (!ret) {
 		out->response_id = r.id;
@@ -237,5 +241,6 @@ out:
 	free(old.answers);
 	free(old.comment);
 	free(text);
+	free(parts);
 	return ret;
 }

@@ -1,11 +1,13 @@
 /*
- * ingest.c - text on ingest: each response's comment analysed when it is
- * written (cxm_response_submit calls cxm_text_ingest), the tenant's
- * taxonomy compiled once and cached, the re-analysis after a taxonomy
- * change, and what verbatims show (highlights, masked PII).
+ * ingest.c - text on ingest: each response's text (its comment and its
+ * free-text answers) analysed when it is written (cxm_response_submit
+ * calls cxm_text_ingest_parts), the tenant's taxonomy compiled once and
+ * cached, the re-analysis after a taxonomy change, and what verbatims
+ * show (highlights, masked PII).
  */
 #include "cxm/textstore.h"
 #include "cxm/core.h"
+#include "cxm/json.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -50,36 +52,92 @@ static void add_word(char *list, size_t size, const char *w)
 	snprintf(list + n, size - n, "%s%s", n ? " " : "", w);
 }
 
-/* cxm_text_store_analyze, blending the lexicon with model (may be NULL) */
-static void store_analyze(const char *text, const struct cxm_taxonomy *tax, const struct cxm_text_model *model,
-			  struct cxm_text_stored *st)
+/*
+ * The analysis of a response's texts, blending the lexicon with model (may
+ * be NULL), as one (docs/text.md "The response's text"): each text is
+ * analysed alone; the response has the union of their emotions, reasons
+ * and themes, the language of its longest text, and a sentiment that is
+ * the mean of their compounds weighted by their tokens (a single text's
+ * own compound and label).
+ */
+static void store_analyze(const struct cxm_text_parts *p, const struct cxm_taxonomy *tax,
+			  const struct cxm_text_model *model, struct cxm_text_stored *st)
 {
 	struct cxm_analyze_opts opts = { .lang = CXM_LANG_OTHER, .taxonomy = tax, .model = model };
+	bool emo[CXM_EMO_COUNT] = { 0 }, reason[CXM_REASON_COUNT] = { 0 }, seen[CXM_TAXONOMY_MAX_THEMES] = { 0 };
+	size_t theme[CXM_TAXONOMY_MAX_THEMES], ntheme = 0; /* in order of first match, across the texts */
+	enum cxm_lang lang = CXM_LANG_OTHER;
+	enum cxm_sentiment_label label = CXM_SENTIMENT_NEUTRAL;
+	double sum = 0, compound = 0;
+	size_t weight = 0, longest = 0, analysed = 0;
 	struct cxm_analysis an;
 	char why[200];
 
 	memset(st, 0, sizeof(*st));
-	if (!text || !*text)
+	if (!tax)
+		tax = opts.taxonomy = cxm_taxonomy_default();
+	for (size_t i = 0; i < p->n; i++) {
+		const char *text = p->part[i].text;
+		if (!text || !*text)
+			continue;
+		if (cxm_text_analyze(thread_ctx(), text, strlen(text), &opts, &an, why, sizeof(why)) || !an.text.ntok)
+			continue;
+		analysed++;
+		compound = an.sentiment.text.compound;
+		label = an.sentiment.text.label;
+		sum += compound * (double)an.text.ntok;
+		weight += an.text.ntok;
+		if (an.text.ntok > longest) {
+			longest = an.text.ntok;
+			lang = an.lang;
+		}
+		for (int e = 0; e < CXM_EMO_COUNT; e++)
+			emo[e] |= an.classes.emotion[e] >= CXM_CLASSIFY_PRESENT;
+		for (int k = 0; k < CXM_REASON_COUNT; k++)
+			reason[k] |= an.classes.reason[k] >= CXM_CLASSIFY_PRESENT;
+		for (size_t t = 0; t < an.themes.ntheme; t++) {
+			size_t th = an.themes.theme[t];
+			if (th < CXM_TAXONOMY_MAX_THEMES && !seen[th]) {
+				seen[th] = true;
+				theme[ntheme++] = th;
+			}
+		}
+	}
+	if (!analysed)
 		return;
-	if (cxm_text_analyze(thread_ctx(), text, strlen(text), &opts, &an, why, sizeof(why)) || !an.text.ntok)
-		return;
+	if (analysed > 1) {
+		compound = sum / (double)weight;
+		label = compound >= CXM_SENTIMENT_THRESHOLD	   ? CXM_SENTIMENT_POSITIVE
+			: compound <= -CXM_SENTIMENT_THRESHOLD ? CXM_SENTIMENT_NEGATIVE
+							       : CXM_SENTIMENT_NEUTRAL;
+	}
 	st->present = true;
-	cxm_strlcpy(st->lang, cxm_lang_code(an.lang), sizeof(st->lang));
-	st->score = (int)lround(an.sentiment.text.compound * 10000);
-	cxm_strlcpy(st->label, cxm_sentiment_label_name(an.sentiment.text.label), sizeof(st->label));
+	cxm_strlcpy(st->lang, cxm_lang_code(lang), sizeof(st->lang));
+	st->score = (int)lround(compound * 10000);
+	cxm_strlcpy(st->label, cxm_sentiment_label_name(label), sizeof(st->label));
 	for (int e = 0; e < CXM_EMO_COUNT; e++)
-		if (an.classes.emotion[e] >= CXM_CLASSIFY_PRESENT)
+		if (emo[e])
 			add_word(st->emotions, sizeof(st->emotions), cxm_emotion_name((enum cxm_emotion)e));
 	for (int k = 0; k < CXM_REASON_COUNT; k++)
-		if (an.classes.reason[k] >= CXM_CLASSIFY_PRESENT)
+		if (reason[k])
 			add_word(st->reasons, sizeof(st->reasons), cxm_reason_name((enum cxm_reason)k));
-	for (size_t i = 0; i < an.themes.ntheme; i++)
-		add_word(st->themes, sizeof(st->themes), cxm_taxonomy_id(an.taxonomy, an.themes.theme[i]));
+	for (size_t t = 0; t < ntheme; t++)
+		add_word(st->themes, sizeof(st->themes), cxm_taxonomy_id(tax, theme[t]));
+}
+
+static void one_part(const char *text, struct cxm_text_parts *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (text && *text)
+		p->part[p->n++] = (struct cxm_text_part){ "comment", text };
 }
 
 void cxm_text_store_analyze(const char *text, const struct cxm_taxonomy *tax, struct cxm_text_stored *st)
 {
-	store_analyze(text, tax, NULL, st);
+	struct cxm_text_parts p;
+
+	one_part(text, &p);
+	store_analyze(&p, tax, NULL, st);
 }
 
 void cxm_text_stored_apply(const struct cxm_text_stored *st, struct cxm_response *r)
@@ -173,18 +231,18 @@ void cxm_text_taxonomy_put(struct cxm_tax_ref *ref)
 	pthread_mutex_unlock(&cache_mu);
 }
 
-int cxm_text_ingest(struct cxm_store *s, int64_t tenant, const char *comment, struct cxm_text_stored *st,
-		    struct cxm_response *r)
+int cxm_text_ingest_parts(struct cxm_store *s, int64_t tenant, const struct cxm_text_parts *p,
+			  struct cxm_text_stored *st, struct cxm_response *r)
 {
 	struct cxm_tax_ref *ref = NULL;
 	struct cxm_model_ref *mref = NULL;
 	int ret = 0;
 
 	memset(st, 0, sizeof(*st));
-	if (comment && *comment && !(ret = cxm_text_taxonomy_get(s, tenant, &ref))) {
+	if (p->n && !(ret = cxm_text_taxonomy_get(s, tenant, &ref))) {
 		/* the tenant's model, when it has one (docs/text.md) */
 		if (!(ret = cxm_text_model_get(s, tenant, &mref))) {
-			store_analyze(comment, ref->tax, cxm_text_model_of(mref), st);
+			store_analyze(p, ref->tax, cxm_text_model_of(mref), st);
 			cxm_text_model_put(mref);
 		}
 		cxm_text_taxonomy_put(ref);
@@ -193,13 +251,164 @@ int cxm_text_ingest(struct cxm_store *s, int64_t tenant, const char *comment, st
 	return ret;
 }
 
+int cxm_text_ingest(struct cxm_store *s, int64_t tenant, const char *comment, struct cxm_text_stored *st,
+		    struct cxm_response *r)
+{
+	struct cxm_text_parts p;
+
+	one_part(comment, &p);
+	return cxm_text_ingest_parts(s, tenant, &p, st, r);
+}
+
+/* ---- a response's texts ---- */
+
+void cxm_text_parts_of(const struct cxm_survey_def *d, const cJSON *answers, const char *comment,
+		       struct cxm_text_parts *p)
+{
+	one_part(comment, p);
+	for (size_t i = 0; answers && i < d->nquestions; i++) {
+		const cJSON *a;
+		if (d->questions[i].type != CXM_Q_TEXT ||
+		    !(a = cJSON_GetObjectItemCaseSensitive(answers, d->questions[i].id)) || !cJSON_IsString(a) ||
+		    !*a->valuestring)
+			continue;
+		p->part[p->n++] = (struct cxm_text_part){ d->questions[i].id, a->valuestring };
+	}
+}
+
+/* The text questions of one survey version, in the definition's order. */
+struct version_questions {
+	int64_t survey;
+	int version;
+	char *id[CXM_SURVEY_MAX_QUESTIONS];
+	size_t n;
+	struct version_questions *next;
+};
+
+struct cxm_text_questions {
+	struct version_questions *head;
+	size_t n;
+};
+
+/* Versions remembered at most: a walk over a tenant's responses meets few. */
+#define QUESTIONS_MAX 64
+
+struct cxm_text_questions *cxm_text_questions_new(void)
+{
+	return xcalloc(1, sizeof(struct cxm_text_questions));
+}
+
+static void versions_free(struct version_questions *v)
+{
+	for (struct version_questions *next; v; v = next) {
+		next = v->next;
+		for (size_t i = 0; i < v->n; i++)
+			free(v->id[i]);
+		free(v);
+	}
+}
+
+void cxm_text_questions_free(struct cxm_text_questions *q)
+{
+	if (q)
+		versions_free(q->head);
+	free(q);
+}
+
+static int version_cb(const struct cxm_survey *sv, void *ctx)
+{
+	struct version_questions *v = ctx;
+	struct cxm_survey_def d;
+	char field[96], why[300];
+	cJSON *tree = cJSON_Parse(sv->definition);
+
+	if (tree && !cxm_survey_check(tree, &d, field, sizeof(field), why, sizeof(why)))
+		for (size_t i = 0; i < d.nquestions; i++)
+			if (d.questions[i].type == CXM_Q_TEXT)
+				v->id[v->n++] = xstrdup(d.questions[i].id);
+	cJSON_Delete(tree);
+	return 0;
+}
+
+static int version_get(struct cxm_store *s, int64_t tenant, struct cxm_text_questions *q, int64_t survey,
+		       int version, struct version_questions **out)
+{
+	struct version_questions *v;
+	int ret;
+
+	for (v = q->head; v; v = v->next)
+		if (v->survey == survey && v->version == version) {
+			*out = v;
+			return 0;
+		}
+	v = xcalloc(1, sizeof(*v));
+	v->survey = survey;
+	v->version = version;
+	ret = cxm_store_survey_get(s, tenant, survey, version, version_cb, v);
+	if (ret && ret != CXM_ENOTFOUND) {
+		free(v);
+		return ret;
+	}
+	if (q->n >= QUESTIONS_MAX) {
+		/* forget them all: simpler than an LRU, and rare */
+		versions_free(q->head);
+		q->head = NULL;
+		q->n = 0;
+	}
+	v->next = q->head;
+	q->head = v;
+	q->n++;
+	*out = v;
+	return 0;
+}
+
+int cxm_text_questions_get(struct cxm_store *s, int64_t tenant, struct cxm_text_questions *q, int64_t survey,
+			   int version, char *const **ids, size_t *n)
+{
+	struct version_questions *v = NULL;
+	int ret = version_get(s, tenant, q, survey, version, &v);
+
+	*ids = ret ? NULL : v->id;
+	*n = ret ? 0 : v->n;
+	return ret;
+}
+
+int cxm_text_parts_stored(struct cxm_store *s, int64_t tenant, struct cxm_text_questions *q, int64_t survey,
+			  int version, const char *comment, const char *answers, struct cxm_text_parts *p)
+{
+	struct version_questions *v = NULL;
+	char err[128];
+	int ret;
+
+	one_part(comment, p);
+	if (!answers || !strcmp(answers, "{}"))
+		return 0;
+	if ((ret = version_get(s, tenant, q, survey, version, &v)))
+		return ret;
+	if (!v->n || !(p->answers = cxm_json_parse(answers, strlen(answers), err, sizeof(err))))
+		return 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(p->answers, v->id[i]);
+		if (cJSON_IsString(a) && *a->valuestring)
+			p->part[p->n++] = (struct cxm_text_part){ v->id[i], a->valuestring };
+	}
+	return 0;
+}
+
+void cxm_text_parts_release(struct cxm_text_parts *p)
+{
+	cJSON_Delete(p->answers);
+	memset(p, 0, sizeof(*p));
+}
+
 /* ---- re-analysis ---- */
 
 #define BATCH 500
 
 struct batch {
-	int64_t id[BATCH];
-	char *comment[BATCH];
+	int64_t id[BATCH], survey[BATCH];
+	int version[BATCH];
+	char *comment[BATCH], *answers[BATCH];
 	size_t n;
 };
 
@@ -208,7 +417,10 @@ static int batch_cb(const struct cxm_response *r, void *ctx)
 	struct batch *b = ctx;
 
 	b->id[b->n] = r->id;
-	b->comment[b->n++] = xstrdup(r->comment ? r->comment : "");
+	b->survey[b->n] = r->survey_id;
+	b->version[b->n] = r->version;
+	b->comment[b->n] = r->comment ? xstrdup(r->comment) : NULL;
+	b->answers[b->n++] = r->answers ? xstrdup(r->answers) : NULL;
 	return 0;
 }
 
@@ -216,31 +428,46 @@ int cxm_text_reanalyze(struct cxm_store *s, int64_t tenant, const struct cxm_tax
 {
 	struct batch *b = xcalloc(1, sizeof(*b));
 	struct cxm_text_stored *st = xmalloc(sizeof(*st));
+	struct cxm_text_parts *p = xcalloc(1, sizeof(*p));
+	struct cxm_text_questions *q = cxm_text_questions_new();
+	struct cxm_model_ref *mref = NULL;
 	int64_t after = INT64_MIN, done = 0;
 	int own = !cxm_store_in_transaction(s), ret = own ? cxm_store_begin(s) : 0;
 
+	/* the tenant's model, as on ingest: the same text scores the same */
+	if (!ret)
+		ret = cxm_text_model_get(s, tenant, &mref);
 	while (!ret) {
 		b->n = 0;
-		if ((ret = cxm_store_response_comments(s, tenant, after, BATCH, batch_cb, b)))
+		if ((ret = cxm_store_response_texts(s, tenant, after, BATCH, batch_cb, b)))
 			break;
 		for (size_t i = 0; i < b->n; i++) {
 			struct cxm_response r = { 0 };
+			if (!ret)
+				ret = cxm_text_parts_stored(s, tenant, q, b->survey[i], b->version[i], b->comment[i],
+							    b->answers[i], p);
 			if (!ret) {
-				cxm_text_store_analyze(b->comment[i], tax, st);
+				store_analyze(p, tax, cxm_text_model_of(mref), st);
 				cxm_text_stored_apply(st, &r);
 				ret = cxm_store_response_set_text(s, tenant, b->id[i], &r);
 				done++;
 			}
+			cxm_text_parts_release(p);
 			free(b->comment[i]);
+			free(b->answers[i]);
 		}
 		if (b->n < BATCH)
 			break;
 		after = b->id[b->n - 1];
 	}
+	if (mref)
+		cxm_text_model_put(mref);
 	if (own)
 		ret = ret ? (cxm_store_rollback(s), ret) : cxm_store_commit(s);
 	if (n)
 		*n = done;
+	cxm_text_questions_free(q);
+	free(p);
 	free(st);
 	free(b);
 	return ret;
@@ -300,4 +527,14 @@ char *cxm_text_mask_pii(const char *text)
 	for (size_t i = 0; i < n; i++)
 		memset(out + sp[i].start, '*', sp[i].len);
 	return out;
+}
+
+int cxm_text_pii_masked(struct cxm_store *s, int64_t tenant, bool *mask)
+{
+	char *v = NULL;
+	int ret = cxm_store_setting_get(s, tenant, CXM_TEXT_PII_SETTING, &v);
+
+	*mask = !v || strcmp(v, "keep");
+	free(v);
+	return ret;
 }

@@ -12,16 +12,27 @@
 #include <pthread.h>
 #include <string.h>
 
-/* ---- reading the labelled comments ---- */
+/* ---- reading the labelled texts ---- */
 
 #define BATCH 1000
 
+/* A labelled response read, waiting for its texts (no query runs inside
+ * another: PostgreSQL streams rows). */
+struct pending {
+	int64_t survey;
+	int version;
+	char *comment, *answers;
+	uint8_t label;
+};
+
 struct labelled {
-	char *comment[CXM_TEXT_TRAIN_MAX]; /* a ring: the most recent kept */
+	char *text[CXM_TEXT_TRAIN_MAX]; /* a ring: the most recent kept */
 	uint8_t label[CXM_TEXT_TRAIN_MAX];
 	size_t n, head; /* how many, where the oldest is when full */
 	int64_t last;   /* the last id read */
 	size_t read;    /* rows read in this batch */
+	struct pending batch[BATCH];
+	size_t nbatch;
 };
 
 static int labelled_row(const struct cxm_response *r, void *ctx)
@@ -29,22 +40,60 @@ static int labelled_row(const struct cxm_response *r, void *ctx)
 	struct labelled *l = ctx;
 	int label = r->nps >= 0 ? cxm_text_model_label(CXM_TEXT_MODEL_NPS, r->nps)
 				: cxm_text_model_label(CXM_TEXT_MODEL_CSAT, r->csat);
-	size_t at;
 
 	l->last = r->id;
 	l->read++;
-	if (label < 0 || !r->comment || !*r->comment)
+	if (label < 0)
 		return 0;
+	l->batch[l->nbatch++] = (struct pending){ r->survey_id, r->version, r->comment ? xstrdup(r->comment) : NULL,
+						  r->answers ? xstrdup(r->answers) : NULL, (uint8_t)label };
+	return 0;
+}
+
+/* Keeps text (owned) as the most recent example. */
+static void keep(struct labelled *l, char *text, uint8_t label)
+{
+	size_t at;
+
 	if (l->n < CXM_TEXT_TRAIN_MAX) {
 		at = l->n++;
 	} else {
 		at = l->head;
 		l->head = (l->head + 1) % CXM_TEXT_TRAIN_MAX;
-		free(l->comment[at]);
+		free(l->text[at]);
 	}
-	l->comment[at] = xstrdup(r->comment);
-	l->label[at] = (uint8_t)label;
-	return 0;
+	l->text[at] = text;
+	l->label[at] = label;
+}
+
+/* The batch's responses' texts (docs/text.md "The response's text"), one
+ * example each: the comment and the text answers, a line each. */
+static int batch_texts(struct cxm_store *s, int64_t tenant, struct cxm_text_questions *q, struct labelled *l)
+{
+	struct cxm_text_parts *p = xcalloc(1, sizeof(*p));
+	int ret = 0;
+
+	for (size_t i = 0; i < l->nbatch; i++) {
+		struct pending *b = &l->batch[i];
+		if (!ret && !(ret = cxm_text_parts_stored(s, tenant, q, b->survey, b->version, b->comment, b->answers,
+							     p)) &&
+		    p->n) {
+			struct cxm_buf buf;
+			cxm_buf_init(&buf, 0);
+			for (size_t k = 0; k < p->n; k++) {
+				if (k)
+					cxm_buf_addch(&buf, '\n');
+				cxm_buf_addstr(&buf, p->part[k].text);
+			}
+			keep(l, cxm_buf_detach(&buf, NULL), b->label);
+		}
+		cxm_text_parts_release(p);
+		free(b->comment);
+		free(b->answers);
+	}
+	l->nbatch = 0;
+	free(p);
+	return ret;
 }
 
 /* ---- the cache of loaded models ---- */
@@ -170,23 +219,26 @@ static int64_t millionths(double v)
 	return isfinite(v) ? (int64_t)llround(v * 1e6) : 0;
 }
 
-int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_train_result *res)
+int cxm_text_train_fit(struct cxm_store *s, int64_t tenant, struct cxm_text_fit *fit)
 {
 	struct labelled *l = xcalloc(1, sizeof(*l));
 	struct cxm_text_model_doc *docs = NULL;
 	struct cxm_stemmers *stem = cxm_stemmers_new();
 	struct cxm_text_model *m = NULL;
-	struct cxm_text_model_row row = { 0 };
+	struct cxm_text_train_result *res = &fit->res;
+	struct cxm_text_model_row *row = &fit->row;
+	struct cxm_text_questions *q = cxm_text_questions_new();
 	struct cxm_arena a;
 	size_t nd = 0;
 	int ret;
 
-	memset(res, 0, sizeof(*res));
+	memset(fit, 0, sizeof(*fit));
 	cxm_arena_init(&a, 0);
 	l->last = INT64_MIN;
 	do {
 		l->read = 0;
-		if ((ret = cxm_store_response_comments(s, tenant, l->last, BATCH, labelled_row, l)))
+		if ((ret = cxm_store_response_texts(s, tenant, l->last, BATCH, labelled_row, l)) ||
+		    (ret = batch_texts(s, tenant, q, l)))
 			goto out;
 	} while (l->read == BATCH);
 	docs = xcalloc(l->n ? l->n : 1, sizeof(*docs));
@@ -196,7 +248,7 @@ int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_t
 		struct cxm_sentiment sent;
 		char why[200];
 
-		if (cxm_text_tokenize(&a, l->comment[i], strlen(l->comment[i]), t, why, sizeof(why)) || !t->ntok)
+		if (cxm_text_tokenize(&a, l->text[i], strlen(l->text[i]), t, why, sizeof(why)) || !t->ntok)
 			continue;
 		docs[nd].text = t;
 		docs[nd].lang = cxm_text_language(t, NULL);
@@ -213,44 +265,73 @@ int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_t
 	}
 	res->trained = !tr;
 	res->trained_at = cxm_now_us();
-	row.trained_at = res->trained_at;
+	row->trained_at = res->trained_at;
 	/* the counts as the retraining loop sees them (every labelled
-	 * comment, also those beyond the most recent or without words) */
-	if ((ret = cxm_store_text_labelled_counts(s, tenant, &row.npos, &row.nneg)))
+	 * response with text, also those beyond the most recent or without
+	 * words) */
+	if ((ret = cxm_store_text_labelled_counts(s, tenant, &row->npos, &row->nneg)))
 		goto out;
-	row.labelled = row.npos + row.nneg;
-	res->labelled = row.labelled;
-	res->npos = row.npos;
-	res->nneg = row.nneg;
+	row->labelled = row->npos + row->nneg;
+	res->labelled = row->labelled;
+	res->npos = row->npos;
+	res->nneg = row->nneg;
 	if (m) {
 		struct cxm_buf b;
 		size_t len;
 		char *raw;
 
-		row.cv_accuracy = millionths(res->stats.cv_accuracy);
-		row.auc = millionths(res->stats.cv_auc);
-		row.weight = millionths(res->stats.blend_weight);
+		row->cv_accuracy = millionths(res->stats.cv_accuracy);
+		row->auc = millionths(res->stats.cv_auc);
+		row->weight = millionths(res->stats.blend_weight);
 		cxm_buf_init(&b, 0);
 		if ((ret = cxm_text_model_save(m, &b)))
 			goto out;
 		raw = cxm_buf_detach(&b, &len);
-		row.blob = xmalloc(2 * len + 1);
+		row->blob = xmalloc(2 * len + 1);
 		for (size_t i = 0; i < len; i++)
-			snprintf(row.blob + 2 * i, 3, "%02x", (unsigned char)raw[i]);
-		row.blob[2 * len] = 0;
+			snprintf(row->blob + 2 * i, 3, "%02x", (unsigned char)raw[i]);
+		row->blob[2 * len] = 0;
 		free(raw);
 	}
-	/* the caches see the new trained_at and load the model once committed */
-	ret = cxm_store_text_model_put(s, tenant, &row);
 out:
+	if (ret)
+		cxm_text_fit_release(fit);
 	cxm_text_model_free(m);
-	free(row.blob);
 	free(docs);
 	for (size_t i = 0; i < l->n; i++)
-		free(l->comment[i]);
+		free(l->text[i]);
+	for (size_t i = 0; i < l->nbatch; i++) {
+		free(l->batch[i].comment);
+		free(l->batch[i].answers);
+	}
 	free(l);
+	cxm_text_questions_free(q);
 	cxm_arena_release(&a);
 	cxm_stemmers_free(stem);
+	return ret;
+}
+
+int cxm_text_train_save(struct cxm_store *s, int64_t tenant, const struct cxm_text_fit *fit)
+{
+	/* the caches see the new trained_at and load the model once committed */
+	return cxm_store_text_model_put(s, tenant, &fit->row);
+}
+
+void cxm_text_fit_release(struct cxm_text_fit *fit)
+{
+	cxm_text_model_row_free(&fit->row);
+	memset(fit, 0, sizeof(*fit));
+}
+
+int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_train_result *res)
+{
+	struct cxm_text_fit fit;
+	int ret = cxm_text_train_fit(s, tenant, &fit);
+
+	if (!ret)
+		ret = cxm_text_train_save(s, tenant, &fit);
+	*res = fit.res;
+	cxm_text_fit_release(&fit);
 	return ret;
 }
 
