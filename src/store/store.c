@@ -4583,6 +4583,7 @@ int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix
 	cxm_buf_release(&m.key);
 	cxm_map_release(&m.index);
 	return ret;
+}
 
 /* ---- a response's texts ------------------------------------------------------ */
 
