@@ -26,7 +26,7 @@ mkdir -p "$OUT"
 make -s cxm npm >&2
 [ -f node_modules/natural/package.json ] || die "natural is missing (make npm)"
 cc -O2 -Wall -Wextra -Werror -std=c11 -D_GNU_SOURCE -Iinclude -o "$OUT/score" bench/text/score.c \
-	build/release/libcxm.a -lutf8proc -lstemmer -lm
+	build/release/libcxm.a -lutf8proc -lstemmer -lcjson -lm
 LOADAVG=$(cut -d' ' -f1 /proc/loadavg)
 VADER_VERSION=$(node -p "require('./node_modules/vader-sentiment/package.json').version")
 NATURAL_VERSION=$(node -p "require('./node_modules/natural/package.json').version")
