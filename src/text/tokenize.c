@@ -27,6 +27,7 @@ struct tz {
 	size_t nsent, scap;
 	bool brk_line; /* a newline since the last token */
 	bool brk_term; /* the last token ended a sentence */
+	size_t at; /* the first '@' at or after the last position asked about (len: none) */
 };
 
 /* ---- character classes ---------------------------------------------------- */
@@ -307,7 +308,10 @@ static size_t currency_name(const struct tz *t, size_t i, bool words)
 {
 	if (i >= t->len)
 		return 0;
-	for (size_t k = 0; k < sizeof(currency_codes) / sizeof(*currency_codes); k++)
+	/* every code is three capitals: most capitals start none */
+	bool code = t->len - i >= 3 && t->s[i + 1] >= 'A' && t->s[i + 1] <= 'Z' && t->s[i + 2] >= 'A' &&
+		    t->s[i + 2] <= 'Z';
+	for (size_t k = 0; code && k < sizeof(currency_codes) / sizeof(*currency_codes); k++)
 		if (t->s[i] == currency_codes[k][0] && t->len - i >= 3 && !memcmp(t->s + i, currency_codes[k], 3) &&
 		    !wordchar_at(t, i + 3))
 			return 3;
@@ -339,7 +343,7 @@ static size_t scan_price_prefix(const struct tz *t, size_t i)
 
 	if ((n = currency_sign(t, i)))
 		j = i + n;
-	else if (prefix_ci(t, i, "us$") || prefix_ci(t, i, "u$s"))
+	else if (ascii_lower((unsigned char)t->s[i]) == 'u' && (prefix_ci(t, i, "us$") || prefix_ci(t, i, "u$s")))
 		j = i + 3;
 	else if (!wordchar_before(t, i) && t->len - i >= 2 && !memcmp(t->s + i, "S/", 2))
 		j = i + 2;
@@ -405,6 +409,10 @@ static size_t scan_word(const struct tz *t, size_t i)
 	size_t j = i, n, n2;
 
 	while (j < t->len) {
+		if (ascii_alnum((unsigned char)t->s[j])) { /* the common case, without decoding */
+			j++;
+			continue;
+		}
 		int32_t cp = cp_at(t, j, &n);
 		if (is_wordchar(cp)) {
 			j += n;
@@ -760,10 +768,24 @@ static bool ends_sentence(const struct tz *t, const struct cxm_token *tok)
 	return true;
 }
 
+/*
+ * Whether an '@' comes at or after byte i: an e-mail address needs one, and
+ * most texts have none, so the scanners need not look at most words. Asked
+ * with i growing, so each byte is searched once.
+ */
+static bool at_follows(struct tz *t, size_t i)
+{
+	if (t->at < i) {
+		const char *p = memchr(t->s + i, '@', t->len - i);
+		t->at = p ? (size_t)(p - t->s) : t->len;
+	}
+	return t->at < t->len;
+}
+
 int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct cxm_text *out, char *why,
 		      size_t whylen)
 {
-	struct tz t = { .a = a, .s = text, .len = len };
+	struct tz t = { .a = a, .s = text, .len = len, .at = len };
 	size_t i = 0, n, m;
 
 	memset(out, 0, sizeof(*out));
@@ -779,6 +801,10 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 	if (!cxm_utf8_valid(text, len)) {
 		snprintf(why, whylen, "%s", _(MSG_V_UTF8));
 		return CXM_EINVAL;
+	}
+	if (len) {
+		const char *p = memchr(text, '@', len);
+		t.at = p ? (size_t)(p - text) : len;
 	}
 
 	while (i < len) {
@@ -801,7 +827,8 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && (m = scan_url(&t, i))) {
 			tok = push(&t, CXM_TOK_URL, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
-		} else if (ascii_alnum(c) && text_maybe_email(t.s, t.len, i) && (m = scan_email(&t, i))) {
+		} else if (ascii_alnum(c) && at_follows(&t, i) && text_maybe_email(t.s, t.len, i) &&
+			   (m = scan_email(&t, i))) {
 			tok = push(&t, CXM_TOK_EMAIL, i, m);
 			char *e = cxm_arena_strndup(a, text + i, m);
 			for (size_t k = 0; k < m; k++)
