@@ -17,8 +17,8 @@
 #include <libstemmer.h>
 #include <string.h>
 
-#define STEM_CACHE 1024 /* entries per language, a power of two */
-#define STEM_CACHE_KEY 27 /* the longest key (and stem) kept, in bytes */
+#define STEM_CACHE 4096 /* entries per language, a power of two */
+#define STEM_CACHE_KEY 21 /* the longest key (and stem) kept, in bytes: 48-byte entries */
 
 struct stem_entry {
 	uint32_t hash; /* cxm_lex_hash of key */
