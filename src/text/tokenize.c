@@ -79,11 +79,19 @@ static int category(int32_t cp)
 	return (int)utf8proc_category(cp);
 }
 
+/* U+00C0..U+00FF but for × and ÷: Latin-1's letters (Lu or Ll), without a table lookup. */
+static bool latin1_letter(int32_t cp)
+{
+	return cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7;
+}
+
 /* Letters start words. */
 static bool is_letter(int32_t cp)
 {
 	if (cp < 0x80)
 		return ascii_alpha(cp);
+	if (latin1_letter(cp))
+		return true;
 	int c = category(cp);
 	return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
 }
@@ -93,6 +101,8 @@ static bool is_wordchar(int32_t cp)
 {
 	if (cp < 0x80)
 		return ascii_alnum(cp);
+	if (latin1_letter(cp))
+		return true;
 	int c = category(cp);
 	return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ND;
 }
@@ -559,18 +569,17 @@ static bool normalize_latin1(struct tz *t, struct cxm_token *tok, const char *p,
 static void normalize_word(struct tz *t, struct cxm_token *tok, const char *p, size_t n)
 {
 	size_t k, letters = 0, upper = 0;
-	bool ascii = true;
 
-	for (k = 0; k < n; k++)
-		if ((unsigned char)p[k] >= 0x80)
-			ascii = false;
-	if (!ascii && normalize_latin1(t, tok, p, n))
-		return;
-	if (ascii) {
+	/* ASCII (most words): folded in the same pass that finds out; the first
+	 * byte that is not hands the word to the ways below */
+	{
 		char *o = cxm_arena_alloc(t->a, n + 1);
 		size_t j = 0, run = 0;
+		bool elongated = false;
 		for (k = 0; k < n; k++) {
 			int c = (unsigned char)p[k], lc = ascii_lower(c);
+			if (c >= 0x80)
+				break;
 			if (ascii_alpha(c)) {
 				letters++;
 				upper += c != lc;
@@ -579,7 +588,7 @@ static void normalize_word(struct tz *t, struct cxm_token *tok, const char *p, s
 				run++;
 				if (run == 3) {
 					j--;
-					tok->flags |= CXM_TOKF_ELONGATED;
+					elongated = true;
 				} else if (run < 3) {
 					o[j++] = (char)lc;
 				}
@@ -588,12 +597,19 @@ static void normalize_word(struct tz *t, struct cxm_token *tok, const char *p, s
 				o[j++] = (char)lc;
 			}
 		}
-		o[j] = '\0';
-		tok->norm = tok->key = o;
-		if (letters >= 2 && upper == letters)
-			tok->flags |= CXM_TOKF_CAPS;
-		return;
+		if (k == n) {
+			o[j] = '\0';
+			tok->norm = tok->key = o;
+			if (elongated)
+				tok->flags |= CXM_TOKF_ELONGATED;
+			if (letters >= 2 && upper == letters)
+				tok->flags |= CXM_TOKF_CAPS;
+			return;
+		}
+		letters = upper = 0;
 	}
+	if (normalize_latin1(t, tok, p, n))
+		return;
 
 	size_t m;
 	for (k = 0; k < n; k += m) {
