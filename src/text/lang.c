@@ -105,13 +105,10 @@ static void list_build(void)
 		}
 }
 
-/* Which list holds the key w (len bytes), or LIST_NONE. */
+/* Which list holds the key w (len bytes), or LIST_NONE (list_build done). */
 static int listed(const char *w, size_t len)
 {
-	if (len > LIST_MAX_LEN)
-		return LIST_NONE;
-	pthread_once(&list_once, list_build);
-	return list_find(w, len);
+	return len > LIST_MAX_LEN ? LIST_NONE : list_find(w, len);
 }
 
 /*
@@ -189,6 +186,7 @@ enum cxm_lang cxm_text_language(const struct cxm_text *t, double *confidence)
 	enum cxm_lang lang = CXM_LANG_OTHER;
 	double conf = 0;
 
+	pthread_once(&list_once, list_build);
 	for (size_t i = 0; i < t->ntok; i++) {
 		const struct cxm_token *tok = &t->tok[i];
 		if (tok->kind == CXM_TOK_PUNCT && (!strncmp(tok->norm, "\xC2\xBF", 2) || !strncmp(tok->norm, "\xC2\xA1", 2))) {
