@@ -150,12 +150,26 @@ static void hints(const struct cxm_token *tok, size_t n, double *es, double *en,
 	bool w = false, th = false, nh = false, apos = false, high = false;
 
 	for (size_t k = 0; k < n; k++) {
-		char c = key[k], next = key[k + 1];
-		w = w || c == 'w' || c == 'k';
-		th = th || ((c == 't' || c == 's') && next == 'h');
-		nh = nh || ((c == 'n' || c == 'l') && next == 'h');
-		apos = apos || c == '\'';
-		high = high || (unsigned char)c >= 0x80;
+		switch ((unsigned char)key[k]) {
+		case 'w':
+		case 'k':
+			w = true;
+			break;
+		case 't':
+		case 's':
+			th = th || key[k + 1] == 'h';
+			break;
+		case 'n':
+		case 'l':
+			nh = nh || key[k + 1] == 'h';
+			break;
+		case '\'':
+			apos = true;
+			break;
+		default:
+			high = high || (unsigned char)key[k] >= 0x80;
+			break;
+		}
 	}
 	if (norm != key || high) {
 		int marks = foreign_marks(norm);
@@ -167,13 +181,41 @@ static void hints(const struct cxm_token *tok, size_t n, double *es, double *en,
 		else if (strcmp(norm, key))
 			*es += 0.75;
 	}
-	if (ends_with(key, n, "cion", 4, 5) || ends_with(key, n, "mente", 5, 7) || ends_with(key, n, "ado", 3, 5) ||
-	    ends_with(key, n, "ido", 3, 5) || ends_with(key, n, "aron", 4, 5) || ends_with(key, n, "ando", 4, 5))
+	/* the endings, by the last letter (none is shorter than 4 letters) */
+	bool es_end = false, en_end = apos, other_end = nh;
+	switch (n >= 4 ? key[n - 1] : 0) {
+	case 'n':
+		es_end = ends_with(key, n, "cion", 4, 5) || ends_with(key, n, "aron", 4, 5);
+		en_end = en_end || ends_with(key, n, "tion", 4, 5);
+		break;
+	case 'e':
+		es_end = ends_with(key, n, "mente", 5, 7);
+		break;
+	case 'o':
+		es_end = ends_with(key, n, "ado", 3, 5) || ends_with(key, n, "ido", 3, 5) ||
+			 ends_with(key, n, "ando", 4, 5);
+		break;
+	case 'g':
+		en_end = en_end || ends_with(key, n, "ing", 3, 5);
+		break;
+	case 'y':
+		en_end = en_end || ends_with(key, n, "ly", 2, 5);
+		break;
+	case 's':
+		en_end = en_end || ends_with(key, n, "ness", 4, 5);
+		break;
+	case 'd':
+		en_end = en_end || ends_with(key, n, "ed", 2, 5);
+		break;
+	case 'u':
+		other_end = other_end || ends_with(key, n, "ou", 2, 4);
+		break;
+	}
+	if (es_end)
 		*es += 0.5;
-	if (ends_with(key, n, "ing", 3, 5) || ends_with(key, n, "tion", 4, 5) || ends_with(key, n, "ly", 2, 5) ||
-	    ends_with(key, n, "ness", 4, 5) || ends_with(key, n, "ed", 2, 5) || apos)
+	if (en_end)
 		*en += 0.5;
-	if (ends_with(key, n, "ou", 2, 4) || nh)
+	if (other_end)
 		*other += 0.5; /* Portuguese: chegou, ninguém, olhar */
 	if (th || w)
 		*en += 0.3;
