@@ -55,9 +55,9 @@ static const char *const other_words[] = {
  * The three lists in one hash table (open addressing, linear probing, by
  * cxm_lex_hash), built once and then read-only: a word is looked up once,
  * not bsearched in each list. A slot holds 1 + the list (0 es, 1 en,
- * 2 other) in its low 2 bits and 1 + the word's index in that list above;
- * 0 is empty. A word in two lists belongs to the first (es, en, other), as
- * when the lists were searched in that order.
+ * 2 other) in its low 2 bits, the word's length in the next 4 and 1 + its
+ * index in that list above; 0 is empty. A word in two lists belongs to the
+ * first (es, en, other), as when the lists were searched in that order.
  */
 #define LIST_SLOTS 1024
 #define LIST_MAX_LEN 10 /* function words are short: longer keys are not looked up */
@@ -81,9 +81,8 @@ static int list_find(const char *w, size_t len)
 	for (uint32_t i = cxm_lex_hash(w, len) & (LIST_SLOTS - 1); list_slot[i]; i = (i + 1) & (LIST_SLOTS - 1)) {
 		uint32_t s = list_slot[i];
 		int l = (int)(s & 3) - 1;
-		const char *x = lists[l].w[(s >> 2) - 1];
 
-		if (!strncmp(x, w, len) && !x[len])
+		if (((s >> 2) & 15) == len && !memcmp(lists[l].w[(s >> 6) - 1], w, len))
 			return l;
 	}
 	return LIST_NONE;
@@ -101,7 +100,7 @@ static void list_build(void)
 				continue;
 			while (list_slot[i])
 				i = (i + 1) & (LIST_SLOTS - 1);
-			list_slot[i] = (uint32_t)(j + 1) << 2 | (uint32_t)(l + 1);
+			list_slot[i] = (uint32_t)(j + 1) << 6 | (uint32_t)len << 2 | (uint32_t)(l + 1);
 		}
 }
 
@@ -144,33 +143,33 @@ static bool ends_with(const char *w, size_t n, const char *suffix, size_t m, siz
  * Spanish accents (norm and key differ), or letters Spanish does not use
  * (ã õ ç à â è ê ë î ï ô û ù œ ß ä ö).
  */
+/* What a byte of a key may hint, without a branch per byte. */
+enum { H_W = 1, H_TH = 2, H_NH = 4, H_APOS = 8, H_HIGH = 16 };
+#define HIGH8(b) [b] = H_HIGH, [b + 1] = H_HIGH, [b + 2] = H_HIGH, [b + 3] = H_HIGH, [b + 4] = H_HIGH, \
+		 [b + 5] = H_HIGH, [b + 6] = H_HIGH, [b + 7] = H_HIGH
+#define HIGH32(b) HIGH8(b), HIGH8(b + 8), HIGH8(b + 16), HIGH8(b + 24)
+static const unsigned char letter_hint[256] = {
+	['w'] = H_W, ['k'] = H_W, ['t'] = H_TH, ['s'] = H_TH, ['n'] = H_NH, ['l'] = H_NH, ['\''] = H_APOS,
+	HIGH32(0x80), HIGH32(0xA0), HIGH32(0xC0), HIGH32(0xE0),
+};
+
 static void hints(const struct cxm_token *tok, size_t n, double *es, double *en, double *other)
 {
 	const char *norm = tok->norm, *key = tok->key;
 	bool w = false, th = false, nh = false, apos = false, high = false;
 
+	unsigned seen = 0;
+
 	for (size_t k = 0; k < n; k++) {
-		switch ((unsigned char)key[k]) {
-		case 'w':
-		case 'k':
-			w = true;
-			break;
-		case 't':
-		case 's':
-			th = th || key[k + 1] == 'h';
-			break;
-		case 'n':
-		case 'l':
-			nh = nh || key[k + 1] == 'h';
-			break;
-		case '\'':
-			apos = true;
-			break;
-		default:
-			high = high || (unsigned char)key[k] >= 0x80;
-			break;
-		}
+		unsigned c = letter_hint[(unsigned char)key[k]];
+		/* t, s, n, l count only before an h */
+		seen |= (c & (H_W | H_APOS | H_HIGH)) | (key[k + 1] == 'h' ? c & (H_TH | H_NH) : 0);
 	}
+	w = seen & H_W;
+	th = seen & H_TH;
+	nh = seen & H_NH;
+	apos = seen & H_APOS;
+	high = seen & H_HIGH;
 	if (norm != key || high) {
 		int marks = foreign_marks(norm);
 
