@@ -355,9 +355,9 @@ static size_t scan_price_prefix(const struct tz *t, size_t i)
 		j = i + n;
 	else if (ascii_lower((unsigned char)t->s[i]) == 'u' && (prefix_ci(t, i, "us$") || prefix_ci(t, i, "u$s")))
 		j = i + 3;
-	else if (!wordchar_before(t, i) && t->len - i >= 2 && !memcmp(t->s + i, "S/", 2))
+	else if (t->len - i >= 2 && !memcmp(t->s + i, "S/", 2) && !wordchar_before(t, i))
 		j = i + 2;
-	else if (!wordchar_before(t, i) && (n = currency_name(t, i, false)))
+	else if ((n = currency_name(t, i, false)) && !wordchar_before(t, i))
 		j = i + n;
 	else
 		return 0;
@@ -736,6 +736,9 @@ static const char *const titles[] = { "sr", "sra", "srta", "sres", "dr", "dra", 
 static const char *const abbrevs[] = { "etc", "ej", "pág", "pag", "aprox", "approx", "vs", "cf", "dept",
 				       "inc", "ltd", "atte" };
 
+/* the longest title or abbreviation, in bytes ("approx") */
+#define ABBREV_MAX 6
+
 static bool in_list(const char *const *list, size_t n, const char *w)
 {
 	for (size_t k = 0; k < n; k++)
@@ -773,10 +776,12 @@ static bool ends_sentence(const struct tz *t, const struct cxm_token *tok)
 	const struct cxm_token *prev = tok - 1;
 	if (prev->kind != CXM_TOK_WORD || prev->start + prev->len != tok->start)
 		return true;
-	size_t m;
-	text_decode(prev->key, strlen(prev->key), 0, &m);
+	size_t m, kn = strlen(prev->key);
+	text_decode(prev->key, kn, 0, &m);
 	if (prev->key[m] == '\0')
 		return false; /* an initial: "J. Pérez", "p. ej." */
+	if (kn > ABBREV_MAX)
+		return true;
 	if (in_list(titles, sizeof(titles) / sizeof(*titles), prev->key))
 		return false;
 	if (in_list(abbrevs, sizeof(abbrevs) / sizeof(*abbrevs), prev->key))
@@ -798,6 +803,39 @@ static bool at_follows(struct tz *t, size_t i)
 	return t->at < t->len;
 }
 
+/*
+ * cxm_utf8_valid of a text without NUL bytes, eight bytes at a time while
+ * they are ASCII (always valid then); each other sequence is checked by
+ * cxm_utf8_valid on its own bytes.
+ */
+static bool utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		uint64_t w;
+		if (len - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (n > len - i)
+			n = len - i;
+		if (!cxm_utf8_valid(s + i, n))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
 int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct cxm_text *out, char *why,
 		      size_t whylen)
 {
@@ -814,7 +852,7 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		snprintf(why, whylen, "%s", _(MSG_JSON_NUL));
 		return CXM_EINVAL;
 	}
-	if (!cxm_utf8_valid(text, len)) {
+	if (!utf8_valid(text, len)) {
 		snprintf(why, whylen, "%s", _(MSG_V_UTF8));
 		return CXM_EINVAL;
 	}
