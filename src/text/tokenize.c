@@ -206,6 +206,12 @@ static size_t scan_tag(const struct tz *t, size_t i, bool need_letter)
 	if (wordchar_before(t, i))
 		return 0;
 	while (j < t->len) {
+		unsigned char c = (unsigned char)t->s[j];
+		if (ascii_alnum(c) || c == '_') { /* the common case, without decoding */
+			letter = letter || ascii_alpha(c);
+			j++;
+			continue;
+		}
 		int32_t cp = cp_at(t, j, &n);
 		if (cp == '_' || is_wordchar(cp)) {
 			letter = letter || is_letter(cp);
