@@ -11,7 +11,8 @@
 // npm natural's SentimentAnalyzer (Spanish, senticon, PorterStemmerEs).
 // A tweet scored exactly 0 (nothing rated) counts as a miss; a second
 // column counts it as N (the majority class) instead. Throughput: bytes of
-// text per second of CPU time (one thread), tokenizing and scoring each text.
+// text per second of CPU time (one thread), tokenizing and scoring each text,
+// and for cxm also the full cxm_text_analyze of each.
 // The evaluation data is read from DATA_DIR only; nothing is fitted to it.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -33,8 +34,9 @@ function cxmScores(texts, lang) {
 	return lines.map((l) => Number(l.split('\t')[0]));
 }
 
-function cxmThroughput(texts, lang) {
-	const out = execFileSync(score, ['-l', lang, '-t', String(seconds)], { input: texts.join('\n') + '\n' });
+function cxmThroughput(texts, lang, full = false) {
+	const args = (full ? ['-a'] : []).concat(['-l', lang, '-t', String(seconds)]);
+	const out = execFileSync(score, args, { input: texts.join('\n') + '\n' });
 	const [bytes, secs] = out.toString().trim().split(' ').map(Number);
 	return bytes / secs;
 }
@@ -120,6 +122,7 @@ const mb = (x) => (x / 1e6).toFixed(1);
 rows.push(`| throughput, English sentences (MB/s, one core) | ${mb(cxmThroughput(enAll, 'en'))} | ${mb(nodeThroughput(enAll, vaderScore))} (vader-sentiment) | ≥ 20 |`);
 rows.push(`| throughput, Spanish tweets (MB/s, one core) | ${mb(cxmThroughput(esTexts, 'es'))} | ${mb(nodeThroughput(esTexts, naturalScore))} (natural) | ≥ 20 |`);
 rows.push(`| throughput, both, language detected (MB/s, one core) | ${mb(cxmThroughput(enAll.concat(esTexts), 'auto'))} | | |`);
+rows.push(`| throughput, both, full analysis (MB/s, one core) | ${mb(cxmThroughput(enAll.concat(esTexts), 'auto', true))} | | |`);
 
 console.log('| measure | cxm | peer | goal |');
 console.log('| --- | --- | --- | --- |');

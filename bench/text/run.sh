@@ -26,7 +26,7 @@ mkdir -p "$OUT"
 make -s cxm npm >&2
 [ -f node_modules/natural/package.json ] || die "natural is missing (make npm)"
 cc -O2 -Wall -Wextra -Werror -std=c11 -D_GNU_SOURCE -Iinclude -o "$OUT/score" bench/text/score.c \
-	build/release/libcxm.a -lutf8proc -lstemmer -lm
+	build/release/libcxm.a -lutf8proc -lstemmer -lcjson -lm
 LOADAVG=$(cut -d' ' -f1 /proc/loadavg)
 VADER_VERSION=$(node -p "require('./node_modules/vader-sentiment/package.json').version")
 NATURAL_VERSION=$(node -p "require('./node_modules/natural/package.json').version")
@@ -50,7 +50,8 @@ TABLE=$OUT/table.md
 	echo "$VADER_VERSION (the JavaScript port of VADER) and natural $NATURAL_VERSION, both in node $(node --version)."
 	echo "Throughput is bytes of text per second of CPU time on one core: cxm tokenizes (NFC, case"
 	echo "folding, emoji, sentences) and scores each text through libcxm.a (\`bench/text/score.c\`); the peers"
-	echo "score the same texts in a loop (natural after its own tokenizer). $(nproc) cores shared with other"
+	echo "score the same texts in a loop (natural after its own tokenizer); the full analysis row runs"
+	echo "\`cxm_text_analyze\` (language, sentiment, emotions, reasons, themes, personal data). $(nproc) cores shared with other"
 	echo "work (load average $LOADAVG when the run started)."
 	echo "<!-- text:end -->"
 } >"$TABLE"

@@ -4,10 +4,13 @@
  * language that scored it. With -t SECONDS, instead times tokenize +
  * sentiment over all the lines again and again for that long and prints
  * "bytes seconds" (CPU seconds of this one-threaded process, so that other
- * work on the machine does not count).
+ * work on the machine does not count). With -a, each text goes through the
+ * full cxm_text_analyze (tokens, language, sentiment, emotions and reasons,
+ * themes, personal data) instead of tokenize + sentiment.
  *
- *   score [-l es|en|auto] [-t SECONDS] < texts.txt
+ *   score [-a] [-l es|en|auto] [-t SECONDS] < texts.txt
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +39,14 @@ int main(int argc, char **argv)
 	ssize_t len;
 	struct cxm_arena a;
 	struct cxm_stemmers *st = cxm_stemmers_new();
+	struct cxm_text_ctx ctx;
+	bool full = false;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "l:t:")) != -1) {
-		if (opt == 'l')
+	while ((opt = getopt(argc, argv, "al:t:")) != -1) {
+		if (opt == 'a')
+			full = true;
+		else if (opt == 'l')
 			lang = !strcmp(optarg, "es") ? CXM_LANG_ES : !strcmp(optarg, "en") ? CXM_LANG_EN : CXM_LANG_OTHER;
 		else if (opt == 't')
 			budget = atof(optarg);
@@ -60,6 +67,7 @@ int main(int argc, char **argv)
 	}
 	free(line);
 	cxm_arena_init(&a, 64 * 1024);
+	cxm_text_ctx_init(&ctx);
 	if (budget > 0) {
 		double t0 = now(), t;
 		size_t done = 0;
@@ -70,6 +78,13 @@ int main(int argc, char **argv)
 				struct cxm_sentiment s;
 				char why[128];
 
+				if (full) {
+					struct cxm_analyze_opts o = { .lang = lang };
+					struct cxm_analysis an;
+
+					cxm_text_analyze(&ctx, lines[i], strlen(lines[i]), &o, &an, why, sizeof(why));
+					continue;
+				}
 				cxm_arena_clear(&a);
 				if (cxm_text_tokenize(&a, lines[i], strlen(lines[i]), &t1, why, sizeof(why)))
 					continue;
@@ -86,6 +101,16 @@ int main(int argc, char **argv)
 			struct cxm_sentiment s;
 			char why[128];
 
+			if (full) {
+				struct cxm_analyze_opts o = { .lang = lang };
+				struct cxm_analysis an;
+
+				if (cxm_text_analyze(&ctx, lines[i], strlen(lines[i]), &o, &an, why, sizeof(why)))
+					printf("0\terror\n");
+				else
+					printf("%.4f\t%s\n", an.sentiment.text.compound, cxm_lang_code(an.lang));
+				continue;
+			}
 			cxm_arena_clear(&a);
 			if (cxm_text_tokenize(&a, lines[i], strlen(lines[i]), &t1, why, sizeof(why))) {
 				printf("0\terror\n");
@@ -96,6 +121,7 @@ int main(int argc, char **argv)
 		}
 	}
 	cxm_arena_release(&a);
+	cxm_text_ctx_release(&ctx);
 	cxm_stemmers_free(st);
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);

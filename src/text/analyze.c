@@ -7,6 +7,7 @@
 #include "cxm/text.h"
 #include "cxm/core.h"
 #include "cxm/json.h"
+#include "match.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -67,6 +68,7 @@ int cxm_text_analyze(struct cxm_text_ctx *ctx, const char *text, size_t len, con
 	struct cxm_arena *a = &ctx->arena;
 	enum cxm_lang want = opts ? opts->lang : CXM_LANG_OTHER;
 	struct cxm_pii_span first[16];
+	struct cue_text ct;
 	int rc;
 
 	cxm_arena_clear(a);
@@ -94,9 +96,11 @@ int cxm_text_analyze(struct cxm_text_ctx *ctx, const char *text, size_t len, con
 								       : CXM_SENTIMENT_NEUTRAL;
 		out->model_weight = cxm_text_model_stats(opts->model)->blend_weight;
 	}
-	cxm_text_classify(&out->text, out->lang, ctx->stemmers, out->sentiment.text.compound, a, &out->classes);
+	/* emotions, reasons and themes share the text's stems */
+	cue_text_prepare(&ct, &out->text, out->lang, ctx->stemmers, a);
+	text_classify_prepared(&ct, out->sentiment.text.compound, a, &out->classes);
 	out->taxonomy = opts && opts->taxonomy ? opts->taxonomy : cxm_taxonomy_default();
-	cxm_text_themes(&out->text, out->lang, ctx->stemmers, out->taxonomy, a, &out->themes);
+	text_themes_prepared(&ct, out->taxonomy, a, &out->themes);
 	/* most texts hold no personal data: look once into a small array */
 	out->npii = cxm_pii_find(text, len, first, ARRAY_SIZE(first));
 	if (out->npii) {

@@ -198,13 +198,21 @@ void cxm_text_classify(const struct cxm_text *t, enum cxm_lang lang, struct cxm_
 		       struct cxm_arena *a, struct cxm_classification *out)
 {
 	struct cue_text ct;
+
+	cue_text_prepare(&ct, t, lang, s, a);
+	text_classify_prepared(&ct, compound, a, out);
+}
+
+void text_classify_prepared(struct cue_text *ct, double compound, struct cxm_arena *a,
+			    struct cxm_classification *out)
+{
+	const struct cxm_text *t = ct->t;
 	struct cue_hit *eh, *rh;
 	double ev[CXM_EMO_COUNT] = { 0 }, rv[CXM_REASON_COUNT] = { 0 };
 
 	memset(out, 0, sizeof(*out));
-	cue_text_prepare(&ct, t, lang, s, a);
-	size_t ne = cue_match(&cxm_emotion_cues, &ct, a, &eh);
-	size_t nr = cue_match(&cxm_reason_cues, &ct, a, &rh);
+	size_t ne = cue_match(&cxm_emotion_cues, ct, a, &eh);
+	size_t nr = cue_match(&cxm_reason_cues, ct, a, &rh);
 	size_t nprice = 0;
 	for (size_t i = 0; i < t->ntok; i++)
 		nprice += t->tok[i].kind == CXM_TOK_PRICE;

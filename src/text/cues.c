@@ -129,8 +129,12 @@ static void find_at(const struct cue_lang *L, int l, struct cue_text *ct, size_t
 		for (size_t j = lookup(L->by_stem, L->nstem, L->stem_slot, L->stem_mask, stem);
 		     j < L->nstem && !strcmp(L->by_stem[j].s, stem); j++)
 			try_cue(L, l, L->by_stem[j].cue, ct, i, r);
-	for (size_t j = 0; j < L->nprefix; j++)
-		try_cue(L, l, L->by_prefix[j], ct, i, r);
+	for (size_t j = 0; j < L->nprefix; j++) {
+		/* a prefix that starts with another letter cannot match */
+		const char *w = L->word[L->cue[L->by_prefix[j]].word].key;
+		if (!w[0] || w[0] == k->key[0])
+			try_cue(L, l, L->by_prefix[j], ct, i, r);
+	}
 }
 
 /* exclusions first, then longer cues, then text order */

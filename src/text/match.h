@@ -39,4 +39,14 @@ void cue_text_prepare(struct cue_text *ct, const struct cxm_text *t, enum cxm_la
  */
 size_t cue_match(const struct cue_set *set, struct cue_text *ct, struct cxm_arena *a, struct cue_hit **out);
 
+/*
+ * cxm_text_classify and cxm_text_themes on a prepared text, so that one
+ * analysis (analyze.c) prepares it once and takes each word's stems once
+ * for both (classify.c, themes.c).
+ */
+void text_classify_prepared(struct cue_text *ct, double compound, struct cxm_arena *a,
+			    struct cxm_classification *out);
+void text_themes_prepared(struct cue_text *ct, const struct cxm_taxonomy *tax, struct cxm_arena *a,
+			  struct cxm_themes_found *out);
+
 #endif

@@ -74,14 +74,16 @@ static inline size_t text_encode(int32_t cp, char *out)
 	return 4;
 }
 
+/* One comparison each (a hot path of the tokenizer): setting bit 5 makes a
+ * capital small, and anything below the range wraps around to a large value. */
 static inline bool ascii_alpha(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return (unsigned)((c | 0x20) - 'a') < 26u;
 }
 
 static inline bool ascii_digit(int c)
 {
-	return c >= '0' && c <= '9';
+	return (unsigned)(c - '0') < 10u;
 }
 
 static inline bool ascii_alnum(int c)

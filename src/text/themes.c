@@ -231,12 +231,19 @@ void cxm_text_themes(const struct cxm_text *t, enum cxm_lang lang, struct cxm_st
 		     const struct cxm_taxonomy *tax, struct cxm_arena *a, struct cxm_themes_found *out)
 {
 	struct cue_text ct;
+
+	cue_text_prepare(&ct, t, lang, s, a);
+	text_themes_prepared(&ct, tax, a, out);
+}
+
+void text_themes_prepared(struct cue_text *ct, const struct cxm_taxonomy *tax, struct cxm_arena *a,
+			  struct cxm_themes_found *out)
+{
 	struct cue_hit *h;
 	uint64_t seen = 0;
 
 	memset(out, 0, sizeof(*out));
-	cue_text_prepare(&ct, t, lang, s, a);
-	size_t n = cue_match(&tax->set, &ct, a, &h);
+	size_t n = cue_match(&tax->set, ct, a, &h);
 	if (!n)
 		return;
 	out->span = cxm_arena_alloc(a, n * sizeof(*out->span));

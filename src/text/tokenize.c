@@ -27,6 +27,7 @@ struct tz {
 	size_t nsent, scap;
 	bool brk_line; /* a newline since the last token */
 	bool brk_term; /* the last token ended a sentence */
+	size_t at; /* the first '@' at or after the last position asked about (len: none) */
 };
 
 /* ---- character classes ---------------------------------------------------- */
@@ -78,11 +79,19 @@ static int category(int32_t cp)
 	return (int)utf8proc_category(cp);
 }
 
+/* U+00C0..U+00FF but for × and ÷: Latin-1's letters (Lu or Ll), without a table lookup. */
+static bool latin1_letter(int32_t cp)
+{
+	return cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7;
+}
+
 /* Letters start words. */
 static bool is_letter(int32_t cp)
 {
 	if (cp < 0x80)
 		return ascii_alpha(cp);
+	if (latin1_letter(cp))
+		return true;
 	int c = category(cp);
 	return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
 }
@@ -92,6 +101,8 @@ static bool is_wordchar(int32_t cp)
 {
 	if (cp < 0x80)
 		return ascii_alnum(cp);
+	if (latin1_letter(cp))
+		return true;
 	int c = category(cp);
 	return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ND;
 }
@@ -195,6 +206,12 @@ static size_t scan_tag(const struct tz *t, size_t i, bool need_letter)
 	if (wordchar_before(t, i))
 		return 0;
 	while (j < t->len) {
+		unsigned char c = (unsigned char)t->s[j];
+		if (ascii_alnum(c) || c == '_') { /* the common case, without decoding */
+			letter = letter || ascii_alpha(c);
+			j++;
+			continue;
+		}
 		int32_t cp = cp_at(t, j, &n);
 		if (cp == '_' || is_wordchar(cp)) {
 			letter = letter || is_letter(cp);
@@ -307,7 +324,10 @@ static size_t currency_name(const struct tz *t, size_t i, bool words)
 {
 	if (i >= t->len)
 		return 0;
-	for (size_t k = 0; k < sizeof(currency_codes) / sizeof(*currency_codes); k++)
+	/* every code is three capitals: most capitals start none */
+	bool code = t->len - i >= 3 && t->s[i + 1] >= 'A' && t->s[i + 1] <= 'Z' && t->s[i + 2] >= 'A' &&
+		    t->s[i + 2] <= 'Z';
+	for (size_t k = 0; code && k < sizeof(currency_codes) / sizeof(*currency_codes); k++)
 		if (t->s[i] == currency_codes[k][0] && t->len - i >= 3 && !memcmp(t->s + i, currency_codes[k], 3) &&
 		    !wordchar_at(t, i + 3))
 			return 3;
@@ -339,11 +359,11 @@ static size_t scan_price_prefix(const struct tz *t, size_t i)
 
 	if ((n = currency_sign(t, i)))
 		j = i + n;
-	else if (prefix_ci(t, i, "us$") || prefix_ci(t, i, "u$s"))
+	else if (ascii_lower((unsigned char)t->s[i]) == 'u' && (prefix_ci(t, i, "us$") || prefix_ci(t, i, "u$s")))
 		j = i + 3;
-	else if (!wordchar_before(t, i) && t->len - i >= 2 && !memcmp(t->s + i, "S/", 2))
+	else if (t->len - i >= 2 && !memcmp(t->s + i, "S/", 2) && !wordchar_before(t, i))
 		j = i + 2;
-	else if (!wordchar_before(t, i) && (n = currency_name(t, i, false)))
+	else if ((n = currency_name(t, i, false)) && !wordchar_before(t, i))
 		j = i + n;
 	else
 		return 0;
@@ -405,6 +425,10 @@ static size_t scan_word(const struct tz *t, size_t i)
 	size_t j = i, n, n2;
 
 	while (j < t->len) {
+		if (ascii_alnum((unsigned char)t->s[j])) { /* the common case, without decoding */
+			j++;
+			continue;
+		}
 		int32_t cp = cp_at(t, j, &n);
 		if (is_wordchar(cp)) {
 			j += n;
@@ -551,18 +575,17 @@ static bool normalize_latin1(struct tz *t, struct cxm_token *tok, const char *p,
 static void normalize_word(struct tz *t, struct cxm_token *tok, const char *p, size_t n)
 {
 	size_t k, letters = 0, upper = 0;
-	bool ascii = true;
 
-	for (k = 0; k < n; k++)
-		if ((unsigned char)p[k] >= 0x80)
-			ascii = false;
-	if (!ascii && normalize_latin1(t, tok, p, n))
-		return;
-	if (ascii) {
+	/* ASCII (most words): folded in the same pass that finds out; the first
+	 * byte that is not hands the word to the ways below */
+	{
 		char *o = cxm_arena_alloc(t->a, n + 1);
 		size_t j = 0, run = 0;
+		bool elongated = false;
 		for (k = 0; k < n; k++) {
 			int c = (unsigned char)p[k], lc = ascii_lower(c);
+			if (c >= 0x80)
+				break;
 			if (ascii_alpha(c)) {
 				letters++;
 				upper += c != lc;
@@ -571,7 +594,7 @@ static void normalize_word(struct tz *t, struct cxm_token *tok, const char *p, s
 				run++;
 				if (run == 3) {
 					j--;
-					tok->flags |= CXM_TOKF_ELONGATED;
+					elongated = true;
 				} else if (run < 3) {
 					o[j++] = (char)lc;
 				}
@@ -580,12 +603,19 @@ static void normalize_word(struct tz *t, struct cxm_token *tok, const char *p, s
 				o[j++] = (char)lc;
 			}
 		}
-		o[j] = '\0';
-		tok->norm = tok->key = o;
-		if (letters >= 2 && upper == letters)
-			tok->flags |= CXM_TOKF_CAPS;
-		return;
+		if (k == n) {
+			o[j] = '\0';
+			tok->norm = tok->key = o;
+			if (elongated)
+				tok->flags |= CXM_TOKF_ELONGATED;
+			if (letters >= 2 && upper == letters)
+				tok->flags |= CXM_TOKF_CAPS;
+			return;
+		}
+		letters = upper = 0;
 	}
+	if (normalize_latin1(t, tok, p, n))
+		return;
 
 	size_t m;
 	for (k = 0; k < n; k += m) {
@@ -712,6 +742,9 @@ static const char *const titles[] = { "sr", "sra", "srta", "sres", "dr", "dra", 
 static const char *const abbrevs[] = { "etc", "ej", "pág", "pag", "aprox", "approx", "vs", "cf", "dept",
 				       "inc", "ltd", "atte" };
 
+/* the longest title or abbreviation, in bytes ("approx") */
+#define ABBREV_MAX 6
+
 static bool in_list(const char *const *list, size_t n, const char *w)
 {
 	for (size_t k = 0; k < n; k++)
@@ -749,10 +782,12 @@ static bool ends_sentence(const struct tz *t, const struct cxm_token *tok)
 	const struct cxm_token *prev = tok - 1;
 	if (prev->kind != CXM_TOK_WORD || prev->start + prev->len != tok->start)
 		return true;
-	size_t m;
-	text_decode(prev->key, strlen(prev->key), 0, &m);
+	size_t m, kn = strlen(prev->key);
+	text_decode(prev->key, kn, 0, &m);
 	if (prev->key[m] == '\0')
 		return false; /* an initial: "J. Pérez", "p. ej." */
+	if (kn > ABBREV_MAX)
+		return true;
 	if (in_list(titles, sizeof(titles) / sizeof(*titles), prev->key))
 		return false;
 	if (in_list(abbrevs, sizeof(abbrevs) / sizeof(*abbrevs), prev->key))
@@ -760,10 +795,57 @@ static bool ends_sentence(const struct tz *t, const struct cxm_token *tok)
 	return true;
 }
 
+/*
+ * Whether an '@' comes at or after byte i: an e-mail address needs one, and
+ * most texts have none, so the scanners need not look at most words. Asked
+ * with i growing, so each byte is searched once.
+ */
+static bool at_follows(struct tz *t, size_t i)
+{
+	if (t->at < i) {
+		const char *p = memchr(t->s + i, '@', t->len - i);
+		t->at = p ? (size_t)(p - t->s) : t->len;
+	}
+	return t->at < t->len;
+}
+
+/*
+ * cxm_utf8_valid of a text without NUL bytes, eight bytes at a time while
+ * they are ASCII (always valid then); each other sequence is checked by
+ * cxm_utf8_valid on its own bytes.
+ */
+static bool utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		uint64_t w;
+		if (len - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (n > len - i)
+			n = len - i;
+		if (!cxm_utf8_valid(s + i, n))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
 int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct cxm_text *out, char *why,
 		      size_t whylen)
 {
-	struct tz t = { .a = a, .s = text, .len = len };
+	struct tz t = { .a = a, .s = text, .len = len, .at = len };
 	size_t i = 0, n, m;
 
 	memset(out, 0, sizeof(*out));
@@ -776,9 +858,13 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		snprintf(why, whylen, "%s", _(MSG_JSON_NUL));
 		return CXM_EINVAL;
 	}
-	if (!cxm_utf8_valid(text, len)) {
+	if (!utf8_valid(text, len)) {
 		snprintf(why, whylen, "%s", _(MSG_V_UTF8));
 		return CXM_EINVAL;
+	}
+	if (len) {
+		const char *p = memchr(text, '@', len);
+		t.at = p ? (size_t)(p - text) : len;
 	}
 
 	while (i < len) {
@@ -801,7 +887,8 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && (m = scan_url(&t, i))) {
 			tok = push(&t, CXM_TOK_URL, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
-		} else if (ascii_alnum(c) && text_maybe_email(t.s, t.len, i) && (m = scan_email(&t, i))) {
+		} else if (ascii_alnum(c) && at_follows(&t, i) && text_maybe_email(t.s, t.len, i) &&
+			   (m = scan_email(&t, i))) {
 			tok = push(&t, CXM_TOK_EMAIL, i, m);
 			char *e = cxm_arena_strndup(a, text + i, m);
 			for (size_t k = 0; k < m; k++)

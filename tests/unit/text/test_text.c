@@ -1,13 +1,14 @@
 /* test_text.c - the text engine's core (src/text/): tokens, their norms and
  * keys (accents, ñ, elongations, capitals), emoji sequences, emoticons
  * against times and URLs, tags, addresses, numbers and prices, sentences,
- * the language of typical comments, Snowball stems, personal data, and
+ * the language of typical comments, Snowball stems (and their cache), personal data, and
  * the texts that are refused. Language and personal-data cases are files:
  * tests/data/text/language.tsv and pii.tsv. */
 #include "testutil.h"
 
 #include "cxm/text.h"
 
+#include <libstemmer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,6 +392,47 @@ static void test_stems(void **state)
 	cxm_stemmers_free(NULL);
 }
 
+/*
+ * cxm_stem keeps recent stems (stem.c): whatever the order, after
+ * evictions and colliding slots, with keys too long to keep and the empty
+ * key, every answer is Snowball's, as a stemmer of our own tells it.
+ */
+static void test_stem_cache(void **state)
+{
+	(void)state;
+	static const char *const syl[] = { "ta", "re", "do", "mi", "sa", "ción", "an", "men", "ito", "ñe", "ed", "ing" };
+	const size_t ns = sizeof(syl) / sizeof(*syl), nw = ns * ns * ns * ns;
+	struct cxm_stemmers *s = cxm_stemmers_new();
+	struct sb_stemmer *oracle[2] = { sb_stemmer_new("spanish", "UTF_8"), sb_stemmer_new("english", "UTF_8") };
+	size_t checked = 0;
+
+	assert_non_null(oracle[0]);
+	assert_non_null(oracle[1]);
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t i = 0; i < nw; i++) {
+			/* pass 1 goes backwards, pass 2 strides across the words */
+			size_t k = pass == 0 ? i : pass == 1 ? nw - 1 - i : (i * 7919) % nw;
+			char w[64];
+			snprintf(w, sizeof(w), "%s%s%s%s%s", syl[k % ns], syl[k / ns % ns], syl[k / ns / ns % ns],
+				 syl[k / ns / ns / ns], k % 5 ? "" : "amientosdelasnubes"); /* some longer than kept */
+			for (int l = 0; l < 2; l++) {
+				const char *want = (const char *)sb_stemmer_stem(oracle[l], (const sb_symbol *)w, (int)strlen(w));
+				assert_non_null(want);
+				assert_string_equal(cxm_stem(s, l ? CXM_LANG_EN : CXM_LANG_ES, w), want);
+				checked++;
+			}
+		}
+	}
+	assert_int_equal(checked, 3 * 2 * nw);
+	assert_string_equal(cxm_stem(s, CXM_LANG_ES, ""), "");
+	assert_string_equal(cxm_stem(s, CXM_LANG_ES, "tardaron"), "tard");
+	assert_string_equal(cxm_stem(s, CXM_LANG_ES, "tardaron"), "tard"); /* from the cache */
+	assert_string_equal(cxm_stem(s, CXM_LANG_EN, "tardaron"), "tardaron");
+	sb_stemmer_delete(oracle[0]);
+	sb_stemmer_delete(oracle[1]);
+	cxm_stemmers_free(s);
+}
+
 /* The spans found in s, as "KIND:text" joined by '|'. */
 static const char *pii(const char *s)
 {
@@ -521,7 +563,8 @@ int main(void)
 		cmocka_unit_test(test_emoticons),  cmocka_unit_test(test_tags_urls_emails),
 		cmocka_unit_test(test_numbers_prices), cmocka_unit_test(test_punct),
 		cmocka_unit_test(test_sentences),  cmocka_unit_test(test_language),
-		cmocka_unit_test(test_stems),	   cmocka_unit_test(test_pii),
+		cmocka_unit_test(test_stems),	   cmocka_unit_test(test_stem_cache),
+		cmocka_unit_test(test_pii),
 		cmocka_unit_test(test_bad_input),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
