@@ -380,6 +380,24 @@ static void test_odd_input(void **state)
 	assert_int_equal(s.text.label, CXM_SENTIMENT_NEUTRAL);
 }
 
+/* Everyday Spanish beyond customer service: illness, death, missing
+ * someone, insults; "espero" (I wait, I hope) and "por favor" (a request)
+ * are not praise. */
+static void test_es_everyday_words(void **state)
+{
+	(void)state;
+	assert_gt(-es("tengo fiebre y gripe"), 0.3);
+	assert_gt(-es("murió mi abuelo"), 0.3);
+	assert_gt(-es("te extraño"), 0.1);
+	assert_gt(-es("qué tarado"), 0.3);
+	assert_gt(es("qué golazo"), 0.3);
+	assert_true(es("espero tu respuesta") == 0);
+	assert_true(es("por favor") == 0);
+	assert_gt(-es("contesten por favor, es un desastre"), 0.3);
+	/* "favorable" keeps its stem */
+	assert_gt(es("una respuesta favorable"), 0.3);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -439,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_sentences_and_contributions),
 		cmocka_unit_test(test_language_choice),
 		cmocka_unit_test(test_odd_input),
+		cmocka_unit_test(test_es_everyday_words),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
