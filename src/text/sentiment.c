@@ -212,6 +212,44 @@ static bool es_prefixed(struct cxm_stemmers *st, const char *key, size_t n, floa
 	return false;
 }
 
+/*
+ * Spanish diminutives keep their word's valence: "malito", "tristito",
+ * "cansadita", "pobrecito", "nuevecito", "poquito" (-quito: -co),
+ * "amiguitos" (-guito: -go). Only a key of the lexicon counts as the base.
+ */
+static bool es_diminutive(const char *key, size_t n, float *v)
+{
+	static const char *const sufs[] = {"ecitos", "ecitas", "ecito", "ecita", "citos", "citas", "cito", "cita",
+					   "itos",   "itas",   "ito",   "ita",   "illos", "illas", "illo", "illa"};
+	/* the base keeps the suffix's gender ("ratito" is no "rata"); an
+	 * adjective may be a key only in the masculine ("cansadita") */
+	static const char *const masc[] = {"o", "e", "", NULL}, *const fem[] = {"a", "e", "", "o"};
+
+	for (size_t i = 0; i < sizeof(sufs) / sizeof(sufs[0]); i++) {
+		size_t stem = n - strlen(sufs[i]), m = strlen(sufs[i]);
+		const char *const *ends = sufs[i][m - 1] == 'a' || sufs[i][m - 2] == 'a' ? fem : masc;
+		char base[64];
+
+		if (!ends_with(key, n, sufs[i]) || n < strlen(sufs[i]) + 2 || stem + 4 >= sizeof(base))
+			continue;
+		memcpy(base, key, stem);
+		if (ends_with(key, stem, "qu") || ends_with(key, stem, "gu")) {
+			base[stem - 2] = key[stem - 2] == 'q' ? 'c' : 'g';
+			stem--;
+		}
+		for (size_t j = 0; j < 4 && ends[j]; j++) {
+			const struct cxm_lex_entry *e;
+
+			memcpy(base + stem, ends[j], strlen(ends[j]) + 1);
+			if ((e = find_word(&cxm_lex_es, base)) && e->valence != 0) {
+				*v = e->valence;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* The valence of a single Spanish word that is not a key of the lexicon. */
 static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
 {
@@ -229,7 +267,7 @@ static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
 			return true;
 		}
 	}
-	return es_prefixed(st, key, n, v);
+	return es_prefixed(st, key, n, v) || es_diminutive(key, n, v);
 }
 
 /*
@@ -467,6 +505,59 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 	return matched;
 }
 
+static bool key_in(const char *key, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(key, list[i]))
+			return true;
+	return false;
+}
+
+#define KEY_IN(key, list) key_in(key, list, sizeof(list) / sizeof(list[0]))
+
+/*
+ * More Spanish negated events (docs/text.md, rule 6): "ni" ("ni me
+ * contestaron"), "ningún"/"ninguna" ("ninguna respuesta"), and "sin" after
+ * a verb of lasting or running out, or "todavía", "aún", "otra vez", "de
+ * nuevo": "sigo sin entender", "llevamos una semana sin respuesta", "me
+ * quedé sin saldo", "otra vez sin cobertura".
+ */
+static bool es_more_negated_events(const struct cxm_text *t, const struct tokinfo *ti, size_t i)
+{
+	static const char *const more[] = {"ni", "ningun", "ninguna", "ninguno"};
+	static const char *const lasting[] = {
+		"sigo",	    "sigue",	 "seguimos", "siguen",	 "sigues",    "seguir",	   "seguia",  "seguian",
+		"continua", "continuan", "llevo",    "lleva",	 "llevamos",  "llevan",	   "llevas",  "quede",
+		"quedo",    "quedamos",	 "quedaron", "quedaste", "quedado",   "quedarse",  "todavia", "aun",
+		"vez",	    "nuevo",	 "nuevamente"};
+	const char *k = t->tok[i].key;
+
+	if (KEY_IN(k, more))
+		return true;
+	if (strcmp(k, "sin"))
+		return false;
+	/* up to three words back in its sentence, past clitics */
+	for (size_t j = i, n = 0; j-- > 0 && n < 3 && t->tok[j].sentence == t->tok[i].sentence && !ti[j].stop;) {
+		if (t->tok[j].kind != CXM_TOK_WORD || ti[j].role == R_SKIP)
+			continue;
+		if (KEY_IN(t->tok[j].key, lasting))
+			return true;
+		n++;
+	}
+	return false;
+}
+
+/* "¿Por qué no ...?" asks for what did not happen: a complaint, not a question. */
+static bool es_why_not(const struct cxm_text *t, size_t i)
+{
+	const char *p1 = i > 0 ? t->tok[i - 1].key : "", *p2 = i > 1 ? t->tok[i - 2].key : "";
+
+	if (strcmp(t->tok[i].key, "no"))
+		return false;
+	return !strcmp(p1, "porque") || !strcmp(p1, "xq") || !strcmp(p1, "pq") ||
+	       (!strcmp(p1, "que") && !strcmp(p2, "por"));
+}
+
 /*
  * Spanish negated events: "no", "nunca", "jamás", "tampoco" or "nadie"
  * whose scope (the next 4 words up to a comma, full stop or contrast word)
@@ -488,6 +579,7 @@ static void es_negated_events(const struct cxm_text *t, struct tokinfo *ti)
 			continue;
 		for (d = 0; d < sizeof(negs) / sizeof(negs[0]); d++)
 			known |= !strcmp(k->key, negs[d]);
+		known |= es_more_negated_events(t, ti, i);
 		if (!known || (i + 1 < t->ntok && (!strcmp(t->tok[i + 1].key, "solo") || !strcmp(t->tok[i + 1].key, "sólo"))))
 			continue;
 		for (j = i + 1, d = 0; j < t->ntok && d < 4 && t->tok[j].sentence == k->sentence; j++) {
@@ -508,7 +600,7 @@ static void es_negated_events(const struct cxm_text *t, struct tokinfo *ti)
 			question |= t->tok[j].kind == CXM_TOK_PUNCT && strchr(t->tok[j].norm, '?');
 		for (j = i; j-- > 0 && t->tok[j].sentence == k->sentence;)
 			question |= !strncmp(t->tok[j].norm, "\xc2\xbf", 2); /* ¿ */
-		if (question)
+		if (question && !es_why_not(t, i))
 			continue;
 		ti[i].val = NEG_EVENT;
 		ti[i].fixed = 1;
@@ -679,6 +771,259 @@ static void finish(const struct mass *m, struct cxm_sentiment_score *sc)
 							       : CXM_SENTIMENT_NEUTRAL;
 }
 
+/*
+ * ---- Spanish discourse: wishes, questions, markers, irony, laughter ----
+ *
+ * A pass over the contributions once the word rules and contrast are done
+ * (docs/text.md, rules 9 to 13).
+ */
+
+/* Ours: a positive word in a wish or a "should" ("ojalá fuera rápido",
+ * "deberían ser más amables") names what is missing, not what happened;
+ * one in a question asks rather than says ("¿es bueno?"). Irony turns
+ * praise as a negation does ("Genial, otra vez sin luz"). */
+#define IRREALIS_SCALAR 0.2
+#define QUESTION_SCALAR 0.5
+#define IRONY_SCALAR N_SCALAR
+
+/* The key of the word token at i if it is in sentence s, else "". */
+static const char *word_at(const struct cxm_text *t, size_t i, unsigned s)
+{
+	return i < t->ntok && t->tok[i].sentence == s && t->tok[i].kind == CXM_TOK_WORD ? t->tok[i].key : "";
+}
+
+/* A past subjunctive after "si" ("si fuera", "si tuvieran", "si hubiese"). */
+static bool es_past_subjunctive(const char *key)
+{
+	static const char *const ends[] = {"iera", "ieras", "ieran", "ieramos", "ara", "aras", "aran", "aramos",
+					   "iese", "ieses", "iesen", "ase", "asen", "uera", "ueran"};
+	size_t n = strlen(key);
+
+	if (n < 4 || !strcmp(key, "para") || !strcmp(key, "cara") || !strcmp(key, "clara"))
+		return false;
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+		if (ends_with(key, n, ends[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Does token i open a wish or a "should": "ojalá", "quisiera", "me
+ * gustaría", "deberían", "podrían", "espero que", "quiero que", "tendrían
+ * que", "a ver si", "si tan solo", "si fuera"? Returns its tokens (0: no).
+ */
+static size_t es_irrealis_at(const struct cxm_text *t, size_t i)
+{
+	static const char *const one[] = {"ojala", "quisiera", "quisieramos", "quisieran", "gustaria", "gustarian",
+					  "encantaria", "encantarian", "deberia", "deberian", "deberias",
+					  "deberiamos", "podrian"};
+	static const char *const before_que[] = {"espero", "esperemos", "esperamos", "esperaba", "deseo",
+						 "deseamos", "quiero", "queremos", "tendria", "tendrian", "habria"};
+	unsigned s = t->tok[i].sentence;
+	const char *k = t->tok[i].key, *n1 = word_at(t, i + 1, s), *n2 = word_at(t, i + 2, s);
+
+	if (t->tok[i].kind != CXM_TOK_WORD)
+		return 0;
+	if (KEY_IN(k, one))
+		return 1;
+	if (KEY_IN(k, before_que) && !strcmp(n1, "que"))
+		return 2;
+	if (!strcmp(k, "a") && !strcmp(n1, "ver") && !strcmp(n2, "si"))
+		return 3;
+	if (!strcmp(k, "si") && !strcmp(n1, "tan") && !strcmp(n2, "solo"))
+		return 3;
+	if (!strcmp(k, "si") && es_past_subjunctive(n1))
+		return 1;
+	return 0;
+}
+
+/* Wishes: positive contributions from the trigger to the end of its clause. */
+static void es_irrealis(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	for (size_t i = 0; i < t->ntok; i++) {
+		size_t w = es_irrealis_at(t, i), j;
+
+		if (!w)
+			continue;
+		for (j = i; j < t->ntok && t->tok[j].sentence == t->tok[i].sentence; j++) {
+			if (j >= i + w && (ti[j].stop || ti[j].role == R_CONTRAST))
+				break;
+			if (out[j] > 0)
+				out[j] *= j < i + w ? 0 : IRREALIS_SCALAR; /* "me gustaría" itself is no praise */
+		}
+		i = j ? j - 1 : 0;
+	}
+}
+
+/* Questions: positive contributions between "¿" (or the sentence's start) and "?". */
+static void es_questions(const struct cxm_text *t, double *out)
+{
+	for (size_t first = 0; first < t->ntok;) {
+		size_t end = first, from = first;
+		bool asked = false;
+
+		for (; end < t->ntok && t->tok[end].sentence == t->tok[first].sentence; end++) {
+			if (t->tok[end].kind != CXM_TOK_PUNCT)
+				continue;
+			if (!strncmp(t->tok[end].norm, "\xc2\xbf", 2) && !asked) /* ¿ */
+				from = end;
+			asked |= strchr(t->tok[end].norm, '?') != NULL;
+		}
+		for (size_t j = from; asked && j < end; j++)
+			if (out[j] > 0)
+				out[j] *= QUESTION_SCALAR;
+		first = end;
+	}
+}
+
+/* The first word of sentence s at or after i, past the fillers of speech. */
+static size_t es_sentence_head(const struct cxm_text *t, size_t i)
+{
+	static const char *const fillers[] = {"pues", "y", "ay", "ah", "oh", "uy", "bueno", "que", "muy"};
+	unsigned s = t->tok[i].sentence;
+
+	while (i < t->ntok && t->tok[i].sentence == s &&
+	       (t->tok[i].kind == CXM_TOK_PUNCT || (i + 1 < t->ntok && t->tok[i + 1].kind == CXM_TOK_WORD &&
+						    KEY_IN(t->tok[i].key, fillers))))
+		i++;
+	return i;
+}
+
+/* Whether token i is a comma, an ellipsis, a full stop or an exclamation mark. */
+static bool es_pause(const struct cxm_text *t, size_t i)
+{
+	const char *p;
+
+	if (i >= t->ntok || t->tok[i].kind != CXM_TOK_PUNCT)
+		return false;
+	p = t->tok[i].norm;
+	return p[0] == ',' || p[0] == '.' || p[0] == '!' || !strncmp(p, "\xe2\x80\xa6", 3);
+}
+
+/*
+ * "Bueno, ..." and "Vale, ..." that open a sentence are markers of speech
+ * ("well", "OK"), not praise.
+ */
+static void es_markers(const struct cxm_text *t, double *out)
+{
+	static const char *const markers[] = {"bueno", "weno", "bno", "vale"};
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		size_t j = i;
+
+		if (i && t->tok[i - 1].sentence == t->tok[i].sentence)
+			continue;
+		while (j < t->ntok && t->tok[j].sentence == t->tok[i].sentence && t->tok[j].kind == CXM_TOK_PUNCT)
+			j++;
+		if (j + 1 < t->ntok && t->tok[j].sentence == t->tok[i].sentence && t->tok[j].kind == CXM_TOK_WORD &&
+		    KEY_IN(t->tok[j].key, markers) && es_pause(t, j + 1) && t->tok[j + 1].norm[0] != '!')
+			out[j] = 0;
+	}
+}
+
+/*
+ * Irony: praise that opens a sentence, alone before a pause, followed by a
+ * text that adds up negative with no contrast word ("Genial, otra vez sin
+ * luz", "Qué bien... me cobraron dos veces", "Gracias, llegó roto") is
+ * turned like a negated word.
+ */
+static void es_irony(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	static const char *const praise[] = {"genial",	"perfecto", "perfecta", "estupendo", "fantastico",
+					     "maravilloso", "maravilla", "bravo", "excelente", "bien",
+					     "bonito",	"lindo",    "gracias",  "felicidades", "enhorabuena",
+					     "fenomenal", "ole",	    "buenisimo"};
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		size_t r, span;
+		double rest = 0;
+		bool turn = false;
+
+		if (i && t->tok[i - 1].sentence == t->tok[i].sentence)
+			continue;
+		r = es_sentence_head(t, i);
+		/* "qué bien", "muy bonito": the phrase's valence sits on its first word */
+		while (r > i && t->tok[r - 1].kind == CXM_TOK_WORD && ti[r - 1].span > 1)
+			r--;
+		if (r >= t->ntok || out[r] <= 0 || t->tok[r].sentence != t->tok[i].sentence)
+			continue;
+		span = ti[r].span ? ti[r].span : 1;
+		if (!KEY_IN(t->tok[r + span - 1].key, praise) || !es_pause(t, r + span))
+			continue;
+		for (size_t j = r + span; j < t->ntok; j++) {
+			if (ti[j].role == R_CONTRAST)
+				break;
+			rest += out[j];
+			turn = j + 1 == t->ntok && rest < 0;
+		}
+		if (turn)
+			out[r] *= IRONY_SCALAR;
+	}
+}
+
+/* Whether token i is laughter: "jajaja", "jeje", "jsjs", "xd", "lol", and
+ * the laughing faces 😂 🤣 😆 😅 😹 (U+1F602, 1F923, 1F606, 1F605, 1F639). */
+static bool es_laughter(const struct cxm_text *t, size_t i)
+{
+	static const char *const faces[] = {"\xf0\x9f\x98\x82", "\xf0\x9f\xa4\xa3", "\xf0\x9f\x98\x86",
+					    "\xf0\x9f\x98\x85", "\xf0\x9f\x98\xb9"};
+	const char *k = t->tok[i].key;
+
+	if (t->tok[i].kind == CXM_TOK_EMOJI)
+		return KEY_IN(t->tok[i].norm, faces);
+	if (t->tok[i].kind == CXM_TOK_EMOTICON)
+		return (k[0] == 'x' || k[0] == 'X') && (k[1] == 'd' || k[1] == 'D') && !k[2];
+	return t->tok[i].kind == CXM_TOK_WORD && (is_laugh(k) || !strcmp(k, "xd") || !strcmp(k, "lol"));
+}
+
+/* Laughter in a text that adds up negative is rueful, not joy: it adds nothing. */
+static void es_rueful_laughter(const struct cxm_text *t, double *out)
+{
+	double rest = 0;
+	bool laughs = false;
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		if (es_laughter(t, i))
+			laughs = true;
+		else
+			rest += out[i];
+	}
+	for (size_t i = 0; laughs && rest < 0 && i < t->ntok; i++)
+		if (es_laughter(t, i) && out[i] > 0)
+			out[i] = 0;
+}
+
+/*
+ * "Mejor" before a clitic or "no" is "I'd rather" ("mejor me voy", "mejor
+ * no digo nada", "mejor lo dejo"), not "better": no praise. "El mejor",
+ * "lo mejor", "mi mejor" stay.
+ */
+static void es_rather(const struct cxm_text *t, double *out)
+{
+	static const char *const next[] = {"me", "te", "se", "nos", "os", "lo", "la", "le", "les", "no", "ni"};
+	static const char *const det[] = {"el", "la", "lo", "los", "las", "mi", "mis", "tu", "tus", "su", "sus",
+					  "nuestro", "nuestra", "un", "una"};
+
+	for (size_t i = 0; i + 1 < t->ntok; i++) {
+		if (strcmp(t->tok[i].key, "mejor") || t->tok[i + 1].sentence != t->tok[i].sentence ||
+		    !KEY_IN(t->tok[i + 1].key, next) || out[i] <= 0)
+			continue;
+		if (i > 0 && t->tok[i - 1].sentence == t->tok[i].sentence && KEY_IN(t->tok[i - 1].key, det))
+			continue;
+		out[i] = 0;
+	}
+}
+
+static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	es_markers(t, out);
+	es_rather(t, out);
+	es_irrealis(t, ti, out);
+	es_questions(t, out);
+	es_irony(t, ti, out);
+	es_rueful_laughter(t, out);
+}
+
 const char *cxm_sentiment_label_name(enum cxm_sentiment_label l)
 {
 	return l == CXM_SENTIMENT_POSITIVE ? "positive" : l == CXM_SENTIMENT_NEGATIVE ? "negative" : "neutral";
@@ -714,6 +1059,8 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 	}
 	/* capitals stand out only among words that are not */
 	apply_rules(t, lang, ti, out->contrib, ncaps > 0 && ncaps < nwords);
+	if (lang == CXM_LANG_ES)
+		es_discourse(t, ti, out->contrib);
 	for (size_t i = 0; i < t->ntok; i++)
 		out->span[i] = ti[i].span ? ti[i].span : 1;
 	/* one pass for the text and its sentences (tokens come in sentence order) */

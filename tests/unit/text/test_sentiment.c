@@ -398,6 +398,97 @@ static void test_es_everyday_words(void **state)
 	assert_gt(es("una respuesta favorable"), 0.3);
 }
 
+/* Spanish diminutives keep their base word's valence, in its gender. */
+static void test_es_diminutives(void **state)
+{
+	(void)state;
+	assert_gt(-es("estoy malito"), 0.2);
+	assert_gt(-es("tristito"), 0.2);
+	assert_gt(-es("cansadita"), 0.2);
+	assert_gt(es("amiguitos"), 0.1);
+	/* "ratito" is a short while, not a small rat */
+	assert_true(es("un ratito") == 0);
+}
+
+/* More negated events: "ni", "ninguna", "sin" after a verb of lasting or
+ * running out, and "¿por qué no ...?", which is a complaint. */
+static void test_es_more_negated_events(void **state)
+{
+	(void)state;
+	assert_gt(-es("ni me contestaron"), 0.2);
+	assert_gt(-es("ninguna respuesta"), 0.2);
+	assert_gt(-es("sigo sin entender"), 0.2);
+	assert_gt(-es("me quedé sin saldo"), 0.2);
+	assert_true(es("café sin azúcar") == 0);
+	assert_gt(-es("¿Por qué no me devuelven el dinero?"), 0.2);
+	assert_true(es("¿No tienen envíos a Lima?") == 0);
+}
+
+/* "Bueno, ..." and "Vale, ..." open speech; "mejor me voy" is "I'd rather". */
+static void test_es_markers(void **state)
+{
+	(void)state;
+	assert_true(es("Bueno, me voy a casa") == 0);
+	assert_true(es("Vale, mañana lo miro") == 0);
+	assert_gt(es("el servicio es bueno"), 0.3);
+	assert_true(es("mejor me voy") == 0);
+	assert_true(es("mejor no digo nada") == 0);
+	assert_gt(es("el mejor servicio"), 0.3);
+	assert_gt(es("es lo mejor"), 0.3);
+}
+
+/* Wishes and "should": a positive word names what is missing (damped, not
+ * turned); a question asks rather than says; negative words stay. */
+static void test_es_wishes_and_questions(void **state)
+{
+	(void)state;
+	assert_gt(es("ojalá fuera rápido"), 0);
+	assert_gt(0.5 * es("fue rápido"), es("ojalá fuera rápido"));
+	assert_gt(0.5 * es("fueron más amables"), es("me gustaría que fueran más amables"));
+	assert_gt(0.5 * es("son amables"), es("deberían ser amables"));
+	assert_gt(0.5 * es("mejora"), es("a ver si mejora"));
+	assert_gt(0.5 * es("es bueno"), es("si tan solo fuera bueno"));
+	/* the clause ends the wish */
+	assert_gt(es("ojalá llueva, el servicio fue excelente"), 0.5);
+	assert_gt(es("es bueno"), es("¿es bueno?"));
+	assert_gt(es("¿es bueno?"), 0);
+	assert_true(fabs(es("¿es tan malo?") - es("es tan malo")) < 1e-9);
+}
+
+/* Irony: praise alone before a pause, then a text that adds up negative. */
+static void test_es_irony(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	s = run("Genial, otra vez me cobraron de más", CXM_LANG_ES, &t);
+	assert_gt(-contrib(&t, &s, "Genial"), 0.1);
+	s = run("Qué bien... me cobraron dos veces", CXM_LANG_ES, &t);
+	assert_gt(-contrib(&t, &s, "Qué"), 0.1);
+	s = run("Gracias, llegó roto", CXM_LANG_ES, &t);
+	assert_gt(-contrib(&t, &s, "Gracias"), 0.1);
+	/* sincere praise, and praise before a contrast word, are not irony */
+	s = run("Genial, todo llegó a tiempo", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "Genial"), 0.1);
+	s = run("Genial, pero llegó tarde", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "Genial"), 0.1);
+	s = run("Gracias por la ayuda, llegó roto", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "Gracias"), 0.1);
+}
+
+/* Laughter in a text that adds up negative is rueful: it adds nothing. */
+static void test_es_rueful_laughter(void **state)
+{
+	(void)state;
+	assert_true(fabs(es("me robaron el móvil jajaja") - es("me robaron el móvil")) < 1e-9);
+	assert_true(fabs(es("me robaron el móvil 😂") - es("me robaron el móvil")) < 1e-9);
+	assert_true(fabs(es("me robaron el móvil xD") - es("me robaron el móvil")) < 1e-9);
+	assert_gt(-es("me robaron el móvil jajaja"), 0.3);
+	assert_gt(es("jajaja qué buen día"), es("qué buen día"));
+	assert_gt(es("jajaja"), 0.2);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -458,6 +549,12 @@ int main(void)
 		cmocka_unit_test(test_language_choice),
 		cmocka_unit_test(test_odd_input),
 		cmocka_unit_test(test_es_everyday_words),
+		cmocka_unit_test(test_es_diminutives),
+		cmocka_unit_test(test_es_more_negated_events),
+		cmocka_unit_test(test_es_markers),
+		cmocka_unit_test(test_es_wishes_and_questions),
+		cmocka_unit_test(test_es_irony),
+		cmocka_unit_test(test_es_rueful_laughter),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
