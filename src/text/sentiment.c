@@ -814,9 +814,11 @@ static bool es_past_subjunctive(const char *key)
  */
 static size_t es_irrealis_at(const struct cxm_text *t, size_t i)
 {
-	static const char *const one[] = {"ojala", "quisiera", "quisieramos", "quisieran", "gustaria", "gustarian",
-					  "encantaria", "encantarian", "deberia", "deberian", "deberias",
-					  "deberiamos", "podrian"};
+	static const char *const one[] = {"ojala",	 "quisiera",   "quisieramos", "quisieran",	 "gustaria",
+					  "gustarian",	 "encantaria", "encantarian", "deberia",	 "deberian",
+					  "deberias",	 "deberiamos", "podrian",     "exijo",		 "exigimos",
+					  "exigen",	 "exigir",     "pido",	      "pedimos",	 "piden",
+					  "necesito",	 "necesitamos", "necesitan"};
 	static const char *const before_que[] = {"espero", "esperemos", "esperamos", "esperaba", "deseo",
 						 "deseamos", "quiero", "queremos", "tendria", "tendrian", "habria"};
 	unsigned s = t->tok[i].sentence;
@@ -1014,10 +1016,36 @@ static void es_rather(const struct cxm_text *t, double *out)
 	}
 }
 
+/*
+ * Lacking: "falta", "faltan", "carece" turn the positive words of their
+ * clause, up to 3 words on ("le falta calidad", "carece de sentido común",
+ * "faltó amabilidad"), as a negation does; their own valence stays.
+ */
+static void es_lacking(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	static const char *const lack[] = {"falta",  "faltan", "falto",	  "faltaba", "faltaban", "faltaron",
+					   "carece", "carecen", "carecia", "carecian", "carecemos"};
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		if (t->tok[i].kind != CXM_TOK_WORD || !KEY_IN(t->tok[i].key, lack))
+			continue;
+		for (size_t j = i + 1, d = 0; j < t->ntok && d < 3 && t->tok[j].sentence == t->tok[i].sentence; j++) {
+			if (ti[j].stop || ti[j].role == R_CONTRAST)
+				break;
+			if (!ti[j].word || ti[j].role == R_SKIP || !strcmp(t->tok[j].key, "de"))
+				continue;
+			if (out[j] > 0)
+				out[j] *= N_SCALAR;
+			d++;
+		}
+	}
+}
+
 static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, double *out)
 {
 	es_markers(t, out);
 	es_rather(t, out);
+	es_lacking(t, ti, out);
 	es_irrealis(t, ti, out);
 	es_questions(t, out);
 	es_irony(t, ti, out);

@@ -489,6 +489,23 @@ static void test_es_rueful_laughter(void **state)
 	assert_gt(es("jajaja"), 0.2);
 }
 
+/* Lacking turns praise ("le falta amabilidad"); a demand, like a wish,
+ * names what is missing; idioms of praise built on words of death or
+ * tears are praise. */
+static void test_es_lacking_demands_idioms(void **state)
+{
+	(void)state;
+	assert_gt(-es("le falta amabilidad"), 0.2);
+	assert_gt(-es("nos faltó amabilidad"), 0.2);
+	assert_gt(es("no le falta nada"), 0.1);
+	assert_gt(0.5 * es("hay justicia"), es("exigimos justicia"));
+	assert_gt(es("el postre está de muerte"), 0.3);
+	assert_gt(es("llorando de risa"), 0.3);
+	assert_gt(es("no hay nada mejor"), 0.3);
+	assert_gt(-es("amenazas de muerte"), 0.3);
+	assert_true(es("¡no me digas!") == 0);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -555,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_es_wishes_and_questions),
 		cmocka_unit_test(test_es_irony),
 		cmocka_unit_test(test_es_rueful_laughter),
+		cmocka_unit_test(test_es_lacking_demands_idioms),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
