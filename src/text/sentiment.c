@@ -411,6 +411,9 @@ static size_t rule_in_context(struct cxm_stemmers *st, const struct cxm_text *t,
 			x->role = R_CONTRAST;
 			ti[i + 1].word = 1;
 			return i + 1;
+		} else if (!strcmp(k->key, "no") &&
+			   (!strcmp(next, "solo") || !strcmp(next, "solamente") || !strcmp(next, "unicamente"))) {
+			x->role = R_NONE; /* "no solo ... sino": not only, but also */
 		} else if (!strcmp(k->key, "un") && (!strcmp(next, "poco") || !strcmp(next, "poquito"))) {
 			ti[i + 1].word = 1;
 			ti[i + 1].role = R_DAMP;
@@ -547,6 +550,18 @@ static bool es_more_negated_events(const struct cxm_text *t, const struct tokinf
 	return false;
 }
 
+/* "No sabía que...", "no esperaba", "no creo que": a negated thought is no failure. */
+static bool es_negated_thought(const struct cxm_text *t, size_t i)
+{
+	static const char *const think[] = {"sabia",  "sabiamos", "sabian",    "sabe",	  "sabemos",
+					    "creo",   "creia",	  "pense",     "pensaba", "imaginaba",
+					    "imagine", "esperaba", "esperabamos"};
+
+	if (i + 1 >= t->ntok || t->tok[i + 1].sentence != t->tok[i].sentence)
+		return false;
+	return KEY_IN(t->tok[i + 1].key, think) || !strcmp(t->tok[i + 1].norm, "s\xc3\xa9"); /* sé */
+}
+
 /* "¿Por qué no ...?" asks for what did not happen: a complaint, not a question. */
 static bool es_why_not(const struct cxm_text *t, size_t i)
 {
@@ -579,7 +594,7 @@ static void es_negated_events(const struct cxm_text *t, struct tokinfo *ti)
 			continue;
 		for (d = 0; d < sizeof(negs) / sizeof(negs[0]); d++)
 			known |= !strcmp(k->key, negs[d]);
-		known |= es_more_negated_events(t, ti, i);
+		known = (known || es_more_negated_events(t, ti, i)) && !es_negated_thought(t, i);
 		if (!known || (i + 1 < t->ntok && (!strcmp(t->tok[i + 1].key, "solo") || !strcmp(t->tok[i + 1].key, "sólo"))))
 			continue;
 		for (j = i + 1, d = 0; j < t->ntok && d < 4 && t->tok[j].sentence == k->sentence; j++) {
@@ -785,6 +800,7 @@ static void finish(const struct mass *m, struct cxm_sentiment_score *sc)
 #define IRREALIS_SCALAR 0.2
 #define QUESTION_SCALAR 0.5
 #define IRONY_SCALAR N_SCALAR
+#define NEGATIVITY_WEIGHT 1.5
 
 /* The key of the word token at i if it is in sentence s, else "". */
 static const char *word_at(const struct cxm_text *t, size_t i, unsigned s)
@@ -1050,6 +1066,9 @@ static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, dou
 	es_questions(t, out);
 	es_irony(t, ti, out);
 	es_rueful_laughter(t, out);
+	for (size_t i = 0; i < t->ntok; i++)
+		if (out[i] < 0 && (t->tok[i].kind == CXM_TOK_WORD || t->tok[i].kind == CXM_TOK_HASHTAG))
+			out[i] *= NEGATIVITY_WEIGHT;
 }
 
 const char *cxm_sentiment_label_name(enum cxm_sentiment_label l)

@@ -424,6 +424,22 @@ static void test_es_more_negated_events(void **state)
 	assert_true(es("¿No tienen envíos a Lima?") == 0);
 }
 
+/* A negated thought ("no sabía que", "no sé") is no failure; "no solo ...
+ * sino" adds, it does not negate. */
+static void test_es_not_negations(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	s = run("no sabía que cerraban los domingos", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "no") == 0);
+	assert_true(es("no sé qué pasó") == 0);
+	assert_gt(es("no sabía que eran tan amables"), 0.2);
+	assert_gt(es("No solo llegó a tiempo, sino que además vino con un regalo"), 0.3);
+	assert_true(fabs(es("no solo llegó a tiempo") - es("llegó a tiempo")) < 1e-9);
+}
+
 /* "Bueno, ..." and "Vale, ..." open speech; "mejor me voy" is "I'd rather". */
 static void test_es_markers(void **state)
 {
@@ -506,6 +522,20 @@ static void test_es_lacking_demands_idioms(void **state)
 	assert_true(es("¡no me digas!") == 0);
 }
 
+/* Spanish negative words weigh half as much again (SO-CAL's negative
+ * weighting): "rápido" (+1.9) and "lento" (-1.8) add up negative. */
+static void test_es_negativity_weight(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	s = run("rápido y lento", CXM_LANG_ES, &t);
+	assert_true(fabs(contrib(&t, &s, "lento") + 1.8 * 1.5) < 1e-6);
+	assert_true(fabs(contrib(&t, &s, "rápido") - 1.9) < 1e-6);
+	assert_gt(0, s.text.compound);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -568,11 +598,13 @@ int main(void)
 		cmocka_unit_test(test_es_everyday_words),
 		cmocka_unit_test(test_es_diminutives),
 		cmocka_unit_test(test_es_more_negated_events),
+		cmocka_unit_test(test_es_not_negations),
 		cmocka_unit_test(test_es_markers),
 		cmocka_unit_test(test_es_wishes_and_questions),
 		cmocka_unit_test(test_es_irony),
 		cmocka_unit_test(test_es_rueful_laughter),
 		cmocka_unit_test(test_es_lacking_demands_idioms),
+		cmocka_unit_test(test_es_negativity_weight),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
