@@ -396,6 +396,14 @@ static void test_es_everyday_words(void **state)
 	assert_gt(-es("contesten por favor, es un desastre"), 0.3);
 	/* "favorable" keeps its stem */
 	assert_gt(es("una respuesta favorable"), 0.3);
+	/* words that only share a stem with a rated one: the mind is no lie,
+	 * eggs are not "huevón", a draw is not empathy, "sabía" is not wise */
+	assert_true(es("la mente") == 0);
+	assert_true(es("huevos fritos") == 0);
+	assert_true(es("un empate") == 0);
+	assert_true(es("nos mostró el local") == 0);
+	assert_true(es("ya lo sabía") == 0);
+	assert_gt(-es("me mintió"), 0.2);
 }
 
 /* Spanish diminutives keep their base word's valence, in its gender. */
