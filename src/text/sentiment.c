@@ -107,6 +107,12 @@ static bool emoji_valence(const char *norm, float *v)
 			p += 4;
 			continue;
 		}
+		/* U+200D U+2640 / U+2642: the woman's or man's form ("🤦‍♀️") */
+		if (p[0] == 0xe2 && p[1] == 0x80 && p[2] == 0x8d && p[3] == 0xe2 && p[4] == 0x99 &&
+		    (p[5] == 0x80 || p[5] == 0x82)) {
+			p += 6;
+			continue;
+		}
 		buf[n++] = (char)*p++;
 	}
 	e = cxm_lex_find(&cxm_lex_emoji.words, buf, n);

@@ -544,6 +544,16 @@ static void test_es_negativity_weight(void **state)
 	assert_gt(0, s.text.compound);
 }
 
+/* The woman's and man's forms of an emoji read as the emoji ("🤦‍♀️", "🤷🏻‍♂️"). */
+static void test_emoji_gendered(void **state)
+{
+	(void)state;
+	assert_gt(-es("\xf0\x9f\xa4\xa6\xe2\x80\x8d\xe2\x99\x80\xef\xb8\x8f"), 0.3);
+	assert_true(fabs(en("\xf0\x9f\xa4\xa6\xe2\x80\x8d\xe2\x99\x80\xef\xb8\x8f") - en("\xf0\x9f\xa4\xa6")) < 1e-9);
+	assert_true(fabs(es("\xf0\x9f\xa4\xb7\xf0\x9f\x8f\xbb\xe2\x80\x8d\xe2\x99\x82\xef\xb8\x8f") -
+			 es("\xf0\x9f\xa4\xb7")) < 1e-9);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -613,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_es_rueful_laughter),
 		cmocka_unit_test(test_es_lacking_demands_idioms),
 		cmocka_unit_test(test_es_negativity_weight),
+		cmocka_unit_test(test_emoji_gendered),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
