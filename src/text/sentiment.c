@@ -381,6 +381,98 @@ static enum cxm_lang pick_lang(struct cxm_stemmers *st, const struct cxm_text *t
 }
 
 /*
+ * A hashtag written in CamelCase is words: "#QuéVergüenza", "#NoMeGusta",
+ * "#Todo_Mal". Splits its source at capitals, '_' and digits, reads the
+ * words as keys (lower case, no accents), takes the phrase they make if
+ * the lexicon has it, else sums the words, a negator turning the rest.
+ */
+static bool hashtag_valence(struct cxm_stemmers *st, const struct cxm_text *t, const struct cxm_token *k,
+			    enum cxm_lang lang, float *v)
+{
+	const struct cxm_lexicon *lx = lexicon_of(lang);
+	const unsigned char *p = (const unsigned char *)t->src + k->start + 1, *end = p + k->len - 1;
+	char keys[8][48], phrase[400];
+	size_t nk = 0, n = 0, pn = 0;
+	double sum = 0;
+	bool negated = false, rated = false;
+
+	if (k->len < 2 || t->src[k->start] != '#')
+		return false;
+	for (; p <= end; p++) {
+		int c = p < end ? *p : 0;
+		bool upper = (c >= 'A' && c <= 'Z') ||
+			     (c == 0xc3 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9e); /* À..Þ */
+		bool brk = !c || c == '_' || (c >= '0' && c <= '9') || (upper && n > 0);
+
+		if (brk && n) {
+			if (nk == sizeof(keys) / sizeof(keys[0]))
+				return false;
+			keys[nk][n] = 0;
+			nk++;
+			n = 0;
+		}
+		if (!c || c == '_' || (c >= '0' && c <= '9'))
+			continue;
+		if (n + 3 >= sizeof(keys[0]))
+			return false;
+		if (c == 0xc3 && p + 1 < end) { /* U+00C0..U+00FF: accents dropped, ñ kept */
+			static const char fold[] = "aaaaaaaceeeeiiiidnooooo" "xouuuuyts"; /* À..ß, à..ÿ */
+			unsigned lo = p[1] >= 0xa0 ? p[1] - 0xa0u : p[1] - 0x80u;
+			char f = lo < 32 ? fold[lo] : 0;
+
+			if (lo == 0x11) { /* Ñ, ñ */
+				keys[nk][n++] = (char)0xc3;
+				keys[nk][n++] = (char)0xb1;
+			} else if (f && !strchr("xtsd", f)) {
+				keys[nk][n++] = f;
+			} else {
+				return false;
+			}
+			p++;
+			continue;
+		}
+		if (c >= 0x80)
+			return false;
+		keys[nk][n++] = (char)(upper ? c + 32 : c);
+	}
+	if (nk < 2)
+		return false;
+	for (size_t i = 0; i < nk; i++) {
+		size_t m = strlen(keys[i]);
+
+		if (pn + m + 2 > sizeof(phrase))
+			return false;
+		if (i)
+			phrase[pn++] = ' ';
+		memcpy(phrase + pn, keys[i], m + 1);
+		pn += m;
+	}
+	if (find_word(lx, phrase)) {
+		*v = find_word(lx, phrase)->valence;
+		return *v != 0;
+	}
+	for (size_t i = 0; i < nk; i++) {
+		const struct cxm_lex_entry *e = cxm_lex_find(&lx->words, keys[i], strlen(keys[i]));
+		float w = 0;
+
+		if (e && role_of(lang, e, keys[i]) == R_NEGATOR) {
+			negated = true;
+			continue;
+		}
+		if (e && (e->flags & CXM_LEXF_VALENCE))
+			w = e->valence;
+		else if (lang == CXM_LANG_ES && !e && !es_inflected(st, keys[i], &w))
+			w = 0;
+		sum += negated ? w * N_SCALAR : w;
+		rated |= w != 0;
+	}
+	if (!rated || sum == 0)
+		return false;
+	*v = (float)(sum > 4 ? 4 : sum < -4 ? -4 : sum);
+	return true;
+}
+
+/*
  * Rule words whose role depends on the next word; returns the last token
  * they took (i, or i + 1 for a two-word rule).
  */
@@ -494,6 +586,8 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 				x->val = v;
 			else if (x->role == R_NONE && is_laugh(k->key))
 				x->val = 1.6f;
+			else if (k->kind == CXM_TOK_HASHTAG && hashtag_valence(st, t, k, lang, &v))
+				x->val = v;
 			if (x->role != R_NONE && x->role != R_BOOST)
 				i = rule_in_context(st, t, lang, ti, i);
 			/* boosters carry no valence of their own; in Spanish no

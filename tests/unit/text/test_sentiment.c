@@ -554,6 +554,21 @@ static void test_emoji_gendered(void **state)
 			 es("\xf0\x9f\xa4\xb7")) < 1e-9);
 }
 
+/* A CamelCase hashtag is read as its words, a negator turning the rest. */
+static void test_hashtag_words(void **state)
+{
+	(void)state;
+	assert_gt(-es("#QuéVergüenza"), 0.3);
+	assert_true(fabs(es("#QuéVergüenza") - es("#QueVerguenza")) < 1e-9);
+	assert_gt(-es("#Todo_Mal"), 0.3);
+	assert_gt(es("#FelizLunes"), 0.3);
+	assert_gt(-es("#NoMeGusta"), 0.2);
+	assert_gt(-en("#NotHappy"), 0.2);
+	/* one word, or words nobody rated */
+	assert_true(es("#felizlunes") == 0);
+	assert_true(es("#CopaAmérica2024") == 0);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -624,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_es_lacking_demands_idioms),
 		cmocka_unit_test(test_es_negativity_weight),
 		cmocka_unit_test(test_emoji_gendered),
+		cmocka_unit_test(test_hashtag_words),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
