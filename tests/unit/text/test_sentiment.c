@@ -528,6 +528,9 @@ static void test_es_lacking_demands_idioms(void **state)
 	assert_gt(es("no hay nada mejor"), 0.3);
 	assert_gt(-es("amenazas de muerte"), 0.3);
 	assert_true(es("¡no me digas!") == 0);
+	/* a negated profanity is still annoyance; complaint idioms */
+	assert_gt(-es("no me jodas"), 0.2);
+	assert_gt(-es("esto ya es el colmo"), 0.3);
 }
 
 /* Spanish negative words weigh half as much again (SO-CAL's negative
