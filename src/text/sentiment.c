@@ -1157,8 +1157,37 @@ static void es_lacking(const struct cxm_text *t, const struct tokinfo *ti, doubl
 	}
 }
 
+/*
+ * "Aunque" that opens its sentence opens the concession, not the point:
+ * "Aunque tardó, el producto es excelente". The contrast rule weighed the
+ * whole sentence after it x1.5; the concession, up to the first comma,
+ * weighs x0.5 instead (as the words before "pero" do).
+ */
+static void es_concession(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	for (size_t i = 0; i < t->ntok; i++) {
+		size_t j, c = i;
+		bool comma = false;
+
+		if ((i && t->tok[i - 1].sentence == t->tok[i].sentence) || strcmp(t->tok[i].key, "aunque"))
+			continue;
+		/* only when it is its sentence's last contrast word (the one the rule applied) */
+		for (j = i + 1; j < t->ntok && t->tok[j].sentence == t->tok[i].sentence; j++) {
+			if (ti[j].role == R_CONTRAST)
+				c = j;
+			if (!comma && t->tok[j].kind == CXM_TOK_PUNCT && t->tok[j].norm[0] == ',')
+				comma = true;
+		}
+		if (c != i || !comma)
+			continue;
+		for (j = i + 1; j < t->ntok && !(t->tok[j].kind == CXM_TOK_PUNCT && t->tok[j].norm[0] == ','); j++)
+			out[j] *= CONTRAST_BEFORE / CONTRAST_AFTER;
+	}
+}
+
 static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, double *out)
 {
+	es_concession(t, ti, out);
 	es_markers(t, out);
 	es_rather(t, out);
 	es_lacking(t, ti, out);

@@ -572,6 +572,23 @@ static void test_hashtag_words(void **state)
 	assert_true(es("#CopaAmérica2024") == 0);
 }
 
+/* "Aunque" opening its sentence: the concession up to the comma weighs
+ * x0.5, the point after it x1.5. */
+static void test_es_concession(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+	double alone, conceded;
+
+	(void)state;
+	s = run("tardó", CXM_LANG_ES, &t);
+	alone = contrib(&t, &s, "tardó");
+	s = run("Aunque tardó, el producto es excelente", CXM_LANG_ES, &t);
+	conceded = contrib(&t, &s, "tardó");
+	assert_true(fabs(conceded - 0.5 * alone) < 1e-9);
+	assert_gt(-es("Aunque es barato, la calidad es pésima"), 0.5);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -643,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_es_negativity_weight),
 		cmocka_unit_test(test_emoji_gendered),
 		cmocka_unit_test(test_hashtag_words),
+		cmocka_unit_test(test_es_concession),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
