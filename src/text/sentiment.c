@@ -662,6 +662,16 @@ static bool es_negated_thought(const struct cxm_text *t, size_t i)
 	return KEY_IN(t->tok[i + 1].key, think) || !strcmp(t->tok[i + 1].norm, "s\xc3\xa9"); /* sé */
 }
 
+/* Spanish negative concord: after "no" these repeat its negation ("no vino
+ * nadie", "no me dijeron nada"), they do not add one. */
+static bool es_concord(const char *key)
+{
+	static const char *const concord[] = {"nada",    "nadie",   "nunca",   "jamas", "ningun",
+					      "ninguna", "ninguno", "tampoco", "ni"};
+
+	return KEY_IN(key, concord);
+}
+
 /* "¿Por qué no ...?" asks for what did not happen: a complaint, not a question. */
 static bool es_why_not(const struct cxm_text *t, size_t i)
 {
@@ -700,6 +710,8 @@ static void es_negated_events(const struct cxm_text *t, struct tokinfo *ti)
 		for (j = i + 1, d = 0; j < t->ntok && d < 4 && t->tok[j].sentence == k->sentence; j++) {
 			if (ti[j].stop || ti[j].role == R_CONTRAST)
 				break;
+			if (ti[j].val == 0 && es_concord(t->tok[j].key))
+				continue; /* "no me dijeron nada": one negation */
 			if (ti[j].val != 0 || ti[j].role == R_NEGATOR) {
 				rated = true;
 				break;

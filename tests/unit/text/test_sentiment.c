@@ -430,6 +430,10 @@ static void test_es_more_negated_events(void **state)
 	assert_true(es("café sin azúcar") == 0);
 	assert_gt(-es("¿Por qué no me devuelven el dinero?"), 0.2);
 	assert_true(es("¿No tienen envíos a Lima?") == 0);
+	/* negative concord: "nada", "nadie" after "no" repeat its negation */
+	assert_gt(-es("no me dijeron nada"), 0.2);
+	assert_gt(-es("no vino nadie"), 0.2);
+	assert_gt(es("no pasa nada"), 0);
 }
 
 /* A negated thought ("no sabía que", "no sé") is no failure; "no solo ...
@@ -451,12 +455,16 @@ static void test_es_not_negations(void **state)
 /* "Bueno, ..." and "Vale, ..." open speech; "mejor me voy" is "I'd rather". */
 static void test_es_markers(void **state)
 {
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
 	(void)state;
 	assert_true(es("Bueno, me voy a casa") == 0);
 	assert_true(es("Vale, mañana lo miro") == 0);
 	assert_gt(es("el servicio es bueno"), 0.3);
 	assert_true(es("mejor me voy") == 0);
-	assert_true(es("mejor no digo nada") == 0);
+	s = run("mejor no digo nada", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "mejor") == 0);
 	assert_gt(es("el mejor servicio"), 0.3);
 	assert_gt(es("es lo mejor"), 0.3);
 }
