@@ -1197,6 +1197,39 @@ static void es_concession(const struct cxm_text *t, const struct tokinfo *ti, do
 	}
 }
 
+/*
+ * A closing formula ("..., gracias.", "Saludos") after a text that adds up
+ * negative is politeness, not gratitude: "Llevo una semana sin internet.
+ * Gracias." It adds nothing.
+ */
+static void es_closing_formula(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	static const char *const formulas[] = {"gracias", "saludos", "saludo", "salu2", "graciass"};
+	size_t i = t->ntok, f;
+	double rest = 0;
+
+	while (i > 0 && t->tok[i - 1].kind == CXM_TOK_PUNCT)
+		i--;
+	if (!i || t->tok[i - 1].kind != CXM_TOK_WORD || !KEY_IN(t->tok[i - 1].key, formulas))
+		return;
+	f = i - 1;
+	/* "muchas gracias", "un saludo": the formula's own words */
+	while (f > 0 && t->tok[f - 1].sentence == t->tok[f].sentence && t->tok[f - 1].kind == CXM_TOK_WORD &&
+	       (ti[f - 1].span > 1 || !strcmp(t->tok[f - 1].key, "muchas") || !strcmp(t->tok[f - 1].key, "un")))
+		f--;
+	/* it opens its sentence or follows a comma */
+	if (f > 0 && t->tok[f - 1].sentence == t->tok[f].sentence &&
+	    !(t->tok[f - 1].kind == CXM_TOK_PUNCT && t->tok[f - 1].norm[0] == ','))
+		return;
+	for (size_t j = 0; j < f; j++)
+		rest += out[j];
+	if (rest >= 0)
+		return;
+	for (size_t j = f; j < i; j++)
+		if (out[j] > 0)
+			out[j] = 0;
+}
+
 static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, double *out)
 {
 	es_concession(t, ti, out);
@@ -1207,6 +1240,7 @@ static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, dou
 	es_questions(t, out);
 	es_irony(t, ti, out);
 	es_rueful_laughter(t, out);
+	es_closing_formula(t, ti, out);
 	for (size_t i = 0; i < t->ntok; i++)
 		if (out[i] < 0 && (t->tok[i].kind == CXM_TOK_WORD || t->tok[i].kind == CXM_TOK_HASHTAG))
 			out[i] *= NEGATIVITY_WEIGHT;

@@ -597,6 +597,24 @@ static void test_es_concession(void **state)
 	assert_gt(-es("Aunque es barato, la calidad es pésima"), 0.5);
 }
 
+/* A closing formula after a text that adds up negative is politeness. */
+static void test_es_closing_formula(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	s = run("Llevo una semana sin internet. Gracias.", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "Gracias") == 0);
+	s = run("Pésima atención, muchas gracias", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "muchas") == 0 && contrib(&t, &s, "gracias") == 0);
+	s = run("Todo perfecto, gracias", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "gracias"), 0.5);
+	/* thanks for something is no formula */
+	s = run("Llevo una semana sin internet, gracias por nada", CXM_LANG_ES, &t);
+	assert_gt(0, s.text.compound);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -669,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_emoji_gendered),
 		cmocka_unit_test(test_hashtag_words),
 		cmocka_unit_test(test_es_concession),
+		cmocka_unit_test(test_es_closing_formula),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
