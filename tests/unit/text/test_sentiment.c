@@ -536,6 +536,10 @@ static void test_es_lacking_demands_idioms(void **state)
 	assert_gt(es("no hay nada mejor"), 0.3);
 	assert_gt(-es("amenazas de muerte"), 0.3);
 	assert_true(es("¡no me digas!") == 0);
+	/* praise words inside grammar words: "si bien" (although), "seguro que" (surely) */
+	assert_true(es("o bien mañana") == 0);
+	assert_true(es("justo hoy") == 0);
+	assert_gt(-es("seguro que llega tarde"), 0.1);
 	/* a negated profanity is still annoyance; complaint idioms */
 	assert_gt(-es("no me jodas"), 0.2);
 	assert_gt(-es("esto ya es el colmo"), 0.3);
