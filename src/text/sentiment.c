@@ -5,6 +5,8 @@
  * idioms, negation with a scope, boosters and dampeners, contrast words,
  * capitals, elongations, exclamation and question marks, emoji and
  * emoticons - summed and normalised into a compound score in [-1, 1].
+ * Spanish then gets a pass for how things are said (es_discourse: wishes,
+ * questions, irony, rueful laughter, speech markers, negative weighting).
  *
  * The lexicons are compiled into hash tables at build time (lexicon.h,
  * tools/gen-lexicon.c); the rule words (negators, boosters, ...) are in
@@ -902,7 +904,7 @@ static void finish(const struct mass *m, struct cxm_sentiment_score *sc)
  * ---- Spanish discourse: wishes, questions, markers, irony, laughter ----
  *
  * A pass over the contributions once the word rules and contrast are done
- * (docs/text.md, rules 9 to 13).
+ * (docs/text.md, rules 9 to 16).
  */
 
 /* Ours: a positive word in a wish or a "should" ("ojalá fuera rápido",
@@ -912,6 +914,9 @@ static void finish(const struct mass *m, struct cxm_sentiment_score *sc)
 #define IRREALIS_SCALAR 0.2
 #define QUESTION_SCALAR 0.5
 #define IRONY_SCALAR N_SCALAR
+/* SO-CAL's negative weighting (Taboada et al., Computational Linguistics
+ * 2011): a negative word weighs half as much again, since positive words
+ * are the more common ones. Spanish only; English keeps VADER's sum. */
 #define NEGATIVITY_WEIGHT 1.5
 
 /* The key of the word token at i if it is in sentence s, else "". */
