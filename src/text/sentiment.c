@@ -415,7 +415,7 @@ static bool hashtag_valence(struct cxm_stemmers *st, const struct cxm_text *t, c
 		}
 		if (!c || c == '_' || (c >= '0' && c <= '9'))
 			continue;
-		if (n + 3 >= sizeof(keys[0]))
+		if (nk == sizeof(keys) / sizeof(keys[0]) || n + 3 >= sizeof(keys[0]))
 			return false;
 		if (c == 0xc3 && p + 1 < end) { /* U+00C0..U+00FF: accents dropped, ñ kept */
 			static const char fold[] = "aaaaaaaceeeeiiiidnooooo" "xouuuuyts"; /* À..ß, à..ÿ */

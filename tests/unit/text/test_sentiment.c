@@ -582,6 +582,9 @@ static void test_hashtag_words(void **state)
 	/* one word, or words nobody rated */
 	assert_true(es("#felizlunes") == 0);
 	assert_true(es("#CopaAmérica2024") == 0);
+	/* more words than it reads (a fuzzer's find): no valence, no overrun */
+	assert_true(es("#fGGGGGGGGGGGGGGGGGGGGGail") == 0);
+	assert_true(es("#MalMalMalMalMalMalMalMalMalMal") == 0);
 }
 
 /* "Aunque" opening its sentence: the concession up to the comma weighs
