@@ -1235,12 +1235,56 @@ static void es_closing_formula(const struct cxm_text *t, const struct tokinfo *t
 			out[j] = 0;
 }
 
+/*
+ * Decline and doubt: praise of how things were ("antes era buenísimo",
+ * "solía ser rápido") says they are no longer so, and "supuesto",
+ * "supuestamente" doubt what they qualify ("el supuesto buen servicio"):
+ * the positive words of that clause are turned like negated ones.
+ */
+static void es_decline(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	static const char *const was[] = {"era",    "eran",    "eras",	  "estaba", "estaban", "tenia",
+					  "tenian", "habia",   "fue",	  "fueron", "funcionaba", "funcionaban"};
+	static const char *const used[] = {"solia", "solian", "supuestamente", "supuesto", "supuesta",
+					   "supuestos", "supuestas"};
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		unsigned s = t->tok[i].sentence;
+		const char *k = t->tok[i].key, *next = word_at(t, i + 1, s);
+		size_t j = i + 1;
+
+		if (t->tok[i].kind != CXM_TOK_WORD)
+			continue;
+		if (!strcmp(k, "antes")) {
+			/* "antes" + a past of being, within two words ("antes todo era", "antes sí era") */
+			size_t d = 0;
+
+			if (!strcmp(next, "de") || !strcmp(next, "que"))
+				continue;
+			for (; j < t->ntok && d < 3 && t->tok[j].sentence == s && !ti[j].stop; j++, d++)
+				if (t->tok[j].kind == CXM_TOK_WORD && KEY_IN(t->tok[j].key, was))
+					break;
+			if (d == 3 || j >= t->ntok || t->tok[j].sentence != s || ti[j].stop)
+				continue;
+		} else if (!KEY_IN(k, used) || (i > 0 && !strcmp(t->tok[i - 1].key, "por"))) {
+			continue; /* "por supuesto" is "of course" */
+		}
+		for (; j < t->ntok && t->tok[j].sentence == s; j++) {
+			if (ti[j].stop || ti[j].role == R_CONTRAST)
+				break;
+			if (out[j] > 0)
+				out[j] *= N_SCALAR;
+		}
+	}
+}
+
 static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, double *out)
 {
 	es_concession(t, ti, out);
 	es_markers(t, out);
 	es_rather(t, out);
 	es_lacking(t, ti, out);
+	es_decline(t, ti, out);
 	es_irrealis(t, ti, out);
 	es_questions(t, out);
 	es_irony(t, ti, out);

@@ -622,6 +622,18 @@ static void test_es_closing_formula(void **state)
 	assert_gt(0, s.text.compound);
 }
 
+/* Decline and doubt: "antes era", "solía ser", "supuesto" turn praise. */
+static void test_es_decline(void **state)
+{
+	(void)state;
+	assert_gt(-es("antes el servicio era rápido"), 0.2);
+	assert_gt(-es("solía ser rápido"), 0.2);
+	assert_gt(-es("el supuesto buen servicio"), 0.2);
+	/* "por supuesto" is "of course"; "antes de" is "before" */
+	assert_gt(es("por supuesto, excelente"), 0.3);
+	assert_gt(es("antes de ayer fue genial"), 0.3);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -695,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_hashtag_words),
 		cmocka_unit_test(test_es_concession),
 		cmocka_unit_test(test_es_closing_formula),
+		cmocka_unit_test(test_es_decline),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
