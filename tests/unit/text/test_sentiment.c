@@ -540,6 +540,9 @@ static void test_es_lacking_demands_idioms(void **state)
 	assert_true(es("o bien mañana") == 0);
 	assert_true(es("justo hoy") == 0);
 	assert_gt(-es("seguro que llega tarde"), 0.1);
+	/* a plural imperative to a company is a complaint */
+	assert_gt(-es("arreglen el internet"), 0.2);
+	assert_gt(-es("contesten el teléfono"), 0.2);
 	/* a negated profanity is still annoyance; complaint idioms */
 	assert_gt(-es("no me jodas"), 0.2);
 	assert_gt(-es("esto ya es el colmo"), 0.3);
