@@ -403,6 +403,7 @@ static void test_es_everyday_words(void **state)
 	assert_true(es("un empate") == 0);
 	assert_true(es("nos mostró el local") == 0);
 	assert_true(es("ya lo sabía") == 0);
+	assert_true(es("el mar de madrugada") == 0);
 	assert_gt(-es("me mintió"), 0.2);
 }
 
