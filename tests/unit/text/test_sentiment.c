@@ -406,6 +406,8 @@ static void test_es_everyday_words(void **state)
 	assert_true(es("el mar de madrugada") == 0);
 	assert_true(es("en Costa Rica tomando mate, el dólar sube") == 0);
 	assert_gt(-es("me tomaron el pelo"), 0.3);
+	assert_true(es("por las tardes elegimos el siglo") == 0);
+	assert_gt(-es("tardaron siglos"), 0.3);
 	assert_gt(-es("me mintió"), 0.2);
 }
 
