@@ -408,6 +408,7 @@ static void test_es_everyday_words(void **state)
 	assert_gt(-es("me tomaron el pelo"), 0.3);
 	assert_true(es("por las tardes elegimos el siglo") == 0);
 	assert_gt(-es("tardaron siglos"), 0.3);
+	assert_true(es("seguramente quedó atrás") == 0);
 	assert_gt(-es("me mintió"), 0.2);
 }
 
