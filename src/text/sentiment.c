@@ -233,6 +233,13 @@ static bool es_diminutive(const char *key, size_t n, float *v)
 	 * adjective may be a key only in the masculine ("cansadita") */
 	static const char *const masc[] = {"o", "e", "", NULL}, *const fem[] = {"a", "e", "", "o"};
 
+	size_t sg = n && key[n - 1] == 's' ? n - 1 : n; /* without a plural's s */
+
+	/* every suffix ends in -ito/-ita or -illo/-illa */
+	if (sg < 5 || (key[sg - 1] != 'o' && key[sg - 1] != 'a') ||
+	    !((key[sg - 3] == 'i' && key[sg - 2] == 't') ||
+	      (key[sg - 4] == 'i' && key[sg - 3] == 'l' && key[sg - 2] == 'l')))
+		return false;
 	for (size_t i = 0; i < sizeof(sufs) / sizeof(sufs[0]); i++) {
 		size_t stem = n - strlen(sufs[i]), m = strlen(sufs[i]);
 		const char *const *ends = sufs[i][m - 1] == 'a' || sufs[i][m - 2] == 'a' ? fem : masc;
@@ -610,12 +617,15 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 	return matched;
 }
 
+static int key_cmp(const void *key, const void *entry)
+{
+	return strcmp(key, *(const char *const *)entry);
+}
+
+/* Whether key is in list, a static list in strcmp order (the lists below are). */
 static bool key_in(const char *key, const char *const *list, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(key, list[i]))
-			return true;
-	return false;
+	return bsearch(key, list, n, sizeof(*list), key_cmp) != NULL;
 }
 
 #define KEY_IN(key, list) key_in(key, list, sizeof(list) / sizeof(list[0]))
@@ -630,11 +640,10 @@ static bool key_in(const char *key, const char *const *list, size_t n)
 static bool es_more_negated_events(const struct cxm_text *t, const struct tokinfo *ti, size_t i)
 {
 	static const char *const more[] = {"ni", "ningun", "ninguna", "ninguno"};
-	static const char *const lasting[] = {
-		"sigo",	    "sigue",	 "seguimos", "siguen",	 "sigues",    "seguir",	   "seguia",  "seguian",
-		"continua", "continuan", "llevo",    "lleva",	 "llevamos",  "llevan",	   "llevas",  "quede",
-		"quedo",    "quedamos",	 "quedaron", "quedaste", "quedado",   "quedarse",  "todavia", "aun",
-		"vez",	    "nuevo",	 "nuevamente"};
+	static const char *const lasting[] = {"aun", "continua", "continuan", "lleva", "llevamos", "llevan",
+		"llevas", "llevo", "nuevamente", "nuevo", "quedado", "quedamos", "quedaron", "quedarse",
+		"quedaste", "quede", "quedo", "seguia", "seguian", "seguimos", "seguir", "sigo", "sigue",
+		"siguen", "sigues", "todavia", "vez"};
 	const char *k = t->tok[i].key;
 
 	if (KEY_IN(k, more))
@@ -655,9 +664,8 @@ static bool es_more_negated_events(const struct cxm_text *t, const struct tokinf
 /* "No sabía que...", "no esperaba", "no creo que": a negated thought is no failure. */
 static bool es_negated_thought(const struct cxm_text *t, size_t i)
 {
-	static const char *const think[] = {"sabia",  "sabiamos", "sabian",    "sabe",	  "sabemos",
-					    "creo",   "creia",	  "pense",     "pensaba", "imaginaba",
-					    "imagine", "esperaba", "esperabamos"};
+	static const char *const think[] = {"creia", "creo", "esperaba", "esperabamos", "imaginaba", "imagine",
+		"pensaba", "pense", "sabe", "sabemos", "sabia", "sabiamos", "sabian"};
 
 	if (i + 1 >= t->ntok || t->tok[i + 1].sentence != t->tok[i].sentence)
 		return false;
@@ -668,8 +676,8 @@ static bool es_negated_thought(const struct cxm_text *t, size_t i)
  * nadie", "no me dijeron nada"), they do not add one. */
 static bool es_concord(const char *key)
 {
-	static const char *const concord[] = {"nada",    "nadie",   "nunca",   "jamas", "ningun",
-					      "ninguna", "ninguno", "tampoco", "ni"};
+	static const char *const concord[] = {"jamas", "nada", "nadie", "ni", "ningun", "ninguna", "ninguno",
+		"nunca", "tampoco"};
 
 	return KEY_IN(key, concord);
 }
@@ -945,30 +953,27 @@ static bool es_past_subjunctive(const char *key)
  * gustaría", "deberían", "podrían", "espero que", "quiero que", "tendrían
  * que", "a ver si", "si tan solo", "si fuera"? Returns its tokens (0: no).
  */
-static size_t es_irrealis_at(const struct cxm_text *t, size_t i)
+static size_t es_irrealis_at(const struct cxm_text *t, const struct tokinfo *ti, size_t i)
 {
-	static const char *const one[] = {"ojala",	 "quisiera",   "quisieramos", "quisieran",	 "gustaria",
-					  "gustarian",	 "encantaria", "encantarian", "deberia",	 "deberian",
-					  "deberias",	 "deberiamos", "podrian",     "exijo",		 "exigimos",
-					  "exigen",	 "exigir",     "pido",	      "pedimos",	 "piden",
-					  "necesito",	 "necesitamos", "necesitan"};
-	static const char *const before_que[] = {"espero", "esperemos", "esperamos", "esperaba", "deseo",
-						 "deseamos", "quiero", "queremos", "tendria", "tendrian", "habria"};
 	unsigned s = t->tok[i].sentence;
-	const char *k = t->tok[i].key, *n1 = word_at(t, i + 1, s), *n2 = word_at(t, i + 2, s);
+	const char *k = t->tok[i].key, *n1, *n2;
 
 	if (t->tok[i].kind != CXM_TOK_WORD)
 		return 0;
-	if (KEY_IN(k, one))
+	if (ti[i].role == R_WISH)
 		return 1;
-	if (KEY_IN(k, before_que) && !strcmp(n1, "que"))
-		return 2;
-	if (!strcmp(k, "a") && !strcmp(n1, "ver") && !strcmp(n2, "si"))
-		return 3;
-	if (!strcmp(k, "si") && !strcmp(n1, "tan") && !strcmp(n2, "solo"))
-		return 3;
-	if (!strcmp(k, "si") && es_past_subjunctive(n1))
-		return 1;
+	/* "esperamos" keeps its own valence (we wait), so it is no rule word */
+	if (ti[i].role == R_WISH_QUE || (k[0] == 'e' && !strcmp(k, "esperamos")))
+		return !strcmp(word_at(t, i + 1, s), "que") ? 2 : 0;
+	if ((k[0] == 'a' && !k[1]) || (k[0] == 's' && k[1] == 'i' && !k[2])) { /* "a ver si", "si ..." */
+		n1 = word_at(t, i + 1, s);
+		n2 = word_at(t, i + 2, s);
+		if (k[0] == 'a')
+			return !strcmp(n1, "ver") && !strcmp(n2, "si") ? 3 : 0;
+		if (!strcmp(n1, "tan") && !strcmp(n2, "solo"))
+			return 3;
+		return es_past_subjunctive(n1) ? 1 : 0;
+	}
 	return 0;
 }
 
@@ -976,7 +981,7 @@ static size_t es_irrealis_at(const struct cxm_text *t, size_t i)
 static void es_irrealis(const struct cxm_text *t, const struct tokinfo *ti, double *out)
 {
 	for (size_t i = 0; i < t->ntok; i++) {
-		size_t w = es_irrealis_at(t, i), j;
+		size_t w = es_irrealis_at(t, ti, i), j;
 
 		if (!w)
 			continue;
@@ -1014,7 +1019,7 @@ static void es_questions(const struct cxm_text *t, double *out)
 /* The first word of sentence s at or after i, past the fillers of speech. */
 static size_t es_sentence_head(const struct cxm_text *t, size_t i)
 {
-	static const char *const fillers[] = {"pues", "y", "ay", "ah", "oh", "uy", "bueno", "que", "muy"};
+	static const char *const fillers[] = {"ah", "ay", "bueno", "muy", "oh", "pues", "que", "uy", "y"};
 	unsigned s = t->tok[i].sentence;
 
 	while (i < t->ntok && t->tok[i].sentence == s &&
@@ -1041,7 +1046,7 @@ static bool es_pause(const struct cxm_text *t, size_t i)
  */
 static void es_markers(const struct cxm_text *t, double *out)
 {
-	static const char *const markers[] = {"bueno", "weno", "bno", "vale"};
+	static const char *const markers[] = {"bno", "bueno", "vale", "weno"};
 
 	for (size_t i = 0; i < t->ntok; i++) {
 		size_t j = i;
@@ -1064,10 +1069,9 @@ static void es_markers(const struct cxm_text *t, double *out)
  */
 static void es_irony(const struct cxm_text *t, const struct tokinfo *ti, double *out)
 {
-	static const char *const praise[] = {"genial",	"perfecto", "perfecta", "estupendo", "fantastico",
-					     "maravilloso", "maravilla", "bravo", "excelente", "bien",
-					     "bonito",	"lindo",    "gracias",  "felicidades", "enhorabuena",
-					     "fenomenal", "ole",	    "buenisimo"};
+	static const char *const praise[] = {"bien", "bonito", "bravo", "buenisimo", "enhorabuena",
+		"estupendo", "excelente", "fantastico", "felicidades", "fenomenal", "genial", "gracias",
+		"lindo", "maravilla", "maravilloso", "ole", "perfecta", "perfecto"};
 
 	for (size_t i = 0; i < t->ntok; i++) {
 		size_t r, span;
@@ -1097,18 +1101,19 @@ static void es_irony(const struct cxm_text *t, const struct tokinfo *ti, double 
 }
 
 /* Whether token i is laughter: "jajaja", "jeje", "jsjs", "xd", "lol", and
- * the laughing faces 😂 🤣 😆 😅 😹 (U+1F602, 1F923, 1F606, 1F605, 1F639). */
+ * the laughing faces 😂 😅 😆 😹 🤣 (U+1F602, 1F605, 1F606, 1F639, 1F923). */
 static bool es_laughter(const struct cxm_text *t, size_t i)
 {
-	static const char *const faces[] = {"\xf0\x9f\x98\x82", "\xf0\x9f\xa4\xa3", "\xf0\x9f\x98\x86",
-					    "\xf0\x9f\x98\x85", "\xf0\x9f\x98\xb9"};
+	static const char *const faces[] = {"\xf0\x9f\x98\x82", "\xf0\x9f\x98\x85", "\xf0\x9f\x98\x86",
+					    "\xf0\x9f\x98\xb9", "\xf0\x9f\xa4\xa3"};
 	const char *k = t->tok[i].key;
 
 	if (t->tok[i].kind == CXM_TOK_EMOJI)
 		return KEY_IN(t->tok[i].norm, faces);
 	if (t->tok[i].kind == CXM_TOK_EMOTICON)
 		return (k[0] == 'x' || k[0] == 'X') && (k[1] == 'd' || k[1] == 'D') && !k[2];
-	return t->tok[i].kind == CXM_TOK_WORD && (is_laugh(k) || !strcmp(k, "xd") || !strcmp(k, "lol"));
+	return t->tok[i].kind == CXM_TOK_WORD &&
+	       (is_laugh(k) || (k[0] == 'x' && !strcmp(k, "xd")) || (k[0] == 'l' && !strcmp(k, "lol")));
 }
 
 /* Laughter in a text that adds up negative is rueful, not joy: it adds nothing. */
@@ -1135,13 +1140,13 @@ static void es_rueful_laughter(const struct cxm_text *t, double *out)
  */
 static void es_rather(const struct cxm_text *t, double *out)
 {
-	static const char *const next[] = {"me", "te", "se", "nos", "os", "lo", "la", "le", "les", "no", "ni"};
-	static const char *const det[] = {"el", "la", "lo", "los", "las", "mi", "mis", "tu", "tus", "su", "sus",
-					  "nuestro", "nuestra", "un", "una"};
+	static const char *const next[] = {"la", "le", "les", "lo", "me", "ni", "no", "nos", "os", "se", "te"};
+	static const char *const det[] = {"el", "la", "las", "lo", "los", "mi", "mis", "nuestra", "nuestro",
+		"su", "sus", "tu", "tus", "un", "una"};
 
 	for (size_t i = 0; i + 1 < t->ntok; i++) {
-		if (strcmp(t->tok[i].key, "mejor") || t->tok[i + 1].sentence != t->tok[i].sentence ||
-		    !KEY_IN(t->tok[i + 1].key, next) || out[i] <= 0)
+		if (out[i] <= 0 || strcmp(t->tok[i].key, "mejor") || t->tok[i + 1].sentence != t->tok[i].sentence ||
+		    !KEY_IN(t->tok[i + 1].key, next))
 			continue;
 		if (i > 0 && t->tok[i - 1].sentence == t->tok[i].sentence && KEY_IN(t->tok[i - 1].key, det))
 			continue;
@@ -1156,11 +1161,13 @@ static void es_rather(const struct cxm_text *t, double *out)
  */
 static void es_lacking(const struct cxm_text *t, const struct tokinfo *ti, double *out)
 {
-	static const char *const lack[] = {"falta",  "faltan", "falto",	  "faltaba", "faltaban", "faltaron",
-					   "carece", "carecen", "carecia", "carecian", "carecemos"};
+	static const char *const lack[] = {"carece", "carecemos", "carecen", "carecia", "carecian", "falta",
+		"faltaba", "faltaban", "faltan", "faltaron", "falto"};
 
 	for (size_t i = 0; i < t->ntok; i++) {
-		if (t->tok[i].kind != CXM_TOK_WORD || !KEY_IN(t->tok[i].key, lack))
+		const char *k = t->tok[i].key;
+
+		if (t->tok[i].kind != CXM_TOK_WORD || (k[0] != 'f' && k[0] != 'c') || strlen(k) < 5 || !KEY_IN(k, lack))
 			continue;
 		for (size_t j = i + 1, d = 0; j < t->ntok && d < 3 && t->tok[j].sentence == t->tok[i].sentence; j++) {
 			if (ti[j].stop || ti[j].role == R_CONTRAST)
@@ -1209,7 +1216,7 @@ static void es_concession(const struct cxm_text *t, const struct tokinfo *ti, do
  */
 static void es_closing_formula(const struct cxm_text *t, const struct tokinfo *ti, double *out)
 {
-	static const char *const formulas[] = {"gracias", "saludos", "saludo", "salu2", "graciass"};
+	static const char *const formulas[] = {"gracias", "graciass", "salu2", "saludo", "saludos"};
 	size_t i = t->ntok, f;
 	double rest = 0;
 
@@ -1243,17 +1250,17 @@ static void es_closing_formula(const struct cxm_text *t, const struct tokinfo *t
  */
 static void es_decline(const struct cxm_text *t, const struct tokinfo *ti, double *out)
 {
-	static const char *const was[] = {"era",    "eran",    "eras",	  "estaba", "estaban", "tenia",
-					  "tenian", "habia",   "fue",	  "fueron", "funcionaba", "funcionaban"};
-	static const char *const used[] = {"solia", "solian", "supuestamente", "supuesto", "supuesta",
-					   "supuestos", "supuestas"};
+	static const char *const was[] = {"era", "eran", "eras", "estaba", "estaban", "fue", "fueron",
+		"funcionaba", "funcionaban", "habia", "tenia", "tenian"};
+	static const char *const used[] = {"solia", "solian", "supuesta", "supuestamente", "supuestas",
+		"supuesto", "supuestos"};
 
 	for (size_t i = 0; i < t->ntok; i++) {
 		unsigned s = t->tok[i].sentence;
 		const char *k = t->tok[i].key, *next = word_at(t, i + 1, s);
 		size_t j = i + 1;
 
-		if (t->tok[i].kind != CXM_TOK_WORD)
+		if (t->tok[i].kind != CXM_TOK_WORD || (k[0] != 'a' && k[0] != 's') || strlen(k) < 5)
 			continue;
 		if (!strcmp(k, "antes")) {
 			/* "antes" + a past of being, within two words ("antes todo era", "antes sí era") */
@@ -1278,17 +1285,94 @@ static void es_decline(const struct cxm_text *t, const struct tokinfo *ti, doubl
 	}
 }
 
+/* What a text holds that the passes of es_discourse look for. */
+enum {
+	D_AUNQUE = 1, D_MARKER = 2, D_MEJOR = 4, D_LACK = 8, D_DECLINE = 16, D_WISH = 32, D_ASK = 64,
+	D_POS = 128, D_NEG = 256, D_LAUGH = 512
+};
+
+/* One scan of the text, so that most texts skip most passes. */
+static unsigned es_scan(const struct cxm_text *t, const struct tokinfo *ti, const double *out)
+{
+	static const char *const lack[] = {"carece", "carecemos", "carecen", "carecia", "carecian", "falta",
+		"faltaba", "faltaban", "faltan", "faltaron", "falto"};
+	static const char *const doubt[] = {"solia", "solian", "supuesta", "supuestamente", "supuestas", "supuesto",
+		"supuestos"};
+	unsigned f = 0;
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		const struct cxm_token *k = &t->tok[i];
+		const char *w = k->key;
+
+		f |= out[i] > 0 ? D_POS : out[i] < 0 ? D_NEG : 0;
+		if (k->kind == CXM_TOK_PUNCT) {
+			f |= strchr(k->norm, '?') ? D_ASK : 0;
+			continue;
+		}
+		if (k->kind != CXM_TOK_WORD) {
+			f |= es_laughter(t, i) ? D_LAUGH : 0;
+			continue;
+		}
+		switch (w[0]) {
+		case 'a':
+			f |= !w[1] ? D_WISH : !strcmp(w, "aunque") ? D_AUNQUE : !strcmp(w, "antes") ? D_DECLINE : 0;
+			break;
+		case 'b':
+		case 'v':
+		case 'w':
+			f |= D_MARKER;
+			break;
+		case 'c':
+		case 'f':
+			f |= strlen(w) >= 5 && KEY_IN(w, lack) ? D_LACK : 0;
+			break;
+		case 'j':
+		case 'l':
+		case 'x':
+			f |= es_laughter(t, i) ? D_LAUGH : 0;
+			break;
+		case 'm':
+			f |= !strcmp(w, "mejor") ? D_MEJOR : 0;
+			break;
+		case 's':
+			f |= w[1] == 'i' && !w[2] ? D_WISH : strlen(w) >= 5 && KEY_IN(w, doubt) ? D_DECLINE : 0;
+			break;
+		default:
+			break;
+		}
+		if (!(f & D_WISH) && es_irrealis_at(t, ti, i))
+			f |= D_WISH;
+	}
+	/* lacking and decline turn praise negative */
+	if (f & (D_LACK | D_DECLINE))
+		f |= D_NEG;
+	return f;
+}
+
 static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, double *out)
 {
-	es_concession(t, ti, out);
-	es_markers(t, out);
-	es_rather(t, out);
-	es_lacking(t, ti, out);
-	es_decline(t, ti, out);
-	es_irrealis(t, ti, out);
-	es_questions(t, out);
-	es_irony(t, ti, out);
-	es_rueful_laughter(t, out);
+	unsigned f = es_scan(t, ti, out);
+
+	if (f & D_AUNQUE)
+		es_concession(t, ti, out);
+	if (f & D_MARKER)
+		es_markers(t, out);
+	if (f & D_MEJOR)
+		es_rather(t, out);
+	if (f & D_LACK)
+		es_lacking(t, ti, out);
+	if (f & D_DECLINE)
+		es_decline(t, ti, out);
+	if (f & D_WISH)
+		es_irrealis(t, ti, out);
+	if ((f & D_ASK) && (f & D_POS))
+		es_questions(t, out);
+	if (!(f & D_NEG))
+		return;
+	if (f & D_POS)
+		es_irony(t, ti, out);
+	if (f & D_LAUGH)
+		es_rueful_laughter(t, out);
 	es_closing_formula(t, ti, out);
 	for (size_t i = 0; i < t->ntok; i++)
 		if (out[i] < 0 && (t->tok[i].kind == CXM_TOK_WORD || t->tok[i].kind == CXM_TOK_HASHTAG))
