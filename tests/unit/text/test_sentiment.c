@@ -391,6 +391,8 @@ static void test_es_everyday_words(void **state)
 	assert_gt(-es("te extraño"), 0.1);
 	assert_gt(-es("qué tarado"), 0.3);
 	assert_gt(es("qué golazo"), 0.3);
+	assert_gt(-es("otro terremoto"), 0.3);
+	assert_gt(es("¡qué remontada!"), 0.3);
 	assert_true(es("espero tu respuesta") == 0);
 	assert_true(es("por favor") == 0);
 	assert_gt(-es("contesten por favor, es un desastre"), 0.3);
