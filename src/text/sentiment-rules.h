@@ -16,8 +16,14 @@
  * raise ("tardó muchísimo"). R_POCO: "poco", which before a positive word
  * negates it ("poco amable"). R_LEAST: VADER's "least". R_SPECIAL: a word
  * whose role depends on the next one ("kind of", "bien caro", "para nada").
+ * R_WISH: Spanish words that open a wish, a demand or a "should" ("ojalá",
+ * "quisiera", "deberían", "exigimos"); R_WISH_QUE: those that do before
+ * "que" ("espero que", "quiero que"). See es_irrealis in sentiment.c.
  */
-enum role { R_NONE, R_NEGATOR, R_BOOST, R_DAMP, R_CONTRAST, R_POCO, R_SKIP, R_POST_BOOST, R_LEAST, R_SPECIAL };
+enum role {
+	R_NONE, R_NEGATOR, R_BOOST, R_DAMP, R_CONTRAST, R_POCO, R_SKIP, R_POST_BOOST, R_LEAST, R_SPECIAL, R_WISH,
+	R_WISH_QUE
+};
 
 struct rule_word {
 	const char *key;
@@ -64,6 +70,15 @@ static const struct rule_word es_rules[] = {
 	{"super", R_BOOST}, {"tampoco", R_NEGATOR}, {"tan", R_BOOST}, {"te", R_SKIP},
 	{"terriblemente", R_BOOST}, {"totalmente", R_BOOST}, {"tremenda", R_BOOST},
 	{"tremendamente", R_BOOST}, {"tremendo", R_BOOST}, {"un", R_SKIP}, {"una", R_SKIP}, {"bien", R_SPECIAL}, {"para", R_SPECIAL},
+	/* wishes, demands and "should" */
+	{"deberia", R_WISH}, {"deberiamos", R_WISH}, {"deberian", R_WISH}, {"deberias", R_WISH},
+	{"encantaria", R_WISH}, {"encantarian", R_WISH}, {"exigen", R_WISH}, {"exigimos", R_WISH},
+	{"exigir", R_WISH}, {"exijo", R_WISH}, {"gustaria", R_WISH}, {"gustarian", R_WISH},
+	{"necesitamos", R_WISH}, {"necesitan", R_WISH}, {"necesito", R_WISH}, {"ojala", R_WISH},
+	{"pedimos", R_WISH}, {"piden", R_WISH}, {"pido", R_WISH}, {"podrian", R_WISH}, {"quisiera", R_WISH},
+	{"quisieramos", R_WISH}, {"quisieran", R_WISH}, {"deseamos", R_WISH_QUE}, {"deseo", R_WISH_QUE},
+	{"esperaba", R_WISH_QUE}, {"esperemos", R_WISH_QUE}, {"espero", R_WISH_QUE}, {"habria", R_WISH_QUE},
+	{"queremos", R_WISH_QUE}, {"quiero", R_WISH_QUE}, {"tendria", R_WISH_QUE}, {"tendrian", R_WISH_QUE},
 };
 
 #endif

@@ -5,6 +5,8 @@
  * idioms, negation with a scope, boosters and dampeners, contrast words,
  * capitals, elongations, exclamation and question marks, emoji and
  * emoticons - summed and normalised into a compound score in [-1, 1].
+ * Spanish then gets a pass for how things are said (es_discourse: wishes,
+ * questions, irony, rueful laughter, speech markers, negative weighting).
  *
  * The lexicons are compiled into hash tables at build time (lexicon.h,
  * tools/gen-lexicon.c); the rule words (negators, boosters, ...) are in
@@ -105,6 +107,12 @@ static bool emoji_valence(const char *norm, float *v)
 		}
 		if (p[0] == 0xf0 && p[1] == 0x9f && p[2] == 0x8f && p[3] >= 0xbb && p[3] <= 0xbf) { /* U+1F3FB..F */
 			p += 4;
+			continue;
+		}
+		/* U+200D U+2640 / U+2642: the woman's or man's form ("🤦‍♀️") */
+		if (p[0] == 0xe2 && p[1] == 0x80 && p[2] == 0x8d && p[3] == 0xe2 && p[4] == 0x99 &&
+		    (p[5] == 0x80 || p[5] == 0x82)) {
+			p += 6;
 			continue;
 		}
 		buf[n++] = (char)*p++;
@@ -212,6 +220,51 @@ static bool es_prefixed(struct cxm_stemmers *st, const char *key, size_t n, floa
 	return false;
 }
 
+/*
+ * Spanish diminutives keep their word's valence: "malito", "tristito",
+ * "cansadita", "pobrecito", "nuevecito", "poquito" (-quito: -co),
+ * "amiguitos" (-guito: -go). Only a key of the lexicon counts as the base.
+ */
+static bool es_diminutive(const char *key, size_t n, float *v)
+{
+	static const char *const sufs[] = {"ecitos", "ecitas", "ecito", "ecita", "citos", "citas", "cito", "cita",
+					   "itos",   "itas",   "ito",   "ita",   "illos", "illas", "illo", "illa"};
+	/* the base keeps the suffix's gender ("ratito" is no "rata"); an
+	 * adjective may be a key only in the masculine ("cansadita") */
+	static const char *const masc[] = {"o", "e", "", NULL}, *const fem[] = {"a", "e", "", "o"};
+
+	size_t sg = n && key[n - 1] == 's' ? n - 1 : n; /* without a plural's s */
+
+	/* every suffix ends in -ito/-ita or -illo/-illa */
+	if (sg < 5 || (key[sg - 1] != 'o' && key[sg - 1] != 'a') ||
+	    !((key[sg - 3] == 'i' && key[sg - 2] == 't') ||
+	      (key[sg - 4] == 'i' && key[sg - 3] == 'l' && key[sg - 2] == 'l')))
+		return false;
+	for (size_t i = 0; i < sizeof(sufs) / sizeof(sufs[0]); i++) {
+		size_t stem = n - strlen(sufs[i]), m = strlen(sufs[i]);
+		const char *const *ends = sufs[i][m - 1] == 'a' || sufs[i][m - 2] == 'a' ? fem : masc;
+		char base[64];
+
+		if (!ends_with(key, n, sufs[i]) || n < strlen(sufs[i]) + 2 || stem + 4 >= sizeof(base))
+			continue;
+		memcpy(base, key, stem);
+		if (ends_with(key, stem, "qu") || ends_with(key, stem, "gu")) {
+			base[stem - 2] = key[stem - 2] == 'q' ? 'c' : 'g';
+			stem--;
+		}
+		for (size_t j = 0; j < 4 && ends[j]; j++) {
+			const struct cxm_lex_entry *e;
+
+			memcpy(base + stem, ends[j], strlen(ends[j]) + 1);
+			if ((e = find_word(&cxm_lex_es, base)) && e->valence != 0) {
+				*v = e->valence;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* The valence of a single Spanish word that is not a key of the lexicon. */
 static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
 {
@@ -229,7 +282,7 @@ static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
 			return true;
 		}
 	}
-	return es_prefixed(st, key, n, v);
+	return es_prefixed(st, key, n, v) || es_diminutive(key, n, v);
 }
 
 /*
@@ -337,6 +390,98 @@ static enum cxm_lang pick_lang(struct cxm_stemmers *st, const struct cxm_text *t
 }
 
 /*
+ * A hashtag written in CamelCase is words: "#QuéVergüenza", "#NoMeGusta",
+ * "#Todo_Mal". Splits its source at capitals, '_' and digits, reads the
+ * words as keys (lower case, no accents), takes the phrase they make if
+ * the lexicon has it, else sums the words, a negator turning the rest.
+ */
+static bool hashtag_valence(struct cxm_stemmers *st, const struct cxm_text *t, const struct cxm_token *k,
+			    enum cxm_lang lang, float *v)
+{
+	const struct cxm_lexicon *lx = lexicon_of(lang);
+	const unsigned char *p = (const unsigned char *)t->src + k->start + 1, *end = p + k->len - 1;
+	char keys[8][48], phrase[400];
+	size_t nk = 0, n = 0, pn = 0;
+	double sum = 0;
+	bool negated = false, rated = false;
+
+	if (k->len < 2 || t->src[k->start] != '#')
+		return false;
+	for (; p <= end; p++) {
+		int c = p < end ? *p : 0;
+		bool upper = (c >= 'A' && c <= 'Z') ||
+			     (c == 0xc3 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9e); /* À..Þ */
+		bool brk = !c || c == '_' || (c >= '0' && c <= '9') || (upper && n > 0);
+
+		if (brk && n) {
+			if (nk == sizeof(keys) / sizeof(keys[0]))
+				return false;
+			keys[nk][n] = 0;
+			nk++;
+			n = 0;
+		}
+		if (!c || c == '_' || (c >= '0' && c <= '9'))
+			continue;
+		if (nk == sizeof(keys) / sizeof(keys[0]) || n + 3 >= sizeof(keys[0]))
+			return false;
+		if (c == 0xc3 && p + 1 < end) { /* U+00C0..U+00FF: accents dropped, ñ kept */
+			static const char fold[] = "aaaaaaaceeeeiiiidnooooo" "xouuuuyts"; /* À..ß, à..ÿ */
+			unsigned lo = p[1] >= 0xa0 ? p[1] - 0xa0u : p[1] - 0x80u;
+			char f = lo < 32 ? fold[lo] : 0;
+
+			if (lo == 0x11) { /* Ñ, ñ */
+				keys[nk][n++] = (char)0xc3;
+				keys[nk][n++] = (char)0xb1;
+			} else if (f && !strchr("xtsd", f)) {
+				keys[nk][n++] = f;
+			} else {
+				return false;
+			}
+			p++;
+			continue;
+		}
+		if (c >= 0x80)
+			return false;
+		keys[nk][n++] = (char)(upper ? c + 32 : c);
+	}
+	if (nk < 2)
+		return false;
+	for (size_t i = 0; i < nk; i++) {
+		size_t m = strlen(keys[i]);
+
+		if (pn + m + 2 > sizeof(phrase))
+			return false;
+		if (i)
+			phrase[pn++] = ' ';
+		memcpy(phrase + pn, keys[i], m + 1);
+		pn += m;
+	}
+	if (find_word(lx, phrase)) {
+		*v = find_word(lx, phrase)->valence;
+		return *v != 0;
+	}
+	for (size_t i = 0; i < nk; i++) {
+		const struct cxm_lex_entry *e = cxm_lex_find(&lx->words, keys[i], strlen(keys[i]));
+		float w = 0;
+
+		if (e && role_of(lang, e, keys[i]) == R_NEGATOR) {
+			negated = true;
+			continue;
+		}
+		if (e && (e->flags & CXM_LEXF_VALENCE))
+			w = e->valence;
+		else if (lang == CXM_LANG_ES && !e && !es_inflected(st, keys[i], &w))
+			w = 0;
+		sum += negated ? w * N_SCALAR : w;
+		rated |= w != 0;
+	}
+	if (!rated || sum == 0)
+		return false;
+	*v = (float)(sum > 4 ? 4 : sum < -4 ? -4 : sum);
+	return true;
+}
+
+/*
  * Rule words whose role depends on the next word; returns the last token
  * they took (i, or i + 1 for a two-word rule).
  */
@@ -373,6 +518,9 @@ static size_t rule_in_context(struct cxm_stemmers *st, const struct cxm_text *t,
 			x->role = R_CONTRAST;
 			ti[i + 1].word = 1;
 			return i + 1;
+		} else if (!strcmp(k->key, "no") &&
+			   (!strcmp(next, "solo") || !strcmp(next, "solamente") || !strcmp(next, "unicamente"))) {
+			x->role = R_NONE; /* "no solo ... sino": not only, but also */
 		} else if (!strcmp(k->key, "un") && (!strcmp(next, "poco") || !strcmp(next, "poquito"))) {
 			ti[i + 1].word = 1;
 			ti[i + 1].role = R_DAMP;
@@ -447,6 +595,8 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 				x->val = v;
 			else if (x->role == R_NONE && is_laugh(k->key))
 				x->val = 1.6f;
+			else if (k->kind == CXM_TOK_HASHTAG && hashtag_valence(st, t, k, lang, &v))
+				x->val = v;
 			if (x->role != R_NONE && x->role != R_BOOST)
 				i = rule_in_context(st, t, lang, ti, i);
 			/* boosters carry no valence of their own; in Spanish no
@@ -465,6 +615,82 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 			matched++;
 	}
 	return matched;
+}
+
+static int key_cmp(const void *key, const void *entry)
+{
+	return strcmp(key, *(const char *const *)entry);
+}
+
+/* Whether key is in list, a static list in strcmp order (the lists below are). */
+static bool key_in(const char *key, const char *const *list, size_t n)
+{
+	return bsearch(key, list, n, sizeof(*list), key_cmp) != NULL;
+}
+
+#define KEY_IN(key, list) key_in(key, list, sizeof(list) / sizeof(list[0]))
+
+/*
+ * More Spanish negated events (docs/text.md, rule 6): "ni" ("ni me
+ * contestaron"), "ningún"/"ninguna" ("ninguna respuesta"), and "sin" after
+ * a verb of lasting or running out, or "todavía", "aún", "otra vez", "de
+ * nuevo": "sigo sin entender", "llevamos una semana sin respuesta", "me
+ * quedé sin saldo", "otra vez sin cobertura".
+ */
+static bool es_more_negated_events(const struct cxm_text *t, const struct tokinfo *ti, size_t i)
+{
+	static const char *const more[] = {"ni", "ningun", "ninguna", "ninguno"};
+	static const char *const lasting[] = {"aun", "continua", "continuan", "lleva", "llevamos", "llevan",
+		"llevas", "llevo", "nuevamente", "nuevo", "quedado", "quedamos", "quedaron", "quedarse",
+		"quedaste", "quede", "quedo", "seguia", "seguian", "seguimos", "seguir", "sigo", "sigue",
+		"siguen", "sigues", "todavia", "vez"};
+	const char *k = t->tok[i].key;
+
+	if (KEY_IN(k, more))
+		return true;
+	if (strcmp(k, "sin"))
+		return false;
+	/* up to three words back in its sentence, past clitics */
+	for (size_t j = i, n = 0; j-- > 0 && n < 3 && t->tok[j].sentence == t->tok[i].sentence && !ti[j].stop;) {
+		if (t->tok[j].kind != CXM_TOK_WORD || ti[j].role == R_SKIP)
+			continue;
+		if (KEY_IN(t->tok[j].key, lasting))
+			return true;
+		n++;
+	}
+	return false;
+}
+
+/* "No sabía que...", "no esperaba", "no creo que": a negated thought is no failure. */
+static bool es_negated_thought(const struct cxm_text *t, size_t i)
+{
+	static const char *const think[] = {"creia", "creo", "esperaba", "esperabamos", "imaginaba", "imagine",
+		"pensaba", "pense", "sabe", "sabemos", "sabia", "sabiamos", "sabian"};
+
+	if (i + 1 >= t->ntok || t->tok[i + 1].sentence != t->tok[i].sentence)
+		return false;
+	return KEY_IN(t->tok[i + 1].key, think) || !strcmp(t->tok[i + 1].norm, "s\xc3\xa9"); /* sé */
+}
+
+/* Spanish negative concord: after "no" these repeat its negation ("no vino
+ * nadie", "no me dijeron nada"), they do not add one. */
+static bool es_concord(const char *key)
+{
+	static const char *const concord[] = {"jamas", "nada", "nadie", "ni", "ningun", "ninguna", "ninguno",
+		"nunca", "tampoco"};
+
+	return KEY_IN(key, concord);
+}
+
+/* "¿Por qué no ...?" asks for what did not happen: a complaint, not a question. */
+static bool es_why_not(const struct cxm_text *t, size_t i)
+{
+	const char *p1 = i > 0 ? t->tok[i - 1].key : "", *p2 = i > 1 ? t->tok[i - 2].key : "";
+
+	if (strcmp(t->tok[i].key, "no"))
+		return false;
+	return !strcmp(p1, "porque") || !strcmp(p1, "xq") || !strcmp(p1, "pq") ||
+	       (!strcmp(p1, "que") && !strcmp(p2, "por"));
 }
 
 /*
@@ -488,11 +714,14 @@ static void es_negated_events(const struct cxm_text *t, struct tokinfo *ti)
 			continue;
 		for (d = 0; d < sizeof(negs) / sizeof(negs[0]); d++)
 			known |= !strcmp(k->key, negs[d]);
+		known = (known || es_more_negated_events(t, ti, i)) && !es_negated_thought(t, i);
 		if (!known || (i + 1 < t->ntok && (!strcmp(t->tok[i + 1].key, "solo") || !strcmp(t->tok[i + 1].key, "sólo"))))
 			continue;
 		for (j = i + 1, d = 0; j < t->ntok && d < 4 && t->tok[j].sentence == k->sentence; j++) {
 			if (ti[j].stop || ti[j].role == R_CONTRAST)
 				break;
+			if (ti[j].val == 0 && es_concord(t->tok[j].key))
+				continue; /* "no me dijeron nada": one negation */
 			if (ti[j].val != 0 || ti[j].role == R_NEGATOR) {
 				rated = true;
 				break;
@@ -508,7 +737,7 @@ static void es_negated_events(const struct cxm_text *t, struct tokinfo *ti)
 			question |= t->tok[j].kind == CXM_TOK_PUNCT && strchr(t->tok[j].norm, '?');
 		for (j = i; j-- > 0 && t->tok[j].sentence == k->sentence;)
 			question |= !strncmp(t->tok[j].norm, "\xc2\xbf", 2); /* ¿ */
-		if (question)
+		if (question && !es_why_not(t, i))
 			continue;
 		ti[i].val = NEG_EVENT;
 		ti[i].fixed = 1;
@@ -679,6 +908,477 @@ static void finish(const struct mass *m, struct cxm_sentiment_score *sc)
 							       : CXM_SENTIMENT_NEUTRAL;
 }
 
+/*
+ * ---- Spanish discourse: wishes, questions, markers, irony, laughter ----
+ *
+ * A pass over the contributions once the word rules and contrast are done
+ * (docs/text.md, rules 9 to 16).
+ */
+
+/* Ours: a positive word in a wish or a "should" ("ojalá fuera rápido",
+ * "deberían ser más amables") names what is missing, not what happened;
+ * one in a question asks rather than says ("¿es bueno?"). Irony turns
+ * praise as a negation does ("Genial, otra vez sin luz"). */
+#define IRREALIS_SCALAR 0.2
+#define QUESTION_SCALAR 0.5
+#define IRONY_SCALAR N_SCALAR
+/* SO-CAL's negative weighting (Taboada et al., Computational Linguistics
+ * 2011): a negative word weighs half as much again, since positive words
+ * are the more common ones. Spanish only; English keeps VADER's sum. */
+#define NEGATIVITY_WEIGHT 1.5
+
+/* The key of the word token at i if it is in sentence s, else "". */
+static const char *word_at(const struct cxm_text *t, size_t i, unsigned s)
+{
+	return i < t->ntok && t->tok[i].sentence == s && t->tok[i].kind == CXM_TOK_WORD ? t->tok[i].key : "";
+}
+
+/* A past subjunctive after "si" ("si fuera", "si tuvieran", "si hubiese"). */
+static bool es_past_subjunctive(const char *key)
+{
+	static const char *const ends[] = {"iera", "ieras", "ieran", "ieramos", "ara", "aras", "aran", "aramos",
+					   "iese", "ieses", "iesen", "ase", "asen", "uera", "ueran"};
+	size_t n = strlen(key);
+
+	if (n < 4 || !strcmp(key, "para") || !strcmp(key, "cara") || !strcmp(key, "clara"))
+		return false;
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+		if (ends_with(key, n, ends[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Does token i open a wish or a "should": "ojalá", "quisiera", "me
+ * gustaría", "deberían", "podrían", "espero que", "quiero que", "tendrían
+ * que", "a ver si", "si tan solo", "si fuera"? Returns its tokens (0: no).
+ */
+static size_t es_irrealis_at(const struct cxm_text *t, const struct tokinfo *ti, size_t i)
+{
+	unsigned s = t->tok[i].sentence;
+	const char *k = t->tok[i].key, *n1, *n2;
+
+	if (t->tok[i].kind != CXM_TOK_WORD)
+		return 0;
+	if (ti[i].role == R_WISH)
+		return 1;
+	/* "esperamos" keeps its own valence (we wait), so it is no rule word */
+	if (ti[i].role == R_WISH_QUE || (k[0] == 'e' && !strcmp(k, "esperamos")))
+		return !strcmp(word_at(t, i + 1, s), "que") ? 2 : 0;
+	if ((k[0] == 'a' && !k[1]) || (k[0] == 's' && k[1] == 'i' && !k[2])) { /* "a ver si", "si ..." */
+		n1 = word_at(t, i + 1, s);
+		n2 = word_at(t, i + 2, s);
+		if (k[0] == 'a')
+			return !strcmp(n1, "ver") && !strcmp(n2, "si") ? 3 : 0;
+		if (!strcmp(n1, "tan") && !strcmp(n2, "solo"))
+			return 3;
+		return es_past_subjunctive(n1) ? 1 : 0;
+	}
+	return 0;
+}
+
+/* Wishes: positive contributions from the trigger to the end of its clause. */
+static void es_irrealis(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	for (size_t i = 0; i < t->ntok; i++) {
+		size_t w = es_irrealis_at(t, ti, i), j;
+
+		if (!w)
+			continue;
+		for (j = i; j < t->ntok && t->tok[j].sentence == t->tok[i].sentence; j++) {
+			if (j >= i + w && (ti[j].stop || ti[j].role == R_CONTRAST))
+				break;
+			if (out[j] > 0)
+				out[j] *= j < i + w ? 0 : IRREALIS_SCALAR; /* "me gustaría" itself is no praise */
+		}
+		i = j ? j - 1 : 0;
+	}
+}
+
+/* Questions: positive contributions between "¿" (or the sentence's start) and "?". */
+static void es_questions(const struct cxm_text *t, double *out)
+{
+	for (size_t first = 0; first < t->ntok;) {
+		size_t end = first, from = first;
+		bool asked = false;
+
+		for (; end < t->ntok && t->tok[end].sentence == t->tok[first].sentence; end++) {
+			if (t->tok[end].kind != CXM_TOK_PUNCT)
+				continue;
+			if (!strncmp(t->tok[end].norm, "\xc2\xbf", 2) && !asked) /* ¿ */
+				from = end;
+			asked |= strchr(t->tok[end].norm, '?') != NULL;
+		}
+		for (size_t j = from; asked && j < end; j++)
+			if (out[j] > 0)
+				out[j] *= QUESTION_SCALAR;
+		first = end;
+	}
+}
+
+/* The first word of sentence s at or after i, past the fillers of speech. */
+static size_t es_sentence_head(const struct cxm_text *t, size_t i)
+{
+	static const char *const fillers[] = {"ah", "ay", "bueno", "muy", "oh", "pues", "que", "uy", "y"};
+	unsigned s = t->tok[i].sentence;
+
+	while (i < t->ntok && t->tok[i].sentence == s &&
+	       (t->tok[i].kind == CXM_TOK_PUNCT || (i + 1 < t->ntok && t->tok[i + 1].kind == CXM_TOK_WORD &&
+						    KEY_IN(t->tok[i].key, fillers))))
+		i++;
+	return i;
+}
+
+/* Whether token i is a comma, an ellipsis, a full stop or an exclamation mark. */
+static bool es_pause(const struct cxm_text *t, size_t i)
+{
+	const char *p;
+
+	if (i >= t->ntok || t->tok[i].kind != CXM_TOK_PUNCT)
+		return false;
+	p = t->tok[i].norm;
+	return p[0] == ',' || p[0] == '.' || p[0] == '!' || !strncmp(p, "\xe2\x80\xa6", 3);
+}
+
+/*
+ * "Bueno, ..." and "Vale, ..." that open a sentence are markers of speech
+ * ("well", "OK"), not praise.
+ */
+static void es_markers(const struct cxm_text *t, double *out)
+{
+	static const char *const markers[] = {"bno", "bueno", "vale", "weno"};
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		size_t j = i;
+
+		if (i && t->tok[i - 1].sentence == t->tok[i].sentence)
+			continue;
+		while (j < t->ntok && t->tok[j].sentence == t->tok[i].sentence && t->tok[j].kind == CXM_TOK_PUNCT)
+			j++;
+		if (j + 1 < t->ntok && t->tok[j].sentence == t->tok[i].sentence && t->tok[j].kind == CXM_TOK_WORD &&
+		    KEY_IN(t->tok[j].key, markers) && es_pause(t, j + 1) && t->tok[j + 1].norm[0] != '!')
+			out[j] = 0;
+	}
+}
+
+/*
+ * Irony: praise that opens a sentence, alone before a pause, followed by a
+ * text that adds up negative with no contrast word ("Genial, otra vez sin
+ * luz", "Qué bien... me cobraron dos veces", "Gracias, llegó roto") is
+ * turned like a negated word.
+ */
+static void es_irony(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	static const char *const praise[] = {"bien", "bonito", "bravo", "buenisimo", "enhorabuena",
+		"estupendo", "excelente", "fantastico", "felicidades", "fenomenal", "genial", "gracias",
+		"lindo", "maravilla", "maravilloso", "ole", "perfecta", "perfecto"};
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		size_t r, span;
+		double rest = 0;
+		bool turn = false;
+
+		if (i && t->tok[i - 1].sentence == t->tok[i].sentence)
+			continue;
+		r = es_sentence_head(t, i);
+		/* "qué bien", "muy bonito": the phrase's valence sits on its first word */
+		while (r > i && t->tok[r - 1].kind == CXM_TOK_WORD && ti[r - 1].span > 1)
+			r--;
+		if (r >= t->ntok || out[r] <= 0 || t->tok[r].sentence != t->tok[i].sentence)
+			continue;
+		span = ti[r].span ? ti[r].span : 1;
+		if (!KEY_IN(t->tok[r + span - 1].key, praise) || !es_pause(t, r + span))
+			continue;
+		for (size_t j = r + span; j < t->ntok; j++) {
+			if (ti[j].role == R_CONTRAST)
+				break;
+			rest += out[j];
+			turn = j + 1 == t->ntok && rest < 0;
+		}
+		if (turn)
+			out[r] *= IRONY_SCALAR;
+	}
+}
+
+/* Whether token i is laughter: "jajaja", "jeje", "jsjs", "xd", "lol", and
+ * the laughing faces 😂 😅 😆 😹 🤣 (U+1F602, 1F605, 1F606, 1F639, 1F923). */
+static bool es_laughter(const struct cxm_text *t, size_t i)
+{
+	static const char *const faces[] = {"\xf0\x9f\x98\x82", "\xf0\x9f\x98\x85", "\xf0\x9f\x98\x86",
+					    "\xf0\x9f\x98\xb9", "\xf0\x9f\xa4\xa3"};
+	const char *k = t->tok[i].key;
+
+	if (t->tok[i].kind == CXM_TOK_EMOJI)
+		return KEY_IN(t->tok[i].norm, faces);
+	if (t->tok[i].kind == CXM_TOK_EMOTICON)
+		return (k[0] == 'x' || k[0] == 'X') && (k[1] == 'd' || k[1] == 'D') && !k[2];
+	return t->tok[i].kind == CXM_TOK_WORD &&
+	       (is_laugh(k) || (k[0] == 'x' && !strcmp(k, "xd")) || (k[0] == 'l' && !strcmp(k, "lol")));
+}
+
+/* Laughter in a text that adds up negative is rueful, not joy: it adds nothing. */
+static void es_rueful_laughter(const struct cxm_text *t, double *out)
+{
+	double rest = 0;
+	bool laughs = false;
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		if (es_laughter(t, i))
+			laughs = true;
+		else
+			rest += out[i];
+	}
+	for (size_t i = 0; laughs && rest < 0 && i < t->ntok; i++)
+		if (es_laughter(t, i) && out[i] > 0)
+			out[i] = 0;
+}
+
+/*
+ * "Mejor" before a clitic or "no" is "I'd rather" ("mejor me voy", "mejor
+ * no digo nada", "mejor lo dejo"), not "better": no praise. "El mejor",
+ * "lo mejor", "mi mejor" stay.
+ */
+static void es_rather(const struct cxm_text *t, double *out)
+{
+	static const char *const next[] = {"la", "le", "les", "lo", "me", "ni", "no", "nos", "os", "se", "te"};
+	static const char *const det[] = {"el", "la", "las", "lo", "los", "mi", "mis", "nuestra", "nuestro",
+		"su", "sus", "tu", "tus", "un", "una"};
+
+	for (size_t i = 0; i + 1 < t->ntok; i++) {
+		if (out[i] <= 0 || strcmp(t->tok[i].key, "mejor") || t->tok[i + 1].sentence != t->tok[i].sentence ||
+		    !KEY_IN(t->tok[i + 1].key, next))
+			continue;
+		if (i > 0 && t->tok[i - 1].sentence == t->tok[i].sentence && KEY_IN(t->tok[i - 1].key, det))
+			continue;
+		out[i] = 0;
+	}
+}
+
+/*
+ * Lacking: "falta", "faltan", "carece" turn the positive words of their
+ * clause, up to 3 words on ("le falta calidad", "carece de sentido común",
+ * "faltó amabilidad"), as a negation does; their own valence stays.
+ */
+static void es_lacking(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	static const char *const lack[] = {"carece", "carecemos", "carecen", "carecia", "carecian", "falta",
+		"faltaba", "faltaban", "faltan", "faltaron", "falto"};
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		const char *k = t->tok[i].key;
+
+		if (t->tok[i].kind != CXM_TOK_WORD || (k[0] != 'f' && k[0] != 'c') || strlen(k) < 5 || !KEY_IN(k, lack))
+			continue;
+		for (size_t j = i + 1, d = 0; j < t->ntok && d < 3 && t->tok[j].sentence == t->tok[i].sentence; j++) {
+			if (ti[j].stop || ti[j].role == R_CONTRAST)
+				break;
+			if (!ti[j].word || ti[j].role == R_SKIP || !strcmp(t->tok[j].key, "de"))
+				continue;
+			if (out[j] > 0)
+				out[j] *= N_SCALAR;
+			d++;
+		}
+	}
+}
+
+/*
+ * "Aunque" that opens its sentence opens the concession, not the point:
+ * "Aunque tardó, el producto es excelente". The contrast rule weighed the
+ * whole sentence after it x1.5; the concession, up to the first comma,
+ * weighs x0.5 instead (as the words before "pero" do).
+ */
+static void es_concession(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	for (size_t i = 0; i < t->ntok; i++) {
+		size_t j, c = i;
+		bool comma = false;
+
+		if ((i && t->tok[i - 1].sentence == t->tok[i].sentence) || strcmp(t->tok[i].key, "aunque"))
+			continue;
+		/* only when it is its sentence's last contrast word (the one the rule applied) */
+		for (j = i + 1; j < t->ntok && t->tok[j].sentence == t->tok[i].sentence; j++) {
+			if (ti[j].role == R_CONTRAST)
+				c = j;
+			if (!comma && t->tok[j].kind == CXM_TOK_PUNCT && t->tok[j].norm[0] == ',')
+				comma = true;
+		}
+		if (c != i || !comma)
+			continue;
+		for (j = i + 1; j < t->ntok && !(t->tok[j].kind == CXM_TOK_PUNCT && t->tok[j].norm[0] == ','); j++)
+			out[j] *= CONTRAST_BEFORE / CONTRAST_AFTER;
+	}
+}
+
+/*
+ * A closing formula ("..., gracias.", "Saludos") after a text that adds up
+ * negative is politeness, not gratitude: "Llevo una semana sin internet.
+ * Gracias." It adds nothing.
+ */
+static void es_closing_formula(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	static const char *const formulas[] = {"gracias", "graciass", "salu2", "saludo", "saludos"};
+	size_t i = t->ntok, f;
+	double rest = 0;
+
+	while (i > 0 && t->tok[i - 1].kind == CXM_TOK_PUNCT)
+		i--;
+	if (!i || t->tok[i - 1].kind != CXM_TOK_WORD || !KEY_IN(t->tok[i - 1].key, formulas))
+		return;
+	f = i - 1;
+	/* "muchas gracias", "un saludo": the formula's own words */
+	while (f > 0 && t->tok[f - 1].sentence == t->tok[f].sentence && t->tok[f - 1].kind == CXM_TOK_WORD &&
+	       (ti[f - 1].span > 1 || !strcmp(t->tok[f - 1].key, "muchas") || !strcmp(t->tok[f - 1].key, "un")))
+		f--;
+	/* it opens its sentence or follows a comma */
+	if (f > 0 && t->tok[f - 1].sentence == t->tok[f].sentence &&
+	    !(t->tok[f - 1].kind == CXM_TOK_PUNCT && t->tok[f - 1].norm[0] == ','))
+		return;
+	for (size_t j = 0; j < f; j++)
+		rest += out[j];
+	if (rest >= 0)
+		return;
+	for (size_t j = f; j < i; j++)
+		if (out[j] > 0)
+			out[j] = 0;
+}
+
+/*
+ * Decline and doubt: praise of how things were ("antes era buenísimo",
+ * "solía ser rápido") says they are no longer so, and "supuesto",
+ * "supuestamente" doubt what they qualify ("el supuesto buen servicio"):
+ * the positive words of that clause are turned like negated ones.
+ */
+static void es_decline(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	static const char *const was[] = {"era", "eran", "eras", "estaba", "estaban", "fue", "fueron",
+		"funcionaba", "funcionaban", "habia", "tenia", "tenian"};
+	static const char *const used[] = {"solia", "solian", "supuesta", "supuestamente", "supuestas",
+		"supuesto", "supuestos"};
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		unsigned s = t->tok[i].sentence;
+		const char *k = t->tok[i].key, *next = word_at(t, i + 1, s);
+		size_t j = i + 1;
+
+		if (t->tok[i].kind != CXM_TOK_WORD || (k[0] != 'a' && k[0] != 's') || strlen(k) < 5)
+			continue;
+		if (!strcmp(k, "antes")) {
+			/* "antes" + a past of being, within two words ("antes todo era", "antes sí era") */
+			size_t d = 0;
+
+			if (!strcmp(next, "de") || !strcmp(next, "que"))
+				continue;
+			for (; j < t->ntok && d < 3 && t->tok[j].sentence == s && !ti[j].stop; j++, d++)
+				if (t->tok[j].kind == CXM_TOK_WORD && KEY_IN(t->tok[j].key, was))
+					break;
+			if (d == 3 || j >= t->ntok || t->tok[j].sentence != s || ti[j].stop)
+				continue;
+		} else if (!KEY_IN(k, used) || (i > 0 && !strcmp(t->tok[i - 1].key, "por"))) {
+			continue; /* "por supuesto" is "of course" */
+		}
+		for (; j < t->ntok && t->tok[j].sentence == s; j++) {
+			if (ti[j].stop || ti[j].role == R_CONTRAST)
+				break;
+			if (out[j] > 0)
+				out[j] *= N_SCALAR;
+		}
+	}
+}
+
+/* What a text holds that the passes of es_discourse look for. */
+enum {
+	D_AUNQUE = 1, D_MARKER = 2, D_MEJOR = 4, D_LACK = 8, D_DECLINE = 16, D_WISH = 32, D_ASK = 64,
+	D_POS = 128, D_NEG = 256, D_LAUGH = 512
+};
+
+/* One scan of the text, so that most texts skip most passes. */
+static unsigned es_scan(const struct cxm_text *t, const struct tokinfo *ti, const double *out)
+{
+	static const char *const lack[] = {"carece", "carecemos", "carecen", "carecia", "carecian", "falta",
+		"faltaba", "faltaban", "faltan", "faltaron", "falto"};
+	static const char *const doubt[] = {"solia", "solian", "supuesta", "supuestamente", "supuestas", "supuesto",
+		"supuestos"};
+	unsigned f = 0;
+
+	for (size_t i = 0; i < t->ntok; i++) {
+		const struct cxm_token *k = &t->tok[i];
+		const char *w = k->key;
+
+		f |= out[i] > 0 ? D_POS : out[i] < 0 ? D_NEG : 0;
+		if (k->kind == CXM_TOK_PUNCT) {
+			f |= strchr(k->norm, '?') ? D_ASK : 0;
+			continue;
+		}
+		if (k->kind != CXM_TOK_WORD) {
+			f |= es_laughter(t, i) ? D_LAUGH : 0;
+			continue;
+		}
+		switch (w[0]) {
+		case 'a':
+			f |= !w[1] ? D_WISH : !strcmp(w, "aunque") ? D_AUNQUE : !strcmp(w, "antes") ? D_DECLINE : 0;
+			break;
+		case 'b':
+		case 'v':
+		case 'w':
+			f |= D_MARKER;
+			break;
+		case 'c':
+		case 'f':
+			f |= strlen(w) >= 5 && KEY_IN(w, lack) ? D_LACK : 0;
+			break;
+		case 'j':
+		case 'l':
+		case 'x':
+			f |= es_laughter(t, i) ? D_LAUGH : 0;
+			break;
+		case 'm':
+			f |= !strcmp(w, "mejor") ? D_MEJOR : 0;
+			break;
+		case 's':
+			f |= w[1] == 'i' && !w[2] ? D_WISH : strlen(w) >= 5 && KEY_IN(w, doubt) ? D_DECLINE : 0;
+			break;
+		default:
+			break;
+		}
+		if (!(f & D_WISH) && es_irrealis_at(t, ti, i))
+			f |= D_WISH;
+	}
+	/* lacking and decline turn praise negative */
+	if (f & (D_LACK | D_DECLINE))
+		f |= D_NEG;
+	return f;
+}
+
+static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	unsigned f = es_scan(t, ti, out);
+
+	if (f & D_AUNQUE)
+		es_concession(t, ti, out);
+	if (f & D_MARKER)
+		es_markers(t, out);
+	if (f & D_MEJOR)
+		es_rather(t, out);
+	if (f & D_LACK)
+		es_lacking(t, ti, out);
+	if (f & D_DECLINE)
+		es_decline(t, ti, out);
+	if (f & D_WISH)
+		es_irrealis(t, ti, out);
+	if ((f & D_ASK) && (f & D_POS))
+		es_questions(t, out);
+	if (!(f & D_NEG))
+		return;
+	if (f & D_POS)
+		es_irony(t, ti, out);
+	if (f & D_LAUGH)
+		es_rueful_laughter(t, out);
+	es_closing_formula(t, ti, out);
+	for (size_t i = 0; i < t->ntok; i++)
+		if (out[i] < 0 && (t->tok[i].kind == CXM_TOK_WORD || t->tok[i].kind == CXM_TOK_HASHTAG))
+			out[i] *= NEGATIVITY_WEIGHT;
+}
+
 const char *cxm_sentiment_label_name(enum cxm_sentiment_label l)
 {
 	return l == CXM_SENTIMENT_POSITIVE ? "positive" : l == CXM_SENTIMENT_NEGATIVE ? "negative" : "neutral";
@@ -714,6 +1414,8 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 	}
 	/* capitals stand out only among words that are not */
 	apply_rules(t, lang, ti, out->contrib, ncaps > 0 && ncaps < nwords);
+	if (lang == CXM_LANG_ES)
+		es_discourse(t, ti, out->contrib);
 	for (size_t i = 0; i < t->ntok; i++)
 		out->span[i] = ti[i].span ? ti[i].span : 1;
 	/* one pass for the text and its sentences (tokens come in sentence order) */

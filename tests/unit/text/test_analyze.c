@@ -179,7 +179,7 @@ static const char *find_highlight(const char *text, const cJSON *hl, const char 
 static void test_offsets(void **state)
 {
 	(void)state;
-	const char *text = "¡Qué maravilla! El repartidor llegó tardísimo y me cobraron de más. Pésimo.";
+	const char *text = "¡Qué maravilla de tienda! El repartidor llegó tardísimo y me cobraron de más. Pésimo.";
 	cJSON *o = analyze_json(text, CXM_LANG_OTHER, true, NULL);
 	const cJSON *sent = cJSON_GetObjectItemCaseSensitive(o, "sentences");
 	const cJSON *hl = cJSON_GetObjectItemCaseSensitive(o, "highlights"), *it;
@@ -187,7 +187,7 @@ static void test_offsets(void **state)
 	int prev = -1;
 
 	assert_int_equal(cJSON_GetArraySize(sent), 3);
-	assert_string_equal(slice(text, cJSON_GetArrayItem(sent, 0)), "¡Qué maravilla!");
+	assert_string_equal(slice(text, cJSON_GetArrayItem(sent, 0)), "¡Qué maravilla de tienda!");
 	assert_string_equal(str(cJSON_GetArrayItem(sent, 0), "label"), "positive");
 	assert_string_equal(slice(text, cJSON_GetArrayItem(sent, 2)), "Pésimo.");
 	assert_string_equal(str(cJSON_GetArrayItem(sent, 2), "label"), "negative");

@@ -380,6 +380,271 @@ static void test_odd_input(void **state)
 	assert_int_equal(s.text.label, CXM_SENTIMENT_NEUTRAL);
 }
 
+/* Everyday Spanish beyond customer service: illness, death, missing
+ * someone, insults; "espero" (I wait, I hope) and "por favor" (a request)
+ * are not praise. */
+static void test_es_everyday_words(void **state)
+{
+	(void)state;
+	assert_gt(-es("tengo fiebre y gripe"), 0.3);
+	assert_gt(-es("murió mi abuelo"), 0.3);
+	assert_gt(-es("te extraño"), 0.1);
+	assert_gt(-es("qué tarado"), 0.3);
+	assert_gt(es("qué golazo"), 0.3);
+	assert_gt(-es("otro terremoto"), 0.3);
+	assert_gt(es("¡qué remontada!"), 0.3);
+	assert_true(es("espero tu respuesta") == 0);
+	assert_true(es("por favor") == 0);
+	assert_gt(-es("contesten por favor, es un desastre"), 0.3);
+	/* "favorable" keeps its stem */
+	assert_gt(es("una respuesta favorable"), 0.3);
+	/* words that only share a stem with a rated one: the mind is no lie,
+	 * eggs are not "huevón", a draw is not empathy, "sabía" is not wise */
+	assert_true(es("la mente") == 0);
+	assert_true(es("huevos fritos") == 0);
+	assert_true(es("un empate") == 0);
+	assert_true(es("nos mostró el local") == 0);
+	assert_true(es("ya lo sabía") == 0);
+	assert_true(es("el mar de madrugada") == 0);
+	assert_true(es("en Costa Rica tomando mate, el dólar sube") == 0);
+	assert_gt(-es("me tomaron el pelo"), 0.3);
+	assert_true(es("por las tardes elegimos el siglo") == 0);
+	assert_gt(-es("tardaron siglos"), 0.3);
+	assert_true(es("seguramente quedó atrás") == 0);
+	assert_gt(-es("me mintió"), 0.2);
+}
+
+/* Spanish diminutives keep their base word's valence, in its gender. */
+static void test_es_diminutives(void **state)
+{
+	(void)state;
+	assert_gt(-es("estoy malito"), 0.2);
+	assert_gt(-es("tristito"), 0.2);
+	assert_gt(-es("cansadita"), 0.2);
+	assert_gt(es("amiguitos"), 0.1);
+	/* "ratito" is a short while, not a small rat */
+	assert_true(es("un ratito") == 0);
+}
+
+/* More negated events: "ni", "ninguna", "sin" after a verb of lasting or
+ * running out, and "¿por qué no ...?", which is a complaint. */
+static void test_es_more_negated_events(void **state)
+{
+	(void)state;
+	assert_gt(-es("ni me contestaron"), 0.2);
+	assert_gt(-es("ninguna respuesta"), 0.2);
+	assert_gt(-es("sigo sin entender"), 0.2);
+	assert_gt(-es("me quedé sin saldo"), 0.2);
+	assert_true(es("café sin azúcar") == 0);
+	assert_gt(-es("¿Por qué no me devuelven el dinero?"), 0.2);
+	assert_true(es("¿No tienen envíos a Lima?") == 0);
+	/* negative concord: "nada", "nadie" after "no" repeat its negation */
+	assert_gt(-es("no me dijeron nada"), 0.2);
+	assert_gt(-es("no vino nadie"), 0.2);
+	assert_gt(es("no pasa nada"), 0);
+}
+
+/* A negated thought ("no sabía que", "no sé") is no failure; "no solo ...
+ * sino" adds, it does not negate. */
+static void test_es_not_negations(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	s = run("no sabía que cerraban los domingos", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "no") == 0);
+	assert_true(es("no sé qué pasó") == 0);
+	assert_gt(es("no sabía que eran tan amables"), 0.2);
+	assert_gt(es("No solo llegó a tiempo, sino que además vino con un regalo"), 0.3);
+	assert_true(fabs(es("no solo llegó a tiempo") - es("llegó a tiempo")) < 1e-9);
+}
+
+/* "Bueno, ..." and "Vale, ..." open speech; "mejor me voy" is "I'd rather". */
+static void test_es_markers(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	assert_true(es("Bueno, me voy a casa") == 0);
+	assert_true(es("Vale, mañana lo miro") == 0);
+	assert_gt(es("el servicio es bueno"), 0.3);
+	assert_true(es("mejor me voy") == 0);
+	s = run("mejor no digo nada", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "mejor") == 0);
+	assert_gt(es("el mejor servicio"), 0.3);
+	assert_gt(es("es lo mejor"), 0.3);
+}
+
+/* Wishes and "should": a positive word names what is missing (damped, not
+ * turned); a question asks rather than says; negative words stay. */
+static void test_es_wishes_and_questions(void **state)
+{
+	(void)state;
+	assert_gt(es("ojalá fuera rápido"), 0);
+	assert_gt(0.5 * es("fue rápido"), es("ojalá fuera rápido"));
+	assert_gt(0.5 * es("fueron más amables"), es("me gustaría que fueran más amables"));
+	assert_gt(0.5 * es("son amables"), es("deberían ser amables"));
+	assert_gt(0.5 * es("mejora"), es("a ver si mejora"));
+	assert_gt(0.5 * es("es bueno"), es("si tan solo fuera bueno"));
+	/* the clause ends the wish */
+	assert_gt(es("ojalá llueva, el servicio fue excelente"), 0.5);
+	assert_gt(es("es bueno"), es("¿es bueno?"));
+	assert_gt(es("¿es bueno?"), 0);
+	assert_true(fabs(es("¿es tan malo?") - es("es tan malo")) < 1e-9);
+}
+
+/* Irony: praise alone before a pause, then a text that adds up negative. */
+static void test_es_irony(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	s = run("Genial, otra vez me cobraron de más", CXM_LANG_ES, &t);
+	assert_gt(-contrib(&t, &s, "Genial"), 0.1);
+	s = run("Qué bien... me cobraron dos veces", CXM_LANG_ES, &t);
+	assert_gt(-contrib(&t, &s, "Qué"), 0.1);
+	s = run("Gracias, llegó roto", CXM_LANG_ES, &t);
+	assert_gt(-contrib(&t, &s, "Gracias"), 0.1);
+	/* sincere praise, and praise before a contrast word, are not irony */
+	s = run("Genial, todo llegó a tiempo", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "Genial"), 0.1);
+	s = run("Genial, pero llegó tarde", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "Genial"), 0.1);
+	s = run("Gracias por la ayuda, llegó roto", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "Gracias"), 0.1);
+}
+
+/* Laughter in a text that adds up negative is rueful: it adds nothing. */
+static void test_es_rueful_laughter(void **state)
+{
+	(void)state;
+	assert_true(fabs(es("me robaron el móvil jajaja") - es("me robaron el móvil")) < 1e-9);
+	assert_true(fabs(es("me robaron el móvil 😂") - es("me robaron el móvil")) < 1e-9);
+	assert_true(fabs(es("me robaron el móvil xD") - es("me robaron el móvil")) < 1e-9);
+	assert_gt(-es("me robaron el móvil jajaja"), 0.3);
+	assert_gt(es("jajaja qué buen día"), es("qué buen día"));
+	assert_gt(es("jajaja"), 0.2);
+}
+
+/* Lacking turns praise ("le falta amabilidad"); a demand, like a wish,
+ * names what is missing; idioms of praise built on words of death or
+ * tears are praise. */
+static void test_es_lacking_demands_idioms(void **state)
+{
+	(void)state;
+	assert_gt(-es("le falta amabilidad"), 0.2);
+	assert_gt(-es("nos faltó amabilidad"), 0.2);
+	assert_gt(es("no le falta nada"), 0.1);
+	assert_gt(0.5 * es("hay justicia"), es("exigimos justicia"));
+	assert_gt(es("el postre está de muerte"), 0.3);
+	assert_gt(es("llorando de risa"), 0.3);
+	assert_gt(es("no hay nada mejor"), 0.3);
+	assert_gt(-es("amenazas de muerte"), 0.3);
+	assert_true(es("¡no me digas!") == 0);
+	/* praise words inside grammar words: "si bien" (although), "seguro que" (surely) */
+	assert_true(es("o bien mañana") == 0);
+	assert_true(es("justo hoy") == 0);
+	assert_gt(-es("seguro que llega tarde"), 0.1);
+	/* a plural imperative to a company is a complaint */
+	assert_gt(-es("arreglen el internet"), 0.2);
+	assert_gt(-es("contesten el teléfono"), 0.2);
+	/* a negated profanity is still annoyance; complaint idioms */
+	assert_gt(-es("no me jodas"), 0.2);
+	assert_gt(-es("esto ya es el colmo"), 0.3);
+}
+
+/* Spanish negative words weigh half as much again (SO-CAL's negative
+ * weighting): "rápido" (+1.9) and "lento" (-1.8) add up negative. */
+static void test_es_negativity_weight(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	s = run("rápido y lento", CXM_LANG_ES, &t);
+	assert_true(fabs(contrib(&t, &s, "lento") + 1.8 * 1.5) < 1e-6);
+	assert_true(fabs(contrib(&t, &s, "rápido") - 1.9) < 1e-6);
+	assert_gt(0, s.text.compound);
+}
+
+/* The woman's and man's forms of an emoji read as the emoji ("🤦‍♀️", "🤷🏻‍♂️"). */
+static void test_emoji_gendered(void **state)
+{
+	(void)state;
+	assert_gt(-es("\xf0\x9f\xa4\xa6\xe2\x80\x8d\xe2\x99\x80\xef\xb8\x8f"), 0.3);
+	assert_true(fabs(en("\xf0\x9f\xa4\xa6\xe2\x80\x8d\xe2\x99\x80\xef\xb8\x8f") - en("\xf0\x9f\xa4\xa6")) < 1e-9);
+	assert_true(fabs(es("\xf0\x9f\xa4\xb7\xf0\x9f\x8f\xbb\xe2\x80\x8d\xe2\x99\x82\xef\xb8\x8f") -
+			 es("\xf0\x9f\xa4\xb7")) < 1e-9);
+}
+
+/* A CamelCase hashtag is read as its words, a negator turning the rest. */
+static void test_hashtag_words(void **state)
+{
+	(void)state;
+	assert_gt(-es("#QuéVergüenza"), 0.3);
+	assert_true(fabs(es("#QuéVergüenza") - es("#QueVerguenza")) < 1e-9);
+	assert_gt(-es("#Todo_Mal"), 0.3);
+	assert_gt(es("#FelizLunes"), 0.3);
+	assert_gt(-es("#NoMeGusta"), 0.2);
+	assert_gt(-en("#NotHappy"), 0.2);
+	/* one word, or words nobody rated */
+	assert_true(es("#felizlunes") == 0);
+	assert_true(es("#CopaAmérica2024") == 0);
+	/* more words than it reads (a fuzzer's find): no valence, no overrun */
+	assert_true(es("#fGGGGGGGGGGGGGGGGGGGGGail") == 0);
+	assert_true(es("#MalMalMalMalMalMalMalMalMalMal") == 0);
+}
+
+/* "Aunque" opening its sentence: the concession up to the comma weighs
+ * x0.5, the point after it x1.5. */
+static void test_es_concession(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+	double alone, conceded;
+
+	(void)state;
+	s = run("tardó", CXM_LANG_ES, &t);
+	alone = contrib(&t, &s, "tardó");
+	s = run("Aunque tardó, el producto es excelente", CXM_LANG_ES, &t);
+	conceded = contrib(&t, &s, "tardó");
+	assert_true(fabs(conceded - 0.5 * alone) < 1e-9);
+	assert_gt(-es("Aunque es barato, la calidad es pésima"), 0.5);
+}
+
+/* A closing formula after a text that adds up negative is politeness. */
+static void test_es_closing_formula(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	s = run("Llevo una semana sin internet. Gracias.", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "Gracias") == 0);
+	s = run("Pésima atención, muchas gracias", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "muchas") == 0 && contrib(&t, &s, "gracias") == 0);
+	s = run("Todo perfecto, gracias", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "gracias"), 0.5);
+	/* thanks for something is no formula */
+	s = run("Llevo una semana sin internet, gracias por nada", CXM_LANG_ES, &t);
+	assert_gt(0, s.text.compound);
+}
+
+/* Decline and doubt: "antes era", "solía ser", "supuesto" turn praise. */
+static void test_es_decline(void **state)
+{
+	(void)state;
+	assert_gt(-es("antes el servicio era rápido"), 0.2);
+	assert_gt(-es("solía ser rápido"), 0.2);
+	assert_gt(-es("el supuesto buen servicio"), 0.2);
+	/* "por supuesto" is "of course"; "antes de" is "before" */
+	assert_gt(es("por supuesto, excelente"), 0.3);
+	assert_gt(es("antes de ayer fue genial"), 0.3);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -439,6 +704,21 @@ int main(void)
 		cmocka_unit_test(test_sentences_and_contributions),
 		cmocka_unit_test(test_language_choice),
 		cmocka_unit_test(test_odd_input),
+		cmocka_unit_test(test_es_everyday_words),
+		cmocka_unit_test(test_es_diminutives),
+		cmocka_unit_test(test_es_more_negated_events),
+		cmocka_unit_test(test_es_not_negations),
+		cmocka_unit_test(test_es_markers),
+		cmocka_unit_test(test_es_wishes_and_questions),
+		cmocka_unit_test(test_es_irony),
+		cmocka_unit_test(test_es_rueful_laughter),
+		cmocka_unit_test(test_es_lacking_demands_idioms),
+		cmocka_unit_test(test_es_negativity_weight),
+		cmocka_unit_test(test_emoji_gendered),
+		cmocka_unit_test(test_hashtag_words),
+		cmocka_unit_test(test_es_concession),
+		cmocka_unit_test(test_es_closing_formula),
+		cmocka_unit_test(test_es_decline),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
