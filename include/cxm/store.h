@@ -1003,4 +1003,12 @@ int cxm_store_response_texts(struct cxm_store *s, int64_t tenant, int64_t after_
 /* How many responses cxm_store_response_texts walks. */
 int cxm_store_response_text_count(struct cxm_store *s, int64_t tenant, int64_t *n);
 
+/*
+ * As cxm_store_response_texts, only the responses not analysed (text_lang
+ * NULL): those stored before their texts were analysed, and those whose
+ * strings are no text (the backfill of the scheduler walks them once).
+ */
+int cxm_store_response_texts_unanalysed(struct cxm_store *s, int64_t tenant, int64_t after_id, int limit,
+					cxm_response_cb cb, void *ctx);
+
 #endif

@@ -118,6 +118,18 @@ int cxm_text_ingest_parts(struct cxm_store *s, int64_t tenant, const struct cxm_
  * gets how many.
  */
 int cxm_text_reanalyze(struct cxm_store *s, int64_t tenant, const struct cxm_taxonomy *tax, int64_t *n);
+/*
+ * The backfill of responses never analysed (docs/text.md "The backfill"):
+ * at most limit (up to 500) of the tenant's responses that may have text
+ * and have no analysis, by id after *after, analysed with the tenant's
+ * taxonomy and model as on ingest and stored with their rollups moved
+ * (cxm_store_response_set_text), in one transaction (s's own, or the
+ * caller's). *after moves to the last id walked, *read gets how many were
+ * walked (fewer than limit: the tenant is done), *analysed how many had a
+ * text and were stored (may be NULL). Store errors as the store's.
+ */
+int cxm_text_backfill(struct cxm_store *s, int64_t tenant, int64_t *after, int limit, size_t *read,
+		      int64_t *analysed);
 
 /* What a verbatim highlights: bytes [start, start + len) of the text. */
 struct cxm_text_highlight {
@@ -170,7 +182,8 @@ struct cxm_text_fit {
  * cxm_text_train_tenant in two steps, so that the long one needs no write
  * transaction: cxm_text_train_fit reads the labelled comments (a read
  * handle will do) and fits the model into fit; cxm_text_train_save stores
- * it (in the writer, briefly). Release fit in any case.
+ * it (in the writer, briefly). Release fit in any case. Call
+ * cxm_text_train_fit holding a fit slot (cxm_text_fit_slot_take).
  */
 int cxm_text_train_fit(struct cxm_store *s, int64_t tenant, struct cxm_text_fit *fit);
 int cxm_text_train_save(struct cxm_store *s, int64_t tenant, const struct cxm_text_fit *fit);
@@ -195,5 +208,26 @@ void cxm_text_model_put(struct cxm_model_ref *ref);
  * only when the counts changed since a training that found too little.
  */
 int cxm_text_model_due(struct cxm_store *s, int64_t tenant, bool *due);
+
+/* ---- one training at a time (src/text/train.c) ---- */
+
+/* Fits that run at once in a process, over all tenants: the rest wait. */
+#define CXM_TEXT_FITS_MAX 1
+
+/*
+ * Claims the tenant's training: false, claiming nothing, when a training
+ * of the tenant is already claimed in this process (waiting for a fit
+ * slot, fitting or saving). Whoever claims calls
+ * cxm_text_train_unclaim once the training is saved or has failed.
+ */
+bool cxm_text_train_claim(int64_t tenant);
+void cxm_text_train_unclaim(int64_t tenant);
+/* Waits for one of the CXM_TEXT_FITS_MAX fit slots, and gives it back:
+ * take one before a read handle, so that waiting holds no connection. */
+void cxm_text_fit_slot_take(void);
+void cxm_text_fit_slot_give(void);
+/* The fits running now, and how many fits had to wait for a slot since
+ * the process started (for /metrics). */
+void cxm_text_train_counts(unsigned *running, uint64_t *waited);
 
 #endif

@@ -89,7 +89,9 @@ int api_text_model_get(struct req *r)
  * A training now: the fit takes seconds on a large tenant, so it runs on a
  * thread of its own with a read handle while the connection waits; only
  * storing the model (and the audit) is a writer job, so submits are never
- * queued behind the fit.
+ * queued behind the fit. One training per tenant at a time (a second
+ * request meanwhile is refused with 409), and the thread waits for a fit
+ * slot (CXM_TEXT_FITS_MAX over all tenants) before it takes a handle.
  */
 struct train_state {
 	struct cxm_text_fit fit;
@@ -110,6 +112,7 @@ static void train_done(struct wjob *j)
 {
 	struct req *r = j->ctx;
 
+	cxm_text_train_unclaim(r->who.tenant);
 	MHD_resume_connection(r->conn);
 }
 
@@ -118,15 +121,20 @@ static void *train_thread(void *arg)
 	struct req *r = arg;
 	struct train_state *t = r->data;
 	char err[512]; /* may name hosts and paths: not for the answer */
-	struct cxm_store *db = pool_get(r->srv, err, sizeof(err));
-	int ret = db ? cxm_text_train_fit(db, r->who.tenant, &t->fit) : CXM_EUNAVAIL;
+	struct cxm_store *db;
+	int ret;
 
+	cxm_text_fit_slot_take();
+	db = pool_get(r->srv, err, sizeof(err));
+	ret = db ? cxm_text_train_fit(db, r->who.tenant, &t->fit) : CXM_EUNAVAIL;
 	if (ret && db)
 		cxm_strlcpy(r->job.errmsg, cxm_store_errmsg(db), sizeof(r->job.errmsg));
 	pool_put(r->srv, db);
+	cxm_text_fit_slot_give();
 	if (ret) {
 		/* nothing to store: answer the error (train_finish) */
 		r->job.rc = ret;
+		cxm_text_train_unclaim(r->who.tenant);
 		MHD_resume_connection(r->conn);
 		return NULL;
 	}
@@ -155,6 +163,10 @@ int api_text_model_train(struct req *r)
 	pthread_t th;
 
 	memset(t, 0, sizeof(*t));
+	if (!cxm_text_train_claim(r->who.tenant)) {
+		reply_error(r, 409, "training-running", MSG_TF_TRAINING_TITLE, T(r, MSG_TF_TRAINING_RUNNING));
+		return H_DONE;
+	}
 	/* the thread takes a read handle of its own */
 	pool_put(r->srv, r->db);
 	r->db = NULL;

@@ -246,6 +246,14 @@ static int verbatim_to_json(const struct cxm_response *x, void *ctx)
 		cJSON_AddStringToObject(o, "touchpoint", x->touchpoint);
 	else
 		cJSON_AddNullToObject(o, "touchpoint");
+	/* the survey version names the free-text answers' questions */
+	if (x->survey_id) {
+		cJSON_AddStringToObject(o, "survey", id_str(r, x->survey_id));
+		cJSON_AddNumberToObject(o, "version", x->version);
+	} else {
+		cJSON_AddNullToObject(o, "survey");
+		cJSON_AddNullToObject(o, "version");
+	}
 	add_words(o, "themes", x->themes);
 	add_words(o, "emotions", x->text_emotions);
 	add_words(o, "reasons", x->text_reasons);

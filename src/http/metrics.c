@@ -4,6 +4,7 @@
  * latency and writer queue depth. Lock-free: atomics only.
  */
 #include "http-internal.h"
+#include "cxm/textstore.h"
 
 const double lat_bounds[LAT_BUCKETS] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
 					 0.05,	 0.1,	0.25,	0.5,   1,    5 };
@@ -129,4 +130,11 @@ void metrics_render(struct server *srv, struct cxm_buf *b)
 		     (unsigned long long)atomic_load(&m->triggers_sent),
 		     (unsigned long long)atomic_load(&m->triggers_skipped),
 		     (unsigned long long)atomic_load(&m->triggers_failed));
+	unsigned fits;
+	uint64_t waited;
+	cxm_text_train_counts(&fits, &waited);
+	cxm_buf_addf(b, "# HELP cxm_text_fits_running Text model fits running now.\n"
+			"# TYPE cxm_text_fits_running gauge\ncxm_text_fits_running %u\n",
+		     fits);
+	counter(b, "cxm_text_fits_waited_total", "Text model fits that waited for a fit slot.", waited);
 }

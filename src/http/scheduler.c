@@ -19,7 +19,14 @@
  * "Learning from the tenant's feedback"): every --text-retrain-s it asks
  * cxm_text_model_due of each tenant on a read handle and trains those due,
  * off the request path: the fit on this thread with a read handle, then
- * a short writer job each that stores the model.
+ * a short writer job each that stores the model. A tenant whose training
+ * a request started is skipped, and fits wait for a slot
+ * (CXM_TEXT_FITS_MAX in the process, src/text/train.c).
+ *
+ * And it backfills the analysis of responses stored before their texts
+ * were analysed (docs/text.md "The backfill"): a few writer jobs of
+ * BACKFILL_BATCH responses a tick, walking every tenant once after the
+ * server starts.
  */
 #include "http-internal.h"
 #include "cxm/id.h"
@@ -40,6 +47,9 @@ struct scheduler {
 	pthread_cond_t cv;
 	int woken, stop;
 	int64_t next_retrain; /* when the text models are next checked */
+	/* the backfill of texts never analysed: where it is, once per process */
+	int64_t backfill_tenant, backfill_after;
+	bool backfill_done;
 };
 
 int events_put_live(struct cxm_store *db, struct server *srv, int64_t tenant, struct cxm_event *ev, size_t n,
@@ -313,13 +323,22 @@ static void retrain_due(struct scheduler *s)
 				due[ndue++] = ids[i];
 		for (size_t i = 0; i < ndue; i++) {
 			struct train_job t = { .tenant = due[i] };
-			/* the fit here, on the read handle: the writer only stores */
-			int ret = cxm_text_train_fit(db, t.tenant, &t.fit);
+			int ret;
 
+			/* a training asked for meanwhile is running: it is the one */
+			if (!cxm_text_train_claim(t.tenant))
+				continue;
+			/* the fit here, on the read handle (this thread's only
+			 * one, so waiting for a slot with it is fine): the writer
+			 * only stores */
+			cxm_text_fit_slot_take();
+			ret = cxm_text_train_fit(db, t.tenant, &t.fit);
+			cxm_text_fit_slot_give();
 			if (!ret) {
 				t.job = (struct wjob){ .run = train_run, .ctx = &t, .lang = CXM_LANG_EN };
 				ret = writer_run(s->srv->writer, &t.job);
 			}
+			cxm_text_train_unclaim(t.tenant);
 			if (!s->srv->o.quiet || ret)
 				log_line(s->srv,
 					 "{\"event\":\"text_model\",\"tenant\":%lld,\"trained\":%s,\"labelled\":%lld,"
@@ -332,6 +351,80 @@ static void retrain_due(struct scheduler *s)
 		if (n)
 			after = ids[n - 1];
 	} while (n == TENANT_BATCH);
+}
+
+/* ---- the backfill of texts never analysed ---------------------------------------- */
+
+#define BACKFILL_BATCH 50 /* responses per writer job */
+#define BACKFILL_JOBS 2   /* writer jobs per tick: live traffic goes between them */
+
+struct backfill_job {
+	struct wjob job;
+	int64_t tenant, after, analysed;
+	size_t read;
+};
+
+static int backfill_run(struct cxm_store *db, struct wjob *j)
+{
+	struct backfill_job *b = j->ctx;
+
+	return cxm_text_backfill(db, b->tenant, &b->after, BACKFILL_BATCH, &b->read, &b->analysed);
+}
+
+/* Moves the backfill to the next tenant: 1, or 0 when there is none (the
+ * backfill is done), or -1 when the store could not say (again later). */
+static int backfill_next_tenant(struct scheduler *s)
+{
+	char err[256];
+	struct cxm_store *db = pool_get(s->srv, err, sizeof(err));
+	int64_t id;
+	size_t n = 0;
+	int ret;
+
+	if (!db)
+		return -1;
+	ret = cxm_store_text_model_tenants(db, s->backfill_tenant, 1, &id, &n);
+	pool_put(s->srv, db);
+	if (ret)
+		return -1;
+	if (!n) {
+		s->backfill_done = true;
+		return 0;
+	}
+	s->backfill_tenant = id;
+	s->backfill_after = INT64_MIN;
+	return 1;
+}
+
+/*
+ * A few small writer jobs that analyse responses stored before their texts
+ * were (docs/text.md "The backfill"), walking the tenants once per process
+ * start; a job that fails is tried again at the next tick.
+ */
+static void backfill(struct scheduler *s)
+{
+	for (int k = 0; k < BACKFILL_JOBS && !s->backfill_done; k++) {
+		struct backfill_job b = { .tenant = s->backfill_tenant, .after = s->backfill_after };
+		int ret;
+
+		if (b.tenant == INT64_MIN) {
+			if (backfill_next_tenant(s) < 0)
+				return;
+			continue;
+		}
+		b.job = (struct wjob){ .run = backfill_run, .ctx = &b, .lang = CXM_LANG_EN };
+		if ((ret = writer_run(s->srv->writer, &b.job))) {
+			log_line(s->srv, "{\"event\":\"text_backfill\",\"tenant\":%lld,\"store_error\":%d}",
+				 (long long)b.tenant, ret);
+			return;
+		}
+		if (b.analysed && !s->srv->o.quiet)
+			log_line(s->srv, "{\"event\":\"text_backfill\",\"tenant\":%lld,\"analysed\":%lld}",
+				 (long long)b.tenant, (long long)b.analysed);
+		s->backfill_after = b.after;
+		if (b.read < BACKFILL_BATCH && backfill_next_tenant(s) < 0)
+			return;
+	}
 }
 
 static void *scheduler_main(void *arg)
@@ -347,6 +440,8 @@ static void *scheduler_main(void *arg)
 		pthread_mutex_unlock(&s->mu);
 		if (look(s, &next))
 			run_due(s);
+		if (!s->backfill_done)
+			backfill(s);
 		now = cxm_now_us();
 		if (now >= s->next_retrain) {
 			retrain_due(s);
@@ -356,7 +451,7 @@ static void *scheduler_main(void *arg)
 		wait_us = (int64_t)POLL_MS * 1000;
 		if (next > now && next - now < wait_us)
 			wait_us = next - now;
-		if (next && next <= now)
+		if ((next && next <= now) || !s->backfill_done)
 			wait_us = 50 * 1000; /* more are due: a short breath, then again */
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += (time_t)(wait_us / 1000000);
@@ -381,6 +476,7 @@ void scheduler_start(struct server *srv, struct scheduler **out)
 	s->srv = srv;
 	/* the first check after one interval, not while the server starts */
 	s->next_retrain = cxm_now_us() + (int64_t)srv->o.text_retrain_s * 1000000;
+	s->backfill_tenant = INT64_MIN;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	if (pthread_create(&s->thread, NULL, scheduler_main, s))

@@ -4612,3 +4612,16 @@ int cxm_store_response_text_count(struct cxm_store *s, int64_t tenant, int64_t *
 	*n = 0;
 	return get_int(s, sql, p, 1, n);
 }
+
+/* ---- the backfill of texts never analysed (issue 6, docs/text.md) ---------------- */
+
+int cxm_store_response_texts_unanalysed(struct cxm_store *s, int64_t tenant, int64_t after_id, int limit,
+					cxm_response_cb cb, void *ctx)
+{
+	static const char sql[] = "SELECT " RESPONSE_COLS " FROM responses WHERE tenant_id = ? AND id > ?"
+				  " AND text_lang IS NULL AND" MAY_HAVE_TEXT " ORDER BY id LIMIT ?";
+	struct response_ctx c = { cb, ctx, 0 };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(after_id), SQLV_INT(limit) };
+
+	return Q(s, sql, p, response_row, &c, NULL);
+}

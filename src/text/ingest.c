@@ -424,11 +424,54 @@ static int batch_cb(const struct cxm_response *r, void *ctx)
 	return 0;
 }
 
+static void batch_free(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->comment[i]);
+		free(b->answers[i]);
+	}
+	b->n = 0;
+}
+
+/*
+ * Analyses the responses of b with tax and model and stores each analysis
+ * (cxm_store_response_set_text moves the rollups), freeing b's strings;
+ * when changed_only, a response left without analysis is not written (it
+ * had none). *done counts those written.
+ */
+static int batch_analyse(struct cxm_store *s, int64_t tenant, struct cxm_text_questions *q,
+			 const struct cxm_taxonomy *tax, const struct cxm_text_model *model, struct batch *b,
+			 bool changed_only, int64_t *done)
+{
+	struct cxm_text_stored *st = xmalloc(sizeof(*st));
+	struct cxm_text_parts *p = xcalloc(1, sizeof(*p));
+	int ret = 0;
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct cxm_response r = { 0 };
+		if (!ret)
+			ret = cxm_text_parts_stored(s, tenant, q, b->survey[i], b->version[i], b->comment[i],
+						    b->answers[i], p);
+		if (!ret) {
+			store_analyze(p, tax, model, st);
+			if (st->present || !changed_only) {
+				cxm_text_stored_apply(st, &r);
+				ret = cxm_store_response_set_text(s, tenant, b->id[i], &r);
+				(*done)++;
+			}
+		}
+		cxm_text_parts_release(p);
+		free(b->comment[i]);
+		free(b->answers[i]);
+	}
+	free(p);
+	free(st);
+	return ret;
+}
+
 int cxm_text_reanalyze(struct cxm_store *s, int64_t tenant, const struct cxm_taxonomy *tax, int64_t *n)
 {
 	struct batch *b = xcalloc(1, sizeof(*b));
-	struct cxm_text_stored *st = xmalloc(sizeof(*st));
-	struct cxm_text_parts *p = xcalloc(1, sizeof(*p));
 	struct cxm_text_questions *q = cxm_text_questions_new();
 	struct cxm_model_ref *mref = NULL;
 	int64_t after = INT64_MIN, done = 0;
@@ -439,23 +482,11 @@ int cxm_text_reanalyze(struct cxm_store *s, int64_t tenant, const struct cxm_tax
 		ret = cxm_text_model_get(s, tenant, &mref);
 	while (!ret) {
 		b->n = 0;
-		if ((ret = cxm_store_response_texts(s, tenant, after, BATCH, batch_cb, b)))
+		if ((ret = cxm_store_response_texts(s, tenant, after, BATCH, batch_cb, b))) {
+			batch_free(b);
 			break;
-		for (size_t i = 0; i < b->n; i++) {
-			struct cxm_response r = { 0 };
-			if (!ret)
-				ret = cxm_text_parts_stored(s, tenant, q, b->survey[i], b->version[i], b->comment[i],
-							    b->answers[i], p);
-			if (!ret) {
-				store_analyze(p, tax, cxm_text_model_of(mref), st);
-				cxm_text_stored_apply(st, &r);
-				ret = cxm_store_response_set_text(s, tenant, b->id[i], &r);
-				done++;
-			}
-			cxm_text_parts_release(p);
-			free(b->comment[i]);
-			free(b->answers[i]);
 		}
+		ret = batch_analyse(s, tenant, q, tax, cxm_text_model_of(mref), b, false, &done);
 		if (b->n < BATCH)
 			break;
 		after = b->id[b->n - 1];
@@ -467,8 +498,51 @@ int cxm_text_reanalyze(struct cxm_store *s, int64_t tenant, const struct cxm_tax
 	if (n)
 		*n = done;
 	cxm_text_questions_free(q);
-	free(p);
-	free(st);
+	free(b);
+	return ret;
+}
+
+int cxm_text_backfill(struct cxm_store *s, int64_t tenant, int64_t *after, int limit, size_t *read,
+		      int64_t *analysed)
+{
+	struct batch *b = xcalloc(1, sizeof(*b));
+	struct cxm_text_questions *q = cxm_text_questions_new();
+	struct cxm_tax_ref *tref = NULL;
+	struct cxm_model_ref *mref = NULL;
+	int64_t done = 0, last = *after;
+	size_t nread = 0;
+	int own = !cxm_store_in_transaction(s), ret = own ? cxm_store_begin(s) : 0;
+
+	*read = 0;
+	if (limit < 1 || limit > BATCH)
+		limit = BATCH;
+	/* the tenant's taxonomy and model, as on ingest */
+	if (!ret && !(ret = cxm_text_taxonomy_get(s, tenant, &tref)))
+		ret = cxm_text_model_get(s, tenant, &mref);
+	if (!ret)
+		ret = cxm_store_response_texts_unanalysed(s, tenant, *after, limit, batch_cb, b);
+	if (!ret)
+		nread = b->n;
+	if (nread)
+		last = b->id[nread - 1];
+	if (!ret)
+		ret = batch_analyse(s, tenant, q, cxm_text_taxonomy_of(tref), cxm_text_model_of(mref), b, true, &done);
+	else
+		batch_free(b);
+	if (mref)
+		cxm_text_model_put(mref);
+	if (tref)
+		cxm_text_taxonomy_put(tref);
+	if (own)
+		ret = ret ? (cxm_store_rollback(s), ret) : cxm_store_commit(s);
+	if (!ret) {
+		/* the cursor moves only over what was committed */
+		*after = last;
+		*read = nread;
+	}
+	if (analysed)
+		*analysed = ret ? 0 : done;
+	cxm_text_questions_free(q);
 	free(b);
 	return ret;
 }

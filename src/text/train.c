@@ -219,6 +219,83 @@ static int64_t millionths(double v)
 	return isfinite(v) ? (int64_t)llround(v * 1e6) : 0;
 }
 
+/* ---- one training at a time ---- */
+
+/*
+ * A tenant's training is claimed by whoever starts it (a request, the
+ * retraining loop), so a second one for the same tenant is refused rather
+ * than fitting the same data twice; and at most CXM_TEXT_FITS_MAX fits
+ * run at once over all tenants, so fits never take every core from the
+ * requests.
+ */
+static pthread_mutex_t fit_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t fit_cv = PTHREAD_COND_INITIALIZER;
+static int64_t *claimed; /* the tenants claimed, in no order */
+static size_t nclaimed, claimed_cap;
+static unsigned fits_running;
+static uint64_t fits_waited;
+
+bool cxm_text_train_claim(int64_t tenant)
+{
+	bool ok = true;
+
+	pthread_mutex_lock(&fit_mu);
+	for (size_t i = 0; i < nclaimed && ok; i++)
+		ok = claimed[i] != tenant;
+	if (ok) {
+		if (nclaimed == claimed_cap) {
+			claimed_cap = claimed_cap ? 2 * claimed_cap : 8;
+			claimed = xrealloc(claimed, claimed_cap * sizeof(*claimed));
+		}
+		claimed[nclaimed++] = tenant;
+	}
+	pthread_mutex_unlock(&fit_mu);
+	return ok;
+}
+
+void cxm_text_train_unclaim(int64_t tenant)
+{
+	pthread_mutex_lock(&fit_mu);
+	for (size_t i = 0; i < nclaimed; i++)
+		if (claimed[i] == tenant) {
+			claimed[i] = claimed[--nclaimed];
+			break;
+		}
+	if (!nclaimed) {
+		free(claimed);
+		claimed = NULL;
+		claimed_cap = 0;
+	}
+	pthread_mutex_unlock(&fit_mu);
+}
+
+void cxm_text_train_counts(unsigned *running, uint64_t *waited)
+{
+	pthread_mutex_lock(&fit_mu);
+	*running = fits_running;
+	*waited = fits_waited;
+	pthread_mutex_unlock(&fit_mu);
+}
+
+void cxm_text_fit_slot_take(void)
+{
+	pthread_mutex_lock(&fit_mu);
+	if (fits_running >= CXM_TEXT_FITS_MAX)
+		fits_waited++;
+	while (fits_running >= CXM_TEXT_FITS_MAX)
+		pthread_cond_wait(&fit_cv, &fit_mu);
+	fits_running++;
+	pthread_mutex_unlock(&fit_mu);
+}
+
+void cxm_text_fit_slot_give(void)
+{
+	pthread_mutex_lock(&fit_mu);
+	fits_running--;
+	pthread_cond_signal(&fit_cv);
+	pthread_mutex_unlock(&fit_mu);
+}
+
 int cxm_text_train_fit(struct cxm_store *s, int64_t tenant, struct cxm_text_fit *fit)
 {
 	struct labelled *l = xcalloc(1, sizeof(*l));
@@ -326,8 +403,11 @@ void cxm_text_fit_release(struct cxm_text_fit *fit)
 int cxm_text_train_tenant(struct cxm_store *s, int64_t tenant, struct cxm_text_train_result *res)
 {
 	struct cxm_text_fit fit;
-	int ret = cxm_text_train_fit(s, tenant, &fit);
+	int ret;
 
+	cxm_text_fit_slot_take();
+	ret = cxm_text_train_fit(s, tenant, &fit);
+	cxm_text_fit_slot_give();
 	if (!ret)
 		ret = cxm_text_train_save(s, tenant, &fit);
 	*res = fit.res;

@@ -6,7 +6,9 @@
 // theme and exports them; the learned model's status, and an owner trains it
 // (the server's reason shown when it refuses); verbatims page with "show more" and filter by theme;
 // highlights are <mark> elements cut at the API's offsets; a hostile comment
-// posted in the test shows exactly as written and runs nothing; the page
+// posted in the test shows exactly as written and runs nothing; a free-text
+// answer shows under its question's text (English, then Spanish), escaped
+// and marked, with no empty comment above it; the page
 // in Spanish; nothing wider than a phone.
 
 async function csvText(page, button) {
@@ -200,6 +202,52 @@ export function textTests(test, { BASE, texts, assert, loginOk, chooseLanguage }
     assert(got.marks.length > 0 && got.marks.some((m) => /entrega/i.test(m)), `marks ${JSON.stringify(got.marks)}`);
     assert(!(await page.evaluate(() => window.__pwned)), 'a payload ran');
     await shot('text-hostile', page);
+  });
+
+  test('text: a free-text answer shows under its question, escaped and marked', async ({ page, shot }) => {
+    await loginOk(page);
+    const call = (method, path, body) => page.evaluate(async ([m, p, b]) => (await import('/api.js')).api(m, p, b), [method, path, body]);
+    const stamp = Date.now().toString(36);
+    const sv = await call('POST', '/api/v1/surveys', { name: `Respuestas ${stamp}`, languages: ['es', 'en'],
+      questions: [{ id: 'nps', type: 'nps', required: true, text: { es: '¿Recomendaría?', en: 'Recommend?' } },
+        { id: 'why', type: 'text', text: { es: '¿Qué <b>falló</b>?', en: 'What <b>went</b> wrong?' } }] });
+    await call('POST', `/api/v1/surveys/${sv.id}/status`, { status: 'live' });
+    const answer = `La entrega llegó tarde <img src=x onerror="window.__pwned=1"> &amp; <script>window.__pwned=1</script> ${stamp}`;
+    const res = await call('POST', '/api/v1/responses', [{ id: `txa-${stamp}`, survey: sv.id, external_id: `TXA-${stamp}`,
+      channel: 'web', answers: { nps: 3, why: answer } }]);
+    assert(res.accepted === 1, `accepted ${JSON.stringify(res)}`);
+    await page.goto(`${BASE}/#/text`);
+    await page.locator('.txp-body[data-charts]').waitFor();
+    await page.locator('#txp-theme').selectOption('delivery');
+    await page.waitForFunction(() => document.querySelector('section.txp-verbatims-card[data-state="loaded"]'));
+    const li = page.locator('li.verbatim', { hasText: stamp }).first();
+    await li.waitFor();
+    const got = await li.evaluate((e) => {
+      const dd = e.querySelector('dd.answer[data-question="why"]'), dt = e.querySelector('dt[data-question="why"]');
+      return { comment: e.querySelectorAll('.comment').length, question: dt && dt.textContent, text: dd && dd.textContent,
+        tags: dd ? [...dd.querySelectorAll('*')].map((x) => x.tagName) : [], dtTags: dt ? dt.querySelectorAll('*').length : -1,
+        marks: dd ? [...dd.querySelectorAll('mark')].map((m) => [m.dataset.kind, m.textContent]) : [] };
+    });
+    assert(got.comment === 0, 'an empty comment drawn for a response with only a text answer');
+    assert(got.question === 'What <b>went</b> wrong?' && got.dtTags === 0, `labelled ${JSON.stringify(got.question)}`);
+    assert(got.text === answer, `shown as ${JSON.stringify(got.text)}`);
+    assert(got.tags.every((x) => x === 'MARK'), `elements inside the answer: ${got.tags}`);
+    assert(got.marks.some(([k, m]) => k === 'theme' && /entrega/i.test(m)), `marks ${JSON.stringify(got.marks)}`);
+    assert(got.marks.some(([k, m]) => k === 'negative' && /tarde/i.test(m)), `marks ${JSON.stringify(got.marks)}`);
+    assert(!(await page.evaluate(() => window.__pwned)), 'a payload ran');
+    // in Spanish, the question's Spanish text
+    await chooseLanguage(page, 'es');
+    try {
+      await page.goto(`${BASE}/#/text`);
+      await page.locator('.txp-body[data-charts]').waitFor();
+      await page.locator('#txp-theme').selectOption('delivery');
+      await page.waitForFunction(() => document.querySelector('section.txp-verbatims-card[data-state="loaded"]'));
+      const dt = page.locator('li.verbatim', { hasText: stamp }).first().locator('dt[data-question="why"]');
+      assert((await dt.textContent()) === '¿Qué <b>falló</b>?', `labelled ${await dt.textContent()} in Spanish`);
+    } finally {
+      await chooseLanguage(page, 'en');
+    }
+    await shot('text-answer', page);
   });
 
   test('text: in Spanish', async ({ page }) => {

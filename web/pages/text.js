@@ -5,7 +5,9 @@
 // ?by=sentiment&interval=), which emotions and reasons show at each
 // touchpoint, channel or theme (exact counts for the period, from GET
 // /api/v1/text/emotions), the comments themselves (GET
-// /api/v1/text/verbatims) with the words that matched marked, and the
+// /api/v1/text/verbatims) with the words that matched marked, each free-text
+// answer under the comment labelled by its question (the survey version's
+// text in the UI language, else the question id), and the
 // tenant's learned model (GET /api/v1/text/model; owners and admins can
 // train it now). Comments are customer text: they reach the page only as
 // text nodes, cut at the API's UTF-16 offsets around <mark> elements.
@@ -349,11 +351,33 @@ function verbatimsCard(ctx, range, names) {
     list, status, more);
   let cursor = null;
   let generation = 0;
+  // the survey versions that name the free-text answers' questions, by
+  // "survey@version": each fetched once (a failed one leaves question ids)
+  const versions = new Map();
+  function questionText(v, id) {
+    const def = versions.get(`${v.survey}@${v.version}`);
+    const q = def && Array.isArray(def.questions) ? def.questions.find((x) => x && x.id === id) : null;
+    return (q && q.text && typeof q.text === 'object' && (q.text[lang()] || Object.values(q.text)[0])) || id;
+  }
+  async function fetchVersions(items) {
+    const want = [...new Set(items.filter((v) => v.survey && v.version && Array.isArray(v.answers) && v.answers.length)
+      .map((v) => `${v.survey}@${v.version}`))].filter((k) => !versions.has(k));
+    await Promise.all(want.map(async (k) => {
+      const [id, version] = k.split('@');
+      const sv = await api('GET', withQuery(`/api/v1/surveys/${encodeURIComponent(id)}`, { version })).catch(() => null);
+      versions.set(k, sv && sv.definition ? sv.definition : null);
+    }));
+  }
   function item(v) {
     const meta = [v.nps === null ? t('MSG_WEB_TXP_NO_NPS') : t('MSG_WEB_TXP_NPS_OF', { score: v.nps }),
       channelName(v.channel), v.touchpoint, formatDateTime(v.ts)].filter(Boolean);
+    const textLang = v.lang === 'other' ? null : v.lang;
+    const answers = Array.isArray(v.answers) ? v.answers : [];
     return h('li', { class: `verbatim label-${v.label}`, 'data-id': v.response_id, 'data-label': v.label, 'data-themes': v.themes.join(' ') },
-      h('p', { class: 'comment', lang: v.lang === 'other' ? null : v.lang }, markedText(v.comment, v.highlights)),
+      v.comment || !answers.length ? h('p', { class: 'comment', lang: textLang }, markedText(v.comment, v.highlights)) : null,
+      answers.length ? h('dl', { class: 'answers' }, ...answers.flatMap((a) => [
+        h('dt', { class: 'muted', 'data-question': a.question }, questionText(v, a.question)),
+        h('dd', { class: 'answer', 'data-question': a.question, lang: textLang }, markedText(a.text || '', a.highlights))])) : null,
       h('p', { class: 'muted verbatim-meta' }, meta.join(' · ')),
       v.themes.length || v.emotions.length ? h('ul', { class: 'tags' },
         ...v.themes.map((x) => h('li', { class: 'tag theme', 'data-theme': x }, names.get(x) || x)),
@@ -370,6 +394,8 @@ function verbatimsCard(ctx, range, names) {
       if (ctx.isCurrent() && mine === generation) replace(status, ctx.showError(err));
       return;
     }
+    if (!ctx.isCurrent() || mine !== generation) return;
+    await fetchVersions(page.items || []);
     if (!ctx.isCurrent() || mine !== generation) return;
     replace(status);
     if (!next) replace(list);
