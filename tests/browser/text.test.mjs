@@ -107,15 +107,21 @@ export function textTests(test, { BASE, texts, assert, loginOk, chooseLanguage }
     const first = await call(`/api/v1/text/verbatims?from=${from}&to=${to}&limit=20`);
     const items = vb.locator('li.verbatim');
     assert(await items.count() === first.items.length, `${await items.count()} comments shown, the API's page has ${first.items.length}`);
+    // each verbatim: its comment (absent when the response has only free-text answers) and its
+    // answers, each with <mark>s cut from its own text
     const check = await items.evaluateAll((ls, apiItems) => ls.map((li, i) => {
       const v = apiItems[i];
+      const parts = [];
       const comment = li.querySelector('.comment');
-      const marks = [...comment.querySelectorAll('mark')].map((m) => m.textContent);
-      return { same: li.dataset.id === v.response_id && comment.textContent === v.comment,
-        marks, inside: marks.every((m) => v.comment.includes(m)), expected: v.highlights.length };
+      if (v.comment || !(v.answers || []).length) parts.push([comment, v.comment]);
+      else if (comment) parts.push([null, 'a comment drawn for a response without one']);
+      for (const a of v.answers || []) parts.push([li.querySelector(`dd.answer[data-question="${CSS.escape(a.question)}"]`), a.text]);
+      const marks = parts.flatMap(([el]) => (el ? [...el.querySelectorAll('mark')].map((m) => m.textContent) : []));
+      return { same: li.dataset.id === v.response_id && parts.every(([el, text]) => el && el.textContent === text),
+        marks, inside: parts.every(([el, text]) => !el || [...el.querySelectorAll('mark')].every((m) => text.includes(m.textContent))) };
     }), first.items);
-    assert(check.every((c) => c.same), 'the comments are not the API\'s, newest first');
-    assert(check.every((c) => c.inside), 'a <mark> is not part of its comment');
+    assert(check.every((c) => c.same), 'the verbatims are not the API\'s comments and answers, newest first');
+    assert(check.every((c) => c.inside), 'a <mark> is not part of its text');
     assert(check.some((c) => c.marks.length > 0), 'no highlight drawn');
     if (first.next_cursor) {
       await vb.locator('button.more').click();
