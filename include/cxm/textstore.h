@@ -215,13 +215,19 @@ int cxm_text_model_due(struct cxm_store *s, int64_t tenant, bool *due);
 #define CXM_TEXT_FITS_MAX 1
 
 /*
- * Claims the tenant's training: false, claiming nothing, when a training
- * of the tenant is already claimed in this process (waiting for a fit
- * slot, fitting or saving). Whoever claims calls
- * cxm_text_train_unclaim once the training is saved or has failed.
+ * Claims the tenant's training for a request (REQUEST true: "Train now")
+ * or for the background retraining: false, claiming nothing, when a
+ * request of the tenant already holds it, or, for the background, when
+ * anyone does. A request may claim while the background fits the tenant:
+ * it then calls cxm_text_train_wait before its own fit, so it fits on the
+ * latest data and its model is the one saved last. Whoever claims calls
+ * cxm_text_train_unclaim (with the same REQUEST) once the training is
+ * saved or has failed.
  */
-bool cxm_text_train_claim(int64_t tenant);
-void cxm_text_train_unclaim(int64_t tenant);
+bool cxm_text_train_claim(int64_t tenant, bool request);
+void cxm_text_train_unclaim(int64_t tenant, bool request);
+/* Waits until no background training of the tenant is under way. */
+void cxm_text_train_wait(int64_t tenant);
 /* Waits for one of the CXM_TEXT_FITS_MAX fit slots, and gives it back:
  * take one before a read handle, so that waiting holds no connection. */
 void cxm_text_fit_slot_take(void);

@@ -112,7 +112,7 @@ static void train_done(struct wjob *j)
 {
 	struct req *r = j->ctx;
 
-	cxm_text_train_unclaim(r->who.tenant);
+	cxm_text_train_unclaim(r->who.tenant, true);
 	MHD_resume_connection(r->conn);
 }
 
@@ -124,6 +124,8 @@ static void *train_thread(void *arg)
 	struct cxm_store *db;
 	int ret;
 
+	/* a background fit of the tenant under way: after it, on the latest data */
+	cxm_text_train_wait(r->who.tenant);
 	cxm_text_fit_slot_take();
 	db = pool_get(r->srv, err, sizeof(err));
 	ret = db ? cxm_text_train_fit(db, r->who.tenant, &t->fit) : CXM_EUNAVAIL;
@@ -134,7 +136,7 @@ static void *train_thread(void *arg)
 	if (ret) {
 		/* nothing to store: answer the error (train_finish) */
 		r->job.rc = ret;
-		cxm_text_train_unclaim(r->who.tenant);
+		cxm_text_train_unclaim(r->who.tenant, true);
 		MHD_resume_connection(r->conn);
 		return NULL;
 	}
@@ -163,7 +165,7 @@ int api_text_model_train(struct req *r)
 	pthread_t th;
 
 	memset(t, 0, sizeof(*t));
-	if (!cxm_text_train_claim(r->who.tenant)) {
+	if (!cxm_text_train_claim(r->who.tenant, true)) {
 		reply_error(r, 409, "training-running", MSG_TF_TRAINING_TITLE, T(r, MSG_TF_TRAINING_RUNNING));
 		return H_DONE;
 	}

@@ -326,7 +326,7 @@ static void retrain_due(struct scheduler *s)
 			int ret;
 
 			/* a training asked for meanwhile is running: it is the one */
-			if (!cxm_text_train_claim(t.tenant))
+			if (!cxm_text_train_claim(t.tenant, false))
 				continue;
 			/* the fit here, on the read handle (this thread's only
 			 * one, so waiting for a slot with it is fine): the writer
@@ -338,7 +338,7 @@ static void retrain_due(struct scheduler *s)
 				t.job = (struct wjob){ .run = train_run, .ctx = &t, .lang = CXM_LANG_EN };
 				ret = writer_run(s->srv->writer, &t.job);
 			}
-			cxm_text_train_unclaim(t.tenant);
+			cxm_text_train_unclaim(t.tenant, false);
 			if (!s->srv->o.quiet || ret)
 				log_line(s->srv,
 					 "{\"event\":\"text_model\",\"tenant\":%lld,\"trained\":%s,\"labelled\":%lld,"

@@ -223,41 +223,49 @@ static int64_t millionths(double v)
 
 /*
  * A tenant's training is claimed by whoever starts it (a request, the
- * retraining loop), so a second one for the same tenant is refused rather
- * than fitting the same data twice; and at most CXM_TEXT_FITS_MAX fits
- * run at once over all tenants, so fits never take every core from the
- * requests.
+ * retraining loop), so a second request for the same tenant is refused
+ * rather than fitting the same data twice, and the loop leaves a tenant
+ * alone while anyone trains it; a request that comes while the loop fits
+ * the tenant waits for that fit to be saved and then fits the latest data
+ * (an admin who asked gets a model, and an older fit never overwrites a
+ * newer one). At most CXM_TEXT_FITS_MAX fits run at once over all
+ * tenants, so fits never take every core from the requests.
  */
+struct claim {
+	int64_t tenant;
+	bool request;
+};
 static pthread_mutex_t fit_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t fit_cv = PTHREAD_COND_INITIALIZER;
-static int64_t *claimed; /* the tenants claimed, in no order */
+static pthread_cond_t fit_cv = PTHREAD_COND_INITIALIZER;   /* a fit slot freed */
+static pthread_cond_t claim_cv = PTHREAD_COND_INITIALIZER; /* a claim ended */
+static struct claim *claimed;                              /* in no order */
 static size_t nclaimed, claimed_cap;
 static unsigned fits_running;
 static uint64_t fits_waited;
 
-bool cxm_text_train_claim(int64_t tenant)
+bool cxm_text_train_claim(int64_t tenant, bool request)
 {
 	bool ok = true;
 
 	pthread_mutex_lock(&fit_mu);
 	for (size_t i = 0; i < nclaimed && ok; i++)
-		ok = claimed[i] != tenant;
+		ok = claimed[i].tenant != tenant || (request && !claimed[i].request);
 	if (ok) {
 		if (nclaimed == claimed_cap) {
 			claimed_cap = claimed_cap ? 2 * claimed_cap : 8;
 			claimed = xrealloc(claimed, claimed_cap * sizeof(*claimed));
 		}
-		claimed[nclaimed++] = tenant;
+		claimed[nclaimed++] = (struct claim){ tenant, request };
 	}
 	pthread_mutex_unlock(&fit_mu);
 	return ok;
 }
 
-void cxm_text_train_unclaim(int64_t tenant)
+void cxm_text_train_unclaim(int64_t tenant, bool request)
 {
 	pthread_mutex_lock(&fit_mu);
 	for (size_t i = 0; i < nclaimed; i++)
-		if (claimed[i] == tenant) {
+		if (claimed[i].tenant == tenant && claimed[i].request == request) {
 			claimed[i] = claimed[--nclaimed];
 			break;
 		}
@@ -265,6 +273,21 @@ void cxm_text_train_unclaim(int64_t tenant)
 		free(claimed);
 		claimed = NULL;
 		claimed_cap = 0;
+	}
+	pthread_cond_broadcast(&claim_cv);
+	pthread_mutex_unlock(&fit_mu);
+}
+
+void cxm_text_train_wait(int64_t tenant)
+{
+	pthread_mutex_lock(&fit_mu);
+	for (;;) {
+		bool busy = false;
+		for (size_t i = 0; i < nclaimed && !busy; i++)
+			busy = claimed[i].tenant == tenant && !claimed[i].request;
+		if (!busy)
+			break;
+		pthread_cond_wait(&claim_cv, &fit_mu);
 	}
 	pthread_mutex_unlock(&fit_mu);
 }

@@ -18,6 +18,11 @@
 
 #include "cxm/core.h"
 #include "cxm/text.h"
+#include "cxm/textstore.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -559,6 +564,54 @@ static void test_retrain_policy(void **state)
 	cxm_text_model_free(m);
 }
 
+/* ---- one training at a time (src/text/train.c) ---- */
+
+static atomic_int waited_through;
+
+static void *request_waits(void *arg)
+{
+	int64_t tenant = *(int64_t *)arg;
+
+	cxm_text_train_wait(tenant);
+	atomic_store(&waited_through, 1);
+	return NULL;
+}
+
+/* Two requests: the second refused. The background: refused while anyone
+ * trains the tenant; a request comes while it fits, claims, and waits for
+ * the background fit to end before its own. Other tenants are free. */
+static void test_train_claims(void **state)
+{
+	(void)state;
+	int64_t t = 7001, other = 7002;
+	pthread_t th;
+
+	assert_true(cxm_text_train_claim(t, true));
+	assert_false(cxm_text_train_claim(t, true));
+	assert_false(cxm_text_train_claim(t, false));
+	assert_true(cxm_text_train_claim(other, false));
+	cxm_text_train_unclaim(other, false);
+	cxm_text_train_wait(t); /* no background fit of t: returns at once */
+	cxm_text_train_unclaim(t, true);
+
+	assert_true(cxm_text_train_claim(t, false));
+	assert_false(cxm_text_train_claim(t, false));
+	assert_true(cxm_text_train_claim(t, true)); /* a request while the background fits */
+	assert_false(cxm_text_train_claim(t, true));
+	atomic_store(&waited_through, 0);
+	assert_int_equal(pthread_create(&th, NULL, request_waits, &t), 0);
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	nanosleep(&pause, NULL);
+	assert_int_equal(atomic_load(&waited_through), 0); /* still fitting: the request waits */
+	cxm_text_train_unclaim(t, false);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(atomic_load(&waited_through), 1);
+	assert_false(cxm_text_train_claim(t, false)); /* the request's training now runs */
+	cxm_text_train_unclaim(t, true);
+	assert_true(cxm_text_train_claim(t, false));
+	cxm_text_train_unclaim(t, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_save_load),
 		cmocka_unit_test(test_corrupt_blobs),
 		cmocka_unit_test(test_retrain_policy),
+		cmocka_unit_test(test_train_claims),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
