@@ -905,8 +905,12 @@ int cxm_store_tenant_day(struct cxm_store *s, int64_t tenant, int64_t ts, int64_
 
 /*
  * Replaces the analysis of stored response id with t's text_* and themes
- * (t's other fields are ignored), moving its theme and sentiment rollups
- * in the same transaction. CXM_ENOTFOUND if none.
+ * (t's other fields are ignored), moving its contribution from the old
+ * analysis to the new one in the same transaction: its theme and
+ * sentiment rollups and its emotion mix rollup (text_mix). The one path
+ * for every analysis of a stored response (ingest's re-analysis after a
+ * taxonomy change, a backfill of unanalysed responses), so the rollups
+ * stay exact. CXM_ENOTFOUND if none.
  */
 int cxm_store_response_set_text(struct cxm_store *s, int64_t tenant, int64_t id, const struct cxm_response *t);
 /*
