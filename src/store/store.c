@@ -4739,35 +4739,58 @@ static int mix_backfill_row(const struct sqlrow *r, void *vctx)
 
 	/* ROLLUP_SRC_COLS and the analysis, as rollup_old reads them */
 	old_row(r, &c);
-	x->tenant = row_int(r, 18);
+	return 0;
+}
+
+struct id_list {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int id_list_row(const struct sqlrow *r, void *vctx)
+{
+	struct id_list *l = vctx;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = row_int(r, 0);
 	return 0;
 }
 
 /* Counts every analysed response into text_mix, in the migration's
- * transaction, a chunk at a time (written at its commit). */
+ * transaction, tenant by tenant and a chunk at a time (a range of the
+ * primary key each: PostgreSQL would scan from the start for an OR of
+ * tenants), written at its commit. */
 static int text_mix_backfill(struct cxm_store *s)
 {
+	static const char tenants[] = "SELECT id FROM tenants ORDER BY id";
 	static const char sql[] = "SELECT " ROLLUP_SRC_COLS ", text_label, themes, text_lang, text_emotions,"
-				  " text_reasons, tenant_id FROM responses WHERE text_lang IS NOT NULL AND"
-				  " (tenant_id > ? OR (tenant_id = ? AND id > ?)) ORDER BY tenant_id, id LIMIT 500";
-	int64_t tenant = INT64_MIN, id = INT64_MIN;
+				  " text_reasons FROM responses WHERE tenant_id = ? AND id > ? AND text_lang IS NOT NULL"
+				  " ORDER BY id LIMIT 500";
 	struct backfill *b = xcalloc(1, sizeof(*b));
+	struct id_list t = { NULL, 0, 0 };
 	const struct cxm_tz *tz;
-	int ret = 0;
+	int ret = q(s, tenants, NULL, 0, id_list_row, &t, NULL);
 
-	do {
-		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(tenant), SQLV_INT(id) };
-		b->n = 0;
-		ret = Q(s, sql, p, mix_backfill_row, b, NULL);
-		for (size_t i = 0; i < b->n; i++) {
-			struct backfill_row *x = &b->v[i];
-			if (!ret && !(ret = tenant_tz(s, x->tenant, &tz)))
-				mix_apply(s, x->tenant, &x->r, 1, cxm_tz_day(tz, x->r.ts));
-			tenant = x->tenant;
-			id = x->r.id;
-			free(x->texts);
-		}
-	} while (!ret && b->n == ARRAY_SIZE(b->v));
+	for (size_t k = 0; k < t.n && !ret; k++) {
+		int64_t id = INT64_MIN;
+		do {
+			struct sqlval p[] = { SQLV_INT(t.v[k]), SQLV_INT(id) };
+			b->n = 0;
+			if (!(ret = Q(s, sql, p, mix_backfill_row, b, NULL)) && b->n)
+				ret = tenant_tz(s, t.v[k], &tz);
+			for (size_t i = 0; i < b->n; i++) {
+				struct backfill_row *x = &b->v[i];
+				if (!ret)
+					mix_apply(s, t.v[k], &x->r, 1, cxm_tz_day(tz, x->r.ts));
+				id = x->r.id;
+				free(x->texts);
+			}
+		} while (!ret && b->n == ARRAY_SIZE(b->v));
+	}
+	free(t.v);
 	free(b);
 	return ret;
 }
