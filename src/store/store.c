@@ -5019,6 +5019,13 @@ int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix
 		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_BAD_QUERY));
 	if ((ret = tenant_tz(s, tenant, &tz)))
 		return ret;
+	if (!query->scoped && !query->scan) {
+		/* inside a transaction, what it changed so far counts too */
+		if (s->in_sp && ((s->mix && s->mix->nj) || (s->ru && s->ru->nj)))
+			BUG("the emotion mix read under a savepoint that changed it");
+		if (s->in_tx && (s->ru || s->mix) && (ret = rollups_flush(s)))
+			return ret;
+	}
 	cxm_map_init(&g.index);
 	if (query->scoped || query->scan)
 		ret = mix_scan(s, tenant, query, tz, &g);

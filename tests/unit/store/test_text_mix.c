@@ -55,7 +55,7 @@ struct model {
 
 struct world {
 	int64_t tenant, surveys[2];
-	struct model r[NRESP + 1];
+	struct model r[NRESP + 2];
 	int n;
 };
 
@@ -364,6 +364,26 @@ static void test_rollup_agrees_with_scan(void **state)
 	same(&w, q);
 	q.from_day++, q.to_day++;
 	same(&w, q);
+	/* inside a transaction the rollup counts what it wrote so far, and a
+	 * rollback takes it away */
+	int64_t before = ra->total.comments;
+	struct model *late = &w.r[w.n++];
+	*late = *m;
+	snprintf(late->source, sizeof(late->source), "mix-late");
+	late->ts = T("2026-02-10T05:00:00Z"); /* the first instant of 10 February in Bogota */
+	assert_int_equal(cxm_store_begin(S), 0);
+	put(&w, late);
+	memset(ra, 0, sizeof(*ra));
+	assert_int_equal(cxm_store_text_mix(S, w.tenant, &q, collect, ra), 0);
+	int64_t want[4];
+	own_total(&w, &q, want);
+	assert_int_equal(want[0], before + 1);
+	assert_int_equal(ra->total.comments, want[0]);
+	assert_int_equal(ra->total.emotions[CXM_EMO_ANGER], want[2]);
+	assert_int_equal(cxm_store_rollback(S), 0);
+	w.n--;
+	same(&w, q);
+	assert_int_equal(ra->total.comments, before);
 }
 
 /* Responses analysed before migration 0013 are counted by it. */
