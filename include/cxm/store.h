@@ -905,8 +905,12 @@ int cxm_store_tenant_day(struct cxm_store *s, int64_t tenant, int64_t ts, int64_
 
 /*
  * Replaces the analysis of stored response id with t's text_* and themes
- * (t's other fields are ignored), moving its theme and sentiment rollups
- * in the same transaction. CXM_ENOTFOUND if none.
+ * (t's other fields are ignored), moving its contribution from the old
+ * analysis to the new one in the same transaction: its theme and
+ * sentiment rollups and its emotion mix rollup (text_mix). The one path
+ * for every analysis of a stored response (ingest's re-analysis after a
+ * taxonomy change, a backfill of unanalysed responses), so the rollups
+ * stay exact. CXM_ENOTFOUND if none.
  */
 int cxm_store_response_set_text(struct cxm_store *s, int64_t tenant, int64_t id, const struct cxm_response *t);
 /*
@@ -967,26 +971,40 @@ struct cxm_mix_query {
 	int64_t survey;           /* 0: every survey */
 	enum cxm_mix_by by;
 	/* a manager's or agent's view, when scoped: only responses whose unit
-	 * was in one of these spans at the response's time */
+	 * was in one of these spans at the response's time (always scanned:
+	 * the subtree depends on the unit at the response's time) */
 	bool scoped;
 	const struct cxm_span *scope;
 	size_t nscope;
+	bool scan; /* scan the responses even when unscoped (the tests compare both paths) */
+};
+
+#define CXM_MIX_LABELS 3   /* positive, neutral, negative */
+#define CXM_MIX_EMOTIONS 8 /* in the order of enum cxm_emotion (text.h) */
+#define CXM_MIX_REASONS 7  /* in the order of enum cxm_reason (text.h) */
+
+/* How many analysed comments, and how many of them have each label (one
+ * without a label is neutral), each emotion and each reason. */
+struct cxm_mix_counts {
+	int64_t comments;
+	int64_t labels[CXM_MIX_LABELS];
+	int64_t emotions[CXM_MIX_EMOTIONS];
+	int64_t reasons[CXM_MIX_REASONS];
 };
 /*
- * One combination of the analysed comments in the range: the group
- * (touchpoint or channel; for CXM_MIX_THEME the response's themes,
- * space-separated), the label, the emotions and the reasons as stored
- * ("" for none; all borrowed for the call), and how many comments have
- * exactly these.
+ * The counts of a group (a touchpoint, a channel or a theme id; "" for
+ * none), or with group NULL the total of the range (for CXM_MIX_THEME a
+ * comment counts under each of its themes, and once in the total). All
+ * borrowed for the call.
  */
-typedef int (*cxm_mix_cb)(const char *group, const char *label, const char *emotions, const char *reasons, int64_t n,
-			  void *ctx);
+typedef int (*cxm_mix_cb)(const char *group, const struct cxm_mix_counts *c, void *ctx);
 /*
- * Counts the tenant's analysed comments of q by group and stored analysis
- * and gives each distinct combination (they are few) once to cb
- * (PostgreSQL groups them, SQLite's rows are counted in a hash map: its
- * GROUP BY sorts). The range is cut at the first instant of each local
- * day, so counts are exact.
+ * The emotion mix of the tenant's analysed comments of q: first the total,
+ * then each group that has comments, in no particular order. Unscoped, it
+ * reads the daily rollup text_mix (kept in the same transaction as each
+ * response's analysis, by the tenant's local day); scoped (or q->scan), it
+ * counts the responses themselves, cut at the first instant of each local
+ * day. Both give the same counts.
  */
 int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *q, cxm_mix_cb cb, void *ctx);
 

@@ -4,8 +4,9 @@
  * touchpoint"; docs/text.md "The emotion mix"), per touchpoint, channel or
  * theme: how many comments, how many show each emotion and each reason,
  * and how many are positive, neutral and negative. The store counts each
- * distinct stored combination (cxm_store_text_mix); the sets are split
- * here. Managers and agents count only what their unit's subtree saw.
+ * group (cxm_store_text_mix: from the daily rollup text_mix, or for
+ * managers and agents, who count only what their unit's subtree saw, from
+ * the responses).
  *
  *   ?from=&to=   local days (YYYY-MM-DD in the tenant's time zone) or
  *                RFC 3339 instants; to is exclusive; default: the 90 days
@@ -27,43 +28,17 @@ static const char *const LABELS[] = { "positive", "neutral", "negative" };
 static const char *const BY[] = { [CXM_MIX_TOUCHPOINT] = "touchpoint", [CXM_MIX_CHANNEL] = "channel",
 				  [CXM_MIX_THEME] = "theme" };
 
-struct mix_counts {
-	int64_t comments;
-	int64_t labels[ARRAY_SIZE(LABELS)];
-	int64_t emotions[CXM_EMO_COUNT];
-	int64_t reasons[CXM_REASON_COUNT];
-};
-
 struct mix_group {
 	char *value;
-	struct mix_counts c;
+	struct cxm_mix_counts c;
 };
 
 struct mix_tally {
-	enum cxm_mix_by by;
 	struct cxm_map index; /* value -> position in v */
 	struct mix_group *v;
 	size_t n, cap;
-	struct mix_counts total;
+	struct cxm_mix_counts total;
 };
-
-/* Adds n to the counter of each name of the space-separated list that
- * names[0..count) knows (a name the engine no longer makes is left out). */
-static void add_names(const char *list, const char *(*name)(int), int count, int64_t *counters, int64_t n)
-{
-	for (const char *t = list; *t;) {
-		size_t k = strcspn(t, " ");
-		for (int i = 0; i < count; i++) {
-			const char *x = name(i);
-			if (strlen(x) == k && !memcmp(x, t, k)) {
-				counters[i] += n;
-				break;
-			}
-		}
-		t += k;
-		t += *t == ' ';
-	}
-}
 
 static const char *emotion_name(int i)
 {
@@ -73,16 +48,6 @@ static const char *emotion_name(int i)
 static const char *reason_name(int i)
 {
 	return cxm_reason_name((enum cxm_reason)i);
-}
-
-static void counts_add(struct mix_counts *c, const char *label, const char *emotions, const char *reasons, int64_t n)
-{
-	c->comments += n;
-	for (size_t i = 0; i < ARRAY_SIZE(LABELS); i++)
-		if (!strcmp(label, LABELS[i]))
-			c->labels[i] += n;
-	add_names(emotions, emotion_name, CXM_EMO_COUNT, c->emotions, n);
-	add_names(reasons, reason_name, CXM_REASON_COUNT, c->reasons, n);
 }
 
 static struct mix_group *group_of(struct mix_tally *t, const char *value)
@@ -100,28 +65,14 @@ static struct mix_group *group_of(struct mix_tally *t, const char *value)
 	return &t->v[t->n++];
 }
 
-static int tally_row(const char *group, const char *label, const char *emotions, const char *reasons, int64_t n,
-		     void *ctx)
+static int tally_row(const char *group, const struct cxm_mix_counts *c, void *ctx)
 {
 	struct mix_tally *t = ctx;
-	char theme[128];
 
-	counts_add(&t->total, label, emotions, reasons, n);
-	if (t->by != CXM_MIX_THEME || !*group) {
-		counts_add(&group_of(t, group)->c, label, emotions, reasons, n);
-		return 0;
-	}
-	/* a comment counts under each of its themes */
-	for (const char *x = group; *x;) {
-		size_t k = strcspn(x, " ");
-		if (k && k < sizeof(theme)) {
-			memcpy(theme, x, k);
-			theme[k] = '\0';
-			counts_add(&group_of(t, theme)->c, label, emotions, reasons, n);
-		}
-		x += k;
-		x += *x == ' ';
-	}
+	if (group)
+		group_of(t, group)->c = *c;
+	else
+		t->total = *c;
 	return 0;
 }
 
@@ -143,7 +94,7 @@ static int group_cmp(const void *a, const void *b)
 	return strcmp(x->value, y->value);
 }
 
-static void add_counts(cJSON *o, const struct mix_counts *c)
+static void add_counts(cJSON *o, const struct cxm_mix_counts *c)
 {
 	cJSON *x;
 
@@ -251,7 +202,6 @@ int api_text_emotions(struct req *r)
 		q.scope = r->who.spans;
 		q.nscope = r->who.nspans;
 	}
-	t.by = q.by;
 	cxm_map_init(&t.index);
 	if ((ret = cxm_store_text_mix(db, r->who.tenant, &q, tally_row, &t))) {
 		tally_release(&t);

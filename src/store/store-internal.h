@@ -85,6 +85,8 @@ struct cxm_store {
 	 * with a journal of those made under the open savepoint (store.c) */
 	struct rollup_pend *ru;
 	int in_sp;
+	/* the same for the emotion mix rollup (text_mix, store.c) */
+	struct mix_pend *mix;
 };
 
 /* Stores events one INSERT at a time (the path every backend has; a

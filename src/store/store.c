@@ -9,6 +9,7 @@
 #include "cxm/json.h"
 #include "cxm/map.h"
 #include "cxm/org.h"
+#include "cxm/text.h"
 #include "cxm/time.h"
 #include "cxm/tz.h"
 
@@ -116,6 +117,11 @@ int cxm_store_open(struct cxm_store **out, const char *url, char *err, size_t er
 static int rollups_flush(struct cxm_store *s);
 static void rollups_merge_savepoint(struct cxm_store *s);
 static void rollups_discard(struct cxm_store *s, bool savepoint_only);
+/* The emotion mix rollup's (the mix section) */
+static int mix_flush(struct cxm_store *s);
+static void mix_discard(struct cxm_store *s, bool savepoint_only);
+static void mix_merge_savepoint(struct cxm_store *s);
+static int text_mix_backfill(struct cxm_store *s);
 
 void cxm_store_close(struct cxm_store *s)
 {
@@ -372,6 +378,9 @@ int cxm_store_migrate(struct cxm_store *s, int *applied)
 		/* 0011 copies the rollups of dim all: those counted just above
 		 * must be in the table first */
 		if (m->version == 10 && (ret = rollups_flush(s)))
+			goto out;
+		/* responses analysed before the emotion mix rollup existed */
+		if (m->version == 13 && (ret = text_mix_backfill(s)))
 			goto out;
 		struct sqlval p[] = { SQLV_INT(m->version), SQLV_TEXT(m->name), SQLV_INT(cxm_now_us()) };
 		if ((ret = Q(s, sql_mig_insert, p, NULL, NULL, NULL)))
@@ -2229,6 +2238,7 @@ struct rollup_src {
 	int64_t id, survey_id, org_unit_id, ts;
 	const char *channel, *touchpoint, *agent, *language, *segment;
 	const char *label, *themes; /* the comment's analysis (NULL: none) */
+	const char *lang, *emotions, *reasons; /* lang NULL: not analysed */
 	int nps, csat, ces;
 	bool complete;
 };
@@ -2294,6 +2304,7 @@ int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_respo
 				.channel = r->channel, .touchpoint = r->touchpoint, .agent = r->agent,
 				.language = r->language, .segment = segment, .nps = r->nps, .csat = r->csat, .ces = r->ces,
 				.label = r->text_label, .themes = r->text_lang ? r->themes : NULL,
+				.lang = r->text_lang, .emotions = r->text_emotions, .reasons = r->text_reasons,
 			};
 			stored = nid;
 			res = CXM_PUT_INSERTED;
@@ -2321,6 +2332,7 @@ int cxm_store_response_put(struct cxm_store *s, int64_t tenant, struct cxm_respo
 			ret = rollup_apply(s, tenant, &old, -1);
 			old.nps = r->nps, old.csat = r->csat, old.ces = r->ces;
 			old.label = r->text_label, old.themes = r->text_lang ? r->themes : NULL;
+			old.lang = r->text_lang, old.emotions = r->text_emotions, old.reasons = r->text_reasons;
 			if (!ret)
 				ret = rollup_apply(s, tenant, &old, 1);
 			if (!ret)
@@ -3553,11 +3565,12 @@ static int old_row(const struct sqlrow *r, void *vctx)
 {
 	struct old_ctx *c = vctx;
 	struct rollup_src *o = c->o;
-	const char *t[7];
+	const char *t[10];
 	size_t len = 0, at = 0;
-	/* channel, touchpoint, agent, language, segment; text_label, themes */
-	static const int cols[7] = { 3, 4, 5, 7, 8, 13, 14 };
-	int ntexts = c->with_text ? 7 : 5;
+	/* channel, touchpoint, agent, language, segment; text_label, themes,
+	 * text_lang, text_emotions, text_reasons */
+	static const int cols[10] = { 3, 4, 5, 7, 8, 13, 14, 15, 16, 17 };
+	int ntexts = c->with_text ? 10 : 5;
 
 	for (int i = 0; i < ntexts; i++) {
 		t[i] = row_text(r, cols[i]);
@@ -3565,9 +3578,9 @@ static int old_row(const struct sqlrow *r, void *vctx)
 	}
 	/* the texts in one block, so the caller frees once */
 	*c->texts = xmalloc(len + 1);
-	const char **dst[7] = { &o->channel, &o->touchpoint, &o->agent, &o->language, &o->segment, &o->label,
-				&o->themes };
-	o->label = o->themes = NULL;
+	const char **dst[10] = { &o->channel, &o->touchpoint, &o->agent, &o->language, &o->segment, &o->label,
+				 &o->themes, &o->lang, &o->emotions, &o->reasons };
+	o->label = o->themes = o->lang = o->emotions = o->reasons = NULL;
 	for (int i = 0; i < ntexts; i++) {
 		*dst[i] = NULL;
 		if (t[i]) {
@@ -3601,10 +3614,10 @@ static int rollup_old(struct cxm_store *s, int64_t tenant, const char *source_id
 {
 	static const char lock_src[] = "UPDATE responses SET complete = complete WHERE tenant_id = ? AND source_id = ?";
 	static const char lock_id[] = "UPDATE responses SET complete = complete WHERE tenant_id = ? AND id = ?";
-	static const char by_src[] = "SELECT " ROLLUP_SRC_COLS ", text_label, themes FROM responses"
-				     " WHERE tenant_id = ? AND source_id = ?";
-	static const char by_id[] = "SELECT " ROLLUP_SRC_COLS ", text_label, themes FROM responses"
-				    " WHERE tenant_id = ? AND id = ?";
+	static const char by_src[] = "SELECT " ROLLUP_SRC_COLS ", text_label, themes, text_lang, text_emotions,"
+				     " text_reasons FROM responses WHERE tenant_id = ? AND source_id = ?";
+	static const char by_id[] = "SELECT " ROLLUP_SRC_COLS ", text_label, themes, text_lang, text_emotions,"
+				    " text_reasons FROM responses WHERE tenant_id = ? AND id = ?";
 	struct sqlval p[] = { SQLV_INT(tenant), source_id ? SQLV_TEXT(source_id) : SQLV_INT(id) };
 	struct old_ctx c = { o, texts, false, true };
 	int64_t changes = 0;
@@ -3722,6 +3735,7 @@ static void rollups_discard(struct cxm_store *s, bool savepoint_only)
 {
 	struct rollup_pend *p = s->ru;
 
+	mix_discard(s, savepoint_only);
 	if (!savepoint_only) {
 		pend_free(&s->ru);
 	} else if (p) {
@@ -3737,6 +3751,7 @@ static void rollups_merge_savepoint(struct cxm_store *s)
 {
 	if (s->ru)
 		s->ru->nj = 0;
+	mix_merge_savepoint(s);
 	s->in_sp = 0;
 }
 
@@ -3767,6 +3782,9 @@ static int rollups_flush(struct cxm_store *s)
 		ret = Q(s, sql, v, NULL, NULL, NULL);
 	}
 	pend_free(&s->ru);
+	if (!ret)
+		ret = mix_flush(s);
+	mix_discard(s, false);
 	return ret;
 }
 
@@ -3799,9 +3817,12 @@ static void rollup_text_dims(struct cxm_store *s, int64_t tenant, const struct r
 	} while (*t);
 }
 
+static void mix_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign, int64_t day);
+
 /* Adds (sign 1) or takes away (-1) one response's counts, under each
  * dimension the rollups keep (text_only: only theme and sentiment), for
- * its day and its month; written at commit (rollups_flush). */
+ * its day and its month, and its comment's emotion mix (text_mix); written
+ * at commit (rollups_flush). */
 static int rollup_apply_dims(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign, bool text_only)
 {
 	enum { NDIMS = 7 };
@@ -3833,6 +3854,7 @@ static int rollup_apply_dims(struct cxm_store *s, int64_t tenant, const struct r
 		pend_add(s, tenant, NDIMS + d, rollup_month_dims[d], month, r->survey_id, v, &c);
 	}
 	rollup_text_dims(s, tenant, r, day, month, &c);
+	mix_apply(s, tenant, r, sign, day);
 	return 0;
 }
 
@@ -4296,10 +4318,11 @@ int cxm_store_response_set_text(struct cxm_store *s, int64_t tenant, int64_t id,
 				      SQLV_TEXT(t->text_lang ? t->themes : NULL),
 				      SQLV_INT(tenant),
 				      SQLV_INT(id) };
-		/* only the theme and sentiment counts move */
+		/* only the theme, sentiment and emotion mix counts move */
 		if (!(ret = Q(s, sql, p, NULL, NULL, NULL)) && !(ret = rollup_apply_dims(s, tenant, &old, -1, true))) {
 			old.label = t->text_label;
 			old.themes = t->text_lang ? t->themes : NULL;
+			old.lang = t->text_lang, old.emotions = t->text_emotions, old.reasons = t->text_reasons;
 			if (!(ret = rollup_apply_dims(s, tenant, &old, 1, true)))
 				ret = themes_put(s, tenant, id, old.themes);
 		}
@@ -4468,8 +4491,409 @@ int cxm_store_text_model_trained_at(struct cxm_store *s, int64_t tenant, int64_t
 
 /* ---- the emotion mix of the comments --------------------------------------- */
 
-/* Every survey of the tenant when none is asked: the index on (tenant,
- * survey, ts) then reads only the range, survey by survey. */
+_Static_assert(CXM_EMO_COUNT == CXM_MIX_EMOTIONS && CXM_REASON_COUNT == CXM_MIX_REASONS,
+	       "text_mix has a column per emotion and per reason (migration 0013)");
+
+static const char *const mix_labels[CXM_MIX_LABELS] = { "positive", "neutral", "negative" };
+/* text_mix's dim of each enum cxm_mix_by */
+static const char *const mix_dims[] = { [CXM_MIX_TOUCHPOINT] = "touchpoint", [CXM_MIX_CHANNEL] = "channel",
+					[CXM_MIX_THEME] = "theme" };
+/* text_mix's counters, in the order of struct cxm_mix_counts */
+#define MIX_COLS                                                                                              \
+	"comments, positive, neutral, negative, joy, trust, surprise, anger, frustration, disappointment, worry," \
+	" sadness, price, speed, convenience, quality, staff, reliability, information"
+#define MIX_NCOLS (1 + CXM_MIX_LABELS + CXM_MIX_EMOTIONS + CXM_MIX_REASONS)
+
+/* The counters of c, in MIX_COLS's order. */
+static int64_t *mix_field(struct cxm_mix_counts *c, int i)
+{
+	if (i == 0)
+		return &c->comments;
+	if ((i -= 1) < CXM_MIX_LABELS)
+		return &c->labels[i];
+	if ((i -= CXM_MIX_LABELS) < CXM_MIX_EMOTIONS)
+		return &c->emotions[i];
+	return &c->reasons[i - CXM_MIX_EMOTIONS];
+}
+
+static void mix_counts_add(struct cxm_mix_counts *a, const struct cxm_mix_counts *b)
+{
+	for (int i = 0; i < MIX_NCOLS; i++)
+		*mix_field(a, i) += *mix_field((struct cxm_mix_counts *)b, i);
+}
+
+/* Adds n to the counter of each name of the space-separated list that the
+ * engine makes (one it no longer makes is left out). */
+static void mix_names_add(const char *list, bool reasons, int64_t *counters, int64_t n)
+{
+	int count = reasons ? CXM_MIX_REASONS : CXM_MIX_EMOTIONS;
+
+	for (const char *t = list ? list : ""; *t;) {
+		size_t k = strcspn(t, " ");
+		for (int i = 0; i < count; i++) {
+			const char *x = reasons ? cxm_reason_name((enum cxm_reason)i) : cxm_emotion_name((enum cxm_emotion)i);
+			if (strlen(x) == k && !memcmp(x, t, k)) {
+				counters[i] += n;
+				break;
+			}
+		}
+		t += k;
+		t += *t == ' ';
+	}
+}
+
+/* n comments (negative: taken away) with this stored analysis. */
+static void mix_counts_of(struct cxm_mix_counts *c, const char *label, const char *emotions, const char *reasons,
+			  int64_t n)
+{
+	*c = (struct cxm_mix_counts){ .comments = n };
+	if (!label || !*label)
+		label = "neutral";
+	for (int i = 0; i < CXM_MIX_LABELS; i++)
+		if (!strcmp(label, mix_labels[i]))
+			c->labels[i] = n;
+	mix_names_add(emotions, false, c->emotions, n);
+	mix_names_add(reasons, true, c->reasons, n);
+}
+
+/* Calls fn for each group a comment counts under: its touchpoint or
+ * channel (NULL: ""), or each of its themes ("" when it has none; a
+ * theme id too long for any taxonomy is left out). */
+static void mix_each_group(enum cxm_mix_by by, const char *group, void (*fn)(const char *value, void *ctx),
+			   void *ctx)
+{
+	char theme[128];
+
+	if (!group)
+		group = "";
+	if (by != CXM_MIX_THEME || !*group) {
+		fn(group, ctx);
+		return;
+	}
+	for (const char *x = group; *x;) {
+		size_t k = strcspn(x, " ");
+		if (k && k < sizeof(theme)) {
+			memcpy(theme, x, k);
+			theme[k] = '\0';
+			fn(theme, ctx);
+		}
+		x += k;
+		x += *x == ' ';
+	}
+}
+
+/* ---- writing: the changes of the open transaction, added up per row ---- */
+
+struct mix_delta {
+	int64_t tenant, day, survey;
+	enum cxm_mix_by by;
+	char *value;
+	struct cxm_mix_counts c;
+};
+
+struct mix_journal {
+	size_t at;
+	struct cxm_mix_counts c;
+};
+
+struct mix_pend {
+	struct cxm_map index; /* tenant, by, day, survey in hex, then the value -> position */
+	struct cxm_buf key;
+	struct mix_delta *v;
+	size_t n, cap;
+	struct mix_journal *j; /* under the open savepoint */
+	size_t nj, capj;
+};
+
+struct mix_add {
+	struct cxm_store *s;
+	int64_t tenant, day, survey;
+	enum cxm_mix_by by;
+	const struct cxm_mix_counts *c;
+};
+
+static void mix_pend_add(const char *value, void *vctx)
+{
+	struct mix_add *a = vctx;
+	struct mix_pend *p = a->s->mix;
+	int64_t at;
+
+	if (!p) {
+		p = a->s->mix = xcalloc(1, sizeof(*p));
+		cxm_map_init(&p->index);
+		cxm_buf_init(&p->key, 0);
+	}
+	cxm_buf_clear(&p->key);
+	put_hex(&p->key, (uint64_t)a->tenant);
+	put_hex(&p->key, (uint64_t)a->by);
+	put_hex(&p->key, (uint64_t)a->day);
+	put_hex(&p->key, (uint64_t)a->survey);
+	cxm_buf_addstr(&p->key, value);
+	if (!cxm_map_get(&p->index, cxm_buf_str(&p->key), &at)) {
+		if (p->n == p->cap) {
+			p->cap = p->cap ? 2 * p->cap : 64;
+			p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+		}
+		at = (int64_t)p->n++;
+		p->v[at] = (struct mix_delta){ a->tenant, a->day, a->survey, a->by, xstrdup(value), { 0 } };
+		cxm_map_put(&p->index, cxm_buf_str(&p->key), at);
+	}
+	mix_counts_add(&p->v[at].c, a->c);
+	if (a->s->in_sp) {
+		if (p->nj == p->capj) {
+			p->capj = p->capj ? 2 * p->capj : 64;
+			p->j = xrealloc(p->j, p->capj * sizeof(*p->j));
+		}
+		p->j[p->nj++] = (struct mix_journal){ (size_t)at, *a->c };
+	}
+}
+
+/* Adds (sign 1) or takes away (-1) the emotion mix of r's comment, if it
+ * was analysed, on its local day, under its touchpoint, its channel and
+ * each of its themes. */
+static void mix_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign, int64_t day)
+{
+	struct cxm_mix_counts c;
+	struct mix_add a = { s, tenant, day, r->survey_id, CXM_MIX_TOUCHPOINT, &c };
+
+	if (!r->lang)
+		return;
+	mix_counts_of(&c, r->label, r->emotions, r->reasons, sign);
+	mix_each_group(CXM_MIX_TOUCHPOINT, r->touchpoint, mix_pend_add, &a);
+	a.by = CXM_MIX_CHANNEL;
+	mix_each_group(CXM_MIX_CHANNEL, r->channel, mix_pend_add, &a);
+	a.by = CXM_MIX_THEME;
+	mix_each_group(CXM_MIX_THEME, r->themes, mix_pend_add, &a);
+}
+
+/* Forgets the changes: all of them, or those of the open savepoint. */
+static void mix_discard(struct cxm_store *s, bool savepoint_only)
+{
+	struct mix_pend *p = s->mix;
+
+	if (!p)
+		return;
+	if (savepoint_only) {
+		for (size_t i = 0; i < p->nj; i++) {
+			struct cxm_mix_counts minus;
+			for (int k = 0; k < MIX_NCOLS; k++)
+				*mix_field(&minus, k) = -*mix_field(&p->j[i].c, k);
+			mix_counts_add(&p->v[p->j[i].at].c, &minus);
+		}
+		p->nj = 0;
+		return;
+	}
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].value);
+	free(p->v);
+	free(p->j);
+	cxm_map_release(&p->index);
+	cxm_buf_release(&p->key);
+	free(p);
+	s->mix = NULL;
+}
+
+static void mix_merge_savepoint(struct cxm_store *s)
+{
+	if (s->mix)
+		s->mix->nj = 0;
+}
+
+#define MIX_ADD(f) f " = text_mix." f " + excluded." f
+
+/* Writes the changes added up (before COMMIT, in the transaction). */
+static int mix_flush(struct cxm_store *s)
+{
+	static const char sql[] =
+		"INSERT INTO text_mix (tenant_id, dim, day, survey_id, value, " MIX_COLS ") VALUES"
+		" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (tenant_id, dim, day, survey_id, value) DO UPDATE SET " MIX_ADD("comments") ", "
+		MIX_ADD("positive") ", " MIX_ADD("neutral") ", " MIX_ADD("negative") ", " MIX_ADD("joy") ", "
+		MIX_ADD("trust") ", " MIX_ADD("surprise") ", " MIX_ADD("anger") ", " MIX_ADD("frustration") ", "
+		MIX_ADD("disappointment") ", " MIX_ADD("worry") ", " MIX_ADD("sadness") ", " MIX_ADD("price") ", "
+		MIX_ADD("speed") ", " MIX_ADD("convenience") ", " MIX_ADD("quality") ", " MIX_ADD("staff") ", "
+		MIX_ADD("reliability") ", " MIX_ADD("information");
+	static const struct cxm_mix_counts zero;
+	struct mix_pend *p = s->mix;
+	int ret = 0;
+
+	for (size_t i = 0; p && i < p->n && !ret; i++) {
+		struct mix_delta *d = &p->v[i];
+		struct sqlval v[5 + MIX_NCOLS] = { SQLV_INT(d->tenant), SQLV_TEXT(mix_dims[d->by]), SQLV_INT(d->day),
+						   SQLV_INT(d->survey), SQLV_TEXT(d->value) };
+		if (!memcmp(&d->c, &zero, sizeof(zero)))
+			continue; /* an analysis moved away and back again */
+		for (int k = 0; k < MIX_NCOLS; k++)
+			v[5 + k] = SQLV_INT(*mix_field(&d->c, k));
+		ret = Q(s, sql, v, NULL, NULL, NULL);
+	}
+	mix_discard(s, false);
+	return ret;
+}
+
+static int mix_backfill_row(const struct sqlrow *r, void *vctx)
+{
+	struct backfill *b = vctx;
+	struct backfill_row *x = &b->v[b->n++];
+	struct old_ctx c = { &x->r, &x->texts, false, true };
+
+	/* ROLLUP_SRC_COLS and the analysis, as rollup_old reads them */
+	old_row(r, &c);
+	return 0;
+}
+
+struct id_list {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int id_list_row(const struct sqlrow *r, void *vctx)
+{
+	struct id_list *l = vctx;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = row_int(r, 0);
+	return 0;
+}
+
+/* Counts every analysed response into text_mix, in the migration's
+ * transaction, tenant by tenant and a chunk at a time (a range of the
+ * primary key each: PostgreSQL would scan from the start for an OR of
+ * tenants), written at its commit. */
+static int text_mix_backfill(struct cxm_store *s)
+{
+	static const char tenants[] = "SELECT id FROM tenants ORDER BY id";
+	static const char sql[] = "SELECT " ROLLUP_SRC_COLS ", text_label, themes, text_lang, text_emotions,"
+				  " text_reasons FROM responses WHERE tenant_id = ? AND id > ? AND text_lang IS NOT NULL"
+				  " ORDER BY id LIMIT 500";
+	struct backfill *b = xcalloc(1, sizeof(*b));
+	struct id_list t = { NULL, 0, 0 };
+	const struct cxm_tz *tz;
+	int ret = q(s, tenants, NULL, 0, id_list_row, &t, NULL);
+
+	for (size_t k = 0; k < t.n && !ret; k++) {
+		int64_t id = INT64_MIN;
+		do {
+			struct sqlval p[] = { SQLV_INT(t.v[k]), SQLV_INT(id) };
+			b->n = 0;
+			if (!(ret = Q(s, sql, p, mix_backfill_row, b, NULL)) && b->n)
+				ret = tenant_tz(s, t.v[k], &tz);
+			for (size_t i = 0; i < b->n; i++) {
+				struct backfill_row *x = &b->v[i];
+				if (!ret)
+					mix_apply(s, t.v[k], &x->r, 1, cxm_tz_day(tz, x->r.ts));
+				id = x->r.id;
+				free(x->texts);
+			}
+		} while (!ret && b->n == ARRAY_SIZE(b->v));
+	}
+	free(t.v);
+	free(b);
+	return ret;
+}
+
+/* ---- reading ---- */
+
+struct mix_group {
+	char *value;
+	struct cxm_mix_counts c;
+};
+
+/* The groups and the total of an answer, for both paths. */
+struct mix_groups {
+	struct cxm_map index; /* value -> position in v */
+	struct mix_group *v;
+	size_t n, cap;
+	struct cxm_mix_counts total;
+	const struct cxm_mix_counts *adding; /* what mix_group_add adds */
+};
+
+static void mix_group_add(const char *value, void *vctx)
+{
+	struct mix_groups *g = vctx;
+	int64_t at;
+
+	if (!cxm_map_get(&g->index, value, &at)) {
+		if (g->n == g->cap) {
+			g->cap = g->cap ? 2 * g->cap : 64;
+			g->v = xrealloc(g->v, g->cap * sizeof(*g->v));
+		}
+		at = (int64_t)g->n++;
+		g->v[at] = (struct mix_group){ .value = xstrdup(value) };
+		cxm_map_put(&g->index, value, at);
+	}
+	mix_counts_add(&g->v[at].c, g->adding);
+}
+
+/* Hands the total, then the groups with comments, to cb; frees them. */
+static int mix_groups_emit(struct mix_groups *g, int ret, cxm_mix_cb cb, void *ctx)
+{
+	if (!ret)
+		ret = cb(NULL, &g->total, ctx);
+	for (size_t i = 0; i < g->n; i++) {
+		if (!ret && g->v[i].c.comments)
+			ret = cb(g->v[i].value, &g->v[i].c, ctx);
+		free(g->v[i].value);
+	}
+	free(g->v);
+	cxm_map_release(&g->index);
+	return ret;
+}
+
+/* The rollup: a row per value of a dim, its counters summed over the days. */
+#define MIX_SUMS                                                                                               \
+	"SUM(comments), SUM(positive), SUM(neutral), SUM(negative), SUM(joy), SUM(trust), SUM(surprise),"      \
+	" SUM(anger), SUM(frustration), SUM(disappointment), SUM(worry), SUM(sadness), SUM(price), SUM(speed)," \
+	" SUM(convenience), SUM(quality), SUM(staff), SUM(reliability), SUM(information)"
+#define MIX_ROLLUP(survey)                                                                              \
+	"SELECT value, " MIX_SUMS " FROM text_mix WHERE tenant_id = ? AND dim = ? AND day >= ? AND day < ?" \
+	survey " GROUP BY value"
+
+struct mix_read {
+	struct mix_groups *g;
+	bool groups, total; /* what the rows add to */
+};
+
+static int mix_rollup_row(const struct sqlrow *r, void *vctx)
+{
+	struct mix_read *m = vctx;
+	struct cxm_mix_counts c;
+
+	for (int k = 0; k < MIX_NCOLS; k++)
+		*mix_field(&c, k) = row_int(r, 1 + k);
+	if (m->groups) {
+		m->g->adding = &c;
+		mix_group_add(row_text(r, 0) ? row_text(r, 0) : "", m->g);
+	}
+	if (m->total)
+		mix_counts_add(&m->g->total, &c);
+	return 0;
+}
+
+static int mix_rollup(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *query, struct mix_groups *g)
+{
+	static const char *const sql[2] = { MIX_ROLLUP(""), MIX_ROLLUP(" AND survey_id = ?") };
+	struct mix_read m = { g, true, query->by == CXM_MIX_TOUCHPOINT };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(mix_dims[query->by]), SQLV_INT(query->from_day),
+			      SQLV_INT(query->to_day), SQLV_INT(query->survey) };
+	int ret = q(s, sql[query->survey != 0], p, query->survey ? 5 : 4, mix_rollup_row, &m, NULL);
+
+	/* a comment has one touchpoint: the touchpoint rows add up to the
+	 * total (a comment with two themes counts once) */
+	if (!ret && !m.total) {
+		m = (struct mix_read){ g, false, true };
+		p[1] = SQLV_TEXT(mix_dims[CXM_MIX_TOUCHPOINT]);
+		ret = q(s, sql[query->survey != 0], p, query->survey ? 5 : 4, mix_rollup_row, &m, NULL);
+	}
+	return ret;
+}
+
+/* The scan: every analysed response of the range. Every survey of the
+ * tenant when none is asked: the index on (tenant, survey, ts) then reads
+ * only the range, survey by survey. */
 #define MIX_WHERE(survey)                                                                           \
 	" FROM responses WHERE tenant_id = ? AND survey_id" survey " AND ts >= ? AND ts < ?" \
 	" AND text_lang IS NOT NULL"
@@ -4491,6 +4915,7 @@ struct mix_combo {
 	int64_t n;
 };
 
+/* The distinct stored combinations of the scanned rows (they are few). */
 struct mix {
 	const struct cxm_mix_query *q;
 	struct cxm_map index; /* the four values joined -> position in v */
@@ -4551,12 +4976,40 @@ static int64_t local_day_start(const struct cxm_tz *tz, int64_t day)
 	return lo;
 }
 
-int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *query, cxm_mix_cb cb,
-		       void *ctx)
+static int mix_scan(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *query,
+		    const struct cxm_tz *tz, struct mix_groups *g)
 {
 	/* [by][rows][survey]: the statement caches key on the text's address */
 	static const char *const sql[3][2][2] = { MIX_SQL("touchpoint"), MIX_SQL("channel"), MIX_SQL("themes") };
 	struct mix m = { .q = query };
+	bool rows = query->scoped || !strcmp(s->ops->name, "sqlite");
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(query->survey ? query->survey : tenant),
+			      SQLV_INT(local_day_start(tz, query->from_day)), SQLV_INT(local_day_start(tz, query->to_day)) };
+	int ret;
+
+	cxm_map_init(&m.index);
+	cxm_buf_init(&m.key, 0);
+	ret = Q(s, sql[query->by][rows][query->survey != 0], p, mix_row, &m, NULL);
+	for (size_t i = 0; i < m.n; i++) {
+		struct mix_combo *c = &m.v[i];
+		struct cxm_mix_counts counts;
+		mix_counts_of(&counts, c->v[1], c->v[2], c->v[3], c->n);
+		mix_counts_add(&g->total, &counts);
+		g->adding = &counts;
+		mix_each_group(query->by, c->v[0], mix_group_add, g);
+		for (int k = 0; k < 4; k++)
+			free(c->v[k]);
+	}
+	free(m.v);
+	cxm_buf_release(&m.key);
+	cxm_map_release(&m.index);
+	return ret;
+}
+
+int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *query, cxm_mix_cb cb,
+		       void *ctx)
+{
+	struct mix_groups g = { .n = 0 };
 	const struct cxm_tz *tz;
 	int ret;
 
@@ -4566,23 +5019,19 @@ int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix
 		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_BAD_QUERY));
 	if ((ret = tenant_tz(s, tenant, &tz)))
 		return ret;
-	bool rows = query->scoped || !strcmp(s->ops->name, "sqlite");
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(query->survey ? query->survey : tenant),
-			      SQLV_INT(local_day_start(tz, query->from_day)), SQLV_INT(local_day_start(tz, query->to_day)) };
-	cxm_map_init(&m.index);
-	cxm_buf_init(&m.key, 0);
-	ret = Q(s, sql[query->by][rows][query->survey != 0], p, mix_row, &m, NULL);
-	for (size_t i = 0; i < m.n; i++) {
-		struct mix_combo *c = &m.v[i];
-		if (!ret)
-			ret = cb(c->v[0], c->v[1], c->v[2], c->v[3], c->n, ctx);
-		for (int k = 0; k < 4; k++)
-			free(c->v[k]);
+	if (!query->scoped && !query->scan) {
+		/* inside a transaction, what it changed so far counts too */
+		if (s->in_sp && ((s->mix && s->mix->nj) || (s->ru && s->ru->nj)))
+			BUG("the emotion mix read under a savepoint that changed it");
+		if (s->in_tx && (s->ru || s->mix) && (ret = rollups_flush(s)))
+			return ret;
 	}
-	free(m.v);
-	cxm_buf_release(&m.key);
-	cxm_map_release(&m.index);
-	return ret;
+	cxm_map_init(&g.index);
+	if (query->scoped || query->scan)
+		ret = mix_scan(s, tenant, query, tz, &g);
+	else
+		ret = mix_rollup(s, tenant, query, &g);
+	return mix_groups_emit(&g, ret, cb, ctx);
 }
 
 /* ---- a response's texts ------------------------------------------------------ */
