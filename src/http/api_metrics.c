@@ -92,18 +92,6 @@ static enum MHD_Result arg_cb(void *ctx, enum MHD_ValueKind kind, const char *ke
 	return MHD_YES;
 }
 
-/* A day from YYYY-MM-DD or an RFC 3339 instant; -1 on a reply sent. */
-static int day_param(struct req *r, struct cxm_store *db, const char *name, int64_t dflt, int64_t *out)
-{
-	const char *v = req_query(r, name);
-
-	*out = dflt;
-	if (!v || !cxm_report_day(db, r->who.tenant, v, out))
-		return 0;
-	reply_bad_query(r, name, T(r, MSG_RP_WANT_DAY));
-	return -1;
-}
-
 /*
  * Parses a report's query into m (the metric already set) with the
  * tenant's bands in *bands; -1 when a reply was sent.
@@ -169,8 +157,8 @@ static int parse_report(struct req *r, struct cxm_store *db, struct mq *m, struc
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 		return -1;
 	}
-	if (day_param(r, db, "to", today + 1, &m->rq.q.to_day) ||
-	    day_param(r, db, "from", m->rq.q.to_day - DEFAULT_DAYS, &m->rq.q.from_day))
+	if (req_day_param(r, db, "to", today + 1, &m->rq.q.to_day) ||
+	    req_day_param(r, db, "from", m->rq.q.to_day - DEFAULT_DAYS, &m->rq.q.from_day))
 		return -1;
 	if (m->rq.q.from_day >= m->rq.q.to_day) {
 		reply_bad_query(r, "to", T(r, MSG_RP_INVERTED));
@@ -266,7 +254,7 @@ int api_metrics_compare(struct req *r)
 		b_to = m->rq.q.from_day;
 		b_from = b_to - (m->rq.q.to_day - m->rq.q.from_day);
 	} else if (!strcmp(against, "period")) {
-		if (day_param(r, db, "against_from", 0, &b_from) || day_param(r, db, "against_to", 0, &b_to))
+		if (req_day_param(r, db, "against_from", 0, &b_from) || req_day_param(r, db, "against_to", 0, &b_to))
 			return H_DONE;
 		if (!req_query(r, "against_from") || !req_query(r, "against_to") || b_from >= b_to ||
 		    b_to - b_from > MAX_DAYS) {
@@ -323,7 +311,7 @@ int api_drivers(struct req *r)
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 		return H_DONE;
 	}
-	if (day_param(r, db, "to", today + 1, &dq.to_day) || day_param(r, db, "from", dq.to_day - 365, &dq.from_day))
+	if (req_day_param(r, db, "to", today + 1, &dq.to_day) || req_day_param(r, db, "from", dq.to_day - 365, &dq.from_day))
 		return H_DONE;
 	if (dq.from_day >= dq.to_day) {
 		reply_bad_query(r, "to", T(r, MSG_RP_INVERTED));

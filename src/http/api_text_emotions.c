@@ -128,18 +128,6 @@ static enum MHD_Result arg_cb(void *ctx, enum MHD_ValueKind kind, const char *ke
 	return MHD_YES;
 }
 
-/* A day from YYYY-MM-DD or an RFC 3339 instant; -1 when a reply was sent. */
-static int day_param(struct req *r, struct cxm_store *db, const char *name, int64_t dflt, int64_t *out)
-{
-	const char *v = req_query(r, name);
-
-	*out = dflt;
-	if (!v || !cxm_report_day(db, r->who.tenant, v, out))
-		return 0;
-	reply_bad_query(r, name, T(r, MSG_RP_WANT_DAY));
-	return -1;
-}
-
 static void day_text(int64_t day, char out[16])
 {
 	int64_t y;
@@ -185,8 +173,8 @@ int api_text_emotions(struct req *r)
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 		return H_DONE;
 	}
-	if (day_param(r, db, "to", today + 1, &q.to_day) ||
-	    day_param(r, db, "from", q.to_day - DEFAULT_DAYS, &q.from_day))
+	if (req_day_param(r, db, "to", today + 1, &q.to_day) ||
+	    req_day_param(r, db, "from", q.to_day - DEFAULT_DAYS, &q.from_day))
 		return H_DONE;
 	if (q.from_day >= q.to_day) {
 		reply_bad_query(r, "to", T(r, MSG_RP_INVERTED));

@@ -427,6 +427,10 @@ void reply_batch_refused(struct req *r, cJSON *problem, size_t nbad);
 void reply_batch_accepted(struct req *r, cJSON *answer, cJSON *problem, bool partial, size_t nbad);
 /* 400 naming one query parameter. */
 void reply_bad_query(struct req *r, const char *param, const char *message);
+/* The query parameter NAME as one of the tenant's days (YYYY-MM-DD or an
+ * RFC 3339 instant; DFLT when absent) into *out: 0, or -1 when it was bad
+ * and a 400 naming it was sent. */
+int req_day_param(struct req *r, struct cxm_store *db, const char *name, int64_t dflt, int64_t *out);
 /* 422 naming one field. */
 void reply_invalid(struct req *r, const char *field, const char *message);
 /* Maps a store error code to its HTTP answer (404, 409, 503 ...). */

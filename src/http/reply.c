@@ -1,5 +1,6 @@
 /* reply.c - answers: JSON, text, and RFC 9457 problem details. */
 #include "http-internal.h"
+#include "cxm/report.h"
 
 void reply_json(struct req *r, int status, cJSON *body)
 {
@@ -112,6 +113,17 @@ void reply_bad_query(struct req *r, const char *param, const char *message)
 
 	problem_item(p, -1, param, message);
 	reply_problem(r, p);
+}
+
+int req_day_param(struct req *r, struct cxm_store *db, const char *name, int64_t dflt, int64_t *out)
+{
+	const char *v = req_query(r, name);
+
+	*out = dflt;
+	if (!v || !cxm_report_day(db, r->who.tenant, v, out))
+		return 0;
+	reply_bad_query(r, name, T(r, MSG_RP_WANT_DAY));
+	return -1;
 }
 
 void html_escape(struct cxm_buf *b, const char *s)
