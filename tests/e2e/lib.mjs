@@ -99,6 +99,16 @@ export async function login(base, loginName, password, tenant) {
 // ---- a TAP runner ------------------------------------------------------
 const tests = [];
 export function test(name, fn) { tests.push({ name, fn }); }
+/* The last test of a file whose server is ctx.srv: SIGTERM, exit 0, and no
+ * sanitizer report in its log (the ASan run). */
+export function testStopsCleanly() {
+  test('the server stops cleanly (no sanitizer report under ASan)', async (ctx) => {
+    const code = await ctx.srv.stop();
+    const log = ctx.srv.logText();
+    ok(code === 0, `exit ${code}: ${log.slice(-2000)}`);
+    ok(!/Sanitizer/.test(log), log.slice(-2000));
+  });
+}
 
 export class AssertionError extends Error {}
 export function ok(cond, msg) { if (!cond) throw new AssertionError(msg || 'assertion failed'); }

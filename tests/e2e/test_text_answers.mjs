@@ -12,7 +12,7 @@
 // outside the writer: responses submitted while it fits are stored and
 // answered before it ends.
 import { readFileSync } from 'node:fs';
-import { call, eq, ok, run, startServer, status, test, testDb } from './lib.mjs';
+import { call, eq, ok, run, startServer, status, test, testDb, testStopsCleanly } from './lib.mjs';
 import { buildTenant } from './world.mjs';
 
 const A = `ta-${process.pid}${Date.now() % 100000}`;
@@ -254,11 +254,6 @@ test('training on 20,000 comments runs outside the writer: submits are answered 
   for (const id of before) ok(byId(items, id), `${id} stored`);
 });
 
-test('the server stops cleanly (no sanitizer report under ASan)', async (ctx) => {
-  const code = await ctx.srv.stop();
-  const log = ctx.srv.logText();
-  ok(code === 0, `exit ${code}: ${log.slice(-2000)}`);
-  ok(!/Sanitizer/.test(log), log.slice(-2000));
-});
+testStopsCleanly();
 
 run(setup, async (ctx) => { await ctx.srv.stop(); });

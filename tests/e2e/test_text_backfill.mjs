@@ -10,7 +10,7 @@
 // third start changes nothing: the rollups moved once.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { call, eq, ok, run, startServer, status, test, testDb } from './lib.mjs';
+import { call, eq, ok, run, startServer, status, test, testDb, testStopsCleanly } from './lib.mjs';
 import { buildTenant } from './world.mjs';
 
 const T = `bf-${process.pid}${Date.now() % 100000}`;
@@ -99,11 +99,6 @@ test('a response stored unanalysed is analysed in the background, its rollups mo
   ok(!/text_backfill/.test(ctx.srv.logText()), ctx.srv.logText().slice(-1000));
 });
 
-test('the server stops cleanly (no sanitizer report under ASan)', async (ctx) => {
-  const code = await ctx.srv.stop();
-  const log = ctx.srv.logText();
-  ok(code === 0, `exit ${code}: ${log.slice(-2000)}`);
-  ok(!/Sanitizer/.test(log), log.slice(-2000));
-});
+testStopsCleanly();
 
 run(setup, async (ctx) => { await ctx.srv.stop(); });

@@ -7,7 +7,7 @@
 // before it, and comments stored after it are analysed with it too; a
 // tenant's model is trained in the background once it has enough
 // comments (--text-retrain-s 1), without anyone asking.
-import { call, ok, run, startServer, status, test, testDb } from './lib.mjs';
+import { call, ok, run, startServer, status, test, testDb, testStopsCleanly } from './lib.mjs';
 import { buildTenant } from './world.mjs';
 
 const A = `ma-${process.pid}${Date.now() % 100000}`;
@@ -128,11 +128,6 @@ test('retrained in the background once there are enough comments', async (ctx) =
   ok(m.trained === true && m.labelled === 240 && m.cv_accuracy > 0.5, JSON.stringify(m));
 });
 
-test('the server stops cleanly (no sanitizer report under ASan)', async (ctx) => {
-  const code = await ctx.srv.stop();
-  const log = ctx.srv.logText();
-  ok(code === 0, `exit ${code}: ${log.slice(-2000)}`);
-  ok(!/Sanitizer/.test(log), log.slice(-2000));
-});
+testStopsCleanly();
 
 run(setup, async (ctx) => { await ctx.srv.stop(); });

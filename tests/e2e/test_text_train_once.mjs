@@ -6,7 +6,7 @@
 // two tenants asked for together both succeed, one fit after the other
 // (the second waits for the fit slot: cxm_text_fits_waited_total in
 // /metrics), and no fit runs once they are answered.
-import { call, eq, ok, run, startServer, status, test, testDb } from './lib.mjs';
+import { call, eq, ok, run, startServer, status, test, testDb, testStopsCleanly } from './lib.mjs';
 import { buildTenant } from './world.mjs';
 
 const P = `op-${process.pid}${Date.now() % 100000}`;
@@ -89,11 +89,6 @@ test('two tenants at once: both trained, one fit after the other', async (ctx) =
   eq(await metric(ctx, 'cxm_text_fits_running'), 0, 'no fit left running');
 });
 
-test('the server stops cleanly (no sanitizer report under ASan)', async (ctx) => {
-  const code = await ctx.srv.stop();
-  const log = ctx.srv.logText();
-  ok(code === 0, `exit ${code}: ${log.slice(-2000)}`);
-  ok(!/Sanitizer/.test(log), log.slice(-2000));
-});
+testStopsCleanly();
 
 run(setup, async (ctx) => { await ctx.srv.stop(); });
