@@ -340,6 +340,31 @@ static void add_stems(struct sb_stemmer *st)
 				stems_tab[j].stem, stems_tab[j].min, stems_tab[j].max);
 }
 
+static void bloom_set(uint8_t *bloom, uint32_t h)
+{
+	bloom[(h & 0xffffu) >> 3] |= (uint8_t)(1u << (h & 7));
+	bloom[(h >> 16) >> 3] |= (uint8_t)(1u << ((h >> 16) & 7));
+}
+
+/* The Bloom filter of the pairs of keys that make a key with spaces (lexicon.h's pair_bloom). */
+static void emit_pair_bloom(const char *name)
+{
+	static uint8_t bloom[8192];
+
+	for (size_t i = 0; i < nents; i++) {
+		const char *k = ents[i].key;
+		size_t n = strlen(k);
+
+		for (size_t sp = 0; sp < n; sp++)
+			if (k[sp] == ' ')
+				bloom_set(bloom, cxm_lex_pair_hash(cxm_lex_hash(k, sp), cxm_lex_hash(k + sp + 1, n - sp - 1)));
+	}
+	printf("static const uint8_t %s_pair_bloom[8192] = {", name);
+	for (size_t i = 0; i < sizeof(bloom); i++)
+		printf("%s%u,", i % 32 ? "" : "\n\t", bloom[i]);
+	printf("\n};\n");
+}
+
 static void put_string(const char *s)
 {
 	putchar('"');
@@ -382,10 +407,11 @@ static size_t emit_table(const char *name, const char *suffix, char **keys, cons
 	for (size_t i = 0; i < n; i++) {
 		printf("\t{");
 		put_string(keys[i]);
-		printf(", %.3ff, %uu, %uu},\n", val[i], flags[i], cxm_lex_hash(keys[i], strlen(keys[i])));
+		printf(", %.3ff, %uu, %uu, %zuu},\n", val[i], flags[i], cxm_lex_hash(keys[i], strlen(keys[i])),
+		       strlen(keys[i]));
 	}
 	if (!n)
-		printf("\t{\"\", 0.0f, 0u, 0u},\n");
+		printf("\t{\"\", 0.0f, 0u, 0u, 0u},\n");
 	printf("};\n");
 	printf("static const uint32_t %s%s_slots[%zu] = {", name, suffix, size);
 	for (size_t i = 0; i < size; i++)
@@ -461,8 +487,7 @@ int main(int argc, char **argv)
 
 			if (n < min)
 				min = n;
-			bloom[(h & 0xffffu) >> 3] |= (uint8_t)(1u << (h & 7));
-			bloom[(h >> 16) >> 3] |= (uint8_t)(1u << ((h >> 16) & 7));
+			bloom_set(bloom, h);
 		}
 		printf("static const uint8_t %s_bloom[8192] = {", name);
 		for (size_t i = 0; i < sizeof(bloom); i++)
@@ -470,10 +495,11 @@ int main(int argc, char **argv)
 		printf("\n};\n");
 		stem_min = min;
 	}
+	emit_pair_bloom(name);
 	printf("const struct cxm_lexicon %s = {\n", name);
 	printf("\t{%s_entries, %zu, %s_slots, %zu},\n", name, nents, name, wsize - 1);
 	printf("\t{%s_stem_entries, %zu, %s_stem_slots, %zu},\n", name, nstem_tab, name, ssize - 1);
-	printf("\t%zu, %s_bloom,\n", stem_min, name);
+	printf("\t%zu, %s_bloom, %s_pair_bloom,\n", stem_min, name, name);
 	printf("};\n");
 	if (st)
 		sb_stemmer_delete(st);

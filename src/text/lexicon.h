@@ -21,6 +21,7 @@ struct cxm_lex_entry {
 	float valence;   /* -4..+4, VADER's scale */
 	unsigned flags;  /* CXM_LEXF_* */
 	uint32_t hash;   /* cxm_lex_hash of key: most probes end on it */
+	uint32_t len;    /* strlen(key) */
 };
 
 /*
@@ -40,6 +41,13 @@ struct cxm_lexicon {
 	struct cxm_lex_table stems; /* Snowball stems (Spanish only; empty otherwise) */
 	size_t stem_min;            /* the shortest stem's length */
 	const uint8_t *stem_bloom;  /* 65536 bits: CXM_LEX_BLOOM_HIT of every stem's hash is set */
+	/*
+	 * 65536 bits: for every key of words with a space, split at each of
+	 * its spaces into a and b, CXM_LEX_BLOOM_HIT of cxm_lex_pair_hash(
+	 * cxm_lex_hash(a), cxm_lex_hash(b)) is set; so two keys whose pair
+	 * misses it never make such a key when joined by a space.
+	 */
+	const uint8_t *pair_bloom;
 };
 
 /* A Bloom filter with two bits per key, both taken from its FNV-1a hash h
@@ -67,7 +75,7 @@ static inline const struct cxm_lex_entry *cxm_lex_find_hashed(const struct cxm_l
 		if (s >> 16 != tag)
 			continue;
 		e = &t->entries[(s & 0xffffu) - 1];
-		if (e->hash == h && !strncmp(e->key, key, len) && !e->key[len])
+		if (e->hash == h && e->len == len && !memcmp(e->key, key, len))
 			return e;
 	}
 }
@@ -99,6 +107,22 @@ static inline uint32_t cxm_lex_hash(const char *key, size_t len)
 	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 29;
 	return (uint32_t)h;
+}
+
+/* The hash of two keys a and b (by their cxm_lex_hash) side by side: "a b". */
+static inline uint32_t cxm_lex_pair_hash(uint32_t a, uint32_t b)
+{
+	uint64_t h = ((uint64_t)a << 32 | b) * 0xff51afd7ed558ccdull;
+
+	return (uint32_t)(h >> 32 ^ h);
+}
+
+/* Whether lx may have the key "a b" (keys a and b by their cxm_lex_hash); false: it has not. */
+static inline int cxm_lex_may_pair(const struct cxm_lexicon *lx, uint32_t a, uint32_t b)
+{
+	uint32_t h = cxm_lex_pair_hash(a, b);
+
+	return CXM_LEX_BLOOM_HIT(lx->pair_bloom, h);
 }
 
 /* The entry for key[0..len) in t, or NULL. Borrows everything. */

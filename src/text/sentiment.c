@@ -297,10 +297,11 @@ static size_t match_phrase(const struct cxm_lexicon *lx, const struct cxm_text *
 	size_t la, lb;
 
 	/* every phrase's first two words are a key: most heads end here */
-	if (i + 1 >= t->ntok || (b->kind != CXM_TOK_WORD && b->kind != CXM_TOK_NUMBER) || b->sentence != a->sentence)
+	if (i + 1 >= t->ntok || (b->kind != CXM_TOK_WORD && b->kind != CXM_TOK_NUMBER) || b->sentence != a->sentence ||
+	    !cxm_lex_may_pair(lx, a->keyhash, b->keyhash))
 		return 0;
-	la = strlen(a->key);
-	lb = strlen(b->key);
+	la = a->keylen;
+	lb = b->keylen;
 	if (la + lb + 2 > sizeof(buf))
 		return 0;
 	memcpy(buf, a->key, la);
@@ -317,7 +318,7 @@ static size_t match_phrase(const struct cxm_lexicon *lx, const struct cxm_text *
 			continue;
 		for (k = 0; k < w; k++) {
 			const struct cxm_token *tk = &t->tok[i + k];
-			size_t m = strlen(tk->key);
+			size_t m = tk->keylen;
 
 			if ((tk->kind != CXM_TOK_WORD && tk->kind != CXM_TOK_NUMBER) || tk->sentence != t->tok[i].sentence || n + m + 2 > sizeof(buf))
 				break;
@@ -372,12 +373,12 @@ static enum cxm_lang pick_lang(struct cxm_stemmers *st, const struct cxm_text *t
 
 	for (size_t i = 0; i < t->ntok; i++) {
 		const char *key = t->tok[i].key;
-		size_t n = strlen(key);
+		size_t n = t->tok[i].keylen;
 
 		if (t->tok[i].kind != CXM_TOK_WORD)
 			continue;
-		en += cxm_lex_find(&cxm_lex_en.words, key, n) != NULL;
-		es += cxm_lex_find(&cxm_lex_es.words, key, n) != NULL;
+		en += cxm_lex_find_hashed(&cxm_lex_en.words, key, n, t->tok[i].keyhash) != NULL;
+		es += cxm_lex_find_hashed(&cxm_lex_es.words, key, n, t->tok[i].keyhash) != NULL;
 	}
 	/* a tie: Spanish inflections decide (stemming only then) */
 	for (size_t i = 0; es == en && en && i < t->ntok; i++) {
@@ -574,7 +575,7 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 		case CXM_TOK_WORD:
 		case CXM_TOK_HASHTAG:
 			x->word = 1;
-			e = cxm_lex_find(&lx->words, k->key, strlen(k->key));
+			e = cxm_lex_find_hashed(&lx->words, k->key, k->keylen, k->keyhash);
 			if (e && ((e->flags >> CXM_LEXF_PHRASE_SHIFT) & 0xfu) && k->kind == CXM_TOK_WORD) {
 				size_t w = match_phrase(lx, t, i, (e->flags >> CXM_LEXF_PHRASE_SHIFT) & 0xfu, &v);
 

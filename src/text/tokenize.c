@@ -11,6 +11,7 @@
 #include "cxm/text.h"
 #include "cxm/core.h"
 #include "cxm/i18n.h"
+#include "lexicon.h"
 #include "text-internal.h"
 
 #include <stdio.h>
@@ -946,6 +947,14 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		i += m;
 	}
 
+	/* each key's length and hash, once: the lexicons, the language lists
+	 * and the stem cache all look keys up by cxm_lex_hash */
+	for (size_t k = 0; k < t.ntok; k++) {
+		struct cxm_token *tok = &t.tok[k];
+
+		tok->keylen = (uint32_t)strlen(tok->key);
+		tok->keyhash = cxm_lex_hash(tok->key, tok->keylen);
+	}
 	out->src = text;
 	out->len = len;
 	out->tok = t.tok;
