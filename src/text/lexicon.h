@@ -80,6 +80,11 @@ static inline const struct cxm_lex_entry *cxm_lex_find_hashed(const struct cxm_l
 	}
 }
 
+static inline uint32_t cxm_lex_load32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /*
  * The hash of the tables: eight bytes at a time (read as little-endian, so
  * the generator and cxm agree on any host), mixed by multiplication.
@@ -96,11 +101,13 @@ static inline uint32_t cxm_lex_hash(const char *key, size_t len)
 		h = (h ^ w) * 0xff51afd7ed558ccdull;
 		h ^= h >> 32;
 	}
-	if (len) {
-		uint64_t w = 0;
+	if (len) { /* 1 to 7 bytes: two overlapping words, or the first, middle and last byte */
+		uint64_t w;
 
-		for (size_t i = 0; i < len; i++)
-			w |= (uint64_t)p[i] << (8 * i);
+		if (len >= 4)
+			w = (uint64_t)cxm_lex_load32(p) | (uint64_t)cxm_lex_load32(p + len - 4) << 32;
+		else
+			w = (uint64_t)p[0] | (uint64_t)p[len / 2] << 8 | (uint64_t)p[len - 1] << 16;
 		h = (h ^ w) * 0xff51afd7ed558ccdull;
 		h ^= h >> 32;
 	}
