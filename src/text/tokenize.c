@@ -426,10 +426,13 @@ static size_t scan_word(const struct tz *t, size_t i)
 	size_t j = i, n, n2;
 
 	while (j < t->len) {
-		if (ascii_alnum((unsigned char)t->s[j])) { /* the common case, without decoding */
+		unsigned char c = (unsigned char)t->s[j];
+		if (ascii_alnum(c)) { /* the common case, without decoding */
 			j++;
 			continue;
 		}
+		if (c < 0x80 && c != '\'' && c != '-') /* a space, a mark: the end */
+			break;
 		int32_t cp = cp_at(t, j, &n);
 		if (is_wordchar(cp)) {
 			j += n;
@@ -569,6 +572,7 @@ static bool normalize_latin1(struct tz *t, struct cxm_token *tok, const char *p,
 		tok->flags |= CXM_TOKF_ELONGATED;
 	tok->norm = norm.p;
 	tok->key = norm.n == key.n && !memcmp(norm.p, key.p, key.n) ? norm.p : key.p;
+	tok->keylen = (uint32_t)key.n;
 	return true;
 }
 
@@ -578,37 +582,42 @@ static void normalize_word(struct tz *t, struct cxm_token *tok, const char *p, s
 	size_t k, letters = 0, upper = 0;
 
 	/* ASCII (most words): folded in the same pass that finds out; the first
-	 * byte that is not hands the word to the ways below */
+	 * byte that is not hands the word to the ways below. Runs of three
+	 * letters to cut are rare: a word with one is folded again, cutting. */
 	{
 		char *o = cxm_arena_alloc(t->a, n + 1);
-		size_t j = 0, run = 0;
-		bool elongated = false;
+		bool triple = false;
 		for (k = 0; k < n; k++) {
-			int c = (unsigned char)p[k], lc = ascii_lower(c);
+			unsigned c = (unsigned char)p[k];
+			bool alpha = ascii_alpha((int)c);
 			if (c >= 0x80)
 				break;
-			if (ascii_alpha(c)) {
-				letters++;
-				upper += c != lc;
-			}
-			if (j && lc == o[j - 1] && ascii_alpha(c)) {
-				run++;
-				if (run == 3) {
-					j--;
-					elongated = true;
-				} else if (run < 3) {
-					o[j++] = (char)lc;
-				}
-			} else {
-				run = 1;
-				o[j++] = (char)lc;
-			}
+			o[k] = (char)(c | (unsigned)alpha << 5);
+			letters += alpha;
+			upper += alpha && !(c & 0x20);
+			triple |= alpha && k >= 2 && o[k] == o[k - 1] && o[k] == o[k - 2];
 		}
 		if (k == n) {
+			size_t j = n, run = 0;
+			if (triple) {
+				for (k = j = 0; k < n; k++) {
+					int c = (unsigned char)p[k], lc = ascii_lower(c);
+					if (j && lc == o[j - 1] && ascii_alpha(c)) {
+						run++;
+						if (run == 3)
+							j--;
+						else if (run < 3)
+							o[j++] = (char)lc;
+					} else {
+						run = 1;
+						o[j++] = (char)lc;
+					}
+				}
+				tok->flags |= CXM_TOKF_ELONGATED;
+			}
 			o[j] = '\0';
 			tok->norm = tok->key = o;
-			if (elongated)
-				tok->flags |= CXM_TOKF_ELONGATED;
+			tok->keylen = (uint32_t)j;
 			if (letters >= 2 && upper == letters)
 				tok->flags |= CXM_TOKF_CAPS;
 			return;
@@ -952,7 +961,8 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 	for (size_t k = 0; k < t.ntok; k++) {
 		struct cxm_token *tok = &t.tok[k];
 
-		tok->keylen = (uint32_t)strlen(tok->key);
+		if (!tok->keylen) /* not set on the way */
+			tok->keylen = (uint32_t)strlen(tok->key);
 		tok->keyhash = cxm_lex_hash(tok->key, tok->keylen);
 	}
 	out->src = text;
