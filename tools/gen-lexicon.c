@@ -478,20 +478,29 @@ int main(int argc, char **argv)
 	}
 	ssize = emit_table(name, "_stem", keys, val, flags, nstem_tab);
 	{
-		static uint8_t bloom[8192];
+		static uint8_t bloom[8192], heads[8192];
 		size_t min = nstem_tab ? 1000 : 0;
 
 		for (size_t j = 0; j < nstem_tab; j++) {
-			size_t n = strlen(stems_tab[j].stem);
-			uint32_t h = fnv1a(stems_tab[j].stem);
+			const char *stem = stems_tab[j].stem;
+			size_t n = strlen(stem);
+			uint32_t h = fnv1a(stem), ph = CXM_LEX_FNV_INIT;
 
 			if (n < min)
 				min = n;
 			bloom_set(bloom, h);
+			for (size_t k = 0; k < n; k++) {
+				ph = CXM_LEX_FNV_STEP(ph, stem[k]);
+				bloom_set(heads, ph);
+			}
 		}
 		printf("static const uint8_t %s_bloom[8192] = {", name);
 		for (size_t i = 0; i < sizeof(bloom); i++)
 			printf("%s%u,", i % 32 ? "" : "\n\t", bloom[i]);
+		printf("\n};\n");
+		printf("static const uint8_t %s_stem_heads[8192] = {", name);
+		for (size_t i = 0; i < sizeof(heads); i++)
+			printf("%s%u,", i % 32 ? "" : "\n\t", heads[i]);
 		printf("\n};\n");
 		stem_min = min;
 	}
@@ -499,7 +508,7 @@ int main(int argc, char **argv)
 	printf("const struct cxm_lexicon %s = {\n", name);
 	printf("\t{%s_entries, %zu, %s_slots, %zu},\n", name, nents, name, wsize - 1);
 	printf("\t{%s_stem_entries, %zu, %s_stem_slots, %zu},\n", name, nstem_tab, name, ssize - 1);
-	printf("\t%zu, %s_bloom, %s_pair_bloom,\n", stem_min, name, name);
+	printf("\t%zu, %s_bloom, %s_stem_heads, %s_pair_bloom,\n", stem_min, name, name, name);
 	printf("};\n");
 	if (st)
 		sb_stemmer_delete(st);

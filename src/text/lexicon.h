@@ -41,6 +41,7 @@ struct cxm_lexicon {
 	struct cxm_lex_table stems; /* Snowball stems (Spanish only; empty otherwise) */
 	size_t stem_min;            /* the shortest stem's length */
 	const uint8_t *stem_bloom;  /* 65536 bits: CXM_LEX_BLOOM_HIT of every stem's hash is set */
+	const uint8_t *stem_heads;  /* 65536 bits: the same for every prefix of a stem (the stem too) */
 	/*
 	 * 65536 bits: for every key of words with a space, split at each of
 	 * its spaces into a and b, CXM_LEX_BLOOM_HIT of cxm_lex_pair_hash(
@@ -60,6 +61,16 @@ extern const struct cxm_lexicon cxm_lex_en, cxm_lex_es, cxm_lex_emoji;
 #define CXM_LEX_FNV_INIT 2166136261u
 #define CXM_LEX_FNV_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
 
+/* Whether a[0..len) and b[0..len) are the same bytes: keys are short, and
+ * a loop is cheaper than a call to memcmp. */
+static inline int cxm_lex_same(const char *a, const char *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 /* The entry for key[0..len), whose cxm_lex_hash is h, in t, or NULL. */
 static inline const struct cxm_lex_entry *cxm_lex_find_hashed(const struct cxm_lex_table *t, const char *key,
 							       size_t len, uint32_t h)
@@ -75,7 +86,7 @@ static inline const struct cxm_lex_entry *cxm_lex_find_hashed(const struct cxm_l
 		if (s >> 16 != tag)
 			continue;
 		e = &t->entries[(s & 0xffffu) - 1];
-		if (e->hash == h && e->len == len && !memcmp(e->key, key, len))
+		if (e->hash == h && e->len == len && cxm_lex_same(e->key, key, len))
 			return e;
 	}
 }
@@ -141,7 +152,9 @@ static inline const struct cxm_lex_entry *cxm_lex_find(const struct cxm_lex_tabl
 /*
  * Whether some prefix of key[0..len) is a stem of lx: a cheap test before
  * stemming, since a Snowball stem of an unaccented key is a prefix of it.
- * The Bloom filter (8 KB) keeps most prefixes away from the table.
+ * The Bloom filter (8 KB) keeps most prefixes away from the table, and the
+ * one of the stems' prefixes ends the search at the first prefix of key
+ * that no stem starts with (most words, after two to four bytes).
  */
 static inline int cxm_lex_has_stem_prefix(const struct cxm_lexicon *lx, const char *key, size_t len)
 {
@@ -153,6 +166,8 @@ static inline int cxm_lex_has_stem_prefix(const struct cxm_lexicon *lx, const ch
 		return 0;
 	for (size_t i = 0; i < len; i++) {
 		h = CXM_LEX_FNV_STEP(h, key[i]);
+		if (!CXM_LEX_BLOOM_HIT(lx->stem_heads, h))
+			return 0;
 		if (i + 1 >= min && CXM_LEX_BLOOM_HIT(lx->stem_bloom, h) && cxm_lex_find(t, key, i + 1))
 			return 1;
 	}
