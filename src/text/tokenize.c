@@ -758,7 +758,7 @@ static const char *const abbrevs[] = { "etc", "ej", "pág", "pag", "aprox", "app
 static bool in_list(const char *const *list, size_t n, const char *w)
 {
 	for (size_t k = 0; k < n; k++)
-		if (!strcmp(list[k], w))
+		if (list[k][0] == w[0] && !strcmp(list[k], w))
 			return true;
 	return false;
 }
