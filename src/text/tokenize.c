@@ -837,17 +837,24 @@ static bool utf8_valid(const char *s, size_t len)
 				continue;
 			}
 		}
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
+		/* the eight bytes (or the rest) one at a time, then eight again */
+		for (size_t stop = len - i > 8 ? i + 8 : len; i < stop;) {
+			unsigned char c = (unsigned char)s[i];
+			if (c < 0x80) {
+				i++;
+				continue;
+			}
+			if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+				i += 2; /* U+0080..U+07FF, Latin letters among them: always valid */
+				continue;
+			}
+			size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			if (n > len - i)
+				n = len - i;
+			if (!cxm_utf8_valid(s + i, n))
+				return false;
+			i += n;
 		}
-		size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-		if (n > len - i)
-			n = len - i;
-		if (!cxm_utf8_valid(s + i, n))
-			return false;
-		i += n;
 	}
 	return true;
 }
