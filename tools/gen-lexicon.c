@@ -346,20 +346,24 @@ static void bloom_set(uint8_t *bloom, uint32_t h)
 	bloom[(h >> 16) >> 3] |= (uint8_t)(1u << ((h >> 16) & 7));
 }
 
-/* The Bloom filter of the pairs of keys that make a key with spaces (lexicon.h's pair_bloom). */
-static void emit_pair_bloom(const char *name)
+/* The Bloom filter of the keys with spaces by their first and last word (lexicon.h's phrase_bloom). */
+static void emit_phrase_bloom(const char *name)
 {
 	static uint8_t bloom[8192];
 
 	for (size_t i = 0; i < nents; i++) {
-		const char *k = ents[i].key;
-		size_t n = strlen(k);
+		const char *k = ents[i].key, *first_end = strchr(k, ' '), *last = strrchr(k, ' ');
+		unsigned words = 1;
 
-		for (size_t sp = 0; sp < n; sp++)
-			if (k[sp] == ' ')
-				bloom_set(bloom, cxm_lex_pair_hash(cxm_lex_hash(k, sp), cxm_lex_hash(k + sp + 1, n - sp - 1)));
+		if (!first_end)
+			continue;
+		for (const char *c = k; *c; c++)
+			words += *c == ' ';
+		last++;
+		bloom_set(bloom, cxm_lex_phrase_hash(cxm_lex_hash(k, (size_t)(first_end - k)),
+						     cxm_lex_hash(last, strlen(last)), words));
 	}
-	printf("static const uint8_t %s_pair_bloom[8192] = {", name);
+	printf("static const uint8_t %s_phrase_bloom[8192] = {", name);
 	for (size_t i = 0; i < sizeof(bloom); i++)
 		printf("%s%u,", i % 32 ? "" : "\n\t", bloom[i]);
 	printf("\n};\n");
@@ -504,11 +508,11 @@ int main(int argc, char **argv)
 		printf("\n};\n");
 		stem_min = min;
 	}
-	emit_pair_bloom(name);
+	emit_phrase_bloom(name);
 	printf("const struct cxm_lexicon %s = {\n", name);
 	printf("\t{%s_entries, %zu, %s_slots, %zu},\n", name, nents, name, wsize - 1);
 	printf("\t{%s_stem_entries, %zu, %s_stem_slots, %zu},\n", name, nstem_tab, name, ssize - 1);
-	printf("\t%zu, %s_bloom, %s_stem_heads, %s_pair_bloom,\n", stem_min, name, name, name);
+	printf("\t%zu, %s_bloom, %s_stem_heads, %s_phrase_bloom,\n", stem_min, name, name, name);
 	printf("};\n");
 	if (st)
 		sb_stemmer_delete(st);

@@ -43,12 +43,13 @@ struct cxm_lexicon {
 	const uint8_t *stem_bloom;  /* 65536 bits: CXM_LEX_BLOOM_HIT of every stem's hash is set */
 	const uint8_t *stem_heads;  /* 65536 bits: the same for every prefix of a stem (the stem too) */
 	/*
-	 * 65536 bits: for every key of words with a space, split at each of
-	 * its spaces into a and b, CXM_LEX_BLOOM_HIT of cxm_lex_pair_hash(
-	 * cxm_lex_hash(a), cxm_lex_hash(b)) is set; so two keys whose pair
-	 * misses it never make such a key when joined by a space.
+	 * 65536 bits: for every key of words with a space (a phrase or the
+	 * first two words of one), cut at its spaces into words w1 .. wn,
+	 * CXM_LEX_BLOOM_HIT of cxm_lex_phrase_hash(cxm_lex_hash(w1),
+	 * cxm_lex_hash(wn), n) is set; so n keys without spaces joined by
+	 * spaces make no key of words unless their first, last and n hit it.
 	 */
-	const uint8_t *pair_bloom;
+	const uint8_t *phrase_bloom;
 };
 
 /* A Bloom filter with two bits per key, both taken from its FNV-1a hash h
@@ -127,20 +128,25 @@ static inline uint32_t cxm_lex_hash(const char *key, size_t len)
 	return (uint32_t)h;
 }
 
-/* The hash of two keys a and b (by their cxm_lex_hash) side by side: "a b". */
-static inline uint32_t cxm_lex_pair_hash(uint32_t a, uint32_t b)
+/* The hash of a phrase of n words by its first and last word's cxm_lex_hash. */
+static inline uint32_t cxm_lex_phrase_hash(uint32_t first, uint32_t last, unsigned n)
 {
-	uint64_t h = ((uint64_t)a << 32 | b) * 0xff51afd7ed558ccdull;
+	uint64_t h = ((uint64_t)first << 32 | last) * 0xff51afd7ed558ccdull;
 
+	h = (h ^ h >> 29 ^ n) * 0xc4ceb9fe1a85ec53ull;
 	return (uint32_t)(h >> 32 ^ h);
 }
 
-/* Whether lx may have the key "a b" (keys a and b by their cxm_lex_hash); false: it has not. */
-static inline int cxm_lex_may_pair(const struct cxm_lexicon *lx, uint32_t a, uint32_t b)
+/*
+ * Whether lx may have a key of n words (keys without spaces joined by
+ * spaces) whose first and last have the cxm_lex_hash first and last;
+ * false: it has none.
+ */
+static inline int cxm_lex_may_phrase(const struct cxm_lexicon *lx, uint32_t first, uint32_t last, unsigned n)
 {
-	uint32_t h = cxm_lex_pair_hash(a, b);
+	uint32_t h = cxm_lex_phrase_hash(first, last, n);
 
-	return CXM_LEX_BLOOM_HIT(lx->pair_bloom, h);
+	return CXM_LEX_BLOOM_HIT(lx->phrase_bloom, h);
 }
 
 /* The entry for key[0..len) in t, or NULL. Borrows everything. */

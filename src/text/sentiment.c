@@ -298,7 +298,7 @@ static size_t match_phrase(const struct cxm_lexicon *lx, const struct cxm_text *
 
 	/* every phrase's first two words are a key: most heads end here */
 	if (i + 1 >= t->ntok || (b->kind != CXM_TOK_WORD && b->kind != CXM_TOK_NUMBER) || b->sentence != a->sentence ||
-	    !cxm_lex_may_pair(lx, a->keyhash, b->keyhash))
+	    !cxm_lex_may_phrase(lx, a->keyhash, b->keyhash, 2))
 		return 0;
 	la = a->keylen;
 	lb = b->keylen;
@@ -314,7 +314,7 @@ static size_t match_phrase(const struct cxm_lexicon *lx, const struct cxm_text *
 		const struct cxm_lex_entry *e;
 		unsigned k;
 
-		if (i + w > t->ntok)
+		if (i + w > t->ntok || !cxm_lex_may_phrase(lx, a->keyhash, t->tok[i + w - 1].keyhash, w))
 			continue;
 		for (k = 0; k < w; k++) {
 			const struct cxm_token *tk = &t->tok[i + k];
