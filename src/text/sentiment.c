@@ -198,7 +198,7 @@ static bool es_prefixed(struct cxm_stemmers *st, const char *key, size_t n, floa
 {
 	static const char *const pre[] = {"requete", "super", "ultra", "hiper", "archi", "re"};
 
-	if (n < 6 || !strchr("rsuha", key[0]))
+	if (n < 6 || (key[0] != 'r' && key[0] != 's' && key[0] != 'u' && key[0] != 'h' && key[0] != 'a'))
 		return false;
 	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
 		size_t m = strlen(pre[i]);
@@ -618,15 +618,33 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 	return matched;
 }
 
-static int key_cmp(const void *key, const void *entry)
+/* strcmp, inline: the keys and the words of the lists are short. */
+static int key_cmp(const char *a, const char *b)
 {
-	return strcmp(key, *(const char *const *)entry);
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+
+	while (*p && *p == *q)
+		p++, q++;
+	return (int)*p - (int)*q;
 }
 
 /* Whether key is in list, a static list in strcmp order (the lists below are). */
 static bool key_in(const char *key, const char *const *list, size_t n)
 {
-	return bsearch(key, list, n, sizeof(*list), key_cmp) != NULL;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = key_cmp(key, list[mid]);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
 }
 
 #define KEY_IN(key, list) key_in(key, list, sizeof(list) / sizeof(list[0]))
