@@ -901,7 +901,9 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 			i += n;
 			continue;
 		}
-		if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && (m = scan_url(&t, i))) {
+		/* (the second byte first: most words starting so start no address or price) */
+		if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && i + 1 < len &&
+		    (text[i + 1] | 0x20) == ((c | 0x20) == 'h' ? 't' : 'w') && (m = scan_url(&t, i))) {
 			tok = push(&t, CXM_TOK_URL, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
 		} else if (ascii_alnum(c) && at_follows(&t, i) && text_maybe_email(t.s, t.len, i) &&
@@ -918,7 +920,8 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		} else if (emoticon_start(c) && (m = scan_emoticon(&t, i))) {
 			tok = push(&t, CXM_TOK_EMOTICON, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
-		} else if ((c == '$' || c == 0xE2 || c == 0xC2 || (c >= 'A' && c <= 'Z') || c == 'u') &&
+		} else if ((c == '$' || c == 0xE2 || c == 0xC2 || c == 'u' || c == 'U' || c == 'S' ||
+			    (c >= 'A' && c <= 'Z' && i + 1 < len && text[i + 1] >= 'A' && text[i + 1] <= 'Z')) &&
 			   (m = scan_price_prefix(&t, i))) {
 			tok = push(&t, CXM_TOK_PRICE, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
