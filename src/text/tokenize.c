@@ -746,6 +746,47 @@ static struct cxm_token *push(struct tz *t, enum cxm_tok_kind kind, size_t start
 	return tok;
 }
 
+/*
+ * The common word, all ASCII letters and digits up to a space or an ASCII
+ * mark: scanned, folded and pushed in one pass (what scan_word, push and
+ * normalize_word would make of it). 0 when the word at i is not such a
+ * word or is longer than 32 bytes; the caller takes the long way then.
+ */
+static size_t ascii_word(struct tz *t, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)t->s;
+	char w[32];
+	size_t j = i, n, letters = 0, upper = 0;
+	bool triple = false;
+
+	for (; j < t->len && ascii_alnum(s[j]); j++) {
+		unsigned c = s[j], alpha = ascii_alpha((int)c);
+
+		if (j - i == sizeof(w))
+			return 0;
+		w[j - i] = (char)(c | alpha << 5);
+		letters += alpha;
+		upper += alpha && !(c & 0x20);
+		triple |= alpha && j - i >= 2 && w[j - i] == w[j - i - 1] && w[j - i] == w[j - i - 2];
+	}
+	if (j < t->len && (s[j] >= 0x80 || s[j] == '\'' || s[j] == '-'))
+		return 0; /* the word may go on */
+	n = j - i;
+	if (triple)
+		return 0; /* a run to cut: normalize_word */
+
+	struct cxm_token *tok = push(t, CXM_TOK_WORD, i, n);
+	char *o = cxm_arena_alloc(t->a, n + 1);
+
+	memcpy(o, w, n);
+	o[n] = '\0';
+	tok->norm = tok->key = o;
+	tok->keylen = (uint32_t)n;
+	if (letters >= 2 && upper == letters)
+		tok->flags |= CXM_TOKF_CAPS;
+	return n;
+}
+
 /* Titles never end a sentence; the other abbreviations do before a capital. */
 static const char *const titles[] = { "sr", "sra", "srta", "sres", "dr", "dra", "lic", "ing", "mr", "mrs",
 				      "ms", "prof", "st", "jr", "ud", "uds", "vd", "av", "tel", "núm", "num" };
@@ -948,9 +989,11 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 			tok = push(&t, CXM_TOK_EMOJI, i, m);
 			normalize_emoji(&t, tok, text + i, m);
 		} else if (is_letter(cp)) {
-			m = scan_word(&t, i);
-			tok = push(&t, CXM_TOK_WORD, i, m);
-			normalize_word(&t, tok, text + i, m);
+			if (c >= 0x80 || !(m = ascii_word(&t, i))) {
+				m = scan_word(&t, i);
+				tok = push(&t, CXM_TOK_WORD, i, m);
+				normalize_word(&t, tok, text + i, m);
+			}
 		} else {
 			int cat = c < 0x80 ? UTF8PROC_CATEGORY_PO : category(cp);
 			if (c < 0x80 || (cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_SO)) {
