@@ -755,7 +755,7 @@ static struct cxm_token *push(struct tz *t, enum cxm_tok_kind kind, size_t start
 static size_t ascii_word(struct tz *t, size_t i)
 {
 	const unsigned char *s = (const unsigned char *)t->s;
-	char w[32];
+	char w[32] = { 0 };
 	size_t j = i, n, letters = 0, upper = 0;
 	bool triple = false;
 
@@ -776,9 +776,13 @@ static size_t ascii_word(struct tz *t, size_t i)
 		return 0; /* a run to cut: normalize_word */
 
 	struct cxm_token *tok = push(t, CXM_TOK_WORD, i, n);
-	char *o = cxm_arena_alloc(t->a, n + 1);
+	/* most words fit in 16 bytes, copied at once (the arena rounds up to 16 anyway) */
+	char *o = cxm_arena_alloc(t->a, n < 16 ? 16 : n + 1);
 
-	memcpy(o, w, n);
+	if (n < 16)
+		memcpy(o, w, 16);
+	else
+		memcpy(o, w, n);
 	o[n] = '\0';
 	tok->norm = tok->key = o;
 	tok->keylen = (uint32_t)n;
