@@ -158,7 +158,8 @@ static bool es_superlative(const char *key, size_t n, float *v)
 {
 	static const char *const sufs[] = {"isimos", "isimas", "isimo", "isima"};
 
-	if (n < 7 || (memcmp(key + n - 6, "isim", 4) && memcmp(key + n - 5, "isim", 4) && memcmp(key + n - 4, "isim", 4)))
+	if (n < 7 ||
+	    (memcmp(key + n - 6, "isim", 4) && memcmp(key + n - 5, "isim", 4) && memcmp(key + n - 4, "isim", 4)))
 		return false;
 	for (size_t i = 0; i < sizeof(sufs) / sizeof(sufs[0]); i++) {
 		static const char *const ends[] = {"o", "a", "e", ""};

@@ -1013,8 +1013,8 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		i += m;
 	}
 
-	/* each key's length and hash, once: the lexicons, the language lists
-	 * and the stem cache all look keys up by cxm_lex_hash */
+	/* each key's length and hash, once: the sentiment lexicons and the
+	 * language lists look keys up by them */
 	for (size_t k = 0; k < t.ntok; k++) {
 		struct cxm_token *tok = &t.tok[k];
 
