@@ -747,6 +747,64 @@ static struct cxm_token *push(struct tz *t, enum cxm_tok_kind kind, size_t start
 }
 
 /*
+ * Eight bytes at once, for ascii_word: a mask with the high bit of each
+ * byte of x (little-endian) that lies in lo..hi, of those below 0x80.
+ */
+#define SWAR_HI 0x8080808080808080ull
+#define SWAR_LO7 0x7F7F7F7F7F7F7F7Full
+#define SWAR_ONES 0x0101010101010101ull
+
+static uint64_t swar_in(uint64_t x, unsigned lo, unsigned hi)
+{
+	uint64_t x7 = x & SWAR_LO7; /* no byte carries into the next below */
+
+	return ((x7 + SWAR_ONES * (0x80 - lo)) & ~(x7 + SWAR_ONES * (0x7F - hi)) & ~x) & SWAR_HI;
+}
+
+/* The number of bytes of a mask of high bits. */
+static unsigned swar_count(uint64_t m)
+{
+	return (unsigned)(((m >> 7) * SWAR_ONES) >> 56);
+}
+
+/*
+ * ascii_word for a word shorter than eight bytes with eight bytes to read:
+ * all of it from one load. 0 when it cannot tell (the caller goes on).
+ */
+static size_t ascii_word8(struct tz *t, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)t->s + i;
+	uint64_t x = 0;
+
+	for (unsigned b = 0; b < 8; b++)
+		x |= (uint64_t)s[b] << (8 * b);
+	uint64_t upper = swar_in(x, 'A', 'Z'), alpha = upper | swar_in(x, 'a', 'z');
+	uint64_t other = ~(alpha | swar_in(x, '0', '9')) & SWAR_HI;
+	if (!other)
+		return 0; /* eight bytes or more */
+	/* the first byte that is no letter or digit: its index from its lowest bit */
+	unsigned n = (unsigned)((((other & (~other + 1)) >> 7) * 0x0001020304050607ull) >> 56);
+	if (s[n] >= 0x80 || s[n] == '\'' || s[n] == '-')
+		return 0; /* the word may go on */
+	uint64_t in = (1ull << (8 * n)) - 1, low = (x | upper >> 2) & in;
+	/* a byte equal to the one before it, and that one to the one before */
+	uint64_t d = low ^ low << 8, same = ~(((d & SWAR_LO7) + SWAR_LO7) | d) & SWAR_HI;
+	if (same & same << 8 & alpha & in)
+		return 0; /* a run to cut: normalize_word */
+
+	struct cxm_token *tok = push(t, CXM_TOK_WORD, i, n);
+	char *o = cxm_arena_alloc(t->a, 16);
+	for (unsigned b = 0; b < 8; b++)
+		o[b] = (char)(low >> (8 * b));
+	unsigned letters = swar_count(alpha & in), caps = swar_count(upper & in);
+	tok->norm = tok->key = o;
+	tok->keylen = n;
+	if (letters >= 2 && caps == letters)
+		tok->flags |= CXM_TOKF_CAPS;
+	return n;
+}
+
+/*
  * The common word, all ASCII letters and digits up to a space or an ASCII
  * mark: scanned, folded and pushed in one pass (what scan_word, push and
  * normalize_word would make of it). 0 when the word at i is not such a
@@ -759,6 +817,8 @@ static size_t ascii_word(struct tz *t, size_t i)
 	size_t j = i, n, letters = 0, upper = 0;
 	bool triple = false;
 
+	if (t->len - i >= 8 && (n = ascii_word8(t, i)))
+		return n;
 	for (; j < t->len && ascii_alnum(s[j]); j++) {
 		unsigned c = s[j], alpha = ascii_alpha((int)c);
 
