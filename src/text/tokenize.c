@@ -1011,6 +1011,7 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		    (text[i + 1] | 0x20) == ((c | 0x20) == 'h' ? 't' : 'w') && (m = scan_url(&t, i))) {
 			tok = push(&t, CXM_TOK_URL, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
+			tok->keylen = (uint32_t)m;
 		} else if (ascii_alnum(c) && at_follows(&t, i) && text_maybe_email(t.s, t.len, i) &&
 			   (m = scan_email(&t, i))) {
 			tok = push(&t, CXM_TOK_EMAIL, i, m);
@@ -1018,6 +1019,7 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 			for (size_t k = 0; k < m; k++)
 				e[k] = (char)ascii_lower((unsigned char)e[k]);
 			tok->norm = tok->key = e;
+			tok->keylen = (uint32_t)m;
 		} else if ((c == '#' || c == '@') && (m = scan_tag(&t, i, c == '#'))) {
 			tok = push(&t, c == '#' ? CXM_TOK_HASHTAG : CXM_TOK_MENTION, i, m);
 			normalize_word(&t, tok, text + i + 1, m - 1);
@@ -1025,11 +1027,13 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		} else if (emoticon_start(c) && (m = scan_emoticon(&t, i))) {
 			tok = push(&t, CXM_TOK_EMOTICON, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
+			tok->keylen = (uint32_t)m;
 		} else if ((c == '$' || c == 0xE2 || c == 0xC2 || c == 'u' || c == 'U' || c == 'S' ||
 			    (c >= 'A' && c <= 'Z' && i + 1 < len && text[i + 1] >= 'A' && text[i + 1] <= 'Z')) &&
 			   (m = scan_price_prefix(&t, i))) {
 			tok = push(&t, CXM_TOK_PRICE, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
+			tok->keylen = (uint32_t)m;
 		} else if (ascii_digit(c) && (m = scan_emoji(&t, i))) { /* a keycap */
 			tok = push(&t, CXM_TOK_EMOJI, i, m);
 			normalize_emoji(&t, tok, text + i, m);
@@ -1040,9 +1044,11 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 				m += cur;
 				tok = push(&t, CXM_TOK_PRICE, i, m);
 				tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
+				tok->keylen = (uint32_t)m;
 			} else if (!wordchar_at(&t, i + m)) {
 				tok = push(&t, CXM_TOK_NUMBER, i, m);
 				tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
+				tok->keylen = (uint32_t)m;
 			} else { /* "24h", "2do", "mp3" */
 				m = scan_word(&t, i);
 				tok = push(&t, CXM_TOK_WORD, i, m);
@@ -1064,6 +1070,7 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 				m = scan_punct(&t, i);
 				tok = push(&t, CXM_TOK_PUNCT, i, m);
 				tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
+				tok->keylen = (uint32_t)m;
 				if (ends_sentence(&t, tok))
 					t.brk_term = true;
 			} else { /* marks without a letter, format and unassigned code points */
