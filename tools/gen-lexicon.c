@@ -340,6 +340,35 @@ static void add_stems(struct sb_stemmer *st)
 				stems_tab[j].stem, stems_tab[j].min, stems_tab[j].max);
 }
 
+static void bloom_set(uint8_t *bloom, uint32_t h)
+{
+	bloom[(h & 0xffffu) >> 3] |= (uint8_t)(1u << (h & 7));
+	bloom[(h >> 16) >> 3] |= (uint8_t)(1u << ((h >> 16) & 7));
+}
+
+/* The Bloom filter of the keys with spaces by their first and last word (lexicon.h's phrase_bloom). */
+static void emit_phrase_bloom(const char *name)
+{
+	static uint8_t bloom[8192];
+
+	for (size_t i = 0; i < nents; i++) {
+		const char *k = ents[i].key, *first_end = strchr(k, ' '), *last = strrchr(k, ' ');
+		unsigned words = 1;
+
+		if (!first_end)
+			continue;
+		for (const char *c = k; *c; c++)
+			words += *c == ' ';
+		last++;
+		bloom_set(bloom, cxm_lex_phrase_hash(cxm_lex_hash(k, (size_t)(first_end - k)),
+						     cxm_lex_hash(last, strlen(last)), words));
+	}
+	printf("static const uint8_t %s_phrase_bloom[8192] = {", name);
+	for (size_t i = 0; i < sizeof(bloom); i++)
+		printf("%s%u,", i % 32 ? "" : "\n\t", bloom[i]);
+	printf("\n};\n");
+}
+
 static void put_string(const char *s)
 {
 	putchar('"');
@@ -382,10 +411,11 @@ static size_t emit_table(const char *name, const char *suffix, char **keys, cons
 	for (size_t i = 0; i < n; i++) {
 		printf("\t{");
 		put_string(keys[i]);
-		printf(", %.3ff, %uu, %uu},\n", val[i], flags[i], cxm_lex_hash(keys[i], strlen(keys[i])));
+		printf(", %.3ff, %uu, %uu, %zuu},\n", val[i], flags[i], cxm_lex_hash(keys[i], strlen(keys[i])),
+		       strlen(keys[i]));
 	}
 	if (!n)
-		printf("\t{\"\", 0.0f, 0u, 0u},\n");
+		printf("\t{\"\", 0.0f, 0u, 0u, 0u},\n");
 	printf("};\n");
 	printf("static const uint32_t %s%s_slots[%zu] = {", name, suffix, size);
 	for (size_t i = 0; i < size; i++)
@@ -452,28 +482,37 @@ int main(int argc, char **argv)
 	}
 	ssize = emit_table(name, "_stem", keys, val, flags, nstem_tab);
 	{
-		static uint8_t bloom[8192];
+		static uint8_t bloom[8192], heads[8192];
 		size_t min = nstem_tab ? 1000 : 0;
 
 		for (size_t j = 0; j < nstem_tab; j++) {
-			size_t n = strlen(stems_tab[j].stem);
-			uint32_t h = fnv1a(stems_tab[j].stem);
+			const char *stem = stems_tab[j].stem;
+			size_t n = strlen(stem);
+			uint32_t h = fnv1a(stem), ph = CXM_LEX_FNV_INIT;
 
 			if (n < min)
 				min = n;
-			bloom[(h & 0xffffu) >> 3] |= (uint8_t)(1u << (h & 7));
-			bloom[(h >> 16) >> 3] |= (uint8_t)(1u << ((h >> 16) & 7));
+			bloom_set(bloom, h);
+			for (size_t k = 0; k < n; k++) {
+				ph = CXM_LEX_FNV_STEP(ph, stem[k]);
+				bloom_set(heads, ph);
+			}
 		}
 		printf("static const uint8_t %s_bloom[8192] = {", name);
 		for (size_t i = 0; i < sizeof(bloom); i++)
 			printf("%s%u,", i % 32 ? "" : "\n\t", bloom[i]);
 		printf("\n};\n");
+		printf("static const uint8_t %s_stem_heads[8192] = {", name);
+		for (size_t i = 0; i < sizeof(heads); i++)
+			printf("%s%u,", i % 32 ? "" : "\n\t", heads[i]);
+		printf("\n};\n");
 		stem_min = min;
 	}
+	emit_phrase_bloom(name);
 	printf("const struct cxm_lexicon %s = {\n", name);
 	printf("\t{%s_entries, %zu, %s_slots, %zu},\n", name, nents, name, wsize - 1);
 	printf("\t{%s_stem_entries, %zu, %s_stem_slots, %zu},\n", name, nstem_tab, name, ssize - 1);
-	printf("\t%zu, %s_bloom,\n", stem_min, name);
+	printf("\t%zu, %s_bloom, %s_stem_heads, %s_phrase_bloom,\n", stem_min, name, name, name);
 	printf("};\n");
 	if (st)
 		sb_stemmer_delete(st);

@@ -4,11 +4,13 @@
  * language that scored it. With -t SECONDS, instead times tokenize +
  * sentiment over all the lines again and again for that long and prints
  * "bytes seconds" (CPU seconds of this one-threaded process, so that other
- * work on the machine does not count). With -a, each text goes through the
- * full cxm_text_analyze (tokens, language, sentiment, emotions and reasons,
- * themes, personal data) instead of tokenize + sentiment.
+ * work on the machine does not count); -n ROUNDS does the same for exactly
+ * that many rounds over the lines (steady counts for perf stat). With -a,
+ * each text goes through the full cxm_text_analyze (tokens, language,
+ * sentiment, emotions and reasons, themes, personal data) instead of
+ * tokenize + sentiment.
  *
- *   score [-a] [-l es|en|auto] [-t SECONDS] < texts.txt
+ *   score [-a] [-l es|en|auto] [-t SECONDS | -n ROUNDS] < texts.txt
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,6 +34,7 @@ int main(int argc, char **argv)
 {
 	enum cxm_lang lang = CXM_LANG_OTHER;
 	double budget = 0;
+	long rounds = 0;
 	char **lines = NULL;
 	size_t n = 0, cap = 0, bytes = 0;
 	char *line = NULL;
@@ -43,13 +46,15 @@ int main(int argc, char **argv)
 	bool full = false;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "al:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "al:n:t:")) != -1) {
 		if (opt == 'a')
 			full = true;
 		else if (opt == 'l')
 			lang = !strcmp(optarg, "es") ? CXM_LANG_ES : !strcmp(optarg, "en") ? CXM_LANG_EN : CXM_LANG_OTHER;
 		else if (opt == 't')
 			budget = atof(optarg);
+		else if (opt == 'n')
+			rounds = atol(optarg);
 		else
 			return 2;
 	}
@@ -68,9 +73,10 @@ int main(int argc, char **argv)
 	free(line);
 	cxm_arena_init(&a, 64 * 1024);
 	cxm_text_ctx_init(&ctx);
-	if (budget > 0) {
+	if (budget > 0 || rounds > 0) {
 		double t0 = now(), t;
 		size_t done = 0;
+		long round = 0;
 
 		do {
 			for (size_t i = 0; i < n; i++) {
@@ -93,7 +99,7 @@ int main(int argc, char **argv)
 			}
 			done += bytes;
 			t = now() - t0;
-		} while (t < budget);
+		} while (rounds > 0 ? ++round < rounds : t < budget);
 		printf("%zu %.6f\n", done, t);
 	} else {
 		for (size_t i = 0; i < n; i++) {

@@ -55,6 +55,7 @@ enum cxm_tok_kind {
 struct cxm_token {
 	enum cxm_tok_kind kind;
 	uint32_t start, len; /* its bytes in the original text */
+	uint32_t keyhash;    /* the lexicons' hash of key (cxm_lex_hash, src/text/lexicon.h) */
 	/*
 	 * norm: NFC, case-folded, elongations cut ("buenísimooo" -> "buenísimo",
 	 * "siiiii" -> "si"); an emoji as itself; an emoticon as written;
@@ -66,6 +67,7 @@ struct cxm_token {
 	const char *norm, *key;
 	uint16_t sentence; /* its sentence, from 0 */
 	uint8_t flags;     /* CXM_TOKF_* */
+	uint32_t keylen;   /* strlen(key) */
 };
 
 /* A tokenized text; every pointer is into the arena it was made in. */

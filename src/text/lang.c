@@ -76,9 +76,10 @@ static const struct {
 static uint32_t list_slot[LIST_SLOTS];
 static pthread_once_t list_once = PTHREAD_ONCE_INIT;
 
-static int list_find(const char *w, size_t len)
+/* Which list holds w (len bytes, cxm_lex_hash h), or LIST_NONE. */
+static int list_find(const char *w, size_t len, uint32_t h)
 {
-	for (uint32_t i = cxm_lex_hash(w, len) & (LIST_SLOTS - 1); list_slot[i]; i = (i + 1) & (LIST_SLOTS - 1)) {
+	for (uint32_t i = h & (LIST_SLOTS - 1); list_slot[i]; i = (i + 1) & (LIST_SLOTS - 1)) {
 		uint32_t s = list_slot[i];
 		int l = (int)(s & 3) - 1;
 
@@ -96,7 +97,7 @@ static void list_build(void)
 			size_t len = strlen(w);
 			uint32_t i = cxm_lex_hash(w, len) & (LIST_SLOTS - 1);
 
-			if (list_find(w, len) != LIST_NONE)
+			if (list_find(w, len, cxm_lex_hash(w, len)) != LIST_NONE)
 				continue;
 			while (list_slot[i])
 				i = (i + 1) & (LIST_SLOTS - 1);
@@ -104,10 +105,10 @@ static void list_build(void)
 		}
 }
 
-/* Which list holds the key w (len bytes), or LIST_NONE (list_build done). */
-static int listed(const char *w, size_t len)
+/* Which list holds the token's key, or LIST_NONE (list_build done). */
+static int listed(const struct cxm_token *tok)
 {
-	return len > LIST_MAX_LEN ? LIST_NONE : list_find(w, len);
+	return tok->keylen > LIST_MAX_LEN ? LIST_NONE : list_find(tok->key, tok->keylen, tok->keyhash);
 }
 
 /*
@@ -240,8 +241,8 @@ enum cxm_lang cxm_text_language(const struct cxm_text *t, double *confidence)
 			continue; /* "24h" */
 		words++;
 		double e0 = es, n0 = en;
-		size_t n = strlen(tok->key);
-		switch (listed(tok->key, n)) {
+		size_t n = tok->keylen;
+		switch (listed(tok)) {
 		case LIST_ES:
 			es += 1.0;
 			break;

@@ -8,6 +8,7 @@
 #include "cxm/text.h"
 #include "text-internal.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -155,6 +156,19 @@ static const char *const id_cues[] = { "cédula", "cedula", "cc", "c.c", "ci", "
 static const char *const id_fillers[] = { "no", "nº", "n°", "num", "número", "numero", "number", "nro", "de",
 					  "ciudadanía", "ciudadania", "identidad", "es", "is", "mi", "my" };
 
+/* The first two bytes of each of id_cues (all have two or more), a bit a
+ * pair: most words start no cue (built once). */
+static uint8_t cue_heads[65536 / 8];
+static pthread_once_t cue_heads_once = PTHREAD_ONCE_INIT;
+
+static void cue_heads_build(void)
+{
+	for (size_t k = 0; k < sizeof(id_cues) / sizeof(*id_cues); k++) {
+		unsigned pair = (unsigned char)id_cues[k][0] << 8 | (unsigned char)id_cues[k][1];
+		cue_heads[pair >> 3] |= (uint8_t)(1u << (pair & 7));
+	}
+}
+
 /* The word at i if it is in list: its length, else 0. */
 static size_t word_in(const char *s, size_t len, size_t i, const char *const *list, size_t n)
 {
@@ -182,9 +196,14 @@ static size_t word_in(const char *s, size_t len, size_t i, const char *const *li
  */
 static size_t scan_named_id(const char *s, size_t len, size_t i, size_t *start, size_t *idlen)
 {
-	size_t m = word_in(s, len, i, id_cues, sizeof(id_cues) / sizeof(*id_cues)), j, digits = 0;
+	unsigned pair = i + 1 < len ? (unsigned)ascii_lower((unsigned char)s[i]) << 8 |
+					  (unsigned)ascii_lower((unsigned char)s[i + 1]) : 0;
+	size_t m, j, digits = 0;
 	bool dni = false;
 
+	if (!(cue_heads[pair >> 3] >> (pair & 7) & 1))
+		return 0;
+	m = word_in(s, len, i, id_cues, sizeof(id_cues) / sizeof(*id_cues));
 	if (!m)
 		return 0;
 	dni = m == 3 && (ascii_lower((unsigned char)s[i]) == 'd' || ascii_lower((unsigned char)s[i]) == 'n');
@@ -368,20 +387,30 @@ size_t cxm_pii_find(const char *text, size_t len, struct cxm_pii_span *spans, si
 	struct found f = { .spans = spans, .max = max };
 	const char *s = text;
 	size_t i = 0, m, n;
+	/* the first '@' at or after i (len: none): an address needs one, and most texts have none */
+	const char *at = len ? memchr(s, '@', len) : NULL;
+	size_t next_at = at ? (size_t)(at - s) : len;
 
+	pthread_once(&cue_heads_once, cue_heads_build);
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 		unsigned char prev = i ? (unsigned char)s[i - 1] : ' ';
 		bool shape;
 
-		if (ascii_alnum(c) && !text_email_local(prev) && prev != '@' && text_maybe_email(s, len, i) &&
-		    (m = text_scan_email(s, len, i))) {
+		if (next_at < i) {
+			at = memchr(s + i, '@', len - i);
+			next_at = at ? (size_t)(at - s) : len;
+		}
+		if (ascii_alnum(c) && next_at < len && !text_email_local(prev) && prev != '@' &&
+		    text_maybe_email(s, len, i) && (m = text_scan_email(s, len, i))) {
 			add(&f, CXM_PII_EMAIL, i, m);
 			i += m;
 			continue;
 		}
 		if (word_before(s, len, i) || prev == '#' || prev == '.' || prev == ',') {
 			/* the rest of a word or of a number that is not ours: "abc123", "#12345", "1.5" */
+			while (i < len && ascii_alnum((unsigned char)s[i]))
+				i++;
 			while (i < len && letter_at(s, len, i, &n))
 				i += n;
 			if (i < len && !letter_at(s, len, i, &n))
@@ -401,6 +430,8 @@ size_t cxm_pii_find(const char *text, size_t len, struct cxm_pii_span *spans, si
 				add(&f, CXM_PII_NATIONAL_ID, b, idlen);
 				i += m;
 			} else {
+				while (i < len && ascii_alnum((unsigned char)s[i]))
+					i++;
 				while (i < len && letter_at(s, len, i, &n))
 					i += n;
 			}

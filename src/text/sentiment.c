@@ -158,7 +158,8 @@ static bool es_superlative(const char *key, size_t n, float *v)
 {
 	static const char *const sufs[] = {"isimos", "isimas", "isimo", "isima"};
 
-	if (n < 7 || !memmem(key + n - 6, 6, "isim", 4))
+	if (n < 7 ||
+	    (memcmp(key + n - 6, "isim", 4) && memcmp(key + n - 5, "isim", 4) && memcmp(key + n - 4, "isim", 4)))
 		return false;
 	for (size_t i = 0; i < sizeof(sufs) / sizeof(sufs[0]); i++) {
 		static const char *const ends[] = {"o", "a", "e", ""};
@@ -198,7 +199,7 @@ static bool es_prefixed(struct cxm_stemmers *st, const char *key, size_t n, floa
 {
 	static const char *const pre[] = {"requete", "super", "ultra", "hiper", "archi", "re"};
 
-	if (n < 6 || !strchr("rsuha", key[0]))
+	if (n < 6 || (key[0] != 'r' && key[0] != 's' && key[0] != 'u' && key[0] != 'h' && key[0] != 'a'))
 		return false;
 	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
 		size_t m = strlen(pre[i]);
@@ -297,10 +298,11 @@ static size_t match_phrase(const struct cxm_lexicon *lx, const struct cxm_text *
 	size_t la, lb;
 
 	/* every phrase's first two words are a key: most heads end here */
-	if (i + 1 >= t->ntok || (b->kind != CXM_TOK_WORD && b->kind != CXM_TOK_NUMBER) || b->sentence != a->sentence)
+	if (i + 1 >= t->ntok || (b->kind != CXM_TOK_WORD && b->kind != CXM_TOK_NUMBER) || b->sentence != a->sentence ||
+	    !cxm_lex_may_phrase(lx, a->keyhash, b->keyhash, 2))
 		return 0;
-	la = strlen(a->key);
-	lb = strlen(b->key);
+	la = a->keylen;
+	lb = b->keylen;
 	if (la + lb + 2 > sizeof(buf))
 		return 0;
 	memcpy(buf, a->key, la);
@@ -313,11 +315,11 @@ static size_t match_phrase(const struct cxm_lexicon *lx, const struct cxm_text *
 		const struct cxm_lex_entry *e;
 		unsigned k;
 
-		if (i + w > t->ntok)
+		if (i + w > t->ntok || !cxm_lex_may_phrase(lx, a->keyhash, t->tok[i + w - 1].keyhash, w))
 			continue;
 		for (k = 0; k < w; k++) {
 			const struct cxm_token *tk = &t->tok[i + k];
-			size_t m = strlen(tk->key);
+			size_t m = tk->keylen;
 
 			if ((tk->kind != CXM_TOK_WORD && tk->kind != CXM_TOK_NUMBER) || tk->sentence != t->tok[i].sentence || n + m + 2 > sizeof(buf))
 				break;
@@ -372,12 +374,12 @@ static enum cxm_lang pick_lang(struct cxm_stemmers *st, const struct cxm_text *t
 
 	for (size_t i = 0; i < t->ntok; i++) {
 		const char *key = t->tok[i].key;
-		size_t n = strlen(key);
+		size_t n = t->tok[i].keylen;
 
 		if (t->tok[i].kind != CXM_TOK_WORD)
 			continue;
-		en += cxm_lex_find(&cxm_lex_en.words, key, n) != NULL;
-		es += cxm_lex_find(&cxm_lex_es.words, key, n) != NULL;
+		en += cxm_lex_find_hashed(&cxm_lex_en.words, key, n, t->tok[i].keyhash) != NULL;
+		es += cxm_lex_find_hashed(&cxm_lex_es.words, key, n, t->tok[i].keyhash) != NULL;
 	}
 	/* a tie: Spanish inflections decide (stemming only then) */
 	for (size_t i = 0; es == en && en && i < t->ntok; i++) {
@@ -574,7 +576,7 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 		case CXM_TOK_WORD:
 		case CXM_TOK_HASHTAG:
 			x->word = 1;
-			e = cxm_lex_find(&lx->words, k->key, strlen(k->key));
+			e = cxm_lex_find_hashed(&lx->words, k->key, k->keylen, k->keyhash);
 			if (e && ((e->flags >> CXM_LEXF_PHRASE_SHIFT) & 0xfu) && k->kind == CXM_TOK_WORD) {
 				size_t w = match_phrase(lx, t, i, (e->flags >> CXM_LEXF_PHRASE_SHIFT) & 0xfu, &v);
 
@@ -617,15 +619,33 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 	return matched;
 }
 
-static int key_cmp(const void *key, const void *entry)
+/* strcmp, inline: the keys and the words of the lists are short. */
+static int key_cmp(const char *a, const char *b)
 {
-	return strcmp(key, *(const char *const *)entry);
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+
+	while (*p && *p == *q)
+		p++, q++;
+	return (int)*p - (int)*q;
 }
 
 /* Whether key is in list, a static list in strcmp order (the lists below are). */
 static bool key_in(const char *key, const char *const *list, size_t n)
 {
-	return bsearch(key, list, n, sizeof(*list), key_cmp) != NULL;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = key_cmp(key, list[mid]);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
 }
 
 #define KEY_IN(key, list) key_in(key, list, sizeof(list) / sizeof(list[0]))

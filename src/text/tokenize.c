@@ -11,6 +11,7 @@
 #include "cxm/text.h"
 #include "cxm/core.h"
 #include "cxm/i18n.h"
+#include "lexicon.h"
 #include "text-internal.h"
 
 #include <stdio.h>
@@ -425,10 +426,13 @@ static size_t scan_word(const struct tz *t, size_t i)
 	size_t j = i, n, n2;
 
 	while (j < t->len) {
-		if (ascii_alnum((unsigned char)t->s[j])) { /* the common case, without decoding */
+		unsigned char c = (unsigned char)t->s[j];
+		if (ascii_alnum(c)) { /* the common case, without decoding */
 			j++;
 			continue;
 		}
+		if (c < 0x80 && c != '\'' && c != '-') /* a space, a mark: the end */
+			break;
 		int32_t cp = cp_at(t, j, &n);
 		if (is_wordchar(cp)) {
 			j += n;
@@ -568,6 +572,7 @@ static bool normalize_latin1(struct tz *t, struct cxm_token *tok, const char *p,
 		tok->flags |= CXM_TOKF_ELONGATED;
 	tok->norm = norm.p;
 	tok->key = norm.n == key.n && !memcmp(norm.p, key.p, key.n) ? norm.p : key.p;
+	tok->keylen = (uint32_t)key.n;
 	return true;
 }
 
@@ -577,37 +582,42 @@ static void normalize_word(struct tz *t, struct cxm_token *tok, const char *p, s
 	size_t k, letters = 0, upper = 0;
 
 	/* ASCII (most words): folded in the same pass that finds out; the first
-	 * byte that is not hands the word to the ways below */
+	 * byte that is not hands the word to the ways below. Runs of three
+	 * letters to cut are rare: a word with one is folded again, cutting. */
 	{
 		char *o = cxm_arena_alloc(t->a, n + 1);
-		size_t j = 0, run = 0;
-		bool elongated = false;
+		bool triple = false;
 		for (k = 0; k < n; k++) {
-			int c = (unsigned char)p[k], lc = ascii_lower(c);
+			unsigned c = (unsigned char)p[k];
+			bool alpha = ascii_alpha((int)c);
 			if (c >= 0x80)
 				break;
-			if (ascii_alpha(c)) {
-				letters++;
-				upper += c != lc;
-			}
-			if (j && lc == o[j - 1] && ascii_alpha(c)) {
-				run++;
-				if (run == 3) {
-					j--;
-					elongated = true;
-				} else if (run < 3) {
-					o[j++] = (char)lc;
-				}
-			} else {
-				run = 1;
-				o[j++] = (char)lc;
-			}
+			o[k] = (char)(c | (unsigned)alpha << 5);
+			letters += alpha;
+			upper += alpha && !(c & 0x20);
+			triple |= alpha && k >= 2 && o[k] == o[k - 1] && o[k] == o[k - 2];
 		}
 		if (k == n) {
+			size_t j = n, run = 0;
+			if (triple) {
+				for (k = j = 0; k < n; k++) {
+					int c = (unsigned char)p[k], lc = ascii_lower(c);
+					if (j && lc == o[j - 1] && ascii_alpha(c)) {
+						run++;
+						if (run == 3)
+							j--;
+						else if (run < 3)
+							o[j++] = (char)lc;
+					} else {
+						run = 1;
+						o[j++] = (char)lc;
+					}
+				}
+				tok->flags |= CXM_TOKF_ELONGATED;
+			}
 			o[j] = '\0';
 			tok->norm = tok->key = o;
-			if (elongated)
-				tok->flags |= CXM_TOKF_ELONGATED;
+			tok->keylen = (uint32_t)j;
 			if (letters >= 2 && upper == letters)
 				tok->flags |= CXM_TOKF_CAPS;
 			return;
@@ -736,6 +746,111 @@ static struct cxm_token *push(struct tz *t, enum cxm_tok_kind kind, size_t start
 	return tok;
 }
 
+/*
+ * Eight bytes at once, for ascii_word: a mask with the high bit of each
+ * byte of x (little-endian) that lies in lo..hi, of those below 0x80.
+ */
+#define SWAR_HI 0x8080808080808080ull
+#define SWAR_LO7 0x7F7F7F7F7F7F7F7Full
+#define SWAR_ONES 0x0101010101010101ull
+
+static uint64_t swar_in(uint64_t x, unsigned lo, unsigned hi)
+{
+	uint64_t x7 = x & SWAR_LO7; /* no byte carries into the next below */
+
+	return ((x7 + SWAR_ONES * (0x80 - lo)) & ~(x7 + SWAR_ONES * (0x7F - hi)) & ~x) & SWAR_HI;
+}
+
+/* The number of bytes of a mask of high bits. */
+static unsigned swar_count(uint64_t m)
+{
+	return (unsigned)(((m >> 7) * SWAR_ONES) >> 56);
+}
+
+/*
+ * ascii_word for a word shorter than eight bytes with eight bytes to read:
+ * all of it from one load. 0 when it cannot tell (the caller goes on).
+ */
+static size_t ascii_word8(struct tz *t, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)t->s + i;
+	uint64_t x = 0;
+
+	for (unsigned b = 0; b < 8; b++)
+		x |= (uint64_t)s[b] << (8 * b);
+	uint64_t upper = swar_in(x, 'A', 'Z'), alpha = upper | swar_in(x, 'a', 'z');
+	uint64_t other = ~(alpha | swar_in(x, '0', '9')) & SWAR_HI;
+	if (!other)
+		return 0; /* eight bytes or more */
+	/* the first byte that is no letter or digit: its index from its lowest bit */
+	unsigned n = (unsigned)((((other & (~other + 1)) >> 7) * 0x0001020304050607ull) >> 56);
+	if (s[n] >= 0x80 || s[n] == '\'' || s[n] == '-')
+		return 0; /* the word may go on */
+	uint64_t in = (1ull << (8 * n)) - 1, low = (x | upper >> 2) & in;
+	/* a byte equal to the one before it, and that one to the one before */
+	uint64_t d = low ^ low << 8, same = ~(((d & SWAR_LO7) + SWAR_LO7) | d) & SWAR_HI;
+	if (same & same << 8 & alpha & in)
+		return 0; /* a run to cut: normalize_word */
+
+	struct cxm_token *tok = push(t, CXM_TOK_WORD, i, n);
+	char *o = cxm_arena_alloc(t->a, 16);
+	for (unsigned b = 0; b < 8; b++)
+		o[b] = (char)(low >> (8 * b));
+	unsigned letters = swar_count(alpha & in), caps = swar_count(upper & in);
+	tok->norm = tok->key = o;
+	tok->keylen = n;
+	if (letters >= 2 && caps == letters)
+		tok->flags |= CXM_TOKF_CAPS;
+	return n;
+}
+
+/*
+ * The common word, all ASCII letters and digits up to a space or an ASCII
+ * mark: scanned, folded and pushed in one pass (what scan_word, push and
+ * normalize_word would make of it). 0 when the word at i is not such a
+ * word or is longer than 32 bytes; the caller takes the long way then.
+ */
+static size_t ascii_word(struct tz *t, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)t->s;
+	char w[32] = { 0 };
+	size_t j = i, n, letters = 0, upper = 0;
+	bool triple = false;
+
+	if (t->len - i >= 8 && (n = ascii_word8(t, i)))
+		return n;
+	for (; j < t->len && ascii_alnum(s[j]); j++) {
+		unsigned c = s[j], alpha = ascii_alpha((int)c);
+
+		if (j - i == sizeof(w))
+			return 0;
+		w[j - i] = (char)(c | alpha << 5);
+		letters += alpha;
+		upper += alpha && !(c & 0x20);
+		triple |= alpha && j - i >= 2 && w[j - i] == w[j - i - 1] && w[j - i] == w[j - i - 2];
+	}
+	if (j < t->len && (s[j] >= 0x80 || s[j] == '\'' || s[j] == '-'))
+		return 0; /* the word may go on */
+	n = j - i;
+	if (triple)
+		return 0; /* a run to cut: normalize_word */
+
+	struct cxm_token *tok = push(t, CXM_TOK_WORD, i, n);
+	/* most words fit in 16 bytes, copied at once (the arena rounds up to 16 anyway) */
+	char *o = cxm_arena_alloc(t->a, n < 16 ? 16 : n + 1);
+
+	if (n < 16)
+		memcpy(o, w, 16);
+	else
+		memcpy(o, w, n);
+	o[n] = '\0';
+	tok->norm = tok->key = o;
+	tok->keylen = (uint32_t)n;
+	if (letters >= 2 && upper == letters)
+		tok->flags |= CXM_TOKF_CAPS;
+	return n;
+}
+
 /* Titles never end a sentence; the other abbreviations do before a capital. */
 static const char *const titles[] = { "sr", "sra", "srta", "sres", "dr", "dra", "lic", "ing", "mr", "mrs",
 				      "ms", "prof", "st", "jr", "ud", "uds", "vd", "av", "tel", "núm", "num" };
@@ -748,7 +863,7 @@ static const char *const abbrevs[] = { "etc", "ej", "pág", "pag", "aprox", "app
 static bool in_list(const char *const *list, size_t n, const char *w)
 {
 	for (size_t k = 0; k < n; k++)
-		if (!strcmp(list[k], w))
+		if (list[k][0] == w[0] && !strcmp(list[k], w))
 			return true;
 	return false;
 }
@@ -827,17 +942,24 @@ static bool utf8_valid(const char *s, size_t len)
 				continue;
 			}
 		}
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
+		/* the eight bytes (or the rest) one at a time, then eight again */
+		for (size_t stop = len - i > 8 ? i + 8 : len; i < stop;) {
+			unsigned char c = (unsigned char)s[i];
+			if (c < 0x80) {
+				i++;
+				continue;
+			}
+			if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+				i += 2; /* U+0080..U+07FF, Latin letters among them: always valid */
+				continue;
+			}
+			size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			if (n > len - i)
+				n = len - i;
+			if (!cxm_utf8_valid(s + i, n))
+				return false;
+			i += n;
 		}
-		size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-		if (n > len - i)
-			n = len - i;
-		if (!cxm_utf8_valid(s + i, n))
-			return false;
-		i += n;
 	}
 	return true;
 }
@@ -884,9 +1006,12 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 			i += n;
 			continue;
 		}
-		if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && (m = scan_url(&t, i))) {
+		/* (the second byte first: most words starting so start no address or price) */
+		if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && i + 1 < len &&
+		    (text[i + 1] | 0x20) == ((c | 0x20) == 'h' ? 't' : 'w') && (m = scan_url(&t, i))) {
 			tok = push(&t, CXM_TOK_URL, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
+			tok->keylen = (uint32_t)m;
 		} else if (ascii_alnum(c) && at_follows(&t, i) && text_maybe_email(t.s, t.len, i) &&
 			   (m = scan_email(&t, i))) {
 			tok = push(&t, CXM_TOK_EMAIL, i, m);
@@ -894,6 +1019,7 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 			for (size_t k = 0; k < m; k++)
 				e[k] = (char)ascii_lower((unsigned char)e[k]);
 			tok->norm = tok->key = e;
+			tok->keylen = (uint32_t)m;
 		} else if ((c == '#' || c == '@') && (m = scan_tag(&t, i, c == '#'))) {
 			tok = push(&t, c == '#' ? CXM_TOK_HASHTAG : CXM_TOK_MENTION, i, m);
 			normalize_word(&t, tok, text + i + 1, m - 1);
@@ -901,10 +1027,13 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		} else if (emoticon_start(c) && (m = scan_emoticon(&t, i))) {
 			tok = push(&t, CXM_TOK_EMOTICON, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
-		} else if ((c == '$' || c == 0xE2 || c == 0xC2 || (c >= 'A' && c <= 'Z') || c == 'u') &&
+			tok->keylen = (uint32_t)m;
+		} else if ((c == '$' || c == 0xE2 || c == 0xC2 || c == 'u' || c == 'U' || c == 'S' ||
+			    (c >= 'A' && c <= 'Z' && i + 1 < len && text[i + 1] >= 'A' && text[i + 1] <= 'Z')) &&
 			   (m = scan_price_prefix(&t, i))) {
 			tok = push(&t, CXM_TOK_PRICE, i, m);
 			tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
+			tok->keylen = (uint32_t)m;
 		} else if (ascii_digit(c) && (m = scan_emoji(&t, i))) { /* a keycap */
 			tok = push(&t, CXM_TOK_EMOJI, i, m);
 			normalize_emoji(&t, tok, text + i, m);
@@ -915,9 +1044,11 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 				m += cur;
 				tok = push(&t, CXM_TOK_PRICE, i, m);
 				tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
+				tok->keylen = (uint32_t)m;
 			} else if (!wordchar_at(&t, i + m)) {
 				tok = push(&t, CXM_TOK_NUMBER, i, m);
 				tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
+				tok->keylen = (uint32_t)m;
 			} else { /* "24h", "2do", "mp3" */
 				m = scan_word(&t, i);
 				tok = push(&t, CXM_TOK_WORD, i, m);
@@ -928,15 +1059,18 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 			tok = push(&t, CXM_TOK_EMOJI, i, m);
 			normalize_emoji(&t, tok, text + i, m);
 		} else if (is_letter(cp)) {
-			m = scan_word(&t, i);
-			tok = push(&t, CXM_TOK_WORD, i, m);
-			normalize_word(&t, tok, text + i, m);
+			if (c >= 0x80 || !(m = ascii_word(&t, i))) {
+				m = scan_word(&t, i);
+				tok = push(&t, CXM_TOK_WORD, i, m);
+				normalize_word(&t, tok, text + i, m);
+			}
 		} else {
 			int cat = c < 0x80 ? UTF8PROC_CATEGORY_PO : category(cp);
 			if (c < 0x80 || (cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_SO)) {
 				m = scan_punct(&t, i);
 				tok = push(&t, CXM_TOK_PUNCT, i, m);
 				tok->norm = tok->key = cxm_arena_strndup(a, text + i, m);
+				tok->keylen = (uint32_t)m;
 				if (ends_sentence(&t, tok))
 					t.brk_term = true;
 			} else { /* marks without a letter, format and unassigned code points */
@@ -946,6 +1080,15 @@ int cxm_text_tokenize(struct cxm_arena *a, const char *text, size_t len, struct 
 		i += m;
 	}
 
+	/* each key's length and hash, once: the sentiment lexicons and the
+	 * language lists look keys up by them */
+	for (size_t k = 0; k < t.ntok; k++) {
+		struct cxm_token *tok = &t.tok[k];
+
+		if (!tok->keylen) /* not set on the way */
+			tok->keylen = (uint32_t)strlen(tok->key);
+		tok->keyhash = cxm_lex_hash(tok->key, tok->keylen);
+	}
 	out->src = text;
 	out->len = len;
 	out->tok = t.tok;

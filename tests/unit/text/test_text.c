@@ -133,6 +133,32 @@ static void test_keys(void **state)
 	assert_string_equal(t.tok[4].norm, "mal");
 }
 
+/* Each token carries its key's length and hash; equal keys hash alike. */
+static void test_key_length_hash(void **state)
+{
+	(void)state;
+	struct cxm_text t = tok("Hola hola HOLA, holaaa ¿qué tal? Qué bien!! 👍 #NoMeGusta @ana 25€ 3.5 "
+				"www.x.co supercalifragilisticoespialidoso-total supercalifragilisticoespialidosos don't");
+	assert_true(t.ntok >= 16);
+	for (size_t i = 0; i < t.ntok; i++)
+		assert_int_equal(t.tok[i].keylen, strlen(t.tok[i].key));
+	assert_string_equal(t.tok[0].key, "hola");
+	for (size_t i = 1; i <= 4; i += i == 2 ? 2 : 1) { /* hola HOLA holaaa */
+		assert_string_equal(t.tok[i].key, "hola");
+		assert_int_equal(t.tok[i].keyhash, t.tok[0].keyhash);
+	}
+	assert_int_equal(t.tok[2].flags, CXM_TOKF_CAPS);
+	assert_int_equal(t.tok[4].flags, CXM_TOKF_ELONGATED);
+	assert_int_equal(t.tok[6].keyhash, t.tok[9].keyhash); /* qué, Qué */
+	assert_int_not_equal(t.tok[6].keyhash, t.tok[0].keyhash);
+	struct cxm_text u = tok("que");
+	assert_int_equal(u.tok[0].keyhash, t.tok[6].keyhash);
+	/* long words, ASCII, and one that goes on past a hyphen */
+	assert_string_equal(t.tok[t.ntok - 3].key, "supercalifragilisticoespialidoso-total");
+	assert_string_equal(t.tok[t.ntok - 2].key, "supercalifragilisticoespialidosos");
+	assert_string_equal(t.tok[t.ntok - 1].key, "don't");
+}
+
 static void test_elongations(void **state)
 {
 	(void)state;
@@ -558,7 +584,8 @@ static void test_bad_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keys),	   cmocka_unit_test(test_elongations),
+		cmocka_unit_test(test_keys),	   cmocka_unit_test(test_key_length_hash),
+		cmocka_unit_test(test_elongations),
 		cmocka_unit_test(test_caps),	   cmocka_unit_test(test_emoji),
 		cmocka_unit_test(test_emoticons),  cmocka_unit_test(test_tags_urls_emails),
 		cmocka_unit_test(test_numbers_prices), cmocka_unit_test(test_punct),
