@@ -591,7 +591,7 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 			x->role = (unsigned char)role_of(lang, e, k->key);
 			if (e && (e->flags & CXM_LEXF_VALENCE))
 				x->val = e->valence;
-			else if (lang == CXM_LANG_ES && !e && es_inflected(st, k->key, &v))
+			else if (lang == CXM_LANG_ES && (!e || !x->role) && es_inflected(st, k->key, &v))
 				x->val = v;
 			else if (x->role == R_NONE && is_laugh(k->key))
 				x->val = 1.6f;
@@ -741,6 +741,64 @@ static void es_negated_events(const struct cxm_text *t, struct tokinfo *ti)
 			continue;
 		ti[i].val = NEG_EVENT;
 		ti[i].fixed = 1;
+	}
+}
+
+/* Whether token i is a word whose first letter is a capital and whose
+ * others are not all capitals (ASCII A-Z or Latin-1 À..Þ in UTF-8). */
+static bool es_capitalised(const struct cxm_text *t, size_t i)
+{
+	const unsigned char *p = (const unsigned char *)t->src + t->tok[i].start;
+
+	if (t->tok[i].kind != CXM_TOK_WORD || (t->tok[i].flags & CXM_TOKF_CAPS))
+		return false;
+	return (p[0] >= 'A' && p[0] <= 'Z') || (p[0] == 0xc3 && t->tok[i].len > 1 && p[1] >= 0x80 && p[1] <= 0x9e);
+}
+
+/*
+ * Proper nouns (docs/text.md, rule 2b). Spanish capitalises names and
+ * little else (no days, months, nationalities, languages or titles), so a
+ * capitalised word inside a sentence is most likely part of a name ("vivo
+ * en Buenos Aires", "el hospital Buen Pastor", "hablé con Feliz", "ganó el
+ * Real Madrid"): its valence says nothing of the writer. Tweets often drop
+ * the full stop between two sentences, so a capital after a content word
+ * may open a new one ("pésimo servicio Nunca más"); the word counts as a
+ * name only after a word that cannot end a sentence (an article, a
+ * preposition, a conjunction: "en", "del", "con", "y") or next to another
+ * capitalised word of the sentence ("Hospital Buen Pastor"). A text in
+ * title case (most words capitalised) names nothing by its capitals.
+ * Single words only: a phrase of the lexicon keeps its valence.
+ */
+static void es_names(const struct cxm_text *t, struct tokinfo *ti)
+{
+	static const char *const before[] = {"a", "al", "ante", "con", "contra", "de", "del", "desde", "don", "doña",
+		"e", "el", "en", "entre", "hacia", "hasta", "la", "las", "los", "mi", "mis", "o", "para",
+		"por", "san", "santa", "sr", "sra", "su", "sus", "tu", "tus", "u", "un", "una", "y"};
+	size_t inner = 0, caps = 0;
+
+	/* title case: capitals on most words that do not open a sentence */
+	for (size_t i = 1; i < t->ntok; i++) {
+		if (t->tok[i].kind != CXM_TOK_WORD || t->tok[i - 1].kind != CXM_TOK_WORD ||
+		    t->tok[i - 1].sentence != t->tok[i].sentence)
+			continue;
+		inner++;
+		caps += es_capitalised(t, i);
+	}
+	if (!caps || caps * 2 > inner)
+		return;
+	for (size_t i = 1; i < t->ntok; i++) {
+		const struct cxm_token *p = &t->tok[i - 1];
+		bool nxt;
+
+		if (ti[i].val == 0 || ti[i].span > 1 || ti[i].role != R_NONE || !es_capitalised(t, i) ||
+		    p->kind != CXM_TOK_WORD || p->sentence != t->tok[i].sentence)
+			continue;
+		nxt = i + 1 < t->ntok && t->tok[i + 1].sentence == t->tok[i].sentence && es_capitalised(t, i + 1);
+		if (!nxt && !KEY_IN(p->key, before) && !(i >= 2 && t->tok[i - 2].kind == CXM_TOK_WORD &&
+							 t->tok[i - 2].sentence == p->sentence && es_capitalised(t, i - 1)))
+			continue;
+		ti[i].val = 0;
+		ti[i].inlex = 0;
 	}
 }
 
@@ -1210,36 +1268,122 @@ static void es_concession(const struct cxm_text *t, const struct tokinfo *ti, do
 }
 
 /*
- * A closing formula ("..., gracias.", "Saludos") after a text that adds up
- * negative is politeness, not gratitude: "Llevo una semana sin internet.
- * Gracias." It adds nothing.
+ * Phatic formulas (docs/text.md, rule 15): greetings, thanks and
+ * leave-takings that open or close a text are ritual politeness, not an
+ * evaluation ("Buenos días, llevo una semana sin luz", "Todo llegó roto.
+ * Saludos", "Hola, me encantó"). Each is a string of keys; F_OPEN may open
+ * a text, F_CLOSE close it.
  */
-static void es_closing_formula(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+enum { F_OPEN = 1, F_CLOSE = 2 };
+
+static const struct {
+	const char *words;
+	unsigned char where;
+} es_formulas[] = {
+	{"abrazos", F_CLOSE}, {"adios", F_CLOSE}, {"atentamente", F_CLOSE}, {"besitos", F_CLOSE},
+	{"besos", F_CLOSE}, {"bendiciones", F_CLOSE}, {"buen dia", F_OPEN | F_CLOSE},
+	{"buen fin de semana", F_OPEN | F_CLOSE}, {"buen finde", F_OPEN | F_CLOSE}, {"buenas", F_OPEN},
+	{"buenas noches", F_OPEN | F_CLOSE}, {"buenas tardes", F_OPEN | F_CLOSE},
+	{"buenos dias", F_OPEN | F_CLOSE}, {"chao", F_CLOSE}, {"cordiales saludos", F_CLOSE},
+	{"cordialmente", F_CLOSE}, {"feliz dia", F_OPEN | F_CLOSE}, {"feliz fin de semana", F_OPEN | F_CLOSE},
+	{"feliz finde", F_OPEN | F_CLOSE}, {"feliz noche", F_OPEN | F_CLOSE}, {"feliz semana", F_OPEN | F_CLOSE},
+	{"feliz tarde", F_OPEN | F_CLOSE}, {"gracias", F_OPEN | F_CLOSE}, {"graciass", F_OPEN | F_CLOSE},
+	{"hasta luego", F_CLOSE}, {"hasta pronto", F_CLOSE}, {"hola", F_OPEN}, {"mil gracias", F_OPEN | F_CLOSE},
+	{"muchas gracias", F_OPEN | F_CLOSE}, {"muchisimas gracias", F_OPEN | F_CLOSE}, {"nos vemos", F_CLOSE},
+	{"salu2", F_OPEN | F_CLOSE}, {"saludo", F_CLOSE}, {"saludos", F_OPEN | F_CLOSE},
+	{"saludos cordiales", F_CLOSE}, {"un abrazo", F_CLOSE}, {"un beso", F_CLOSE},
+	{"un fuerte abrazo", F_CLOSE}, {"un saludo", F_OPEN | F_CLOSE},
+};
+
+/* The tokens of formula f if the word tokens from i spell it, in one sentence (0: no). */
+static size_t es_formula_at(const struct cxm_text *t, size_t i, const char *f)
 {
-	static const char *const formulas[] = {"gracias", "graciass", "salu2", "saludo", "saludos"};
-	size_t i = t->ntok, f;
+	size_t n = 0;
+
+	for (const char *w = f; *w; n++) {
+		size_t m = strcspn(w, " ");
+
+		if (i + n >= t->ntok || t->tok[i + n].kind != CXM_TOK_WORD ||
+		    t->tok[i + n].sentence != t->tok[i].sentence || strncmp(t->tok[i + n].key, w, m) ||
+		    t->tok[i + n].key[m])
+			return 0;
+		w += m + (w[m] == ' ');
+	}
+	return n;
+}
+
+/* Tokens that frame a text without saying anything: marks, mentions, links, hashtags, emoji. */
+static bool es_frame(const struct cxm_token *k)
+{
+	return k->kind == CXM_TOK_PUNCT || k->kind == CXM_TOK_MENTION || k->kind == CXM_TOK_URL ||
+	       k->kind == CXM_TOK_HASHTAG || k->kind == CXM_TOK_EMOJI || k->kind == CXM_TOK_EMOTICON;
+}
+
+/* The longest formula of kind where spelled from token i: its tokens (0: none). */
+static size_t es_formula(const struct cxm_text *t, size_t i, unsigned where)
+{
+	size_t best = 0;
+
+	if (i >= t->ntok || t->tok[i].kind != CXM_TOK_WORD || !strchr("abcfghmnsu", t->tok[i].key[0]))
+		return 0;
+	for (size_t f = 0; f < sizeof(es_formulas) / sizeof(es_formulas[0]); f++) {
+		size_t n;
+
+		if ((es_formulas[f].where & where) && es_formulas[f].words[0] == t->tok[i].key[0] &&
+		    (n = es_formula_at(t, i, es_formulas[f].words)) > best)
+			best = n;
+	}
+	return best;
+}
+
+/*
+ * The formulas that open and close the text weigh nothing when the rest of
+ * it says something (when it says nothing else, the greeting or the thanks
+ * is the message: "¡Muchas gracias!"). Thanks for something is praise, not
+ * a formula ("gracias por la rapidez", "gracias a ustedes"); a greeting
+ * opens the text, a leave-taking closes it after a pause ("..., saludos";
+ * "les doy las gracias" is no formula); "Buenas" opens only before a pause
+ * ("Buenas noticias" is news).
+ */
+static void es_phatic(const struct cxm_text *t, double *out)
+{
+	static const char *const thanks_for[] = {"a", "de", "por", "porque", "x"};
+	size_t o = 0, on = 0, c = t->ntok, cn = 0, j;
 	double rest = 0;
 
-	while (i > 0 && t->tok[i - 1].kind == CXM_TOK_PUNCT)
-		i--;
-	if (!i || t->tok[i - 1].kind != CXM_TOK_WORD || !KEY_IN(t->tok[i - 1].key, formulas))
+	while (o < t->ntok && es_frame(&t->tok[o]))
+		o++;
+	if ((on = es_formula(t, o, F_OPEN))) {
+		const char *last = t->tok[o + on - 1].key;
+
+		for (j = o + on; j < t->ntok && t->tok[j].kind == CXM_TOK_MENTION; j++)
+			;
+		if ((!strcmp(last, "buenas") && o + 1 < t->ntok && t->tok[o + 1].kind == CXM_TOK_WORD) ||
+		    (strstr(last, "gracias") && j < t->ntok && t->tok[j].kind == CXM_TOK_WORD &&
+		     KEY_IN(t->tok[j].key, thanks_for)))
+			on = 0;
+	}
+	while (c > o + on && es_frame(&t->tok[c - 1]))
+		c--;
+	/* the longest closing formula that ends at c and follows a pause or opens its sentence */
+	for (size_t n = 4; n >= 1 && !cn; n--) {
+		size_t f = c >= n ? c - n : 0;
+
+		if (c < n || f < o + on || es_formula(t, f, F_CLOSE) != n)
+			continue;
+		if (f > 0 && t->tok[f - 1].sentence == t->tok[f].sentence && !es_frame(&t->tok[f - 1]))
+			continue;
+		cn = n;
+	}
+	for (j = 0; j < t->ntok; j++)
+		if ((j < o || j >= o + on) && (j < c - cn || j >= c))
+			rest += out[j];
+	if (rest == 0 || (!on && !cn))
 		return;
-	f = i - 1;
-	/* "muchas gracias", "un saludo": the formula's own words */
-	while (f > 0 && t->tok[f - 1].sentence == t->tok[f].sentence && t->tok[f - 1].kind == CXM_TOK_WORD &&
-	       (ti[f - 1].span > 1 || !strcmp(t->tok[f - 1].key, "muchas") || !strcmp(t->tok[f - 1].key, "un")))
-		f--;
-	/* it opens its sentence or follows a comma */
-	if (f > 0 && t->tok[f - 1].sentence == t->tok[f].sentence &&
-	    !(t->tok[f - 1].kind == CXM_TOK_PUNCT && t->tok[f - 1].norm[0] == ','))
-		return;
-	for (size_t j = 0; j < f; j++)
-		rest += out[j];
-	if (rest >= 0)
-		return;
-	for (size_t j = f; j < i; j++)
-		if (out[j] > 0)
-			out[j] = 0;
+	for (j = o; j < o + on; j++)
+		out[j] = out[j] > 0 ? 0 : out[j];
+	for (j = c - cn; j < c; j++)
+		out[j] = out[j] > 0 ? 0 : out[j];
 }
 
 /*
@@ -1367,13 +1511,13 @@ static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, dou
 		es_irrealis(t, ti, out);
 	if ((f & D_ASK) && (f & D_POS))
 		es_questions(t, out);
+	if ((f & D_NEG) && (f & D_POS))
+		es_irony(t, ti, out);
+	if ((f & D_NEG) && (f & D_LAUGH))
+		es_rueful_laughter(t, out);
+	es_phatic(t, out);
 	if (!(f & D_NEG))
 		return;
-	if (f & D_POS)
-		es_irony(t, ti, out);
-	if (f & D_LAUGH)
-		es_rueful_laughter(t, out);
-	es_closing_formula(t, ti, out);
 	for (size_t i = 0; i < t->ntok; i++)
 		if (out[i] < 0 && (t->tok[i].kind == CXM_TOK_WORD || t->tok[i].kind == CXM_TOK_HASHTAG))
 			out[i] *= NEGATIVITY_WEIGHT;
@@ -1404,8 +1548,10 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 	memset(ti, 0, (t->ntok ? t->ntok : 1) * sizeof(*ti));
 
 	out->matched = lookup(stemmers, t, lang, ti);
-	if (lang == CXM_LANG_ES)
+	if (lang == CXM_LANG_ES) {
+		es_names(t, ti);
 		es_negated_events(t, ti);
+	}
 	for (size_t i = 0; i < t->ntok; i++) {
 		if (t->tok[i].kind != CXM_TOK_WORD)
 			continue;
