@@ -70,6 +70,7 @@ static const struct rule_word es_rules[] = {
 	{"super", R_BOOST}, {"tampoco", R_NEGATOR}, {"tan", R_BOOST}, {"te", R_SKIP},
 	{"terriblemente", R_BOOST}, {"totalmente", R_BOOST}, {"tremenda", R_BOOST},
 	{"tremendamente", R_BOOST}, {"tremendo", R_BOOST}, {"un", R_SKIP}, {"una", R_SKIP}, {"bien", R_SPECIAL}, {"para", R_SPECIAL},
+	{"gran", R_SPECIAL},
 	/* wishes, demands and "should" */
 	{"deberia", R_WISH}, {"deberiamos", R_WISH}, {"deberian", R_WISH}, {"deberias", R_WISH},
 	{"encantaria", R_WISH}, {"encantarian", R_WISH}, {"exigen", R_WISH}, {"exigimos", R_WISH},

@@ -500,6 +500,14 @@ static size_t rule_in_context(struct cxm_stemmers *st, const struct cxm_text *t,
 				x->role = R_BOOST;
 				x->val = 0;
 			}
+		} else if (!strcmp(k->key, "gran")) {
+			/* before a rated word it raises it ("gran ayuda", "una gran
+			 * decepción"); before a neutral noun it praises ("un gran día") */
+			x->role = R_NONE;
+			if (rated(st, t, i + 1, lang)) {
+				x->role = R_BOOST;
+				x->val = 0;
+			}
 		} else if (!strcmp(k->key, "para")) {
 			/* "para nada" that ends a clause answers "not at all",
 			 * unless it stresses a negation before it ("no me gustó
@@ -1007,6 +1015,21 @@ static bool es_past_subjunctive(const char *key)
 }
 
 /*
+ * The conditional of "ser", "estar" and "poder" ("sería genial que
+ * contestaran", "estaría bien que", "podría ser más rápido") says what is
+ * not: SO-CAL's irrealis (Taboada et al. 2011). By the written accent,
+ * since "seria" without it is "serious".
+ */
+static bool es_conditional(const char *norm)
+{
+	static const char *const cond[] = {"estaría", "estarían", "podría", "sería", "serían"};
+
+	if ((norm[0] != 's' && norm[0] != 'e' && norm[0] != 'p') || strlen(norm) < 6)
+		return false;
+	return KEY_IN(norm, cond);
+}
+
+/*
  * Does token i open a wish or a "should": "ojalá", "quisiera", "me
  * gustaría", "deberían", "podrían", "espero que", "quiero que", "tendrían
  * que", "a ver si", "si tan solo", "si fuera"? Returns its tokens (0: no).
@@ -1018,8 +1041,8 @@ static size_t es_irrealis_at(const struct cxm_text *t, const struct tokinfo *ti,
 
 	if (t->tok[i].kind != CXM_TOK_WORD)
 		return 0;
-	if (ti[i].role == R_WISH)
-		return 1;
+	if (ti[i].role == R_WISH || (ti[i].span < 2 && es_conditional(t->tok[i].norm)))
+		return 1; /* an idiom keeps its meaning ("podría ser peor") */
 	/* "esperamos" keeps its own valence (we wait), so it is no rule word */
 	if (ti[i].role == R_WISH_QUE || (k[0] == 'e' && !strcmp(k, "esperamos")))
 		return !strcmp(word_at(t, i + 1, s), "que") ? 2 : 0;

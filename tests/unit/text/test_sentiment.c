@@ -726,6 +726,39 @@ static void test_es_phatic(void **state)
 	assert_gt(s.text.compound, 0);
 }
 
+/* The conditional of ser, estar, poder is irrealis; "gran" praises or
+ * boosts; idioms whose words mislead. */
+static void test_es_conditional_gran_idioms(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+	double fact, wish;
+
+	(void)state;
+	s = run("es genial", CXM_LANG_ES, &t);
+	fact = contrib(&t, &s, "genial");
+	s = run("sería genial que contestaran", CXM_LANG_ES, &t);
+	wish = contrib(&t, &s, "genial");
+	assert_true(fabs(wish - 0.2 * fact) < 1e-9);
+	assert_gt(0.3, es("estaría bien que me devolvieran el dinero"));
+	/* "seria" without its accent is "serious", no conditional */
+	s = run("una empresa seria y muy amable", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "amable"), 1);
+	/* "gran": praise before a neutral noun, a booster before a rated one */
+	assert_gt(es("hoy fue un gran día"), 0.3);
+	assert_gt(-es("una gran decepción"), -es("una decepción"));
+	assert_gt(es("una gran ayuda"), es("una ayuda"));
+	assert_true(es("en gran parte") == 0);
+	/* idioms */
+	assert_gt(es("no hay nada como un buen café"), 0.3);
+	assert_gt(-es("ni loco vuelvo a comprar ahí"), 0.3);
+	assert_gt(-es("no aguanto más"), 0.3);
+	assert_gt(-es("¡Menudo servicio!"), 0.3);
+	assert_gt(-es("descanse en paz"), 0.3);
+	assert_gt(es("podría ser peor"), 0);
+	assert_gt(es("no veo la hora de volver"), 0.3);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -802,6 +835,7 @@ int main(void)
 		cmocka_unit_test(test_es_decline),
 		cmocka_unit_test(test_es_names),
 		cmocka_unit_test(test_es_phatic),
+		cmocka_unit_test(test_es_conditional_gran_idioms),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
