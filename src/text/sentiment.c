@@ -500,7 +500,7 @@ static size_t rule_in_context(struct cxm_stemmers *st, const struct cxm_text *t,
 				x->role = R_BOOST;
 				x->val = 0;
 			}
-		} else if (!strcmp(k->key, "gran")) {
+		} else if (k->key[0] == 'g' && !strcmp(k->key, "gran")) {
 			/* before a rated word it raises it ("gran ayuda", "una gran
 			 * decepción"); before a neutral noun it praises ("un gran día") */
 			x->role = R_NONE;
@@ -599,7 +599,7 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 			x->role = (unsigned char)role_of(lang, e, k->key);
 			if (e && (e->flags & CXM_LEXF_VALENCE))
 				x->val = e->valence;
-			else if (lang == CXM_LANG_ES && (!e || !x->role) && es_inflected(st, k->key, &v))
+			else if (lang == CXM_LANG_ES && !e && es_inflected(st, k->key, &v))
 				x->val = v;
 			else if (x->role == R_NONE && is_laugh(k->key))
 				x->val = 1.6f;
@@ -782,19 +782,26 @@ static void es_names(const struct cxm_text *t, struct tokinfo *ti)
 	static const char *const before[] = {"a", "al", "ante", "con", "contra", "de", "del", "desde", "don", "doña",
 		"e", "el", "en", "entre", "hacia", "hasta", "la", "las", "los", "mi", "mis", "o", "para",
 		"por", "san", "santa", "sr", "sra", "su", "sus", "tu", "tus", "u", "un", "una", "y"};
-	size_t inner = 0, caps = 0;
+	size_t inner = 0, caps = 0, i;
 
+	/* a rated word inside a sentence with a capital: most texts have none */
+	for (i = 1; i < t->ntok; i++)
+		if (ti[i].val != 0 && t->tok[i - 1].kind == CXM_TOK_WORD &&
+		    t->tok[i - 1].sentence == t->tok[i].sentence && es_capitalised(t, i))
+			break;
+	if (i >= t->ntok)
+		return;
 	/* title case: capitals on most words that do not open a sentence */
-	for (size_t i = 1; i < t->ntok; i++) {
+	for (i = 1; i < t->ntok; i++) {
 		if (t->tok[i].kind != CXM_TOK_WORD || t->tok[i - 1].kind != CXM_TOK_WORD ||
 		    t->tok[i - 1].sentence != t->tok[i].sentence)
 			continue;
 		inner++;
 		caps += es_capitalised(t, i);
 	}
-	if (!caps || caps * 2 > inner)
+	if (caps * 2 > inner)
 		return;
-	for (size_t i = 1; i < t->ntok; i++) {
+	for (i = 1; i < t->ntok; i++) {
 		const struct cxm_token *p = &t->tok[i - 1];
 		bool nxt;
 
@@ -1020,13 +1027,25 @@ static bool es_past_subjunctive(const char *key)
  * not: SO-CAL's irrealis (Taboada et al. 2011). By the written accent,
  * since "seria" without it is "serious".
  */
-static bool es_conditional(const char *norm)
+static bool es_conditional(const struct cxm_token *k)
 {
-	static const char *const cond[] = {"estaría", "estarían", "podría", "sería", "serían"};
+	const char *w = k->key;
+	bool cond;
 
-	if ((norm[0] != 's' && norm[0] != 'e' && norm[0] != 'p') || strlen(norm) < 6)
+	switch (w[0]) { /* the second and third letters first: most words stop there */
+	case 'e':
+		cond = w[1] == 's' && w[2] == 't' && (!strcmp(w, "estaria") || !strcmp(w, "estarian"));
+		break;
+	case 'p':
+		cond = w[1] == 'o' && w[2] == 'd' && !strcmp(w, "podria");
+		break;
+	case 's':
+		cond = w[1] == 'e' && w[2] == 'r' && (!strcmp(w, "seria") || !strcmp(w, "serian"));
+		break;
+	default:
 		return false;
-	return KEY_IN(norm, cond);
+	}
+	return cond && strstr(k->norm, "\xc3\xad"); /* í */
 }
 
 /*
@@ -1041,7 +1060,7 @@ static size_t es_irrealis_at(const struct cxm_text *t, const struct tokinfo *ti,
 
 	if (t->tok[i].kind != CXM_TOK_WORD)
 		return 0;
-	if (ti[i].role == R_WISH || (ti[i].span < 2 && es_conditional(t->tok[i].norm)))
+	if (ti[i].role == R_WISH || (ti[i].span < 2 && es_conditional(&t->tok[i])))
 		return 1; /* an idiom keeps its meaning ("podría ser peor") */
 	/* "esperamos" keeps its own valence (we wait), so it is no rule word */
 	if (ti[i].role == R_WISH_QUE || (k[0] == 'e' && !strcmp(k, "esperamos")))
@@ -1371,12 +1390,27 @@ static size_t es_formula(const struct cxm_text *t, size_t i, unsigned where)
 static void es_phatic(const struct cxm_text *t, double *out)
 {
 	static const char *const thanks_for[] = {"a", "de", "por", "porque", "x"};
+	/* the first words of the opening formulas and the last of the closing ones, to skip most texts */
+	static const char *const opening[] = {"buen", "buenas", "buenos", "feliz", "gracias", "graciass", "hola",
+		"mil", "muchas", "muchisimas", "salu2", "saludos", "un"};
+	static const char *const closing[] = {"abrazo", "abrazos", "adios", "atentamente", "bendiciones", "besitos",
+		"beso", "besos", "chao", "cordiales", "cordialmente", "dia", "finde", "gracias", "graciass", "luego",
+		"noche", "noches", "pronto", "salu2", "saludo", "saludos", "semana", "tarde", "tardes", "vemos"};
 	size_t o = 0, on = 0, c = t->ntok, cn = 0, j;
 	double rest = 0;
+	bool praise_o = false, praise_c = false;
 
 	while (o < t->ntok && es_frame(&t->tok[o]))
 		o++;
-	if ((on = es_formula(t, o, F_OPEN))) {
+	while (c > o && es_frame(&t->tok[c - 1]))
+		c--;
+	/* a formula weighs only when praise is within 4 tokens of an edge: most texts stop here */
+	for (j = 0; j < 4; j++) {
+		praise_o |= o + j < c && out[o + j] > 0;
+		praise_c |= c > o + j && out[c - 1 - j] > 0;
+	}
+	if (praise_o && strchr("bfghmsu", t->tok[o].key[0]) && KEY_IN(t->tok[o].key, opening) &&
+	    (on = es_formula(t, o, F_OPEN))) {
 		const char *last = t->tok[o + on - 1].key;
 
 		for (j = o + on; j < t->ntok && t->tok[j].kind == CXM_TOK_MENTION; j++)
@@ -1386,10 +1420,8 @@ static void es_phatic(const struct cxm_text *t, double *out)
 		     KEY_IN(t->tok[j].key, thanks_for)))
 			on = 0;
 	}
-	while (c > o + on && es_frame(&t->tok[c - 1]))
-		c--;
 	/* the longest closing formula that ends at c and follows a pause or opens its sentence */
-	for (size_t n = 4; n >= 1 && !cn; n--) {
+	for (size_t n = 4; praise_c && c > o + on && KEY_IN(t->tok[c - 1].key, closing) && n >= 1 && !cn; n--) {
 		size_t f = c >= n ? c - n : 0;
 
 		if (c < n || f < o + on || es_formula(t, f, F_CLOSE) != n)
@@ -1398,10 +1430,12 @@ static void es_phatic(const struct cxm_text *t, double *out)
 			continue;
 		cn = n;
 	}
+	if (!on && !cn)
+		return;
 	for (j = 0; j < t->ntok; j++)
 		if ((j < o || j >= o + on) && (j < c - cn || j >= c))
 			rest += out[j];
-	if (rest == 0 || (!on && !cn))
+	if (rest == 0)
 		return;
 	for (j = o; j < o + on; j++)
 		out[j] = out[j] > 0 ? 0 : out[j];
@@ -1507,7 +1541,8 @@ static unsigned es_scan(const struct cxm_text *t, const struct tokinfo *ti, cons
 		default:
 			break;
 		}
-		if (!(f & D_WISH) && es_irrealis_at(t, ti, i))
+		/* only rule words and words in a-, e-, p-, s- can open a wish */
+		if (!(f & D_WISH) && (ti[i].role >= R_WISH || strchr("aeps", w[0])) && es_irrealis_at(t, ti, i))
 			f |= D_WISH;
 	}
 	/* lacking and decline turn praise negative */
