@@ -775,7 +775,8 @@ static bool es_capitalised(const struct cxm_text *t, size_t i)
  * preposition, a conjunction: "en", "del", "con", "y") or next to another
  * capitalised word of the sentence ("Hospital Buen Pastor"). A text in
  * title case (most words capitalised) names nothing by its capitals.
- * Single words only: a phrase of the lexicon keeps its valence.
+ * Single words only: a phrase of the lexicon keeps its valence. Called
+ * only for a text with a capitalised rated word inside a sentence.
  */
 static void es_names(const struct cxm_text *t, struct tokinfo *ti)
 {
@@ -784,13 +785,6 @@ static void es_names(const struct cxm_text *t, struct tokinfo *ti)
 		"por", "san", "santa", "sr", "sra", "su", "sus", "tu", "tus", "u", "un", "una", "y"};
 	size_t inner = 0, caps = 0, i;
 
-	/* a rated word inside a sentence with a capital: most texts have none */
-	for (i = 1; i < t->ntok; i++)
-		if (ti[i].val != 0 && t->tok[i - 1].kind == CXM_TOK_WORD &&
-		    t->tok[i - 1].sentence == t->tok[i].sentence && es_capitalised(t, i))
-			break;
-	if (i >= t->ntok)
-		return;
 	/* title case: capitals on most words that do not open a sentence */
 	for (i = 1; i < t->ntok; i++) {
 		if (t->tok[i].kind != CXM_TOK_WORD || t->tok[i - 1].kind != CXM_TOK_WORD ||
@@ -1591,6 +1585,7 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 {
 	struct tokinfo *ti;
 	size_t ncaps = 0, nwords = 0;
+	bool name = false;
 	struct mass all = {0}, sm = {0};
 
 	memset(out, 0, sizeof(*out));
@@ -1606,15 +1601,19 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 	memset(ti, 0, (t->ntok ? t->ntok : 1) * sizeof(*ti));
 
 	out->matched = lookup(stemmers, t, lang, ti);
-	if (lang == CXM_LANG_ES) {
-		es_names(t, ti);
-		es_negated_events(t, ti);
-	}
 	for (size_t i = 0; i < t->ntok; i++) {
 		if (t->tok[i].kind != CXM_TOK_WORD)
 			continue;
 		nwords++;
 		ncaps += (t->tok[i].flags & CXM_TOKF_CAPS) != 0;
+		/* a rated word with a capital after a word of its sentence: maybe a name */
+		name |= ti[i].val != 0 && i && t->tok[i - 1].kind == CXM_TOK_WORD &&
+			t->tok[i - 1].sentence == t->tok[i].sentence && es_capitalised(t, i);
+	}
+	if (lang == CXM_LANG_ES) {
+		if (name)
+			es_names(t, ti);
+		es_negated_events(t, ti);
 	}
 	/* capitals stand out only among words that are not */
 	apply_rules(t, lang, ti, out->contrib, ncaps > 0 && ncaps < nwords);
