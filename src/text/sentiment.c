@@ -1042,6 +1042,31 @@ static bool es_conditional(const struct cxm_token *k)
 	return cond && strstr(k->norm, "\xc3\xad"); /* í */
 }
 
+/* Whether key is a Spanish infinitive, bare or with clitics ("ser", "volver", "decirle", "devolvérmelo"). */
+static bool es_infinitive(const char *key)
+{
+	static const char *const clitics[] = {"las", "les", "los", "nos", "la", "le", "lo", "me", "os", "se", "te"};
+	size_t n = strlen(key);
+
+	for (int pass = 0; pass < 2; pass++) { /* up to two clitics: "darmelo" */
+		size_t c;
+
+		if (n >= 2 && (key[n - 1] == 'r') && strchr("aei", key[n - 2]) && n >= 3)
+			return true;
+		for (c = 0; c < sizeof(clitics) / sizeof(clitics[0]); c++) {
+			size_t m = strlen(clitics[c]);
+
+			if (n > m + 2 && !memcmp(key + n - m, clitics[c], m)) {
+				n -= m;
+				break;
+			}
+		}
+		if (c == sizeof(clitics) / sizeof(clitics[0]))
+			return false;
+	}
+	return n >= 3 && key[n - 1] == 'r' && strchr("aei", key[n - 2]);
+}
+
 /*
  * Does token i open a wish or a "should": "ojalá", "quisiera", "me
  * gustaría", "deberían", "podrían", "espero que", "quiero que", "tendrían
@@ -1057,8 +1082,12 @@ static size_t es_irrealis_at(const struct cxm_text *t, const struct tokinfo *ti,
 	if (ti[i].role == R_WISH || (ti[i].span < 2 && es_conditional(&t->tok[i])))
 		return 1; /* an idiom keeps its meaning ("podría ser peor") */
 	/* "esperamos" keeps its own valence (we wait), so it is no rule word */
-	if (ti[i].role == R_WISH_QUE || (k[0] == 'e' && !strcmp(k, "esperamos")))
-		return !strcmp(word_at(t, i + 1, s), "que") ? 2 : 0;
+	if (ti[i].role == R_WISH_QUE || (k[0] == 'e' && !strcmp(k, "esperamos"))) {
+		n1 = word_at(t, i + 1, s);
+		/* "quiero que", "espero que"; a verb of will before an infinitive
+		 * wants it too ("quiero ser feliz", "esperaba encontrar algo mejor") */
+		return !strcmp(n1, "que") ? 2 : es_infinitive(n1) ? 1 : 0;
+	}
 	if ((k[0] == 'a' && !k[1]) || (k[0] == 's' && k[1] == 'i' && !k[2])) { /* "a ver si", "si ..." */
 		n1 = word_at(t, i + 1, s);
 		n2 = word_at(t, i + 2, s);

@@ -726,8 +726,9 @@ static void test_es_phatic(void **state)
 	assert_gt(s.text.compound, 0);
 }
 
-/* The conditional of ser, estar, poder is irrealis; "gran" praises or
- * boosts; idioms whose words mislead. */
+/* The conditional of ser, estar, poder and a verb of will before an
+ * infinitive are irrealis; "gran" praises or boosts; idioms whose words
+ * mislead. */
 static void test_es_conditional_gran_idioms(void **state)
 {
 	struct cxm_text t;
@@ -741,6 +742,11 @@ static void test_es_conditional_gran_idioms(void **state)
 	wish = contrib(&t, &s, "genial");
 	assert_true(fabs(wish - 0.2 * fact) < 1e-9);
 	assert_gt(0.3, es("estaría bien que me devolvieran el dinero"));
+	/* a verb of will before an infinitive wants, it does not have */
+	s = run("quiero ser feliz", CXM_LANG_ES, &t);
+	assert_gt(0.3 * es("soy feliz"), s.text.compound);
+	assert_gt(s.text.compound, 0);
+	assert_gt(es("te quiero mucho"), 0.5);
 	/* "seria" without its accent is "serious", no conditional */
 	s = run("una empresa seria y muy amable", CXM_LANG_ES, &t);
 	assert_gt(contrib(&t, &s, "amable"), 1);
