@@ -286,6 +286,36 @@ static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
 }
 
 /*
+ * Spanish preterites and imperfects of -er and -ir verbs lose their suffix
+ * with their accent ("suspendí", "perdió", "sufría" become the keys
+ * "suspendi", "perdio", "sufria", which Snowball's suffixes, written with
+ * the accent, miss): the stem of the accented form finds the verb
+ * ("suspender", "perder", "sufrir").
+ */
+static bool es_accented_verb(struct cxm_stemmers *st, const char *norm, float *v)
+{
+	size_t n = strlen(norm);
+	const unsigned char *p = (const unsigned char *)norm + n;
+	const struct cxm_lex_entry *e;
+	const char *stem;
+
+	if (!st || n < 5)
+		return false;
+	/* í, ió; ía; ías, ían; íamos (í is C3 AD, ó C3 B3) */
+	if (!(p[-2] == 0xc3 && (p[-1] == 0xad || (p[-1] == 0xb3 && p[-3] == 'i'))) &&
+	    !(p[-3] == 0xc3 && p[-2] == 0xad && p[-1] == 'a') &&
+	    !(p[-4] == 0xc3 && p[-3] == 0xad && p[-2] == 'a' && (p[-1] == 's' || p[-1] == 'n')) &&
+	    !(n >= 7 && !memcmp(p - 6, "\xc3\xad" "amos", 6)))
+		return false;
+	stem = cxm_stem(st, CXM_LANG_ES, norm);
+	e = cxm_lex_find(&cxm_lex_es.stems, stem, strlen(stem));
+	if (!e || e->valence == 0)
+		return false;
+	*v = e->valence;
+	return true;
+}
+
+/*
  * A phrase of the lexicon starting at token i ("vale la pena", "cobrar de
  * más", "fed up"): the number of tokens it spans (0: none) and its valence.
  */
@@ -362,7 +392,7 @@ static bool rated(struct cxm_stemmers *st, const struct cxm_text *t, size_t i, e
 	if (find_word(lexicon_of(lang), t->tok[i].key))
 		return true;
 	return lang == CXM_LANG_ES && !cxm_lex_find(&cxm_lex_es.words, t->tok[i].key, strlen(t->tok[i].key)) &&
-	       es_inflected(st, t->tok[i].key, &v);
+	       (es_inflected(st, t->tok[i].key, &v) || es_accented_verb(st, t->tok[i].norm, &v));
 }
 
 /* How many word tokens each lexicon knows: picks the language of an "other" text. */
@@ -599,7 +629,8 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 			x->role = (unsigned char)role_of(lang, e, k->key);
 			if (e && (e->flags & CXM_LEXF_VALENCE))
 				x->val = e->valence;
-			else if (lang == CXM_LANG_ES && !e && es_inflected(st, k->key, &v))
+			else if (lang == CXM_LANG_ES && !e &&
+				 (es_inflected(st, k->key, &v) || es_accented_verb(st, k->norm, &v)))
 				x->val = v;
 			else if (x->role == R_NONE && is_laugh(k->key))
 				x->val = 1.6f;

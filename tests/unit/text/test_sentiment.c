@@ -747,6 +747,10 @@ static void test_es_conditional_gran_idioms(void **state)
 	assert_gt(0.3 * es("soy feliz"), s.text.compound);
 	assert_gt(s.text.compound, 0);
 	assert_gt(es("te quiero mucho"), 0.5);
+	/* preterites and imperfects of -er/-ir verbs find their verb despite the accent */
+	assert_gt(-es("suspendí"), 0.3);
+	assert_gt(-es("sufría"), 0.3);
+	assert_gt(-es("se me rompió"), 0.3);
 	/* "seria" without its accent is "serious", no conditional */
 	s = run("una empresa seria y muy amable", CXM_LANG_ES, &t);
 	assert_gt(contrib(&t, &s, "amable"), 1);
