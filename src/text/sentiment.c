@@ -1540,10 +1540,51 @@ static void es_decline(const struct cxm_text *t, const struct tokinfo *ti, doubl
 	}
 }
 
+/* Whether a mark is a quotation mark: " “ ” « » (straight, curly, angled). */
+static bool es_quote(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return u[0] == '"' || (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x9c || u[2] == 0x9d)) ||
+	       (u[0] == 0xc2 && (u[1] == 0xab || u[1] == 0xbb));
+}
+
+/*
+ * Scare quotes: Spanish marks a word used ironically with quotation marks
+ * (the RAE's Ortografía, 2010, on "comillas"): 'el "excelente" servicio',
+ * 'la «rapidez» de siempre'. A positive word quoted alone or with one
+ * other word inside running text is turned as a negated one; a longer
+ * quotation (what someone said, a title) stays.
+ */
+static void es_scare_quotes(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	for (size_t i = 0; i < t->ntok; i++) {
+		size_t j, words = 0;
+		bool praise = false, outside = false;
+
+		if (t->tok[i].kind != CXM_TOK_PUNCT || !es_quote(t->tok[i].norm))
+			continue;
+		for (j = i + 1; j < t->ntok && t->tok[j].kind != CXM_TOK_PUNCT && words <= 2; j++) {
+			words += ti[j].word;
+			praise |= out[j] > 0;
+		}
+		/* the mark at j, if it is no closing one, may open the next quotation */
+		if (j >= t->ntok || !es_quote(t->tok[j].norm) || !words || words > 2)
+			continue;
+		/* a text that is only the quotation is no irony */
+		for (size_t q = 0; q < t->ntok && !outside; q++)
+			outside = (q < i || q > j) && t->tok[q].kind == CXM_TOK_WORD;
+		for (size_t q = i + 1; praise && outside && q < j; q++)
+			if (out[q] > 0)
+				out[q] *= IRONY_SCALAR;
+		i = j;
+	}
+}
+
 /* What a text holds that the passes of es_discourse look for. */
 enum {
 	D_AUNQUE = 1, D_MARKER = 2, D_MEJOR = 4, D_LACK = 8, D_DECLINE = 16, D_WISH = 32, D_ASK = 64,
-	D_POS = 128, D_NEG = 256, D_LAUGH = 512
+	D_POS = 128, D_NEG = 256, D_LAUGH = 512, D_QUOTE = 1024
 };
 
 /* One scan of the text, so that most texts skip most passes. */
@@ -1562,6 +1603,7 @@ static unsigned es_scan(const struct cxm_text *t, const struct tokinfo *ti, cons
 		f |= out[i] > 0 ? D_POS : out[i] < 0 ? D_NEG : 0;
 		if (k->kind == CXM_TOK_PUNCT) {
 			f |= strchr(k->norm, '?') ? D_ASK : 0;
+			f |= es_quote(k->norm) ? D_QUOTE : 0;
 			continue;
 		}
 		if (k->kind != CXM_TOK_WORD) {
@@ -1623,6 +1665,8 @@ static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, dou
 		es_irrealis(t, ti, out);
 	if ((f & D_ASK) && (f & D_POS))
 		es_questions(t, out);
+	if ((f & D_QUOTE) && (f & D_POS))
+		es_scare_quotes(t, ti, out);
 	if ((f & D_NEG) && (f & D_POS))
 		es_irony(t, ti, out);
 	if ((f & D_NEG) && (f & D_LAUGH))

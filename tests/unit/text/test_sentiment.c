@@ -769,6 +769,21 @@ static void test_es_conditional_gran_idioms(void **state)
 	assert_gt(es("no veo la hora de volver"), 0.3);
 }
 
+/* Scare quotes turn the praise they hold; a quotation or a title does not. */
+static void test_es_scare_quotes(void **state)
+{
+	(void)state;
+	assert_gt(-es("el \"excelente\" servicio de siempre"), 0.3);
+	assert_gt(-es("la «rapidez» de su entrega"), 0);
+	assert_gt(-es("el “magnífico” trato"), 0.3);
+	/* a longer quotation, and a text that is only the quotation */
+	assert_gt(es("me dijo \"es excelente, me encantó todo\" y tenía razón"), 0.5);
+	assert_gt(es("\"Excelente\""), 0.3);
+	/* interjections of exasperation and glee */
+	assert_gt(-es("puf, otra vez lunes"), 0.1);
+	assert_gt(es("¡yuju!"), 0.3);
+}
+
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
  * the label each must get (lang TAB label TAB text). */
 static void test_comments(void **state)
@@ -846,6 +861,7 @@ int main(void)
 		cmocka_unit_test(test_es_names),
 		cmocka_unit_test(test_es_phatic),
 		cmocka_unit_test(test_es_conditional_gran_idioms),
+		cmocka_unit_test(test_es_scare_quotes),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
