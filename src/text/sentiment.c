@@ -392,7 +392,8 @@ static bool rated(struct cxm_stemmers *st, const struct cxm_text *t, size_t i, e
 	if (find_word(lexicon_of(lang), t->tok[i].key))
 		return true;
 	return lang == CXM_LANG_ES && !cxm_lex_find(&cxm_lex_es.words, t->tok[i].key, strlen(t->tok[i].key)) &&
-	       (es_inflected(st, t->tok[i].key, &v) || es_accented_verb(st, t->tok[i].norm, &v));
+	       (es_inflected(st, t->tok[i].key, &v) ||
+		(t->tok[i].norm != t->tok[i].key && es_accented_verb(st, t->tok[i].norm, &v)));
 }
 
 /* How many word tokens each lexicon knows: picks the language of an "other" text. */
@@ -630,7 +631,9 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 			if (e && (e->flags & CXM_LEXF_VALENCE))
 				x->val = e->valence;
 			else if (lang == CXM_LANG_ES && !e &&
-				 (es_inflected(st, k->key, &v) || es_accented_verb(st, k->norm, &v)))
+				 (es_inflected(st, k->key, &v) ||
+				  /* the tokenizer shares norm and key when they are the same */
+				  (k->norm != k->key && es_accented_verb(st, k->norm, &v))))
 				x->val = v;
 			else if (x->role == R_NONE && is_laugh(k->key))
 				x->val = 1.6f;
