@@ -798,7 +798,7 @@ static bool es_capitalised(const struct cxm_text *t, size_t i)
 }
 
 /*
- * Proper nouns (docs/text.md, rule 2b). Spanish capitalises names and
+ * Proper nouns (docs/text.md, rule 2). Spanish capitalises names and
  * little else (no days, months, nationalities, languages or titles), so a
  * capitalised word inside a sentence is most likely part of a name ("vivo
  * en Buenos Aires", "el hospital Buen Pastor", "hablé con Feliz", "ganó el
