@@ -72,6 +72,7 @@ static const struct rule_word es_rules[] = {
 	{"tremendamente", R_BOOST}, {"tremendo", R_BOOST}, {"un", R_SKIP}, {"una", R_SKIP}, {"bien", R_SPECIAL}, {"para", R_SPECIAL},
 	{"gran", R_SPECIAL},
 	/* wishes, demands and "should" */
+	{"agradeceria", R_WISH}, {"agradeceriamos", R_WISH}, {"agradecerian", R_WISH},
 	{"deberia", R_WISH}, {"deberiamos", R_WISH}, {"deberian", R_WISH}, {"deberias", R_WISH},
 	{"encantaria", R_WISH}, {"encantarian", R_WISH}, {"exigen", R_WISH}, {"exigimos", R_WISH},
 	{"exigir", R_WISH}, {"exijo", R_WISH}, {"gustaria", R_WISH}, {"gustarian", R_WISH},

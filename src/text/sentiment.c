@@ -845,6 +845,20 @@ static void es_names(const struct cxm_text *t, struct tokinfo *ti)
 	}
 }
 
+/*
+ * The plural imperatives of a demand to a company ("¡contesten!",
+ * "arreglen", es_valence.tsv) are also its present subjunctive, and negated
+ * they report the same failure: "es increíble que no contesten", "me
+ * indigna que no me devuelvan el dinero". Negation does not turn them.
+ */
+static bool es_demand(const char *key)
+{
+	static const char *const demands[] = {"arreglen", "atiendan", "contesten", "devuelvan", "respondan",
+		"solucionen"};
+
+	return KEY_IN(key, demands);
+}
+
 /* The second pass: the rules that read a word's neighbours. */
 static void apply_rules(const struct cxm_text *t, enum cxm_lang lang, const struct tokinfo *ti, double *out,
 			bool cap_diff)
@@ -923,7 +937,7 @@ static void apply_rules(const struct cxm_text *t, enum cxm_lang lang, const stru
 				d++;
 			}
 		}
-		if (negated)
+		if (negated && !(lang == CXM_LANG_ES && v < 0 && es_demand(k->key)))
 			v *= N_SCALAR;
 		out[i] = v;
 	}

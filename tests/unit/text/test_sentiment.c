@@ -767,6 +767,12 @@ static void test_es_conditional_gran_idioms(void **state)
 	assert_gt(-es("descanse en paz"), 0.3);
 	assert_gt(es("podría ser peor"), 0);
 	assert_gt(es("no veo la hora de volver"), 0.3);
+	/* "agradecería" asks; surprise before a clause takes the clause's sign */
+	assert_true(es("les agradecería una respuesta") == 0);
+	assert_gt(-es("es increíble que sigan sin arreglarlo"), 0.2);
+	assert_gt(es("es increíble lo bien que cocinan"), 0.2);
+	/* a negated demand is still a failure */
+	assert_gt(-es("es increíble que no contesten"), 0.2);
 }
 
 /* Scare quotes turn the praise they hold; a quotation or a title does not. */
