@@ -1728,7 +1728,7 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 		nwords++;
 		ncaps += (t->tok[i].flags & CXM_TOKF_CAPS) != 0;
 		/* a rated word with a capital after a word of its sentence: maybe a name */
-		name |= ti[i].val != 0 && i && t->tok[i - 1].kind == CXM_TOK_WORD &&
+		name |= ti[i].val != 0 && lang == CXM_LANG_ES && i && t->tok[i - 1].kind == CXM_TOK_WORD &&
 			t->tok[i - 1].sentence == t->tok[i].sentence && es_capitalised(t, i);
 	}
 	if (lang == CXM_LANG_ES) {
