@@ -265,32 +265,13 @@ static bool es_diminutive(const char *key, size_t n, float *v)
 	return false;
 }
 
-/* The valence of a single Spanish word that is not a key of the lexicon. */
-static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
-{
-	const struct cxm_lex_entry *e;
-	const char *stem;
-	size_t n = strlen(key);
-
-	if (es_superlative(key, n, v))
-		return true;
-	if (st && n >= 3 && cxm_lex_has_stem_prefix(&cxm_lex_es, key, n)) {
-		stem = cxm_stem(st, CXM_LANG_ES, key);
-		e = cxm_lex_find(&cxm_lex_es.stems, stem, strlen(stem));
-		if (e) {
-			*v = e->valence;
-			return true;
-		}
-	}
-	return es_prefixed(st, key, n, v) || es_diminutive(key, n, v);
-}
-
 /*
  * Spanish preterites and imperfects of -er and -ir verbs lose their suffix
  * with their accent ("suspendí", "perdió", "sufría" become the keys
  * "suspendi", "perdio", "sufria", which Snowball's suffixes, written with
  * the accent, miss): the stem of the accented form finds the verb
- * ("suspender", "perder", "sufrir").
+ * ("suspender", "perder", "sufrir"). Tried only on a key some prefix of
+ * which is a stem of the lexicon.
  */
 static bool es_accented_verb(struct cxm_stemmers *st, const char *norm, float *v)
 {
@@ -313,6 +294,29 @@ static bool es_accented_verb(struct cxm_stemmers *st, const char *norm, float *v
 		return false;
 	*v = e->valence;
 	return true;
+}
+
+/* The valence of a single Spanish word that is not a key of the lexicon;
+ * norm is its accented form, if known and not the key. */
+static bool es_inflected(struct cxm_stemmers *st, const char *key, const char *norm, float *v)
+{
+	const struct cxm_lex_entry *e;
+	const char *stem;
+	size_t n = strlen(key);
+
+	if (es_superlative(key, n, v))
+		return true;
+	if (st && n >= 3 && cxm_lex_has_stem_prefix(&cxm_lex_es, key, n)) {
+		stem = cxm_stem(st, CXM_LANG_ES, key);
+		e = cxm_lex_find(&cxm_lex_es.stems, stem, strlen(stem));
+		if (e) {
+			*v = e->valence;
+			return true;
+		}
+		if (norm && es_accented_verb(st, norm, v))
+			return true;
+	}
+	return es_prefixed(st, key, n, v) || es_diminutive(key, n, v);
 }
 
 /*
@@ -392,8 +396,7 @@ static bool rated(struct cxm_stemmers *st, const struct cxm_text *t, size_t i, e
 	if (find_word(lexicon_of(lang), t->tok[i].key))
 		return true;
 	return lang == CXM_LANG_ES && !cxm_lex_find(&cxm_lex_es.words, t->tok[i].key, strlen(t->tok[i].key)) &&
-	       (es_inflected(st, t->tok[i].key, &v) ||
-		(t->tok[i].norm != t->tok[i].key && es_accented_verb(st, t->tok[i].norm, &v)));
+	       es_inflected(st, t->tok[i].key, t->tok[i].norm != t->tok[i].key ? t->tok[i].norm : NULL, &v);
 }
 
 /* How many word tokens each lexicon knows: picks the language of an "other" text. */
@@ -414,7 +417,7 @@ static enum cxm_lang pick_lang(struct cxm_stemmers *st, const struct cxm_text *t
 	for (size_t i = 0; es == en && en && i < t->ntok; i++) {
 		float v;
 
-		if (t->tok[i].kind == CXM_TOK_WORD && es_inflected(st, t->tok[i].key, &v))
+		if (t->tok[i].kind == CXM_TOK_WORD && es_inflected(st, t->tok[i].key, NULL, &v))
 			es++;
 	}
 	return es > en ? CXM_LANG_ES : CXM_LANG_EN;
@@ -501,7 +504,7 @@ static bool hashtag_valence(struct cxm_stemmers *st, const struct cxm_text *t, c
 		}
 		if (e && (e->flags & CXM_LEXF_VALENCE))
 			w = e->valence;
-		else if (lang == CXM_LANG_ES && !e && !es_inflected(st, keys[i], &w))
+		else if (lang == CXM_LANG_ES && !e && !es_inflected(st, keys[i], NULL, &w))
 			w = 0;
 		sum += negated ? w * N_SCALAR : w;
 		rated |= w != 0;
@@ -631,9 +634,8 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 			if (e && (e->flags & CXM_LEXF_VALENCE))
 				x->val = e->valence;
 			else if (lang == CXM_LANG_ES && !e &&
-				 (es_inflected(st, k->key, &v) ||
-				  /* the tokenizer shares norm and key when they are the same */
-				  (k->norm != k->key && es_accented_verb(st, k->norm, &v))))
+				 /* the tokenizer shares norm and key when they are the same */
+				 es_inflected(st, k->key, k->norm != k->key ? k->norm : NULL, &v))
 				x->val = v;
 			else if (x->role == R_NONE && is_laugh(k->key))
 				x->val = 1.6f;
@@ -1655,7 +1657,8 @@ static unsigned es_scan(const struct cxm_text *t, const struct tokinfo *ti, cons
 			break;
 		}
 		/* only rule words and words in a-, e-, p-, s- can open a wish */
-		if (!(f & D_WISH) && (ti[i].role >= R_WISH || strchr("aeps", w[0])) && es_irrealis_at(t, ti, i))
+		if (!(f & D_WISH) && (ti[i].role >= R_WISH || w[0] == 'a' || w[0] == 'e' || w[0] == 'p' || w[0] == 's') &&
+		    es_irrealis_at(t, ti, i))
 			f |= D_WISH;
 	}
 	/* lacking and decline turn praise negative */
@@ -1688,7 +1691,8 @@ static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, dou
 		es_irony(t, ti, out);
 	if ((f & D_NEG) && (f & D_LAUGH))
 		es_rueful_laughter(t, out);
-	es_phatic(t, out);
+	if (f & D_POS) /* a formula weighs only by its praise */
+		es_phatic(t, out);
 	if (!(f & D_NEG))
 		return;
 	for (size_t i = 0; i < t->ntok; i++)
