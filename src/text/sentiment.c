@@ -1101,7 +1101,7 @@ static bool es_infinitive(const char *key)
 	for (int pass = 0; pass < 2; pass++) { /* up to two clitics: "darmelo" */
 		size_t c;
 
-		if (n >= 2 && (key[n - 1] == 'r') && strchr("aei", key[n - 2]) && n >= 3)
+		if (n >= 3 && key[n - 1] == 'r' && strchr("aei", key[n - 2]))
 			return true;
 		for (c = 0; c < sizeof(clitics) / sizeof(clitics[0]); c++) {
 			size_t m = strlen(clitics[c]);
