@@ -1065,33 +1065,6 @@ static bool es_past_subjunctive(const char *key)
 	return false;
 }
 
-/*
- * The conditional of "ser", "estar" and "poder" ("sería genial que
- * contestaran", "estaría bien que", "podría ser más rápido") says what is
- * not: SO-CAL's irrealis (Taboada et al. 2011). By the written accent,
- * since "seria" without it is "serious".
- */
-static bool es_conditional(const struct cxm_token *k)
-{
-	const char *w = k->key;
-	bool cond;
-
-	switch (w[0]) { /* the second and third letters first: most words stop there */
-	case 'e':
-		cond = w[1] == 's' && w[2] == 't' && (!strcmp(w, "estaria") || !strcmp(w, "estarian"));
-		break;
-	case 'p':
-		cond = w[1] == 'o' && w[2] == 'd' && !strcmp(w, "podria");
-		break;
-	case 's':
-		cond = w[1] == 'e' && w[2] == 'r' && (!strcmp(w, "seria") || !strcmp(w, "serian"));
-		break;
-	default:
-		return false;
-	}
-	return cond && strstr(k->norm, "\xc3\xad"); /* í */
-}
-
 /* Whether key is a Spanish infinitive, bare or with clitics ("ser", "volver", "decirle", "devolvérmelo"). */
 static bool es_infinitive(const char *key)
 {
@@ -1129,8 +1102,11 @@ static size_t es_irrealis_at(const struct cxm_text *t, const struct tokinfo *ti,
 
 	if (t->tok[i].kind != CXM_TOK_WORD)
 		return 0;
-	if (ti[i].role == R_WISH || (ti[i].span < 2 && es_conditional(&t->tok[i])))
-		return 1; /* an idiom keeps its meaning ("podría ser peor") */
+	/* the conditional of ser, estar, poder is irrealis (SO-CAL's, Taboada
+	 * et al. 2011): "sería genial que contestaran"; "seria" without its
+	 * accent is "serious" */
+	if (ti[i].role == R_WISH || (ti[i].role == R_COND && strstr(t->tok[i].norm, "\xc3\xad"))) /* í */
+		return 1;
 	/* "esperamos" keeps its own valence (we wait), so it is no rule word */
 	if (ti[i].role == R_WISH_QUE || (k[0] == 'e' && !strcmp(k, "esperamos"))) {
 		n1 = word_at(t, i + 1, s);
