@@ -1632,8 +1632,9 @@ static unsigned es_scan(const struct cxm_text *t, const struct tokinfo *ti, cons
 		default:
 			break;
 		}
-		/* only rule words and words in a-, e-, p-, s- can open a wish */
-		if (!(f & D_WISH) && (ti[i].role >= R_WISH || w[0] == 'a' || w[0] == 'e' || w[0] == 'p' || w[0] == 's') &&
+		/* only rule words, "a" (ver si), "si" and "esperamos" can open a wish */
+		if (!(f & D_WISH) && (ti[i].role >= R_WISH || (w[0] == 'a' && !w[1]) || (w[0] == 's' && w[1] == 'i' && !w[2]) ||
+				      (w[0] == 'e' && w[1] == 's' && w[2] == 'p')) &&
 		    es_irrealis_at(t, ti, i))
 			f |= D_WISH;
 	}
