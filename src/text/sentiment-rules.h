@@ -19,10 +19,12 @@
  * R_WISH: Spanish words that open a wish, a demand or a "should" ("ojalá",
  * "quisiera", "deberían", "exigimos"); R_WISH_QUE: those that do before
  * "que" ("espero que", "quiero que"). See es_irrealis in sentiment.c.
+ * R_COND: "sería", a wish only with its written accent ("seria" is also
+ * the adjective "serious").
  */
 enum role {
 	R_NONE, R_NEGATOR, R_BOOST, R_DAMP, R_CONTRAST, R_POCO, R_SKIP, R_POST_BOOST, R_LEAST, R_SPECIAL, R_WISH,
-	R_WISH_QUE
+	R_WISH_QUE, R_COND
 };
 
 struct rule_word {
@@ -70,8 +72,12 @@ static const struct rule_word es_rules[] = {
 	{"super", R_BOOST}, {"tampoco", R_NEGATOR}, {"tan", R_BOOST}, {"te", R_SKIP},
 	{"terriblemente", R_BOOST}, {"totalmente", R_BOOST}, {"tremenda", R_BOOST},
 	{"tremendamente", R_BOOST}, {"tremendo", R_BOOST}, {"un", R_SKIP}, {"una", R_SKIP}, {"bien", R_SPECIAL}, {"para", R_SPECIAL},
+	{"gran", R_SPECIAL},
 	/* wishes, demands and "should" */
+	{"agradeceria", R_WISH}, {"agradeceriamos", R_WISH}, {"agradecerian", R_WISH},
 	{"deberia", R_WISH}, {"deberiamos", R_WISH}, {"deberian", R_WISH}, {"deberias", R_WISH},
+	/* the conditional of ser, estar, poder: "sería genial que", "estaría bien que" */
+	{"estaria", R_WISH}, {"estarian", R_WISH}, {"podria", R_WISH}, {"seria", R_COND}, {"serian", R_WISH},
 	{"encantaria", R_WISH}, {"encantarian", R_WISH}, {"exigen", R_WISH}, {"exigimos", R_WISH},
 	{"exigir", R_WISH}, {"exijo", R_WISH}, {"gustaria", R_WISH}, {"gustarian", R_WISH},
 	{"necesitamos", R_WISH}, {"necesitan", R_WISH}, {"necesito", R_WISH}, {"ojala", R_WISH},

@@ -266,8 +266,40 @@ static bool es_diminutive(const char *key, size_t n, float *v)
 	return false;
 }
 
-/* The valence of a single Spanish word that is not a key of the lexicon. */
-static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
+/*
+ * Spanish preterites and imperfects of -er and -ir verbs lose their suffix
+ * with their accent ("suspendí", "perdió", "sufría" become the keys
+ * "suspendi", "perdio", "sufria", which Snowball's suffixes, written with
+ * the accent, miss): the stem of the accented form finds the verb
+ * ("suspender", "perder", "sufrir"). Tried only on a key some prefix of
+ * which is a stem of the lexicon.
+ */
+static bool es_accented_verb(struct cxm_stemmers *st, const char *norm, float *v)
+{
+	size_t n = strlen(norm);
+	const unsigned char *p = (const unsigned char *)norm + n;
+	const struct cxm_lex_entry *e;
+	const char *stem;
+
+	if (!st || n < 5)
+		return false;
+	/* í, ió; ía; ías, ían; íamos (í is C3 AD, ó C3 B3) */
+	if (!(p[-2] == 0xc3 && (p[-1] == 0xad || (p[-1] == 0xb3 && p[-3] == 'i'))) &&
+	    !(p[-3] == 0xc3 && p[-2] == 0xad && p[-1] == 'a') &&
+	    !(p[-4] == 0xc3 && p[-3] == 0xad && p[-2] == 'a' && (p[-1] == 's' || p[-1] == 'n')) &&
+	    !(n >= 7 && !memcmp(p - 6, "\xc3\xad" "amos", 6)))
+		return false;
+	stem = cxm_stem(st, CXM_LANG_ES, norm);
+	e = cxm_lex_find(&cxm_lex_es.stems, stem, strlen(stem));
+	if (!e || e->valence == 0)
+		return false;
+	*v = e->valence;
+	return true;
+}
+
+/* The valence of a single Spanish word that is not a key of the lexicon;
+ * norm is its accented form, if known and not the key. */
+static bool es_inflected(struct cxm_stemmers *st, const char *key, const char *norm, float *v)
 {
 	const struct cxm_lex_entry *e;
 	const char *stem;
@@ -282,6 +314,8 @@ static bool es_inflected(struct cxm_stemmers *st, const char *key, float *v)
 			*v = e->valence;
 			return true;
 		}
+		if (norm && es_accented_verb(st, norm, v))
+			return true;
 	}
 	return es_prefixed(st, key, n, v) || es_diminutive(key, n, v);
 }
@@ -364,7 +398,7 @@ static bool rated(struct cxm_stemmers *st, const struct cxm_text *t, size_t i, e
 	if (find_word(lexicon_of(lang), t->tok[i].key))
 		return true;
 	return lang == CXM_LANG_ES && !cxm_lex_find(&cxm_lex_es.words, t->tok[i].key, strlen(t->tok[i].key)) &&
-	       es_inflected(st, t->tok[i].key, &v);
+	       es_inflected(st, t->tok[i].key, t->tok[i].norm != t->tok[i].key ? t->tok[i].norm : NULL, &v);
 }
 
 /* How many word tokens each lexicon knows: picks the language of an "other" text. */
@@ -385,7 +419,7 @@ static enum cxm_lang pick_lang(struct cxm_stemmers *st, const struct cxm_text *t
 	for (size_t i = 0; es == en && en && i < t->ntok; i++) {
 		float v;
 
-		if (t->tok[i].kind == CXM_TOK_WORD && es_inflected(st, t->tok[i].key, &v))
+		if (t->tok[i].kind == CXM_TOK_WORD && es_inflected(st, t->tok[i].key, NULL, &v))
 			es++;
 	}
 	return es > en ? CXM_LANG_ES : CXM_LANG_EN;
@@ -472,7 +506,7 @@ static bool hashtag_valence(struct cxm_stemmers *st, const struct cxm_text *t, c
 		}
 		if (e && (e->flags & CXM_LEXF_VALENCE))
 			w = e->valence;
-		else if (lang == CXM_LANG_ES && !e && !es_inflected(st, keys[i], &w))
+		else if (lang == CXM_LANG_ES && !e && !es_inflected(st, keys[i], NULL, &w))
 			w = 0;
 		sum += negated ? w * N_SCALAR : w;
 		rated |= w != 0;
@@ -497,6 +531,14 @@ static size_t rule_in_context(struct cxm_stemmers *st, const struct cxm_text *t,
 	if (lang == CXM_LANG_ES) {
 		if (!strcmp(k->key, "bien")) {
 			/* before a rated word it means "very": "bien caro" */
+			x->role = R_NONE;
+			if (rated(st, t, i + 1, lang)) {
+				x->role = R_BOOST;
+				x->val = 0;
+			}
+		} else if (k->key[0] == 'g' && !strcmp(k->key, "gran")) {
+			/* before a rated word it raises it ("gran ayuda", "una gran
+			 * decepción"); before a neutral noun it praises ("un gran día") */
 			x->role = R_NONE;
 			if (rated(st, t, i + 1, lang)) {
 				x->role = R_BOOST;
@@ -593,7 +635,9 @@ static size_t lookup(struct cxm_stemmers *st, const struct cxm_text *t, enum cxm
 			x->role = (unsigned char)role_of(lang, e, k->key);
 			if (e && (e->flags & CXM_LEXF_VALENCE))
 				x->val = e->valence;
-			else if (lang == CXM_LANG_ES && !e && es_inflected(st, k->key, &v))
+			else if (lang == CXM_LANG_ES && !e &&
+				 /* the tokenizer shares norm and key when they are the same */
+				 es_inflected(st, k->key, k->norm != k->key ? k->norm : NULL, &v))
 				x->val = v;
 			else if (x->role == R_NONE && is_laugh(k->key))
 				x->val = 1.6f;
@@ -764,6 +808,79 @@ static void es_negated_events(const struct cxm_text *t, struct tokinfo *ti)
 	}
 }
 
+/* Whether token i is a word whose first letter is a capital and whose
+ * others are not all capitals (ASCII A-Z or Latin-1 À..Þ in UTF-8). */
+static bool es_capitalised(const struct cxm_text *t, size_t i)
+{
+	const unsigned char *p = (const unsigned char *)t->src + t->tok[i].start;
+
+	if (t->tok[i].kind != CXM_TOK_WORD || (t->tok[i].flags & CXM_TOKF_CAPS))
+		return false;
+	return (p[0] >= 'A' && p[0] <= 'Z') || (p[0] == 0xc3 && t->tok[i].len > 1 && p[1] >= 0x80 && p[1] <= 0x9e);
+}
+
+/*
+ * Proper nouns (docs/text.md, rule 2). Spanish capitalises names and
+ * little else (no days, months, nationalities, languages or titles), so a
+ * capitalised word inside a sentence is most likely part of a name ("vivo
+ * en Buenos Aires", "el hospital Buen Pastor", "hablé con Feliz", "ganó el
+ * Real Madrid"): its valence says nothing of the writer. Tweets often drop
+ * the full stop between two sentences, so a capital after a content word
+ * may open a new one ("pésimo servicio Nunca más"); the word counts as a
+ * name only after a word that cannot end a sentence (an article, a
+ * preposition, a conjunction: "en", "del", "con", "y") or next to another
+ * capitalised word of the sentence ("Hospital Buen Pastor"). A text in
+ * title case (most words capitalised) names nothing by its capitals.
+ * Single words only: a phrase of the lexicon keeps its valence. Called
+ * only for a text with a capitalised rated word inside a sentence.
+ */
+static void es_names(const struct cxm_text *t, struct tokinfo *ti)
+{
+	static const char *const before[] = {"a", "al", "ante", "con", "contra", "de", "del", "desde", "don", "doña",
+		"e", "el", "en", "entre", "hacia", "hasta", "la", "las", "los", "mi", "mis", "o", "para",
+		"por", "san", "santa", "sr", "sra", "su", "sus", "tu", "tus", "u", "un", "una", "y"};
+	size_t inner = 0, caps = 0, i;
+
+	/* title case: capitals on most words that do not open a sentence */
+	for (i = 1; i < t->ntok; i++) {
+		if (t->tok[i].kind != CXM_TOK_WORD || t->tok[i - 1].kind != CXM_TOK_WORD ||
+		    t->tok[i - 1].sentence != t->tok[i].sentence)
+			continue;
+		inner++;
+		caps += es_capitalised(t, i);
+	}
+	if (caps * 2 > inner)
+		return;
+	for (i = 1; i < t->ntok; i++) {
+		const struct cxm_token *p = &t->tok[i - 1];
+		bool nxt;
+
+		if (ti[i].val == 0 || ti[i].span > 1 || ti[i].role != R_NONE || !es_capitalised(t, i) ||
+		    p->kind != CXM_TOK_WORD || p->sentence != t->tok[i].sentence)
+			continue;
+		nxt = i + 1 < t->ntok && t->tok[i + 1].sentence == t->tok[i].sentence && es_capitalised(t, i + 1);
+		if (!nxt && !KEY_IN(p->key, before) && !(i >= 2 && t->tok[i - 2].kind == CXM_TOK_WORD &&
+							 t->tok[i - 2].sentence == p->sentence && es_capitalised(t, i - 1)))
+			continue;
+		ti[i].val = 0;
+		ti[i].inlex = 0;
+	}
+}
+
+/*
+ * The plural imperatives of a demand to a company ("¡contesten!",
+ * "arreglen", es_valence.tsv) are also its present subjunctive, and negated
+ * they report the same failure: "es increíble que no contesten", "me
+ * indigna que no me devuelvan el dinero". Negation does not turn them.
+ */
+static bool es_demand(const char *key)
+{
+	static const char *const demands[] = {"arreglen", "atiendan", "contesten", "devuelvan", "respondan",
+		"solucionen"};
+
+	return KEY_IN(key, demands);
+}
+
 /* The second pass: the rules that read a word's neighbours. */
 static void apply_rules(const struct cxm_text *t, enum cxm_lang lang, const struct tokinfo *ti, double *out,
 			bool cap_diff)
@@ -842,7 +959,7 @@ static void apply_rules(const struct cxm_text *t, enum cxm_lang lang, const stru
 				d++;
 			}
 		}
-		if (negated)
+		if (negated && !(lang == CXM_LANG_ES && v < 0 && es_demand(k->key)))
 			v *= N_SCALAR;
 		out[i] = v;
 	}
@@ -968,6 +1085,31 @@ static bool es_past_subjunctive(const char *key)
 	return false;
 }
 
+/* Whether key is a Spanish infinitive, bare or with clitics ("ser", "volver", "decirle", "devolvérmelo"). */
+static bool es_infinitive(const char *key)
+{
+	static const char *const clitics[] = {"las", "les", "los", "nos", "la", "le", "lo", "me", "os", "se", "te"};
+	size_t n = strlen(key);
+
+	for (int pass = 0; pass < 2; pass++) { /* up to two clitics: "darmelo" */
+		size_t c;
+
+		if (n >= 3 && key[n - 1] == 'r' && strchr("aei", key[n - 2]))
+			return true;
+		for (c = 0; c < sizeof(clitics) / sizeof(clitics[0]); c++) {
+			size_t m = strlen(clitics[c]);
+
+			if (n > m + 2 && !memcmp(key + n - m, clitics[c], m)) {
+				n -= m;
+				break;
+			}
+		}
+		if (c == sizeof(clitics) / sizeof(clitics[0]))
+			return false;
+	}
+	return n >= 3 && key[n - 1] == 'r' && strchr("aei", key[n - 2]);
+}
+
 /*
  * Does token i open a wish or a "should": "ojalá", "quisiera", "me
  * gustaría", "deberían", "podrían", "espero que", "quiero que", "tendrían
@@ -980,11 +1122,18 @@ static size_t es_irrealis_at(const struct cxm_text *t, const struct tokinfo *ti,
 
 	if (t->tok[i].kind != CXM_TOK_WORD)
 		return 0;
-	if (ti[i].role == R_WISH)
+	/* the conditional of ser, estar, poder is irrealis (SO-CAL's, Taboada
+	 * et al. 2011): "sería genial que contestaran"; "seria" without its
+	 * accent is "serious" */
+	if (ti[i].role == R_WISH || (ti[i].role == R_COND && strstr(t->tok[i].norm, "\xc3\xad"))) /* í */
 		return 1;
 	/* "esperamos" keeps its own valence (we wait), so it is no rule word */
-	if (ti[i].role == R_WISH_QUE || (k[0] == 'e' && !strcmp(k, "esperamos")))
-		return !strcmp(word_at(t, i + 1, s), "que") ? 2 : 0;
+	if (ti[i].role == R_WISH_QUE || (k[0] == 'e' && !strcmp(k, "esperamos"))) {
+		n1 = word_at(t, i + 1, s);
+		/* "quiero que", "espero que"; a verb of will before an infinitive
+		 * wants it too ("quiero ser feliz", "esperaba encontrar algo mejor") */
+		return !strcmp(n1, "que") ? 2 : es_infinitive(n1) ? 1 : 0;
+	}
 	if ((k[0] == 'a' && !k[1]) || (k[0] == 's' && k[1] == 'i' && !k[2])) { /* "a ver si", "si ..." */
 		n1 = word_at(t, i + 1, s);
 		n2 = word_at(t, i + 2, s);
@@ -1230,36 +1379,137 @@ static void es_concession(const struct cxm_text *t, const struct tokinfo *ti, do
 }
 
 /*
- * A closing formula ("..., gracias.", "Saludos") after a text that adds up
- * negative is politeness, not gratitude: "Llevo una semana sin internet.
- * Gracias." It adds nothing.
+ * Phatic formulas (docs/text.md, rule 15): greetings, thanks and
+ * leave-takings that open or close a text are ritual politeness, not an
+ * evaluation ("Buenos días, llevo una semana sin luz", "Todo llegó roto.
+ * Saludos", "Hola, me encantó"). Each is a string of keys; F_OPEN may open
+ * a text, F_CLOSE close it.
  */
-static void es_closing_formula(const struct cxm_text *t, const struct tokinfo *ti, double *out)
-{
-	static const char *const formulas[] = {"gracias", "graciass", "salu2", "saludo", "saludos"};
-	size_t i = t->ntok, f;
-	double rest = 0;
+enum { F_OPEN = 1, F_CLOSE = 2 };
 
-	while (i > 0 && t->tok[i - 1].kind == CXM_TOK_PUNCT)
-		i--;
-	if (!i || t->tok[i - 1].kind != CXM_TOK_WORD || !KEY_IN(t->tok[i - 1].key, formulas))
+static const struct {
+	const char *words;
+	unsigned char where;
+} es_formulas[] = {
+	{"abrazos", F_CLOSE}, {"adios", F_CLOSE}, {"atentamente", F_CLOSE}, {"besitos", F_CLOSE},
+	{"besos", F_CLOSE}, {"bendiciones", F_CLOSE}, {"buen dia", F_OPEN | F_CLOSE},
+	{"buen fin de semana", F_OPEN | F_CLOSE}, {"buen finde", F_OPEN | F_CLOSE}, {"buenas", F_OPEN},
+	{"buenas noches", F_OPEN | F_CLOSE}, {"buenas tardes", F_OPEN | F_CLOSE},
+	{"buenos dias", F_OPEN | F_CLOSE}, {"chao", F_CLOSE}, {"cordiales saludos", F_CLOSE},
+	{"cordialmente", F_CLOSE}, {"feliz dia", F_OPEN | F_CLOSE}, {"feliz fin de semana", F_OPEN | F_CLOSE},
+	{"feliz finde", F_OPEN | F_CLOSE}, {"feliz noche", F_OPEN | F_CLOSE}, {"feliz semana", F_OPEN | F_CLOSE},
+	{"feliz tarde", F_OPEN | F_CLOSE}, {"gracias", F_OPEN | F_CLOSE}, {"graciass", F_OPEN | F_CLOSE},
+	{"hasta luego", F_CLOSE}, {"hasta pronto", F_CLOSE}, {"hola", F_OPEN}, {"mil gracias", F_OPEN | F_CLOSE},
+	{"muchas gracias", F_OPEN | F_CLOSE}, {"muchisimas gracias", F_OPEN | F_CLOSE}, {"nos vemos", F_CLOSE},
+	{"salu2", F_OPEN | F_CLOSE}, {"saludo", F_CLOSE}, {"saludos", F_OPEN | F_CLOSE},
+	{"saludos cordiales", F_CLOSE}, {"un abrazo", F_CLOSE}, {"un beso", F_CLOSE},
+	{"un fuerte abrazo", F_CLOSE}, {"un saludo", F_OPEN | F_CLOSE},
+};
+
+/* The tokens of formula f if the word tokens from i spell it, in one sentence (0: no). */
+static size_t es_formula_at(const struct cxm_text *t, size_t i, const char *f)
+{
+	size_t n = 0;
+
+	for (const char *w = f; *w; n++) {
+		size_t m = strcspn(w, " ");
+
+		if (i + n >= t->ntok || t->tok[i + n].kind != CXM_TOK_WORD ||
+		    t->tok[i + n].sentence != t->tok[i].sentence || strncmp(t->tok[i + n].key, w, m) ||
+		    t->tok[i + n].key[m])
+			return 0;
+		w += m + (w[m] == ' ');
+	}
+	return n;
+}
+
+/* Tokens that frame a text without saying anything: marks, mentions, links, hashtags, emoji. */
+static bool es_frame(const struct cxm_token *k)
+{
+	return k->kind == CXM_TOK_PUNCT || k->kind == CXM_TOK_MENTION || k->kind == CXM_TOK_URL ||
+	       k->kind == CXM_TOK_HASHTAG || k->kind == CXM_TOK_EMOJI || k->kind == CXM_TOK_EMOTICON;
+}
+
+/* The longest formula of kind where spelled from token i: its tokens (0: none). */
+static size_t es_formula(const struct cxm_text *t, size_t i, unsigned where)
+{
+	size_t best = 0;
+
+	if (i >= t->ntok || t->tok[i].kind != CXM_TOK_WORD || !strchr("abcfghmnsu", t->tok[i].key[0]))
+		return 0;
+	for (size_t f = 0; f < sizeof(es_formulas) / sizeof(es_formulas[0]); f++) {
+		size_t n;
+
+		if ((es_formulas[f].where & where) && es_formulas[f].words[0] == t->tok[i].key[0] &&
+		    (n = es_formula_at(t, i, es_formulas[f].words)) > best)
+			best = n;
+	}
+	return best;
+}
+
+/*
+ * The formulas that open and close the text weigh nothing when the rest of
+ * it says something (when it says nothing else, the greeting or the thanks
+ * is the message: "¡Muchas gracias!"). Thanks for something is praise, not
+ * a formula ("gracias por la rapidez", "gracias a ustedes"); a greeting
+ * opens the text, a leave-taking closes it after a pause ("..., saludos";
+ * "les doy las gracias" is no formula); "Buenas" opens only before a pause
+ * ("Buenas noticias" is news).
+ */
+static void es_phatic(const struct cxm_text *t, double *out)
+{
+	static const char *const thanks_for[] = {"a", "de", "por", "porque", "x"};
+	/* the first words of the opening formulas and the last of the closing ones, to skip most texts */
+	static const char *const opening[] = {"buen", "buenas", "buenos", "feliz", "gracias", "graciass", "hola",
+		"mil", "muchas", "muchisimas", "salu2", "saludos", "un"};
+	static const char *const closing[] = {"abrazo", "abrazos", "adios", "atentamente", "bendiciones", "besitos",
+		"beso", "besos", "chao", "cordiales", "cordialmente", "dia", "finde", "gracias", "graciass", "luego",
+		"noche", "noches", "pronto", "salu2", "saludo", "saludos", "semana", "tarde", "tardes", "vemos"};
+	size_t o = 0, on = 0, c = t->ntok, cn = 0, j;
+	double rest = 0;
+	bool praise_o = false, praise_c = false;
+
+	while (o < t->ntok && es_frame(&t->tok[o]))
+		o++;
+	while (c > o && es_frame(&t->tok[c - 1]))
+		c--;
+	/* a formula weighs only when praise is within 4 tokens of an edge: most texts stop here */
+	for (j = 0; j < 4; j++) {
+		praise_o |= o + j < c && out[o + j] > 0;
+		praise_c |= c > o + j && out[c - 1 - j] > 0;
+	}
+	if (praise_o && strchr("bfghmsu", t->tok[o].key[0]) && KEY_IN(t->tok[o].key, opening) &&
+	    (on = es_formula(t, o, F_OPEN))) {
+		const char *last = t->tok[o + on - 1].key;
+
+		for (j = o + on; j < t->ntok && t->tok[j].kind == CXM_TOK_MENTION; j++)
+			;
+		if ((!strcmp(last, "buenas") && o + 1 < t->ntok && t->tok[o + 1].kind == CXM_TOK_WORD) ||
+		    (strstr(last, "gracias") && j < t->ntok && t->tok[j].kind == CXM_TOK_WORD &&
+		     KEY_IN(t->tok[j].key, thanks_for)))
+			on = 0;
+	}
+	/* the longest closing formula that ends at c and follows a pause or opens its sentence */
+	for (size_t n = 4; praise_c && c > o + on && KEY_IN(t->tok[c - 1].key, closing) && n >= 1 && !cn; n--) {
+		size_t f = c >= n ? c - n : 0;
+
+		if (c < n || f < o + on || es_formula(t, f, F_CLOSE) != n)
+			continue;
+		if (f > 0 && t->tok[f - 1].sentence == t->tok[f].sentence && !es_frame(&t->tok[f - 1]))
+			continue;
+		cn = n;
+	}
+	if (!on && !cn)
 		return;
-	f = i - 1;
-	/* "muchas gracias", "un saludo": the formula's own words */
-	while (f > 0 && t->tok[f - 1].sentence == t->tok[f].sentence && t->tok[f - 1].kind == CXM_TOK_WORD &&
-	       (ti[f - 1].span > 1 || !strcmp(t->tok[f - 1].key, "muchas") || !strcmp(t->tok[f - 1].key, "un")))
-		f--;
-	/* it opens its sentence or follows a comma */
-	if (f > 0 && t->tok[f - 1].sentence == t->tok[f].sentence &&
-	    !(t->tok[f - 1].kind == CXM_TOK_PUNCT && t->tok[f - 1].norm[0] == ','))
+	for (j = 0; j < t->ntok; j++)
+		if ((j < o || j >= o + on) && (j < c - cn || j >= c))
+			rest += out[j];
+	if (rest == 0)
 		return;
-	for (size_t j = 0; j < f; j++)
-		rest += out[j];
-	if (rest >= 0)
-		return;
-	for (size_t j = f; j < i; j++)
-		if (out[j] > 0)
-			out[j] = 0;
+	for (j = o; j < o + on; j++)
+		out[j] = out[j] > 0 ? 0 : out[j];
+	for (j = c - cn; j < c; j++)
+		out[j] = out[j] > 0 ? 0 : out[j];
 }
 
 /*
@@ -1305,10 +1555,51 @@ static void es_decline(const struct cxm_text *t, const struct tokinfo *ti, doubl
 	}
 }
 
+/* Whether a mark is a quotation mark: " “ ” « » (straight, curly, angled). */
+static bool es_quote(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return u[0] == '"' || (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x9c || u[2] == 0x9d)) ||
+	       (u[0] == 0xc2 && (u[1] == 0xab || u[1] == 0xbb));
+}
+
+/*
+ * Scare quotes: Spanish marks a word used ironically with quotation marks
+ * (the RAE's Ortografía, 2010, on "comillas"): 'el "excelente" servicio',
+ * 'la «rapidez» de siempre'. A positive word quoted alone or with one
+ * other word inside running text is turned as a negated one; a longer
+ * quotation (what someone said, a title) stays.
+ */
+static void es_scare_quotes(const struct cxm_text *t, const struct tokinfo *ti, double *out)
+{
+	for (size_t i = 0; i < t->ntok; i++) {
+		size_t j, words = 0;
+		bool praise = false, outside = false;
+
+		if (t->tok[i].kind != CXM_TOK_PUNCT || !es_quote(t->tok[i].norm))
+			continue;
+		for (j = i + 1; j < t->ntok && t->tok[j].kind != CXM_TOK_PUNCT && words <= 2; j++) {
+			words += ti[j].word;
+			praise |= out[j] > 0;
+		}
+		/* the mark at j, if it is no closing one, may open the next quotation */
+		if (j >= t->ntok || !es_quote(t->tok[j].norm) || !words || words > 2)
+			continue;
+		/* a text that is only the quotation is no irony */
+		for (size_t q = 0; q < t->ntok && !outside; q++)
+			outside = (q < i || q > j) && t->tok[q].kind == CXM_TOK_WORD;
+		for (size_t q = i + 1; praise && outside && q < j; q++)
+			if (out[q] > 0)
+				out[q] *= IRONY_SCALAR;
+		i = j;
+	}
+}
+
 /* What a text holds that the passes of es_discourse look for. */
 enum {
 	D_AUNQUE = 1, D_MARKER = 2, D_MEJOR = 4, D_LACK = 8, D_DECLINE = 16, D_WISH = 32, D_ASK = 64,
-	D_POS = 128, D_NEG = 256, D_LAUGH = 512
+	D_POS = 128, D_NEG = 256, D_LAUGH = 512, D_QUOTE = 1024
 };
 
 /* One scan of the text, so that most texts skip most passes. */
@@ -1327,6 +1618,7 @@ static unsigned es_scan(const struct cxm_text *t, const struct tokinfo *ti, cons
 		f |= out[i] > 0 ? D_POS : out[i] < 0 ? D_NEG : 0;
 		if (k->kind == CXM_TOK_PUNCT) {
 			f |= strchr(k->norm, '?') ? D_ASK : 0;
+			f |= es_quote(k->norm) ? D_QUOTE : 0;
 			continue;
 		}
 		if (k->kind != CXM_TOK_WORD) {
@@ -1360,7 +1652,10 @@ static unsigned es_scan(const struct cxm_text *t, const struct tokinfo *ti, cons
 		default:
 			break;
 		}
-		if (!(f & D_WISH) && es_irrealis_at(t, ti, i))
+		/* only rule words, "a" (ver si), "si" and "esperamos" can open a wish */
+		if (!(f & D_WISH) && (ti[i].role >= R_WISH || (w[0] == 'a' && !w[1]) || (w[0] == 's' && w[1] == 'i' && !w[2]) ||
+				      (w[0] == 'e' && w[1] == 's' && w[2] == 'p')) &&
+		    es_irrealis_at(t, ti, i))
 			f |= D_WISH;
 	}
 	/* lacking and decline turn praise negative */
@@ -1387,13 +1682,16 @@ static void es_discourse(const struct cxm_text *t, const struct tokinfo *ti, dou
 		es_irrealis(t, ti, out);
 	if ((f & D_ASK) && (f & D_POS))
 		es_questions(t, out);
+	if ((f & D_QUOTE) && (f & D_POS))
+		es_scare_quotes(t, ti, out);
+	if ((f & D_NEG) && (f & D_POS))
+		es_irony(t, ti, out);
+	if ((f & D_NEG) && (f & D_LAUGH))
+		es_rueful_laughter(t, out);
+	if (f & D_POS) /* a formula weighs only by its praise */
+		es_phatic(t, out);
 	if (!(f & D_NEG))
 		return;
-	if (f & D_POS)
-		es_irony(t, ti, out);
-	if (f & D_LAUGH)
-		es_rueful_laughter(t, out);
-	es_closing_formula(t, ti, out);
 	for (size_t i = 0; i < t->ntok; i++)
 		if (out[i] < 0 && (t->tok[i].kind == CXM_TOK_WORD || t->tok[i].kind == CXM_TOK_HASHTAG))
 			out[i] *= NEGATIVITY_WEIGHT;
@@ -1409,6 +1707,7 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 {
 	struct tokinfo *ti;
 	size_t ncaps = 0, nwords = 0;
+	bool name = false;
 	struct mass all = {0}, sm = {0};
 
 	memset(out, 0, sizeof(*out));
@@ -1424,13 +1723,19 @@ void cxm_sentiment_score(struct cxm_arena *a, struct cxm_stemmers *stemmers, con
 	memset(ti, 0, (t->ntok ? t->ntok : 1) * sizeof(*ti));
 
 	out->matched = lookup(stemmers, t, lang, ti);
-	if (lang == CXM_LANG_ES)
-		es_negated_events(t, ti);
 	for (size_t i = 0; i < t->ntok; i++) {
 		if (t->tok[i].kind != CXM_TOK_WORD)
 			continue;
 		nwords++;
 		ncaps += (t->tok[i].flags & CXM_TOKF_CAPS) != 0;
+		/* a rated word with a capital after a word of its sentence: maybe a name */
+		name |= ti[i].val != 0 && lang == CXM_LANG_ES && i && t->tok[i - 1].kind == CXM_TOK_WORD &&
+			t->tok[i - 1].sentence == t->tok[i].sentence && es_capitalised(t, i);
+	}
+	if (lang == CXM_LANG_ES) {
+		if (name)
+			es_names(t, ti);
+		es_negated_events(t, ti);
 	}
 	/* capitals stand out only among words that are not */
 	apply_rules(t, lang, ti, out->contrib, ncaps > 0 && ncaps < nwords);

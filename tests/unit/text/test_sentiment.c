@@ -309,7 +309,7 @@ static void test_sentences_and_contributions(void **state)
 	double sum = 0;
 
 	(void)state;
-	s = run("El producto es excelente. La entrega fue pésima. Gracias.", CXM_LANG_ES, &t);
+	s = run("El producto es excelente. La entrega fue pésima. Gracias por todo.", CXM_LANG_ES, &t);
 	assert_int_equal(s.nsentences, 3);
 	assert_int_equal(s.sentence[0].label, CXM_SENTIMENT_POSITIVE);
 	assert_int_equal(s.sentence[1].label, CXM_SENTIMENT_NEGATIVE);
@@ -626,8 +626,10 @@ static void test_es_closing_formula(void **state)
 	assert_true(contrib(&t, &s, "Gracias") == 0);
 	s = run("Pésima atención, muchas gracias", CXM_LANG_ES, &t);
 	assert_true(contrib(&t, &s, "muchas") == 0 && contrib(&t, &s, "gracias") == 0);
+	/* after praise too it is a formula (rule 15): the praise speaks */
 	s = run("Todo perfecto, gracias", CXM_LANG_ES, &t);
-	assert_gt(contrib(&t, &s, "gracias"), 0.5);
+	assert_true(contrib(&t, &s, "gracias") == 0);
+	assert_gt(s.text.compound, 0.3);
 	/* thanks for something is no formula */
 	s = run("Llevo una semana sin internet, gracias por nada", CXM_LANG_ES, &t);
 	assert_gt(0, s.text.compound);
@@ -643,6 +645,149 @@ static void test_es_decline(void **state)
 	/* "por supuesto" is "of course"; "antes de" is "before" */
 	assert_gt(es("por supuesto, excelente"), 0.3);
 	assert_gt(es("antes de ayer fue genial"), 0.3);
+}
+
+/* Proper nouns: a capitalised word inside a sentence, after a word that
+ * cannot end one or next to another capital, is part of a name. */
+static void test_es_names(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	/* a name carries no valence: only "horrible" and "fatal" count */
+	s = run("vivo en Buenos Aires y el tráfico es horrible", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "Buenos") == 0);
+	s = run("el hospital Buen Pastor me atendió fatal", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "Buen") == 0);
+	assert_gt(0, s.text.compound);
+	s = run("hablé con Feliz y me dijo que no", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "Feliz") == 0);
+	/* the same words in lower case are words */
+	s = run("vivo en buenos barrios", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "buenos"), 0.5);
+	/* a capital after a content word may open a sentence that lost its full stop */
+	s = run("me atendieron rápido Excelente servicio", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "Excelente"), 1);
+	/* the first word of a sentence, a word in capitals, a text in title case */
+	s = run("Feliz con la compra", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "Feliz"), 1);
+	s = run("la atención fue EXCELENTE", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "EXCELENTE"), 1);
+	s = run("Un Servicio De Excelente Calidad", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "Excelente"), 1);
+	/* a phrase of the lexicon keeps its valence */
+	s = run("les deseamos una Feliz Navidad", CXM_LANG_ES, &t);
+	assert_gt(s.text.compound, 0.3);
+	/* English has no such rule: capitals are names and titles alike */
+	s = run("we stayed at the Grand Hotel and it was great", CXM_LANG_EN, &t);
+	assert_gt(contrib(&t, &s, "Grand"), 0.5);
+}
+
+/* Phatic formulas that open or close a text weigh nothing when the rest
+ * says something; thanks for something is praise. */
+static void test_es_phatic(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+
+	(void)state;
+	/* a greeting before a complaint */
+	s = run("Buenos días, llevo una semana sin luz", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "Buenos") == 0);
+	assert_gt(-s.text.compound, 0.3);
+	s = run("@tienda Hola, el pedido llegó roto", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "Hola") == 0);
+	s = run("Buenas, tengo un problema con la factura", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "Buenas") == 0);
+	/* "Buenas noticias" is news, not a greeting */
+	s = run("Buenas noticias: llegó el paquete", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "Buenas"), 0.5);
+	/* a leave-taking after a pause; "un abrazo" and "saludos" alike */
+	s = run("El paquete llegó abierto. Un abrazo", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "abrazo") == 0);
+	s = run("Me encantó la atención, saludos", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "saludos") == 0);
+	assert_gt(s.text.compound, 0.3);
+	s = run("Pésima atención, muchas gracias", CXM_LANG_ES, &t);
+	assert_true(contrib(&t, &s, "muchas") == 0 && contrib(&t, &s, "gracias") == 0);
+	/* thanks for something is the praise itself */
+	s = run("Gracias por la rapidez, me llegó en un día", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "Gracias"), 0.5);
+	s = run("Muchas gracias @tienda por todo", CXM_LANG_ES, &t);
+	assert_gt(s.text.compound, 0.3);
+	/* "les doy las gracias" thanks; it is no closing formula */
+	s = run("Les doy las gracias", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "gracias"), 0.5);
+	/* a text that is only a formula is the formula's message */
+	s = run("¡Muchas gracias!", CXM_LANG_ES, &t);
+	assert_gt(s.text.compound, 0.3);
+	s = run("Hola, buenos días", CXM_LANG_ES, &t);
+	assert_gt(s.text.compound, 0);
+}
+
+/* The conditional of ser, estar, poder and a verb of will before an
+ * infinitive are irrealis; "gran" praises or boosts; idioms whose words
+ * mislead. */
+static void test_es_conditional_gran_idioms(void **state)
+{
+	struct cxm_text t;
+	struct cxm_sentiment s;
+	double fact, wish;
+
+	(void)state;
+	s = run("es genial", CXM_LANG_ES, &t);
+	fact = contrib(&t, &s, "genial");
+	s = run("sería genial que contestaran", CXM_LANG_ES, &t);
+	wish = contrib(&t, &s, "genial");
+	assert_true(fabs(wish - 0.2 * fact) < 1e-9);
+	assert_gt(0.3, es("estaría bien que me devolvieran el dinero"));
+	/* a verb of will before an infinitive wants, it does not have */
+	s = run("quiero ser feliz", CXM_LANG_ES, &t);
+	assert_gt(0.3 * es("soy feliz"), s.text.compound);
+	assert_gt(s.text.compound, 0);
+	assert_gt(es("te quiero mucho"), 0.5);
+	/* preterites and imperfects of -er/-ir verbs find their verb despite the accent */
+	assert_gt(-es("suspendí"), 0.3);
+	assert_gt(-es("sufría"), 0.3);
+	assert_gt(-es("se me rompió"), 0.3);
+	/* "seria" without its accent is "serious", no conditional */
+	s = run("una empresa seria y muy amable", CXM_LANG_ES, &t);
+	assert_gt(contrib(&t, &s, "amable"), 1);
+	/* "gran": praise before a neutral noun, a booster before a rated one */
+	assert_gt(es("hoy fue un gran día"), 0.3);
+	assert_gt(-es("una gran decepción"), -es("una decepción"));
+	assert_gt(es("una gran ayuda"), es("una ayuda"));
+	assert_true(es("en gran parte") == 0);
+	/* idioms */
+	assert_gt(es("no hay nada como un buen café"), 0.3);
+	assert_gt(-es("ni loco vuelvo a comprar ahí"), 0.3);
+	assert_gt(-es("no aguanto más"), 0.3);
+	assert_gt(-es("¡Menudo servicio!"), 0.3);
+	assert_gt(-es("descanse en paz"), 0.3);
+	assert_gt(es("podría ser peor"), 0);
+	assert_gt(es("no veo la hora de volver"), 0.3);
+	/* "agradecería" asks; surprise before a clause takes the clause's sign */
+	assert_true(es("les agradecería una respuesta") == 0);
+	assert_gt(-es("es increíble que sigan sin arreglarlo"), 0.2);
+	assert_gt(es("es increíble lo bien que cocinan"), 0.2);
+	/* a negated demand is still a failure */
+	assert_gt(-es("es increíble que no contesten"), 0.2);
+}
+
+/* Scare quotes turn the praise they hold; a quotation or a title does not. */
+static void test_es_scare_quotes(void **state)
+{
+	(void)state;
+	assert_gt(-es("el \"excelente\" servicio de siempre"), 0.3);
+	assert_gt(-es("la «rapidez» de su entrega"), 0);
+	assert_gt(-es("el “magnífico” trato"), 0.3);
+	/* a longer quotation, and a text that is only the quotation */
+	assert_gt(es("me dijo \"es excelente, me encantó todo\" y tenía razón"), 0.5);
+	assert_gt(es("\"Excelente\""), 0.3);
+	/* interjections of exasperation and glee */
+	assert_gt(-es("puf, otra vez lunes"), 0.1);
+	assert_gt(es("¡yuju!"), 0.3);
 }
 
 /* tests/data/sentiment/comments.tsv: comments written for these tests with
@@ -719,6 +864,10 @@ int main(void)
 		cmocka_unit_test(test_es_concession),
 		cmocka_unit_test(test_es_closing_formula),
 		cmocka_unit_test(test_es_decline),
+		cmocka_unit_test(test_es_names),
+		cmocka_unit_test(test_es_phatic),
+		cmocka_unit_test(test_es_conditional_gran_idioms),
+		cmocka_unit_test(test_es_scare_quotes),
 		cmocka_unit_test(test_comments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
