@@ -831,6 +831,30 @@ static void test_comments(void **state)
 	assert_int_equal(wrong, 0);
 }
 
+/* Entries of the hand translation of VADER's English lexicon (es_valence.tsv's last section): each
+ * sentence below has no other rated word, and scored exactly 0 before that section. Keys marked exact
+ * there must not rate the everyday words that share their Snowball stem. */
+static void test_es_vader_translations(void **state)
+{
+	(void)state;
+	assert_gt(-es("nos denegaron la devolución"), 0.3);
+	assert_gt(-es("el técnico fue un canalla"), 0.3);
+	assert_gt(es("una carcajada tras otra"), 0.3);
+	assert_gt(-es("la entrega fue una farsa"), 0.3);
+	assert_gt(-es("el repartidor, muy hosco"), 0.3);
+	assert_gt(es("estoy esperanzado con la nueva tienda"), 0.2);
+	assert_gt(-es("un servicio lleno de incertidumbre"), 0.2);
+	assert_gt(-es("qué despiadados con los clientes"), 0.3);
+	assert_gt(es("el paquete llegó intacto y el envío fue un sosiego"), 0.2);
+	/* exact keys: desdén, necesitado, temido, soso, sabiamente, feriado */
+	assert_true(es("desde la tienda") == 0);
+	assert_true(es("necesitamos una caja") == 0);
+	assert_true(es("el tema del pedido") == 0);
+	assert_true(es("vos sos de acá") == 0);
+	assert_true(es("sabía que llegaba hoy") == 0);
+	assert_true(es("la feria del barrio") == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -869,6 +893,7 @@ int main(void)
 		cmocka_unit_test(test_es_conditional_gran_idioms),
 		cmocka_unit_test(test_es_scare_quotes),
 		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_es_vader_translations),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
