@@ -846,13 +846,15 @@ static void test_es_vader_translations(void **state)
 	assert_gt(-es("un servicio lleno de incertidumbre"), 0.2);
 	assert_gt(-es("qué despiadados con los clientes"), 0.3);
 	assert_gt(es("el paquete llegó intacto y el envío fue un sosiego"), 0.2);
-	/* exact keys: desdén, necesitado, temido, soso, sabiamente, feriado */
+	/* exact keys: desdén, necesitado, temido, soso, sabiamente, feriado, terco, lag */
 	assert_true(es("desde la tienda") == 0);
 	assert_true(es("necesitamos una caja") == 0);
 	assert_true(es("el tema del pedido") == 0);
 	assert_true(es("vos sos de acá") == 0);
 	assert_true(es("sabía que llegaba hoy") == 0);
 	assert_true(es("la feria del barrio") == 0);
+	assert_true(es("llegó el tercer día") == 0);
+	assert_true(es("fuimos al lago") == 0);
 }
 
 int main(void)
