@@ -523,20 +523,8 @@ static cJSON *response_text_json(const struct cxm_response *x)
 	cJSON_AddStringToObject(t, "lang", x->text_lang);
 	cJSON_AddNumberToObject(t, "score", x->text_score / 10000.0);
 	cJSON_AddStringToObject(t, "label", x->text_label ? x->text_label : "neutral");
-	for (int i = 0; i < 3; i++) {
-		cJSON *a = cJSON_AddArrayToObject(t, names[i]);
-		char w[64];
-		for (const char *p = lists[i] ? lists[i] : ""; *p;) {
-			size_t n = strcspn(p, " ");
-			if (n && n < sizeof(w)) {
-				memcpy(w, p, n);
-				w[n] = '\0';
-				cJSON_AddItemToArray(a, cJSON_CreateString(w));
-			}
-			p += n;
-			p += *p == ' ';
-		}
-	}
+	for (int i = 0; i < 3; i++)
+		json_add_words(t, names[i], lists[i]);
 	return t;
 }
 

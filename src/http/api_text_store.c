@@ -182,24 +182,6 @@ static uint32_t utf16_at(const char *s, uint32_t at)
 	return n;
 }
 
-/* Adds the space-separated words of list (NULL: none) to o as an array. */
-static void add_words(cJSON *o, const char *name, const char *list)
-{
-	cJSON *a = cJSON_AddArrayToObject(o, name);
-	char w[64];
-
-	for (const char *t = list ? list : ""; *t;) {
-		size_t n = strcspn(t, " ");
-		if (n && n < sizeof(w)) {
-			memcpy(w, t, n);
-			w[n] = '\0';
-			cJSON_AddItemToArray(a, cJSON_CreateString(w));
-		}
-		t += n;
-		t += *t == ' ';
-	}
-}
-
 /* One verbatim waiting for its texts (no query runs inside another). */
 struct vitem {
 	cJSON *o;
@@ -254,9 +236,9 @@ static int verbatim_to_json(const struct cxm_response *x, void *ctx)
 		cJSON_AddNullToObject(o, "survey");
 		cJSON_AddNullToObject(o, "version");
 	}
-	add_words(o, "themes", x->themes);
-	add_words(o, "emotions", x->text_emotions);
-	add_words(o, "reasons", x->text_reasons);
+	json_add_words(o, "themes", x->themes);
+	json_add_words(o, "emotions", x->text_emotions);
+	json_add_words(o, "reasons", x->text_reasons);
 	cJSON_AddItemToArray(pg->items, o);
 	pg->item[pg->nitem++] = (struct vitem){ o, x->survey_id, x->version, x->comment ? xstrdup(x->comment) : NULL,
 						x->answers ? xstrdup(x->answers) : NULL };

@@ -417,6 +417,9 @@ void problem_item(cJSON *p, long index, const char *field, const char *message);
 void reply_problem(struct req *r, cJSON *p);
 /* The usual one-liner: status, slug, title and a detail (may be NULL). */
 void reply_error(struct req *r, int status, const char *slug, enum cxm_msg title, const char *detail);
+/* Adds the space-separated words of list (NULL: none) to o as the array
+ * NAME (a stored analysis's themes, emotions, reasons). */
+void json_add_words(cJSON *o, const char *name, const char *list);
 /* Appends s escaped for HTML text and quoted attribute values. */
 void html_escape(struct cxm_buf *b, const char *s);
 /* A batch refused for its bad items: problem (taken) gets the count as its

@@ -126,6 +126,23 @@ int req_day_param(struct req *r, struct cxm_store *db, const char *name, int64_t
 	return -1;
 }
 
+void json_add_words(cJSON *o, const char *name, const char *list)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, name);
+	char w[64];
+
+	for (const char *t = list ? list : ""; *t;) {
+		size_t n = strcspn(t, " ");
+		if (n && n < sizeof(w)) {
+			memcpy(w, t, n);
+			w[n] = '\0';
+			cJSON_AddItemToArray(a, cJSON_CreateString(w));
+		}
+		t += n;
+		t += *t == ' ';
+	}
+}
+
 void html_escape(struct cxm_buf *b, const char *s)
 {
 	for (; s && *s; s++) {
