@@ -100,7 +100,7 @@ static int parse_report(struct req *r, struct cxm_store *db, struct mq *m, struc
 {
 	const char *by = req_query(r, "by"), *interval = req_query(r, "interval"), *window = req_query(r, "window");
 	const char *survey = req_query(r, "survey");
-	int64_t today, sid;
+	int64_t sid;
 	char *stored = NULL, field[96], why[300];
 	cJSON *settings;
 	int ret;
@@ -153,23 +153,8 @@ static int parse_report(struct req *r, struct cxm_store *db, struct mq *m, struc
 		}
 		m->rq.q.filter[CXM_DIM_SURVEY] = survey;
 	}
-	if ((ret = cxm_store_tenant_day(db, r->who.tenant, cxm_now_us(), &today))) {
-		reply_store_error(r, ret, cxm_store_errmsg(db));
+	if (req_day_range(r, db, DEFAULT_DAYS, MAX_DAYS, &m->rq.q.from_day, &m->rq.q.to_day))
 		return -1;
-	}
-	if (req_day_param(r, db, "to", today + 1, &m->rq.q.to_day) ||
-	    req_day_param(r, db, "from", m->rq.q.to_day - DEFAULT_DAYS, &m->rq.q.from_day))
-		return -1;
-	if (m->rq.q.from_day >= m->rq.q.to_day) {
-		reply_bad_query(r, "to", T(r, MSG_RP_INVERTED));
-		return -1;
-	}
-	if (m->rq.q.to_day - m->rq.q.from_day > MAX_DAYS) {
-		char msg[160];
-		snprintf(msg, sizeof(msg), T(r, MSG_RP_TOO_LONG), MAX_DAYS);
-		reply_bad_query(r, "from", msg);
-		return -1;
-	}
 	m->rq.q.subtree = m->subtree;
 	if (r->who.scoped) {
 		m->rq.q.scoped = true;
@@ -291,7 +276,6 @@ int api_drivers(struct req *r)
 	struct cxm_store *db = req_db(r);
 	const char *survey = req_query(r, "survey"), *outcome = req_query(r, "outcome");
 	struct cxm_drivers_query dq = { 0 };
-	int64_t today;
 	char field[96], why[300];
 	cJSON *out;
 	int ret;
@@ -307,22 +291,8 @@ int api_drivers(struct req *r)
 		return H_DONE;
 	}
 	dq.outcome = outcome;
-	if ((ret = cxm_store_tenant_day(db, r->who.tenant, cxm_now_us(), &today))) {
-		reply_store_error(r, ret, cxm_store_errmsg(db));
+	if (req_day_range(r, db, 365, MAX_DAYS, &dq.from_day, &dq.to_day))
 		return H_DONE;
-	}
-	if (req_day_param(r, db, "to", today + 1, &dq.to_day) || req_day_param(r, db, "from", dq.to_day - 365, &dq.from_day))
-		return H_DONE;
-	if (dq.from_day >= dq.to_day) {
-		reply_bad_query(r, "to", T(r, MSG_RP_INVERTED));
-		return H_DONE;
-	}
-	if (dq.to_day - dq.from_day > MAX_DAYS) {
-		char msg[160];
-		snprintf(msg, sizeof(msg), T(r, MSG_RP_TOO_LONG), MAX_DAYS);
-		reply_bad_query(r, "from", msg);
-		return H_DONE;
-	}
 	if (r->who.scoped) {
 		dq.scoped = true;
 		dq.scope = r->who.spans;

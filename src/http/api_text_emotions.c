@@ -144,8 +144,7 @@ int api_text_emotions(struct req *r)
 	struct cxm_mix_query q = { .by = CXM_MIX_TOUCHPOINT };
 	struct mix_tally t = { 0 };
 	struct unknown u = { NULL };
-	char day[16], msg[160];
-	int64_t today;
+	char day[16];
 	int ret;
 
 	if (!db)
@@ -169,22 +168,8 @@ int api_text_emotions(struct req *r)
 		reply_bad_query(r, "survey", T(r, MSG_HTTP_WANT_ID));
 		return H_DONE;
 	}
-	if ((ret = cxm_store_tenant_day(db, r->who.tenant, cxm_now_us(), &today))) {
-		reply_store_error(r, ret, cxm_store_errmsg(db));
+	if (req_day_range(r, db, DEFAULT_DAYS, MAX_DAYS, &q.from_day, &q.to_day))
 		return H_DONE;
-	}
-	if (req_day_param(r, db, "to", today + 1, &q.to_day) ||
-	    req_day_param(r, db, "from", q.to_day - DEFAULT_DAYS, &q.from_day))
-		return H_DONE;
-	if (q.from_day >= q.to_day) {
-		reply_bad_query(r, "to", T(r, MSG_RP_INVERTED));
-		return H_DONE;
-	}
-	if (q.to_day - q.from_day > MAX_DAYS) {
-		snprintf(msg, sizeof(msg), T(r, MSG_RP_TOO_LONG), MAX_DAYS);
-		reply_bad_query(r, "from", msg);
-		return H_DONE;
-	}
 	if (r->who.scoped) {
 		q.scoped = true;
 		q.scope = r->who.spans;

@@ -434,6 +434,11 @@ void reply_bad_query(struct req *r, const char *param, const char *message);
  * RFC 3339 instant; DFLT when absent) into *out: 0, or -1 when it was bad
  * and a 400 naming it was sent. */
 int req_day_param(struct req *r, struct cxm_store *db, const char *name, int64_t dflt, int64_t *out);
+/* A report's range of the tenant's days, from <= day < to: `to` defaults
+ * to tomorrow, `from` to DFLT_DAYS before `to`; 0, or -1 when a 400 naming
+ * the bad parameter (or the store's error) was sent. */
+int req_day_range(struct req *r, struct cxm_store *db, int64_t dflt_days, int64_t max_days, int64_t *from,
+		  int64_t *to);
 /* 422 naming one field. */
 void reply_invalid(struct req *r, const char *field, const char *message);
 /* Maps a store error code to its HTTP answer (404, 409, 503 ...). */

@@ -1,6 +1,7 @@
 /* reply.c - answers: JSON, text, and RFC 9457 problem details. */
 #include "http-internal.h"
 #include "cxm/report.h"
+#include "cxm/time.h"
 
 void reply_json(struct req *r, int status, cJSON *body)
 {
@@ -141,6 +142,31 @@ void json_add_words(cJSON *o, const char *name, const char *list)
 		t += n;
 		t += *t == ' ';
 	}
+}
+
+int req_day_range(struct req *r, struct cxm_store *db, int64_t dflt_days, int64_t max_days, int64_t *from,
+		  int64_t *to)
+{
+	int64_t today;
+	int ret = cxm_store_tenant_day(db, r->who.tenant, cxm_now_us(), &today);
+	char msg[160];
+
+	if (ret) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return -1;
+	}
+	if (req_day_param(r, db, "to", today + 1, to) || req_day_param(r, db, "from", *to - dflt_days, from))
+		return -1;
+	if (*from >= *to) {
+		reply_bad_query(r, "to", T(r, MSG_RP_INVERTED));
+		return -1;
+	}
+	if (*to - *from > max_days) {
+		snprintf(msg, sizeof(msg), T(r, MSG_RP_TOO_LONG), (int)max_days);
+		reply_bad_query(r, "from", msg);
+		return -1;
+	}
+	return 0;
 }
 
 void html_escape(struct cxm_buf *b, const char *s)
