@@ -11,6 +11,7 @@
 #define CXM_STORE_H
 
 #include "cxm/metrics.h"
+#include "cxm/journey.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1028,5 +1029,85 @@ int cxm_store_response_text_count(struct cxm_store *s, int64_t tenant, int64_t *
  */
 int cxm_store_response_texts_unanalysed(struct cxm_store *s, int64_t tenant, int64_t after_id, int limit,
 					cxm_response_cb cb, void *ctx);
+
+/* ---- journeys (issue 7, docs/journeys.md) ------------------------------------ */
+
+struct cxm_journey_state;
+struct cxm_seq_entry;
+struct cxm_event_class;
+
+struct cxm_journey_row {
+	int64_t id;
+	int slot;                  /* 0..255, unique among the tenant's journeys: tags in sequences */
+	const char *name;
+	const char *status;        /* "active" or "archived" */
+	int version;               /* of the definition; every update adds one */
+	int built_version;         /* what progress and rollups describe; < version while rebuilding */
+	double rebuilt;            /* 0..1: how far the rebuild of version has come */
+	const char *definition;    /* canonical JSON (cxm_journey_to_json) of version */
+	int64_t created_at, updated_at;
+};
+typedef int (*cxm_journey_cb)(const struct cxm_journey_row *j, void *ctx);
+
+/*
+ * A new journey from a checked, canonical definition. CXM_EEXIST when the
+ * name is taken, CXM_ETOOBIG beyond CXM_JOURNEY_ACTIVE_MAX active journeys.
+ * Its progress is built in the background (cxm_store_journey_build_step).
+ */
+int cxm_store_journey_create(struct cxm_store *s, int64_t tenant, const char *name, const char *definition,
+			     int64_t now, int64_t *id);
+/* A new version; the map answers from the previous one until it is built. */
+int cxm_store_journey_update(struct cxm_store *s, int64_t tenant, int64_t id, const char *name,
+			     const char *definition, int64_t now, int *version);
+/* Archives it: it stops being tracked; its rollups are dropped. */
+int cxm_store_journey_archive(struct cxm_store *s, int64_t tenant, int64_t id, int64_t now);
+int cxm_store_journey_get(struct cxm_store *s, int64_t tenant, int64_t id, cxm_journey_cb cb, void *ctx);
+/* By id, from after_id up, at most limit (0: all). */
+int cxm_store_journey_list(struct cxm_store *s, int64_t tenant, bool active_only, int64_t after_id, int limit,
+			   cxm_journey_cb cb, void *ctx);
+/* A number that changes whenever the tenant's journeys change (a cache key). */
+int cxm_store_journey_version(struct cxm_store *s, int64_t tenant, int64_t *version);
+/*
+ * Builds (or rebuilds, after an update) the progress and rollups of the
+ * tenant's journeys whose built_version < version, at most max_customers
+ * customers per call, inside the caller's transaction (the scheduler calls
+ * it in writer jobs). *pending: whether work is left.
+ */
+int cxm_store_journey_build_step(struct cxm_store *s, int64_t tenant, int max_customers, bool *pending);
+
+/* One customer's progress in a journey (as built). CXM_ENOTFOUND: none. */
+int cxm_store_journey_progress(struct cxm_store *s, int64_t tenant, int64_t customer_id, int64_t journey_id,
+			       struct cxm_journey_state *out);
+
+/*
+ * A journey's flow for entries on local days [from_day, to_day), all
+ * customers or one segment (the customer's "segment" attribute when they
+ * first entered the journey): per node, customers who entered, who
+ * converted to a next stage within the window, and the same for entries
+ * before mature_day only (older than the window: what did not convert
+ * then has dropped off), with the histogram of time to convert.
+ */
+struct cxm_journey_flow {
+	int version;
+	int64_t reached[CXM_JOURNEY_NODES_MAX], converted[CXM_JOURNEY_NODES_MAX];
+	int64_t mature_reached[CXM_JOURNEY_NODES_MAX], mature_converted[CXM_JOURNEY_NODES_MAX];
+	int64_t times[CXM_JOURNEY_NODES_MAX][CXM_JOURNEY_BUCKETS];
+};
+int cxm_store_journey_flow(struct cxm_store *s, int64_t tenant, int64_t journey_id, int64_t from_day,
+			   int64_t to_day, const char *segment, int64_t mature_day, struct cxm_journey_flow *out);
+
+/* Every event class of the tenant (the dictionary of sequences). */
+typedef int (*cxm_event_class_cb)(const struct cxm_event_class *c, void *ctx);
+int cxm_store_event_classes(struct cxm_store *s, int64_t tenant, cxm_event_class_cb cb, void *ctx);
+/*
+ * Every customer with an event at or after from_ts and before to_ts: their
+ * sequence entries from from_ts on (all of them, also those after to_ts),
+ * in (ts, id) order, and their "segment" attribute (NULL when none). The
+ * entries are borrowed for the call.
+ */
+typedef int (*cxm_seq_cb)(int64_t customer_id, const char *segment, const struct cxm_seq_entry *e, size_t n,
+			  void *ctx);
+int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, cxm_seq_cb cb,
+		       void *ctx);
 
 #endif
