@@ -91,7 +91,7 @@ one() {
 	inseq=$(sqlite3 "$db" "SELECT COALESCE(SUM(n), 0) FROM customer_seq")
 	if [ "$1" = on ]; then
 		[ "$inseq" -eq "$n" ] || die "$inseq events in sequences of $n stored"
-		entered=$(sqlite3 "$db" "SELECT COALESCE(SUM(reached), 0) FROM journey_rollups WHERE dim = 'all'")
+		entered=$(sqlite3 "$db" "SELECT COALESCE(SUM(reached), 0) FROM journey_rollups")
 		[ "$entered" -gt 0 ] || die "no journey rollups"
 	else
 		[ "$inseq" -eq 0 ] || die "CXM_JOURNEYS=off wrote sequences"

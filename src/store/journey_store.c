@@ -735,9 +735,21 @@ static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t jour
 	struct jstore *js = s->js;
 	int64_t at;
 
+	/* the key: the numbers' bytes (no NUL can be in them as hex) and the value */
+	char head[96];
+	int64_t nums[5] = { tenant, journey, version, day, node };
+	size_t hn = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
+		uint64_t v = (uint64_t)nums[i];
+		do {
+			head[hn++] = "0123456789abcdef"[v & 15];
+			v >>= 4;
+		} while (v);
+		head[hn++] = '/';
+	}
 	cxm_buf_clear(&js->key);
-	cxm_buf_addf(&js->key, "%llx/%llx/%x/%llx/%d/%s", (unsigned long long)tenant, (unsigned long long)journey,
-		     version, (unsigned long long)day, node, value);
+	cxm_buf_add(&js->key, head, hn);
+	cxm_buf_addstr(&js->key, value);
 	if (!cxm_map_get(&js->index, cxm_buf_str(&js->key), &at)) {
 		if (js->nv == js->capv) {
 			js->capv = js->capv ? 2 * js->capv : 256;
@@ -909,11 +921,11 @@ static void seqrow_release(struct seqrow *row)
 static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, const struct seqrow *row,
 		     const struct seq *q)
 {
-	static const char sql[] =
+	static const char ins[] =
 		"INSERT INTO customer_seq (tenant_id, customer_id, n, first_ts, last_ts, segment, segs, data)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, customer_id) DO UPDATE SET"
-		" n = excluded.n, first_ts = excluded.first_ts, last_ts = excluded.last_ts,"
-		" segment = excluded.segment, segs = excluded.segs, data = excluded.data";
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char upd[] = "UPDATE customer_seq SET n = ?, first_ts = ?, last_ts = ?, segment = ?, segs = ?,"
+				  " data = ? WHERE tenant_id = ? AND customer_id = ?";
 	static const char del[] = "DELETE FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
 	struct jstore *js = s->js;
 
@@ -922,6 +934,17 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 		return JQ(s, del, p, NULL, NULL, NULL);
 	}
 	seq_encode(q, NULL, &js->text);
+	if (row->found) {
+		struct sqlval p[] = { SQLV_INT((int64_t)q->n),
+				      SQLV_INT(q->ts[0]),
+				      SQLV_INT(q->ts[q->n - 1]),
+				      SQLV_TEXT(row->segment),
+				      SQLV_TEXT(row->segs ? row->segs : ""),
+				      SQLV_TEXT(cxm_buf_str(&js->text)),
+				      SQLV_INT(tenant),
+				      SQLV_INT(customer) };
+		return JQ(s, upd, p, NULL, NULL, NULL);
+	}
 	struct sqlval p[] = { SQLV_INT(tenant),
 			      SQLV_INT(customer),
 			      SQLV_INT((int64_t)q->n),
@@ -930,7 +953,7 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 			      SQLV_TEXT(row->segment),
 			      SQLV_TEXT(row->segs ? row->segs : ""),
 			      SQLV_TEXT(cxm_buf_str(&js->text)) };
-	return JQ(s, sql, p, NULL, NULL, NULL);
+	return JQ(s, ins, p, NULL, NULL, NULL);
 }
 
 /* The segment a journey (by slot) counts the customer under; NULL: none yet. */
@@ -1709,5 +1732,18 @@ int cxm_jstore_backfill(struct cxm_store *s)
 	}
 	free(l.v);
 	js->valid = false;
+	return ret;
+}
+
+int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found)
+{
+	static const char sql[] = "SELECT tenant_id FROM journeys WHERE status = 'active' AND built_version < version"
+				  " LIMIT 1";
+	int64_t t = INT64_MIN;
+	int ret = jq(s, sql, NULL, 0, int_row, &t, NULL);
+
+	*found = !ret && t != INT64_MIN;
+	if (*found)
+		*tenant = t;
 	return ret;
 }
