@@ -1,7 +1,11 @@
 /*
  * test_journey_store.c - the journeys' storage (src/store/journey_store.c)
  * on SQLite and PostgreSQL (tests/run.sh DB_TESTS): definitions and their
- * versions, and the errors of their changes.
+ * versions, and the errors of their changes; the journeys' rollups kept on
+ * ingest against a tally made from the events with the pure model, in any
+ * order of arrival, batching and repeats, and against a build from the
+ * sequences; updates, builds meeting live events, merges, rollbacks,
+ * sequences read back, progress, and the sequences migration 0014 makes.
  */
 #include "testutil.h"
 
@@ -679,6 +683,72 @@ static void test_seq_scan_and_progress(void **state)
 	assert_int_equal(cxm_store_journey_progress(S, tenant, ids[0], 12345, &got), CXM_ENOTFOUND);
 }
 
+struct count_ctx {
+	int customers, entries;
+};
+
+static int count_cb(int64_t customer_id, const char *segment, const struct cxm_seq_entry *e, size_t n, void *ctx)
+{
+	struct count_ctx *c = ctx;
+	(void)customer_id;
+	(void)segment;
+	(void)e;
+	c->customers++;
+	c->entries += (int)n;
+	return 0;
+}
+
+/* Events stored before migration 0014 get their sequences from it. */
+static void test_migration_makes_sequences(void **state)
+{
+	char path[512], url[600], err[512];
+	struct cxm_store *keep = S;
+	static int64_t ids[NCUST];
+	static int order[NEV];
+	struct count_ctx c = { 0 };
+	int64_t tenant;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/seq-backfill-%d.db", test_tmpdir(), (int)getpid());
+	unlink(path);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	if (cxm_store_open(&S, url, err, sizeof(err)))
+		fail_msg("open: %s", err);
+	world();
+	tenant = test_tenant(S);
+	make_customers(tenant, ids);
+	for (int i = 0; i < NEV; i++)
+		order[i] = i;
+	send_all(tenant, ids, order, NEV);
+	cxm_store_close(S);
+	test_sqlite_exec(path, "DROP TABLE journeys; DROP TABLE journey_versions; DROP TABLE event_classes;"
+			       " DROP TABLE customer_seq; DROP TABLE journey_rollups; DROP TABLE journey_times;"
+			       " DELETE FROM schema_migrations WHERE version = 14");
+	if (cxm_store_open(&S, url, err, sizeof(err)))
+		fail_msg("reopen: %s", err);
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, count_cb, &c), 0);
+	assert_int_equal(c.entries, NEV);
+	int distinct = 0;
+	for (int k = 0; k < NCUST; k++) {
+		bool has = false;
+		for (int i = 0; i < NEV && !has; i++)
+			has = W[i].cust == k;
+		distinct += has;
+	}
+	assert_int_equal(c.customers, distinct);
+	/* and a journey made now is built from them */
+	static struct tally x;
+	static int group[NCUST], segix[NCUST];
+	identity_groups(group, segix);
+	expect(&x, J1, NEV, group, segix);
+	int64_t j1 = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	check_flow(tenant, j1, &x);
+	cxm_store_close(S);
+	S = keep;
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,5 +761,10 @@ int main(void)
 		cmocka_unit_test(test_rollback_leaves_nothing),
 		cmocka_unit_test(test_seq_scan_and_progress),
 	};
+	const struct CMUnitTest sqlite_only[] = {
+		cmocka_unit_test(test_migration_makes_sequences),
+	};
+	if (!test_is_pg() && cmocka_run_group_tests(sqlite_only, NULL, NULL))
+		return 1;
 	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
 }
