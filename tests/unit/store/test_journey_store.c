@@ -749,6 +749,41 @@ static void test_migration_makes_sequences(void **state)
 	unlink(path);
 }
 
+/* The segment a customer counts under is the one at their first entry. */
+static void test_segment_frozen(void **state)
+{
+	int64_t tenant = test_tenant(S), id, j1;
+	struct cxm_customer c = { .external_id = "ana", .attributes = "{\"segment\":\"gold\"}" };
+	struct cxm_event e = { .type = "ad_click", .channel = "social", .ts = T0() + 3600000000LL };
+	struct cxm_journey_flow *f = malloc(sizeof(*f));
+	int64_t d0 = T0() / DAY_US;
+	(void)state;
+
+	assert_int_equal(cxm_store_customer_put(S, tenant, &c, &id, NULL), 0);
+	j1 = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	e.customer_id = id;
+	e.source_id = "a1";
+	assert_int_equal(cxm_store_events_put(S, tenant, &e, 1, NULL, NULL), 0);
+	c.attributes = "{\"segment\":\"silver\"}";
+	assert_int_equal(cxm_store_customer_put(S, tenant, &c, &id, NULL), 0);
+	e.id = 0;
+	e.source_id = "a2";
+	e.type = "page_view";
+	e.channel = "web";
+	e.touchpoint = "product";
+	e.ts += 86400000000LL;
+	assert_int_equal(cxm_store_events_put(S, tenant, &e, 1, NULL, NULL), 0);
+	assert_int_equal(cxm_store_journey_flow(S, tenant, j1, d0, d0 + 10, "gold", d0, f), 0);
+	assert_int_equal(f->reached[0], 1);   /* descubrimiento */
+	assert_int_equal(f->converted[0], 1); /* on to consideracion within 7 days */
+	assert_int_equal(f->reached[1], 1);   /* consideracion */
+	assert_int_equal(cxm_store_journey_flow(S, tenant, j1, d0, d0 + 10, "silver", d0, f), 0);
+	for (int n = 0; n < CXM_JOURNEY_NODES_MAX; n++)
+		assert_int_equal(f->reached[n], 0);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -760,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_rollback_leaves_nothing),
 		cmocka_unit_test(test_seq_scan_and_progress),
+		cmocka_unit_test(test_segment_frozen),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
