@@ -74,6 +74,7 @@ int api_journey_create(struct req *r);
 int api_journey_get(struct req *r);
 int api_journey_update(struct req *r);
 int api_journey_delete(struct req *r);
+int api_journey_map(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -161,6 +162,8 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/journeys/{id}", api_journey_get, ROLES_ANY, 0 },
 	{ "PUT", "/api/v1/journeys/{id}", api_journey_update, ROLES_TENANT_WIDE, RF_WRITE },
 	{ "DELETE", "/api/v1/journeys/{id}", api_journey_delete, ROLES_TENANT_WIDE, RF_WRITE },
+	/* flow tenant-wide, scores of the caller's subtree (api_journey_map.c) */
+	{ "GET", "/api/v1/journeys/{id}/map", api_journey_map, ROLES_ANY, 0 },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };
