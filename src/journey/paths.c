@@ -14,8 +14,8 @@
  *
  * Sankey nodes are (depth, label); sinks are nodes too. A node's customers
  * are the paths through it; `left` is how many of them go on to "(left)"
- * (0 on sinks). So for every node: customers arriving = the links out of
- * it to other than "(left)" + left. Link times are between the first
+ * (0 on sinks). So for every node but a sink: customers arriving = the
+ * links out of it to other than "(left)" + left. Link times are between the first
  * entries of the two labels, exact medians; -1 into "(left)".
  */
 #include <stdio.h>
