@@ -216,6 +216,66 @@ test('cxm journey add, list, show and archive; a bad file names its line', async
   ok(cxm(ctx.db, ['journey', 'list', '--all', '--tenant', T]).includes(`${id}\tDesde la CLI\tarchived`), 'listed with --all');
 });
 
+test('funnels and paths: bad input names the field or the parameter', async (ctx) => {
+  const ev = (type, extra = {}) => ({ event: { type, ...extra } });
+  const twentyOne = Array.from({ length: 21 }, (_, i) => ev(`e${i}`));
+  const cases = [
+    [{}, 'steps', /1 to 20 steps/],
+    [{ steps: [] }, 'steps', /1 to 20 steps/],
+    [{ steps: twentyOne }, 'steps', /1 to 20 steps/],
+    [{ steps: [ev('a'), {}] }, 'steps[1]', /a step is/],
+    [{ steps: [ev('a'), { ...ev('b'), journey: ctx.journey, stage: 'compra' }] }, 'steps[1]', /a step is/],
+    [{ steps: [{ event: { channel: 'web' } }] }, 'steps[0].event.type', /required/],
+    [{ steps: [ev('a', { properties: { sku: 'x' } })] }, 'steps[0].event.properties', /journey touchpoint/],
+    [{ steps: [{ journey: '999999', stage: 'compra' }] }, 'steps[0].journey', /no such active journey/],
+    [{ steps: [{ journey: ctx.journey, stage: 'comprar' }] }, 'steps[0].stage', /no stage 'comprar'/],
+    [{ steps: [{ journey: ctx.journey, touchpoint: 'nada' }] }, 'steps[0].touchpoint', /no touchpoint 'nada'/],
+    [{ steps: [{ journey: ctx.journey, stage: 'compra', touchpoint: 'checkout' }] }, 'steps[0].stage', /either a stage or a touchpoint/],
+    [{ steps: [ev('a')], window: '30s' }, 'window', /from 1m to 365d/],
+    [{ steps: [ev('a')], window: '366d' }, 'window', /from 1m to 365d/],
+    [{ steps: [ev('a')], from: '2026-03-01', to: '2026-02-01' }, 'to', /after from/],
+    [{ steps: [ev('a')], from: '2020-01-01', to: '2026-01-01' }, 'from', /two years/],
+    [{ steps: [ev('a')], from: 'yesterday' }, 'from', /YYYY-MM-DD/],
+    [{ steps: [ev('a')], by: 'colour' }, 'by', /none, segment, week or month/],
+    [{ steps: [ev('a')], save: true }, 'save', /unknown field/],
+  ];
+  for (const [body, field, why] of cases) {
+    const r = await call(ctx.base, 'POST', '/api/v1/funnels', { key: ctx.keys.viewer, json: body });
+    status(r, 422, JSON.stringify(body).slice(0, 200));
+    const e = r.json.errors.find((x) => x.field === field);
+    ok(e && why.test(e.message), `${field}: ${r.text}`);
+  }
+  // a valid funnel over nothing: zeros, and a warning for a step never recorded
+  const r = await call(ctx.base, 'POST', '/api/v1/funnels', { key: ctx.keys.viewer, json: { steps: [ev('nunca_visto')], window: '7d' } });
+  status(r, 200);
+  eq(r.json.steps.map((x) => x.reached), [0]);
+  eq(r.json.warnings.map((w) => w.field), ['steps[0]']);
+
+  const paths = [
+    ['', 'start', /required/],
+    ['?start=compra', 'start', /event:TYPE/],
+    ['?start=journey:compra', 'start', /event:TYPE/],
+    [`?start=journey:nada&journey=${ctx.journey}`, 'start', /event:TYPE/],
+    ['?start=event:purchase&level=stage', 'journey', /required/],
+    ['?start=event:purchase&level=sideways', 'level', /event, stage or touchpoint/],
+    ['?start=event:purchase&journey=999999', 'journey', /no such active journey/],
+    ['?start=event:purchase&max_steps=11', 'max_steps', /1 to 10/],
+    ['?start=event:purchase&top=0', 'top', /1 to 100/],
+    ['?start=event:purchase&window=1y', 'window', /1m to 365d/],
+    ['?start=event:purchase&from=2026-03-01&to=2026-02-01', 'to', /after from/],
+    ['?start=event:purchase&colour=red', 'colour', /./],
+  ];
+  for (const [q, param, why] of paths) {
+    const g = await get(ctx, `/api/v1/paths${q}`, ctx.keys.agent);
+    status(g, 400, q);
+    const e = g.json.errors.find((x) => x.field === param);
+    ok(e && why.test(e.message), `${q}: ${g.text}`);
+  }
+  const g = await get(ctx, `/api/v1/paths?start=journey:compra&journey=${ctx.journey}&level=stage`, ctx.keys.agent);
+  status(g, 200);
+  eq([g.json.customers, g.json.sequences, g.json.level], [0, [], 'stage']);
+});
+
 testStopsCleanly();
 
 run(setup);
