@@ -384,13 +384,11 @@ int cxm_store_migrate(struct cxm_store *s, int *applied)
 		/* responses analysed before the emotion mix rollup existed */
 		if (m->version == 13 && (ret = text_mix_backfill(s)))
 			goto out;
-<<<<<<< HEAD
-		/* the journey map's touchpoint x segment and x theme (issue 7) */
-		if (m->version == 15 && (ret = journey_dims_backfill(s)))
-=======
 		/* customers' sequences of the events stored before 0014 */
 		if (m->version == 14 && (ret = cxm_jstore_backfill(s)))
->>>>>>> journey-store
+			goto out;
+		/* the journey map's touchpoint x segment and x theme (issue 7) */
+		if (m->version == 15 && (ret = journey_dims_backfill(s)))
 			goto out;
 		struct sqlval p[] = { SQLV_INT(m->version), SQLV_TEXT(m->name), SQLV_INT(cxm_now_us()) };
 		if ((ret = Q(s, sql_mig_insert, p, NULL, NULL, NULL)))
