@@ -501,7 +501,7 @@ static void add_feeling(const struct map_run *m, cJSON *o, const struct node_tex
 		cJSON_AddNullToObject(x, "colour");
 }
 
-/* ---- the request --------------------------------------------------------------------- */
+/* ---- the map ----------------------------------------------------------------------- */
 
 static void day_text(int64_t day, char out[16])
 {
