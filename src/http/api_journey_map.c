@@ -15,7 +15,7 @@
 
 int api_journey_map(struct req *r)
 {
-	struct cxm_journey_map_query q = { .tenant = r->who.tenant };
+	struct cxm_journey_map_query q = { .tenant = r->who.tenant, .lang = r->lang };
 	const char *segment = req_query(r, "segment");
 	struct cxm_store *db;
 	cJSON *o;

@@ -315,7 +315,10 @@ test('the map, a funnel and paths over events late, out of order and repeated', 
   status(r, 200);
   const m = r.json;
   eq([m.journey.id, m.journey.version, m.journey.built_version, m.rebuilding, m.segment], [id, 1, 1, null, null]);
-  eq(m.scope, { flow: 'tenant', scores: 'tenant' });
+  eq(m.scope, { flow: 'tenant', scores: 'tenant', moments: 'tenant' });
+  // too few answers for moments of truth: none, and why
+  eq([m.moments_of_truth, m.moments.found, m.stages.some((x) => x.moment_of_truth)], [[], false, false]);
+  ok(m.moments.reason.length > 0, JSON.stringify(m.moments));
   const pick = (x) => [x.reached, x.converted, x.dropped, x.in_progress, x.completed];
   // by hand: A reached by c1..c5, converted c1 c3 c4; mature (over 7 days) c1 c2 c4 c5, of which c1 c4 converted
   eq(pick(m.stages[0]), [5, 3, 2, 0, null], 'descubrimiento');
@@ -353,7 +356,7 @@ test('the map, a funnel and paths over events late, out of order and repeated', 
   // managers: flow tenant-wide, scores of their subtree
   const mg = await get(ctx, `/api/v1/journeys/${id}/map`, ctx.keys.manager);
   status(mg, 200);
-  eq(mg.json.scope, { flow: 'tenant', scores: 'subtree' });
+  eq(mg.json.scope, { flow: 'tenant', scores: 'subtree', moments: 'tenant' });
   eq(mg.json.stages.map((x) => x.reached), m.stages.map((x) => x.reached));
 
   // the funnel: anchored at each customer's first click (c5's is 40 days ago)
