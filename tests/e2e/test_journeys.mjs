@@ -407,6 +407,41 @@ test('the map, a funnel and paths over events late, out of order and repeated', 
   }).sort());
 });
 
+test('a touchpoint in detail: its scores, comments and verbatims', async (ctx) => {
+  const sv = (await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.key, json: { name: 'Entrega', languages: ['es'],
+    questions: [{ id: 'nps', type: 'nps', text: { es: '¿Nos recomendaría?' } }] } })).json;
+  status(await call(ctx.base, 'POST', `/api/v1/surveys/${sv.id}/status`, { key: ctx.key, json: { status: 'live' } }), 200);
+  const resp = (id, nps, comment, touchpoint = 'delivery') => ({ id, survey: sv.id, external_id: 'c1', channel: 'email', touchpoint,
+    ts: ago(1), answers: { nps }, comment });
+  status(await call(ctx.base, 'POST', '/api/v1/responses', { key: ctx.key, json: [
+    resp('r1', 10, 'Excelente entrega, muy rápida y el repartidor muy amable'),
+    resp('r2', 2, 'Llegó tarde y la caja venía rota, pésimo servicio'),
+    resp('r3', 9, 'Todo bien en la tienda', 'store')] }), 202);
+  const t = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entregado`);
+  status(t, 200);
+  eq([t.json.stage.key, t.json.touchpoint.key, t.json.touchpoint.feedback], ['entrega', 'entregado', ['delivery']]);
+  // the two delivery responses, not the store one
+  eq([t.json.touchpoint.nps.n, t.json.touchpoint.nps.score], [2, 0]);
+  eq(t.json.touchpoint.sentiment.comments, 2);
+  const s = t.json.touchpoint.sentiment;
+  eq(s.positive + s.neutral + s.negative, 2);
+  eq(t.json.verbatims.items.map((x) => x.touchpoint), ['delivery', 'delivery']);
+  ok(t.json.verbatims.items.every((x) => x.comment.length > 0), 'comments shown');
+  // pages of verbatims, and the stage.touchpoint form of the key
+  const p1 = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entrega.entregado?limit=1`);
+  status(p1, 200);
+  eq(p1.json.verbatims.items.length, 1);
+  const p2 = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entrega.entregado?limit=1&cursor=${p1.json.verbatims.next_cursor}`);
+  eq(p2.json.verbatims.items.length, 1);
+  ok(p1.json.verbatims.items[0].response_id !== p2.json.verbatims.items[0].response_id, 'two pages, two verbatims');
+  status(await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/nada`), 404);
+  status(await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/compra.entregado`), 404);
+  // the map sums them in the stage too
+  const m = (await get(ctx, `/api/v1/journeys/${ctx.flow}/map`)).json;
+  eq([m.stages[3].nps.n, m.stages[3].sentiment.comments, m.stages[0].nps.n], [2, 2, 0]);
+  ok(m.stages[3].feeling && m.stages[3].feeling.value >= -1 && m.stages[3].feeling.value <= 1, JSON.stringify(m.stages[3].feeling));
+});
+
 test('cxm report journey prints the map', async (ctx) => {
   const out = cxm(ctx.db, ['report', 'journey', '--journey', 'Flujo', '--tenant', T, '--format', 'csv']);
   const rows = out.trim().split('\n').map((l) => l.split(','));
