@@ -378,7 +378,8 @@ void cxm_paths_result(struct cxm_paths *p, struct cxm_path_result *out)
 	out->other = p->other;
 
 	/* the top sequences, largest first (equal ones by their labels) */
-	qsort_r(p->seqs, p->seqs_n, sizeof(*p->seqs), by_customers, p);
+	if (p->seqs_n) /* seqs is NULL before the first sequence */
+		qsort_r(p->seqs, p->seqs_n, sizeof(*p->seqs), by_customers, p);
 	size_t top = p->seqs_n < p->q.top ? p->seqs_n : p->q.top;
 	out->sequences = cxm_arena_alloc(p->a, (top ? top : 1) * sizeof(*out->sequences));
 	for (size_t i = 0; i < p->seqs_n; i++) {

@@ -250,6 +250,10 @@ test('funnels and paths: bad input names the field or the parameter', async (ctx
   status(r, 200);
   eq(r.json.steps.map((x) => x.reached), [0]);
   eq(r.json.warnings.map((w) => w.field), ['steps[0]']);
+  // grouped, over nobody: no groups (and no sanitizer report under ASan)
+  const rg = await call(ctx.base, 'POST', '/api/v1/funnels', { key: ctx.keys.viewer, json: { steps: [ev('nunca_visto')], by: 'segment' } });
+  status(rg, 200);
+  eq(rg.json.groups, []);
 
   const paths = [
     ['', 'start', /required/],
