@@ -441,7 +441,8 @@ static bool seq_decode(struct seq *q, const char *text)
 	return true;
 }
 
-static const struct seq *sort_q;
+/* qsort has no context argument: the sequence being sorted, per thread */
+static _Thread_local const struct seq *sort_q;
 
 static int entry_cmp(const void *pa, const void *pb)
 {
@@ -769,16 +770,16 @@ static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t jour
 	return &js->v[at];
 }
 
-/* Adds sign times a customer's contribution to journey d's rollups. */
-static int contrib_apply(struct cxm_store *s, int64_t tenant, const struct jdef *d, int version,
-			 const struct cxm_journey_state *st, const char *segment, int sign)
+/* Adds sign times the items of a contribution (skip[i]: left out). */
+static int items_apply(struct cxm_store *s, int64_t tenant, const struct jdef *d, int version,
+		       const struct cxm_journey_contrib *c, size_t n, const bool *skip, const char *segment, int sign)
 {
-	struct cxm_journey_contrib c[CXM_JOURNEY_NODES_MAX];
-	size_t n = cxm_journey_contrib_of(&d->def, st, c);
 	int sp = s->in_sp ? 1 : 0;
 
 	for (size_t i = 0; i < n; i++) {
 		int64_t day;
+		if (skip && skip[i])
+			continue;
 		int ret = cxm_store_tenant_day(s, tenant, c[i].first, &day);
 		if (ret)
 			return ret;
@@ -793,6 +794,43 @@ static int contrib_apply(struct cxm_store *s, int64_t tenant, const struct jdef 
 		}
 	}
 	return 0;
+}
+
+/* Adds sign times a customer's contribution to journey d's rollups. */
+static int contrib_apply(struct cxm_store *s, int64_t tenant, const struct jdef *d, int version,
+			 const struct cxm_journey_state *st, const char *segment, int sign)
+{
+	struct cxm_journey_contrib c[CXM_JOURNEY_NODES_MAX];
+	size_t n = cxm_journey_contrib_of(&d->def, st, c);
+
+	return items_apply(s, tenant, d, version, c, n, NULL, segment, sign);
+}
+
+static bool same_item(const struct cxm_journey_contrib *a, const struct cxm_journey_contrib *b)
+{
+	return a->node == b->node && a->first == b->first && a->converted == b->converted &&
+	       (!a->converted || a->seconds == b->seconds);
+}
+
+/* Moves the rollups from contribution a to b: only the items that differ
+ * (a new event leaves most of a customer's nodes as they were). */
+static int contrib_move(struct cxm_store *s, int64_t tenant, const struct jdef *d, int version,
+			const struct cxm_journey_state *a, const struct cxm_journey_state *b, const char *segment)
+{
+	struct cxm_journey_contrib ca[CXM_JOURNEY_NODES_MAX], cb[CXM_JOURNEY_NODES_MAX];
+	bool sa[CXM_JOURNEY_NODES_MAX] = { false }, sb[CXM_JOURNEY_NODES_MAX] = { false };
+	size_t na = a ? cxm_journey_contrib_of(&d->def, a, ca) : 0, nb = cxm_journey_contrib_of(&d->def, b, cb);
+	int ret;
+
+	for (size_t i = 0; i < na; i++)
+		for (size_t k = 0; k < nb; k++)
+			if (!sb[k] && same_item(&ca[i], &cb[k])) {
+				sa[i] = sb[k] = true;
+				break;
+			}
+	if ((ret = items_apply(s, tenant, d, version, ca, na, sa, segment, -1)))
+		return ret;
+	return items_apply(s, tenant, d, version, cb, nb, sb, segment, 1);
 }
 
 static void delta_merge(struct jdelta *x)
@@ -1076,10 +1114,7 @@ static int journey_move(struct cxm_store *s, int64_t tenant, const struct jdef *
 		if (!seg)
 			seg = xstrdup("");
 	}
-	if (any_a)
-		ret = contrib_apply(s, tenant, d, d->version, &a, seg, -1);
-	if (!ret)
-		ret = contrib_apply(s, tenant, d, d->version, &b, seg, 1);
+	ret = contrib_move(s, tenant, d, d->version, any_a ? &a : NULL, &b, seg);
 	free(seg);
 	return ret;
 }
@@ -1102,7 +1137,7 @@ static uint32_t event_tags(const struct jstore *js, const struct cxm_event *e, u
 
 /* ---- the ingest hook ------------------------------------------------------ */
 
-static const struct cxm_event *cmp_ev;
+static _Thread_local const struct cxm_event *cmp_ev;
 
 static int by_customer(const void *pa, const void *pb)
 {
