@@ -346,7 +346,10 @@ static int fb_row(const struct cxm_response *r, void *ctx)
 	for (int i = 0; i < 3; i++)
 		if (fb_defs[i].id == r->survey_id)
 			k = i;
-	assert_true(k >= 0);
+	if (k < 0) { /* the relational survey, which follows no event: relational_nps_follows_the_journey */
+		cJSON_Delete(a);
+		return 0;
+	}
 	f->by_survey[k]++;
 	f->responses++;
 	if (!a || cxm_survey_check_answers(&fb_defs[k].def, a, &sum, field, sizeof(field), why, sizeof(why)) ||
