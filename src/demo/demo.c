@@ -16,6 +16,7 @@
 #include "cxm/store.h"
 #include "cxm/time.h"
 #include "feedback.h"
+#include "journeys.h"
 #include "rng.h"
 
 #include <math.h>
@@ -1599,6 +1600,7 @@ int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo
 	/* marks the tenant as the demo's: its e-mail goes only to a local SMTP server */
 	if ((ret = cxm_store_setting_set(s, tenant, "demo", "true")) || (ret = add_org(g)) ||
 	    (ret = demo_feedback_new(s, tenant, g->seed, end, &g->fb)) ||
+	    (ret = demo_journeys_create(s, tenant, demo_feedback_relational_id(g->fb))) ||
 	    (ret = add_customers(g, customers, o)))
 		goto out;
 	if ((ret = cxm_store_stats(s, tenant, &after)))
