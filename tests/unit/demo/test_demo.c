@@ -2,7 +2,9 @@
  * test_demo.c - the demo generator (src/demo/demo.c): the same seed gives the
  * same data, another seed other data, and what it makes looks like a year of
  * a real retailer: plausible counts, every event in the window and in order,
- * agents who move between units and whose work carries the unit they were in.
+ * agents who move between units and whose work carries the unit they were in;
+ * and the two journeys, whose rules match the events the demo writes, with the
+ * relational survey that they explain.
  *
  * Each case works in a new tenant of the database under test (testutil.h);
  * the determinism case compares against a second database when that is
