@@ -1013,6 +1013,17 @@ static void journeys_match_the_demo_events(void **state)
 		assert_string_equal(js.def[1].stages[st].key, centre[st]);
 		assert_true(jr_count(&js, 1, (int)st) >= N_CUSTOMERS / 20);
 	}
+	/* what ingest kept (late arrivals included) is what the events say:
+	 * per stage, the customers who reached it */
+	for (int k = 0; k < 2; k++) {
+		struct cxm_journey_flow fl;
+		assert_int_equal(cxm_store_journey_flow(main_s, main_tenant, js.id[k], 0, INT32_MAX, NULL, INT32_MAX,
+							&fl),
+				 0);
+		assert_int_equal(fl.version, 1);
+		for (int st = 0; st < js.def[k].n_stages; st++)
+			assert_int_equal(fl.reached[cxm_journey_stage_node(st)], jr_count(&js, k, st));
+	}
 	/* unresolved cases are followed up: fewer than were closed */
 	assert_true(jr_count(&js, 1, 4) < jr_count(&js, 1, 3));
 	/* Entrega has its late deliveries */
