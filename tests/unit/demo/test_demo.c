@@ -1094,9 +1094,9 @@ static void relational_nps_follows_the_journey(void **state)
 /*
  * The relational NPS is best predicted by how the delivery went: in the
  * retail journey Entrega is a moment of truth, and every touchpoint rated
- * by enough customers to be analysed is in Entrega or Postventa. (At 2,000
- * customers the support line and the chat are rated within the window
- * before a relational answer by fewer than CXM_MOMENTS_MIN_PAIRS.)
+ * by enough customers to be analysed is in Entrega or Postventa (the support
+ * line and the chat are rated within the window before a relational answer
+ * by fewer than CXM_MOMENTS_MIN_PAIRS customers: docs/demo.md).
  */
 static void moments_of_truth_are_delivery_and_support(void **state)
 {
