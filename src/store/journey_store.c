@@ -17,47 +17,8 @@
 
 #define JOURNEY_VERSION_SETTING "journeys.version"
 
-static int jq(struct cxm_store *s, const char *sql, const struct sqlval *p, size_t np, row_fn fn, void *ctx,
-	      int64_t *changes)
-{
-	int ret;
-
-	if (s->in_query)
-		BUG("a store query was started from inside a row callback");
-	s->in_query = 1;
-	ret = s->ops->query(s, sql, p, np, fn, ctx, changes);
-	s->in_query = 0;
-	return ret;
-}
-
-#define JQ(s, sql, params, fn, ctx, changes) jq(s, sql, params, ARRAY_SIZE(params), fn, ctx, changes)
-
-static int int_row(const struct sqlrow *r, void *ctx)
-{
-	int64_t *v = ctx;
-	*v = row_int(r, 0);
-	return 0;
-}
-
-static int jtx_begin(struct cxm_store *s, int *own)
-{
-	*own = !s->in_tx;
-	return *own ? cxm_store_begin(s) : 0;
-}
-
-static int jtx_end(struct cxm_store *s, int own, int ret)
-{
-	if (!own)
-		return ret;
-	if (ret) {
-		char saved[sizeof(s->errmsg)];
-		memcpy(saved, s->errmsg, sizeof(saved));
-		cxm_store_rollback(s);
-		memcpy(s->errmsg, saved, sizeof(saved));
-		return ret;
-	}
-	return cxm_store_commit(s);
-}
+/* store.c's query helper (store-internal.h), by its short name here */
+#define JQ CXM_STORE_Q
 
 /* ---- definitions ---------------------------------------------------------- */
 
@@ -88,7 +49,7 @@ static int seq_count(struct cxm_store *s, int64_t tenant, int64_t *n)
 	static const char sql[] = "SELECT COUNT(*) FROM customer_seq WHERE tenant_id = ?";
 	struct sqlval p[] = { SQLV_INT(tenant) };
 	*n = 0;
-	return JQ(s, sql, p, int_row, n, NULL);
+	return JQ(s, sql, p, cxm_store_int_row, n, NULL);
 }
 
 static int version_add(struct cxm_store *s, int64_t tenant, int64_t id, int version, const char *def, int64_t now)
@@ -119,7 +80,7 @@ int cxm_store_journey_create(struct cxm_store *s, int64_t tenant, const char *na
 	int64_t nid = cxm_id_next(), total = 0;
 	int own, ret, slot = 0, n_active = 0;
 
-	if ((ret = jtx_begin(s, &own)))
+	if ((ret = cxm_store_tx_begin(s, &own)))
 		return ret;
 	{
 		struct sqlval p[] = { SQLV_INT(tenant) };
@@ -148,7 +109,7 @@ int cxm_store_journey_create(struct cxm_store *s, int64_t tenant, const char *na
 	if (!ret)
 		ret = journey_bump(s, tenant);
 out:
-	ret = jtx_end(s, own, ret);
+	ret = cxm_store_tx_end(s, own, ret);
 	if (!ret && id)
 		*id = nid;
 	return ret;
@@ -194,7 +155,7 @@ int cxm_store_journey_update(struct cxm_store *s, int64_t tenant, int64_t id, co
 	int64_t total = 0;
 	int own, ret;
 
-	if ((ret = jtx_begin(s, &own)))
+	if ((ret = cxm_store_tx_begin(s, &own)))
 		return ret;
 	if ((ret = journey_status(s, tenant, id, &j)) || (ret = seq_count(s, tenant, &total)))
 		goto out;
@@ -210,7 +171,7 @@ int cxm_store_journey_update(struct cxm_store *s, int64_t tenant, int64_t id, co
 	if (!ret)
 		ret = journey_bump(s, tenant);
 out:
-	ret = jtx_end(s, own, ret);
+	ret = cxm_store_tx_end(s, own, ret);
 	if (!ret && version)
 		*version = j.version + 1;
 	return ret;
@@ -224,7 +185,7 @@ int cxm_store_journey_archive(struct cxm_store *s, int64_t tenant, int64_t id, i
 	struct jstatus j;
 	int own, ret;
 
-	if ((ret = jtx_begin(s, &own)))
+	if ((ret = cxm_store_tx_begin(s, &own)))
 		return ret;
 	if ((ret = journey_status(s, tenant, id, &j)))
 		goto out;
@@ -240,7 +201,7 @@ int cxm_store_journey_archive(struct cxm_store *s, int64_t tenant, int64_t id, i
 	}
 	ret = journey_bump(s, tenant);
 out:
-	return jtx_end(s, own, ret);
+	return cxm_store_tx_end(s, own, ret);
 }
 
 #define JOURNEY_COLS                                                                                          \
@@ -514,9 +475,10 @@ struct jstore {
 	bool valid;
 	size_t n;
 	struct jdef j[CXM_JOURNEY_ACTIVE_MAX];
-	/* event classes: "type\x1f" "channel\x1f" "touchpoint" -> id */
+	/* event classes seen: "tenant\x1e" "type\x1f" "channel\x1f" "touchpoint"
+	 * -> id, a cache of event_classes (emptied at rollback and when full) */
 	struct cxm_map classes;
-	int64_t next_class;
+	int64_t classes_max; /* a tenant's classes; then CXM_CLASS_OTHER */
 	/* pending rollup changes */
 	struct cxm_map index;
 	struct jdelta *v;
@@ -527,12 +489,21 @@ struct jstore {
 	struct cxm_buf text;
 };
 
+/* The classes a tenant may have (CXM_CLASSES_MAX overrides it, for tests):
+ * events of further new classes are stored and tagged as usual but their
+ * sequence entries have class CXM_CLASS_OTHER, the row with empty type,
+ * channel and touchpoint. */
+#define JS_CLASSES_MAX 10000
+#define CXM_CLASS_OTHER 0
+
 static struct jstore *js_get(struct cxm_store *s)
 {
 	if (!s->js) {
 		struct jstore *js = s->js = xcalloc(1, sizeof(*js));
 		const char *off = getenv("CXM_JOURNEYS");
+		const char *cmax = getenv("CXM_CLASSES_MAX");
 		js->off = off && !strcmp(off, "off");
+		js->classes_max = cmax && atoll(cmax) > 0 ? atoll(cmax) : JS_CLASSES_MAX;
 		cxm_map_init(&js->classes);
 		cxm_map_init(&js->index);
 		cxm_buf_init(&js->key, 0);
@@ -608,16 +579,13 @@ static int def_row(const struct sqlrow *r, void *vctx)
 	return 0;
 }
 
-static int class_row(const struct sqlrow *r, void *ctx);
-
-/* Loads (when they changed) the tenant's active journeys and classes. */
+/* Loads (when they changed) the tenant's active journeys. */
 static int js_load(struct cxm_store *s, int64_t tenant)
 {
 	static const char defs[] =
 		"SELECT j.id, j.slot, j.version, j.built_version, j.build_cursor, v.definition FROM journeys j"
 		" JOIN journey_versions v ON v.tenant_id = j.tenant_id AND v.journey_id = j.id AND v.version = j.version"
 		" WHERE j.tenant_id = ? AND j.status = 'active' ORDER BY j.id";
-	static const char classes[] = "SELECT id, type, channel, touchpoint FROM event_classes WHERE tenant_id = ?";
 	struct jstore *js = js_get(s);
 	int64_t version;
 	int ret;
@@ -626,14 +594,6 @@ static int js_load(struct cxm_store *s, int64_t tenant)
 		return ret;
 	if (js->valid && js->tenant == tenant && js->version == version)
 		return 0;
-	if (js->tenant != tenant || !js->valid) {
-		cxm_map_clear(&js->classes);
-		js->next_class = 1;
-		struct sqlval p[] = { SQLV_INT(tenant) };
-		js->tenant = tenant;
-		if ((ret = JQ(s, classes, p, class_row, js, NULL)))
-			return ret;
-	}
 	js_defs_free(js);
 	{
 		struct load_ctx c = { js, 0 };
@@ -651,9 +611,13 @@ static int js_load(struct cxm_store *s, int64_t tenant)
 
 /* ---- event classes -------------------------------------------------------- */
 
-static void class_key(struct cxm_buf *b, const char *type, const char *channel, const char *touchpoint)
+static void class_key(struct cxm_buf *b, int64_t tenant, const char *type, const char *channel,
+		      const char *touchpoint)
 {
+	char head[24];
+
 	cxm_buf_clear(b);
+	cxm_buf_add(b, head, (size_t)snprintf(head, sizeof(head), "%lld\x1e", (long long)tenant));
 	cxm_buf_addstr(b, type ? type : "");
 	cxm_buf_addch(b, '\x1f');
 	cxm_buf_addstr(b, channel ? channel : "");
@@ -661,42 +625,67 @@ static void class_key(struct cxm_buf *b, const char *type, const char *channel, 
 	cxm_buf_addstr(b, touchpoint ? touchpoint : "");
 }
 
-static int class_row(const struct sqlrow *r, void *ctx)
+/* Whether the number at ctx was found (it stays -1 otherwise). */
+static int class_found_row(const struct sqlrow *r, void *ctx)
 {
-	struct jstore *js = ctx;
-	int64_t id = row_int(r, 0);
-
-	class_key(&js->key, row_text(r, 1), row_text(r, 2), row_text(r, 3));
-	cxm_map_put(&js->classes, cxm_buf_str(&js->key), id);
-	if (id >= js->next_class)
-		js->next_class = id + 1;
+	*(int64_t *)ctx = row_int(r, 0);
 	return 0;
 }
 
+/*
+ * The id of an event's class, added when new. Other connections (another
+ * process on the file, another node on PostgreSQL) add classes too, so a
+ * new one takes MAX(id) + 1 as the database has it, and a clash (the id or
+ * the key taken meanwhile) is not an error: the key is looked up again.
+ */
 static int class_id(struct cxm_store *s, int64_t tenant, const struct cxm_event *e, uint32_t *id)
 {
-	static const char sql[] = "INSERT INTO event_classes (tenant_id, id, type, channel, touchpoint)"
-				  " VALUES (?, ?, ?, ?, ?)";
+	static const char find[] = "SELECT id FROM event_classes WHERE tenant_id = ? AND type = ? AND channel = ?"
+				   " AND touchpoint = ?";
+	static const char top[] = "SELECT COALESCE(MAX(id), 0) FROM event_classes WHERE tenant_id = ?";
+	static const char add[] = "INSERT INTO event_classes (tenant_id, id, type, channel, touchpoint)"
+				  " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 	struct jstore *js = s->js;
+	const char *type = e->type ? e->type : "", *channel = e->channel ? e->channel : "",
+		   *tp = e->touchpoint ? e->touchpoint : "";
 	int64_t v;
 	int ret;
 
-	class_key(&js->key, e->type, e->channel, e->touchpoint);
+	class_key(&js->key, tenant, type, channel, tp);
 	if (cxm_map_get(&js->classes, cxm_buf_str(&js->key), &v)) {
 		*id = (uint32_t)v;
 		return 0;
 	}
-	v = js->next_class;
-	{
-		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(v), SQLV_TEXT(e->type ? e->type : ""),
-				      SQLV_TEXT(e->channel ? e->channel : ""),
-				      SQLV_TEXT(e->touchpoint ? e->touchpoint : "") };
-		if ((ret = JQ(s, sql, p, NULL, NULL, NULL)))
-			return ret;
+	for (int tries = 0;; tries++) {
+		int64_t max = 0;
+		v = -1;
+		{
+			struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(type), SQLV_TEXT(channel), SQLV_TEXT(tp) };
+			if ((ret = JQ(s, find, p, class_found_row, &v, NULL)))
+				return ret;
+		}
+		if (v >= 0)
+			break;
+		if (tries == 16)
+			return cxm_store_seterr(s, CXM_ECONFLICT, _(MSG_S_CLASS_BUSY));
+		{
+			struct sqlval p[] = { SQLV_INT(tenant) };
+			if ((ret = JQ(s, top, p, cxm_store_int_row, &max, NULL)))
+				return ret;
+		}
+		if (max >= js->classes_max)
+			type = channel = tp = ""; /* the tenant's classes are full: "other" */
+		{
+			struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(type[0] ? max + 1 : CXM_CLASS_OTHER),
+					      SQLV_TEXT(type), SQLV_TEXT(channel), SQLV_TEXT(tp) };
+			if ((ret = JQ(s, add, p, NULL, NULL, NULL)))
+				return ret;
+		}
 	}
-	class_key(&js->key, e->type, e->channel, e->touchpoint);
+	if (cxm_map_count(&js->classes) >= 65536)
+		cxm_map_clear(&js->classes);
+	class_key(&js->key, tenant, e->type, e->channel, e->touchpoint);
 	cxm_map_put(&js->classes, cxm_buf_str(&js->key), v);
-	js->next_class = v + 1;
 	*id = (uint32_t)v;
 	return 0;
 }
@@ -860,6 +849,7 @@ void cxm_jstore_discard(struct cxm_store *s, bool savepoint_only)
 		js_pend_free(js);
 	}
 	/* classes (and build cursors) written under it are gone too */
+	cxm_map_clear(&js->classes);
 	js->valid = false;
 }
 
@@ -1491,7 +1481,7 @@ int cxm_store_journey_build_step(struct cxm_store *s, int64_t tenant, int max_cu
 	*pending = false;
 	if (js->off)
 		return 0;
-	if ((ret = jtx_begin(s, &own)))
+	if ((ret = cxm_store_tx_begin(s, &own)))
 		return ret;
 	if ((ret = js_load(s, tenant)) || (ret = js_cursors(s, tenant)))
 		goto out;
@@ -1537,7 +1527,7 @@ int cxm_store_journey_build_step(struct cxm_store *s, int64_t tenant, int max_cu
 out:
 	cls_names_release(&names);
 	free(ids.v);
-	return jtx_end(s, own, ret);
+	return cxm_store_tx_end(s, own, ret);
 }
 
 int cxm_store_journey_build_all(struct cxm_store *s, int64_t tenant)
@@ -1671,9 +1661,9 @@ static int flow_rows(struct cxm_store *s, int64_t tenant, int64_t journey, int v
 
 	if (from >= to)
 		return 0;
-	if ((ret = jq(s, segment ? roll_seg : roll_all, p, np, flow_row, c, NULL)))
+	if ((ret = cxm_store_q(s, segment ? roll_seg : roll_all, p, np, flow_row, c, NULL)))
 		return ret;
-	return c->mature ? 0 : jq(s, segment ? times_seg : times_all, p, np, times_row, c, NULL);
+	return c->mature ? 0 : cxm_store_q(s, segment ? times_seg : times_all, p, np, times_row, c, NULL);
 }
 
 /* Days [from, to): whole months from the month rows, the edges by day. */
@@ -1703,7 +1693,7 @@ int cxm_store_journey_flow(struct cxm_store *s, int64_t tenant, int64_t journey_
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if ((ret = JQ(s, sql, p, int_row, &built, NULL)))
+	if ((ret = JQ(s, sql, p, cxm_store_int_row, &built, NULL)))
 		return ret;
 	if (built < 0)
 		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_JOURNEY), (long long)journey_id);
@@ -1781,7 +1771,7 @@ int cxm_jstore_backfill(struct cxm_store *s)
 	static const char sql[] = "SELECT DISTINCT tenant_id, customer_id FROM events ORDER BY tenant_id, customer_id";
 	struct jstore *js = js_get(s);
 	struct ids l = { 0 };
-	int ret = jq(s, sql, NULL, 0, pair_row, &l, NULL);
+	int ret = cxm_store_q(s, sql, NULL, 0, pair_row, &l, NULL);
 
 	for (size_t i = 0; i + 1 < l.n && !ret; i += 2) {
 		int64_t tenant = l.v[i], customer = l.v[i + 1];
@@ -1803,7 +1793,7 @@ int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found
 	static const char sql[] = "SELECT tenant_id FROM journeys WHERE status = 'active' AND built_version < version"
 				  " LIMIT 1";
 	int64_t t = INT64_MIN;
-	int ret = jq(s, sql, NULL, 0, int_row, &t, NULL);
+	int ret = cxm_store_q(s, sql, NULL, 0, cxm_store_int_row, &t, NULL);
 
 	*found = !ret && t != INT64_MIN;
 	if (*found)

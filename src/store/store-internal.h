@@ -132,6 +132,19 @@ struct stmt_cache {
 /* The entry for sql, added (stmt NULL) when new. Valid until the next call. */
 struct stmt_entry *stmt_cache_get(struct stmt_cache *c, const char *sql);
 
+/* store.c's statement and transaction helpers, for the store's other
+ * files: one query (no query may start inside a row callback), a
+ * transaction opened unless the caller has one and its end (commit, or
+ * rollback keeping the error), and a row callback reading one integer
+ * (column 0) into the int64_t at ctx. */
+int cxm_store_q(struct cxm_store *s, const char *sql, const struct sqlval *p, size_t np, row_fn fn, void *ctx,
+		int64_t *changes);
+#define CXM_STORE_Q(s, sql, params, fn, ctx, changes) \
+	cxm_store_q(s, sql, params, ARRAY_SIZE(params), fn, ctx, changes)
+int cxm_store_tx_begin(struct cxm_store *s, int *own);
+int cxm_store_tx_end(struct cxm_store *s, int own, int ret);
+int cxm_store_int_row(const struct sqlrow *r, void *ctx);
+
 /* Sets s->errmsg; returns code so callers can `return seterr(...)`. */
 int cxm_store_seterr(struct cxm_store *s, int code, const char *fmt, ...) CXM_PRINTF(3, 4);
 

@@ -5379,3 +5379,29 @@ int cxm_store_response_texts_unanalysed(struct cxm_store *s, int64_t tenant, int
 
 	return Q(s, sql, p, response_row, &c, NULL);
 }
+
+/* ---- the helpers above, for the store's other files (store-internal.h) ---- */
+
+int cxm_store_q(struct cxm_store *s, const char *sql, const struct sqlval *p, size_t np, row_fn fn, void *ctx,
+		int64_t *changes)
+{
+	return q(s, sql, p, np, fn, ctx, changes);
+}
+
+int cxm_store_tx_begin(struct cxm_store *s, int *own)
+{
+	return tx_begin(s, own);
+}
+
+int cxm_store_tx_end(struct cxm_store *s, int own, int ret)
+{
+	return tx_end(s, own, ret);
+}
+
+int cxm_store_int_row(const struct sqlrow *r, void *ctx)
+{
+	int64_t *v = ctx;
+
+	*v = row_int(r, 0);
+	return 0;
+}

@@ -784,6 +784,110 @@ static void test_segment_frozen(void **state)
 	free(f);
 }
 
+/* ---- event classes ---------------------------------------------------------- */
+
+struct classes_got {
+	int n;
+	uint32_t id[16];
+	char type[16][32];
+};
+
+static int classes_collect(const struct cxm_event_class *c, void *ctx)
+{
+	struct classes_got *g = ctx;
+	assert_true(g->n < 16);
+	g->id[g->n] = c->id;
+	snprintf(g->type[g->n], sizeof(g->type[0]), "%s", c->type);
+	g->n++;
+	return 0;
+}
+
+static int64_t one_customer(struct cxm_store *s, int64_t tenant, const char *ext)
+{
+	struct cxm_customer c = { .external_id = ext, .attributes = "{}" };
+	int64_t id;
+	assert_int_equal(cxm_store_customer_put(s, tenant, &c, &id, NULL), 0);
+	return id;
+}
+
+static int put_one(struct cxm_store *s, int64_t tenant, int64_t customer, const char *source, const char *type,
+		   int64_t ts)
+{
+	struct cxm_event e = {
+		.source_id = source, .customer_id = customer, .type = type, .channel = "web", .ts = ts
+	};
+	return cxm_store_events_put(s, tenant, &e, 1, NULL, NULL);
+}
+
+/* Two connections adding classes: each new class gets a free id from the
+ * database, never a clash (another process's import while serve runs). */
+static void test_classes_two_handles(void **state)
+{
+	int64_t tenant = test_tenant(S), cust = one_customer(S, tenant, "ana");
+	struct cxm_store *b = test_open();
+	struct classes_got g = { 0 };
+	(void)state;
+
+	assert_int_equal(put_one(S, tenant, cust, "x1", "type_a", T0()), 0);
+	assert_int_equal(put_one(b, tenant, cust, "x2", "type_b", T0() + 1), 0);
+	assert_int_equal(put_one(S, tenant, cust, "x3", "type_c", T0() + 2), 0);
+	assert_int_equal(put_one(b, tenant, cust, "x4", "type_d", T0() + 3), 0);
+	assert_int_equal(put_one(S, tenant, cust, "x5", "type_b", T0() + 4), 0);
+	assert_int_equal(cxm_store_event_classes(S, tenant, classes_collect, &g), 0);
+	assert_int_equal(g.n, 4);
+	for (int i = 0; i < 4; i++) {
+		char want[16];
+		snprintf(want, sizeof(want), "type_%c", 'a' + i);
+		assert_int_equal(g.id[i], (uint32_t)i + 1);
+		assert_string_equal(g.type[i], want);
+	}
+	cxm_store_close(b);
+}
+
+static int count_event(const struct cxm_event *e, void *ctx)
+{
+	(void)e;
+	++*(int64_t *)ctx;
+	return 0;
+}
+
+/* Beyond CXM_CLASSES_MAX a tenant's new classes are all class 0, "other";
+ * their events are stored and count in journeys all the same. */
+static void test_classes_cap(void **state)
+{
+	int64_t tenant = test_tenant(S), cust, j, d0 = T0() / DAY_US;
+	struct cxm_store *b;
+	struct classes_got g = { 0 };
+	struct cxm_journey_flow *f = malloc(sizeof(*f));
+	int64_t n = 0;
+	(void)state;
+
+	/* read when the handle first ingests */
+	setenv("CXM_CLASSES_MAX", "2", 1);
+	b = test_open();
+	cust = one_customer(b, tenant, "ana");
+	j = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(b, tenant), 0);
+	assert_int_equal(put_one(b, tenant, cust, "x1", "login", T0()), 0);
+	assert_int_equal(put_one(b, tenant, cust, "x2", "logout", T0() + 1), 0);
+	assert_int_equal(put_one(b, tenant, cust, "x3", "purchase", T0() + 2), 0);
+	assert_int_equal(put_one(b, tenant, cust, "x4", "signup", T0() + 3), 0);
+	assert_int_equal(cxm_store_event_classes(b, tenant, classes_collect, &g), 0);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.id[0], 0);
+	assert_string_equal(g.type[0], "");
+	assert_string_equal(g.type[1], "login");
+	assert_string_equal(g.type[2], "logout");
+	assert_int_equal(cxm_store_event_scan_customer(b, tenant, cust, count_event, &n), 0);
+	assert_int_equal(n, 4);
+	/* the purchase (class "other") still reached the journey's checkout */
+	assert_int_equal(cxm_store_journey_flow(b, tenant, j, d0, d0 + 1, NULL, d0, f), 0);
+	assert_int_equal(f->reached[2], 1);
+	free(f);
+	cxm_store_close(b);
+	unsetenv("CXM_CLASSES_MAX");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -796,6 +900,8 @@ int main(void)
 		cmocka_unit_test(test_rollback_leaves_nothing),
 		cmocka_unit_test(test_seq_scan_and_progress),
 		cmocka_unit_test(test_segment_frozen),
+		cmocka_unit_test(test_classes_two_handles),
+		cmocka_unit_test(test_classes_cap),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
