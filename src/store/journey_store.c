@@ -405,21 +405,24 @@ static bool seq_decode(struct seq *q, const char *text)
 /* qsort has no context argument: the sequence being sorted, per thread */
 static _Thread_local const struct seq *sort_q;
 
-static int entry_cmp(const void *pa, const void *pb)
+/* The order of entry a of qa and entry b of qb in a sequence. */
+static int entry_cmp2(const struct seq *qa, size_t a, const struct seq *qb, size_t b)
 {
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	const struct seq *q = sort_q;
-
-	if (q->ts[a] != q->ts[b])
-		return q->ts[a] < q->ts[b] ? -1 : 1;
-	if (q->cls[a] != q->cls[b])
-		return q->cls[a] < q->cls[b] ? -1 : 1;
-	for (uint32_t t = 0; t < q->ntags[a] && t < q->ntags[b]; t++) {
-		uint32_t x = q->tags[q->tag0[a] + t], y = q->tags[q->tag0[b] + t];
+	if (qa->ts[a] != qb->ts[b])
+		return qa->ts[a] < qb->ts[b] ? -1 : 1;
+	if (qa->cls[a] != qb->cls[b])
+		return qa->cls[a] < qb->cls[b] ? -1 : 1;
+	for (uint32_t t = 0; t < qa->ntags[a] && t < qb->ntags[b]; t++) {
+		uint32_t x = qa->tags[qa->tag0[a] + t], y = qb->tags[qb->tag0[b] + t];
 		if (x != y)
 			return x < y ? -1 : 1;
 	}
-	return (q->ntags[a] > q->ntags[b]) - (q->ntags[a] < q->ntags[b]);
+	return (qa->ntags[a] > qb->ntags[b]) - (qa->ntags[a] < qb->ntags[b]);
+}
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+	return entry_cmp2(sort_q, *(const size_t *)pa, sort_q, *(const size_t *)pb);
 }
 
 /* Puts q's entries in sequence order (rewriting q). */
@@ -437,6 +440,61 @@ static void seq_sort(struct seq *q)
 	seq_release(q);
 	*q = out;
 	free(order);
+}
+
+static void seq_push_entry(struct seq *out, const struct seq *q, size_t i)
+{
+	seq_push(out, q->ts[i], q->cls[i], q->tags + q->tag0[i], q->ntags[i]);
+}
+
+/*
+ * out = the sorted sequences a and b together, in order: a linear merge,
+ * no sort. When every entry of b comes after a's last (events arriving in
+ * order, the usual case), it is a's entries then b's; a late entry finds
+ * its place by binary search.
+ */
+static void seq_merge(struct seq *out, const struct seq *a, const struct seq *b)
+{
+	size_t i = 0;
+
+	seq_clear(out);
+	for (size_t k = 0; k < b->n; k++) {
+		/* a's entries up to b[k]: the first of a after it, by binary search */
+		size_t lo = i, hi = a->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (entry_cmp2(a, mid, b, k) <= 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; i < lo; i++)
+			seq_push_entry(out, a, i);
+		seq_push_entry(out, b, k);
+	}
+	for (; i < a->n; i++)
+		seq_push_entry(out, a, i);
+}
+
+/* Keeps the newest max entries of q; whether any were dropped. */
+static bool seq_cap(struct seq *q, size_t max)
+{
+	size_t from;
+	uint32_t t0;
+
+	if (q->n <= max)
+		return false;
+	from = q->n - max;
+	t0 = from < q->n ? q->tag0[from] : (uint32_t)q->ntag;
+	memmove(q->ts, q->ts + from, max * sizeof(*q->ts));
+	memmove(q->cls, q->cls + from, max * sizeof(*q->cls));
+	memmove(q->ntags, q->ntags + from, max * sizeof(*q->ntags));
+	for (size_t i = 0; i < max; i++)
+		q->tag0[i] = q->tag0[i + from] - t0;
+	memmove(q->tags, q->tags + t0, (q->ntag - t0) * sizeof(*q->tags));
+	q->ntag -= t0;
+	q->n = max;
+	return true;
 }
 
 static void tags_sort(uint32_t *t, uint32_t n)
@@ -479,13 +537,14 @@ struct jstore {
 	 * -> id, a cache of event_classes (emptied at rollback and when full) */
 	struct cxm_map classes;
 	int64_t classes_max; /* a tenant's classes; then CXM_CLASS_OTHER */
+	size_t seq_max;      /* entries kept per customer: their newest */
 	/* pending rollup changes */
 	struct cxm_map index;
 	struct jdelta *v;
 	size_t nv, capv;
 	struct cxm_buf key;
 	/* scratch */
-	struct seq old, cur;
+	struct seq old, cur, add;
 	struct cxm_buf text;
 };
 
@@ -496,14 +555,20 @@ struct jstore {
 #define JS_CLASSES_MAX 10000
 #define CXM_CLASS_OTHER 0
 
+/* The entries kept in a customer's sequence (CXM_SEQ_MAX overrides it):
+ * their newest, so that one busy customer costs every write at most this
+ * much; journeys, funnels and paths count only these (docs/journeys.md). */
+#define JS_SEQ_MAX 10000
+
 static struct jstore *js_get(struct cxm_store *s)
 {
 	if (!s->js) {
 		struct jstore *js = s->js = xcalloc(1, sizeof(*js));
 		const char *off = getenv("CXM_JOURNEYS");
-		const char *cmax = getenv("CXM_CLASSES_MAX");
+		const char *cmax = getenv("CXM_CLASSES_MAX"), *smax = getenv("CXM_SEQ_MAX");
 		js->off = off && !strcmp(off, "off");
 		js->classes_max = cmax && atoll(cmax) > 0 ? atoll(cmax) : JS_CLASSES_MAX;
+		js->seq_max = smax && atoll(smax) > 0 ? (size_t)atoll(smax) : JS_SEQ_MAX;
 		cxm_map_init(&js->classes);
 		cxm_map_init(&js->index);
 		cxm_buf_init(&js->key, 0);
@@ -543,6 +608,7 @@ void cxm_jstore_free(struct cxm_store *s)
 	cxm_buf_release(&js->text);
 	seq_release(&js->old);
 	seq_release(&js->cur);
+	seq_release(&js->add);
 	free(js);
 	s->js = NULL;
 }
@@ -904,6 +970,7 @@ int cxm_jstore_flush(struct cxm_store *s)
 
 struct seqrow {
 	bool found;
+	int64_t n;     /* the events the row took in: more than its entries when capped */
 	char *segment; /* the customer's segment when the row was written */
 	char *segs;    /* "slot:segment\n" per journey entered */
 	bool bad;
@@ -914,6 +981,7 @@ static int seqrow_row(const struct sqlrow *r, void *ctx)
 {
 	struct seqrow *c = ctx;
 	c->found = true;
+	c->n = row_int(r, 3);
 	c->segment = row_text(r, 0) ? xstrdup(row_text(r, 0)) : NULL;
 	c->segs = xstrdup(row_text(r, 1) ? row_text(r, 1) : "");
 	return 0;
@@ -935,7 +1003,7 @@ static int seqload_row(const struct sqlrow *r, void *ctx)
 
 static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struct seqrow *row, struct seq *q)
 {
-	static const char sql[] = "SELECT segment, segs, data FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
+	static const char sql[] = "SELECT segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
 	struct seqload l = { row, q };
 
@@ -966,9 +1034,11 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
 		return JQ(s, del, p, NULL, NULL, NULL);
 	}
+	int64_t n = row->n > (int64_t)q->n ? row->n : (int64_t)q->n;
+
 	seq_encode(q, NULL, &js->text);
 	if (row->found) {
-		struct sqlval p[] = { SQLV_INT((int64_t)q->n),
+		struct sqlval p[] = { SQLV_INT(n),
 				      SQLV_INT(q->ts[0]),
 				      SQLV_INT(q->ts[q->n - 1]),
 				      SQLV_TEXT(row->segment),
@@ -980,7 +1050,7 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 	}
 	struct sqlval p[] = { SQLV_INT(tenant),
 			      SQLV_INT(customer),
-			      SQLV_INT((int64_t)q->n),
+			      SQLV_INT(n),
 			      SQLV_INT(q->ts[0]),
 			      SQLV_INT(q->ts[q->n - 1]),
 			      SQLV_TEXT(row->segment),
@@ -1153,9 +1223,7 @@ static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, c
 
 	if ((ret = seq_load(s, tenant, customer, &row, &js->old)))
 		return ret;
-	seq_clear(&js->cur);
-	for (size_t i = 0; i < js->old.n; i++)
-		seq_push(&js->cur, js->old.ts[i], js->old.cls[i], js->old.tags + js->old.tag0[i], js->old.ntags[i]);
+	seq_clear(&js->add);
 	if (!row.found) {
 		if ((ret = customer_segment_now(s, tenant, customer, &row.segment)))
 			goto out;
@@ -1171,9 +1239,16 @@ static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, c
 			for (size_t j = 0; j < js->n; j++)
 				if ((int)(tags[t] >> 8) == js->j[j].slot)
 					touched[j] = 1;
-		seq_push(&js->cur, e->ts, cls, tags, nt);
+		seq_push(&js->add, e->ts, cls, tags, nt);
 	}
-	seq_sort(&js->cur);
+	if (js->add.n > 1)
+		seq_sort(&js->add);
+	seq_merge(&js->cur, &js->old, &js->add);
+	if (seq_cap(&js->cur, js->seq_max))
+		/* the oldest entries went: any journey may have lost some */
+		for (size_t j = 0; j < js->n; j++)
+			touched[j] = 1;
+	row.n = (row.n > (int64_t)js->old.n ? row.n : (int64_t)js->old.n) + (int64_t)n;
 	for (size_t j = 0; j < js->n && !ret; j++)
 		if (touched[j])
 			ret = journey_move(s, tenant, &js->j[j], customer, &row, &js->old, &js->cur);
@@ -1253,12 +1328,10 @@ int cxm_jstore_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int6
 		return ret;
 	if ((ret = seq_load(s, tenant, merged, &rb, &b)) || !rb.found)
 		goto out;
-	seq_clear(&js->cur);
-	for (size_t i = 0; i < js->old.n; i++)
-		seq_push(&js->cur, js->old.ts[i], js->old.cls[i], js->old.tags + js->old.tag0[i], js->old.ntags[i]);
-	for (size_t i = 0; i < b.n; i++)
-		seq_push(&js->cur, b.ts[i], b.cls[i], b.tags + b.tag0[i], b.ntags[i]);
-	seq_sort(&js->cur);
+	seq_merge(&js->cur, &js->old, &b);
+	seq_cap(&js->cur, js->seq_max);
+	ra.n = (ra.n > (int64_t)js->old.n ? ra.n : (int64_t)js->old.n) + (rb.n > (int64_t)b.n ? rb.n : (int64_t)b.n);
+	rb.n = 0;
 	if (!ra.found)
 		ra.segment = rb.segment ? xstrdup(rb.segment) : NULL;
 	for (size_t k = 0; k < js->n && !ret; k++) {
@@ -1400,6 +1473,7 @@ static int seq_from_events(struct cxm_store *s, int64_t tenant, int64_t customer
 	}
 	ev_copy_release(&c);
 	seq_sort(q);
+	seq_cap(q, js->seq_max);
 	return ret;
 }
 

@@ -888,6 +888,109 @@ static void test_classes_cap(void **state)
 	unsetenv("CXM_CLASSES_MAX");
 }
 
+/* ---- the cap on a customer's sequence ----------------------------------------- */
+
+struct scan_count {
+	size_t entries;
+	int64_t first_ts;
+};
+
+static int scan_count_cb(int64_t customer, const char *segment, const struct cxm_seq_entry *e, size_t n, void *ctx)
+{
+	struct scan_count *c = ctx;
+	(void)customer;
+	(void)segment;
+	c->entries += n;
+	if (n)
+		c->first_ts = e[0].ts;
+	return 0;
+}
+
+/* With CXM_SEQ_MAX=50 a customer's sequence keeps their newest 50 events,
+ * whatever the order they arrive in, and the rollups are the pure tally
+ * over those 50. */
+static void test_seq_cap(void **state)
+{
+	enum { NE = 200, KEEP = 50 };
+	static const struct {
+		const char *type, *channel, *touchpoint;
+	} kinds[] = { { "ad_click", "social", NULL }, { "page_view", "web", "product" }, { "purchase", "web", NULL },
+		      { "delivery", "other", NULL },  { "login", "app", NULL } };
+	int64_t tenant = test_tenant(S), cust, j, d0 = T0() / DAY_US, ts[NE];
+	int kind[NE], order[NE];
+	char src[NE][16];
+	struct cxm_store *b;
+	struct cxm_journey_flow *f = malloc(sizeof(*f));
+	struct cxm_journey_def d;
+	struct cxm_journey_state st;
+	struct cxm_journey_contrib c[CXM_JOURNEY_NODES_MAX];
+	int64_t reached[CXM_JOURNEY_NODES_MAX] = { 0 }, converted[CXM_JOURNEY_NODES_MAX] = { 0 };
+	struct scan_count sc = { 0 };
+	cJSON *tree;
+	(void)state;
+
+	setenv("CXM_SEQ_MAX", "50", 1);
+	b = test_open();
+	cust = one_customer(b, tenant, "busy");
+	j = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(b, tenant), 0);
+	for (int i = 0; i < NE; i++) {
+		kind[i] = below((int)ARRAY_SIZE(kinds));
+		ts[i] = T0() + (int64_t)i * 3 * 3600 * 1000000 + below(3600) * 1000000LL; /* in time order by i */
+		order[i] = i;
+		snprintf(src[i], sizeof(src[i]), "s%d", i);
+	}
+	/* mostly in order, some late */
+	for (int i = 0; i < NE / 4; i++) {
+		int x = below(NE), y = below(NE), tmp = order[x];
+		order[x] = order[y];
+		order[y] = tmp;
+	}
+	for (int i = 0; i < NE;) {
+		struct cxm_event batch[8];
+		int k = 0;
+		for (int m = 1 + below(8); k < m && i < NE; k++, i++) {
+			int e = order[i];
+			batch[k] = (struct cxm_event){ .source_id = src[e], .customer_id = cust, .type = kinds[kind[e]].type,
+						       .channel = kinds[kind[e]].channel,
+						       .touchpoint = kinds[kind[e]].touchpoint, .ts = ts[e] };
+		}
+		assert_int_equal(cxm_store_events_put(b, tenant, batch, (size_t)k, NULL, NULL), 0);
+	}
+	assert_int_equal(cxm_store_seq_scan(b, tenant, 0, INT64_MAX, scan_count_cb, &sc), 0);
+	assert_int_equal(sc.entries, KEEP);
+	assert_int_equal(sc.first_ts, ts[NE - KEEP]);
+
+	/* the pure tally over the newest KEEP events */
+	def_of(J1, &tree, &d);
+	cxm_journey_state_init(&st);
+	bool any = false;
+	for (int i = NE - KEEP, id = 0; i < NE; i++) {
+		int tp = cxm_journey_match_event(&d, kinds[kind[i]].type, kinds[kind[i]].channel,
+						 kinds[kind[i]].touchpoint, NULL);
+		if (tp >= 0) {
+			cxm_journey_state_add(&d, &st, tp, ts[i], id++);
+			any = true;
+		}
+	}
+	assert_true(any);
+	size_t n = cxm_journey_contrib_of(&d, &st, c);
+	for (size_t k = 0; k < n; k++) {
+		reached[c[k].node]++;
+		converted[c[k].node] += c[k].converted;
+	}
+	cJSON_Delete(tree);
+	assert_int_equal(cxm_store_journey_flow(b, tenant, j, d0 - 1, d0 + 60, NULL, d0 - 1, f), 0);
+	for (int node = 0; node < CXM_JOURNEY_NODES_MAX; node++) {
+		if (f->reached[node] != reached[node] || f->converted[node] != converted[node])
+			fail_msg("node %d: reached %lld/%lld converted %lld/%lld", node, (long long)f->reached[node],
+				 (long long)reached[node], (long long)f->converted[node], (long long)converted[node]);
+	}
+	free(f);
+	cxm_store_close(b);
+	unsetenv("CXM_SEQ_MAX");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -902,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(test_segment_frozen),
 		cmocka_unit_test(test_classes_two_handles),
 		cmocka_unit_test(test_classes_cap),
+		cmocka_unit_test(test_seq_cap),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
