@@ -69,41 +69,61 @@ static int slot_row(const struct sqlrow *r, void *ctx)
 	return 0;
 }
 
+/*
+ * A new journey takes the lowest free slot. Another connection may take
+ * the same slot (or name) meanwhile: the insert then changes nothing, and
+ * unless the name is the one taken, the free slots are read again.
+ */
 int cxm_store_journey_create(struct cxm_store *s, int64_t tenant, const char *name, const char *definition,
 			     int64_t now, int64_t *id)
 {
 	static const char slots[] = "SELECT slot FROM journeys WHERE tenant_id = ? AND status = 'active'";
 	static const char sql[] = "INSERT INTO journeys (tenant_id, id, slot, name, status, version, built_version,"
 				  " build_cursor, build_done, build_total, created_at, updated_at)"
-				  " VALUES (?, ?, ?, ?, 'active', 1, 0, 0, 0, ?, ?, ?)";
-	unsigned char used[256] = { 0 };
-	int64_t nid = cxm_id_next(), total = 0;
-	int own, ret, slot = 0, n_active = 0;
+				  " VALUES (?, ?, ?, ?, 'active', 1, 0, 0, 0, ?, ?, ?) ON CONFLICT DO NOTHING";
+	static const char named[] = "SELECT COUNT(*) FROM journeys WHERE tenant_id = ? AND name = ? AND status = 'active'";
+	int64_t nid = cxm_id_next(), total = 0, changes = 0;
+	int own, ret;
 
 	if ((ret = cxm_store_tx_begin(s, &own)))
 		return ret;
-	{
-		struct sqlval p[] = { SQLV_INT(tenant) };
-		if ((ret = JQ(s, slots, p, slot_row, used, NULL)))
-			goto out;
-	}
-	for (int i = 0; i < 256; i++)
-		n_active += used[i];
-	if (n_active >= CXM_JOURNEY_ACTIVE_MAX) {
-		ret = cxm_store_seterr(s, CXM_ETOOBIG, _(MSG_S_JOURNEYS_FULL), CXM_JOURNEY_ACTIVE_MAX);
-		goto out;
-	}
-	while (used[slot])
-		slot++;
 	if ((ret = seq_count(s, tenant, &total)))
 		goto out;
-	{
-		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(nid),	SQLV_INT(slot), SQLV_TEXT(name),
-				      SQLV_INT(total),	SQLV_INT(now), SQLV_INT(now) };
-		ret = JQ(s, sql, p, NULL, NULL, NULL);
+	for (int tries = 0; !changes; tries++) {
+		unsigned char used[256] = { 0 };
+		int slot = 0, n_active = 0;
+		int64_t taken = 0;
+		{
+			struct sqlval p[] = { SQLV_INT(tenant) };
+			if ((ret = JQ(s, slots, p, slot_row, used, NULL)))
+				goto out;
+		}
+		for (int i = 0; i < 256; i++)
+			n_active += used[i];
+		if (n_active >= CXM_JOURNEY_ACTIVE_MAX) {
+			ret = cxm_store_seterr(s, CXM_ETOOBIG, _(MSG_S_JOURNEYS_FULL), CXM_JOURNEY_ACTIVE_MAX);
+			goto out;
+		}
+		while (used[slot])
+			slot++;
+		{
+			struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(nid),	SQLV_INT(slot), SQLV_TEXT(name),
+					      SQLV_INT(total),	SQLV_INT(now), SQLV_INT(now) };
+			if ((ret = JQ(s, sql, p, NULL, NULL, &changes)))
+				goto out;
+		}
+		if (changes)
+			break;
+		{
+			struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(name) };
+			if ((ret = JQ(s, named, p, cxm_store_int_row, &taken, NULL)))
+				goto out;
+		}
+		if (taken || tries == 16) {
+			ret = cxm_store_seterr(s, CXM_EEXIST, _(MSG_S_JOURNEY_EXISTS), name);
+			goto out;
+		}
 	}
-	if (ret == CXM_EEXIST)
-		ret = cxm_store_seterr(s, ret, _(MSG_S_JOURNEY_EXISTS), name);
 	if (!ret)
 		ret = version_add(s, tenant, nid, 1, definition, now);
 	if (!ret)
@@ -1001,6 +1021,28 @@ static int seqload_row(const struct sqlrow *r, void *ctx)
 	return 0;
 }
 
+/*
+ * Locks a customer's row before it is read, changed and written back:
+ * on PostgreSQL (read committed, several nodes) two transactions changing
+ * one customer would each read the same row and the second write would
+ * lose the first's event. The row is made when missing (n 0: no events
+ * yet, seq_load reads it as new) and locked by the same statement, which
+ * waits for another transaction holding it. SQLite's writer holds the
+ * whole file (BEGIN IMMEDIATE): nothing to do. Callers lock customers in
+ * increasing id order, so two transactions never wait for each other.
+ */
+static int seq_lock(struct cxm_store *s, int64_t tenant, int64_t customer)
+{
+	static const char sql[] =
+		"INSERT INTO customer_seq (tenant_id, customer_id, n, first_ts, last_ts, segs, data)"
+		" VALUES (?, ?, 0, 0, 0, '', '') ON CONFLICT (tenant_id, customer_id) DO UPDATE SET n = customer_seq.n";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
+
+	if (!strcmp(s->ops->name, "sqlite"))
+		return 0;
+	return JQ(s, sql, p, NULL, NULL, NULL);
+}
+
 static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struct seqrow *row, struct seq *q)
 {
 	static const char sql[] = "SELECT segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
@@ -1221,10 +1263,10 @@ static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, c
 	unsigned touched[CXM_JOURNEY_ACTIVE_MAX] = { 0 };
 	int ret;
 
-	if ((ret = seq_load(s, tenant, customer, &row, &js->old)))
+	if ((ret = seq_lock(s, tenant, customer)) || (ret = seq_load(s, tenant, customer, &row, &js->old)))
 		return ret;
 	seq_clear(&js->add);
-	if (!row.found) {
+	if (!row.found || !row.n) {
 		if ((ret = customer_segment_now(s, tenant, customer, &row.segment)))
 			goto out;
 		row.seg_fresh = true;
@@ -1324,6 +1366,9 @@ int cxm_jstore_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int6
 	if ((ret = js_load(s, tenant)) || (ret = js_cursors(s, tenant)))
 		return ret;
 	memset(&rb, 0, sizeof(rb));
+	if ((ret = seq_lock(s, tenant, survivor < merged ? survivor : merged)) ||
+	    (ret = seq_lock(s, tenant, survivor < merged ? merged : survivor)))
+		return ret;
 	if ((ret = seq_load(s, tenant, survivor, &ra, &js->old)))
 		return ret;
 	if ((ret = seq_load(s, tenant, merged, &rb, &b)) || !rb.found)
@@ -1332,7 +1377,7 @@ int cxm_jstore_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int6
 	seq_cap(&js->cur, js->seq_max);
 	ra.n = (ra.n > (int64_t)js->old.n ? ra.n : (int64_t)js->old.n) + (rb.n > (int64_t)b.n ? rb.n : (int64_t)b.n);
 	rb.n = 0;
-	if (!ra.found)
+	if (!ra.found || !ra.n)
 		ra.segment = rb.segment ? xstrdup(rb.segment) : NULL;
 	for (size_t k = 0; k < js->n && !ret; k++) {
 		const struct jdef *d = &js->j[k];
@@ -1485,7 +1530,8 @@ static int build_customer(struct cxm_store *s, int64_t tenant, const struct jdef
 	struct seqrow row;
 	int ret;
 
-	if ((ret = seq_load(s, tenant, customer, &row, &js->old)) || !row.found)
+	if ((ret = seq_lock(s, tenant, customer)) || (ret = seq_load(s, tenant, customer, &row, &js->old)) ||
+	    !row.found)
 		goto out;
 	seq_clear(&js->cur);
 	if (d->needs_props) {

@@ -11,6 +11,7 @@
 
 #include "cxm/time.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -991,6 +992,153 @@ static void test_seq_cap(void **state)
 	unsetenv("CXM_SEQ_MAX");
 }
 
+/* ---- two connections at once (PostgreSQL: several nodes) ---------------------- */
+
+#define HAM_CUST 21 /* one busy customer and 20 new ones */
+#define HAM_EV 240  /* per connection */
+
+struct hammer {
+	struct cxm_store *s;
+	int64_t tenant;
+	struct cxm_event ev[HAM_EV];
+	char src[HAM_EV][16];
+	int ret;
+	char err[512];
+	int64_t journeys[6];
+};
+
+static void *hammer_run(void *arg)
+{
+	struct hammer *h = arg;
+
+	for (int i = 0; i < HAM_EV && !h->ret;) {
+		int m = 1 + i % 4;
+		if (m > HAM_EV - i)
+			m = HAM_EV - i;
+		h->ret = cxm_store_events_put(h->s, h->tenant, h->ev + i, (size_t)m, NULL, NULL);
+		i += m;
+	}
+	if (h->ret)
+		snprintf(h->err, sizeof(h->err), "%s", cxm_store_errmsg(h->s));
+	return NULL;
+}
+
+static void *create_run(void *arg)
+{
+	struct hammer *h = arg;
+
+	for (int i = 0; i < 6 && !h->ret; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "j%p-%d", (void *)h, i);
+		h->ret = cxm_store_journey_create(h->s, h->tenant, name, J2, 1, &h->journeys[i]);
+	}
+	if (h->ret)
+		snprintf(h->err, sizeof(h->err), "%s", cxm_store_errmsg(h->s));
+	return NULL;
+}
+
+/* Two connections ingest one customer's events (and the first events of
+ * new customers) at once: none is lost, the rollups are the pure tally;
+ * and they create journeys at once: each gets its own slot. */
+static void test_two_connections(void **state)
+{
+	static const struct {
+		const char *type, *channel, *touchpoint;
+	} kinds[] = { { "ad_click", "social", NULL }, { "page_view", "web", "product" }, { "purchase", "web", NULL },
+		      { "delivery", "other", NULL },  { "login", "app", NULL } };
+	static struct hammer h[2];
+	int64_t tenant = test_tenant(S), j, d0 = T0() / DAY_US, cust[HAM_CUST];
+	struct cxm_journey_flow *f = malloc(sizeof(*f));
+	struct cxm_journey_def d;
+	cJSON *tree;
+	int64_t reached[CXM_JOURNEY_NODES_MAX] = { 0 }, converted[CXM_JOURNEY_NODES_MAX] = { 0 };
+	pthread_t th[2];
+	struct got g;
+	(void)state;
+
+	for (int i = 0; i < HAM_CUST; i++) {
+		char ext[16];
+		snprintf(ext, sizeof(ext), "h%d", i);
+		cust[i] = one_customer(S, tenant, ext);
+	}
+	j = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	def_of(J1, &tree, &d);
+	for (int k = 0; k < 2; k++) {
+		h[k].s = test_open();
+		h[k].tenant = tenant;
+		h[k].ret = 0;
+		for (int i = 0; i < HAM_EV; i++) {
+			int kind = below((int)ARRAY_SIZE(kinds));
+			/* the busy customer mostly; new customers' first events at the same moment in both */
+			int c = i % 12 == 0 ? 1 + (i / 12) % (HAM_CUST - 1) : 0;
+			snprintf(h[k].src[i], sizeof(h[k].src[i]), "h%d-%d", k, i);
+			h[k].ev[i] = (struct cxm_event){ .source_id = h[k].src[i], .customer_id = cust[c],
+							 .type = kinds[kind].type, .channel = kinds[kind].channel,
+							 .touchpoint = kinds[kind].touchpoint,
+							 .ts = T0() + (int64_t)(i * 2 + k) * 600 * 1000000 };
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&th[k], NULL, hammer_run, &h[k]), 0);
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_join(th[k], NULL), 0);
+	for (int k = 0; k < 2; k++)
+		if (h[k].ret)
+			fail_msg("connection %d: %d %s", k, h[k].ret, h[k].err);
+
+	/* the pure tally, customer by customer, over both connections' events */
+	for (int c = 0; c < HAM_CUST; c++) {
+		struct cxm_journey_state st;
+		struct cxm_journey_contrib ct[CXM_JOURNEY_NODES_MAX];
+		bool any = false;
+		cxm_journey_state_init(&st);
+		/* in time order: i * 2 + k */
+		for (int i = 0; i < HAM_EV; i++)
+			for (int k = 0; k < 2; k++) {
+				const struct cxm_event *e = &h[k].ev[i];
+				if (e->customer_id != cust[c])
+					continue;
+				int tp = cxm_journey_match_event(&d, e->type, e->channel, e->touchpoint, NULL);
+				if (tp >= 0) {
+					cxm_journey_state_add(&d, &st, tp, e->ts, i * 2 + k);
+					any = true;
+				}
+			}
+		if (!any)
+			continue;
+		size_t n = cxm_journey_contrib_of(&d, &st, ct);
+		for (size_t x = 0; x < n; x++) {
+			reached[ct[x].node]++;
+			converted[ct[x].node] += ct[x].converted;
+		}
+	}
+	cJSON_Delete(tree);
+	assert_int_equal(cxm_store_journey_flow(S, tenant, j, d0 - 1, d0 + 60, NULL, d0 - 1, f), 0);
+	for (int node = 0; node < CXM_JOURNEY_NODES_MAX; node++)
+		if (f->reached[node] != reached[node] || f->converted[node] != converted[node])
+			fail_msg("node %d: reached %lld/%lld converted %lld/%lld", node, (long long)f->reached[node],
+				 (long long)reached[node], (long long)f->converted[node], (long long)converted[node]);
+	free(f);
+
+	/* journeys created at once: all made, every slot different */
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&th[k], NULL, create_run, &h[k]), 0);
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_join(th[k], NULL), 0);
+	for (int k = 0; k < 2; k++)
+		if (h[k].ret)
+			fail_msg("connection %d: %d %s", k, h[k].ret, h[k].err);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(cxm_store_journey_list(S, tenant, true, 0, 0, collect, &g), 0);
+	assert_int_equal(g.n, 13);
+	for (int a = 0; a < g.n; a++)
+		for (int b = a + 1; b < g.n; b++)
+			assert_int_not_equal(g.slot[a], g.slot[b]);
+	for (int k = 0; k < 2; k++)
+		cxm_store_close(h[k].s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1006,6 +1154,7 @@ int main(void)
 		cmocka_unit_test(test_classes_two_handles),
 		cmocka_unit_test(test_classes_cap),
 		cmocka_unit_test(test_seq_cap),
+		cmocka_unit_test(test_two_connections),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
