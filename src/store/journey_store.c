@@ -1172,6 +1172,38 @@ static int customer_segment_now(struct cxm_store *s, int64_t tenant, int64_t cus
 	return JQ(s, sql, p, attrs_row, seg, NULL);
 }
 
+/*
+ * A customer's attributes changed: their row's segment follows (funnels
+ * and paths group by it). The journeys' rollups keep the segment each
+ * journey froze at their first entry (segs): a journey counts a customer
+ * under one segment for good.
+ */
+int cxm_jstore_segment(struct cxm_store *s, int64_t tenant, int64_t customer, const char *attributes)
+{
+	static const char set[] = "UPDATE customer_seq SET segment = ? WHERE tenant_id = ? AND customer_id = ?"
+				  " AND (segment IS NULL OR segment <> ?)";
+	static const char unset[] = "UPDATE customer_seq SET segment = NULL WHERE tenant_id = ? AND customer_id = ?"
+				    " AND segment IS NOT NULL";
+	cJSON *a = attributes ? cJSON_Parse(attributes) : NULL;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "segment");
+	int ret;
+
+	if (js_get(s)->off) {
+		cJSON_Delete(a);
+		return 0;
+	}
+	if (cJSON_IsString(v)) {
+		struct sqlval p[] = { SQLV_TEXT(v->valuestring), SQLV_INT(tenant), SQLV_INT(customer),
+				      SQLV_TEXT(v->valuestring) };
+		ret = JQ(s, set, p, NULL, NULL, NULL);
+	} else {
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
+		ret = JQ(s, unset, p, NULL, NULL, NULL);
+	}
+	cJSON_Delete(a);
+	return ret;
+}
+
 /* The customer's state in journey d from the tags of q. */
 static void state_of(const struct jdef *d, const struct seq *q, struct cxm_journey_state *st, bool *any)
 {

@@ -1273,6 +1273,8 @@ int cxm_store_customer_put(struct cxm_store *s, int64_t tenant, const struct cxm
 		};
 		if ((ret = Q(s, upd, p, NULL, NULL, NULL)))
 			goto out;
+		if ((ret = cxm_jstore_segment(s, tenant, cid, attrs)))
+			goto out;
 	} else {
 		attrs = cxm_json_canonical_object(c->attributes, err, sizeof(err));
 		if (!attrs) {

@@ -750,6 +750,15 @@ static void test_migration_makes_sequences(void **state)
 	unlink(path);
 }
 
+static int seg_cb(int64_t customer, const char *segment, const struct cxm_seq_entry *e, size_t n, void *ctx)
+{
+	(void)customer;
+	(void)e;
+	(void)n;
+	snprintf(ctx, 32, "%s", segment ? segment : "(none)");
+	return 0;
+}
+
 /* The segment a customer counts under is the one at their first entry. */
 static void test_segment_frozen(void **state)
 {
@@ -783,6 +792,19 @@ static void test_segment_frozen(void **state)
 	for (int n = 0; n < CXM_JOURNEY_NODES_MAX; n++)
 		assert_int_equal(f->reached[n], 0);
 	free(f);
+
+	/* the sequence (funnels, paths) follows the customer's segment now */
+	char seg[32] = "?";
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, seg_cb, seg), 0);
+	assert_string_equal(seg, "silver");
+	c.attributes = "{\"segment\":null}";
+	assert_int_equal(cxm_store_customer_put(S, tenant, &c, &id, NULL), 0);
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, seg_cb, seg), 0);
+	assert_string_equal(seg, "(none)");
+	c.attributes = "{\"segment\":\"bronze\"}";
+	assert_int_equal(cxm_store_customer_put(S, tenant, &c, &id, NULL), 0);
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, seg_cb, seg), 0);
+	assert_string_equal(seg, "bronze");
 }
 
 /* ---- event classes ---------------------------------------------------------- */
