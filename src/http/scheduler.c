@@ -56,6 +56,7 @@ struct scheduler {
 	bool backfill_done;
 	/* a journey build was left pending at the last tick */
 	bool building;
+	int64_t build_tenant; /* the tenant built last: the next tick takes the next one */
 };
 
 int events_put_live(struct cxm_store *db, struct server *srv, int64_t tenant, struct cxm_event *ev, size_t n,
@@ -450,12 +451,14 @@ static int build_run(struct cxm_store *db, struct wjob *j)
 	return cxm_store_journey_build_step(db, b->tenant, BUILD_BATCH, &b->pending);
 }
 
-/* One writer job of the first tenant with a journey build pending. */
+/* One writer job of the next tenant with a journey build pending (in turn,
+ * so one big build does not starve the others); soon again only while
+ * work is left. */
 static void build_journeys(struct scheduler *s)
 {
 	char err[256];
 	struct cxm_store *db = pool_get(s->srv, err, sizeof(err));
-	struct build_job b = { .tenant = 0 };
+	struct build_job b = { .tenant = s->build_tenant };
 	bool found = false;
 	int ret;
 
@@ -472,7 +475,8 @@ static void build_journeys(struct scheduler *s)
 			 (long long)b.tenant, ret);
 		return;
 	}
-	s->building = true; /* look again soon: this or another tenant */
+	s->build_tenant = b.tenant;
+	s->building = b.pending; /* look again soon: this or another tenant */
 }
 
 static void *scheduler_main(void *arg)

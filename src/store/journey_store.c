@@ -553,6 +553,10 @@ struct jstore {
 	bool valid;
 	size_t n;
 	struct jdef j[CXM_JOURNEY_ACTIVE_MAX];
+	/* active journeys waiting for a build whose stored definition does not
+	 * check (left out of j): the build step marks them built, once */
+	int64_t bad[CXM_JOURNEY_ACTIVE_MAX];
+	int nbad;
 	/* event classes seen: "tenant\x1e" "type\x1f" "channel\x1f" "touchpoint"
 	 * -> id, a cache of event_classes (emptied at rollback and when full) */
 	struct cxm_map classes;
@@ -602,6 +606,7 @@ static void js_defs_free(struct jstore *js)
 	for (size_t i = 0; i < js->n; i++)
 		cJSON_Delete(js->j[i].tree);
 	js->n = 0;
+	js->nbad = 0;
 	js->valid = false;
 }
 
@@ -657,6 +662,8 @@ static int def_row(const struct sqlrow *r, void *vctx)
 	d->tree = cJSON_Parse(row_text(r, 5));
 	if (!d->tree || cxm_journey_check(d->tree, &d->def, field, sizeof(field), why, sizeof(why))) {
 		cJSON_Delete(d->tree);
+		if (d->built_version < d->version && js->nbad < CXM_JOURNEY_ACTIVE_MAX)
+			js->bad[js->nbad++] = d->id;
 		c->bad++;
 		return 0;
 	}
@@ -1624,6 +1631,8 @@ int cxm_store_journey_build_step(struct cxm_store *s, int64_t tenant, int max_cu
 				   " build_total = 0 WHERE tenant_id = ? AND id = ?";
 	static const char drop_r[] = "DELETE FROM journey_rollups WHERE tenant_id = ? AND journey_id = ? AND version < ?";
 	static const char drop_t[] = "DELETE FROM journey_times WHERE tenant_id = ? AND journey_id = ? AND version < ?";
+	static const char flip_bad[] = "UPDATE journeys SET built_version = version, build_cursor = 0, build_done = 0,"
+				       " build_total = 0 WHERE tenant_id = ? AND id = ? AND built_version < version";
 	struct jstore *js = js_get(s);
 	struct cls_names names = { 0 };
 	struct ids ids = { 0 };
@@ -1637,6 +1646,13 @@ int cxm_store_journey_build_step(struct cxm_store *s, int64_t tenant, int max_cu
 		return ret;
 	if ((ret = js_load(s, tenant)) || (ret = js_cursors(s, tenant)))
 		goto out;
+	for (int i = 0; i < js->nbad; i++) {
+		/* it can never be built: not retried at every tick */
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(js->bad[i]) };
+		if ((ret = JQ(s, flip_bad, p, NULL, NULL, NULL)))
+			goto out;
+	}
+	js->nbad = 0;
 	for (size_t i = 0; i < js->n && !d; i++)
 		if (js->j[i].built_version < js->j[i].version)
 			d = &js->j[i];
@@ -1943,10 +1959,18 @@ int cxm_jstore_backfill(struct cxm_store *s)
 int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found)
 {
 	static const char sql[] = "SELECT tenant_id FROM journeys WHERE status = 'active' AND built_version < version"
-				  " LIMIT 1";
+				  " AND tenant_id > ? ORDER BY tenant_id LIMIT 1";
 	int64_t t = INT64_MIN;
-	int ret = cxm_store_q(s, sql, NULL, 0, cxm_store_int_row, &t, NULL);
+	int ret = 0;
 
+	*found = false;
+	if (js_get(s)->off)
+		return 0;
+	/* the next tenant after *tenant, then from the first again */
+	for (int pass = 0; pass < 2 && !ret && t == INT64_MIN; pass++) {
+		struct sqlval p[] = { SQLV_INT(pass ? INT64_MIN : *tenant) };
+		ret = JQ(s, sql, p, cxm_store_int_row, &t, NULL);
+	}
 	*found = !ret && t != INT64_MIN;
 	if (*found)
 		*tenant = t;

@@ -1161,6 +1161,63 @@ static void test_two_connections(void **state)
 		cxm_store_close(h[k].s);
 }
 
+/* ---- which tenant builds next ---------------------------------------------------- */
+
+/* Tenants with builds pending take turns; a stored definition that does
+ * not check is marked built by a step, not looked at again every tick;
+ * with CXM_JOURNEYS=off nothing is ever pending. */
+static void test_building_turns(void **state)
+{
+	int64_t t1 = test_tenant(S), t2 = test_tenant(S), t, j;
+	struct cxm_store *off;
+	bool found, pending;
+	struct got g;
+	(void)state;
+
+	/* builds left from other tests' tenants: finish them first */
+	for (t = 0;;) {
+		assert_int_equal(cxm_store_journey_building(S, &t, &found), 0);
+		if (!found)
+			break;
+		assert_int_equal(cxm_store_journey_build_all(S, t), 0);
+	}
+	journey_make(t1, "Compra", J1);
+	journey_make(t2, "Compra", J1);
+	t = 0;
+	assert_int_equal(cxm_store_journey_building(S, &t, &found), 0);
+	assert_true(found);
+	assert_int_equal(t, t1 < t2 ? t1 : t2);
+	assert_int_equal(cxm_store_journey_building(S, &t, &found), 0);
+	assert_int_equal(t, t1 < t2 ? t2 : t1);
+	assert_int_equal(cxm_store_journey_building(S, &t, &found), 0);
+	assert_int_equal(t, t1 < t2 ? t1 : t2); /* round again */
+
+	setenv("CXM_JOURNEYS", "off", 1);
+	off = test_open();
+	t = 0;
+	assert_int_equal(cxm_store_journey_building(off, &t, &found), 0);
+	assert_false(found);
+	cxm_store_close(off);
+	unsetenv("CXM_JOURNEYS");
+
+	assert_int_equal(cxm_store_journey_build_all(S, t1), 0);
+	assert_int_equal(cxm_store_journey_build_all(S, t2), 0);
+	/* a definition that no longer checks */
+	assert_int_equal(cxm_store_journey_create(S, t1, "Rota", "{\"stages\":\"no\"}", 1, &j), 0);
+	t = 0;
+	assert_int_equal(cxm_store_journey_building(S, &t, &found), 0);
+	assert_true(found);
+	assert_int_equal(t, t1);
+	assert_int_equal(cxm_store_journey_build_step(S, t1, 100, &pending), 0);
+	assert_false(pending);
+	t = 0;
+	assert_int_equal(cxm_store_journey_building(S, &t, &found), 0);
+	assert_false(found);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(cxm_store_journey_get(S, t1, j, collect, &g), 0);
+	assert_int_equal(g.built[0], g.version[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1177,6 +1234,7 @@ int main(void)
 		cmocka_unit_test(test_classes_cap),
 		cmocka_unit_test(test_seq_cap),
 		cmocka_unit_test(test_two_connections),
+		cmocka_unit_test(test_building_turns),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
