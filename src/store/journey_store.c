@@ -547,6 +547,19 @@ struct jdelta {
 	int64_t times[2][CXM_JOURNEY_BUCKETS];
 };
 
+/* Another tenant's compiled journeys, kept for when its events come again
+ * (a handle serves every tenant in turn), valid while its version is. */
+#define JS_TENANTS 16
+struct jcached {
+	bool full;
+	int64_t tenant, version;
+	uint64_t used; /* least recently used goes first */
+	size_t n;
+	struct jdef *j;
+	int nbad;
+	int64_t bad[CXM_JOURNEY_ACTIVE_MAX];
+};
+
 struct jstore {
 	bool off;              /* CXM_JOURNEYS=off: a bench knob, no tracking */
 	int64_t tenant, version;
@@ -557,6 +570,8 @@ struct jstore {
 	 * check (left out of j): the build step marks them built, once */
 	int64_t bad[CXM_JOURNEY_ACTIVE_MAX];
 	int nbad;
+	struct jcached cache[JS_TENANTS];
+	uint64_t clock;
 	/* event classes seen: "tenant\x1e" "type\x1f" "channel\x1f" "touchpoint"
 	 * -> id, a cache of event_classes (emptied at rollback and when full) */
 	struct cxm_map classes;
@@ -618,6 +633,81 @@ static void js_pend_free(struct jstore *js)
 	cxm_map_clear(&js->index);
 }
 
+static void cached_free(struct jcached *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		cJSON_Delete(c->j[i].tree);
+	free(c->j);
+	memset(c, 0, sizeof(*c));
+}
+
+static void js_cache_clear(struct jstore *js)
+{
+	for (int i = 0; i < JS_TENANTS; i++)
+		cached_free(&js->cache[i]);
+}
+
+/* Moves the loaded tenant's journeys into the cache (or frees them). */
+static void js_stash(struct jstore *js)
+{
+	struct jcached *c = NULL;
+
+	if (!js->valid) {
+		js_defs_free(js);
+		return;
+	}
+	for (int i = 0; i < JS_TENANTS && !c; i++)
+		if (js->cache[i].full && js->cache[i].tenant == js->tenant)
+			c = &js->cache[i];
+	for (int i = 0; i < JS_TENANTS && !c; i++)
+		if (!js->cache[i].full)
+			c = &js->cache[i];
+	if (!c) {
+		c = &js->cache[0];
+		for (int i = 1; i < JS_TENANTS; i++)
+			if (js->cache[i].used < c->used)
+				c = &js->cache[i];
+	}
+	cached_free(c);
+	c->full = true;
+	c->tenant = js->tenant;
+	c->version = js->version;
+	c->used = ++js->clock;
+	c->n = js->n;
+	c->j = xmalloc((js->n ? js->n : 1) * sizeof(*c->j));
+	memcpy(c->j, js->j, js->n * sizeof(*c->j)); /* the trees move with them */
+	c->nbad = js->nbad;
+	memcpy(c->bad, js->bad, sizeof(c->bad));
+	js->n = 0;
+	js->nbad = 0;
+	js->valid = false;
+}
+
+/* Takes the tenant's journeys from the cache when they are of version. */
+static bool js_unstash(struct jstore *js, int64_t tenant, int64_t version)
+{
+	for (int i = 0; i < JS_TENANTS; i++) {
+		struct jcached *c = &js->cache[i];
+		if (!c->full || c->tenant != tenant)
+			continue;
+		if (c->version != version) {
+			cached_free(c);
+			return false;
+		}
+		memcpy(js->j, c->j, c->n * sizeof(*c->j));
+		js->n = c->n;
+		js->nbad = c->nbad;
+		memcpy(js->bad, c->bad, sizeof(js->bad));
+		js->tenant = tenant;
+		js->version = version;
+		js->valid = true;
+		free(c->j);
+		memset(c, 0, sizeof(*c));
+		return true;
+	}
+	return false;
+}
+
 void cxm_jstore_free(struct cxm_store *s)
 {
 	struct jstore *js = s->js;
@@ -625,6 +715,7 @@ void cxm_jstore_free(struct cxm_store *s)
 	if (!js)
 		return;
 	js_defs_free(js);
+	js_cache_clear(js);
 	js_pend_free(js);
 	free(js->v);
 	cxm_map_release(&js->classes);
@@ -687,7 +778,12 @@ static int js_load(struct cxm_store *s, int64_t tenant)
 		return ret;
 	if (js->valid && js->tenant == tenant && js->version == version)
 		return 0;
-	js_defs_free(js);
+	if (js->valid && js->tenant != tenant)
+		js_stash(js);
+	else
+		js_defs_free(js);
+	if (js_unstash(js, tenant, version))
+		return 0;
 	{
 		struct load_ctx c = { js, 0 };
 		struct sqlval p[] = { SQLV_INT(tenant) };
@@ -943,6 +1039,7 @@ void cxm_jstore_discard(struct cxm_store *s, bool savepoint_only)
 	}
 	/* classes (and build cursors) written under it are gone too */
 	cxm_map_clear(&js->classes);
+	js_cache_clear(js);
 	js->valid = false;
 }
 

@@ -1218,6 +1218,63 @@ static void test_building_turns(void **state)
 	assert_int_equal(g.built[0], g.version[0]);
 }
 
+/* ---- a handle serving many tenants -------------------------------------------------- */
+
+/* Events of many tenants in turn (more than the handle keeps compiled
+ * journeys for) track each tenant's own journeys, and a change made
+ * through another handle is seen at once. */
+static void test_many_tenants(void **state)
+{
+	enum { NT = 20 };
+	int64_t tenant[NT], cust[NT], j[NT], d0 = T0() / DAY_US;
+	struct cxm_journey_flow *f = malloc(sizeof(*f));
+	struct cxm_store *b = test_open();
+	(void)state;
+
+	for (int i = 0; i < NT; i++) {
+		tenant[i] = test_tenant(S);
+		cust[i] = one_customer(S, tenant[i], "ana");
+		/* even tenants track ad clicks at stage 0, odd ones page views */
+		j[i] = journey_make(tenant[i], "Compra", i % 2 ? J1B : J1);
+		assert_int_equal(cxm_store_journey_build_all(S, tenant[i]), 0);
+	}
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < NT; i++) {
+			char src[16];
+			snprintf(src, sizeof(src), "r%d", round);
+			struct cxm_event e = { .source_id = src, .customer_id = cust[i],
+					       .type = round == 1 ? "page_view" : "ad_click",
+					       .channel = round == 1 ? "web" : "social",
+					       .touchpoint = round == 1 ? "product" : NULL,
+					       .ts = T0() + round * 3600000000LL };
+			assert_int_equal(cxm_store_events_put(b, tenant[i], &e, 1, NULL, NULL), 0);
+			if (round == 0 && i == NT / 2) {
+				/* tenant 0's journey changes meanwhile, elsewhere */
+				char *c = canonical(J1B);
+				int version;
+				assert_int_equal(cxm_store_journey_update(S, tenant[0], j[0], "Compra", c, 2, &version), 0);
+				free(c);
+				assert_int_equal(cxm_store_journey_build_all(S, tenant[0]), 0);
+			}
+		}
+	for (int i = 0; i < NT; i++) {
+		assert_int_equal(cxm_store_journey_flow(S, tenant[i], j[i], d0 - 1, d0 + 5, NULL, d0 - 1, f), 0);
+		/* J1: ad click (stage 0) on to the product page (stage 1);
+		 * J1B: the page view is its stage 0 */
+		if (i % 2 || i == 0) {
+			assert_int_equal(f->reached[0], 1);
+			assert_int_equal(f->converted[0], 0);
+			assert_int_equal(f->reached[1], 0);
+		} else {
+			assert_int_equal(f->reached[0], 1);
+			assert_int_equal(f->converted[0], 1);
+			assert_int_equal(f->reached[1], 1);
+		}
+	}
+	free(f);
+	cxm_store_close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1235,6 +1292,7 @@ int main(void)
 		cmocka_unit_test(test_seq_cap),
 		cmocka_unit_test(test_two_connections),
 		cmocka_unit_test(test_building_turns),
+		cmocka_unit_test(test_many_tenants),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
