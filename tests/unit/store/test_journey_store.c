@@ -941,7 +941,7 @@ static void test_seq_cap(void **state)
 		      { "delivery", "other", NULL },  { "login", "app", NULL } };
 	int64_t tenant = test_tenant(S), cust, j, d0 = T0() / DAY_US, ts[NE];
 	int kind[NE], order[NE];
-	char src[NE][16];
+	char src[NE][24];
 	struct cxm_store *b;
 	struct cxm_journey_flow *f = malloc(sizeof(*f));
 	struct cxm_journey_def d;
@@ -1023,7 +1023,7 @@ struct hammer {
 	struct cxm_store *s;
 	int64_t tenant;
 	struct cxm_event ev[HAM_EV];
-	char src[HAM_EV][16];
+	char src[HAM_EV][32];
 	int ret;
 	char err[512];
 	int64_t journeys[6];
@@ -1240,7 +1240,7 @@ static void test_many_tenants(void **state)
 	}
 	for (int round = 0; round < 3; round++)
 		for (int i = 0; i < NT; i++) {
-			char src[16];
+			char src[24];
 			snprintf(src, sizeof(src), "r%d", round);
 			struct cxm_event e = { .source_id = src, .customer_id = cust[i],
 					       .type = round == 1 ? "page_view" : "ad_click",
