@@ -997,6 +997,12 @@ static void test_seq_cap(void **state)
 		}
 	}
 	assert_true(any);
+	/* the customer's progress (GET /api/v1/customers/{id}/journeys) is that state too */
+	struct cxm_journey_state got;
+	assert_int_equal(cxm_store_journey_progress(b, tenant, cust, j, &got), 0);
+	assert_int_equal(got.current, st.current);
+	assert_int_equal(got.current_ts, st.current_ts);
+	assert_memory_equal(got.node, st.node, sizeof(st.node));
 	size_t n = cxm_journey_contrib_of(&d, &st, c);
 	for (size_t k = 0; k < n; k++) {
 		reached[c[k].node]++;
