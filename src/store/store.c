@@ -1463,6 +1463,8 @@ int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t surviv
 	}
 	if (!ret)
 		ret = cxm_jstore_merge(s, tenant, survivor, merged);
+	if (!ret)
+		ret = cxm_jstore_segment(s, tenant, survivor, attrs);
 out:
 	ret = tx_end(s, own, ret);
 	free(snapshot);

@@ -1281,6 +1281,25 @@ static void test_many_tenants(void **state)
 	cxm_store_close(b);
 }
 
+/* A merge gives the survivor the merged customer's segment when it had
+ * none: the survivor's sequence follows. */
+static void test_merge_segment(void **state)
+{
+	int64_t tenant = test_tenant(S), a, b, mid;
+	struct cxm_customer ca = { .external_id = "a", .attributes = "{}" };
+	struct cxm_customer cb = { .external_id = "b", .attributes = "{\"segment\":\"gold\"}" };
+	char seg[32] = "?";
+	(void)state;
+
+	assert_int_equal(cxm_store_customer_put(S, tenant, &ca, &a, NULL), 0);
+	assert_int_equal(cxm_store_customer_put(S, tenant, &cb, &b, NULL), 0);
+	assert_int_equal(put_one(S, tenant, a, "x1", "login", T0()), 0);
+	assert_int_equal(put_one(S, tenant, b, "x2", "login", T0() + 1), 0);
+	assert_int_equal(cxm_store_customer_merge(S, tenant, a, b, "test", &mid), 0);
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, seg_cb, seg), 0);
+	assert_string_equal(seg, "gold");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1299,6 +1318,7 @@ int main(void)
 		cmocka_unit_test(test_two_connections),
 		cmocka_unit_test(test_building_turns),
 		cmocka_unit_test(test_many_tenants),
+		cmocka_unit_test(test_merge_segment),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
