@@ -5,7 +5,11 @@
  * ingest against a tally made from the events with the pure model, in any
  * order of arrival, batching and repeats, and against a build from the
  * sequences; updates, builds meeting live events, merges, rollbacks,
- * sequences read back, progress, and the sequences migration 0014 makes.
+ * sequences read back, progress, and the sequences migration 0014 makes;
+ * event classes added by two connections and their cap, the cap on a
+ * customer's sequence, two connections ingesting one customer at once
+ * (PostgreSQL: row locks), segments following the customer, tenants taking
+ * turns at builds, and a handle serving many tenants.
  */
 #include "testutil.h"
 
