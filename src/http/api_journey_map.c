@@ -15,7 +15,6 @@
 
 #define DEFAULT_DAYS 90
 #define MAX_DAYS 3660
-#define SEGMENT_MAX 64
 
 int api_journey_map(struct req *r)
 {
@@ -31,7 +30,7 @@ int api_journey_map(struct req *r)
 	}
 	if (!(db = req_db(r)))
 		return H_DONE;
-	if (segment && (!*segment || strlen(segment) > SEGMENT_MAX)) {
+	if (segment && !*segment) {   /* any segment a customer can have: no length limit */
 		reply_bad_query(r, "segment", T(r, MSG_JA_BAD_SEGMENT));
 		return H_DONE;
 	}
@@ -110,7 +109,7 @@ int api_journey_touchpoint(struct req *r)
 	}
 	if (!(db = req_db(r)))
 		return H_DONE;
-	if (segment && (!*segment || strlen(segment) > SEGMENT_MAX)) {
+	if (segment && !*segment) {   /* any segment a customer can have: no length limit */
 		reply_bad_query(r, "segment", T(r, MSG_JA_BAD_SEGMENT));
 		return H_DONE;
 	}

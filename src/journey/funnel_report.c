@@ -480,7 +480,12 @@ int cxm_funnel_report(struct cxm_store *db, int64_t tenant, const cJSON *body, e
 		cJSON *groups = cJSON_AddArrayToObject(o, "groups");
 		for (size_t i = 0; i < res.groups_n; i++) {
 			cJSON *g = cJSON_CreateObject();
-			cJSON_AddStringToObject(g, "key", res.groups[i].key);
+			/* key null: the customers without a segment, or (other) the rest */
+			if (res.groups[i].key)
+				cJSON_AddStringToObject(g, "key", res.groups[i].key);
+			else
+				cJSON_AddNullToObject(g, "key");
+			cJSON_AddBoolToObject(g, "other", res.groups[i].other);
 			group_json(fr, &res.groups[i], g);
 			cJSON_AddItemToArray(groups, g);
 		}

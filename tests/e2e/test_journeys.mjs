@@ -347,7 +347,12 @@ test('the map, a funnel and paths over events late, out of order and repeated', 
   const seg = await get(ctx, `/api/v1/journeys/${id}/map?segment=vip`);
   status(seg, 200);
   eq(seg.json.stages.map((x) => x.reached), [0, 0, 0, 0]);
-  for (const [q, field] of [[`segment=${'x'.repeat(65)}`, 'segment'], ['from=2026-13-01', 'from'], ['from=2026-03-02&to=2026-03-01', 'to']]) {
+  // as long a segment as a customer can have
+  const longSeg = 'ñ'.repeat(400);
+  const segLong = await get(ctx, `/api/v1/journeys/${id}/map?segment=${encodeURIComponent(longSeg)}`);
+  status(segLong, 200);
+  eq([segLong.json.segment, segLong.json.stages[0].reached], [longSeg, 0]);
+  for (const [q, field] of [['segment=', 'segment'], ['from=2026-13-01', 'from'], ['from=2026-02-31', 'from'], ['from=2026-03-02&to=2026-03-01', 'to']]) {
     const b = await get(ctx, `/api/v1/journeys/${id}/map?${q}`);
     status(b, 400, q);
     eq(b.json.errors[0].field, field);
@@ -477,6 +482,23 @@ test('cxm report journey, funnel and paths print what the API answers', async (c
   err = '';
   try { cxm(ctx.db, ['report', 'paths', '--start', 'event:ad_click', '--max-steps', '99', '--tenant', T]); } catch (e) { err = e.message; }
   ok(/--max-steps: must be a whole number from 1 to 10/.test(err), err);
+});
+
+// Review fixes (journey-api-fix).
+test('funnel groups: whole long segments, no segment and the rest are flags, not keys', async (ctx) => {
+  const longSeg = 'ñ'.repeat(400);   // 800 bytes
+  const people = [['g1', longSeg], ['g2', longSeg], ['g3', 'other'], ['g4', '(none)'], ['g5', null]];
+  for (const [x, segment] of people) {
+    const json = { external_id: x, attributes: segment ? { segment } : {} };
+    ok([200, 201].includes((await call(ctx.base, 'POST', '/api/v1/customers', { key: ctx.key, json })).status), x);
+  }
+  status(await call(ctx.base, 'POST', '/api/v1/events', { key: ctx.key, json: people.map(([x], i) =>
+    ({ id: `gk${i}`, external_id: x, type: 'grouped_click', channel: 'web', touchpoint: 'banner', ts: ago(2) })) }), 202);
+  const f = await call(ctx.base, 'POST', '/api/v1/funnels', { key: ctx.keys.viewer, json: {
+    steps: [{ event: { type: 'grouped_click' } }], from: ago(5), by: 'segment' } });
+  status(f, 200);
+  const groups = f.json.groups.map((g) => [g.key, g.other, g.steps[0].reached]);
+  eq(groups, [[longSeg, false, 2], [null, false, 1], ['(none)', false, 1], ['other', false, 1]]);
 });
 
 testStopsCleanly();
