@@ -356,7 +356,7 @@ static void node_text_release(struct node_text *t)
 	t->ntop = 0;
 }
 
-static cJSON *share_json(int64_t x, int64_t n)
+cJSON *cxm_journey_share_json(int64_t x, int64_t n)
 {
 	struct cxm_figure f;
 	cJSON *o;
@@ -391,7 +391,7 @@ static void add_flow(const struct map_run *m, cJSON *o, int node, bool final)
 	add_count(o, "reached", known, reached);
 	add_count(o, "converted", known && !final, converted);
 	if (known && !final)
-		cJSON_AddItemToObject(o, "conversion", share_json(mc, mr));
+		cJSON_AddItemToObject(o, "conversion", cxm_journey_share_json(mc, mr));
 	else
 		cJSON_AddNullToObject(o, "conversion");
 	add_count(o, "dropped", known && !final, mr - mc);
@@ -532,13 +532,16 @@ static int tenant_zone(const struct cxm_tenant *t, void *ctx)
 	return 0;
 }
 
-/* The UTC instant a local day of zone z starts. */
-static int64_t day_start(const struct cxm_tz *z, int64_t day)
+int cxm_journey_tenant_zone(struct cxm_store *db, int64_t tenant, char name[64], const struct cxm_tz **z)
 {
-	int64_t t = day * 86400 * INT64_C(1000000);
+	int ret;
 
-	t -= (int64_t)cxm_tz_offset(z, t) * 1000000;
-	return day * 86400 * INT64_C(1000000) - (int64_t)cxm_tz_offset(z, t) * 1000000;
+	cxm_strlcpy(name, "UTC", 64);
+	if ((ret = cxm_store_tenant_get(db, tenant, tenant_zone, name)))
+		return ret;
+	if (!(*z = cxm_tz_get(name)))
+		*z = cxm_tz_get("UTC");
+	return 0;
 }
 
 /*
@@ -547,16 +550,14 @@ static int64_t day_start(const struct cxm_tz *z, int64_t day)
  */
 static int read_moments(struct map_run *m)
 {
-	char zone[64] = "UTC";
+	char zone[64];
 	const struct cxm_tz *z;
-	int ret = cxm_store_tenant_get(m->db, m->q->tenant, tenant_zone, zone);
+	int ret = cxm_journey_tenant_zone(m->db, m->q->tenant, zone, &z);
 
 	if (ret)
 		return ret;
-	if (!(z = cxm_tz_get(zone)))
-		z = cxm_tz_get("UTC");
 	m->mot = xcalloc(1, sizeof(*m->mot));
-	ret = cxm_moments_report(m->db, m->q->tenant, &m->d, day_start(z, m->from_day), day_start(z, m->to_day),
+	ret = cxm_moments_report(m->db, m->q->tenant, &m->d, cxm_tz_day_start(z, m->from_day), cxm_tz_day_start(z, m->to_day),
 				 m->segment, m->mot, m->mot_field, sizeof(m->mot_field), m->mot_why,
 				 sizeof(m->mot_why));
 	if (ret == CXM_EINVAL) {

@@ -236,6 +236,8 @@ test('funnels and paths: bad input names the field or the parameter', async (ctx
     [{ steps: [ev('a')], from: '2026-03-01', to: '2026-02-01' }, 'to', /after from/],
     [{ steps: [ev('a')], from: '2020-01-01', to: '2026-01-01' }, 'from', /two years/],
     [{ steps: [ev('a')], from: 'yesterday' }, 'from', /YYYY-MM-DD/],
+    [{ steps: [ev('a')], from: '2026-02-31' }, 'from', /YYYY-MM-DD/],
+    [{ steps: [ev('a')], from: '2026-01-01', to: '2026-04-31' }, 'to', /YYYY-MM-DD/],
     [{ steps: [ev('a')], by: 'colour' }, 'by', /none, segment, week or month/],
     [{ steps: [ev('a')], save: true }, 'save', /unknown field/],
   ];
@@ -267,6 +269,7 @@ test('funnels and paths: bad input names the field or the parameter', async (ctx
     ['?start=event:purchase&top=0', 'top', /1 to 100/],
     ['?start=event:purchase&window=1y', 'window', /1m to 365d/],
     ['?start=event:purchase&from=2026-03-01&to=2026-02-01', 'to', /after from/],
+    ['?start=event:purchase&from=2026-02-31', 'from', /YYYY-MM-DD/],
     ['?start=event:purchase&colour=red', 'colour', /./],
   ];
   for (const [q, param, why] of paths) {
