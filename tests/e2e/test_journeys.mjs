@@ -98,6 +98,8 @@ test('create, read, update and archive a journey', async (ctx) => {
 
   // archive: gone from the list, still readable, listed with status=all
   status(await call(ctx.base, 'DELETE', `/api/v1/journeys/${second.json.id}`, { key: ctx.key }), 204);
+  // again: idempotent, and only the first is audited
+  status(await call(ctx.base, 'DELETE', `/api/v1/journeys/${second.json.id}`, { key: ctx.key }), 204, 'archive twice');
   eq((await get(ctx, '/api/v1/journeys')).json.items.map((x) => x.id), [j.id]);
   const all = (await get(ctx, '/api/v1/journeys?status=all')).json.items;
   eq(all.map((x) => [x.id, x.status]), [[j.id, 'active'], [second.json.id, 'archived']]);
@@ -108,6 +110,7 @@ test('create, read, update and archive a journey', async (ctx) => {
   const audit = (await get(ctx, '/api/v1/audit?limit=50')).json.items.map((x) => `${x.action} ${x.target}`);
   for (const want of [`journey.create ${j.id}`, `journey.update ${j.id}`, `journey.archive ${second.json.id}`])
     ok(audit.includes(want), `audit has ${want}: ${audit}`);
+  eq(audit.filter((x) => x === `journey.archive ${second.json.id}`).length, 1, 'one archive audited');
   ctx.journey = j.id;
 });
 
