@@ -933,6 +933,7 @@ struct cxm_verbatim_filter {
 	 * at most CXM_TP_THEMES_MAX, CXM_EINVAL above) */
 	const char *const *touchpoints;
 	size_t touchpoints_n;
+	const char *segment;  /* only responses of customers in this segment then (NULL: any) */
 };
 /* Verbatims newest first, older than (before_ts, before_id), at most limit. */
 int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_verbatim_filter *f, int64_t before_ts,

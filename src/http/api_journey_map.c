@@ -118,6 +118,7 @@ int api_journey_touchpoint(struct req *r)
 		fb[nfb++] = x->valuestring;
 	f.touchpoints = fb;
 	f.touchpoints_n = nfb;
+	f.segment = q.segment;
 	if (nfb && verbatims_json(r, db, &f, limit, before_ts, before_id, &v)) {
 		cJSON_Delete(map);
 		return H_DONE;

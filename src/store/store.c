@@ -4453,7 +4453,7 @@ int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_ve
 		" AND t.response_id = r.id AND t.theme = ?))"
 		" AND (? = '' OR text_label = ?)"
 		" AND (? = '' OR ' ' || text_emotions || ' ' LIKE ?)"
-		" AND (CAST(? AS BIGINT) = 0 OR survey_id = ?)"
+		" AND (CAST(? AS BIGINT) = 0 OR survey_id = ?) AND (? = '' OR segment = ?)"
 		" ORDER BY ts DESC, id DESC LIMIT ?";
 	/* the same at a set of touchpoints: CXM_TP_THEMES_MAX slots, those not
 	 * used are NULL (equal to nothing) */
@@ -4467,12 +4467,13 @@ int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_ve
 		" AND t.response_id = r.id AND t.theme = ?))"
 		" AND (? = '' OR text_label = ?)"
 		" AND (? = '' OR ' ' || text_emotions || ' ' LIKE ?)"
-		" AND (CAST(? AS BIGINT) = 0 OR survey_id = ?)"
+		" AND (CAST(? AS BIGINT) = 0 OR survey_id = ?) AND (? = '' OR segment = ?)"
 		" AND touchpoint IN (" VERB_TP64 ") ORDER BY ts DESC, id DESC LIMIT ?";
 	_Static_assert(CXM_TP_THEMES_MAX == 64, "tp_sql has 64 touchpoint slots");
 	struct response_ctx c = { cb, ctx, 0 };
 	const char *theme = f->theme ? f->theme : "", *label = f->label ? f->label : "";
 	const char *emotion = f->emotion ? f->emotion : "";
+	const char *segment = f->segment ? f->segment : "";
 	char likebuf[64];
 	const char *like = likebuf;
 
@@ -4483,7 +4484,8 @@ int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_ve
 	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(f->from),	SQLV_INT(f->to),    SQLV_INT(before_ts),
 			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_TEXT(theme),   SQLV_TEXT(theme),
 			      SQLV_TEXT(label),	   SQLV_TEXT(label),	SQLV_TEXT(emotion), SQLV_TEXT(like),
-			      SQLV_INT(f->survey), SQLV_INT(f->survey), SQLV_INT(limit) };
+			      SQLV_INT(f->survey), SQLV_INT(f->survey), SQLV_TEXT(segment), SQLV_TEXT(segment),
+			      SQLV_INT(limit) };
 	if (!f->touchpoints_n)
 		return Q(s, sql, p, response_row, &c, NULL);
 	if (f->touchpoints_n > CXM_TP_THEMES_MAX)

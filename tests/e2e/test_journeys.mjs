@@ -507,6 +507,23 @@ test('funnel groups: whole long segments, no segment and the rest are flags, not
   eq(groups, [[longSeg, false, 2], [null, false, 1], ['(none)', false, 1], ['other', false, 1]]);
 });
 
+test('the touchpoint drill-down honours ?segment= for its verbatims too', async (ctx) => {
+  const sv = (await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.key, json: { name: 'Entrega por segmento', languages: ['es'],
+    questions: [{ id: 'nps', type: 'nps', text: { es: '¿Nos recomendaría?' } }] } })).json;
+  status(await call(ctx.base, 'POST', `/api/v1/surveys/${sv.id}/status`, { key: ctx.key, json: { status: 'live' } }), 200);
+  status(await call(ctx.base, 'POST', '/api/v1/responses', { key: ctx.key, json: [
+    { id: 'sg1', survey: sv.id, external_id: 'g3', channel: 'email', touchpoint: 'delivery', ts: ago(1), answers: { nps: 7 },
+      comment: 'La entrega fue correcta aunque algo lenta' }] }), 202);
+  const all = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entregado`);
+  status(all, 200);
+  ok(all.json.verbatims.items.length >= 3, `every segment: ${all.json.verbatims.items.length}`);
+  const seg = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entregado?segment=other`);
+  status(seg, 200);
+  eq(seg.json.verbatims.items.map((x) => x.comment), ['La entrega fue correcta aunque algo lenta']);
+  const none = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entregado?segment=vip`);
+  eq(none.json.verbatims.items, []);
+});
+
 testStopsCleanly();
 
 run(setup);
