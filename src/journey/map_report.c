@@ -557,9 +557,15 @@ static int read_moments(struct map_run *m)
 	if (ret)
 		return ret;
 	m->mot = xcalloc(1, sizeof(*m->mot));
-	ret = cxm_moments_report(m->db, m->q->tenant, &m->d, cxm_tz_day_start(z, m->from_day), cxm_tz_day_start(z, m->to_day),
-				 m->segment, m->mot, m->mot_field, sizeof(m->mot_field), m->mot_why,
-				 sizeof(m->mot_why));
+	if (m->q->scoped) /* a manager's or agent's subtree, as /api/v1/drivers */
+		ret = cxm_moments_report_scoped(m->db, m->q->tenant, &m->d, cxm_tz_day_start(z, m->from_day),
+						cxm_tz_day_start(z, m->to_day), m->segment, m->q->scope, m->q->nscope,
+						m->mot, m->mot_field, sizeof(m->mot_field), m->mot_why,
+						sizeof(m->mot_why));
+	else
+		ret = cxm_moments_report(m->db, m->q->tenant, &m->d, cxm_tz_day_start(z, m->from_day),
+					 cxm_tz_day_start(z, m->to_day), m->segment, m->mot, m->mot_field,
+					 sizeof(m->mot_field), m->mot_why, sizeof(m->mot_why));
 	if (ret == CXM_EINVAL) {
 		free(m->mot);
 		m->mot = NULL;
@@ -657,7 +663,7 @@ static void add_head(struct map_run *m, cJSON *o)
 	s = cJSON_AddObjectToObject(o, "scope");
 	cJSON_AddStringToObject(s, "flow", "tenant");
 	cJSON_AddStringToObject(s, "scores", m->q->scoped ? "subtree" : "tenant");
-	cJSON_AddStringToObject(s, "moments", "tenant");
+	cJSON_AddStringToObject(s, "moments", m->q->scoped ? "subtree" : "tenant");
 	if (m->row.built_version < m->row.version) {
 		cJSON *rb = cJSON_AddObjectToObject(o, "rebuilding");
 		cxm_json_add_fixed(rb, "done", m->row.rebuilt, 2);

@@ -371,7 +371,7 @@ test('the map, a funnel and paths over events late, out of order and repeated', 
   // managers: flow tenant-wide, scores of their subtree
   const mg = await get(ctx, `/api/v1/journeys/${id}/map`, ctx.keys.manager);
   status(mg, 200);
-  eq(mg.json.scope, { flow: 'tenant', scores: 'subtree', moments: 'tenant' });
+  eq(mg.json.scope, { flow: 'tenant', scores: 'subtree', moments: 'subtree' });
   eq(mg.json.stages.map((x) => x.reached), m.stages.map((x) => x.reached));
 
   // the funnel: anchored at each customer's first click (c5's is 40 days ago)
