@@ -524,6 +524,32 @@ test('the touchpoint drill-down honours ?segment= for its verbatims too', async 
   eq(none.json.verbatims.items, []);
 });
 
+test("a customer's journeys: current stage, first and last time per stage", async (ctx) => {
+  const c = await get(ctx, '/api/v1/customers?q=c1');
+  const c1 = c.json.items.find((x) => x.external_id === 'c1');
+  ok(c1, `c1 in ${c.text.slice(0, 200)}`);
+  const r = await get(ctx, `/api/v1/customers/${c1.id}/journeys`, ctx.keys.viewer);
+  status(r, 200);
+  const flow = r.json.items.find((x) => x.journey.id === ctx.flow);
+  ok(flow, `the flow journey in ${r.text.slice(0, 300)}`);
+  // c1: click 30 days ago, product page 29, purchase 28, delivery 20
+  eq([flow.entered, flow.current_stage, flow.rebuilding], [true, 'entrega', false]);
+  eq(flow.stages.map((s) => s.key), ['descubrimiento', 'consideracion', 'compra', 'entrega']);
+  const day = (iso) => Math.round((NOW - Date.parse(iso)) / DAY);
+  eq(flow.stages.map((s) => [day(s.first), day(s.last), s.events]), [[30, 30, 1], [29, 29, 1], [28, 28, 1], [20, 20, 1]]);
+  eq(flow.stages[0].touchpoints.map((t) => [t.key, day(t.first)]), [['anuncios', 30]]);
+  // a customer with no matching event: listed, not entered
+  const c6 = (await get(ctx, '/api/v1/customers?q=c6')).json.items.find((x) => x.external_id === 'c6');
+  const r6 = await get(ctx, `/api/v1/customers/${c6.id}/journeys`);
+  status(r6, 200);
+  const f6 = r6.json.items.find((x) => x.journey.id === ctx.flow);
+  eq([f6.entered, f6.current_stage, f6.stages[0].first, f6.stages[0].events], [false, null, null, 0]);
+  status(await get(ctx, '/api/v1/customers/999999/journeys'), 404);
+  status(await get(ctx, '/api/v1/customers/abc/journeys'), 404);
+  // another tenant does not see them
+  status(await get(ctx, `/api/v1/customers/${c1.id}/journeys`, ctx.other), 404);
+});
+
 testStopsCleanly();
 
 run(setup);
