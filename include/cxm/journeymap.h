@@ -32,8 +32,9 @@ struct cxm_journey_map_query {
  * "dropped", "in_progress", "completed", "time_in_stage", "nps", "csat",
  * "ces", "sentiment", "emotions", "themes", "friction", "feeling",
  * "moment_of_truth", "touchpoints": [...]}], "moments_of_truth": [...],
- * "moments": {how they were found, or why not}}. Flow figures are null while the current version
- * is not built. CXM_ENOTFOUND for no such journey; store errors as they are.
+ * "moments": {how they were found, or why not}}. While a new version
+ * rebuilds, the map is the built version's (stages and flow figures);
+ * flow figures are null before the first build ends. CXM_ENOTFOUND for no such journey; store errors as they are.
  */
 int cxm_journey_map_report(struct cxm_store *db, const struct cxm_journey_map_query *q, cJSON **out);
 

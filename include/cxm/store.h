@@ -1123,6 +1123,10 @@ int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int
 int cxm_store_journey_build_all(struct cxm_store *s, int64_t tenant);
 /* A tenant with a journey build pending (*found false: none). */
 int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found);
+/* The canonical definition of one version of a journey (owned by the
+ * caller; src/store/journey_versions.c); CXM_ENOTFOUND: no such version. */
+int cxm_store_journey_definition(struct cxm_store *s, int64_t tenant, int64_t journey_id, int version,
+				 char **definition);
 
 /* ---- journey scores (issue 7): a journey touchpoint's feedback -------------------
  *

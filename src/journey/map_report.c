@@ -614,6 +614,15 @@ static int map_open(const struct cxm_journey_map_query *q, struct map_run *m)
 	if ((ret = cxm_store_journey_get(m->db, q->tenant, q->journey_id, keep_row, m)) ||
 	    (ret = cxm_store_tenant_day(m->db, q->tenant, cxm_now_us(), &m->today)))
 		return ret;
+	/* while a new version rebuilds, the map is the built version's: its
+	 * stages and its rollups, which the store keeps until the flip */
+	if (m->row.built_version > 0 && m->row.built_version < m->row.version) {
+		char *built;
+		if ((ret = cxm_store_journey_definition(m->db, q->tenant, q->journey_id, m->row.built_version, &built)))
+			return ret;
+		free((char *)m->row.definition);
+		m->row.definition = built;
+	}
 	m->tree = cxm_json_parse(m->row.definition, strlen(m->row.definition), err, sizeof(err));
 	if (!m->tree || cxm_journey_check(m->tree, &m->d, field, sizeof(field), why, sizeof(why)))
 		return CXM_ESTORE; /* the store keeps only checked definitions */
@@ -630,7 +639,7 @@ static int map_open(const struct cxm_journey_map_query *q, struct map_run *m)
 					  m->mature_day, m->flow)))
 		return ret;
 	/* node numbers belong to one version: figures of another are not shown */
-	if (m->flow->version != m->row.version) {
+	if (m->flow->version != (m->row.built_version > 0 ? m->row.built_version : m->row.version)) {
 		free(m->flow);
 		m->flow = NULL;
 	}
