@@ -1,0 +1,662 @@
+// journey.js - the Journey page (#/journeys, #/journeys/ID; docs/journeys.md
+// "The Journey page"): a journey's stages as a board grouped by phase
+// (before, during, after purchase), each with the customers who reached it,
+// how many went on (with the interval), who left (mature entries) and who is
+// still in progress, the time spent there, its NPS / CSAT / CES and friction
+// in traffic-light colours, and its touchpoints; the emotion curve under the
+// board; "where customers leave" and "where they feel worst" said in words
+// (GET /api/v1/journeys/{id}/map). A touchpoint opens its scores, themes,
+// emotions and comments (GET /api/v1/journeys/{id}/touchpoints/{key}); a
+// funnel over chosen steps (POST /api/v1/funnels) and the paths from a stage
+// as a Sankey (GET /api/v1/paths). The period is the Overview's and the Text
+// page's (report.js); comments reach the page only as text nodes.
+
+import { api, listItems, withQuery } from '../api.js';
+import { h, replace } from '../dom.js';
+import { COLOURS, csvOf, download, fmt, isoDay, lastDays, loadECharts, periodControls } from '../report.js';
+import { channelName, formatDateTime, lang, t } from '../i18n.js';
+import { markedText } from './text.js';
+
+const PHASES = [['before', 'MSG_WEB_JRN_PHASE_BEFORE'], ['during', 'MSG_WEB_JRN_PHASE_DURING'], ['after', 'MSG_WEB_JRN_PHASE_AFTER']];
+const COMPONENTS = { dropoff: 'MSG_WEB_JRN_COMP_DROPOFF', effort: 'MSG_WEB_JRN_COMP_EFFORT', sentiment: 'MSG_WEB_JRN_COMP_SENTIMENT' };
+const EMOTIONS = ['joy', 'trust', 'surprise', 'anger', 'frustration', 'disappointment', 'worry', 'sadness'];
+const WINDOWS = ['1d', '7d', '14d', '30d', '90d'];
+const PAGE = 10;
+const GREY = '#98a2b3';
+
+/* ---- figures as text ------------------------------------------------------------------------ */
+
+function count(n) {
+  return n === null || n === undefined ? '–' : new Intl.NumberFormat(lang()).format(n);
+}
+
+/** A percentage given as 0..100, written the way the language writes it ("73.2%", "73,2 %"). */
+function pct(v) {
+  if (v === null || v === undefined || !Number.isFinite(Number(v))) return '–';
+  return new Intl.NumberFormat(lang(), { style: 'percent', maximumFractionDigits: 1 }).format(Number(v) / 100);
+}
+
+/** Seconds as the largest unit that keeps a small number. */
+function duration(s) {
+  if (s === null || s === undefined || s < 0) return '–';
+  const one = (n, id) => t(id, { n: new Intl.NumberFormat(lang(), { maximumFractionDigits: 1 }).format(n) });
+  if (s < 60) return one(Math.round(s), 'MSG_WEB_JRN_SECONDS');
+  if (s < 3600) return one(Math.round(s / 60), 'MSG_WEB_JRN_MINUTES');
+  if (s < 2 * 86400) return one(Math.round(s / 360) / 10, 'MSG_WEB_JRN_HOURS');
+  return one(Math.round(s / 8640) / 10, 'MSG_WEB_JRN_DAYS');
+}
+
+function colourName(c) {
+  return c ? t(`MSG_WEB_JRN_COLOUR_${String(c).toUpperCase()}`) : '';
+}
+
+/** A number from a figure ({value} or {score}) or a bare number; null when none. */
+function valueOf(x) {
+  if (x === null || x === undefined) return null;
+  if (typeof x === 'number') return x;
+  if (typeof x === 'object') return x.value ?? x.score ?? null;
+  return null;
+}
+
+/** Drop-off of a stage in 0..100 over its mature entries; null for a final stage or too few. */
+function dropShare(s) {
+  if (s.dropoff && typeof s.dropoff === 'object' && s.dropoff.value !== undefined) return s.dropoff.value;
+  const mature = (s.dropped || 0) + (s.mature_converted ?? Math.max(0, (s.converted || 0)));
+  if (valueOf(s.conversion) === null || !mature) return null;
+  return Math.round((1000 * (s.dropped || 0)) / mature) / 10;
+}
+
+/** Mean sentiment -100..100 of a node's comments; null without comments. */
+function meanSentiment(x) {
+  const s = x && x.sentiment;
+  if (!s || !s.comments) return null;
+  return Math.round((1000 * ((s.positive || 0) - (s.negative || 0))) / s.comments) / 10;
+}
+
+/** The traffic-light colour of a mean sentiment by the tenant's NPS bands. */
+function sentimentColour(v, band) {
+  if (v === null) return null;
+  return v >= band.green ? 'green' : v >= band.amber ? 'amber' : 'red';
+}
+
+/**
+ * What the page says in words: the stage with the largest drop-off, the
+ * one with the most friction and the one where customers feel worst.
+ */
+export function journeySummary(stages) {
+  let drop = null, friction = null, feel = null;
+  for (const s of stages) {
+    const d = dropShare(s);
+    if (d !== null && (!drop || d > drop.share)) drop = { stage: s, share: d };
+    const f = s.friction && s.friction.value !== null && s.friction.value !== undefined ? s.friction.value : null;
+    if (f !== null && (!friction || f > friction.value)) friction = { stage: s, value: f };
+    const m = meanSentiment(s);
+    if (m !== null && (!feel || m < feel.value)) feel = { stage: s, value: m };
+  }
+  return { drop, friction, feel };
+}
+
+function badge(metric, f) {
+  if (!f || !f.n) return null;
+  const label = t(metric === 'nps' ? 'MSG_WEB_OV_COL_NPS' : metric === 'csat' ? 'MSG_WEB_OV_CSAT' : 'MSG_WEB_OV_CES');
+  const score = metric === 'csat' ? pct(f.score) : fmt(f.score);
+  return h('span', { class: `jr-score ${f.colour || ''}`, 'data-metric': metric, 'data-score': fmt(f.score), 'data-colour': fmt(f.colour),
+    title: t('MSG_WEB_OV_INTERVAL', { low: fmt(f.ci_low), high: fmt(f.ci_high), n: f.n }) },
+  `${label} ${score}`, f.colour ? h('span', { class: 'sr-only' }, ` (${colourName(f.colour)})`) : null);
+}
+
+function frictionLine(f) {
+  if (!f || f.value === null || f.value === undefined) return null;
+  const comps = (f.components || []).map((c) => (COMPONENTS[c] ? t(COMPONENTS[c]) : c)).join(', ');
+  return h('p', { class: `jr-friction ${f.colour || ''}`, 'data-value': String(f.value), 'data-colour': fmt(f.colour) },
+    h('span', { class: 'jr-dot', 'aria-hidden': 'true' }),
+    t('MSG_WEB_JRN_FRICTION_OF', { value: fmt(f.value), low: fmt(f.ci_low), high: fmt(f.ci_high), components: comps }),
+    f.colour ? ` · ${colourName(f.colour)}` : '');
+}
+
+/* ---- the board -------------------------------------------------------------------------------- */
+
+function stageCard(s, flags, openTouchpoint) {
+  const conv = s.conversion && typeof s.conversion === 'object' ? s.conversion : { value: valueOf(s.conversion) };
+  const time = s.time_in_stage || {};
+  const rows = [
+    [t('MSG_WEB_JRN_REACHED'), h('span', { class: 'reached' }, count(s.reached))],
+    conv.value !== null && conv.value !== undefined ? [t('MSG_WEB_JRN_CONVERSION'), h('span', { class: 'conversion', 'data-value': String(conv.value) },
+      conv.ci_low !== undefined && conv.ci_low !== null
+        ? t('MSG_WEB_JRN_CONVERSION_CI', { value: pct(conv.value), low: pct(conv.ci_low), high: pct(conv.ci_high) }) : pct(conv.value))] : null,
+    s.dropped !== undefined && conv.value !== null && conv.value !== undefined
+      ? [t('MSG_WEB_JRN_DROPPED'), h('span', { class: 'dropped' }, count(s.dropped))] : null,
+    s.in_progress ? [t('MSG_WEB_JRN_IN_PROGRESS'), h('span', { class: 'in-progress' }, count(s.in_progress))] : null,
+    time.p50_s !== undefined && time.p50_s !== null ? [t('MSG_WEB_JRN_TIME'),
+      h('span', { class: 'time' }, t('MSG_WEB_JRN_TIME_VALUE', { p50: duration(time.p50_s), p90: duration(time.p90_s) }))] : null,
+  ].filter(Boolean);
+  const tps = s.touchpoints || [];
+  return h('article', { class: `jr-stage${flags.length ? ' flagged' : ''}`, 'data-key': s.key, 'data-reached': String(s.reached ?? 0),
+    'data-dropped': String(s.dropped ?? ''), 'data-in-progress': String(s.in_progress ?? ''), 'data-conversion': String(conv.value ?? '') },
+  h('h3', null, s.name || s.key),
+  flags.length ? h('ul', { class: 'jr-flags' }, ...flags.map(([cls, id]) => h('li', { class: `jr-flag ${cls}` }, t(id)))) : null,
+  s.moment_of_truth ? h('p', { class: 'jr-moment' }, h('span', { 'aria-hidden': 'true' }, '★ '), t('MSG_WEB_JRN_MOMENT')) : null,
+  s.reached ? h('dl', { class: 'jr-figures' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]))
+    : h('p', { class: 'empty' }, t('MSG_WEB_JRN_NO_DATA')),
+  h('p', { class: 'jr-scores' }, badge('nps', s.nps), ' ', badge('csat', s.csat), ' ', badge('ces', s.ces)),
+  frictionLine(s.friction),
+  tps.length ? h('div', { class: 'jr-tps' }, h('h4', null, t('MSG_WEB_JRN_TOUCHPOINTS')),
+    h('ul', null, ...tps.map((tp) => {
+      const b = h('button', { type: 'button', class: 'jr-tp', 'data-key': tp.key, 'aria-haspopup': 'true' },
+        tp.moment_of_truth ? h('span', { 'aria-hidden': 'true' }, '★ ') : null,
+        tp.name || tp.key, ' ', h('span', { class: 'muted' }, `· ${count(tp.reached)}`));
+      b.addEventListener('click', () => openTouchpoint(tp, b));
+      return h('li', null, b);
+    }))) : null);
+}
+
+function summaryCard(stages) {
+  const { drop, friction, feel } = journeySummary(stages);
+  const name = (s) => s.name || s.key;
+  return h('section', { class: 'card jr-summary', 'aria-live': 'polite' },
+    h('h2', null, t('MSG_WEB_JRN_SUMMARY')),
+    h('p', { class: 'jr-worst-drop', 'data-stage': drop ? drop.stage.key : '' },
+      drop ? t('MSG_WEB_JRN_WORST_DROP', { stage: name(drop.stage), share: pct(drop.share), n: count(drop.stage.dropped) }) : t('MSG_WEB_JRN_NO_DROP')),
+    friction ? h('p', { class: 'jr-worst-friction', 'data-stage': friction.stage.key },
+      t('MSG_WEB_JRN_WORST_FRICTION', { stage: name(friction.stage), value: fmt(friction.value), colour: colourName(friction.stage.friction.colour) })) : null,
+    h('p', { class: 'jr-worst-feel', 'data-stage': feel ? feel.stage.key : '' },
+      feel ? t('MSG_WEB_JRN_WORST_FEEL', { stage: name(feel.stage), value: fmt(feel.value), n: count(feel.stage.sentiment.comments) })
+        : t('MSG_WEB_JRN_NO_FEEL')));
+}
+
+function boardCard(map, openTouchpoint) {
+  const stages = map.stages || [];
+  const { drop, friction, feel } = journeySummary(stages);
+  const flagsOf = (s) => [
+    drop && drop.stage === s ? ['drop', 'MSG_WEB_JRN_FLAG_DROP'] : null,
+    friction && friction.stage === s ? ['friction', 'MSG_WEB_JRN_FLAG_FRICTION'] : null,
+    feel && feel.stage === s ? ['feel', 'MSG_WEB_JRN_FLAG_WORST'] : null].filter(Boolean);
+  return h('section', { class: 'card jr-board-card' },
+    h('h2', null, t('MSG_WEB_JRN_BOARD')),
+    h('p', { class: 'muted' }, t('MSG_WEB_JRN_BOARD_NOTE')),
+    h('div', { class: 'jr-board' }, ...PHASES.filter(([p]) => stages.some((s) => s.phase === p)).map(([p, id]) =>
+      h('section', { class: `jr-phase phase-${p}`, 'data-phase': p, 'aria-label': t(id) },
+        h('h3', { class: 'jr-phase-name' }, t(id)),
+        h('ol', { class: 'jr-stages' }, ...stages.filter((s) => s.phase === p).map((s) => h('li', null, stageCard(s, flagsOf(s), openTouchpoint))))))));
+}
+
+/* ---- the emotion curve ----------------------------------------------------------------------- */
+
+function emotionCard(stages, band, live) {
+  const points = stages.map((s) => ({ s, v: meanSentiment(s) }));
+  const el = h('div', { class: 'jr-curve', role: 'img', 'aria-label': t('MSG_WEB_JRN_EMOTION_CURVE') });
+  const card = h('section', { class: 'card jr-emotion' },
+    h('h2', null, t('MSG_WEB_JRN_EMOTION_CURVE')),
+    h('p', { class: 'muted' }, t('MSG_WEB_JRN_EMOTION_NOTE')),
+    el,
+    h('div', { class: 'table-wrap' }, h('table', { class: 'breakdown jr-curve-table' },
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('MSG_WEB_JRN_COL_STAGE')),
+        h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_JRN_COL_SENTIMENT')),
+        h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_JRN_COL_COMMENTS')))),
+      h('tbody', null, ...points.map(({ s, v }) => h('tr', { 'data-key': s.key },
+        h('th', { scope: 'row' }, s.name || s.key),
+        h('td', { class: `num sentiment ${sentimentColour(v, band) || ''}`, 'data-value': fmt(v) }, fmt(v),
+          v !== null ? h('span', { class: 'sr-only' }, ` (${colourName(sentimentColour(v, band))})`) : null),
+        h('td', { class: 'num' }, count(s.sentiment ? s.sentiment.comments : 0))))))));
+  async function draw(echarts) {
+    const c = echarts.init(el);
+    c.setOption({
+      animation: false,
+      grid: { left: 40, right: 16, top: 16, bottom: 40 },
+      tooltip: { trigger: 'item' },
+      xAxis: { type: 'category', data: points.map(({ s }) => s.name || s.key), axisLabel: { interval: 0, rotate: points.length > 5 ? 30 : 0 } },
+      yAxis: { type: 'value', min: -100, max: 100 },
+      series: [{
+        type: 'line', connectNulls: true, symbolSize: 14, lineStyle: { color: GREY },
+        markLine: { silent: true, symbol: 'none', data: [{ yAxis: 0 }], lineStyle: { color: GREY, type: 'dashed' } },
+        data: points.map(({ v }) => ({ value: v, itemStyle: { color: COLOURS[sentimentColour(v, band)] || GREY } })),
+      }],
+    });
+    live.push(c);
+    card.dataset.chart = 'drawn';
+  }
+  return { card, draw };
+}
+
+function momentsCard(map) {
+  const list = map.moments_of_truth || [];
+  const tpName = (key) => {
+    for (const s of map.stages || []) {
+      for (const tp of s.touchpoints || []) {
+        if (key === tp.key || key === `${s.key}.${tp.key}`) return `${s.name || s.key} / ${tp.name || tp.key}`;
+      }
+    }
+    return key;
+  };
+  return h('section', { class: 'card jr-moments' }, h('h2', null, t('MSG_WEB_JRN_MOMENTS')),
+    h('p', { class: 'muted' }, t('MSG_WEB_JRN_MOMENTS_NOTE')),
+    list.length ? h('ol', null, ...list.map((m) => h('li', { 'data-touchpoint': m.touchpoint },
+      h('strong', null, tpName(m.touchpoint)), m.share !== undefined && m.share !== null ? ` · ${t('MSG_WEB_JRN_MOMENT_SHARE', { share: pct(m.share) })}` : '',
+      m.lift && m.lift.verdict ? h('span', { class: 'muted' }, ` · ${m.lift.verdict}`) : null)))
+      : h('p', { class: 'empty' }, t('MSG_WEB_JRN_NO_MOMENTS')));
+}
+
+/* ---- drill into a touchpoint ------------------------------------------------------------------ */
+
+function drillCard(ctx, id, range, tp, close) {
+  const list = h('ol', { class: 'jr-verbatims' });
+  const status = h('div', { role: 'status' });
+  const more = h('button', { type: 'button', class: 'more', hidden: true }, t('MSG_WEB_JRN_MORE'));
+  const body = h('div', { class: 'jr-drill-body' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+  const shut = h('button', { type: 'button', class: 'jr-close' }, t('MSG_WEB_JRN_DRILL_CLOSE'));
+  const heading = h('h2', { tabindex: '-1' }, t('MSG_WEB_JRN_DRILL', { name: tp.name || tp.key }));
+  const card = h('section', { class: 'card jr-drill', 'data-key': tp.key, 'aria-label': t('MSG_WEB_JRN_DRILL', { name: tp.name || tp.key }) },
+    h('div', { class: 'card-head' }, heading, shut), body,
+    h('h3', null, t('MSG_WEB_JRN_VERBATIMS')), list, status, more);
+  shut.addEventListener('click', close);
+  card.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') close();
+  });
+  let cursor = null;
+  const path = `/api/v1/journeys/${encodeURIComponent(id)}/touchpoints/${encodeURIComponent(tp.key)}`;
+  function item(v) {
+    const meta = [v.nps === null || v.nps === undefined ? null : t('MSG_WEB_TXP_NPS_OF', { score: v.nps }),
+      v.channel ? channelName(v.channel) : null, v.ts ? formatDateTime(v.ts) : null].filter(Boolean);
+    return h('li', { class: `verbatim label-${v.label || ''}`, 'data-id': v.response_id || '' },
+      h('p', { class: 'comment', lang: v.lang && v.lang !== 'other' ? v.lang : null }, markedText(String(v.comment || ''), v.highlights)),
+      meta.length ? h('p', { class: 'muted verbatim-meta' }, meta.join(' · ')) : null);
+  }
+  function verbatimsOf(d) {
+    const v = d.verbatims;
+    if (Array.isArray(v)) return { items: v, next: d.next_cursor || null };
+    if (v && typeof v === 'object') return { items: v.items || [], next: v.next_cursor || null };
+    return { items: d.items || [], next: d.next_cursor || null };
+  }
+  function show(d) {
+    const themes = d.themes || [];
+    const emotions = d.emotions || {};
+    const shownEmotions = EMOTIONS.filter((e) => emotions[e] > 0);
+    replace(body,
+      h('p', { class: 'jr-scores' }, badge('nps', d.nps), ' ', badge('csat', d.csat), ' ', badge('ces', d.ces)),
+      frictionLine(d.friction),
+      h('h3', null, t('MSG_WEB_JRN_THEMES')),
+      themes.length ? h('ul', { class: 'tags jr-themes' }, ...themes.map((x) => h('li', { class: 'tag theme', 'data-theme': x.id },
+        `${x.name || x.label || x.id} · ${count(x.comments ?? x.n)}`)))
+        : h('p', { class: 'empty' }, t('MSG_WEB_JRN_NO_THEMES')),
+      shownEmotions.length ? [h('h3', null, t('MSG_WEB_JRN_EMOTIONS')), h('ul', { class: 'tags jr-emotions' },
+        ...shownEmotions.map((e) => h('li', { class: 'tag emotion', 'data-emotion': e }, `${t(`MSG_WEB_TXP_EMO_${e.toUpperCase()}`)} · ${count(emotions[e])}`)))] : null);
+  }
+  async function load(next) {
+    card.dataset.state = 'loading';
+    let d;
+    try {
+      d = await api('GET', withQuery(path, { ...range, limit: PAGE, cursor: next ? cursor : null }));
+    } catch (err) {
+      if (ctx.isCurrent()) replace(next ? status : body, ctx.showError(err));
+      card.dataset.state = 'failed';
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    if (!next) show(d);
+    const { items, next: nextCursor } = verbatimsOf(d);
+    list.append(...items.map(item));
+    cursor = nextCursor;
+    more.hidden = !cursor;
+    replace(status, list.children.length ? null : h('p', { class: 'empty' }, t('MSG_WEB_JRN_NO_VERBATIMS')));
+    card.dataset.count = String(list.children.length);
+    card.dataset.state = 'loaded';
+  }
+  more.addEventListener('click', () => load(true));
+  return { card, load, heading };
+}
+
+/* ---- funnel ----------------------------------------------------------------------------------- */
+
+function stepLabel(step, stages) {
+  if (step.stage) {
+    const s = stages.find((x) => x.key === step.stage);
+    return s ? s.name || s.key : step.stage;
+  }
+  return step.touchpoint ? `${step.event}/${step.touchpoint}` : step.event;
+}
+
+/** The funnel's body for POST /api/v1/funnels. */
+function funnelBody(id, steps, window, range) {
+  return {
+    steps: steps.map((s) => (s.stage ? { journey: id, stage: s.stage } : { type: s.event, touchpoint: s.touchpoint || undefined })),
+    window, from: range.from, to: range.to, segment: range.segment || undefined,
+  };
+}
+
+/** [label, customers] per step and the time to convert, from the funnel's answer. */
+function funnelRows(ans, steps, stages) {
+  const all = ans.all || ans;
+  const reached = Array.isArray(all.reached) ? all.reached
+    : (ans.steps || []).map((s) => s.reached ?? s.customers ?? 0);
+  const rows = steps.map((s, i) => [(ans.steps && ans.steps[i] && ans.steps[i].label) || stepLabel(s, stages), reached[i] ?? 0]);
+  const ttc = all.time_to_convert || ans.time_to_convert || {};
+  const us = (v) => (v === null || v === undefined || v < 0 ? null : v / 1e6);
+  const p50 = ttc.p50_s ?? us(ttc.p50_us ?? all.p50_us), p90 = ttc.p90_s ?? us(ttc.p90_us ?? all.p90_us);
+  return { rows, p50, p90 };
+}
+
+function funnelCard(ctx, map, rangeOf, live) {
+  const id = map.journey.id;
+  const stages = map.stages || [];
+  let steps = stages.map((s) => ({ stage: s.key }));
+  const list = h('ol', { class: 'jr-steps' });
+  const addStage = h('select', { id: 'jr-add-stage' }, ...stages.map((s) => h('option', { value: s.key }, s.name || s.key)));
+  const addEvent = h('input', { id: 'jr-add-event', type: 'text', autocomplete: 'off', placeholder: 'purchase/checkout' });
+  const defWindow = map.journey.conversion_window && WINDOWS.includes(map.journey.conversion_window) ? map.journey.conversion_window : '30d';
+  const window = h('select', { id: 'jr-window' }, ...WINDOWS.map((w) => h('option', { value: w, selected: w === defWindow }, w)));
+  const run = h('button', { type: 'submit', class: 'primary' }, t('MSG_WEB_JRN_RUN'));
+  const chartEl = h('div', { class: 'jr-funnel-chart', role: 'img', 'aria-label': t('MSG_WEB_JRN_FUNNEL_CHART') });
+  const body = h('tbody');
+  const status = h('div', { role: 'status' });
+  const ttcLine = h('p', { class: 'jr-ttc' });
+  let rows = [];
+  let chart = null;
+  const csv = h('button', { type: 'button', class: 'csv', onclick: () => download('funnel.csv',
+    csvOf([['step', 'customers', 'from_previous_pct', 'from_first_pct'], ...rows.map((r, i) => [r[0], r[1],
+      i ? share(r[1], rows[i - 1][1]) : 100, share(r[1], rows[0][1])])])) }, t('MSG_WEB_OV_CSV'));
+  const share = (a, b) => (b ? Math.round((1000 * a) / b) / 10 : null);
+  function drawSteps() {
+    replace(list, ...steps.map((s, i) => {
+      const label = stepLabel(s, stages);
+      const up = h('button', { type: 'button', class: 'jr-step-up', disabled: i === 0, 'aria-label': t('MSG_WEB_JRN_STEP_UP', { step: label }) }, '↑');
+      const rm = h('button', { type: 'button', class: 'jr-step-remove', disabled: steps.length <= 2, 'aria-label': t('MSG_WEB_JRN_STEP_REMOVE', { step: label }) }, '×');
+      up.addEventListener('click', () => {
+        [steps[i - 1], steps[i]] = [steps[i], steps[i - 1]];
+        drawSteps();
+      });
+      rm.addEventListener('click', () => {
+        steps.splice(i, 1);
+        drawSteps();
+      });
+      return h('li', { 'data-step': s.stage ? `stage:${s.stage}` : `event:${label}` }, h('span', { class: 'jr-step-label' }, label), ' ', up, ' ', rm);
+    }));
+  }
+  const addStageBtn = h('button', { type: 'button', class: 'jr-add-stage' }, t('MSG_WEB_JRN_ADD'));
+  addStageBtn.addEventListener('click', () => {
+    steps.push({ stage: addStage.value });
+    drawSteps();
+  });
+  const addEventBtn = h('button', { type: 'button', class: 'jr-add-event' }, t('MSG_WEB_JRN_ADD'));
+  addEventBtn.addEventListener('click', () => {
+    const v = addEvent.value.trim();
+    if (!v) return;
+    const [event, ...tp] = v.split('/');
+    steps.push({ event, touchpoint: tp.join('/') || null });
+    addEvent.value = '';
+    drawSteps();
+  });
+  const form = h('form', { class: 'jr-funnel-form' },
+    h('h3', null, t('MSG_WEB_JRN_STEPS')), list,
+    h('div', { class: 'ov-controls' },
+      h('div', { class: 'field' }, h('label', { for: 'jr-add-stage' }, t('MSG_WEB_JRN_ADD_STAGE')), h('span', { class: 'jr-inline' }, addStage, addStageBtn)),
+      h('div', { class: 'field' }, h('label', { for: 'jr-add-event' }, t('MSG_WEB_JRN_ADD_EVENT')), h('span', { class: 'jr-inline' }, addEvent, addEventBtn)),
+      h('div', { class: 'field' }, h('label', { for: 'jr-window' }, t('MSG_WEB_JRN_WINDOW')), window)),
+    run);
+  const card = h('section', { class: 'card jr-funnel' },
+    h('div', { class: 'card-head' }, h('h2', null, t('MSG_WEB_JRN_FUNNEL')), csv),
+    h('p', { class: 'muted' }, t('MSG_WEB_JRN_FUNNEL_NOTE')),
+    form, status, chartEl, ttcLine,
+    h('div', { class: 'table-wrap' }, h('table', { class: 'breakdown jr-funnel-table' },
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('MSG_WEB_JRN_COL_STEP')),
+        h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_JRN_COL_CUSTOMERS')),
+        h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_JRN_COL_FROM_PREV')),
+        h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_JRN_COL_FROM_FIRST')))),
+      body)));
+  async function load() {
+    card.dataset.state = 'loading';
+    run.disabled = true;
+    let ans;
+    try {
+      ans = await api('POST', '/api/v1/funnels', funnelBody(id, steps, window.value, rangeOf()));
+    } catch (err) {
+      if (ctx.isCurrent()) replace(status, ctx.showError(err));
+      card.dataset.state = 'failed';
+      return;
+    } finally {
+      run.disabled = false;
+    }
+    if (!ctx.isCurrent()) return;
+    replace(status);
+    const r = funnelRows(ans, steps, stages);
+    rows = r.rows;
+    replace(body, ...rows.map((x, i) => h('tr', { 'data-reached': String(x[1]) }, h('th', { scope: 'row' }, x[0]),
+      h('td', { class: 'num reached' }, count(x[1])),
+      h('td', { class: 'num' }, i ? pct(share(x[1], rows[i - 1][1])) : '–'),
+      h('td', { class: 'num' }, pct(share(x[1], rows[0][1]))))));
+    ttcLine.textContent = r.p50 === null ? t('MSG_WEB_JRN_NOBODY_CONVERTED')
+      : t('MSG_WEB_JRN_TIME_TO_CONVERT', { p50: duration(r.p50), p90: duration(r.p90) });
+    card.dataset.steps = String(rows.length);
+    const echarts = await loadECharts().catch(() => null);
+    if (!echarts || !ctx.isCurrent()) {
+      card.dataset.state = 'failed';
+      return;
+    }
+    if (!chart) {
+      chart = echarts.init(chartEl);
+      live.push(chart);
+    }
+    chartEl.style.height = `${Math.max(180, 44 * rows.length + 30)}px`;
+    chart.resize();
+    chart.setOption({
+      animation: false,
+      tooltip: { trigger: 'item', formatter: (p) => `${p.name}: ${count(p.value)}` },
+      series: [{ type: 'funnel', sort: 'none', left: '5%', width: '90%', top: 10, bottom: 10, minSize: '4%', gap: 2,
+        label: { position: 'inside', formatter: (p) => `${p.name}: ${count(p.value)}`, overflow: 'truncate' },
+        data: rows.map((x) => ({ name: x[0], value: x[1] })) }],
+    }, true);
+    card.dataset.state = 'drawn';
+  }
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    load();
+  });
+  drawSteps();
+  return { card, load };
+}
+
+/* ---- paths ------------------------------------------------------------------------------------ */
+
+function pathsCard(ctx, map, rangeOf, live) {
+  const id = map.journey.id;
+  const stages = map.stages || [];
+  const start = h('select', { id: 'jr-path-start' }, ...stages.map((s) => h('option', { value: s.key }, s.name || s.key)));
+  const level = h('select', { id: 'jr-path-level' }, ...[['stage', 'MSG_WEB_JRN_LEVEL_STAGE'], ['touchpoint', 'MSG_WEB_JRN_LEVEL_TOUCHPOINT'],
+    ['event', 'MSG_WEB_JRN_LEVEL_EVENT']].map(([v, m]) => h('option', { value: v }, t(m))));
+  const el = h('div', { class: 'jr-sankey', role: 'img', 'aria-label': t('MSG_WEB_JRN_PATHS_CHART') });
+  const status = h('div', { role: 'status' });
+  const started = h('p', { class: 'jr-started' });
+  const seqBody = h('tbody');
+  let chart = null;
+  const card = h('section', { class: 'card jr-paths' },
+    h('h2', null, t('MSG_WEB_JRN_PATHS')),
+    h('p', { class: 'muted' }, t('MSG_WEB_JRN_PATHS_NOTE')),
+    h('form', { class: 'ov-controls' },
+      h('div', { class: 'field' }, h('label', { for: 'jr-path-start' }, t('MSG_WEB_JRN_START')), start),
+      h('div', { class: 'field' }, h('label', { for: 'jr-path-level' }, t('MSG_WEB_JRN_LEVEL')), level)),
+    status, started, el,
+    h('div', { class: 'table-wrap' }, h('table', { class: 'breakdown jr-sequences' },
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('MSG_WEB_JRN_COL_SEQUENCE')),
+        h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_JRN_COL_CUSTOMERS')))),
+      seqBody)));
+  const labelText = (l) => (l === '(left)' ? t('MSG_WEB_JRN_LEFT') : l === '(end)' || l === '(end reached)' ? t('MSG_WEB_JRN_END') : l);
+  async function load() {
+    card.dataset.state = 'loading';
+    let ans;
+    try {
+      ans = await api('GET', withQuery('/api/v1/paths', { ...rangeOf(), journey: id, start: `stage:${start.value}`, level: level.value }));
+    } catch (err) {
+      if (ctx.isCurrent()) replace(status, ctx.showError(err));
+      card.dataset.state = 'failed';
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    replace(status);
+    const nodes = ans.nodes || [], links = ans.links || [];
+    started.textContent = ans.customers ? t('MSG_WEB_JRN_PATHS_STARTED', { n: count(ans.customers) }) : t('MSG_WEB_JRN_NO_PATHS');
+    replace(seqBody, ...(ans.sequences || []).map((s) => h('tr', null, h('td', null, (s.labels || []).map(labelText).join(' → ')),
+      h('td', { class: 'num' }, count(s.customers)))),
+    ans.other ? h('tr', null, h('td', null, t('MSG_WEB_JRN_OTHER')), h('td', { class: 'num' }, count(ans.other))) : null);
+    card.dataset.nodes = String(nodes.length);
+    card.dataset.left = String(nodes.filter((n) => n.label === '(left)').length);
+    const echarts = await loadECharts().catch(() => null);
+    if (!echarts || !ctx.isCurrent()) {
+      card.dataset.state = 'failed';
+      return;
+    }
+    if (!chart) {
+      chart = echarts.init(el);
+      live.push(chart);
+    }
+    const depths = Math.max(1, ...nodes.map((n) => n.depth + 1));
+    el.style.height = `${Math.max(260, 34 * Math.max(...[0, ...Array.from({ length: depths }, (_, d) => nodes.filter((n) => n.depth === d).length)]) + 40)}px`;
+    chart.resize();
+    // a node is (depth, label): names are unique, labels are what is shown
+    const nodeName = (n, i) => `${n.depth}:${n.label}#${i}`;
+    chart.setOption({
+      animation: false,
+      tooltip: { trigger: 'item', formatter: (p) => (p.dataType === 'edge'
+        ? `${labelText(nodes[p.data.i].label)} → ${labelText(nodes[p.data.j].label)}: ${count(p.value)}`
+        : `${labelText(nodes[p.data.i].label)}: ${count(nodes[p.data.i].customers)}`) },
+      series: [{
+        type: 'sankey', left: 8, right: 90, top: 8, bottom: 8, nodeAlign: 'left', layoutIterations: 0,
+        label: { formatter: (p) => labelText(nodes[p.data.i].label), overflow: 'truncate', width: 80 },
+        data: nodes.map((n, i) => ({ name: nodeName(n, i), i, depth: n.depth,
+          itemStyle: { color: n.label === '(left)' ? COLOURS.red : n.label === '(end)' || n.label === '(end reached)' ? COLOURS.green : '#1d4ed8' } })),
+        links: links.map((l) => ({ source: nodeName(nodes[l.from], l.from), target: nodeName(nodes[l.to], l.to), value: l.customers, i: l.from, j: l.to })),
+        lineStyle: { color: 'source', opacity: 0.35 },
+      }],
+    }, true);
+    card.dataset.state = 'drawn';
+  }
+  start.addEventListener('change', load);
+  level.addEventListener('change', load);
+  return { card, load };
+}
+
+/* ---- the pages -------------------------------------------------------------------------------- */
+
+/** #/journeys: the tenant's journeys. */
+export async function renderJourneys(ctx) {
+  const out = h('div', { class: 'jr-list', role: 'status' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+  replace(ctx.main, h('div', { class: 'page-head' }, h('h1', null, t('MSG_WEB_NAV_JOURNEYS'))),
+    h('p', { class: 'muted' }, t('MSG_WEB_JRN_LIST_NOTE')), out);
+  let list;
+  try {
+    list = listItems(await api('GET', '/api/v1/journeys'));
+  } catch (err) {
+    if (ctx.isCurrent()) replace(out, ctx.showError(err));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  replace(out, list.length ? h('ul', { class: 'jr-journeys' }, ...list.map((j) => {
+    const def = j.definition || j;
+    const n = Array.isArray(def.stages) ? def.stages.length : null;
+    return h('li', { 'data-id': String(j.id) }, h('a', { href: `#/journeys/${encodeURIComponent(j.id)}` }, j.name || def.name || String(j.id)),
+      n ? h('span', { class: 'muted' }, ` · ${t('MSG_WEB_JRN_STAGES_N', { n })}`) : null);
+  })) : h('p', { class: 'empty' }, t('MSG_WEB_JRN_NONE')));
+  out.dataset.state = 'loaded';
+}
+
+/** #/journeys/ID: the map, drill-down, funnel and paths of one journey. */
+export async function renderJourney(ctx, id) {
+  const { form, period, survey } = periodControls();
+  survey.closest('.field').remove(); // journeys are not one survey's
+  const journey = h('select', { id: 'jr-journey' });
+  const segment = h('select', { id: 'jr-segment' }, h('option', { value: '' }, t('MSG_WEB_JRN_ALL_SEGMENTS')));
+  form.prepend(h('div', { class: 'field' }, h('label', { for: 'jr-journey' }, t('MSG_WEB_JRN_JOURNEY')), journey));
+  form.append(h('div', { class: 'field' }, h('label', { for: 'jr-segment' }, t('MSG_WEB_JRN_SEGMENT')), segment));
+  form.addEventListener('submit', (e) => e.preventDefault());
+  const out = h('div', { class: 'jr-body' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+  replace(ctx.main, h('div', { class: 'page-head' }, h('h1', null, t('MSG_WEB_NAV_JOURNEYS'))), form, out);
+  const [journeys, settings] = await Promise.all([
+    api('GET', '/api/v1/journeys').catch(() => null),
+    api('GET', '/api/v1/settings/metrics').catch(() => null),
+  ]);
+  if (!ctx.isCurrent()) return;
+  const band = (settings && settings.bands && settings.bands.nps) || { amber: 0, green: 30 };
+  for (const j of listItems(journeys)) journey.append(h('option', { value: String(j.id), selected: String(j.id) === String(id) }, j.name || String(j.id)));
+  if (![...journey.options].some((o) => o.value === String(id))) journey.prepend(h('option', { value: String(id), selected: true }, String(id)));
+  journey.addEventListener('change', () => {
+    location.hash = `#/journeys/${encodeURIComponent(journey.value)}`;
+  });
+  let live = [];
+  let segmentsFor = null;
+  async function loadSegments(range) {
+    // the segments that have answers in the period (GET /api/v1/metrics/nps?by=segment)
+    const key = `${range.from}/${range.to}`;
+    if (segmentsFor === key) return;
+    segmentsFor = key;
+    const rep = await api('GET', withQuery('/api/v1/metrics/nps', { from: range.from, to: range.to, by: 'segment' })).catch(() => null);
+    const keep = segment.value;
+    replace(segment, h('option', { value: '' }, t('MSG_WEB_JRN_ALL_SEGMENTS')),
+      ...((rep && rep.groups) || []).filter((g) => g.value !== '').map((g) => h('option', { value: g.value, selected: g.value === keep }, g.label || g.value)));
+  }
+  async function load() {
+    const { from, to } = lastDays(Number(period.value));
+    const range = { from: isoDay(from), to: isoDay(to), segment: segment.value || null };
+    const rangeOf = () => range;
+    replace(out, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+    out.dataset.state = 'loading';
+    for (const c of live) c.dispose();
+    live = [];
+    let map;
+    try {
+      [map] = await Promise.all([
+        api('GET', withQuery(`/api/v1/journeys/${encodeURIComponent(id)}/map`, range)),
+        loadSegments(range),
+      ]);
+    } catch (err) {
+      if (ctx.isCurrent()) replace(out, ctx.showError(err));
+      out.dataset.state = 'failed';
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    map.journey = map.journey || { id };
+    if (map.journey.id === undefined) map.journey.id = id;
+    const stages = map.stages || [];
+    const drillSlot = h('div', { class: 'jr-drill-slot' });
+    let opener = null;
+    function closeDrill() {
+      replace(drillSlot);
+      if (opener) opener.focus();
+    }
+    function openTouchpoint(tp, button) {
+      opener = button;
+      for (const b of out.querySelectorAll('button.jr-tp[aria-expanded]')) b.removeAttribute('aria-expanded');
+      button.setAttribute('aria-expanded', 'true');
+      const d = drillCard(ctx, id, range, tp, closeDrill);
+      replace(drillSlot, d.card);
+      d.heading.focus();
+      d.load(false);
+    }
+    const emotion = emotionCard(stages, band, live);
+    const funnel = funnelCard(ctx, map, rangeOf, live);
+    const paths = pathsCard(ctx, map, rangeOf, live);
+    replace(out,
+      map.rebuilding ? h('p', { class: 'notice jr-rebuilding' }, t('MSG_WEB_JRN_REBUILDING')) : null,
+      summaryCard(stages),
+      boardCard(map, openTouchpoint),
+      drillSlot,
+      emotion.card,
+      momentsCard(map),
+      funnel.card,
+      paths.card);
+    out.dataset.from = range.from;
+    out.dataset.to = range.to;
+    out.dataset.segment = range.segment || '';
+    out.dataset.state = 'loaded';
+    let drawn = true;
+    try {
+      const echarts = await loadECharts();
+      if (!ctx.isCurrent()) return;
+      await emotion.draw(echarts);
+    } catch {
+      drawn = false; // every figure is in the text and tables
+    }
+    await Promise.all([funnel.load(), paths.load()]);
+    if (ctx.isCurrent()) out.dataset.charts = drawn && funnel.card.dataset.state === 'drawn' && paths.card.dataset.state === 'drawn' ? 'drawn' : 'failed';
+  }
+  period.addEventListener('change', load);
+  segment.addEventListener('change', load);
+  await load();
+}
