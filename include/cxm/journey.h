@@ -253,6 +253,8 @@ struct cxm_step {
 	const char *type, *channel, *touchpoint;  /* events: NULL = any (type required) */
 	int slot, node;                           /* nodes: the journey's slot and node */
 	const char *label;                        /* for answers: "purchase/checkout", "Compra" */
+	const struct cxm_journey_def *journey;    /* nodes: the definition of slot (a stage step needs it
+						     to know its touchpoints; NULL: a stage matches nothing) */
 };
 
 #define CXM_FUNNEL_STEPS_MAX 20

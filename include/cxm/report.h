@@ -90,4 +90,9 @@ struct cxm_drivers_query {
 int cxm_drivers_report(struct cxm_store *s, int64_t tenant, const struct cxm_drivers_query *dq, cJSON **out,
 		       char *field, size_t fieldlen, char *why, size_t whylen);
 
+/* One metric's figure of counts as the reports write it ("n", "score",
+ * "ci_low", "ci_high", ..., "colour"), for other reports (the journey
+ * map). Owned by the caller. */
+cJSON *cxm_report_figure_json(enum cxm_metric m, const struct cxm_score_counts *c, const struct cxm_bands *bands);
+
 #endif

@@ -929,6 +929,9 @@ struct cxm_verbatim_filter {
 	int64_t from, to;
 	const char *theme, *label, *emotion;
 	int64_t survey; /* 0: every survey */
+	/* only responses at one of these touchpoints (touchpoints_n 0: any) */
+	const char *const *touchpoints;
+	size_t touchpoints_n;
 };
 /* Verbatims newest first, older than (before_ts, before_id), at most limit. */
 int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_verbatim_filter *f, int64_t before_ts,
@@ -978,6 +981,9 @@ struct cxm_mix_query {
 	const struct cxm_span *scope;
 	size_t nscope;
 	bool scan; /* scan the responses even when unscoped (the tests compare both paths) */
+	/* only the comments of customers of this segment ("": none) when the
+	 * response came; by must be CXM_MIX_TOUCHPOINT (NULL: every comment) */
+	const char *segment;
 };
 
 #define CXM_MIX_LABELS 3   /* positive, neutral, negative */
@@ -1109,5 +1115,33 @@ typedef int (*cxm_seq_cb)(int64_t customer_id, const char *segment, const struct
 			  void *ctx);
 int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, cxm_seq_cb cb,
 		       void *ctx);
+
+/* ---- journey scores (issue 7): a journey touchpoint's feedback -------------------
+ *
+ * The scores of touchpoints for a segment: cxm_store_counts_rollup answers
+ * by CXM_DIM_TOUCHPOINT (or no group-by with a touchpoint filter) with
+ * filter[CXM_DIM_SEGMENT] from the rollup dim touchpoint_segment. Their
+ * emotion mix for a segment: cxm_mix_query.segment. Their verbatims:
+ * cxm_verbatim_filter.touchpoints.
+ */
+
+/* The themes of the comments at a set of touchpoints. */
+struct cxm_tp_themes_query {
+	int64_t from_day, to_day; /* the tenant's local days, from <= day < to */
+	int64_t survey;           /* 0: every survey */
+	const char *const *touchpoints;
+	size_t touchpoints_n;     /* 1..CXM_TP_THEMES_MAX */
+	bool scan;                /* scan the responses (the tests compare both paths) */
+};
+#define CXM_TP_THEMES_MAX 64
+/*
+ * The emotion mix of the analysed comments at any of q's touchpoints: first
+ * the total (each comment once), then each theme id ("" for none) that has
+ * comments, as cxm_store_text_mix does by CXM_MIX_THEME. From the daily
+ * rollup text_mix (dim touchpoint_theme) unless q->scan; both give the
+ * same counts. CXM_EINVAL for no touchpoints or too many.
+ */
+int cxm_store_touchpoint_themes(struct cxm_store *s, int64_t tenant, const struct cxm_tp_themes_query *q,
+				cxm_mix_cb cb, void *ctx);
 
 #endif

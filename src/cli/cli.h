@@ -83,5 +83,6 @@ int cmd_key(int argc, char **argv);
 int cmd_survey(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_text(int argc, char **argv);
+int cmd_journey(int argc, char **argv);
 
 #endif

@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, MSG_CMD_STATS, MSG_USAGE_STATS },
 	{ "report", cmd_report, MSG_CMD_REPORT, MSG_USAGE_REPORT },
 	{ "text", cmd_text, MSG_CMD_TEXT, MSG_USAGE_TEXT },
+	{ "journey", cmd_journey, MSG_CMD_JOURNEY, MSG_USAGE_JOURNEY },
 	{ "serve", cmd_serve, MSG_CMD_SERVE, MSG_USAGE_SERVE },
 };
 

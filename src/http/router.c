@@ -69,6 +69,12 @@ int api_text_analyze(struct req *r);
 int api_text_model_get(struct req *r);
 int api_text_model_train(struct req *r);
 int api_text_emotions(struct req *r);
+int api_journeys_list(struct req *r);
+int api_journey_create(struct req *r);
+int api_journey_get(struct req *r);
+int api_journey_update(struct req *r);
+int api_journey_delete(struct req *r);
+int api_journey_map(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -150,6 +156,14 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/text/model/train", api_text_model_train, ROLES_ADMIN, RF_WRITE },
 	/* the exact emotion mix of a period (api_text_emotions.c) */
 	{ "GET", "/api/v1/text/emotions", api_text_emotions, ROLES_ANY, 0 },
+	/* customer journeys (api_journeys.c) */
+	{ "GET", "/api/v1/journeys", api_journeys_list, ROLES_ANY, 0 },
+	{ "POST", "/api/v1/journeys", api_journey_create, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "GET", "/api/v1/journeys/{id}", api_journey_get, ROLES_ANY, 0 },
+	{ "PUT", "/api/v1/journeys/{id}", api_journey_update, ROLES_TENANT_WIDE, RF_WRITE },
+	{ "DELETE", "/api/v1/journeys/{id}", api_journey_delete, ROLES_TENANT_WIDE, RF_WRITE },
+	/* flow tenant-wide, scores of the caller's subtree (api_journey_map.c) */
+	{ "GET", "/api/v1/journeys/{id}/map", api_journey_map, ROLES_ANY, 0 },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

@@ -541,3 +541,8 @@ int cxm_report(struct cxm_store *s, int64_t tenant, const struct cxm_report_quer
 	*out = o;
 	return 0;
 }
+
+cJSON *cxm_report_figure_json(enum cxm_metric m, const struct cxm_score_counts *c, const struct cxm_bands *bands)
+{
+	return figure_json(m, c, bands);
+}

@@ -122,6 +122,7 @@ static int mix_flush(struct cxm_store *s);
 static void mix_discard(struct cxm_store *s, bool savepoint_only);
 static void mix_merge_savepoint(struct cxm_store *s);
 static int text_mix_backfill(struct cxm_store *s);
+static int journey_dims_backfill(struct cxm_store *s);
 
 void cxm_store_close(struct cxm_store *s)
 {
@@ -381,6 +382,9 @@ int cxm_store_migrate(struct cxm_store *s, int *applied)
 			goto out;
 		/* responses analysed before the emotion mix rollup existed */
 		if (m->version == 13 && (ret = text_mix_backfill(s)))
+			goto out;
+		/* the journey map's touchpoint x segment and x theme (issue 7) */
+		if (m->version == 15 && (ret = journey_dims_backfill(s)))
 			goto out;
 		struct sqlval p[] = { SQLV_INT(m->version), SQLV_TEXT(m->name), SQLV_INT(cxm_now_us()) };
 		if ((ret = Q(s, sql_mig_insert, p, NULL, NULL, NULL)))
@@ -3445,6 +3449,13 @@ static const char *const rollup_month_dims[CXM_DIM_COUNT] = {
 	"segment@month", NULL, NULL, "theme@month", "sentiment@month",
 };
 
+/* Touchpoint x segment (issue 7, the journey map), a day and a month row:
+ * value segment "\x1f" touchpoint, so a segment's touchpoints are the rows
+ * whose value starts with the segment and the separator. */
+#define TPSEG_DIM "touchpoint_segment"
+#define TPSEG_MONTH_DIM "touchpoint_segment@month"
+#define TPSEG_SEP '\x1f'
+
 const char *cxm_dim_name(enum cxm_dim d)
 {
 	return d < CXM_DIM_COUNT ? dim_names[d] : "";
@@ -3819,6 +3830,20 @@ static void rollup_text_dims(struct cxm_store *s, int64_t tenant, const struct r
 
 static void mix_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign, int64_t day);
 
+/* The counts of r under its segment and touchpoint (TPSEG_DIM). */
+static void rollup_tpseg(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int64_t day, int64_t month,
+			 const struct cxm_score_counts *c)
+{
+	struct cxm_buf v = CXM_BUF_INIT;
+
+	cxm_buf_addstr(&v, r->segment ? r->segment : "");
+	cxm_buf_addch(&v, TPSEG_SEP);
+	cxm_buf_addstr(&v, r->touchpoint ? r->touchpoint : "");
+	pend_add(s, tenant, 3 * CXM_DIM_COUNT, TPSEG_DIM, day, r->survey_id, cxm_buf_str(&v), c);
+	pend_add(s, tenant, 3 * CXM_DIM_COUNT + 1, TPSEG_MONTH_DIM, month, r->survey_id, cxm_buf_str(&v), c);
+	cxm_buf_release(&v);
+}
+
 /* Adds (sign 1) or takes away (-1) one response's counts, under each
  * dimension the rollups keep (text_only: only theme and sentiment), for
  * its day and its month, and its comment's emotion mix (text_mix); written
@@ -3853,6 +3878,8 @@ static int rollup_apply_dims(struct cxm_store *s, int64_t tenant, const struct r
 		pend_add(s, tenant, d, rollup_dims[d], day, r->survey_id, v, &c);
 		pend_add(s, tenant, NDIMS + d, rollup_month_dims[d], month, r->survey_id, v, &c);
 	}
+	if (!text_only)
+		rollup_tpseg(s, tenant, r, day, month, &c);
 	rollup_text_dims(s, tenant, r, day, month, &c);
 	mix_apply(s, tenant, r, sign, day);
 	return 0;
@@ -3934,6 +3961,20 @@ static int groups_emit(struct groups *g, cxm_counts_cb cb, void *ctx)
 
 /* ---- from the rollups ---- */
 
+/* Whether q is a segment's touchpoints, TPSEG_DIM's rows: by touchpoint
+ * (or no group-by with a touchpoint filter), a segment filter, maybe a
+ * touchpoint and a survey filter, nothing else. */
+static bool tpseg_query(const struct cxm_counts_query *q)
+{
+	if (!q->filter[CXM_DIM_SEGMENT] || q->subtree || q->scoped ||
+	    !(q->by == CXM_DIM_TOUCHPOINT || (q->by == CXM_DIM_NONE && q->filter[CXM_DIM_TOUCHPOINT])))
+		return false;
+	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_COUNT; d++)
+		if (q->filter[d] && d != CXM_DIM_SEGMENT && d != CXM_DIM_TOUCHPOINT && d != CXM_DIM_SURVEY)
+			return false;
+	return true;
+}
+
 bool cxm_counts_rollup_can(const struct cxm_counts_query *q)
 {
 	enum cxm_dim one = q->by == CXM_DIM_SURVEY ? CXM_DIM_NONE : q->by;
@@ -3941,6 +3982,8 @@ bool cxm_counts_rollup_can(const struct cxm_counts_query *q)
 	if (q->by == CXM_DIM_ATTRIBUTE || q->by >= CXM_DIM_COUNT || q->subtree || q->scoped ||
 	    q->filter[CXM_DIM_ATTRIBUTE])
 		return false;
+	if (tpseg_query(q))
+		return true;
 	/* every filter but the survey's is on the one dimension read */
 	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_COUNT; d++) {
 		if (d == CXM_DIM_SURVEY || d == CXM_DIM_ATTRIBUTE || !q->filter[d] || (enum cxm_dim)d == one)
@@ -3956,6 +3999,7 @@ struct rollup_read {
 	const struct cxm_counts_query *q;
 	enum cxm_dim dim;
 	struct groups g;
+	const char *segment; /* TPSEG_DIM's rows: only this segment's, value its touchpoint */
 };
 
 static int rollup_row(const struct sqlrow *r, void *vctx)
@@ -3968,6 +4012,12 @@ static int rollup_row(const struct sqlrow *r, void *vctx)
 
 	for (int i = 0; i < ROLLUP_NFIELDS; i++)
 		f[i] = row_int(r, 3 + i);
+	if (c->segment) {
+		size_t n = strlen(c->segment);
+		if (!value || strncmp(value, c->segment, n) || value[n] != TPSEG_SEP)
+			return 0;
+		value += n + 1;
+	}
 	if (c->q->by == CXM_DIM_SURVEY) {
 		snprintf(survey, sizeof(survey), "%lld", (long long)row_int(r, 1));
 		value = survey;
@@ -4000,13 +4050,33 @@ int cxm_store_counts_rollup(struct cxm_store *s, int64_t tenant, const struct cx
 		BUG("rollups read under a savepoint that changed them");
 	if (s->in_tx && s->ru && (ret = rollups_flush(s)))
 		return ret;
-	for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_COUNT; d++)
-		if (d != CXM_DIM_SURVEY && d != CXM_DIM_ATTRIBUTE && query->filter[d]) {
-			c.dim = (enum cxm_dim)d;
-			value = query->filter[d];
+	struct cxm_buf tpseg = CXM_BUF_INIT;
+	const char *day_dim, *month_dim;
+	if (tpseg_query(query)) {
+		/* a segment's touchpoints: its rows of TPSEG_DIM, or the one row
+		 * of a touchpoint */
+		day_dim = TPSEG_DIM;
+		month_dim = TPSEG_MONTH_DIM;
+		c.segment = query->filter[CXM_DIM_SEGMENT];
+		if (query->filter[CXM_DIM_TOUCHPOINT]) {
+			cxm_buf_addstr(&tpseg, c.segment);
+			cxm_buf_addch(&tpseg, TPSEG_SEP);
+			cxm_buf_addstr(&tpseg, query->filter[CXM_DIM_TOUCHPOINT]);
+			value = cxm_buf_str(&tpseg);
 		}
-	if (query->filter[CXM_DIM_SURVEY] && !(survey = strtoll(query->filter[CXM_DIM_SURVEY], NULL, 10)))
+	} else {
+		for (int d = CXM_DIM_CHANNEL; d < CXM_DIM_COUNT; d++)
+			if (d != CXM_DIM_SURVEY && d != CXM_DIM_ATTRIBUTE && query->filter[d]) {
+				c.dim = (enum cxm_dim)d;
+				value = query->filter[d];
+			}
+		day_dim = rollup_dims[c.dim];
+		month_dim = rollup_month_dims[c.dim];
+	}
+	if (query->filter[CXM_DIM_SURVEY] && !(survey = strtoll(query->filter[CXM_DIM_SURVEY], NULL, 10))) {
+		cxm_buf_release(&tpseg);
 		return 0; /* no survey has that id: nothing */
+	}
 	/* whole months in the middle of the range read the month rows, unless
 	 * the buckets are days or weeks (a week can straddle two months) */
 	int64_t from = query->from_day, to = query->to_day, m0 = to, m1 = to;
@@ -4020,9 +4090,9 @@ int cxm_store_counts_rollup(struct cxm_store *s, int64_t tenant, const struct cx
 			m0 = m1 = to;
 	}
 	const struct { const char *dim; int64_t from, to; } parts[] = {
-		{ rollup_dims[c.dim], from, m0 },
-		{ rollup_month_dims[c.dim], m0, m1 },
-		{ rollup_dims[c.dim], m1, to },
+		{ day_dim, from, m0 },
+		{ month_dim, m0, m1 },
+		{ day_dim, m1, to },
 	};
 	groups_init(&c.g);
 	ret = 0;
@@ -4034,6 +4104,7 @@ int cxm_store_counts_rollup(struct cxm_store *s, int64_t tenant, const struct cx
 				      SQLV_INT(value ? 1 : 0), SQLV_TEXT(value ? value : "") };
 		ret = Q(s, sql, p, rollup_row, &c, NULL);
 	}
+	cxm_buf_release(&tpseg);
 	int emitted = groups_emit(&c.g, ret ? NULL : cb, ctx);
 	return ret ? ret : emitted;
 }
@@ -4367,6 +4438,21 @@ int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_ve
 		" AND (? = '' OR ' ' || text_emotions || ' ' LIKE ?)"
 		" AND (CAST(? AS BIGINT) = 0 OR survey_id = ?)"
 		" ORDER BY ts DESC, id DESC LIMIT ?";
+	/* the same at a set of touchpoints: CXM_TP_THEMES_MAX slots, those not
+	 * used are NULL (equal to nothing) */
+#define VERB_TP8 "?, ?, ?, ?, ?, ?, ?, ?"
+#define VERB_TP64 VERB_TP8 ", " VERB_TP8 ", " VERB_TP8 ", " VERB_TP8 ", " VERB_TP8 ", " VERB_TP8 ", " VERB_TP8 \
+		  ", " VERB_TP8
+	static const char tp_sql[] =
+		"SELECT " RESPONSE_COLS " FROM responses r WHERE tenant_id = ? AND ts >= ? AND ts < ?"
+		" AND (ts < ? OR (ts = ? AND id < ?)) AND text_lang IS NOT NULL"
+		" AND (? = '' OR EXISTS (SELECT 1 FROM response_themes t WHERE t.tenant_id = r.tenant_id"
+		" AND t.response_id = r.id AND t.theme = ?))"
+		" AND (? = '' OR text_label = ?)"
+		" AND (? = '' OR ' ' || text_emotions || ' ' LIKE ?)"
+		" AND (CAST(? AS BIGINT) = 0 OR survey_id = ?)"
+		" AND touchpoint IN (" VERB_TP64 ") ORDER BY ts DESC, id DESC LIMIT ?";
+	_Static_assert(CXM_TP_THEMES_MAX == 64, "tp_sql has 64 touchpoint slots");
 	struct response_ctx c = { cb, ctx, 0 };
 	const char *theme = f->theme ? f->theme : "", *label = f->label ? f->label : "";
 	const char *emotion = f->emotion ? f->emotion : "";
@@ -4381,7 +4467,18 @@ int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_ve
 			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_TEXT(theme),   SQLV_TEXT(theme),
 			      SQLV_TEXT(label),	   SQLV_TEXT(label),	SQLV_TEXT(emotion), SQLV_TEXT(like),
 			      SQLV_INT(f->survey), SQLV_INT(f->survey), SQLV_INT(limit) };
-	return Q(s, sql, p, response_row, &c, NULL);
+	if (!f->touchpoints_n)
+		return Q(s, sql, p, response_row, &c, NULL);
+	if (f->touchpoints_n > CXM_TP_THEMES_MAX)
+		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_BAD_QUERY));
+	struct sqlval tp[ARRAY_SIZE(p) + CXM_TP_THEMES_MAX];
+	size_t n = ARRAY_SIZE(p) - 1;
+	memcpy(tp, p, n * sizeof(*p));
+	for (size_t i = 0; i < CXM_TP_THEMES_MAX; i++)
+		tp[n + i] = i < f->touchpoints_n && f->touchpoints[i] ? (struct sqlval)SQLV_TEXT(f->touchpoints[i])
+								      : (struct sqlval)SQLV_NULL;
+	tp[n + CXM_TP_THEMES_MAX] = p[n];
+	return q(s, tp_sql, tp, ARRAY_SIZE(tp), response_row, &c, NULL);
 }
 
 /* ---- the tenant's learned text model --------------------------------------- */
@@ -4496,8 +4593,13 @@ _Static_assert(CXM_EMO_COUNT == CXM_MIX_EMOTIONS && CXM_REASON_COUNT == CXM_MIX_
 
 static const char *const mix_labels[CXM_MIX_LABELS] = { "positive", "neutral", "negative" };
 /* text_mix's dim of each enum cxm_mix_by */
+/* and the journey map's (issue 7), kept the same way: touchpoint x
+ * segment (value segment "\x1f" touchpoint) and touchpoint x theme (value
+ * touchpoint "\x1f" theme: a theme id has no separator) */
+enum { MIX_TPSEG = CXM_MIX_THEME + 1, MIX_TPTHEME };
 static const char *const mix_dims[] = { [CXM_MIX_TOUCHPOINT] = "touchpoint", [CXM_MIX_CHANNEL] = "channel",
-					[CXM_MIX_THEME] = "theme" };
+					[CXM_MIX_THEME] = "theme", [MIX_TPSEG] = "touchpoint_segment",
+					[MIX_TPTHEME] = "touchpoint_theme" };
 /* text_mix's counters, in the order of struct cxm_mix_counts */
 #define MIX_COLS                                                                                              \
 	"comments, positive, neutral, negative, joy, trust, surprise, anger, frustration, disappointment, worry," \
@@ -4586,7 +4688,7 @@ static void mix_each_group(enum cxm_mix_by by, const char *group, void (*fn)(con
 
 struct mix_delta {
 	int64_t tenant, day, survey;
-	enum cxm_mix_by by;
+	int by; /* an enum cxm_mix_by, MIX_TPSEG or MIX_TPTHEME */
 	char *value;
 	struct cxm_mix_counts c;
 };
@@ -4608,7 +4710,7 @@ struct mix_pend {
 struct mix_add {
 	struct cxm_store *s;
 	int64_t tenant, day, survey;
-	enum cxm_mix_by by;
+	int by; /* as mix_delta's */
 	const struct cxm_mix_counts *c;
 };
 
@@ -4648,9 +4750,31 @@ static void mix_pend_add(const char *value, void *vctx)
 	}
 }
 
+static void mix_apply_journey(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign,
+			      int64_t day);
+
+/* A comment's touchpoint, for its MIX_TPTHEME rows. */
+struct mix_tp {
+	struct mix_add *a;
+	const char *tp;
+	struct cxm_buf v;
+};
+
+static void mix_tp_theme_add(const char *theme, void *vctx)
+{
+	struct mix_tp *t = vctx;
+
+	cxm_buf_clear(&t->v);
+	cxm_buf_addstr(&t->v, t->tp);
+	cxm_buf_addch(&t->v, TPSEG_SEP);
+	cxm_buf_addstr(&t->v, theme);
+	mix_pend_add(cxm_buf_str(&t->v), t->a);
+}
+
 /* Adds (sign 1) or takes away (-1) the emotion mix of r's comment, if it
- * was analysed, on its local day, under its touchpoint, its channel and
- * each of its themes. */
+ * was analysed, on its local day, under its touchpoint, its channel, each
+ * of its themes, its segment and touchpoint, and its touchpoint and each
+ * of its themes. */
 static void mix_apply(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign, int64_t day)
 {
 	struct cxm_mix_counts c;
@@ -4664,6 +4788,28 @@ static void mix_apply(struct cxm_store *s, int64_t tenant, const struct rollup_s
 	mix_each_group(CXM_MIX_CHANNEL, r->channel, mix_pend_add, &a);
 	a.by = CXM_MIX_THEME;
 	mix_each_group(CXM_MIX_THEME, r->themes, mix_pend_add, &a);
+	mix_apply_journey(s, tenant, r, sign, day);
+}
+
+/* mix_apply's rows for the journey map: segment x touchpoint, touchpoint x
+ * each theme. */
+static void mix_apply_journey(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int sign, int64_t day)
+{
+	struct cxm_mix_counts c;
+	struct mix_add a = { s, tenant, day, r->survey_id, MIX_TPSEG, &c };
+
+	if (!r->lang)
+		return;
+	mix_counts_of(&c, r->label, r->emotions, r->reasons, sign);
+	struct mix_tp t = { &a, r->touchpoint ? r->touchpoint : "", CXM_BUF_INIT };
+	cxm_buf_addstr(&t.v, r->segment ? r->segment : "");
+	cxm_buf_addch(&t.v, TPSEG_SEP);
+	cxm_buf_addstr(&t.v, t.tp);
+	a.by = MIX_TPSEG;
+	mix_pend_add(cxm_buf_str(&t.v), &a);
+	a.by = MIX_TPTHEME;
+	mix_each_group(CXM_MIX_THEME, r->themes, mix_tp_theme_add, &t);
+	cxm_buf_release(&t.v);
 }
 
 /* Forgets the changes: all of them, or those of the open savepoint. */
@@ -4795,6 +4941,54 @@ static int text_mix_backfill(struct cxm_store *s)
 	return ret;
 }
 
+/* Migration 0015 (issue 7): counts every response into the journey map's
+ * rollups (TPSEG_DIM in rollups; MIX_TPSEG, MIX_TPTHEME in text_mix) from
+ * scratch: what migrations 0010 and 0013 counted just before, in the same
+ * run, is written first and taken away with the rest. */
+static int journey_dims_backfill(struct cxm_store *s)
+{
+	static const char del_rollups[] = "DELETE FROM rollups WHERE dim IN ('" TPSEG_DIM "', '" TPSEG_MONTH_DIM "')";
+	static const char del_mix[] = "DELETE FROM text_mix WHERE dim IN ('touchpoint_segment', 'touchpoint_theme')";
+	static const char tenants[] = "SELECT id FROM tenants ORDER BY id";
+	static const char sql[] = "SELECT " ROLLUP_SRC_COLS ", text_label, themes, text_lang, text_emotions,"
+				  " text_reasons FROM responses WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT 500";
+	struct backfill *b;
+	struct id_list t = { NULL, 0, 0 };
+	const struct cxm_tz *tz;
+	int ret;
+
+	if ((ret = rollups_flush(s)) || (ret = q(s, del_rollups, NULL, 0, NULL, NULL, NULL)) ||
+	    (ret = q(s, del_mix, NULL, 0, NULL, NULL, NULL)) || (ret = q(s, tenants, NULL, 0, id_list_row, &t, NULL))) {
+		free(t.v);
+		return ret;
+	}
+	b = xcalloc(1, sizeof(*b));
+	for (size_t k = 0; k < t.n && !ret; k++) {
+		int64_t id = INT64_MIN;
+		do {
+			struct sqlval p[] = { SQLV_INT(t.v[k]), SQLV_INT(id) };
+			b->n = 0;
+			if (!(ret = Q(s, sql, p, mix_backfill_row, b, NULL)) && b->n)
+				ret = tenant_tz(s, t.v[k], &tz);
+			for (size_t i = 0; i < b->n; i++) {
+				struct backfill_row *x = &b->v[i];
+				if (!ret) {
+					struct cxm_score_counts c;
+					int64_t day = cxm_tz_day(tz, x->r.ts);
+					cxm_score_counts_of(&c, x->r.nps, x->r.csat, x->r.ces);
+					rollup_tpseg(s, t.v[k], &x->r, day, cxm_bucket_start(CXM_BUCKET_MONTH, day), &c);
+					mix_apply_journey(s, t.v[k], &x->r, 1, day);
+				}
+				id = x->r.id;
+				free(x->texts);
+			}
+		} while (!ret && b->n == ARRAY_SIZE(b->v));
+	}
+	free(t.v);
+	free(b);
+	return ret;
+}
+
 /* ---- reading ---- */
 
 struct mix_group {
@@ -4855,18 +5049,47 @@ static int mix_groups_emit(struct mix_groups *g, int ret, cxm_mix_cb cb, void *c
 struct mix_read {
 	struct mix_groups *g;
 	bool groups, total; /* what the rows add to */
+	/* the journey map's rows: only a segment's (MIX_TPSEG, value its
+	 * touchpoint), or only those of a set of touchpoints (MIX_TPTHEME,
+	 * value the theme; or the touchpoint rows themselves) */
+	const char *segment;
+	const char *const *tps;
+	size_t ntps;
+	bool tp_theme;
 };
+
+static bool in_list(const char *const *v, size_t n, const char *x, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(v[i]) == len && !memcmp(v[i], x, len))
+			return true;
+	return false;
+}
 
 static int mix_rollup_row(const struct sqlrow *r, void *vctx)
 {
 	struct mix_read *m = vctx;
 	struct cxm_mix_counts c;
+	const char *value = row_text(r, 0) ? row_text(r, 0) : "";
 
+	if (m->segment) {
+		size_t n = strlen(m->segment);
+		if (strncmp(value, m->segment, n) || value[n] != TPSEG_SEP)
+			return 0;
+		value += n + 1;
+	} else if (m->tps && m->tp_theme) {
+		const char *sep = strrchr(value, TPSEG_SEP);
+		if (!sep || !in_list(m->tps, m->ntps, value, (size_t)(sep - value)))
+			return 0;
+		value = sep + 1;
+	} else if (m->tps && !in_list(m->tps, m->ntps, value, strlen(value))) {
+		return 0;
+	}
 	for (int k = 0; k < MIX_NCOLS; k++)
 		*mix_field(&c, k) = row_int(r, 1 + k);
 	if (m->groups) {
 		m->g->adding = &c;
-		mix_group_add(row_text(r, 0) ? row_text(r, 0) : "", m->g);
+		mix_group_add(value, m->g);
 	}
 	if (m->total)
 		mix_counts_add(&m->g->total, &c);
@@ -4876,9 +5099,9 @@ static int mix_rollup_row(const struct sqlrow *r, void *vctx)
 static int mix_rollup(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *query, struct mix_groups *g)
 {
 	static const char *const sql[2] = { MIX_ROLLUP(""), MIX_ROLLUP(" AND survey_id = ?") };
-	struct mix_read m = { g, true, query->by == CXM_MIX_TOUCHPOINT };
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(mix_dims[query->by]), SQLV_INT(query->from_day),
-			      SQLV_INT(query->to_day), SQLV_INT(query->survey) };
+	struct mix_read m = { g, true, query->by == CXM_MIX_TOUCHPOINT, query->segment };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(mix_dims[query->segment ? MIX_TPSEG : (int)query->by]),
+			      SQLV_INT(query->from_day), SQLV_INT(query->to_day), SQLV_INT(query->survey) };
 	int ret = q(s, sql[query->survey != 0], p, query->survey ? 5 : 4, mix_rollup_row, &m, NULL);
 
 	/* a comment has one touchpoint: the touchpoint rows add up to the
@@ -4918,6 +5141,8 @@ struct mix_combo {
 /* The distinct stored combinations of the scanned rows (they are few). */
 struct mix {
 	const struct cxm_mix_query *q;
+	const char *const *tps; /* only the rows at these touchpoints (column 7) */
+	size_t ntps;
 	struct cxm_map index; /* the four values joined -> position in v */
 	struct cxm_buf key;
 	struct mix_combo *v;
@@ -4932,6 +5157,11 @@ static int mix_row(const struct sqlrow *r, void *vctx)
 
 	if (m->q->scoped && !cxm_spans_have(m->q->scope, m->q->nscope, row_int(r, 5), row_int(r, 6)))
 		return 0;
+	if (m->tps) {
+		const char *tp = row_text(r, 7) ? row_text(r, 7) : "";
+		if (!in_list(m->tps, m->ntps, tp, strlen(tp)))
+			return 0;
+	}
 	cxm_buf_clear(&m->key);
 	for (int i = 0; i < 4; i++) {
 		v[i] = row_text(r, i) ? row_text(r, i) : "";
@@ -4976,20 +5206,33 @@ static int64_t local_day_start(const struct cxm_tz *tz, int64_t day)
 	return lo;
 }
 
+/* a segment's comments by touchpoint; the themes of comments at a set of
+ * touchpoints (mix_row keeps those whose column 7 is in the set) */
+#define MIX_SEG(survey) MIX_ROWS("touchpoint", survey) " AND COALESCE(segment, '') = ?"
+#define MIX_TPT(survey) "SELECT themes," MIX_TAIL ", 1, org_unit_id, ts, touchpoint" MIX_WHERE(survey)
+
 static int mix_scan(struct cxm_store *s, int64_t tenant, const struct cxm_mix_query *query,
-		    const struct cxm_tz *tz, struct mix_groups *g)
+		    const struct cxm_tz *tz, struct mix_groups *g, const char *const *tps, size_t ntps)
 {
 	/* [by][rows][survey]: the statement caches key on the text's address */
 	static const char *const sql[3][2][2] = { MIX_SQL("touchpoint"), MIX_SQL("channel"), MIX_SQL("themes") };
-	struct mix m = { .q = query };
+	static const char *const seg_sql[2] = { MIX_SEG(MIX_ANY_SURVEY), MIX_SEG(" = ?") };
+	static const char *const tpt_sql[2] = { MIX_TPT(MIX_ANY_SURVEY), MIX_TPT(" = ?") };
+	struct mix m = { .q = query, .tps = tps, .ntps = ntps };
 	bool rows = query->scoped || !strcmp(s->ops->name, "sqlite");
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(query->survey ? query->survey : tenant),
-			      SQLV_INT(local_day_start(tz, query->from_day)), SQLV_INT(local_day_start(tz, query->to_day)) };
+			      SQLV_INT(local_day_start(tz, query->from_day)), SQLV_INT(local_day_start(tz, query->to_day)),
+			      SQLV_TEXT(query->segment ? query->segment : "") };
+	const char *text = sql[query->by][rows][query->survey != 0];
 	int ret;
 
+	if (tps)
+		text = tpt_sql[query->survey != 0];
+	else if (query->segment)
+		text = seg_sql[query->survey != 0];
 	cxm_map_init(&m.index);
 	cxm_buf_init(&m.key, 0);
-	ret = Q(s, sql[query->by][rows][query->survey != 0], p, mix_row, &m, NULL);
+	ret = q(s, text, p, query->segment && !tps ? 5 : 4, mix_row, &m, NULL);
 	for (size_t i = 0; i < m.n; i++) {
 		struct mix_combo *c = &m.v[i];
 		struct cxm_mix_counts counts;
@@ -5015,7 +5258,8 @@ int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix
 
 	/* days far outside any real date would overflow microseconds */
 	if ((unsigned)query->by > CXM_MIX_THEME || query->from_day > query->to_day ||
-	    query->from_day < -3000000 || query->to_day > 3000000)
+	    query->from_day < -3000000 || query->to_day > 3000000 ||
+	    (query->segment && query->by != CXM_MIX_TOUCHPOINT))
 		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_BAD_QUERY));
 	if ((ret = tenant_tz(s, tenant, &tz)))
 		return ret;
@@ -5028,9 +5272,53 @@ int cxm_store_text_mix(struct cxm_store *s, int64_t tenant, const struct cxm_mix
 	}
 	cxm_map_init(&g.index);
 	if (query->scoped || query->scan)
-		ret = mix_scan(s, tenant, query, tz, &g);
+		ret = mix_scan(s, tenant, query, tz, &g, NULL, 0);
 	else
 		ret = mix_rollup(s, tenant, query, &g);
+	return mix_groups_emit(&g, ret, cb, ctx);
+}
+
+int cxm_store_touchpoint_themes(struct cxm_store *s, int64_t tenant, const struct cxm_tp_themes_query *q_,
+				cxm_mix_cb cb, void *ctx)
+{
+	static const char *const sql[2] = { MIX_ROLLUP(""), MIX_ROLLUP(" AND survey_id = ?") };
+	struct cxm_mix_query query = { .from_day = q_->from_day, .to_day = q_->to_day, .survey = q_->survey,
+				       .by = CXM_MIX_THEME, .scan = q_->scan };
+	struct mix_groups g = { .n = 0 };
+	const struct cxm_tz *tz;
+	int ret;
+
+	if (!q_->touchpoints_n || q_->touchpoints_n > CXM_TP_THEMES_MAX || query.from_day > query.to_day ||
+	    query.from_day < -3000000 || query.to_day > 3000000)
+		return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_BAD_QUERY));
+	for (size_t i = 0; i < q_->touchpoints_n; i++)
+		if (!q_->touchpoints[i])
+			return cxm_store_seterr(s, CXM_EINVAL, "%s", _(MSG_RU_BAD_QUERY));
+	if ((ret = tenant_tz(s, tenant, &tz)))
+		return ret;
+	cxm_map_init(&g.index);
+	if (query.scan) {
+		ret = mix_scan(s, tenant, &query, tz, &g, q_->touchpoints, q_->touchpoints_n);
+		return mix_groups_emit(&g, ret, cb, ctx);
+	}
+	if (s->in_sp && ((s->mix && s->mix->nj) || (s->ru && s->ru->nj)))
+		BUG("the emotion mix read under a savepoint that changed it");
+	if (s->in_tx && (s->ru || s->mix) && (ret = rollups_flush(s))) {
+		cxm_map_release(&g.index);
+		return ret;
+	}
+	/* the themes from the touchpoint x theme rows, the total from the
+	 * touchpoint rows (a comment with two themes counts once) */
+	struct mix_read m = { &g, true, false, NULL, q_->touchpoints, q_->touchpoints_n, true };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_TEXT(mix_dims[MIX_TPTHEME]), SQLV_INT(query.from_day),
+			      SQLV_INT(query.to_day), SQLV_INT(query.survey) };
+	size_t np = query.survey ? 5 : 4;
+	ret = q(s, sql[query.survey != 0], p, np, mix_rollup_row, &m, NULL);
+	if (!ret) {
+		m = (struct mix_read){ &g, false, true, NULL, q_->touchpoints, q_->touchpoints_n, false };
+		p[1] = SQLV_TEXT(mix_dims[CXM_MIX_TOUCHPOINT]);
+		ret = q(s, sql[query.survey != 0], p, np, mix_rollup_row, &m, NULL);
+	}
 	return mix_groups_emit(&g, ret, cb, ctx);
 }
 
