@@ -29,20 +29,18 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
     return { j, from, to, map };
   }
 
-  /** The API's stage with the largest share of mature entries that left, and the one with the worst mean sentiment. */
+  /**
+   * The API's stage with the largest share of mature entries that left
+   * (dropped / conversion.n), and the one whose comments feel worst.
+   */
   function worst(stages) {
     let drop = null, feel = null;
     for (const s of stages) {
-      const conv = s.conversion && typeof s.conversion === 'object' ? s.conversion.value : s.conversion;
-      const mature = s.reached - (s.in_progress || 0);
-      if (conv !== null && conv !== undefined && mature > 0) {
-        const share = s.dropped / mature;
+      if (s.conversion && s.conversion.n > 0) {
+        const share = s.dropped / s.conversion.n;
         if (!drop || share > drop.share) drop = { key: s.key, name: s.name, share };
       }
-      if (s.sentiment && s.sentiment.comments) {
-        const m = (s.sentiment.positive - s.sentiment.negative) / s.sentiment.comments;
-        if (!feel || m < feel.m) feel = { key: s.key, name: s.name, m };
-      }
+      if (s.feeling && (!feel || s.feeling.value < feel.value)) feel = { key: s.key, name: s.name, value: s.feeling.value };
     }
     return { drop, feel };
   }
@@ -67,7 +65,7 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
         `stage ${s.key}: shown ${JSON.stringify(got)}, API reached ${s.reached} phase ${s.phase}`);
       assert(got.dropped === String(s.dropped ?? '') && got.inProgress === String(s.in_progress ?? ''),
         `stage ${s.key}: shown dropped ${got.dropped} in progress ${got.inProgress}, API ${s.dropped} ${s.in_progress}`);
-      const conv = s.conversion && typeof s.conversion === 'object' ? s.conversion.value : s.conversion;
+      const conv = s.conversion ? s.conversion.value : null;
       assert(got.conversion === String(conv ?? ''), `stage ${s.key}: conversion ${got.conversion}, API ${conv}`);
       if (s.friction && s.friction.value !== null) {
         assert(await card.locator(`.jr-friction[data-value="${s.friction.value}"][data-colour="${s.friction.colour}"]`).count() === 1, `stage ${s.key}: friction not ${s.friction.value}`);
@@ -98,7 +96,7 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
     assert(curve.length === map.stages.length, `${curve.length} rows in the curve table`);
     for (const [key, v] of curve) {
       const s = map.stages.find((x) => x.key === key);
-      const want = s.sentiment && s.sentiment.comments ? Math.round((1000 * (s.sentiment.positive - s.sentiment.negative)) / s.sentiment.comments) / 10 : '–';
+      const want = s.feeling ? Math.round(s.feeling.value * 1000) / 10 : '–';
       assert(v === String(want), `stage ${key}: mean sentiment ${v}, from the API ${want}`);
     }
     await shot('journeys-map', page);

@@ -58,25 +58,23 @@ function valueOf(x) {
   return null;
 }
 
-/** Drop-off of a stage in 0..100 over its mature entries; null for a final stage or too few. */
+/** Drop-off of a stage in 0..100: who left over its mature entries (conversion.n); null for a final stage. */
 function dropShare(s) {
-  if (s.dropoff && typeof s.dropoff === 'object' && s.dropoff.value !== undefined) return s.dropoff.value;
-  const mature = (s.dropped || 0) + (s.mature_converted ?? Math.max(0, (s.converted || 0)));
-  if (valueOf(s.conversion) === null || !mature) return null;
-  return Math.round((1000 * (s.dropped || 0)) / mature) / 10;
+  const mature = s.conversion && typeof s.conversion === 'object' ? s.conversion.n : null;
+  if (!mature || s.dropped === null || s.dropped === undefined) return null;
+  return Math.round((1000 * s.dropped) / mature) / 10;
 }
 
-/** Mean sentiment -100..100 of a node's comments; null without comments. */
+/** Mean sentiment -100..100 of a stage's comments (the API's feeling, -1..1); null without comments. */
 function meanSentiment(x) {
-  const s = x && x.sentiment;
-  if (!s || !s.comments) return null;
-  return Math.round((1000 * ((s.positive || 0) - (s.negative || 0))) / s.comments) / 10;
+  const f = x && x.feeling;
+  if (!f || f.value === null || f.value === undefined) return null;
+  return Math.round(f.value * 1000) / 10;
 }
 
-/** The traffic-light colour of a mean sentiment by the tenant's NPS bands. */
-function sentimentColour(v, band) {
-  if (v === null) return null;
-  return v >= band.green ? 'green' : v >= band.amber ? 'amber' : 'red';
+/** The traffic-light colour of a stage's feeling: the API's (the tenant's NPS bands). */
+function sentimentColour(x) {
+  return (x && x.feeling && x.feeling.colour) || null;
 }
 
 /**
@@ -127,6 +125,7 @@ function stageCard(s, flags, openTouchpoint) {
     s.dropped !== undefined && conv.value !== null && conv.value !== undefined
       ? [t('MSG_WEB_JRN_DROPPED'), h('span', { class: 'dropped' }, count(s.dropped))] : null,
     s.in_progress ? [t('MSG_WEB_JRN_IN_PROGRESS'), h('span', { class: 'in-progress' }, count(s.in_progress))] : null,
+    s.final && s.completed !== null && s.completed !== undefined ? [t('MSG_WEB_JRN_COMPLETED'), h('span', { class: 'completed' }, count(s.completed))] : null,
     time.p50_s !== undefined && time.p50_s !== null ? [t('MSG_WEB_JRN_TIME'),
       h('span', { class: 'time' }, t('MSG_WEB_JRN_TIME_VALUE', { p50: duration(time.p50_s), p90: duration(time.p90_s) }))] : null,
   ].filter(Boolean);
@@ -182,7 +181,7 @@ function boardCard(map, openTouchpoint) {
 
 /* ---- the emotion curve ----------------------------------------------------------------------- */
 
-function emotionCard(stages, band, live) {
+function emotionCard(stages, live) {
   const points = stages.map((s) => ({ s, v: meanSentiment(s) }));
   const el = h('div', { class: 'jr-curve', role: 'img', 'aria-label': t('MSG_WEB_JRN_EMOTION_CURVE') });
   const card = h('section', { class: 'card jr-emotion' },
@@ -195,8 +194,8 @@ function emotionCard(stages, band, live) {
         h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_JRN_COL_COMMENTS')))),
       h('tbody', null, ...points.map(({ s, v }) => h('tr', { 'data-key': s.key },
         h('th', { scope: 'row' }, s.name || s.key),
-        h('td', { class: `num sentiment ${sentimentColour(v, band) || ''}`, 'data-value': fmt(v) }, fmt(v),
-          v !== null ? h('span', { class: 'sr-only' }, ` (${colourName(sentimentColour(v, band))})`) : null),
+        h('td', { class: `num sentiment ${sentimentColour(s) || ''}`, 'data-value': fmt(v) }, fmt(v),
+          v !== null ? h('span', { class: 'sr-only' }, ` (${colourName(sentimentColour(s))})`) : null),
         h('td', { class: 'num' }, count(s.sentiment ? s.sentiment.comments : 0))))))));
   async function draw(echarts) {
     const c = echarts.init(el);
@@ -209,7 +208,7 @@ function emotionCard(stages, band, live) {
       series: [{
         type: 'line', connectNulls: true, symbolSize: 14, lineStyle: { color: GREY },
         markLine: { silent: true, symbol: 'none', data: [{ yAxis: 0 }], lineStyle: { color: GREY, type: 'dashed' } },
-        data: points.map(({ v }) => ({ value: v, itemStyle: { color: COLOURS[sentimentColour(v, band)] || GREY } })),
+        data: points.map(({ s, v }) => ({ value: v, itemStyle: { color: COLOURS[sentimentColour(s)] || GREY } })),
       }],
     });
     live.push(c);
@@ -238,7 +237,7 @@ function momentsCard(map) {
 
 /* ---- drill into a touchpoint ------------------------------------------------------------------ */
 
-function drillCard(ctx, id, range, tp, close) {
+function drillCard(ctx, id, range, tp, names, close) {
   const list = h('ol', { class: 'jr-verbatims' });
   const status = h('div', { role: 'status' });
   const more = h('button', { type: 'button', class: 'more', hidden: true }, t('MSG_WEB_JRN_MORE'));
@@ -276,7 +275,7 @@ function drillCard(ctx, id, range, tp, close) {
       frictionLine(d.friction),
       h('h3', null, t('MSG_WEB_JRN_THEMES')),
       themes.length ? h('ul', { class: 'tags jr-themes' }, ...themes.map((x) => h('li', { class: 'tag theme', 'data-theme': x.id },
-        `${x.name || x.label || x.id} · ${count(x.comments ?? x.n)}`)))
+        `${names.get(x.id) || x.name || x.id} · ${count(x.responses ?? x.comments ?? x.n)}`)))
         : h('p', { class: 'empty' }, t('MSG_WEB_JRN_NO_THEMES')),
       shownEmotions.length ? [h('h3', null, t('MSG_WEB_JRN_EMOTIONS')), h('ul', { class: 'tags jr-emotions' },
         ...shownEmotions.map((e) => h('li', { class: 'tag emotion', 'data-emotion': e }, `${t(`MSG_WEB_TXP_EMO_${e.toUpperCase()}`)} · ${count(emotions[e])}`)))] : null);
@@ -568,12 +567,13 @@ export async function renderJourney(ctx, id) {
   form.addEventListener('submit', (e) => e.preventDefault());
   const out = h('div', { class: 'jr-body' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
   replace(ctx.main, h('div', { class: 'page-head' }, h('h1', null, t('MSG_WEB_NAV_JOURNEYS'))), form, out);
-  const [journeys, settings] = await Promise.all([
+  const [journeys, taxonomy] = await Promise.all([
     api('GET', '/api/v1/journeys').catch(() => null),
-    api('GET', '/api/v1/settings/metrics').catch(() => null),
+    api('GET', '/api/v1/settings/themes').catch(() => null), // theme ids stand in for names without it
   ]);
   if (!ctx.isCurrent()) return;
-  const band = (settings && settings.bands && settings.bands.nps) || { amber: 0, green: 30 };
+  const names = new Map();
+  for (const x of (taxonomy && taxonomy.themes) || []) names.set(x.id, (x.name && (x.name[lang()] || x.name.en)) || x.id);
   for (const j of listItems(journeys)) journey.append(h('option', { value: String(j.id), selected: String(j.id) === String(id) }, j.name || String(j.id)));
   if (![...journey.options].some((o) => o.value === String(id))) journey.prepend(h('option', { value: String(id), selected: true }, String(id)));
   journey.addEventListener('change', () => {
@@ -624,21 +624,22 @@ export async function renderJourney(ctx, id) {
       opener = button;
       for (const b of out.querySelectorAll('button.jr-tp[aria-expanded]')) b.removeAttribute('aria-expanded');
       button.setAttribute('aria-expanded', 'true');
-      const d = drillCard(ctx, id, range, tp, closeDrill);
+      const d = drillCard(ctx, id, range, tp, names, closeDrill);
       replace(drillSlot, d.card);
       d.heading.focus();
       d.load(false);
     }
-    const emotion = emotionCard(stages, band, live);
+    const emotion = emotionCard(stages, live);
     const funnel = funnelCard(ctx, map, rangeOf, live);
     const paths = pathsCard(ctx, map, rangeOf, live);
     replace(out,
       map.rebuilding ? h('p', { class: 'notice jr-rebuilding' }, t('MSG_WEB_JRN_REBUILDING')) : null,
+      map.scope && map.scope.scores === 'subtree' ? h('p', { class: 'notice jr-scope' }, t('MSG_WEB_JRN_SCOPE')) : null,
       summaryCard(stages),
       boardCard(map, openTouchpoint),
       drillSlot,
       emotion.card,
-      momentsCard(map),
+      Array.isArray(map.moments_of_truth) ? momentsCard(map) : null,
       funnel.card,
       paths.card);
     out.dataset.from = range.from;
