@@ -96,7 +96,7 @@ export function journeySummary(stages) {
 
 function badge(metric, f) {
   if (!f || !f.n) return null;
-  const label = t(metric === 'nps' ? 'MSG_WEB_OV_COL_NPS' : metric === 'csat' ? 'MSG_WEB_OV_CSAT' : 'MSG_WEB_OV_CES');
+  const label = t(`MSG_WEB_JRN_${metric.toUpperCase()}`);
   const score = metric === 'csat' ? pct(f.score) : fmt(f.score);
   return h('span', { class: `jr-score ${f.colour || ''}`, 'data-metric': metric, 'data-score': fmt(f.score), 'data-colour': fmt(f.colour),
     title: t('MSG_WEB_OV_INTERVAL', { low: fmt(f.ci_low), high: fmt(f.ci_high), n: f.n }) },
@@ -106,7 +106,7 @@ function badge(metric, f) {
 function frictionLine(f) {
   if (!f || f.value === null || f.value === undefined) return null;
   const comps = (f.components || []).map((c) => (COMPONENTS[c] ? t(COMPONENTS[c]) : c)).join(', ');
-  return h('p', { class: `jr-friction ${f.colour || ''}`, 'data-value': String(f.value), 'data-colour': fmt(f.colour) },
+  return h('p', { class: 'jr-friction', 'data-value': String(f.value), 'data-colour': fmt(f.colour) },
     h('span', { class: 'jr-dot', 'aria-hidden': 'true' }),
     t('MSG_WEB_JRN_FRICTION_OF', { value: fmt(f.value), low: fmt(f.ci_low), high: fmt(f.ci_high), components: comps }),
     f.colour ? ` · ${colourName(f.colour)}` : '');
@@ -194,7 +194,7 @@ function emotionCard(stages, live) {
         h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_JRN_COL_COMMENTS')))),
       h('tbody', null, ...points.map(({ s, v }) => h('tr', { 'data-key': s.key },
         h('th', { scope: 'row' }, s.name || s.key),
-        h('td', { class: `num sentiment ${sentimentColour(s) || ''}`, 'data-value': fmt(v) }, fmt(v),
+        h('td', { class: 'num sentiment', 'data-colour': sentimentColour(s) || '', 'data-value': fmt(v) }, fmt(v),
           v !== null ? h('span', { class: 'sr-only' }, ` (${colourName(sentimentColour(s))})`) : null),
         h('td', { class: 'num' }, count(s.sentiment ? s.sentiment.comments : 0))))))));
   async function draw(echarts) {
@@ -439,8 +439,8 @@ function funnelCard(ctx, map, rangeOf, live) {
     chart.setOption({
       animation: false,
       tooltip: { trigger: 'item', formatter: (p) => `${p.name}: ${count(p.value)}` },
-      series: [{ type: 'funnel', sort: 'none', left: '5%', width: '90%', top: 10, bottom: 10, minSize: '4%', gap: 2,
-        label: { position: 'inside', formatter: (p) => `${p.name}: ${count(p.value)}`, overflow: 'truncate' },
+      series: [{ type: 'funnel', sort: 'none', left: '2%', width: '62%', top: 10, bottom: 10, minSize: '4%', gap: 2, itemStyle: { color: '#1d4ed8' },
+        label: { position: 'right', formatter: (p) => `${p.name}: ${count(p.value)}`, overflow: 'truncate' },
         data: rows.map((x) => ({ name: x[0], value: x[1] })) }],
     }, true);
     card.dataset.state = 'drawn';
