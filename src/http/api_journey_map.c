@@ -52,6 +52,7 @@ struct map_run {
 	struct cxm_journey_flow *flow; /* NULL while the definition is not built */
 	struct cxm_bands bands;
 	struct cxm_friction_weights weights;
+	bool themes_rollup;          /* themes from cxm_store_touchpoint_themes */
 	struct cxm_map index;        /* feedback value -> position in fb */
 	struct feedback fb[FB_MAX];
 	size_t nfb;
@@ -142,6 +143,7 @@ static int read_feedback(struct map_run *m)
 		return 0;
 	if ((ret = counts(m, &q, counts_row, m)))
 		return ret;
+	mq.segment = m->segment;
 	if (m->r->who.scoped) {
 		mq.scoped = true;
 		mq.scope = m->r->who.spans;
@@ -149,7 +151,9 @@ static int read_feedback(struct map_run *m)
 	}
 	if ((ret = cxm_store_text_mix(m->db, m->r->who.tenant, &mq, mix_row, m)))
 		return ret;
-	for (size_t i = 0; i < m->nfb; i++) {
+	/* the rollup of themes by touchpoint knows neither segments nor subtrees */
+	m->themes_rollup = !m->segment && !m->r->who.scoped;
+	for (size_t i = 0; i < m->nfb && !m->themes_rollup; i++) {
 		struct cxm_counts_query tq = { .from_day = m->from_day, .to_day = m->to_day, .by = CXM_DIM_THEME };
 		if (!m->fb[i].c.responses)
 			continue;
@@ -250,11 +254,49 @@ static int theme_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-static void node_sum(const struct map_run *m, const bool used[FB_MAX], struct node_text *out, size_t top)
+/* Adds n comments of theme id to the node's list. */
+static void theme_add(struct cxm_map *ids, struct theme_n **all, size_t *n, const char *id, int64_t k)
 {
+	int64_t at;
+
+	if (!cxm_map_get(ids, id, &at)) {
+		*all = xrealloc(*all, (*n + 1) * sizeof(**all));
+		(*all)[*n] = (struct theme_n){ xstrdup(id), 0 };
+		cxm_map_put(ids, id, at = (int64_t)(*n)++);
+	}
+	(*all)[at].n += k;
+}
+
+struct theme_collect {
+	struct cxm_map *ids;
+	struct theme_n **all;
+	size_t *n;
+};
+
+static int tp_theme_row(const char *group, const struct cxm_mix_counts *c, void *ctx)
+{
+	struct theme_collect *tc = ctx;
+
+	if (group && *group && c->comments)
+		theme_add(tc->ids, tc->all, tc->n, group, c->comments);
+	return 0;
+}
+
+/*
+ * Sums what the responses at the node's feedback touchpoints say (a
+ * response has one touchpoint, so a sum over distinct ones counts each
+ * once) and finds its top themes: from the rollup of themes by touchpoint
+ * when it can answer (tenant-wide, every segment), else from the themes
+ * counted per feedback touchpoint.
+ */
+static int node_sum(const struct map_run *m, const bool used[FB_MAX], struct node_text *out)
+{
+	const char *set[CXM_TP_THEMES_MAX];
+	size_t nset = 0;
 	struct cxm_map ids;
 	struct theme_n *all = NULL;
 	size_t n = 0;
+	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
 	cxm_map_init(&ids);
@@ -270,22 +312,36 @@ static void node_sum(const struct map_run *m, const bool used[FB_MAX], struct no
 			out->m.emotions[k] += f->m.emotions[k];
 		for (int k = 0; k < CXM_MIX_REASONS; k++)
 			out->m.reasons[k] += f->m.reasons[k];
-		for (size_t k = 0; k < f->nthemes; k++) {
-			int64_t at;
-			if (!cxm_map_get(&ids, f->themes[k].id, &at)) {
-				all = xrealloc(all, (n + 1) * sizeof(*all));
-				all[n] = (struct theme_n){ f->themes[k].id, 0 };
-				cxm_map_put(&ids, f->themes[k].id, at = (int64_t)n++);
-			}
-			all[at].n += f->themes[k].n;
-		}
+		if (!m->themes_rollup)
+			for (size_t k = 0; k < f->nthemes; k++)
+				theme_add(&ids, &all, &n, f->themes[k].id, f->themes[k].n);
+		else if (f->m.comments && nset < CXM_TP_THEMES_MAX)
+			set[nset++] = f->value;
+	}
+	if (nset) {
+		struct cxm_tp_themes_query q = { .from_day = m->from_day, .to_day = m->to_day, .touchpoints = set,
+						 .touchpoints_n = nset };
+		struct theme_collect tc = { &ids, &all, &n };
+		ret = cxm_store_touchpoint_themes(m->db, m->r->who.tenant, &q, tp_theme_row, &tc);
 	}
 	if (n)
 		qsort(all, n, sizeof(*all), theme_cmp);
-	for (size_t i = 0; i < n && i < top && i < TOP_THEMES; i++)
-		out->top[out->ntop++] = all[i];
+	for (size_t i = 0; i < n; i++) {
+		if (i < TOP_THEMES)
+			out->top[out->ntop++] = all[i];
+		else
+			free(all[i].id);
+	}
 	free(all);
 	cxm_map_release(&ids);
+	return ret;
+}
+
+static void node_text_release(struct node_text *t)
+{
+	for (size_t i = 0; i < t->ntop; i++)
+		free(t->top[i].id);
+	t->ntop = 0;
 }
 
 static cJSON *share_json(int64_t x, int64_t n)
@@ -400,16 +456,20 @@ static void add_friction(const struct map_run *m, cJSON *o, int node, bool final
 }
 
 /* A node's figures: flow, scores, comments, friction. */
-static void add_node(const struct map_run *m, cJSON *o, int node, bool final, const bool used[FB_MAX],
-		     struct node_text *t)
+static int add_node(const struct map_run *m, cJSON *o, int node, bool final, const bool used[FB_MAX],
+		    struct node_text *t)
 {
-	node_sum(m, used, t, TOP_THEMES);
+	int ret = node_sum(m, used, t);
+
+	if (ret)
+		return ret;
 	add_flow(m, o, node, final);
 	cJSON_AddItemToObject(o, "nps", cxm_report_figure_json(CXM_METRIC_NPS, &t->c, &m->bands));
 	cJSON_AddItemToObject(o, "csat", cxm_report_figure_json(CXM_METRIC_CSAT, &t->c, &m->bands));
 	cJSON_AddItemToObject(o, "ces", cxm_report_figure_json(CXM_METRIC_CES, &t->c, &m->bands));
 	add_text(o, t);
 	add_friction(m, o, node, final, t);
+	return 0;
 }
 
 /* The emotion curve: the stage's mean sentiment (positive - negative) /
@@ -543,43 +603,52 @@ static void add_head(struct map_run *m, cJSON *o)
 int api_journey_map(struct req *r)
 {
 	struct map_run *m = xcalloc(1, sizeof(*m));
-	struct node_text t;
-	cJSON *o, *stages;
+	struct node_text t = { 0 };
+	cJSON *o = NULL, *stages;
+	int ret = 0;
 
 	if (map_open(r, m))
 		goto out;
 	o = cJSON_CreateObject();
 	add_head(m, o);
 	stages = cJSON_AddArrayToObject(o, "stages");
-	for (int s = 0; s < m->d.n_stages; s++) {
+	for (int s = 0; s < m->d.n_stages && !ret; s++) {
 		const struct cxm_journey_stage *st = &m->d.stages[s];
 		bool final = st->next_n == 0, used[FB_MAX] = { false };
 		cJSON *so = cJSON_CreateObject(), *tps;
+		cJSON_AddItemToArray(stages, so);
 		cJSON_AddStringToObject(so, "key", st->key);
 		cJSON_AddStringToObject(so, "name", st->name);
 		cJSON_AddStringToObject(so, "phase", cxm_phase_name(st->phase));
 		cJSON_AddBoolToObject(so, "final", final);
 		for (int k = 0; k < st->n_tp; k++)
 			mark_tp(m, st->first_tp + k, used);
-		add_node(m, so, cxm_journey_stage_node(s), final, used, &t);
+		if ((ret = add_node(m, so, cxm_journey_stage_node(s), final, used, &t)))
+			break;
 		add_feeling(m, so, &t);
+		node_text_release(&t);
 		tps = cJSON_AddArrayToObject(so, "touchpoints");
-		for (int k = 0; k < st->n_tp; k++) {
+		for (int k = 0; k < st->n_tp && !ret; k++) {
 			const struct cxm_journey_touchpoint *tp = &m->d.tps[st->first_tp + k];
 			bool tused[FB_MAX] = { false };
 			cJSON *to = cJSON_CreateObject(), *fb;
+			cJSON_AddItemToArray(tps, to);
 			cJSON_AddStringToObject(to, "key", tp->key);
 			cJSON_AddStringToObject(to, "name", tp->name);
 			fb = cJSON_AddArrayToObject(to, "feedback");
 			for (size_t i = 0; i < tp->feedback_n; i++)
 				cJSON_AddItemToArray(fb, cJSON_CreateString(tp->feedback[i]));
 			mark_tp(m, st->first_tp + k, tused);
-			add_node(m, to, cxm_journey_tp_node(st->first_tp + k), final, tused, &t);
-			cJSON_AddItemToArray(tps, to);
+			ret = add_node(m, to, cxm_journey_tp_node(st->first_tp + k), final, tused, &t);
+			node_text_release(&t);
 		}
-		cJSON_AddItemToArray(stages, so);
 	}
-	reply_json(r, 200, o);
+	if (ret) {
+		cJSON_Delete(o);
+		reply_store_error(r, ret, cxm_store_errmsg(m->db));
+	} else {
+		reply_json(r, 200, o);
+	}
 out:
 	map_release(m);
 	free(m);
