@@ -28,7 +28,8 @@ struct cxm_demo_opts {
 struct cxm_demo_report {
 	/* what this call added to the tenant */
 	int64_t customers, identities, events, users, org_units, memberships, purchases;
-	/* survey responses and e-mail invitations (the demo's three surveys) */
+	/* survey responses and e-mail invitations of the three surveys that follow
+	 * events (a delivery, a call or chat, a store purchase) */
 	int64_t responses, invitations;
 	/*
 	 * Sum of the purchase amounts converted to EUR at the demo's fixed
@@ -38,11 +39,15 @@ struct cxm_demo_report {
 	 */
 	int64_t revenue_micros;
 	const char *currency; /* "EUR"; static */
+	/* the fourth survey, "NPS relacional" (quarterly by e-mail, no event):
+	 * its responses and invitations, not counted above */
+	int64_t relational_responses, relational_invitations;
 };
 
 /*
- * Fills an existing, empty tenant with demo data (and three live surveys
- * with their invitations and responses) in one transaction: the
+ * Fills an existing, empty tenant with demo data (four live surveys with
+ * their invitations and responses, the journeys "Compra online" and
+ * "Atención al cliente" tracked from the events) in one transaction: the
  * caller's if one is open on s (then the caller commits or rolls back),
  * else its own. Users and org units that already exist by name are
  * reused as they are. The same seed gives the same data, except for the ids

@@ -93,7 +93,8 @@ int cmd_demo(int argc, char **argv)
 		fputs("\r", stderr);
 	fprintf(stderr, _(MSG_DEMO_DONE), name, (long long)r.customers, (long long)r.identities, (long long)r.events,
 		(long long)r.purchases, (long long)r.users, (long long)r.org_units, (long long)r.memberships);
-	fprintf(stderr, _(MSG_DEMO_FEEDBACK), (long long)r.responses, (long long)r.invitations, 3);
+	fprintf(stderr, _(MSG_DEMO_FEEDBACK), (long long)(r.responses + r.relational_responses),
+		(long long)(r.invitations + r.relational_invitations), 4);
 	fprintf(stderr, _(MSG_DEMO_LOGIN), DEMO_LOGIN, DEMO_EMAIL, DEMO_PASSWORD);
 out:
 	cli_close(&c);

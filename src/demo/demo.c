@@ -16,7 +16,10 @@
 #include "cxm/store.h"
 #include "cxm/time.h"
 #include "feedback.h"
+#include "journeys.h"
 #include "rng.h"
+
+#include <math.h>
 
 #define SEC_US 1000000LL
 #define MIN_US (60 * SEC_US)
@@ -322,6 +325,9 @@ struct item {
 	enum demo_fb_kind fb;
 	bool fb_bad;
 	int64_t fb_wait_s;
+	/* what the customer went through, for the relational survey (feedback.h) */
+	enum demo_rel_kind exp;
+	bool late_arrival; /* stored after later events of the customer */
 	char props[PROPS_MAX];
 };
 
@@ -381,7 +387,17 @@ struct gen {
 	size_t n_cur, cap_cur;
 	struct cxm_event *ev;  /* the batch */
 	struct event_text *txt;
+	unsigned char *late;   /* late[i]: ev[i] arrives after the rest of the batch */
 	size_t n_ev, cap_ev;
+	/*
+	 * The journeys' stream of the current customer: every event added for
+	 * the journeys (usage, reviews, call-centre steps, abandoned carts) and
+	 * every choice about them is drawn from it, so the customer's first
+	 * stream - and every number the demo made before - stays the same.
+	 */
+	struct rng x;
+	int64_t rel_sends[4];  /* when the relational survey goes out (quarterly) */
+	size_t n_rel_sends;
 	int64_t next_event, next_order;
 	int64_t purchases, revenue_eur;
 	struct demo_feedback *fb; /* the surveys and their answers */
@@ -590,9 +606,75 @@ static const char *campaign_name(const struct cust *c, unsigned month)
 	return c->en ? en_campaigns[month] : es_campaigns[month];
 }
 
-/* A call or chat to the call centre; returns its time. */
-static int64_t contact(struct gen *g, struct rng *r, const struct cust *c, int64_t day, int team,
-		       const char *reason, const char *order)
+static int64_t contact_at(struct gen *g, struct rng *r, const struct cust *c, int64_t day, int team,
+			  const char *reason, const char *order, bool repeat);
+
+/* The unit index where agent was at t, -1 when in none of the demo's. */
+static int unit_of_agent(const struct gen *g, const char *agent, int64_t t)
+{
+	for (size_t i = 0; agent && i < g->n_agents; i++) {
+		const struct agent *a = &g->agents[i];
+		if (strcmp(a->username, agent))
+			continue;
+		for (int j = 0; j < a->n_spans; j++)
+			if (t >= a->spans[j].from && t < a->spans[j].to)
+				return a->spans[j].unit;
+	}
+	return -1;
+}
+
+/*
+ * The call-centre steps around a contact (the journey "Atención al
+ * cliente"), all from the journeys' stream: a call first goes through the
+ * IVR menu and the queue (its wait); every contact ends with the case
+ * closed, resolved or not; an unresolved one is followed up, and part of
+ * those bring the customer back within a week (a repeat contact, itself
+ * with these steps but no further repeat).
+ */
+static void contact_steps(struct gen *g, const struct cust *c, size_t ix, int64_t duration_s, int team,
+			  const char *reason, const char *order, bool repeat)
+{
+	struct rng *x = &g->x;
+	const struct item *call = &g->cur[ix]; /* not valid after the next emit */
+	bool chat = !strcmp(call->type, "chat"), resolved = !call->fb_bad;
+	const char *agent = call->agent, *line = call->touchpoint;
+	int64_t t = call->ts, wait_s = call->fb_wait_s, closed;
+	int unit = call->unit;
+	struct item *it;
+	char order_field[64] = "";
+
+	if (order)
+		cxm_xsnprintf(order_field, sizeof(order_field), ",\"order_id\":\"%s\"", order);
+	if (!chat) {
+		int64_t menu = t - (wait_s + between(x, 20, 90)) * SEC_US;
+		it = emit(g, menu, "ivr", "phone", "ivr_menu");
+		PROPS(it, "{\"option\":\"%s\",\"reason\":\"%s\"}", line, reason);
+		it = emit(g, t - wait_s * SEC_US, "ivr", "phone", "queue");
+		PROPS(it, "{\"line\":\"%s\",\"wait_s\":%lld}", line, (long long)wait_s);
+	}
+	/* closed when the call or chat ends, give or take a minute */
+	closed = t + (duration_s + between(x, 5, 60)) * SEC_US;
+	it = emit(g, closed, "case_closed", chat ? "chat" : "phone", "resolution");
+	/* by the agent, if still in the same unit by then */
+	if (agent && unit_of_agent(g, agent, closed) == unit) {
+		it->agent = agent;
+		it->unit = unit;
+	}
+	PROPS(it, "{\"reason\":\"%s\",\"resolved\":%s%s}", reason, resolved ? "true" : "false", order_field);
+	if (resolved || repeat)
+		return;
+	it = emit(g, closed + between(x, 20, 72) * HOUR_US, "follow_up", c->notify, "case_follow_up");
+	PROPS(it, "{\"reason\":\"%s\"%s}", reason, order_field);
+	if (chance(x, 450)) {
+		int64_t day = (closed - g->day0 * DAY_US) / DAY_US + between(x, 1, 6);
+		contact_at(g, x, c, day, team, reason, order, true);
+	}
+}
+
+/* A call or chat to the call centre with its steps (a repeat contact: drawn
+ * from the journeys' stream and followed by no survey); returns its time. */
+static int64_t contact_at(struct gen *g, struct rng *r, const struct cust *c, int64_t day, int team,
+			  const char *reason, const char *order, bool repeat)
 {
 	static const char *const lines[] = { [U_VENTAS] = "sales_line", [U_SOPORTE] = "support_line",
 					     [U_RETENCION] = "retention_line", [U_SOPORTE_EN] = "support_line" };
@@ -616,13 +698,22 @@ static int64_t contact(struct gen *g, struct rng *r, const struct cust *c, int64
 	duration = chat ? between(r, 120, 1800) : between(r, 60, 1500);
 	extra = chat ? between(r, 4, 40) : between(r, 5, 600);
 	resolved = chance(r, chat ? 760 : 800);
-	it->fb = FB_CONTACT;
+	/* no survey after a repeat: the surveys' own streams stay as they were */
+	it->fb = repeat ? FB_NONE : FB_CONTACT;
 	it->fb_bad = !resolved;
 	it->fb_wait_s = chat ? 0 : extra;
+	it->exp = resolved ? REL_NONE : REL_UNRESOLVED;
 	PROPS(it, "{\"reason\":\"%s\",\"duration_s\":%lld,\"%s\":%lld,\"resolved\":%s%s}", reason,
 	      (long long)duration, chat ? "messages" : "wait_s", (long long)extra, resolved ? "true" : "false",
 	      order_field);
+	contact_steps(g, c, g->n_cur - 1, duration, team, reason, order, repeat);
 	return t;
+}
+
+static int64_t contact(struct gen *g, struct rng *r, const struct cust *c, int64_t day, int team,
+		       const char *reason, const char *order)
+{
+	return contact_at(g, r, c, day, team, reason, order, false);
 }
 
 static void ticket(struct gen *g, struct rng *r, const struct cust *c, int64_t day, const char *reason,
@@ -684,8 +775,9 @@ static int64_t browse(struct gen *g, struct rng *r, const struct cust *c, int64_
 	return t;
 }
 
-/* Shipping notice and delivery after an order at t (a call if it is late). */
-static void deliver(struct gen *g, struct rng *r, const struct cust *c, int64_t t, const char *order)
+/* Shipping notice and delivery after an order at t (a call if it is late);
+ * returns the time of the delivery. */
+static int64_t deliver(struct gen *g, struct rng *r, const struct cust *c, int64_t t, const char *order)
 {
 	const char *carrier = PICK(r, c->cd->carriers);
 	bool late = chance(r, 120);
@@ -705,8 +797,36 @@ static void deliver(struct gen *g, struct rng *r, const struct cust *c, int64_t 
 	it = emit(g, delivered, "delivery", c->notify, "delivered");
 	it->fb = FB_DELIVERED;
 	it->fb_bad = late;
+	it->exp = late ? REL_LATE : REL_NONE;
+	/* the carrier's report of a few deliveries reaches us only later */
+	it->late_arrival = chance(&g->x, 40);
 	PROPS(it, "{\"order_id\":\"%s\",\"carrier\":\"%s\",\"on_time\":%s,\"days\":%lld}", order, carrier,
 	      late ? "false" : "true", (long long)days);
+	return delivered;
+}
+
+/*
+ * After a purchase (delivered at t), part of the buyers use what they
+ * bought: register it in the app for the warranty, read a manual on the
+ * support pages.
+ */
+static void use_product(struct gen *g, int64_t t, const char *sku)
+{
+	struct rng *x = &g->x;
+	struct item *it;
+
+	if (!chance(x, 380))
+		return;
+	if (chance(x, 700)) {
+		it = emit(g, t + between(x, 1, 6) * DAY_US + between(x, 0, 86399) * SEC_US, "product_registration",
+			  "app", "warranty_registration");
+		PROPS(it, "{\"sku\":\"%s\"}", sku);
+	}
+	if (chance(x, 500)) {
+		it = emit(g, t + between(x, 2, 12) * DAY_US + between(x, 0, 86399) * SEC_US, "page_view", "web",
+			  "support_article");
+		PROPS(it, "{\"device\":\"%s\",\"sku\":\"%s\"}", chance(x, 600) ? "mobile" : "desktop", sku);
+	}
 }
 
 /* Discovery, maybe a question, the purchase, delivery, maybe trouble. */
@@ -763,6 +883,7 @@ static void purchase_journey(struct gen *g, struct rng *r, const struct cust *c,
 		}
 		it = emit(g, t, "purchase", "store", "store_checkout");
 		it->fb = FB_STORE;
+		it->exp = REL_STORE;
 		it->unit = store;
 		it->agent = agent_at(g, r, store, t);
 		PROPS(it, "{\"order_id\":\"%s\",\"sku\":\"%s\",\"category\":\"%s\",\"items\":%d,\"payment\":\"%s\"%s}",
@@ -780,8 +901,7 @@ static void purchase_journey(struct gen *g, struct rng *r, const struct cust *c,
 	it->has_amount = true;
 	it->amount_micros = amount;
 	it->currency = c->cd->currency;
-	if (!in_store || big)
-		deliver(g, r, c, t, order);
+	use_product(g, !in_store || big ? deliver(g, r, c, t, order) : t, p->sku);
 	if (chance(r, big ? 110 : 60)) {
 		int64_t d = (t - g->day0 * DAY_US) / DAY_US + between(r, 5, 60);
 		const char *why = PICK(r, issues);
@@ -853,7 +973,13 @@ static void history(struct gen *g, struct rng *r, const struct cust *c)
 		int64_t day = season_day(g, r, c->lo, c->hi);
 		int64_t t = at_local(g, r, day, hours_online, c->city->utc_offset_h);
 		const struct product *p = pick_product(g, r, c, day);
-		browse(g, r, c, t, p, chance(r, 250) ? ENTRY_AD : ENTRY_ORGANIC, NULL);
+		const char *channel;
+		t = browse(g, r, c, t, p, chance(r, 250) ? ENTRY_AD : ENTRY_ORGANIC, &channel);
+		/* a few put it in the cart and leave it there */
+		if (chance(&g->x, 35)) {
+			struct item *it = emit(g, t + between(&g->x, 30, 300) * SEC_US, "page_view", channel, "cart");
+			PROPS(it, "{\"items\":1}");
+		}
 	}
 	if (c->preferred_store >= 0 && chance(r, 300)) {
 		int64_t day = season_day(g, r, c->lo, c->hi);
@@ -875,6 +1001,56 @@ static void history(struct gen *g, struct rng *r, const struct cust *c)
 		int64_t day = c->hi - between(r, 1, 20);
 		contact(g, r, c, day < c->lo ? c->lo : day, U_RETENCION, PICK(r, why), NULL);
 	}
+}
+
+/*
+ * What the customer went through (for the relational survey) and, after
+ * their purchases, the reviews and referrals of those who feel like it:
+ * mostly the customers the relational survey finds promoters.
+ */
+static size_t recommend(struct gen *g, int mood, struct demo_rel_fact **facts, size_t *cap)
+{
+	struct rng *x = &g->x;
+	size_t n = 0, n_items = g->n_cur;
+
+	for (size_t i = 0; i < n_items; i++) {
+		const struct item *it = &g->cur[i];
+		if (it->exp == REL_NONE)
+			continue;
+		if (n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*facts = xrealloc(*facts, *cap * sizeof(**facts));
+		}
+		(*facts)[n++] = (struct demo_rel_fact){ .kind = it->exp, .ts = it->ts, .agent = it->agent };
+	}
+	for (size_t i = 0; i < n_items; i++) {
+		char sku[32];
+		const char *p;
+		int64_t t;
+		double lean;
+		struct item *it;
+
+		if (!g->cur[i].has_amount)
+			continue;
+		p = strstr(g->cur[i].props, "\"sku\":\"");
+		if (!p)
+			BUG("a demo purchase without its sku");
+		cxm_strlcpy(sku, p + 7, sizeof(sku));
+		sku[strcspn(sku, "\"")] = '\0';
+		t = g->cur[i].ts + between(x, 7, 30) * DAY_US + between(x, 0, 86399) * SEC_US;
+		lean = demo_rel_leaning(mood, *facts, n, t);
+		if (chance(x, lean >= 9 ? 300 : lean >= 7 ? 90 : 60)) {
+			int rating = (int)lround(lean / 2.0 + (double)between(x, -8, 8) / 10.0);
+			rating = rating < 1 ? 1 : rating > 5 ? 5 : rating;
+			it = emit(g, t, "review", "web", "product_review");
+			PROPS(it, "{\"rating\":%d,\"sku\":\"%s\"}", rating, sku);
+		}
+		if (lean >= 8.5 && chance(x, 110)) {
+			it = emit(g, t + between(x, 1, 20) * DAY_US, "referral", "email", "referral_link");
+			PROPS(it, "{\"sku\":\"%s\",\"channel\":\"%s\"}", sku, chance(x, 600) ? "whatsapp" : "email");
+		}
+	}
+	return n;
 }
 
 /* ---- customers ------------------------------------------------------------- */
@@ -1060,7 +1236,12 @@ static void take_events(struct gen *g, int64_t customer_id, const struct country
 			g->cap_ev = g->cap_ev ? g->cap_ev * 2 : BATCH + 512;
 			g->ev = xrealloc(g->ev, g->cap_ev * sizeof(*g->ev));
 			g->txt = xrealloc(g->txt, g->cap_ev * sizeof(*g->txt));
+			g->late = xrealloc(g->late, g->cap_ev);
 		}
+		/* late only when no other event of the customer shares its time, so
+		 * (ts, id) order is still the order in which things happened */
+		g->late[g->n_ev] = it->late_arrival && (i == 0 || g->cur[i - 1].ts != it->ts) &&
+				   (i + 1 == g->n_cur || g->cur[i + 1].ts != it->ts);
 		e = &g->ev[g->n_ev];
 		x = &g->txt[g->n_ev++];
 		memset(e, 0, sizeof(*e));
@@ -1099,6 +1280,39 @@ static void take_events(struct gen *g, int64_t customer_id, const struct country
 	g->n_cur = 0;
 }
 
+/*
+ * Stores the batch: first the events that arrive on time, then the late
+ * ones, in a second call, after later events of their customers (what a
+ * late carrier report does to the journeys' progress).
+ */
+static int put_batch(struct gen *g)
+{
+	struct cxm_event *tmp;
+	size_t *from, n_late = 0, k = 0;
+	int ret;
+
+	for (size_t i = 0; i < g->n_ev; i++)
+		n_late += g->late[i];
+	if (!n_late)
+		return cxm_store_events_put(g->s, g->tenant, g->ev, g->n_ev, NULL, NULL);
+	tmp = xmalloc(g->n_ev * sizeof(*tmp));
+	from = xmalloc(g->n_ev * sizeof(*from));
+	for (unsigned char late = 0; late < 2; late++)
+		for (size_t i = 0; i < g->n_ev; i++)
+			if (g->late[i] == late) {
+				tmp[k] = g->ev[i];
+				from[k++] = i;
+			}
+	ret = cxm_store_events_put(g->s, g->tenant, tmp, g->n_ev - n_late, NULL, NULL);
+	if (!ret)
+		ret = cxm_store_events_put(g->s, g->tenant, tmp + g->n_ev - n_late, n_late, NULL, NULL);
+	for (k = 0; k < g->n_ev; k++)
+		g->ev[from[k]].id = tmp[k].id;
+	free(tmp);
+	free(from);
+	return ret;
+}
+
 static int flush(struct gen *g)
 {
 	int ret;
@@ -1107,7 +1321,7 @@ static int flush(struct gen *g)
 		g->ev[i].source_id = g->txt[i].source_id;
 		g->ev[i].properties = g->txt[i].props;
 	}
-	ret = g->n_ev ? cxm_store_events_put(g->s, g->tenant, g->ev, g->n_ev, NULL, NULL) : 0;
+	ret = g->n_ev ? put_batch(g) : 0;
 	if (!ret)
 		ret = demo_feedback_flush(g->fb, g->ev);
 	g->n_ev = 0;
@@ -1116,6 +1330,8 @@ static int flush(struct gen *g)
 
 static int add_customers(struct gen *g, int64_t total, const struct cxm_demo_opts *o)
 {
+	struct demo_rel_fact *facts = NULL;
+	size_t cap_facts = 0;
 	int ret = 0;
 
 	for (int64_t n = 1; n <= total; n++) {
@@ -1125,6 +1341,7 @@ static int add_customers(struct gen *g, int64_t total, const struct cxm_demo_opt
 		int64_t id;
 
 		rng_init(&r, g->seed, (uint64_t)n);
+		rng_init(&g->x, g->seed ^ 0x6A6F75726E6579ULL, (uint64_t)n);
 		make_customer(g, &r, n, &c, &cu);
 		if ((ret = cxm_store_customer_put(g->s, g->tenant, &cu, &id, NULL)))
 			goto out;
@@ -1142,10 +1359,15 @@ static int add_customers(struct gen *g, int64_t total, const struct cxm_demo_opt
 							      [P_LOYAL] = 2, [P_CHURNER] = -2 };
 			struct demo_fb_customer fc = { .id = id, .language = c.cd->language,
 						       .mood = mood[c.profile], .has_email = cu.email != NULL };
+			size_t n_facts;
 			demo_feedback_customer(g->fb, n, &fc);
+			history(g, &r, &c);
+			n_facts = recommend(g, fc.mood, &facts, &cap_facts);
+			take_events(g, id, c.cd);
+			demo_feedback_relational(g->fb, n, g->rel_sends, g->n_rel_sends,
+						 (g->day0 + c.lo) * DAY_US, (g->day0 + c.hi) * DAY_US,
+						 facts, n_facts);
 		}
-		history(g, &r, &c);
-		take_events(g, id, c.cd);
 		if (g->n_ev >= BATCH || n == total) {
 			if ((ret = flush(g)))
 				goto out;
@@ -1154,6 +1376,7 @@ static int add_customers(struct gen *g, int64_t total, const struct cxm_demo_opt
 		}
 	}
 out:
+	free(facts);
 	return ret;
 }
 
@@ -1283,6 +1506,9 @@ static void init_calendar(struct gen *g)
 
 		cxm_civil_from_days(days, &y, &m, &dd);
 		g->day_month[d] = (unsigned char)m;
+		/* the relational survey: quarterly, on the 6th of Jan, Apr, Jul, Oct, 15:00 UTC */
+		if (dd == 6 && m % 3 == 1 && g->n_rel_sends < ARRAY_SIZE(g->rel_sends))
+			g->rel_sends[g->n_rel_sends++] = days * DAY_US + 15 * HOUR_US;
 		if (d == 0 || dd == 1)
 			g->months[g->n_months++] = (struct month){ d, y, m };
 		w = (int64_t)month_weight[m] * weekday_weight[wd];
@@ -1322,6 +1548,7 @@ static void gen_release(struct gen *g)
 	free(g->cur);
 	free(g->ev);
 	free(g->txt);
+	free(g->late);
 	demo_feedback_free(g->fb);
 }
 
@@ -1373,6 +1600,7 @@ int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo
 	/* marks the tenant as the demo's: its e-mail goes only to a local SMTP server */
 	if ((ret = cxm_store_setting_set(s, tenant, "demo", "true")) || (ret = add_org(g)) ||
 	    (ret = demo_feedback_new(s, tenant, g->seed, end, &g->fb)) ||
+	    (ret = demo_journeys_create(s, tenant, demo_feedback_relational_id(g->fb))) ||
 	    (ret = add_customers(g, customers, o)))
 		goto out;
 	if ((ret = cxm_store_stats(s, tenant, &after)))
@@ -1392,6 +1620,7 @@ int cxm_demo_generate(struct cxm_store *s, int64_t tenant, const struct cxm_demo
 		r->revenue_micros = g->revenue_eur;
 		r->currency = "EUR";
 		demo_feedback_counts(g->fb, &r->responses, &r->invitations);
+		demo_feedback_relational_counts(g->fb, &r->relational_responses, &r->relational_invitations);
 	}
 out:
 	if (began)

@@ -32,7 +32,7 @@
 
 /* ---- the surveys ------------------------------------------------------------ */
 
-enum { SV_DELIVERY, SV_CONTACT, SV_STORE, N_SURVEYS };
+enum { SV_DELIVERY, SV_CONTACT, SV_STORE, SV_RELATIONAL, N_SURVEYS };
 
 static const char *const survey_json[N_SURVEYS] = {
 	[SV_DELIVERY] =
@@ -80,12 +80,20 @@ static const char *const survey_json[N_SURVEYS] = {
 		"\"high\":{\"es\":\"Muy probable\",\"en\":\"Extremely likely\"}}},"
 		"{\"id\":\"adviser\",\"type\":\"rating\",\"min\":1,\"max\":5,"
 		"\"text\":{\"es\":\"¿Cómo le atendió nuestro asesor?\",\"en\":\"How did our adviser look after you?\"}}]}",
+	[SV_RELATIONAL] =
+		"{\"name\":\"NPS relacional\",\"languages\":[\"es\",\"en\"],\"questions\":["
+		"{\"id\":\"nps\",\"type\":\"nps\",\"required\":true,"
+		"\"text\":{\"es\":\"Pensando en toda su experiencia con Casa Voltia, ¿qué tan probable es que nos "
+		"recomiende a un amigo o familiar?\",\"en\":\"Thinking of everything you have experienced with Casa "
+		"Voltia, how likely are you to recommend us to a friend or relative?\"},"
+		"\"labels\":{\"low\":{\"es\":\"Nada probable\",\"en\":\"Not at all likely\"},"
+		"\"high\":{\"es\":\"Muy probable\",\"en\":\"Extremely likely\"}}}]}",
 };
 
 /* ---- comments ------------------------------------------------------------------ */
 
 enum topic { T_LATE, T_DELIVERY_OK, T_PRODUCT_BAD, T_CONTACT_BAD, T_CONTACT_OK, T_STORE_BAD, T_STORE_OK, T_MIXED,
-	     N_TOPICS };
+	     T_REL_DELIVERY, T_REL_SUPPORT, T_REL_GOOD, T_REL_MIXED, N_TOPICS };
 
 static const char *const es_comments[N_TOPICS][6] = {
 	[T_LATE] = { "El pedido llegó una semana tarde y nadie me avisó.", "Tardó muchísimo la entrega, pésimo.",
@@ -110,6 +118,25 @@ static const char *const es_comments[N_TOPICS][6] = {
 			 "Muy buen trato, volveré.", "Me atendieron rapidísimo." },
 	[T_MIXED] = { "Bien, aunque podría ser más rápido.", "Normal, ni bueno ni malo.", "El precio es bueno pero la entrega regular.",
 		      "Todo bien, pero la página web es confusa." },
+	/* the relational survey: the whole relationship, mostly delivery and support */
+	[T_REL_DELIVERY] = { "Los productos son buenos, pero la entrega siempre llega tarde.",
+			     "Mi último pedido llegó con diez días de retraso y nadie me avisó.",
+			     "La entrega a domicilio es el gran problema, tardan muchísimo.",
+			     "Compro por los precios, pero la transportadora es pésima.",
+			     "El pedido tardó dos semanas en llegar, así no vuelvo a comprar en línea." },
+	[T_REL_SUPPORT] = { "Llamé varias veces al servicio al cliente y nunca resolvieron mi problema.",
+			    "La atención telefónica es muy mala, me dejaron en espera y sin solución.",
+			    "El soporte no resolvió nada, tuve que volver a llamar.",
+			    "Nadie me dio solución a la garantía, muy mala atención.",
+			    "El chat de soporte no sirve, me pasan de un asesor a otro." },
+	[T_REL_GOOD] = { "Excelente experiencia: entrega rápida y muy buena atención.",
+			 "Siempre cumplen con la entrega y el servicio al cliente es muy amable.",
+			 "Me encanta comprar aquí, todo llega a tiempo 👍",
+			 "Muy buena atención en la tienda y en el chat.",
+			 "Buenos precios, entrega puntual y soporte rápido." },
+	[T_REL_MIXED] = { "Bien en general, aunque la entrega podría ser más rápida.",
+			  "Los productos bien, la atención telefónica regular.", "Normal, nada especial.",
+			  "Buenos precios, pero el soporte tarda en responder." },
 };
 
 static const char *const en_comments[N_TOPICS][6] = {
@@ -134,6 +161,23 @@ static const char *const en_comments[N_TOPICS][6] = {
 			 "Very friendly, I'll be back.", "I was served really quickly." },
 	[T_MIXED] = { "Fine, though it could be faster.", "OK, nothing special.", "Good price but the delivery was so-so.",
 		      "All good, but the website is confusing." },
+	[T_REL_DELIVERY] = { "The products are good, but delivery is always late.",
+			     "My last order arrived ten days late and nobody told me.",
+			     "Home delivery is the big problem, it takes forever.",
+			     "I buy for the prices, but the courier is terrible.",
+			     "My order took two weeks to arrive, I won't order online again." },
+	[T_REL_SUPPORT] = { "I called customer service several times and they never solved my problem.",
+			    "Phone support is really poor, they left me on hold with no solution.",
+			    "Support fixed nothing, I had to call again.",
+			    "Nobody sorted out my warranty claim, awful service.",
+			    "The support chat is useless, they keep passing me from one agent to another." },
+	[T_REL_GOOD] = { "Great experience: fast delivery and really helpful service.",
+			 "Deliveries always arrive on time and customer service is lovely.",
+			 "I love shopping here, everything arrives on time 👍",
+			 "Very good service in the store and on the chat.",
+			 "Good prices, punctual delivery and quick support." },
+	[T_REL_MIXED] = { "Fine overall, though delivery could be faster.", "Products are fine, phone support so-so.",
+			  "OK, nothing special.", "Good prices, but support is slow to answer." },
 };
 
 static const char *comment_for(struct rng *r, bool en, enum topic t)
@@ -148,9 +192,11 @@ static const char *comment_for(struct rng *r, bool en, enum topic t)
 
 /* ---- decisions ---------------------------------------------------------------- */
 
+#define NO_EVENT SIZE_MAX /* a decided answer that follows no event */
+
 struct decided {
 	int survey;
-	size_t batch_ix;
+	size_t batch_ix;      /* NO_EVENT for the relational survey */
 	int64_t customer_id, ts, invited_at; /* invited_at: 0 when not an e-mail invitation */
 	int64_t opened_at;                   /* an e-mail invitation opened (0: not) */
 	bool answered, failed;
@@ -173,6 +219,7 @@ struct demo_feedback {
 	struct decided *d;
 	size_t n, cap;
 	int64_t responses, invitations, next_source;
+	int64_t rel_responses, rel_invitations;
 };
 
 static int version_cb(const struct cxm_survey *sv, void *ctx)
@@ -387,6 +434,96 @@ static void store(struct demo_feedback *f, const struct demo_fb_chance *ch, size
 	}
 }
 
+double demo_rel_leaning(int mood, const struct demo_rel_fact *facts, size_t n, int64_t t)
+{
+	bool late = false, unresolved = false;
+	const struct demo_rel_fact *store = NULL;
+	double x = 7.6 + 0.8 * mood;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct demo_rel_fact *e = &facts[i];
+		if (e->ts > t || e->ts <= t - DEMO_REL_MEMORY_US)
+			continue;
+		late = late || e->kind == REL_LATE;
+		unresolved = unresolved || e->kind == REL_UNRESOLVED;
+		if (e->kind == REL_STORE && (!store || e->ts > store->ts))
+			store = e;
+	}
+	x -= late ? 2.6 : 0;
+	x -= unresolved ? 2.2 : 0;
+	if (store)
+		x += 0.5 * agent_effect(store->agent);
+	return x < 0 ? 0 : x > 10 ? 10 : x;
+}
+
+/* Whether the current customer has an invitation within FATIGUE_US of t. */
+static bool invited_near(const struct demo_feedback *f, int64_t t)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct decided *d = &f->d[i];
+		if (d->customer_id == f->cust.id && d->invited_at && d->invited_at > t - FATIGUE_US &&
+		    d->invited_at < t + FATIGUE_US)
+			return true;
+	}
+	return false;
+}
+
+void demo_feedback_relational(struct demo_feedback *f, int64_t n, const int64_t *sends, size_t n_sends, int64_t lo,
+			      int64_t hi, const struct demo_rel_fact *facts, size_t n_facts)
+{
+	struct rng r;
+
+	/* a stream of its own: the other surveys' answers stay as they were */
+	rng_init(&r, f->seed ^ 0x72656C6174696FULL, (uint64_t)n);
+	for (size_t k = 0; k < n_sends; k++) {
+		int64_t sent = sends[k] + between(&r, 0, 8 * 60) * MIN_US;
+		bool en = !strcmp(f->cust.language, "en");
+		bool late = false, unresolved = false;
+		struct decided *d;
+		double x;
+
+		if (!f->cust.has_email || sent < lo || sent >= hi || sent >= f->end || !chance(&r, 650) ||
+		    invited_near(f, sent))
+			continue;
+		d = push(f);
+		d->survey = SV_RELATIONAL;
+		d->batch_ix = NO_EVENT;
+		d->invited_at = sent;
+		d->channel = "email";
+		d->touchpoint = "relationship";
+		d->failed = chance(&r, 15);
+		if (d->failed || !chance(&r, 480))
+			continue;
+		d->opened_at = sent + between(&r, 5, 60 * 48) * MIN_US;
+		d->ts = d->opened_at + between(&r, 1, 5) * MIN_US;
+		if (d->ts >= f->end || !chance(&r, 600)) {
+			d->ts = 0;
+			if (d->opened_at >= f->end)
+				d->opened_at = 0;
+			continue;
+		}
+		d->answered = true;
+		x = demo_rel_leaning(f->cust.mood, facts, n_facts, d->ts) + (double)between(&r, -15, 15) / 10.0;
+		d->nps = clamp((int)lround(x), 0, 10);
+		if (!chance(&r, 500))
+			continue;
+		for (size_t i = 0; i < n_facts; i++) {
+			if (facts[i].ts > d->ts || facts[i].ts <= d->ts - DEMO_REL_MEMORY_US)
+				continue;
+			late = late || facts[i].kind == REL_LATE;
+			unresolved = unresolved || facts[i].kind == REL_UNRESOLVED;
+		}
+		d->comment = comment_for(&r, en, d->nps >= 9 ? T_REL_GOOD : d->nps >= 7 ? T_REL_MIXED
+						 : late && (!unresolved || chance(&r, 500)) ? T_REL_DELIVERY
+						 : unresolved ? T_REL_SUPPORT : T_REL_MIXED);
+	}
+}
+
+int64_t demo_feedback_relational_id(const struct demo_feedback *f)
+{
+	return f->survey_id[SV_RELATIONAL];
+}
+
 void demo_feedback_chance(struct demo_feedback *f, const struct demo_fb_chance *ch, size_t batch_ix)
 {
 	switch (ch->kind) {
@@ -437,7 +574,7 @@ static int store_one(struct demo_feedback *f, const struct decided *d, const str
 		cJSON *answers = answers_of(d);
 		struct cxm_response_in in = { .source_id = source, .survey_id = f->survey_id[d->survey],
 					      .customer_id = d->customer_id, .channel = d->channel,
-					      .touchpoint = d->touchpoint, .event_id = ev->id, .agent = d->agent,
+					      .touchpoint = d->touchpoint, .event_id = ev ? ev->id : 0, .agent = d->agent,
 					      .ts = d->ts, .language = d->language, .answers = answers,
 					      .comment = d->comment, .historic = true };
 		cxm_xsnprintf(source, sizeof(source), "demo-response-%llu-%09lld", (unsigned long long)f->seed,
@@ -448,7 +585,10 @@ static int store_one(struct demo_feedback *f, const struct decided *d, const str
 		cJSON_Delete(answers);
 		if (ret)
 			return ret;
-		f->responses++;
+		if (d->survey == SV_RELATIONAL)
+			f->rel_responses++;
+		else
+			f->responses++;
 	}
 	if (d->invited_at) {
 		struct cxm_invitation inv = {
@@ -468,7 +608,10 @@ static int store_one(struct demo_feedback *f, const struct decided *d, const str
 		};
 		if ((ret = cxm_store_invitation_record(f->s, f->tenant, &inv, NULL)))
 			return ret;
-		f->invitations++;
+		if (d->survey == SV_RELATIONAL)
+			f->rel_invitations++;
+		else
+			f->invitations++;
 	}
 	return 0;
 }
@@ -478,7 +621,7 @@ int demo_feedback_flush(struct demo_feedback *f, const struct cxm_event *batch)
 	int ret = 0;
 
 	for (size_t i = 0; i < f->n && !ret; i++)
-		ret = store_one(f, &f->d[i], &batch[f->d[i].batch_ix]);
+		ret = store_one(f, &f->d[i], f->d[i].batch_ix == NO_EVENT ? NULL : &batch[f->d[i].batch_ix]);
 	f->n = 0;
 	return ret;
 }
@@ -487,6 +630,12 @@ void demo_feedback_counts(const struct demo_feedback *f, int64_t *responses, int
 {
 	*responses = f ? f->responses : 0;
 	*invitations = f ? f->invitations : 0;
+}
+
+void demo_feedback_relational_counts(const struct demo_feedback *f, int64_t *responses, int64_t *invitations)
+{
+	*responses = f ? f->rel_responses : 0;
+	*invitations = f ? f->rel_invitations : 0;
 }
 
 void demo_feedback_free(struct demo_feedback *f)
