@@ -314,24 +314,29 @@ function stepLabel(step, stages) {
   return step.touchpoint ? `${step.event}/${step.touchpoint}` : step.event;
 }
 
-/** The funnel's body for POST /api/v1/funnels. */
+/**
+ * The funnel's body for POST /api/v1/funnels: stages as {journey, stage},
+ * events as {event: {type, touchpoint?}}. A segment is asked as the
+ * segment groups (by=segment), of which the page shows that one.
+ */
 function funnelBody(id, steps, window, range) {
   return {
-    steps: steps.map((s) => (s.stage ? { journey: id, stage: s.stage } : { type: s.event, touchpoint: s.touchpoint || undefined })),
-    window, from: range.from, to: range.to, segment: range.segment || undefined,
+    steps: steps.map((s) => (s.stage ? { journey: String(id), stage: s.stage }
+      : { event: s.touchpoint ? { type: s.event, touchpoint: s.touchpoint } : { type: s.event } })),
+    window, from: range.from, to: range.to, by: range.segment ? 'segment' : undefined,
   };
 }
 
-/** [label, customers] per step and the time to convert, from the funnel's answer. */
-function funnelRows(ans, steps, stages) {
-  const all = ans.all || ans;
-  const reached = Array.isArray(all.reached) ? all.reached
-    : (ans.steps || []).map((s) => s.reached ?? s.customers ?? 0);
-  const rows = steps.map((s, i) => [(ans.steps && ans.steps[i] && ans.steps[i].label) || stepLabel(s, stages), reached[i] ?? 0]);
-  const ttc = all.time_to_convert || ans.time_to_convert || {};
-  const us = (v) => (v === null || v === undefined || v < 0 ? null : v / 1e6);
-  const p50 = ttc.p50_s ?? us(ttc.p50_us ?? all.p50_us), p90 = ttc.p90_s ?? us(ttc.p90_us ?? all.p90_us);
-  return { rows, p50, p90 };
+/** [label, customers] per step and the time to convert, from the funnel's answer (the segment's group when one is chosen). */
+function funnelRows(ans, steps, stages, segment) {
+  let g = ans;
+  if (segment) {
+    const hit = (ans.groups || []).find((x) => x.key === segment);
+    g = hit || { steps: (ans.steps || []).map((x) => ({ ...x, reached: 0 })), time_to_convert: {} };
+  }
+  const rows = steps.map((s, i) => [stepLabel(s, stages), (g.steps && g.steps[i] && g.steps[i].reached) || 0]);
+  const ttc = g.time_to_convert || {};
+  return { rows, p50: ttc.p50_s ?? null, p90: ttc.p90_s ?? null };
 }
 
 function funnelCard(ctx, map, rangeOf, live) {
@@ -415,8 +420,9 @@ function funnelCard(ctx, map, rangeOf, live) {
       run.disabled = false;
     }
     if (!ctx.isCurrent()) return;
-    replace(status);
-    const r = funnelRows(ans, steps, stages);
+    // a step nothing ever matched, a journey still building: the server says which
+    replace(status, ...(ans.warnings || []).map((w) => h('p', { class: 'notice jr-warning', 'data-field': w.field || '' }, w.message)));
+    const r = funnelRows(ans, steps, stages, rangeOf().segment);
     rows = r.rows;
     replace(body, ...rows.map((x, i) => h('tr', { 'data-reached': String(x[1]) }, h('th', { scope: 'row' }, x[0]),
       h('td', { class: 'num reached' }, count(x[1])),
