@@ -236,7 +236,7 @@ static int tenant_tz(const struct cxm_tenant *t, void *ctx)
 
 /* A body time: RFC 3339, or YYYY-MM-DD as the start of that day in the
  * tenant's time zone. */
-static int body_time(struct funnel_run *fr, const cJSON *v, int64_t *out)
+static int text_time(const char *tz, const char *v, int64_t *out)
 {
 	const struct cxm_tz *z;
 	long long y;
@@ -244,20 +244,24 @@ static int body_time(struct funnel_run *fr, const cJSON *v, int64_t *out)
 	unsigned mo, d;
 	char tail;
 
-	if (!cJSON_IsString(v))
-		return -1;
-	if (!cxm_time_parse(v->valuestring, strlen(v->valuestring), out))
+	if (!cxm_time_parse(v, strlen(v), out))
 		return 0;
-	if (sscanf(v->valuestring, "%4lld-%2u-%2u%c", &y, &mo, &d, &tail) != 3 ||
-	    strlen(v->valuestring) != 10 || mo < 1 || mo > 12 || d < 1 || d > 31)
+	if (sscanf(v, "%4lld-%2u-%2u%c", &y, &mo, &d, &tail) != 3 || strlen(v) != 10 || mo < 1 || mo > 12 || d < 1 ||
+	    d > 31)
 		return -1;
 	day = cxm_days_from_civil(y, mo, d);
-	z = cxm_tz_get(fr->tz);
+	if (!(z = cxm_tz_get(tz)))
+		z = cxm_tz_get("UTC");
 	int64_t t = day * 86400 * US;
 	t -= (int64_t)cxm_tz_offset(z, t) * US;
 	t = day * 86400 * US - (int64_t)cxm_tz_offset(z, t) * US;
 	*out = t;
 	return 0;
+}
+
+static int body_time(struct funnel_run *fr, const cJSON *v, int64_t *out)
+{
+	return cJSON_IsString(v) ? text_time(fr->tz, v->valuestring, out) : -1;
 }
 
 /* The body into fr->q; problems go into fr->problem. */
@@ -494,5 +498,241 @@ out:
 	for (size_t i = 0; i < fr->njs; i++)
 		cJSON_Delete(fr->js[i].tree);
 	free(fr);
+	return H_DONE;
+}
+
+/* ---- GET /api/v1/paths ---------------------------------------------------------------- */
+
+struct paths_run {
+	struct req *r;
+	struct cxm_store *db;
+	struct cxm_paths *p;
+	struct step_journey j;
+	char tz[64];
+};
+
+/* A path point: "event:TYPE[/TOUCHPOINT]" or "journey:KEY" (a stage key,
+ * STAGE.TOUCHPOINT or a touchpoint key of ?journey). 0, or -1 after a 400. */
+static int path_step(struct paths_run *pr, const char *param, const char *v, struct cxm_step *s)
+{
+	struct req *r = pr->r;
+
+	memset(s, 0, sizeof(*s));
+	if (!strncmp(v, "event:", 6) && v[6]) {
+		char *type = cxm_arena_strdup(&r->arena, v + 6), *slash = strchr(type, '/');
+		if (slash) {
+			*slash = '\0';
+			s->touchpoint = slash + 1;
+		}
+		if (!*type || strlen(type) > 64 || (s->touchpoint && (!*s->touchpoint || strlen(s->touchpoint) > 64)))
+			goto bad;
+		s->type = type;
+		s->label = v + 6;
+		return 0;
+	}
+	if (!strncmp(v, "journey:", 8) && pr->j.tree) {
+		int node = cxm_journey_node_find(&pr->j.d, v + 8);
+		if (node < 0)
+			goto bad;
+		s->is_node = true;
+		s->slot = pr->j.slot;
+		s->node = node;
+		s->journey = &pr->j.d;
+		s->label = v + 8;
+		return 0;
+	}
+bad:
+	reply_bad_query(r, param, T(r, MSG_JA_PATH_STEP));
+	return -1;
+}
+
+static int paths_class_cb(const struct cxm_event_class *c, void *ctx)
+{
+	cxm_paths_class(((struct paths_run *)ctx)->p, c);
+	return 0;
+}
+
+static int paths_customer_cb(int64_t customer_id, const char *segment, const struct cxm_seq_entry *e, size_t n,
+			     void *ctx)
+{
+	(void)customer_id, (void)segment;
+	cxm_paths_customer(((struct paths_run *)ctx)->p, e, n);
+	return 0;
+}
+
+/* A small whole-number query parameter in lo..hi (dflt when absent); -1 after a 400. */
+static int query_small(struct req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt, size_t *out)
+{
+	const char *v = req_query(r, name);
+	int64_t n = dflt;
+	char msg[120];
+
+	if (v && (cxm_parse_i64(v, strlen(v), &n) || n < lo || n > hi)) {
+		snprintf(msg, sizeof(msg), T(r, MSG_JA_RANGE_INT), (long long)lo, (long long)hi);
+		reply_bad_query(r, name, msg);
+		return -1;
+	}
+	*out = (size_t)n;
+	return 0;
+}
+
+static enum MHD_Result unknown_arg(void *ctx, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	static const char *const known[] = { "start", "end", "level", "journey", "max_steps", "top", "from", "to",
+					     "window", NULL };
+	const char **unknown = ctx;
+	(void)kind, (void)value;
+
+	for (const char *const *k = known; *k; k++)
+		if (!strcmp(key, *k))
+			return MHD_YES;
+	if (!*unknown)
+		*unknown = key;
+	return MHD_YES;
+}
+
+int api_paths(struct req *r)
+{
+	static const char *const levels[] = { "event", "stage", "touchpoint" };
+	const char *unknown = NULL;
+	struct paths_run *pr = xcalloc(1, sizeof(*pr));
+	struct cxm_path_query q = { 0 };
+	struct cxm_path_result res;
+	const char *start = req_query(r, "start"), *end = req_query(r, "end"), *level = req_query(r, "level");
+	const char *journey = req_query(r, "journey"), *from = req_query(r, "from"), *to = req_query(r, "to");
+	const char *window = req_query(r, "window");
+	char t[CXM_TIME_BUFSZ], wbuf[24];
+	int64_t w = WINDOW_DEFAULT;
+	int ret;
+	cJSON *o, *a;
+
+	pr->r = r;
+	cxm_strlcpy(pr->tz, "UTC", sizeof(pr->tz));
+	if (!(pr->db = req_db(r)))
+		goto out;
+	/* an unknown parameter is a typo worth telling */
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, unknown_arg, &unknown);
+	if (unknown) {
+		reply_bad_query(r, unknown, T(r, MSG_RP_UNKNOWN_PARAM));
+		goto out;
+	}
+	if ((ret = cxm_store_tenant_get(pr->db, r->who.tenant, tenant_tz, pr->tz)))
+		goto store_fail;
+	if (level) {
+		size_t i = 0;
+		while (i < ARRAY_SIZE(levels) && strcmp(level, levels[i]))
+			i++;
+		if (i == ARRAY_SIZE(levels)) {
+			reply_bad_query(r, "level", T(r, MSG_JA_LEVEL));
+			goto out;
+		}
+		q.level = (enum cxm_path_level)i;
+	}
+	if (journey) {
+		struct journey_find jf = { r, &pr->j };
+		char f[64], why[300];
+		if (parse_id(journey, &pr->j.id)) {
+			reply_bad_query(r, "journey", T(r, MSG_HTTP_WANT_ID));
+			goto out;
+		}
+		ret = cxm_store_journey_get(pr->db, r->who.tenant, pr->j.id, keep_journey, &jf);
+		if (ret && ret != CXM_ENOTFOUND)
+			goto store_fail;
+		if (ret || !pr->j.tree || cxm_journey_check(pr->j.tree, &pr->j.d, f, sizeof(f), why, sizeof(why))) {
+			cJSON_Delete(pr->j.tree);
+			pr->j.tree = NULL;
+			reply_bad_query(r, "journey", T(r, MSG_JA_NO_JOURNEY));
+			goto out;
+		}
+	} else if (q.level != CXM_PATH_EVENT) {
+		reply_bad_query(r, "journey", T(r, MSG_TR_REQUIRED));
+		goto out;
+	}
+	if (!start) {
+		reply_bad_query(r, "start", T(r, MSG_TR_REQUIRED));
+		goto out;
+	}
+	if (path_step(pr, "start", start, &q.start) || (end && path_step(pr, "end", end, &q.end)))
+		goto out;
+	if (query_small(r, "max_steps", 1, CXM_PATH_STEPS_MAX, 5, &q.max_steps) ||
+	    query_small(r, "top", 1, CXM_PATH_TOP_MAX, 20, &q.top))
+		goto out;
+	if (window && (cxm_trigger_delay_parse(window, &w) || w < WINDOW_MIN || w > CXM_JOURNEY_WINDOW_MAX)) {
+		reply_bad_query(r, "window", T(r, MSG_JA_WINDOW));
+		goto out;
+	}
+	q.window_us = w * US;
+	q.to = cxm_now_us();
+	if (to && text_time(pr->tz, to, &q.to)) {
+		reply_bad_query(r, "to", T(r, MSG_JA_WANT_TIME));
+		goto out;
+	}
+	q.from = q.to - (int64_t)DEFAULT_DAYS * 86400 * US;
+	if (from && text_time(pr->tz, from, &q.from)) {
+		reply_bad_query(r, "from", T(r, MSG_JA_WANT_TIME));
+		goto out;
+	}
+	if (q.from >= q.to) {
+		reply_bad_query(r, "to", T(r, MSG_RP_INVERTED));
+		goto out;
+	}
+	if (q.to - q.from > MAX_RANGE_US) {
+		reply_bad_query(r, "from", T(r, MSG_JA_RANGE));
+		goto out;
+	}
+	if (pr->j.tree) {
+		q.slot = pr->j.slot;
+		q.journey = &pr->j.d;
+	}
+	pr->p = cxm_paths_new(&q, &r->arena);
+	if ((ret = cxm_store_event_classes(pr->db, r->who.tenant, paths_class_cb, pr)) ||
+	    (ret = cxm_store_seq_scan(pr->db, r->who.tenant, q.from, q.to, paths_customer_cb, pr)))
+		goto store_fail;
+	cxm_paths_result(pr->p, &res);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "from", cxm_time_format(q.from, t));
+	cJSON_AddStringToObject(o, "to", cxm_time_format(q.to, t));
+	cJSON_AddStringToObject(o, "window", cxm_trigger_delay_format(w, wbuf, sizeof(wbuf)));
+	cJSON_AddStringToObject(o, "level", levels[q.level]);
+	cJSON_AddStringToObject(o, "start", start);
+	if (end)
+		cJSON_AddStringToObject(o, "end", end);
+	else
+		cJSON_AddNullToObject(o, "end");
+	cJSON_AddNumberToObject(o, "customers", (double)res.customers);
+	a = cJSON_AddArrayToObject(o, "sequences");
+	for (size_t i = 0; i < res.sequences_n; i++) {
+		cJSON *s = cJSON_CreateObject(), *l = cJSON_AddArrayToObject(s, "labels");
+		for (size_t k = 0; k < res.sequences[i].n; k++)
+			cJSON_AddItemToArray(l, cJSON_CreateString(res.sequences[i].labels[k]));
+		cJSON_AddNumberToObject(s, "customers", (double)res.sequences[i].customers);
+		cJSON_AddItemToArray(a, s);
+	}
+	cJSON_AddNumberToObject(o, "other", (double)res.other);
+	a = cJSON_AddArrayToObject(o, "nodes");
+	for (size_t i = 0; i < res.nodes_n; i++) {
+		cJSON *n = cJSON_CreateObject();
+		cJSON_AddNumberToObject(n, "depth", (double)res.nodes[i].depth);
+		cJSON_AddStringToObject(n, "label", res.nodes[i].label);
+		cJSON_AddNumberToObject(n, "customers", (double)res.nodes[i].customers);
+		cJSON_AddNumberToObject(n, "left", (double)res.nodes[i].left);
+		cJSON_AddItemToArray(a, n);
+	}
+	a = cJSON_AddArrayToObject(o, "links");
+	for (size_t i = 0; i < res.links_n; i++) {
+		cJSON *l = cJSON_CreateObject();
+		cJSON_AddNumberToObject(l, "from", (double)res.links[i].from);
+		cJSON_AddNumberToObject(l, "to", (double)res.links[i].to);
+		cJSON_AddNumberToObject(l, "customers", (double)res.links[i].customers);
+		add_seconds(l, "median_s", res.links[i].median_us);
+		cJSON_AddItemToArray(a, l);
+	}
+	reply_json(r, 200, o);
+	goto out;
+store_fail:
+	reply_store_error(r, ret, cxm_store_errmsg(pr->db));
+out:
+	cJSON_Delete(pr->j.tree);
+	free(pr);
 	return H_DONE;
 }

@@ -76,6 +76,7 @@ int api_journey_update(struct req *r);
 int api_journey_delete(struct req *r);
 int api_journey_map(struct req *r);
 int api_funnels(struct req *r);
+int api_paths(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -167,6 +168,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/journeys/{id}/map", api_journey_map, ROLES_ANY, 0 },
 	/* computed from the event sequences, changes nothing (api_funnels.c) */
 	{ "POST", "/api/v1/funnels", api_funnels, ROLES_ANY, 0 },
+	{ "GET", "/api/v1/paths", api_paths, ROLES_ANY, 0 },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };
