@@ -172,7 +172,7 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
     const start = map.stages.find((s) => s.reached > 0) || map.stages[0];
     await page.locator('#jr-path-start').selectOption(start.key);
     await page.waitForFunction(() => document.querySelector('section.jr-paths[data-state="drawn"]'));
-    const api = await call(page, 'GET', `/api/v1/paths?journey=${j.id}&start=stage:${start.key}&level=stage&from=${from}&to=${to}`);
+    const api = await call(page, 'GET', `/api/v1/paths?journey=${j.id}&start=journey:${start.key}&level=stage&from=${from}&to=${to}`);
     assert(api.nodes.length > 1, `the paths from ${start.key} have ${api.nodes.length} nodes`);
     assert(await card.getAttribute('data-nodes') === String(api.nodes.length), `${await card.getAttribute('data-nodes')} nodes drawn, the API has ${api.nodes.length}`);
     const left = api.nodes.filter((n) => n.label === '(left)').length;

@@ -488,14 +488,16 @@ function pathsCard(ctx, map, rangeOf, live) {
     card.dataset.state = 'loading';
     let ans;
     try {
-      ans = await api('GET', withQuery('/api/v1/paths', { ...rangeOf(), journey: id, start: `stage:${start.value}`, level: level.value }));
+      // paths count every segment (GET /api/v1/paths has no segment filter)
+      const { from, to } = rangeOf();
+      ans = await api('GET', withQuery('/api/v1/paths', { from, to, journey: id, start: `journey:${start.value}`, level: level.value }));
     } catch (err) {
       if (ctx.isCurrent()) replace(status, ctx.showError(err));
       card.dataset.state = 'failed';
       return;
     }
     if (!ctx.isCurrent()) return;
-    replace(status);
+    replace(status, rangeOf().segment ? h('p', { class: 'notice jr-paths-all' }, t('MSG_WEB_JRN_PATHS_ALL_SEGMENTS')) : null);
     const nodes = ans.nodes || [], links = ans.links || [];
     started.textContent = ans.customers ? t('MSG_WEB_JRN_PATHS_STARTED', { n: count(ans.customers) }) : t('MSG_WEB_JRN_NO_PATHS');
     replace(seqBody, ...(ans.sequences || []).map((s) => h('tr', null, h('td', null, (s.labels || []).map(labelText).join(' → ')),
