@@ -141,7 +141,7 @@ function stageCard(s, flags, openTouchpoint) {
   frictionLine(s.friction),
   tps.length ? h('div', { class: 'jr-tps' }, h('h4', null, t('MSG_WEB_JRN_TOUCHPOINTS')),
     h('ul', null, ...tps.map((tp) => {
-      const b = h('button', { type: 'button', class: 'jr-tp', 'data-key': tp.key, 'aria-haspopup': 'true' },
+      const b = h('button', { type: 'button', class: 'jr-tp', 'data-key': tp.key, 'aria-controls': 'jr-drill', 'aria-expanded': 'false' },
         tp.moment_of_truth ? h('span', { 'aria-hidden': 'true' }, '★ ') : null,
         tp.name || tp.key, ' ', h('span', { class: 'muted' }, `· ${count(tp.reached)}`));
       b.addEventListener('click', () => openTouchpoint(tp, b));
@@ -244,7 +244,7 @@ function drillCard(ctx, id, range, tp, names, close) {
   const body = h('div', { class: 'jr-drill-body' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
   const shut = h('button', { type: 'button', class: 'jr-close' }, t('MSG_WEB_JRN_DRILL_CLOSE'));
   const heading = h('h2', { tabindex: '-1' }, t('MSG_WEB_JRN_DRILL', { name: tp.name || tp.key }));
-  const card = h('section', { class: 'card jr-drill', 'data-key': tp.key, 'aria-label': t('MSG_WEB_JRN_DRILL', { name: tp.name || tp.key }) },
+  const card = h('section', { id: 'jr-drill', class: 'card jr-drill', 'data-key': tp.key, 'aria-label': t('MSG_WEB_JRN_DRILL', { name: tp.name || tp.key }) },
     h('div', { class: 'card-head' }, heading, shut), body,
     h('h3', null, t('MSG_WEB_JRN_VERBATIMS')), list, status, more);
   shut.addEventListener('click', close);
@@ -626,11 +626,12 @@ export async function renderJourney(ctx, id) {
     let opener = null;
     function closeDrill() {
       replace(drillSlot);
+      if (opener) opener.setAttribute('aria-expanded', 'false');
       if (opener) opener.focus();
     }
     function openTouchpoint(tp, button) {
       opener = button;
-      for (const b of out.querySelectorAll('button.jr-tp[aria-expanded]')) b.removeAttribute('aria-expanded');
+      for (const b of out.querySelectorAll('button.jr-tp')) b.setAttribute('aria-expanded', 'false');
       button.setAttribute('aria-expanded', 'true');
       const d = drillCard(ctx, id, range, tp, names, closeDrill);
       replace(drillSlot, d.card);
