@@ -238,5 +238,17 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 const char *cxm_quadrant_name(enum cxm_quadrant q);
 /* The quadrant's label for people, in lang. */
 const char *cxm_quadrant_label(enum cxm_quadrant q, enum cxm_lang lang);
+/*
+ * The core of cxm_drivers_analyse: Johnson's relative weights of k drivers
+ * (1..CXM_DRIVERS_MAX) from r, their k x k correlation matrix (row-major),
+ * and ry, their correlations with the outcome, into importance[k]; their
+ * sum, R^2, into *r2. r may come from correlations estimated pair by pair
+ * (each over the rows that have both values), which need not be positive
+ * semi-definite: eigenvalues at or below 0 are clipped to 0 (the nearest
+ * such matrix in its eigenbasis; the inverse square root is then a
+ * pseudo-inverse, and R^2 may exceed what one data set could give).
+ * Returns 0, or CXM_EINVAL for k out of range or a value not finite.
+ */
+int cxm_drivers_from_corr(const double *r, const double *ry, size_t k, double *importance, double *r2);
 
 #endif

@@ -1115,6 +1115,10 @@ typedef int (*cxm_seq_cb)(int64_t customer_id, const char *segment, const struct
 			  void *ctx);
 int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, cxm_seq_cb cb,
 		       void *ctx);
+/* Runs cxm_store_journey_build_step until no build is pending (the CLI's
+ * import and demo, which have no scheduler), in transactions of its own
+ * unless the caller has one. */
+int cxm_store_journey_build_all(struct cxm_store *s, int64_t tenant);
 
 /* ---- journey scores (issue 7): a journey touchpoint's feedback -------------------
  *

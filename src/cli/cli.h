@@ -84,5 +84,7 @@ int cmd_survey(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_text(int argc, char **argv);
 int cmd_journey(int argc, char **argv);
+/* `cxm report journey` (cmd_journey.c) */
+int cmd_report_journey(int argc, char **argv);
 
 #endif

@@ -6,7 +6,9 @@
 #include "cli.h"
 #include "cxm/id.h"
 #include "cxm/journey.h"
+#include "cxm/journeymap.h"
 #include "cxm/json.h"
+#include "cxm/report.h"
 #include "cxm/time.h"
 
 #include <errno.h>
@@ -419,6 +421,177 @@ int cmd_journey(int argc, char **argv)
 		ret = journey_archive(&c, pos[1]);
 	else if (cxm_store_journey_list(c.s, c.tenant, !all, 0, 0, print_row, NULL))
 		ret = cli_store_fail(&c);
+	cli_close(&c);
+	return ret;
+}
+
+/* ---- cxm report journey ---------------------------------------------------------- */
+
+#define REPORT_DEFAULT_DAYS 90
+#define REPORT_MAX_DAYS 3660
+
+/* A number of the map as text: "" for null (CSV), "-" in tables. */
+static const char *num_text(const cJSON *o, const char *name, bool csv, char *buf, size_t len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (cJSON_IsNumber(v))
+		snprintf(buf, len, "%lld", (long long)v->valuedouble);
+	else if (cJSON_IsRaw(v))
+		snprintf(buf, len, "%s", v->valuestring);
+	else
+		snprintf(buf, len, "%s", csv ? "" : "-");
+	return buf;
+}
+
+/* A member of a member ("conversion" "value"). */
+static const char *sub_text(const cJSON *o, const char *name, const char *sub, bool csv, char *buf, size_t len)
+{
+	return num_text(cJSON_GetObjectItemCaseSensitive(o, name), sub, csv, buf, len);
+}
+
+static void csv_out(const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+	putchar(last ? '\n' : ',');
+}
+
+static void map_row(const char *stage, const char *tp, const cJSON *n, bool csv)
+{
+	static const char *const cols[] = { "reached", "converted", "dropped", "in_progress", "completed" };
+	char v[16][32];
+	size_t k = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
+		num_text(n, cols[i], csv, v[k++], sizeof(v[0]));
+	sub_text(n, "conversion", "value", csv, v[k++], sizeof(v[0]));
+	sub_text(n, "conversion", "ci_low", csv, v[k++], sizeof(v[0]));
+	sub_text(n, "conversion", "ci_high", csv, v[k++], sizeof(v[0]));
+	sub_text(n, "time_in_stage", "p50_s", csv, v[k++], sizeof(v[0]));
+	sub_text(n, "time_in_stage", "p90_s", csv, v[k++], sizeof(v[0]));
+	sub_text(n, "nps", "score", csv, v[k++], sizeof(v[0]));
+	sub_text(n, "csat", "score", csv, v[k++], sizeof(v[0]));
+	sub_text(n, "ces", "score", csv, v[k++], sizeof(v[0]));
+	sub_text(n, "friction", "value", csv, v[k++], sizeof(v[0]));
+	sub_text(n, "feeling", "value", csv, v[k++], sizeof(v[0]));
+	if (csv) {
+		csv_out(stage, false);
+		csv_out(tp, false);
+		for (size_t i = 0; i < k; i++)
+			csv_out(v[i], i + 1 == k);
+		return;
+	}
+	printf("%-20s %-20s", stage, tp);
+	for (size_t i = 0; i < k; i++)
+		printf(" %9s", v[i]);
+	putchar('\n');
+}
+
+static void print_map(const cJSON *map, bool csv)
+{
+	static const char *const head[] = { "stage", "touchpoint", "reached", "converted", "dropped", "in_progress",
+					    "completed", "conversion", "conv_low", "conv_high", "p50_s", "p90_s",
+					    "nps", "csat", "ces", "friction", "feeling" };
+	const cJSON *stages = cJSON_GetObjectItemCaseSensitive(map, "stages");
+
+	for (size_t i = 0; i < ARRAY_SIZE(head); i++) {
+		if (csv)
+			csv_out(head[i], i + 1 == ARRAY_SIZE(head));
+		else
+			printf(i < 2 ? "%-20s " : " %9s", head[i]);
+	}
+	if (!csv)
+		putchar('\n');
+	for (const cJSON *st = stages ? stages->child : NULL; st; st = st->next) {
+		const char *key = cJSON_GetObjectItemCaseSensitive(st, "key")->valuestring;
+		map_row(key, "", st, csv);
+		const cJSON *tps = cJSON_GetObjectItemCaseSensitive(st, "touchpoints");
+		for (const cJSON *tp = tps ? tps->child : NULL; tp; tp = tp->next)
+			map_row(key, cJSON_GetObjectItemCaseSensitive(tp, "key")->valuestring, tp, csv);
+	}
+}
+
+int cmd_report_journey(int argc, char **argv)
+{
+	struct cli c = { .cmd = "report" };
+	const char *journey = NULL, *from = NULL, *to = NULL, *segment = NULL, *format = NULL, *pos[1];
+	const struct cli_opt opts[] = { { "--journey", &journey, NULL }, { "--from", &from, NULL },
+					{ "--to", &to, NULL },		 { "--segment", &segment, NULL },
+					{ "--format", &format, NULL },	 { NULL } };
+	struct cxm_journey_map_query q = { 0 };
+	struct found f = { 0 };
+	int64_t today;
+	cJSON *map = NULL;
+	int npos, ret;
+
+	if ((ret = cli_parse(&c, argc, argv, opts, pos, 1, &npos, MSG_USAGE_REPORT_JOURNEY)))
+		return ret == 1 ? 0 : ret;
+	if (npos)
+		return cli_usage(&c, "%s", _(MSG_TOO_MANY_ARGS));
+	if (!journey)
+		return cli_usage(&c, _(MSG_MISSING_ARG), "--journey NAME|ID");
+	if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
+		return cli_usage(&c, _(MSG_RP_FORMAT), format);
+	if (segment && (!*segment || strlen(segment) > 64))
+		return cli_usage(&c, "--segment: %s", _(MSG_JA_BAD_SEGMENT));
+	if (cli_open_tenant(&c))
+		return 1;
+	if ((ret = resolve(&c, journey, &f))) {
+		ret = resolve_fail(&c, journey, ret);
+		goto out;
+	}
+	if ((ret = cxm_store_tenant_day(c.s, c.tenant, cxm_now_us(), &today))) {
+		ret = cli_store_fail(&c);
+		goto out;
+	}
+	q.tenant = c.tenant;
+	q.journey_id = f.id;
+	q.segment = segment;
+	q.to_day = today + 1;
+	if (to && cxm_report_day(c.s, c.tenant, to, &q.to_day)) {
+		ret = cli_usage(&c, "--to: %s", _(MSG_RP_WANT_DAY));
+		goto out;
+	}
+	q.from_day = q.to_day - REPORT_DEFAULT_DAYS;
+	if (from && cxm_report_day(c.s, c.tenant, from, &q.from_day)) {
+		ret = cli_usage(&c, "--from: %s", _(MSG_RP_WANT_DAY));
+		goto out;
+	}
+	if (q.from_day >= q.to_day) {
+		ret = cli_usage(&c, "--to: %s", _(MSG_RP_INVERTED));
+		goto out;
+	}
+	if (q.to_day - q.from_day > REPORT_MAX_DAYS) {
+		ret = cli_usage(&c, _(MSG_RP_TOO_LONG), REPORT_MAX_DAYS);
+		goto out;
+	}
+	if ((ret = cxm_journey_map_report(c.s, &q, &map))) {
+		ret = cli_store_fail(&c);
+		goto out;
+	}
+	if (format && !strcmp(format, "json")) {
+		char *text = cJSON_Print(map);
+		if (!text)
+			BUG("cJSON_Print failed");
+		printf("%s\n", text);
+		free(text);
+	} else {
+		print_map(map, format && !strcmp(format, "csv"));
+	}
+	ret = 0;
+out:
+	cJSON_Delete(map);
+	found_release(&f);
 	cli_close(&c);
 	return ret;
 }

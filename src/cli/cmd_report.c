@@ -119,6 +119,8 @@ int cmd_report(int argc, char **argv)
 	cJSON *rep = NULL;
 	int npos, ret;
 
+	if (argc > 1 && !strcmp(argv[1], "journey"))
+		return cmd_report_journey(argc - 1, argv + 1);
 	if ((ret = cli_parse(&c, argc, argv, opts, pos, 1, &npos, MSG_USAGE_REPORT)))
 		return ret == 1 ? 0 : ret;
 	if (npos != 1 || cxm_metric_parse(pos[0], &rq.metric))

@@ -73,6 +73,7 @@ static bool complete(const double *row, size_t k)
  * of a server thread). */
 struct work {
 	double cov[K + 1][K + 1], r[K][K], v[K][K], lam[K][K];
+	double flat[K * K]; /* the correlations handed to cxm_drivers_from_corr */
 };
 
 /* The relative weights of the a active drivers from their correlation
@@ -83,6 +84,9 @@ static void relative_weights(struct work *w, const double *ry, size_t a, double 
 	double root[K], beta[K], tmp[K], trace = 0;
 
 	jacobi(r, v, a);
+	/* an eigenvalue at or below 0 (rounding, or correlations estimated
+	 * pairwise that are not positive semi-definite) is taken as 0: the
+	 * nearest such matrix in the eigenbasis, and a pseudo-inverse below */
 	for (size_t i = 0; i < a; i++)
 		trace += fabs(r[i][i]);
 	for (size_t i = 0; i < a; i++)
@@ -118,11 +122,42 @@ static void relative_weights(struct work *w, const double *ry, size_t a, double 
 	}
 }
 
+int cxm_drivers_from_corr(const double *r, const double *ry, size_t k, double *importance, double *r2)
+{
+	struct work *w;
+	double eps[K];
+	int ret = 0;
+
+	if (k < 1 || k > K)
+		return CXM_EINVAL;
+	for (size_t i = 0; i < k; i++) {
+		if (!isfinite(ry[i]))
+			return CXM_EINVAL;
+		for (size_t j = 0; j < k; j++)
+			if (!isfinite(r[i * k + j]))
+				return CXM_EINVAL;
+	}
+	w = xcalloc(1, sizeof(*w));
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = 0; j < k; j++)
+			w->r[i][j] = r[i * k + j];
+	relative_weights(w, ry, k, eps);
+	*r2 = 0;
+	for (size_t j = 0; j < k && !ret; j++) {
+		if (!isfinite(eps[j]))
+			ret = CXM_EINVAL;
+		importance[j] = eps[j];
+		*r2 += eps[j];
+	}
+	free(w);
+	return ret;
+}
+
 int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm_driver_scale *scales,
 			struct cxm_drivers *out, char *field, size_t fieldlen, char *why, size_t whylen)
 {
 	struct work *w = NULL;
-	double(*cov)[K + 1], (*r)[K];
+	double(*cov)[K + 1], *r, r2;
 	struct cxm_err e = { field, fieldlen, why, whylen };
 	double mean[K + 1] = { 0 }, sum[K] = { 0 }, ry[K], eps[K];
 	size_t act[K], a = 0;
@@ -168,7 +203,7 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 	/* covariances over the complete rows, centred (two passes) */
 	w = xcalloc(1, sizeof(*w));
 	cov = w->cov;
-	r = w->r;
+	r = w->flat;
 	for (size_t i = 0; i < n; i++) {
 		const double *row = rows + i * (k + 1);
 		double c[K + 1];
@@ -204,14 +239,17 @@ int cxm_drivers_analyse(const double *rows, size_t n, size_t k, const struct cxm
 		ry[p] = cov[0][jp] / (sqrt(cov[0][0]) * sqrt(cov[jp][jp]));
 		for (size_t q = p; q < a; q++) {
 			size_t jq = 1 + act[q];
-			r[p][q] = r[q][p] = p == q ? 1 : cov[jp][jq] / (sqrt(cov[jp][jp]) * sqrt(cov[jq][jq]));
+			r[p * a + q] = r[q * a + p] =
+				p == q ? 1 : cov[jp][jq] / (sqrt(cov[jp][jp]) * sqrt(cov[jq][jq]));
 		}
 	}
-	if (a)
-		relative_weights(w, ry, a, eps);
+	/* values near the limits of a double can still lose the correlations
+	 * to overflow: refuse rather than return NaN */
+	if (a && cxm_drivers_from_corr(r, ry, a, eps, &r2)) {
+		cxm_fail(&e, "rows", "%s", _(MSG_MX_HUGE_VALUES));
+		goto out;
+	}
 	for (size_t p = 0; p < a; p++) {
-		/* values near the limits of a double can still lose the
-		 * correlations to overflow: refuse rather than return NaN */
 		if (!isfinite(eps[p]) || !isfinite(ry[p])) {
 			cxm_fail(&e, "rows", "%s", _(MSG_MX_HUGE_VALUES));
 			goto out;

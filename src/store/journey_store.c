@@ -8,6 +8,7 @@
 #include "store-internal.h"
 #include "cxm/i18n.h"
 #include "cxm/id.h"
+#include "cxm/map.h"
 #include "cxm/time.h"
 
 #include <stdio.h>
@@ -298,4 +299,1433 @@ int cxm_store_journey_list(struct cxm_store *s, int64_t tenant, bool active_only
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(after_id), SQLV_INT(active_only ? 1 : 0),
 			      SQLV_INT(limit > 0 ? limit : INT64_MAX) };
 	return JQ(s, sql, p, journey_row, &c, NULL);
+}
+
+/* ---- sequences ------------------------------------------------------------ */
+
+/*
+ * A customer's sequence row holds their events as entries (ts, class,
+ * tags), sorted by (ts, class, tags) - content only, so that the order of
+ * equal-time events never depends on the order they arrived in; an entry's
+ * index in that order is the event id given to cxm_journey_state_add as
+ * its tie-break. The text is printable varints: each character is '0' plus
+ * six bits, five of data and 0x20 for "more follows"; an entry is the time
+ * since the previous entry's (the first: zigzag of its time), the class,
+ * the number of tags and the tags.
+ */
+struct seq {
+	size_t n, cap;
+	int64_t *ts;
+	uint32_t *cls;
+	uint32_t *tag0; /* index of the entry's first tag in tags */
+	uint32_t *ntags;
+	uint32_t *tags;
+	size_t ntag, captag;
+};
+
+static void seq_clear(struct seq *q)
+{
+	q->n = 0;
+	q->ntag = 0;
+}
+
+static void seq_release(struct seq *q)
+{
+	free(q->ts);
+	free(q->cls);
+	free(q->tag0);
+	free(q->ntags);
+	free(q->tags);
+	memset(q, 0, sizeof(*q));
+}
+
+static void seq_push(struct seq *q, int64_t ts, uint32_t cls, const uint32_t *tags, uint32_t ntags)
+{
+	if (q->n == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 64;
+		q->ts = xrealloc(q->ts, q->cap * sizeof(*q->ts));
+		q->cls = xrealloc(q->cls, q->cap * sizeof(*q->cls));
+		q->tag0 = xrealloc(q->tag0, q->cap * sizeof(*q->tag0));
+		q->ntags = xrealloc(q->ntags, q->cap * sizeof(*q->ntags));
+	}
+	if (q->ntag + ntags > q->captag) {
+		while (q->ntag + ntags > q->captag)
+			q->captag = q->captag ? 2 * q->captag : 64;
+		q->tags = xrealloc(q->tags, q->captag * sizeof(*q->tags));
+	}
+	q->ts[q->n] = ts;
+	q->cls[q->n] = cls;
+	q->tag0[q->n] = (uint32_t)q->ntag;
+	q->ntags[q->n] = ntags;
+	if (ntags)
+		memcpy(q->tags + q->ntag, tags, ntags * sizeof(*tags));
+	q->ntag += ntags;
+	q->n++;
+}
+
+static void put_varint(struct cxm_buf *b, uint64_t v)
+{
+	char tmp[16];
+	size_t n = 0;
+
+	do {
+		unsigned d = (unsigned)(v & 31);
+		v >>= 5;
+		tmp[n++] = (char)('0' + (d | (v ? 32 : 0)));
+	} while (v);
+	cxm_buf_add(b, tmp, n);
+}
+
+static bool get_varint(const char **pp, uint64_t *v)
+{
+	const unsigned char *p = (const unsigned char *)*pp;
+	uint64_t r = 0;
+	int shift = 0;
+
+	for (;;) {
+		unsigned d = (unsigned)*p - '0';
+		if (d > 63 || shift > 60)
+			return false;
+		p++;
+		r |= (uint64_t)(d & 31) << shift;
+		shift += 5;
+		if (!(d & 32))
+			break;
+	}
+	*v = r;
+	*pp = (const char *)p;
+	return true;
+}
+
+static void seq_encode(const struct seq *q, const size_t *order, struct cxm_buf *b)
+{
+	int64_t prev = 0;
+
+	cxm_buf_clear(b);
+	for (size_t k = 0; k < q->n; k++) {
+		size_t i = order ? order[k] : k;
+		if (k == 0)
+			put_varint(b, ((uint64_t)q->ts[i] << 1) ^ (uint64_t)(q->ts[i] >> 63));
+		else
+			put_varint(b, (uint64_t)(q->ts[i] - prev));
+		prev = q->ts[i];
+		put_varint(b, q->cls[i]);
+		put_varint(b, q->ntags[i]);
+		for (uint32_t t = 0; t < q->ntags[i]; t++)
+			put_varint(b, q->tags[q->tag0[i] + t]);
+	}
+}
+
+/* Appends the entries of text to q; false when it is not a sequence. */
+static bool seq_decode(struct seq *q, const char *text)
+{
+	uint32_t tags[CXM_JOURNEY_ACTIVE_MAX * 4];
+	int64_t prev = 0;
+	bool first = true;
+
+	while (text && *text) {
+		uint64_t d, cls, nt;
+		if (!get_varint(&text, &d) || !get_varint(&text, &cls) || !get_varint(&text, &nt) ||
+		    nt > ARRAY_SIZE(tags))
+			return false;
+		for (uint64_t t = 0; t < nt; t++) {
+			uint64_t v;
+			if (!get_varint(&text, &v))
+				return false;
+			tags[t] = (uint32_t)v;
+		}
+		prev = first ? (int64_t)(d >> 1) ^ -(int64_t)(d & 1) : prev + (int64_t)d;
+		first = false;
+		seq_push(q, prev, (uint32_t)cls, tags, (uint32_t)nt);
+	}
+	return true;
+}
+
+static const struct seq *sort_q;
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	const struct seq *q = sort_q;
+
+	if (q->ts[a] != q->ts[b])
+		return q->ts[a] < q->ts[b] ? -1 : 1;
+	if (q->cls[a] != q->cls[b])
+		return q->cls[a] < q->cls[b] ? -1 : 1;
+	for (uint32_t t = 0; t < q->ntags[a] && t < q->ntags[b]; t++) {
+		uint32_t x = q->tags[q->tag0[a] + t], y = q->tags[q->tag0[b] + t];
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return (q->ntags[a] > q->ntags[b]) - (q->ntags[a] < q->ntags[b]);
+}
+
+/* Puts q's entries in sequence order (rewriting q). */
+static void seq_sort(struct seq *q)
+{
+	size_t *order = xmalloc((q->n ? q->n : 1) * sizeof(*order));
+	struct seq out = { 0 };
+
+	for (size_t i = 0; i < q->n; i++)
+		order[i] = i;
+	sort_q = q;
+	qsort(order, q->n, sizeof(*order), entry_cmp);
+	for (size_t k = 0; k < q->n; k++)
+		seq_push(&out, q->ts[order[k]], q->cls[order[k]], q->tags + q->tag0[order[k]], q->ntags[order[k]]);
+	seq_release(q);
+	*q = out;
+	free(order);
+}
+
+static void tags_sort(uint32_t *t, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++)
+		for (uint32_t k = i; k > 0 && t[k - 1] > t[k]; k--) {
+			uint32_t x = t[k];
+			t[k] = t[k - 1];
+			t[k - 1] = x;
+		}
+}
+
+/* ---- the tenant's active journeys, compiled ------------------------------- */
+
+struct jdef {
+	int64_t id;
+	int slot, version, built_version;
+	int64_t cursor;        /* while building: customers up to it are built */
+	bool needs_props;
+	cJSON *tree;
+	struct cxm_journey_def def;
+};
+
+struct jdelta {
+	int64_t tenant, journey, day;
+	int version, node;
+	const char *dim;
+	char *value;
+	/* [0] the transaction's, [1] the open savepoint's */
+	int64_t reached[2], converted[2];
+	int64_t times[2][CXM_JOURNEY_BUCKETS];
+};
+
+struct jstore {
+	bool off;              /* CXM_JOURNEYS=off: a bench knob, no tracking */
+	int64_t tenant, version;
+	bool valid;
+	size_t n;
+	struct jdef j[CXM_JOURNEY_ACTIVE_MAX];
+	/* event classes: "type\x1f" "channel\x1f" "touchpoint" -> id */
+	struct cxm_map classes;
+	int64_t next_class;
+	/* pending rollup changes */
+	struct cxm_map index;
+	struct jdelta *v;
+	size_t nv, capv;
+	struct cxm_buf key;
+	/* scratch */
+	struct seq old, cur;
+	struct cxm_buf text;
+};
+
+static struct jstore *js_get(struct cxm_store *s)
+{
+	if (!s->js) {
+		struct jstore *js = s->js = xcalloc(1, sizeof(*js));
+		const char *off = getenv("CXM_JOURNEYS");
+		js->off = off && !strcmp(off, "off");
+		cxm_map_init(&js->classes);
+		cxm_map_init(&js->index);
+		cxm_buf_init(&js->key, 0);
+		cxm_buf_init(&js->text, 0);
+	}
+	return s->js;
+}
+
+static void js_defs_free(struct jstore *js)
+{
+	for (size_t i = 0; i < js->n; i++)
+		cJSON_Delete(js->j[i].tree);
+	js->n = 0;
+	js->valid = false;
+}
+
+static void js_pend_free(struct jstore *js)
+{
+	for (size_t i = 0; i < js->nv; i++)
+		free(js->v[i].value);
+	js->nv = 0;
+	cxm_map_clear(&js->index);
+}
+
+void cxm_jstore_free(struct cxm_store *s)
+{
+	struct jstore *js = s->js;
+
+	if (!js)
+		return;
+	js_defs_free(js);
+	js_pend_free(js);
+	free(js->v);
+	cxm_map_release(&js->classes);
+	cxm_map_release(&js->index);
+	cxm_buf_release(&js->key);
+	cxm_buf_release(&js->text);
+	seq_release(&js->old);
+	seq_release(&js->cur);
+	free(js);
+	s->js = NULL;
+}
+
+struct load_ctx {
+	struct jstore *js;
+	int bad;
+};
+
+static int def_row(const struct sqlrow *r, void *vctx)
+{
+	struct load_ctx *c = vctx;
+	struct jstore *js = c->js;
+	struct jdef *d;
+	char field[128], why[256];
+
+	if (js->n >= CXM_JOURNEY_ACTIVE_MAX)
+		return 0;
+	d = &js->j[js->n];
+	memset(d, 0, sizeof(*d));
+	d->id = row_int(r, 0);
+	d->slot = (int)row_int(r, 1);
+	d->version = (int)row_int(r, 2);
+	d->built_version = (int)row_int(r, 3);
+	d->cursor = row_int(r, 4);
+	d->tree = cJSON_Parse(row_text(r, 5));
+	if (!d->tree || cxm_journey_check(d->tree, &d->def, field, sizeof(field), why, sizeof(why))) {
+		cJSON_Delete(d->tree);
+		c->bad++;
+		return 0;
+	}
+	d->needs_props = cxm_journey_needs_properties(&d->def);
+	js->n++;
+	return 0;
+}
+
+static int class_row(const struct sqlrow *r, void *ctx);
+
+/* Loads (when they changed) the tenant's active journeys and classes. */
+static int js_load(struct cxm_store *s, int64_t tenant)
+{
+	static const char defs[] =
+		"SELECT j.id, j.slot, j.version, j.built_version, j.build_cursor, v.definition FROM journeys j"
+		" JOIN journey_versions v ON v.tenant_id = j.tenant_id AND v.journey_id = j.id AND v.version = j.version"
+		" WHERE j.tenant_id = ? AND j.status = 'active' ORDER BY j.id";
+	static const char classes[] = "SELECT id, type, channel, touchpoint FROM event_classes WHERE tenant_id = ?";
+	struct jstore *js = js_get(s);
+	int64_t version;
+	int ret;
+
+	if ((ret = cxm_store_journey_version(s, tenant, &version)))
+		return ret;
+	if (js->valid && js->tenant == tenant && js->version == version)
+		return 0;
+	if (js->tenant != tenant || !js->valid) {
+		cxm_map_clear(&js->classes);
+		js->next_class = 1;
+		struct sqlval p[] = { SQLV_INT(tenant) };
+		js->tenant = tenant;
+		if ((ret = JQ(s, classes, p, class_row, js, NULL)))
+			return ret;
+	}
+	js_defs_free(js);
+	{
+		struct load_ctx c = { js, 0 };
+		struct sqlval p[] = { SQLV_INT(tenant) };
+		if ((ret = JQ(s, defs, p, def_row, &c, NULL))) {
+			js_defs_free(js);
+			return ret;
+		}
+	}
+	js->tenant = tenant;
+	js->version = version;
+	js->valid = true;
+	return 0;
+}
+
+/* ---- event classes -------------------------------------------------------- */
+
+static void class_key(struct cxm_buf *b, const char *type, const char *channel, const char *touchpoint)
+{
+	cxm_buf_clear(b);
+	cxm_buf_addstr(b, type ? type : "");
+	cxm_buf_addch(b, '\x1f');
+	cxm_buf_addstr(b, channel ? channel : "");
+	cxm_buf_addch(b, '\x1f');
+	cxm_buf_addstr(b, touchpoint ? touchpoint : "");
+}
+
+static int class_row(const struct sqlrow *r, void *ctx)
+{
+	struct jstore *js = ctx;
+	int64_t id = row_int(r, 0);
+
+	class_key(&js->key, row_text(r, 1), row_text(r, 2), row_text(r, 3));
+	cxm_map_put(&js->classes, cxm_buf_str(&js->key), id);
+	if (id >= js->next_class)
+		js->next_class = id + 1;
+	return 0;
+}
+
+static int class_id(struct cxm_store *s, int64_t tenant, const struct cxm_event *e, uint32_t *id)
+{
+	static const char sql[] = "INSERT INTO event_classes (tenant_id, id, type, channel, touchpoint)"
+				  " VALUES (?, ?, ?, ?, ?)";
+	struct jstore *js = s->js;
+	int64_t v;
+	int ret;
+
+	class_key(&js->key, e->type, e->channel, e->touchpoint);
+	if (cxm_map_get(&js->classes, cxm_buf_str(&js->key), &v)) {
+		*id = (uint32_t)v;
+		return 0;
+	}
+	v = js->next_class;
+	{
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(v), SQLV_TEXT(e->type ? e->type : ""),
+				      SQLV_TEXT(e->channel ? e->channel : ""),
+				      SQLV_TEXT(e->touchpoint ? e->touchpoint : "") };
+		if ((ret = JQ(s, sql, p, NULL, NULL, NULL)))
+			return ret;
+	}
+	class_key(&js->key, e->type, e->channel, e->touchpoint);
+	cxm_map_put(&js->classes, cxm_buf_str(&js->key), v);
+	js->next_class = v + 1;
+	*id = (uint32_t)v;
+	return 0;
+}
+
+struct classes_ctx {
+	cxm_event_class_cb cb;
+	void *ctx;
+};
+
+static int classes_row(const struct sqlrow *r, void *vctx)
+{
+	struct classes_ctx *c = vctx;
+	const char *tp = row_text(r, 3);
+	struct cxm_event_class ec = {
+		.id = (uint32_t)row_int(r, 0),
+		.type = row_text(r, 1),
+		.channel = row_text(r, 2),
+		.touchpoint = tp && *tp ? tp : NULL,
+	};
+	return c->cb(&ec, c->ctx);
+}
+
+int cxm_store_event_classes(struct cxm_store *s, int64_t tenant, cxm_event_class_cb cb, void *ctx)
+{
+	static const char sql[] =
+		"SELECT id, type, channel, touchpoint FROM event_classes WHERE tenant_id = ? ORDER BY id";
+	struct classes_ctx c = { cb, ctx };
+	struct sqlval p[] = { SQLV_INT(tenant) };
+	return JQ(s, sql, p, classes_row, &c, NULL);
+}
+
+/* ---- rollup changes, kept until commit ------------------------------------ */
+
+static const char *const dim_names[] = { "all", "segment", "all@month", "segment@month" };
+
+static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t journey, int version, int dim,
+			       int64_t day, const char *value, int node)
+{
+	struct jstore *js = s->js;
+	int64_t at;
+
+	cxm_buf_clear(&js->key);
+	cxm_buf_addf(&js->key, "%llx/%llx/%x/%d/%llx/%d/%s", (unsigned long long)tenant, (unsigned long long)journey,
+		     version, dim, (unsigned long long)day, node, value);
+	if (!cxm_map_get(&js->index, cxm_buf_str(&js->key), &at)) {
+		if (js->nv == js->capv) {
+			js->capv = js->capv ? 2 * js->capv : 256;
+			js->v = xrealloc(js->v, js->capv * sizeof(*js->v));
+		}
+		at = (int64_t)js->nv++;
+		memset(&js->v[at], 0, sizeof(js->v[at]));
+		js->v[at].tenant = tenant;
+		js->v[at].journey = journey;
+		js->v[at].version = version;
+		js->v[at].dim = dim_names[dim];
+		js->v[at].day = day;
+		js->v[at].node = node;
+		js->v[at].value = xstrdup(value);
+		cxm_map_put(&js->index, cxm_buf_str(&js->key), at);
+	}
+	return &js->v[at];
+}
+
+/* Adds sign times a customer's contribution to journey d's rollups. */
+static int contrib_apply(struct cxm_store *s, int64_t tenant, const struct jdef *d, int version,
+			 const struct cxm_journey_state *st, const char *segment, int sign)
+{
+	struct cxm_journey_contrib c[CXM_JOURNEY_NODES_MAX];
+	size_t n = cxm_journey_contrib_of(&d->def, st, c);
+	int sp = s->in_sp ? 1 : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int64_t day;
+		int ret = cxm_store_tenant_day(s, tenant, c[i].first, &day);
+		if (ret)
+			return ret;
+		for (int dim = 0; dim < 4; dim++) {
+			int64_t at = dim >= 2 ? cxm_bucket_start(CXM_BUCKET_MONTH, day) : day;
+			struct jdelta *x = delta_at(s, tenant, d->id, version, dim, at, dim & 1 ? segment : "", c[i].node);
+			x->reached[sp] += sign;
+			if (c[i].converted) {
+				x->converted[sp] += sign;
+				x->times[sp][cxm_journey_bucket(c[i].seconds)] += sign;
+			}
+		}
+	}
+	return 0;
+}
+
+static void delta_merge(struct jdelta *x)
+{
+	x->reached[0] += x->reached[1];
+	x->converted[0] += x->converted[1];
+	x->reached[1] = x->converted[1] = 0;
+	for (int b = 0; b < CXM_JOURNEY_BUCKETS; b++) {
+		x->times[0][b] += x->times[1][b];
+		x->times[1][b] = 0;
+	}
+}
+
+void cxm_jstore_discard(struct cxm_store *s, bool savepoint_only)
+{
+	struct jstore *js = s->js;
+
+	if (!js)
+		return;
+	if (savepoint_only) {
+		for (size_t i = 0; i < js->nv; i++) {
+			struct jdelta *x = &js->v[i];
+			x->reached[1] = x->converted[1] = 0;
+			memset(x->times[1], 0, sizeof(x->times[1]));
+		}
+	} else {
+		js_pend_free(js);
+	}
+	/* classes (and build cursors) written under it are gone too */
+	js->valid = false;
+}
+
+void cxm_jstore_merge_savepoint(struct cxm_store *s)
+{
+	struct jstore *js = s->js;
+
+	for (size_t i = 0; js && i < js->nv; i++)
+		delta_merge(&js->v[i]);
+}
+
+int cxm_jstore_flush(struct cxm_store *s)
+{
+	static const char roll[] =
+		"INSERT INTO journey_rollups (tenant_id, journey_id, version, dim, day, value, node, reached, converted)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, journey_id, version, dim, day, value, node)"
+		" DO UPDATE SET reached = journey_rollups.reached + excluded.reached,"
+		" converted = journey_rollups.converted + excluded.converted";
+	static const char times[] =
+		"INSERT INTO journey_times (tenant_id, journey_id, version, dim, day, value, node, bucket, n)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (tenant_id, journey_id, version, dim, day, value, node, bucket)"
+		" DO UPDATE SET n = journey_times.n + excluded.n";
+	struct jstore *js = s->js;
+	int ret = 0;
+
+	for (size_t i = 0; js && i < js->nv && !ret; i++) {
+		struct jdelta *x = &js->v[i];
+		delta_merge(x);
+		if (x->reached[0] || x->converted[0]) {
+			struct sqlval p[] = { SQLV_INT(x->tenant),   SQLV_INT(x->journey), SQLV_INT(x->version),
+					      SQLV_TEXT(x->dim),     SQLV_INT(x->day),	   SQLV_TEXT(x->value),
+					      SQLV_INT(x->node),     SQLV_INT(x->reached[0]),
+					      SQLV_INT(x->converted[0]) };
+			ret = JQ(s, roll, p, NULL, NULL, NULL);
+		}
+		for (int b = 0; b < CXM_JOURNEY_BUCKETS && !ret; b++) {
+			if (!x->times[0][b])
+				continue;
+			struct sqlval p[] = { SQLV_INT(x->tenant), SQLV_INT(x->journey), SQLV_INT(x->version),
+					      SQLV_TEXT(x->dim),   SQLV_INT(x->day),	 SQLV_TEXT(x->value),
+					      SQLV_INT(x->node),   SQLV_INT(b),		 SQLV_INT(x->times[0][b]) };
+			ret = JQ(s, times, p, NULL, NULL, NULL);
+		}
+	}
+	if (js)
+		js_pend_free(js);
+	return ret;
+}
+
+/* ---- a customer's row ----------------------------------------------------- */
+
+struct seqrow {
+	bool found;
+	char *segment; /* the customer's segment when the row was written */
+	char *segs;    /* "slot:segment\n" per journey entered */
+	bool bad;
+};
+
+static int seqrow_row(const struct sqlrow *r, void *ctx)
+{
+	struct seqrow *c = ctx;
+	c->found = true;
+	c->segment = row_text(r, 0) ? xstrdup(row_text(r, 0)) : NULL;
+	c->segs = xstrdup(row_text(r, 1) ? row_text(r, 1) : "");
+	return 0;
+}
+
+struct seqload {
+	struct seqrow *row;
+	struct seq *q;
+};
+
+static int seqload_row(const struct sqlrow *r, void *ctx)
+{
+	struct seqload *l = ctx;
+	seqrow_row(r, l->row);
+	if (!seq_decode(l->q, row_text(r, 2)))
+		l->row->bad = true;
+	return 0;
+}
+
+static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struct seqrow *row, struct seq *q)
+{
+	static const char sql[] = "SELECT segment, segs, data FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
+	struct seqload l = { row, q };
+
+	memset(row, 0, sizeof(*row));
+	seq_clear(q);
+	return JQ(s, sql, p, seqload_row, &l, NULL);
+}
+
+static void seqrow_release(struct seqrow *row)
+{
+	free(row->segment);
+	free(row->segs);
+	memset(row, 0, sizeof(*row));
+}
+
+static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, const struct seqrow *row,
+		     const struct seq *q)
+{
+	static const char sql[] =
+		"INSERT INTO customer_seq (tenant_id, customer_id, n, first_ts, last_ts, segment, segs, data)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, customer_id) DO UPDATE SET"
+		" n = excluded.n, first_ts = excluded.first_ts, last_ts = excluded.last_ts,"
+		" segment = excluded.segment, segs = excluded.segs, data = excluded.data";
+	static const char del[] = "DELETE FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
+	struct jstore *js = s->js;
+
+	if (!q->n) {
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
+		return JQ(s, del, p, NULL, NULL, NULL);
+	}
+	seq_encode(q, NULL, &js->text);
+	struct sqlval p[] = { SQLV_INT(tenant),
+			      SQLV_INT(customer),
+			      SQLV_INT((int64_t)q->n),
+			      SQLV_INT(q->ts[0]),
+			      SQLV_INT(q->ts[q->n - 1]),
+			      SQLV_TEXT(row->segment),
+			      SQLV_TEXT(row->segs ? row->segs : ""),
+			      SQLV_TEXT(cxm_buf_str(&js->text)) };
+	return JQ(s, sql, p, NULL, NULL, NULL);
+}
+
+/* The segment a journey (by slot) counts the customer under; NULL: none yet. */
+static char *segs_get(const char *segs, int slot)
+{
+	char pre[8];
+	size_t n = (size_t)snprintf(pre, sizeof(pre), "%d:", slot);
+
+	for (const char *p = segs; p && *p;) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len >= n && !memcmp(p, pre, n)) {
+			char *v = xmalloc(len - n + 1);
+			memcpy(v, p + n, len - n);
+			v[len - n] = 0;
+			return v;
+		}
+		p += len + (end ? 1 : 0);
+	}
+	return NULL;
+}
+
+/* segs with slot's entry set to value (NULL: removed); frees the old. */
+static char *segs_set(char *segs, int slot, const char *value)
+{
+	struct cxm_buf b;
+	char pre[8];
+	size_t n = (size_t)snprintf(pre, sizeof(pre), "%d:", slot);
+
+	cxm_buf_init(&b, 0);
+	for (const char *p = segs; p && *p;) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (!(len >= n && !memcmp(p, pre, n))) {
+			cxm_buf_add(&b, p, len);
+			cxm_buf_addch(&b, '\n');
+		}
+		p += len + (end ? 1 : 0);
+	}
+	if (value) {
+		cxm_buf_addstr(&b, pre);
+		for (const char *v = value; *v; v++)
+			cxm_buf_addch(&b, *v == '\n' ? ' ' : *v);
+		cxm_buf_addch(&b, '\n');
+	}
+	free(segs);
+	char *out = xstrdup(cxm_buf_str(&b));
+	cxm_buf_release(&b);
+	return out;
+}
+
+static int attrs_row(const struct sqlrow *r, void *ctx)
+{
+	char **seg = ctx;
+	cJSON *a = row_text(r, 0) ? cJSON_Parse(row_text(r, 0)) : NULL;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "segment");
+
+	if (cJSON_IsString(v))
+		*seg = xstrdup(v->valuestring);
+	cJSON_Delete(a);
+	return 0;
+}
+
+/* The customer's "segment" attribute now (NULL: none), owned. */
+static int customer_segment_now(struct cxm_store *s, int64_t tenant, int64_t customer, char **seg)
+{
+	static const char sql[] = "SELECT attributes FROM customers WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
+
+	*seg = NULL;
+	return JQ(s, sql, p, attrs_row, seg, NULL);
+}
+
+/* The customer's state in journey d from the tags of q. */
+static void state_of(const struct jdef *d, const struct seq *q, struct cxm_journey_state *st, bool *any)
+{
+	cxm_journey_state_init(st);
+	*any = false;
+	for (size_t i = 0; i < q->n; i++)
+		for (uint32_t t = 0; t < q->ntags[i]; t++) {
+			uint32_t tag = q->tags[q->tag0[i] + t];
+			if ((int)(tag >> 8) == d->slot && (int)(tag & 0xff) < d->def.n_tps) {
+				cxm_journey_state_add(&d->def, st, (int)(tag & 0xff), q->ts[i], (int64_t)i);
+				*any = true;
+			}
+		}
+}
+
+/* Whether the rollups of d's newest version count this customer now. */
+static bool counted(const struct jdef *d, int64_t customer)
+{
+	return d->built_version >= d->version || customer <= d->cursor;
+}
+
+/* Moves d's rollups from the customer's old sequence to the new one. */
+static int journey_move(struct cxm_store *s, int64_t tenant, const struct jdef *d, int64_t customer,
+			struct seqrow *row, const struct seq *old, const struct seq *cur)
+{
+	struct cxm_journey_state a, b;
+	bool any_a, any_b;
+	char *seg = NULL;
+	int ret = 0;
+
+	state_of(d, old, &a, &any_a);
+	state_of(d, cur, &b, &any_b);
+	if (!any_b || !counted(d, customer))
+		return 0;
+	seg = segs_get(row->segs, d->slot);
+	if (!seg) {
+		/* first entry: the segment is frozen now */
+		if ((ret = customer_segment_now(s, tenant, customer, &seg)))
+			return ret;
+		free(row->segment);
+		row->segment = seg ? xstrdup(seg) : NULL;
+		row->segs = segs_set(row->segs, d->slot, seg ? seg : "");
+		if (!seg)
+			seg = xstrdup("");
+	}
+	if (any_a)
+		ret = contrib_apply(s, tenant, d, d->version, &a, seg, -1);
+	if (!ret)
+		ret = contrib_apply(s, tenant, d, d->version, &b, seg, 1);
+	free(seg);
+	return ret;
+}
+
+/* The tags of an event for the tenant's active journeys; returns how many. */
+static uint32_t event_tags(const struct jstore *js, const struct cxm_event *e, uint32_t *tags)
+{
+	uint32_t n = 0;
+
+	for (size_t k = 0; k < js->n; k++) {
+		const struct jdef *d = &js->j[k];
+		int tp = cxm_journey_match_event(&d->def, e->type, e->channel, e->touchpoint,
+						 d->needs_props ? e->properties : NULL);
+		if (tp >= 0)
+			tags[n++] = CXM_SEQ_TAG(d->slot, tp);
+	}
+	tags_sort(tags, n);
+	return n;
+}
+
+/* ---- the ingest hook ------------------------------------------------------ */
+
+static const struct cxm_event *cmp_ev;
+
+static int by_customer(const void *pa, const void *pb)
+{
+	const struct cxm_event *a = &cmp_ev[*(const size_t *)pa], *b = &cmp_ev[*(const size_t *)pb];
+
+	if (a->customer_id != b->customer_id)
+		return a->customer_id < b->customer_id ? -1 : 1;
+	return (*(const size_t *)pa > *(const size_t *)pb) - (*(const size_t *)pa < *(const size_t *)pb);
+}
+
+/* One customer's new events ev[ix[0..n)]. */
+static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, const struct cxm_event *ev,
+			const size_t *ix, size_t n)
+{
+	struct jstore *js = s->js;
+	struct seqrow row;
+	unsigned touched[CXM_JOURNEY_ACTIVE_MAX] = { 0 };
+	int ret;
+
+	if ((ret = seq_load(s, tenant, customer, &row, &js->old)))
+		return ret;
+	seq_clear(&js->cur);
+	for (size_t i = 0; i < js->old.n; i++)
+		seq_push(&js->cur, js->old.ts[i], js->old.cls[i], js->old.tags + js->old.tag0[i], js->old.ntags[i]);
+	if (!row.found && (ret = customer_segment_now(s, tenant, customer, &row.segment)))
+		goto out;
+	for (size_t k = 0; k < n; k++) {
+		const struct cxm_event *e = &ev[ix[k]];
+		uint32_t tags[CXM_JOURNEY_ACTIVE_MAX], cls, nt;
+		if ((ret = class_id(s, tenant, e, &cls)))
+			goto out;
+		nt = event_tags(js, e, tags);
+		for (uint32_t t = 0; t < nt; t++)
+			for (size_t j = 0; j < js->n; j++)
+				if ((int)(tags[t] >> 8) == js->j[j].slot)
+					touched[j] = 1;
+		seq_push(&js->cur, e->ts, cls, tags, nt);
+	}
+	seq_sort(&js->cur);
+	for (size_t j = 0; j < js->n && !ret; j++)
+		if (touched[j])
+			ret = journey_move(s, tenant, &js->j[j], customer, &row, &js->old, &js->cur);
+	if (!ret)
+		ret = seq_store(s, tenant, customer, &row, &js->cur);
+out:
+	seqrow_release(&row);
+	return ret;
+}
+
+static int cursor_row(const struct sqlrow *r, void *ctx)
+{
+	struct jstore *js = ctx;
+	for (size_t i = 0; i < js->n; i++)
+		if (js->j[i].id == row_int(r, 0))
+			js->j[i].cursor = row_int(r, 1);
+	return 0;
+}
+
+/* While a journey is being built, its cursor moves without a new version. */
+static int js_cursors(struct cxm_store *s, int64_t tenant)
+{
+	static const char sql[] = "SELECT id, build_cursor FROM journeys WHERE tenant_id = ? AND status = 'active'"
+				  " AND built_version < version";
+	struct jstore *js = s->js;
+	bool building = false;
+	struct sqlval p[] = { SQLV_INT(tenant) };
+
+	for (size_t i = 0; i < js->n; i++)
+		building |= js->j[i].built_version < js->j[i].version;
+	return building ? JQ(s, sql, p, cursor_row, js, NULL) : 0;
+}
+
+int cxm_jstore_ingest(struct cxm_store *s, int64_t tenant, const struct cxm_event *ev, size_t n,
+		      const unsigned char *inserted)
+{
+	struct jstore *js = js_get(s);
+	size_t *ix, m = 0;
+	int ret;
+
+	if (js->off || !n)
+		return 0;
+	if ((ret = js_load(s, tenant)) || (ret = js_cursors(s, tenant)))
+		return ret;
+	ix = xmalloc(n * sizeof(*ix));
+	for (size_t i = 0; i < n; i++)
+		if (inserted[i] && ev[i].customer_id)
+			ix[m++] = i;
+	cmp_ev = ev;
+	qsort(ix, m, sizeof(*ix), by_customer);
+	for (size_t i = 0; i < m && !ret;) {
+		size_t k = i;
+		while (k < m && ev[ix[k]].customer_id == ev[ix[i]].customer_id)
+			k++;
+		ret = customer_add(s, tenant, ev[ix[i]].customer_id, ev, ix + i, k - i);
+		i = k;
+	}
+	free(ix);
+	return ret;
+}
+
+/* ---- merge of two customers ----------------------------------------------- */
+
+int cxm_jstore_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int64_t merged)
+{
+	struct jstore *js = js_get(s);
+	struct seqrow ra, rb;
+	struct seq b = { 0 };
+	int ret;
+
+	if (js->off)
+		return 0;
+	if ((ret = js_load(s, tenant)) || (ret = js_cursors(s, tenant)))
+		return ret;
+	memset(&rb, 0, sizeof(rb));
+	if ((ret = seq_load(s, tenant, survivor, &ra, &js->old)))
+		return ret;
+	if ((ret = seq_load(s, tenant, merged, &rb, &b)) || !rb.found)
+		goto out;
+	seq_clear(&js->cur);
+	for (size_t i = 0; i < js->old.n; i++)
+		seq_push(&js->cur, js->old.ts[i], js->old.cls[i], js->old.tags + js->old.tag0[i], js->old.ntags[i]);
+	for (size_t i = 0; i < b.n; i++)
+		seq_push(&js->cur, b.ts[i], b.cls[i], b.tags + b.tag0[i], b.ntags[i]);
+	seq_sort(&js->cur);
+	if (!ra.found)
+		ra.segment = rb.segment ? xstrdup(rb.segment) : NULL;
+	for (size_t k = 0; k < js->n && !ret; k++) {
+		const struct jdef *d = &js->j[k];
+		struct cxm_journey_state st;
+		bool any;
+		char *sa = segs_get(ra.segs, d->slot), *sb = segs_get(rb.segs, d->slot);
+		/* -C(survivor) -C(merged) +C(both), each as the rollups count it */
+		if (counted(d, survivor)) {
+			state_of(d, &js->old, &st, &any);
+			if (any && sa)
+				ret = contrib_apply(s, tenant, d, d->version, &st, sa, -1);
+		}
+		if (!ret && counted(d, merged)) {
+			state_of(d, &b, &st, &any);
+			if (any && sb)
+				ret = contrib_apply(s, tenant, d, d->version, &st, sb, -1);
+		}
+		if (!sa && sb)
+			ra.segs = segs_set(ra.segs, d->slot, sb);
+		if (!ret && counted(d, survivor)) {
+			state_of(d, &js->cur, &st, &any);
+			if (any && (sa || sb))
+				ret = contrib_apply(s, tenant, d, d->version, &st, sa ? sa : sb, 1);
+		}
+		free(sa);
+		free(sb);
+	}
+	if (!ret)
+		ret = seq_store(s, tenant, survivor, &ra, &js->cur);
+	seq_clear(&b);
+	if (!ret)
+		ret = seq_store(s, tenant, merged, &rb, &b);
+out:
+	seqrow_release(&ra);
+	seqrow_release(&rb);
+	seq_release(&b);
+	return ret;
+}
+
+/* ---- building a journey for the customers already there ------------------- */
+
+struct ids {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int ids_row(const struct sqlrow *r, void *ctx)
+{
+	struct ids *l = ctx;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = row_int(r, 0);
+	return 0;
+}
+
+struct cls_names {
+	struct cxm_event *ev; /* by class id: type, channel, touchpoint */
+	size_t n;
+};
+
+static int cls_names_row(const struct sqlrow *r, void *ctx)
+{
+	struct cls_names *c = ctx;
+	size_t id = (size_t)row_int(r, 0);
+	if (id >= c->n) {
+		size_t n = id + 64;
+		c->ev = xrealloc(c->ev, n * sizeof(*c->ev));
+		memset(c->ev + c->n, 0, (n - c->n) * sizeof(*c->ev));
+		c->n = n;
+	}
+	c->ev[id].type = xstrdup(row_text(r, 1));
+	c->ev[id].channel = xstrdup(row_text(r, 2));
+	c->ev[id].touchpoint = row_text(r, 3) && *row_text(r, 3) ? xstrdup(row_text(r, 3)) : NULL;
+	return 0;
+}
+
+static void cls_names_release(struct cls_names *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free((char *)c->ev[i].type);
+		free((char *)c->ev[i].channel);
+		free((char *)c->ev[i].touchpoint);
+	}
+	free(c->ev);
+}
+
+struct ev_copy {
+	struct cxm_event *v;
+	size_t n, cap;
+};
+
+static int ev_copy_row(const struct cxm_event *e, void *ctx)
+{
+	struct ev_copy *c = ctx;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+	}
+	c->v[c->n++] = (struct cxm_event){
+		.customer_id = e->customer_id,
+		.ts = e->ts,
+		.type = xstrdup(e->type),
+		.channel = xstrdup(e->channel ? e->channel : ""),
+		.touchpoint = e->touchpoint ? xstrdup(e->touchpoint) : NULL,
+		.properties = e->properties ? xstrdup(e->properties) : NULL,
+	};
+	return 0;
+}
+
+static void ev_copy_release(struct ev_copy *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free((char *)c->v[i].type);
+		free((char *)c->v[i].channel);
+		free((char *)c->v[i].touchpoint);
+		free((char *)c->v[i].properties);
+	}
+	free(c->v);
+}
+
+/* The customer's sequence made anew from their stored events into q,
+ * tagged for every active journey. */
+static int seq_from_events(struct cxm_store *s, int64_t tenant, int64_t customer, struct seq *q)
+{
+	struct jstore *js = s->js;
+	struct ev_copy c = { 0 };
+	int ret = cxm_store_event_scan_customer(s, tenant, customer, ev_copy_row, &c);
+
+	seq_clear(q);
+	for (size_t i = 0; i < c.n && !ret; i++) {
+		uint32_t tags[CXM_JOURNEY_ACTIVE_MAX], cls, nt;
+		if ((ret = class_id(s, tenant, &c.v[i], &cls)))
+			break;
+		nt = event_tags(js, &c.v[i], tags);
+		seq_push(q, c.v[i].ts, cls, tags, nt);
+	}
+	ev_copy_release(&c);
+	seq_sort(q);
+	return ret;
+}
+
+/* Retags one customer's sequence for d and counts their contribution. */
+static int build_customer(struct cxm_store *s, int64_t tenant, const struct jdef *d, bool fresh,
+			  const struct cls_names *names, int64_t customer)
+{
+	struct jstore *js = s->js;
+	struct seqrow row;
+	int ret;
+
+	if ((ret = seq_load(s, tenant, customer, &row, &js->old)) || !row.found)
+		goto out;
+	seq_clear(&js->cur);
+	if (d->needs_props) {
+		/* the rule tests properties: the events themselves decide */
+		if ((ret = seq_from_events(s, tenant, customer, &js->cur)))
+			goto out;
+	} else {
+		for (size_t i = 0; i < js->old.n; i++) {
+			uint32_t tags[CXM_JOURNEY_ACTIVE_MAX + 1], nt = 0, cls = js->old.cls[i];
+			for (uint32_t t = 0; t < js->old.ntags[i]; t++)
+				if ((int)(js->old.tags[js->old.tag0[i] + t] >> 8) != d->slot)
+					tags[nt++] = js->old.tags[js->old.tag0[i] + t];
+			if (cls < names->n && names->ev[cls].type) {
+				const struct cxm_event *e = &names->ev[cls];
+				int tp = cxm_journey_match_event(&d->def, e->type, e->channel, e->touchpoint, NULL);
+				if (tp >= 0)
+					tags[nt++] = CXM_SEQ_TAG(d->slot, tp);
+			}
+			tags_sort(tags, nt);
+			seq_push(&js->cur, js->old.ts[i], cls, tags, nt);
+		}
+	}
+	seq_sort(&js->cur);
+	if (fresh)
+		row.segs = segs_set(row.segs, d->slot, NULL);
+	{
+		struct cxm_journey_state st;
+		bool any;
+		state_of(d, &js->cur, &st, &any);
+		if (any) {
+			char *seg = segs_get(row.segs, d->slot);
+			if (!seg) {
+				if ((ret = customer_segment_now(s, tenant, customer, &seg)))
+					goto out;
+				row.segs = segs_set(row.segs, d->slot, seg ? seg : "");
+				if (!seg)
+					seg = xstrdup("");
+			}
+			ret = contrib_apply(s, tenant, d, d->version, &st, seg, 1);
+			free(seg);
+		}
+	}
+	if (!ret)
+		ret = seq_store(s, tenant, customer, &row, &js->cur);
+out:
+	seqrow_release(&row);
+	return ret;
+}
+
+int cxm_store_journey_build_step(struct cxm_store *s, int64_t tenant, int max_customers, bool *pending)
+{
+	static const char next[] = "SELECT customer_id FROM customer_seq WHERE tenant_id = ? AND customer_id > ?"
+				   " ORDER BY customer_id LIMIT ?";
+	static const char names_sql[] = "SELECT id, type, channel, touchpoint FROM event_classes WHERE tenant_id = ?";
+	static const char advance[] = "UPDATE journeys SET build_cursor = ?, build_done = build_done + ?"
+				      " WHERE tenant_id = ? AND id = ?";
+	static const char flip[] = "UPDATE journeys SET built_version = version, build_cursor = 0, build_done = 0,"
+				   " build_total = 0 WHERE tenant_id = ? AND id = ?";
+	static const char drop_r[] = "DELETE FROM journey_rollups WHERE tenant_id = ? AND journey_id = ? AND version < ?";
+	static const char drop_t[] = "DELETE FROM journey_times WHERE tenant_id = ? AND journey_id = ? AND version < ?";
+	struct jstore *js = js_get(s);
+	struct cls_names names = { 0 };
+	struct ids ids = { 0 };
+	const struct jdef *d = NULL;
+	int own, ret;
+
+	*pending = false;
+	if (js->off)
+		return 0;
+	if ((ret = jtx_begin(s, &own)))
+		return ret;
+	if ((ret = js_load(s, tenant)) || (ret = js_cursors(s, tenant)))
+		goto out;
+	for (size_t i = 0; i < js->n && !d; i++)
+		if (js->j[i].built_version < js->j[i].version)
+			d = &js->j[i];
+	if (!d)
+		goto out;
+	{
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(d->cursor), SQLV_INT(max_customers > 0 ? max_customers : 1) };
+		if ((ret = JQ(s, next, p, ids_row, &ids, NULL)))
+			goto out;
+	}
+	if (!d->needs_props) {
+		struct sqlval p[] = { SQLV_INT(tenant) };
+		if ((ret = JQ(s, names_sql, p, cls_names_row, &names, NULL)))
+			goto out;
+	}
+	for (size_t i = 0; i < ids.n && !ret; i++)
+		ret = build_customer(s, tenant, d, d->built_version == 0, &names, ids.v[i]);
+	if (ret)
+		goto out;
+	if (ids.n) {
+		struct sqlval p[] = { SQLV_INT(ids.v[ids.n - 1]), SQLV_INT((int64_t)ids.n), SQLV_INT(tenant),
+				      SQLV_INT(d->id) };
+		if ((ret = JQ(s, advance, p, NULL, NULL, NULL)))
+			goto out;
+		js->j[d - js->j].cursor = ids.v[ids.n - 1];
+	}
+	if (ids.n < (size_t)(max_customers > 0 ? max_customers : 1)) {
+		/* every customer is built: the new version answers from now on */
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(d->id) };
+		struct sqlval pv[] = { SQLV_INT(tenant), SQLV_INT(d->id), SQLV_INT(d->version) };
+		if ((ret = JQ(s, flip, p, NULL, NULL, NULL)) || (ret = JQ(s, drop_r, pv, NULL, NULL, NULL)) ||
+		    (ret = JQ(s, drop_t, pv, NULL, NULL, NULL)) || (ret = journey_bump(s, tenant)))
+			goto out;
+		for (size_t i = 0; i < js->n; i++)
+			if (js->j[i].built_version < js->j[i].version && &js->j[i] != d)
+				*pending = true;
+	} else {
+		*pending = true;
+	}
+out:
+	cls_names_release(&names);
+	free(ids.v);
+	return jtx_end(s, own, ret);
+}
+
+int cxm_store_journey_build_all(struct cxm_store *s, int64_t tenant)
+{
+	bool pending = true;
+	int ret = 0;
+
+	while (pending && !ret)
+		ret = cxm_store_journey_build_step(s, tenant, 1000, &pending);
+	return ret;
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+struct slotdef {
+	int found;
+	int slot, version, built_version;
+	char *definition;
+};
+
+static int slotdef_row(const struct sqlrow *r, void *ctx)
+{
+	struct slotdef *d = ctx;
+	d->found = 1;
+	d->slot = (int)row_int(r, 0);
+	d->version = (int)row_int(r, 1);
+	d->built_version = (int)row_int(r, 2);
+	d->definition = xstrdup(row_text(r, 3));
+	return 0;
+}
+
+int cxm_store_journey_progress(struct cxm_store *s, int64_t tenant, int64_t customer_id, int64_t journey_id,
+			       struct cxm_journey_state *out)
+{
+	static const char sql[] =
+		"SELECT j.slot, j.version, j.built_version, v.definition FROM journeys j JOIN journey_versions v"
+		" ON v.tenant_id = j.tenant_id AND v.journey_id = j.id AND v.version = j.version"
+		" WHERE j.tenant_id = ? AND j.id = ? AND j.status = 'active'";
+	struct slotdef sd = { 0 };
+	struct jdef d;
+	struct seqrow row;
+	struct seq q = { 0 };
+	char field[128], why[256];
+	bool any;
+	int ret;
+
+	memset(&row, 0, sizeof(row));
+	memset(&d, 0, sizeof(d));
+	{
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(journey_id) };
+		if ((ret = JQ(s, sql, p, slotdef_row, &sd, NULL)))
+			goto out;
+	}
+	if (!sd.found) {
+		ret = cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_JOURNEY), (long long)journey_id);
+		goto out;
+	}
+	d.slot = sd.slot;
+	d.tree = cJSON_Parse(sd.definition);
+	if (!d.tree || cxm_journey_check(d.tree, &d.def, field, sizeof(field), why, sizeof(why))) {
+		ret = cxm_store_seterr(s, CXM_ESTORE, _(MSG_S_JOURNEY_BAD_DEF), (long long)journey_id, why);
+		goto out;
+	}
+	if ((ret = seq_load(s, tenant, customer_id, &row, &q)))
+		goto out;
+	state_of(&d, &q, out, &any);
+	if (!any)
+		ret = cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NOT_IN_JOURNEY), (long long)customer_id,
+				       (long long)journey_id);
+out:
+	cJSON_Delete(d.tree);
+	free(sd.definition);
+	seqrow_release(&row);
+	seq_release(&q);
+	return ret;
+}
+
+struct flow_ctx {
+	struct cxm_journey_flow *f;
+	bool mature;
+};
+
+static int flow_row(const struct sqlrow *r, void *ctx)
+{
+	struct flow_ctx *c = ctx;
+	int64_t node = row_int(r, 0);
+
+	if (node < 0 || node >= CXM_JOURNEY_NODES_MAX)
+		return 0;
+	if (c->mature) {
+		c->f->mature_reached[node] += row_int(r, 1);
+		c->f->mature_converted[node] += row_int(r, 2);
+	} else {
+		c->f->reached[node] += row_int(r, 1);
+		c->f->converted[node] += row_int(r, 2);
+	}
+	return 0;
+}
+
+static int times_row(const struct sqlrow *r, void *ctx)
+{
+	struct flow_ctx *c = ctx;
+	int64_t node = row_int(r, 0), b = row_int(r, 1);
+
+	if (node >= 0 && node < CXM_JOURNEY_NODES_MAX && b >= 0 && b < CXM_JOURNEY_BUCKETS)
+		c->f->times[node][b] += row_int(r, 2);
+	return 0;
+}
+
+/* Adds the rows of days [from, to) of one dimension to the flow. */
+static int flow_days(struct cxm_store *s, int64_t tenant, int64_t journey, int version, const char *dim,
+		     const char *value, int64_t from, int64_t to, struct flow_ctx *c)
+{
+	static const char roll[] = "SELECT node, SUM(reached), SUM(converted) FROM journey_rollups"
+				   " WHERE tenant_id = ? AND journey_id = ? AND version = ? AND dim = ?"
+				   " AND day >= ? AND day < ? AND value = ? GROUP BY node";
+	static const char times[] = "SELECT node, bucket, SUM(n) FROM journey_times"
+				    " WHERE tenant_id = ? AND journey_id = ? AND version = ? AND dim = ?"
+				    " AND day >= ? AND day < ? AND value = ? GROUP BY node, bucket";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(journey), SQLV_INT(version), SQLV_TEXT(dim),
+			      SQLV_INT(from),	SQLV_INT(to),	   SQLV_TEXT(value) };
+	int ret;
+
+	if (from >= to)
+		return 0;
+	if ((ret = JQ(s, roll, p, flow_row, c, NULL)))
+		return ret;
+	return c->mature ? 0 : JQ(s, times, p, times_row, c, NULL);
+}
+
+/* Days [from, to): whole months from the month rows, the edges by day. */
+static int flow_range(struct cxm_store *s, int64_t tenant, int64_t journey, int version, const char *segment,
+		      int64_t from, int64_t to, struct flow_ctx *c)
+{
+	const char *day_dim = segment ? "segment" : "all", *month_dim = segment ? "segment@month" : "all@month";
+	const char *value = segment ? segment : "";
+	int64_t m0 = cxm_bucket_start(CXM_BUCKET_MONTH, from), m1 = cxm_bucket_start(CXM_BUCKET_MONTH, to);
+	int ret;
+
+	if (m0 < from)
+		m0 = cxm_bucket_start(CXM_BUCKET_MONTH, m0 + 31);
+	if (m0 >= m1)
+		return flow_days(s, tenant, journey, version, day_dim, value, from, to, c);
+	if ((ret = flow_days(s, tenant, journey, version, day_dim, value, from, m0, c)) ||
+	    (ret = flow_days(s, tenant, journey, version, month_dim, value, m0, m1, c)))
+		return ret;
+	return flow_days(s, tenant, journey, version, day_dim, value, m1, to, c);
+}
+
+int cxm_store_journey_flow(struct cxm_store *s, int64_t tenant, int64_t journey_id, int64_t from_day,
+			   int64_t to_day, const char *segment, int64_t mature_day, struct cxm_journey_flow *out)
+{
+	static const char sql[] = "SELECT built_version FROM journeys WHERE tenant_id = ? AND id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(journey_id) };
+	int64_t built = -1;
+	struct flow_ctx c = { out, false };
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = JQ(s, sql, p, int_row, &built, NULL)))
+		return ret;
+	if (built < 0)
+		return cxm_store_seterr(s, CXM_ENOTFOUND, _(MSG_S_NO_JOURNEY), (long long)journey_id);
+	out->version = (int)built;
+	if (!built)
+		return 0;
+	if ((ret = flow_range(s, tenant, journey_id, (int)built, segment, from_day, to_day, &c)))
+		return ret;
+	c.mature = true;
+	return flow_range(s, tenant, journey_id, (int)built, segment, from_day,
+			  mature_day < to_day ? mature_day : to_day, &c);
+}
+
+struct scan_ctx {
+	int64_t from, to;
+	cxm_seq_cb cb;
+	void *ctx;
+	struct seq q;
+	struct cxm_seq_entry *e;
+	size_t cap;
+};
+
+static int scan_row(const struct sqlrow *r, void *vctx)
+{
+	struct scan_ctx *c = vctx;
+	size_t k = 0;
+	bool in = false;
+
+	seq_clear(&c->q);
+	if (!seq_decode(&c->q, row_text(r, 2)))
+		return 0;
+	if (c->q.n > c->cap) {
+		c->cap = c->q.n + 64;
+		c->e = xrealloc(c->e, c->cap * sizeof(*c->e));
+	}
+	for (size_t i = 0; i < c->q.n; i++) {
+		if (c->q.ts[i] < c->from)
+			continue;
+		in |= c->q.ts[i] < c->to;
+		c->e[k++] = (struct cxm_seq_entry){ c->q.ts[i], c->q.cls[i], c->q.ntags[i], c->q.tags + c->q.tag0[i] };
+	}
+	return in ? c->cb(row_int(r, 0), row_text(r, 1), c->e, k, c->ctx) : 0;
+}
+
+int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, cxm_seq_cb cb,
+		       void *ctx)
+{
+	static const char sql[] = "SELECT customer_id, segment, data FROM customer_seq"
+				  " WHERE tenant_id = ? AND last_ts >= ? AND first_ts < ?";
+	struct scan_ctx c = { .from = from_ts, .to = to_ts, .cb = cb, .ctx = ctx };
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(from_ts), SQLV_INT(to_ts) };
+	int ret = JQ(s, sql, p, scan_row, &c, NULL);
+
+	seq_release(&c.q);
+	free(c.e);
+	return ret;
+}
+
+/* ---- the sequences of events stored before migration 0014 ----------------- */
+
+static int pair_row(const struct sqlrow *r, void *ctx)
+{
+	struct ids *l = ctx;
+	if (l->n + 2 > l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = row_int(r, 0);
+	l->v[l->n++] = row_int(r, 1);
+	return 0;
+}
+
+int cxm_jstore_backfill(struct cxm_store *s)
+{
+	static const char sql[] = "SELECT DISTINCT tenant_id, customer_id FROM events ORDER BY tenant_id, customer_id";
+	struct jstore *js = js_get(s);
+	struct ids l = { 0 };
+	int ret = jq(s, sql, NULL, 0, pair_row, &l, NULL);
+
+	for (size_t i = 0; i + 1 < l.n && !ret; i += 2) {
+		int64_t tenant = l.v[i], customer = l.v[i + 1];
+		struct seqrow row = { 0 };
+		if ((ret = js_load(s, tenant)) || (ret = customer_segment_now(s, tenant, customer, &row.segment)))
+			break;
+		ret = seq_from_events(s, tenant, customer, &js->cur);
+		if (!ret)
+			ret = seq_store(s, tenant, customer, &row, &js->cur);
+		seqrow_release(&row);
+	}
+	free(l.v);
+	js->valid = false;
+	return ret;
 }

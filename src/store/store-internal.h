@@ -87,6 +87,8 @@ struct cxm_store {
 	int in_sp;
 	/* the same for the emotion mix rollup (text_mix, store.c) */
 	struct mix_pend *mix;
+	/* the journeys' cache and rollup changes (journey_store.c) */
+	struct jstore *js;
 };
 
 /* Stores events one INSERT at a time (the path every backend has; a
@@ -94,6 +96,22 @@ struct cxm_store {
  * as cxm_store_events_put, inside the caller's transaction. */
 int cxm_store_events_put_rows(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
 			      unsigned char *inserted, size_t *n_inserted);
+
+/*
+ * Journeys (journey_store.c): the ingest hook of cxm_store_events_put for
+ * the events it inserted, and the journeys' rollup changes, which follow
+ * the transaction like the response rollups (flush before COMMIT, discard
+ * at rollback, the open savepoint's separately).
+ */
+int cxm_jstore_ingest(struct cxm_store *s, int64_t tenant, const struct cxm_event *ev, size_t n,
+		      const unsigned char *inserted);
+int cxm_jstore_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int64_t merged);
+int cxm_jstore_flush(struct cxm_store *s);
+void cxm_jstore_discard(struct cxm_store *s, bool savepoint_only);
+void cxm_jstore_merge_savepoint(struct cxm_store *s);
+void cxm_jstore_free(struct cxm_store *s);
+/* Sequences for every customer's events (migration 0014). */
+int cxm_jstore_backfill(struct cxm_store *s);
 
 /*
  * The prepared-statement cache both drivers keep: SQL text (by address,

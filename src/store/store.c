@@ -128,6 +128,7 @@ void cxm_store_close(struct cxm_store *s)
 {
 	if (s) {
 		rollups_discard(s, false);
+		cxm_jstore_free(s);
 		s->ops->close(s);
 	}
 }
@@ -382,6 +383,9 @@ int cxm_store_migrate(struct cxm_store *s, int *applied)
 			goto out;
 		/* responses analysed before the emotion mix rollup existed */
 		if (m->version == 13 && (ret = text_mix_backfill(s)))
+			goto out;
+		/* customers' sequences of the events stored before 0014 */
+		if (m->version == 14 && (ret = cxm_jstore_backfill(s)))
 			goto out;
 		/* the journey map's touchpoint x segment and x theme (issue 7) */
 		if (m->version == 15 && (ret = journey_dims_backfill(s)))
@@ -1455,6 +1459,8 @@ int cxm_store_customer_merge(struct cxm_store *s, int64_t tenant, int64_t surviv
 				      SQLV_INT(n_events), SQLV_TEXT(actor),	SQLV_INT(now) };
 		ret = Q(s, audit, p, NULL, NULL, NULL);
 	}
+	if (!ret)
+		ret = cxm_jstore_merge(s, tenant, survivor, merged);
 out:
 	ret = tx_end(s, own, ret);
 	free(snapshot);
@@ -1544,15 +1550,22 @@ int cxm_store_events_put_rows(struct cxm_store *s, int64_t tenant, struct cxm_ev
 int cxm_store_events_put(struct cxm_store *s, int64_t tenant, struct cxm_event *ev, size_t n,
 			 unsigned char *inserted, size_t *n_inserted)
 {
+	unsigned char *mine = inserted ? NULL : xmalloc(n ? n : 1);
 	int own, ret;
 
 	if ((ret = tx_begin(s, &own)))
-		return ret;
+		goto out;
+	/* the journeys count only what this call inserted (never a duplicate) */
 	if (s->ops->put_events)
-		ret = s->ops->put_events(s, tenant, ev, n, inserted, n_inserted);
+		ret = s->ops->put_events(s, tenant, ev, n, inserted ? inserted : mine, n_inserted);
 	else
-		ret = cxm_store_events_put_rows(s, tenant, ev, n, inserted, n_inserted);
-	return tx_end(s, own, ret);
+		ret = cxm_store_events_put_rows(s, tenant, ev, n, inserted ? inserted : mine, n_inserted);
+	if (!ret)
+		ret = cxm_jstore_ingest(s, tenant, ev, n, inserted ? inserted : mine);
+	ret = tx_end(s, own, ret);
+out:
+	free(mine);
+	return ret;
 }
 
 #define EVENT_COLS                                                                                         \
@@ -3747,6 +3760,7 @@ static void rollups_discard(struct cxm_store *s, bool savepoint_only)
 	struct rollup_pend *p = s->ru;
 
 	mix_discard(s, savepoint_only);
+	cxm_jstore_discard(s, savepoint_only);
 	if (!savepoint_only) {
 		pend_free(&s->ru);
 	} else if (p) {
@@ -3763,6 +3777,7 @@ static void rollups_merge_savepoint(struct cxm_store *s)
 	if (s->ru)
 		s->ru->nj = 0;
 	mix_merge_savepoint(s);
+	cxm_jstore_merge_savepoint(s);
 	s->in_sp = 0;
 }
 
@@ -3796,6 +3811,8 @@ static int rollups_flush(struct cxm_store *s)
 	if (!ret)
 		ret = mix_flush(s);
 	mix_discard(s, false);
+	if (!ret)
+		ret = cxm_jstore_flush(s);
 	return ret;
 }
 

@@ -216,6 +216,205 @@ test('cxm journey add, list, show and archive; a bad file names its line', async
   ok(cxm(ctx.db, ['journey', 'list', '--all', '--tenant', T]).includes(`${id}\tDesde la CLI\tarchived`), 'listed with --all');
 });
 
+test('funnels and paths: bad input names the field or the parameter', async (ctx) => {
+  const ev = (type, extra = {}) => ({ event: { type, ...extra } });
+  const twentyOne = Array.from({ length: 21 }, (_, i) => ev(`e${i}`));
+  const cases = [
+    [{}, 'steps', /1 to 20 steps/],
+    [{ steps: [] }, 'steps', /1 to 20 steps/],
+    [{ steps: twentyOne }, 'steps', /1 to 20 steps/],
+    [{ steps: [ev('a'), {}] }, 'steps[1]', /a step is/],
+    [{ steps: [ev('a'), { ...ev('b'), journey: ctx.journey, stage: 'compra' }] }, 'steps[1]', /a step is/],
+    [{ steps: [{ event: { channel: 'web' } }] }, 'steps[0].event.type', /required/],
+    [{ steps: [ev('a', { properties: { sku: 'x' } })] }, 'steps[0].event.properties', /journey touchpoint/],
+    [{ steps: [{ journey: '999999', stage: 'compra' }] }, 'steps[0].journey', /no such active journey/],
+    [{ steps: [{ journey: ctx.journey, stage: 'comprar' }] }, 'steps[0].stage', /no stage 'comprar'/],
+    [{ steps: [{ journey: ctx.journey, touchpoint: 'nada' }] }, 'steps[0].touchpoint', /no touchpoint 'nada'/],
+    [{ steps: [{ journey: ctx.journey, stage: 'compra', touchpoint: 'checkout' }] }, 'steps[0].stage', /either a stage or a touchpoint/],
+    [{ steps: [ev('a')], window: '30s' }, 'window', /from 1m to 365d/],
+    [{ steps: [ev('a')], window: '366d' }, 'window', /from 1m to 365d/],
+    [{ steps: [ev('a')], from: '2026-03-01', to: '2026-02-01' }, 'to', /after from/],
+    [{ steps: [ev('a')], from: '2020-01-01', to: '2026-01-01' }, 'from', /two years/],
+    [{ steps: [ev('a')], from: 'yesterday' }, 'from', /YYYY-MM-DD/],
+    [{ steps: [ev('a')], by: 'colour' }, 'by', /none, segment, week or month/],
+    [{ steps: [ev('a')], save: true }, 'save', /unknown field/],
+  ];
+  for (const [body, field, why] of cases) {
+    const r = await call(ctx.base, 'POST', '/api/v1/funnels', { key: ctx.keys.viewer, json: body });
+    status(r, 422, JSON.stringify(body).slice(0, 200));
+    const e = r.json.errors.find((x) => x.field === field);
+    ok(e && why.test(e.message), `${field}: ${r.text}`);
+  }
+  // a valid funnel over nothing: zeros, and a warning for a step never recorded
+  const r = await call(ctx.base, 'POST', '/api/v1/funnels', { key: ctx.keys.viewer, json: { steps: [ev('nunca_visto')], window: '7d' } });
+  status(r, 200);
+  eq(r.json.steps.map((x) => x.reached), [0]);
+  eq(r.json.warnings.map((w) => w.field), ['steps[0]']);
+
+  const paths = [
+    ['', 'start', /required/],
+    ['?start=compra', 'start', /event:TYPE/],
+    ['?start=journey:compra', 'start', /event:TYPE/],
+    [`?start=journey:nada&journey=${ctx.journey}`, 'start', /event:TYPE/],
+    ['?start=event:purchase&level=stage', 'journey', /required/],
+    ['?start=event:purchase&level=sideways', 'level', /event, stage or touchpoint/],
+    ['?start=event:purchase&journey=999999', 'journey', /no such active journey/],
+    ['?start=event:purchase&max_steps=11', 'max_steps', /1 to 10/],
+    ['?start=event:purchase&top=0', 'top', /1 to 100/],
+    ['?start=event:purchase&window=1y', 'window', /1m to 365d/],
+    ['?start=event:purchase&from=2026-03-01&to=2026-02-01', 'to', /after from/],
+    ['?start=event:purchase&colour=red', 'colour', /./],
+  ];
+  for (const [q, param, why] of paths) {
+    const g = await get(ctx, `/api/v1/paths${q}`, ctx.keys.agent);
+    status(g, 400, q);
+    const e = g.json.errors.find((x) => x.field === param);
+    ok(e && why.test(e.message), `${q}: ${g.text}`);
+  }
+  const g = await get(ctx, `/api/v1/paths?start=journey:compra&journey=${ctx.journey}&level=stage`, ctx.keys.agent);
+  status(g, 200);
+  eq([g.json.customers, g.json.sequences, g.json.level], [0, [], 'stage']);
+});
+
+// Events through the API, some days late, out of order and repeated; the
+// map, a funnel and paths over them equal what is computed by hand here.
+// Times are whole days before now, so entry days are exact in any zone.
+const DAY = 86400 * 1000;
+const NOW = Date.now();
+const ago = (d) => new Date(NOW - d * DAY).toISOString();
+const ev = (id, customer, type, touchpoint, d) => ({ id, external_id: customer, type, channel: 'web', touchpoint, ts: ago(d) });
+
+test('the map, a funnel and paths over events late, out of order and repeated', async (ctx) => {
+  // a journey built by the CLI (so it tracks from the first event on)
+  const file = join(TMP, `flow-${process.pid}.json`);
+  const def = JSON.parse(JSON.stringify(JOURNEY));
+  def.name = 'Flujo';
+  def.stages[0].touchpoints[0].match.touchpoint = 'banner';
+  writeFileSync(file, JSON.stringify(def));
+  const id = cxm(ctx.db, ['journey', 'add', file, '--tenant', T]).trim();
+  ctx.flow = id;
+  const post = async (items) => status(await call(ctx.base, 'POST', '/api/v1/events', { key: ctx.key, json: items }), 202);
+  // c1 goes all the way, but delivery comes 8 days after the purchase (window 7d)
+  await post([ev('1a', 'c1', 'ad_click', 'banner', 30), ev('1b', 'c1', 'page_view', 'product_page', 29),
+    ev('1c', 'c1', 'purchase', 'checkout', 28), ev('1d', 'c1', 'delivery', 'courier', 20)]);
+  // c2 clicks once and leaves
+  await post([ev('2a', 'c2', 'ad_click', 'banner', 25)]);
+  // c3 is recent: converted from A, still in progress at B
+  await post([ev('3a', 'c3', 'ad_click', 'banner', 3), ev('3b', 'c3', 'page_view', 'product_page', 2)]);
+  // c4: the purchase arrives first, the page view and the click days later, the purchase twice
+  await post([ev('4c', 'c4', 'purchase', 'checkout', 15)]);
+  await post([ev('4b', 'c4', 'page_view', 'product_page', 16)]);
+  await post([ev('4a', 'c4', 'ad_click', 'banner', 17), ev('4c', 'c4', 'purchase', 'checkout', 15)]);
+  // c5 clicks twice 30 days apart; the page view is 31 days after the first click
+  await post([ev('5b', 'c5', 'page_view', 'product_page', 9), ev('5a', 'c5', 'ad_click', 'banner', 40),
+    ev('5a2', 'c5', 'ad_click', 'banner', 10)]);
+  // an event no rule matches
+  await post([ev('6x', 'c6', 'call', 'ivr', 5)]);
+
+  const r = await get(ctx, `/api/v1/journeys/${id}/map`);
+  status(r, 200);
+  const m = r.json;
+  eq([m.journey.id, m.journey.version, m.journey.built_version, m.rebuilding, m.segment], [id, 1, 1, null, null]);
+  eq(m.scope, { flow: 'tenant', scores: 'tenant' });
+  const pick = (x) => [x.reached, x.converted, x.dropped, x.in_progress, x.completed];
+  // by hand: A reached by c1..c5, converted c1 c3 c4; mature (over 7 days) c1 c2 c4 c5, of which c1 c4 converted
+  eq(pick(m.stages[0]), [5, 3, 2, 0, null], 'descubrimiento');
+  eq([m.stages[0].conversion.value, m.stages[0].conversion.n], [50, 4]);
+  // B: c1 c3 c4 c5; converted c1 c4; c3 in progress; c5 dropped
+  eq(pick(m.stages[1]), [4, 2, 1, 1, null], 'consideracion');
+  // C: c1 (delivery 8 days later: too late) and c4 (no delivery): both dropped
+  eq(pick(m.stages[2]), [2, 0, 2, 0, null], 'compra');
+  eq(m.stages[2].conversion.value, 0);
+  // D: final
+  eq(pick(m.stages[3]), [1, null, null, null, 1], 'entrega');
+  eq([m.stages[3].final, m.stages[3].conversion, m.stages[3].time_in_stage], [true, null, null]);
+  // touchpoints: one per stage here, so the same counts
+  for (const st of m.stages) eq(pick(st.touchpoints[0]), pick(st), st.key);
+  // time in stage A: c1, c3, c4 each a day (bucketed: within 14%)
+  const p50 = m.stages[0].time_in_stage.p50_s;
+  ok(Math.abs(p50 - 86400) <= 0.14 * 86400 && m.stages[0].time_in_stage.approx, `p50 ${p50}`);
+  // no responses yet: no scores, no friction (fewer than 30 of anything)
+  eq([m.stages[3].nps.n, m.stages[3].nps.score, m.stages[3].friction, m.stages[3].feeling], [0, null, null, null]);
+
+  // a segment nobody is in: zeros; a bad segment or range: 400
+  const seg = await get(ctx, `/api/v1/journeys/${id}/map?segment=vip`);
+  status(seg, 200);
+  eq(seg.json.stages.map((x) => x.reached), [0, 0, 0, 0]);
+  for (const [q, field] of [[`segment=${'x'.repeat(65)}`, 'segment'], ['from=2026-13-01', 'from'], ['from=2026-03-02&to=2026-03-01', 'to']]) {
+    const b = await get(ctx, `/api/v1/journeys/${id}/map?${q}`);
+    status(b, 400, q);
+    eq(b.json.errors[0].field, field);
+  }
+  status(await get(ctx, '/api/v1/journeys/999999/map'), 404);
+  // a range that ends before anyone entered
+  const old = await get(ctx, `/api/v1/journeys/${id}/map?from=2020-01-01&to=2020-02-01`);
+  eq(old.json.stages.map((x) => x.reached), [0, 0, 0, 0]);
+
+  // managers: flow tenant-wide, scores of their subtree
+  const mg = await get(ctx, `/api/v1/journeys/${id}/map`, ctx.keys.manager);
+  status(mg, 200);
+  eq(mg.json.scope, { flow: 'tenant', scores: 'subtree' });
+  eq(mg.json.stages.map((x) => x.reached), m.stages.map((x) => x.reached));
+
+  // the funnel: anchored at each customer's first click (c5's is 40 days ago)
+  const steps = [{ event: { type: 'ad_click' } }, { event: { type: 'page_view', touchpoint: 'product_page' } },
+    { event: { type: 'purchase', channel: 'web', touchpoint: 'checkout' } }];
+  const f = await call(ctx.base, 'POST', '/api/v1/funnels', { key: ctx.keys.viewer, json: { steps, window: '7d', from: ago(60), to: ago(-1) } });
+  status(f, 200);
+  eq(f.json.steps.map((x) => x.reached), [5, 3, 2]);
+  eq(f.json.steps.map((x) => x.dropped), [null, 2, 1]);
+  eq([f.json.steps[1].conversion.value, f.json.steps[2].conversion_from_first.value], [60, 40]);
+  eq([f.json.time_to_convert.customers, f.json.time_to_convert.p50_s, f.json.time_to_convert.p90_s], [2, 172800, 172800]);
+  eq(f.json.warnings, []);
+  // the same over journey stages, and a step never recorded warns
+  const fs = await call(ctx.base, 'POST', '/api/v1/funnels', { key: ctx.key, json: { window: '7d', from: ago(60), steps: [
+    { journey: id, stage: 'descubrimiento' }, { journey: id, touchpoint: 'producto' }, { journey: id, stage: 'compra' },
+    { event: { type: 'delivery', touchpoint: 'couier' } }] } });
+  status(fs, 200);
+  eq(fs.json.steps.map((x) => x.reached), [5, 3, 2, 0]);
+  eq(fs.json.steps.map((x) => x.label), ['Descubrimiento', 'Consideración / producto', 'Compra', 'delivery/couier']);
+  eq(fs.json.warnings.map((w) => w.field), ['steps[3]']);
+  // by week: the groups add up to the whole
+  const fw = await call(ctx.base, 'POST', '/api/v1/funnels', { key: ctx.key, json: { steps, window: '7d', from: ago(60), by: 'week' } });
+  status(fw, 200);
+  eq(fw.json.groups.reduce((n, g) => n + g.steps[0].reached, 0), 5);
+
+  // paths after the click, by event, within 7 days
+  const p = await get(ctx, '/api/v1/paths?start=event:ad_click&window=7d&from=' + encodeURIComponent(ago(60)), ctx.keys.agent);
+  status(p, 200);
+  eq(p.json.customers, 5);
+  const bySeq = (json) => json.sequences.map((x) => [x.labels.join(' > '), x.customers]).sort();
+  eq(bySeq(p.json), Object.entries({
+    'ad_click/banner > page_view/product_page > purchase/checkout > (left)': 2,
+    'ad_click/banner > (left)': 2,
+    'ad_click/banner > page_view/product_page > (left)': 1,
+  }).sort());
+  // Sankey: the first node holds everyone; what reaches depth 1 is what did not leave at once
+  const first = p.json.nodes.find((n) => n.depth === 0);
+  eq([first.label, first.customers, first.left], ['ad_click/banner', 5, 2]);
+  const pv = p.json.links.find((l) => p.json.nodes[l.from].depth === 0 && p.json.nodes[l.to].label === 'page_view/product_page');
+  eq([pv.customers, pv.median_s], [3, 86400]);
+  // by stage of the journey, ending at Compra
+  const ps = await get(ctx, `/api/v1/paths?start=journey:descubrimiento&end=journey:compra&level=stage&journey=${id}&window=7d&from=${encodeURIComponent(ago(60))}`);
+  status(ps, 200);
+  eq(bySeq(ps.json), Object.entries({
+    'Descubrimiento > Consideración > (end)': 2,
+    'Descubrimiento > (left)': 2,
+    'Descubrimiento > Consideración > (left)': 1,
+  }).sort());
+});
+
+test('cxm report journey prints the map', async (ctx) => {
+  const out = cxm(ctx.db, ['report', 'journey', '--journey', 'Flujo', '--tenant', T, '--format', 'csv']);
+  const rows = out.trim().split('\n').map((l) => l.split(','));
+  eq(rows[0].slice(0, 6), ['stage', 'touchpoint', 'reached', 'converted', 'dropped', 'in_progress']);
+  eq(rows.filter((x) => x[1] === '').map((x) => x.slice(0, 6)), [
+    ['descubrimiento', '', '5', '3', '2', '0'], ['consideracion', '', '4', '2', '1', '1'],
+    ['compra', '', '2', '0', '2', '0'], ['entrega', '', '1', '', '', '']]);
+  const json = JSON.parse(cxm(ctx.db, ['report', 'journey', '--journey', ctx.flow, '--tenant', T, '--format', 'json']));
+  eq(json.stages.map((x) => x.reached), [5, 4, 2, 1]);
+});
+
 testStopsCleanly();
 
 run(setup);

@@ -5,6 +5,8 @@
  */
 #include "testutil.h"
 
+#include "cxm/time.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,11 +112,584 @@ static void test_active_limit(void **state)
 	assert_int_equal(cxm_store_journey_create(S, tenant, "one more", DEF1, 1, &id), 0);
 }
 
+/* ---- the rollups kept on ingest -------------------------------------------- */
+
+#define NCUST 300
+#define NEV 2000
+#define DAY_US ((int64_t)86400 * 1000000)
+#define NDAYS 75
+
+static const char *const J1 =
+	"{\"name\":\"Compra\",\"conversion_window\":\"7d\",\"stages\":["
+	"{\"key\":\"descubrimiento\",\"phase\":\"before\",\"touchpoints\":[{\"key\":\"anuncio\",\"match\":{\"type\":\"ad_click\",\"channel\":\"social\"}}]},"
+	"{\"key\":\"consideracion\",\"phase\":\"before\",\"touchpoints\":[{\"key\":\"ficha\",\"match\":{\"type\":\"page_view\",\"touchpoint\":\"product\"}}]},"
+	"{\"key\":\"compra\",\"phase\":\"during\",\"touchpoints\":[{\"key\":\"checkout\",\"match\":{\"type\":\"purchase\"}}]},"
+	"{\"key\":\"entrega\",\"phase\":\"after\",\"touchpoints\":[{\"key\":\"envio\",\"match\":{\"type\":\"delivery\"}}]}]}";
+static const char *const J1B =
+	"{\"name\":\"Compra\",\"conversion_window\":\"3d\",\"stages\":["
+	"{\"key\":\"consideracion\",\"phase\":\"before\",\"touchpoints\":[{\"key\":\"ficha\",\"match\":{\"type\":\"page_view\"}}]},"
+	"{\"key\":\"compra\",\"phase\":\"during\",\"touchpoints\":[{\"key\":\"checkout\",\"match\":{\"type\":\"purchase\"}}]}]}";
+static const char *const J2 =
+	"{\"name\":\"Soporte\",\"stages\":["
+	"{\"key\":\"contacto\",\"phase\":\"after\",\"touchpoints\":[{\"key\":\"llamada\",\"match\":{\"type\":\"call\",\"channel\":\"phone\"}},"
+	"{\"key\":\"chat\",\"match\":{\"type\":\"chat\",\"properties\":{\"topic\":\"billing\"}}}]},"
+	"{\"key\":\"resuelto\",\"phase\":\"after\",\"touchpoints\":[{\"key\":\"cierre\",\"match\":{\"type\":\"ticket_closed\"}}]}]}";
+
+static const char *const segments[] = { "gold", "silver", NULL };
+
+struct wev {
+	char source[16];
+	int cust;
+	const char *type, *channel, *touchpoint, *props;
+	int64_t ts;
+};
+
+static struct wev W[NEV];
+static uint64_t seed = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+	seed ^= seed << 13;
+	seed ^= seed >> 7;
+	seed ^= seed << 17;
+	return seed;
+}
+
+static int below(int n)
+{
+	return (int)(rnd() % (uint64_t)n);
+}
+
+static int64_t T0(void)
+{
+	return cxm_days_from_civil(2026, 3, 1) * DAY_US;
+}
+
+static void world(void)
+{
+	static const struct {
+		const char *type, *channel, *touchpoint, *props;
+	} kinds[] = {
+		{ "ad_click", "social", NULL, NULL },	      { "page_view", "web", "product", NULL },
+		{ "page_view", "web", "home", NULL },	      { "purchase", "web", "checkout", NULL },
+		{ "delivery", "other", NULL, NULL },	      { "call", "phone", NULL, NULL },
+		{ "chat", "chat", NULL, "{\"topic\":\"billing\"}" }, { "chat", "chat", NULL, "{\"topic\":\"other\"}" },
+		{ "ticket_closed", "other", NULL, NULL },     { "login", "app", NULL, NULL },
+	};
+	for (int i = 0; i < NEV; i++) {
+		int k = below((int)ARRAY_SIZE(kinds));
+		snprintf(W[i].source, sizeof(W[i].source), "e%d", i);
+		W[i].cust = below(NCUST);
+		W[i].type = kinds[k].type;
+		W[i].channel = kinds[k].channel;
+		W[i].touchpoint = kinds[k].touchpoint;
+		W[i].props = kinds[k].props;
+		/* seconds apart, so a customer's events never share a time */
+		W[i].ts = T0() + (int64_t)(below(60 * 86400) + 0) * 1000000 + i;
+	}
+}
+
+static const char *seg_of(int cust)
+{
+	return segments[cust % 3];
+}
+
+/* Customers of a new tenant with the world's segments; ids[i]. */
+static void make_customers(int64_t tenant, int64_t *ids)
+{
+	for (int i = 0; i < NCUST; i++) {
+		char ext[16], attrs[64];
+		snprintf(ext, sizeof(ext), "c%d", i);
+		if (seg_of(i))
+			snprintf(attrs, sizeof(attrs), "{\"segment\":\"%s\"}", seg_of(i));
+		else
+			snprintf(attrs, sizeof(attrs), "{}");
+		struct cxm_customer c = { .external_id = ext, .attributes = attrs };
+		assert_int_equal(cxm_store_customer_put(S, tenant, &c, &ids[i], NULL), 0);
+	}
+}
+
+static struct cxm_event to_event(const struct wev *w, const int64_t *ids)
+{
+	return (struct cxm_event){ .source_id = w->source,
+				   .customer_id = ids[w->cust],
+				   .type = w->type,
+				   .channel = w->channel,
+				   .touchpoint = w->touchpoint,
+				   .ts = w->ts,
+				   .properties = w->props };
+}
+
+/* The world's events sent in order[], in random batches, with repeats. */
+static void send_all(int64_t tenant, const int64_t *ids, const int *order, int n)
+{
+	struct cxm_event batch[64];
+
+	for (int i = 0; i < n;) {
+		int m = 1 + below(40), k = 0;
+		for (; k < m && i < n; k++, i++)
+			batch[k] = to_event(&W[order[i]], ids);
+		/* some events again: same source id, never counted twice */
+		for (int r = below(4); r > 0 && i > 0; r--)
+			batch[k++] = to_event(&W[order[below(i)]], ids);
+		assert_int_equal(cxm_store_events_put(S, tenant, batch, (size_t)k, NULL, NULL), 0);
+	}
+}
+
+struct tally {
+	int64_t reached[3][NDAYS][CXM_JOURNEY_NODES_MAX]; /* [all, gold/silver/none by segment ix] */
+	int64_t converted[3][NDAYS][CXM_JOURNEY_NODES_MAX];
+	int64_t times[NDAYS][CXM_JOURNEY_NODES_MAX][CXM_JOURNEY_BUCKETS];
+	int64_t seg_reached[3][NDAYS][CXM_JOURNEY_NODES_MAX];
+	int64_t seg_converted[3][NDAYS][CXM_JOURNEY_NODES_MAX];
+	int customers;
+};
+
+static void def_of(const char *text, cJSON **tree, struct cxm_journey_def *d)
+{
+	char field[128], why[256];
+	*tree = cJSON_Parse(text);
+	assert_non_null(*tree);
+	if (cxm_journey_check(*tree, d, field, sizeof(field), why, sizeof(why)))
+		fail_msg("%s: %s", field, why);
+}
+
+static char *canonical(const char *text)
+{
+	struct cxm_journey_def d;
+	cJSON *tree;
+	def_of(text, &tree, &d);
+	cJSON *c = cxm_journey_to_json(&d);
+	char *out = cJSON_PrintUnformatted(c);
+	cJSON_Delete(c);
+	cJSON_Delete(tree);
+	return out;
+}
+
+/*
+ * The expected rollups from the events alone: group[i] is the customer an
+ * event counts for (merges join groups), segix[g] the segment index of a
+ * group (0 gold, 1 silver, 2 none).
+ */
+static void expect(struct tally *x, const char *def_text, int nev, const int *group, const int *segix)
+{
+	struct cxm_journey_def d;
+	cJSON *tree;
+	def_of(def_text, &tree, &d);
+	memset(x, 0, sizeof(*x));
+	for (int g = 0; g < NCUST; g++) {
+		struct cxm_journey_state st;
+		struct cxm_journey_contrib c[CXM_JOURNEY_NODES_MAX];
+		bool any = false;
+		cxm_journey_state_init(&st);
+		for (int i = 0; i < nev; i++) {
+			if (group[W[i].cust] != g)
+				continue;
+			int tp = cxm_journey_match_event(&d, W[i].type, W[i].channel, W[i].touchpoint, W[i].props);
+			if (tp >= 0) {
+				cxm_journey_state_add(&d, &st, tp, W[i].ts, i);
+				any = true;
+			}
+		}
+		if (!any)
+			continue;
+		size_t n = cxm_journey_contrib_of(&d, &st, c);
+		x->customers++;
+		for (size_t k = 0; k < n; k++) {
+			int day = (int)(c[k].first / DAY_US - T0() / DAY_US);
+			assert_true(day >= 0 && day < NDAYS);
+			x->reached[0][day][c[k].node]++;
+			x->seg_reached[segix[g]][day][c[k].node]++;
+			if (c[k].converted) {
+				x->converted[0][day][c[k].node]++;
+				x->seg_converted[segix[g]][day][c[k].node]++;
+				x->times[day][c[k].node][cxm_journey_bucket(c[k].seconds)]++;
+			}
+		}
+	}
+	cJSON_Delete(tree);
+	/* the world reaches the journey (a test of nothing otherwise) */
+	assert_true(x->customers > NCUST / 2);
+}
+
+/* The store's flow day by day, and over the whole range (month rows), against x. */
+static void check_flow(int64_t tenant, int64_t journey, const struct tally *x)
+{
+	static struct cxm_journey_flow f;
+	int64_t d0 = T0() / DAY_US;
+	static const char *const segname[] = { "gold", "silver", "" };
+
+	for (int day = 0; day < NDAYS; day++) {
+		assert_int_equal(cxm_store_journey_flow(S, tenant, journey, d0 + day, d0 + day + 1, NULL, d0 + day, &f), 0);
+		for (int node = 0; node < CXM_JOURNEY_NODES_MAX; node++) {
+			if (f.reached[node] != x->reached[0][day][node] || f.converted[node] != x->converted[0][day][node])
+				fail_msg("day %d node %d: reached %lld/%lld converted %lld/%lld", day, node,
+					 (long long)f.reached[node], (long long)x->reached[0][day][node],
+					 (long long)f.converted[node], (long long)x->converted[0][day][node]);
+			assert_memory_equal(f.times[node], x->times[day][node], sizeof(f.times[node]));
+		}
+		for (int sg = 0; sg < 3; sg++) {
+			assert_int_equal(cxm_store_journey_flow(S, tenant, journey, d0 + day, d0 + day + 1, segname[sg],
+								 d0 + day, &f), 0);
+			for (int node = 0; node < CXM_JOURNEY_NODES_MAX; node++) {
+				assert_int_equal(f.reached[node], x->seg_reached[sg][day][node]);
+				assert_int_equal(f.converted[node], x->seg_converted[sg][day][node]);
+			}
+		}
+	}
+	/* the whole range: months from month rows, mature up to day 40 */
+	assert_int_equal(cxm_store_journey_flow(S, tenant, journey, d0 - 3, d0 + NDAYS, NULL, d0 + 40, &f), 0);
+	for (int node = 0; node < CXM_JOURNEY_NODES_MAX; node++) {
+		int64_t r = 0, c = 0, mr = 0, mc = 0, tb[CXM_JOURNEY_BUCKETS] = { 0 };
+		for (int day = 0; day < NDAYS; day++) {
+			r += x->reached[0][day][node];
+			c += x->converted[0][day][node];
+			if (day < 40) {
+				mr += x->reached[0][day][node];
+				mc += x->converted[0][day][node];
+			}
+			for (int b = 0; b < CXM_JOURNEY_BUCKETS; b++)
+				tb[b] += x->times[day][node][b];
+		}
+		assert_int_equal(f.reached[node], r);
+		assert_int_equal(f.converted[node], c);
+		assert_int_equal(f.mature_reached[node], mr);
+		assert_int_equal(f.mature_converted[node], mc);
+		assert_memory_equal(f.times[node], tb, sizeof(tb));
+	}
+}
+
+static int64_t journey_make(int64_t tenant, const char *name, const char *text)
+{
+	char *c = canonical(text);
+	int64_t id;
+	assert_int_equal(cxm_store_journey_create(S, tenant, name, c, 1, &id), 0);
+	free(c);
+	return id;
+}
+
+static void identity_groups(int *group, int *segix)
+{
+	for (int i = 0; i < NCUST; i++) {
+		group[i] = i;
+		segix[i] = i % 3;
+	}
+}
+
+static void test_rollups_any_order(void **state)
+{
+	static struct tally x1, x2;
+	static int order[NEV], group[NCUST], segix[NCUST];
+	static int64_t ids[NCUST];
+	(void)state;
+
+	world();
+	identity_groups(group, segix);
+	expect(&x1, J1, NEV, group, segix);
+	expect(&x2, J2, NEV, group, segix);
+	for (int perm = 0; perm < 6; perm++) {
+		int64_t tenant = test_tenant(S), j1, j2;
+		make_customers(tenant, ids);
+		for (int i = 0; i < NEV; i++)
+			order[i] = i;
+		for (int i = NEV - 1; i > 0; i--) {
+			int k = below(i + 1), v = order[i];
+			order[i] = order[k];
+			order[k] = v;
+		}
+		if (perm < 5) {
+			/* journeys first, then the events */
+			j1 = journey_make(tenant, "Compra", J1);
+			j2 = journey_make(tenant, "Soporte", J2);
+			assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+			send_all(tenant, ids, order, NEV);
+		} else {
+			/* the events first, then journeys built from the sequences */
+			send_all(tenant, ids, order, NEV);
+			j1 = journey_make(tenant, "Compra", J1);
+			j2 = journey_make(tenant, "Soporte", J2);
+			struct got g;
+			memset(&g, 0, sizeof(g));
+			assert_int_equal(cxm_store_journey_get(S, tenant, j1, collect, &g), 0);
+			assert_int_equal(g.built[0], 0);
+			assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+			memset(&g, 0, sizeof(g));
+			assert_int_equal(cxm_store_journey_get(S, tenant, j1, collect, &g), 0);
+			assert_int_equal(g.built[0], 1);
+		}
+		check_flow(tenant, j1, &x1);
+		check_flow(tenant, j2, &x2);
+	}
+}
+
+/* A tenant with the world's customers and events and journey J1. */
+static int64_t world_tenant(int64_t *ids, int64_t *j1)
+{
+	static int order[NEV];
+	int64_t tenant = test_tenant(S);
+
+	make_customers(tenant, ids);
+	*j1 = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	for (int i = 0; i < NEV; i++)
+		order[i] = i;
+	send_all(tenant, ids, order, NEV);
+	return tenant;
+}
+
+static void test_update_rebuilds(void **state)
+{
+	static struct tally x1, xb;
+	static int group[NCUST], segix[NCUST];
+	static int64_t ids[NCUST];
+	struct cxm_journey_flow *f = malloc(sizeof(*f));
+	int64_t j1, tenant;
+	int version;
+	char *c = canonical(J1B);
+	struct got g;
+	(void)state;
+
+	world();
+	identity_groups(group, segix);
+	expect(&x1, J1, NEV, group, segix);
+	expect(&xb, J1B, NEV, group, segix);
+	tenant = world_tenant(ids, &j1);
+	assert_int_equal(cxm_store_journey_update(S, tenant, j1, "Compra", c, 2, &version), 0);
+	assert_int_equal(version, 2);
+	/* until the build is done the map answers from version 1, also
+	 * while events arrive */
+	struct cxm_event late = to_event(&W[0], ids);
+	late.source_id = "late";
+	late.type = "login";
+	late.channel = "app";
+	late.touchpoint = NULL;
+	late.properties = NULL;
+	assert_int_equal(cxm_store_events_put(S, tenant, &late, 1, NULL, NULL), 0);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(cxm_store_journey_get(S, tenant, j1, collect, &g), 0);
+	assert_int_equal(g.built[0], 1);
+	check_flow(tenant, j1, &x1);
+	bool pending = true;
+	int steps = 0;
+	while (pending) {
+		assert_int_equal(cxm_store_journey_build_step(S, tenant, 50, &pending), 0);
+		steps++;
+	}
+	assert_true(steps >= NCUST / 50);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(cxm_store_journey_get(S, tenant, j1, collect, &g), 0);
+	assert_int_equal(g.built[0], 2);
+	assert_int_equal(cxm_store_journey_flow(S, tenant, j1, 0, 100000, NULL, 0, f), 0);
+	assert_int_equal(f->version, 2);
+	check_flow(tenant, j1, &xb);
+	free(c);
+	free(f);
+}
+
+/* A build that meets new events half-way counts each once. */
+static void test_build_meets_ingest(void **state)
+{
+	static struct tally x;
+	static int group[NCUST], segix[NCUST], order[NEV];
+	static int64_t ids[NCUST];
+	int64_t tenant = test_tenant(S), j1;
+	bool pending = true;
+	(void)state;
+
+	world();
+	identity_groups(group, segix);
+	expect(&x, J1, NEV, group, segix);
+	make_customers(tenant, ids);
+	for (int i = 0; i < NEV; i++)
+		order[i] = i;
+	send_all(tenant, ids, order, NEV / 2);
+	j1 = journey_make(tenant, "Compra", J1);
+	for (int i = NEV / 2; pending; i += 100) {
+		assert_int_equal(cxm_store_journey_build_step(S, tenant, 20, &pending), 0);
+		if (i < NEV)
+			send_all(tenant, ids, order + i, i + 100 <= NEV ? 100 : NEV - i);
+	}
+	check_flow(tenant, j1, &x);
+}
+
+static void test_merge(void **state)
+{
+	static struct tally x;
+	static int group[NCUST], segix[NCUST];
+	static int64_t ids[NCUST];
+	int64_t j1, tenant;
+	(void)state;
+
+	world();
+	tenant = world_tenant(ids, &j1);
+	/* 1 (silver) goes into 0 (gold), 5 (none) into 4 (silver) */
+	assert_int_equal(cxm_store_customer_merge(S, tenant, ids[0], ids[1], "test", NULL), 0);
+	assert_int_equal(cxm_store_customer_merge(S, tenant, ids[4], ids[5], "test", NULL), 0);
+	identity_groups(group, segix);
+	group[1] = 0;
+	group[5] = 4;
+	expect(&x, J1, NEV, group, segix);
+	check_flow(tenant, j1, &x);
+}
+
+static void test_rollback_leaves_nothing(void **state)
+{
+	static struct tally x;
+	static int group[NCUST], segix[NCUST];
+	static int64_t ids[NCUST];
+	int64_t j1, tenant;
+	struct cxm_event e;
+	(void)state;
+
+	world();
+	identity_groups(group, segix);
+	expect(&x, J1, NEV, group, segix);
+	tenant = world_tenant(ids, &j1);
+	/* a failed writer job: the whole transaction goes */
+	assert_int_equal(cxm_store_begin(S), 0);
+	e = to_event(&W[3], ids);
+	e.source_id = "gone";
+	e.type = "purchase";
+	e.ts = T0() + 5 * DAY_US;
+	assert_int_equal(cxm_store_events_put(S, tenant, &e, 1, NULL, NULL), 0);
+	assert_int_equal(cxm_store_rollback(S), 0);
+	/* and one request of a batch under a savepoint */
+	assert_int_equal(cxm_store_begin(S), 0);
+	assert_int_equal(cxm_store_savepoint(S), 0);
+	e.source_id = "gone2";
+	assert_int_equal(cxm_store_events_put(S, tenant, &e, 1, NULL, NULL), 0);
+	assert_int_equal(cxm_store_savepoint_rollback(S), 0);
+	assert_int_equal(cxm_store_commit(S), 0);
+	check_flow(tenant, j1, &x);
+}
+
+struct scan_got {
+	int64_t customer;
+	char segment[16];
+	int n;
+	int64_t ts[NEV];
+	uint32_t cls[NEV];
+	int customers;
+};
+
+static int scan_cb(int64_t customer_id, const char *segment, const struct cxm_seq_entry *e, size_t n, void *ctx)
+{
+	struct scan_got *g = ctx;
+	g->customers++;
+	if (customer_id != g->customer)
+		return 0;
+	snprintf(g->segment, sizeof(g->segment), "%s", segment ? segment : "");
+	for (size_t i = 0; i < n; i++) {
+		g->ts[g->n] = e[i].ts;
+		g->cls[g->n++] = e[i].cls;
+	}
+	return 0;
+}
+
+struct class_names {
+	char name[64][40];
+};
+
+static int class_cb(const struct cxm_event_class *c, void *ctx)
+{
+	struct class_names *n = ctx;
+	assert_true(c->id < 64);
+	snprintf(n->name[c->id], sizeof(n->name[0]), "%s/%s/%s", c->type, c->channel,
+		 c->touchpoint ? c->touchpoint : "");
+	return 0;
+}
+
+static void test_seq_scan_and_progress(void **state)
+{
+	static struct scan_got g;
+	static struct class_names names;
+	static int64_t ids[NCUST];
+	int64_t j1, tenant;
+	int cust = -1, want = 0, active = 0;
+	int64_t from = T0() + 10 * DAY_US, to = T0() + 20 * DAY_US;
+	(void)state;
+
+	world();
+	/* a silver customer with events in the range */
+	for (int e = 0; e < NEV && cust < 0; e++)
+		if (W[e].ts >= from && W[e].ts < to && W[e].cust % 3 == 1)
+			cust = W[e].cust;
+	tenant = world_tenant(ids, &j1);
+	memset(&g, 0, sizeof(g));
+	memset(&names, 0, sizeof(names));
+	g.customer = ids[cust];
+	assert_int_equal(cxm_store_event_classes(S, tenant, class_cb, &names), 0);
+	assert_int_equal(cxm_store_seq_scan(S, tenant, from, to, scan_cb, &g), 0);
+	/* every customer with an event in [from, to), the whole tail of theirs */
+	for (int c = 0; c < NCUST; c++) {
+		bool in = false;
+		for (int i = 0; i < NEV; i++)
+			in |= W[i].cust == c && W[i].ts >= from && W[i].ts < to;
+		active += in;
+	}
+	assert_int_equal(g.customers, active);
+	int64_t last = 0;
+	for (int i = 0; i < g.n; i++) {
+		assert_true(g.ts[i] >= from && g.ts[i] >= last);
+		last = g.ts[i];
+		/* the event of that time is of that class */
+		int k = -1;
+		for (int e = 0; e < NEV; e++)
+			if (W[e].cust == cust && W[e].ts == g.ts[i])
+				k = e;
+		assert_true(k >= 0);
+		char want_name[40];
+		snprintf(want_name, sizeof(want_name), "%s/%s/%s", W[k].type, W[k].channel,
+			 W[k].touchpoint ? W[k].touchpoint : "");
+		assert_string_equal(names.name[g.cls[i]], want_name);
+	}
+	for (int e = 0; e < NEV; e++)
+		want += W[e].cust == cust && W[e].ts >= from;
+	assert_int_equal(g.n, want);
+	assert_string_equal(g.segment, "silver");
+
+	/* progress: the state of the pure model over the customer's events */
+	struct cxm_journey_def d;
+	struct cxm_journey_state st, got;
+	cJSON *tree;
+	bool any = false;
+	def_of(J1, &tree, &d);
+	for (int c = 0; c < 20; c++) {
+		cxm_journey_state_init(&st);
+		any = false;
+		for (int e = 0; e < NEV; e++) {
+			int tp;
+			if (W[e].cust != c ||
+			    (tp = cxm_journey_match_event(&d, W[e].type, W[e].channel, W[e].touchpoint, W[e].props)) < 0)
+				continue;
+			cxm_journey_state_add(&d, &st, tp, W[e].ts, e);
+			any = true;
+		}
+		int ret = cxm_store_journey_progress(S, tenant, ids[c], j1, &got);
+		if (!any) {
+			assert_int_equal(ret, CXM_ENOTFOUND);
+			continue;
+		}
+		assert_int_equal(ret, 0);
+		assert_int_equal(got.current, st.current);
+		assert_int_equal(got.current_ts, st.current_ts);
+		assert_memory_equal(got.node, st.node, sizeof(st.node));
+	}
+	cJSON_Delete(tree);
+	assert_int_equal(cxm_store_journey_progress(S, tenant, ids[0], 12345, &got), CXM_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crud),
 		cmocka_unit_test(test_active_limit),
+		cmocka_unit_test(test_rollups_any_order),
+		cmocka_unit_test(test_update_rebuilds),
+		cmocka_unit_test(test_build_meets_ingest),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_rollback_leaves_nothing),
+		cmocka_unit_test(test_seq_scan_and_progress),
 	};
 	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
 }

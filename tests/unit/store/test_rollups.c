@@ -400,8 +400,19 @@ static void check_themes(struct world *w, int64_t jan, int64_t jul)
 	assert_memory_equal(&a->c[0], &none, sizeof(none));
 }
 
+struct seg_tp {
+	const char *segment, *touchpoint;
+};
+
+static bool segment_and_touchpoint(const struct model *m, void *ctx)
+{
+	const struct seg_tp *st = ctx;
+	return m->segment && !strcmp(m->segment, st->segment) && m->touchpoint && !strcmp(m->touchpoint, st->touchpoint);
+}
+
 static void check_world(struct world *w)
 {
+	struct cxm_score_counts want;
 	int64_t jan = cxm_days_from_civil(2026, 1, 1), jul = cxm_days_from_civil(2026, 7, 1);
 	int64_t ranges[][2] = { { jan, jul }, { cxm_days_from_civil(2026, 2, 10), cxm_days_from_civil(2026, 4, 5) },
 				{ cxm_days_from_civil(2026, 3, 29), cxm_days_from_civil(2026, 3, 30) } };
@@ -441,9 +452,47 @@ static void check_world(struct world *w)
 		}
 	}
 
+	/* a segment's touchpoints (issue 7, the rollup dim touchpoint_segment):
+	 * by touchpoint, or one touchpoint, with and without a survey */
+	static const char *const segs[] = { "gold", "silver", "bronze", "", "nobody" };
+	for (size_t r = 0; r < ARRAY_SIZE(ranges); r++) {
+		for (size_t k = 0; k < ARRAY_SIZE(segs); k++) {
+			for (int bucket = CXM_BUCKET_NONE; bucket <= CXM_BUCKET_QUARTER; bucket++) {
+				struct cxm_counts_query q = { .from_day = ranges[r][0], .to_day = ranges[r][1],
+							      .by = CXM_DIM_TOUCHPOINT, .bucket = (enum cxm_bucket)bucket };
+				q.filter[CXM_DIM_SEGMENT] = segs[k];
+				same(w, &q);
+				q.filter[CXM_DIM_SURVEY] = survey;
+				same(w, &q);
+				q.filter[CXM_DIM_TOUCHPOINT] = "support";
+				same(w, &q);
+				q.by = CXM_DIM_NONE;
+				q.filter[CXM_DIM_TOUCHPOINT] = "";
+				same(w, &q);
+			}
+		}
+	}
+	struct seg_tp st = { "gold", "delivery" };
+	struct cxm_counts_query qs = { .from_day = jan, .to_day = jul, .by = CXM_DIM_TOUCHPOINT };
+	qs.filter[CXM_DIM_SEGMENT] = "gold";
+	memset(a, 0, sizeof(*a));
+	assert_int_equal(cxm_store_counts_rollup(S, w->tenant, &qs, collect, a), 0);
+	want = tally(w, jan, jul, segment_and_touchpoint, &st);
+	assert_true(want.responses > 10);
+	assert_int_equal(a->n, 4); /* "", checkout, delivery, support */
+	assert_string_equal(a->value[2], "delivery");
+	assert_memory_equal(&a->c[2], &want, sizeof(want));
+	/* anything more is the scan's */
+	qs.filter[CXM_DIM_CHANNEL] = "email";
+	assert_false(cxm_counts_rollup_can(&qs));
+	qs.filter[CXM_DIM_CHANNEL] = NULL;
+	qs.by = CXM_DIM_SEGMENT;
+	qs.filter[CXM_DIM_TOUCHPOINT] = "delivery";
+	assert_false(cxm_counts_rollup_can(&qs));
+
 	/* both against the test's own tally */
 	struct cxm_counts_query all = { .from_day = jan, .to_day = jul };
-	struct cxm_score_counts want = tally(w, jan, jul, NULL, NULL);
+	want = tally(w, jan, jul, NULL, NULL);
 	memset(a, 0, sizeof(*a));
 	assert_int_equal(cxm_store_counts_rollup(S, w->tenant, &all, collect, a), 0);
 	assert_int_equal(a->n, 1);

@@ -6,6 +6,9 @@
  * deleted; both paths must give identical counts for every grouping,
  * survey and range of local days, and the total must match the test's own
  * tally. On SQLite, the migration counts what was analysed before it.
+ * Also the journey map's dims (issue 7): a segment's touchpoints, the
+ * themes of a set of touchpoints, the verbatims of a set of touchpoints,
+ * and migration 0015's backfill of them.
  */
 #include "testutil.h"
 
@@ -47,6 +50,8 @@ struct model {
 	char source[32];
 	int64_t survey, ts, id;
 	const char *channel, *touchpoint;
+	int64_t customer;
+	const char *segment; /* the customer's when the response came */
 	bool complete, deleted;
 	/* the analysis; lang NULL: none */
 	const char *lang, *label, *themes;
@@ -54,7 +59,7 @@ struct model {
 };
 
 struct world {
-	int64_t tenant, surveys[2];
+	int64_t tenant, surveys[2], customers[3];
 	struct model r[NRESP + 2];
 	int n;
 };
@@ -128,6 +133,7 @@ static void put(struct world *w, struct model *m)
 	r.version = 1;
 	r.channel = m->channel;
 	r.touchpoint = m->touchpoint;
+	r.customer_id = m->customer;
 	r.ts = m->ts;
 	r.nps = below(11);
 	r.csat = r.ces = -1;
@@ -161,6 +167,14 @@ static void build(struct world *w)
 		snprintf(name, sizeof(name), "S%d", i);
 		assert_int_equal(cxm_store_survey_create(S, w->tenant, name, def, false, &w->surveys[i]), 0);
 	}
+	/* customers of segment gold, silver and none */
+	for (int i = 0; i < 3; i++) {
+		char email[64], attrs[64];
+		struct cxm_customer c = { .email = email, .attributes = attrs };
+		snprintf(email, sizeof(email), "m%d@example.com", i);
+		snprintf(attrs, sizeof(attrs), i < 2 ? "{\"segment\":\"%s\"}" : "{}", i ? "silver" : "gold");
+		assert_int_equal(cxm_store_customer_put(S, w->tenant, &c, &w->customers[i], NULL), 0);
+	}
 	w->n = NRESP;
 	for (int i = 0; i < NRESP; i++) {
 		struct model *m = &w->r[i];
@@ -173,6 +187,9 @@ static void build(struct world *w)
 			m->ts = from + (int64_t)(rnd() % (uint64_t)(span / 1000000)) * 1000000;
 		m->channel = channels[below(3)];
 		m->touchpoint = maybe(touchpoints, 3);
+		/* anonymous every fourth */
+		m->customer = i % 4 < 3 ? w->customers[i % 4] : 0;
+		m->segment = i % 4 == 0 ? "gold" : i % 4 == 1 ? "silver" : NULL;
 		m->complete = below(4) != 0;
 		analysis(m);
 		put(w, m);
@@ -275,6 +292,8 @@ static void own_total(const struct world *w, const struct cxm_mix_query *q, int6
 		int64_t day = local_day(m->ts);
 		if (m->deleted || !m->lang || day < q->from_day || day >= q->to_day || (q->survey && q->survey != m->survey))
 			continue;
+		if (q->segment && strcmp(q->segment, m->segment ? m->segment : ""))
+			continue;
 		want[0]++;
 		want[1] += m->label && !strcmp(m->label, "negative");
 		want[2] += !strncmp(m->emotions, "anger", 5) || strstr(m->emotions, " anger") != NULL;
@@ -312,6 +331,79 @@ static void same(const struct world *w, struct cxm_mix_query q)
 	}
 }
 
+/* The themes of a set of touchpoints, both paths and the test's own count
+ * of the comments at them. */
+static void same_tp(const struct world *w, struct cxm_tp_themes_query q)
+{
+	int64_t want = 0;
+
+	memset(ra, 0, sizeof(*ra));
+	memset(sa, 0, sizeof(*sa));
+	q.scan = false;
+	if (cxm_store_touchpoint_themes(S, w->tenant, &q, collect, ra))
+		fail_msg("%s", cxm_store_errmsg(S));
+	q.scan = true;
+	if (cxm_store_touchpoint_themes(S, w->tenant, &q, collect, sa))
+		fail_msg("%s", cxm_store_errmsg(S));
+	assert_true(ra->have_total && sa->have_total);
+	assert_memory_equal(&ra->total, &sa->total, sizeof(ra->total));
+	for (int i = 0; i < w->n; i++) {
+		const struct model *m = &w->r[i];
+		int64_t day = local_day(m->ts);
+		bool at = false;
+		for (size_t k = 0; k < q.touchpoints_n; k++)
+			at |= !strcmp(q.touchpoints[k], m->touchpoint ? m->touchpoint : "");
+		want += at && !m->deleted && m->lang && day >= q.from_day && day < q.to_day &&
+			(!q.survey || q.survey == m->survey);
+	}
+	assert_int_equal(ra->total.comments, want);
+	assert_int_equal(ra->n, sa->n);
+	for (size_t i = 0; i < ra->n; i++) {
+		assert_string_equal(ra->value[i], sa->value[i]);
+		assert_memory_equal(&ra->c[i], &sa->c[i], sizeof(ra->c[i]));
+	}
+}
+
+static void compare_journey(const struct world *w)
+{
+	static const char *const segs[] = { "gold", "silver", "", "nobody" };
+	static const char *const sets[][3] = { { "delivery" }, { "checkout", "support" }, { "", "delivery", "x" } };
+	static const size_t set_n[] = { 1, 2, 3 };
+	int64_t jan = cxm_days_from_civil(2026, 1, 1), apr = cxm_days_from_civil(2026, 4, 1);
+
+	for (size_t i = 0; i < ARRAY_SIZE(segs); i++) {
+		struct cxm_mix_query q = { .from_day = jan - 1, .to_day = apr + 1, .segment = segs[i] };
+		same(w, q);
+		assert_true(i == 3 ? ra->total.comments == 0 : ra->total.comments > 0);
+		q.survey = w->surveys[0];
+		same(w, q);
+		for (int k = 0; k < 5; k++) {
+			q.from_day = jan + below(90);
+			q.to_day = q.from_day + 1 + below(40);
+			q.survey = below(2) ? 0 : w->surveys[below(2)];
+			same(w, q);
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
+		struct cxm_tp_themes_query q = { .from_day = jan - 1, .to_day = apr + 1, .touchpoints = sets[i],
+						 .touchpoints_n = set_n[i] };
+		same_tp(w, q);
+		assert_true(ra->total.comments > 0 && ra->n >= 3);
+		for (int k = 0; k < 5; k++) {
+			q.from_day = jan + below(90);
+			q.to_day = q.from_day + 1 + below(40);
+			q.survey = below(2) ? 0 : w->surveys[below(2)];
+			same_tp(w, q);
+		}
+	}
+	/* a segment asks for touchpoints, nothing else; a set of touchpoints
+	 * is 1..CXM_TP_THEMES_MAX */
+	struct cxm_mix_query bad = { .from_day = jan, .to_day = apr, .by = CXM_MIX_THEME, .segment = "gold" };
+	assert_int_equal(cxm_store_text_mix(S, w->tenant, &bad, collect, ra), CXM_EINVAL);
+	struct cxm_tp_themes_query none = { .from_day = jan, .to_day = apr };
+	assert_int_equal(cxm_store_touchpoint_themes(S, w->tenant, &none, collect, ra), CXM_EINVAL);
+}
+
 static void compare_all(const struct world *w)
 {
 	int64_t jan = cxm_days_from_civil(2026, 1, 1), apr = cxm_days_from_civil(2026, 4, 1);
@@ -328,6 +420,7 @@ static void compare_all(const struct world *w)
 			same(w, q);
 		}
 	}
+	compare_journey(w);
 }
 
 static void test_rollup_agrees_with_scan(void **state)
@@ -406,14 +499,61 @@ static void test_migration_counts_what_was_there(void **state)
 		fail_msg("reopen: %s", err);
 	compare_all(&w);
 	cxm_store_close(S);
+	/* migration 0015 counts the journey map's rows from scratch */
+	test_sqlite_exec(path, "DELETE FROM text_mix WHERE dim = 'touchpoint_theme';"
+			       " UPDATE text_mix SET comments = comments + 7 WHERE dim = 'touchpoint_segment';"
+			       " DELETE FROM schema_migrations WHERE version = 15");
+	if (cxm_store_open(&S, url, err, sizeof(err)))
+		fail_msg("reopen: %s", err);
+	compare_journey(&w);
+	cxm_store_close(S);
 	S = keep;
 	unlink(path);
+}
+
+/* The verbatims of a set of touchpoints: exactly the analysed comments at
+ * them, newest first. */
+static int verbatim_row(const struct cxm_response *r, void *ctx)
+{
+	int64_t *n = ctx;
+
+	assert_true(r->touchpoint && (!strcmp(r->touchpoint, "delivery") || !strcmp(r->touchpoint, "support")));
+	n[0]++;
+	n[1] = r->id;
+	return 0;
+}
+
+static void test_verbatims_by_touchpoint(void **state)
+{
+	static struct world w;
+	static const char *const tps[] = { "delivery", "support" };
+	int64_t n[2] = { 0, 0 }, want = 0;
+	(void)state;
+
+	build(&w);
+	struct cxm_verbatim_filter f = { .from = T("2025-12-01T00:00:00Z"), .to = T("2026-05-01T00:00:00Z"),
+					 .touchpoints = tps, .touchpoints_n = 2 };
+	assert_int_equal(cxm_store_verbatims(S, w.tenant, &f, INT64_MAX, INT64_MAX, 10000, verbatim_row, n), 0);
+	for (int i = 0; i < w.n; i++) {
+		const struct model *m = &w.r[i];
+		want += !m->deleted && m->lang && m->touchpoint && strcmp(m->touchpoint, "checkout");
+	}
+	assert_true(want > 100);
+	assert_int_equal(n[0], want);
+	/* with another filter too, and paging */
+	f.survey = w.surveys[1];
+	n[0] = 0;
+	assert_int_equal(cxm_store_verbatims(S, w.tenant, &f, INT64_MAX, INT64_MAX, 10, verbatim_row, n), 0);
+	assert_int_equal(n[0], 10);
+	f.touchpoints_n = CXM_TP_THEMES_MAX + 1;
+	assert_int_equal(cxm_store_verbatims(S, w.tenant, &f, INT64_MAX, INT64_MAX, 10, verbatim_row, n), CXM_EINVAL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rollup_agrees_with_scan),
+		cmocka_unit_test(test_verbatims_by_touchpoint),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_counts_what_was_there),
