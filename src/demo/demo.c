@@ -1015,7 +1015,8 @@ static size_t recommend(struct gen *g, int mood, struct demo_rel_fact **facts, s
 
 	for (size_t i = 0; i < n_items; i++) {
 		const struct item *it = &g->cur[i];
-		if (it->exp == REL_NONE)
+		/* only what the data shows: the window's events */
+		if (it->exp == REL_NONE || it->ts < g->start || it->ts >= g->end)
 			continue;
 		if (n == *cap) {
 			*cap = *cap ? *cap * 2 : 16;

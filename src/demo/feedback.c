@@ -2,13 +2,18 @@
  * feedback.c - the demo tenant's surveys and its customers' answers
  * (feedback.h).
  *
- * Three live surveys, in Spanish and English:
+ * Four live surveys, in Spanish and English:
  *  - "NPS posventa (entrega)": by e-mail a day or two after a delivery;
  *    NPS, the delivery and the product rated 1-5, a follow-up by category.
  *  - "CSAT atención al cliente": right after a call (IVR) or a chat; CSAT,
  *    CES and whether the matter was solved.
  *  - "NPS tienda": on the store's tablet after a purchase; NPS and the
  *    adviser rated 1-5.
+ *  - "NPS relacional": by e-mail every quarter, following no event; NPS of
+ *    the whole relationship, which follows what the customer went through
+ *    (demo_rel_leaning), the outcome the demo's journeys explain. Drawn from
+ *    a stream of its own, so the other three surveys' answers are as they
+ *    were before it existed.
  * Who answers, and how, follows what happened: late deliveries and
  * unresolved contacts pull scores down, long waits cost a point, each agent
  * has a steady effect, loyal customers lean up and leaving ones down; NPS

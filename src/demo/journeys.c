@@ -102,5 +102,9 @@ int demo_journeys_create(struct cxm_store *s, int64_t tenant, int64_t outcome_su
 		cJSON_Delete(out);
 		cJSON_Delete(tree);
 	}
+	/* built now, over no customers yet: from here on ingest keeps their
+	 * progress and rollups as each event is stored, late ones too */
+	if (!ret)
+		ret = cxm_store_journey_build_all(s, tenant);
 	return ret;
 }

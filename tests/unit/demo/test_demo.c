@@ -2,7 +2,9 @@
  * test_demo.c - the demo generator (src/demo/demo.c): the same seed gives the
  * same data, another seed other data, and what it makes looks like a year of
  * a real retailer: plausible counts, every event in the window and in order,
- * agents who move between units and whose work carries the unit they were in.
+ * agents who move between units and whose work carries the unit they were in;
+ * and the two journeys, whose rules match the events the demo writes, with the
+ * relational survey that they explain.
  *
  * Each case works in a new tenant of the database under test (testutil.h);
  * the determinism case compares against a second database when that is
@@ -1010,6 +1012,17 @@ static void journeys_match_the_demo_events(void **state)
 	for (size_t st = 0; st < ARRAY_SIZE(centre); st++) {
 		assert_string_equal(js.def[1].stages[st].key, centre[st]);
 		assert_true(jr_count(&js, 1, (int)st) >= N_CUSTOMERS / 20);
+	}
+	/* what ingest kept (late arrivals included) is what the events say:
+	 * per stage, the customers who reached it */
+	for (int k = 0; k < 2; k++) {
+		struct cxm_journey_flow fl;
+		assert_int_equal(cxm_store_journey_flow(main_s, main_tenant, js.id[k], 0, INT32_MAX, NULL, INT32_MAX,
+							&fl),
+				 0);
+		assert_int_equal(fl.version, 1);
+		for (int st = 0; st < js.def[k].n_stages; st++)
+			assert_int_equal(fl.reached[cxm_journey_stage_node(st)], jr_count(&js, k, st));
 	}
 	/* unresolved cases are followed up: fewer than were closed */
 	assert_true(jr_count(&js, 1, 4) < jr_count(&js, 1, 3));
