@@ -117,13 +117,17 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
     assert(await drill.evaluate((e) => e.contains(document.activeElement)), 'the focus did not move to the touchpoint');
     const d = await call(page, 'GET', `/api/v1/journeys/${j.id}/touchpoints/${encodeURIComponent(tp.key)}?from=${from}&to=${to}&limit=10`);
     const themes = await drill.locator('.jr-themes li').evaluateAll((ls) => ls.map((l) => l.dataset.theme));
-    assert(JSON.stringify(themes) === JSON.stringify((d.themes || []).map((x) => x.id)), `themes shown ${themes}, the API ${JSON.stringify(d.themes)}`);
-    const items = d.verbatims && d.verbatims.items ? d.verbatims.items : d.items || d.verbatims || [];
-    const next = d.verbatims && !Array.isArray(d.verbatims) ? d.verbatims.next_cursor : d.next_cursor;
+    assert(JSON.stringify(themes) === JSON.stringify(d.touchpoint.themes.map((x) => x.id)), `themes shown ${themes}, the API ${JSON.stringify(d.touchpoint.themes)}`);
+    const items = d.verbatims.items, next = d.verbatims.next_cursor;
     assert(items.length > 0, `touchpoint ${tp.key} has no comment`);
     assert(themes.length > 0, `touchpoint ${tp.key} has no theme`);
+    const ids = await drill.locator('li.verbatim').evaluateAll((ls) => ls.map((l) => l.dataset.id));
+    assert(JSON.stringify(ids) === JSON.stringify(items.map((v) => v.response_id)), 'the comments are not the API\'s, newest first');
     const comments = await drill.locator('li.verbatim .comment').allTextContents();
-    assert(JSON.stringify(comments) === JSON.stringify(items.map((v) => v.comment)), 'the comments are not the API\'s, newest first');
+    assert(JSON.stringify(comments) === JSON.stringify(items.filter((v) => v.comment || !(v.answers || []).length).map((v) => v.comment)), 'a comment is not shown as the API gives it');
+    if (d.touchpoint.nps && d.touchpoint.nps.n) {
+      assert(await drill.locator('.jr-score[data-metric="nps"]').getAttribute('data-score') === String(d.touchpoint.nps.score), 'the touchpoint\'s NPS is not the API\'s');
+    }
     if (next) {
       await drill.locator('button.more').click();
       await page.waitForFunction(([k, n]) => document.querySelectorAll(`section.jr-drill[data-key="${k}"] li.verbatim`).length > n, [tp.key, items.length]);

@@ -256,8 +256,11 @@ function drillCard(ctx, id, range, tp, names, close) {
   function item(v) {
     const meta = [v.nps === null || v.nps === undefined ? null : t('MSG_WEB_TXP_NPS_OF', { score: v.nps }),
       v.channel ? channelName(v.channel) : null, v.ts ? formatDateTime(v.ts) : null].filter(Boolean);
+    const textLang = v.lang && v.lang !== 'other' ? v.lang : null;
+    const answers = Array.isArray(v.answers) ? v.answers : [];
     return h('li', { class: `verbatim label-${v.label || ''}`, 'data-id': v.response_id || '' },
-      h('p', { class: 'comment', lang: v.lang && v.lang !== 'other' ? v.lang : null }, markedText(String(v.comment || ''), v.highlights)),
+      v.comment || !answers.length ? h('p', { class: 'comment', lang: textLang }, markedText(String(v.comment || ''), v.highlights)) : null,
+      ...answers.map((a) => h('p', { class: 'answer', lang: textLang, 'data-question': a.question }, markedText(String(a.text || ''), a.highlights))),
       meta.length ? h('p', { class: 'muted verbatim-meta' }, meta.join(' · ')) : null);
   }
   function verbatimsOf(d) {
@@ -266,7 +269,8 @@ function drillCard(ctx, id, range, tp, names, close) {
     if (v && typeof v === 'object') return { items: v.items || [], next: v.next_cursor || null };
     return { items: d.items || [], next: d.next_cursor || null };
   }
-  function show(d) {
+  function show(answer) {
+    const d = answer.touchpoint || answer; // its figures, as on the map
     const themes = d.themes || [];
     const emotions = d.emotions || {};
     const shownEmotions = EMOTIONS.filter((e) => emotions[e] > 0);
