@@ -8,6 +8,7 @@
 #ifndef CXM_JOURNEYMAP_H
 #define CXM_JOURNEYMAP_H
 
+#include "cxm/i18n.h"
 #include "cxm/store.h"
 
 #include <cjson/cJSON.h>
@@ -21,6 +22,7 @@ struct cxm_journey_map_query {
 	bool scoped;
 	const struct cxm_span *scope;
 	size_t nscope;
+	enum cxm_lang lang;            /* of the moments of truth's sentences */
 };
 
 /*
@@ -29,7 +31,8 @@ struct cxm_journey_map_query {
  * "name", "phase", "final", "reached", "converted", "conversion",
  * "dropped", "in_progress", "completed", "time_in_stage", "nps", "csat",
  * "ces", "sentiment", "emotions", "themes", "friction", "feeling",
- * "touchpoints": [...]}]}. Flow figures are null while the current version
+ * "moment_of_truth", "touchpoints": [...]}], "moments_of_truth": [...],
+ * "moments": {how they were found, or why not}}. Flow figures are null while the current version
  * is not built. CXM_ENOTFOUND for no such journey; store errors as they are.
  */
 int cxm_journey_map_report(struct cxm_store *db, const struct cxm_journey_map_query *q, cJSON **out);

@@ -556,6 +556,7 @@ int cmd_report_journey(int argc, char **argv)
 	}
 	q.tenant = c.tenant;
 	q.journey_id = f.id;
+	q.lang = cxm_i18n_lang();
 	q.segment = segment;
 	q.to_day = today + 1;
 	if (to && cxm_report_day(c.s, c.tenant, to, &q.to_day)) {

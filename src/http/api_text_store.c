@@ -304,14 +304,54 @@ static int verbatim_texts(struct cxm_store *db, int64_t tenant, struct vpage *pg
 	return ret;
 }
 
+int verbatims_json(struct req *r, struct cxm_store *db, const struct cxm_verbatim_filter *f, int limit,
+		   int64_t before_ts, int64_t before_id, cJSON **out)
+{
+	struct cxm_tax_ref *ref = NULL;
+	struct vpage pg = { .r = r };
+	cJSON *o;
+	int ret;
+
+	*out = NULL;
+	if ((ret = pii_mask(db, r->who.tenant, &pg.mask)) || (ret = cxm_text_taxonomy_get(db, r->who.tenant, &ref))) {
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return -1;
+	}
+	pg.tax = cxm_text_taxonomy_of(ref);
+	if (f->theme && cxm_taxonomy_find(pg.tax, f->theme) < 0) {
+		cxm_text_taxonomy_put(ref);
+		reply_bad_query(r, "theme", T(r, MSG_TS_BAD_THEME));
+		return -1;
+	}
+	o = cJSON_CreateObject();
+	pg.items = cJSON_AddArrayToObject(o, "items");
+	pg.item = xcalloc(limit ? (size_t)limit : 1, sizeof(*pg.item));
+	ret = cxm_store_verbatims(db, r->who.tenant, f, before_ts, before_id, limit, verbatim_to_json, &pg);
+	if (!ret)
+		ret = verbatim_texts(db, r->who.tenant, &pg);
+	cxm_text_taxonomy_put(ref);
+	for (int i = 0; i < pg.nitem; i++) {
+		free(pg.item[i].comment);
+		free(pg.item[i].answers);
+	}
+	free(pg.item);
+	if (ret) {
+		cJSON_Delete(o);
+		reply_store_error(r, ret, cxm_store_errmsg(db));
+		return -1;
+	}
+	if (pg.n == limit)
+		add_cursor2(o, pg.last_ts, pg.last_id);
+	*out = o;
+	return 0;
+}
+
 int api_text_verbatims(struct req *r)
 {
 	struct cxm_store *db = req_db(r);
-	int limit = query_limit(r, 50, 500), ret;
+	int limit = query_limit(r, 50, 500);
 	int64_t before_ts = CXM_TIME_MAX, before_id = INT64_MAX;
 	struct cxm_verbatim_filter f = { 0 };
-	struct cxm_tax_ref *ref = NULL;
-	struct vpage pg = { .r = r };
 	cJSON *o;
 
 	if (!db || limit < 0 || query_time(r, "from", INT64_MIN, &f.from) || query_time(r, "to", CXM_TIME_MAX, &f.to) ||
@@ -336,35 +376,8 @@ int api_text_verbatims(struct req *r)
 		reply_bad_query(r, "emotion", T(r, MSG_TS_BAD_EMOTION));
 		return H_DONE;
 	}
-	if ((ret = pii_mask(db, r->who.tenant, &pg.mask)) || (ret = cxm_text_taxonomy_get(db, r->who.tenant, &ref))) {
-		reply_store_error(r, ret, cxm_store_errmsg(db));
+	if (verbatims_json(r, db, &f, limit, before_ts, before_id, &o))
 		return H_DONE;
-	}
-	pg.tax = cxm_text_taxonomy_of(ref);
-	if (f.theme && cxm_taxonomy_find(pg.tax, f.theme) < 0) {
-		cxm_text_taxonomy_put(ref);
-		reply_bad_query(r, "theme", T(r, MSG_TS_BAD_THEME));
-		return H_DONE;
-	}
-	o = cJSON_CreateObject();
-	pg.items = cJSON_AddArrayToObject(o, "items");
-	pg.item = xcalloc(limit ? (size_t)limit : 1, sizeof(*pg.item));
-	ret = cxm_store_verbatims(db, r->who.tenant, &f, before_ts, before_id, limit, verbatim_to_json, &pg);
-	if (!ret)
-		ret = verbatim_texts(db, r->who.tenant, &pg);
-	cxm_text_taxonomy_put(ref);
-	for (int i = 0; i < pg.nitem; i++) {
-		free(pg.item[i].comment);
-		free(pg.item[i].answers);
-	}
-	free(pg.item);
-	if (ret) {
-		cJSON_Delete(o);
-		reply_store_error(r, ret, cxm_store_errmsg(db));
-		return H_DONE;
-	}
-	if (pg.n == limit)
-		add_cursor2(o, pg.last_ts, pg.last_id);
 	reply_json(r, 200, o);
 	return H_DONE;
 }

@@ -524,6 +524,12 @@ char *id_str(struct req *r, int64_t id);
 cJSON *customer_json(struct req *r, const struct cxm_customer *c);
 cJSON *event_json(struct req *r, const struct cxm_event *e);
 
+/* A page of verbatims of f as GET /api/v1/text/verbatims answers it
+ * ({"items", "next_cursor"}: texts masked by the tenant's policy, the
+ * caller's scope applied) into *out (api_text_store.c); -1 after replying. */
+int verbatims_json(struct req *r, struct cxm_store *db, const struct cxm_verbatim_filter *f, int limit,
+		   int64_t before_ts, int64_t before_id, cJSON **out);
+
 /* ---- logging ------------------------------------------------------------ */
 
 void log_request(struct req *r, int64_t us);

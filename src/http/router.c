@@ -75,6 +75,7 @@ int api_journey_get(struct req *r);
 int api_journey_update(struct req *r);
 int api_journey_delete(struct req *r);
 int api_journey_map(struct req *r);
+int api_journey_touchpoint(struct req *r);
 int api_funnels(struct req *r);
 int api_paths(struct req *r);
 
@@ -166,6 +167,7 @@ const struct route routes[] = {
 	{ "DELETE", "/api/v1/journeys/{id}", api_journey_delete, ROLES_TENANT_WIDE, RF_WRITE },
 	/* flow tenant-wide, scores of the caller's subtree (api_journey_map.c) */
 	{ "GET", "/api/v1/journeys/{id}/map", api_journey_map, ROLES_ANY, 0 },
+	{ "GET", "/api/v1/journeys/{id}/touchpoints/{key}", api_journey_touchpoint, ROLES_ANY, 0 },
 	/* computed from the event sequences, changes nothing (api_funnels.c) */
 	{ "POST", "/api/v1/funnels", api_funnels, ROLES_ANY, 0 },
 	{ "GET", "/api/v1/paths", api_paths, ROLES_ANY, 0 },

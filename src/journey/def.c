@@ -38,7 +38,7 @@ static const char *opt_str(const cJSON *o, const char *key, const char *field, s
 		return NULL;
 	if (!cJSON_IsString(v)) {
 		*bad = true;
-		cxm_fail(e, field, "%s", _(MSG_J_WANT_STRING));
+		cxm_fail(e, field, "%s", _(MSG_JDEF_WANT_STRING));
 		return NULL;
 	}
 	return v->valuestring;
@@ -51,7 +51,7 @@ static const char *need_str(const cJSON *o, const char *key, const char *field, 
 	const char *s = opt_str(o, key, field, e, &bad);
 
 	if (!s && !bad)
-		cxm_fail(e, field, "%s", _(MSG_J_REQUIRED));
+		cxm_fail(e, field, "%s", _(MSG_JDEF_REQUIRED));
 	return s;
 }
 
@@ -73,7 +73,7 @@ static int check_name(const char *s, const char *field, struct cxm_err *e)
 	char why[200];
 
 	if (!*s || strlen(s) > CXM_JOURNEY_NAME_MAX)
-		return cxm_fail(e, field, _(MSG_J_BAD_NAME), CXM_JOURNEY_NAME_MAX);
+		return cxm_fail(e, field, _(MSG_JDEF_BAD_NAME), CXM_JOURNEY_NAME_MAX);
 	if (cxm_text_check(s, CXM_JOURNEY_NAME_MAX, why, sizeof(why)))
 		return cxm_fail(e, field, "%s", why);
 	return 0;
@@ -92,26 +92,26 @@ static int check_values(const cJSON *v, const char *field, size_t max, bool allo
 	*n = 0;
 	if (cJSON_IsString(v)) {
 		if (!*v->valuestring || cxm_text_check(v->valuestring, CXM_TOUCHPOINT_MAX, why, sizeof(why)))
-			return cxm_fail(e, field, "%s", *v->valuestring ? why : _(MSG_J_REQUIRED));
+			return cxm_fail(e, field, "%s", *v->valuestring ? why : _(MSG_JDEF_REQUIRED));
 		out[0] = v->valuestring;
 		*n = 1;
 		return 0;
 	}
 	if (!cJSON_IsArray(v))
-		return cxm_fail(e, field, "%s", _(MSG_J_WANT_LIST));
+		return cxm_fail(e, field, "%s", _(MSG_JDEF_WANT_LIST));
 	if ((!allow_empty && !v->child) || (size_t)cJSON_GetArraySize(v) > max)
-		return cxm_fail(e, field, allow_empty ? _(MSG_J_LIST_MAX) : _(MSG_J_LIST_SIZE), (int)max);
+		return cxm_fail(e, field, allow_empty ? _(MSG_JDEF_LIST_MAX) : _(MSG_JDEF_LIST_SIZE), (int)max);
 	for (const cJSON *it = v->child; it; it = it->next, i++) {
 		snprintf(f, sizeof(f), "%.120s[%zu]", field, i);
 		if (!cJSON_IsString(it))
-			return cxm_fail(e, f, "%s", _(MSG_J_WANT_STRING));
+			return cxm_fail(e, f, "%s", _(MSG_JDEF_WANT_STRING));
 		if (!*it->valuestring)
-			return cxm_fail(e, f, "%s", _(MSG_J_REQUIRED));
+			return cxm_fail(e, f, "%s", _(MSG_JDEF_REQUIRED));
 		if (cxm_text_check(it->valuestring, CXM_TOUCHPOINT_MAX, why, sizeof(why)))
 			return cxm_fail(e, f, "%s", why);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(out[j], it->valuestring))
-				return cxm_fail(e, f, _(MSG_J_DUP_VALUE), it->valuestring);
+				return cxm_fail(e, f, _(MSG_JDEF_DUP_VALUE), it->valuestring);
 		out[i] = it->valuestring;
 	}
 	*n = i;
@@ -123,21 +123,21 @@ static int check_props(const cJSON *props, const char *field, struct cxm_err *e)
 	char f[240], why[200];
 
 	if (!cJSON_IsObject(props))
-		return cxm_fail(e, field, "%s", _(MSG_J_WANT_OBJECT));
+		return cxm_fail(e, field, "%s", _(MSG_JDEF_WANT_OBJECT));
 	if (cJSON_GetArraySize(props) > PROPS_MAX)
-		return cxm_fail(e, field, _(MSG_J_TOO_MANY_CONDITIONS), PROPS_MAX);
+		return cxm_fail(e, field, _(MSG_JDEF_TOO_MANY_CONDITIONS), PROPS_MAX);
 	for (const cJSON *it = props->child; it; it = it->next) {
 		snprintf(f, sizeof(f), "%.160s.%.64s", field, it->string);
 		if (!*it->string || strlen(it->string) > 64 || cxm_text_check(it->string, 64, why, sizeof(why)))
-			return cxm_fail(e, f, "%s", _(MSG_J_BAD_PROPERTY_NAME));
+			return cxm_fail(e, f, "%s", _(MSG_JDEF_BAD_PROPERTY_NAME));
 		if (cJSON_IsString(it)) {
 			if (cxm_text_check(it->valuestring, PROP_VALUE_MAX, why, sizeof(why)))
 				return cxm_fail(e, f, "%s", why);
 		} else if (cJSON_IsNumber(it)) {
 			if (!isfinite(it->valuedouble))
-				return cxm_fail(e, f, "%s", _(MSG_J_BAD_CONDITION));
+				return cxm_fail(e, f, "%s", _(MSG_JDEF_BAD_CONDITION));
 		} else if (!cJSON_IsBool(it)) {
-			return cxm_fail(e, f, "%s", _(MSG_J_BAD_CONDITION));
+			return cxm_fail(e, f, "%s", _(MSG_JDEF_BAD_CONDITION));
 		}
 	}
 	return 0;
@@ -153,10 +153,10 @@ static int check_match(const cJSON *m, struct cxm_journey_match *out, const char
 	int ret;
 
 	if (!m || cJSON_IsNull(m))
-		return cxm_fail(e, where, "%s", _(MSG_J_REQUIRED));
+		return cxm_fail(e, where, "%s", _(MSG_JDEF_REQUIRED));
 	if (!cJSON_IsObject(m))
-		return cxm_fail(e, where, "%s", _(MSG_J_WANT_OBJECT));
-	if ((ret = cxm_only_keys(m, keys, where, MSG_J_UNKNOWN_KEY, e)))
+		return cxm_fail(e, where, "%s", _(MSG_JDEF_WANT_OBJECT));
+	if ((ret = cxm_only_keys(m, keys, where, MSG_JDEF_UNKNOWN_KEY, e)))
 		return ret;
 	snprintf(f, sizeof(f), "%.100s.type", where);
 	if (!(out->type = need_str(m, "type", f, e)))
@@ -198,17 +198,17 @@ static int check_touchpoint(const cJSON *t, struct cxm_journey_def *d, int stage
 	int ret;
 
 	if (!cJSON_IsObject(t))
-		return cxm_fail(e, where, "%s", _(MSG_J_WANT_OBJECT));
-	if ((ret = cxm_only_keys(t, keys, where, MSG_J_UNKNOWN_KEY, e)))
+		return cxm_fail(e, where, "%s", _(MSG_JDEF_WANT_OBJECT));
+	if ((ret = cxm_only_keys(t, keys, where, MSG_JDEF_UNKNOWN_KEY, e)))
 		return ret;
 	snprintf(f, sizeof(f), "%s.key", where);
 	if (!(tp->key = need_str(t, "key", f, e)))
 		return CXM_EINVAL;
 	if (!key_ok(tp->key))
-		return cxm_fail(e, f, "%s", _(MSG_J_BAD_KEY));
+		return cxm_fail(e, f, "%s", _(MSG_JDEF_BAD_KEY));
 	for (int i = 0; i < d->n_tps; i++)
 		if (!strcmp(d->tps[i].key, tp->key))
-			return cxm_fail(e, f, _(MSG_J_DUP_TOUCHPOINT), tp->key);
+			return cxm_fail(e, f, _(MSG_JDEF_DUP_TOUCHPOINT), tp->key);
 	snprintf(f, sizeof(f), "%s.name", where);
 	tp->name = opt_str(t, "name", f, e, &bad);
 	if (bad || (tp->name && (ret = check_name(tp->name, f, e))))
@@ -223,7 +223,7 @@ static int check_touchpoint(const cJSON *t, struct cxm_journey_def *d, int stage
 	if (fb && !cJSON_IsNull(fb)) {
 		snprintf(f, sizeof(f), "%s.feedback", where);
 		if (!cJSON_IsArray(fb))
-			return cxm_fail(e, f, "%s", _(MSG_J_WANT_LIST));
+			return cxm_fail(e, f, "%s", _(MSG_JDEF_WANT_LIST));
 		if ((ret = check_values(fb, f, CXM_JOURNEY_FEEDBACK_MAX, true, tp->feedback, &tp->feedback_n, e)))
 			return ret;
 	} else {
@@ -247,17 +247,17 @@ static int check_stage(const cJSON *s, struct cxm_journey_def *d, int i, struct 
 
 	snprintf(where, sizeof(where), "stages[%d]", i);
 	if (!cJSON_IsObject(s))
-		return cxm_fail(e, where, "%s", _(MSG_J_WANT_OBJECT));
-	if ((ret = cxm_only_keys(s, keys, where, MSG_J_UNKNOWN_KEY, e)))
+		return cxm_fail(e, where, "%s", _(MSG_JDEF_WANT_OBJECT));
+	if ((ret = cxm_only_keys(s, keys, where, MSG_JDEF_UNKNOWN_KEY, e)))
 		return ret;
 	snprintf(f, sizeof(f), "%s.key", where);
 	if (!(st->key = need_str(s, "key", f, e)))
 		return CXM_EINVAL;
 	if (!key_ok(st->key))
-		return cxm_fail(e, f, "%s", _(MSG_J_BAD_KEY));
+		return cxm_fail(e, f, "%s", _(MSG_JDEF_BAD_KEY));
 	for (int j = 0; j < i; j++)
 		if (!strcmp(d->stages[j].key, st->key))
-			return cxm_fail(e, f, _(MSG_J_DUP_STAGE), st->key);
+			return cxm_fail(e, f, _(MSG_JDEF_DUP_STAGE), st->key);
 	snprintf(f, sizeof(f), "%s.name", where);
 	st->name = opt_str(s, "name", f, e, &bad);
 	if (bad || (st->name && check_name(st->name, f, e)))
@@ -274,18 +274,18 @@ static int check_stage(const cJSON *s, struct cxm_journey_def *d, int i, struct 
 	else if (!strcmp(phase, "after"))
 		st->phase = CXM_PHASE_AFTER;
 	else
-		return cxm_fail(e, f, "%s", _(MSG_J_BAD_PHASE));
+		return cxm_fail(e, f, "%s", _(MSG_JDEF_BAD_PHASE));
 	snprintf(f, sizeof(f), "%s.touchpoints", where);
 	tps = cJSON_GetObjectItemCaseSensitive(s, "touchpoints");
 	if (tps && !cJSON_IsNull(tps) && !cJSON_IsArray(tps))
-		return cxm_fail(e, f, "%s", _(MSG_J_WANT_LIST));
+		return cxm_fail(e, f, "%s", _(MSG_JDEF_WANT_LIST));
 	if (!tps || !tps->child)
-		return cxm_fail(e, f, _(MSG_J_NO_TOUCHPOINTS), st->name);
+		return cxm_fail(e, f, _(MSG_JDEF_NO_TOUCHPOINTS), st->name);
 	st->first_tp = d->n_tps;
 	for (const cJSON *t = tps->child; t; t = t->next, k++) {
 		char tw[64];
 		if (d->n_tps == CXM_JOURNEY_TOUCHPOINTS_MAX)
-			return cxm_fail(e, f, _(MSG_J_TOO_MANY_TOUCHPOINTS), CXM_JOURNEY_TOUCHPOINTS_MAX);
+			return cxm_fail(e, f, _(MSG_JDEF_TOO_MANY_TOUCHPOINTS), CXM_JOURNEY_TOUCHPOINTS_MAX);
 		snprintf(tw, sizeof(tw), "%s.touchpoints[%d]", where, k);
 		if ((ret = check_touchpoint(t, d, i, tw, e)))
 			return ret;
@@ -322,19 +322,19 @@ static int check_next(const cJSON *stages, struct cxm_journey_def *d, struct cxm
 		}
 		snprintf(f, sizeof(f), "stages[%d].next", i);
 		if (!cJSON_IsArray(nx))
-			return cxm_fail(e, f, "%s", _(MSG_J_WANT_LIST));
+			return cxm_fail(e, f, "%s", _(MSG_JDEF_WANT_LIST));
 		if (cJSON_GetArraySize(nx) > CXM_JOURNEY_STAGES_MAX)
-			return cxm_fail(e, f, _(MSG_J_LIST_MAX), CXM_JOURNEY_STAGES_MAX);
+			return cxm_fail(e, f, _(MSG_JDEF_LIST_MAX), CXM_JOURNEY_STAGES_MAX);
 		for (const cJSON *it = nx->child; it; it = it->next, k++) {
 			int to;
 			snprintf(f, sizeof(f), "stages[%d].next[%d]", i, k);
 			if (!cJSON_IsString(it))
-				return cxm_fail(e, f, "%s", _(MSG_J_WANT_STRING));
+				return cxm_fail(e, f, "%s", _(MSG_JDEF_WANT_STRING));
 			if ((to = stage_index(d, it->valuestring)) < 0)
-				return cxm_fail(e, f, _(MSG_J_NO_STAGE), it->valuestring);
+				return cxm_fail(e, f, _(MSG_JDEF_NO_STAGE), it->valuestring);
 			for (size_t j = 0; j < st->next_n; j++)
 				if (st->next[j] == to)
-					return cxm_fail(e, f, _(MSG_J_DUP_VALUE), it->valuestring);
+					return cxm_fail(e, f, _(MSG_JDEF_DUP_VALUE), it->valuestring);
 			st->next[st->next_n++] = to;
 		}
 	}
@@ -403,7 +403,7 @@ static int check_cycles(const struct cxm_journey_def *d, struct cxm_err *e)
 		if (d->stages[from].next[j] == cyc[start])
 			nexti = (int)j;
 	snprintf(f, sizeof(f), "stages[%d].next[%d]", from, nexti);
-	return cxm_fail(e, f, _(MSG_J_CYCLE), path);
+	return cxm_fail(e, f, _(MSG_JDEF_CYCLE), path);
 }
 
 static bool same_value(const cJSON *a, const cJSON *b)
@@ -482,11 +482,11 @@ static void example(const struct cxm_journey_match *a, const struct cxm_journey_
 	put(out, outlen, &len, "%s", a->type);
 	if (*ch) {
 		put(out, outlen, &len, ", ");
-		put(out, outlen, &len, _(MSG_J_EX_CHANNEL), ch);
+		put(out, outlen, &len, _(MSG_JDEF_EX_CHANNEL), ch);
 	}
 	if (tp) {
 		put(out, outlen, &len, ", ");
-		put(out, outlen, &len, _(MSG_J_EX_TOUCHPOINT), tp);
+		put(out, outlen, &len, _(MSG_JDEF_EX_TOUCHPOINT), tp);
 	}
 	if (a->properties)
 		for (const cJSON *it = a->properties->child; it; it = it->next)
@@ -509,7 +509,7 @@ static int check_overlaps(const struct cxm_journey_def *d, struct cxm_err *e)
 			example(&a->match, &b->match, tp, ex, sizeof(ex));
 			snprintf(f, sizeof(f), "stages[%d].touchpoints[%d].match", b->stage,
 				 j - d->stages[b->stage].first_tp);
-			return cxm_fail(e, f, _(MSG_J_OVERLAP), d->stages[a->stage].name, a->name, ex);
+			return cxm_fail(e, f, _(MSG_JDEF_OVERLAP), d->stages[a->stage].name, a->name, ex);
 		}
 	return 0;
 }
@@ -527,8 +527,8 @@ int cxm_journey_check(const cJSON *body, struct cxm_journey_def *d, char *field,
 	memset(d, 0, sizeof(*d));
 	field[0] = '\0';
 	if (!cJSON_IsObject(body))
-		return cxm_fail(&e, "", "%s", _(MSG_J_WANT_OBJECT));
-	if ((ret = cxm_only_keys(body, keys, "", MSG_J_UNKNOWN_KEY, &e)))
+		return cxm_fail(&e, "", "%s", _(MSG_JDEF_WANT_OBJECT));
+	if ((ret = cxm_only_keys(body, keys, "", MSG_JDEF_UNKNOWN_KEY, &e)))
 		return ret;
 	if (!(d->name = need_str(body, "name", "name", &e)) || check_name(d->name, "name", &e))
 		return CXM_EINVAL;
@@ -538,18 +538,18 @@ int cxm_journey_check(const cJSON *body, struct cxm_journey_def *d, char *field,
 		return CXM_EINVAL;
 	if (s && (cxm_trigger_delay_parse(s, &d->window_s) || d->window_s < CXM_JOURNEY_WINDOW_MIN ||
 		  d->window_s > CXM_JOURNEY_WINDOW_MAX))
-		return cxm_fail(&e, "conversion_window", "%s", _(MSG_J_BAD_WINDOW));
+		return cxm_fail(&e, "conversion_window", "%s", _(MSG_JDEF_BAD_WINDOW));
 	s = opt_str(body, "outcome_survey_id", "outcome_survey_id", &e, &bad);
 	if (bad)
 		return CXM_EINVAL;
 	if (s && (!*s || strspn(s, "0123456789") != strlen(s) || cxm_parse_i64(s, strlen(s), &d->outcome_survey_id) ||
 		  d->outcome_survey_id <= 0))
-		return cxm_fail(&e, "outcome_survey_id", "%s", _(MSG_J_WANT_ID));
+		return cxm_fail(&e, "outcome_survey_id", "%s", _(MSG_JDEF_WANT_ID));
 	stages = cJSON_GetObjectItemCaseSensitive(body, "stages");
 	if (stages && !cJSON_IsNull(stages) && !cJSON_IsArray(stages))
-		return cxm_fail(&e, "stages", "%s", _(MSG_J_WANT_LIST));
+		return cxm_fail(&e, "stages", "%s", _(MSG_JDEF_WANT_LIST));
 	if (!stages || !stages->child || cJSON_GetArraySize(stages) > CXM_JOURNEY_STAGES_MAX)
-		return cxm_fail(&e, "stages", _(MSG_J_STAGES_COUNT), CXM_JOURNEY_STAGES_MAX);
+		return cxm_fail(&e, "stages", _(MSG_JDEF_STAGES_COUNT), CXM_JOURNEY_STAGES_MAX);
 	for (const cJSON *st = stages->child; st; st = st->next, i++) {
 		if ((ret = check_stage(st, d, i, &e)))
 			return ret;

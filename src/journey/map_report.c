@@ -18,10 +18,13 @@
 #include "cxm/json.h"
 #include "cxm/map.h"
 #include "cxm/metrics.h"
+#include "cxm/moments.h"
 #include "cxm/report.h"
 #include "cxm/text.h"
 #include "cxm/time.h"
+#include "cxm/tz.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +60,9 @@ struct map_run {
 	struct cxm_friction_weights weights;
 	bool themes_rollup;          /* themes from cxm_store_touchpoint_themes */
 	struct cxm_map index;        /* feedback value -> position in fb */
+	struct cxm_moments_report *mot; /* NULL when they could not be found */
+	char mot_field[64], mot_why[300];
+	bool moment[CXM_JOURNEY_TOUCHPOINTS_MAX]; /* touchpoint index: a moment of truth */
 	struct feedback fb[FB_MAX];
 	size_t nfb;
 };
@@ -229,6 +235,7 @@ static void map_release(struct map_run *m)
 	free((char *)m->row.name);
 	free((char *)m->row.status);
 	free((char *)m->row.definition);
+	free(m->mot);
 }
 
 /* ---- one node --------------------------------------------------------------------- */
@@ -475,6 +482,14 @@ static int add_node(const struct map_run *m, cJSON *o, int node, bool final, con
 	cJSON_AddItemToObject(o, "ces", cxm_report_figure_json(CXM_METRIC_CES, &t->c, &m->bands));
 	add_text(o, t);
 	add_friction(m, o, node, final, t);
+	if (cxm_journey_node_is_stage(node)) {
+		bool any = false;
+		for (int k = 0; k < m->d.stages[node].n_tp; k++)
+			any = any || m->moment[m->d.stages[node].first_tp + k];
+		cJSON_AddBoolToObject(o, "moment_of_truth", any);
+	} else {
+		cJSON_AddBoolToObject(o, "moment_of_truth", m->moment[node - CXM_JOURNEY_STAGES_MAX]);
+	}
 	return 0;
 }
 
@@ -510,6 +525,114 @@ static void day_text(int64_t day, char out[16])
 
 	cxm_civil_from_days(day, &y, &mo, &d);
 	snprintf(out, 16, "%04lld-%02u-%02u", (long long)y, mo, d);
+}
+
+static int tenant_zone(const struct cxm_tenant *t, void *ctx)
+{
+	cxm_strlcpy(ctx, t->time_zone ? t->time_zone : "UTC", 64);
+	return 0;
+}
+
+/* The UTC instant a local day of zone z starts. */
+static int64_t day_start(const struct cxm_tz *z, int64_t day)
+{
+	int64_t t = day * 86400 * INT64_C(1000000);
+
+	t -= (int64_t)cxm_tz_offset(z, t) * 1000000;
+	return day * 86400 * INT64_C(1000000) - (int64_t)cxm_tz_offset(z, t) * 1000000;
+}
+
+/*
+ * The moments of truth of the period (src/journey/moments_report.c).
+ * Too little data is no error: m->mot stays NULL and mot_why says why.
+ */
+static int read_moments(struct map_run *m)
+{
+	char zone[64] = "UTC";
+	const struct cxm_tz *z;
+	int ret = cxm_store_tenant_get(m->db, m->q->tenant, tenant_zone, zone);
+
+	if (ret)
+		return ret;
+	if (!(z = cxm_tz_get(zone)))
+		z = cxm_tz_get("UTC");
+	m->mot = xcalloc(1, sizeof(*m->mot));
+	ret = cxm_moments_report(m->db, m->q->tenant, &m->d, day_start(z, m->from_day), day_start(z, m->to_day),
+				 m->segment, m->mot, m->mot_field, sizeof(m->mot_field), m->mot_why,
+				 sizeof(m->mot_why));
+	if (ret == CXM_EINVAL) {
+		free(m->mot);
+		m->mot = NULL;
+		return 0;
+	}
+	if (ret)
+		return ret;
+	for (size_t j = 0; j < m->mot->m.k; j++)
+		if (m->mot->m.m[j].top && m->mot->tp[j] >= 0 && m->mot->tp[j] < CXM_JOURNEY_TOUCHPOINTS_MAX)
+			m->moment[m->mot->tp[j]] = true;
+	return 0;
+}
+
+static void add_moments(struct map_run *m, cJSON *o)
+{
+	static const char *const kinds[] = { "nps", "csat", "ces" };
+	cJSON *top = cJSON_AddArrayToObject(o, "moments_of_truth"), *info = cJSON_AddObjectToObject(o, "moments");
+	const char *names[CXM_DRIVERS_MAX];
+	char buf[400], key[2 * CXM_JOURNEY_KEY_MAX + 2];
+
+	if (!m->mot) {
+		cJSON_AddBoolToObject(info, "found", false);
+		cJSON_AddStringToObject(info, "reason", m->mot_why);
+		return;
+	}
+	const struct cxm_moments *mm = &m->mot->m;
+	cJSON_AddBoolToObject(info, "found", true);
+	cJSON_AddNumberToObject(info, "customers", (double)mm->customers);
+	cJSON_AddNumberToObject(info, "analysed", (double)mm->analysed);
+	cJSON_AddStringToObject(info, "method", mm->listwise ? "listwise" : "pairwise");
+	cxm_json_add_fixed(info, "r2", mm->r2, 3);
+	for (size_t j = 0; j < mm->k; j++)
+		names[j] = m->d.tps[m->mot->tp[j]].name;
+	cJSON *all = cJSON_AddArrayToObject(info, "touchpoints");
+	for (size_t j = 0; j < mm->k; j++) {
+		const struct cxm_moment *x = &mm->m[j];
+		const struct cxm_journey_touchpoint *tp = &m->d.tps[m->mot->tp[j]];
+		cJSON *e = cJSON_CreateObject();
+		snprintf(key, sizeof(key), "%s.%s", m->d.stages[tp->stage].key, tp->key);
+		cJSON_AddStringToObject(e, "touchpoint", key);
+		cJSON_AddStringToObject(e, "name", tp->name);
+		cJSON_AddStringToObject(e, "scale", kinds[m->mot->kind[j]]);
+		cJSON_AddNumberToObject(e, "rated", (double)x->rated);
+		if (x->reason != CXM_MOMENT_IN) {
+			cxm_moment_reason_text(mm, j, names, m->q->lang, buf, sizeof(buf));
+			cJSON_AddStringToObject(e, "left_out", buf);
+			cJSON_AddItemToArray(all, e);
+			continue;
+		}
+		cxm_json_add_fixed(e, "share", x->share, 1);
+		if (isfinite(x->corr))
+			cxm_json_add_fixed(e, "correlation", x->corr, 3);
+		else
+			cJSON_AddNullToObject(e, "correlation");
+		cJSON_AddNumberToObject(e, "correlation_n", (double)x->corr_n);
+		cxm_json_add_fixed(e, "performance", x->performance, 1);
+		cJSON_AddStringToObject(e, "quadrant", cxm_quadrant_name(x->quadrant));
+		if (x->lift.valid) {
+			cJSON *l = cJSON_AddObjectToObject(e, "lift");
+			cxm_json_add_fixed(l, "nps_well", x->lift.a, 1);
+			cxm_json_add_fixed(l, "nps_badly", x->lift.b, 1);
+			cxm_json_add_fixed(l, "diff", x->lift.diff, 1);
+			cJSON_AddBoolToObject(l, "significant", x->lift.significant);
+			cxm_moment_lift_text(x, tp->name, m->q->lang, buf, sizeof(buf));
+			cJSON_AddStringToObject(l, "text", buf);
+		} else {
+			cJSON_AddNullToObject(e, "lift");
+		}
+		cJSON_AddBoolToObject(e, "moment_of_truth", x->top);
+		cJSON_AddItemToArray(all, e);
+		if (x->top)
+			cJSON_AddItemToArray(top, cJSON_Duplicate(e, 1));
+	}
 }
 
 /* The journey, its definition, the flow and the feedback of q. */
@@ -548,7 +671,9 @@ static int map_open(const struct cxm_journey_map_query *q, struct map_run *m)
 	}
 	read_bands(m);
 	read_weights(m);
-	return read_feedback(m);
+	if ((ret = read_feedback(m)))
+		return ret;
+	return read_moments(m);
 }
 
 static void add_head(struct map_run *m, cJSON *o)
@@ -573,6 +698,7 @@ static void add_head(struct map_run *m, cJSON *o)
 	s = cJSON_AddObjectToObject(o, "scope");
 	cJSON_AddStringToObject(s, "flow", "tenant");
 	cJSON_AddStringToObject(s, "scores", m->q->scoped ? "subtree" : "tenant");
+	cJSON_AddStringToObject(s, "moments", "tenant");
 	if (m->row.built_version < m->row.version) {
 		cJSON *rb = cJSON_AddObjectToObject(o, "rebuilding");
 		cxm_json_add_fixed(rb, "done", m->row.rebuilt, 2);
@@ -626,6 +752,8 @@ int cxm_journey_map_report(struct cxm_store *db, const struct cxm_journey_map_qu
 			node_text_release(&t);
 		}
 	}
+	if (!ret)
+		add_moments(m, o);
 	if (ret)
 		cJSON_Delete(o);
 	else

@@ -315,7 +315,10 @@ test('the map, a funnel and paths over events late, out of order and repeated', 
   status(r, 200);
   const m = r.json;
   eq([m.journey.id, m.journey.version, m.journey.built_version, m.rebuilding, m.segment], [id, 1, 1, null, null]);
-  eq(m.scope, { flow: 'tenant', scores: 'tenant' });
+  eq(m.scope, { flow: 'tenant', scores: 'tenant', moments: 'tenant' });
+  // too few answers for moments of truth: none, and why
+  eq([m.moments_of_truth, m.moments.found, m.stages.some((x) => x.moment_of_truth)], [[], false, false]);
+  ok(m.moments.reason.length > 0, JSON.stringify(m.moments));
   const pick = (x) => [x.reached, x.converted, x.dropped, x.in_progress, x.completed];
   // by hand: A reached by c1..c5, converted c1 c3 c4; mature (over 7 days) c1 c2 c4 c5, of which c1 c4 converted
   eq(pick(m.stages[0]), [5, 3, 2, 0, null], 'descubrimiento');
@@ -353,7 +356,7 @@ test('the map, a funnel and paths over events late, out of order and repeated', 
   // managers: flow tenant-wide, scores of their subtree
   const mg = await get(ctx, `/api/v1/journeys/${id}/map`, ctx.keys.manager);
   status(mg, 200);
-  eq(mg.json.scope, { flow: 'tenant', scores: 'subtree' });
+  eq(mg.json.scope, { flow: 'tenant', scores: 'subtree', moments: 'tenant' });
   eq(mg.json.stages.map((x) => x.reached), m.stages.map((x) => x.reached));
 
   // the funnel: anchored at each customer's first click (c5's is 40 days ago)
@@ -402,6 +405,41 @@ test('the map, a funnel and paths over events late, out of order and repeated', 
     'Descubrimiento > (left)': 2,
     'Descubrimiento > Consideración > (left)': 1,
   }).sort());
+});
+
+test('a touchpoint in detail: its scores, comments and verbatims', async (ctx) => {
+  const sv = (await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.key, json: { name: 'Entrega', languages: ['es'],
+    questions: [{ id: 'nps', type: 'nps', text: { es: '¿Nos recomendaría?' } }] } })).json;
+  status(await call(ctx.base, 'POST', `/api/v1/surveys/${sv.id}/status`, { key: ctx.key, json: { status: 'live' } }), 200);
+  const resp = (id, nps, comment, touchpoint = 'delivery') => ({ id, survey: sv.id, external_id: 'c1', channel: 'email', touchpoint,
+    ts: ago(1), answers: { nps }, comment });
+  status(await call(ctx.base, 'POST', '/api/v1/responses', { key: ctx.key, json: [
+    resp('r1', 10, 'Excelente entrega, muy rápida y el repartidor muy amable'),
+    resp('r2', 2, 'Llegó tarde y la caja venía rota, pésimo servicio'),
+    resp('r3', 9, 'Todo bien en la tienda', 'store')] }), 202);
+  const t = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entregado`);
+  status(t, 200);
+  eq([t.json.stage.key, t.json.touchpoint.key, t.json.touchpoint.feedback], ['entrega', 'entregado', ['delivery']]);
+  // the two delivery responses, not the store one
+  eq([t.json.touchpoint.nps.n, t.json.touchpoint.nps.score], [2, 0]);
+  eq(t.json.touchpoint.sentiment.comments, 2);
+  const s = t.json.touchpoint.sentiment;
+  eq(s.positive + s.neutral + s.negative, 2);
+  eq(t.json.verbatims.items.map((x) => x.touchpoint), ['delivery', 'delivery']);
+  ok(t.json.verbatims.items.every((x) => x.comment.length > 0), 'comments shown');
+  // pages of verbatims, and the stage.touchpoint form of the key
+  const p1 = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entrega.entregado?limit=1`);
+  status(p1, 200);
+  eq(p1.json.verbatims.items.length, 1);
+  const p2 = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entrega.entregado?limit=1&cursor=${p1.json.verbatims.next_cursor}`);
+  eq(p2.json.verbatims.items.length, 1);
+  ok(p1.json.verbatims.items[0].response_id !== p2.json.verbatims.items[0].response_id, 'two pages, two verbatims');
+  status(await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/nada`), 404);
+  status(await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/compra.entregado`), 404);
+  // the map sums them in the stage too
+  const m = (await get(ctx, `/api/v1/journeys/${ctx.flow}/map`)).json;
+  eq([m.stages[3].nps.n, m.stages[3].sentiment.comments, m.stages[0].nps.n], [2, 2, 0]);
+  ok(m.stages[3].feeling && m.stages[3].feeling.value >= -1 && m.stages[3].feeling.value <= 1, JSON.stringify(m.stages[3].feeling));
 });
 
 test('cxm report journey prints the map', async (ctx) => {

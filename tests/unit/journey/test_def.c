@@ -149,6 +149,30 @@ static void test_call_centre(void **state)
 	cJSON_Delete(j);
 }
 
+/* Property conditions: equal strings, numbers and booleans; rules apart by
+ * one property's value (or its type) do not overlap. */
+static void test_properties(void **state)
+{
+	struct cxm_journey_def d;
+	cJSON *j;
+	(void)state;
+
+	check_ok("{'name': 'p', 'stages': [{'key': 'a', 'phase': 'during', 'touchpoints': ["
+		 " {'key': 'num', 'match': {'type': 'call', 'properties': {'n': 2, 'vip': true}}},"
+		 " {'key': 'txt', 'match': {'type': 'call', 'properties': {'n': '2'}}},"
+		 " {'key': 'other', 'match': {'type': 'call', 'channel': 'chat', 'properties': {'n': 3}}}]}]}",
+		 &j, &d);
+	assert_true(cxm_journey_needs_properties(&d));
+	assert_int_equal(cxm_journey_match_event(&d, "call", "phone", NULL, "{\"n\":2.0,\"vip\":true,\"x\":0}"), 0);
+	assert_int_equal(cxm_journey_match_event(&d, "call", "phone", NULL, "{\"n\":2,\"vip\":false}"), -1);
+	assert_int_equal(cxm_journey_match_event(&d, "call", "phone", NULL, "{\"n\":2,\"vip\":1}"), -1);
+	assert_int_equal(cxm_journey_match_event(&d, "call", "phone", NULL, "{\"n\":\"2\",\"vip\":true}"), 1);
+	assert_int_equal(cxm_journey_match_event(&d, "call", "chat", NULL, "{\"n\":3}"), 2);
+	assert_int_equal(cxm_journey_match_event(&d, "call", "phone", NULL, "{\"n\":3}"), -1);
+	assert_int_equal(cxm_journey_match_event(&d, "call", "chat", NULL, "{}"), -1);
+	cJSON_Delete(j);
+}
+
 /* The canonical form: defaults filled in, fixed order, and a fixed point. */
 static void round_trip(const char *text)
 {
@@ -428,7 +452,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_retail), cmocka_unit_test(test_call_centre), cmocka_unit_test(test_canonical),
-		cmocka_unit_test(test_bad),    cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_bad),    cmocka_unit_test(test_limits),	   cmocka_unit_test(test_properties),
 	};
 	cxm_i18n_set("en");
 	return cmocka_run_group_tests(tests, NULL, NULL);
