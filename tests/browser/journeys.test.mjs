@@ -99,6 +99,12 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
       const want = s.feeling ? Math.round(s.feeling.value * 1000) / 10 : '–';
       assert(v === String(want), `stage ${key}: mean sentiment ${v}, from the API ${want}`);
     }
+    // moments of truth: the API's, in its order, or the server's reason when there are none
+    const moments = await page.locator('section.jr-moments li[data-touchpoint]').evaluateAll((ls) => ls.map((l) => l.dataset.touchpoint));
+    assert(JSON.stringify(moments) === JSON.stringify(map.moments_of_truth.map((m) => m.touchpoint)), `moments shown ${moments}, the API ${JSON.stringify(map.moments_of_truth)}`);
+    if (!moments.length && map.moments && map.moments.reason) {
+      assert((await page.locator('section.jr-moments p.empty').textContent()) === map.moments.reason, 'the server\'s reason is not shown');
+    }
     await shot('journeys-map', page);
   });
 

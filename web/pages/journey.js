@@ -229,10 +229,11 @@ function momentsCard(map) {
   };
   return h('section', { class: 'card jr-moments' }, h('h2', null, t('MSG_WEB_JRN_MOMENTS')),
     h('p', { class: 'muted' }, t('MSG_WEB_JRN_MOMENTS_NOTE')),
-    list.length ? h('ol', null, ...list.map((m) => h('li', { 'data-touchpoint': m.touchpoint },
+    list.length ? h('ol', { class: 'jr-moments-list' }, ...list.map((m) => h('li', { 'data-touchpoint': m.touchpoint },
       h('strong', null, tpName(m.touchpoint)), m.share !== undefined && m.share !== null ? ` · ${t('MSG_WEB_JRN_MOMENT_SHARE', { share: pct(m.share) })}` : '',
-      m.lift && m.lift.verdict ? h('span', { class: 'muted' }, ` · ${m.lift.verdict}`) : null)))
-      : h('p', { class: 'empty' }, t('MSG_WEB_JRN_NO_MOMENTS')));
+      m.lift && m.lift.text ? h('p', { class: 'muted jr-lift' }, m.lift.text) : null)))
+      // the server says why when it cannot tell
+      : h('p', { class: 'empty' }, (map.moments && map.moments.reason) || t('MSG_WEB_JRN_NO_MOMENTS')));
 }
 
 /* ---- drill into a touchpoint ------------------------------------------------------------------ */
