@@ -106,6 +106,20 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
       assert((await page.locator('section.jr-moments p.empty').textContent()) === map.moments.reason, 'the server\'s reason is not shown');
     }
     await shot('journeys-map', page);
+
+    // one segment: the board is the map's for that segment
+    const segments = await page.locator('#jr-segment option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    assert(segments.length > 0, 'no segment to choose');
+    await page.locator('#jr-segment').selectOption(segments[0]);
+    await page.waitForFunction((sg) => document.querySelector(`.jr-body[data-segment="${sg}"][data-charts]`), segments[0]);
+    const body = page.locator('.jr-body');
+    const seg = await call(page, 'GET', `/api/v1/journeys/${map.journey.id}/map?from=${await body.getAttribute('data-from')}&to=${await body.getAttribute('data-to')}&segment=${encodeURIComponent(segments[0])}`);
+    const reached = await page.locator('article.jr-stage').evaluateAll((cs) => cs.map((c) => [c.dataset.key, Number(c.dataset.reached)]));
+    for (const [key, n] of reached) {
+      const s = seg.stages.find((x) => x.key === key);
+      assert(s && s.reached === n, `segment ${segments[0]}, stage ${key}: shown ${n}, the API ${s && s.reached}`);
+    }
+    assert(seg.stages.reduce((a, x) => a + x.reached, 0) <= map.stages.reduce((a, x) => a + x.reached, 0), 'a segment reaches more than everyone');
   });
 
   test('journeys: a touchpoint opened with the keyboard shows its themes and comments', async ({ page, shot }) => {
@@ -156,6 +170,7 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
     };
     const stageSteps = map.stages.map((s) => ({ journey: String(j.id), stage: s.key }));
     const win = await page.locator('#jr-window').inputValue();
+    assert(win === j.definition.conversion_window, `the funnel's window ${win}, the journey's ${j.definition.conversion_window}`);
     let got = await shown(), api = await want(stageSteps, win);
     assert(got.length === map.stages.length && JSON.stringify(got) === JSON.stringify(api), `funnel shown ${got}, the API ${api}`);
     assert(got[0] > 0, 'nobody entered the funnel');

@@ -351,8 +351,10 @@ function funnelCard(ctx, map, rangeOf, live) {
   const list = h('ol', { class: 'jr-steps' });
   const addStage = h('select', { id: 'jr-add-stage' }, ...stages.map((s) => h('option', { value: s.key }, s.name || s.key)));
   const addEvent = h('input', { id: 'jr-add-event', type: 'text', autocomplete: 'off', placeholder: 'purchase/checkout' });
-  const defWindow = map.journey.conversion_window && WINDOWS.includes(map.journey.conversion_window) ? map.journey.conversion_window : '30d';
-  const window = h('select', { id: 'jr-window' }, ...WINDOWS.map((w) => h('option', { value: w, selected: w === defWindow }, w)));
+  // the journey's own conversion window first, then the usual ones
+  const defWindow = map.journey.conversion_window || '30d';
+  const windows = WINDOWS.includes(defWindow) ? WINDOWS : [defWindow, ...WINDOWS];
+  const window = h('select', { id: 'jr-window' }, ...windows.map((w) => h('option', { value: w, selected: w === defWindow }, w)));
   const run = h('button', { type: 'submit', class: 'primary' }, t('MSG_WEB_JRN_RUN'));
   const chartEl = h('div', { class: 'jr-funnel-chart', role: 'img', 'aria-label': t('MSG_WEB_JRN_FUNNEL_CHART') });
   const body = h('tbody');
@@ -587,6 +589,8 @@ export async function renderJourney(ctx, id) {
   if (!ctx.isCurrent()) return;
   const names = new Map();
   for (const x of (taxonomy && taxonomy.themes) || []) names.set(x.id, (x.name && (x.name[lang()] || x.name.en)) || x.id);
+  const mine = listItems(journeys).find((j) => String(j.id) === String(id));
+  const conversionWindow = mine && mine.definition ? mine.definition.conversion_window : null;
   for (const j of listItems(journeys)) journey.append(h('option', { value: String(j.id), selected: String(j.id) === String(id) }, j.name || String(j.id)));
   if (![...journey.options].some((o) => o.value === String(id))) journey.prepend(h('option', { value: String(id), selected: true }, String(id)));
   journey.addEventListener('change', () => {
@@ -626,6 +630,7 @@ export async function renderJourney(ctx, id) {
     if (!ctx.isCurrent()) return;
     map.journey = map.journey || { id };
     if (map.journey.id === undefined) map.journey.id = id;
+    if (!map.journey.conversion_window && conversionWindow) map.journey.conversion_window = conversionWindow;
     const stages = map.stages || [];
     const drillSlot = h('div', { class: 'jr-drill-slot' });
     let opener = null;
