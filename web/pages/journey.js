@@ -50,17 +50,9 @@ function colourName(c) {
   return c ? t(`MSG_WEB_JRN_COLOUR_${String(c).toUpperCase()}`) : '';
 }
 
-/** A number from a figure ({value} or {score}) or a bare number; null when none. */
-function valueOf(x) {
-  if (x === null || x === undefined) return null;
-  if (typeof x === 'number') return x;
-  if (typeof x === 'object') return x.value ?? x.score ?? null;
-  return null;
-}
-
 /** Drop-off of a stage in 0..100: who left over its mature entries (conversion.n); null for a final stage. */
 function dropShare(s) {
-  const mature = s.conversion && typeof s.conversion === 'object' ? s.conversion.n : null;
+  const mature = s.conversion ? s.conversion.n : null;
   if (!mature || s.dropped === null || s.dropped === undefined) return null;
   return Math.round((1000 * s.dropped) / mature) / 10;
 }
@@ -81,7 +73,7 @@ function sentimentColour(x) {
  * What the page says in words: the stage with the largest drop-off, the
  * one with the most friction and the one where customers feel worst.
  */
-export function journeySummary(stages) {
+function journeySummary(stages) {
   let drop = null, friction = null, feel = null;
   for (const s of stages) {
     const d = dropShare(s);
@@ -115,7 +107,7 @@ function frictionLine(f) {
 /* ---- the board -------------------------------------------------------------------------------- */
 
 function stageCard(s, flags, openTouchpoint) {
-  const conv = s.conversion && typeof s.conversion === 'object' ? s.conversion : { value: valueOf(s.conversion) };
+  const conv = s.conversion || { value: null }; // null: a final stage, or no mature entry yet
   const time = s.time_in_stage || {};
   const rows = [
     [t('MSG_WEB_JRN_REACHED'), h('span', { class: 'reached' }, count(s.reached))],
@@ -264,14 +256,8 @@ function drillCard(ctx, id, range, tp, names, close) {
       ...answers.map((a) => h('p', { class: 'answer', lang: textLang, 'data-question': a.question }, markedText(String(a.text || ''), a.highlights))),
       meta.length ? h('p', { class: 'muted verbatim-meta' }, meta.join(' · ')) : null);
   }
-  function verbatimsOf(d) {
-    const v = d.verbatims;
-    if (Array.isArray(v)) return { items: v, next: d.next_cursor || null };
-    if (v && typeof v === 'object') return { items: v.items || [], next: v.next_cursor || null };
-    return { items: d.items || [], next: d.next_cursor || null };
-  }
   function show(answer) {
-    const d = answer.touchpoint || answer; // its figures, as on the map
+    const d = answer.touchpoint; // its figures, as on the map
     const themes = d.themes || [];
     const emotions = d.emotions || {};
     const shownEmotions = EMOTIONS.filter((e) => emotions[e] > 0);
@@ -280,7 +266,7 @@ function drillCard(ctx, id, range, tp, names, close) {
       frictionLine(d.friction),
       h('h3', null, t('MSG_WEB_JRN_THEMES')),
       themes.length ? h('ul', { class: 'tags jr-themes' }, ...themes.map((x) => h('li', { class: 'tag theme', 'data-theme': x.id },
-        `${names.get(x.id) || x.name || x.id} · ${count(x.responses ?? x.comments ?? x.n)}`)))
+        `${names.get(x.id) || x.id} · ${count(x.responses)}`)))
         : h('p', { class: 'empty' }, t('MSG_WEB_JRN_NO_THEMES')),
       shownEmotions.length ? [h('h3', null, t('MSG_WEB_JRN_EMOTIONS')), h('ul', { class: 'tags jr-emotions' },
         ...shownEmotions.map((e) => h('li', { class: 'tag emotion', 'data-emotion': e }, `${t(`MSG_WEB_TXP_EMO_${e.toUpperCase()}`)} · ${count(emotions[e])}`)))] : null);
@@ -297,9 +283,9 @@ function drillCard(ctx, id, range, tp, names, close) {
     }
     if (!ctx.isCurrent()) return;
     if (!next) show(d);
-    const { items, next: nextCursor } = verbatimsOf(d);
-    list.append(...items.map(item));
-    cursor = nextCursor;
+    const page = d.verbatims || { items: [] };
+    list.append(...(page.items || []).map(item));
+    cursor = page.next_cursor || null;
     more.hidden = !cursor;
     replace(status, list.children.length ? null : h('p', { class: 'empty' }, t('MSG_WEB_JRN_NO_VERBATIMS')));
     card.dataset.count = String(list.children.length);
@@ -490,7 +476,7 @@ function pathsCard(ctx, map, rangeOf, live) {
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('MSG_WEB_JRN_COL_SEQUENCE')),
         h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_JRN_COL_CUSTOMERS')))),
       seqBody)));
-  const labelText = (l) => (l === '(left)' ? t('MSG_WEB_JRN_LEFT') : l === '(end)' || l === '(end reached)' ? t('MSG_WEB_JRN_END') : l);
+  const labelText = (l) => (l === '(left)' ? t('MSG_WEB_JRN_LEFT') : l === '(end)' ? t('MSG_WEB_JRN_END') : l);
   async function load() {
     card.dataset.state = 'loading';
     let ans;
@@ -535,7 +521,7 @@ function pathsCard(ctx, map, rangeOf, live) {
         type: 'sankey', left: 8, right: 90, top: 8, bottom: 8, nodeAlign: 'left', layoutIterations: 0,
         label: { formatter: (p) => labelText(nodes[p.data.i].label), overflow: 'truncate', width: 80 },
         data: nodes.map((n, i) => ({ name: nodeName(n, i), i, depth: n.depth,
-          itemStyle: { color: n.label === '(left)' ? COLOURS.red : n.label === '(end)' || n.label === '(end reached)' ? COLOURS.green : '#1d4ed8' } })),
+          itemStyle: { color: n.label === '(left)' ? COLOURS.red : n.label === '(end)' ? COLOURS.green : '#1d4ed8' } })),
         links: links.map((l) => ({ source: nodeName(nodes[l.from], l.from), target: nodeName(nodes[l.to], l.to), value: l.customers, i: l.from, j: l.to })),
         lineStyle: { color: 'source', opacity: 0.35 },
       }],
@@ -563,9 +549,8 @@ export async function renderJourneys(ctx) {
   }
   if (!ctx.isCurrent()) return;
   replace(out, list.length ? h('ul', { class: 'jr-journeys' }, ...list.map((j) => {
-    const def = j.definition || j;
-    const n = Array.isArray(def.stages) ? def.stages.length : null;
-    return h('li', { 'data-id': String(j.id) }, h('a', { href: `#/journeys/${encodeURIComponent(j.id)}` }, j.name || def.name || String(j.id)),
+    const n = j.definition && Array.isArray(j.definition.stages) ? j.definition.stages.length : null;
+    return h('li', { 'data-id': String(j.id) }, h('a', { href: `#/journeys/${encodeURIComponent(j.id)}` }, j.name),
       n ? h('span', { class: 'muted' }, ` · ${t('MSG_WEB_JRN_STAGES_N', { n })}`) : null);
   })) : h('p', { class: 'empty' }, t('MSG_WEB_JRN_NONE')));
   out.dataset.state = 'loaded';
@@ -628,9 +613,8 @@ export async function renderJourney(ctx, id) {
       return;
     }
     if (!ctx.isCurrent()) return;
-    map.journey = map.journey || { id };
-    if (map.journey.id === undefined) map.journey.id = id;
-    if (!map.journey.conversion_window && conversionWindow) map.journey.conversion_window = conversionWindow;
+    // the map names the journey; its window is in the definition
+    map.journey.conversion_window = conversionWindow;
     const stages = map.stages || [];
     const drillSlot = h('div', { class: 'jr-drill-slot' });
     let opener = null;
