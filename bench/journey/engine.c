@@ -2,7 +2,7 @@
  * benchmark's events, with no store and no HTTP: what the funnel itself
  * costs, and its answers to diff with the SQL peers now.
  *
- *   engine EVENTS CUSTOMERS FROM TO W REPS BUDGET RESULTS
+ *   engine EVENTS CUSTOMERS FROM TO W REPS BUDGET RESULTS [PATHS]
  *
  * Loads gen.c's CSV (untimed): every event gets its class, the dictionary
  * id of (type, channel, touchpoint) in order of first sight, as the store
@@ -15,6 +15,11 @@
  * what a request would do after the store's scan hands over the entries:
  * for every customer with an entry in [FROM, TO), their entries from FROM
  * on as cxm_seq_entry, through cxm_funnel_customer, then the result.
+ *
+ * Then, with PATHS, a path query the peers have no counterpart of, timed the
+ * same way ("paths" in the times): from the first ad_click/social in
+ * [FROM, TO), events until a purchase, 5 steps, the top 20 sequences and
+ * the Sankey graph, written to PATHS.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -213,6 +218,90 @@ static void print_group(FILE *out, const char *key, const struct cxm_funnel_grou
 		fprintf(out, "%lld,%lld\n", (long long)g->p50_us, (long long)g->p90_us);
 }
 
+static int cmp_double(const void *a, const void *b);
+static double percentile(const double *sorted, int n, double pct);
+
+static void run_paths(const struct cxm_path_query *q, struct cxm_arena *a, struct cxm_seq_entry *buf,
+		      struct cxm_path_result *r)
+{
+	struct cxm_paths *p = cxm_paths_new(q, a);
+	for (size_t i = 0; i < classes_n; i++)
+		cxm_paths_class(p, &classes[i]);
+	for (size_t c = 1; c < customers; c++) {
+		size_t lo = first[c], hi = first[c + 1];
+		while (lo < hi && ents[lo].ts < q->from)
+			lo++;
+		if (lo == hi || ents[lo].ts >= q->to)
+			continue;
+		for (size_t i = lo; i < hi; i++) {
+			buf[i - lo].ts = ents[i].ts;
+			buf[i - lo].cls = ents[i].cls;
+			buf[i - lo].ntags = 0;
+			buf[i - lo].tags = NULL;
+		}
+		cxm_paths_customer(p, buf, hi - lo);
+	}
+	cxm_paths_result(p, r);
+}
+
+static void print_paths(FILE *out, const struct cxm_path_result *r)
+{
+	fprintf(out, "customers %lld, other %lld\n", (long long)r->customers, (long long)r->other);
+	for (size_t i = 0; i < r->sequences_n; i++) {
+		fprintf(out, "%lld", (long long)r->sequences[i].customers);
+		for (size_t k = 0; k < r->sequences[i].n; k++)
+			fprintf(out, "%s%s", k ? " > " : " ", r->sequences[i].labels[k]);
+		fputc('\n', out);
+	}
+	fprintf(out, "%zu nodes, %zu links\n", r->nodes_n, r->links_n);
+	for (size_t l = 0; l < r->links_n; l++)
+		fprintf(out, "%zu:%s -> %s %lld median %lld us\n", r->nodes[r->links[l].from].depth,
+			r->nodes[r->links[l].from].label, r->nodes[r->links[l].to].label,
+			(long long)r->links[l].customers, (long long)r->links[l].median_us);
+}
+
+static void time_paths(int64_t from, int64_t to, int64_t w, int reps, double budget, struct cxm_seq_entry *buf,
+		       double *ms, const char *path)
+{
+	struct cxm_path_query q;
+	struct cxm_path_result r;
+	memset(&q, 0, sizeof(q));
+	q.from = from;
+	q.to = to;
+	q.window_us = w;
+	q.start.type = "ad_click";
+	q.start.channel = "social";
+	q.end.type = "purchase";
+	q.level = CXM_PATH_EVENT;
+	q.max_steps = 5;
+	q.top = 20;
+	for (int wu = 0; wu < WARMUP; wu++) {
+		struct cxm_arena a;
+		cxm_arena_init(&a, 1 << 20);
+		run_paths(&q, &a, buf, &r);
+		if (wu == 0) {
+			FILE *out = fopen(path, "w");
+			if (!out)
+				die("cannot write", path);
+			print_paths(out, &r);
+			fclose(out);
+		}
+		cxm_arena_release(&a);
+	}
+	int runs = 0;
+	double start = now();
+	while (runs < reps && (runs < MIN_RUNS || now() - start < budget)) {
+		struct cxm_arena a;
+		cxm_arena_init(&a, 1 << 20);
+		double t0 = now();
+		run_paths(&q, &a, buf, &r);
+		ms[runs++] = (now() - t0) * 1000.0;
+		cxm_arena_release(&a);
+	}
+	qsort(ms, (size_t)runs, sizeof(*ms), cmp_double);
+	printf("paths %.2f %.2f %d\n", percentile(ms, runs, 50), percentile(ms, runs, 95), runs);
+}
+
 static int by_key(const void *a, const void *b)
 {
 	return strcmp(((const struct cxm_funnel_group *)a)->key, ((const struct cxm_funnel_group *)b)->key);
@@ -232,8 +321,8 @@ static double percentile(const double *sorted, int n, double pct)
 
 int main(int argc, char **argv)
 {
-	if (argc != 9) {
-		fprintf(stderr, "usage: engine EVENTS CUSTOMERS FROM TO W REPS BUDGET RESULTS\n");
+	if (argc != 9 && argc != 10) {
+		fprintf(stderr, "usage: engine EVENTS CUSTOMERS FROM TO W REPS BUDGET RESULTS [PATHS]\n");
 		return 2;
 	}
 	int64_t from = atoll(argv[3]), to = atoll(argv[4]), w = atoll(argv[5]);
@@ -289,5 +378,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	fclose(results);
+	if (argc == 10)
+		time_paths(from, to, w, reps, budget, buf, ms, argv[9]);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #           (bench/journey/duckdb.mjs), no index
 #   pg      the same SQL in PostgreSQL 15 on 127.0.0.1 (tests/pg.sh), COPY,
 #           an index on ts, timed by bench/metrics/peer.c
+# The engine also times a path query (OUT/engine.paths has its answer).
 # Each writes OUT/NAME.load (seconds), OUT/NAME.times ("query p50 p95 runs")
 # and OUT/NAME.results (the answers); the table goes to OUT/table.md.
 #
@@ -63,7 +64,8 @@ LOADAVG=$(cut -d' ' -f1 /proc/loadavg)
 
 bench_engine() {
 	echo "== cxm funnel code (engine.c)" >&2
-	"$OUT/engine" "$EVENTS" "$CUSTOMERS_CSV" "$FROM" "$TO" "$W" "$REPS" "$BUDGET" "$OUT/engine.results" |
+	"$OUT/engine" "$EVENTS" "$CUSTOMERS_CSV" "$FROM" "$TO" "$W" "$REPS" "$BUDGET" "$OUT/engine.results" \
+		"$OUT/engine.paths" |
 		tee "$OUT/engine.times" >&2
 	# the engine's load is in memory and untimed: not comparable with a database load
 	echo "-" >"$OUT/engine.load"
@@ -137,6 +139,7 @@ reached=$(awk '/^-- funnel$/ { getline; print }' "$OUT/$REF.results" |
 	for q in funnel funnel_by_segment; do
 		echo "| $q | $(cell engine $q) | $(cell duckdb $q) | $(cell pg $q) |"
 	done
+	echo "| paths (5 steps from ad_click/social to purchase; cxm only) | $(cell engine paths) | - | - |"
 	echo "| load, once | $(load engine) | $(load duckdb) | $(load pg) |"
 	echo
 	echo "$(nproc) cores, shared with other work (load average $LOADAVG when the run started)."

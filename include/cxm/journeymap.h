@@ -37,4 +37,24 @@ struct cxm_journey_map_query {
  */
 int cxm_journey_map_report(struct cxm_store *db, const struct cxm_journey_map_query *q, cJSON **out);
 
+/*
+ * A funnel (POST /api/v1/funnels, docs/journeys.md "Funnels") of body, the
+ * request as the API takes it ({"steps", "window", "from", "to", "by"}),
+ * into *out. CXM_EINVAL with *errors (owned) an array of {"field",
+ * "message"} in lang for a bad body; store errors as they are.
+ */
+int cxm_funnel_report(struct cxm_store *db, int64_t tenant, const cJSON *body, enum cxm_lang lang, cJSON **out,
+		      cJSON **errors);
+
+/* The parameters of GET /api/v1/paths as text (NULL: absent). */
+struct cxm_paths_params {
+	const char *start, *end, *level, *journey, *max_steps, *top, *from, *to, *window;
+};
+/*
+ * Paths (docs/journeys.md "Paths") into *out; CXM_EINVAL with the
+ * parameter in field and the reason (lang) in why; store errors as they are.
+ */
+int cxm_paths_report(struct cxm_store *db, int64_t tenant, const struct cxm_paths_params *p, enum cxm_lang lang,
+		     cJSON **out, char *field, size_t fieldlen, char *why, size_t whylen);
+
 #endif

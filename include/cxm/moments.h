@@ -120,4 +120,21 @@ int cxm_moments_report(struct cxm_store *s, int64_t tenant, const struct cxm_jou
 		       const char *segment, struct cxm_moments_report *out, char *field, size_t fieldlen, char *why,
 		       size_t whylen);
 
+/*
+ * The report as JSON, in lang for its sentences:
+ *   {"customers": 812, "complete": 95, "method": "listwise" | "pairwise",
+ *    "r2": 0.41, "truncated": false,
+ *    "touchpoints": [{"key": "entrega", "name": "Entrega", "score": "csat",
+ *      "analysed": true, "reason": null, "moment_of_truth": true,
+ *      "importance": 0.18, "share": 43.9, "correlation": 0.52,
+ *      "correlation_n": 640, "rated": 640, "mean": 3.9, "performance": 72.5,
+ *      "quadrant": "keep", "lift": {"well": 52.0, "badly": 8.0, "well_n": 300,
+ *      "badly_n": 120, "diff": 44.0, "p": 0.0001, "significant": true,
+ *      "text": "clientes que valoran bien Entrega: NPS 52 frente a 8, ..."}}]}
+ * A touchpoint left out has "analysed": false, its "reason", "quadrant"
+ * null; "lift" is null when a side is empty; numbers not defined are null.
+ * The caller frees it.
+ */
+cJSON *cxm_moments_json(const struct cxm_moments_report *r, const struct cxm_journey_def *d, enum cxm_lang lang);
+
 #endif

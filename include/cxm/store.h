@@ -1119,6 +1119,8 @@ int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int
  * import and demo, which have no scheduler), in transactions of its own
  * unless the caller has one. */
 int cxm_store_journey_build_all(struct cxm_store *s, int64_t tenant);
+/* A tenant with a journey build pending (*found false: none). */
+int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found);
 
 /* ---- journey scores (issue 7): a journey touchpoint's feedback -------------------
  *

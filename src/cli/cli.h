@@ -84,7 +84,9 @@ int cmd_survey(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_text(int argc, char **argv);
 int cmd_journey(int argc, char **argv);
-/* `cxm report journey` (cmd_journey.c) */
+/* `cxm report journey|funnel|paths` (cmd_journey.c) */
 int cmd_report_journey(int argc, char **argv);
+int cmd_report_funnel(int argc, char **argv);
+int cmd_report_paths(int argc, char **argv);
 
 #endif

@@ -596,3 +596,242 @@ out:
 	cli_close(&c);
 	return ret;
 }
+
+/* ---- cxm report funnel, cxm report paths -------------------------------------------- */
+
+/* Prints a refusal's items as "field: message"; returns 2. */
+static int print_errors(const cJSON *errors)
+{
+	for (const cJSON *e = errors ? errors->child : NULL; e; e = e->next) {
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "field");
+		cli_fail("%s: %s", cJSON_IsString(f) ? f->valuestring : "-",
+			 cJSON_GetObjectItemCaseSensitive(e, "message")->valuestring);
+	}
+	return 2;
+}
+
+static void print_json(const cJSON *o)
+{
+	char *text = cJSON_Print(o);
+
+	if (!text)
+		BUG("cJSON_Print failed");
+	printf("%s\n", text);
+	free(text);
+}
+
+/* "event:TYPE[/TOUCHPOINT]", "stage:KEY", "touchpoint:KEY" into a step of
+ * the API's body; NULL when it is none of them. */
+static cJSON *cli_step(const char *text, size_t len, const char *journey_id)
+{
+	char buf[200];
+	cJSON *s;
+
+	if (len >= sizeof(buf))
+		return NULL;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	s = cJSON_CreateObject();
+	if (!strncmp(buf, "event:", 6) && buf[6]) {
+		char *slash = strchr(buf + 6, '/');
+		cJSON *e = cJSON_AddObjectToObject(s, "event");
+		if (slash)
+			*slash = '\0';
+		cJSON_AddStringToObject(e, "type", buf + 6);
+		if (slash)
+			cJSON_AddStringToObject(e, "touchpoint", slash + 1);
+		return s;
+	}
+	const char *kind = !strncmp(buf, "stage:", 6) ? "stage" : !strncmp(buf, "touchpoint:", 11) ? "touchpoint" : NULL;
+	if (kind && journey_id) {
+		cJSON_AddStringToObject(s, "journey", journey_id);
+		cJSON_AddStringToObject(s, kind, strchr(buf, ':') + 1);
+		return s;
+	}
+	cJSON_Delete(s);
+	return NULL;
+}
+
+static void print_funnel(const cJSON *f, bool csv)
+{
+	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(f, "steps");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(f, "time_to_convert");
+	char a[32], b[32], c[32], d[32];
+	int k = 0;
+
+	if (csv)
+		printf("step,label,reached,conversion,conversion_from_first,dropped\n");
+	else
+		printf("%-4s %-40s %9s %10s %10s %9s\n", "step", "label", "reached", "conversion", "from_first", "dropped");
+	for (const cJSON *s = steps ? steps->child : NULL; s; s = s->next) {
+		const char *label = cJSON_GetObjectItemCaseSensitive(s, "label")->valuestring;
+		num_text(s, "reached", csv, a, sizeof(a));
+		sub_text(s, "conversion", "value", csv, b, sizeof(b));
+		sub_text(s, "conversion_from_first", "value", csv, c, sizeof(c));
+		num_text(s, "dropped", csv, d, sizeof(d));
+		k++;
+		if (csv) {
+			printf("%d,", k);
+			csv_out(label, false);
+			printf("%s,%s,%s,%s\n", a, b, c, d);
+		} else {
+			printf("%-4d %-40s %9s %10s %10s %9s\n", k, label, a, b, c, d);
+		}
+	}
+	if (!csv)
+		printf(_(MSG_JC_FUNNEL_TIME), num_text(t, "p50_s", false, a, sizeof(a)),
+		       num_text(t, "p90_s", false, b, sizeof(b)));
+}
+
+/* The id of the journey a user names (for steps and levels on it). */
+static int journey_id_of(struct cli *c, const char *ref, char id[CXM_ID_BUFSZ])
+{
+	struct found f = { 0 };
+	int ret = resolve(c, ref, &f);
+
+	if (ret) {
+		ret = resolve_fail(c, ref, ret);
+	} else {
+		cxm_id_format(f.id, id);
+	}
+	found_release(&f);
+	return ret;
+}
+
+int cmd_report_funnel(int argc, char **argv)
+{
+	struct cli c = { .cmd = "report" };
+	const char *steps = NULL, *journey = NULL, *window = NULL, *from = NULL, *to = NULL, *by = NULL, *format = NULL;
+	const char *pos[1];
+	const struct cli_opt opts[] = { { "--steps", &steps, NULL }, { "--journey", &journey, NULL },
+					{ "--window", &window, NULL }, { "--from", &from, NULL },
+					{ "--to", &to, NULL },	       { "--by", &by, NULL },
+					{ "--format", &format, NULL }, { NULL } };
+	char jid[CXM_ID_BUFSZ];
+	cJSON *body = NULL, *out = NULL, *errors = NULL, *arr;
+	int npos, ret;
+
+	if ((ret = cli_parse(&c, argc, argv, opts, pos, 1, &npos, MSG_USAGE_REPORT_FUNNEL)))
+		return ret == 1 ? 0 : ret;
+	if (npos)
+		return cli_usage(&c, "%s", _(MSG_TOO_MANY_ARGS));
+	if (!steps)
+		return cli_usage(&c, _(MSG_MISSING_ARG), "--steps");
+	if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
+		return cli_usage(&c, _(MSG_RP_FORMAT), format);
+	if (cli_open_tenant(&c))
+		return 1;
+	if (journey && (ret = journey_id_of(&c, journey, jid)))
+		goto out;
+	body = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(body, "steps");
+	for (const char *p = steps; *p;) {
+		size_t n = strcspn(p, ",");
+		cJSON *s = cli_step(p, n, journey ? jid : NULL);
+		if (!s) {
+			ret = cli_usage(&c, "--steps: %s", _(MSG_JC_BAD_STEP));
+			goto out;
+		}
+		cJSON_AddItemToArray(arr, s);
+		p += n;
+		p += *p == ',';
+	}
+	if (window)
+		cJSON_AddStringToObject(body, "window", window);
+	if (from)
+		cJSON_AddStringToObject(body, "from", from);
+	if (to)
+		cJSON_AddStringToObject(body, "to", to);
+	if (by)
+		cJSON_AddStringToObject(body, "by", by);
+	ret = cxm_funnel_report(c.s, c.tenant, body, cxm_i18n_lang(), &out, &errors);
+	if (ret == CXM_EINVAL && errors) {
+		ret = print_errors(errors);
+		goto out;
+	}
+	if (ret) {
+		ret = cli_store_fail(&c);
+		goto out;
+	}
+	if (format && !strcmp(format, "json"))
+		print_json(out);
+	else
+		print_funnel(out, format && !strcmp(format, "csv"));
+	const cJSON *warn = cJSON_GetObjectItemCaseSensitive(out, "warnings");
+	for (const cJSON *w = warn ? warn->child : NULL; w; w = w->next)
+		fprintf(stderr, "%s: %s\n", cJSON_GetObjectItemCaseSensitive(w, "field")->valuestring,
+			cJSON_GetObjectItemCaseSensitive(w, "message")->valuestring);
+	ret = 0;
+out:
+	cJSON_Delete(body);
+	cJSON_Delete(out);
+	cJSON_Delete(errors);
+	cli_close(&c);
+	return ret;
+}
+
+int cmd_report_paths(int argc, char **argv)
+{
+	struct cli c = { .cmd = "report" };
+	struct cxm_paths_params pp = { 0 };
+	const char *journey = NULL, *format = NULL, *pos[1];
+	const struct cli_opt opts[] = { { "--start", &pp.start, NULL },	   { "--end", &pp.end, NULL },
+					{ "--level", &pp.level, NULL },	   { "--journey", &journey, NULL },
+					{ "--max-steps", &pp.max_steps, NULL }, { "--top", &pp.top, NULL },
+					{ "--from", &pp.from, NULL },	   { "--to", &pp.to, NULL },
+					{ "--window", &pp.window, NULL },	   { "--format", &format, NULL },
+					{ NULL } };
+	char jid[CXM_ID_BUFSZ], field[32], why[300];
+	cJSON *out = NULL;
+	int npos, ret;
+
+	if ((ret = cli_parse(&c, argc, argv, opts, pos, 1, &npos, MSG_USAGE_REPORT_PATHS)))
+		return ret == 1 ? 0 : ret;
+	if (npos)
+		return cli_usage(&c, "%s", _(MSG_TOO_MANY_ARGS));
+	if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
+		return cli_usage(&c, _(MSG_RP_FORMAT), format);
+	if (cli_open_tenant(&c))
+		return 1;
+	if (journey) {
+		if ((ret = journey_id_of(&c, journey, jid)))
+			goto out;
+		pp.journey = jid;
+	}
+	ret = cxm_paths_report(c.s, c.tenant, &pp, cxm_i18n_lang(), &out, field, sizeof(field), why, sizeof(why));
+	if (ret == CXM_EINVAL) {
+		ret = cli_usage(&c, "--%s: %s", !strcmp(field, "max_steps") ? "max-steps" : field, why);
+		goto out;
+	}
+	if (ret) {
+		ret = cli_store_fail(&c);
+		goto out;
+	}
+	if (format && !strcmp(format, "json")) {
+		print_json(out);
+	} else {
+		bool csv = format && !strcmp(format, "csv");
+		const cJSON *seqs = cJSON_GetObjectItemCaseSensitive(out, "sequences");
+		printf(csv ? "customers,path\n" : "%9s  %s\n", "customers", "path");
+		for (const cJSON *s = seqs ? seqs->child : NULL; s; s = s->next) {
+			struct cxm_buf b;
+			cxm_buf_init(&b, 0);
+			for (const cJSON *l = cJSON_GetObjectItemCaseSensitive(s, "labels")->child; l; l = l->next)
+				cxm_buf_addf(&b, "%s%s", l == cJSON_GetObjectItemCaseSensitive(s, "labels")->child ? "" : " > ",
+					     l->valuestring);
+			long long n = (long long)cJSON_GetObjectItemCaseSensitive(s, "customers")->valuedouble;
+			if (csv) {
+				printf("%lld,", n);
+				csv_out(b.p ? b.p : "", true);
+			} else {
+				printf("%9lld  %s\n", n, b.p ? b.p : "");
+			}
+			cxm_buf_release(&b);
+		}
+	}
+	ret = 0;
+out:
+	cJSON_Delete(out);
+	cli_close(&c);
+	return ret;
+}

@@ -121,6 +121,10 @@ int cmd_report(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "journey"))
 		return cmd_report_journey(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "funnel"))
+		return cmd_report_funnel(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "paths"))
+		return cmd_report_paths(argc - 1, argv + 1);
 	if ((ret = cli_parse(&c, argc, argv, opts, pos, 1, &npos, MSG_USAGE_REPORT)))
 		return ret == 1 ? 0 : ret;
 	if (npos != 1 || cxm_metric_parse(pos[0], &rq.metric))

@@ -27,6 +27,10 @@
  * were analysed (docs/text.md "The backfill"): a few writer jobs of
  * BACKFILL_BATCH responses a tick, walking every tenant once after the
  * server starts.
+ *
+ * And it builds journeys created or changed for the customers already
+ * there (cxm_store_journey_build_step): a writer job of BUILD_BATCH
+ * customers a tick while any tenant has a build pending.
  */
 #include "http-internal.h"
 #include "cxm/id.h"
@@ -50,6 +54,8 @@ struct scheduler {
 	/* the backfill of texts never analysed: where it is, once per process */
 	int64_t backfill_tenant, backfill_after;
 	bool backfill_done;
+	/* a journey build was left pending at the last tick */
+	bool building;
 };
 
 int events_put_live(struct cxm_store *db, struct server *srv, int64_t tenant, struct cxm_event *ev, size_t n,
@@ -427,6 +433,48 @@ static void backfill(struct scheduler *s)
 	}
 }
 
+/* ---- journey builds ---------------------------------------------------------------- */
+
+#define BUILD_BATCH 500 /* customers per writer job */
+
+struct build_job {
+	struct wjob job;
+	int64_t tenant;
+	bool pending;
+};
+
+static int build_run(struct cxm_store *db, struct wjob *j)
+{
+	struct build_job *b = j->ctx;
+
+	return cxm_store_journey_build_step(db, b->tenant, BUILD_BATCH, &b->pending);
+}
+
+/* One writer job of the first tenant with a journey build pending. */
+static void build_journeys(struct scheduler *s)
+{
+	char err[256];
+	struct cxm_store *db = pool_get(s->srv, err, sizeof(err));
+	struct build_job b = { .tenant = 0 };
+	bool found = false;
+	int ret;
+
+	s->building = false;
+	if (!db)
+		return;
+	ret = cxm_store_journey_building(db, &b.tenant, &found);
+	pool_put(s->srv, db);
+	if (ret || !found)
+		return;
+	b.job = (struct wjob){ .run = build_run, .ctx = &b, .lang = CXM_LANG_EN };
+	if ((ret = writer_run(s->srv->writer, &b.job))) {
+		log_line(s->srv, "{\"event\":\"journey_build\",\"tenant\":%lld,\"store_error\":%d}",
+			 (long long)b.tenant, ret);
+		return;
+	}
+	s->building = true; /* look again soon: this or another tenant */
+}
+
 static void *scheduler_main(void *arg)
 {
 	struct scheduler *s = arg;
@@ -442,6 +490,7 @@ static void *scheduler_main(void *arg)
 			run_due(s);
 		if (!s->backfill_done)
 			backfill(s);
+		build_journeys(s);
 		now = cxm_now_us();
 		if (now >= s->next_retrain) {
 			retrain_due(s);
@@ -451,7 +500,7 @@ static void *scheduler_main(void *arg)
 		wait_us = (int64_t)POLL_MS * 1000;
 		if (next > now && next - now < wait_us)
 			wait_us = next - now;
-		if ((next && next <= now) || !s->backfill_done)
+		if ((next && next <= now) || !s->backfill_done || s->building)
 			wait_us = 50 * 1000; /* more are due: a short breath, then again */
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += (time_t)(wait_us / 1000000);

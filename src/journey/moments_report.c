@@ -207,3 +207,72 @@ out:
 	cxm_map_release(&c.fb);
 	return ret;
 }
+
+/* A number, or null when it is not one. */
+static void add_num(cJSON *o, const char *name, double v, int places)
+{
+	if (isfinite(v))
+		cxm_json_add_fixed(o, name, v, places);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+cJSON *cxm_moments_json(const struct cxm_moments_report *r, const struct cxm_journey_def *d, enum cxm_lang lang)
+{
+	static const char *const kinds[] = { "nps", "csat", "ces" };
+	const struct cxm_moments *m = &r->m;
+	const char *names[CXM_DRIVERS_MAX];
+	cJSON *o = cJSON_CreateObject(), *tps;
+	char buf[512];
+
+	cJSON_AddNumberToObject(o, "customers", (double)m->customers);
+	cJSON_AddNumberToObject(o, "complete", (double)m->complete);
+	cJSON_AddStringToObject(o, "method", m->listwise ? "listwise" : "pairwise");
+	add_num(o, "r2", m->r2, 4);
+	cJSON_AddBoolToObject(o, "truncated", r->truncated);
+	tps = cJSON_AddArrayToObject(o, "touchpoints");
+	for (size_t j = 0; j < m->k; j++)
+		names[j] = d->tps[r->tp[j]].name ? d->tps[r->tp[j]].name : d->tps[r->tp[j]].key;
+	for (size_t j = 0; j < m->k; j++) {
+		const struct cxm_moment *x = &m->m[j];
+		cJSON *t = cJSON_CreateObject();
+		bool in = x->reason == CXM_MOMENT_IN;
+		cJSON_AddItemToArray(tps, t);
+		cJSON_AddStringToObject(t, "key", d->tps[r->tp[j]].key);
+		cJSON_AddStringToObject(t, "name", names[j]);
+		cJSON_AddStringToObject(t, "score", kinds[r->kind[j]]);
+		cJSON_AddBoolToObject(t, "analysed", in);
+		cxm_moment_reason_text(m, j, names, lang, buf, sizeof(buf));
+		if (in)
+			cJSON_AddNullToObject(t, "reason");
+		else
+			cJSON_AddStringToObject(t, "reason", buf);
+		cJSON_AddBoolToObject(t, "moment_of_truth", x->top);
+		add_num(t, "importance", x->importance, 4);
+		add_num(t, "share", x->share, 1);
+		add_num(t, "correlation", x->corr, 3);
+		cJSON_AddNumberToObject(t, "correlation_n", (double)x->corr_n);
+		cJSON_AddNumberToObject(t, "rated", (double)x->rated);
+		add_num(t, "mean", x->mean, 2);
+		add_num(t, "performance", x->performance, 1);
+		if (cxm_quadrant_name(x->quadrant))
+			cJSON_AddStringToObject(t, "quadrant", cxm_quadrant_name(x->quadrant));
+		else
+			cJSON_AddNullToObject(t, "quadrant");
+		if (!x->lift.valid) {
+			cJSON_AddNullToObject(t, "lift");
+			continue;
+		}
+		cJSON *l = cJSON_AddObjectToObject(t, "lift");
+		add_num(l, "well", x->lift.a, 1);
+		add_num(l, "badly", x->lift.b, 1);
+		cJSON_AddNumberToObject(l, "well_n", (double)x->well.nps_n);
+		cJSON_AddNumberToObject(l, "badly_n", (double)x->badly.nps_n);
+		add_num(l, "diff", x->lift.diff, 1);
+		add_num(l, "p", x->lift.p, 4);
+		cJSON_AddBoolToObject(l, "significant", x->lift.significant);
+		cxm_moment_lift_text(x, names[j], lang, buf, sizeof(buf));
+		cJSON_AddStringToObject(l, "text", buf);
+	}
+	return o;
+}

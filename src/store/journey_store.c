@@ -501,7 +501,6 @@ struct jdef {
 struct jdelta {
 	int64_t tenant, journey, day;
 	int version, node;
-	const char *dim;
 	char *value;
 	/* [0] the transaction's, [1] the open savepoint's */
 	int64_t reached[2], converted[2];
@@ -730,17 +729,27 @@ int cxm_store_event_classes(struct cxm_store *s, int64_t tenant, cxm_event_class
 
 /* ---- rollup changes, kept until commit ------------------------------------ */
 
-static const char *const dim_names[] = { "all", "segment", "all@month", "segment@month" };
-
-static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t journey, int version, int dim,
-			       int64_t day, const char *value, int node)
+static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t journey, int version, int64_t day,
+			       const char *value, int node)
 {
 	struct jstore *js = s->js;
 	int64_t at;
 
+	/* the key: the numbers' bytes (no NUL can be in them as hex) and the value */
+	char head[96];
+	int64_t nums[5] = { tenant, journey, version, day, node };
+	size_t hn = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
+		uint64_t v = (uint64_t)nums[i];
+		do {
+			head[hn++] = "0123456789abcdef"[v & 15];
+			v >>= 4;
+		} while (v);
+		head[hn++] = '/';
+	}
 	cxm_buf_clear(&js->key);
-	cxm_buf_addf(&js->key, "%llx/%llx/%x/%d/%llx/%d/%s", (unsigned long long)tenant, (unsigned long long)journey,
-		     version, dim, (unsigned long long)day, node, value);
+	cxm_buf_add(&js->key, head, hn);
+	cxm_buf_addstr(&js->key, value);
 	if (!cxm_map_get(&js->index, cxm_buf_str(&js->key), &at)) {
 		if (js->nv == js->capv) {
 			js->capv = js->capv ? 2 * js->capv : 256;
@@ -751,7 +760,6 @@ static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t jour
 		js->v[at].tenant = tenant;
 		js->v[at].journey = journey;
 		js->v[at].version = version;
-		js->v[at].dim = dim_names[dim];
 		js->v[at].day = day;
 		js->v[at].node = node;
 		js->v[at].value = xstrdup(value);
@@ -773,14 +781,11 @@ static int contrib_apply(struct cxm_store *s, int64_t tenant, const struct jdef 
 		int ret = cxm_store_tenant_day(s, tenant, c[i].first, &day);
 		if (ret)
 			return ret;
-		for (int dim = 0; dim < 4; dim++) {
-			int64_t at = dim >= 2 ? cxm_bucket_start(CXM_BUCKET_MONTH, day) : day;
-			struct jdelta *x = delta_at(s, tenant, d->id, version, dim, at, dim & 1 ? segment : "", c[i].node);
-			x->reached[sp] += sign;
-			if (c[i].converted) {
-				x->converted[sp] += sign;
-				x->times[sp][cxm_journey_bucket(c[i].seconds)] += sign;
-			}
+		struct jdelta *x = delta_at(s, tenant, d->id, version, day, segment, c[i].node);
+		x->reached[sp] += sign;
+		if (c[i].converted) {
+			x->converted[sp] += sign;
+			x->times[sp][cxm_journey_bucket(c[i].seconds)] += sign;
 		}
 	}
 	return 0;
@@ -827,14 +832,14 @@ void cxm_jstore_merge_savepoint(struct cxm_store *s)
 int cxm_jstore_flush(struct cxm_store *s)
 {
 	static const char roll[] =
-		"INSERT INTO journey_rollups (tenant_id, journey_id, version, dim, day, value, node, reached, converted)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, journey_id, version, dim, day, value, node)"
+		"INSERT INTO journey_rollups (tenant_id, journey_id, version, day, value, node, reached, converted)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, journey_id, version, day, value, node)"
 		" DO UPDATE SET reached = journey_rollups.reached + excluded.reached,"
 		" converted = journey_rollups.converted + excluded.converted";
 	static const char times[] =
-		"INSERT INTO journey_times (tenant_id, journey_id, version, dim, day, value, node, bucket, n)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		" ON CONFLICT (tenant_id, journey_id, version, dim, day, value, node, bucket)"
+		"INSERT INTO journey_times (tenant_id, journey_id, version, day, value, node, bucket, n)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (tenant_id, journey_id, version, day, value, node, bucket)"
 		" DO UPDATE SET n = journey_times.n + excluded.n";
 	struct jstore *js = s->js;
 	int ret = 0;
@@ -844,7 +849,7 @@ int cxm_jstore_flush(struct cxm_store *s)
 		delta_merge(x);
 		if (x->reached[0] || x->converted[0]) {
 			struct sqlval p[] = { SQLV_INT(x->tenant),   SQLV_INT(x->journey), SQLV_INT(x->version),
-					      SQLV_TEXT(x->dim),     SQLV_INT(x->day),	   SQLV_TEXT(x->value),
+					      SQLV_INT(x->day),	     SQLV_TEXT(x->value),
 					      SQLV_INT(x->node),     SQLV_INT(x->reached[0]),
 					      SQLV_INT(x->converted[0]) };
 			ret = JQ(s, roll, p, NULL, NULL, NULL);
@@ -853,7 +858,7 @@ int cxm_jstore_flush(struct cxm_store *s)
 			if (!x->times[0][b])
 				continue;
 			struct sqlval p[] = { SQLV_INT(x->tenant), SQLV_INT(x->journey), SQLV_INT(x->version),
-					      SQLV_TEXT(x->dim),   SQLV_INT(x->day),	 SQLV_TEXT(x->value),
+					      SQLV_INT(x->day),	   SQLV_TEXT(x->value),
 					      SQLV_INT(x->node),   SQLV_INT(b),		 SQLV_INT(x->times[0][b]) };
 			ret = JQ(s, times, p, NULL, NULL, NULL);
 		}
@@ -916,11 +921,11 @@ static void seqrow_release(struct seqrow *row)
 static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, const struct seqrow *row,
 		     const struct seq *q)
 {
-	static const char sql[] =
+	static const char ins[] =
 		"INSERT INTO customer_seq (tenant_id, customer_id, n, first_ts, last_ts, segment, segs, data)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, customer_id) DO UPDATE SET"
-		" n = excluded.n, first_ts = excluded.first_ts, last_ts = excluded.last_ts,"
-		" segment = excluded.segment, segs = excluded.segs, data = excluded.data";
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char upd[] = "UPDATE customer_seq SET n = ?, first_ts = ?, last_ts = ?, segment = ?, segs = ?,"
+				  " data = ? WHERE tenant_id = ? AND customer_id = ?";
 	static const char del[] = "DELETE FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
 	struct jstore *js = s->js;
 
@@ -929,6 +934,17 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 		return JQ(s, del, p, NULL, NULL, NULL);
 	}
 	seq_encode(q, NULL, &js->text);
+	if (row->found) {
+		struct sqlval p[] = { SQLV_INT((int64_t)q->n),
+				      SQLV_INT(q->ts[0]),
+				      SQLV_INT(q->ts[q->n - 1]),
+				      SQLV_TEXT(row->segment),
+				      SQLV_TEXT(row->segs ? row->segs : ""),
+				      SQLV_TEXT(cxm_buf_str(&js->text)),
+				      SQLV_INT(tenant),
+				      SQLV_INT(customer) };
+		return JQ(s, upd, p, NULL, NULL, NULL);
+	}
 	struct sqlval p[] = { SQLV_INT(tenant),
 			      SQLV_INT(customer),
 			      SQLV_INT((int64_t)q->n),
@@ -937,7 +953,7 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 			      SQLV_TEXT(row->segment),
 			      SQLV_TEXT(row->segs ? row->segs : ""),
 			      SQLV_TEXT(cxm_buf_str(&js->text)) };
-	return JQ(s, sql, p, NULL, NULL, NULL);
+	return JQ(s, ins, p, NULL, NULL, NULL);
 }
 
 /* The segment a journey (by slot) counts the customer under; NULL: none yet. */
@@ -1585,44 +1601,33 @@ static int times_row(const struct sqlrow *r, void *ctx)
 	return 0;
 }
 
-/* Adds the rows of days [from, to) of one dimension to the flow. */
-static int flow_days(struct cxm_store *s, int64_t tenant, int64_t journey, int version, const char *dim,
-		     const char *value, int64_t from, int64_t to, struct flow_ctx *c)
+/* Adds the rows of days [from, to) to the flow: of one segment, or of
+ * all of them (NULL). */
+static int flow_range(struct cxm_store *s, int64_t tenant, int64_t journey, int version, const char *segment,
+		      int64_t from, int64_t to, struct flow_ctx *c)
 {
-	static const char roll[] = "SELECT node, SUM(reached), SUM(converted) FROM journey_rollups"
-				   " WHERE tenant_id = ? AND journey_id = ? AND version = ? AND dim = ?"
-				   " AND day >= ? AND day < ? AND value = ? GROUP BY node";
-	static const char times[] = "SELECT node, bucket, SUM(n) FROM journey_times"
-				    " WHERE tenant_id = ? AND journey_id = ? AND version = ? AND dim = ?"
-				    " AND day >= ? AND day < ? AND value = ? GROUP BY node, bucket";
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(journey), SQLV_INT(version), SQLV_TEXT(dim),
-			      SQLV_INT(from),	SQLV_INT(to),	   SQLV_TEXT(value) };
+	static const char roll_all[] = "SELECT node, SUM(reached), SUM(converted) FROM journey_rollups"
+				       " WHERE tenant_id = ? AND journey_id = ? AND version = ?"
+				       " AND day >= ? AND day < ? GROUP BY node";
+	static const char roll_seg[] = "SELECT node, SUM(reached), SUM(converted) FROM journey_rollups"
+				       " WHERE tenant_id = ? AND journey_id = ? AND version = ?"
+				       " AND day >= ? AND day < ? AND value = ? GROUP BY node";
+	static const char times_all[] = "SELECT node, bucket, SUM(n) FROM journey_times"
+					" WHERE tenant_id = ? AND journey_id = ? AND version = ?"
+					" AND day >= ? AND day < ? GROUP BY node, bucket";
+	static const char times_seg[] = "SELECT node, bucket, SUM(n) FROM journey_times"
+					" WHERE tenant_id = ? AND journey_id = ? AND version = ?"
+					" AND day >= ? AND day < ? AND value = ? GROUP BY node, bucket";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(journey), SQLV_INT(version),
+			      SQLV_INT(from),	SQLV_INT(to),	   SQLV_TEXT(segment) };
+	size_t np = segment ? 6 : 5;
 	int ret;
 
 	if (from >= to)
 		return 0;
-	if ((ret = JQ(s, roll, p, flow_row, c, NULL)))
+	if ((ret = jq(s, segment ? roll_seg : roll_all, p, np, flow_row, c, NULL)))
 		return ret;
-	return c->mature ? 0 : JQ(s, times, p, times_row, c, NULL);
-}
-
-/* Days [from, to): whole months from the month rows, the edges by day. */
-static int flow_range(struct cxm_store *s, int64_t tenant, int64_t journey, int version, const char *segment,
-		      int64_t from, int64_t to, struct flow_ctx *c)
-{
-	const char *day_dim = segment ? "segment" : "all", *month_dim = segment ? "segment@month" : "all@month";
-	const char *value = segment ? segment : "";
-	int64_t m0 = cxm_bucket_start(CXM_BUCKET_MONTH, from), m1 = cxm_bucket_start(CXM_BUCKET_MONTH, to);
-	int ret;
-
-	if (m0 < from)
-		m0 = cxm_bucket_start(CXM_BUCKET_MONTH, m0 + 31);
-	if (m0 >= m1)
-		return flow_days(s, tenant, journey, version, day_dim, value, from, to, c);
-	if ((ret = flow_days(s, tenant, journey, version, day_dim, value, from, m0, c)) ||
-	    (ret = flow_days(s, tenant, journey, version, month_dim, value, m0, m1, c)))
-		return ret;
-	return flow_days(s, tenant, journey, version, day_dim, value, m1, to, c);
+	return c->mature ? 0 : jq(s, segment ? times_seg : times_all, p, np, times_row, c, NULL);
 }
 
 int cxm_store_journey_flow(struct cxm_store *s, int64_t tenant, int64_t journey_id, int64_t from_day,
@@ -1727,5 +1732,18 @@ int cxm_jstore_backfill(struct cxm_store *s)
 	}
 	free(l.v);
 	js->valid = false;
+	return ret;
+}
+
+int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found)
+{
+	static const char sql[] = "SELECT tenant_id FROM journeys WHERE status = 'active' AND built_version < version"
+				  " LIMIT 1";
+	int64_t t = INT64_MIN;
+	int ret = jq(s, sql, NULL, 0, int_row, &t, NULL);
+
+	*found = !ret && t != INT64_MIN;
+	if (*found)
+		*tenant = t;
 	return ret;
 }

@@ -442,7 +442,7 @@ test('a touchpoint in detail: its scores, comments and verbatims', async (ctx) =
   ok(m.stages[3].feeling && m.stages[3].feeling.value >= -1 && m.stages[3].feeling.value <= 1, JSON.stringify(m.stages[3].feeling));
 });
 
-test('cxm report journey prints the map', async (ctx) => {
+test('cxm report journey, funnel and paths print what the API answers', async (ctx) => {
   const out = cxm(ctx.db, ['report', 'journey', '--journey', 'Flujo', '--tenant', T, '--format', 'csv']);
   const rows = out.trim().split('\n').map((l) => l.split(','));
   eq(rows[0].slice(0, 6), ['stage', 'touchpoint', 'reached', 'converted', 'dropped', 'in_progress']);
@@ -451,6 +451,28 @@ test('cxm report journey prints the map', async (ctx) => {
     ['compra', '', '2', '0', '2', '0'], ['entrega', '', '1', '', '', '']]);
   const json = JSON.parse(cxm(ctx.db, ['report', 'journey', '--journey', ctx.flow, '--tenant', T, '--format', 'json']));
   eq(json.stages.map((x) => x.reached), [5, 4, 2, 1]);
+
+  // the funnel and the paths of the API, from the CLI
+  const fcsv = cxm(ctx.db, ['report', 'funnel', '--steps', 'event:ad_click,event:page_view/product_page,stage:compra',
+    '--journey', 'Flujo', '--window', '7d', '--from', ago(60), '--tenant', T, '--format', 'csv']).trim().split('\n');
+  eq(fcsv[0], 'step,label,reached,conversion,conversion_from_first,dropped');
+  eq(fcsv.slice(1).map((l) => l.split(',').slice(0, 3)), [['1', 'ad_click', '5'], ['2', 'page_view/product_page', '3'], ['3', 'Compra', '2']]);
+  const fj = JSON.parse(cxm(ctx.db, ['report', 'funnel', '--steps', 'event:ad_click,event:page_view/product_page', '--window', '7d',
+    '--from', ago(60), '--tenant', T, '--format', 'json']));
+  eq(fj.steps.map((x) => x.reached), [5, 3]);
+  let err = '';
+  try { cxm(ctx.db, ['report', 'funnel', '--steps', 'event:ad_click', '--window', '9y', '--tenant', T]); } catch (e) { err = e.message; }
+  ok(/window: from 1m to 365d/.test(err), err);
+  err = '';
+  try { cxm(ctx.db, ['report', 'funnel', '--steps', 'stage:compra', '--tenant', T]); } catch (e) { err = e.message; }
+  ok(/--steps: a step is/.test(err), err);
+  const pcsv = cxm(ctx.db, ['report', 'paths', '--start', 'journey:descubrimiento', '--end', 'journey:compra', '--level', 'stage',
+    '--journey', 'Flujo', '--window', '7d', '--from', ago(60), '--tenant', T, '--format', 'csv']).trim().split('\n');
+  eq(pcsv[0], 'customers,path');
+  eq(pcsv.slice(1).sort(), ['1,Descubrimiento > Consideración > (left)', '2,Descubrimiento > (left)', '2,Descubrimiento > Consideración > (end)'].sort());
+  err = '';
+  try { cxm(ctx.db, ['report', 'paths', '--start', 'event:ad_click', '--max-steps', '99', '--tenant', T]); } catch (e) { err = e.message; }
+  ok(/--max-steps: must be a whole number from 1 to 10/.test(err), err);
 });
 
 testStopsCleanly();

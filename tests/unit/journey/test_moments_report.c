@@ -160,6 +160,25 @@ static void test_moments_from_responses(void **state)
 	assert_true(m->m[0].share > m->m[1].share && m->m[2].share > m->m[1].share);
 	assert_true(m->m[0].lift.valid && m->m[0].lift.significant && m->m[0].lift.diff > 0);
 
+	/* as JSON */
+	cJSON *o = cxm_moments_json(&r[0], &d, CXM_LANG_ES);
+	const cJSON *tps = cJSON_GetObjectItemCaseSensitive(o, "touchpoints"), *t0 = cJSON_GetArrayItem(tps, 0);
+	assert_int_equal(cJSON_GetArraySize(tps), 3);
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(o, "customers")->valueint, NCUST);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(o, "method")->valuestring,
+			    m->listwise ? "listwise" : "pairwise");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(t0, "key")->valuestring, "entrega");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(t0, "score")->valuestring, "csat");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t0, "analysed")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(t0, "reason")));
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t0, "moment_of_truth")));
+	assert_true(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(t0, "quadrant")));
+	const cJSON *lift = cJSON_GetObjectItemCaseSensitive(t0, "lift");
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(lift, "well_n")->valueint, m->m[0].well.nps_n);
+	assert_true(!strncmp(cJSON_GetObjectItemCaseSensitive(lift, "text")->valuestring,
+			     "clientes que valoran bien entrega: NPS ", 39));
+	cJSON_Delete(o);
+
 	/* no outcome survey chosen: the NPS at no journey touchpoint, the
 	 * relationship survey here (support's NPS is feedback, not outcome) */
 	journey(&d, 0);

@@ -56,31 +56,30 @@ CREATE TABLE customer_seq (
 	data TEXT NOT NULL,
 	PRIMARY KEY (tenant_id, customer_id)
 );
--- Per journey version, dimension ('all' with value '', 'segment'; and the
--- same with '@month', day the month's first day), local entry day and
--- node: customers who entered and who converted within the window; the
--- histogram of their time to convert in journey_times.
+-- Per journey version, local entry day, segment (the customer's, frozen at
+-- their first entry; '' for none) and node: customers who entered and who
+-- converted within the window; the histogram of their time to convert in
+-- journey_times. Only segment rows are kept: the whole journey is their
+-- sum, so each change of a customer's state writes one row per node.
 CREATE TABLE journey_rollups (
 	tenant_id BIGINT NOT NULL,
 	journey_id BIGINT NOT NULL,
 	version BIGINT NOT NULL,
-	dim TEXT NOT NULL,
 	day BIGINT NOT NULL,
 	value TEXT NOT NULL,
 	node BIGINT NOT NULL,
 	reached BIGINT NOT NULL DEFAULT 0,
 	converted BIGINT NOT NULL DEFAULT 0,
-	PRIMARY KEY (tenant_id, journey_id, version, dim, day, value, node)
+	PRIMARY KEY (tenant_id, journey_id, version, day, value, node)
 );
 CREATE TABLE journey_times (
 	tenant_id BIGINT NOT NULL,
 	journey_id BIGINT NOT NULL,
 	version BIGINT NOT NULL,
-	dim TEXT NOT NULL,
 	day BIGINT NOT NULL,
 	value TEXT NOT NULL,
 	node BIGINT NOT NULL,
 	bucket BIGINT NOT NULL,
 	n BIGINT NOT NULL DEFAULT 0,
-	PRIMARY KEY (tenant_id, journey_id, version, dim, day, value, node, bucket)
+	PRIMARY KEY (tenant_id, journey_id, version, day, value, node, bucket)
 );

@@ -56,31 +56,30 @@ CREATE TABLE customer_seq (
 	data TEXT NOT NULL,
 	PRIMARY KEY (tenant_id, customer_id)
 ) WITHOUT ROWID;
--- Per journey version, dimension ('all' with value '', 'segment'; and the
--- same with '@month', day the month's first day), local entry day and
--- node: customers who entered and who converted within the window; the
--- histogram of their time to convert in journey_times.
+-- Per journey version, local entry day, segment (the customer's, frozen at
+-- their first entry; '' for none) and node: customers who entered and who
+-- converted within the window; the histogram of their time to convert in
+-- journey_times. Only segment rows are kept: the whole journey is their
+-- sum, so each change of a customer's state writes one row per node.
 CREATE TABLE journey_rollups (
 	tenant_id INTEGER NOT NULL,
 	journey_id INTEGER NOT NULL,
 	version INTEGER NOT NULL,
-	dim TEXT NOT NULL,
 	day INTEGER NOT NULL,
 	value TEXT NOT NULL,
 	node INTEGER NOT NULL,
 	reached INTEGER NOT NULL DEFAULT 0,
 	converted INTEGER NOT NULL DEFAULT 0,
-	PRIMARY KEY (tenant_id, journey_id, version, dim, day, value, node)
+	PRIMARY KEY (tenant_id, journey_id, version, day, value, node)
 ) WITHOUT ROWID;
 CREATE TABLE journey_times (
 	tenant_id INTEGER NOT NULL,
 	journey_id INTEGER NOT NULL,
 	version INTEGER NOT NULL,
-	dim TEXT NOT NULL,
 	day INTEGER NOT NULL,
 	value TEXT NOT NULL,
 	node INTEGER NOT NULL,
 	bucket INTEGER NOT NULL,
 	n INTEGER NOT NULL DEFAULT 0,
-	PRIMARY KEY (tenant_id, journey_id, version, dim, day, value, node, bucket)
+	PRIMARY KEY (tenant_id, journey_id, version, day, value, node, bucket)
 ) WITHOUT ROWID;
