@@ -185,6 +185,17 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
     got = await shown();
     api = await want([...stageSteps.slice(0, -1), { event: { type: 'purchase' } }], '7d');
     assert(JSON.stringify(got) === JSON.stringify(api), `edited funnel shown ${got}, the API ${api}`);
+    // two steps: the time to convert drawn from the API's histogram
+    while (await card.locator('.jr-steps li').count() > 2) await card.locator('.jr-steps li').last().locator('button.jr-step-remove').click();
+    await card.locator('form button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('section.jr-funnel[data-state="drawn"][data-steps="2"]'));
+    const two = await call(page, 'POST', '/api/v1/funnels', { steps: stageSteps.slice(0, 2), window: '7d', from, to });
+    assert(JSON.stringify(await shown()) === JSON.stringify(two.steps.map((x) => x.reached)), 'the two-step funnel is not the API\'s');
+    assert(two.time_to_convert.histogram.length > 0, 'nobody went on from the first stage in the demo');
+    assert(await card.getAttribute('data-bins') === String(two.time_to_convert.histogram.length), 'the time-to-convert chart has other bins than the API');
+    assert(await card.locator('.jr-ttc-chart canvas').count() === 1, 'no time-to-convert chart');
+    assert((await card.locator('.jr-ttc').textContent()).length > 0, 'no time to convert in words');
+    got = await shown();
     const csv = await csvText(page, card.locator('button.csv'));
     assert(csv.startsWith('step,customers,from_previous_pct,from_first_pct'), `CSV ${csv.slice(0, 60)}`);
     assert(csv.trim().split('\n').length === got.length + 1, 'a CSV line per step');

@@ -41,6 +41,7 @@ function duration(s) {
   if (s === null || s === undefined || s < 0) return '–';
   const one = (n, id) => t(id, { n: new Intl.NumberFormat(lang(), { maximumFractionDigits: 1 }).format(n) });
   if (s < 60) return one(Math.round(s), 'MSG_WEB_JRN_SECONDS');
+  if (s < 600) return one(Math.round(s / 6) / 10, 'MSG_WEB_JRN_MINUTES');
   if (s < 3600) return one(Math.round(s / 60), 'MSG_WEB_JRN_MINUTES');
   if (s < 2 * 86400) return one(Math.round(s / 360) / 10, 'MSG_WEB_JRN_HOURS');
   return one(Math.round(s / 8640) / 10, 'MSG_WEB_JRN_DAYS');
@@ -327,7 +328,7 @@ function funnelRows(ans, steps, stages, segment) {
   }
   const rows = steps.map((s, i) => [stepLabel(s, stages), (g.steps && g.steps[i] && g.steps[i].reached) || 0]);
   const ttc = g.time_to_convert || {};
-  return { rows, p50: ttc.p50_s ?? null, p90: ttc.p90_s ?? null };
+  return { rows, p50: ttc.p50_s ?? null, p90: ttc.p90_s ?? null, histogram: ttc.histogram || [] };
 }
 
 function funnelCard(ctx, map, rangeOf, live) {
@@ -346,6 +347,8 @@ function funnelCard(ctx, map, rangeOf, live) {
   const body = h('tbody');
   const status = h('div', { role: 'status' });
   const ttcLine = h('p', { class: 'jr-ttc' });
+  const ttcEl = h('div', { class: 'jr-ttc-chart', role: 'img', 'aria-label': t('MSG_WEB_JRN_TTC_CHART'), hidden: true });
+  let ttcChart = null;
   let rows = [];
   let chart = null;
   const csv = h('button', { type: 'button', class: 'csv', onclick: () => download('funnel.csv',
@@ -392,7 +395,7 @@ function funnelCard(ctx, map, rangeOf, live) {
   const card = h('section', { class: 'card jr-funnel' },
     h('div', { class: 'card-head' }, h('h2', null, t('MSG_WEB_JRN_FUNNEL')), csv),
     h('p', { class: 'muted' }, t('MSG_WEB_JRN_FUNNEL_NOTE')),
-    form, status, chartEl, ttcLine,
+    form, status, chartEl, ttcLine, ttcEl,
     h('div', { class: 'table-wrap' }, h('table', { class: 'breakdown jr-funnel-table' },
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('MSG_WEB_JRN_COL_STEP')),
         h('th', { scope: 'col', class: 'num' }, t('MSG_WEB_JRN_COL_CUSTOMERS')),
@@ -442,6 +445,25 @@ function funnelCard(ctx, map, rangeOf, live) {
         label: { position: 'right', formatter: (p) => `${p.name}: ${count(p.value)}`, overflow: 'truncate' },
         data: rows.map((x) => ({ name: x[0], value: x[1] })) }],
     }, true);
+    // the time to convert: customers per bucket of the API's histogram
+    ttcEl.hidden = !r.histogram.length;
+    card.dataset.bins = String(r.histogram.length);
+    if (r.histogram.length) {
+      if (!ttcChart) {
+        ttcChart = echarts.init(ttcEl);
+        live.push(ttcChart);
+      }
+      ttcChart.resize();
+      ttcChart.setOption({
+        animation: false,
+        grid: { left: 40, right: 16, top: 16, bottom: 40 },
+        tooltip: { trigger: 'axis' },
+        xAxis: { type: 'category', name: t('MSG_WEB_JRN_TTC_AXIS'), nameLocation: 'middle', nameGap: 26,
+          data: r.histogram.map((b) => (b.to_s === null ? `≥ ${duration(b.from_s)}` : `${duration(b.from_s)}–${duration(b.to_s)}`)) },
+        yAxis: { type: 'value', minInterval: 1 },
+        series: [{ type: 'bar', color: '#1d4ed8', data: r.histogram.map((b) => b.customers) }],
+      }, true);
+    }
     card.dataset.state = 'drawn';
   }
   form.addEventListener('submit', (e) => {
