@@ -120,6 +120,15 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
       assert(s && s.reached === n, `segment ${segments[0]}, stage ${key}: shown ${n}, the API ${s && s.reached}`);
     }
     assert(seg.stages.reduce((a, x) => a + x.reached, 0) <= map.stages.reduce((a, x) => a + x.reached, 0), 'a segment reaches more than everyone');
+
+    // the chooser opens the other journey
+    const other = list.find((x) => String(x.id) !== String(map.journey.id));
+    assert(other, 'the demo has one journey');
+    await page.locator('#jr-journey').selectOption(String(other.id));
+    await page.waitForFunction((id) => location.hash === `#/journeys/${id}`, String(other.id));
+    await page.locator('.jr-body[data-charts="drawn"]').waitFor();
+    const keys = await page.locator('article.jr-stage').evaluateAll((cs) => cs.map((c) => c.dataset.key));
+    assert(JSON.stringify(keys.sort()) === JSON.stringify(other.definition.stages.map((x) => x.key).sort()), `the other journey shows stages ${keys}`);
   });
 
   test('journeys: a touchpoint opened with the keyboard shows its themes and comments', async ({ page, shot }) => {
