@@ -1,10 +1,12 @@
 // journeys.test.mjs - the Journey page in a real browser (registered by
 // dashboard.test.mjs) on the demo tenant: the list is the tenant's journeys;
-// the board's figures are GET /api/v1/journeys/{id}/map's for the same range;
-// "where customers leave" and "where they feel worst" name the stages the
-// API's figures say; a touchpoint opened with the keyboard shows that
+// the board's figures are GET /api/v1/journeys/{id}/map's for the same range
+// (and for one segment); "where customers leave" and "where they feel worst"
+// name the stages the API's figures say; moments of truth are the map's; the
+// chooser opens the other journey; a touchpoint opened with the keyboard shows that
 // touchpoint's themes and comments (GET .../touchpoints/{key}) with "show
-// more"; a funnel run draws and its counts are POST /api/v1/funnels's; the
+// more"; a funnel run draws and its counts are POST /api/v1/funnels's (with
+// the journey's window, edited steps, the time-to-convert histogram); the
 // paths draw as a Sankey with GET /api/v1/paths's nodes; a hostile comment
 // shows as text; the page in Spanish; nothing wider than a phone.
 
