@@ -182,11 +182,12 @@ size_t cxm_journey_contrib_of(const struct cxm_journey_def *d, const struct cxm_
 
 /*
  * Time buckets for time in stage: bucket 0 is under a minute, bucket b >= 1
- * is [60 s * 1.3^(b-1), 60 s * 1.3^b), the last open-ended (about 2.8
- * years). Quantiles interpolate log-linearly inside a bucket: within 14%
- * of the exact value (docs/journeys.md).
+ * is [60 s * 1.3^(b-1), 60 s * 1.3^b), the last open-ended (from about 450
+ * days, beyond the longest conversion window). Quantiles interpolate
+ * log-linearly inside a bucket: at most 30% off in the worst case, a few
+ * per cent on smooth data (docs/journeys.md).
  */
-#define CXM_JOURNEY_BUCKETS 49
+#define CXM_JOURNEY_BUCKETS 53
 int cxm_journey_bucket(int64_t seconds);
 /* The q-quantile (0 < q < 1) in seconds of a histogram; -1 when empty. */
 int64_t cxm_journey_bucket_quantile(const int64_t counts[CXM_JOURNEY_BUCKETS], double q);

@@ -38,7 +38,8 @@ enum cxm_moment_reason {
 	CXM_MOMENT_IN = 0,       /* analysed */
 	CXM_MOMENT_FEW_RATED,    /* fewer than CXM_MOMENTS_MIN_PAIRS customers rated it */
 	CXM_MOMENT_FEW_TOGETHER, /* fewer than that rated it together with touchpoint `with` */
-	CXM_MOMENT_CONSTANT      /* every customer gave it the same rating */
+	CXM_MOMENT_CONSTANT,     /* every customer gave it the same rating */
+	CXM_MOMENT_FLAT_OUTCOME  /* every customer who rated it gave the same outcome NPS */
 };
 
 struct cxm_moment {

@@ -929,7 +929,8 @@ struct cxm_verbatim_filter {
 	int64_t from, to;
 	const char *theme, *label, *emotion;
 	int64_t survey; /* 0: every survey */
-	/* only responses at one of these touchpoints (touchpoints_n 0: any) */
+	/* only responses at one of these touchpoints (touchpoints_n 0: any;
+	 * at most CXM_TP_THEMES_MAX, CXM_EINVAL above) */
 	const char *const *touchpoints;
 	size_t touchpoints_n;
 };

@@ -82,6 +82,9 @@ int cmd_demo(int argc, char **argv)
 		ret = cxm_demo_generate(c.s, tenant, &o, &r);
 	if (!ret && !(ret = cxm_store_user_add(c.s, tenant, &login, NULL)))
 		r.users++;
+	/* journeys the demo defines are built before it is handed over */
+	if (!ret)
+		ret = cxm_store_journey_build_all(c.s, tenant);
 	if (!ret)
 		ret = cxm_store_commit(c.s);
 	if (ret) {

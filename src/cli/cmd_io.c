@@ -92,6 +92,9 @@ int cmd_import(int argc, char **argv)
 	o.progress = on_progress;
 	o.ctx = &ui;
 	ret = cxm_import_file(c.s, c.tenant, pos[1], &o, &r, err, sizeof(err));
+	/* no scheduler here: journeys waiting for a build get it now */
+	if (!ret && (ret = cxm_store_journey_build_all(c.s, c.tenant)))
+		snprintf(err, sizeof(err), "%s", cxm_store_errmsg(c.s));
 	if (ui.tty)
 		fputs("\r\033[K", stderr);
 	if (ui.shown > MAX_REJECTS_SHOWN)

@@ -242,7 +242,8 @@ static void result_groups(struct cxm_funnel *f, struct cxm_funnel_result *out)
 	size_t n = f->groups_n;
 	uint32_t *order = cxm_arena_alloc(f->a, n * sizeof(*order));   /* group -> its place in the answer */
 	struct cxm_funnel_group *sorted = cxm_arena_alloc(f->a, (n + 1) * sizeof(*sorted));
-	memcpy(sorted, f->groups, n * sizeof(*sorted));
+	if (n) /* groups is NULL before the first group */
+		memcpy(sorted, f->groups, n * sizeof(*sorted));
 	/* the index of each group rides in p50_us while sorting */
 	for (size_t i = 0; i < n; i++)
 		sorted[i].p50_us = (int64_t)i;

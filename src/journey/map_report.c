@@ -24,7 +24,6 @@
 #include "cxm/time.h"
 #include "cxm/tz.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -573,66 +572,25 @@ static int read_moments(struct map_run *m)
 	return 0;
 }
 
+/* "moments": how they were found (cxm_moments_json) or why not;
+ * "moments_of_truth": the touchpoints among the largest shares. */
 static void add_moments(struct map_run *m, cJSON *o)
 {
-	static const char *const kinds[] = { "nps", "csat", "ces" };
-	cJSON *top = cJSON_AddArrayToObject(o, "moments_of_truth"), *info = cJSON_AddObjectToObject(o, "moments");
-	const char *names[CXM_DRIVERS_MAX];
-	char buf[400], key[2 * CXM_JOURNEY_KEY_MAX + 2];
+	cJSON *top = cJSON_AddArrayToObject(o, "moments_of_truth"), *info;
 
 	if (!m->mot) {
+		info = cJSON_AddObjectToObject(o, "moments");
 		cJSON_AddBoolToObject(info, "found", false);
 		cJSON_AddStringToObject(info, "reason", m->mot_why);
 		return;
 	}
-	const struct cxm_moments *mm = &m->mot->m;
+	info = cxm_moments_json(m->mot, &m->d, m->q->lang);
 	cJSON_AddBoolToObject(info, "found", true);
-	cJSON_AddNumberToObject(info, "customers", (double)mm->customers);
-	cJSON_AddNumberToObject(info, "analysed", (double)mm->analysed);
-	cJSON_AddStringToObject(info, "method", mm->listwise ? "listwise" : "pairwise");
-	cxm_json_add_fixed(info, "r2", mm->r2, 3);
-	for (size_t j = 0; j < mm->k; j++)
-		names[j] = m->d.tps[m->mot->tp[j]].name;
-	cJSON *all = cJSON_AddArrayToObject(info, "touchpoints");
-	for (size_t j = 0; j < mm->k; j++) {
-		const struct cxm_moment *x = &mm->m[j];
-		const struct cxm_journey_touchpoint *tp = &m->d.tps[m->mot->tp[j]];
-		cJSON *e = cJSON_CreateObject();
-		snprintf(key, sizeof(key), "%s.%s", m->d.stages[tp->stage].key, tp->key);
-		cJSON_AddStringToObject(e, "touchpoint", key);
-		cJSON_AddStringToObject(e, "name", tp->name);
-		cJSON_AddStringToObject(e, "scale", kinds[m->mot->kind[j]]);
-		cJSON_AddNumberToObject(e, "rated", (double)x->rated);
-		if (x->reason != CXM_MOMENT_IN) {
-			cxm_moment_reason_text(mm, j, names, m->q->lang, buf, sizeof(buf));
-			cJSON_AddStringToObject(e, "left_out", buf);
-			cJSON_AddItemToArray(all, e);
-			continue;
-		}
-		cxm_json_add_fixed(e, "share", x->share, 1);
-		if (isfinite(x->corr))
-			cxm_json_add_fixed(e, "correlation", x->corr, 3);
-		else
-			cJSON_AddNullToObject(e, "correlation");
-		cJSON_AddNumberToObject(e, "correlation_n", (double)x->corr_n);
-		cxm_json_add_fixed(e, "performance", x->performance, 1);
-		cJSON_AddStringToObject(e, "quadrant", cxm_quadrant_name(x->quadrant));
-		if (x->lift.valid) {
-			cJSON *l = cJSON_AddObjectToObject(e, "lift");
-			cxm_json_add_fixed(l, "nps_well", x->lift.a, 1);
-			cxm_json_add_fixed(l, "nps_badly", x->lift.b, 1);
-			cxm_json_add_fixed(l, "diff", x->lift.diff, 1);
-			cJSON_AddBoolToObject(l, "significant", x->lift.significant);
-			cxm_moment_lift_text(x, tp->name, m->q->lang, buf, sizeof(buf));
-			cJSON_AddStringToObject(l, "text", buf);
-		} else {
-			cJSON_AddNullToObject(e, "lift");
-		}
-		cJSON_AddBoolToObject(e, "moment_of_truth", x->top);
-		cJSON_AddItemToArray(all, e);
-		if (x->top)
-			cJSON_AddItemToArray(top, cJSON_Duplicate(e, 1));
-	}
+	cJSON_AddItemToObject(o, "moments", info);
+	const cJSON *tps = cJSON_GetObjectItemCaseSensitive(info, "touchpoints");
+	for (const cJSON *t = tps ? tps->child : NULL; t; t = t->next)
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "moment_of_truth")))
+			cJSON_AddItemToArray(top, cJSON_Duplicate(t, 1));
 }
 
 /* The journey, its definition, the flow and the feedback of q. */

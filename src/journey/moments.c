@@ -49,7 +49,7 @@ static double pair_corr(const double *rows, size_t n, size_t w, size_t a, size_t
 /* Leaves out the touchpoints too few customers rated, or rated together
  * with another one analysed (the pair with fewest first; of a pair, the
  * one fewer rated, the later one on a tie). */
-static void leave_out(const double *rows, size_t n, size_t k, struct cxm_moments *out)
+static void leave_out(const double *rows, size_t n, size_t k, const bool *varies, struct cxm_moments *out)
 {
 	int64_t(*together)[K] = xcalloc(K, sizeof(*together));
 	size_t w = 1 + k;
@@ -61,9 +61,9 @@ static void leave_out(const double *rows, size_t n, size_t k, struct cxm_moments
 			m->pairs = m->rated;
 		} else if (!isfinite(m->corr)) {
 			/* rated often enough: the correlation is undefined only
-			 * when the ratings do not vary (or the outcome does not
-			 * among them) */
-			m->reason = CXM_MOMENT_CONSTANT;
+			 * when the ratings do not vary, or the outcome does not
+			 * among those who rated it */
+			m->reason = varies[j] ? CXM_MOMENT_FLAT_OUTCOME : CXM_MOMENT_CONSTANT;
 		}
 	}
 	for (size_t i = 0; i < k; i++)
@@ -95,7 +95,8 @@ int cxm_moments_analyse(const double *rows, size_t n, size_t k, const struct cxm
 {
 	struct cxm_err e = { field, fieldlen, why, whylen };
 	size_t w = 1 + k, act[K], a = 0;
-	double sum[K] = { 0 }, ymin = INFINITY, ymax = -INFINITY;
+	double sum[K] = { 0 }, first[K], ymin = INFINITY, ymax = -INFINITY;
+	bool varies[K] = { false };
 
 	if (k < 1 || k > K)
 		return cxm_fail(&e, "touchpoints", _(MSG_MT_TOUCHPOINTS), K);
@@ -118,7 +119,9 @@ int cxm_moments_analyse(const double *rows, size_t n, size_t k, const struct cxm
 			struct cxm_score_counts c;
 			if (!isfinite(r[1 + j]))
 				continue;
-			m->rated++;
+			if (!m->rated++)
+				first[j] = r[1 + j];
+			varies[j] = varies[j] || r[1 + j] != first[j];
 			sum[j] += r[1 + j];
 			cxm_score_counts_of(&c, (int)r[0], -1, -1);
 			if (r[1 + j] >= scales[j].good)
@@ -140,7 +143,7 @@ int cxm_moments_analyse(const double *rows, size_t n, size_t k, const struct cxm
 					  : NAN;
 		cxm_nps_diff(&m->well, &m->badly, &m->lift);
 	}
-	leave_out(rows, n, k, out);
+	leave_out(rows, n, k, varies, out);
 	for (size_t j = 0; j < k; j++)
 		if (out->m[j].reason == CXM_MOMENT_IN)
 			act[a++] = j;
@@ -233,6 +236,9 @@ void cxm_moment_reason_text(const struct cxm_moments *m, size_t j, const char *c
 		break;
 	case CXM_MOMENT_CONSTANT:
 		snprintf(buf, len, "%s", cxm_msg_in(MSG_MT_CONSTANT, lang));
+		break;
+	case CXM_MOMENT_FLAT_OUTCOME:
+		snprintf(buf, len, "%s", cxm_msg_in(MSG_MT_FLAT_AMONG, lang));
 		break;
 	}
 }

@@ -254,10 +254,13 @@ static uint32_t link_of(struct cxm_paths *p, uint32_t from, uint32_t to)
 
 static void count_sequence(struct cxm_paths *p, const uint32_t *lab, size_t n)
 {
-	char key[PATH_LEN * 9 + 1];
+	/* the label ids, three bytes each in base 255 without zeros: a C string */
+	char key[PATH_LEN * 3 + 1];
 	size_t len = 0;
 	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(key + len, sizeof(key) - len, "%x,", lab[i]);
+		for (uint32_t v = lab[i], b = 0; b < 3; b++, v /= 255)
+			key[len++] = (char)(v % 255 + 1);
+	key[len] = '\0';
 	int64_t v;
 	if (cxm_map_get(&p->seq_ids, key, &v)) {
 		p->seqs[v].customers++;
@@ -378,7 +381,8 @@ void cxm_paths_result(struct cxm_paths *p, struct cxm_path_result *out)
 	out->other = p->other;
 
 	/* the top sequences, largest first (equal ones by their labels) */
-	qsort_r(p->seqs, p->seqs_n, sizeof(*p->seqs), by_customers, p);
+	if (p->seqs_n) /* seqs is NULL before the first sequence */
+		qsort_r(p->seqs, p->seqs_n, sizeof(*p->seqs), by_customers, p);
 	size_t top = p->seqs_n < p->q.top ? p->seqs_n : p->q.top;
 	out->sequences = cxm_arena_alloc(p->a, (top ? top : 1) * sizeof(*out->sequences));
 	for (size_t i = 0; i < p->seqs_n; i++) {

@@ -441,7 +441,8 @@ static bool seq_decode(struct seq *q, const char *text)
 	return true;
 }
 
-static const struct seq *sort_q;
+/* qsort has no context argument: the sequence being sorted, per thread */
+static _Thread_local const struct seq *sort_q;
 
 static int entry_cmp(const void *pa, const void *pb)
 {
@@ -500,7 +501,7 @@ struct jdef {
 
 struct jdelta {
 	int64_t tenant, journey, day;
-	int version, node;
+	int version, grain, node;
 	char *value;
 	/* [0] the transaction's, [1] the open savepoint's */
 	int64_t reached[2], converted[2];
@@ -729,15 +730,15 @@ int cxm_store_event_classes(struct cxm_store *s, int64_t tenant, cxm_event_class
 
 /* ---- rollup changes, kept until commit ------------------------------------ */
 
-static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t journey, int version, int64_t day,
-			       const char *value, int node)
+static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t journey, int version, int grain,
+			       int64_t day, const char *value, int node)
 {
 	struct jstore *js = s->js;
 	int64_t at;
 
 	/* the key: the numbers' bytes (no NUL can be in them as hex) and the value */
 	char head[96];
-	int64_t nums[5] = { tenant, journey, version, day, node };
+	int64_t nums[6] = { tenant, journey, version, grain, day, node };
 	size_t hn = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
 		uint64_t v = (uint64_t)nums[i];
@@ -760,6 +761,7 @@ static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t jour
 		js->v[at].tenant = tenant;
 		js->v[at].journey = journey;
 		js->v[at].version = version;
+		js->v[at].grain = grain;
 		js->v[at].day = day;
 		js->v[at].node = node;
 		js->v[at].value = xstrdup(value);
@@ -768,27 +770,67 @@ static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t jour
 	return &js->v[at];
 }
 
+/* Adds sign times the items of a contribution (skip[i]: left out). */
+static int items_apply(struct cxm_store *s, int64_t tenant, const struct jdef *d, int version,
+		       const struct cxm_journey_contrib *c, size_t n, const bool *skip, const char *segment, int sign)
+{
+	int sp = s->in_sp ? 1 : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int64_t day;
+		if (skip && skip[i])
+			continue;
+		int ret = cxm_store_tenant_day(s, tenant, c[i].first, &day);
+		if (ret)
+			return ret;
+		for (int grain = 0; grain < 2; grain++) {
+			int64_t at = grain ? cxm_bucket_start(CXM_BUCKET_MONTH, day) : day;
+			struct jdelta *x = delta_at(s, tenant, d->id, version, grain, at, segment, c[i].node);
+			x->reached[sp] += sign;
+			if (c[i].converted) {
+				x->converted[sp] += sign;
+				x->times[sp][cxm_journey_bucket(c[i].seconds)] += sign;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Adds sign times a customer's contribution to journey d's rollups. */
 static int contrib_apply(struct cxm_store *s, int64_t tenant, const struct jdef *d, int version,
 			 const struct cxm_journey_state *st, const char *segment, int sign)
 {
 	struct cxm_journey_contrib c[CXM_JOURNEY_NODES_MAX];
 	size_t n = cxm_journey_contrib_of(&d->def, st, c);
-	int sp = s->in_sp ? 1 : 0;
 
-	for (size_t i = 0; i < n; i++) {
-		int64_t day;
-		int ret = cxm_store_tenant_day(s, tenant, c[i].first, &day);
-		if (ret)
-			return ret;
-		struct jdelta *x = delta_at(s, tenant, d->id, version, day, segment, c[i].node);
-		x->reached[sp] += sign;
-		if (c[i].converted) {
-			x->converted[sp] += sign;
-			x->times[sp][cxm_journey_bucket(c[i].seconds)] += sign;
-		}
-	}
-	return 0;
+	return items_apply(s, tenant, d, version, c, n, NULL, segment, sign);
+}
+
+static bool same_item(const struct cxm_journey_contrib *a, const struct cxm_journey_contrib *b)
+{
+	return a->node == b->node && a->first == b->first && a->converted == b->converted &&
+	       (!a->converted || a->seconds == b->seconds);
+}
+
+/* Moves the rollups from contribution a to b: only the items that differ
+ * (a new event leaves most of a customer's nodes as they were). */
+static int contrib_move(struct cxm_store *s, int64_t tenant, const struct jdef *d, int version,
+			const struct cxm_journey_state *a, const struct cxm_journey_state *b, const char *segment)
+{
+	struct cxm_journey_contrib ca[CXM_JOURNEY_NODES_MAX], cb[CXM_JOURNEY_NODES_MAX];
+	bool sa[CXM_JOURNEY_NODES_MAX] = { false }, sb[CXM_JOURNEY_NODES_MAX] = { false };
+	size_t na = a ? cxm_journey_contrib_of(&d->def, a, ca) : 0, nb = cxm_journey_contrib_of(&d->def, b, cb);
+	int ret;
+
+	for (size_t i = 0; i < na; i++)
+		for (size_t k = 0; k < nb; k++)
+			if (!sb[k] && same_item(&ca[i], &cb[k])) {
+				sa[i] = sb[k] = true;
+				break;
+			}
+	if ((ret = items_apply(s, tenant, d, version, ca, na, sa, segment, -1)))
+		return ret;
+	return items_apply(s, tenant, d, version, cb, nb, sb, segment, 1);
 }
 
 static void delta_merge(struct jdelta *x)
@@ -832,14 +874,14 @@ void cxm_jstore_merge_savepoint(struct cxm_store *s)
 int cxm_jstore_flush(struct cxm_store *s)
 {
 	static const char roll[] =
-		"INSERT INTO journey_rollups (tenant_id, journey_id, version, day, value, node, reached, converted)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, journey_id, version, day, value, node)"
+		"INSERT INTO journey_rollups (tenant_id, journey_id, version, grain, day, value, node, reached, converted)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, journey_id, version, grain, day, value, node)"
 		" DO UPDATE SET reached = journey_rollups.reached + excluded.reached,"
 		" converted = journey_rollups.converted + excluded.converted";
 	static const char times[] =
-		"INSERT INTO journey_times (tenant_id, journey_id, version, day, value, node, bucket, n)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-		" ON CONFLICT (tenant_id, journey_id, version, day, value, node, bucket)"
+		"INSERT INTO journey_times (tenant_id, journey_id, version, grain, day, value, node, bucket, n)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (tenant_id, journey_id, version, grain, day, value, node, bucket)"
 		" DO UPDATE SET n = journey_times.n + excluded.n";
 	struct jstore *js = s->js;
 	int ret = 0;
@@ -849,7 +891,7 @@ int cxm_jstore_flush(struct cxm_store *s)
 		delta_merge(x);
 		if (x->reached[0] || x->converted[0]) {
 			struct sqlval p[] = { SQLV_INT(x->tenant),   SQLV_INT(x->journey), SQLV_INT(x->version),
-					      SQLV_INT(x->day),	     SQLV_TEXT(x->value),
+					      SQLV_INT(x->grain),    SQLV_INT(x->day),	   SQLV_TEXT(x->value),
 					      SQLV_INT(x->node),     SQLV_INT(x->reached[0]),
 					      SQLV_INT(x->converted[0]) };
 			ret = JQ(s, roll, p, NULL, NULL, NULL);
@@ -858,7 +900,7 @@ int cxm_jstore_flush(struct cxm_store *s)
 			if (!x->times[0][b])
 				continue;
 			struct sqlval p[] = { SQLV_INT(x->tenant), SQLV_INT(x->journey), SQLV_INT(x->version),
-					      SQLV_INT(x->day),	   SQLV_TEXT(x->value),
+					      SQLV_INT(x->grain),  SQLV_INT(x->day),	 SQLV_TEXT(x->value),
 					      SQLV_INT(x->node),   SQLV_INT(b),		 SQLV_INT(x->times[0][b]) };
 			ret = JQ(s, times, p, NULL, NULL, NULL);
 		}
@@ -1072,10 +1114,7 @@ static int journey_move(struct cxm_store *s, int64_t tenant, const struct jdef *
 		if (!seg)
 			seg = xstrdup("");
 	}
-	if (any_a)
-		ret = contrib_apply(s, tenant, d, d->version, &a, seg, -1);
-	if (!ret)
-		ret = contrib_apply(s, tenant, d, d->version, &b, seg, 1);
+	ret = contrib_move(s, tenant, d, d->version, any_a ? &a : NULL, &b, seg);
 	free(seg);
 	return ret;
 }
@@ -1098,7 +1137,7 @@ static uint32_t event_tags(const struct jstore *js, const struct cxm_event *e, u
 
 /* ---- the ingest hook ------------------------------------------------------ */
 
-static const struct cxm_event *cmp_ev;
+static _Thread_local const struct cxm_event *cmp_ev;
 
 static int by_customer(const void *pa, const void *pb)
 {
@@ -1603,24 +1642,24 @@ static int times_row(const struct sqlrow *r, void *ctx)
 
 /* Adds the rows of days [from, to) to the flow: of one segment, or of
  * all of them (NULL). */
-static int flow_range(struct cxm_store *s, int64_t tenant, int64_t journey, int version, const char *segment,
-		      int64_t from, int64_t to, struct flow_ctx *c)
+static int flow_rows(struct cxm_store *s, int64_t tenant, int64_t journey, int version, int grain,
+		     const char *segment, int64_t from, int64_t to, struct flow_ctx *c)
 {
 	static const char roll_all[] = "SELECT node, SUM(reached), SUM(converted) FROM journey_rollups"
 				       " WHERE tenant_id = ? AND journey_id = ? AND version = ?"
-				       " AND day >= ? AND day < ? GROUP BY node";
+				       " AND grain = ? AND day >= ? AND day < ? GROUP BY node";
 	static const char roll_seg[] = "SELECT node, SUM(reached), SUM(converted) FROM journey_rollups"
 				       " WHERE tenant_id = ? AND journey_id = ? AND version = ?"
-				       " AND day >= ? AND day < ? AND value = ? GROUP BY node";
+				       " AND grain = ? AND day >= ? AND day < ? AND value = ? GROUP BY node";
 	static const char times_all[] = "SELECT node, bucket, SUM(n) FROM journey_times"
 					" WHERE tenant_id = ? AND journey_id = ? AND version = ?"
-					" AND day >= ? AND day < ? GROUP BY node, bucket";
+					" AND grain = ? AND day >= ? AND day < ? GROUP BY node, bucket";
 	static const char times_seg[] = "SELECT node, bucket, SUM(n) FROM journey_times"
 					" WHERE tenant_id = ? AND journey_id = ? AND version = ?"
-					" AND day >= ? AND day < ? AND value = ? GROUP BY node, bucket";
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(journey), SQLV_INT(version),
+					" AND grain = ? AND day >= ? AND day < ? AND value = ? GROUP BY node, bucket";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(journey), SQLV_INT(version), SQLV_INT(grain),
 			      SQLV_INT(from),	SQLV_INT(to),	   SQLV_TEXT(segment) };
-	size_t np = segment ? 6 : 5;
+	size_t np = segment ? 7 : 6;
 	int ret;
 
 	if (from >= to)
@@ -1628,6 +1667,23 @@ static int flow_range(struct cxm_store *s, int64_t tenant, int64_t journey, int 
 	if ((ret = jq(s, segment ? roll_seg : roll_all, p, np, flow_row, c, NULL)))
 		return ret;
 	return c->mature ? 0 : jq(s, segment ? times_seg : times_all, p, np, times_row, c, NULL);
+}
+
+/* Days [from, to): whole months from the month rows, the edges by day. */
+static int flow_range(struct cxm_store *s, int64_t tenant, int64_t journey, int version, const char *segment,
+		      int64_t from, int64_t to, struct flow_ctx *c)
+{
+	int64_t m0 = cxm_bucket_start(CXM_BUCKET_MONTH, from), m1 = cxm_bucket_start(CXM_BUCKET_MONTH, to);
+	int ret;
+
+	if (m0 < from)
+		m0 = cxm_bucket_start(CXM_BUCKET_MONTH, m0 + 31);
+	if (m0 >= m1)
+		return flow_rows(s, tenant, journey, version, 0, segment, from, to, c);
+	if ((ret = flow_rows(s, tenant, journey, version, 0, segment, from, m0, c)) ||
+	    (ret = flow_rows(s, tenant, journey, version, 1, segment, m0, m1, c)))
+		return ret;
+	return flow_rows(s, tenant, journey, version, 0, segment, m1, to, c);
 }
 
 int cxm_store_journey_flow(struct cxm_store *s, int64_t tenant, int64_t journey_id, int64_t from_day,

@@ -250,6 +250,10 @@ test('funnels and paths: bad input names the field or the parameter', async (ctx
   status(r, 200);
   eq(r.json.steps.map((x) => x.reached), [0]);
   eq(r.json.warnings.map((w) => w.field), ['steps[0]']);
+  // grouped, over nobody: no groups (and no sanitizer report under ASan)
+  const rg = await call(ctx.base, 'POST', '/api/v1/funnels', { key: ctx.keys.viewer, json: { steps: [ev('nunca_visto')], by: 'segment' } });
+  status(rg, 200);
+  eq(rg.json.groups, []);
 
   const paths = [
     ['', 'start', /required/],
@@ -333,9 +337,9 @@ test('the map, a funnel and paths over events late, out of order and repeated', 
   eq([m.stages[3].final, m.stages[3].conversion, m.stages[3].time_in_stage], [true, null, null]);
   // touchpoints: one per stage here, so the same counts
   for (const st of m.stages) eq(pick(st.touchpoints[0]), pick(st), st.key);
-  // time in stage A: c1, c3, c4 each a day (bucketed: within 14%)
+  // time in stage A: c1, c3, c4 each a day (bucketed: at most 30% off)
   const p50 = m.stages[0].time_in_stage.p50_s;
-  ok(Math.abs(p50 - 86400) <= 0.14 * 86400 && m.stages[0].time_in_stage.approx, `p50 ${p50}`);
+  ok(Math.abs(p50 - 86400) <= 0.3 * 86400 && m.stages[0].time_in_stage.approx, `p50 ${p50}`);
   // no responses yet: no scores, no friction (fewer than 30 of anything)
   eq([m.stages[3].nps.n, m.stages[3].nps.score, m.stages[3].friction, m.stages[3].feeling], [0, null, null, null]);
 

@@ -183,6 +183,20 @@ static void test_left_out(void **state)
 	assert_int_equal(m.m[0].reason, CXM_MOMENT_CONSTANT);
 	cxm_moment_reason_text(&m, 0, names, CXM_LANG_ES, buf, sizeof(buf));
 	assert_string_equal(buf, "todos los clientes le dieron la misma valoración");
+
+	/* a touchpoint only customers with NPS 7 rated, in varied ways */
+	for (size_t i = 0; i < n; i++) {
+		double *r = rows + i * (K + 1);
+		r[1] = 1 + (double)(i % 5);
+		if (i < 40)
+			r[0] = 7;
+		else
+			r[1] = NAN;
+	}
+	assert_int_equal(cxm_moments_analyse(rows, n, K, scales6(), &m, field, sizeof(field), why, sizeof(why)), 0);
+	assert_int_equal(m.m[0].reason, CXM_MOMENT_FLAT_OUTCOME);
+	cxm_moment_reason_text(&m, 0, names, CXM_LANG_EN, buf, sizeof(buf));
+	assert_string_equal(buf, "every customer who rated it gave the same NPS");
 	free(rows);
 }
 

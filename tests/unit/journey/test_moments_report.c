@@ -10,6 +10,7 @@
  */
 #include "testutil.h"
 
+#include "cxm/journey.h"
 #include "cxm/moments.h"
 
 #include <math.h>
@@ -202,6 +203,32 @@ static void test_moments_from_responses(void **state)
 	/* 6 customers a day: days 0-9, and days 10 and 11 by their earlier
 	 * answer (two days before) */
 	assert_int_equal(r[1].m.customers, 12 * (NCUST / 50));
+
+	/* a journey as the API takes it: feedback defaults to the match's
+	 * touchpoints; two of them feed one journey touchpoint */
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 "{\"name\": \"Compra\", \"outcome_survey_id\": \"%lld\", \"stages\": ["
+		 "{\"key\": \"compra\", \"phase\": \"during\", \"touchpoints\": ["
+		 "{\"key\": \"pago\", \"match\": {\"type\": \"purchase\", \"touchpoint\": \"checkout\"}}]},"
+		 "{\"key\": \"posventa\", \"phase\": \"after\", \"touchpoints\": ["
+		 "{\"key\": \"servicio\", \"name\": \"Servicio\", \"match\": {\"type\": \"delivery\"},"
+		 " \"feedback\": [\"entrega\", \"soporte\"]}]}]}",
+		 (long long)w.relation);
+	cJSON *body = cJSON_Parse(text);
+	struct cxm_journey_def api;
+	assert_non_null(body);
+	if (cxm_journey_check(body, &api, field, sizeof(field), why, sizeof(why)))
+		fail_msg("%s: %s", field, why);
+	assert_int_equal(cxm_moments_report(S, w.tenant, &api, from, to, NULL, &r[1], field, sizeof(field), why,
+					    sizeof(why)), 0);
+	assert_int_equal(r[1].m.k, 2);
+	assert_int_equal(r[1].kind[0], CXM_MOMENT_CES);
+	/* delivery's CSAT and support's NPS: CSAT is answered more */
+	assert_int_equal(r[1].kind[1], CXM_MOMENT_CSAT);
+	assert_true(r[1].m.m[1].rated >= w.rated[0]);
+	assert_true(r[1].m.m[1].share > r[1].m.m[0].share);
+	cJSON_Delete(body);
 
 	/* a journey without feedback */
 	for (int t = 0; t < 4; t++)

@@ -240,7 +240,8 @@ static void test_buckets(void **state)
 	assert_int_equal(cxm_journey_bucket(77), 1);
 	assert_int_equal(cxm_journey_bucket(78), 2); /* 60 * 1.3 */
 	assert_int_equal(cxm_journey_bucket(INT64_MAX), CXM_JOURNEY_BUCKETS - 1);
-	assert_int_equal(cxm_journey_bucket(365 * 86400), CXM_JOURNEY_BUCKETS - 1);
+	/* the longest window stays in a closed bucket */
+	assert_true(cxm_journey_bucket(365 * 86400) < CXM_JOURNEY_BUCKETS - 1);
 	for (int b = 2; b < CXM_JOURNEY_BUCKETS; b++) {
 		int64_t edge = (int64_t)ceil(lo_of(b));
 		assert_int_equal(cxm_journey_bucket(edge), b);

@@ -60,26 +60,30 @@ CREATE TABLE customer_seq (
 -- their first entry; '' for none) and node: customers who entered and who
 -- converted within the window; the histogram of their time to convert in
 -- journey_times. Only segment rows are kept: the whole journey is their
--- sum, so each change of a customer's state writes one row per node.
+-- sum. grain 0 rows are days; grain 1 rows months (day: the month's first
+-- day), so a year reads a row per month but for the range's edges; each
+-- change of a customer's state writes two rows per node.
 CREATE TABLE journey_rollups (
 	tenant_id INTEGER NOT NULL,
 	journey_id INTEGER NOT NULL,
 	version INTEGER NOT NULL,
+	grain INTEGER NOT NULL,
 	day INTEGER NOT NULL,
 	value TEXT NOT NULL,
 	node INTEGER NOT NULL,
 	reached INTEGER NOT NULL DEFAULT 0,
 	converted INTEGER NOT NULL DEFAULT 0,
-	PRIMARY KEY (tenant_id, journey_id, version, day, value, node)
+	PRIMARY KEY (tenant_id, journey_id, version, grain, day, value, node)
 ) WITHOUT ROWID;
 CREATE TABLE journey_times (
 	tenant_id INTEGER NOT NULL,
 	journey_id INTEGER NOT NULL,
 	version INTEGER NOT NULL,
+	grain INTEGER NOT NULL,
 	day INTEGER NOT NULL,
 	value TEXT NOT NULL,
 	node INTEGER NOT NULL,
 	bucket INTEGER NOT NULL,
 	n INTEGER NOT NULL DEFAULT 0,
-	PRIMARY KEY (tenant_id, journey_id, version, day, value, node, bucket)
+	PRIMARY KEY (tenant_id, journey_id, version, grain, day, value, node, bucket)
 ) WITHOUT ROWID;
