@@ -487,7 +487,7 @@ void demo_feedback_relational(struct demo_feedback *f, int64_t n, const int64_t 
 		struct decided *d;
 		double x;
 
-		if (!f->cust.has_email || sent < lo || sent >= hi || sent >= f->end || !chance(&r, 650) ||
+		if (!f->cust.has_email || sent < lo || sent >= hi || sent >= f->end || !chance(&r, 450) ||
 		    invited_near(f, sent))
 			continue;
 		d = push(f);
@@ -497,7 +497,7 @@ void demo_feedback_relational(struct demo_feedback *f, int64_t n, const int64_t 
 		d->channel = "email";
 		d->touchpoint = "relationship";
 		d->failed = chance(&r, 15);
-		if (d->failed || !chance(&r, 480))
+		if (d->failed || !chance(&r, 400))
 			continue;
 		d->opened_at = sent + between(&r, 5, 60 * 48) * MIN_US;
 		d->ts = d->opened_at + between(&r, 1, 5) * MIN_US;

@@ -26,7 +26,7 @@
 
 /* Without outcome_survey_id: the survey's id is known only at run time. */
 static const char *const templates[] = {
-	"{\"name\":\"Compra online\",\"conversion_window\":\"30d\",\"stages\":["
+	"{\"name\":\"Compra online\",\"conversion_window\":\"180d\",\"stages\":["
 	"{\"key\":\"descubrimiento\",\"name\":\"Descubrimiento\",\"phase\":\"before\",\"touchpoints\":["
 	"{\"key\":\"anuncios\",\"name\":\"Anuncios en redes\",\"match\":{\"type\":\"ad_click\",\"channel\":\"social\"}},"
 	"{\"key\":\"newsletter\",\"name\":\"Newsletter\",\"match\":{\"type\":\"email_click\",\"touchpoint\":\"newsletter\"}},"

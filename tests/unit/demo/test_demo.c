@@ -15,6 +15,7 @@
 #include "cxm/demo.h"
 #include "cxm/journey.h"
 #include "cxm/json.h"
+#include "cxm/moments.h"
 #include "cxm/surveys.h"
 #include "cxm/time.h"
 
@@ -1090,6 +1091,45 @@ static void relational_nps_follows_the_journey(void **state)
 	jr_release(&js);
 }
 
+/*
+ * The relational NPS is best predicted by how the delivery went: in the
+ * retail journey Entrega is a moment of truth, and every touchpoint rated
+ * by enough customers to be analysed is in Entrega or Postventa (the support
+ * line and the chat are rated within the window before a relational answer
+ * by fewer than CXM_MOMENTS_MIN_PAIRS customers: docs/demo.md).
+ */
+static void moments_of_truth_are_delivery_and_support(void **state)
+{
+	struct jr_scan js;
+	struct cxm_moments_report mr;
+	char field[96], why[300];
+	bool entrega = false;
+	(void)state;
+
+	jr_scan_tenant(&js);
+	assert_string_equal(js.def[0].name, "Compra online");
+	assert_int_equal(cxm_moments_report(main_s, main_tenant, &js.def[0], 0, CXM_TIME_MAX, NULL, &mr, field,
+					    sizeof(field), why, sizeof(why)),
+			 0);
+	assert_true(mr.m.customers >= N_CUSTOMERS / 10);
+	assert_true(mr.m.analysed >= 1);
+	for (size_t j = 0; j < mr.m.k; j++) {
+		const struct cxm_moment *m = &mr.m.m[j];
+		const struct cxm_journey_touchpoint *tp = &js.def[0].tps[mr.tp[j]];
+		const char *stage = js.def[0].stages[tp->stage].key;
+		if (m->reason != CXM_MOMENT_IN)
+			continue;
+		assert_true(!strcmp(stage, "entrega") || !strcmp(stage, "postventa"));
+		if (!strcmp(tp->key, "entregado")) {
+			entrega = true;
+			assert_true(m->top);
+			assert_true(m->corr > 0.2);
+		}
+	}
+	assert_true(entrega);
+	jr_release(&js);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1108,6 +1148,7 @@ int main(void)
 		cmocka_unit_test(bad_options),
 		cmocka_unit_test(journeys_match_the_demo_events),
 		cmocka_unit_test(relational_nps_follows_the_journey),
+		cmocka_unit_test(moments_of_truth_are_delivery_and_support),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
