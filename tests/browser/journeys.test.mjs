@@ -18,14 +18,20 @@ async function csvText(page, button) {
 export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguage }) {
   const call = (page, method, path, body) => page.evaluate(async ([m, p, b]) => (await import('/api.js')).api(m, p, b), [method, path, body]);
 
-  /** The demo journey with the most stages, opened; its map for the page's range. */
-  async function openJourney(page) {
+  /** The demo journey with the most stages, opened (over the last DAYS days when given); its map for the page's range. */
+  async function openJourney(page, days) {
     const list = (await call(page, 'GET', '/api/v1/journeys')).items;
     assert(list.length > 0, 'the demo tenant has no journey');
     const j = [...list].sort((a, b) => (b.definition ? b.definition.stages.length : 0) - (a.definition ? a.definition.stages.length : 0))[0];
     await page.goto(`${BASE}/#/journeys/${j.id}`);
-    const body = page.locator('.jr-body[data-charts="drawn"]');
+    let body = page.locator('.jr-body[data-charts="drawn"]');
     await body.waitFor();
+    if (days && (await page.locator('#ov-period').inputValue()) !== String(days)) {
+      const before = await body.getAttribute('data-from');
+      await page.locator('#ov-period').selectOption(String(days));
+      await page.waitForFunction((f) => { const b = document.querySelector('.jr-body[data-charts="drawn"]'); return b && b.dataset.from !== f; }, before);
+      body = page.locator('.jr-body[data-charts="drawn"]');
+    }
     const from = await body.getAttribute('data-from'), to = await body.getAttribute('data-to');
     const map = await call(page, 'GET', `/api/v1/journeys/${j.id}/map?from=${from}&to=${to}`);
     return { j, from, to, map };
@@ -56,7 +62,16 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
     assert(JSON.stringify(shown) === JSON.stringify(list.map((j) => String(j.id))), `journeys shown ${shown}, the API ${list.map((j) => j.id)}`);
     await shot('journeys-list', page);
 
-    const { map } = await openJourney(page);
+    // over 90 days the retail journey's window (longer) has not passed for any entry: the page says so
+    const recent = await openJourney(page, 90);
+    if (recent.map.mature_before <= recent.map.from) {
+      const m = await texts('en');
+      const want = m.MSG_WEB_JRN_NO_DROP_WINDOW.replace('{window}', recent.j.definition.conversion_window);
+      assert((await page.locator('.jr-worst-drop').textContent()) === want, `over 90 days: ${await page.locator('.jr-worst-drop').textContent()}`);
+      assert(await page.locator('.jr-flag.drop').count() === 0, 'a drop-off flagged with no mature entry');
+    }
+
+    const { map } = await openJourney(page, 365);
     assert(map.stages.length > 1, 'the demo journey has one stage');
     assert(map.stages.some((s) => s.reached > 0), 'nobody reached any stage of the demo journey in 90 days');
     for (const s of map.stages) {

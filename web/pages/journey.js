@@ -142,13 +142,17 @@ function stageCard(s, flags, openTouchpoint) {
     }))) : null);
 }
 
-function summaryCard(stages) {
+function summaryCard(map) {
+  const stages = map.stages || [];
   const { drop, friction, feel } = journeySummary(stages);
   const name = (s) => s.name || s.key;
+  // no entry of the period is older than the conversion window: nobody has left yet
+  const tooRecent = map.mature_before && map.from && map.mature_before <= map.from;
+  const noDrop = tooRecent ? t('MSG_WEB_JRN_NO_DROP_WINDOW', { window: map.journey.conversion_window || '' }) : t('MSG_WEB_JRN_NO_DROP');
   return h('section', { class: 'card jr-summary', 'aria-live': 'polite' },
     h('h2', null, t('MSG_WEB_JRN_SUMMARY')),
     h('p', { class: 'jr-worst-drop', 'data-stage': drop ? drop.stage.key : '' },
-      drop ? t('MSG_WEB_JRN_WORST_DROP', { stage: name(drop.stage), share: pct(drop.share), n: count(drop.stage.dropped) }) : t('MSG_WEB_JRN_NO_DROP')),
+      drop ? t('MSG_WEB_JRN_WORST_DROP', { stage: name(drop.stage), share: pct(drop.share), n: count(drop.stage.dropped) }) : noDrop),
     friction ? h('p', { class: 'jr-worst-friction', 'data-stage': friction.stage.key },
       t('MSG_WEB_JRN_WORST_FRICTION', { stage: name(friction.stage), value: fmt(friction.value), colour: colourName(friction.stage.friction.colour) })) : null,
     h('p', { class: 'jr-worst-feel', 'data-stage': feel ? feel.stage.key : '' },
@@ -660,7 +664,7 @@ export async function renderJourney(ctx, id) {
     replace(out,
       map.rebuilding ? h('p', { class: 'notice jr-rebuilding' }, t('MSG_WEB_JRN_REBUILDING')) : null,
       map.scope && map.scope.scores === 'subtree' ? h('p', { class: 'notice jr-scope' }, t('MSG_WEB_JRN_SCOPE')) : null,
-      summaryCard(stages),
+      summaryCard(map),
       boardCard(map, openTouchpoint),
       drillSlot,
       emotion.card,
