@@ -69,6 +69,10 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
       const want = m.MSG_WEB_JRN_NO_DROP_WINDOW.replace('{window}', recent.j.definition.conversion_window);
       assert((await page.locator('.jr-worst-drop').textContent()) === want, `over 90 days: ${await page.locator('.jr-worst-drop').textContent()}`);
       assert(await page.locator('.jr-flag.drop').count() === 0, 'a drop-off flagged with no mature entry');
+      // one click for a year: the period changes and a stage is named
+      await page.locator('button.jr-longer').click();
+      await page.waitForFunction(() => document.querySelector('.jr-body[data-charts="drawn"] .jr-worst-drop[data-stage]:not([data-stage=""])'));
+      assert(await page.locator('#ov-period').inputValue() === '365', 'the period is not the last 365 days');
     }
 
     const { map } = await openJourney(page, 365);

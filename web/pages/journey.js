@@ -142,7 +142,7 @@ function stageCard(s, flags, openTouchpoint) {
     }))) : null);
 }
 
-function summaryCard(map) {
+function summaryCard(map, longer) {
   const stages = map.stages || [];
   const { drop, friction, feel } = journeySummary(stages);
   const name = (s) => s.name || s.key;
@@ -153,6 +153,7 @@ function summaryCard(map) {
     h('h2', null, t('MSG_WEB_JRN_SUMMARY')),
     h('p', { class: 'jr-worst-drop', 'data-stage': drop ? drop.stage.key : '' },
       drop ? t('MSG_WEB_JRN_WORST_DROP', { stage: name(drop.stage), share: pct(drop.share), n: count(drop.stage.dropped) }) : noDrop),
+    !drop && tooRecent && longer ? h('button', { type: 'button', class: 'jr-longer', onclick: longer.go }, t('MSG_WEB_JRN_LONGER', { n: longer.days })) : null,
     friction ? h('p', { class: 'jr-worst-friction', 'data-stage': friction.stage.key },
       t('MSG_WEB_JRN_WORST_FRICTION', { stage: name(friction.stage), value: fmt(friction.value), colour: colourName(friction.stage.friction.colour) })) : null,
     h('p', { class: 'jr-worst-feel', 'data-stage': feel ? feel.stage.key : '' },
@@ -664,7 +665,10 @@ export async function renderJourney(ctx, id) {
     replace(out,
       map.rebuilding ? h('p', { class: 'notice jr-rebuilding' }, t('MSG_WEB_JRN_REBUILDING')) : null,
       map.scope && map.scope.scores === 'subtree' ? h('p', { class: 'notice jr-scope' }, t('MSG_WEB_JRN_SCOPE')) : null,
-      summaryCard(map),
+      summaryCard(map, Number(period.value) < 365 ? { days: 365, go: () => {
+        period.value = '365';
+        period.dispatchEvent(new Event('change')); // remembered for the other pages too
+      } } : null),
       boardCard(map, openTouchpoint),
       drillSlot,
       emotion.card,
