@@ -917,6 +917,7 @@ struct seqrow {
 	char *segment; /* the customer's segment when the row was written */
 	char *segs;    /* "slot:segment\n" per journey entered */
 	bool bad;
+	bool seg_fresh; /* segment was read from the customer in this call */
 };
 
 static int seqrow_row(const struct sqlrow *r, void *ctx)
@@ -1106,10 +1107,13 @@ static int journey_move(struct cxm_store *s, int64_t tenant, const struct jdef *
 	seg = segs_get(row->segs, d->slot);
 	if (!seg) {
 		/* first entry: the segment is frozen now */
-		if ((ret = customer_segment_now(s, tenant, customer, &seg)))
+		if (row->seg_fresh)
+			seg = row->segment ? xstrdup(row->segment) : NULL;
+		else if ((ret = customer_segment_now(s, tenant, customer, &seg)))
 			return ret;
 		free(row->segment);
 		row->segment = seg ? xstrdup(seg) : NULL;
+		row->seg_fresh = true;
 		row->segs = segs_set(row->segs, d->slot, seg ? seg : "");
 		if (!seg)
 			seg = xstrdup("");
@@ -1162,8 +1166,11 @@ static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, c
 	seq_clear(&js->cur);
 	for (size_t i = 0; i < js->old.n; i++)
 		seq_push(&js->cur, js->old.ts[i], js->old.cls[i], js->old.tags + js->old.tag0[i], js->old.ntags[i]);
-	if (!row.found && (ret = customer_segment_now(s, tenant, customer, &row.segment)))
-		goto out;
+	if (!row.found) {
+		if ((ret = customer_segment_now(s, tenant, customer, &row.segment)))
+			goto out;
+		row.seg_fresh = true;
+	}
 	for (size_t k = 0; k < n; k++) {
 		const struct cxm_event *e = &ev[ix[k]];
 		uint32_t tags[CXM_JOURNEY_ACTIVE_MAX], cls, nt;

@@ -282,12 +282,60 @@ static void test_random_invariants(void **state)
 	}
 }
 
+/* Beyond 200,000 distinct sequences, new ones are counted as "other". */
+static void test_sequence_cap(void **state)
+{
+	(void)state;
+	struct cxm_path_query q;
+	memset(&q, 0, sizeof(q));
+	q.to = 10 * SEC;
+	q.window_us = 100 * SEC;
+	q.start.type = "s";
+	q.top = 1;
+	struct cxm_arena a;
+	cxm_arena_init(&a, 0);
+	struct cxm_paths *p = cxm_paths_new(&q, &a);
+	static char names[1001][8];
+	for (uint32_t c = 0; c <= 1000; c++) {
+		snprintf(names[c], sizeof(names[c]), c == 1000 ? "s" : "t%u", c);
+		struct cxm_event_class k = {c + 1, names[c], "web", NULL};
+		cxm_paths_class(p, &k);
+	}
+	/* start, then two of 500 x 400 labels: 200,000 distinct sequences */
+	int64_t n = 0;
+	for (uint32_t i = 0; i < 200000; i++) {
+		struct cxm_seq_entry e[] = {E(1, 1001), E(2, i / 400 + 1), E(3, 500 + i % 400 + 1)};
+		cxm_paths_customer(p, e, 3);
+		n++;
+	}
+	/* a new sequence five times: past the cap, so "other" */
+	for (int i = 0; i < 5; i++) {
+		struct cxm_seq_entry e[] = {E(1, 1001), E(2, 1000), E(3, 999)};
+		cxm_paths_customer(p, e, 3);
+		n++;
+	}
+	/* the first sequence twice more: still counted as itself */
+	for (int i = 0; i < 2; i++) {
+		struct cxm_seq_entry e[] = {E(1, 1001), E(2, 1), E(3, 501)};
+		cxm_paths_customer(p, e, 3);
+		n++;
+	}
+	struct cxm_path_result r;
+	cxm_paths_result(p, &r);
+	assert_int_equal(r.customers, n);
+	assert_int_equal(r.sequences_n, 1);
+	assert_sequence(&r.sequences[0], 3, 4, "s", "t0", "t500", "(left)");
+	assert_int_equal(r.other, n - 3);
+	cxm_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_event_level),
 		cmocka_unit_test(test_stage_and_touchpoint_levels),
 		cmocka_unit_test(test_random_invariants),
+		cmocka_unit_test(test_sequence_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

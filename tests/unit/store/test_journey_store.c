@@ -1,7 +1,11 @@
 /*
  * test_journey_store.c - the journeys' storage (src/store/journey_store.c)
  * on SQLite and PostgreSQL (tests/run.sh DB_TESTS): definitions and their
- * versions, and the errors of their changes.
+ * versions, and the errors of their changes; the journeys' rollups kept on
+ * ingest against a tally made from the events with the pure model, in any
+ * order of arrival, batching and repeats, and against a build from the
+ * sequences; updates, builds meeting live events, merges, rollbacks,
+ * sequences read back, progress, and the sequences migration 0014 makes.
  */
 #include "testutil.h"
 
@@ -679,6 +683,107 @@ static void test_seq_scan_and_progress(void **state)
 	assert_int_equal(cxm_store_journey_progress(S, tenant, ids[0], 12345, &got), CXM_ENOTFOUND);
 }
 
+struct count_ctx {
+	int customers, entries;
+};
+
+static int count_cb(int64_t customer_id, const char *segment, const struct cxm_seq_entry *e, size_t n, void *ctx)
+{
+	struct count_ctx *c = ctx;
+	(void)customer_id;
+	(void)segment;
+	(void)e;
+	c->customers++;
+	c->entries += (int)n;
+	return 0;
+}
+
+/* Events stored before migration 0014 get their sequences from it. */
+static void test_migration_makes_sequences(void **state)
+{
+	char path[512], url[600], err[512];
+	struct cxm_store *keep = S;
+	static int64_t ids[NCUST];
+	static int order[NEV];
+	struct count_ctx c = { 0 };
+	int64_t tenant;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/seq-backfill-%d.db", test_tmpdir(), (int)getpid());
+	unlink(path);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	if (cxm_store_open(&S, url, err, sizeof(err)))
+		fail_msg("open: %s", err);
+	world();
+	tenant = test_tenant(S);
+	make_customers(tenant, ids);
+	for (int i = 0; i < NEV; i++)
+		order[i] = i;
+	send_all(tenant, ids, order, NEV);
+	cxm_store_close(S);
+	test_sqlite_exec(path, "DROP TABLE journeys; DROP TABLE journey_versions; DROP TABLE event_classes;"
+			       " DROP TABLE customer_seq; DROP TABLE journey_rollups; DROP TABLE journey_times;"
+			       " DELETE FROM schema_migrations WHERE version = 14");
+	if (cxm_store_open(&S, url, err, sizeof(err)))
+		fail_msg("reopen: %s", err);
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, count_cb, &c), 0);
+	assert_int_equal(c.entries, NEV);
+	int distinct = 0;
+	for (int k = 0; k < NCUST; k++) {
+		bool has = false;
+		for (int i = 0; i < NEV && !has; i++)
+			has = W[i].cust == k;
+		distinct += has;
+	}
+	assert_int_equal(c.customers, distinct);
+	/* and a journey made now is built from them */
+	static struct tally x;
+	static int group[NCUST], segix[NCUST];
+	identity_groups(group, segix);
+	expect(&x, J1, NEV, group, segix);
+	int64_t j1 = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	check_flow(tenant, j1, &x);
+	cxm_store_close(S);
+	S = keep;
+	unlink(path);
+}
+
+/* The segment a customer counts under is the one at their first entry. */
+static void test_segment_frozen(void **state)
+{
+	int64_t tenant = test_tenant(S), id, j1;
+	struct cxm_customer c = { .external_id = "ana", .attributes = "{\"segment\":\"gold\"}" };
+	struct cxm_event e = { .type = "ad_click", .channel = "social", .ts = T0() + 3600000000LL };
+	struct cxm_journey_flow *f = malloc(sizeof(*f));
+	int64_t d0 = T0() / DAY_US;
+	(void)state;
+
+	assert_int_equal(cxm_store_customer_put(S, tenant, &c, &id, NULL), 0);
+	j1 = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	e.customer_id = id;
+	e.source_id = "a1";
+	assert_int_equal(cxm_store_events_put(S, tenant, &e, 1, NULL, NULL), 0);
+	c.attributes = "{\"segment\":\"silver\"}";
+	assert_int_equal(cxm_store_customer_put(S, tenant, &c, &id, NULL), 0);
+	e.id = 0;
+	e.source_id = "a2";
+	e.type = "page_view";
+	e.channel = "web";
+	e.touchpoint = "product";
+	e.ts += 86400000000LL;
+	assert_int_equal(cxm_store_events_put(S, tenant, &e, 1, NULL, NULL), 0);
+	assert_int_equal(cxm_store_journey_flow(S, tenant, j1, d0, d0 + 10, "gold", d0, f), 0);
+	assert_int_equal(f->reached[0], 1);   /* descubrimiento */
+	assert_int_equal(f->converted[0], 1); /* on to consideracion within 7 days */
+	assert_int_equal(f->reached[1], 1);   /* consideracion */
+	assert_int_equal(cxm_store_journey_flow(S, tenant, j1, d0, d0 + 10, "silver", d0, f), 0);
+	for (int n = 0; n < CXM_JOURNEY_NODES_MAX; n++)
+		assert_int_equal(f->reached[n], 0);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -690,6 +795,12 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_rollback_leaves_nothing),
 		cmocka_unit_test(test_seq_scan_and_progress),
+		cmocka_unit_test(test_segment_frozen),
 	};
+	const struct CMUnitTest sqlite_only[] = {
+		cmocka_unit_test(test_migration_makes_sequences),
+	};
+	if (!test_is_pg() && cmocka_run_group_tests(sqlite_only, NULL, NULL))
+		return 1;
 	return cmocka_run_group_tests(tests, test_group_open, test_group_close);
 }
