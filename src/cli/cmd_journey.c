@@ -214,12 +214,10 @@ static int journey_add(struct cli *c, const char *path)
 
 	if ((ret = cxm_store_begin(c->s)))
 		goto store_fail;
-	f.want = d.name;
-	ret = cxm_store_journey_list(c->s, c->tenant, true, 0, 0, keep_journey, &f);
-	f.want = NULL;
-	if (ret)
+	ret = journey_by_name(c, d.name, &f);
+	if (ret && ret != CXM_ENOTFOUND)
 		goto store_fail;
-	if (!f.n) {
+	if (ret) {
 		ret = cxm_store_journey_create(c->s, c->tenant, d.name, canon, cxm_now_us(), &id);
 		created = !ret;
 	} else {
