@@ -303,6 +303,29 @@ export function journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguag
     }
   });
 
+  test('journeys: a customer\'s page lists their journeys with the API\'s current stage', async ({ page, shot }) => {
+    await loginOk(page);
+    const m = await texts('en');
+    // a demo customer in a journey, as GET /api/v1/customers/{id}/journeys says
+    let c = null, mine = null;
+    for (const x of (await call(page, 'GET', '/api/v1/customers?limit=50')).items) {
+      const js = (await call(page, 'GET', `/api/v1/customers/${x.id}/journeys`)).items.filter((j) => j.entered && j.current_stage);
+      if (js.length) { c = x; mine = js; break; }
+    }
+    assert(c, 'no demo customer is in a journey');
+    await page.goto(`${BASE}/#/customers/${encodeURIComponent(c.id)}`);
+    await page.locator('section.cj-card .cj-body[aria-busy="false"]').waitFor();
+    const shown = await page.locator('li.cj-journey').evaluateAll((ls) => ls.map((l) => l.dataset.journey));
+    assert(JSON.stringify(shown) === JSON.stringify(mine.map((j) => j.journey.id)), `journeys shown ${shown}, the API ${mine.map((j) => j.journey.id)}`);
+    const j = mine[0], stage = j.stages.find((s) => s.key === j.current_stage);
+    const current = await page.locator(`li.cj-journey[data-journey="${j.journey.id}"] .cj-current`).textContent();
+    assert(current === m.MSG_WEB_CJ_CURRENT.replace('{stage}', stage.name), `current stage line: ${current}`);
+    const stages = await page.locator(`li.cj-journey[data-journey="${j.journey.id}"] ol.cj-stages li`).evaluateAll((ls) => ls.map((l) => l.dataset.stage));
+    assert(JSON.stringify(stages) === JSON.stringify(j.stages.filter((s) => s.first).map((s) => s.key)), `stages shown ${stages}`);
+    assert((await page.locator('section.cj-card h2').textContent()) === m.MSG_WEB_CJ_TITLE, 'section heading');
+    await shot('customer-journeys', page);
+  });
+
   test('journeys: fits a phone', async ({ page, shot }) => {
     await loginOk(page);
     await openJourney(page);
