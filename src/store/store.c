@@ -5209,22 +5209,6 @@ static int mix_row(const struct sqlrow *r, void *vctx)
 	return 0;
 }
 
-/* The first instant (microseconds) of local day in tz: local days follow
- * time forward, and a day starts within 26 hours of its UTC midnight. */
-static int64_t local_day_start(const struct cxm_tz *tz, int64_t day)
-{
-	int64_t lo = day * 86400 * 1000000 - (int64_t)26 * 3600 * 1000000, hi = lo + (int64_t)52 * 3600 * 1000000;
-
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (cxm_tz_day(tz, mid) >= day)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
-
 /* a segment's comments by touchpoint; the themes of comments at a set of
  * touchpoints (mix_row keeps those whose column 7 is in the set) */
 #define MIX_SEG(survey) MIX_ROWS("touchpoint", survey) " AND COALESCE(segment, '') = ?"
@@ -5240,7 +5224,7 @@ static int mix_scan(struct cxm_store *s, int64_t tenant, const struct cxm_mix_qu
 	struct mix m = { .q = query, .tps = tps, .ntps = ntps };
 	bool rows = query->scoped || !strcmp(s->ops->name, "sqlite");
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(query->survey ? query->survey : tenant),
-			      SQLV_INT(local_day_start(tz, query->from_day)), SQLV_INT(local_day_start(tz, query->to_day)),
+			      SQLV_INT(cxm_tz_day_start(tz, query->from_day)), SQLV_INT(cxm_tz_day_start(tz, query->to_day)),
 			      SQLV_TEXT(query->segment ? query->segment : "") };
 	const char *text = sql[query->by][rows][query->survey != 0];
 	int ret;
