@@ -12,6 +12,15 @@
 # Engines, a function each (bench_NAME; ENGINES picks and orders them):
 #   engine  cxm's funnel code over the sorted sequences in memory, no store
 #           and no HTTP (bench/journey/engine.c)
+#   cxm     cxm itself: a fresh SQLite database, bench/journey/journey.json
+#           defined (`cxm journey add`) before the data so tracking runs on
+#           import, gen.c's CSV converted (bench/journey/tocxm.c, cached)
+#           and loaded with `cxm import customers` and `cxm import events`
+#           (the load time), then `cxm serve` on 127.0.0.1 asked through
+#           HTTP by bench/journey/client.c: POST /api/v1/funnels (the same
+#           steps, window and range), GET /api/v1/journeys/{id}/map for 2025
+#           (all, and segment S01) and GET /api/v1/paths as engine.c's path
+#           query (its answer must be engine.paths, exactly, when both ran)
 #   duckdb  bench/journey/funnel.sql in DuckDB embedded in node
 #           (bench/journey/duckdb.mjs), no index
 #   pg      the same SQL in PostgreSQL 15 on 127.0.0.1 (tests/pg.sh), COPY,
@@ -32,14 +41,17 @@ TO=${TO:-1751328000000000}
 W=${W:-2592000000000}
 REPS=${REPS:-20}
 BUDGET=${BUDGET:-10}
-ENGINES=${ENGINES:-"engine duckdb pg"}
+ENGINES=${ENGINES:-"engine cxm duckdb pg"}
+PORT=${PORT:-18491}
 OUT=$ROOT/bench/out/journey
 DATA=$OUT/data-$CUSTOMERS
 EVENTS=$DATA/events.csv
 CUSTOMERS_CSV=$DATA/customers.csv
 PGDIR=""
+SERVER=""
 cleanup() {
 	[ -n "$PGDIR" ] && sh tests/pg.sh stop "$PGDIR" >/dev/null 2>&1
+	[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
 	true
 }
 trap cleanup EXIT
@@ -52,6 +64,10 @@ cc -O2 -Wall -Wextra -std=c11 -o "$OUT/gen" bench/journey/gen.c
 cc -O2 -Wall -Wextra -std=c11 -D_GNU_SOURCE -Iinclude -o "$OUT/engine" bench/journey/engine.c \
 	build/release/libcxm.a $LIBS
 cc -O2 -Wall -Wextra -std=c11 -I/usr/include/postgresql -o "$OUT/peer" bench/metrics/peer.c -lsqlite3 -lpq -lm
+cc -O2 -Wall -Wextra -std=c11 -o "$OUT/tocxm" bench/journey/tocxm.c
+cc -O2 -Wall -Wextra -std=c11 -o "$OUT/client" bench/journey/client.c -lcurl -lcjson -lm
+make -s cxm >&2
+CXM=$ROOT/build/release/cxm
 if [ ! -s "$EVENTS" ] || [ bench/journey/gen.c -nt "$EVENTS" ]; then
 	echo "== generating $CUSTOMERS customers" >&2
 	CUSTOMERS=$CUSTOMERS "$OUT/gen" "$DATA"
@@ -59,7 +75,7 @@ fi
 NEVENTS=$(wc -l <"$EVENTS" | tr -d ' ')
 MB=$(du -m "$EVENTS" | cut -f1)
 sed -e "s/@FROM@/$FROM/g" -e "s/@TO@/$TO/g" -e "s/@W@/$W/g" bench/journey/funnel.sql >"$OUT/funnel.sql"
-rm -f "$OUT"/*.load "$OUT"/*.times "$OUT"/*.results
+rm -f "$OUT"/*.load "$OUT"/*.times "$OUT"/*.results "$OUT"/*.paths "$OUT"/*.map
 LOADAVG=$(cut -d' ' -f1 /proc/loadavg)
 
 bench_engine() {
@@ -69,6 +85,50 @@ bench_engine() {
 		tee "$OUT/engine.times" >&2
 	# the engine's load is in memory and untimed: not comparable with a database load
 	echo "-" >"$OUT/engine.load"
+}
+
+bench_cxm() {
+	echo "== cxm (store and HTTP)" >&2
+	if [ ! -s "$DATA/cxm-events.csv" ] || [ "$EVENTS" -nt "$DATA/cxm-events.csv" ] ||
+		[ bench/journey/tocxm.c -nt "$DATA/cxm-events.csv" ]; then
+		"$OUT/tocxm" "$DATA" "$DATA"
+	fi
+	db=$OUT/cxm.db
+	rm -f "$db" "$db-wal" "$db-shm"
+	export CXM_DB="sqlite:$db"
+	"$CXM" migrate >/dev/null 2>&1 || die "cxm migrate"
+	"$CXM" tenant create bench --time-zone UTC --language en >/dev/null 2>&1 || die "cxm tenant create"
+	journey=$("$CXM" journey add bench/journey/journey.json 2>/dev/null | head -n 1)
+	[ -n "$journey" ] || die "cxm journey add"
+	t0=$(date +%s.%N)
+	"$CXM" import customers "$DATA/cxm-customers.csv" >&2 || die "cxm import customers"
+	"$CXM" import events "$DATA/cxm-events.csv" >&2 || die "cxm import events"
+	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", b - a }' >"$OUT/cxm.load"
+	n=$(sqlite3 "$db" "SELECT COUNT(*) FROM events")
+	inseq=$(sqlite3 "$db" "SELECT COALESCE(SUM(n), 0) FROM customer_seq")
+	[ "$n" -eq "$NEVENTS" ] && [ "$inseq" -eq "$n" ] || die "$n events stored, $inseq in sequences, of $NEVENTS"
+	du -m "$db" | cut -f1 >"$OUT/cxm.mb"
+	key=$("$CXM" key create --role analyst --name bench | tail -n 1)
+	"$CXM" serve --listen "127.0.0.1:$PORT" --quiet 2>"$OUT/cxm.log" &
+	SERVER=$!
+	i=0
+	until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do
+		i=$((i + 1))
+		[ "$i" -lt 100 ] || die "cxm serve did not start (see $OUT/cxm.log)"
+		sleep 0.1
+	done
+	"$OUT/client" "http://127.0.0.1:$PORT" "$key" "$journey" "$FROM" "$TO" "$W" "$REPS" "$BUDGET" \
+		"$OUT/cxm.results" "$OUT/cxm.paths" "$OUT/cxm.map" | tee "$OUT/cxm.times" >&2
+	kill "$SERVER"
+	wait "$SERVER" 2>/dev/null || true
+	SERVER=""
+	unset CXM_DB
+	if [ -f "$OUT/engine.paths" ]; then
+		cmp -s "$OUT/engine.paths" "$OUT/cxm.paths" || {
+			diff "$OUT/engine.paths" "$OUT/cxm.paths" | head >&2
+			die "cxm's paths differ from the engine's"
+		}
+	fi
 }
 
 bench_duckdb() {

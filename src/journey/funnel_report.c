@@ -393,10 +393,12 @@ static cJSON *share_json(int64_t x, int64_t n)
 
 static void add_seconds(cJSON *o, const char *name, int64_t us)
 {
+	/* to the microsecond: the quantiles are exact (cJSON prints the
+	 * shortest text that reads back the same double) */
 	if (us < 0)
 		cJSON_AddNullToObject(o, name);
 	else
-		cxm_json_add_fixed(o, name, (double)us / US, 3);
+		cJSON_AddNumberToObject(o, name, (double)us / US);
 }
 
 /* The steps and the time to convert of one group. */
