@@ -1721,31 +1721,77 @@ struct scan_ctx {
 	int64_t from, to;
 	cxm_seq_cb cb;
 	void *ctx;
-	struct seq q;
 	struct cxm_seq_entry *e;
 	size_t cap;
+	uint32_t *tags;
+	size_t tagcap;
 };
 
+/* get_varint with the one-character case (classes, tag counts) inline */
+static inline bool scan_varint(const char **pp, uint64_t *v)
+{
+	unsigned d = (unsigned)(unsigned char)**pp - '0';
+
+	if (d < 32) {
+		*v = d;
+		(*pp)++;
+		return true;
+	}
+	return get_varint(pp, v);
+}
+
+/*
+ * A row's entries straight from its text into c->e (no struct seq): the
+ * entries before `from` are read past, their tags not kept. A text that
+ * is not a sequence skips the row, as seq_decode would have.
+ */
 static int scan_row(const struct sqlrow *r, void *vctx)
 {
 	struct scan_ctx *c = vctx;
-	size_t k = 0;
-	bool in = false;
+	const char *p = row_text(r, 2);
+	size_t k = 0, ntag = 0;
+	int64_t prev = 0;
+	bool in = false, first = true;
 
-	seq_clear(&c->q);
-	if (!seq_decode(&c->q, row_text(r, 2)))
-		return 0;
-	if (c->q.n > c->cap) {
-		c->cap = c->q.n + 64;
-		c->e = xrealloc(c->e, c->cap * sizeof(*c->e));
-	}
-	for (size_t i = 0; i < c->q.n; i++) {
-		if (c->q.ts[i] < c->from)
+	while (p && *p) {
+		uint64_t d, cls, nt, v;
+		if (!scan_varint(&p, &d) || !scan_varint(&p, &cls) || !scan_varint(&p, &nt) ||
+		    nt > CXM_JOURNEY_ACTIVE_MAX * 4)
+			return 0;
+		prev = first ? (int64_t)(d >> 1) ^ -(int64_t)(d & 1) : prev + (int64_t)d;
+		first = false;
+		if (prev < c->from) {
+			for (uint64_t t = 0; t < nt; t++)
+				if (!scan_varint(&p, &v))
+					return 0;
 			continue;
-		in |= c->q.ts[i] < c->to;
-		c->e[k++] = (struct cxm_seq_entry){ c->q.ts[i], c->q.cls[i], c->q.ntags[i], c->q.tags + c->q.tag0[i] };
+		}
+		if (k == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 256;
+			c->e = xrealloc(c->e, c->cap * sizeof(*c->e));
+		}
+		if (ntag + nt > c->tagcap) {
+			while (ntag + nt > c->tagcap)
+				c->tagcap = c->tagcap ? 2 * c->tagcap : 256;
+			c->tags = xrealloc(c->tags, c->tagcap * sizeof(*c->tags));
+		}
+		for (uint64_t t = 0; t < nt; t++) {
+			if (!scan_varint(&p, &v))
+				return 0;
+			c->tags[ntag++] = (uint32_t)v;
+		}
+		in |= prev < c->to;
+		c->e[k++] = (struct cxm_seq_entry){ prev, (uint32_t)cls, (uint32_t)nt, NULL };
 	}
-	return in ? c->cb(row_int(r, 0), row_text(r, 1), c->e, k, c->ctx) : 0;
+	if (!in)
+		return 0;
+	/* the tags were laid out entry after entry; c->tags is final now */
+	ntag = 0;
+	for (size_t i = 0; i < k; i++) {
+		c->e[i].tags = c->e[i].ntags ? c->tags + ntag : NULL;
+		ntag += c->e[i].ntags;
+	}
+	return c->cb(row_int(r, 0), row_text(r, 1), c->e, k, c->ctx);
 }
 
 int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, cxm_seq_cb cb,
@@ -1757,8 +1803,8 @@ int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(from_ts), SQLV_INT(to_ts) };
 	int ret = JQ(s, sql, p, scan_row, &c, NULL);
 
-	seq_release(&c.q);
 	free(c.e);
+	free(c.tags);
 	return ret;
 }
 
