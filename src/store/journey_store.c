@@ -1723,6 +1723,8 @@ int cxm_store_journey_flow(struct cxm_store *s, int64_t tenant, int64_t journey_
 			  mature_day < to_day ? mature_day : to_day, &c);
 }
 
+struct scan_half;
+
 struct scan_ctx {
 	int64_t from, to, until;
 	cxm_seq_cb cb;
@@ -1731,7 +1733,13 @@ struct scan_ctx {
 	size_t cap;
 	uint32_t *tags;
 	size_t tagcap;
+	/* a half of a scan in two: rows go into a batch (e and tags from ne
+	 * and ntag on), not straight to cb */
+	struct scan_half *half;
+	size_t ne, ntag;
 };
+
+static int half_keep(struct scan_ctx *c, int64_t customer_id, const char *segment, size_t e0);
 
 /* get_varint with the one-character case (classes, tag counts) inline */
 static inline bool scan_varint(const char **pp, uint64_t *v)
@@ -1755,7 +1763,7 @@ static int scan_row(const struct sqlrow *r, void *vctx)
 {
 	struct scan_ctx *c = vctx;
 	const char *p = row_text(r, 2);
-	size_t k = 0, ntag = 0;
+	size_t k = c->ne, ntag = c->ntag;
 	int64_t prev = 0;
 	bool in = false, first = true;
 
@@ -1793,6 +1801,12 @@ static int scan_row(const struct sqlrow *r, void *vctx)
 	}
 	if (!in)
 		return 0;
+	if (c->half) {
+		size_t e0 = c->ne;
+		c->ne = k;
+		c->ntag = ntag;
+		return half_keep(c, row_int(r, 0), row_text(r, 1), e0);
+	}
 	/* the tags were laid out entry after entry; c->tags is final now */
 	ntag = 0;
 	for (size_t i = 0; i < k; i++) {
@@ -1868,9 +1882,10 @@ int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found
 /* ---- the sequence scan in two halves ------------------------------------- */
 
 /*
- * Each half decodes its customers into a batch of its own and hands the
- * batch to the caller's callback under a mutex, so the callbacks never run
- * at once and the lock is taken once per batch, not per customer.
+ * Each half decodes its customers straight into a batch of its own (its
+ * scan_ctx's entries, row after row) and hands the batch to the caller's
+ * callback under a mutex, so the callbacks never run at once and the lock
+ * is taken once per batch, not per customer.
  */
 #define SCAN_BATCH_ENTRIES 65536
 
@@ -1894,75 +1909,54 @@ struct scan_half {
 	struct scan_ctx c;
 	struct scan_cust *cust;
 	size_t ncust, capcust;
-	struct cxm_seq_entry *e;
-	size_t ne, cape;
-	uint32_t *tags;
-	size_t ntag, captag;
 	struct cxm_buf segs;
 	int ret;
 };
 
+/* The batch to the callback, under the lock. */
 static int half_flush(struct scan_half *h)
 {
 	struct scan_shared *sh = h->sh;
+	struct scan_ctx *c = &h->c;
 	size_t t = 0;
 	int ret;
 
-	for (size_t i = 0; i < h->ne; i++) {
-		h->e[i].tags = h->e[i].ntags ? h->tags + t : NULL;
-		t += h->e[i].ntags;
+	for (size_t i = 0; i < c->ne; i++) {
+		c->e[i].tags = c->e[i].ntags ? c->tags + t : NULL;
+		t += c->e[i].ntags;
 	}
 	pthread_mutex_lock(&sh->mu);
 	for (size_t i = 0; i < h->ncust && !sh->ret; i++) {
 		const struct scan_cust *k = &h->cust[i];
-		sh->ret = sh->cb(k->id, k->seg == SIZE_MAX ? NULL : h->segs.p + k->seg, h->e + k->e0, k->n,
+		sh->ret = sh->cb(k->id, k->seg == SIZE_MAX ? NULL : h->segs.p + k->seg, c->e + k->e0, k->n,
 				 sh->ctx);
 	}
 	ret = sh->ret;
 	pthread_mutex_unlock(&sh->mu);
-	h->ncust = h->ne = h->ntag = 0;
+	h->ncust = c->ne = c->ntag = 0;
 	cxm_buf_clear(&h->segs);
 	return ret;
 }
 
-/* scan_row's callback in a half: the customer into the batch */
-static int half_add(int64_t customer_id, const char *segment, const struct cxm_seq_entry *e, size_t n, void *ctx)
+/* scan_row in a half: the customer whose entries it put at e0 .. c->ne */
+static int half_keep(struct scan_ctx *c, int64_t customer_id, const char *segment, size_t e0)
 {
-	struct scan_half *h = ctx;
-	size_t nt = 0;
+	struct scan_half *h = c->half;
 
-	for (size_t i = 0; i < n; i++)
-		nt += e[i].ntags;
 	if (h->ncust == h->capcust) {
 		h->capcust = h->capcust ? 2 * h->capcust : 1024;
 		h->cust = xrealloc(h->cust, h->capcust * sizeof(*h->cust));
 	}
-	if (h->ne + n > h->cape) {
-		while (h->ne + n > h->cape)
-			h->cape = h->cape ? 2 * h->cape : SCAN_BATCH_ENTRIES;
-		h->e = xrealloc(h->e, h->cape * sizeof(*h->e));
-	}
-	if (h->ntag + nt > h->captag) {
-		while (h->ntag + nt > h->captag)
-			h->captag = h->captag ? 2 * h->captag : 1024;
-		h->tags = xrealloc(h->tags, h->captag * sizeof(*h->tags));
-	}
 	struct scan_cust *k = &h->cust[h->ncust++];
 	k->id = customer_id;
-	k->e0 = h->ne;
-	k->n = n;
+	k->e0 = e0;
+	k->n = c->ne - e0;
 	k->seg = SIZE_MAX;
 	if (segment) {
 		k->seg = h->segs.len;
 		cxm_buf_add(&h->segs, segment, strlen(segment) + 1);
 	}
-	for (size_t i = 0; i < n; i++) {
-		h->e[h->ne++] = e[i];
-		if (e[i].ntags)
-			memcpy(h->tags + h->ntag, e[i].tags, e[i].ntags * sizeof(*h->tags));
-		h->ntag += e[i].ntags;
-	}
-	return h->ne >= SCAN_BATCH_ENTRIES ? half_flush(h) : 0;
+	return c->ne >= SCAN_BATCH_ENTRIES ? half_flush(h) : 0;
 }
 
 static void *half_run(void *arg)
@@ -1985,8 +1979,6 @@ static void half_release(struct scan_half *h)
 	free(h->c.e);
 	free(h->c.tags);
 	free(h->cust);
-	free(h->e);
-	free(h->tags);
 	cxm_buf_release(&h->segs);
 }
 
@@ -2042,8 +2034,7 @@ int cxm_store_seq_scan_until(struct cxm_store *s, int64_t tenant, int64_t from_t
 		h[i].sh = &sh;
 		h[i].tenant = tenant;
 		h[i].c = c;
-		h[i].c.cb = half_add;
-		h[i].c.ctx = &h[i];
+		h[i].c.half = &h[i];
 		cxm_buf_init(&h[i].segs, 0);
 	}
 	h[0].s = s, h[0].lo = lo, h[0].hi = mid;
