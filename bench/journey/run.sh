@@ -228,7 +228,7 @@ FUNNEL_GOAL=$(worst funnel funnel_by_segment)
 	echo "| journey map, 2025 | $(cell cxm map) | - | - | - |"
 	echo "| journey map, 2025, segment S01 | $(cell cxm map_segment) | - | - | - |"
 	echo "| load, once | $(load cxm) | - | $(load duckdb) | $(load pg) |"
-	echo "| funnel p50 over cxm's (same run) | 1× | $(ratio cxm engine funnel) | $(ratio cxm duckdb funnel) | $(ratio cxm pg funnel) |"
+	echo "| funnel p50, as a multiple of cxm's (same run) | 1× | $(ratio cxm engine funnel) | $(ratio cxm duckdb funnel) | $(ratio cxm pg funnel) |"
 	echo
 	echo "| goal for cxm | target | measured | |"
 	echo "| --- | ---: | ---: | --- |"
