@@ -1123,6 +1123,19 @@ int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int
 int cxm_store_journey_build_all(struct cxm_store *s, int64_t tenant);
 /* A tenant with a journey build pending (*found false: none). */
 int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found);
+/*
+ * cxm_store_seq_scan, with two more things. Entries after until_ts are left
+ * out (not even decoded): a report whose window ends there never looks at
+ * them (INT64_MAX: none left out; below to_ts counts as to_ts). With
+ * any_order the customers may come in any order (the callbacks still never
+ * run at once, but some run on another thread, so they must not use the
+ * store): outside a transaction the scan reads the two halves of the
+ * customer id range at once on two connections (the second opened on first
+ * use and kept), each from its own snapshot. For reports whose answer does
+ * not depend on the order of customers (funnels).
+ */
+int cxm_store_seq_scan_until(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, int64_t until_ts,
+			     bool any_order, cxm_seq_cb cb, void *ctx);
 /* The canonical definition of one version of a journey (owned by the
  * caller; src/store/journey_versions.c); CXM_ENOTFOUND: no such version. */
 int cxm_store_journey_definition(struct cxm_store *s, int64_t tenant, int64_t journey_id, int version,

@@ -362,10 +362,12 @@ static int customer_cb(int64_t customer_id, const char *segment, const struct cx
 
 static void add_seconds(cJSON *o, const char *name, int64_t us)
 {
+	/* to the microsecond: the quantiles are exact (cJSON prints the
+	 * shortest text that reads back the same double) */
 	if (us < 0)
 		cJSON_AddNullToObject(o, name);
 	else
-		cxm_json_add_fixed(o, name, (double)us / US, 3);
+		cJSON_AddNumberToObject(o, name, (double)us / US);
 }
 
 /* The steps and the time to convert of one group. */
@@ -435,7 +437,8 @@ int cxm_funnel_report(struct cxm_store *db, int64_t tenant, const cJSON *body, e
 	}
 	fr->f = cxm_funnel_new(&fr->q, &a);
 	if ((ret = cxm_store_event_classes(db, tenant, class_cb, fr)) ||
-	    (ret = cxm_store_seq_scan(db, tenant, fr->q.from, fr->q.to, customer_cb, fr)))
+	    (ret = cxm_store_seq_scan_until(db, tenant, fr->q.from, fr->q.to, fr->q.to + fr->q.window_us, true,
+					    customer_cb, fr)))
 		goto out;
 	cxm_funnel_result(fr->f, &res);
 	o = cJSON_CreateObject();
@@ -651,7 +654,8 @@ int cxm_paths_report(struct cxm_store *db, int64_t tenant, const struct cxm_path
 		goto out;
 	pr->p = cxm_paths_new(&q, &a);
 	if ((ret = cxm_store_event_classes(db, tenant, paths_class_cb, pr)) ||
-	    (ret = cxm_store_seq_scan(db, tenant, q.from, q.to, paths_customer_cb, pr)))
+	    (ret = cxm_store_seq_scan_until(db, tenant, q.from, q.to, q.to + q.window_us, false, paths_customer_cb,
+					    pr)))
 		goto out;
 	cxm_paths_result(pr->p, &res);
 	o = cJSON_CreateObject();

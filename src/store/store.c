@@ -95,7 +95,10 @@ int cxm_store_open_raw(struct cxm_store **out, const char *url, char *err, size_
 		snprintf(err, errlen, _(MSG_DB_BAD_URL), url);
 		return CXM_EURL;
 	}
-	return ops->open(out, url, err, errlen);
+	int ret = ops->open(out, url, err, errlen);
+	if (!ret)
+		(*out)->url = xstrdup(url);
+	return ret;
 }
 
 int cxm_store_open(struct cxm_store **out, const char *url, char *err, size_t errlen)
@@ -129,6 +132,7 @@ void cxm_store_close(struct cxm_store *s)
 	if (s) {
 		rollups_discard(s, false);
 		cxm_jstore_free(s);
+		free(s->url);
 		s->ops->close(s);
 	}
 }
