@@ -135,10 +135,19 @@ static void print_group(FILE *out, const char *key, const cJSON *g)
 		fprintf(out, "%lld,%lld\n", p50, p90);
 }
 
+/* A group's name as the engine writes it: the key, "(none)" for the
+ * customers without a segment (key null), "other" for the rest. */
+static const char *group_name(const cJSON *g)
+{
+	const cJSON *key = item(g, "key");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "other")))
+		return "other";
+	return cJSON_IsString(key) ? key->valuestring : "(none)";
+}
+
 static int by_key(const void *a, const void *b)
 {
-	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-	return strcmp(item(x, "key")->valuestring, item(y, "key")->valuestring);
+	return strcmp(group_name(*(const cJSON *const *)a), group_name(*(const cJSON *const *)b));
 }
 
 static void write_funnel(FILE *out, const char *name, const char *json)
@@ -156,7 +165,7 @@ static void write_funnel(FILE *out, const char *name, const char *json)
 		cJSON_ArrayForEach(it, groups) g[i++] = it;
 		qsort(g, n, sizeof(*g), by_key);
 		for (i = 0; i < n; i++)
-			print_group(out, item(g[i], "key")->valuestring, g[i]);
+			print_group(out, group_name(g[i]), g[i]);
 		free(g);
 	}
 	cJSON_Delete(doc);
