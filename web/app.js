@@ -15,6 +15,7 @@ import { renderTriggers } from './pages/triggers.js';
 import { renderOverview } from './pages/overview.js';
 import { renderSettings } from './pages/settings.js';
 import { renderText } from './pages/text.js';
+import { renderJourney, renderJourneys } from './pages/journey.js';
 import { renderNotBuilt, renderNotFound } from './pages/placeholder.js';
 
 const root = document.getElementById('app');
@@ -185,6 +186,8 @@ function renderRoute() {
   else if (section === 'triggers' && r.parts.length === 1) renderTriggers(ctx);
   else if (section === 'settings' && r.parts.length === 1) renderSettings(ctx);
   else if (section === 'text' && r.parts.length === 1) renderText(ctx);
+  else if (section === 'journeys' && r.parts.length === 1) renderJourneys(ctx);
+  else if (section === 'journeys' && r.parts.length === 2) renderJourney(ctx, r.parts[1]);
   else if (sec && r.parts.length === 1) renderNotBuilt(ctx, sec.label);
   else renderNotFound(ctx);
   if (!state.firstRender) state.main.focus({ preventScroll: false });

@@ -302,9 +302,15 @@ static void time_paths(int64_t from, int64_t to, int64_t w, int reps, double bud
 	printf("paths %.2f %.2f %d\n", percentile(ms, runs, 50), percentile(ms, runs, 95), runs);
 }
 
+/* A group's name in RESULTS: the key, "(none)" without a segment, "other". */
+static const char *group_name(const struct cxm_funnel_group *g)
+{
+	return g->other ? "other" : g->key ? g->key : "(none)";
+}
+
 static int by_key(const void *a, const void *b)
 {
-	return strcmp(((const struct cxm_funnel_group *)a)->key, ((const struct cxm_funnel_group *)b)->key);
+	return strcmp(group_name(a), group_name(b));
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -358,7 +364,7 @@ int main(int argc, char **argv)
 				} else {
 					qsort(r.groups, r.groups_n, sizeof(*r.groups), by_key);
 					for (size_t g = 0; g < r.groups_n; g++)
-						print_group(results, r.groups[g].key, &r.groups[g], q.n);
+						print_group(results, group_name(&r.groups[g]), &r.groups[g], q.n);
 				}
 			}
 			cxm_arena_release(&a);

@@ -12,6 +12,15 @@
 # Engines, a function each (bench_NAME; ENGINES picks and orders them):
 #   engine  cxm's funnel code over the sorted sequences in memory, no store
 #           and no HTTP (bench/journey/engine.c)
+#   cxm     cxm itself: a fresh SQLite database, bench/journey/journey.json
+#           defined (`cxm journey add`) before the data so tracking runs on
+#           import, gen.c's CSV converted (bench/journey/tocxm.c, cached)
+#           and loaded with `cxm import customers` and `cxm import events`
+#           (the load time), then `cxm serve` on 127.0.0.1 asked through
+#           HTTP by bench/journey/client.c: POST /api/v1/funnels (the same
+#           steps, window and range), GET /api/v1/journeys/{id}/map for 2025
+#           (all, and segment S01) and GET /api/v1/paths as engine.c's path
+#           query (its answer must be engine.paths, exactly, when both ran)
 #   duckdb  bench/journey/funnel.sql in DuckDB embedded in node
 #           (bench/journey/duckdb.mjs), no index
 #   pg      the same SQL in PostgreSQL 15 on 127.0.0.1 (tests/pg.sh), COPY,
@@ -32,14 +41,17 @@ TO=${TO:-1751328000000000}
 W=${W:-2592000000000}
 REPS=${REPS:-20}
 BUDGET=${BUDGET:-10}
-ENGINES=${ENGINES:-"engine duckdb pg"}
+ENGINES=${ENGINES:-"engine cxm duckdb pg"}
+PORT=${PORT:-18491}
 OUT=$ROOT/bench/out/journey
 DATA=$OUT/data-$CUSTOMERS
 EVENTS=$DATA/events.csv
 CUSTOMERS_CSV=$DATA/customers.csv
 PGDIR=""
+SERVER=""
 cleanup() {
 	[ -n "$PGDIR" ] && sh tests/pg.sh stop "$PGDIR" >/dev/null 2>&1
+	[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
 	true
 }
 trap cleanup EXIT
@@ -52,6 +64,10 @@ cc -O2 -Wall -Wextra -std=c11 -o "$OUT/gen" bench/journey/gen.c
 cc -O2 -Wall -Wextra -std=c11 -D_GNU_SOURCE -Iinclude -o "$OUT/engine" bench/journey/engine.c \
 	build/release/libcxm.a $LIBS
 cc -O2 -Wall -Wextra -std=c11 -I/usr/include/postgresql -o "$OUT/peer" bench/metrics/peer.c -lsqlite3 -lpq -lm
+cc -O2 -Wall -Wextra -std=c11 -o "$OUT/tocxm" bench/journey/tocxm.c
+cc -O2 -Wall -Wextra -std=c11 -o "$OUT/client" bench/journey/client.c -lcurl -lcjson -lm
+make -s cxm >&2
+CXM=$ROOT/build/release/cxm
 if [ ! -s "$EVENTS" ] || [ bench/journey/gen.c -nt "$EVENTS" ]; then
 	echo "== generating $CUSTOMERS customers" >&2
 	CUSTOMERS=$CUSTOMERS "$OUT/gen" "$DATA"
@@ -59,7 +75,7 @@ fi
 NEVENTS=$(wc -l <"$EVENTS" | tr -d ' ')
 MB=$(du -m "$EVENTS" | cut -f1)
 sed -e "s/@FROM@/$FROM/g" -e "s/@TO@/$TO/g" -e "s/@W@/$W/g" bench/journey/funnel.sql >"$OUT/funnel.sql"
-rm -f "$OUT"/*.load "$OUT"/*.times "$OUT"/*.results
+rm -f "$OUT"/*.load "$OUT"/*.times "$OUT"/*.results "$OUT"/*.paths "$OUT"/*.map
 LOADAVG=$(cut -d' ' -f1 /proc/loadavg)
 
 bench_engine() {
@@ -69,6 +85,50 @@ bench_engine() {
 		tee "$OUT/engine.times" >&2
 	# the engine's load is in memory and untimed: not comparable with a database load
 	echo "-" >"$OUT/engine.load"
+}
+
+bench_cxm() {
+	echo "== cxm (store and HTTP)" >&2
+	if [ ! -s "$DATA/cxm-events.csv" ] || [ "$EVENTS" -nt "$DATA/cxm-events.csv" ] ||
+		[ bench/journey/tocxm.c -nt "$DATA/cxm-events.csv" ]; then
+		"$OUT/tocxm" "$DATA" "$DATA"
+	fi
+	db=$OUT/cxm.db
+	rm -f "$db" "$db-wal" "$db-shm"
+	export CXM_DB="sqlite:$db"
+	"$CXM" migrate >/dev/null 2>&1 || die "cxm migrate"
+	"$CXM" tenant create bench --time-zone UTC --language en >/dev/null 2>&1 || die "cxm tenant create"
+	journey=$("$CXM" journey add bench/journey/journey.json 2>/dev/null | head -n 1)
+	[ -n "$journey" ] || die "cxm journey add"
+	t0=$(date +%s.%N)
+	"$CXM" import customers "$DATA/cxm-customers.csv" >&2 || die "cxm import customers"
+	"$CXM" import events "$DATA/cxm-events.csv" >&2 || die "cxm import events"
+	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", b - a }' >"$OUT/cxm.load"
+	n=$(sqlite3 "$db" "SELECT COUNT(*) FROM events")
+	inseq=$(sqlite3 "$db" "SELECT COALESCE(SUM(n), 0) FROM customer_seq")
+	[ "$n" -eq "$NEVENTS" ] && [ "$inseq" -eq "$n" ] || die "$n events stored, $inseq in sequences, of $NEVENTS"
+	du -m "$db" | cut -f1 >"$OUT/cxm.mb"
+	key=$("$CXM" key create --role analyst --name bench | tail -n 1)
+	"$CXM" serve --listen "127.0.0.1:$PORT" --quiet 2>"$OUT/cxm.log" &
+	SERVER=$!
+	i=0
+	until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do
+		i=$((i + 1))
+		[ "$i" -lt 100 ] || die "cxm serve did not start (see $OUT/cxm.log)"
+		sleep 0.1
+	done
+	"$OUT/client" "http://127.0.0.1:$PORT" "$key" "$journey" "$FROM" "$TO" "$W" "$REPS" "$BUDGET" \
+		"$OUT/cxm.results" "$OUT/cxm.paths" "$OUT/cxm.map" | tee "$OUT/cxm.times" >&2
+	kill "$SERVER"
+	wait "$SERVER" 2>/dev/null || true
+	SERVER=""
+	unset CXM_DB
+	if [ -f "$OUT/engine.paths" ]; then
+		cmp -s "$OUT/engine.paths" "$OUT/cxm.paths" || {
+			diff "$OUT/engine.paths" "$OUT/cxm.paths" | head >&2
+			die "cxm's paths differ from the engine's"
+		}
+	fi
 }
 
 bench_duckdb() {
@@ -125,23 +185,86 @@ cell() {
 	awk -v q="$2" '$1 == q { printf "%s / %s", $2, $3 }' "$OUT/$1.times"
 }
 load() { [ -f "$OUT/$1.load" ] && [ "$(cat "$OUT/$1.load")" != "-" ] && echo "$(cat "$OUT/$1.load") s" || echo "-"; }
+# ratio A B QUERY: B's p50 over A's, "4.2×"
+ratio() {
+	[ -f "$OUT/$1.times" ] && [ -f "$OUT/$2.times" ] || { echo "-"; return; }
+	awk -v q="$3" '$1 == q { v[FILENAME] = $2 } END { for (f in v) n++; if (n == 2) printf "%.1f×", v[B] / v[A]; else printf "-" }' \
+		A="$OUT/$1.times" B="$OUT/$2.times" "$OUT/$1.times" "$OUT/$2.times"
+}
+# the slowest p50 of cxm's QUERIES (ms), or nothing
+worst() {
+	[ -f "$OUT/cxm.times" ] || return 0
+	awk -v qs=" $* " 'index(qs, " " $1 " ") && $2 > m { m = $2; q = $1 } END { if (q != "") printf "%.2f ms (%s)", m, q }' \
+		"$OUT/cxm.times"
+}
+verdict() {
+	awk -v m="$1" -v l="$2" 'BEGIN { if (m !~ /^[0-9]/) { print "not run"; exit }
+		print (m + 0 <= l) ? "met" : "**missed**" }'
+}
 reached=$(awk '/^-- funnel$/ { getline; print }' "$OUT/$REF.results" |
 	awk -F, '{ printf "%s entered, %s converted (p50 %.1f days)", $1, $10, $11 / 86400e6 }')
+has() { case " $ENGINES " in *" $1 "*) return 0 ;; esac; return 1; }
+DUCKDB_VERSION=$(node -p "require('./node_modules/@duckdb/node-api/package.json').version" 2>/dev/null || echo "?")
+MAP_GOAL=$(worst map map_segment)
+FUNNEL_GOAL=$(worst funnel funnel_by_segment)
 {
+	echo "<!-- journey:begin (written by bench/journey/run.sh) -->"
 	echo "### Journeys: a 10-step funnel over $NEVENTS events of $CUSTOMERS customers, one run on $(date -u +%Y-%m-%d)"
 	echo
-	echo "$NEVENTS generated events ($MB MB of CSV, \`bench/journey/gen.c\`), entries from $FROM to $TO (UTC µs),"
-	echo "a window of $W µs. p50 / p95 in milliseconds after two warm-ups, $REPS runs or $BUDGET s per query."
-	echo "All engines gave the same answers, exactly: $reached."
+	echo "$NEVENTS generated events ($MB MB of CSV, \`bench/journey/gen.c\`) of $CUSTOMERS customers in 12"
+	echo "segments over 2025; the funnel's entries from $FROM to $TO (UTC µs, 2025-04-01 to 2025-07-01 by"
+	echo "default), a window of $W µs (\`bench/journey/funnel.sql\`: 10 event steps, anchored at the first)."
+	echo "p50 / p95 in milliseconds after two warm-ups, $REPS runs or $BUDGET s per query, whichever ends first"
+	echo "(at least 3). All engines gave the same answers, exactly (reached per step, p50 and p90 of"
+	echo "the time to convert to the microsecond, all and by segment): $reached."
+	has cxm && has engine && echo "cxm's paths through HTTP are the engine's, exactly."
 	echo
-	echo "| query | cxm funnel code (no store, no HTTP) | DuckDB | PostgreSQL 15 |"
-	echo "| --- | ---: | ---: | ---: |"
+	echo "| query | cxm (store and HTTP) | cxm funnel code (no store, no HTTP) | DuckDB | PostgreSQL 15 |"
+	echo "| --- | ---: | ---: | ---: | ---: |"
 	for q in funnel funnel_by_segment; do
-		echo "| $q | $(cell engine $q) | $(cell duckdb $q) | $(cell pg $q) |"
+		echo "| $q | $(cell cxm $q) | $(cell engine $q) | $(cell duckdb $q) | $(cell pg $q) |"
 	done
-	echo "| paths (5 steps from ad_click/social to purchase; cxm only) | $(cell engine paths) | - | - |"
-	echo "| load, once | $(load engine) | $(load duckdb) | $(load pg) |"
+	echo "| paths (5 steps from ad_click/social to purchase) | $(cell cxm paths) | $(cell engine paths) | - | - |"
+	echo "| journey map, 2025 | $(cell cxm map) | - | - | - |"
+	echo "| journey map, 2025, segment S01 | $(cell cxm map_segment) | - | - | - |"
+	echo "| load, once | $(load cxm) | - | $(load duckdb) | $(load pg) |"
+	echo "| funnel p50, as a multiple of cxm's (same run) | 1× | $(ratio cxm engine funnel) | $(ratio cxm duckdb funnel) | $(ratio cxm pg funnel) |"
 	echo
-	echo "$(nproc) cores, shared with other work (load average $LOADAVG when the run started)."
+	echo "| goal for cxm | target | measured | |"
+	echo "| --- | ---: | ---: | --- |"
+	echo "| journey map, p50 | ≤ 100 ms | $MAP_GOAL | $(verdict "$MAP_GOAL" 100) |"
+	echo "| 10-step funnel, p50 | ≤ 1 s | $FUNNEL_GOAL | $(verdict "$FUNNEL_GOAL" 1000) |"
+	echo
+	if has cxm; then
+		echo "cxm: a fresh SQLite database (WAL, synchronous=FULL) with \`bench/journey/journey.json\` (6 stages,"
+		echo "10 touchpoints over the funnel's events) defined before the data, so \`cxm import customers\` and"
+		echo "\`cxm import events\` (the load: one transaction each, in process) keep every customer's sequence"
+		echo "and the journey's rollups as they go: $(awk -v n="$NEVENTS" -v s="$(cat "$OUT/cxm.load")" 'BEGIN { printf "%.0f", n / s }') events/s, $(cat "$OUT/cxm.mb") MB of database."
+		echo "Then \`cxm serve\` on 127.0.0.1, timed in a libcurl client (\`bench/journey/client.c\`, one"
+		echo "kept-alive connection): \`POST /api/v1/funnels\` (a scan of the customers' sequences, two halves"
+		echo "on two connections), \`GET /api/v1/paths\` (one scan) and \`GET /api/v1/journeys/{id}/map\`"
+		echo "(the journey's daily and monthly rollups, no scan)."
+	fi
+	echo "The funnel code alone (\`bench/journey/engine.c\`) runs cxm's funnel over the same events sorted"
+	echo "in memory, untimed load, no store and no HTTP: what the scan and the API add is the difference."
+	echo "DuckDB through @duckdb/node-api $DUCKDB_VERSION embedded in node, no index; PostgreSQL 15 through"
+	echo "libpq, an index on ts, default settings of \`tests/pg.sh\` (up to 2 parallel workers); both run"
+	echo "funnel.sql's window functions, their loads include the CSV (and PostgreSQL's index and VACUUM ANALYZE)."
+	echo "$(nproc) cores, shared with other work (load average $LOADAVG when the run started, $(cut -d' ' -f1 /proc/loadavg) at its end):"
+	echo "compare within one run, not across runs."
+	echo "<!-- journey:end -->"
 } >"$OUT/table.md"
+DOC=docs/benchmarks.md
+if grep -q '<!-- journey:begin' "$DOC"; then
+	awk -v table="$OUT/table.md" '
+		/<!-- journey:begin/ { while ((getline line < table) > 0) print line; skip = 1; next }
+		/<!-- journey:end/ { skip = 0; next }
+		!skip { print }' "$DOC" >"$OUT/benchmarks.md"
+else
+	awk -v table="$OUT/table.md" '
+		{ print }
+		/<!-- journey-ingest:end/ { print ""; while ((getline line < table) > 0) print line; done = 1 }
+		END { if (!done) { print ""; while ((getline line < table) > 0) print line } }' "$DOC" >"$OUT/benchmarks.md"
+fi
+cp "$OUT/benchmarks.md" "$DOC"
 cat "$OUT/table.md"

@@ -260,6 +260,7 @@ struct cxm_step {
 
 #define CXM_FUNNEL_STEPS_MAX 20
 #define CXM_FUNNEL_GROUPS_MAX 64
+#define CXM_FUNNEL_GROUPS_SEEN_MAX 4096   /* distinct groups counted; later ones go to "other" */
 
 enum cxm_funnel_by { CXM_FUNNEL_BY_NONE = 0, CXM_FUNNEL_BY_SEGMENT, CXM_FUNNEL_BY_WEEK, CXM_FUNNEL_BY_MONTH };
 
@@ -280,10 +281,12 @@ struct cxm_funnel_query {
 };
 
 struct cxm_funnel_group {
-	char key[CXM_JOURNEY_KEY_MAX + 16];  /* "" for all, the segment, "2026-W14", "2026-04" */
+	const char *key;                 /* the segment, "2026-W14", "2026-04"; NULL for all, for the
+	                                  * customers without a segment and for other (arena) */
 	int64_t reached[CXM_FUNNEL_STEPS_MAX];
 	int64_t p50_us, p90_us;          /* time to convert; -1 when nobody converted */
 	int64_t times[CXM_JOURNEY_BUCKETS];   /* histogram of time to convert (seconds buckets) */
+	bool other;                      /* the groups beyond the largest, summed (key NULL) */
 };
 
 struct cxm_funnel_result {

@@ -32,10 +32,19 @@ struct cxm_journey_map_query {
  * "dropped", "in_progress", "completed", "time_in_stage", "nps", "csat",
  * "ces", "sentiment", "emotions", "themes", "friction", "feeling",
  * "moment_of_truth", "touchpoints": [...]}], "moments_of_truth": [...],
- * "moments": {how they were found, or why not}}. Flow figures are null while the current version
- * is not built. CXM_ENOTFOUND for no such journey; store errors as they are.
+ * "moments": {how they were found, or why not}}. While a new version
+ * rebuilds, the map is the built version's (stages and flow figures);
+ * flow figures are null before the first build ends. CXM_ENOTFOUND for no such journey; store errors as they are.
  */
 int cxm_journey_map_report(struct cxm_store *db, const struct cxm_journey_map_query *q, cJSON **out);
+
+struct cxm_tz;
+/* The tenant's time zone: its name into name (64 bytes) and the zone (UTC
+ * when this system does not know it); store errors as they are. */
+int cxm_journey_tenant_zone(struct cxm_store *db, int64_t tenant, char name[64], const struct cxm_tz **z);
+/* A share x of n as {"value", "ci_low", "ci_high", "n"} in percent; null
+ * when n is 0. */
+cJSON *cxm_journey_share_json(int64_t x, int64_t n);
 
 /*
  * A funnel (POST /api/v1/funnels, docs/journeys.md "Funnels") of body, the

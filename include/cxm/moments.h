@@ -120,6 +120,12 @@ struct cxm_moments_report {
 int cxm_moments_report(struct cxm_store *s, int64_t tenant, const struct cxm_journey_def *d, int64_t from, int64_t to,
 		       const char *segment, struct cxm_moments_report *out, char *field, size_t fieldlen, char *why,
 		       size_t whylen);
+/* The same over a manager's or agent's subtree: only the responses whose
+ * unit is in scope (nscope spans) at their time, as /api/v1/drivers. */
+struct cxm_span;
+int cxm_moments_report_scoped(struct cxm_store *s, int64_t tenant, const struct cxm_journey_def *d, int64_t from,
+			      int64_t to, const char *segment, const struct cxm_span *scope, size_t nscope,
+			      struct cxm_moments_report *out, char *field, size_t fieldlen, char *why, size_t whylen);
 
 /*
  * The report as JSON, in lang for its sentences:

@@ -933,6 +933,7 @@ struct cxm_verbatim_filter {
 	 * at most CXM_TP_THEMES_MAX, CXM_EINVAL above) */
 	const char *const *touchpoints;
 	size_t touchpoints_n;
+	const char *segment;  /* only responses of customers in this segment then (NULL: any) */
 };
 /* Verbatims newest first, older than (before_ts, before_id), at most limit. */
 int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_verbatim_filter *f, int64_t before_ts,
@@ -1124,6 +1125,23 @@ int cxm_store_journey_build_all(struct cxm_store *s, int64_t tenant);
  * CXM_JOURNEYS=off): the first after *tenant by id (on entry: the one built
  * last, 0: none), else the first, so tenants take turns. */
 int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found);
+/*
+ * cxm_store_seq_scan, with two more things. Entries after until_ts are left
+ * out (not even decoded): a report whose window ends there never looks at
+ * them (INT64_MAX: none left out; below to_ts counts as to_ts). With
+ * any_order the customers may come in any order (the callbacks still never
+ * run at once, but some run on another thread, so they must not use the
+ * store): outside a transaction the scan reads the two halves of the
+ * customer id range at once on two connections (the second opened on first
+ * use and kept), each from its own snapshot. For reports whose answer does
+ * not depend on the order of customers (funnels).
+ */
+int cxm_store_seq_scan_until(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, int64_t until_ts,
+			     bool any_order, cxm_seq_cb cb, void *ctx);
+/* The canonical definition of one version of a journey (owned by the
+ * caller; src/store/journey_versions.c); CXM_ENOTFOUND: no such version. */
+int cxm_store_journey_definition(struct cxm_store *s, int64_t tenant, int64_t journey_id, int version,
+				 char **definition);
 
 /* ---- journey scores (issue 7): a journey touchpoint's feedback -------------------
  *

@@ -67,6 +67,12 @@ char *cxm_trigger_delay_format(int64_t seconds, char *out, size_t outlen);
  */
 bool cxm_trigger_matches(const char *event_type, const char *event_channel, const cJSON *conditions,
 			 const char *type, const char *channel, const char *props_json);
+/*
+ * One property condition: want (a string, number or boolean) equals have,
+ * of the same JSON type. Any other want, or a NULL have, never matches.
+ * Shared by triggers and journey touchpoint rules (journey.h); borrows both.
+ */
+bool cxm_property_equals(const cJSON *want, const cJSON *have);
 
 /* ---- with the store (trigger_run.c) --------------------------------------- */
 

@@ -18,5 +18,8 @@ const struct cxm_tz *cxm_tz_get(const char *name);
 int32_t cxm_tz_offset(const struct cxm_tz *z, int64_t us);
 /* The local civil day (days since 1970-01-01) of the UTC instant us. */
 int64_t cxm_tz_day(const struct cxm_tz *z, int64_t us);
+/* The first UTC instant (microseconds) of local day `day` in zone z:
+ * exact across DST, also where midnight is skipped (the day starts at 01:00). */
+int64_t cxm_tz_day_start(const struct cxm_tz *z, int64_t day);
 
 #endif

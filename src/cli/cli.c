@@ -4,6 +4,7 @@
 #include "cxm/customers.h"
 #include "cxm/time.h"
 
+#include <errno.h>
 #include <sodium.h>
 
 static void verr(const char *fmt, va_list ap)
@@ -209,4 +210,85 @@ const char *cli_actor(char *buf, size_t len)
 	else
 		snprintf(buf, len, "cli");
 	return buf;
+}
+
+char *cli_read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (!f) {
+		cli_fail("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = xmalloc(max + 1);
+	n = fread(buf, 1, max + 1, f);
+	if (ferror(f) || n > max) {
+		if (ferror(f))
+			cli_fail("%s: %s", path, strerror(errno));
+		else
+			cli_fail(_(MSG_FILE_TOO_BIG), path, (int)max);
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+void cli_csv_field(const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+	putchar(last ? '\n' : ',');
+}
+
+void cli_found_keep(struct cli_found *f, int64_t id, const char *name, const char *status, int version,
+		    int built_version, const char *definition)
+{
+	f->n++;
+	f->id = id;
+	cxm_strlcpy(f->name, name, sizeof(f->name));
+	cxm_strlcpy(f->status, status, sizeof(f->status));
+	f->version = version;
+	f->built_version = built_version;
+	free(f->definition);
+	f->definition = xstrdup(definition);
+}
+
+void cli_found_release(struct cli_found *f)
+{
+	free(f->definition);
+	memset(f, 0, sizeof(*f));
+}
+
+int cli_resolve(struct cli *c, const char *ref, struct cli_found *f,
+		int (*by_name)(struct cli *c, const char *name, struct cli_found *f),
+		int (*by_id)(struct cli *c, int64_t id, struct cli_found *f))
+{
+	int64_t id;
+	int ret = by_name(c, ref, f);
+
+	if (ret != CXM_ENOTFOUND)
+		return ret;
+	if (cxm_parse_i64(ref, strlen(ref), &id) || id <= 0)
+		return CXM_ENOTFOUND;
+	return by_id(c, id, f);
+}
+
+int cli_resolve_fail(const struct cli *c, const char *ref, int ret, enum cxm_msg not_found)
+{
+	return ret == CXM_ENOTFOUND ? cli_fail(_(not_found), ref, c->tenant_label) : cli_store_fail(c);
 }

@@ -69,6 +69,47 @@ int cli_password_stdin(char *hash, size_t hashlen);
 /* Who the audit log names for this command: "cli:$USER", or "cli". */
 const char *cli_actor(char *buf, size_t len);
 
+/*
+ * Reads a whole file of at most max bytes: returns it (owned,
+ * NUL-terminated) with its length in *len, or prints "FILE: reason" and
+ * returns NULL.
+ */
+char *cli_read_file(const char *path, size_t max, size_t *len);
+/* Writes s to stdout as one CSV field, quoted when it holds a comma, a
+ * quote or a line break, then a comma, or a line end when last. */
+void cli_csv_field(const char *s, bool last);
+
+#define CLI_FOUND_NAME_MAX 120 /* at least every kind's name limit */
+
+/* A stored definition (a survey, a journey) a command looks up by name or
+ * id: what the store callback keeps (the row it gets is borrowed). */
+struct cli_found {
+	int n;            /* rows kept */
+	const char *want; /* a name the callback keeps only, or NULL: any */
+	int64_t id;
+	char name[CLI_FOUND_NAME_MAX + 1];
+	char status[16];
+	int version, built_version;
+	char *definition; /* owned */
+};
+
+/* Keeps one row into f (copies every string; counts it). */
+void cli_found_keep(struct cli_found *f, int64_t id, const char *name, const char *status, int version,
+		    int built_version, const char *definition);
+/* Frees what f holds and empties it. */
+void cli_found_release(struct cli_found *f);
+/*
+ * What a user names: by_name(ref) first (a name may look like a number),
+ * then, when it answers CXM_ENOTFOUND and ref is a positive id, by_id.
+ * 0 and f filled, CXM_ENOTFOUND, or another store error.
+ */
+int cli_resolve(struct cli *c, const char *ref, struct cli_found *f,
+		int (*by_name)(struct cli *c, const char *name, struct cli_found *f),
+		int (*by_id)(struct cli *c, int64_t id, struct cli_found *f));
+/* Prints cli_resolve's error: not_found (args: ref, tenant) or the store's;
+ * returns 1. */
+int cli_resolve_fail(const struct cli *c, const char *ref, int ret, enum cxm_msg not_found);
+
 int cmd_migrate(int argc, char **argv);
 int cmd_tenant(int argc, char **argv);
 int cmd_user(int argc, char **argv);

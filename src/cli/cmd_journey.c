@@ -11,7 +11,6 @@
 #include "cxm/report.h"
 #include "cxm/time.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,87 +18,31 @@
 #define JOURNEY_FILE_MAX (1 << 20)
 #define BUILD_BATCH 2000 /* customers per transaction of the inline build */
 
-/* What a journey callback keeps (the row it gets is borrowed). */
-struct found {
-	int n;
-	const char *want; /* a name to look for, or NULL: the first row */
-	int64_t id;
-	char name[CXM_JOURNEY_NAME_MAX + 1];
-	char status[16];
-	int version, built_version;
-	char *definition; /* owned */
-};
+_Static_assert(CXM_JOURNEY_NAME_MAX <= CLI_FOUND_NAME_MAX, "cli_found holds a journey's name");
 
 static int keep_journey(const struct cxm_journey_row *j, void *ctx)
 {
-	struct found *f = ctx;
+	struct cli_found *f = ctx;
 
-	if (f->want && strcmp(f->want, j->name))
-		return 0;
-	f->n++;
-	f->id = j->id;
-	cxm_strlcpy(f->name, j->name, sizeof(f->name));
-	cxm_strlcpy(f->status, j->status, sizeof(f->status));
-	f->version = j->version;
-	f->built_version = j->built_version;
-	free(f->definition);
-	f->definition = xstrdup(j->definition);
+	if (!f->want || !strcmp(f->want, j->name))
+		cli_found_keep(f, j->id, j->name, j->status, j->version, j->built_version, j->definition);
 	return 0;
 }
 
-static void found_release(struct found *f)
+/* An active journey of that name. */
+static int journey_by_name(struct cli *c, const char *name, struct cli_found *f)
 {
-	free(f->definition);
-	memset(f, 0, sizeof(*f));
-}
-
-/* The journey a user names: by name first (active ones), then by id. */
-static int resolve(struct cli *c, const char *ref, struct found *f)
-{
-	int64_t id;
 	int ret;
 
-	f->want = ref;
+	f->want = name;
 	ret = cxm_store_journey_list(c->s, c->tenant, true, 0, 0, keep_journey, f);
 	f->want = NULL;
-	if (ret || f->n)
-		return ret;
-	if (cxm_parse_i64(ref, strlen(ref), &id) || id <= 0)
-		return CXM_ENOTFOUND;
+	return ret || f->n ? ret : CXM_ENOTFOUND;
+}
+
+static int journey_by_id(struct cli *c, int64_t id, struct cli_found *f)
+{
 	return cxm_store_journey_get(c->s, c->tenant, id, keep_journey, f);
-}
-
-static int resolve_fail(struct cli *c, const char *ref, int ret)
-{
-	return ret == CXM_ENOTFOUND ? cli_fail(_(MSG_JC_NOT_FOUND), ref, c->tenant_label) : cli_store_fail(c);
-}
-
-/* Reads a whole file (owned, NUL-terminated) or prints "FILE: reason". */
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (!f) {
-		cli_fail("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = xmalloc(JOURNEY_FILE_MAX + 1);
-	n = fread(buf, 1, JOURNEY_FILE_MAX + 1, f);
-	if (ferror(f) || n > JOURNEY_FILE_MAX) {
-		if (ferror(f))
-			cli_fail("%s: %s", path, strerror(errno));
-		else
-			cli_fail(_(MSG_JC_FILE_TOO_BIG), path, JOURNEY_FILE_MAX);
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
 }
 
 /* ---- where a field is in the file ------------------------------------------ */
@@ -246,7 +189,7 @@ out:
 static int journey_add(struct cli *c, const char *path)
 {
 	struct cxm_journey_def d;
-	struct found f = { 0 };
+	struct cli_found f = { 0 };
 	char err[256], field[160], why[400], actor[80], idbuf[CXM_ID_BUFSZ];
 	char *text, *canon = NULL;
 	cJSON *body = NULL, *cj;
@@ -255,7 +198,7 @@ static int journey_add(struct cli *c, const char *path)
 	int version = 1, ret = 1;
 	bool created = false, changed = true;
 
-	if (!(text = read_file(path, &len)))
+	if (!(text = cli_read_file(path, JOURNEY_FILE_MAX, &len)))
 		return 1;
 	if (!(body = cxm_json_parse(text, len, err, sizeof(err)))) {
 		cli_fail("%s: %s", path, err);
@@ -271,12 +214,10 @@ static int journey_add(struct cli *c, const char *path)
 
 	if ((ret = cxm_store_begin(c->s)))
 		goto store_fail;
-	f.want = d.name;
-	ret = cxm_store_journey_list(c->s, c->tenant, true, 0, 0, keep_journey, &f);
-	f.want = NULL;
-	if (ret)
+	ret = journey_by_name(c, d.name, &f);
+	if (ret && ret != CXM_ENOTFOUND)
 		goto store_fail;
-	if (!f.n) {
+	if (ret) {
 		ret = cxm_store_journey_create(c->s, c->tenant, d.name, canon, cxm_now_us(), &id);
 		created = !ret;
 	} else {
@@ -315,7 +256,7 @@ store_fail:
 	ret = cli_store_fail(c);
 	cxm_store_rollback(c->s);
 out:
-	found_release(&f);
+	cli_found_release(&f);
 	cJSON_Delete(body);
 	free(canon);
 	free(text);
@@ -333,14 +274,14 @@ static int print_row(const struct cxm_journey_row *j, void *ctx)
 
 static int journey_show(struct cli *c, const char *ref)
 {
-	struct found f = { 0 };
+	struct cli_found f = { 0 };
 	char err[128], idbuf[CXM_ID_BUFSZ];
 	cJSON *def;
 	char *out;
-	int ret = resolve(c, ref, &f);
+	int ret = cli_resolve(c, ref, &f, journey_by_name, journey_by_id);
 
 	if (ret)
-		return resolve_fail(c, ref, ret);
+		return cli_resolve_fail(c, ref, ret, MSG_JC_NOT_FOUND);
 	fprintf(stderr, _(MSG_JC_SHOW), cxm_id_format(f.id, idbuf), f.name, f.status, f.version, f.built_version);
 	def = cxm_json_parse(f.definition, strlen(f.definition), err, sizeof(err));
 	if (!def) {
@@ -354,20 +295,20 @@ static int journey_show(struct cli *c, const char *ref)
 	free(out);
 	cJSON_Delete(def);
 out:
-	found_release(&f);
+	cli_found_release(&f);
 	return ret;
 }
 
 static int journey_archive(struct cli *c, const char *ref)
 {
-	struct found f = { 0 };
+	struct cli_found f = { 0 };
 	char actor[80], idbuf[CXM_ID_BUFSZ];
 	int ret;
 
 	if ((ret = cxm_store_begin(c->s)))
 		goto store_fail;
-	if ((ret = resolve(c, ref, &f))) {
-		ret = resolve_fail(c, ref, ret);
+	if ((ret = cli_resolve(c, ref, &f, journey_by_name, journey_by_id))) {
+		ret = cli_resolve_fail(c, ref, ret, MSG_JC_NOT_FOUND);
 		cxm_store_rollback(c->s);
 		goto out;
 	}
@@ -382,7 +323,7 @@ store_fail:
 	ret = cli_store_fail(c);
 	cxm_store_rollback(c->s);
 out:
-	found_release(&f);
+	cli_found_release(&f);
 	return ret;
 }
 
@@ -450,22 +391,6 @@ static const char *sub_text(const cJSON *o, const char *name, const char *sub, b
 	return num_text(cJSON_GetObjectItemCaseSensitive(o, name), sub, csv, buf, len);
 }
 
-static void csv_out(const char *s, bool last)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-	putchar(last ? '\n' : ',');
-}
-
 static void map_row(const char *stage, const char *tp, const cJSON *n, bool csv)
 {
 	static const char *const cols[] = { "reached", "converted", "dropped", "in_progress", "completed" };
@@ -485,10 +410,10 @@ static void map_row(const char *stage, const char *tp, const cJSON *n, bool csv)
 	sub_text(n, "friction", "value", csv, v[k++], sizeof(v[0]));
 	sub_text(n, "feeling", "value", csv, v[k++], sizeof(v[0]));
 	if (csv) {
-		csv_out(stage, false);
-		csv_out(tp, false);
+		cli_csv_field(stage, false);
+		cli_csv_field(tp, false);
 		for (size_t i = 0; i < k; i++)
-			csv_out(v[i], i + 1 == k);
+			cli_csv_field(v[i], i + 1 == k);
 		return;
 	}
 	printf("%-20s %-20s", stage, tp);
@@ -506,7 +431,7 @@ static void print_map(const cJSON *map, bool csv)
 
 	for (size_t i = 0; i < ARRAY_SIZE(head); i++) {
 		if (csv)
-			csv_out(head[i], i + 1 == ARRAY_SIZE(head));
+			cli_csv_field(head[i], i + 1 == ARRAY_SIZE(head));
 		else
 			printf(i < 2 ? "%-20s " : " %9s", head[i]);
 	}
@@ -529,7 +454,7 @@ int cmd_report_journey(int argc, char **argv)
 					{ "--to", &to, NULL },		 { "--segment", &segment, NULL },
 					{ "--format", &format, NULL },	 { NULL } };
 	struct cxm_journey_map_query q = { 0 };
-	struct found f = { 0 };
+	struct cli_found f = { 0 };
 	int64_t today;
 	cJSON *map = NULL;
 	int npos, ret;
@@ -546,8 +471,8 @@ int cmd_report_journey(int argc, char **argv)
 		return cli_usage(&c, "--segment: %s", _(MSG_JA_BAD_SEGMENT));
 	if (cli_open_tenant(&c))
 		return 1;
-	if ((ret = resolve(&c, journey, &f))) {
-		ret = resolve_fail(&c, journey, ret);
+	if ((ret = cli_resolve(&c, journey, &f, journey_by_name, journey_by_id))) {
+		ret = cli_resolve_fail(&c, journey, ret, MSG_JC_NOT_FOUND);
 		goto out;
 	}
 	if ((ret = cxm_store_tenant_day(c.s, c.tenant, cxm_now_us(), &today))) {
@@ -592,7 +517,7 @@ int cmd_report_journey(int argc, char **argv)
 	ret = 0;
 out:
 	cJSON_Delete(map);
-	found_release(&f);
+	cli_found_release(&f);
 	cli_close(&c);
 	return ret;
 }
@@ -672,7 +597,7 @@ static void print_funnel(const cJSON *f, bool csv)
 		k++;
 		if (csv) {
 			printf("%d,", k);
-			csv_out(label, false);
+			cli_csv_field(label, false);
 			printf("%s,%s,%s,%s\n", a, b, c, d);
 		} else {
 			printf("%-4d %-40s %9s %10s %10s %9s\n", k, label, a, b, c, d);
@@ -686,15 +611,15 @@ static void print_funnel(const cJSON *f, bool csv)
 /* The id of the journey a user names (for steps and levels on it). */
 static int journey_id_of(struct cli *c, const char *ref, char id[CXM_ID_BUFSZ])
 {
-	struct found f = { 0 };
-	int ret = resolve(c, ref, &f);
+	struct cli_found f = { 0 };
+	int ret = cli_resolve(c, ref, &f, journey_by_name, journey_by_id);
 
 	if (ret) {
-		ret = resolve_fail(c, ref, ret);
+		ret = cli_resolve_fail(c, ref, ret, MSG_JC_NOT_FOUND);
 	} else {
 		cxm_id_format(f.id, id);
 	}
-	found_release(&f);
+	cli_found_release(&f);
 	return ret;
 }
 
@@ -822,7 +747,7 @@ int cmd_report_paths(int argc, char **argv)
 			long long n = (long long)cJSON_GetObjectItemCaseSensitive(s, "customers")->valuedouble;
 			if (csv) {
 				printf("%lld,", n);
-				csv_out(b.p ? b.p : "", true);
+				cli_csv_field(b.p ? b.p : "", true);
 			} else {
 				printf("%9lld  %s\n", n, b.p ? b.p : "");
 			}

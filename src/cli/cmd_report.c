@@ -28,23 +28,6 @@ static const char *text_of(const cJSON *o, const char *name, char *buf, size_t l
 	return buf;
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
-static void csv_field(const char *s, bool last)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-	putchar(last ? '\n' : ',');
-}
-
 /* One row: the label (group value, bucket or "all"), the figure, the test. */
 static void row(const char *label, const cJSON *f, bool csv)
 {
@@ -61,7 +44,7 @@ static void row(const char *label, const cJSON *f, bool csv)
 	if (csv) {
 		const char *cols[] = { label, n, score, lo, hi, colour, p, verdict };
 		for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
-			csv_field(cols[i], i + 1 == ARRAY_SIZE(cols));
+			cli_csv_field(cols[i], i + 1 == ARRAY_SIZE(cols));
 	} else {
 		char ci[72];
 		snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
@@ -79,7 +62,7 @@ static void print_report(const cJSON *rep, bool csv)
 	if (csv) {
 		const char *head[] = { "value", "n", "score", "ci_low", "ci_high", "colour", "p_vs_rest", "verdict" };
 		for (size_t i = 0; i < ARRAY_SIZE(head); i++)
-			csv_field(head[i], i + 1 == ARRAY_SIZE(head));
+			cli_csv_field(head[i], i + 1 == ARRAY_SIZE(head));
 	} else {
 		printf(_(MSG_RP_HEAD), cJSON_GetObjectItemCaseSensitive(rep, "metric")->valuestring,
 		       cJSON_GetObjectItemCaseSensitive(rep, "from")->valuestring,

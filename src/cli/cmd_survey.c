@@ -6,7 +6,6 @@
 #include "cxm/surveys.h"
 #include "cxm/time.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,86 +14,22 @@
  * languages), small enough to read in one go. */
 #define SURVEY_FILE_MAX (4 << 20)
 
-/* What a survey callback keeps (the struct it gets is borrowed). */
-struct found {
-	int n;
-	int64_t id;
-	char name[CXM_SURVEY_NAME_MAX + 1];
-	char status[16];
-	int version;
-	char *definition; /* owned */
-};
+_Static_assert(CXM_SURVEY_NAME_MAX <= CLI_FOUND_NAME_MAX, "cli_found holds a survey's name");
 
 static int keep_survey(const struct cxm_survey *sv, void *ctx)
 {
-	struct found *f = ctx;
-
-	f->n++;
-	f->id = sv->id;
-	cxm_strlcpy(f->name, sv->name, sizeof(f->name));
-	cxm_strlcpy(f->status, sv->status, sizeof(f->status));
-	f->version = sv->version;
-	free(f->definition);
-	f->definition = xstrdup(sv->definition);
+	cli_found_keep(ctx, sv->id, sv->name, sv->status, sv->version, 0, sv->definition);
 	return 0;
 }
 
-static void found_release(struct found *f)
+static int survey_by_name(struct cli *c, const char *name, struct cli_found *f)
 {
-	free(f->definition);
-	memset(f, 0, sizeof(*f));
+	return cxm_store_survey_find(c->s, c->tenant, name, keep_survey, f);
 }
 
-/*
- * The survey a user names: by name first (a name may look like a number),
- * then by id. 0 and f filled, CXM_ENOTFOUND, or another store error.
- */
-static int resolve(struct cli *c, const char *ref, struct found *f)
+static int survey_by_id(struct cli *c, int64_t id, struct cli_found *f)
 {
-	int64_t id;
-	int ret = cxm_store_survey_find(c->s, c->tenant, ref, keep_survey, f);
-
-	if (ret != CXM_ENOTFOUND)
-		return ret;
-	if (cxm_parse_i64(ref, strlen(ref), &id) || id <= 0)
-		return CXM_ENOTFOUND;
 	return cxm_store_survey_get(c->s, c->tenant, id, 0, keep_survey, f);
-}
-
-static int resolve_fail(struct cli *c, const char *ref, int ret)
-{
-	return ret == CXM_ENOTFOUND ? cli_fail(_(MSG_SURVEY_NOT_FOUND), ref, c->tenant_label) : cli_store_fail(c);
-}
-
-/* Reads a whole file (owned, NUL-terminated) or prints "FILE: reason". */
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n;
-
-	if (!f) {
-		cli_fail("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = xmalloc(SURVEY_FILE_MAX + 1);
-	n = fread(buf, 1, SURVEY_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		cli_fail("%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (n > SURVEY_FILE_MAX) {
-		cli_fail(_(MSG_SURVEY_FILE_TOO_BIG), SURVEY_FILE_MAX);
-		goto fail;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	fclose(f);
-	free(buf);
-	return NULL;
 }
 
 /* {"name":..., "version":..., "status":...} for the audit row (owned). */
@@ -115,7 +50,7 @@ static char *import_detail(const char *name, int version, const char *status, bo
 static int survey_import(struct cli *c, const char *path, bool live)
 {
 	struct cxm_survey_def d;
-	struct found f = { 0 };
+	struct cli_found f = { 0 };
 	char err[256], field[128], why[256], actor[80], idbuf[CXM_ID_BUFSZ];
 	char *text, *canon = NULL, *detail = NULL;
 	cJSON *def = NULL;
@@ -125,7 +60,7 @@ static int survey_import(struct cli *c, const char *path, bool live)
 	int version = 1, ret = 1;
 	bool created = false, changed = false;
 
-	if (!(text = read_file(path, &len)))
+	if (!(text = cli_read_file(path, SURVEY_FILE_MAX, &len)))
 		return 1;
 	if (!(def = cxm_json_parse(text, len, err, sizeof(err)))) {
 		cli_fail("%s: %s", path, err);
@@ -185,7 +120,7 @@ store_fail:
 	ret = cli_store_fail(c);
 	cxm_store_rollback(c->s);
 out:
-	found_release(&f);
+	cli_found_release(&f);
 	cJSON_Delete(def);
 	free(canon);
 	free(detail);
@@ -195,14 +130,14 @@ out:
 
 static int survey_export(struct cli *c, const char *ref)
 {
-	struct found f = { 0 };
+	struct cli_found f = { 0 };
 	char err[128];
 	cJSON *def;
 	char *out;
-	int ret = resolve(c, ref, &f);
+	int ret = cli_resolve(c, ref, &f, survey_by_name, survey_by_id);
 
 	if (ret)
-		return resolve_fail(c, ref, ret);
+		return cli_resolve_fail(c, ref, ret, MSG_SURVEY_NOT_FOUND);
 	def = cxm_json_parse(f.definition, strlen(f.definition), err, sizeof(err));
 	if (!def) {
 		ret = cli_fail("%s", err); /* the store only keeps checked JSON */
@@ -215,7 +150,7 @@ static int survey_export(struct cli *c, const char *ref)
 	free(out);
 	cJSON_Delete(def);
 out:
-	found_release(&f);
+	cli_found_release(&f);
 	return ret;
 }
 
@@ -239,14 +174,14 @@ static int count_response(const struct cxm_response *r, void *ctx)
 
 static int survey_status(struct cli *c, const char *ref, const char *status)
 {
-	struct found f = { 0 };
+	struct cli_found f = { 0 };
 	char actor[80], idbuf[CXM_ID_BUFSZ], *detail = NULL;
 	int ret, responses = 0;
 
 	if ((ret = cxm_store_begin(c->s)))
 		goto store_fail;
-	if ((ret = resolve(c, ref, &f))) {
-		ret = resolve_fail(c, ref, ret);
+	if ((ret = cli_resolve(c, ref, &f, survey_by_name, survey_by_id))) {
+		ret = cli_resolve_fail(c, ref, ret, MSG_SURVEY_NOT_FOUND);
 		cxm_store_rollback(c->s);
 		goto out;
 	}
@@ -288,7 +223,7 @@ store_fail:
 	cxm_store_rollback(c->s);
 out:
 	free(detail);
-	found_release(&f);
+	cli_found_release(&f);
 	return ret;
 }
 

@@ -291,3 +291,20 @@ int64_t cxm_tz_day(const struct cxm_tz *z, int64_t us)
 	int64_t t = us / 1000000 - (us % 1000000 < 0) + cxm_tz_offset(z, us);
 	return t / 86400 - (t % 86400 < 0);
 }
+
+/* Local days follow time forward and a day starts within 26 hours of its
+ * UTC midnight: a binary search over that span. */
+int64_t cxm_tz_day_start(const struct cxm_tz *z, int64_t day)
+{
+	const int64_t hour = INT64_C(3600000000);
+	int64_t lo = day * 24 * hour - 26 * hour, hi = lo + 52 * hour;
+
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (cxm_tz_day(z, mid) >= day)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}

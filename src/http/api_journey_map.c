@@ -15,34 +15,44 @@
 
 #define DEFAULT_DAYS 90
 #define MAX_DAYS 3660
-#define SEGMENT_MAX 64
+
+/* The id, segment, range and scope of a map request into q; 0, or -1 when
+ * answered (404 or 400). */
+static int map_query(struct req *r, struct cxm_store **db, struct cxm_journey_map_query *q)
+{
+	const char *segment = req_query(r, "segment");
+
+	*q = (struct cxm_journey_map_query){ .tenant = r->who.tenant, .lang = r->lang };
+	if (parse_id(req_param(r, 0), &q->journey_id)) {
+		reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
+		return -1;
+	}
+	if (!(*db = req_db(r)))
+		return -1;
+	if (segment && !*segment) {   /* any segment a customer can have: no length limit */
+		reply_bad_query(r, "segment", T(r, MSG_JA_BAD_SEGMENT));
+		return -1;
+	}
+	q->segment = segment;
+	if (req_day_range(r, *db, DEFAULT_DAYS, MAX_DAYS, &q->from_day, &q->to_day))
+		return -1;
+	if (r->who.scoped) {
+		q->scoped = true;
+		q->scope = r->who.spans;
+		q->nscope = r->who.nspans;
+	}
+	return 0;
+}
 
 int api_journey_map(struct req *r)
 {
-	struct cxm_journey_map_query q = { .tenant = r->who.tenant, .lang = r->lang };
-	const char *segment = req_query(r, "segment");
+	struct cxm_journey_map_query q;
 	struct cxm_store *db;
 	cJSON *o;
 	int ret;
 
-	if (parse_id(req_param(r, 0), &q.journey_id)) {
-		reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
+	if (map_query(r, &db, &q))
 		return H_DONE;
-	}
-	if (!(db = req_db(r)))
-		return H_DONE;
-	if (segment && (!*segment || strlen(segment) > SEGMENT_MAX)) {
-		reply_bad_query(r, "segment", T(r, MSG_JA_BAD_SEGMENT));
-		return H_DONE;
-	}
-	q.segment = segment;
-	if (req_day_range(r, db, DEFAULT_DAYS, MAX_DAYS, &q.from_day, &q.to_day))
-		return H_DONE;
-	if (r->who.scoped) {
-		q.scoped = true;
-		q.scope = r->who.spans;
-		q.nscope = r->who.nspans;
-	}
 	if ((ret = cxm_journey_map_report(db, &q, &o)))
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 	else
@@ -51,21 +61,6 @@ int api_journey_map(struct req *r)
 }
 
 /* ---- one touchpoint: GET /api/v1/journeys/{id}/touchpoints/{key} ------------------ */
-
-static int tenant_zone(const struct cxm_tenant *t, void *ctx)
-{
-	cxm_strlcpy(ctx, t->time_zone ? t->time_zone : "UTC", 64);
-	return 0;
-}
-
-/* The UTC instant a local day of zone z starts. */
-static int64_t day_start(const struct cxm_tz *z, int64_t day)
-{
-	int64_t t = day * 86400 * INT64_C(1000000);
-
-	t -= (int64_t)cxm_tz_offset(z, t) * 1000000;
-	return day * 86400 * INT64_C(1000000) - (int64_t)cxm_tz_offset(z, t) * 1000000;
-}
 
 /* The touchpoint of the map named by key ("stage.touchpoint" or a
  * touchpoint key) and its stage; NULL when none. */
@@ -90,40 +85,22 @@ static cJSON *find_tp(cJSON *map, const char *key, cJSON **stage)
 
 int api_journey_touchpoint(struct req *r)
 {
-	struct cxm_journey_map_query q = { .tenant = r->who.tenant, .lang = r->lang };
-	const char *segment = req_query(r, "segment"), *key = req_param(r, 1);
+	struct cxm_journey_map_query q;
+	const char *key = req_param(r, 1);
 	const char *fb[CXM_JOURNEY_FEEDBACK_MAX];
 	struct cxm_verbatim_filter f = { 0 };
 	int64_t before_ts = CXM_TIME_MAX, before_id = INT64_MAX;
 	int limit = query_limit(r, 20, 200), ret;
 	struct cxm_store *db;
-	char zone[64] = "UTC";
+	char zone[64];
 	const struct cxm_tz *z;
 	cJSON *map = NULL, *stage, *tp, *o, *v = NULL;
 	size_t nfb = 0;
 
-	if (limit < 0 || query_cursor2(r, &before_ts, &before_id))
+	if (limit < 0 || query_cursor2(r, &before_ts, &before_id) || map_query(r, &db, &q))
 		return H_DONE;
-	if (parse_id(req_param(r, 0), &q.journey_id)) {
-		reply_error(r, 404, "not-found", MSG_HTTP_NOT_FOUND, NULL);
-		return H_DONE;
-	}
-	if (!(db = req_db(r)))
-		return H_DONE;
-	if (segment && (!*segment || strlen(segment) > SEGMENT_MAX)) {
-		reply_bad_query(r, "segment", T(r, MSG_JA_BAD_SEGMENT));
-		return H_DONE;
-	}
-	q.segment = segment;
-	if (req_day_range(r, db, DEFAULT_DAYS, MAX_DAYS, &q.from_day, &q.to_day))
-		return H_DONE;
-	if (r->who.scoped) {
-		q.scoped = true;
-		q.scope = r->who.spans;
-		q.nscope = r->who.nspans;
-	}
 	if ((ret = cxm_journey_map_report(db, &q, &map)) ||
-	    (ret = cxm_store_tenant_get(db, r->who.tenant, tenant_zone, zone))) {
+	    (ret = cxm_journey_tenant_zone(db, r->who.tenant, zone, &z))) {
 		cJSON_Delete(map);
 		reply_store_error(r, ret, cxm_store_errmsg(db));
 		return H_DONE;
@@ -134,15 +111,14 @@ int api_journey_touchpoint(struct req *r)
 		return H_DONE;
 	}
 	/* its verbatims: the comments of the responses at its feedback touchpoints */
-	if (!(z = cxm_tz_get(zone)))
-		z = cxm_tz_get("UTC");
-	f.from = day_start(z, q.from_day);
-	f.to = day_start(z, q.to_day);
+	f.from = cxm_tz_day_start(z, q.from_day);
+	f.to = cxm_tz_day_start(z, q.to_day);
 	const cJSON *fbs = cJSON_GetObjectItemCaseSensitive(tp, "feedback");
 	for (const cJSON *x = fbs ? fbs->child : NULL; x && nfb < ARRAY_SIZE(fb); x = x->next)
 		fb[nfb++] = x->valuestring;
 	f.touchpoints = fb;
 	f.touchpoints_n = nfb;
+	f.segment = q.segment;
 	if (nfb && verbatims_json(r, db, &f, limit, before_ts, before_id, &v)) {
 		cJSON_Delete(map);
 		return H_DONE;

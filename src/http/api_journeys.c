@@ -235,6 +235,8 @@ static int archive_run(struct cxm_store *db, struct wjob *j)
 	int64_t id = *(int64_t *)r->data;
 	int ret = cxm_store_journey_archive(db, r->who.tenant, id, cxm_now_us());
 
+	if (ret == CXM_ECONFLICT)   /* archived already: DELETE is idempotent, nothing to audit */
+		return 0;
 	if (!ret)
 		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "journey.archive", id_str(r, id), NULL, NULL);
 	return ret;

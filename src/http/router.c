@@ -78,6 +78,7 @@ int api_journey_map(struct req *r);
 int api_journey_touchpoint(struct req *r);
 int api_funnels(struct req *r);
 int api_paths(struct req *r);
+int api_customer_journeys(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -93,6 +94,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/customers/{id}", api_customer_get, ROLES_ANY, 0 },
 	{ "POST", "/api/v1/customers/{id}/merge", api_customer_merge, ROLES_TENANT_WIDE, RF_WRITE },
 	{ "GET", "/api/v1/customers/{id}/events", api_customer_events, ROLES_ANY, 0 },
+	{ "GET", "/api/v1/customers/{id}/journeys", api_customer_journeys, ROLES_ANY, 0 },
 	{ "POST", "/api/v1/events", api_events_post, ROLES_WRITE, RF_WRITE },
 	{ "GET", "/api/v1/audit", api_audit_list, ROLES_ADMIN, 0 },
 	{ "GET", "/api/v1/surveys", api_surveys_list, ROLES_ANY, 0 },

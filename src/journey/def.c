@@ -406,17 +406,6 @@ static int check_cycles(const struct cxm_journey_def *d, struct cxm_err *e)
 	return cxm_fail(e, f, _(MSG_JDEF_CYCLE), path);
 }
 
-static bool same_value(const cJSON *a, const cJSON *b)
-{
-	if (cJSON_IsString(a))
-		return cJSON_IsString(b) && !strcmp(a->valuestring, b->valuestring);
-	if (cJSON_IsNumber(a))
-		return cJSON_IsNumber(b) && a->valuedouble == b->valuedouble;
-	if (cJSON_IsBool(a))
-		return cJSON_IsBool(b) && cJSON_IsTrue(a) == cJSON_IsTrue(b);
-	return false;
-}
-
 /* Whether some event matches both rules; the shared touchpoint in *tp
  * (NULL when neither names one). */
 static bool overlaps(const struct cxm_journey_match *a, const struct cxm_journey_match *b, const char **tp)
@@ -439,7 +428,7 @@ static bool overlaps(const struct cxm_journey_match *a, const struct cxm_journey
 	if (a->properties && b->properties)
 		for (const cJSON *it = a->properties->child; it; it = it->next) {
 			const cJSON *o = cJSON_GetObjectItemCaseSensitive(b->properties, it->string);
-			if (o && !same_value(it, o))
+			if (o && !cxm_property_equals(it, o))
 				return false;
 		}
 	return true;

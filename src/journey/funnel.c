@@ -37,6 +37,8 @@ struct cxm_funnel {
 	struct cxm_funnel_group *groups; /* every group seen, in order of first sight */
 	size_t groups_n, groups_cap;
 	struct cxm_map keys;             /* group key -> index */
+	int64_t none_group;              /* customers without a segment; -1: none yet */
+	int64_t over_group;              /* keys beyond CXM_FUNNEL_GROUPS_SEEN_MAX; -1: none yet */
 	int64_t last_day;                /* week/month: the day last turned into a group */
 	uint32_t last_group;
 
@@ -55,6 +57,7 @@ struct cxm_funnel *cxm_funnel_new(const struct cxm_funnel_query *q, struct cxm_a
 	f->a = a;
 	f->all.p50_us = f->all.p90_us = -1;
 	cxm_map_init(&f->keys);
+	f->none_group = f->over_group = -1;
 	f->last_day = INT64_MIN;
 	if (q->by == CXM_FUNNEL_BY_WEEK || q->by == CXM_FUNNEL_BY_MONTH) {
 		f->tz = cxm_tz_get(q->tz ? q->tz : "UTC");
@@ -106,11 +109,9 @@ static inline uint32_t entry_mask(const struct cxm_funnel *f, const struct cxm_s
 	return m;
 }
 
-static uint32_t group_of_key(struct cxm_funnel *f, const char *key)
+/* A new group (key NULL or an arena copy). */
+static uint32_t group_add(struct cxm_funnel *f, const char *key, bool other)
 {
-	int64_t v;
-	if (cxm_map_get(&f->keys, key, &v))
-		return (uint32_t)v;
 	if (f->groups_n == f->groups_cap) {
 		size_t cap = f->groups_cap ? 2 * f->groups_cap : 16;
 		f->groups = seq_grow(f->a, f->groups, f->groups_n, cap, sizeof(*f->groups));
@@ -118,10 +119,32 @@ static uint32_t group_of_key(struct cxm_funnel *f, const char *key)
 	}
 	struct cxm_funnel_group *g = &f->groups[f->groups_n];
 	memset(g, 0, sizeof(*g));
-	snprintf(g->key, sizeof(g->key), "%s", key);
+	g->key = key ? cxm_arena_strdup(f->a, key) : NULL;
+	g->other = other;
 	g->p50_us = g->p90_us = -1;
-	cxm_map_put(&f->keys, g->key, (int64_t)f->groups_n);
 	return (uint32_t)f->groups_n++;
+}
+
+/* The group of a key (NULL: no segment); past CXM_FUNNEL_GROUPS_SEEN_MAX
+ * distinct groups, new keys count in one "other" group. */
+static uint32_t group_of_key(struct cxm_funnel *f, const char *key)
+{
+	int64_t v;
+	if (!key) {
+		if (f->none_group < 0)
+			f->none_group = f->groups_n < CXM_FUNNEL_GROUPS_SEEN_MAX ? (int64_t)group_add(f, NULL, false) : -1;
+		if (f->none_group >= 0)
+			return (uint32_t)f->none_group;
+	} else if (cxm_map_get(&f->keys, key, &v)) {
+		return (uint32_t)v;
+	} else if (f->groups_n < CXM_FUNNEL_GROUPS_SEEN_MAX) {
+		uint32_t gi = group_add(f, key, false);
+		cxm_map_put(&f->keys, key, gi);
+		return gi;
+	}
+	if (f->over_group < 0)
+		f->over_group = group_add(f, NULL, true);
+	return (uint32_t)f->over_group;
 }
 
 /* "2026-W14" (ISO 8601 week) or "2026-04" of a local day. */
@@ -145,7 +168,7 @@ static void day_key(enum cxm_funnel_by by, int64_t day, char *out, size_t outlen
 static uint32_t group_of(struct cxm_funnel *f, const char *segment, int64_t t1)
 {
 	if (f->q.by == CXM_FUNNEL_BY_SEGMENT)
-		return group_of_key(f, segment ? segment : "(none)");
+		return group_of_key(f, segment);
 	int64_t day = cxm_tz_day(f->tz, t1);
 	if (day != f->last_day) {
 		char key[32];
@@ -220,19 +243,26 @@ void cxm_funnel_customer(struct cxm_funnel *f, const char *segment, const struct
 	f->times[f->times_n++] = took;
 }
 
-/* Largest groups first; equal ones by key. */
-static int by_entries(const void *pa, const void *pb)
-{
-	const struct cxm_funnel_group *a = pa, *b = pb;
-	if (a->reached[0] != b->reached[0])
-		return a->reached[0] > b->reached[0] ? -1 : 1;
-	return strcmp(a->key, b->key);
-}
-
+/* By key, NULL (no segment) first; the overflow group last. */
 static int by_key(const void *pa, const void *pb)
 {
 	const struct cxm_funnel_group *a = pa, *b = pb;
+	if (a->other != b->other)
+		return a->other ? 1 : -1;
+	if (!a->key || !b->key)
+		return (a->key != NULL) - (b->key != NULL);
 	return strcmp(a->key, b->key);
+}
+
+/* Largest groups first, the overflow group last; equal ones by key. */
+static int by_entries(const void *pa, const void *pb)
+{
+	const struct cxm_funnel_group *a = pa, *b = pb;
+	if (a->other != b->other)
+		return a->other ? 1 : -1;
+	if (a->reached[0] != b->reached[0])
+		return a->reached[0] > b->reached[0] ? -1 : 1;
+	return by_key(pa, pb);
 }
 
 /* The answer's groups, from every group seen. */
@@ -248,14 +278,15 @@ static void result_groups(struct cxm_funnel *f, struct cxm_funnel_result *out)
 	for (size_t i = 0; i < n; i++)
 		sorted[i].p50_us = (int64_t)i;
 	qsort(sorted, n, sizeof(*sorted), by_entries);
-	size_t kept = n > CXM_FUNNEL_GROUPS_MAX ? CXM_FUNNEL_GROUPS_MAX : n;
+	size_t named = f->over_group < 0 ? n : n - 1;   /* the overflow group is last */
+	size_t kept = named > CXM_FUNNEL_GROUPS_MAX ? CXM_FUNNEL_GROUPS_MAX : named;
 	if (f->q.by != CXM_FUNNEL_BY_SEGMENT)
 		qsort(sorted, kept, sizeof(*sorted), by_key);   /* weeks and months in time order */
 	size_t out_n = kept;
 	if (n > kept) {
 		struct cxm_funnel_group other;
 		memset(&other, 0, sizeof(other));
-		snprintf(other.key, sizeof(other.key), "other");
+		other.other = true;
 		for (size_t i = kept; i < n; i++) {
 			for (size_t s = 0; s < CXM_FUNNEL_STEPS_MAX; s++)
 				other.reached[s] += sorted[i].reached[s];

@@ -48,6 +48,7 @@ struct funnel_run {
 	bool seen[CXM_FUNNEL_STEPS_MAX]; /* an event step matched a recorded class */
 	struct cxm_funnel *f;
 	char tz[64];
+	const struct cxm_tz *zone;       /* the tenant's */
 	char window[24];
 };
 
@@ -244,40 +245,23 @@ static int read_step(struct funnel_run *fr, size_t k, const cJSON *st, struct cx
 	return 0;
 }
 
-static int tenant_tz(const struct cxm_tenant *t, void *ctx)
+/* A body time: RFC 3339, or YYYY-MM-DD (a real date) as the first instant
+ * of that day in the tenant's time zone. */
+static int text_time(const struct cxm_tz *z, const char *v, int64_t *out)
 {
-	cxm_strlcpy(ctx, t->time_zone ? t->time_zone : "UTC", 64);
-	return 0;
-}
+	const int64_t day_us = INT64_C(86400) * US;
+	size_t len = strlen(v);
 
-/* A body time: RFC 3339, or YYYY-MM-DD as the start of that day in the
- * tenant's time zone. */
-static int text_time(const char *tz, const char *v, int64_t *out)
-{
-	const struct cxm_tz *z;
-	long long y;
-	int64_t day;
-	unsigned mo, d;
-	char tail;
-
-	if (!cxm_time_parse(v, strlen(v), out))
-		return 0;
-	if (sscanf(v, "%4lld-%2u-%2u%c", &y, &mo, &d, &tail) != 3 || strlen(v) != 10 || mo < 1 || mo > 12 || d < 1 ||
-	    d > 31)
+	if (cxm_time_parse(v, len, out))
 		return -1;
-	day = cxm_days_from_civil(y, mo, d);
-	if (!(z = cxm_tz_get(tz)))
-		z = cxm_tz_get("UTC");
-	int64_t t = day * 86400 * US;
-	t -= (int64_t)cxm_tz_offset(z, t) * US;
-	t = day * 86400 * US - (int64_t)cxm_tz_offset(z, t) * US;
-	*out = t;
+	if (len == 10)  /* parsed as UTC midnight */
+		*out = cxm_tz_day_start(z, *out / day_us - (*out % day_us < 0));
 	return 0;
 }
 
 static int body_time(struct funnel_run *fr, const cJSON *v, int64_t *out)
 {
-	return cJSON_IsString(v) ? text_time(fr->tz, v->valuestring, out) : -1;
+	return cJSON_IsString(v) ? text_time(fr->zone, v->valuestring, out) : -1;
 }
 
 /* The body into fr->q; problems go into fr->errors. */
@@ -376,27 +360,14 @@ static int customer_cb(int64_t customer_id, const char *segment, const struct cx
 	return 0;
 }
 
-static cJSON *share_json(int64_t x, int64_t n)
-{
-	struct cxm_figure f;
-	cJSON *o;
-
-	if (n <= 0)
-		return cJSON_CreateNull();
-	cxm_share_figure(x, n, &f);
-	o = cJSON_CreateObject();
-	cxm_json_add_fixed(o, "value", f.value, 1);
-	cxm_json_add_fixed(o, "ci_low", f.lo, 1);
-	cxm_json_add_fixed(o, "ci_high", f.hi, 1);
-	return o;
-}
-
 static void add_seconds(cJSON *o, const char *name, int64_t us)
 {
+	/* to the microsecond: the quantiles are exact (cJSON prints the
+	 * shortest text that reads back the same double) */
 	if (us < 0)
 		cJSON_AddNullToObject(o, name);
 	else
-		cxm_json_add_fixed(o, name, (double)us / US, 3);
+		cJSON_AddNumberToObject(o, name, (double)us / US);
 }
 
 /* The steps and the time to convert of one group. */
@@ -409,8 +380,8 @@ static void group_json(const struct funnel_run *fr, const struct cxm_funnel_grou
 		cJSON_AddStringToObject(s, "label", fr->q.steps[k].label);
 		cJSON_AddNumberToObject(s, "reached", (double)g->reached[k]);
 		if (k) {
-			cJSON_AddItemToObject(s, "conversion", share_json(g->reached[k], g->reached[k - 1]));
-			cJSON_AddItemToObject(s, "conversion_from_first", share_json(g->reached[k], g->reached[0]));
+			cJSON_AddItemToObject(s, "conversion", cxm_journey_share_json(g->reached[k], g->reached[k - 1]));
+			cJSON_AddItemToObject(s, "conversion_from_first", cxm_journey_share_json(g->reached[k], g->reached[0]));
 			cJSON_AddNumberToObject(s, "dropped", (double)(g->reached[k - 1] - g->reached[k]));
 		} else {
 			cJSON_AddNullToObject(s, "conversion");
@@ -456,8 +427,7 @@ int cxm_funnel_report(struct cxm_store *db, int64_t tenant, const cJSON *body, e
 	fr->lang = lang;
 	fr->tenant = tenant;
 	fr->db = db;
-	cxm_strlcpy(fr->tz, "UTC", sizeof(fr->tz));
-	if ((ret = cxm_store_tenant_get(db, tenant, tenant_tz, fr->tz)) || (ret = read_funnel(fr, body)))
+	if ((ret = cxm_journey_tenant_zone(db, tenant, fr->tz, &fr->zone)) || (ret = read_funnel(fr, body)))
 		goto out;
 	if (fr->errors) {
 		*errors = fr->errors;
@@ -467,7 +437,8 @@ int cxm_funnel_report(struct cxm_store *db, int64_t tenant, const cJSON *body, e
 	}
 	fr->f = cxm_funnel_new(&fr->q, &a);
 	if ((ret = cxm_store_event_classes(db, tenant, class_cb, fr)) ||
-	    (ret = cxm_store_seq_scan(db, tenant, fr->q.from, fr->q.to, customer_cb, fr)))
+	    (ret = cxm_store_seq_scan_until(db, tenant, fr->q.from, fr->q.to, fr->q.to + fr->q.window_us, true,
+					    customer_cb, fr)))
 		goto out;
 	cxm_funnel_result(fr->f, &res);
 	o = cJSON_CreateObject();
@@ -480,7 +451,12 @@ int cxm_funnel_report(struct cxm_store *db, int64_t tenant, const cJSON *body, e
 		cJSON *groups = cJSON_AddArrayToObject(o, "groups");
 		for (size_t i = 0; i < res.groups_n; i++) {
 			cJSON *g = cJSON_CreateObject();
-			cJSON_AddStringToObject(g, "key", res.groups[i].key);
+			/* key null: the customers without a segment, or (other) the rest */
+			if (res.groups[i].key)
+				cJSON_AddStringToObject(g, "key", res.groups[i].key);
+			else
+				cJSON_AddNullToObject(g, "key");
+			cJSON_AddBoolToObject(g, "other", res.groups[i].other);
 			group_json(fr, &res.groups[i], g);
 			cJSON_AddItemToArray(groups, g);
 		}
@@ -527,6 +503,7 @@ struct paths_run {
 	struct cxm_paths *p;
 	struct step_journey j;
 	char tz[64];
+	const struct cxm_tz *zone;       /* the tenant's */
 	char *field, *why;
 	size_t fieldlen, whylen;
 };
@@ -643,10 +620,10 @@ static int read_paths(struct paths_run *pr, struct cxm_store *db, int64_t tenant
 		return refuse(pr, "window", cxm_msg_in(MSG_JA_WINDOW, pr->lang));
 	q->window_us = *w * US;
 	q->to = cxm_now_us();
-	if (pp->to && text_time(pr->tz, pp->to, &q->to))
+	if (pp->to && text_time(pr->zone, pp->to, &q->to))
 		return refuse(pr, "to", cxm_msg_in(MSG_JA_WANT_TIME, pr->lang));
 	q->from = q->to - (int64_t)DEFAULT_DAYS * 86400 * US;
-	if (pp->from && text_time(pr->tz, pp->from, &q->from))
+	if (pp->from && text_time(pr->zone, pp->from, &q->from))
 		return refuse(pr, "from", cxm_msg_in(MSG_JA_WANT_TIME, pr->lang));
 	if (q->from >= q->to)
 		return refuse(pr, "to", cxm_msg_in(MSG_RP_INVERTED, pr->lang));
@@ -673,12 +650,12 @@ int cxm_paths_report(struct cxm_store *db, int64_t tenant, const struct cxm_path
 	pr->a = &a;
 	pr->lang = lang;
 	pr->field = field, pr->fieldlen = fieldlen, pr->why = why, pr->whylen = whylen;
-	cxm_strlcpy(pr->tz, "UTC", sizeof(pr->tz));
-	if ((ret = cxm_store_tenant_get(db, tenant, tenant_tz, pr->tz)) || (ret = read_paths(pr, db, tenant, pp, &q, &w)))
+	if ((ret = cxm_journey_tenant_zone(db, tenant, pr->tz, &pr->zone)) || (ret = read_paths(pr, db, tenant, pp, &q, &w)))
 		goto out;
 	pr->p = cxm_paths_new(&q, &a);
 	if ((ret = cxm_store_event_classes(db, tenant, paths_class_cb, pr)) ||
-	    (ret = cxm_store_seq_scan(db, tenant, q.from, q.to, paths_customer_cb, pr)))
+	    (ret = cxm_store_seq_scan_until(db, tenant, q.from, q.to, q.to + q.window_us, false, paths_customer_cb,
+					    pr)))
 		goto out;
 	cxm_paths_result(pr->p, &res);
 	o = cJSON_CreateObject();

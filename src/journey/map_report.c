@@ -356,7 +356,7 @@ static void node_text_release(struct node_text *t)
 	t->ntop = 0;
 }
 
-static cJSON *share_json(int64_t x, int64_t n)
+cJSON *cxm_journey_share_json(int64_t x, int64_t n)
 {
 	struct cxm_figure f;
 	cJSON *o;
@@ -391,7 +391,7 @@ static void add_flow(const struct map_run *m, cJSON *o, int node, bool final)
 	add_count(o, "reached", known, reached);
 	add_count(o, "converted", known && !final, converted);
 	if (known && !final)
-		cJSON_AddItemToObject(o, "conversion", share_json(mc, mr));
+		cJSON_AddItemToObject(o, "conversion", cxm_journey_share_json(mc, mr));
 	else
 		cJSON_AddNullToObject(o, "conversion");
 	add_count(o, "dropped", known && !final, mr - mc);
@@ -532,13 +532,16 @@ static int tenant_zone(const struct cxm_tenant *t, void *ctx)
 	return 0;
 }
 
-/* The UTC instant a local day of zone z starts. */
-static int64_t day_start(const struct cxm_tz *z, int64_t day)
+int cxm_journey_tenant_zone(struct cxm_store *db, int64_t tenant, char name[64], const struct cxm_tz **z)
 {
-	int64_t t = day * 86400 * INT64_C(1000000);
+	int ret;
 
-	t -= (int64_t)cxm_tz_offset(z, t) * 1000000;
-	return day * 86400 * INT64_C(1000000) - (int64_t)cxm_tz_offset(z, t) * 1000000;
+	cxm_strlcpy(name, "UTC", 64);
+	if ((ret = cxm_store_tenant_get(db, tenant, tenant_zone, name)))
+		return ret;
+	if (!(*z = cxm_tz_get(name)))
+		*z = cxm_tz_get("UTC");
+	return 0;
 }
 
 /*
@@ -547,18 +550,22 @@ static int64_t day_start(const struct cxm_tz *z, int64_t day)
  */
 static int read_moments(struct map_run *m)
 {
-	char zone[64] = "UTC";
+	char zone[64];
 	const struct cxm_tz *z;
-	int ret = cxm_store_tenant_get(m->db, m->q->tenant, tenant_zone, zone);
+	int ret = cxm_journey_tenant_zone(m->db, m->q->tenant, zone, &z);
 
 	if (ret)
 		return ret;
-	if (!(z = cxm_tz_get(zone)))
-		z = cxm_tz_get("UTC");
 	m->mot = xcalloc(1, sizeof(*m->mot));
-	ret = cxm_moments_report(m->db, m->q->tenant, &m->d, day_start(z, m->from_day), day_start(z, m->to_day),
-				 m->segment, m->mot, m->mot_field, sizeof(m->mot_field), m->mot_why,
-				 sizeof(m->mot_why));
+	if (m->q->scoped) /* a manager's or agent's subtree, as /api/v1/drivers */
+		ret = cxm_moments_report_scoped(m->db, m->q->tenant, &m->d, cxm_tz_day_start(z, m->from_day),
+						cxm_tz_day_start(z, m->to_day), m->segment, m->q->scope, m->q->nscope,
+						m->mot, m->mot_field, sizeof(m->mot_field), m->mot_why,
+						sizeof(m->mot_why));
+	else
+		ret = cxm_moments_report(m->db, m->q->tenant, &m->d, cxm_tz_day_start(z, m->from_day),
+					 cxm_tz_day_start(z, m->to_day), m->segment, m->mot, m->mot_field,
+					 sizeof(m->mot_field), m->mot_why, sizeof(m->mot_why));
 	if (ret == CXM_EINVAL) {
 		free(m->mot);
 		m->mot = NULL;
@@ -607,6 +614,15 @@ static int map_open(const struct cxm_journey_map_query *q, struct map_run *m)
 	if ((ret = cxm_store_journey_get(m->db, q->tenant, q->journey_id, keep_row, m)) ||
 	    (ret = cxm_store_tenant_day(m->db, q->tenant, cxm_now_us(), &m->today)))
 		return ret;
+	/* while a new version rebuilds, the map is the built version's: its
+	 * stages and its rollups, which the store keeps until the flip */
+	if (m->row.built_version > 0 && m->row.built_version < m->row.version) {
+		char *built;
+		if ((ret = cxm_store_journey_definition(m->db, q->tenant, q->journey_id, m->row.built_version, &built)))
+			return ret;
+		free((char *)m->row.definition);
+		m->row.definition = built;
+	}
 	m->tree = cxm_json_parse(m->row.definition, strlen(m->row.definition), err, sizeof(err));
 	if (!m->tree || cxm_journey_check(m->tree, &m->d, field, sizeof(field), why, sizeof(why)))
 		return CXM_ESTORE; /* the store keeps only checked definitions */
@@ -623,7 +639,7 @@ static int map_open(const struct cxm_journey_map_query *q, struct map_run *m)
 					  m->mature_day, m->flow)))
 		return ret;
 	/* node numbers belong to one version: figures of another are not shown */
-	if (m->flow->version != m->row.version) {
+	if (m->flow->version != (m->row.built_version > 0 ? m->row.built_version : m->row.version)) {
 		free(m->flow);
 		m->flow = NULL;
 	}
@@ -656,7 +672,7 @@ static void add_head(struct map_run *m, cJSON *o)
 	s = cJSON_AddObjectToObject(o, "scope");
 	cJSON_AddStringToObject(s, "flow", "tenant");
 	cJSON_AddStringToObject(s, "scores", m->q->scoped ? "subtree" : "tenant");
-	cJSON_AddStringToObject(s, "moments", "tenant");
+	cJSON_AddStringToObject(s, "moments", m->q->scoped ? "subtree" : "tenant");
 	if (m->row.built_version < m->row.version) {
 		cJSON *rb = cJSON_AddObjectToObject(o, "rebuilding");
 		cxm_json_add_fixed(rb, "done", m->row.rebuilt, 2);

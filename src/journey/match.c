@@ -3,6 +3,7 @@
  * first, the properties parsed only when a rule that passed them tests some. */
 #include "cxm/journey.h"
 #include "cxm/core.h"
+#include "cxm/triggers.h"
 
 static bool class_matches(const struct cxm_journey_match *m, const char *type, const char *channel,
 			  const char *touchpoint)
@@ -20,19 +21,6 @@ static bool class_matches(const struct cxm_journey_match *m, const char *type, c
 		return false;
 	}
 	return true;
-}
-
-/* A property condition holds: the semantics of cxm_trigger_matches (a
- * string, number or boolean equal to the event's property of that name). */
-static bool prop_equal(const cJSON *want, const cJSON *have)
-{
-	if (cJSON_IsString(want))
-		return cJSON_IsString(have) && !strcmp(want->valuestring, have->valuestring);
-	if (cJSON_IsNumber(want))
-		return cJSON_IsNumber(have) && want->valuedouble == have->valuedouble;
-	if (cJSON_IsBool(want))
-		return cJSON_IsBool(have) && cJSON_IsTrue(want) == cJSON_IsTrue(have);
-	return false;
 }
 
 int cxm_journey_match_event(const struct cxm_journey_def *d, const char *type, const char *channel,
@@ -55,7 +43,7 @@ int cxm_journey_match_event(const struct cxm_journey_def *d, const char *type, c
 				parsed = true;
 			}
 			for (const cJSON *it = m->properties->child; it && ok; it = it->next)
-				ok = prop_equal(it, cJSON_GetObjectItemCaseSensitive(props, it->string));
+				ok = cxm_property_equals(it, cJSON_GetObjectItemCaseSensitive(props, it->string));
 		}
 		/* rules do not overlap: the first that holds is the only one */
 		if (ok)

@@ -10,6 +10,7 @@
 #include "cxm/json.h"
 #include "cxm/map.h"
 #include "cxm/moments.h"
+#include "cxm/org.h"
 #include "cxm/store.h"
 #include "cxm/time.h"
 
@@ -35,6 +36,9 @@ struct collect {
 	int64_t last_ts, last_id;
 	int page_n;
 	bool full;
+	bool scoped;           /* only the responses of these spans */
+	const struct cxm_span *scope;
+	size_t nscope;
 };
 
 static int response_cb(const struct cxm_response *r, void *ctx)
@@ -46,6 +50,8 @@ static int response_cb(const struct cxm_response *r, void *ctx)
 	c->last_ts = r->ts, c->last_id = r->id;
 	if (!r->customer_id)
 		return 0; /* anonymous: nobody to follow */
+	if (c->scoped && !cxm_spans_have(c->scope, c->nscope, r->org_unit_id, r->ts))
+		return 0; /* outside the caller's subtree */
 	if (c->n == CXM_MOMENTS_RESPONSES_MAX) {
 		c->full = true;
 		return 0;
@@ -90,11 +96,12 @@ static double score_of(const struct resp *r, enum cxm_moment_kind k)
 	return v >= 0 ? (double)v : NAN;
 }
 
-int cxm_moments_report(struct cxm_store *s, int64_t tenant, const struct cxm_journey_def *d, int64_t from, int64_t to,
-		       const char *segment, struct cxm_moments_report *out, char *field, size_t fieldlen, char *why,
-		       size_t whylen)
+/* scoped: only the responses of scope's spans */
+static int moments_report(struct cxm_store *s, int64_t tenant, const struct cxm_journey_def *d, int64_t from,
+			  int64_t to, const char *segment, bool scoped, const struct cxm_span *scope, size_t nscope,
+			  struct cxm_moments_report *out, char *field, size_t fieldlen, char *why, size_t whylen)
 {
-	struct collect c = { .d = d };
+	struct collect c = { .d = d, .scoped = scoped, .scope = scope, .nscope = nscope };
 	struct cxm_moment_scale scales[CXM_DRIVERS_MAX];
 	/* in_tp[fb][j]: feedback value fb belongs to driver j */
 	bool(*in_tp)[CXM_DRIVERS_MAX] = NULL;
@@ -206,6 +213,20 @@ out:
 	free(in_tp);
 	cxm_map_release(&c.fb);
 	return ret;
+}
+
+int cxm_moments_report(struct cxm_store *s, int64_t tenant, const struct cxm_journey_def *d, int64_t from, int64_t to,
+		       const char *segment, struct cxm_moments_report *out, char *field, size_t fieldlen, char *why,
+		       size_t whylen)
+{
+	return moments_report(s, tenant, d, from, to, segment, false, NULL, 0, out, field, fieldlen, why, whylen);
+}
+
+int cxm_moments_report_scoped(struct cxm_store *s, int64_t tenant, const struct cxm_journey_def *d, int64_t from,
+			      int64_t to, const char *segment, const struct cxm_span *scope, size_t nscope,
+			      struct cxm_moments_report *out, char *field, size_t fieldlen, char *why, size_t whylen)
+{
+	return moments_report(s, tenant, d, from, to, segment, true, scope, nscope, out, field, fieldlen, why, whylen);
 }
 
 /* A number, or null when it is not one. */

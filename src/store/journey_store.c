@@ -11,6 +11,8 @@
 #include "cxm/map.h"
 #include "cxm/time.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,6 +587,8 @@ struct jstore {
 	/* scratch */
 	struct seq old, cur, add;
 	struct cxm_buf text;
+	/* a second connection for the sequence scan's other half, or NULL */
+	struct cxm_store *helper;
 };
 
 /* The classes a tenant may have (CXM_CLASSES_MAX overrides it, for tests):
@@ -725,6 +729,8 @@ void cxm_jstore_free(struct cxm_store *s)
 	seq_release(&js->old);
 	seq_release(&js->cur);
 	seq_release(&js->add);
+	if (js->helper)
+		cxm_store_close(js->helper);
 	free(js);
 	s->js = NULL;
 }
@@ -1972,35 +1978,97 @@ int cxm_store_journey_flow(struct cxm_store *s, int64_t tenant, int64_t journey_
 			  mature_day < to_day ? mature_day : to_day, &c);
 }
 
+struct scan_half;
+
 struct scan_ctx {
-	int64_t from, to;
+	int64_t from, to, until;
 	cxm_seq_cb cb;
 	void *ctx;
-	struct seq q;
 	struct cxm_seq_entry *e;
 	size_t cap;
+	uint32_t *tags;
+	size_t tagcap;
+	/* a half of a scan in two: rows go into a batch (e and tags from ne
+	 * and ntag on), not straight to cb */
+	struct scan_half *half;
+	size_t ne, ntag;
 };
 
+static int half_keep(struct scan_ctx *c, int64_t customer_id, const char *segment, size_t e0);
+
+/* get_varint with the one-character case (classes, tag counts) inline */
+static inline bool scan_varint(const char **pp, uint64_t *v)
+{
+	unsigned d = (unsigned)(unsigned char)**pp - '0';
+
+	if (d < 32) {
+		*v = d;
+		(*pp)++;
+		return true;
+	}
+	return get_varint(pp, v);
+}
+
+/*
+ * A row's entries straight from its text into c->e (no struct seq): the
+ * entries before `from` are read past, their tags not kept. A text that
+ * is not a sequence skips the row, as seq_decode would have.
+ */
 static int scan_row(const struct sqlrow *r, void *vctx)
 {
 	struct scan_ctx *c = vctx;
-	size_t k = 0;
-	bool in = false;
+	const char *p = row_text(r, 2);
+	size_t k = c->ne, ntag = c->ntag;
+	int64_t prev = 0;
+	bool in = false, first = true;
 
-	seq_clear(&c->q);
-	if (!seq_decode(&c->q, row_text(r, 2)))
-		return 0;
-	if (c->q.n > c->cap) {
-		c->cap = c->q.n + 64;
-		c->e = xrealloc(c->e, c->cap * sizeof(*c->e));
-	}
-	for (size_t i = 0; i < c->q.n; i++) {
-		if (c->q.ts[i] < c->from)
+	while (p && *p) {
+		uint64_t d, cls, nt, v;
+		if (!scan_varint(&p, &d) || !scan_varint(&p, &cls) || !scan_varint(&p, &nt) ||
+		    nt > CXM_JOURNEY_ACTIVE_MAX * 4)
+			return 0;
+		prev = first ? (int64_t)(d >> 1) ^ -(int64_t)(d & 1) : prev + (int64_t)d;
+		first = false;
+		if (prev > c->until)
+			break;
+		if (prev < c->from) {
+			for (uint64_t t = 0; t < nt; t++)
+				if (!scan_varint(&p, &v))
+					return 0;
 			continue;
-		in |= c->q.ts[i] < c->to;
-		c->e[k++] = (struct cxm_seq_entry){ c->q.ts[i], c->q.cls[i], c->q.ntags[i], c->q.tags + c->q.tag0[i] };
+		}
+		if (k == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 256;
+			c->e = xrealloc(c->e, c->cap * sizeof(*c->e));
+		}
+		if (ntag + nt > c->tagcap) {
+			while (ntag + nt > c->tagcap)
+				c->tagcap = c->tagcap ? 2 * c->tagcap : 256;
+			c->tags = xrealloc(c->tags, c->tagcap * sizeof(*c->tags));
+		}
+		for (uint64_t t = 0; t < nt; t++) {
+			if (!scan_varint(&p, &v))
+				return 0;
+			c->tags[ntag++] = (uint32_t)v;
+		}
+		in |= prev < c->to;
+		c->e[k++] = (struct cxm_seq_entry){ prev, (uint32_t)cls, (uint32_t)nt, NULL };
 	}
-	return in ? c->cb(row_int(r, 0), row_text(r, 1), c->e, k, c->ctx) : 0;
+	if (!in)
+		return 0;
+	if (c->half) {
+		size_t e0 = c->ne;
+		c->ne = k;
+		c->ntag = ntag;
+		return half_keep(c, row_int(r, 0), row_text(r, 1), e0);
+	}
+	/* the tags were laid out entry after entry; c->tags is final now */
+	ntag = 0;
+	for (size_t i = 0; i < k; i++) {
+		c->e[i].tags = c->e[i].ntags ? c->tags + ntag : NULL;
+		ntag += c->e[i].ntags;
+	}
+	return c->cb(row_int(r, 0), row_text(r, 1), c->e, k, c->ctx);
 }
 
 int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, cxm_seq_cb cb,
@@ -2008,12 +2076,12 @@ int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int
 {
 	static const char sql[] = "SELECT customer_id, segment, data FROM customer_seq"
 				  " WHERE tenant_id = ? AND last_ts >= ? AND first_ts < ?";
-	struct scan_ctx c = { .from = from_ts, .to = to_ts, .cb = cb, .ctx = ctx };
+	struct scan_ctx c = { .from = from_ts, .to = to_ts, .until = INT64_MAX, .cb = cb, .ctx = ctx };
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(from_ts), SQLV_INT(to_ts) };
 	int ret = JQ(s, sql, p, scan_row, &c, NULL);
 
-	seq_release(&c.q);
 	free(c.e);
+	free(c.tags);
 	return ret;
 }
 
@@ -2071,5 +2139,189 @@ int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found
 	*found = !ret && t != INT64_MIN;
 	if (*found)
 		*tenant = t;
+	return ret;
+}
+
+/* ---- the sequence scan in two halves ------------------------------------- */
+
+/*
+ * Each half decodes its customers straight into a batch of its own (its
+ * scan_ctx's entries, row after row) and hands the batch to the caller's
+ * callback under a mutex, so the callbacks never run at once and the lock
+ * is taken once per batch, not per customer.
+ */
+#define SCAN_BATCH_ENTRIES 65536
+
+struct scan_shared {
+	pthread_mutex_t mu;
+	cxm_seq_cb cb;
+	void *ctx;
+	int ret; /* the first callback's refusal */
+};
+
+struct scan_cust {
+	int64_t id;
+	size_t e0, n;
+	size_t seg; /* offset in segs, SIZE_MAX for none */
+};
+
+struct scan_half {
+	struct scan_shared *sh;
+	struct cxm_store *s;
+	int64_t tenant, lo, hi; /* customer_id in [lo, hi] */
+	struct scan_ctx c;
+	struct scan_cust *cust;
+	size_t ncust, capcust;
+	struct cxm_buf segs;
+	int ret;
+};
+
+/* The batch to the callback, under the lock. */
+static int half_flush(struct scan_half *h)
+{
+	struct scan_shared *sh = h->sh;
+	struct scan_ctx *c = &h->c;
+	size_t t = 0;
+	int ret;
+
+	for (size_t i = 0; i < c->ne; i++) {
+		c->e[i].tags = c->e[i].ntags ? c->tags + t : NULL;
+		t += c->e[i].ntags;
+	}
+	pthread_mutex_lock(&sh->mu);
+	for (size_t i = 0; i < h->ncust && !sh->ret; i++) {
+		const struct scan_cust *k = &h->cust[i];
+		sh->ret = sh->cb(k->id, k->seg == SIZE_MAX ? NULL : h->segs.p + k->seg, c->e + k->e0, k->n,
+				 sh->ctx);
+	}
+	ret = sh->ret;
+	pthread_mutex_unlock(&sh->mu);
+	h->ncust = c->ne = c->ntag = 0;
+	cxm_buf_clear(&h->segs);
+	return ret;
+}
+
+/* scan_row in a half: the customer whose entries it put at e0 .. c->ne */
+static int half_keep(struct scan_ctx *c, int64_t customer_id, const char *segment, size_t e0)
+{
+	struct scan_half *h = c->half;
+
+	if (h->ncust == h->capcust) {
+		h->capcust = h->capcust ? 2 * h->capcust : 1024;
+		h->cust = xrealloc(h->cust, h->capcust * sizeof(*h->cust));
+	}
+	struct scan_cust *k = &h->cust[h->ncust++];
+	k->id = customer_id;
+	k->e0 = e0;
+	k->n = c->ne - e0;
+	k->seg = SIZE_MAX;
+	if (segment) {
+		k->seg = h->segs.len;
+		cxm_buf_add(&h->segs, segment, strlen(segment) + 1);
+	}
+	return c->ne >= SCAN_BATCH_ENTRIES ? half_flush(h) : 0;
+}
+
+static void *half_run(void *arg)
+{
+	static const char sql[] = "SELECT customer_id, segment, data FROM customer_seq"
+				  " WHERE tenant_id = ? AND customer_id >= ? AND customer_id <= ?"
+				  " AND last_ts >= ? AND first_ts < ?";
+	struct scan_half *h = arg;
+	struct sqlval p[] = { SQLV_INT(h->tenant), SQLV_INT(h->lo), SQLV_INT(h->hi), SQLV_INT(h->c.from),
+			      SQLV_INT(h->c.to) };
+
+	h->ret = JQ(h->s, sql, p, scan_row, &h->c, NULL);
+	if (!h->ret)
+		h->ret = half_flush(h);
+	return NULL;
+}
+
+static void half_release(struct scan_half *h)
+{
+	free(h->c.e);
+	free(h->c.tags);
+	free(h->cust);
+	cxm_buf_release(&h->segs);
+}
+
+/* The second connection of a store, opened on first use and kept. */
+static struct cxm_store *scan_helper(struct cxm_store *s)
+{
+	struct jstore *js = js_get(s);
+	char err[256];
+
+	/* an in-memory database is private to its connection */
+	if (!s->url || strstr(s->url, ":memory:") || strstr(s->url, "mode=memory"))
+		return NULL;
+	if (!js->helper && cxm_store_open_raw(&js->helper, s->url, err, sizeof(err)))
+		js->helper = NULL;
+	return js->helper;
+}
+
+int cxm_store_seq_scan_until(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, int64_t until_ts,
+			     bool any_order, cxm_seq_cb cb, void *ctx)
+{
+	static const char lo_sql[] = "SELECT MIN(customer_id) FROM customer_seq WHERE tenant_id = ?";
+	static const char hi_sql[] = "SELECT MAX(customer_id) FROM customer_seq WHERE tenant_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(from_ts), SQLV_INT(to_ts) };
+	struct scan_ctx c = { .from = from_ts, .to = to_ts, .until = until_ts < to_ts ? to_ts : until_ts, .cb = cb,
+			      .ctx = ctx };
+	int64_t lo = INT64_MIN, hi = INT64_MIN;
+	struct cxm_store *helper;
+	int ret;
+
+	if (!any_order || s->in_tx || !(helper = scan_helper(s))) {
+		static const char sql[] = "SELECT customer_id, segment, data FROM customer_seq"
+					  " WHERE tenant_id = ? AND last_ts >= ? AND first_ts < ?";
+		ret = JQ(s, sql, p, scan_row, &c, NULL);
+		free(c.e);
+		free(c.tags);
+		return ret;
+	}
+	struct sqlval pt[] = { SQLV_INT(tenant) };
+	if ((ret = JQ(s, lo_sql, pt, cxm_store_int_row, &lo, NULL)) || (ret = JQ(s, hi_sql, pt, cxm_store_int_row, &hi, NULL)))
+		return ret;
+	if (lo == INT64_MIN || hi == INT64_MIN)
+		return 0; /* no sequences */
+
+	/* two halves of the id range; ids are spread by creation time */
+	struct scan_shared sh = { .cb = cb, .ctx = ctx };
+	struct scan_half h[2];
+	int64_t mid = lo + (int64_t)(((uint64_t)hi - (uint64_t)lo) / 2);
+	pthread_t th;
+
+	pthread_mutex_init(&sh.mu, NULL);
+	memset(h, 0, sizeof(h));
+	for (int i = 0; i < 2; i++) {
+		h[i].sh = &sh;
+		h[i].tenant = tenant;
+		h[i].c = c;
+		h[i].c.half = &h[i];
+		cxm_buf_init(&h[i].segs, 0);
+	}
+	h[0].s = s, h[0].lo = lo, h[0].hi = mid;
+	h[1].s = helper, h[1].lo = mid + 1, h[1].hi = hi;
+	if (mid == hi || pthread_create(&th, NULL, half_run, &h[1])) {
+		/* one half only, or no thread: this one reads both */
+		h[0].hi = hi;
+		half_run(&h[0]);
+	} else {
+		half_run(&h[0]);
+		pthread_join(th, NULL);
+	}
+	ret = h[0].ret;
+	if (!ret && (ret = h[1].ret))
+		cxm_store_seterr(s, ret, "%s", cxm_store_errmsg(helper));
+	if (h[1].ret) {
+		/* perhaps a broken connection: the next scan opens a new one */
+		cxm_store_close(helper);
+		js_get(s)->helper = NULL;
+	}
+	if (sh.ret)
+		ret = sh.ret;
+	for (int i = 0; i < 2; i++)
+		half_release(&h[i]);
+	pthread_mutex_destroy(&sh.mu);
 	return ret;
 }

@@ -89,6 +89,8 @@ struct cxm_store {
 	struct mix_pend *mix;
 	/* the journeys' cache and rollup changes (journey_store.c) */
 	struct jstore *js;
+	/* what it was opened with (a second connection: journey_store.c) */
+	char *url;
 };
 
 /* Stores events one INSERT at a time (the path every backend has; a

@@ -95,7 +95,10 @@ int cxm_store_open_raw(struct cxm_store **out, const char *url, char *err, size_
 		snprintf(err, errlen, _(MSG_DB_BAD_URL), url);
 		return CXM_EURL;
 	}
-	return ops->open(out, url, err, errlen);
+	int ret = ops->open(out, url, err, errlen);
+	if (!ret)
+		(*out)->url = xstrdup(url);
+	return ret;
 }
 
 int cxm_store_open(struct cxm_store **out, const char *url, char *err, size_t errlen)
@@ -129,6 +132,7 @@ void cxm_store_close(struct cxm_store *s)
 	if (s) {
 		rollups_discard(s, false);
 		cxm_jstore_free(s);
+		free(s->url);
 		s->ops->close(s);
 	}
 }
@@ -4457,7 +4461,7 @@ int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_ve
 		" AND t.response_id = r.id AND t.theme = ?))"
 		" AND (? = '' OR text_label = ?)"
 		" AND (? = '' OR ' ' || text_emotions || ' ' LIKE ?)"
-		" AND (CAST(? AS BIGINT) = 0 OR survey_id = ?)"
+		" AND (CAST(? AS BIGINT) = 0 OR survey_id = ?) AND (? = '' OR segment = ?)"
 		" ORDER BY ts DESC, id DESC LIMIT ?";
 	/* the same at a set of touchpoints: CXM_TP_THEMES_MAX slots, those not
 	 * used are NULL (equal to nothing) */
@@ -4471,12 +4475,13 @@ int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_ve
 		" AND t.response_id = r.id AND t.theme = ?))"
 		" AND (? = '' OR text_label = ?)"
 		" AND (? = '' OR ' ' || text_emotions || ' ' LIKE ?)"
-		" AND (CAST(? AS BIGINT) = 0 OR survey_id = ?)"
+		" AND (CAST(? AS BIGINT) = 0 OR survey_id = ?) AND (? = '' OR segment = ?)"
 		" AND touchpoint IN (" VERB_TP64 ") ORDER BY ts DESC, id DESC LIMIT ?";
 	_Static_assert(CXM_TP_THEMES_MAX == 64, "tp_sql has 64 touchpoint slots");
 	struct response_ctx c = { cb, ctx, 0 };
 	const char *theme = f->theme ? f->theme : "", *label = f->label ? f->label : "";
 	const char *emotion = f->emotion ? f->emotion : "";
+	const char *segment = f->segment ? f->segment : "";
 	char likebuf[64];
 	const char *like = likebuf;
 
@@ -4487,7 +4492,8 @@ int cxm_store_verbatims(struct cxm_store *s, int64_t tenant, const struct cxm_ve
 	struct sqlval p[] = { SQLV_INT(tenant),	   SQLV_INT(f->from),	SQLV_INT(f->to),    SQLV_INT(before_ts),
 			      SQLV_INT(before_ts), SQLV_INT(before_id), SQLV_TEXT(theme),   SQLV_TEXT(theme),
 			      SQLV_TEXT(label),	   SQLV_TEXT(label),	SQLV_TEXT(emotion), SQLV_TEXT(like),
-			      SQLV_INT(f->survey), SQLV_INT(f->survey), SQLV_INT(limit) };
+			      SQLV_INT(f->survey), SQLV_INT(f->survey), SQLV_TEXT(segment), SQLV_TEXT(segment),
+			      SQLV_INT(limit) };
 	if (!f->touchpoints_n)
 		return Q(s, sql, p, response_row, &c, NULL);
 	if (f->touchpoints_n > CXM_TP_THEMES_MAX)
@@ -5211,22 +5217,6 @@ static int mix_row(const struct sqlrow *r, void *vctx)
 	return 0;
 }
 
-/* The first instant (microseconds) of local day in tz: local days follow
- * time forward, and a day starts within 26 hours of its UTC midnight. */
-static int64_t local_day_start(const struct cxm_tz *tz, int64_t day)
-{
-	int64_t lo = day * 86400 * 1000000 - (int64_t)26 * 3600 * 1000000, hi = lo + (int64_t)52 * 3600 * 1000000;
-
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (cxm_tz_day(tz, mid) >= day)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
-
 /* a segment's comments by touchpoint; the themes of comments at a set of
  * touchpoints (mix_row keeps those whose column 7 is in the set) */
 #define MIX_SEG(survey) MIX_ROWS("touchpoint", survey) " AND COALESCE(segment, '') = ?"
@@ -5242,7 +5232,7 @@ static int mix_scan(struct cxm_store *s, int64_t tenant, const struct cxm_mix_qu
 	struct mix m = { .q = query, .tps = tps, .ntps = ntps };
 	bool rows = query->scoped || !strcmp(s->ops->name, "sqlite");
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(query->survey ? query->survey : tenant),
-			      SQLV_INT(local_day_start(tz, query->from_day)), SQLV_INT(local_day_start(tz, query->to_day)),
+			      SQLV_INT(cxm_tz_day_start(tz, query->from_day)), SQLV_INT(cxm_tz_day_start(tz, query->to_day)),
 			      SQLV_TEXT(query->segment ? query->segment : "") };
 	const char *text = sql[query->by][rows][query->survey != 0];
 	int ret;

@@ -153,7 +153,7 @@ int cxm_trigger_check(const cJSON *body, struct cxm_trigger_def *d, char *field,
 	return 0;
 }
 
-static bool equal(const cJSON *want, const cJSON *have)
+bool cxm_property_equals(const cJSON *want, const cJSON *have)
 {
 	if (cJSON_IsString(want))
 		return cJSON_IsString(have) && !strcmp(want->valuestring, have->valuestring);
@@ -178,7 +178,7 @@ bool cxm_trigger_matches(const char *event_type, const char *event_channel, cons
 		return true;
 	props = props_json ? cJSON_Parse(props_json) : NULL;
 	for (const cJSON *it = conditions->child; it && hit; it = it->next)
-		hit = equal(it, cJSON_GetObjectItemCaseSensitive(props, it->string));
+		hit = cxm_property_equals(it, cJSON_GetObjectItemCaseSensitive(props, it->string));
 	cJSON_Delete(props);
 	return hit;
 }

@@ -21,6 +21,7 @@ import { widgetTests } from './widget.test.mjs';
 import { anonymousTests } from './anonymous.test.mjs';
 import { settingsTests } from './settings.test.mjs';
 import { textTests } from './text.test.mjs';
+import { journeyTests } from './journeys.test.mjs';
 
 const BASE = (process.env.CXM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const OUT = process.env.CXM_BROWSER_OUT || 'build/browser';
@@ -124,7 +125,7 @@ test('log in with the username shows the dashboard in the saved language', async
   const want = ['OVERVIEW', 'CUSTOMERS', 'SURVEYS', 'TRIGGERS', 'JOURNEYS', 'TEXT', 'CASES', 'SETTINGS'].map((k) => m[`MSG_WEB_NAV_${k}`]);
   assert(JSON.stringify(nav) === JSON.stringify(want), `navigation ${JSON.stringify(nav)}, want ${JSON.stringify(want)}`);
   // an unbuilt section says so plainly
-  await page.locator('nav#nav a[data-section="journeys"]').click();
+  await page.locator('nav#nav a[data-section="cases"]').click();
   await page.locator('main#main .not-built', { hasText: m.MSG_WEB_NOT_BUILT }).waitFor();
   const body = await page.locator('body').innerText();
   assert(!/MSG_WEB_/.test(body), `a catalogue id is shown instead of its text: ${body}`);
@@ -255,6 +256,7 @@ surveyTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage })
 hostileTests(test, { BASE, assert, loginOk, openBrowser });
 overviewTests(test, { BASE, assert, loginOk });
 textTests(test, { BASE, texts, assert, loginOk, chooseLanguage });
+journeyTests(test, { BASE, texts, assert, loginOk, chooseLanguage });
 emailFlowTests(test, { BASE, assert, loginOk, openBrowser, LOGIN, PASSWORD });
 widgetTests(test, { BASE, texts, assert, LOGIN, PASSWORD });
 anonymousTests(test, { BASE, texts, assert, loginOk, openBrowser, chooseLanguage });

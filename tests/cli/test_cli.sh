@@ -290,6 +290,7 @@ printf '{"name": "Dup", "languages": ["es"], "name": "Otra",\n "questions": [{"i
 check "survey import with a key given twice" 1 "dup.json: the key 'name' appears twice" "$CXM" survey import "$W/dup.json" $S
 check "survey import of a missing file" 1 "nothere.json: No such file" "$CXM" survey import "$W/nothere.json" $S
 check "survey import of broken JSON" 1 "broken.json: " sh -c "echo '{\"name\":' >'$W/broken.json'; '$CXM' survey import '$W/broken.json' $S"
+check "survey import of a file over 4 MiB" 1 "big.json: larger than 4194304 bytes" sh -c "head -c 4194305 /dev/zero | tr '\\0' ' ' >'$W/big.json'; '$CXM' survey import '$W/big.json' $S"
 check "failed imports create nothing" 0 "" sh -c "[ \$('$CXM' survey list $S | wc -l) -eq 1 ]"
 sed 's/Anything else?/Anything more?/' "$W/sv1.json" >"$W/sv1b.json"
 check "survey import while draft keeps version 1" 0 "updated \\(draft, version 1\\)" "$CXM" survey import "$W/sv1b.json" $S
@@ -325,6 +326,12 @@ sqlite:*)
 	check "survey list shows it still live" 0 "^$sid	NPS posventa	live	" "$CXM" survey list $S
 	;;
 esac
+
+# journeys: the file and name checks the CLI shares with surveys
+check "journey add of a missing file" 1 "nothere.json: No such file" "$CXM" journey add "$W/nothere.json" $S
+check "journey add of a file over 1 MiB" 1 "big.json: larger than 1048576 bytes" "$CXM" journey add "$W/big.json" $S
+check "journey show of an unknown name" 1 "no journey named or numbered 'nadie' in tenant '${T}s'" "$CXM" journey show nadie $S
+check "journey archive of an unknown id" 1 "no journey named or numbered '42'" "$CXM" journey archive 42 $S
 
 # responses: historic answers, into a draft survey and the default NPS survey
 V="--tenant ${T}v"

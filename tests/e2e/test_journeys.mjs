@@ -98,6 +98,8 @@ test('create, read, update and archive a journey', async (ctx) => {
 
   // archive: gone from the list, still readable, listed with status=all
   status(await call(ctx.base, 'DELETE', `/api/v1/journeys/${second.json.id}`, { key: ctx.key }), 204);
+  // again: idempotent, and only the first is audited
+  status(await call(ctx.base, 'DELETE', `/api/v1/journeys/${second.json.id}`, { key: ctx.key }), 204, 'archive twice');
   eq((await get(ctx, '/api/v1/journeys')).json.items.map((x) => x.id), [j.id]);
   const all = (await get(ctx, '/api/v1/journeys?status=all')).json.items;
   eq(all.map((x) => [x.id, x.status]), [[j.id, 'active'], [second.json.id, 'archived']]);
@@ -108,6 +110,7 @@ test('create, read, update and archive a journey', async (ctx) => {
   const audit = (await get(ctx, '/api/v1/audit?limit=50')).json.items.map((x) => `${x.action} ${x.target}`);
   for (const want of [`journey.create ${j.id}`, `journey.update ${j.id}`, `journey.archive ${second.json.id}`])
     ok(audit.includes(want), `audit has ${want}: ${audit}`);
+  eq(audit.filter((x) => x === `journey.archive ${second.json.id}`).length, 1, 'one archive audited');
   ctx.journey = j.id;
 });
 
@@ -236,6 +239,8 @@ test('funnels and paths: bad input names the field or the parameter', async (ctx
     [{ steps: [ev('a')], from: '2026-03-01', to: '2026-02-01' }, 'to', /after from/],
     [{ steps: [ev('a')], from: '2020-01-01', to: '2026-01-01' }, 'from', /two years/],
     [{ steps: [ev('a')], from: 'yesterday' }, 'from', /YYYY-MM-DD/],
+    [{ steps: [ev('a')], from: '2026-02-31' }, 'from', /YYYY-MM-DD/],
+    [{ steps: [ev('a')], from: '2026-01-01', to: '2026-04-31' }, 'to', /YYYY-MM-DD/],
     [{ steps: [ev('a')], by: 'colour' }, 'by', /none, segment, week or month/],
     [{ steps: [ev('a')], save: true }, 'save', /unknown field/],
   ];
@@ -267,6 +272,7 @@ test('funnels and paths: bad input names the field or the parameter', async (ctx
     ['?start=event:purchase&top=0', 'top', /1 to 100/],
     ['?start=event:purchase&window=1y', 'window', /1m to 365d/],
     ['?start=event:purchase&from=2026-03-01&to=2026-02-01', 'to', /after from/],
+    ['?start=event:purchase&from=2026-02-31', 'from', /YYYY-MM-DD/],
     ['?start=event:purchase&colour=red', 'colour', /./],
   ];
   for (const [q, param, why] of paths) {
@@ -347,7 +353,12 @@ test('the map, a funnel and paths over events late, out of order and repeated', 
   const seg = await get(ctx, `/api/v1/journeys/${id}/map?segment=vip`);
   status(seg, 200);
   eq(seg.json.stages.map((x) => x.reached), [0, 0, 0, 0]);
-  for (const [q, field] of [[`segment=${'x'.repeat(65)}`, 'segment'], ['from=2026-13-01', 'from'], ['from=2026-03-02&to=2026-03-01', 'to']]) {
+  // as long a segment as a customer can have
+  const longSeg = 'ñ'.repeat(400);
+  const segLong = await get(ctx, `/api/v1/journeys/${id}/map?segment=${encodeURIComponent(longSeg)}`);
+  status(segLong, 200);
+  eq([segLong.json.segment, segLong.json.stages[0].reached], [longSeg, 0]);
+  for (const [q, field] of [['segment=', 'segment'], ['from=2026-13-01', 'from'], ['from=2026-02-31', 'from'], ['from=2026-03-02&to=2026-03-01', 'to']]) {
     const b = await get(ctx, `/api/v1/journeys/${id}/map?${q}`);
     status(b, 400, q);
     eq(b.json.errors[0].field, field);
@@ -360,7 +371,7 @@ test('the map, a funnel and paths over events late, out of order and repeated', 
   // managers: flow tenant-wide, scores of their subtree
   const mg = await get(ctx, `/api/v1/journeys/${id}/map`, ctx.keys.manager);
   status(mg, 200);
-  eq(mg.json.scope, { flow: 'tenant', scores: 'subtree', moments: 'tenant' });
+  eq(mg.json.scope, { flow: 'tenant', scores: 'subtree', moments: 'subtree' });
   eq(mg.json.stages.map((x) => x.reached), m.stages.map((x) => x.reached));
 
   // the funnel: anchored at each customer's first click (c5's is 40 days ago)
@@ -477,6 +488,66 @@ test('cxm report journey, funnel and paths print what the API answers', async (c
   err = '';
   try { cxm(ctx.db, ['report', 'paths', '--start', 'event:ad_click', '--max-steps', '99', '--tenant', T]); } catch (e) { err = e.message; }
   ok(/--max-steps: must be a whole number from 1 to 10/.test(err), err);
+});
+
+// Review fixes (journey-api-fix).
+test('funnel groups: whole long segments, no segment and the rest are flags, not keys', async (ctx) => {
+  const longSeg = 'ñ'.repeat(400);   // 800 bytes
+  const people = [['g1', longSeg], ['g2', longSeg], ['g3', 'other'], ['g4', '(none)'], ['g5', null]];
+  for (const [x, segment] of people) {
+    const json = { external_id: x, attributes: segment ? { segment } : {} };
+    ok([200, 201].includes((await call(ctx.base, 'POST', '/api/v1/customers', { key: ctx.key, json })).status), x);
+  }
+  status(await call(ctx.base, 'POST', '/api/v1/events', { key: ctx.key, json: people.map(([x], i) =>
+    ({ id: `gk${i}`, external_id: x, type: 'grouped_click', channel: 'web', touchpoint: 'banner', ts: ago(2) })) }), 202);
+  const f = await call(ctx.base, 'POST', '/api/v1/funnels', { key: ctx.keys.viewer, json: {
+    steps: [{ event: { type: 'grouped_click' } }], from: ago(5), by: 'segment' } });
+  status(f, 200);
+  const groups = f.json.groups.map((g) => [g.key, g.other, g.steps[0].reached]);
+  eq(groups, [[longSeg, false, 2], [null, false, 1], ['(none)', false, 1], ['other', false, 1]]);
+});
+
+test('the touchpoint drill-down honours ?segment= for its verbatims too', async (ctx) => {
+  const sv = (await call(ctx.base, 'POST', '/api/v1/surveys', { key: ctx.key, json: { name: 'Entrega por segmento', languages: ['es'],
+    questions: [{ id: 'nps', type: 'nps', text: { es: '¿Nos recomendaría?' } }] } })).json;
+  status(await call(ctx.base, 'POST', `/api/v1/surveys/${sv.id}/status`, { key: ctx.key, json: { status: 'live' } }), 200);
+  status(await call(ctx.base, 'POST', '/api/v1/responses', { key: ctx.key, json: [
+    { id: 'sg1', survey: sv.id, external_id: 'g3', channel: 'email', touchpoint: 'delivery', ts: ago(1), answers: { nps: 7 },
+      comment: 'La entrega fue correcta aunque algo lenta' }] }), 202);
+  const all = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entregado`);
+  status(all, 200);
+  ok(all.json.verbatims.items.length >= 3, `every segment: ${all.json.verbatims.items.length}`);
+  const seg = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entregado?segment=other`);
+  status(seg, 200);
+  eq(seg.json.verbatims.items.map((x) => x.comment), ['La entrega fue correcta aunque algo lenta']);
+  const none = await get(ctx, `/api/v1/journeys/${ctx.flow}/touchpoints/entregado?segment=vip`);
+  eq(none.json.verbatims.items, []);
+});
+
+test("a customer's journeys: current stage, first and last time per stage", async (ctx) => {
+  const c = await get(ctx, '/api/v1/customers?q=c1');
+  const c1 = c.json.items.find((x) => x.external_id === 'c1');
+  ok(c1, `c1 in ${c.text.slice(0, 200)}`);
+  const r = await get(ctx, `/api/v1/customers/${c1.id}/journeys`, ctx.keys.viewer);
+  status(r, 200);
+  const flow = r.json.items.find((x) => x.journey.id === ctx.flow);
+  ok(flow, `the flow journey in ${r.text.slice(0, 300)}`);
+  // c1: click 30 days ago, product page 29, purchase 28, delivery 20
+  eq([flow.entered, flow.current_stage, flow.rebuilding], [true, 'entrega', false]);
+  eq(flow.stages.map((s) => s.key), ['descubrimiento', 'consideracion', 'compra', 'entrega']);
+  const day = (iso) => Math.round((NOW - Date.parse(iso)) / DAY);
+  eq(flow.stages.map((s) => [day(s.first), day(s.last), s.events]), [[30, 30, 1], [29, 29, 1], [28, 28, 1], [20, 20, 1]]);
+  eq(flow.stages[0].touchpoints.map((t) => [t.key, day(t.first)]), [['anuncios', 30]]);
+  // a customer with no matching event: listed, not entered
+  const c6 = (await get(ctx, '/api/v1/customers?q=c6')).json.items.find((x) => x.external_id === 'c6');
+  const r6 = await get(ctx, `/api/v1/customers/${c6.id}/journeys`);
+  status(r6, 200);
+  const f6 = r6.json.items.find((x) => x.journey.id === ctx.flow);
+  eq([f6.entered, f6.current_stage, f6.stages[0].first, f6.stages[0].events], [false, null, null, 0]);
+  status(await get(ctx, '/api/v1/customers/999999/journeys'), 404);
+  status(await get(ctx, '/api/v1/customers/abc/journeys'), 404);
+  // another tenant does not see them
+  status(await get(ctx, `/api/v1/customers/${c1.id}/journeys`, ctx.other), 404);
 });
 
 testStopsCleanly();

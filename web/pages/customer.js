@@ -1,6 +1,7 @@
 // customer.js - one customer: profile, identities, attributes, consent
-// (GET /api/v1/customers/{id}) and the event timeline, newest first
-// (GET /api/v1/customers/{id}/events, paginated with "show more").
+// (GET /api/v1/customers/{id}), the journeys they are in, with their current
+// stage (GET /api/v1/customers/{id}/journeys), and the event timeline,
+// newest first (GET /api/v1/customers/{id}/events, paginated with "show more").
 // Everything here was written by or about a customer: it is only ever
 // put in the page as text (dom.js), never as HTML.
 
@@ -84,6 +85,38 @@ function eventItem(ev) {
     dl(facts, 'event-facts'));
 }
 
+/** One journey the customer entered: its name, current stage and the stages reached, with first and last time. */
+function journeyItem(x) {
+  const names = Object.fromEntries(x.stages.map((s) => [s.key, s.name]));
+  const reached = x.stages.filter((s) => s.first);
+  return h('li', { class: 'cj-journey', 'data-journey': x.journey.id },
+    h('a', { href: `#/journeys/${encodeURIComponent(x.journey.id)}` }, x.journey.name),
+    x.current_stage
+      ? h('p', { class: 'cj-current' }, t('MSG_WEB_CJ_CURRENT', { stage: names[x.current_stage] || x.current_stage }))
+      : null,
+    x.rebuilding ? h('p', { class: 'note' }, t('MSG_WEB_CJ_REBUILDING')) : null,
+    h('ol', { class: 'cj-stages' }, ...reached.map((s) => h('li', { 'data-stage': s.key },
+      h('span', { class: 'cj-stage' }, s.name), ' ',
+      h('span', { class: 'cj-when' }, s.first === s.last ? formatDateTime(s.first)
+        : t('MSG_WEB_CJ_FIRST_LAST', { first: formatDateTime(s.first), last: formatDateTime(s.last) }))))));
+}
+
+function journeys(ctx, id) {
+  const body = h('div', { class: 'cj-body', 'aria-busy': 'true' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+  (async () => {
+    try {
+      const answer = await api('GET', `/api/v1/customers/${encodeURIComponent(id)}/journeys`);
+      const entered = listItems(answer).filter((x) => x.entered);
+      replace(body, entered.length ? h('ul', { class: 'cj-list' }, ...entered.map(journeyItem))
+        : h('p', { class: 'empty' }, t('MSG_WEB_CJ_NONE')));
+    } catch (err) {
+      replace(body, ctx.showError(err));
+    }
+    body.setAttribute('aria-busy', 'false');
+  })();
+  return h('section', { class: 'card cj-card' }, h('h2', null, t('MSG_WEB_CJ_TITLE')), body);
+}
+
 function timeline(ctx, id) {
   const list = h('ol', { class: 'timeline', 'aria-busy': 'true' });
   const status = h('div', { class: 'list-status', role: 'status' });
@@ -131,6 +164,6 @@ export async function renderCustomer(ctx, id) {
   replace(main, back,
     h('h1', { class: 'customer-title' }, customerName(c)),
     h('div', { class: 'customer-grid' },
-      h('div', { class: 'customer-facts' }, profile(c), identities(c), attributes(c), consent(c)),
+      h('div', { class: 'customer-facts' }, profile(c), journeys(ctx, c.id || id), identities(c), attributes(c), consent(c)),
       timeline(ctx, c.id || id)));
 }

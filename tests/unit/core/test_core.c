@@ -6,6 +6,7 @@
 #include "cxm/json.h"
 #include "cxm/map.h"
 #include "cxm/time.h"
+#include "cxm/tz.h"
 
 static void test_buf_caps_growth(void **state)
 {
@@ -208,13 +209,41 @@ static void test_map_and_arena(void **state)
 	cxm_arena_release(&a);
 }
 
+/* Local day starts, also where DST skips midnight (Havana, Santiago in
+ * September: the day starts at 01:00) or repeats the hour before it. */
+static void test_tz_day_start(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *zone;
+		int y, m, d;
+		int64_t start;  /* UTC seconds */
+	} cases[] = {
+		{ "America/Havana", 2024, 3, 10, INT64_C(1710046800) },    /* 05:00Z = 01:00 CDT */
+		{ "America/Santiago", 2024, 9, 8, INT64_C(1725768000) },   /* 04:00Z = 01:00 -03 */
+		{ "America/Santiago", 2024, 4, 7, INT64_C(1712462400) },   /* 04:00Z = 00:00 -04 */
+		{ "Europe/Madrid", 2026, 3, 29, INT64_C(1774738800) },
+		{ "Asia/Kolkata", 2026, 1, 1, INT64_C(1767205800) },
+		{ "UTC", 2026, 2, 28, INT64_C(1772236800) },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct cxm_tz *z = cxm_tz_get(cases[i].zone);
+		assert_non_null(z);
+		int64_t day = cxm_days_from_civil(cases[i].y, (unsigned)cases[i].m, (unsigned)cases[i].d);
+		int64_t t = cxm_tz_day_start(z, day);
+		assert_int_equal(t, cases[i].start * 1000000);
+		assert_int_equal(cxm_tz_day(z, t), day);
+		assert_int_equal(cxm_tz_day(z, t - 1), day - 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_caps_growth), cmocka_unit_test(test_parse_i64),
 		cmocka_unit_test(test_utf8),		cmocka_unit_test(test_ids_increase),
 		cmocka_unit_test(test_rfc3339_cases),	cmocka_unit_test(test_strict_json), cmocka_unit_test(test_json_fixed),
-		cmocka_unit_test(test_map_and_arena),
+		cmocka_unit_test(test_map_and_arena), cmocka_unit_test(test_tz_day_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -378,7 +378,9 @@ static void test_group_by_segment(void **state)
 	assert_int_equal(r.groups[1].p50_us, 69 * SEC);
 	assert_string_equal(r.groups[63].key, "seg06");
 	/* the rest: seg00..seg05 and the customer without a segment */
-	assert_string_equal(r.groups[64].key, "other");
+	assert_null(r.groups[64].key);
+	assert_true(r.groups[64].other);
+	assert_false(r.groups[63].other);
 	assert_int_equal(r.groups[64].reached[0], other_entries + 1);
 	assert_int_equal(r.groups[64].reached[1], 1 + 3 + 5);     /* seg00, seg02, seg04 */
 	assert_int_equal(r.groups[64].p50_us, 5 * SEC);           /* 1, 3,3,3, 5,5,5,5,5: the 5th */
@@ -437,12 +439,72 @@ static void test_group_by_week_and_month(void **state)
 	cxm_arena_release(&a);
 }
 
+/* Long segments (multi-byte, beyond any fixed key) keep one group under
+ * the whole key; segments named "other" and "(none)" are ordinary ones,
+ * apart from the customers without a segment and from the rest; past
+ * CXM_FUNNEL_GROUPS_SEEN_MAX distinct keys, new keys count in the rest. */
+static void test_group_keys(void **state)
+{
+	(void)state;
+	struct cxm_arena a;
+	cxm_arena_init(&a, 0);
+	struct cxm_funnel_query q = query(2, "ad_click", "purchase");
+	q.by = CXM_FUNNEL_BY_SEGMENT;
+	struct cxm_funnel *f = start(&q, &a);
+	char longseg[701];
+	for (size_t i = 0; i < 350; i++)
+		memcpy(longseg + 2 * i, "\xc3\xb1", 2);   /* "ñ" x 350 */
+	longseg[700] = 0;
+	struct cxm_seq_entry e[] = {{1100 * SEC, 1, 0, NULL}, {1110 * SEC, 6, 0, NULL}};
+	for (int c = 0; c < 10; c++)
+		cxm_funnel_customer(f, longseg, e, 2);
+	for (int c = 0; c < 9; c++)
+		cxm_funnel_customer(f, "other", e, 1);
+	for (int c = 0; c < 8; c++)
+		cxm_funnel_customer(f, "(none)", e, 1);
+	for (int c = 0; c < 7; c++)
+		cxm_funnel_customer(f, NULL, e, 1);
+	struct cxm_funnel_result r;
+	cxm_funnel_result(f, &r);
+	assert_int_equal(r.groups_n, 4);
+	assert_string_equal(r.groups[0].key, longseg);
+	assert_int_equal(r.groups[0].reached[1], 10);
+	assert_string_equal(r.groups[1].key, "other");
+	assert_false(r.groups[1].other);
+	assert_int_equal(r.groups[1].reached[0], 9);
+	assert_string_equal(r.groups[2].key, "(none)");
+	assert_null(r.groups[3].key);
+	assert_false(r.groups[3].other);
+	assert_int_equal(r.groups[3].reached[0], 7);
+
+	/* 5000 distinct segments, one customer each, then 3 more of the first */
+	f = start(&q, &a);
+	for (int i = 0; i < 5000; i++) {
+		char seg[16];
+		snprintf(seg, sizeof(seg), "s%04d", i);
+		cxm_funnel_customer(f, seg, e, 2);
+	}
+	for (int c = 0; c < 3; c++)
+		cxm_funnel_customer(f, "s0000", e, 2);
+	cxm_funnel_customer(f, NULL, e, 1);     /* no room left: counted in the rest */
+	cxm_funnel_result(f, &r);
+	assert_int_equal(r.groups_n, CXM_FUNNEL_GROUPS_MAX + 1);
+	assert_string_equal(r.groups[0].key, "s0000");
+	assert_int_equal(r.groups[0].reached[0], 4);
+	assert_string_equal(r.groups[1].key, "s0001");
+	assert_true(r.groups[CXM_FUNNEL_GROUPS_MAX].other);
+	assert_int_equal(r.groups[CXM_FUNNEL_GROUPS_MAX].reached[0], 5000 + 1 - CXM_FUNNEL_GROUPS_MAX);
+	assert_int_equal(r.groups[CXM_FUNNEL_GROUPS_MAX].reached[1], 5000 - CXM_FUNNEL_GROUPS_MAX);
+	assert_int_equal(r.all.reached[0], 5004);
+	cxm_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_against_oracle), cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_node_steps_and_twenty), cmocka_unit_test(test_group_by_segment),
-		cmocka_unit_test(test_group_by_week_and_month),
+		cmocka_unit_test(test_group_by_week_and_month), cmocka_unit_test(test_group_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

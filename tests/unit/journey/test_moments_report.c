@@ -12,6 +12,7 @@
 
 #include "cxm/journey.h"
 #include "cxm/moments.h"
+#include "cxm/org.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -196,6 +197,18 @@ static void test_moments_from_responses(void **state)
 	assert_int_equal(cxm_moments_report(S, w.tenant, &d, from, to, "nobody", &r[1], field, sizeof(field), why,
 					    sizeof(why)), CXM_EINVAL);
 	assert_string_equal(field, "rows");
+
+	/* a manager's subtree: only the responses of its units (here the
+	 * responses have no unit, 0) while the span lasts */
+	const struct cxm_span all_time = { 0, INT64_MIN, INT64_MAX }, other_unit = { 42, INT64_MIN, INT64_MAX };
+	assert_int_equal(cxm_moments_report_scoped(S, w.tenant, &d, from, to, NULL, &all_time, 1, &r[1], field,
+						   sizeof(field), why, sizeof(why)), 0);
+	assert_int_equal(r[1].m.customers, NCUST);
+	assert_int_equal(cxm_moments_report_scoped(S, w.tenant, &d, from, to, NULL, &other_unit, 1, &r[1], field,
+						   sizeof(field), why, sizeof(why)), CXM_EINVAL);
+	assert_string_equal(field, "rows");
+	assert_int_equal(cxm_moments_report_scoped(S, w.tenant, &d, from, to, NULL, NULL, 0, &r[1], field,
+						   sizeof(field), why, sizeof(why)), CXM_EINVAL);
 
 	/* a period with the outcomes of the first 10 days only */
 	assert_int_equal(cxm_moments_report(S, w.tenant, &d, from, from + 10 * DAY_US, NULL, &r[1], field,

@@ -1304,6 +1304,82 @@ static void test_merge_segment(void **state)
 	assert_string_equal(seg, "gold");
 }
 
+/* cxm_store_seq_scan_until: entries up to until only, and in any order (two
+ * halves on two connections) the same customers with the same entries. */
+struct until_got {
+	const int64_t *ids;
+	int64_t from, until;
+	int n[NCUST];
+	int customers, calls, stop_after;
+	bool bad;
+};
+
+static int until_cb(int64_t customer_id, const char *segment, const struct cxm_seq_entry *e, size_t n, void *ctx)
+{
+	struct until_got *g = ctx;
+	int c = 0;
+
+	while (c < NCUST && g->ids[c] != customer_id)
+		c++;
+	g->bad |= c == NCUST;
+	if (c == NCUST)
+		return 0;
+	g->bad |= (segment == NULL) != (seg_of(c) == NULL) || (segment && strcmp(segment, seg_of(c)));
+	for (size_t i = 0; i < n; i++)
+		g->bad |= e[i].ts < g->from || e[i].ts > g->until || (i && e[i].ts < e[i - 1].ts);
+	g->n[c] += (int)n;
+	g->customers++;
+	return g->stop_after && ++g->calls == g->stop_after ? 42 : 0;
+}
+
+static void test_seq_scan_until(void **state)
+{
+	static struct until_got g;
+	static int64_t ids[NCUST];
+	int64_t j1, tenant, from = T0() + 10 * DAY_US, to = T0() + 20 * DAY_US, until = to + 3 * DAY_US;
+	int want[NCUST], active = 0;
+	(void)state;
+
+	world();
+	tenant = world_tenant(ids, &j1);
+	for (int c = 0; c < NCUST; c++) {
+		bool in = false;
+		want[c] = 0;
+		for (int i = 0; i < NEV; i++) {
+			in |= W[i].cust == c && W[i].ts >= from && W[i].ts < to;
+			want[c] += W[i].cust == c && W[i].ts >= from && W[i].ts <= until;
+		}
+		if (!in)
+			want[c] = 0;
+		active += in;
+	}
+	assert_true(active > 10);
+	for (int any = 0; any < 2; any++) {
+		memset(&g, 0, sizeof(g));
+		g.ids = ids, g.from = from, g.until = until;
+		assert_int_equal(cxm_store_seq_scan_until(S, tenant, from, to, until, any, until_cb, &g), 0);
+		assert_false(g.bad);
+		assert_int_equal(g.customers, active);
+		for (int c = 0; c < NCUST; c++)
+			assert_int_equal(g.n[c], want[c]);
+		/* a refusal stops the scan, no callback after it */
+		memset(&g, 0, sizeof(g));
+		g.ids = ids, g.from = from, g.until = until, g.stop_after = 3;
+		assert_int_equal(cxm_store_seq_scan_until(S, tenant, from, to, until, any, until_cb, &g), 42);
+		assert_int_equal(g.customers, 3);
+	}
+	/* no limit: what cxm_store_seq_scan hands over */
+	memset(&g, 0, sizeof(g));
+	g.ids = ids, g.from = from, g.until = INT64_MAX;
+	assert_int_equal(cxm_store_seq_scan_until(S, tenant, from, to, INT64_MAX, true, until_cb, &g), 0);
+	for (int c = 0; c < NCUST; c++) {
+		int tail = 0;
+		for (int i = 0; i < NEV && g.n[c]; i++)
+			tail += W[i].cust == c && W[i].ts >= from;
+		assert_int_equal(g.n[c], tail);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1323,6 +1399,7 @@ int main(void)
 		cmocka_unit_test(test_building_turns),
 		cmocka_unit_test(test_many_tenants),
 		cmocka_unit_test(test_merge_segment),
+		cmocka_unit_test(test_seq_scan_until),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),

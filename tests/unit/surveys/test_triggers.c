@@ -195,11 +195,40 @@ static void test_matches(void **state)
 	cJSON_Delete(cond);
 }
 
+static void test_property_equals(void **state)
+{
+	/* want, have (a property value or null for absent), equal */
+	static const struct {
+		const char *want, *have;
+		bool eq;
+	} cases[] = {
+		{ "\"dhl\"", "\"dhl\"", true },   { "\"dhl\"", "\"DHL\"", false },
+		{ "\"3\"", "3", false },		{ "3", "3.0", true },
+		{ "3", "3.5", false },		{ "3", "\"3\"", false },
+		{ "true", "true", true },		{ "false", "false", true },
+		{ "true", "false", false },		{ "true", "1", false },
+		{ "\"dhl\"", NULL, false },		{ "null", "null", false },
+		{ "[1]", "[1]", false },		{ "{\"a\":1}", "{\"a\":1}", false },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		cJSON *want = cJSON_Parse(cases[i].want);
+		cJSON *have = cases[i].have ? cJSON_Parse(cases[i].have) : NULL;
+		assert_non_null(want);
+		if (cxm_property_equals(want, have) != cases[i].eq)
+			fail_msg("case %zu", i);
+		cJSON_Delete(want);
+		cJSON_Delete(have);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),	  cmocka_unit_test(test_bad),	   cmocka_unit_test(test_bad_in_spanish),
 		cmocka_unit_test(test_delays), cmocka_unit_test(test_matches),
+		cmocka_unit_test(test_property_equals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
