@@ -544,6 +544,7 @@ struct jdelta {
 	int64_t tenant, journey, day;
 	int version, grain, node;
 	char *value;
+	bool in_sp; /* listed in jstore.spv */
 	/* [0] the transaction's, [1] the open savepoint's */
 	int64_t reached[2], converted[2];
 	int64_t times[2][CXM_JOURNEY_BUCKETS];
@@ -583,6 +584,10 @@ struct jstore {
 	struct cxm_map index;
 	struct jdelta *v;
 	size_t nv, capv;
+	/* the deltas the open savepoint changed: a savepoint's release or
+	 * rollback visits only these, not every delta of the transaction */
+	size_t *spv;
+	size_t nspv, capspv;
 	struct cxm_buf key;
 	/* scratch */
 	struct seq old, cur, add;
@@ -634,6 +639,7 @@ static void js_pend_free(struct jstore *js)
 	for (size_t i = 0; i < js->nv; i++)
 		free(js->v[i].value);
 	js->nv = 0;
+	js->nspv = 0;
 	cxm_map_clear(&js->index);
 }
 
@@ -722,6 +728,7 @@ void cxm_jstore_free(struct cxm_store *s)
 	js_cache_clear(js);
 	js_pend_free(js);
 	free(js->v);
+	free(js->spv);
 	cxm_map_release(&js->classes);
 	cxm_map_release(&js->index);
 	cxm_buf_release(&js->key);
@@ -954,6 +961,17 @@ static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t jour
 	return &js->v[at];
 }
 
+/* Lists x among the deltas the open savepoint changed. */
+static void sp_note(struct jstore *js, struct jdelta *x)
+{
+	if (js->nspv == js->capspv) {
+		js->capspv = js->capspv ? 2 * js->capspv : 256;
+		js->spv = xrealloc(js->spv, js->capspv * sizeof(*js->spv));
+	}
+	js->spv[js->nspv++] = (size_t)(x - js->v);
+	x->in_sp = true;
+}
+
 /* Adds sign times the items of a contribution (skip[i]: left out). */
 static int items_apply(struct cxm_store *s, int64_t tenant, const struct jdef *d, int version,
 		       const struct cxm_journey_contrib *c, size_t n, const bool *skip, const char *segment, int sign)
@@ -970,6 +988,8 @@ static int items_apply(struct cxm_store *s, int64_t tenant, const struct jdef *d
 		for (int grain = 0; grain < 2; grain++) {
 			int64_t at = grain ? cxm_bucket_start(CXM_BUCKET_MONTH, day) : day;
 			struct jdelta *x = delta_at(s, tenant, d->id, version, grain, at, segment, c[i].node);
+			if (sp && !x->in_sp)
+				sp_note(s->js, x);
 			x->reached[sp] += sign;
 			if (c[i].converted) {
 				x->converted[sp] += sign;
@@ -1035,11 +1055,13 @@ void cxm_jstore_discard(struct cxm_store *s, bool savepoint_only)
 	if (!js)
 		return;
 	if (savepoint_only) {
-		for (size_t i = 0; i < js->nv; i++) {
-			struct jdelta *x = &js->v[i];
+		for (size_t i = 0; i < js->nspv; i++) {
+			struct jdelta *x = &js->v[js->spv[i]];
 			x->reached[1] = x->converted[1] = 0;
 			memset(x->times[1], 0, sizeof(x->times[1]));
+			x->in_sp = false;
 		}
+		js->nspv = 0;
 	} else {
 		js_pend_free(js);
 	}
@@ -1053,8 +1075,13 @@ void cxm_jstore_merge_savepoint(struct cxm_store *s)
 {
 	struct jstore *js = s->js;
 
-	for (size_t i = 0; js && i < js->nv; i++)
-		delta_merge(&js->v[i]);
+	if (!js)
+		return;
+	for (size_t i = 0; i < js->nspv; i++) {
+		delta_merge(&js->v[js->spv[i]]);
+		js->v[js->spv[i]].in_sp = false;
+	}
+	js->nspv = 0;
 }
 
 int cxm_jstore_flush(struct cxm_store *s)
