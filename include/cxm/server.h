@@ -31,6 +31,7 @@ struct cxm_server_opts {
 	const char *smtp_unsubscribe_mailto; /* an address for List-Unsubscribe mailto:; NULL: none */
 	bool smtp_tls_required;      /* smtp://: refuse to send unless STARTTLS works (else STARTTLS when offered) */
 	unsigned text_retrain_s;     /* how often the tenants' text models are checked for retraining (300 s) */
+	unsigned idempotency_ttl_s;  /* how long the answer to an Idempotency-Key is kept (86,400 s) */
 };
 
 /* Fills the defaults above. */

@@ -1171,4 +1171,42 @@ struct cxm_tp_themes_query {
 int cxm_store_touchpoint_themes(struct cxm_store *s, int64_t tenant, const struct cxm_tp_themes_query *q,
 				cxm_mix_cb cb, void *ctx);
 
+/* ---- idempotency keys (docs/api.md "Idempotency"; src/store/idempotency.c) ----
+ *
+ * The answer to a write sent with an Idempotency-Key, per tenant and per
+ * credential (principal: "k<key id>", "u<user id>"), kept for a while so a
+ * repeat of the request gets it again instead of running twice.
+ */
+struct cxm_idem_answer {
+	const char *method, *path;
+	const char *request_hash; /* hex digest of method, path, query and body */
+	int status;
+	const char *content_type; /* may be NULL */
+	const char *location;     /* the Location header; may be NULL */
+	const char *body;         /* text ("" for none) */
+	int64_t created_at;       /* microseconds */
+};
+/* Gets a cxm_idem_answer whose strings are valid during the call. */
+typedef int (*cxm_idem_cb)(const struct cxm_idem_answer *a, void *ctx);
+/*
+ * The stored answer of key created at or after since (older ones have
+ * expired) to cb; CXM_ENOTFOUND when there is none.
+ */
+int cxm_store_idem_get(struct cxm_store *s, int64_t tenant, const char *principal, const char *key, int64_t since,
+		       cxm_idem_cb cb, void *ctx);
+/*
+ * Stores a's answer for key (a borrowed). An expired answer (created
+ * before since) is replaced; CXM_ECONFLICT when the key has a live one.
+ */
+int cxm_store_idem_put(struct cxm_store *s, int64_t tenant, const char *principal, const char *key,
+		       const struct cxm_idem_answer *a, int64_t since);
+/*
+ * Deletes at most limit answers created before `before`, all of one
+ * tenant (the one with the oldest); *n gets how many. 0 with *n = 0 when
+ * nothing has expired.
+ */
+int cxm_store_idem_purge(struct cxm_store *s, int64_t before, int limit, int64_t *n);
+/* When the oldest stored answer (of any tenant) was stored; INT64_MAX for none. */
+int cxm_store_idem_oldest(struct cxm_store *s, int64_t *created_at);
+
 #endif

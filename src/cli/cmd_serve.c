@@ -24,7 +24,7 @@ int cmd_serve(int argc, char **argv)
 	const char *max_depth = NULL, *timeout = NULL, *public_rate = NULL, *pos[1];
 	const char *public_url = NULL, *smtp_url = NULL, *smtp_user = NULL, *smtp_password_file = NULL;
 	const char *smtp_from = NULL, *smtp_concurrency = NULL, *smtp_retry = NULL, *smtp_unsub = NULL;
-	const char *smtp_tls = NULL, *text_retrain = NULL;
+	const char *smtp_tls = NULL, *text_retrain = NULL, *idem_ttl = NULL;
 	char *password = NULL;
 	bool quiet = false;
 	const struct cli_opt opts[] = { { "--listen", &listen, NULL },	       { "--threads", &threads, NULL },
@@ -41,6 +41,7 @@ int cmd_serve(int argc, char **argv)
 					{ "--smtp-unsubscribe-mailto", &smtp_unsub, NULL },
 					{ "--smtp-tls", &smtp_tls, NULL },
 					{ "--text-retrain-s", &text_retrain, NULL },
+					{ "--idempotency-ttl-s", &idem_ttl, NULL },
 					{ NULL } };
 	struct cxm_server_opts o;
 	char err[512];
@@ -112,6 +113,11 @@ int cmd_serve(int argc, char **argv)
 		if (size_opt(text_retrain, "--text-retrain-s", 1, 7 * 24 * 3600, &v))
 			return 2;
 		o.text_retrain_s = (unsigned)v;
+	}
+	if (idem_ttl) {
+		if (size_opt(idem_ttl, "--idempotency-ttl-s", 1, 30 * 24 * 3600, &v))
+			return 2;
+		o.idempotency_ttl_s = (unsigned)v;
 	}
 	if (smtp_password_file) {
 		/* from a file, so the password is in no process listing */

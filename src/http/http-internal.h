@@ -121,6 +121,10 @@ struct wjob {
 	 * committed, before done(): counts what was stored, whether or not
 	 * the client is still there to hear it. May be NULL. */
 	void (*committed)(struct wjob *j);
+	/* Runs in the writer thread right after run, under the same
+	 * savepoint, and returns the job's result (j->rc is run's): stores
+	 * the answer of a request with an Idempotency-Key (idem.c). May be NULL. */
+	int (*seal)(struct cxm_store *db, struct wjob *j);
 	void *ctx;
 	enum cxm_lang lang;  /* messages of the store in this language */
 	int rc;              /* what run returned */
@@ -180,6 +184,8 @@ struct metrics {
 	atomic_uint_fast64_t triggers_sent;      /* scheduled invitations made */
 	atomic_uint_fast64_t triggers_skipped;   /* ... skipped (fatigue, consent, ...) */
 	atomic_uint_fast64_t triggers_failed;    /* ... given up */
+	atomic_uint_fast64_t idempotent_replays; /* stored answers given again (idem.c) */
+	atomic_uint_fast64_t idempotency_purged; /* stored answers deleted after their TTL */
 };
 
 void metrics_init(struct metrics *m);
@@ -235,6 +241,7 @@ struct server {
 	 * that sends what they scheduled */
 	struct cxm_trigger_cache *triggers;
 	struct scheduler *scheduler;
+	struct idem_state *idem; /* Idempotency-Keys in flight (idem.c) */
 };
 
 /* ---- e-mail (api_email.c, sender.c) -------------------------------------- */
@@ -373,6 +380,7 @@ struct req {
 	struct wjob job;
 	int (*finish)(struct req *r); /* answers after the job */
 	void *data;                     /* the handler's state across the job */
+	struct idem *idem;              /* its Idempotency-Key, NULL without (idem.c) */
 };
 
 /* The read handle of the request (opened on first use); NULL with a 503
@@ -562,5 +570,31 @@ void anon_thanks(struct req *r, const char *lang, const char *token, const unsig
 void public_slow_down(struct req *r, int64_t wait);
 /* A public HTML page around body (api_links.c). */
 void html_page(struct req *r, int status, const char *lang, const char *title, struct cxm_buf *body);
+
+/* ---- Idempotency-Key (idem.c) -------------------------------------------- */
+
+struct idem_state;
+struct idem_state *idem_state_new(void);
+void idem_state_free(struct idem_state *st);
+/*
+ * Before the handler of an authenticated POST or PATCH with RF_WRITE: with
+ * an Idempotency-Key, replays its stored answer or refuses (400 bad key,
+ * 422 key used for another request, 409 in flight) and returns 1; else
+ * notes the key in r->idem and returns 0 (the handler runs).
+ */
+int idem_begin(struct req *r);
+/* The wjob seal of a request with a key: answers (r->finish) inside the
+ * write's transaction and stores the answer there. */
+int idem_seal(struct cxm_store *db, struct wjob *j);
+/* On resuming: true when idem_seal answered already (the answer is fixed
+ * up if the commit failed), so finish must not run again. */
+bool idem_resumed(struct req *r);
+/* Before the answer is sent: stores it if it was not stored with a write
+ * (and is not a 5xx). */
+void idem_end(struct req *r);
+/* When the request ends: lets go of its key if still held. */
+void idem_release(struct req *r);
+/* The scheduler's expiry of stored answers, in a few bounded batches. */
+void idem_purge(struct server *srv);
 
 #endif

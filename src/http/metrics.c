@@ -120,6 +120,10 @@ void metrics_render(struct server *srv, struct cxm_buf *b)
 	cxm_buf_addf(b, "# HELP cxm_http_in_flight Requests being served.\n"
 			"# TYPE cxm_http_in_flight gauge\ncxm_http_in_flight %d\n",
 		     atomic_load(&srv->inflight));
+	counter(b, "cxm_idempotent_replays_total", "Stored answers to an Idempotency-Key given again.",
+		atomic_load(&m->idempotent_replays));
+	counter(b, "cxm_idempotency_keys_purged_total", "Stored answers to Idempotency-Keys deleted after their TTL.",
+		atomic_load(&m->idempotency_purged));
 	counter(b, "cxm_invitations_scheduled_total", "Invitations that live events scheduled through triggers.",
 		atomic_load(&m->triggers_scheduled));
 	cxm_buf_addf(b, "# HELP cxm_scheduled_invitations_total Scheduled invitations this server dealt with, by outcome.\n"

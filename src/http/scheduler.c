@@ -495,6 +495,7 @@ static void *scheduler_main(void *arg)
 		if (!s->backfill_done)
 			backfill(s);
 		build_journeys(s);
+		idem_purge(s->srv);
 		now = cxm_now_us();
 		if (now >= s->next_retrain) {
 			retrain_due(s);

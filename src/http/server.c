@@ -33,6 +33,7 @@ void cxm_server_opts_init(struct cxm_server_opts *o)
 	o->smtp_retry_base_ms = 60 * 1000;
 	o->text_retrain_s = 300;
 	o->smtp_timeout_s = 60;
+	o->idempotency_ttl_s = 24 * 3600;
 }
 
 /* ---- read handles ------------------------------------------------------- */
@@ -136,6 +137,7 @@ int req_write_counted(struct req *r, int (*run)(struct cxm_store *, struct wjob 
 	memset(&r->job, 0, sizeof(r->job));
 	r->job.run = run;
 	r->job.committed = committed;
+	r->job.seal = r->idem ? idem_seal : NULL;
 	r->job.done = job_done;
 	r->job.ctx = r;
 	r->job.lang = r->lang;
@@ -192,6 +194,7 @@ static enum MHD_Result queue(struct req *r)
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
+	idem_end(r);
 	if (r->static_body)
 		resp = MHD_create_response_from_buffer(r->static_len, (void *)r->static_body,
 						       MHD_RESPMEM_PERSISTENT);
@@ -290,6 +293,8 @@ static void dispatch(struct req *r)
 			}
 		}
 	}
+	if (rt->roles && idem_begin(r))
+		return;
 	if (rt->handle(r) == H_SUSPEND)
 		return;
 	if (!r->status)
@@ -364,7 +369,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		/* resumed by the writer: finish answers, also when the commit
 		 * failed (r->job.commit_rc), so it can free what it holds */
 		cxm_i18n_set(r->lang == CXM_LANG_ES ? "es" : "en");
-		r->finish(r);
+		if (!idem_resumed(r))
+			r->finish(r);
 		if (!r->status)
 			BUG("finish returned without an answer");
 		return queue(r);
@@ -387,6 +393,7 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	metrics_request(&srv->metrics, r->route, r->status, us);
 	if (!srv->o.quiet)
 		log_request(r, us);
+	idem_release(r);
 	pool_put(srv, r->db);
 	cJSON_Delete(r->json);
 	cxm_buf_release(&r->body);
@@ -539,6 +546,7 @@ int cxm_serve(const struct cxm_server_opts *o, char *err, size_t errlen)
 	cxm_strlcpy(srv->backend, cxm_store_backend(db), sizeof(srv->backend));
 	pool_put(srv, db);
 	srv->triggers = cxm_trigger_cache_new();
+	srv->idem = idem_state_new();
 	ret = writer_start(srv, srv->db_url, &srv->writer, err, errlen);
 	if (ret)
 		goto out;
@@ -644,6 +652,7 @@ out:
 	flood_free(srv->public_flood);
 	flood_free(srv->receipt_flood);
 	cxm_trigger_cache_free(srv->triggers);
+	idem_state_free(srv->idem);
 	free(srv);
 	return ret;
 }

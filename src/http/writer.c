@@ -49,6 +49,8 @@ static void run_group(struct writer *w, struct wjob *group)
 			j->rc = cxm_store_savepoint(w->db);
 			if (!j->rc) {
 				j->rc = j->run(w->db, j);
+				if (j->seal)
+					j->rc = j->seal(w->db, j);
 				if (j->rc) {
 					cxm_strlcpy(j->errmsg, cxm_store_errmsg(w->db), sizeof(j->errmsg));
 					if (cxm_store_savepoint_rollback(w->db))
