@@ -99,7 +99,7 @@ run_browser() {
 }
 
 # Programs that need no database run once per variant; the rest per backend.
-DB_TESTS="store/test_store store/test_accounts store/test_surveys store/test_survey_stats store/test_outbox store/test_web store/test_receipts store/test_triggers store/test_rollups store/test_text_store store/test_text_model store/test_text_answers store/test_text_backfill store/test_text_mix store/test_journey_store journey/test_moments_report journey/test_map_rebuild io/test_import demo/test_demo"
+DB_TESTS="store/test_store store/test_accounts store/test_surveys store/test_survey_stats store/test_outbox store/test_web store/test_receipts store/test_triggers store/test_rollups store/test_text_store store/test_text_model store/test_text_answers store/test_text_backfill store/test_text_mix store/test_journey_store store/test_idempotency journey/test_moments_report journey/test_map_rebuild io/test_import demo/test_demo"
 
 for v in $VARIANTS; do
 	echo "== build ($v)"
