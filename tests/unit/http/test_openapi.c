@@ -344,6 +344,37 @@ static void test_path_parameters(void **state)
 	}
 }
 
+/* The Idempotency-Key header is documented on exactly the operations that
+ * honour it (src/http/idem.c): authenticated POST and PATCH with RF_WRITE. */
+static void test_idempotency_key(void **state)
+{
+	static struct op d[MAX_OPS], t[MAX_OPS];
+	size_t nd = doc_ops(d), nt = table_ops(t);
+	(void)state;
+
+	for (size_t i = 0; i < nd; i++) {
+		const struct op *rt = find_op(t, nt, d[i].method, d[i].path);
+		const cJSON *p;
+		bool documented = false, honoured;
+
+		if (!rt)
+			continue; /* test_same_routes says so */
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(d[i].node, "parameters"))
+		{
+			const cJSON *q = deref_param(p);
+			const cJSON *name = cJSON_GetObjectItemCaseSensitive(q, "name");
+			const cJSON *where = cJSON_GetObjectItemCaseSensitive(q, "in");
+			documented |= cJSON_IsString(name) && cJSON_IsString(where) &&
+				      !strcmp(name->valuestring, "Idempotency-Key") && !strcmp(where->valuestring, "header");
+		}
+		honoured = rt->route->roles && (rt->route->flags & RF_WRITE) &&
+			   (!strcmp(d[i].method, "POST") || !strcmp(d[i].method, "PATCH"));
+		if (documented != honoured)
+			fail_msg("%s %s: Idempotency-Key %s", d[i].method, d[i].path,
+				 honoured ? "is honoured but not documented" : "is documented but not honoured");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_operations),
 		cmocka_unit_test(test_security_and_roles),
 		cmocka_unit_test(test_path_parameters),
+		cmocka_unit_test(test_idempotency_key),
 	};
 	return cmocka_run_group_tests(tests, parse_doc, free_doc);
 }
