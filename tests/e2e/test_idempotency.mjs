@@ -5,11 +5,12 @@
 // kept too, 5xx never; concurrent repeats write once; answers expire after
 // the TTL and the scheduler purges them (--idempotency-ttl-s).
 import { readFileSync } from 'node:fs';
-import { call, cxm, eq, ok, run, startServer, status, test, testDb, testStopsCleanly } from './lib.mjs';
+import { call, cxm, eq, login, ok, run, startServer, status, test, testDb, testStopsCleanly } from './lib.mjs';
 
 const T = `ik-${process.pid}${Date.now() % 100000}`;
 const T2 = `ik2-${process.pid}${Date.now() % 100000}`;
 const DEF = JSON.parse(readFileSync('tests/data/surveys/good/posventa.json', 'utf8'));
+const PASSWORD = 'una-clave-bastante-larga';
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 let seq = 0;
 const newKey = () => `k-${process.pid}-${Date.now()}-${++seq}`;
@@ -22,6 +23,7 @@ async function setup() {
   const key = cxm(db, ['key', 'create', '--role', 'admin', '--tenant', T]).trim();
   const key2 = cxm(db, ['key', 'create', '--role', 'admin', '--tenant', T]).trim();
   const other = cxm(db, ['key', 'create', '--role', 'admin', '--tenant', T2]).trim();
+  cxm(db, ['user', 'add', 'ik-ana', '--role', 'admin', '--password-stdin', '--tenant', T], PASSWORD + '\n');
   return { db, srv, base: srv.url, key, key2, other };
 }
 
@@ -157,6 +159,27 @@ test('keys are per tenant and per credential', async (ctx) => {
   // and each credential's repeat replays its own answer
   eq((await post(ctx, '/api/v1/customers', c, ik, ctx.other)).text, b.text);
   eq((await post(ctx, '/api/v1/customers', c, ik, ctx.key2)).text, k2.text);
+});
+
+test('with a session: PATCH /api/v1/me and POSTs replay; the user is a credential of its own; CSRF first', async (ctx) => {
+  const s = await login(ctx.base, 'ik-ana', PASSWORD, T);
+  const ik = newKey();
+  const me = (json, headers) => call(ctx.base, 'PATCH', '/api/v1/me', { session: s, json, headers });
+  const a = await me({ language: 'es' }, { 'idempotency-key': ik });
+  status(a, 200);
+  const b = await me({ language: 'es' }, { 'idempotency-key': ik });
+  eq([b.status, b.text, b.headers.get('idempotent-replayed')], [200, a.text, 'true']);
+  status(await me({ language: 'en' }, { 'idempotency-key': ik }), 422, 'another body');
+  // a key an API key used already is the user's own to use
+  const jk = newKey();
+  status(await post(ctx, '/api/v1/journeys', JOURNEY('IK clave'), jk), 201);
+  const viaSession = await call(ctx.base, 'POST', '/api/v1/journeys', { session: s, json: JOURNEY('IK sesión'), headers: { 'idempotency-key': jk } });
+  status(viaSession, 201);
+  eq(viaSession.headers.get('idempotent-replayed'), null);
+  // without the CSRF token: refused before the key is looked at, and not kept
+  const nocsrf = await call(ctx.base, 'POST', '/api/v1/journeys', { session: s, csrf: false, json: JOURNEY('IK csrf'), headers: { 'idempotency-key': newKey() } });
+  status(nocsrf, 403);
+  eq((await journeysNamed(ctx, 'IK sesión')).length, 1);
 });
 
 test('a validation answer is kept and replayed; requests without RF_WRITE ignore the key', async (ctx) => {
