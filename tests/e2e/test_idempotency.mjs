@@ -4,6 +4,7 @@
 // key a 400; keys are per tenant and per credential; validation answers are
 // kept too, 5xx never; concurrent repeats write once; answers expire after
 // the TTL and the scheduler purges them (--idempotency-ttl-s).
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { call, cxm, eq, login, ok, run, startServer, status, test, testDb, testStopsCleanly } from './lib.mjs';
 
@@ -237,6 +238,32 @@ test('two servers on one database: concurrent repeats still write once (the stor
       if (ids.size) eq(r.json.id, [...ids][0]);
     }
   } finally {
+    const code = await srv.stop();
+    ok(code === 0 && !/Sanitizer/.test(srv.logText()), srv.logText().slice(-2000));
+  }
+});
+
+// SQLite only: another process holds the write lock, so the write fails 503
+if (!/^postgres/.test(process.env.CXM_TEST_DB || '')) test('a 5xx answer is not kept: the retry runs again (SQLite locked by another process)', async (ctx) => {
+  const srv = await startServer(`${ctx.db}?busy_timeout=100`, ['--quiet']);
+  const lock = spawn('sqlite3', [ctx.db.slice('sqlite:'.length)], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const c = { ...ctx, base: srv.url };
+  try {
+    await new Promise((res, rej) => {
+      lock.on('error', rej);
+      lock.stdout.on('data', (d) => { if (/locked/.test(String(d))) res(); });
+      lock.stdin.write("BEGIN IMMEDIATE; SELECT 'locked';\n");
+    });
+    const ik = newKey();
+    const a = await post(c, '/api/v1/journeys', JOURNEY('IK 503'), ik);
+    status(a, 503, 'the database is locked');
+    await new Promise((res) => { lock.on('exit', res); lock.stdin.end('COMMIT;\n'); });
+    const b = await post(c, '/api/v1/journeys', JOURNEY('IK 503'), ik);
+    status(b, 201, 'the retry ran');
+    eq(b.headers.get('idempotent-replayed'), null);
+    eq((await journeysNamed(ctx, 'IK 503')).length, 1);
+  } finally {
+    lock.kill();
     const code = await srv.stop();
     ok(code === 0 && !/Sanitizer/.test(srv.logText()), srv.logText().slice(-2000));
   }
