@@ -246,13 +246,18 @@ test('two servers on one database: concurrent repeats still write once (the stor
 // SQLite only: another process holds the write lock, so the write fails 503
 if (!/^postgres/.test(process.env.CXM_TEST_DB || '')) test('a 5xx answer is not kept: the retry runs again (SQLite locked by another process)', async (ctx) => {
   const srv = await startServer(`${ctx.db}?busy_timeout=100`, ['--quiet']);
-  const lock = spawn('sqlite3', [ctx.db.slice('sqlite:'.length)], { stdio: ['pipe', 'pipe', 'ignore'] });
+  // the servers' own writers may hold the lock a moment: wait for it
+  const lock = spawn('sqlite3', ['-bail', '-cmd', '.timeout 10000', ctx.db.slice('sqlite:'.length)],
+    { stdio: ['pipe', 'pipe', 'pipe'] });
   const c = { ...ctx, base: srv.url };
   try {
     await new Promise((res, rej) => {
+      let err = '';
       lock.on('error', rej);
+      lock.stderr.on('data', (d) => { err += d; });
+      lock.on('exit', () => rej(new Error(`sqlite3 could not lock the database: ${err}`)));
       lock.stdout.on('data', (d) => { if (/locked/.test(String(d))) res(); });
-      lock.stdin.write("BEGIN IMMEDIATE; SELECT 'locked';\n");
+      lock.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
     });
     const ik = newKey();
     const a = await post(c, '/api/v1/journeys', JOURNEY('IK 503'), ik);
