@@ -56,16 +56,19 @@ cleanup() {
 }
 trap cleanup EXIT
 die() { echo "journey bench: $*" >&2; exit 1; }
+. bench/lib/doc.sh
 
 mkdir -p "$OUT" "$DATA"
 LIBS="-lsqlite3 -lcjson -lcsv -lmicrohttpd -lsodium -lcurl -lutf8proc -lstemmer -lpthread -lm $(pkg-config --libs libpq)"
 make -s build/release/libcxm.a >&2
 cc -O2 -Wall -Wextra -std=c11 -o "$OUT/gen" bench/journey/gen.c
-cc -O2 -Wall -Wextra -std=c11 -D_GNU_SOURCE -Iinclude -o "$OUT/engine" bench/journey/engine.c \
-	build/release/libcxm.a $LIBS
-cc -O2 -Wall -Wextra -std=c11 -I/usr/include/postgresql -o "$OUT/peer" bench/metrics/peer.c -lsqlite3 -lpq -lm
+cc -O2 -Wall -Wextra -std=c11 -D_GNU_SOURCE -Iinclude -Ibench/lib -o "$OUT/engine" bench/journey/engine.c \
+	bench/lib/timing.c build/release/libcxm.a $LIBS
+cc -O2 -Wall -Wextra -std=c11 -I/usr/include/postgresql -Ibench/lib -o "$OUT/peer" bench/metrics/peer.c bench/lib/timing.c \
+	-lsqlite3 -lpq -lm
 cc -O2 -Wall -Wextra -std=c11 -o "$OUT/tocxm" bench/journey/tocxm.c
-cc -O2 -Wall -Wextra -std=c11 -o "$OUT/client" bench/journey/client.c -lcurl -lcjson -lm
+cc -O2 -Wall -Wextra -std=c11 -Ibench/lib -o "$OUT/client" bench/journey/client.c bench/lib/harness.c \
+	bench/lib/timing.c -lcurl -lcjson -lm
 make -s cxm >&2
 CXM=$ROOT/build/release/cxm
 if [ ! -s "$EVENTS" ] || [ bench/journey/gen.c -nt "$EVENTS" ]; then
@@ -254,17 +257,4 @@ FUNNEL_GOAL=$(worst funnel funnel_by_segment)
 	echo "compare within one run, not across runs."
 	echo "<!-- journey:end -->"
 } >"$OUT/table.md"
-DOC=docs/benchmarks.md
-if grep -q '<!-- journey:begin' "$DOC"; then
-	awk -v table="$OUT/table.md" '
-		/<!-- journey:begin/ { while ((getline line < table) > 0) print line; skip = 1; next }
-		/<!-- journey:end/ { skip = 0; next }
-		!skip { print }' "$DOC" >"$OUT/benchmarks.md"
-else
-	awk -v table="$OUT/table.md" '
-		{ print }
-		/<!-- journey-ingest:end/ { print ""; while ((getline line < table) > 0) print line; done = 1 }
-		END { if (!done) { print ""; while ((getline line < table) > 0) print line } }' "$DOC" >"$OUT/benchmarks.md"
-fi
-cp "$OUT/benchmarks.md" "$DOC"
-cat "$OUT/table.md"
+doc_section journey "$OUT/table.md" journey-ingest

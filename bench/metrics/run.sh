@@ -43,12 +43,15 @@ cleanup() {
 }
 trap cleanup EXIT
 die() { echo "metrics bench: $*" >&2; exit 1; }
+. bench/lib/doc.sh
 [ "$N" -ge 1000 ] || die "SCALE=$SCALE leaves too few responses"
 [ -f node_modules/@duckdb/node-api/package.json ] || die "@duckdb/node-api is missing (make npm)"
 
 cc -O2 -Wall -Wextra -std=c11 -o "$OUT/gen" bench/metrics/gen.c -lm
-cc -O2 -Wall -Wextra -std=c11 -I/usr/include/postgresql -o "$OUT/peer" bench/metrics/peer.c -lsqlite3 -lpq -lm
-cc -O2 -Wall -Wextra -std=c11 -o "$OUT/client" bench/metrics/client.c -lcurl -lcjson -lm
+cc -O2 -Wall -Wextra -std=c11 -I/usr/include/postgresql -Ibench/lib -o "$OUT/peer" bench/metrics/peer.c bench/lib/timing.c \
+	-lsqlite3 -lpq -lm
+cc -O2 -Wall -Wextra -std=c11 -Ibench/lib -o "$OUT/client" bench/metrics/client.c bench/lib/harness.c \
+	bench/lib/timing.c -lcurl -lcjson -lm
 make -s cxm >&2
 CXM=$ROOT/build/release/cxm
 rm -f "$OUT"/*.load "$OUT"/*.times "$OUT"/*.results
@@ -277,14 +280,4 @@ TABLE=$OUT/table.md
 	echo "<!-- metrics:end -->"
 } >"$TABLE"
 
-DOC=docs/benchmarks.md
-if grep -q '<!-- metrics:begin' "$DOC"; then
-	awk -v table="$TABLE" '
-		/<!-- metrics:begin/ { while ((getline line < table) > 0) print line; skip = 1; next }
-		/<!-- metrics:end/ { skip = 0; next }
-		!skip { print }' "$DOC" >"$OUT/benchmarks.md"
-else
-	{ cat "$DOC"; echo; cat "$TABLE"; } >"$OUT/benchmarks.md"
-fi
-mv "$OUT/benchmarks.md" "$DOC"
-cat "$TABLE"
+doc_section metrics "$TABLE"
