@@ -172,6 +172,24 @@ static void query_init(struct cxm_funnel_query *q, int64_t from, int64_t to, int
 	q->tz = "UTC";
 }
 
+/* Customer c's entries from FROM on into buf, as the store hands them over;
+ * their number, 0 when the customer has no entry in [from, to). */
+static size_t entries_of(size_t c, int64_t from, int64_t to, struct cxm_seq_entry *buf)
+{
+	size_t lo = first[c], hi = first[c + 1];
+	while (lo < hi && ents[lo].ts < from)
+		lo++;
+	if (lo == hi || ents[lo].ts >= to)
+		return 0;
+	for (size_t i = lo; i < hi; i++) {
+		buf[i - lo].ts = ents[i].ts;
+		buf[i - lo].cls = ents[i].cls;
+		buf[i - lo].ntags = 0;
+		buf[i - lo].tags = NULL;
+	}
+	return hi - lo;
+}
+
 /* One timed run: the funnel over every customer with an entry in [from, to). */
 static void run(const struct cxm_funnel_query *q, struct cxm_arena *a, struct cxm_seq_entry *buf,
 		struct cxm_funnel_result *r)
@@ -180,19 +198,9 @@ static void run(const struct cxm_funnel_query *q, struct cxm_arena *a, struct cx
 	for (size_t i = 0; i < classes_n; i++)
 		cxm_funnel_class(f, &classes[i]);
 	for (size_t c = 1; c < customers; c++) {
-		size_t lo = first[c], hi = first[c + 1];
-		/* the store hands over the entries from `from` on */
-		while (lo < hi && ents[lo].ts < q->from)
-			lo++;
-		if (lo == hi || ents[lo].ts >= q->to)
-			continue;
-		for (size_t i = lo; i < hi; i++) {
-			buf[i - lo].ts = ents[i].ts;
-			buf[i - lo].cls = ents[i].cls;
-			buf[i - lo].ntags = 0;
-			buf[i - lo].tags = NULL;
-		}
-		cxm_funnel_customer(f, segment[c], buf, hi - lo);
+		size_t n = entries_of(c, q->from, q->to, buf);
+		if (n)
+			cxm_funnel_customer(f, segment[c], buf, n);
 	}
 	cxm_funnel_result(f, r);
 }
@@ -216,18 +224,9 @@ static void run_paths(const struct cxm_path_query *q, struct cxm_arena *a, struc
 	for (size_t i = 0; i < classes_n; i++)
 		cxm_paths_class(p, &classes[i]);
 	for (size_t c = 1; c < customers; c++) {
-		size_t lo = first[c], hi = first[c + 1];
-		while (lo < hi && ents[lo].ts < q->from)
-			lo++;
-		if (lo == hi || ents[lo].ts >= q->to)
-			continue;
-		for (size_t i = lo; i < hi; i++) {
-			buf[i - lo].ts = ents[i].ts;
-			buf[i - lo].cls = ents[i].cls;
-			buf[i - lo].ntags = 0;
-			buf[i - lo].tags = NULL;
-		}
-		cxm_paths_customer(p, buf, hi - lo);
+		size_t n = entries_of(c, q->from, q->to, buf);
+		if (n)
+			cxm_paths_customer(p, buf, n);
 	}
 	cxm_paths_result(p, r);
 }
