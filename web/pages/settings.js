@@ -115,6 +115,22 @@ async function putSettings(ctx, form, result, path, json, fill, done) {
 }
 
 
+/**
+ * Hides FORM until GET PATH answers, then gives the answer to FILL and shows
+ * it; returns the status that says it is loading, or why it failed.
+ */
+function loadForm(ctx, path, form, fill) {
+  const status = h('div', { role: 'status' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+  form.hidden = true;
+  api('GET', path).then((answer) => {
+    if (!ctx.isCurrent()) return;
+    fill(answer);
+    status.remove();
+    form.hidden = false;
+  }).catch((err) => ctx.isCurrent() && replace(status, ctx.showError(err)));
+  return status;
+}
+
 function section(id, title, ...children) {
   return h('section', { class: 'card settings-section', id, 'aria-labelledby': `${id}-title` },
     h('h2', { id: `${id}-title` }, t(title)), ...children);
@@ -206,18 +222,9 @@ function bandsSection(ctx, canEdit) {
   } else {
     form.addEventListener('submit', (e) => e.preventDefault());
   }
-  const sec = section('settings-bands', 'MSG_WEB_SET_BANDS', h('p', { class: 'muted' }, t('MSG_WEB_SET_BANDS_INTRO')),
-    form, result);
-  const status = h('div', { role: 'status' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
-  form.hidden = true;
-  sec.insertBefore(status, form);
-  api('GET', '/api/v1/settings/metrics').then((answer) => {
-    if (!ctx.isCurrent()) return;
-    fill(answer.bands);
-    status.remove();
-    form.hidden = false;
-  }).catch((err) => ctx.isCurrent() && replace(status, ctx.showError(err)));
-  return sec;
+  const status = loadForm(ctx, '/api/v1/settings/metrics', form, (answer) => fill(answer.bands));
+  return section('settings-bands', 'MSG_WEB_SET_BANDS', h('p', { class: 'muted' }, t('MSG_WEB_SET_BANDS_INTRO')),
+    status, form, result);
 }
 
 /* ---- contact fatigue ------------------------------------------------------------------ */
@@ -298,14 +305,7 @@ function fatigueSection(ctx, canEdit) {
   } else {
     form.addEventListener('submit', (e) => e.preventDefault());
   }
-  const status = h('div', { role: 'status' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
-  form.hidden = true;
-  api('GET', '/api/v1/settings/surveys').then((answer) => {
-    if (!ctx.isCurrent()) return;
-    fill(answer);
-    status.remove();
-    form.hidden = false;
-  }).catch((err) => ctx.isCurrent() && replace(status, ctx.showError(err)));
+  const status = loadForm(ctx, '/api/v1/settings/surveys', form, fill);
   return section('settings-fatigue', 'MSG_WEB_SET_FATIGUE', h('p', { class: 'muted' }, t('MSG_WEB_SET_FATIGUE_INTRO')),
     status, form, result);
 }
@@ -370,14 +370,7 @@ function frictionSection(ctx, canEdit) {
   } else {
     form.addEventListener('submit', (e) => e.preventDefault());
   }
-  const status = h('div', { role: 'status' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
-  form.hidden = true;
-  api('GET', '/api/v1/settings/journeys').then((answer) => {
-    if (!ctx.isCurrent()) return;
-    fill(answer);
-    status.remove();
-    form.hidden = false;
-  }).catch((err) => ctx.isCurrent() && replace(status, ctx.showError(err)));
+  const status = loadForm(ctx, '/api/v1/settings/journeys', form, fill);
   return section('settings-friction', 'MSG_WEB_SET_FRICTION', h('p', { class: 'muted' }, t('MSG_WEB_SET_FRICTION_INTRO')),
     status, form, result);
 }
