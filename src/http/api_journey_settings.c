@@ -29,28 +29,12 @@ int api_journey_settings_get(struct req *r)
 	return H_DONE;
 }
 
-static int journey_settings_run(struct cxm_store *db, struct wjob *j)
-{
-	struct req *r = j->ctx;
-	int ret = cxm_store_setting_set(db, r->who.tenant, SETTING, r->data);
-
-	if (!ret)
-		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "settings.journeys", NULL, r->data, NULL);
-	return ret;
-}
-
-static int journey_settings_finish(struct req *r)
-{
-	if (job_failed(r))
-		return 0;
-	return api_journey_settings_get(r);
-}
-
 int api_journey_settings_put(struct req *r)
 {
-	cJSON *o = body_json(r);
+	cJSON *o = body_json(r), *full;
 	struct cxm_friction_weights w;
-	char field[96], why[300], *text;
+	char field[96], why[300];
+	int ret;
 
 	if (!o)
 		return H_DONE;
@@ -59,10 +43,8 @@ int api_journey_settings_put(struct req *r)
 		return H_DONE;
 	}
 	/* stored whole, the defaults filled in */
-	cJSON *full = cxm_journey_settings_json(&w);
-	text = cxm_json_print(full);
-	r->data = cxm_arena_strdup(&r->arena, text);
-	free(text);
+	full = cxm_journey_settings_json(&w);
+	ret = setting_write(r, SETTING, "settings.journeys", full, api_journey_settings_get);
 	cJSON_Delete(full);
-	return req_write(r, journey_settings_run, journey_settings_finish);
+	return ret;
 }
