@@ -1,5 +1,5 @@
 /* bench/journey/client.c - the journey benchmark's queries through cxm's
- * HTTP API, with the protocol of bench/metrics/client.c.
+ * HTTP API, with the protocol of the other peers (bench/lib/harness.c).
  *
  *   client BASE_URL API_KEY JOURNEY FROM TO W REPS BUDGET RESULTS PATHS MAP
  *
@@ -20,8 +20,9 @@
  *       event:purchase, 5 steps, top 20); PATHS gets it in engine.c's format.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "harness.h"
+
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,54 +30,7 @@
 #include <string.h>
 #include <time.h>
 
-#define WARMUP 2
-#define MIN_RUNS 3
 #define STEPS 10
-
-struct body {
-	char *p;
-	size_t n, cap;
-};
-
-static void die(const char *what, const char *detail)
-{
-	fprintf(stderr, "client: %s: %.300s\n", what, detail ? detail : "");
-	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static size_t on_data(char *p, size_t size, size_t n, void *ctx)
-{
-	struct body *b = ctx;
-	size_t len = size * n;
-	if (b->n + len + 1 > b->cap) {
-		b->cap = (b->n + len + 1) * 2;
-		if (!(b->p = realloc(b->p, b->cap)))
-			die("out of memory", NULL);
-	}
-	memcpy(b->p + b->n, p, len);
-	b->n += len;
-	b->p[b->n] = '\0';
-	return len;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double percentile(const double *sorted, int n, double pct)
-{
-	int rank = (int)ceil(pct / 100.0 * n);
-	return sorted[rank < 1 ? 0 : rank - 1];
-}
 
 /* UTC microseconds as RFC 3339 with the microseconds */
 static void rfc3339(int64_t us, char *out, size_t len)
@@ -222,18 +176,6 @@ struct query {
 	int kind;   /* 0 funnel, 1 map, 2 paths */
 };
 
-static void perform(CURL *c, struct body *b)
-{
-	long status = 0;
-	b->n = 0;
-	CURLcode rc = curl_easy_perform(c);
-	if (rc != CURLE_OK)
-		die("request", curl_easy_strerror(rc));
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	if (status != 200)
-		die("HTTP status not 200", b->p);
-}
-
 static char *funnel_body(const char *from, const char *to, long long w_s, const char *by)
 {
 	static const char *const steps[STEPS] = {
@@ -269,8 +211,9 @@ int main(int argc, char **argv)
 	double budget = atof(argv[8]);
 	FILE *results = fopen(argv[9], "w"), *paths = fopen(argv[10], "w"), *map = fopen(argv[11], "w");
 	double *ms = malloc(sizeof(*ms) * (size_t)(reps > 0 ? reps : 1));
-	char auth[512], f[96], t[96];
+	char f[96], t[96];
 	struct body b = { 0 };
+	struct curl_slist *headers;
 
 	if (!results || !paths || !map || reps < MIN_RUNS || !ms || w <= 0 || w % 1000000)
 		die("bad arguments", argv[9]);
@@ -293,19 +236,10 @@ int main(int argc, char **argv)
 		 "&from=%s&to=%s&window=%llds",
 		 base, journey, f, t, (long long)(w / 1000000));
 
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", argv[2]);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	CURL *c = curl_easy_init();
-	struct curl_slist *headers = curl_slist_append(NULL, auth);
-	headers = curl_slist_append(headers, "Content-Type: application/json");
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
+	CURL *c = bench_curl(argv[2], 1, &b, &headers);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 600L);
 	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
 		struct query *q = &qs[i];
-		int runs = 0;
 		curl_easy_setopt(c, CURLOPT_URL, q->url);
 		if (q->post) {
 			curl_easy_setopt(c, CURLOPT_POSTFIELDS, q->post);
@@ -323,15 +257,7 @@ int main(int argc, char **argv)
 			else
 				write_paths(paths, b.p);
 		}
-		double start = now();
-		while (runs < reps && (runs < MIN_RUNS || now() - start < budget)) {
-			double t0 = now();
-			perform(c, &b);
-			ms[runs++] = (now() - t0) * 1000.0;
-		}
-		qsort(ms, (size_t)runs, sizeof(*ms), cmp_double);
-		printf("%s %.2f %.2f %d\n", q->name, percentile(ms, runs, 50), percentile(ms, runs, 95), runs);
-		fflush(stdout);
+		time_runs(c, &b, q->name, reps, budget, ms);
 		free(q->post);
 	}
 	curl_slist_free_all(headers);

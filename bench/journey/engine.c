@@ -22,19 +22,17 @@
  * the Sankey graph, written to PATHS.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <math.h>
+#include "timing.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cxm/arena.h"
 #include "cxm/journey.h"
 #include "cxm/map.h"
 
-#define WARMUP 2
-#define MIN_RUNS 3
 
 struct ent {
 	int64_t ts, id;
@@ -52,13 +50,6 @@ static void die(const char *what, const char *detail)
 {
 	fprintf(stderr, "engine: %s: %s\n", what, detail ? detail : "");
 	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 static int by_ts_id(const void *a, const void *b)
@@ -181,6 +172,24 @@ static void query_init(struct cxm_funnel_query *q, int64_t from, int64_t to, int
 	q->tz = "UTC";
 }
 
+/* Customer c's entries from FROM on into buf, as the store hands them over;
+ * their number, 0 when the customer has no entry in [from, to). */
+static size_t entries_of(size_t c, int64_t from, int64_t to, struct cxm_seq_entry *buf)
+{
+	size_t lo = first[c], hi = first[c + 1];
+	while (lo < hi && ents[lo].ts < from)
+		lo++;
+	if (lo == hi || ents[lo].ts >= to)
+		return 0;
+	for (size_t i = lo; i < hi; i++) {
+		buf[i - lo].ts = ents[i].ts;
+		buf[i - lo].cls = ents[i].cls;
+		buf[i - lo].ntags = 0;
+		buf[i - lo].tags = NULL;
+	}
+	return hi - lo;
+}
+
 /* One timed run: the funnel over every customer with an entry in [from, to). */
 static void run(const struct cxm_funnel_query *q, struct cxm_arena *a, struct cxm_seq_entry *buf,
 		struct cxm_funnel_result *r)
@@ -189,19 +198,9 @@ static void run(const struct cxm_funnel_query *q, struct cxm_arena *a, struct cx
 	for (size_t i = 0; i < classes_n; i++)
 		cxm_funnel_class(f, &classes[i]);
 	for (size_t c = 1; c < customers; c++) {
-		size_t lo = first[c], hi = first[c + 1];
-		/* the store hands over the entries from `from` on */
-		while (lo < hi && ents[lo].ts < q->from)
-			lo++;
-		if (lo == hi || ents[lo].ts >= q->to)
-			continue;
-		for (size_t i = lo; i < hi; i++) {
-			buf[i - lo].ts = ents[i].ts;
-			buf[i - lo].cls = ents[i].cls;
-			buf[i - lo].ntags = 0;
-			buf[i - lo].tags = NULL;
-		}
-		cxm_funnel_customer(f, segment[c], buf, hi - lo);
+		size_t n = entries_of(c, q->from, q->to, buf);
+		if (n)
+			cxm_funnel_customer(f, segment[c], buf, n);
 	}
 	cxm_funnel_result(f, r);
 }
@@ -218,9 +217,6 @@ static void print_group(FILE *out, const char *key, const struct cxm_funnel_grou
 		fprintf(out, "%lld,%lld\n", (long long)g->p50_us, (long long)g->p90_us);
 }
 
-static int cmp_double(const void *a, const void *b);
-static double percentile(const double *sorted, int n, double pct);
-
 static void run_paths(const struct cxm_path_query *q, struct cxm_arena *a, struct cxm_seq_entry *buf,
 		      struct cxm_path_result *r)
 {
@@ -228,18 +224,9 @@ static void run_paths(const struct cxm_path_query *q, struct cxm_arena *a, struc
 	for (size_t i = 0; i < classes_n; i++)
 		cxm_paths_class(p, &classes[i]);
 	for (size_t c = 1; c < customers; c++) {
-		size_t lo = first[c], hi = first[c + 1];
-		while (lo < hi && ents[lo].ts < q->from)
-			lo++;
-		if (lo == hi || ents[lo].ts >= q->to)
-			continue;
-		for (size_t i = lo; i < hi; i++) {
-			buf[i - lo].ts = ents[i].ts;
-			buf[i - lo].cls = ents[i].cls;
-			buf[i - lo].ntags = 0;
-			buf[i - lo].tags = NULL;
-		}
-		cxm_paths_customer(p, buf, hi - lo);
+		size_t n = entries_of(c, q->from, q->to, buf);
+		if (n)
+			cxm_paths_customer(p, buf, n);
 	}
 	cxm_paths_result(p, r);
 }
@@ -290,7 +277,7 @@ static void time_paths(int64_t from, int64_t to, int64_t w, int reps, double bud
 	}
 	int runs = 0;
 	double start = now();
-	while (runs < reps && (runs < MIN_RUNS || now() - start < budget)) {
+	while (more_runs(runs, reps, start, budget)) {
 		struct cxm_arena a;
 		cxm_arena_init(&a, 1 << 20);
 		double t0 = now();
@@ -298,8 +285,7 @@ static void time_paths(int64_t from, int64_t to, int64_t w, int reps, double bud
 		ms[runs++] = (now() - t0) * 1000.0;
 		cxm_arena_release(&a);
 	}
-	qsort(ms, (size_t)runs, sizeof(*ms), cmp_double);
-	printf("paths %.2f %.2f %d\n", percentile(ms, runs, 50), percentile(ms, runs, 95), runs);
+	report_runs("paths", ms, runs);
 }
 
 /* A group's name in RESULTS: the key, "(none)" without a segment, "other". */
@@ -311,18 +297,6 @@ static const char *group_name(const struct cxm_funnel_group *g)
 static int by_key(const void *a, const void *b)
 {
 	return strcmp(group_name(a), group_name(b));
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double percentile(const double *sorted, int n, double pct)
-{
-	int rank = (int)ceil(pct / 100.0 * n);
-	return sorted[rank < 1 ? 0 : rank - 1];
 }
 
 int main(int argc, char **argv)
@@ -371,7 +345,7 @@ int main(int argc, char **argv)
 		}
 		int runs = 0;
 		double start = now();
-		while (runs < reps && (runs < MIN_RUNS || now() - start < budget)) {
+		while (more_runs(runs, reps, start, budget)) {
 			struct cxm_arena a;
 			cxm_arena_init(&a, 1 << 20);
 			double t0 = now();
@@ -379,9 +353,7 @@ int main(int argc, char **argv)
 			ms[runs++] = (now() - t0) * 1000.0;
 			cxm_arena_release(&a);
 		}
-		qsort(ms, (size_t)runs, sizeof(*ms), cmp_double);
-		printf("%s %.2f %.2f %d\n", queries[qi].name, percentile(ms, runs, 50), percentile(ms, runs, 95), runs);
-		fflush(stdout);
+		report_runs(queries[qi].name, ms, runs);
 	}
 	fclose(results);
 	if (argc == 10)

@@ -47,25 +47,20 @@ OUT=$ROOT/bench/out/journey
 DATA=$OUT/data-$CUSTOMERS
 EVENTS=$DATA/events.csv
 CUSTOMERS_CSV=$DATA/customers.csv
-PGDIR=""
-SERVER=""
-cleanup() {
-	[ -n "$PGDIR" ] && sh tests/pg.sh stop "$PGDIR" >/dev/null 2>&1
-	[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
-	true
-}
-trap cleanup EXIT
 die() { echo "journey bench: $*" >&2; exit 1; }
+. bench/lib/common.sh
 
 mkdir -p "$OUT" "$DATA"
 LIBS="-lsqlite3 -lcjson -lcsv -lmicrohttpd -lsodium -lcurl -lutf8proc -lstemmer -lpthread -lm $(pkg-config --libs libpq)"
 make -s build/release/libcxm.a >&2
 cc -O2 -Wall -Wextra -std=c11 -o "$OUT/gen" bench/journey/gen.c
-cc -O2 -Wall -Wextra -std=c11 -D_GNU_SOURCE -Iinclude -o "$OUT/engine" bench/journey/engine.c \
-	build/release/libcxm.a $LIBS
-cc -O2 -Wall -Wextra -std=c11 -I/usr/include/postgresql -o "$OUT/peer" bench/metrics/peer.c -lsqlite3 -lpq -lm
+cc -O2 -Wall -Wextra -std=c11 -D_GNU_SOURCE -Iinclude -Ibench/lib -o "$OUT/engine" bench/journey/engine.c \
+	bench/lib/timing.c build/release/libcxm.a $LIBS
+cc -O2 -Wall -Wextra -std=c11 -I/usr/include/postgresql -Ibench/lib -o "$OUT/peer" bench/metrics/peer.c bench/lib/timing.c \
+	-lsqlite3 -lpq -lm
 cc -O2 -Wall -Wextra -std=c11 -o "$OUT/tocxm" bench/journey/tocxm.c
-cc -O2 -Wall -Wextra -std=c11 -o "$OUT/client" bench/journey/client.c -lcurl -lcjson -lm
+cc -O2 -Wall -Wextra -std=c11 -Ibench/lib -o "$OUT/client" bench/journey/client.c bench/lib/harness.c \
+	bench/lib/timing.c -lcurl -lcjson -lm
 make -s cxm >&2
 CXM=$ROOT/build/release/cxm
 if [ ! -s "$EVENTS" ] || [ bench/journey/gen.c -nt "$EVENTS" ]; then
@@ -94,34 +89,22 @@ bench_cxm() {
 		"$OUT/tocxm" "$DATA" "$DATA"
 	fi
 	db=$OUT/cxm.db
-	rm -f "$db" "$db-wal" "$db-shm"
-	export CXM_DB="sqlite:$db"
-	"$CXM" migrate >/dev/null 2>&1 || die "cxm migrate"
-	"$CXM" tenant create bench --time-zone UTC --language en >/dev/null 2>&1 || die "cxm tenant create"
+	cxm_fresh "$db"
 	journey=$("$CXM" journey add bench/journey/journey.json 2>/dev/null | head -n 1)
 	[ -n "$journey" ] || die "cxm journey add"
 	t0=$(date +%s.%N)
 	"$CXM" import customers "$DATA/cxm-customers.csv" >&2 || die "cxm import customers"
 	"$CXM" import events "$DATA/cxm-events.csv" >&2 || die "cxm import events"
-	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", b - a }' >"$OUT/cxm.load"
+	seconds_since "$t0" >"$OUT/cxm.load"
 	n=$(sqlite3 "$db" "SELECT COUNT(*) FROM events")
 	inseq=$(sqlite3 "$db" "SELECT COALESCE(SUM(n), 0) FROM customer_seq")
 	[ "$n" -eq "$NEVENTS" ] && [ "$inseq" -eq "$n" ] || die "$n events stored, $inseq in sequences, of $NEVENTS"
 	du -m "$db" | cut -f1 >"$OUT/cxm.mb"
 	key=$("$CXM" key create --role analyst --name bench | tail -n 1)
-	"$CXM" serve --listen "127.0.0.1:$PORT" --quiet 2>"$OUT/cxm.log" &
-	SERVER=$!
-	i=0
-	until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || die "cxm serve did not start (see $OUT/cxm.log)"
-		sleep 0.1
-	done
+	serve_start
 	"$OUT/client" "http://127.0.0.1:$PORT" "$key" "$journey" "$FROM" "$TO" "$W" "$REPS" "$BUDGET" \
 		"$OUT/cxm.results" "$OUT/cxm.paths" "$OUT/cxm.map" | tee "$OUT/cxm.times" >&2
-	kill "$SERVER"
-	wait "$SERVER" 2>/dev/null || true
-	SERVER=""
+	serve_stop
 	unset CXM_DB
 	if [ -f "$OUT/engine.paths" ]; then
 		cmp -s "$OUT/engine.paths" "$OUT/cxm.paths" || {
@@ -142,11 +125,9 @@ bench_duckdb() {
 
 bench_pg() {
 	echo "== PostgreSQL" >&2
-	PGDIR=$(mktemp -d /tmp/cxm-bench-pg-XXXXXX)
-	chmod 755 "$PGDIR"
-	url=$(sh tests/pg.sh start "$PGDIR")
+	pg_start
 	t0=$(date +%s.%N)
-	psql -q -v ON_ERROR_STOP=1 "$url" >&2 <<-EOF
+	psql -q -v ON_ERROR_STOP=1 "$PGURL" >&2 <<-EOF
 		CREATE TABLE events (id bigint PRIMARY KEY, customer_id bigint NOT NULL, ts bigint NOT NULL,
 		  type text NOT NULL, channel text NOT NULL, touchpoint text);
 		CREATE TABLE customers (id bigint PRIMARY KEY, segment text NOT NULL);
@@ -156,10 +137,9 @@ bench_pg() {
 		VACUUM ANALYZE events;
 		VACUUM ANALYZE customers;
 	EOF
-	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", b - a }' >"$OUT/pg.load"
-	"$OUT/peer" pg "$url" "$OUT/funnel.sql" "$REPS" "$BUDGET" "$OUT/pg.results" | tee "$OUT/pg.times" >&2
-	sh tests/pg.sh stop "$PGDIR" >/dev/null 2>&1
-	PGDIR=""
+	seconds_since "$t0" >"$OUT/pg.load"
+	"$OUT/peer" pg "$PGURL" "$OUT/funnel.sql" "$REPS" "$BUDGET" "$OUT/pg.results" | tee "$OUT/pg.times" >&2
+	pg_stop
 }
 
 for e in $ENGINES; do
@@ -254,17 +234,4 @@ FUNNEL_GOAL=$(worst funnel funnel_by_segment)
 	echo "compare within one run, not across runs."
 	echo "<!-- journey:end -->"
 } >"$OUT/table.md"
-DOC=docs/benchmarks.md
-if grep -q '<!-- journey:begin' "$DOC"; then
-	awk -v table="$OUT/table.md" '
-		/<!-- journey:begin/ { while ((getline line < table) > 0) print line; skip = 1; next }
-		/<!-- journey:end/ { skip = 0; next }
-		!skip { print }' "$DOC" >"$OUT/benchmarks.md"
-else
-	awk -v table="$OUT/table.md" '
-		{ print }
-		/<!-- journey-ingest:end/ { print ""; while ((getline line < table) > 0) print line; done = 1 }
-		END { if (!done) { print ""; while ((getline line < table) > 0) print line } }' "$DOC" >"$OUT/benchmarks.md"
-fi
-cp "$OUT/benchmarks.md" "$DOC"
-cat "$OUT/table.md"
+doc_section journey "$OUT/table.md" journey-ingest

@@ -15,16 +15,13 @@
  * hi95 are its `score`, `ci_low` and `ci_high`, which it rounds to 0.1.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "harness.h"
+
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#define WARMUP 2
-#define MIN_RUNS 3
 #define RECENT "from=2026-08-01&to=2026-11-01"
 
 static const struct {
@@ -37,60 +34,14 @@ static const struct {
 	{ "by_agent", RECENT "&by=agent" },
 };
 
-struct body {
-	char *p;
-	size_t n, cap;
-};
-
 struct row {
 	char k[64];
 	cJSON *fig;
 };
 
-static void die(const char *what, const char *detail)
-{
-	fprintf(stderr, "client: %s: %s\n", what, detail ? detail : "");
-	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static size_t on_data(char *p, size_t size, size_t n, void *ctx)
-{
-	struct body *b = ctx;
-	size_t len = size * n;
-	if (b->n + len + 1 > b->cap) {
-		b->cap = (b->n + len + 1) * 2;
-		if (!(b->p = realloc(b->p, b->cap)))
-			die("out of memory", NULL);
-	}
-	memcpy(b->p + b->n, p, len);
-	b->n += len;
-	b->p[b->n] = '\0';
-	return len;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static int cmp_row(const void *a, const void *b)
 {
 	return strcmp(((const struct row *)a)->k, ((const struct row *)b)->k);
-}
-
-/* the nearest-rank percentile of sorted[0..n-1] */
-static double percentile(const double *sorted, int n, double pct)
-{
-	int rank = (int)ceil(pct / 100.0 * n);
-	return sorted[rank < 1 ? 0 : rank - 1];
 }
 
 static double num(const cJSON *o, const char *name)
@@ -99,18 +50,6 @@ static double num(const cJSON *o, const char *name)
 	if (!cJSON_IsNumber(v))
 		die("a figure without", name);
 	return v->valuedouble;
-}
-
-static void get(CURL *c, struct body *b)
-{
-	long status = 0;
-	b->n = 0;
-	CURLcode rc = curl_easy_perform(c);
-	if (rc != CURLE_OK)
-		die("request", curl_easy_strerror(rc));
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	if (status != 200)
-		die("HTTP status not 200", b->p);
 }
 
 /* The rows of one answer, as queries.sql gives them. */
@@ -168,37 +107,22 @@ int main(int argc, char **argv)
 	double budget = atof(argv[4]);
 	FILE *results = fopen(argv[5], "w");
 	double *ms = malloc(sizeof *ms * (size_t)(reps > 0 ? reps : 1));
-	char auth[512], url[1024];
+	char url[1024];
 	struct body b = { 0 };
+	struct curl_slist *headers;
 
 	if (!results || reps < MIN_RUNS || !ms)
 		die("bad arguments", argv[5]);
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", argv[2]);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	CURL *c = curl_easy_init();
-	struct curl_slist *headers = curl_slist_append(NULL, auth);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
+	CURL *c = bench_curl(argv[2], 0, &b, &headers);
 	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
-		int runs = 0;
 		snprintf(url, sizeof url, "%s/api/v1/metrics/nps?%s", argv[1], queries[i].query);
 		curl_easy_setopt(c, CURLOPT_URL, url);
 		for (int w = 0; w < WARMUP; w++) {
-			get(c, &b);
+			perform(c, &b);
 			if (!w)
 				write_rows(results, queries[i].name, b.p);
 		}
-		double start = now();
-		while (runs < reps && (runs < MIN_RUNS || now() - start < budget)) {
-			double t0 = now();
-			get(c, &b);
-			ms[runs++] = (now() - t0) * 1000.0;
-		}
-		qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
-		printf("%s %.2f %.2f %d\n", queries[i].name, percentile(ms, runs, 50), percentile(ms, runs, 95), runs);
-		fflush(stdout);
+		time_runs(c, &b, queries[i].name, reps, budget, ms);
 	}
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(c);

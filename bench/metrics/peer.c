@@ -15,29 +15,20 @@
  *       compared with diff.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "timing.h"
+
 #include <libpq-fe.h>
-#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#define WARMUP 2
-#define MIN_RUNS 3
 #define MAX_QUERIES 16
 
 struct query {
 	char name[64];
 	char *sql;
 };
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static void die(const char *what, const char *detail)
 {
@@ -82,19 +73,6 @@ static int parse_queries(char *text, struct query *q)
 		p = next;
 	}
 	return n;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* nearest rank: the smallest value with at least pct% of the runs at or below it */
-static double percentile(const double *sorted, int n, double pct)
-{
-	int rank = (int)ceil(pct / 100.0 * n);
-	return sorted[rank < 1 ? 0 : rank - 1];
 }
 
 /* A number as results print it: integers unchanged, others with 4 decimals. */
@@ -274,14 +252,12 @@ int main(int argc, char **argv)
 		for (int w = 0; w < WARMUP; w++)
 			is_pg ? pg_run(pg, &q[i], w ? NULL : results) : sqlite_run(db, &q[i], w ? NULL : results);
 		double start = now();
-		while (runs < reps && (runs < MIN_RUNS || now() - start < budget)) {
+		while (more_runs(runs, reps, start, budget)) {
 			double t0 = now();
 			is_pg ? pg_run(pg, &q[i], NULL) : sqlite_run(db, &q[i], NULL);
 			ms[runs++] = (now() - t0) * 1000.0;
 		}
-		qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
-		printf("%s %.2f %.2f %d\n", q[i].name, percentile(ms, runs, 50), percentile(ms, runs, 95), runs);
-		fflush(stdout);
+		report_runs(q[i].name, ms, runs);
 	}
 	fclose(results);
 	if (pg)

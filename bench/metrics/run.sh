@@ -33,22 +33,17 @@ OUT=$ROOT/bench/out/metrics
 CSV=$OUT/responses.csv
 ENGINES=${ENGINES:-"cxm sqlite pg duckdb"}
 PORT=${PORT:-18490}
-SERVER=""
 mkdir -p "$OUT"
-PGDIR=""
-cleanup() {
-	[ -n "$PGDIR" ] && sh tests/pg.sh stop "$PGDIR" >/dev/null 2>&1
-	[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
-	true
-}
-trap cleanup EXIT
 die() { echo "metrics bench: $*" >&2; exit 1; }
+. bench/lib/common.sh
 [ "$N" -ge 1000 ] || die "SCALE=$SCALE leaves too few responses"
 [ -f node_modules/@duckdb/node-api/package.json ] || die "@duckdb/node-api is missing (make npm)"
 
 cc -O2 -Wall -Wextra -std=c11 -o "$OUT/gen" bench/metrics/gen.c -lm
-cc -O2 -Wall -Wextra -std=c11 -I/usr/include/postgresql -o "$OUT/peer" bench/metrics/peer.c -lsqlite3 -lpq -lm
-cc -O2 -Wall -Wextra -std=c11 -o "$OUT/client" bench/metrics/client.c -lcurl -lcjson -lm
+cc -O2 -Wall -Wextra -std=c11 -I/usr/include/postgresql -Ibench/lib -o "$OUT/peer" bench/metrics/peer.c bench/lib/timing.c \
+	-lsqlite3 -lpq -lm
+cc -O2 -Wall -Wextra -std=c11 -Ibench/lib -o "$OUT/client" bench/metrics/client.c bench/lib/harness.c \
+	bench/lib/timing.c -lcurl -lcjson -lm
 make -s cxm >&2
 CXM=$ROOT/build/release/cxm
 rm -f "$OUT"/*.load "$OUT"/*.times "$OUT"/*.results
@@ -79,10 +74,7 @@ LOADAVG=$(cut -d' ' -f1 /proc/loadavg)
 bench_cxm() {
 	echo "== cxm" >&2
 	db=$OUT/cxm.db
-	rm -f "$db" "$db-wal" "$db-shm"
-	export CXM_DB="sqlite:$db"
-	"$CXM" migrate >/dev/null 2>&1 || die "cxm migrate"
-	"$CXM" tenant create bench --time-zone UTC --language en >/dev/null 2>&1 || die "cxm tenant create"
+	cxm_fresh "$db"
 	"$CXM" survey import bench/metrics/survey.json >/dev/null 2>&1 || die "cxm survey import"
 	for u in $(seq 1 20); do
 		"$CXM" org add-unit "$(printf U%02d "$u")" --kind team --from 2024-01-01 >/dev/null 2>&1 || die "org add-unit $u"
@@ -103,21 +95,12 @@ bench_cxm() {
 	t0=$(date +%s.%N)
 	"$CXM" import customers "$OUT/cxm-customers.csv" >&2
 	"$CXM" import responses "$OUT/cxm-responses.csv" >&2
-	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", b - a }' >"$OUT/cxm.load"
+	seconds_since "$t0" >"$OUT/cxm.load"
 	rm -f "$OUT/cxm-responses.csv"
 	key=$("$CXM" key create --role analyst --name bench | tail -n 1)
-	"$CXM" serve --listen "127.0.0.1:$PORT" --quiet 2>"$OUT/cxm.log" &
-	SERVER=$!
-	i=0
-	until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || die "cxm serve did not start (see $OUT/cxm.log)"
-		sleep 0.1
-	done
+	serve_start
 	"$OUT/client" "http://127.0.0.1:$PORT" "$key" "$REPS" "$BUDGET" "$OUT/cxm.results" | tee "$OUT/cxm.times" >&2
-	kill "$SERVER"
-	wait "$SERVER" 2>/dev/null || true
-	SERVER=""
+	serve_stop
 	unset CXM_DB
 }
 
@@ -130,11 +113,9 @@ bench_sqlite() {
 
 bench_pg() {
 	echo "== PostgreSQL" >&2
-	PGDIR=$(mktemp -d /tmp/cxm-bench-pg-XXXXXX)
-	chmod 755 "$PGDIR"
-	url=$(sh tests/pg.sh start "$PGDIR")
+	pg_start
 	t0=$(date +%s.%N)
-	psql -q -v ON_ERROR_STOP=1 "$url" >&2 <<-EOF
+	psql -q -v ON_ERROR_STOP=1 "$PGURL" >&2 <<-EOF
 		CREATE TABLE responses (id bigint PRIMARY KEY, ts timestamp NOT NULL, segment text NOT NULL,
 		  channel text NOT NULL, agent text NOT NULL, unit text NOT NULL, nps smallint NOT NULL,
 		  csat smallint, ces smallint);
@@ -142,10 +123,9 @@ bench_pg() {
 		CREATE INDEX responses_ts ON responses (ts);
 		VACUUM ANALYZE responses;
 	EOF
-	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", b - a }' >"$OUT/pg.load"
-	"$OUT/peer" pg "$url" "$OUT/pg.sql" "$REPS" "$BUDGET" "$OUT/pg.results" | tee "$OUT/pg.times" >&2
-	sh tests/pg.sh stop "$PGDIR" >/dev/null 2>&1
-	PGDIR=""
+	seconds_since "$t0" >"$OUT/pg.load"
+	"$OUT/peer" pg "$PGURL" "$OUT/pg.sql" "$REPS" "$BUDGET" "$OUT/pg.results" | tee "$OUT/pg.times" >&2
+	pg_stop
 }
 
 bench_duckdb() {
@@ -277,14 +257,4 @@ TABLE=$OUT/table.md
 	echo "<!-- metrics:end -->"
 } >"$TABLE"
 
-DOC=docs/benchmarks.md
-if grep -q '<!-- metrics:begin' "$DOC"; then
-	awk -v table="$TABLE" '
-		/<!-- metrics:begin/ { while ((getline line < table) > 0) print line; skip = 1; next }
-		/<!-- metrics:end/ { skip = 0; next }
-		!skip { print }' "$DOC" >"$OUT/benchmarks.md"
-else
-	{ cat "$DOC"; echo; cat "$TABLE"; } >"$OUT/benchmarks.md"
-fi
-mv "$OUT/benchmarks.md" "$DOC"
-cat "$TABLE"
+doc_section metrics "$TABLE"

@@ -224,6 +224,27 @@ void cxm_friction_weights_default(struct cxm_friction_weights *w);
 void cxm_friction_of(const struct cxm_friction_input *in, const struct cxm_friction_weights *w,
 		     struct cxm_friction *out);
 
+/*
+ * The tenant's setting "journeys": {"friction_weights": {"dropoff",
+ * "effort", "sentiment"}, "friction_bands": [amber, red]} (GET/PUT
+ * /api/v1/settings/journeys, docs/journeys.md "Friction").
+ *
+ * cxm_friction_weights_read: what the map uses from the stored text
+ * (borrowed; NULL when unset): each weight and the bands when in range,
+ * the defaults for the rest or when the weights would sum to 0.
+ * cxm_journey_settings_check: checks a setting to store: only those two
+ * keys; the weights all three, each in [0, 1], summing to 1 (within
+ * CXM_FRICTION_WEIGHTS_EPS); bands 0 < amber < red <= 100; what is left
+ * out takes its default. Fills *out (may be NULL); CXM_EINVAL with the
+ * field and the reason (language of the thread) in the caller's buffers.
+ * cxm_journey_settings_json: the whole setting as JSON (caller owns).
+ */
+#define CXM_FRICTION_WEIGHTS_EPS 1e-9
+void cxm_friction_weights_read(const char *stored, struct cxm_friction_weights *out);
+int cxm_journey_settings_check(const cJSON *o, struct cxm_friction_weights *out, char *field, size_t fieldlen,
+			       char *why, size_t whylen);
+cJSON *cxm_journey_settings_json(const struct cxm_friction_weights *w);
+
 /* ---- customer sequences, funnels and paths --------------------------------- */
 
 /*

@@ -371,6 +371,44 @@ int cmd_journey(int argc, char **argv)
 #define REPORT_DEFAULT_DAYS 90
 #define REPORT_MAX_DAYS 3660
 
+/*
+ * What `cxm report journey|funnel|paths` check alike before they open the
+ * database: the options (usage), no positional argument, the option *need
+ * given (need NULL: none; named need_what when missing) and *format one of
+ * table, csv, json. Returns -1 to go on, else the exit code (0 after --help).
+ */
+static int report_args(struct cli *c, int argc, char **argv, const struct cli_opt *opts, enum cxm_msg usage,
+		       const char *const *format, const char *const *need, const char *need_what)
+{
+	const char *pos[1];
+	int npos, ret;
+
+	if ((ret = cli_parse(c, argc, argv, opts, pos, 1, &npos, usage)))
+		return ret == 1 ? 0 : ret;
+	if (npos)
+		return cli_usage(c, "%s", _(MSG_TOO_MANY_ARGS));
+	if (need && !*need)
+		return cli_usage(c, _(MSG_MISSING_ARG), need_what);
+	if (*format && strcmp(*format, "table") && strcmp(*format, "csv") && strcmp(*format, "json"))
+		return cli_usage(c, _(MSG_RP_FORMAT), *format);
+	return -1;
+}
+
+/* Prints a report as --format says: JSON as the API answers it, else by
+ * print (a table, or CSV when csv). */
+static void report_print(const cJSON *o, const char *format, void (*print)(const cJSON *o, bool csv))
+{
+	if (format && !strcmp(format, "json")) {
+		char *text = cJSON_Print(o);
+		if (!text)
+			BUG("cJSON_Print failed");
+		printf("%s\n", text);
+		free(text);
+	} else {
+		print(o, format && !strcmp(format, "csv"));
+	}
+}
+
 /* A number of the map as text: "" for null (CSV), "-" in tables. */
 static const char *num_text(const cJSON *o, const char *name, bool csv, char *buf, size_t len)
 {
@@ -449,7 +487,7 @@ static void print_map(const cJSON *map, bool csv)
 int cmd_report_journey(int argc, char **argv)
 {
 	struct cli c = { .cmd = "report" };
-	const char *journey = NULL, *from = NULL, *to = NULL, *segment = NULL, *format = NULL, *pos[1];
+	const char *journey = NULL, *from = NULL, *to = NULL, *segment = NULL, *format = NULL;
 	const struct cli_opt opts[] = { { "--journey", &journey, NULL }, { "--from", &from, NULL },
 					{ "--to", &to, NULL },		 { "--segment", &segment, NULL },
 					{ "--format", &format, NULL },	 { NULL } };
@@ -457,16 +495,10 @@ int cmd_report_journey(int argc, char **argv)
 	struct cli_found f = { 0 };
 	int64_t today;
 	cJSON *map = NULL;
-	int npos, ret;
+	int ret;
 
-	if ((ret = cli_parse(&c, argc, argv, opts, pos, 1, &npos, MSG_USAGE_REPORT_JOURNEY)))
-		return ret == 1 ? 0 : ret;
-	if (npos)
-		return cli_usage(&c, "%s", _(MSG_TOO_MANY_ARGS));
-	if (!journey)
-		return cli_usage(&c, _(MSG_MISSING_ARG), "--journey NAME|ID");
-	if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
-		return cli_usage(&c, _(MSG_RP_FORMAT), format);
+	if ((ret = report_args(&c, argc, argv, opts, MSG_USAGE_REPORT_JOURNEY, &format, &journey, "--journey NAME|ID")) >= 0)
+		return ret;
 	if (segment && (!*segment || strlen(segment) > 64))
 		return cli_usage(&c, "--segment: %s", _(MSG_JA_BAD_SEGMENT));
 	if (cli_open_tenant(&c))
@@ -505,15 +537,7 @@ int cmd_report_journey(int argc, char **argv)
 		ret = cli_store_fail(&c);
 		goto out;
 	}
-	if (format && !strcmp(format, "json")) {
-		char *text = cJSON_Print(map);
-		if (!text)
-			BUG("cJSON_Print failed");
-		printf("%s\n", text);
-		free(text);
-	} else {
-		print_map(map, format && !strcmp(format, "csv"));
-	}
+	report_print(map, format, print_map);
 	ret = 0;
 out:
 	cJSON_Delete(map);
@@ -533,16 +557,6 @@ static int print_errors(const cJSON *errors)
 			 cJSON_GetObjectItemCaseSensitive(e, "message")->valuestring);
 	}
 	return 2;
-}
-
-static void print_json(const cJSON *o)
-{
-	char *text = cJSON_Print(o);
-
-	if (!text)
-		BUG("cJSON_Print failed");
-	printf("%s\n", text);
-	free(text);
 }
 
 /* "event:TYPE[/TOUCHPOINT]", "stage:KEY", "touchpoint:KEY" into a step of
@@ -627,23 +641,16 @@ int cmd_report_funnel(int argc, char **argv)
 {
 	struct cli c = { .cmd = "report" };
 	const char *steps = NULL, *journey = NULL, *window = NULL, *from = NULL, *to = NULL, *by = NULL, *format = NULL;
-	const char *pos[1];
 	const struct cli_opt opts[] = { { "--steps", &steps, NULL }, { "--journey", &journey, NULL },
 					{ "--window", &window, NULL }, { "--from", &from, NULL },
 					{ "--to", &to, NULL },	       { "--by", &by, NULL },
 					{ "--format", &format, NULL }, { NULL } };
 	char jid[CXM_ID_BUFSZ];
 	cJSON *body = NULL, *out = NULL, *errors = NULL, *arr;
-	int npos, ret;
+	int ret;
 
-	if ((ret = cli_parse(&c, argc, argv, opts, pos, 1, &npos, MSG_USAGE_REPORT_FUNNEL)))
-		return ret == 1 ? 0 : ret;
-	if (npos)
-		return cli_usage(&c, "%s", _(MSG_TOO_MANY_ARGS));
-	if (!steps)
-		return cli_usage(&c, _(MSG_MISSING_ARG), "--steps");
-	if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
-		return cli_usage(&c, _(MSG_RP_FORMAT), format);
+	if ((ret = report_args(&c, argc, argv, opts, MSG_USAGE_REPORT_FUNNEL, &format, &steps, "--steps")) >= 0)
+		return ret;
 	if (cli_open_tenant(&c))
 		return 1;
 	if (journey && (ret = journey_id_of(&c, journey, jid)))
@@ -678,10 +685,7 @@ int cmd_report_funnel(int argc, char **argv)
 		ret = cli_store_fail(&c);
 		goto out;
 	}
-	if (format && !strcmp(format, "json"))
-		print_json(out);
-	else
-		print_funnel(out, format && !strcmp(format, "csv"));
+	report_print(out, format, print_funnel);
 	const cJSON *warn = cJSON_GetObjectItemCaseSensitive(out, "warnings");
 	for (const cJSON *w = warn ? warn->child : NULL; w; w = w->next)
 		fprintf(stderr, "%s: %s\n", cJSON_GetObjectItemCaseSensitive(w, "field")->valuestring,
@@ -695,11 +699,33 @@ out:
 	return ret;
 }
 
+static void print_paths(const cJSON *out, bool csv)
+{
+	const cJSON *seqs = cJSON_GetObjectItemCaseSensitive(out, "sequences");
+
+	printf(csv ? "customers,path\n" : "%9s  %s\n", "customers", "path");
+	for (const cJSON *s = seqs ? seqs->child : NULL; s; s = s->next) {
+		struct cxm_buf b;
+		cxm_buf_init(&b, 0);
+		for (const cJSON *l = cJSON_GetObjectItemCaseSensitive(s, "labels")->child; l; l = l->next)
+			cxm_buf_addf(&b, "%s%s", l == cJSON_GetObjectItemCaseSensitive(s, "labels")->child ? "" : " > ",
+				     l->valuestring);
+		long long n = (long long)cJSON_GetObjectItemCaseSensitive(s, "customers")->valuedouble;
+		if (csv) {
+			printf("%lld,", n);
+			cli_csv_field(b.p ? b.p : "", true);
+		} else {
+			printf("%9lld  %s\n", n, b.p ? b.p : "");
+		}
+		cxm_buf_release(&b);
+	}
+}
+
 int cmd_report_paths(int argc, char **argv)
 {
 	struct cli c = { .cmd = "report" };
 	struct cxm_paths_params pp = { 0 };
-	const char *journey = NULL, *format = NULL, *pos[1];
+	const char *journey = NULL, *format = NULL;
 	const struct cli_opt opts[] = { { "--start", &pp.start, NULL },	   { "--end", &pp.end, NULL },
 					{ "--level", &pp.level, NULL },	   { "--journey", &journey, NULL },
 					{ "--max-steps", &pp.max_steps, NULL }, { "--top", &pp.top, NULL },
@@ -708,14 +734,10 @@ int cmd_report_paths(int argc, char **argv)
 					{ NULL } };
 	char jid[CXM_ID_BUFSZ], field[32], why[300];
 	cJSON *out = NULL;
-	int npos, ret;
+	int ret;
 
-	if ((ret = cli_parse(&c, argc, argv, opts, pos, 1, &npos, MSG_USAGE_REPORT_PATHS)))
-		return ret == 1 ? 0 : ret;
-	if (npos)
-		return cli_usage(&c, "%s", _(MSG_TOO_MANY_ARGS));
-	if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
-		return cli_usage(&c, _(MSG_RP_FORMAT), format);
+	if ((ret = report_args(&c, argc, argv, opts, MSG_USAGE_REPORT_PATHS, &format, NULL, NULL)) >= 0)
+		return ret;
 	if (cli_open_tenant(&c))
 		return 1;
 	if (journey) {
@@ -732,28 +754,7 @@ int cmd_report_paths(int argc, char **argv)
 		ret = cli_store_fail(&c);
 		goto out;
 	}
-	if (format && !strcmp(format, "json")) {
-		print_json(out);
-	} else {
-		bool csv = format && !strcmp(format, "csv");
-		const cJSON *seqs = cJSON_GetObjectItemCaseSensitive(out, "sequences");
-		printf(csv ? "customers,path\n" : "%9s  %s\n", "customers", "path");
-		for (const cJSON *s = seqs ? seqs->child : NULL; s; s = s->next) {
-			struct cxm_buf b;
-			cxm_buf_init(&b, 0);
-			for (const cJSON *l = cJSON_GetObjectItemCaseSensitive(s, "labels")->child; l; l = l->next)
-				cxm_buf_addf(&b, "%s%s", l == cJSON_GetObjectItemCaseSensitive(s, "labels")->child ? "" : " > ",
-					     l->valuestring);
-			long long n = (long long)cJSON_GetObjectItemCaseSensitive(s, "customers")->valuedouble;
-			if (csv) {
-				printf("%lld,", n);
-				cli_csv_field(b.p ? b.p : "", true);
-			} else {
-				printf("%9lld  %s\n", n, b.p ? b.p : "");
-			}
-			cxm_buf_release(&b);
-		}
-	}
+	report_print(out, format, print_paths);
 	ret = 0;
 out:
 	cJSON_Delete(out);

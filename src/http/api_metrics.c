@@ -357,28 +357,12 @@ int api_metrics_settings_get(struct req *r)
 	return H_DONE;
 }
 
-static int metrics_settings_run(struct cxm_store *db, struct wjob *j)
-{
-	struct req *r = j->ctx;
-	int ret = cxm_store_setting_set(db, r->who.tenant, "metrics", r->data);
-
-	if (!ret)
-		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "settings.metrics", NULL, r->data, NULL);
-	return ret;
-}
-
-static int metrics_settings_finish(struct req *r)
-{
-	if (job_failed(r))
-		return 0;
-	return api_metrics_settings_get(r);
-}
-
 int api_metrics_settings_put(struct req *r)
 {
 	cJSON *o = body_json(r);
 	struct cxm_bands bands;
-	char field[96], why[300], *text;
+	char field[96], why[300];
+	int ret;
 
 	if (!o)
 		return H_DONE;
@@ -388,9 +372,7 @@ int api_metrics_settings_put(struct req *r)
 	}
 	/* stored whole, the defaults filled in */
 	cJSON *full = bands_json(&bands);
-	text = cxm_json_print(full);
-	r->data = cxm_arena_strdup(&r->arena, text);
-	free(text);
+	ret = setting_write(r, "metrics", "settings.metrics", full, api_metrics_settings_get);
 	cJSON_Delete(full);
-	return req_write(r, metrics_settings_run, metrics_settings_finish);
+	return ret;
 }

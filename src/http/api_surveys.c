@@ -686,23 +686,6 @@ int api_survey_settings_get(struct req *r)
 	return H_DONE;
 }
 
-static int settings_run(struct cxm_store *db, struct wjob *j)
-{
-	struct req *r = j->ctx;
-	int ret = cxm_store_setting_set(db, r->who.tenant, "surveys", r->data);
-
-	if (!ret)
-		ret = cxm_store_audit_add(db, r->who.tenant, r->who.actor, "settings.surveys", NULL, r->data, NULL);
-	return ret;
-}
-
-static int settings_finish(struct req *r)
-{
-	if (job_failed(r))
-		return 0;
-	return api_survey_settings_get(r);
-}
-
 int api_survey_settings_put(struct req *r)
 {
 	cJSON *o = body_json(r), *full;
@@ -718,9 +701,7 @@ int api_survey_settings_put(struct req *r)
 	full = cxm_survey_settings(text);
 	free(text);
 	cxm_json_sort(full);
-	text = cxm_json_print(full);
-	r->data = cxm_arena_strdup(&r->arena, text);
-	free(text);
+	int ret = setting_write(r, "surveys", "settings.surveys", full, api_survey_settings_get);
 	cJSON_Delete(full);
-	return req_write(r, settings_run, settings_finish);
+	return ret;
 }

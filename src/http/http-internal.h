@@ -571,6 +571,13 @@ void public_slow_down(struct req *r, int64_t wait);
 /* A public HTML page around body (api_links.c). */
 void html_page(struct req *r, int status, const char *lang, const char *title, struct cxm_buf *body);
 
+/* ---- a tenant setting stored whole (settings_write.c) ---------------------- */
+
+/* Stores value (borrowed; printed as it is) as the tenant's setting name and
+ * audits it as action, in the writer's transaction; then answer(r) replies
+ * (the route's GET). Returns what req_write returns. */
+int setting_write(struct req *r, const char *name, const char *action, const cJSON *value, int (*answer)(struct req *r));
+
 /* ---- Idempotency-Key (idem.c) -------------------------------------------- */
 
 struct idem_state;

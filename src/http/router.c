@@ -79,6 +79,8 @@ int api_journey_touchpoint(struct req *r);
 int api_funnels(struct req *r);
 int api_paths(struct req *r);
 int api_customer_journeys(struct req *r);
+int api_journey_settings_get(struct req *r);
+int api_journey_settings_put(struct req *r);
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_healthz, 0, 0 },
@@ -173,6 +175,9 @@ const struct route routes[] = {
 	/* computed from the event sequences, changes nothing (api_funnels.c) */
 	{ "POST", "/api/v1/funnels", api_funnels, ROLES_ANY, 0 },
 	{ "GET", "/api/v1/paths", api_paths, ROLES_ANY, 0 },
+	/* friction weights and bands of the maps (api_journey_settings.c) */
+	{ "GET", "/api/v1/settings/journeys", api_journey_settings_get, ROLES_ANY, 0 },
+	{ "PUT", "/api/v1/settings/journeys", api_journey_settings_put, ROLES_ADMIN, RF_WRITE },
 	/* the dashboard's files: any other GET outside /api/ */
 	{ "GET", "/", api_static, 0, RF_STATIC },
 };

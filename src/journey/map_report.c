@@ -172,38 +172,15 @@ static int read_feedback(struct map_run *m)
 	return 0;
 }
 
-/* The setting "journeys": {"friction_weights": {"dropoff", "effort",
- * "sentiment"}, "friction_bands": [amber, red]}; the defaults for what is
- * absent or out of range. */
+/* The setting "journeys" (cxm_friction_weights_read): read on every map,
+ * so a change shows at once. */
 static void read_weights(struct map_run *m)
 {
-	static const char *const names[] = { "dropoff", "effort", "sentiment" };
-	struct cxm_friction_weights w;
 	char *stored = NULL;
-	cJSON *o = NULL;
 
-	cxm_friction_weights_default(&m->weights);
-	if (cxm_store_setting_get(m->db, m->q->tenant, "journeys", &stored) || !stored)
-		goto out;
-	o = cJSON_Parse(stored);
-	w = m->weights;
-	const cJSON *ws = cJSON_GetObjectItemCaseSensitive(o, "friction_weights");
-	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(o, "friction_bands");
-	double *slot[] = { &w.dropoff, &w.effort, &w.sentiment };
-	for (size_t i = 0; ws && i < ARRAY_SIZE(names); i++) {
-		const cJSON *x = cJSON_GetObjectItemCaseSensitive(ws, names[i]);
-		if (cJSON_IsNumber(x) && x->valuedouble >= 0 && x->valuedouble <= 1)
-			*slot[i] = x->valuedouble;
-	}
-	if (cJSON_GetArraySize(bs) == 2) {
-		double a = cJSON_GetArrayItem(bs, 0)->valuedouble, b = cJSON_GetArrayItem(bs, 1)->valuedouble;
-		if (a > 0 && a < b && b <= 100)
-			w.bands[0] = a, w.bands[1] = b;
-	}
-	if (w.dropoff + w.effort + w.sentiment > 0)
-		m->weights = w;
-out:
-	cJSON_Delete(o);
+	if (cxm_store_setting_get(m->db, m->q->tenant, "journeys", &stored))
+		stored = NULL;
+	cxm_friction_weights_read(stored, &m->weights);
 	free(stored);
 }
 

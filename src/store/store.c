@@ -4932,16 +4932,24 @@ static int id_list_row(const struct sqlrow *r, void *vctx)
 	return 0;
 }
 
-/* Counts every analysed response into text_mix, in the migration's
- * transaction, tenant by tenant and a chunk at a time (a range of the
- * primary key each: PostgreSQL would scan from the start for an OR of
- * tenants), written at its commit. */
-static int text_mix_backfill(struct cxm_store *s)
+/* The responses after id of a tenant, as mix_backfill_row reads them; filter narrows them. */
+#define WALK_SQL(filter)                                                                                  \
+	"SELECT " ROLLUP_SRC_COLS ", text_label, themes, text_lang, text_emotions, text_reasons FROM responses" \
+	" WHERE tenant_id = ? AND id > ?" filter " ORDER BY id LIMIT 500"
+
+/*
+ * Calls visit for every response of every tenant (only the analysed ones
+ * when analysed_only), with its day in the tenant's zone, in the
+ * migration's transaction: tenant by tenant and a chunk at a time (a range
+ * of the primary key each: PostgreSQL would scan from the start for an OR
+ * of tenants). Migrations 0013 and 0015 count the responses stored before
+ * them so.
+ */
+static int responses_walk(struct cxm_store *s, bool analysed_only,
+			  void (*visit)(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int64_t day))
 {
 	static const char tenants[] = "SELECT id FROM tenants ORDER BY id";
-	static const char sql[] = "SELECT " ROLLUP_SRC_COLS ", text_label, themes, text_lang, text_emotions,"
-				  " text_reasons FROM responses WHERE tenant_id = ? AND id > ? AND text_lang IS NOT NULL"
-				  " ORDER BY id LIMIT 500";
+	static const char all[] = WALK_SQL(""), analysed[] = WALK_SQL(" AND text_lang IS NOT NULL");
 	struct backfill *b = xcalloc(1, sizeof(*b));
 	struct id_list t = { NULL, 0, 0 };
 	const struct cxm_tz *tz;
@@ -4952,12 +4960,12 @@ static int text_mix_backfill(struct cxm_store *s)
 		do {
 			struct sqlval p[] = { SQLV_INT(t.v[k]), SQLV_INT(id) };
 			b->n = 0;
-			if (!(ret = Q(s, sql, p, mix_backfill_row, b, NULL)) && b->n)
+			if (!(ret = Q(s, analysed_only ? analysed : all, p, mix_backfill_row, b, NULL)) && b->n)
 				ret = tenant_tz(s, t.v[k], &tz);
 			for (size_t i = 0; i < b->n; i++) {
 				struct backfill_row *x = &b->v[i];
 				if (!ret)
-					mix_apply(s, t.v[k], &x->r, 1, cxm_tz_day(tz, x->r.ts));
+					visit(s, t.v[k], &x->r, cxm_tz_day(tz, x->r.ts));
 				id = x->r.id;
 				free(x->texts);
 			}
@@ -4968,6 +4976,27 @@ static int text_mix_backfill(struct cxm_store *s)
 	return ret;
 }
 
+static void text_mix_visit(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int64_t day)
+{
+	mix_apply(s, tenant, r, 1, day);
+}
+
+/* Counts every analysed response into text_mix, written at the commit of
+ * the migration's transaction. */
+static int text_mix_backfill(struct cxm_store *s)
+{
+	return responses_walk(s, true, text_mix_visit);
+}
+
+static void journey_dims_visit(struct cxm_store *s, int64_t tenant, const struct rollup_src *r, int64_t day)
+{
+	struct cxm_score_counts c;
+
+	cxm_score_counts_of(&c, r->nps, r->csat, r->ces);
+	rollup_tpseg(s, tenant, r, day, cxm_bucket_start(CXM_BUCKET_MONTH, day), &c);
+	mix_apply_journey(s, tenant, r, 1, day);
+}
+
 /* Migration 0015 (issue 7): counts every response into the journey map's
  * rollups (TPSEG_DIM in rollups; MIX_TPSEG, MIX_TPTHEME in text_mix) from
  * scratch: what migrations 0010 and 0013 counted just before, in the same
@@ -4976,44 +5005,12 @@ static int journey_dims_backfill(struct cxm_store *s)
 {
 	static const char del_rollups[] = "DELETE FROM rollups WHERE dim IN ('" TPSEG_DIM "', '" TPSEG_MONTH_DIM "')";
 	static const char del_mix[] = "DELETE FROM text_mix WHERE dim IN ('touchpoint_segment', 'touchpoint_theme')";
-	static const char tenants[] = "SELECT id FROM tenants ORDER BY id";
-	static const char sql[] = "SELECT " ROLLUP_SRC_COLS ", text_label, themes, text_lang, text_emotions,"
-				  " text_reasons FROM responses WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT 500";
-	struct backfill *b;
-	struct id_list t = { NULL, 0, 0 };
-	const struct cxm_tz *tz;
 	int ret;
 
 	if ((ret = rollups_flush(s)) || (ret = q(s, del_rollups, NULL, 0, NULL, NULL, NULL)) ||
-	    (ret = q(s, del_mix, NULL, 0, NULL, NULL, NULL)) || (ret = q(s, tenants, NULL, 0, id_list_row, &t, NULL))) {
-		free(t.v);
+	    (ret = q(s, del_mix, NULL, 0, NULL, NULL, NULL)))
 		return ret;
-	}
-	b = xcalloc(1, sizeof(*b));
-	for (size_t k = 0; k < t.n && !ret; k++) {
-		int64_t id = INT64_MIN;
-		do {
-			struct sqlval p[] = { SQLV_INT(t.v[k]), SQLV_INT(id) };
-			b->n = 0;
-			if (!(ret = Q(s, sql, p, mix_backfill_row, b, NULL)) && b->n)
-				ret = tenant_tz(s, t.v[k], &tz);
-			for (size_t i = 0; i < b->n; i++) {
-				struct backfill_row *x = &b->v[i];
-				if (!ret) {
-					struct cxm_score_counts c;
-					int64_t day = cxm_tz_day(tz, x->r.ts);
-					cxm_score_counts_of(&c, x->r.nps, x->r.csat, x->r.ces);
-					rollup_tpseg(s, t.v[k], &x->r, day, cxm_bucket_start(CXM_BUCKET_MONTH, day), &c);
-					mix_apply_journey(s, t.v[k], &x->r, 1, day);
-				}
-				id = x->r.id;
-				free(x->texts);
-			}
-		} while (!ret && b->n == ARRAY_SIZE(b->v));
-	}
-	free(t.v);
-	free(b);
-	return ret;
+	return responses_walk(s, false, journey_dims_visit);
 }
 
 /* ---- reading ---- */

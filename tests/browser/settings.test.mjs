@@ -6,7 +6,9 @@
 // green (the server's reason next to the field, nothing saved), restores the
 // defaults, edits contact fatigue and the web snippet's origins; a viewer
 // and an analyst get read-only inputs and no web section; at phone width
-// nothing is wider than the screen.
+// nothing is wider than the screen. An admin sets the journey maps' friction
+// weights and colours, is refused weights that do not add up to 1 (the
+// reason next to the weights, nothing saved) and restores the defaults.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -244,6 +246,71 @@ export function settingsTests(test, { texts, assert }) {
     });
   });
 
+  test('settings: an admin sets the journey friction weights and colours; weights not adding up to 1 are refused by field; defaults', async ({ page, shot }) => {
+    const en = await texts('en');
+    await withTenant('friction', async (srv) => {
+      await signIn(page, srv.url, 'laura.martin');
+      await page.locator('#lang').selectOption('en');
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
+      await openSettings(page, srv.url);
+      await page.locator('.friction-form:not([hidden]) #friction-dropoff').waitFor();
+      const defaults = { friction_weights: { dropoff: 0.4, effort: 0.3, sentiment: 0.3 }, friction_bands: [25, 50] };
+      assert(JSON.stringify(await apiGet(page, '/api/v1/settings/journeys')) === JSON.stringify(defaults), 'a fresh tenant has other weights');
+      const shown = async () => [await page.locator('#friction-dropoff').inputValue(), await page.locator('#friction-effort').inputValue(),
+        await page.locator('#friction-sentiment').inputValue(), await page.locator('#friction-amber').inputValue(),
+        await page.locator('#friction-red').inputValue()].map(Number);
+      assert(JSON.stringify(await shown()) === '[0.4,0.3,0.3,25,50]', `the inputs show ${await shown()}`);
+      const sum = page.locator('#settings-friction .friction-sum');
+      assert((await sum.innerText()).trim() === en.MSG_WEB_SET_W_SUM.replace('{sum}', '1'), `sum ${await sum.innerText()}`);
+
+      // weights that add up to 1.1: the sum says so as it is typed, the server refuses them by field
+      await page.locator('#friction-effort').fill('0.4');
+      await sum.filter({ hasText: en.MSG_WEB_SET_W_SUM.replace('{sum}', '1.1') }).waitFor();
+      await page.locator('button.friction-save').click();
+      const reason = page.locator('[data-error-for="friction_weights"]:not([hidden])');
+      await reason.waitFor();
+      assert((await reason.innerText()).includes('1.1'), `the reason shown: ${await reason.innerText()}`);
+      assert(await page.locator('#settings-friction .settings-result [role=alert]', { hasText: en.MSG_WEB_SET_NOT_SAVED }).count() === 1,
+        'no alert that nothing was saved');
+      assert(await page.locator('#friction-effort').getAttribute('aria-invalid') === 'true', 'the weights are not marked invalid');
+      assert(JSON.stringify(await apiGet(page, '/api/v1/settings/journeys')) === JSON.stringify(defaults), 'refused weights were saved');
+
+      // a good set, and other colours
+      await page.locator('#friction-dropoff').fill('0.5');
+      await page.locator('#friction-effort').fill('0.5');
+      await page.locator('#friction-sentiment').fill('0');
+      await page.locator('#friction-amber').fill('20');
+      await page.locator('#friction-red').fill('40');
+      await page.locator('button.friction-save').click();
+      await page.locator('#settings-friction .settings-result [role=status]', { hasText: en.MSG_WEB_SET_SAVED }).waitFor();
+      const want = { friction_weights: { dropoff: 0.5, effort: 0.5, sentiment: 0 }, friction_bands: [20, 40] };
+      assert(JSON.stringify(await apiGet(page, '/api/v1/settings/journeys')) === JSON.stringify(want), 'the weights are not stored');
+      assert(await page.locator('#settings-friction .field-error:not([hidden])').count() === 0, 'a reason is still shown');
+      // red not above amber: the reason next to the colours
+      await page.locator('#friction-red').fill('10');
+      await page.locator('button.friction-save').click();
+      await page.locator('[data-error-for="friction_bands"]:not([hidden])').waitFor();
+      assert(JSON.stringify(await apiGet(page, '/api/v1/settings/journeys')) === JSON.stringify(want), 'refused colours were saved');
+
+      // kept after a reload
+      await page.reload();
+      await openSettings(page, srv.url);
+      await page.locator('.friction-form:not([hidden]) #friction-dropoff').waitFor();
+      assert(JSON.stringify(await shown()) === '[0.5,0.5,0,20,40]', `after a reload: ${await shown()}`);
+      await page.locator('#settings-friction').scrollIntoViewIfNeeded();
+      await shot('settings-friction');
+
+      // the defaults again
+      page.once('dialog', (d) => d.accept());
+      await page.locator('button.friction-defaults').click();
+      await page.locator('#settings-friction .settings-result [role=status]', { hasText: en.MSG_WEB_SET_FRICTION_DEFAULTS_DONE }).waitFor();
+      assert(JSON.stringify(await apiGet(page, '/api/v1/settings/journeys')) === JSON.stringify(defaults), 'the defaults are not restored');
+      assert(JSON.stringify(await shown()) === '[0.4,0.3,0.3,25,50]', `restored inputs show ${await shown()}`);
+      const body = await page.locator('body').innerText();
+      assert(!/MSG_WEB_/.test(body), `a catalogue id is shown instead of its text: ${body}`);
+    });
+  });
+
   for (const [who, role, a] of [['vera', 'viewer', 'a'], ['diego.rojas', 'analyst', 'an']]) {
     test(`settings: ${a} ${role} reads the bands and fatigue, cannot change them, and has no web section`, async ({ page }) => {
       await withTenant(role, async (srv) => {
@@ -258,7 +325,11 @@ export function settingsTests(test, { texts, assert }) {
         const writable = await page.evaluate(() => [...document.querySelectorAll('main input, main textarea')]
           .filter((i) => !i.readOnly).map((i) => i.id));
         assert(!writable.length, `inputs a ${role} can edit: ${writable}`);
-        for (const sel of ['button.bands-save', 'button.bands-defaults', 'button.fatigue-save', 'button.exclude-add', '#settings-web']) {
+        await page.locator('.friction-form:not([hidden]) #friction-dropoff').waitFor();
+        const friction = await apiGet(page, '/api/v1/settings/journeys');
+        assert(Number(await page.locator('#friction-effort').inputValue()) === friction.friction_weights.effort, 'the friction weights are not shown');
+        for (const sel of ['button.bands-save', 'button.bands-defaults', 'button.fatigue-save', 'button.exclude-add', '#settings-web',
+          'button.friction-save', 'button.friction-defaults']) {
           assert(await page.locator(sel).count() === 0, `${sel} is shown to a ${role}`);
         }
         // typing into a read-only input changes nothing

@@ -1,7 +1,8 @@
 // settings.js - the tenant's settings that have an API: the traffic-light
 // colour bands of NPS, CSAT and CES (GET/PUT /api/v1/settings/metrics), contact
-// fatigue (GET/PUT /api/v1/settings/surveys) and, for owners and admins, the
-// web snippet (GET/PUT /api/v1/settings/web). Every role reads the first two;
+// fatigue (GET/PUT /api/v1/settings/surveys), the journey maps' friction weights
+// and colours (GET/PUT /api/v1/settings/journeys) and, for owners and admins, the
+// web snippet (GET/PUT /api/v1/settings/web). Every role reads the first three;
 // only owners and admins change anything, so others get read-only inputs.
 // The server checks every value: its refusals are shown by the field they name.
 
@@ -114,6 +115,22 @@ async function putSettings(ctx, form, result, path, json, fill, done) {
 }
 
 
+/**
+ * Hides FORM until GET PATH answers, then gives the answer to FILL and shows
+ * it; returns the status that says it is loading, or why it failed.
+ */
+function loadForm(ctx, path, form, fill) {
+  const status = h('div', { role: 'status' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
+  form.hidden = true;
+  api('GET', path).then((answer) => {
+    if (!ctx.isCurrent()) return;
+    fill(answer);
+    status.remove();
+    form.hidden = false;
+  }).catch((err) => ctx.isCurrent() && replace(status, ctx.showError(err)));
+  return status;
+}
+
 function section(id, title, ...children) {
   return h('section', { class: 'card settings-section', id, 'aria-labelledby': `${id}-title` },
     h('h2', { id: `${id}-title` }, t(title)), ...children);
@@ -205,18 +222,9 @@ function bandsSection(ctx, canEdit) {
   } else {
     form.addEventListener('submit', (e) => e.preventDefault());
   }
-  const sec = section('settings-bands', 'MSG_WEB_SET_BANDS', h('p', { class: 'muted' }, t('MSG_WEB_SET_BANDS_INTRO')),
-    form, result);
-  const status = h('div', { role: 'status' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
-  form.hidden = true;
-  sec.insertBefore(status, form);
-  api('GET', '/api/v1/settings/metrics').then((answer) => {
-    if (!ctx.isCurrent()) return;
-    fill(answer.bands);
-    status.remove();
-    form.hidden = false;
-  }).catch((err) => ctx.isCurrent() && replace(status, ctx.showError(err)));
-  return sec;
+  const status = loadForm(ctx, '/api/v1/settings/metrics', form, (answer) => fill(answer.bands));
+  return section('settings-bands', 'MSG_WEB_SET_BANDS', h('p', { class: 'muted' }, t('MSG_WEB_SET_BANDS_INTRO')),
+    status, form, result);
 }
 
 /* ---- contact fatigue ------------------------------------------------------------------ */
@@ -297,15 +305,73 @@ function fatigueSection(ctx, canEdit) {
   } else {
     form.addEventListener('submit', (e) => e.preventDefault());
   }
-  const status = h('div', { role: 'status' }, h('p', { class: 'loading' }, t('MSG_WEB_LOADING')));
-  form.hidden = true;
-  api('GET', '/api/v1/settings/surveys').then((answer) => {
-    if (!ctx.isCurrent()) return;
-    fill(answer);
-    status.remove();
-    form.hidden = false;
-  }).catch((err) => ctx.isCurrent() && replace(status, ctx.showError(err)));
+  const status = loadForm(ctx, '/api/v1/settings/surveys', form, fill);
   return section('settings-fatigue', 'MSG_WEB_SET_FATIGUE', h('p', { class: 'muted' }, t('MSG_WEB_SET_FATIGUE_INTRO')),
+    status, form, result);
+}
+
+/* ---- journey friction ------------------------------------------------------------------------ */
+
+/** The friction weights (docs/journeys.md "Friction"): each 0 to 1, adding up to 1. */
+const WEIGHTS = [
+  { key: 'dropoff', label: 'MSG_WEB_SET_W_DROPOFF' },
+  { key: 'effort', label: 'MSG_WEB_SET_W_EFFORT' },
+  { key: 'sentiment', label: 'MSG_WEB_SET_W_SENTIMENT' },
+];
+
+function frictionSection(ctx, canEdit) {
+  const result = h('div', { class: 'settings-result' });
+  const input = (id, field, max, step) => describedBy(h('input', { id, name: id.replace(/-/g, '_'), type: 'number', min: '0',
+    max, step, inputmode: 'decimal', required: true, readonly: !canEdit }), field);
+  const weights = {};
+  for (const w of WEIGHTS) weights[w.key] = input(`friction-${w.key}`, `friction_weights.${w.key}`, '1', '0.05');
+  const amber = input('friction-amber', 'friction_bands[0]', '100', '1');
+  const red = input('friction-red', 'friction_bands[1]', '100', '1');
+  // the sum as typed, so a person sees why the server would refuse it
+  const sum = h('p', { class: 'muted friction-sum', 'aria-live': 'polite' });
+  const showSum = () => {
+    const v = WEIGHTS.map((w) => valueOf(weights[w.key]));
+    replace(sum, v.includes(null) ? '' : t('MSG_WEB_SET_W_SUM', { sum: num(v.reduce((a, b) => a + b, 0)) }));
+  };
+  for (const w of WEIGHTS) weights[w.key].addEventListener('input', showSum);
+  const fill = (s) => {
+    const ws = s.friction_weights || {};
+    for (const w of WEIGHTS) weights[w.key].value = ws[w.key] ?? '';
+    const bands = Array.isArray(s.friction_bands) ? s.friction_bands : [];
+    amber.value = bands[0] ?? '';
+    red.value = bands[1] ?? '';
+    showSum();
+  };
+  const field = (el, label, slot) => h('div', { class: 'field' }, h('label', { for: el.id }, t(label)), el, errorSlot(slot));
+  const form = h('form', { class: 'settings-form friction-form', novalidate: true },
+    h('fieldset', { class: 'friction-weights' }, h('legend', null, t('MSG_WEB_SET_W_LEGEND')),
+      h('div', { class: 'band-inputs' }, WEIGHTS.map((w) => field(weights[w.key], w.label, `friction_weights.${w.key}`))),
+      sum, errorSlot('friction_weights')),
+    h('fieldset', { class: 'friction-bands' }, h('legend', null, t('MSG_WEB_SET_FRICTION_BANDS')),
+      h('div', { class: 'band-inputs' },
+        field(amber, 'MSG_WEB_SET_AMBER_FROM', 'friction_bands[0]'),
+        field(red, 'MSG_WEB_SET_RED_FROM', 'friction_bands[1]')),
+      errorSlot('friction_bands')));
+  const save = (json, done) => putSettings(ctx, form, result, '/api/v1/settings/journeys', json, fill, done);
+  if (canEdit) {
+    const restore = h('button', { type: 'button', class: 'friction-defaults' }, t('MSG_WEB_SET_DEFAULTS'));
+    // the server fills in what is left out: an empty setting is its defaults
+    restore.addEventListener('click', () => {
+      if (window.confirm(t('MSG_WEB_SET_FRICTION_DEFAULTS_CONFIRM'))) save({}, 'MSG_WEB_SET_FRICTION_DEFAULTS_DONE');
+    });
+    form.append(h('div', { class: 'settings-actions' },
+      h('button', { type: 'submit', class: 'primary friction-save' }, t('MSG_WEB_SET_SAVE')), restore));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const friction_weights = {};
+      for (const w of WEIGHTS) friction_weights[w.key] = valueOf(weights[w.key]);
+      save({ friction_weights, friction_bands: [valueOf(amber), valueOf(red)] });
+    });
+  } else {
+    form.addEventListener('submit', (e) => e.preventDefault());
+  }
+  const status = loadForm(ctx, '/api/v1/settings/journeys', form, fill);
+  return section('settings-friction', 'MSG_WEB_SET_FRICTION', h('p', { class: 'muted' }, t('MSG_WEB_SET_FRICTION_INTRO')),
     status, form, result);
 }
 
@@ -394,5 +460,6 @@ export function renderSettings(ctx) {
     canEdit ? null : h('p', { class: 'notice settings-read-only', role: 'note' }, t('MSG_WEB_SET_READ_ONLY')),
     bandsSection(ctx, canEdit),
     fatigueSection(ctx, canEdit),
+    frictionSection(ctx, canEdit),
     canEdit ? webSection(ctx) : null);
 }
