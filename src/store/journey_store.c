@@ -594,6 +594,11 @@ struct jstore {
 	struct cxm_buf text;
 	/* a second connection for the sequence scan's other half, or NULL */
 	struct cxm_store *helper;
+	/* customer_seq_tail's entries (0016): known after a first read of the
+	 * table, counted as they are appended; approximate (other processes,
+	 * rollbacks); the fold empties the tail when it reaches tail_max */
+	bool tail_known;
+	int64_t tail_n, tail_max;
 };
 
 /* The classes a tenant may have (CXM_CLASSES_MAX overrides it, for tests):
@@ -608,6 +613,13 @@ struct jstore {
  * much; journeys, funnels and paths count only these (docs/journeys.md). */
 #define JS_SEQ_MAX 10000
 
+/* The tail's entries that make the commit reaching them fold it into
+ * customer_seq (cxm_store_seq_tail_max sets another, for tests): each fold
+ * writes every page of customer_seq that holds a tail customer once, in
+ * key order, so a larger tail writes fewer pages per event and makes every
+ * load of a customer and every scan read more tail (docs/journeys.md). */
+#define JS_TAIL_MAX 20000
+
 static struct jstore *js_get(struct cxm_store *s)
 {
 	if (!s->js) {
@@ -617,6 +629,7 @@ static struct jstore *js_get(struct cxm_store *s)
 		js->off = off && !strcmp(off, "off");
 		js->classes_max = cmax && atoll(cmax) > 0 ? atoll(cmax) : JS_CLASSES_MAX;
 		js->seq_max = smax && atoll(smax) > 0 ? (size_t)atoll(smax) : JS_SEQ_MAX;
+		js->tail_max = JS_TAIL_MAX;
 		cxm_map_init(&js->classes);
 		cxm_map_init(&js->index);
 		cxm_buf_init(&js->key, 0);
@@ -1065,7 +1078,9 @@ void cxm_jstore_discard(struct cxm_store *s, bool savepoint_only)
 	} else {
 		js_pend_free(js);
 	}
-	/* classes (and build cursors) written under it are gone too */
+	/* classes (and build cursors) written under it are gone too, and the
+	 * tail rows: counted again from the table */
+	js->tail_known = false;
 	cxm_map_clear(&js->classes);
 	js_cache_clear(js);
 	js->valid = false;
@@ -1083,6 +1098,8 @@ void cxm_jstore_merge_savepoint(struct cxm_store *s)
 	}
 	js->nspv = 0;
 }
+
+static int tail_fold(struct cxm_store *s);
 
 int cxm_jstore_flush(struct cxm_store *s)
 {
@@ -1120,41 +1137,57 @@ int cxm_jstore_flush(struct cxm_store *s)
 	}
 	if (js)
 		js_pend_free(js);
+	if (!ret && js && js->tail_known && js->tail_n >= js->tail_max)
+		ret = tail_fold(s);
 	return ret;
 }
 
 /* ---- a customer's row ----------------------------------------------------- */
 
+/*
+ * A customer's sequence is their customer_seq row and their tail rows
+ * (customer_seq_tail, migration 0016): the entries that came after the
+ * row was written, one tail row per ingest call, until a fold or a write
+ * of the whole row takes them in. Loads and scans read both.
+ */
 struct seqrow {
 	bool found;
-	int64_t n;     /* the events the row took in: more than its entries when capped */
+	int64_t n;     /* the events the row and tail took in: more than their entries when capped */
 	char *segment; /* the customer's segment when the row was written */
 	char *segs;    /* "slot:segment\n" per journey entered */
 	bool bad;
 	bool seg_fresh; /* segment was read from the customer in this call */
+	bool dirty;     /* segment or segs changed: the row must be written */
+	int64_t ntail;  /* tail rows read with the row */
+	int64_t tail_n; /* their entries */
 };
-
-static int seqrow_row(const struct sqlrow *r, void *ctx)
-{
-	struct seqrow *c = ctx;
-	c->found = true;
-	c->n = row_int(r, 3);
-	c->segment = row_text(r, 0) ? xstrdup(row_text(r, 0)) : NULL;
-	c->segs = xstrdup(row_text(r, 1) ? row_text(r, 1) : "");
-	return 0;
-}
 
 struct seqload {
 	struct seqrow *row;
 	struct seq *q;
+	struct seq tail; /* the tail rows' entries, in arrival order */
 };
 
+/* A row of seq_load's statement: the customer's row (kind 0) or a tail row. */
 static int seqload_row(const struct sqlrow *r, void *ctx)
 {
 	struct seqload *l = ctx;
-	seqrow_row(r, l->row);
-	if (!seq_decode(l->q, row_text(r, 2)))
-		l->row->bad = true;
+	struct seqrow *c = l->row;
+
+	if (row_int(r, 0) == 0) {
+		c->found = true;
+		c->n += row_int(r, 5);
+		c->segment = row_text(r, 2) ? xstrdup(row_text(r, 2)) : NULL;
+		c->segs = xstrdup(row_text(r, 3) ? row_text(r, 3) : "");
+		if (!seq_decode(l->q, row_text(r, 4)))
+			c->bad = true;
+		return 0;
+	}
+	c->n += row_int(r, 5);
+	c->ntail++;
+	c->tail_n += row_int(r, 5);
+	if (!seq_decode(&l->tail, row_text(r, 4)))
+		c->bad = true;
 	return 0;
 }
 
@@ -1180,15 +1213,31 @@ static int seq_lock(struct cxm_store *s, int64_t tenant, int64_t customer)
 	return JQ(s, sql, p, NULL, NULL, NULL);
 }
 
+/* The customer's row and tail, read by one statement (one snapshot: a
+ * fold committing meanwhile is seen whole or not at all), merged into q. */
 static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struct seqrow *row, struct seq *q)
 {
-	static const char sql[] = "SELECT segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
-	struct seqload l = { row, q };
+	static const char sql[] =
+		"SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?"
+		" UNION ALL SELECT 1, id, NULL, NULL, data, n FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?"
+		" ORDER BY 1, 2";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer), SQLV_INT(tenant), SQLV_INT(customer) };
+	struct seqload l = { row, q, { 0 } };
+	int ret;
 
 	memset(row, 0, sizeof(*row));
 	seq_clear(q);
-	return JQ(s, sql, p, seqload_row, &l, NULL);
+	ret = JQ(s, sql, p, seqload_row, &l, NULL);
+	if (!ret && l.tail.n) {
+		/* late events make tail rows out of order among themselves */
+		struct seq m = { 0 };
+		seq_sort(&l.tail);
+		seq_merge(&m, q, &l.tail);
+		seq_release(q);
+		*q = m;
+	}
+	seq_release(&l.tail);
+	return ret;
 }
 
 static void seqrow_release(struct seqrow *row)
@@ -1207,8 +1256,19 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 	static const char upd[] = "UPDATE customer_seq SET n = ?, first_ts = ?, last_ts = ?, segment = ?, segs = ?,"
 				  " data = ? WHERE tenant_id = ? AND customer_id = ?";
 	static const char del[] = "DELETE FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
+	static const char drop[] = "DELETE FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?";
 	struct jstore *js = s->js;
 
+	if (row->ntail) {
+		/* the whole sequence goes into the row: the tail rows read with it
+		 * (on PostgreSQL, all of the customer's: the row lock keeps others
+		 * from adding any since) */
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
+		int ret = JQ(s, drop, p, NULL, NULL, NULL);
+		if (ret)
+			return ret;
+		js->tail_n = js->tail_n > row->tail_n ? js->tail_n - row->tail_n : 0;
+	}
 	if (!q->n) {
 		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
 		return JQ(s, del, p, NULL, NULL, NULL);
@@ -1385,6 +1445,7 @@ static int journey_move(struct cxm_store *s, int64_t tenant, const struct jdef *
 		free(row->segment);
 		row->segment = seg ? xstrdup(seg) : NULL;
 		row->seg_fresh = true;
+		row->dirty = true;
 		row->segs = segs_set(row->segs, d->slot, seg ? seg : "");
 		if (!seg)
 			seg = xstrdup("");
@@ -1423,18 +1484,38 @@ static int by_customer(const void *pa, const void *pb)
 	return (*(const size_t *)pa > *(const size_t *)pb) - (*(const size_t *)pa < *(const size_t *)pb);
 }
 
-/* One customer's new events ev[ix[0..n)]. */
+/* Appends a customer's new entries q to the tail. */
+static int tail_add(struct cxm_store *s, int64_t tenant, int64_t customer, const struct seq *q)
+{
+	static const char sql[] = "INSERT INTO customer_seq_tail (tenant_id, customer_id, n, data) VALUES (?, ?, ?, ?)";
+	struct jstore *js = s->js;
+
+	seq_encode(q, NULL, &js->text);
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer), SQLV_INT((int64_t)q->n),
+			      SQLV_TEXT(cxm_buf_str(&js->text)) };
+	js->tail_n += (int64_t)q->n;
+	return JQ(s, sql, p, NULL, NULL, NULL);
+}
+
+/*
+ * One customer's new events ev[ix[0..n)]. Their new entries go to the
+ * tail, unless the row must be written anyway: a new customer (ids grow
+ * with time, so their rows are mostly appended), a journey entered for the
+ * first time (segs), the cap dropping entries, a row that did not decode.
+ */
 static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, const struct cxm_event *ev,
 			const size_t *ix, size_t n)
 {
 	struct jstore *js = s->js;
 	struct seqrow row;
 	unsigned touched[CXM_JOURNEY_ACTIVE_MAX] = { 0 };
+	bool full;
 	int ret;
 
 	if ((ret = seq_lock(s, tenant, customer)) || (ret = seq_load(s, tenant, customer, &row, &js->old)))
 		return ret;
 	seq_clear(&js->add);
+	full = !row.found || !row.n || row.bad;
 	if (!row.found || !row.n) {
 		if ((ret = customer_segment_now(s, tenant, customer, &row.segment)))
 			goto out;
@@ -1455,16 +1536,20 @@ static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, c
 	if (js->add.n > 1)
 		seq_sort(&js->add);
 	seq_merge(&js->cur, &js->old, &js->add);
-	if (seq_cap(&js->cur, js->seq_max))
+	if (seq_cap(&js->cur, js->seq_max)) {
 		/* the oldest entries went: any journey may have lost some */
 		for (size_t j = 0; j < js->n; j++)
 			touched[j] = 1;
+		full = true;
+	}
 	row.n = (row.n > (int64_t)js->old.n ? row.n : (int64_t)js->old.n) + (int64_t)n;
 	for (size_t j = 0; j < js->n && !ret; j++)
 		if (touched[j])
 			ret = journey_move(s, tenant, &js->j[j], customer, &row, &js->old, &js->cur);
-	if (!ret)
+	if (!ret && (full || row.dirty))
 		ret = seq_store(s, tenant, customer, &row, &js->cur);
+	else if (!ret)
+		ret = tail_add(s, tenant, customer, &js->add);
 out:
 	seqrow_release(&row);
 	return ret;
@@ -1504,6 +1589,12 @@ int cxm_jstore_ingest(struct cxm_store *s, int64_t tenant, const struct cxm_even
 		return 0;
 	if ((ret = js_load(s, tenant)) || (ret = js_cursors(s, tenant)))
 		return ret;
+	if (!js->tail_known) {
+		static const char sql[] = "SELECT COALESCE(SUM(n), 0) FROM customer_seq_tail";
+		if ((ret = cxm_store_q(s, sql, NULL, 0, cxm_store_int_row, &js->tail_n, NULL)))
+			return ret;
+		js->tail_known = true;
+	}
 	ix = xmalloc(n * sizeof(*ix));
 	for (size_t i = 0; i < n; i++)
 		if (inserted[i] && ev[i].customer_id)
@@ -2007,6 +2098,15 @@ int cxm_store_journey_flow(struct cxm_store *s, int64_t tenant, int64_t journey_
 
 struct scan_half;
 
+/* The tail of the customers a scan reads, by customer: their entries,
+ * merged into their rows as the scan meets them (seen). */
+struct scan_tail {
+	size_t n, cap;
+	int64_t *id; /* increasing */
+	struct seq *q;
+	bool *seen;
+};
+
 struct scan_ctx {
 	int64_t from, to, until;
 	cxm_seq_cb cb;
@@ -2019,6 +2119,9 @@ struct scan_ctx {
 	 * and ntag on), not straight to cb */
 	struct scan_half *half;
 	size_t ne, ntag;
+	/* the tail, and scratch for a customer who has one */
+	struct scan_tail *tail;
+	struct seq row, both;
 };
 
 static int half_keep(struct scan_ctx *c, int64_t customer_id, const char *segment, size_t e0);
@@ -2036,6 +2139,78 @@ static inline bool scan_varint(const char **pp, uint64_t *v)
 	return get_varint(pp, v);
 }
 
+/* The customer whose entries scan_row or scan_merged put in c->e up to k
+ * (their tags in c->tags up to ntag): to the callback, or the half's batch,
+ * when one of them is in [from, to). */
+static int scan_emit(struct scan_ctx *c, int64_t customer_id, const char *segment, size_t k, size_t ntag, bool in)
+{
+	if (!in)
+		return 0;
+	if (c->half) {
+		size_t e0 = c->ne;
+		c->ne = k;
+		c->ntag = ntag;
+		return half_keep(c, customer_id, segment, e0);
+	}
+	/* the tags were laid out entry after entry; c->tags is final now */
+	ntag = 0;
+	for (size_t i = 0; i < k; i++) {
+		c->e[i].tags = c->e[i].ntags ? c->tags + ntag : NULL;
+		ntag += c->e[i].ntags;
+	}
+	return c->cb(customer_id, segment, c->e, k, c->ctx);
+}
+
+/* A customer with tail entries t: their row's text (NULL: no row) and t
+ * merged, then as scan_row. */
+static int scan_merged(struct scan_ctx *c, int64_t customer_id, const char *segment, const char *data,
+		       const struct seq *t)
+{
+	struct seq *q = &c->both;
+	size_t k = c->ne, ntag = c->ntag;
+	bool in = false;
+
+	seq_clear(&c->row);
+	if (!seq_decode(&c->row, data))
+		seq_clear(&c->row); /* not a sequence: the tail alone */
+	seq_merge(q, &c->row, t);
+	for (size_t i = 0; i < q->n; i++) {
+		if (q->ts[i] > c->until)
+			break;
+		if (q->ts[i] < c->from)
+			continue;
+		if (k == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 256;
+			c->e = xrealloc(c->e, c->cap * sizeof(*c->e));
+		}
+		if (ntag + q->ntags[i] > c->tagcap) {
+			while (ntag + q->ntags[i] > c->tagcap)
+				c->tagcap = c->tagcap ? 2 * c->tagcap : 256;
+			c->tags = xrealloc(c->tags, c->tagcap * sizeof(*c->tags));
+		}
+		memcpy(c->tags + ntag, q->tags + q->tag0[i], q->ntags[i] * sizeof(*c->tags));
+		ntag += q->ntags[i];
+		in |= q->ts[i] < c->to;
+		c->e[k++] = (struct cxm_seq_entry){ q->ts[i], q->cls[i], q->ntags[i], NULL };
+	}
+	return scan_emit(c, customer_id, segment, k, ntag, in);
+}
+
+/* The customer's index in the scan's tail, or -1. */
+static ptrdiff_t tail_find(const struct scan_tail *t, int64_t customer_id)
+{
+	size_t lo = 0, hi = t ? t->n : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->id[mid] < customer_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return t && lo < t->n && t->id[lo] == customer_id ? (ptrdiff_t)lo : -1;
+}
+
 /*
  * A row's entries straight from its text into c->e (no struct seq): the
  * entries before `from` are read past, their tags not kept. A text that
@@ -2048,6 +2223,14 @@ static int scan_row(const struct sqlrow *r, void *vctx)
 	size_t k = c->ne, ntag = c->ntag;
 	int64_t prev = 0;
 	bool in = false, first = true;
+
+	if (c->tail && c->tail->n) {
+		ptrdiff_t t = tail_find(c->tail, row_int(r, 0));
+		if (t >= 0) {
+			c->tail->seen[t] = true;
+			return scan_merged(c, row_int(r, 0), row_text(r, 1), p, &c->tail->q[t]);
+		}
+	}
 
 	while (p && *p) {
 		uint64_t d, cls, nt, v;
@@ -2081,31 +2264,121 @@ static int scan_row(const struct sqlrow *r, void *vctx)
 		in |= prev < c->to;
 		c->e[k++] = (struct cxm_seq_entry){ prev, (uint32_t)cls, (uint32_t)nt, NULL };
 	}
-	if (!in)
-		return 0;
-	if (c->half) {
-		size_t e0 = c->ne;
-		c->ne = k;
-		c->ntag = ntag;
-		return half_keep(c, row_int(r, 0), row_text(r, 1), e0);
+	return scan_emit(c, row_int(r, 0), row_text(r, 1), k, ntag, in);
+}
+
+static int tail_row(const struct sqlrow *r, void *ctx)
+{
+	struct scan_tail *t = ctx;
+	int64_t id = row_int(r, 0);
+
+	if (!t->n || t->id[t->n - 1] != id) {
+		if (t->n == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 256;
+			t->id = xrealloc(t->id, t->cap * sizeof(*t->id));
+			t->q = xrealloc(t->q, t->cap * sizeof(*t->q));
+			t->seen = xrealloc(t->seen, t->cap * sizeof(*t->seen));
+		}
+		t->id[t->n] = id;
+		memset(&t->q[t->n], 0, sizeof(t->q[0]));
+		t->seen[t->n] = false;
+		t->n++;
 	}
-	/* the tags were laid out entry after entry; c->tags is final now */
-	ntag = 0;
-	for (size_t i = 0; i < k; i++) {
-		c->e[i].tags = c->e[i].ntags ? c->tags + ntag : NULL;
-		ntag += c->e[i].ntags;
+	seq_decode(&t->q[t->n - 1], row_text(r, 1));
+	return 0;
+}
+
+static void tail_release(struct scan_tail *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		seq_release(&t->q[i]);
+	free(t->id);
+	free(t->q);
+	free(t->seen);
+	memset(t, 0, sizeof(*t));
+}
+
+struct missed_ctx {
+	struct scan_ctx *c;
+	const struct seq *t;
+	bool found;
+};
+
+static int missed_row(const struct sqlrow *r, void *ctx)
+{
+	struct missed_ctx *m = ctx;
+	m->found = true;
+	return scan_merged(m->c, row_int(r, 0), row_text(r, 1), row_text(r, 2), m->t);
+}
+
+/*
+ * One scan's rows of customers lo .. hi (ranged: else every customer) on
+ * connection s, with their tail: the tail first, then the rows, each
+ * merged with its customer's tail entries, then the customers with a tail
+ * whose row the time filter left out (their row's first and last times
+ * predate the tail), one by one. Outside a transaction, all of it in one
+ * read transaction, so a fold committing meanwhile cannot take entries
+ * from the tail read into rows read before it (on PostgreSQL inside a
+ * caller's transaction, read committed, it could show them twice).
+ */
+static int scan_part(struct cxm_store *s, int64_t tenant, int64_t lo, int64_t hi, bool ranged, struct scan_ctx *c)
+{
+	static const char all[] = "SELECT customer_id, segment, data FROM customer_seq"
+				  " WHERE tenant_id = ? AND last_ts >= ? AND first_ts < ?";
+	static const char part[] = "SELECT customer_id, segment, data FROM customer_seq"
+				   " WHERE tenant_id = ? AND customer_id >= ? AND customer_id <= ?"
+				   " AND last_ts >= ? AND first_ts < ?";
+	static const char tail_sql[] = "SELECT customer_id, data FROM customer_seq_tail"
+				       " WHERE tenant_id = ? AND customer_id >= ? AND customer_id <= ?"
+				       " ORDER BY customer_id, id";
+	static const char one[] = "SELECT customer_id, segment, data FROM customer_seq"
+				  " WHERE tenant_id = ? AND customer_id = ?";
+	bool pg = strcmp(s->ops->name, "sqlite") != 0, own = !s->in_tx;
+	struct scan_tail t = { 0 };
+	int ret = 0;
+
+	if (own && (ret = s->ops->exec(s, pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN")))
+		return ret;
+	{
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(ranged ? lo : INT64_MIN),
+				      SQLV_INT(ranged ? hi : INT64_MAX) };
+		ret = JQ(s, tail_sql, p, tail_row, &t, NULL);
 	}
-	return c->cb(row_int(r, 0), row_text(r, 1), c->e, k, c->ctx);
+	for (size_t i = 0; i < t.n; i++)
+		seq_sort(&t.q[i]);
+	c->tail = &t;
+	if (!ret && ranged) {
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(lo), SQLV_INT(hi), SQLV_INT(c->from), SQLV_INT(c->to) };
+		ret = JQ(s, part, p, scan_row, c, NULL);
+	} else if (!ret) {
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(c->from), SQLV_INT(c->to) };
+		ret = JQ(s, all, p, scan_row, c, NULL);
+	}
+	for (size_t i = 0; i < t.n && !ret; i++) {
+		if (t.seen[i])
+			continue;
+		struct missed_ctx m = { c, &t.q[i], false };
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(t.id[i]) };
+		if (!(ret = JQ(s, one, p, missed_row, &m, NULL)) && !m.found)
+			ret = scan_merged(c, t.id[i], NULL, NULL, &t.q[i]);
+	}
+	c->tail = NULL;
+	tail_release(&t);
+	seq_release(&c->row);
+	seq_release(&c->both);
+	if (own) {
+		int end = s->ops->exec(s, ret ? "ROLLBACK" : "COMMIT");
+		if (!ret)
+			ret = end;
+	}
+	return ret;
 }
 
 int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, cxm_seq_cb cb,
 		       void *ctx)
 {
-	static const char sql[] = "SELECT customer_id, segment, data FROM customer_seq"
-				  " WHERE tenant_id = ? AND last_ts >= ? AND first_ts < ?";
 	struct scan_ctx c = { .from = from_ts, .to = to_ts, .until = INT64_MAX, .cb = cb, .ctx = ctx };
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(from_ts), SQLV_INT(to_ts) };
-	int ret = JQ(s, sql, p, scan_row, &c, NULL);
+	int ret = scan_part(s, tenant, 0, 0, false, &c);
 
 	free(c.e);
 	free(c.tags);
@@ -2146,6 +2419,55 @@ int cxm_jstore_backfill(struct cxm_store *s)
 	free(l.v);
 	js->valid = false;
 	return ret;
+}
+
+/* ---- folding the tail into customer_seq ----------------------------------- */
+
+/*
+ * Every customer with tail rows gets their whole sequence written into
+ * their row, in (tenant, customer id) order, so the fold writes each page
+ * of customer_seq it touches once; on PostgreSQL under the row lock, as
+ * ingest takes it (in the same order), and seq_store deletes exactly that
+ * customer's tail rows, which nobody can add to meanwhile.
+ */
+static int tail_fold(struct cxm_store *s)
+{
+	static const char sql[] = "SELECT DISTINCT tenant_id, customer_id FROM customer_seq_tail"
+				  " ORDER BY tenant_id, customer_id";
+	struct jstore *js = s->js;
+	struct ids l = { 0 };
+	int ret = cxm_store_q(s, sql, NULL, 0, pair_row, &l, NULL);
+
+	for (size_t i = 0; i + 1 < l.n && !ret; i += 2) {
+		struct seqrow row;
+		if ((ret = seq_lock(s, l.v[i], l.v[i + 1])) || (ret = seq_load(s, l.v[i], l.v[i + 1], &row, &js->old)))
+			break;
+		if (row.ntail)
+			ret = seq_store(s, l.v[i], l.v[i + 1], &row, &js->old);
+		seqrow_release(&row);
+	}
+	free(l.v);
+	if (!ret)
+		js->tail_n = 0;
+	return ret;
+}
+
+int cxm_store_seq_tail_max(struct cxm_store *s, int64_t entries)
+{
+	js_get(s)->tail_max = entries > 0 ? entries : 1;
+	return 0;
+}
+
+int cxm_store_seq_tail_fold(struct cxm_store *s)
+{
+	int own, ret;
+
+	if (js_get(s)->off)
+		return 0;
+	if ((ret = cxm_store_tx_begin(s, &own)))
+		return ret;
+	ret = tail_fold(s);
+	return cxm_store_tx_end(s, own, ret);
 }
 
 int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found)
@@ -2251,14 +2573,9 @@ static int half_keep(struct scan_ctx *c, int64_t customer_id, const char *segmen
 
 static void *half_run(void *arg)
 {
-	static const char sql[] = "SELECT customer_id, segment, data FROM customer_seq"
-				  " WHERE tenant_id = ? AND customer_id >= ? AND customer_id <= ?"
-				  " AND last_ts >= ? AND first_ts < ?";
 	struct scan_half *h = arg;
-	struct sqlval p[] = { SQLV_INT(h->tenant), SQLV_INT(h->lo), SQLV_INT(h->hi), SQLV_INT(h->c.from),
-			      SQLV_INT(h->c.to) };
 
-	h->ret = JQ(h->s, sql, p, scan_row, &h->c, NULL);
+	h->ret = scan_part(h->s, h->tenant, h->lo, h->hi, true, &h->c);
 	if (!h->ret)
 		h->ret = half_flush(h);
 	return NULL;
@@ -2291,7 +2608,6 @@ int cxm_store_seq_scan_until(struct cxm_store *s, int64_t tenant, int64_t from_t
 {
 	static const char lo_sql[] = "SELECT MIN(customer_id) FROM customer_seq WHERE tenant_id = ?";
 	static const char hi_sql[] = "SELECT MAX(customer_id) FROM customer_seq WHERE tenant_id = ?";
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(from_ts), SQLV_INT(to_ts) };
 	struct scan_ctx c = { .from = from_ts, .to = to_ts, .until = until_ts < to_ts ? to_ts : until_ts, .cb = cb,
 			      .ctx = ctx };
 	int64_t lo = INT64_MIN, hi = INT64_MIN;
@@ -2299,9 +2615,7 @@ int cxm_store_seq_scan_until(struct cxm_store *s, int64_t tenant, int64_t from_t
 	int ret;
 
 	if (!any_order || s->in_tx || !(helper = scan_helper(s))) {
-		static const char sql[] = "SELECT customer_id, segment, data FROM customer_seq"
-					  " WHERE tenant_id = ? AND last_ts >= ? AND first_ts < ?";
-		ret = JQ(s, sql, p, scan_row, &c, NULL);
+		ret = scan_part(s, tenant, 0, 0, false, &c);
 		free(c.e);
 		free(c.tags);
 		return ret;
