@@ -1168,7 +1168,8 @@ struct seqload {
 	struct seq tail; /* the tail rows' entries, in arrival order */
 };
 
-/* A row of seq_load's statement: the customer's row (kind 0) or a tail row. */
+/* A row of seq_load's statement, in any order: the customer's row (kind
+ * 0) or a tail row. */
 static int seqload_row(const struct sqlrow *r, void *ctx)
 {
 	struct seqload *l = ctx;
@@ -1219,8 +1220,7 @@ static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struc
 {
 	static const char sql[] =
 		"SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?"
-		" UNION ALL SELECT 1, id, NULL, NULL, data, n FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?"
-		" ORDER BY 1, 2";
+		" UNION ALL SELECT 1, id, NULL, NULL, data, n FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?";
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer), SQLV_INT(tenant), SQLV_INT(customer) };
 	struct seqload l = { row, q, { 0 } };
 	int ret;
@@ -1229,9 +1229,11 @@ static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struc
 	seq_clear(q);
 	ret = JQ(s, sql, p, seqload_row, &l, NULL);
 	if (!ret && l.tail.n) {
-		/* late events make tail rows out of order among themselves */
+		/* each tail row is in order, not the rows among themselves (late
+		 * events, and rows come in any order) */
 		struct seq m = { 0 };
-		seq_sort(&l.tail);
+		if (row->ntail > 1)
+			seq_sort(&l.tail);
 		seq_merge(&m, q, &l.tail);
 		seq_release(q);
 		*q = m;
