@@ -48,8 +48,12 @@ int cxm_store_journey_version(struct cxm_store *s, int64_t tenant, int64_t *vers
 
 static int seq_count(struct cxm_store *s, int64_t tenant, int64_t *n)
 {
-	static const char sql[] = "SELECT COUNT(*) FROM customer_seq WHERE tenant_id = ?";
-	struct sqlval p[] = { SQLV_INT(tenant) };
+	/* the rows, and the customers with a tail and no row yet */
+	static const char sql[] =
+		"SELECT (SELECT COUNT(*) FROM customer_seq WHERE tenant_id = ?) + (SELECT COUNT(DISTINCT customer_id)"
+		" FROM customer_seq_tail t WHERE tenant_id = ? AND NOT EXISTS (SELECT 1 FROM customer_seq q"
+		" WHERE q.tenant_id = t.tenant_id AND q.customer_id = t.customer_id))";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(tenant) };
 	*n = 0;
 	return JQ(s, sql, p, cxm_store_int_row, n, NULL);
 }
@@ -1148,7 +1152,10 @@ int cxm_jstore_flush(struct cxm_store *s)
  * A customer's sequence is their customer_seq row and their tail rows
  * (customer_seq_tail, migration 0016): the entries that came after the
  * row was written, one tail row per ingest call, until a fold or a write
- * of the whole row takes them in. Loads and scans read both.
+ * of the whole row takes them in. A tail row that changed the customer's
+ * segment or segs carries both (the newest such row wins over the row):
+ * a new customer may have tail rows and no row yet. Loads and scans read
+ * both.
  */
 struct seqrow {
 	bool found;
@@ -1157,7 +1164,7 @@ struct seqrow {
 	char *segs;    /* "slot:segment\n" per journey entered */
 	bool bad;
 	bool seg_fresh; /* segment was read from the customer in this call */
-	bool dirty;     /* segment or segs changed: the row must be written */
+	bool dirty;     /* segment or segs changed: written with the entries */
 	int64_t ntail;  /* tail rows read with the row */
 	int64_t tail_n; /* their entries */
 };
@@ -1166,6 +1173,8 @@ struct seqload {
 	struct seqrow *row;
 	struct seq *q;
 	struct seq tail; /* the tail rows' entries, in arrival order */
+	int64_t meta_id; /* the newest tail row with segment and segs, or 0 */
+	char *segment, *segs;
 };
 
 /* A row of seq_load's statement, in any order: the customer's row (kind
@@ -1189,6 +1198,13 @@ static int seqload_row(const struct sqlrow *r, void *ctx)
 	c->tail_n += row_int(r, 5);
 	if (!seq_decode(&l->tail, row_text(r, 4)))
 		c->bad = true;
+	if (row_text(r, 3) && row_int(r, 1) > l->meta_id) {
+		l->meta_id = row_int(r, 1);
+		free(l->segment);
+		free(l->segs);
+		l->segment = row_text(r, 2) ? xstrdup(row_text(r, 2)) : NULL;
+		l->segs = xstrdup(row_text(r, 3));
+	}
 	return 0;
 }
 
@@ -1220,14 +1236,20 @@ static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struc
 {
 	static const char sql[] =
 		"SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?"
-		" UNION ALL SELECT 1, id, NULL, NULL, data, n FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?";
+		" UNION ALL SELECT 1, id, segment, segs, data, n FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?";
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer), SQLV_INT(tenant), SQLV_INT(customer) };
-	struct seqload l = { row, q, { 0 } };
+	struct seqload l = { row, q, { 0 }, 0, NULL, NULL };
 	int ret;
 
 	memset(row, 0, sizeof(*row));
 	seq_clear(q);
 	ret = JQ(s, sql, p, seqload_row, &l, NULL);
+	if (l.meta_id) {
+		free(row->segment);
+		free(row->segs);
+		row->segment = l.segment;
+		row->segs = l.segs;
+	}
 	if (!ret && l.tail.n) {
 		/* each tail row is in order, not the rows among themselves (late
 		 * events, and rows come in any order) */
@@ -1383,6 +1405,11 @@ int cxm_jstore_segment(struct cxm_store *s, int64_t tenant, int64_t customer, co
 				  " AND (segment IS NULL OR segment <> ?)";
 	static const char unset[] = "UPDATE customer_seq SET segment = NULL WHERE tenant_id = ? AND customer_id = ?"
 				    " AND segment IS NOT NULL";
+	/* and the tail rows that carry a segment (the newest of them is it) */
+	static const char tset[] = "UPDATE customer_seq_tail SET segment = ? WHERE tenant_id = ? AND customer_id = ?"
+				   " AND segs IS NOT NULL AND (segment IS NULL OR segment <> ?)";
+	static const char tunset[] = "UPDATE customer_seq_tail SET segment = NULL WHERE tenant_id = ? AND customer_id = ?"
+				     " AND segs IS NOT NULL AND segment IS NOT NULL";
 	cJSON *a = attributes ? cJSON_Parse(attributes) : NULL;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "segment");
 	int ret;
@@ -1394,10 +1421,12 @@ int cxm_jstore_segment(struct cxm_store *s, int64_t tenant, int64_t customer, co
 	if (cJSON_IsString(v)) {
 		struct sqlval p[] = { SQLV_TEXT(v->valuestring), SQLV_INT(tenant), SQLV_INT(customer),
 				      SQLV_TEXT(v->valuestring) };
-		ret = JQ(s, set, p, NULL, NULL, NULL);
+		if (!(ret = JQ(s, set, p, NULL, NULL, NULL)))
+			ret = JQ(s, tset, p, NULL, NULL, NULL);
 	} else {
 		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
-		ret = JQ(s, unset, p, NULL, NULL, NULL);
+		if (!(ret = JQ(s, unset, p, NULL, NULL, NULL)))
+			ret = JQ(s, tunset, p, NULL, NULL, NULL);
 	}
 	cJSON_Delete(a);
 	return ret;
@@ -1486,24 +1515,31 @@ static int by_customer(const void *pa, const void *pb)
 	return (*(const size_t *)pa > *(const size_t *)pb) - (*(const size_t *)pa < *(const size_t *)pb);
 }
 
-/* Appends a customer's new entries q to the tail. */
-static int tail_add(struct cxm_store *s, int64_t tenant, int64_t customer, const struct seq *q)
+/* Appends a customer's new entries q to the tail, with the row's segment
+ * and segs when they changed. */
+static int tail_add(struct cxm_store *s, int64_t tenant, int64_t customer, const struct seq *q,
+		    const struct seqrow *row)
 {
-	static const char sql[] = "INSERT INTO customer_seq_tail (tenant_id, customer_id, n, data) VALUES (?, ?, ?, ?)";
+	static const char sql[] = "INSERT INTO customer_seq_tail (tenant_id, customer_id, n, data, segment, segs)"
+				  " VALUES (?, ?, ?, ?, ?, ?)";
 	struct jstore *js = s->js;
 
 	seq_encode(q, NULL, &js->text);
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer), SQLV_INT((int64_t)q->n),
-			      SQLV_TEXT(cxm_buf_str(&js->text)) };
+	struct sqlval p[] = { SQLV_INT(tenant),
+			      SQLV_INT(customer),
+			      SQLV_INT((int64_t)q->n),
+			      SQLV_TEXT(cxm_buf_str(&js->text)),
+			      SQLV_TEXT(row->dirty ? row->segment : NULL),
+			      SQLV_TEXT(row->dirty ? (row->segs ? row->segs : "") : NULL) };
 	js->tail_n += (int64_t)q->n;
 	return JQ(s, sql, p, NULL, NULL, NULL);
 }
 
 /*
  * One customer's new events ev[ix[0..n)]. Their new entries go to the
- * tail, unless the row must be written anyway: a new customer (ids grow
- * with time, so their rows are mostly appended), a journey entered for the
- * first time (segs), the cap dropping entries, a row that did not decode.
+ * tail (with the segment and segs of a new customer or of a journey
+ * entered for the first time), unless the whole row must be written: the
+ * cap dropped entries, or the row did not decode.
  */
 static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, const struct cxm_event *ev,
 			const size_t *ix, size_t n)
@@ -1517,11 +1553,13 @@ static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, c
 	if ((ret = seq_lock(s, tenant, customer)) || (ret = seq_load(s, tenant, customer, &row, &js->old)))
 		return ret;
 	seq_clear(&js->add);
-	full = !row.found || !row.n || row.bad;
-	if (!row.found || !row.n) {
+	full = row.bad;
+	if (!row.n) {
+		/* a new customer: no row, or (PostgreSQL) seq_lock's empty one */
 		if ((ret = customer_segment_now(s, tenant, customer, &row.segment)))
 			goto out;
 		row.seg_fresh = true;
+		row.dirty = true;
 	}
 	for (size_t k = 0; k < n; k++) {
 		const struct cxm_event *e = &ev[ix[k]];
@@ -1548,10 +1586,10 @@ static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, c
 	for (size_t j = 0; j < js->n && !ret; j++)
 		if (touched[j])
 			ret = journey_move(s, tenant, &js->j[j], customer, &row, &js->old, &js->cur);
-	if (!ret && (full || row.dirty))
+	if (!ret && full)
 		ret = seq_store(s, tenant, customer, &row, &js->cur);
 	else if (!ret)
-		ret = tail_add(s, tenant, customer, &js->add);
+		ret = tail_add(s, tenant, customer, &js->add, &row);
 out:
 	seqrow_release(&row);
 	return ret;
@@ -1633,7 +1671,7 @@ int cxm_jstore_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int6
 		return ret;
 	if ((ret = seq_load(s, tenant, survivor, &ra, &js->old)))
 		return ret;
-	if ((ret = seq_load(s, tenant, merged, &rb, &b)) || !rb.found)
+	if ((ret = seq_load(s, tenant, merged, &rb, &b)) || (!rb.found && !rb.ntail))
 		goto out;
 	seq_merge(&js->cur, &js->old, &b);
 	seq_cap(&js->cur, js->seq_max);
@@ -1793,7 +1831,7 @@ static int build_customer(struct cxm_store *s, int64_t tenant, const struct jdef
 	int ret;
 
 	if ((ret = seq_lock(s, tenant, customer)) || (ret = seq_load(s, tenant, customer, &row, &js->old)) ||
-	    !row.found)
+	    (!row.found && !row.ntail))
 		goto out;
 	seq_clear(&js->cur);
 	if (d->needs_props) {
@@ -1846,7 +1884,8 @@ out:
 int cxm_store_journey_build_step(struct cxm_store *s, int64_t tenant, int max_customers, bool *pending)
 {
 	static const char next[] = "SELECT customer_id FROM customer_seq WHERE tenant_id = ? AND customer_id > ?"
-				   " ORDER BY customer_id LIMIT ?";
+				   " UNION SELECT customer_id FROM customer_seq_tail WHERE tenant_id = ? AND customer_id > ?"
+				   " ORDER BY 1 LIMIT ?";
 	static const char names_sql[] = "SELECT id, type, channel, touchpoint FROM event_classes WHERE tenant_id = ?";
 	static const char advance[] = "UPDATE journeys SET build_cursor = ?, build_done = build_done + ?"
 				      " WHERE tenant_id = ? AND id = ?";
@@ -1882,7 +1921,8 @@ int cxm_store_journey_build_step(struct cxm_store *s, int64_t tenant, int max_cu
 	if (!d)
 		goto out;
 	{
-		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(d->cursor), SQLV_INT(max_customers > 0 ? max_customers : 1) };
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(d->cursor), SQLV_INT(tenant), SQLV_INT(d->cursor),
+				      SQLV_INT(max_customers > 0 ? max_customers : 1) };
 		if ((ret = JQ(s, next, p, ids_row, &ids, NULL)))
 			goto out;
 	}
@@ -2107,6 +2147,9 @@ struct scan_tail {
 	int64_t *id; /* increasing */
 	struct seq *q;
 	bool *seen;
+	/* the segment of the newest tail row with one (seg_set), else the row's */
+	bool *seg_set;
+	char **seg;
 };
 
 struct scan_ctx {
@@ -2230,7 +2273,8 @@ static int scan_row(const struct sqlrow *r, void *vctx)
 		ptrdiff_t t = tail_find(c->tail, row_int(r, 0));
 		if (t >= 0) {
 			c->tail->seen[t] = true;
-			return scan_merged(c, row_int(r, 0), row_text(r, 1), p, &c->tail->q[t]);
+			return scan_merged(c, row_int(r, 0), c->tail->seg_set[t] ? c->tail->seg[t] : row_text(r, 1), p,
+					   &c->tail->q[t]);
 		}
 	}
 
@@ -2280,29 +2324,44 @@ static int tail_row(const struct sqlrow *r, void *ctx)
 			t->id = xrealloc(t->id, t->cap * sizeof(*t->id));
 			t->q = xrealloc(t->q, t->cap * sizeof(*t->q));
 			t->seen = xrealloc(t->seen, t->cap * sizeof(*t->seen));
+			t->seg_set = xrealloc(t->seg_set, t->cap * sizeof(*t->seg_set));
+			t->seg = xrealloc(t->seg, t->cap * sizeof(*t->seg));
 		}
 		t->id[t->n] = id;
 		memset(&t->q[t->n], 0, sizeof(t->q[0]));
-		t->seen[t->n] = false;
+		t->seen[t->n] = t->seg_set[t->n] = false;
+		t->seg[t->n] = NULL;
 		t->n++;
 	}
 	seq_decode(&t->q[t->n - 1], row_text(r, 1));
+	if (row_text(r, 3)) {
+		/* rows come in id order: the last one wins */
+		free(t->seg[t->n - 1]);
+		t->seg[t->n - 1] = row_text(r, 2) ? xstrdup(row_text(r, 2)) : NULL;
+		t->seg_set[t->n - 1] = true;
+	}
 	return 0;
 }
 
 static void tail_release(struct scan_tail *t)
 {
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
 		seq_release(&t->q[i]);
+		free(t->seg[i]);
+	}
 	free(t->id);
 	free(t->q);
 	free(t->seen);
+	free(t->seg_set);
+	free(t->seg);
 	memset(t, 0, sizeof(*t));
 }
 
 struct missed_ctx {
 	struct scan_ctx *c;
 	const struct seq *t;
+	bool seg_set;
+	const char *seg;
 	bool found;
 };
 
@@ -2310,7 +2369,7 @@ static int missed_row(const struct sqlrow *r, void *ctx)
 {
 	struct missed_ctx *m = ctx;
 	m->found = true;
-	return scan_merged(m->c, row_int(r, 0), row_text(r, 1), row_text(r, 2), m->t);
+	return scan_merged(m->c, row_int(r, 0), m->seg_set ? m->seg : row_text(r, 1), row_text(r, 2), m->t);
 }
 
 /*
@@ -2330,7 +2389,7 @@ static int scan_part(struct cxm_store *s, int64_t tenant, int64_t lo, int64_t hi
 	static const char part[] = "SELECT customer_id, segment, data FROM customer_seq"
 				   " WHERE tenant_id = ? AND customer_id >= ? AND customer_id <= ?"
 				   " AND last_ts >= ? AND first_ts < ?";
-	static const char tail_sql[] = "SELECT customer_id, data FROM customer_seq_tail"
+	static const char tail_sql[] = "SELECT customer_id, data, segment, segs FROM customer_seq_tail"
 				       " WHERE tenant_id = ? AND customer_id >= ? AND customer_id <= ?"
 				       " ORDER BY customer_id, id";
 	static const char one[] = "SELECT customer_id, segment, data FROM customer_seq"
@@ -2359,10 +2418,10 @@ static int scan_part(struct cxm_store *s, int64_t tenant, int64_t lo, int64_t hi
 	for (size_t i = 0; i < t.n && !ret; i++) {
 		if (t.seen[i])
 			continue;
-		struct missed_ctx m = { c, &t.q[i], false };
+		struct missed_ctx m = { c, &t.q[i], t.seg_set[i], t.seg[i], false };
 		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(t.id[i]) };
 		if (!(ret = JQ(s, one, p, missed_row, &m, NULL)) && !m.found)
-			ret = scan_merged(c, t.id[i], NULL, NULL, &t.q[i]);
+			ret = scan_merged(c, t.id[i], t.seg[i], NULL, &t.q[i]); /* no row yet */
 	}
 	c->tail = NULL;
 	tail_release(&t);
@@ -2608,8 +2667,11 @@ static struct cxm_store *scan_helper(struct cxm_store *s)
 int cxm_store_seq_scan_until(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, int64_t until_ts,
 			     bool any_order, cxm_seq_cb cb, void *ctx)
 {
-	static const char lo_sql[] = "SELECT MIN(customer_id) FROM customer_seq WHERE tenant_id = ?";
-	static const char hi_sql[] = "SELECT MAX(customer_id) FROM customer_seq WHERE tenant_id = ?";
+	/* the customers with a row or a tail */
+	static const char lo_sql[] = "SELECT MIN(m) FROM (SELECT MIN(customer_id) AS m FROM customer_seq WHERE tenant_id = ?"
+				     " UNION ALL SELECT MIN(customer_id) FROM customer_seq_tail WHERE tenant_id = ?) x";
+	static const char hi_sql[] = "SELECT MAX(m) FROM (SELECT MAX(customer_id) AS m FROM customer_seq WHERE tenant_id = ?"
+				     " UNION ALL SELECT MAX(customer_id) FROM customer_seq_tail WHERE tenant_id = ?) x";
 	struct scan_ctx c = { .from = from_ts, .to = to_ts, .until = until_ts < to_ts ? to_ts : until_ts, .cb = cb,
 			      .ctx = ctx };
 	int64_t lo = INT64_MIN, hi = INT64_MIN;
@@ -2622,7 +2684,7 @@ int cxm_store_seq_scan_until(struct cxm_store *s, int64_t tenant, int64_t from_t
 		free(c.tags);
 		return ret;
 	}
-	struct sqlval pt[] = { SQLV_INT(tenant) };
+	struct sqlval pt[] = { SQLV_INT(tenant), SQLV_INT(tenant) };
 	if ((ret = JQ(s, lo_sql, pt, cxm_store_int_row, &lo, NULL)) || (ret = JQ(s, hi_sql, pt, cxm_store_int_row, &hi, NULL)))
 		return ret;
 	if (lo == INT64_MIN || hi == INT64_MIN)

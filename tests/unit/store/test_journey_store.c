@@ -1534,7 +1534,9 @@ static int64_t put_type(int64_t tenant, int64_t customer, const char *source, co
 }
 
 /* Scans and progress read the tail before any fold: also a customer whose
- * row's times are all outside the window their tail is in. */
+ * row's times are all outside the window their tail is in, and a new
+ * customer with no row yet (their segment from the tail, following the
+ * customer's attributes). */
 static void test_tail_scan_window(void **state)
 {
 	static struct scan_got g;
@@ -1550,9 +1552,11 @@ static void test_tail_scan_window(void **state)
 	assert_int_equal(cxm_store_customer_put(S, tenant, &cb, &b, NULL), 0);
 	j1 = journey_make(tenant, "Compra", J1);
 	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
-	/* first events: the rows (a enters the journey) */
+	/* first events (a enters the journey), folded into rows */
 	assert_int_equal(put_type(tenant, a, "a1", "purchase", T0() + DAY_US), 0);
 	assert_int_equal(put_type(tenant, b, "b1", "login", T0() + 30 * DAY_US), 0);
+	assert_int_equal(tail_rows(tenant, 0), 2);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
 	assert_int_equal(tail_rows(tenant, 0), 0);
 	/* then a's delivery a month later, and a late ad click: the tail */
 	assert_int_equal(put_type(tenant, a, "a2", "delivery", T0() + 30 * DAY_US), 0);
@@ -1560,19 +1564,33 @@ static void test_tail_scan_window(void **state)
 				.ts = T0() };
 	assert_int_equal(cxm_store_events_put(S, tenant, &ad, 1, NULL, NULL), 0);
 	assert_int_equal(tail_rows(tenant, a), 2);
+	/* and a new customer, in the tail only */
+	struct cxm_customer cc = { .external_id = "c", .attributes = "{\"segment\":\"silver\"}" };
+	int64_t c3;
+	assert_int_equal(cxm_store_customer_put(S, tenant, &cc, &c3, NULL), 0);
+	assert_int_equal(put_type(tenant, c3, "c1", "login", T0() + 30 * DAY_US), 0);
+	assert_int_equal(tail_rows(tenant, c3), 1);
 
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 6; k++) {
 		memset(&g, 0, sizeof(g));
-		g.customer = a;
-		if (k == 0)
+		g.customer = k < 3 ? a : c3;
+		if (k % 3 == 0)
 			assert_int_equal(cxm_store_seq_scan(S, tenant, from, to, scan_cb, &g), 0);
 		else
-			assert_int_equal(cxm_store_seq_scan_until(S, tenant, from, to, INT64_MAX, k == 2, scan_cb, &g), 0);
-		assert_int_equal(g.customers, 2); /* a from the tail, b from the row */
+			assert_int_equal(cxm_store_seq_scan_until(S, tenant, from, to, INT64_MAX, k % 3 == 2, scan_cb, &g),
+					 0);
+		assert_int_equal(g.customers, 3); /* a from row and tail, b from the row, c from the tail */
 		assert_int_equal(g.n, 1);
 		assert_true(g.ts[0] == T0() + 30 * DAY_US);
-		assert_string_equal(g.segment, "gold");
+		assert_string_equal(g.segment, k < 3 ? "gold" : "silver");
 	}
+	/* c's segment follows their attributes before any fold */
+	cc.attributes = "{\"segment\":\"gold\"}";
+	assert_int_equal(cxm_store_customer_put(S, tenant, &cc, &c3, NULL), 0);
+	memset(&g, 0, sizeof(g));
+	g.customer = c3;
+	assert_int_equal(cxm_store_seq_scan(S, tenant, from, to, scan_cb, &g), 0);
+	assert_string_equal(g.segment, "gold");
 	/* the whole range: the row's entry and the tail's, in order */
 	memset(&g, 0, sizeof(g));
 	g.customer = a;
@@ -1606,8 +1624,12 @@ static void test_tail_scan_window(void **state)
 	memset(&g, 0, sizeof(g));
 	g.customer = a;
 	assert_int_equal(cxm_store_seq_scan(S, tenant, from, to, scan_cb, &g), 0);
-	assert_int_equal(g.customers, 2);
+	assert_int_equal(g.customers, 3);
 	assert_int_equal(g.n, 1);
+	memset(&g, 0, sizeof(g));
+	g.customer = c3;
+	assert_int_equal(cxm_store_seq_scan(S, tenant, from, to, scan_cb, &g), 0);
+	assert_string_equal(g.segment, "gold");
 	struct cxm_journey_state st2;
 	assert_int_equal(cxm_store_journey_progress(S, tenant, a, j1, &st2), 0);
 	assert_int_equal(st.current, st2.current);
