@@ -1177,6 +1177,26 @@ struct seqload {
 	char *segment, *segs;
 };
 
+/* One tail row of the customer being loaded. */
+static void seqload_tail(struct seqload *l, int64_t id, int64_t n, const char *data, const char *segment,
+			 const char *segs)
+{
+	struct seqrow *c = l->row;
+
+	c->n += n;
+	c->ntail++;
+	c->tail_n += n;
+	if (!seq_decode(&l->tail, data))
+		c->bad = true;
+	if (segs && id > l->meta_id) {
+		l->meta_id = id;
+		free(l->segment);
+		free(l->segs);
+		l->segment = segment ? xstrdup(segment) : NULL;
+		l->segs = xstrdup(segs);
+	}
+}
+
 /* A row of seq_load's statement, in any order: the customer's row (kind
  * 0) or a tail row. */
 static int seqload_row(const struct sqlrow *r, void *ctx)
@@ -1193,19 +1213,33 @@ static int seqload_row(const struct sqlrow *r, void *ctx)
 			c->bad = true;
 		return 0;
 	}
-	c->n += row_int(r, 5);
-	c->ntail++;
-	c->tail_n += row_int(r, 5);
-	if (!seq_decode(&l->tail, row_text(r, 4)))
-		c->bad = true;
-	if (row_text(r, 3) && row_int(r, 1) > l->meta_id) {
-		l->meta_id = row_int(r, 1);
-		free(l->segment);
-		free(l->segs);
-		l->segment = row_text(r, 2) ? xstrdup(row_text(r, 2)) : NULL;
-		l->segs = xstrdup(row_text(r, 3));
-	}
+	seqload_tail(l, row_int(r, 1), row_int(r, 5), row_text(r, 4), row_text(r, 2), row_text(r, 3));
 	return 0;
+}
+
+/* After the rows: the tail's segment and segs over the row's, and its
+ * entries merged into q. */
+static void seqload_finish(struct seqload *l)
+{
+	struct seqrow *row = l->row;
+
+	if (l->meta_id) {
+		free(row->segment);
+		free(row->segs);
+		row->segment = l->segment;
+		row->segs = l->segs;
+	}
+	if (l->tail.n) {
+		/* each tail row is in order, not the rows among themselves (late
+		 * events, and rows come in any order) */
+		struct seq m = { 0 };
+		if (row->ntail > 1)
+			seq_sort(&l->tail);
+		seq_merge(&m, l->q, &l->tail);
+		seq_release(l->q);
+		*l->q = m;
+	}
+	seq_release(&l->tail);
 }
 
 /*
@@ -1244,23 +1278,7 @@ static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struc
 	memset(row, 0, sizeof(*row));
 	seq_clear(q);
 	ret = JQ(s, sql, p, seqload_row, &l, NULL);
-	if (l.meta_id) {
-		free(row->segment);
-		free(row->segs);
-		row->segment = l.segment;
-		row->segs = l.segs;
-	}
-	if (!ret && l.tail.n) {
-		/* each tail row is in order, not the rows among themselves (late
-		 * events, and rows come in any order) */
-		struct seq m = { 0 };
-		if (row->ntail > 1)
-			seq_sort(&l.tail);
-		seq_merge(&m, q, &l.tail);
-		seq_release(q);
-		*q = m;
-	}
-	seq_release(&l.tail);
+	seqload_finish(&l);
 	return ret;
 }
 
@@ -2484,12 +2502,77 @@ int cxm_jstore_backfill(struct cxm_store *s)
 
 /* ---- folding the tail into customer_seq ----------------------------------- */
 
+/* The whole tail, read once in (tenant, customer, id) order. */
+struct tail_rows {
+	struct tail_one {
+		int64_t tenant, customer, id, n;
+		char *data, *segment, *segs;
+	} *v;
+	size_t n, cap;
+};
+
+static int tail_rows_row(const struct sqlrow *r, void *ctx)
+{
+	struct tail_rows *t = ctx;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 1024;
+		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	t->v[t->n++] = (struct tail_one){ row_int(r, 0), row_int(r, 1), row_int(r, 2), row_int(r, 3),
+					  xstrdup(row_text(r, 4)),
+					  row_text(r, 5) ? xstrdup(row_text(r, 5)) : NULL,
+					  row_text(r, 6) ? xstrdup(row_text(r, 6)) : NULL };
+	return 0;
+}
+
+/*
+ * SQLite: the writer's transaction holds the whole database (BEGIN
+ * IMMEDIATE), so nobody adds to the tail while it is folded: the tail is
+ * read once, each of its customers' rows read and written in key order,
+ * and the tail emptied by one statement.
+ */
+static int tail_fold_sqlite(struct cxm_store *s)
+{
+	static const char all[] = "SELECT tenant_id, customer_id, id, n, data, segment, segs FROM customer_seq_tail"
+				  " ORDER BY tenant_id, customer_id, id";
+	static const char one[] = "SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
+	static const char empty[] = "DELETE FROM customer_seq_tail";
+	struct jstore *js = s->js;
+	struct tail_rows t = { 0 };
+	int ret = cxm_store_q(s, all, NULL, 0, tail_rows_row, &t, NULL);
+
+	for (size_t i = 0, k; i < t.n && !ret; i = k) {
+		struct seqrow row;
+		struct seqload l = { &row, &js->old, { 0 }, 0, NULL, NULL };
+		struct sqlval p[] = { SQLV_INT(t.v[i].tenant), SQLV_INT(t.v[i].customer) };
+		memset(&row, 0, sizeof(row));
+		seq_clear(&js->old);
+		ret = JQ(s, one, p, seqload_row, &l, NULL);
+		for (k = i; k < t.n && t.v[k].tenant == t.v[i].tenant && t.v[k].customer == t.v[i].customer; k++)
+			seqload_tail(&l, t.v[k].id, t.v[k].n, t.v[k].data, t.v[k].segment, t.v[k].segs);
+		seqload_finish(&l);
+		row.ntail = 0; /* emptied below, at once */
+		if (!ret)
+			ret = seq_store(s, t.v[i].tenant, t.v[i].customer, &row, &js->old);
+		seqrow_release(&row);
+	}
+	for (size_t i = 0; i < t.n; i++) {
+		free(t.v[i].data);
+		free(t.v[i].segment);
+		free(t.v[i].segs);
+	}
+	free(t.v);
+	return ret ? ret : cxm_store_q(s, empty, NULL, 0, NULL, NULL, NULL);
+}
+
 /*
  * Every customer with tail rows gets their whole sequence written into
  * their row, in (tenant, customer id) order, so the fold writes each page
- * of customer_seq it touches once; on PostgreSQL under the row lock, as
- * ingest takes it (in the same order), and seq_store deletes exactly that
- * customer's tail rows, which nobody can add to meanwhile.
+ * of customer_seq it touches once. PostgreSQL (several nodes ingest at
+ * once): customer by customer under the row lock, as ingest takes it and
+ * in the same order, and seq_store deletes exactly that customer's tail
+ * rows, which nobody can add to meanwhile (never "id <= the last read": a
+ * lower id may commit later).
  */
 static int tail_fold(struct cxm_store *s)
 {
@@ -2497,17 +2580,23 @@ static int tail_fold(struct cxm_store *s)
 				  " ORDER BY tenant_id, customer_id";
 	struct jstore *js = s->js;
 	struct ids l = { 0 };
-	int ret = cxm_store_q(s, sql, NULL, 0, pair_row, &l, NULL);
+	int ret;
 
-	for (size_t i = 0; i + 1 < l.n && !ret; i += 2) {
-		struct seqrow row;
-		if ((ret = seq_lock(s, l.v[i], l.v[i + 1])) || (ret = seq_load(s, l.v[i], l.v[i + 1], &row, &js->old)))
-			break;
-		if (row.ntail)
-			ret = seq_store(s, l.v[i], l.v[i + 1], &row, &js->old);
-		seqrow_release(&row);
+	if (!strcmp(s->ops->name, "sqlite")) {
+		ret = tail_fold_sqlite(s);
+	} else {
+		ret = cxm_store_q(s, sql, NULL, 0, pair_row, &l, NULL);
+		for (size_t i = 0; i + 1 < l.n && !ret; i += 2) {
+			struct seqrow row;
+			if ((ret = seq_lock(s, l.v[i], l.v[i + 1])) ||
+			    (ret = seq_load(s, l.v[i], l.v[i + 1], &row, &js->old)))
+				break;
+			if (row.ntail)
+				ret = seq_store(s, l.v[i], l.v[i + 1], &row, &js->old);
+			seqrow_release(&row);
+		}
+		free(l.v);
 	}
-	free(l.v);
 	if (!ret)
 		js->tail_n = 0;
 	return ret;
