@@ -1667,6 +1667,11 @@ int cxm_jstore_ingest(struct cxm_store *s, int64_t tenant, const struct cxm_even
 		i = k;
 	}
 	free(ix);
+	/* a long transaction (an import) folds as it goes, so its tail stays
+	 * small; the writer's requests (under a savepoint) leave it to the
+	 * commit (cxm_jstore_flush) */
+	if (!ret && !s->in_sp && js->tail_n >= js->tail_max)
+		ret = tail_fold(s);
 	return ret;
 }
 

@@ -1638,7 +1638,8 @@ static void test_tail_scan_window(void **state)
 }
 
 /* A rollback, whole or of a savepoint, leaves no tail rows, and the count
- * of the tail stays true: a fold comes when the tail reaches its size. */
+ * of the tail stays true: a fold comes when the tail reaches its size, at
+ * the commit or, outside a savepoint, within a long transaction. */
 static void test_tail_rollback(void **state)
 {
 	int64_t tenant = test_tenant(S), a;
@@ -1680,6 +1681,22 @@ static void test_tail_rollback(void **state)
 	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, count_cb, &c), 0);
 	assert_int_equal(c.customers, 1);
 	assert_int_equal(c.entries, 63);
+	/* a long transaction (an import: no savepoint) folds as it goes */
+	assert_int_equal(cxm_store_begin(S), 0);
+	for (int i = 0; i < 60; i++) {
+		snprintf(src[i], sizeof(src[i]), "x%d", i);
+		many[i] = (struct cxm_event){ .source_id = src[i], .customer_id = a, .type = "login", .channel = "app",
+					      .ts = T0() + 3 * DAY_US + i };
+	}
+	if (cxm_store_events_put(S, tenant, many, 30, NULL, NULL))
+		fail_msg("put: %s", cxm_store_errmsg(S));
+	assert_int_equal(tail_rows(tenant, a), 1);
+	assert_int_equal(cxm_store_events_put(S, tenant, many + 30, 30, NULL, NULL), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	assert_int_equal(cxm_store_commit(S), 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, count_cb, &c), 0);
+	assert_int_equal(c.entries, 123);
 	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
 }
 
