@@ -1702,12 +1702,16 @@ int cxm_jstore_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int6
 		return ret;
 	if ((ret = seq_load(s, tenant, merged, &rb, &b)) || (!rb.found && !rb.ntail))
 		goto out;
+	if (!ra.n) {
+		/* the survivor has no events yet (no row, or PostgreSQL's empty
+		 * one): the merged's segment */
+		free(ra.segment);
+		ra.segment = rb.segment ? xstrdup(rb.segment) : NULL;
+	}
 	seq_merge(&js->cur, &js->old, &b);
 	seq_cap(&js->cur, js->seq_max);
 	ra.n = (ra.n > (int64_t)js->old.n ? ra.n : (int64_t)js->old.n) + (rb.n > (int64_t)b.n ? rb.n : (int64_t)b.n);
 	rb.n = 0;
-	if (!ra.found || !ra.n)
-		ra.segment = rb.segment ? xstrdup(rb.segment) : NULL;
 	for (size_t k = 0; k < js->n && !ret; k++) {
 		const struct jdef *d = &js->j[k];
 		struct cxm_journey_state st;
@@ -2262,7 +2266,8 @@ static int scan_merged(struct scan_ctx *c, int64_t customer_id, const char *segm
 				c->tagcap = c->tagcap ? 2 * c->tagcap : 256;
 			c->tags = xrealloc(c->tags, c->tagcap * sizeof(*c->tags));
 		}
-		memcpy(c->tags + ntag, q->tags + q->tag0[i], q->ntags[i] * sizeof(*c->tags));
+		if (q->ntags[i])
+			memcpy(c->tags + ntag, q->tags + q->tag0[i], q->ntags[i] * sizeof(*c->tags));
 		ntag += q->ntags[i];
 		in |= q->ts[i] < c->to;
 		c->e[k++] = (struct cxm_seq_entry){ q->ts[i], q->cls[i], q->ntags[i], NULL };
