@@ -88,7 +88,9 @@ one() {
 	n=$(sqlite3 "$db" "SELECT COUNT(*) FROM events")
 	[ "$n" -ge $((REQS * $5)) ] && [ "$n" -le $(((REQS + CONNS) * $5)) ] ||
 		die "$n events stored for $REQS answered requests of $5"
-	inseq=$(sqlite3 "$db" "SELECT COALESCE(SUM(n), 0) FROM customer_seq")
+	# a sequence is its row and its tail rows (not folded yet)
+	inseq=$(sqlite3 "$db" "SELECT (SELECT COALESCE(SUM(n), 0) FROM customer_seq)
+		+ (SELECT COALESCE(SUM(n), 0) FROM customer_seq_tail)")
 	if [ "$1" = on ]; then
 		[ "$inseq" -eq "$n" ] || die "$inseq events in sequences of $n stored"
 		entered=$(sqlite3 "$db" "SELECT COALESCE(SUM(reached), 0) FROM journey_rollups")
@@ -142,7 +144,7 @@ TABLE=$OUT/table.md
 	echo "| single-event requests/s | ≥ $G1 | $E1 | $(verdict "$E1" "$G1") |"
 	echo
 	echo "Every request answered 202 was stored once, and with journeys on every stored event is"
-	echo "in its customer's sequence."
+	echo "in its customer's sequence (its row or its tail)."
 } >"$TABLE"
 cat "$TABLE"
 DOC=docs/benchmarks.md

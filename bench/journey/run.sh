@@ -97,7 +97,8 @@ bench_cxm() {
 	"$CXM" import events "$DATA/cxm-events.csv" >&2 || die "cxm import events"
 	seconds_since "$t0" >"$OUT/cxm.load"
 	n=$(sqlite3 "$db" "SELECT COUNT(*) FROM events")
-	inseq=$(sqlite3 "$db" "SELECT COALESCE(SUM(n), 0) FROM customer_seq")
+	inseq=$(sqlite3 "$db" "SELECT (SELECT COALESCE(SUM(n), 0) FROM customer_seq)
+		+ (SELECT COALESCE(SUM(n), 0) FROM customer_seq_tail)")
 	[ "$n" -eq "$NEVENTS" ] && [ "$inseq" -eq "$n" ] || die "$n events stored, $inseq in sequences, of $NEVENTS"
 	du -m "$db" | cut -f1 >"$OUT/cxm.mb"
 	key=$("$CXM" key create --role analyst --name bench | tail -n 1)

@@ -1142,6 +1142,12 @@ int cxm_store_seq_scan_until(struct cxm_store *s, int64_t tenant, int64_t from_t
  * caller; src/store/journey_versions.c); CXM_ENOTFOUND: no such version. */
 int cxm_store_journey_definition(struct cxm_store *s, int64_t tenant, int64_t journey_id, int version,
 				 char **definition);
+/* The sequences' tail (migration 0016, docs/journeys.md): a commit that
+ * brings it to `entries` (20,000 unless set; per handle) folds it into the
+ * customers' rows; cxm_store_seq_tail_fold folds it now, in the caller's
+ * transaction or its own. Loads and scans read rows and tail alike. */
+int cxm_store_seq_tail_max(struct cxm_store *s, int64_t entries);
+int cxm_store_seq_tail_fold(struct cxm_store *s);
 
 /* ---- journey scores (issue 7): a journey touchpoint's feedback -------------------
  *

@@ -48,8 +48,12 @@ int cxm_store_journey_version(struct cxm_store *s, int64_t tenant, int64_t *vers
 
 static int seq_count(struct cxm_store *s, int64_t tenant, int64_t *n)
 {
-	static const char sql[] = "SELECT COUNT(*) FROM customer_seq WHERE tenant_id = ?";
-	struct sqlval p[] = { SQLV_INT(tenant) };
+	/* the rows, and the customers with a tail and no row yet */
+	static const char sql[] =
+		"SELECT (SELECT COUNT(*) FROM customer_seq WHERE tenant_id = ?) + (SELECT COUNT(DISTINCT customer_id)"
+		" FROM customer_seq_tail t WHERE tenant_id = ? AND NOT EXISTS (SELECT 1 FROM customer_seq q"
+		" WHERE q.tenant_id = t.tenant_id AND q.customer_id = t.customer_id))";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(tenant) };
 	*n = 0;
 	return JQ(s, sql, p, cxm_store_int_row, n, NULL);
 }
@@ -447,12 +451,18 @@ static int entry_cmp(const void *pa, const void *pb)
 	return entry_cmp2(sort_q, *(const size_t *)pa, sort_q, *(const size_t *)pb);
 }
 
-/* Puts q's entries in sequence order (rewriting q). */
+/* Puts q's entries in sequence order (rewriting q; nothing to do when
+ * they are, the usual case for a customer's tail). */
 static void seq_sort(struct seq *q)
 {
-	size_t *order = xmalloc((q->n ? q->n : 1) * sizeof(*order));
+	size_t *order, run = 1;
 	struct seq out = { 0 };
 
+	while (run < q->n && entry_cmp2(q, run - 1, q, run) <= 0)
+		run++;
+	if (run >= q->n)
+		return;
+	order = xmalloc(q->n * sizeof(*order));
 	for (size_t i = 0; i < q->n; i++)
 		order[i] = i;
 	sort_q = q;
@@ -594,6 +604,11 @@ struct jstore {
 	struct cxm_buf text;
 	/* a second connection for the sequence scan's other half, or NULL */
 	struct cxm_store *helper;
+	/* customer_seq_tail's entries (0016): known after a first read of the
+	 * table, counted as they are appended; approximate (other processes,
+	 * rollbacks); the fold empties the tail when it reaches tail_max */
+	bool tail_known;
+	int64_t tail_n, tail_max;
 };
 
 /* The classes a tenant may have (CXM_CLASSES_MAX overrides it, for tests):
@@ -608,6 +623,13 @@ struct jstore {
  * much; journeys, funnels and paths count only these (docs/journeys.md). */
 #define JS_SEQ_MAX 10000
 
+/* The tail's entries that make the commit reaching them fold it into
+ * customer_seq (cxm_store_seq_tail_max sets another, for tests): each fold
+ * writes every page of customer_seq that holds a tail customer once, in
+ * key order, so a larger tail writes fewer pages per event and makes every
+ * load of a customer and every scan read more tail (docs/journeys.md). */
+#define JS_TAIL_MAX 20000
+
 static struct jstore *js_get(struct cxm_store *s)
 {
 	if (!s->js) {
@@ -617,6 +639,7 @@ static struct jstore *js_get(struct cxm_store *s)
 		js->off = off && !strcmp(off, "off");
 		js->classes_max = cmax && atoll(cmax) > 0 ? atoll(cmax) : JS_CLASSES_MAX;
 		js->seq_max = smax && atoll(smax) > 0 ? (size_t)atoll(smax) : JS_SEQ_MAX;
+		js->tail_max = JS_TAIL_MAX;
 		cxm_map_init(&js->classes);
 		cxm_map_init(&js->index);
 		cxm_buf_init(&js->key, 0);
@@ -1065,7 +1088,9 @@ void cxm_jstore_discard(struct cxm_store *s, bool savepoint_only)
 	} else {
 		js_pend_free(js);
 	}
-	/* classes (and build cursors) written under it are gone too */
+	/* classes (and build cursors) written under it are gone too, and the
+	 * tail rows: counted again from the table */
+	js->tail_known = false;
 	cxm_map_clear(&js->classes);
 	js_cache_clear(js);
 	js->valid = false;
@@ -1083,6 +1108,8 @@ void cxm_jstore_merge_savepoint(struct cxm_store *s)
 	}
 	js->nspv = 0;
 }
+
+static int tail_fold(struct cxm_store *s);
 
 int cxm_jstore_flush(struct cxm_store *s)
 {
@@ -1120,42 +1147,105 @@ int cxm_jstore_flush(struct cxm_store *s)
 	}
 	if (js)
 		js_pend_free(js);
+	if (!ret && js && js->tail_known && js->tail_n >= js->tail_max)
+		ret = tail_fold(s);
 	return ret;
 }
 
 /* ---- a customer's row ----------------------------------------------------- */
 
+/*
+ * A customer's sequence is their customer_seq row and their tail rows
+ * (customer_seq_tail, migration 0016): the entries that came after the
+ * row was written, one tail row per ingest call, until a fold or a write
+ * of the whole row takes them in. A tail row that changed the customer's
+ * segment or segs carries both (the newest such row wins over the row):
+ * a new customer may have tail rows and no row yet. Loads and scans read
+ * both.
+ */
 struct seqrow {
 	bool found;
-	int64_t n;     /* the events the row took in: more than its entries when capped */
+	int64_t n;     /* the events the row and tail took in: more than their entries when capped */
 	char *segment; /* the customer's segment when the row was written */
 	char *segs;    /* "slot:segment\n" per journey entered */
 	bool bad;
 	bool seg_fresh; /* segment was read from the customer in this call */
+	bool dirty;     /* segment or segs changed: written with the entries */
+	int64_t ntail;  /* tail rows read with the row */
+	int64_t tail_n; /* their entries */
 };
-
-static int seqrow_row(const struct sqlrow *r, void *ctx)
-{
-	struct seqrow *c = ctx;
-	c->found = true;
-	c->n = row_int(r, 3);
-	c->segment = row_text(r, 0) ? xstrdup(row_text(r, 0)) : NULL;
-	c->segs = xstrdup(row_text(r, 1) ? row_text(r, 1) : "");
-	return 0;
-}
 
 struct seqload {
 	struct seqrow *row;
 	struct seq *q;
+	struct seq tail; /* the tail rows' entries, in arrival order */
+	int64_t meta_id; /* the newest tail row with segment and segs, or 0 */
+	char *segment, *segs;
 };
 
+/* One tail row of the customer being loaded. */
+static void seqload_tail(struct seqload *l, int64_t id, int64_t n, const char *data, const char *segment,
+			 const char *segs)
+{
+	struct seqrow *c = l->row;
+
+	c->n += n;
+	c->ntail++;
+	c->tail_n += n;
+	if (!seq_decode(&l->tail, data))
+		c->bad = true;
+	if (segs && id > l->meta_id) {
+		l->meta_id = id;
+		free(l->segment);
+		free(l->segs);
+		l->segment = segment ? xstrdup(segment) : NULL;
+		l->segs = xstrdup(segs);
+	}
+}
+
+/* A row of seq_load's statement, in any order: the customer's row (kind
+ * 0) or a tail row. */
 static int seqload_row(const struct sqlrow *r, void *ctx)
 {
 	struct seqload *l = ctx;
-	seqrow_row(r, l->row);
-	if (!seq_decode(l->q, row_text(r, 2)))
-		l->row->bad = true;
+	struct seqrow *c = l->row;
+
+	if (row_int(r, 0) == 0) {
+		c->found = true;
+		c->n += row_int(r, 5);
+		c->segment = row_text(r, 2) ? xstrdup(row_text(r, 2)) : NULL;
+		c->segs = xstrdup(row_text(r, 3) ? row_text(r, 3) : "");
+		if (!seq_decode(l->q, row_text(r, 4)))
+			c->bad = true;
+		return 0;
+	}
+	seqload_tail(l, row_int(r, 1), row_int(r, 5), row_text(r, 4), row_text(r, 2), row_text(r, 3));
 	return 0;
+}
+
+/* After the rows: the tail's segment and segs over the row's, and its
+ * entries merged into q. */
+static void seqload_finish(struct seqload *l)
+{
+	struct seqrow *row = l->row;
+
+	if (l->meta_id) {
+		free(row->segment);
+		free(row->segs);
+		row->segment = l->segment;
+		row->segs = l->segs;
+	}
+	if (l->tail.n) {
+		/* each tail row is in order, not the rows among themselves (late
+		 * events, and rows come in any order) */
+		struct seq m = { 0 };
+		if (row->ntail > 1)
+			seq_sort(&l->tail);
+		seq_merge(&m, l->q, &l->tail);
+		seq_release(l->q);
+		*l->q = m;
+	}
+	seq_release(&l->tail);
 }
 
 /*
@@ -1180,15 +1270,22 @@ static int seq_lock(struct cxm_store *s, int64_t tenant, int64_t customer)
 	return JQ(s, sql, p, NULL, NULL, NULL);
 }
 
+/* The customer's row and tail, read by one statement (one snapshot: a
+ * fold committing meanwhile is seen whole or not at all), merged into q. */
 static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struct seqrow *row, struct seq *q)
 {
-	static const char sql[] = "SELECT segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
-	struct seqload l = { row, q };
+	static const char sql[] =
+		"SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?"
+		" UNION ALL SELECT 1, id, segment, segs, data, n FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer), SQLV_INT(tenant), SQLV_INT(customer) };
+	struct seqload l = { row, q, { 0 }, 0, NULL, NULL };
+	int ret;
 
 	memset(row, 0, sizeof(*row));
 	seq_clear(q);
-	return JQ(s, sql, p, seqload_row, &l, NULL);
+	ret = JQ(s, sql, p, seqload_row, &l, NULL);
+	seqload_finish(&l);
+	return ret;
 }
 
 static void seqrow_release(struct seqrow *row)
@@ -1207,8 +1304,19 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 	static const char upd[] = "UPDATE customer_seq SET n = ?, first_ts = ?, last_ts = ?, segment = ?, segs = ?,"
 				  " data = ? WHERE tenant_id = ? AND customer_id = ?";
 	static const char del[] = "DELETE FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
+	static const char drop[] = "DELETE FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?";
 	struct jstore *js = s->js;
 
+	if (row->ntail) {
+		/* the whole sequence goes into the row: the tail rows read with it
+		 * (on PostgreSQL, all of the customer's: the row lock keeps others
+		 * from adding any since) */
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
+		int ret = JQ(s, drop, p, NULL, NULL, NULL);
+		if (ret)
+			return ret;
+		js->tail_n = js->tail_n > row->tail_n ? js->tail_n - row->tail_n : 0;
+	}
 	if (!q->n) {
 		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
 		return JQ(s, del, p, NULL, NULL, NULL);
@@ -1321,6 +1429,11 @@ int cxm_jstore_segment(struct cxm_store *s, int64_t tenant, int64_t customer, co
 				  " AND (segment IS NULL OR segment <> ?)";
 	static const char unset[] = "UPDATE customer_seq SET segment = NULL WHERE tenant_id = ? AND customer_id = ?"
 				    " AND segment IS NOT NULL";
+	/* and the tail rows that carry a segment (the newest of them is it) */
+	static const char tset[] = "UPDATE customer_seq_tail SET segment = ? WHERE tenant_id = ? AND customer_id = ?"
+				   " AND segs IS NOT NULL AND (segment IS NULL OR segment <> ?)";
+	static const char tunset[] = "UPDATE customer_seq_tail SET segment = NULL WHERE tenant_id = ? AND customer_id = ?"
+				     " AND segs IS NOT NULL AND segment IS NOT NULL";
 	cJSON *a = attributes ? cJSON_Parse(attributes) : NULL;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "segment");
 	int ret;
@@ -1332,10 +1445,12 @@ int cxm_jstore_segment(struct cxm_store *s, int64_t tenant, int64_t customer, co
 	if (cJSON_IsString(v)) {
 		struct sqlval p[] = { SQLV_TEXT(v->valuestring), SQLV_INT(tenant), SQLV_INT(customer),
 				      SQLV_TEXT(v->valuestring) };
-		ret = JQ(s, set, p, NULL, NULL, NULL);
+		if (!(ret = JQ(s, set, p, NULL, NULL, NULL)))
+			ret = JQ(s, tset, p, NULL, NULL, NULL);
 	} else {
 		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
-		ret = JQ(s, unset, p, NULL, NULL, NULL);
+		if (!(ret = JQ(s, unset, p, NULL, NULL, NULL)))
+			ret = JQ(s, tunset, p, NULL, NULL, NULL);
 	}
 	cJSON_Delete(a);
 	return ret;
@@ -1385,6 +1500,7 @@ static int journey_move(struct cxm_store *s, int64_t tenant, const struct jdef *
 		free(row->segment);
 		row->segment = seg ? xstrdup(seg) : NULL;
 		row->seg_fresh = true;
+		row->dirty = true;
 		row->segs = segs_set(row->segs, d->slot, seg ? seg : "");
 		if (!seg)
 			seg = xstrdup("");
@@ -1423,22 +1539,51 @@ static int by_customer(const void *pa, const void *pb)
 	return (*(const size_t *)pa > *(const size_t *)pb) - (*(const size_t *)pa < *(const size_t *)pb);
 }
 
-/* One customer's new events ev[ix[0..n)]. */
+/* Appends a customer's new entries q to the tail, with the row's segment
+ * and segs when they changed. */
+static int tail_add(struct cxm_store *s, int64_t tenant, int64_t customer, const struct seq *q,
+		    const struct seqrow *row)
+{
+	static const char sql[] = "INSERT INTO customer_seq_tail (tenant_id, customer_id, n, data, segment, segs)"
+				  " VALUES (?, ?, ?, ?, ?, ?)";
+	struct jstore *js = s->js;
+
+	seq_encode(q, NULL, &js->text);
+	struct sqlval p[] = { SQLV_INT(tenant),
+			      SQLV_INT(customer),
+			      SQLV_INT((int64_t)q->n),
+			      SQLV_TEXT(cxm_buf_str(&js->text)),
+			      SQLV_TEXT(row->dirty ? row->segment : NULL),
+			      SQLV_TEXT(row->dirty ? (row->segs ? row->segs : "") : NULL) };
+	js->tail_n += (int64_t)q->n;
+	return JQ(s, sql, p, NULL, NULL, NULL);
+}
+
+/*
+ * One customer's new events ev[ix[0..n)]. Their new entries go to the
+ * tail (with the segment and segs of a new customer or of a journey
+ * entered for the first time), unless the whole row must be written: the
+ * cap dropped entries, or the row did not decode.
+ */
 static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, const struct cxm_event *ev,
 			const size_t *ix, size_t n)
 {
 	struct jstore *js = s->js;
 	struct seqrow row;
 	unsigned touched[CXM_JOURNEY_ACTIVE_MAX] = { 0 };
+	bool full;
 	int ret;
 
 	if ((ret = seq_lock(s, tenant, customer)) || (ret = seq_load(s, tenant, customer, &row, &js->old)))
 		return ret;
 	seq_clear(&js->add);
-	if (!row.found || !row.n) {
+	full = row.bad;
+	if (!row.n) {
+		/* a new customer: no row, or (PostgreSQL) seq_lock's empty one */
 		if ((ret = customer_segment_now(s, tenant, customer, &row.segment)))
 			goto out;
 		row.seg_fresh = true;
+		row.dirty = true;
 	}
 	for (size_t k = 0; k < n; k++) {
 		const struct cxm_event *e = &ev[ix[k]];
@@ -1455,16 +1600,20 @@ static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, c
 	if (js->add.n > 1)
 		seq_sort(&js->add);
 	seq_merge(&js->cur, &js->old, &js->add);
-	if (seq_cap(&js->cur, js->seq_max))
+	if (seq_cap(&js->cur, js->seq_max)) {
 		/* the oldest entries went: any journey may have lost some */
 		for (size_t j = 0; j < js->n; j++)
 			touched[j] = 1;
+		full = true;
+	}
 	row.n = (row.n > (int64_t)js->old.n ? row.n : (int64_t)js->old.n) + (int64_t)n;
 	for (size_t j = 0; j < js->n && !ret; j++)
 		if (touched[j])
 			ret = journey_move(s, tenant, &js->j[j], customer, &row, &js->old, &js->cur);
-	if (!ret)
+	if (!ret && full)
 		ret = seq_store(s, tenant, customer, &row, &js->cur);
+	else if (!ret)
+		ret = tail_add(s, tenant, customer, &js->add, &row);
 out:
 	seqrow_release(&row);
 	return ret;
@@ -1504,6 +1653,12 @@ int cxm_jstore_ingest(struct cxm_store *s, int64_t tenant, const struct cxm_even
 		return 0;
 	if ((ret = js_load(s, tenant)) || (ret = js_cursors(s, tenant)))
 		return ret;
+	if (!js->tail_known) {
+		static const char sql[] = "SELECT COALESCE(SUM(n), 0) FROM customer_seq_tail";
+		if ((ret = cxm_store_q(s, sql, NULL, 0, cxm_store_int_row, &js->tail_n, NULL)))
+			return ret;
+		js->tail_known = true;
+	}
 	ix = xmalloc(n * sizeof(*ix));
 	for (size_t i = 0; i < n; i++)
 		if (inserted[i] && ev[i].customer_id)
@@ -1518,6 +1673,11 @@ int cxm_jstore_ingest(struct cxm_store *s, int64_t tenant, const struct cxm_even
 		i = k;
 	}
 	free(ix);
+	/* a long transaction (an import) folds as it goes, so its tail stays
+	 * small; the writer's requests (under a savepoint) leave it to the
+	 * commit (cxm_jstore_flush) */
+	if (!ret && !s->in_sp && js->tail_n >= js->tail_max)
+		ret = tail_fold(s);
 	return ret;
 }
 
@@ -1540,14 +1700,18 @@ int cxm_jstore_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int6
 		return ret;
 	if ((ret = seq_load(s, tenant, survivor, &ra, &js->old)))
 		return ret;
-	if ((ret = seq_load(s, tenant, merged, &rb, &b)) || !rb.found)
+	if ((ret = seq_load(s, tenant, merged, &rb, &b)) || (!rb.found && !rb.ntail))
 		goto out;
+	if (!ra.n) {
+		/* the survivor has no events yet (no row, or PostgreSQL's empty
+		 * one): the merged's segment */
+		free(ra.segment);
+		ra.segment = rb.segment ? xstrdup(rb.segment) : NULL;
+	}
 	seq_merge(&js->cur, &js->old, &b);
 	seq_cap(&js->cur, js->seq_max);
 	ra.n = (ra.n > (int64_t)js->old.n ? ra.n : (int64_t)js->old.n) + (rb.n > (int64_t)b.n ? rb.n : (int64_t)b.n);
 	rb.n = 0;
-	if (!ra.found || !ra.n)
-		ra.segment = rb.segment ? xstrdup(rb.segment) : NULL;
 	for (size_t k = 0; k < js->n && !ret; k++) {
 		const struct jdef *d = &js->j[k];
 		struct cxm_journey_state st;
@@ -1700,7 +1864,7 @@ static int build_customer(struct cxm_store *s, int64_t tenant, const struct jdef
 	int ret;
 
 	if ((ret = seq_lock(s, tenant, customer)) || (ret = seq_load(s, tenant, customer, &row, &js->old)) ||
-	    !row.found)
+	    (!row.found && !row.ntail))
 		goto out;
 	seq_clear(&js->cur);
 	if (d->needs_props) {
@@ -1753,7 +1917,8 @@ out:
 int cxm_store_journey_build_step(struct cxm_store *s, int64_t tenant, int max_customers, bool *pending)
 {
 	static const char next[] = "SELECT customer_id FROM customer_seq WHERE tenant_id = ? AND customer_id > ?"
-				   " ORDER BY customer_id LIMIT ?";
+				   " UNION SELECT customer_id FROM customer_seq_tail WHERE tenant_id = ? AND customer_id > ?"
+				   " ORDER BY 1 LIMIT ?";
 	static const char names_sql[] = "SELECT id, type, channel, touchpoint FROM event_classes WHERE tenant_id = ?";
 	static const char advance[] = "UPDATE journeys SET build_cursor = ?, build_done = build_done + ?"
 				      " WHERE tenant_id = ? AND id = ?";
@@ -1789,7 +1954,8 @@ int cxm_store_journey_build_step(struct cxm_store *s, int64_t tenant, int max_cu
 	if (!d)
 		goto out;
 	{
-		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(d->cursor), SQLV_INT(max_customers > 0 ? max_customers : 1) };
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(d->cursor), SQLV_INT(tenant), SQLV_INT(d->cursor),
+				      SQLV_INT(max_customers > 0 ? max_customers : 1) };
 		if ((ret = JQ(s, next, p, ids_row, &ids, NULL)))
 			goto out;
 	}
@@ -2007,6 +2173,18 @@ int cxm_store_journey_flow(struct cxm_store *s, int64_t tenant, int64_t journey_
 
 struct scan_half;
 
+/* The tail of the customers a scan reads, by customer: their entries,
+ * merged into their rows as the scan meets them (seen). */
+struct scan_tail {
+	size_t n, cap;
+	int64_t *id; /* increasing */
+	struct seq *q;
+	bool *seen;
+	/* the segment of the newest tail row with one (seg_set), else the row's */
+	bool *seg_set;
+	char **seg;
+};
+
 struct scan_ctx {
 	int64_t from, to, until;
 	cxm_seq_cb cb;
@@ -2019,6 +2197,9 @@ struct scan_ctx {
 	 * and ntag on), not straight to cb */
 	struct scan_half *half;
 	size_t ne, ntag;
+	/* the tail, and scratch for a customer who has one */
+	struct scan_tail *tail;
+	struct seq row, both;
 };
 
 static int half_keep(struct scan_ctx *c, int64_t customer_id, const char *segment, size_t e0);
@@ -2036,6 +2217,79 @@ static inline bool scan_varint(const char **pp, uint64_t *v)
 	return get_varint(pp, v);
 }
 
+/* The customer whose entries scan_row or scan_merged put in c->e up to k
+ * (their tags in c->tags up to ntag): to the callback, or the half's batch,
+ * when one of them is in [from, to). */
+static int scan_emit(struct scan_ctx *c, int64_t customer_id, const char *segment, size_t k, size_t ntag, bool in)
+{
+	if (!in)
+		return 0;
+	if (c->half) {
+		size_t e0 = c->ne;
+		c->ne = k;
+		c->ntag = ntag;
+		return half_keep(c, customer_id, segment, e0);
+	}
+	/* the tags were laid out entry after entry; c->tags is final now */
+	ntag = 0;
+	for (size_t i = 0; i < k; i++) {
+		c->e[i].tags = c->e[i].ntags ? c->tags + ntag : NULL;
+		ntag += c->e[i].ntags;
+	}
+	return c->cb(customer_id, segment, c->e, k, c->ctx);
+}
+
+/* A customer with tail entries t: their row's text (NULL: no row) and t
+ * merged, then as scan_row. */
+static int scan_merged(struct scan_ctx *c, int64_t customer_id, const char *segment, const char *data,
+		       const struct seq *t)
+{
+	struct seq *q = &c->both;
+	size_t k = c->ne, ntag = c->ntag;
+	bool in = false;
+
+	seq_clear(&c->row);
+	if (!seq_decode(&c->row, data))
+		seq_clear(&c->row); /* not a sequence: the tail alone */
+	seq_merge(q, &c->row, t);
+	for (size_t i = 0; i < q->n; i++) {
+		if (q->ts[i] > c->until)
+			break;
+		if (q->ts[i] < c->from)
+			continue;
+		if (k == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 256;
+			c->e = xrealloc(c->e, c->cap * sizeof(*c->e));
+		}
+		if (ntag + q->ntags[i] > c->tagcap) {
+			while (ntag + q->ntags[i] > c->tagcap)
+				c->tagcap = c->tagcap ? 2 * c->tagcap : 256;
+			c->tags = xrealloc(c->tags, c->tagcap * sizeof(*c->tags));
+		}
+		if (q->ntags[i])
+			memcpy(c->tags + ntag, q->tags + q->tag0[i], q->ntags[i] * sizeof(*c->tags));
+		ntag += q->ntags[i];
+		in |= q->ts[i] < c->to;
+		c->e[k++] = (struct cxm_seq_entry){ q->ts[i], q->cls[i], q->ntags[i], NULL };
+	}
+	return scan_emit(c, customer_id, segment, k, ntag, in);
+}
+
+/* The customer's index in the scan's tail, or -1. */
+static ptrdiff_t tail_find(const struct scan_tail *t, int64_t customer_id)
+{
+	size_t lo = 0, hi = t ? t->n : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->id[mid] < customer_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return t && lo < t->n && t->id[lo] == customer_id ? (ptrdiff_t)lo : -1;
+}
+
 /*
  * A row's entries straight from its text into c->e (no struct seq): the
  * entries before `from` are read past, their tags not kept. A text that
@@ -2048,6 +2302,15 @@ static int scan_row(const struct sqlrow *r, void *vctx)
 	size_t k = c->ne, ntag = c->ntag;
 	int64_t prev = 0;
 	bool in = false, first = true;
+
+	if (c->tail && c->tail->n) {
+		ptrdiff_t t = tail_find(c->tail, row_int(r, 0));
+		if (t >= 0) {
+			c->tail->seen[t] = true;
+			return scan_merged(c, row_int(r, 0), c->tail->seg_set[t] ? c->tail->seg[t] : row_text(r, 1), p,
+					   &c->tail->q[t]);
+		}
+	}
 
 	while (p && *p) {
 		uint64_t d, cls, nt, v;
@@ -2081,31 +2344,141 @@ static int scan_row(const struct sqlrow *r, void *vctx)
 		in |= prev < c->to;
 		c->e[k++] = (struct cxm_seq_entry){ prev, (uint32_t)cls, (uint32_t)nt, NULL };
 	}
-	if (!in)
-		return 0;
-	if (c->half) {
-		size_t e0 = c->ne;
-		c->ne = k;
-		c->ntag = ntag;
-		return half_keep(c, row_int(r, 0), row_text(r, 1), e0);
+	return scan_emit(c, row_int(r, 0), row_text(r, 1), k, ntag, in);
+}
+
+static int tail_row(const struct sqlrow *r, void *ctx)
+{
+	struct scan_tail *t = ctx;
+	int64_t id = row_int(r, 0);
+
+	if (!t->n || t->id[t->n - 1] != id) {
+		if (t->n == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 256;
+			t->id = xrealloc(t->id, t->cap * sizeof(*t->id));
+			t->q = xrealloc(t->q, t->cap * sizeof(*t->q));
+			t->seen = xrealloc(t->seen, t->cap * sizeof(*t->seen));
+			t->seg_set = xrealloc(t->seg_set, t->cap * sizeof(*t->seg_set));
+			t->seg = xrealloc(t->seg, t->cap * sizeof(*t->seg));
+		}
+		t->id[t->n] = id;
+		memset(&t->q[t->n], 0, sizeof(t->q[0]));
+		t->seen[t->n] = t->seg_set[t->n] = false;
+		t->seg[t->n] = NULL;
+		t->n++;
 	}
-	/* the tags were laid out entry after entry; c->tags is final now */
-	ntag = 0;
-	for (size_t i = 0; i < k; i++) {
-		c->e[i].tags = c->e[i].ntags ? c->tags + ntag : NULL;
-		ntag += c->e[i].ntags;
+	seq_decode(&t->q[t->n - 1], row_text(r, 1));
+	if (row_text(r, 3)) {
+		/* rows come in id order: the last one wins */
+		free(t->seg[t->n - 1]);
+		t->seg[t->n - 1] = row_text(r, 2) ? xstrdup(row_text(r, 2)) : NULL;
+		t->seg_set[t->n - 1] = true;
 	}
-	return c->cb(row_int(r, 0), row_text(r, 1), c->e, k, c->ctx);
+	return 0;
+}
+
+static void tail_release(struct scan_tail *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		seq_release(&t->q[i]);
+		free(t->seg[i]);
+	}
+	free(t->id);
+	free(t->q);
+	free(t->seen);
+	free(t->seg_set);
+	free(t->seg);
+	memset(t, 0, sizeof(*t));
+}
+
+struct missed_ctx {
+	struct scan_ctx *c;
+	const struct seq *t;
+	bool seg_set;
+	const char *seg;
+	bool found;
+};
+
+static int missed_row(const struct sqlrow *r, void *ctx)
+{
+	struct missed_ctx *m = ctx;
+	m->found = true;
+	return scan_merged(m->c, row_int(r, 0), m->seg_set ? m->seg : row_text(r, 1), row_text(r, 2), m->t);
+}
+
+/*
+ * One scan's rows of customers lo .. hi (ranged: else every customer) on
+ * connection s, with their tail: the tail first, then the rows, each
+ * merged with its customer's tail entries, then the customers with a tail
+ * whose row the time filter left out (their row's first and last times
+ * predate the tail), one by one. Outside a transaction, all of it in one
+ * read transaction, so a fold committing meanwhile cannot take entries
+ * from the tail read into rows read before it (on PostgreSQL inside a
+ * caller's transaction, read committed, it could show them twice).
+ */
+static int scan_part(struct cxm_store *s, int64_t tenant, int64_t lo, int64_t hi, bool ranged, struct scan_ctx *c)
+{
+	static const char all[] = "SELECT customer_id, segment, data FROM customer_seq"
+				  " WHERE tenant_id = ? AND last_ts >= ? AND first_ts < ?";
+	static const char part[] = "SELECT customer_id, segment, data FROM customer_seq"
+				   " WHERE tenant_id = ? AND customer_id >= ? AND customer_id <= ?"
+				   " AND last_ts >= ? AND first_ts < ?";
+	static const char tail_sql[] = "SELECT customer_id, data, segment, segs FROM customer_seq_tail"
+				       " WHERE tenant_id = ? AND customer_id >= ? AND customer_id <= ?"
+				       " ORDER BY customer_id, id";
+	static const char one[] = "SELECT customer_id, segment, data FROM customer_seq"
+				  " WHERE tenant_id = ? AND customer_id = ?";
+	bool pg = strcmp(s->ops->name, "sqlite") != 0, own = !s->in_tx;
+	struct scan_tail t = { 0 };
+	int ret = 0;
+
+	if (own && (ret = s->ops->exec(s, pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN")))
+		return ret;
+	{
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(ranged ? lo : INT64_MIN),
+				      SQLV_INT(ranged ? hi : INT64_MAX) };
+		ret = JQ(s, tail_sql, p, tail_row, &t, NULL);
+	}
+	for (size_t i = 0; i < t.n; i++)
+		seq_sort(&t.q[i]);
+	c->tail = &t;
+	if (!ret && ranged) {
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(lo), SQLV_INT(hi), SQLV_INT(c->from), SQLV_INT(c->to) };
+		ret = JQ(s, part, p, scan_row, c, NULL);
+	} else if (!ret) {
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(c->from), SQLV_INT(c->to) };
+		ret = JQ(s, all, p, scan_row, c, NULL);
+	}
+	for (size_t i = 0; i < t.n && !ret; i++) {
+		bool in = false;
+		/* the row the filter left out has no entry in [from, to): only
+		 * the tail can bring the customer in */
+		for (size_t k = 0; k < t.q[i].n && !in; k++)
+			in = t.q[i].ts[k] >= c->from && t.q[i].ts[k] < c->to;
+		if (t.seen[i] || !in)
+			continue;
+		struct missed_ctx m = { c, &t.q[i], t.seg_set[i], t.seg[i], false };
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(t.id[i]) };
+		if (!(ret = JQ(s, one, p, missed_row, &m, NULL)) && !m.found)
+			ret = scan_merged(c, t.id[i], t.seg[i], NULL, &t.q[i]); /* no row yet */
+	}
+	c->tail = NULL;
+	tail_release(&t);
+	seq_release(&c->row);
+	seq_release(&c->both);
+	if (own) {
+		int end = s->ops->exec(s, ret ? "ROLLBACK" : "COMMIT");
+		if (!ret)
+			ret = end;
+	}
+	return ret;
 }
 
 int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, cxm_seq_cb cb,
 		       void *ctx)
 {
-	static const char sql[] = "SELECT customer_id, segment, data FROM customer_seq"
-				  " WHERE tenant_id = ? AND last_ts >= ? AND first_ts < ?";
 	struct scan_ctx c = { .from = from_ts, .to = to_ts, .until = INT64_MAX, .cb = cb, .ctx = ctx };
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(from_ts), SQLV_INT(to_ts) };
-	int ret = JQ(s, sql, p, scan_row, &c, NULL);
+	int ret = scan_part(s, tenant, 0, 0, false, &c);
 
 	free(c.e);
 	free(c.tags);
@@ -2146,6 +2519,126 @@ int cxm_jstore_backfill(struct cxm_store *s)
 	free(l.v);
 	js->valid = false;
 	return ret;
+}
+
+/* ---- folding the tail into customer_seq ----------------------------------- */
+
+/* The whole tail, read once in (tenant, customer, id) order. */
+struct tail_rows {
+	struct tail_one {
+		int64_t tenant, customer, id, n;
+		char *data, *segment, *segs;
+	} *v;
+	size_t n, cap;
+};
+
+static int tail_rows_row(const struct sqlrow *r, void *ctx)
+{
+	struct tail_rows *t = ctx;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 1024;
+		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	t->v[t->n++] = (struct tail_one){ row_int(r, 0), row_int(r, 1), row_int(r, 2), row_int(r, 3),
+					  xstrdup(row_text(r, 4)),
+					  row_text(r, 5) ? xstrdup(row_text(r, 5)) : NULL,
+					  row_text(r, 6) ? xstrdup(row_text(r, 6)) : NULL };
+	return 0;
+}
+
+/*
+ * SQLite: the writer's transaction holds the whole database (BEGIN
+ * IMMEDIATE), so nobody adds to the tail while it is folded: the tail is
+ * read once, each of its customers' rows read and written in key order,
+ * and the tail emptied by one statement.
+ */
+static int tail_fold_sqlite(struct cxm_store *s)
+{
+	static const char all[] = "SELECT tenant_id, customer_id, id, n, data, segment, segs FROM customer_seq_tail"
+				  " ORDER BY tenant_id, customer_id, id";
+	static const char one[] = "SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
+	static const char empty[] = "DELETE FROM customer_seq_tail";
+	struct jstore *js = s->js;
+	struct tail_rows t = { 0 };
+	int ret = cxm_store_q(s, all, NULL, 0, tail_rows_row, &t, NULL);
+
+	for (size_t i = 0, k; i < t.n && !ret; i = k) {
+		struct seqrow row;
+		struct seqload l = { &row, &js->old, { 0 }, 0, NULL, NULL };
+		struct sqlval p[] = { SQLV_INT(t.v[i].tenant), SQLV_INT(t.v[i].customer) };
+		memset(&row, 0, sizeof(row));
+		seq_clear(&js->old);
+		ret = JQ(s, one, p, seqload_row, &l, NULL);
+		for (k = i; k < t.n && t.v[k].tenant == t.v[i].tenant && t.v[k].customer == t.v[i].customer; k++)
+			seqload_tail(&l, t.v[k].id, t.v[k].n, t.v[k].data, t.v[k].segment, t.v[k].segs);
+		seqload_finish(&l);
+		row.ntail = 0; /* emptied below, at once */
+		if (!ret)
+			ret = seq_store(s, t.v[i].tenant, t.v[i].customer, &row, &js->old);
+		seqrow_release(&row);
+	}
+	for (size_t i = 0; i < t.n; i++) {
+		free(t.v[i].data);
+		free(t.v[i].segment);
+		free(t.v[i].segs);
+	}
+	free(t.v);
+	return ret ? ret : cxm_store_q(s, empty, NULL, 0, NULL, NULL, NULL);
+}
+
+/*
+ * Every customer with tail rows gets their whole sequence written into
+ * their row, in (tenant, customer id) order, so the fold writes each page
+ * of customer_seq it touches once. PostgreSQL (several nodes ingest at
+ * once): customer by customer under the row lock, as ingest takes it and
+ * in the same order, and seq_store deletes exactly that customer's tail
+ * rows, which nobody can add to meanwhile (never "id <= the last read": a
+ * lower id may commit later).
+ */
+static int tail_fold(struct cxm_store *s)
+{
+	static const char sql[] = "SELECT DISTINCT tenant_id, customer_id FROM customer_seq_tail"
+				  " ORDER BY tenant_id, customer_id";
+	struct jstore *js = s->js;
+	struct ids l = { 0 };
+	int ret;
+
+	if (!strcmp(s->ops->name, "sqlite")) {
+		ret = tail_fold_sqlite(s);
+	} else {
+		ret = cxm_store_q(s, sql, NULL, 0, pair_row, &l, NULL);
+		for (size_t i = 0; i + 1 < l.n && !ret; i += 2) {
+			struct seqrow row;
+			if ((ret = seq_lock(s, l.v[i], l.v[i + 1])) ||
+			    (ret = seq_load(s, l.v[i], l.v[i + 1], &row, &js->old)))
+				break;
+			if (row.ntail)
+				ret = seq_store(s, l.v[i], l.v[i + 1], &row, &js->old);
+			seqrow_release(&row);
+		}
+		free(l.v);
+	}
+	if (!ret)
+		js->tail_n = 0;
+	return ret;
+}
+
+int cxm_store_seq_tail_max(struct cxm_store *s, int64_t entries)
+{
+	js_get(s)->tail_max = entries > 0 ? entries : 1;
+	return 0;
+}
+
+int cxm_store_seq_tail_fold(struct cxm_store *s)
+{
+	int own, ret;
+
+	if (js_get(s)->off)
+		return 0;
+	if ((ret = cxm_store_tx_begin(s, &own)))
+		return ret;
+	ret = tail_fold(s);
+	return cxm_store_tx_end(s, own, ret);
 }
 
 int cxm_store_journey_building(struct cxm_store *s, int64_t *tenant, bool *found)
@@ -2251,14 +2744,9 @@ static int half_keep(struct scan_ctx *c, int64_t customer_id, const char *segmen
 
 static void *half_run(void *arg)
 {
-	static const char sql[] = "SELECT customer_id, segment, data FROM customer_seq"
-				  " WHERE tenant_id = ? AND customer_id >= ? AND customer_id <= ?"
-				  " AND last_ts >= ? AND first_ts < ?";
 	struct scan_half *h = arg;
-	struct sqlval p[] = { SQLV_INT(h->tenant), SQLV_INT(h->lo), SQLV_INT(h->hi), SQLV_INT(h->c.from),
-			      SQLV_INT(h->c.to) };
 
-	h->ret = JQ(h->s, sql, p, scan_row, &h->c, NULL);
+	h->ret = scan_part(h->s, h->tenant, h->lo, h->hi, true, &h->c);
 	if (!h->ret)
 		h->ret = half_flush(h);
 	return NULL;
@@ -2289,9 +2777,11 @@ static struct cxm_store *scan_helper(struct cxm_store *s)
 int cxm_store_seq_scan_until(struct cxm_store *s, int64_t tenant, int64_t from_ts, int64_t to_ts, int64_t until_ts,
 			     bool any_order, cxm_seq_cb cb, void *ctx)
 {
-	static const char lo_sql[] = "SELECT MIN(customer_id) FROM customer_seq WHERE tenant_id = ?";
-	static const char hi_sql[] = "SELECT MAX(customer_id) FROM customer_seq WHERE tenant_id = ?";
-	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(from_ts), SQLV_INT(to_ts) };
+	/* the customers with a row or a tail */
+	static const char lo_sql[] = "SELECT MIN(m) FROM (SELECT MIN(customer_id) AS m FROM customer_seq WHERE tenant_id = ?"
+				     " UNION ALL SELECT MIN(customer_id) FROM customer_seq_tail WHERE tenant_id = ?) x";
+	static const char hi_sql[] = "SELECT MAX(m) FROM (SELECT MAX(customer_id) AS m FROM customer_seq WHERE tenant_id = ?"
+				     " UNION ALL SELECT MAX(customer_id) FROM customer_seq_tail WHERE tenant_id = ?) x";
 	struct scan_ctx c = { .from = from_ts, .to = to_ts, .until = until_ts < to_ts ? to_ts : until_ts, .cb = cb,
 			      .ctx = ctx };
 	int64_t lo = INT64_MIN, hi = INT64_MIN;
@@ -2299,14 +2789,12 @@ int cxm_store_seq_scan_until(struct cxm_store *s, int64_t tenant, int64_t from_t
 	int ret;
 
 	if (!any_order || s->in_tx || !(helper = scan_helper(s))) {
-		static const char sql[] = "SELECT customer_id, segment, data FROM customer_seq"
-					  " WHERE tenant_id = ? AND last_ts >= ? AND first_ts < ?";
-		ret = JQ(s, sql, p, scan_row, &c, NULL);
+		ret = scan_part(s, tenant, 0, 0, false, &c);
 		free(c.e);
 		free(c.tags);
 		return ret;
 	}
-	struct sqlval pt[] = { SQLV_INT(tenant) };
+	struct sqlval pt[] = { SQLV_INT(tenant), SQLV_INT(tenant) };
 	if ((ret = JQ(s, lo_sql, pt, cxm_store_int_row, &lo, NULL)) || (ret = JQ(s, hi_sql, pt, cxm_store_int_row, &hi, NULL)))
 		return ret;
 	if (lo == INT64_MIN || hi == INT64_MIN)

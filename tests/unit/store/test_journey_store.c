@@ -9,9 +9,14 @@
  * event classes added by two connections and their cap, the cap on a
  * customer's sequence, two connections ingesting one customer at once
  * (PostgreSQL: row locks), segments following the customer, tenants taking
- * turns at builds, and a handle serving many tenants.
+ * turns at builds, and a handle serving many tenants. The sequences' tail
+ * (migration 0016): folded at every commit or never gives the same rollups,
+ * scans and progress; scans and progress see it before a fold, also for a
+ * customer whose row lies outside the scan's window; rollbacks leave none
+ * of it and the count of it sane; merges and rebuilds take it in.
  */
 #include "testutil.h"
+#include "store-internal.h" /* cxm_store_q: the tail's rows, counted */
 
 #include "cxm/time.h"
 
@@ -728,7 +733,7 @@ static void test_migration_makes_sequences(void **state)
 	cxm_store_close(S);
 	test_sqlite_exec(path, "DROP TABLE journeys; DROP TABLE journey_versions; DROP TABLE event_classes;"
 			       " DROP TABLE customer_seq; DROP TABLE journey_rollups; DROP TABLE journey_times;"
-			       " DELETE FROM schema_migrations WHERE version = 14");
+			       " DELETE FROM customer_seq_tail; DELETE FROM schema_migrations WHERE version = 14");
 	if (cxm_store_open(&S, url, err, sizeof(err)))
 		fail_msg("reopen: %s", err);
 	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, count_cb, &c), 0);
@@ -1380,6 +1385,363 @@ static void test_seq_scan_until(void **state)
 	}
 }
 
+/* ---- the sequences' tail ------------------------------------------------- */
+
+/* The tenant's tail rows (of one customer, or of all: 0). */
+static int64_t tail_rows(int64_t tenant, int64_t customer)
+{
+	static const char all[] = "SELECT COUNT(*) FROM customer_seq_tail WHERE tenant_id = ?";
+	static const char one[] = "SELECT COUNT(*) FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
+	int64_t n = -1;
+	if (cxm_store_q(S, customer ? one : all, p, customer ? 2 : 1, cxm_store_int_row, &n, NULL))
+		fail_msg("tail rows: %s", cxm_store_errmsg(S));
+	return n;
+}
+
+/* A scan's output as one number per customer (by world index), order free. */
+struct digest {
+	const int64_t *ids;
+	uint64_t h[NCUST];
+	int entries, customers, bad;
+};
+
+static int digest_cb(int64_t customer_id, const char *segment, const struct cxm_seq_entry *e, size_t n, void *ctx)
+{
+	struct digest *d = ctx;
+	int c = 0;
+	uint64_t h = 1469598103934665603ull;
+
+	while (c < NCUST && d->ids[c] != customer_id)
+		c++;
+	if (c == NCUST) {
+		d->bad++;
+		return 0;
+	}
+	for (const char *p = segment ? segment : "-"; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ (uint64_t)e[i].ts) * 1099511628211ull;
+		h = (h ^ e[i].cls) * 1099511628211ull;
+		for (uint32_t t = 0; t < e[i].ntags; t++)
+			h = (h ^ e[i].tags[t]) * 1099511628211ull;
+		d->bad += i && e[i].ts < e[i - 1].ts;
+	}
+	d->h[c] = h;
+	d->entries += (int)n;
+	d->customers++;
+	return 0;
+}
+
+struct tail_run {
+	struct digest scan, half, until;
+	struct cxm_journey_state st[NCUST];
+	int found[NCUST];
+	int64_t tail;
+};
+
+/* The world, journeys first, events in order[] at tail size max: what the
+ * store answers. */
+static void tail_world(int64_t max, const int *order, struct tail_run *r, const struct tally *x1,
+		       const struct tally *x2)
+{
+	static int64_t ids[NCUST];
+	int64_t tenant = test_tenant(S), j1, j2;
+	int64_t from = T0() + 10 * DAY_US, to = T0() + 20 * DAY_US;
+
+	assert_int_equal(cxm_store_seq_tail_max(S, max), 0);
+	make_customers(tenant, ids);
+	j1 = journey_make(tenant, "Compra", J1);
+	j2 = journey_make(tenant, "Soporte", J2);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	send_all(tenant, ids, order, NEV);
+	r->tail = tail_rows(tenant, 0);
+	check_flow(tenant, j1, x1);
+	check_flow(tenant, j2, x2);
+	memset(&r->scan, 0, sizeof(r->scan));
+	memset(&r->half, 0, sizeof(r->half));
+	memset(&r->until, 0, sizeof(r->until));
+	r->scan.ids = r->half.ids = r->until.ids = ids;
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, digest_cb, &r->scan), 0);
+	assert_int_equal(cxm_store_seq_scan_until(S, tenant, from, to, to + DAY_US, true, digest_cb, &r->half), 0);
+	assert_int_equal(cxm_store_seq_scan_until(S, tenant, from, to, to + DAY_US, false, digest_cb, &r->until), 0);
+	for (int c = 0; c < NCUST; c++) {
+		int ret = cxm_store_journey_progress(S, tenant, ids[c], j1, &r->st[c]);
+		assert_true(ret == 0 || ret == CXM_ENOTFOUND);
+		r->found[c] = !ret;
+	}
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
+static void digest_equal(const struct digest *a, const struct digest *b)
+{
+	assert_int_equal(a->bad, 0);
+	assert_int_equal(b->bad, 0);
+	assert_int_equal(a->customers, b->customers);
+	assert_int_equal(a->entries, b->entries);
+	assert_memory_equal(a->h, b->h, sizeof(a->h));
+}
+
+/* Folded at every commit, every 100 entries or never: the same answers. */
+static void test_tail_fold_equivalence(void **state)
+{
+	static struct tally x1, x2;
+	static struct tail_run r[3];
+	static int order[NEV], group[NCUST], segix[NCUST];
+	static const int64_t max[3] = { 1, 100, INT64_MAX };
+	(void)state;
+
+	world();
+	identity_groups(group, segix);
+	expect(&x1, J1, NEV, group, segix);
+	expect(&x2, J2, NEV, group, segix);
+	for (int i = 0; i < NEV; i++)
+		order[i] = i;
+	for (int i = NEV - 1; i > 0; i--) {
+		int k = below(i + 1), v = order[i];
+		order[i] = order[k];
+		order[k] = v;
+	}
+	for (int v = 0; v < 3; v++) {
+		/* the same batches and repeats each time */
+		uint64_t keep = seed;
+		tail_world(max[v], order, &r[v], &x1, &x2);
+		seed = keep;
+	}
+	assert_int_equal(r[0].tail, 0); /* every commit folded */
+	assert_true(r[2].tail > NEV / 10); /* nothing folded: most entries in the tail */
+	assert_int_equal(r[0].scan.entries, NEV);
+	for (int v = 1; v < 3; v++) {
+		digest_equal(&r[0].scan, &r[v].scan);
+		digest_equal(&r[0].half, &r[v].half);
+		digest_equal(&r[0].until, &r[v].until);
+		for (int c = 0; c < NCUST; c++) {
+			assert_int_equal(r[0].found[c], r[v].found[c]);
+			if (!r[0].found[c])
+				continue;
+			assert_int_equal(r[0].st[c].current, r[v].st[c].current);
+			assert_int_equal(r[0].st[c].current_ts, r[v].st[c].current_ts);
+			assert_memory_equal(r[0].st[c].node, r[v].st[c].node, sizeof(r[0].st[c].node));
+		}
+	}
+	digest_equal(&r[0].half, &r[0].until);
+}
+
+static int64_t put_type(int64_t tenant, int64_t customer, const char *source, const char *type, int64_t ts)
+{
+	struct cxm_event e = { .source_id = source, .customer_id = customer, .type = type, .channel = "web", .ts = ts };
+	return cxm_store_events_put(S, tenant, &e, 1, NULL, NULL);
+}
+
+/* Scans and progress read the tail before any fold: also a customer whose
+ * row's times are all outside the window their tail is in, and a new
+ * customer with no row yet (their segment from the tail, following the
+ * customer's attributes). */
+static void test_tail_scan_window(void **state)
+{
+	static struct scan_got g;
+	int64_t tenant = test_tenant(S), a, b, j1;
+	struct cxm_customer ca = { .external_id = "a", .attributes = "{\"segment\":\"gold\"}" };
+	struct cxm_customer cb = { .external_id = "b", .attributes = "{}" };
+	int64_t from = T0() + 29 * DAY_US, to = T0() + 31 * DAY_US;
+	struct cxm_journey_state st;
+	(void)state;
+
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	assert_int_equal(cxm_store_customer_put(S, tenant, &ca, &a, NULL), 0);
+	assert_int_equal(cxm_store_customer_put(S, tenant, &cb, &b, NULL), 0);
+	j1 = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	/* first events (a enters the journey), folded into rows */
+	assert_int_equal(put_type(tenant, a, "a1", "purchase", T0() + DAY_US), 0);
+	assert_int_equal(put_type(tenant, b, "b1", "login", T0() + 30 * DAY_US), 0);
+	assert_int_equal(tail_rows(tenant, 0), 2);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	/* then a's delivery a month later, and a late ad click: the tail */
+	assert_int_equal(put_type(tenant, a, "a2", "delivery", T0() + 30 * DAY_US), 0);
+	struct cxm_event ad = { .source_id = "a3", .customer_id = a, .type = "ad_click", .channel = "social",
+				.ts = T0() };
+	assert_int_equal(cxm_store_events_put(S, tenant, &ad, 1, NULL, NULL), 0);
+	assert_int_equal(tail_rows(tenant, a), 2);
+	/* and a new customer, in the tail only */
+	struct cxm_customer cc = { .external_id = "c", .attributes = "{\"segment\":\"silver\"}" };
+	int64_t c3;
+	assert_int_equal(cxm_store_customer_put(S, tenant, &cc, &c3, NULL), 0);
+	assert_int_equal(put_type(tenant, c3, "c1", "login", T0() + 30 * DAY_US), 0);
+	assert_int_equal(tail_rows(tenant, c3), 1);
+
+	for (int k = 0; k < 6; k++) {
+		memset(&g, 0, sizeof(g));
+		g.customer = k < 3 ? a : c3;
+		if (k % 3 == 0)
+			assert_int_equal(cxm_store_seq_scan(S, tenant, from, to, scan_cb, &g), 0);
+		else
+			assert_int_equal(cxm_store_seq_scan_until(S, tenant, from, to, INT64_MAX, k % 3 == 2, scan_cb, &g),
+					 0);
+		assert_int_equal(g.customers, 3); /* a from row and tail, b from the row, c from the tail */
+		assert_int_equal(g.n, 1);
+		assert_true(g.ts[0] == T0() + 30 * DAY_US);
+		assert_string_equal(g.segment, k < 3 ? "gold" : "silver");
+	}
+	/* c's segment follows their attributes before any fold */
+	cc.attributes = "{\"segment\":\"gold\"}";
+	assert_int_equal(cxm_store_customer_put(S, tenant, &cc, &c3, NULL), 0);
+	memset(&g, 0, sizeof(g));
+	g.customer = c3;
+	assert_int_equal(cxm_store_seq_scan(S, tenant, from, to, scan_cb, &g), 0);
+	assert_string_equal(g.segment, "gold");
+	/* the whole range: the row's entry and the tail's, in order */
+	memset(&g, 0, sizeof(g));
+	g.customer = a;
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, scan_cb, &g), 0);
+	assert_int_equal(g.n, 3);
+	assert_true(g.ts[0] == T0() && g.ts[1] == T0() + DAY_US && g.ts[2] == T0() + 30 * DAY_US);
+	/* progress: the model's state of ad, purchase and delivery */
+	{
+		static const char *const types[] = { "ad_click", "purchase", "delivery" };
+		static const char *const channels[] = { "social", "web", "web" };
+		const int64_t ts[] = { T0(), T0() + DAY_US, T0() + 30 * DAY_US };
+		struct cxm_journey_def d;
+		struct cxm_journey_state want;
+		cJSON *tree;
+		def_of(J1, &tree, &d);
+		cxm_journey_state_init(&want);
+		for (int i = 0; i < 3; i++) {
+			int tp = cxm_journey_match_event(&d, types[i], channels[i], NULL, NULL);
+			assert_true(tp >= 0);
+			cxm_journey_state_add(&d, &want, tp, ts[i], i);
+		}
+		cJSON_Delete(tree);
+		assert_int_equal(cxm_store_journey_progress(S, tenant, a, j1, &st), 0);
+		assert_int_equal(st.current, want.current);
+		assert_true(st.current_ts == T0() + 30 * DAY_US && want.current_ts == st.current_ts);
+		assert_memory_equal(st.node, want.node, sizeof(st.node));
+	}
+	/* a fold changes none of it */
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	memset(&g, 0, sizeof(g));
+	g.customer = a;
+	assert_int_equal(cxm_store_seq_scan(S, tenant, from, to, scan_cb, &g), 0);
+	assert_int_equal(g.customers, 3);
+	assert_int_equal(g.n, 1);
+	memset(&g, 0, sizeof(g));
+	g.customer = c3;
+	assert_int_equal(cxm_store_seq_scan(S, tenant, from, to, scan_cb, &g), 0);
+	assert_string_equal(g.segment, "gold");
+	struct cxm_journey_state st2;
+	assert_int_equal(cxm_store_journey_progress(S, tenant, a, j1, &st2), 0);
+	assert_int_equal(st.current, st2.current);
+	assert_memory_equal(st.node, st2.node, sizeof(st.node));
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
+/* A rollback, whole or of a savepoint, leaves no tail rows, and the count
+ * of the tail stays true: a fold comes when the tail reaches its size, at
+ * the commit or, outside a savepoint, within a long transaction. */
+static void test_tail_rollback(void **state)
+{
+	int64_t tenant = test_tenant(S), a;
+	struct cxm_customer ca = { .external_id = "a", .attributes = "{}" };
+	struct cxm_event many[100];
+	char src[100][16];
+	struct count_ctx c = { 0 };
+	(void)state;
+
+	assert_int_equal(cxm_store_customer_put(S, tenant, &ca, &a, NULL), 0);
+	assert_int_equal(put_type(tenant, a, "first", "login", T0()), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0); /* every tenant's */
+	assert_int_equal(cxm_store_seq_tail_max(S, 50), 0);
+	for (int i = 0; i < 100; i++) {
+		snprintf(src[i], sizeof(src[i]), "m%d", i);
+		many[i] = (struct cxm_event){ .source_id = src[i], .customer_id = a, .type = "login", .channel = "app",
+					      .ts = T0() + (i + 1) * 1000000 };
+	}
+	/* 100 entries under a savepoint rolled back, then one kept: no fold */
+	assert_int_equal(cxm_store_begin(S), 0);
+	assert_int_equal(cxm_store_savepoint(S), 0);
+	assert_int_equal(cxm_store_events_put(S, tenant, many, 100, NULL, NULL), 0);
+	assert_int_equal(tail_rows(tenant, a), 1);
+	assert_int_equal(cxm_store_savepoint_rollback(S), 0);
+	assert_int_equal(tail_rows(tenant, a), 0);
+	assert_int_equal(put_type(tenant, a, "kept1", "login", T0() + DAY_US), 0);
+	assert_int_equal(cxm_store_commit(S), 0);
+	assert_int_equal(tail_rows(tenant, a), 1);
+	/* the same with the whole transaction */
+	assert_int_equal(cxm_store_begin(S), 0);
+	assert_int_equal(cxm_store_events_put(S, tenant, many, 100, NULL, NULL), 0);
+	assert_int_equal(cxm_store_rollback(S), 0);
+	assert_int_equal(tail_rows(tenant, a), 1);
+	assert_int_equal(put_type(tenant, a, "kept2", "login", T0() + 2 * DAY_US), 0);
+	assert_int_equal(tail_rows(tenant, a), 2);
+	/* 60 more reach 50: that commit folds */
+	assert_int_equal(cxm_store_events_put(S, tenant, many, 60, NULL, NULL), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, count_cb, &c), 0);
+	assert_int_equal(c.customers, 1);
+	assert_int_equal(c.entries, 63);
+	/* a long transaction (an import: no savepoint) folds as it goes */
+	assert_int_equal(cxm_store_begin(S), 0);
+	for (int i = 0; i < 60; i++) {
+		snprintf(src[i], sizeof(src[i]), "x%d", i);
+		many[i] = (struct cxm_event){ .source_id = src[i], .customer_id = a, .type = "login", .channel = "app",
+					      .ts = T0() + 3 * DAY_US + i };
+	}
+	if (cxm_store_events_put(S, tenant, many, 30, NULL, NULL))
+		fail_msg("put: %s", cxm_store_errmsg(S));
+	assert_int_equal(tail_rows(tenant, a), 1);
+	assert_int_equal(cxm_store_events_put(S, tenant, many + 30, 30, NULL, NULL), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	assert_int_equal(cxm_store_commit(S), 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, count_cb, &c), 0);
+	assert_int_equal(c.entries, 123);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
+/* Merges and rebuilds with tail rows: they take them in. */
+static void test_tail_merge_rebuild(void **state)
+{
+	static struct tally x, xb;
+	static int group[NCUST], segix[NCUST];
+	static int64_t ids[NCUST];
+	static struct scan_got g;
+	int64_t j1, tenant;
+	int version, want = 0;
+	char *c = canonical(J1B);
+	bool pending = true;
+	(void)state;
+
+	world();
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	tenant = world_tenant(ids, &j1);
+	assert_true(tail_rows(tenant, ids[0]) > 0 && tail_rows(tenant, ids[1]) > 0);
+	assert_int_equal(cxm_store_customer_merge(S, tenant, ids[0], ids[1], "test", NULL), 0);
+	assert_int_equal(tail_rows(tenant, ids[0]), 0);
+	assert_int_equal(tail_rows(tenant, ids[1]), 0);
+	identity_groups(group, segix);
+	group[1] = 0;
+	expect(&x, J1, NEV, group, segix);
+	check_flow(tenant, j1, &x);
+	memset(&g, 0, sizeof(g));
+	g.customer = ids[0];
+	assert_int_equal(cxm_store_seq_scan(S, tenant, 0, INT64_MAX, scan_cb, &g), 0);
+	for (int i = 0; i < NEV; i++)
+		want += W[i].cust == 0 || W[i].cust == 1;
+	assert_int_equal(g.n, want);
+	/* a new version built over sequences with tails */
+	assert_true(tail_rows(tenant, 0) > 0);
+	assert_int_equal(cxm_store_journey_update(S, tenant, j1, "Compra", c, 2, &version), 0);
+	while (pending)
+		assert_int_equal(cxm_store_journey_build_step(S, tenant, 50, &pending), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	expect(&xb, J1B, NEV, group, segix);
+	check_flow(tenant, j1, &xb);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1400,6 +1762,10 @@ int main(void)
 		cmocka_unit_test(test_many_tenants),
 		cmocka_unit_test(test_merge_segment),
 		cmocka_unit_test(test_seq_scan_until),
+		cmocka_unit_test(test_tail_fold_equivalence),
+		cmocka_unit_test(test_tail_scan_window),
+		cmocka_unit_test(test_tail_rollback),
+		cmocka_unit_test(test_tail_merge_rebuild),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
