@@ -609,6 +609,15 @@ struct jstore {
 	 * rollbacks); the fold empties the tail when it reaches tail_max */
 	bool tail_known;
 	int64_t tail_n, tail_max;
+	/* SQLite: the tail by customer, in memory (struct mtail, "the tail in
+	 * memory" below); mem_known: it is the table's, else built again */
+	bool mem_known;
+	struct cxm_map mem_index; /* "tenant:customer" -> index in mem */
+	struct mtail *mem;
+	size_t nmem, capmem;
+	int64_t mem_next_id;  /* the id of the next tail row */
+	int64_t data_version; /* PRAGMA data_version when the map was built */
+	struct seq mdec;      /* scratch of the map's build */
 };
 
 /* The classes a tenant may have (CXM_CLASSES_MAX overrides it, for tests):
@@ -630,6 +639,58 @@ struct jstore {
  * load of a customer and every scan read more tail (docs/journeys.md). */
 #define JS_TAIL_MAX 20000
 
+/*
+ * The tail in memory (SQLite). A server has one writing connection and
+ * SQLite one writer at a time, so a handle's writes are the only ones to
+ * the tail while its transaction runs: it keeps each tail customer's rows
+ * decoded (their entries sorted, counts, the newest segment and segs, the
+ * rows' ids) and reads a customer's sequence as their row, by key, plus
+ * these, instead of looking the tail rows up. The map is built from the
+ * table the first time a write transaction needs it, and dropped (built
+ * again on next use) by anything that may change the table behind it: a
+ * rollback or a savepoint's, another connection's commit (PRAGMA
+ * data_version at each BEGIN), a change of the tail outside a transaction.
+ * PostgreSQL (several nodes write) reads the table every time.
+ */
+struct mtail {
+	int64_t tenant, customer;
+	int64_t n;      /* the events the rows took in */
+	int64_t tail_n; /* their entries */
+	struct seq q;   /* the entries, sorted */
+	bool bad;       /* a row did not decode */
+	int64_t meta_id; /* the newest row with segs, or 0 */
+	char *segment, *segs;
+	struct mrow {
+		int64_t id;
+		bool meta; /* segs not NULL */
+	} *rows;
+	size_t nrows, caprows; /* 0: no tail (folded or written whole) */
+};
+
+static void mtail_empty(struct mtail *e)
+{
+	seq_clear(&e->q);
+	free(e->segment);
+	free(e->segs);
+	e->segment = e->segs = NULL;
+	e->n = e->tail_n = e->meta_id = 0;
+	e->bad = false;
+	e->nrows = 0;
+}
+
+/* Forgets the map: built again from the table on next use. */
+static void mem_drop(struct jstore *js)
+{
+	for (size_t i = 0; i < js->nmem; i++) {
+		mtail_empty(&js->mem[i]);
+		seq_release(&js->mem[i].q);
+		free(js->mem[i].rows);
+	}
+	js->nmem = 0;
+	cxm_map_clear(&js->mem_index);
+	js->mem_known = false;
+}
+
 static struct jstore *js_get(struct cxm_store *s)
 {
 	if (!s->js) {
@@ -642,6 +703,7 @@ static struct jstore *js_get(struct cxm_store *s)
 		js->tail_max = JS_TAIL_MAX;
 		cxm_map_init(&js->classes);
 		cxm_map_init(&js->index);
+		cxm_map_init(&js->mem_index);
 		cxm_buf_init(&js->key, 0);
 		cxm_buf_init(&js->text, 0);
 	}
@@ -759,6 +821,10 @@ void cxm_jstore_free(struct cxm_store *s)
 	seq_release(&js->old);
 	seq_release(&js->cur);
 	seq_release(&js->add);
+	mem_drop(js);
+	seq_release(&js->mdec);
+	free(js->mem);
+	cxm_map_release(&js->mem_index);
 	if (js->helper)
 		cxm_store_close(js->helper);
 	free(js);
@@ -1091,6 +1157,7 @@ void cxm_jstore_discard(struct cxm_store *s, bool savepoint_only)
 	/* classes (and build cursors) written under it are gone too, and the
 	 * tail rows: counted again from the table */
 	js->tail_known = false;
+	mem_drop(js);
 	cxm_map_clear(&js->classes);
 	js_cache_clear(js);
 	js->valid = false;
@@ -1270,8 +1337,147 @@ static int seq_lock(struct cxm_store *s, int64_t tenant, int64_t customer)
 	return JQ(s, sql, p, NULL, NULL, NULL);
 }
 
+/* ---- the tail in memory (SQLite) ---- */
+
+static const char seq_row_sql[] =
+	"SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
+
+static struct mtail *mem_find(struct jstore *js, int64_t tenant, int64_t customer, bool add)
+{
+	char key[48];
+	int64_t at;
+
+	snprintf(key, sizeof(key), "%lld:%lld", (long long)tenant, (long long)customer);
+	if (cxm_map_get(&js->mem_index, key, &at))
+		return &js->mem[at];
+	if (!add)
+		return NULL;
+	if (js->nmem == js->capmem) {
+		js->capmem = js->capmem ? 2 * js->capmem : 1024;
+		js->mem = xrealloc(js->mem, js->capmem * sizeof(*js->mem));
+	}
+	struct mtail *e = &js->mem[js->nmem];
+	memset(e, 0, sizeof(*e));
+	e->tenant = tenant;
+	e->customer = customer;
+	cxm_map_put(&js->mem_index, key, (int64_t)js->nmem++);
+	return e;
+}
+
+/* One more tail row of e: its sorted entries q, with segment and segs
+ * when segs is not NULL. */
+static void mem_add(struct mtail *e, int64_t id, int64_t n, const struct seq *q, const char *segment,
+		    const char *segs)
+{
+	if (e->nrows == e->caprows) {
+		e->caprows = e->caprows ? 2 * e->caprows : 4;
+		e->rows = xrealloc(e->rows, e->caprows * sizeof(*e->rows));
+	}
+	e->rows[e->nrows++] = (struct mrow){ id, segs != NULL };
+	e->n += n;
+	e->tail_n += n;
+	if (segs && id > e->meta_id) {
+		e->meta_id = id;
+		free(e->segment);
+		free(e->segs);
+		e->segment = segment ? xstrdup(segment) : NULL;
+		e->segs = xstrdup(segs);
+	}
+	if (!q->n)
+		return;
+	if (!e->q.n || entry_cmp2(&e->q, e->q.n - 1, q, 0) <= 0) {
+		/* in order after the others: the usual case */
+		for (size_t i = 0; i < q->n; i++)
+			seq_push_entry(&e->q, q, i);
+	} else {
+		struct seq m = { 0 };
+		seq_merge(&m, &e->q, q);
+		seq_release(&e->q);
+		e->q = m;
+	}
+}
+
+static int mem_row(const struct sqlrow *r, void *ctx)
+{
+	struct jstore *js = ctx;
+	struct mtail *e = mem_find(js, row_int(r, 0), row_int(r, 1), true);
+	int64_t id = row_int(r, 2);
+
+	seq_clear(&js->mdec);
+	if (!seq_decode(&js->mdec, row_text(r, 4)))
+		e->bad = true;
+	seq_sort(&js->mdec);
+	mem_add(e, id, row_int(r, 3), &js->mdec, row_text(r, 5), row_text(r, 6));
+	js->tail_n += row_int(r, 3);
+	if (id >= js->mem_next_id)
+		js->mem_next_id = id + 1;
+	return 0;
+}
+
+/*
+ * Whether this call reads and changes the tail through the map: SQLite
+ * in a (write) transaction, the map built first when unknown. Otherwise
+ * the table is read and written as is; a change made so drops the map.
+ */
+static int mem_ready(struct cxm_store *s, bool *use)
+{
+	static const char all[] = "SELECT tenant_id, customer_id, id, n, data, segment, segs FROM customer_seq_tail"
+				  " ORDER BY id";
+	struct jstore *js = s->js;
+	int ret;
+
+	*use = !strcmp(s->ops->name, "sqlite") && s->in_tx;
+	if (!*use || js->mem_known)
+		return 0;
+	mem_drop(js);
+	js->tail_n = 0;
+	if ((ret = cxm_store_q(s, "PRAGMA data_version", NULL, 0, cxm_store_int_row, &js->data_version, NULL)) ||
+	    (ret = cxm_store_q(s, all, NULL, 0, mem_row, js, NULL))) {
+		mem_drop(js);
+		js->tail_known = false;
+		return ret;
+	}
+	js->tail_known = js->mem_known = true;
+	return 0;
+}
+
+void cxm_jstore_begin(struct cxm_store *s)
+{
+	struct jstore *js = s->js;
+	int64_t v = -1;
+
+	/* another connection's commit may have changed the tail */
+	if (js && js->mem_known &&
+	    (cxm_store_q(s, "PRAGMA data_version", NULL, 0, cxm_store_int_row, &v, NULL) || v != js->data_version)) {
+		mem_drop(js);
+		js->tail_known = false;
+	}
+}
+
+/* The customer's tail e over their row (read into row and q). */
+static void mem_over(struct seqrow *row, struct seq *q, const struct mtail *e)
+{
+	row->n += e->n;
+	row->ntail = (int64_t)e->nrows;
+	row->tail_n = e->tail_n;
+	row->bad |= e->bad;
+	if (e->meta_id) {
+		free(row->segment);
+		free(row->segs);
+		row->segment = e->segment ? xstrdup(e->segment) : NULL;
+		row->segs = xstrdup(e->segs);
+	}
+	if (e->q.n) {
+		struct seq m = { 0 };
+		seq_merge(&m, q, &e->q);
+		seq_release(q);
+		*q = m;
+	}
+}
+
 /* The customer's row and tail, read by one statement (one snapshot: a
- * fold committing meanwhile is seen whole or not at all), merged into q. */
+ * fold committing meanwhile is seen whole or not at all), merged into q;
+ * on SQLite in a transaction, the row and the map. */
 static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struct seqrow *row, struct seq *q)
 {
 	static const char sql[] =
@@ -1279,10 +1485,19 @@ static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struc
 		" UNION ALL SELECT 1, id, segment, segs, data, n FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?";
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer), SQLV_INT(tenant), SQLV_INT(customer) };
 	struct seqload l = { row, q, { 0 }, 0, NULL, NULL };
+	bool use;
 	int ret;
 
 	memset(row, 0, sizeof(*row));
 	seq_clear(q);
+	if ((ret = mem_ready(s, &use)))
+		return ret;
+	if (use) {
+		const struct mtail *e = mem_find(s->js, tenant, customer, false);
+		if (!(ret = cxm_store_q(s, seq_row_sql, p, 2, seqload_row, &l, NULL)) && e && e->nrows)
+			mem_over(row, q, e);
+		return ret;
+	}
 	ret = JQ(s, sql, p, seqload_row, &l, NULL);
 	seqload_finish(&l);
 	return ret;
@@ -1305,14 +1520,27 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 				  " data = ? WHERE tenant_id = ? AND customer_id = ?";
 	static const char del[] = "DELETE FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
 	static const char drop[] = "DELETE FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?";
+	static const char drop_id[] = "DELETE FROM customer_seq_tail WHERE id = ?";
 	struct jstore *js = s->js;
 
 	if (row->ntail) {
 		/* the whole sequence goes into the row: the tail rows read with it
 		 * (on PostgreSQL, all of the customer's: the row lock keeps others
-		 * from adding any since) */
+		 * from adding any since); from the map, by id */
 		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
-		int ret = JQ(s, drop, p, NULL, NULL, NULL);
+		struct mtail *e = NULL;
+		bool use;
+		int ret = mem_ready(s, &use);
+		if (!ret && use && (e = mem_find(js, tenant, customer, false))) {
+			for (size_t i = 0; i < e->nrows && !ret; i++) {
+				struct sqlval pi[] = { SQLV_INT(e->rows[i].id) };
+				ret = JQ(s, drop_id, pi, NULL, NULL, NULL);
+			}
+			mtail_empty(e);
+		} else if (!ret) {
+			ret = JQ(s, drop, p, NULL, NULL, NULL);
+			mem_drop(js);
+		}
 		if (ret)
 			return ret;
 		js->tail_n = js->tail_n > row->tail_n ? js->tail_n - row->tail_n : 0;
@@ -1434,14 +1662,44 @@ int cxm_jstore_segment(struct cxm_store *s, int64_t tenant, int64_t customer, co
 				   " AND segs IS NOT NULL AND (segment IS NULL OR segment <> ?)";
 	static const char tunset[] = "UPDATE customer_seq_tail SET segment = NULL WHERE tenant_id = ? AND customer_id = ?"
 				     " AND segs IS NOT NULL AND segment IS NOT NULL";
+	/* the map's: its newest such row, which the loads and scans read */
+	static const char mset[] = "UPDATE customer_seq_tail SET segment = ? WHERE id = ?";
 	cJSON *a = attributes ? cJSON_Parse(attributes) : NULL;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "segment");
+	struct jstore *js = js_get(s);
+	bool use;
 	int ret;
 
-	if (js_get(s)->off) {
+	if (js->off) {
 		cJSON_Delete(a);
 		return 0;
 	}
+	if ((ret = mem_ready(s, &use))) {
+		cJSON_Delete(a);
+		return ret;
+	}
+	if (use) {
+		const char *seg = cJSON_IsString(v) ? v->valuestring : NULL;
+		struct mtail *e = mem_find(js, tenant, customer, false);
+		if (seg) {
+			struct sqlval p[] = { SQLV_TEXT(seg), SQLV_INT(tenant), SQLV_INT(customer), SQLV_TEXT(seg) };
+			ret = JQ(s, set, p, NULL, NULL, NULL);
+		} else {
+			struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
+			ret = JQ(s, unset, p, NULL, NULL, NULL);
+		}
+		if (!ret && e && e->nrows && e->meta_id &&
+		    (!seg != !e->segment || (seg && strcmp(seg, e->segment)))) {
+			struct sqlval pm[] = { SQLV_TEXT(seg), SQLV_INT(e->meta_id) };
+			if (!(ret = JQ(s, mset, pm, NULL, NULL, NULL))) {
+				free(e->segment);
+				e->segment = seg ? xstrdup(seg) : NULL;
+			}
+		}
+		cJSON_Delete(a);
+		return ret;
+	}
+	mem_drop(js);
 	if (cJSON_IsString(v)) {
 		struct sqlval p[] = { SQLV_TEXT(v->valuestring), SQLV_INT(tenant), SQLV_INT(customer),
 				      SQLV_TEXT(v->valuestring) };
@@ -1546,17 +1804,34 @@ static int tail_add(struct cxm_store *s, int64_t tenant, int64_t customer, const
 {
 	static const char sql[] = "INSERT INTO customer_seq_tail (tenant_id, customer_id, n, data, segment, segs)"
 				  " VALUES (?, ?, ?, ?, ?, ?)";
+	/* the map's: its ids follow the table's (nobody else writes it) */
+	static const char sql_id[] = "INSERT INTO customer_seq_tail (tenant_id, customer_id, n, data, segment, segs, id)"
+				     " VALUES (?, ?, ?, ?, ?, ?, ?)";
 	struct jstore *js = s->js;
+	const char *segs = row->dirty ? (row->segs ? row->segs : "") : NULL;
+	bool use;
+	int ret;
 
+	if ((ret = mem_ready(s, &use)))
+		return ret;
 	seq_encode(q, NULL, &js->text);
 	struct sqlval p[] = { SQLV_INT(tenant),
 			      SQLV_INT(customer),
 			      SQLV_INT((int64_t)q->n),
 			      SQLV_TEXT(cxm_buf_str(&js->text)),
 			      SQLV_TEXT(row->dirty ? row->segment : NULL),
-			      SQLV_TEXT(row->dirty ? (row->segs ? row->segs : "") : NULL) };
+			      SQLV_TEXT(segs),
+			      SQLV_INT(js->mem_next_id) };
 	js->tail_n += (int64_t)q->n;
-	return JQ(s, sql, p, NULL, NULL, NULL);
+	if (!use) {
+		mem_drop(js);
+		return cxm_store_q(s, sql, p, 6, NULL, NULL, NULL);
+	}
+	if ((ret = JQ(s, sql_id, p, NULL, NULL, NULL)))
+		return ret;
+	mem_add(mem_find(js, tenant, customer, true), js->mem_next_id++, (int64_t)q->n, q,
+		row->dirty ? row->segment : NULL, segs);
+	return 0;
 }
 
 /*
@@ -1652,6 +1927,9 @@ int cxm_jstore_ingest(struct cxm_store *s, int64_t tenant, const struct cxm_even
 	if (js->off || !n)
 		return 0;
 	if ((ret = js_load(s, tenant)) || (ret = js_cursors(s, tenant)))
+		return ret;
+	bool use;
+	if ((ret = mem_ready(s, &use)))
 		return ret;
 	if (!js->tail_known) {
 		static const char sql[] = "SELECT COALESCE(SUM(n), 0) FROM customer_seq_tail";
@@ -2523,67 +2801,58 @@ int cxm_jstore_backfill(struct cxm_store *s)
 
 /* ---- folding the tail into customer_seq ----------------------------------- */
 
-/* The whole tail, read once in (tenant, customer, id) order. */
-struct tail_rows {
-	struct tail_one {
-		int64_t tenant, customer, id, n;
-		char *data, *segment, *segs;
-	} *v;
-	size_t n, cap;
-};
-
-static int tail_rows_row(const struct sqlrow *r, void *ctx)
+static int mtail_cmp(const void *pa, const void *pb)
 {
-	struct tail_rows *t = ctx;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 1024;
-		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
-	}
-	t->v[t->n++] = (struct tail_one){ row_int(r, 0), row_int(r, 1), row_int(r, 2), row_int(r, 3),
-					  xstrdup(row_text(r, 4)),
-					  row_text(r, 5) ? xstrdup(row_text(r, 5)) : NULL,
-					  row_text(r, 6) ? xstrdup(row_text(r, 6)) : NULL };
-	return 0;
+	const struct mtail *a = *(const struct mtail *const *)pa, *b = *(const struct mtail *const *)pb;
+
+	if (a->tenant != b->tenant)
+		return a->tenant < b->tenant ? -1 : 1;
+	return (a->customer > b->customer) - (a->customer < b->customer);
 }
 
 /*
  * SQLite: the writer's transaction holds the whole database (BEGIN
  * IMMEDIATE), so nobody adds to the tail while it is folded: the tail is
- * read once, each of its customers' rows read and written in key order,
+ * the map's (mem_ready), each of its customers' rows read and written in key order,
  * and the tail emptied by one statement.
  */
 static int tail_fold_sqlite(struct cxm_store *s)
 {
-	static const char all[] = "SELECT tenant_id, customer_id, id, n, data, segment, segs FROM customer_seq_tail"
-				  " ORDER BY tenant_id, customer_id, id";
-	static const char one[] = "SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
 	static const char empty[] = "DELETE FROM customer_seq_tail";
 	struct jstore *js = s->js;
-	struct tail_rows t = { 0 };
-	int ret = cxm_store_q(s, all, NULL, 0, tail_rows_row, &t, NULL);
+	struct mtail **order;
+	size_t n = 0;
+	int ret = 0;
 
-	for (size_t i = 0, k; i < t.n && !ret; i = k) {
+	order = xmalloc((js->nmem ? js->nmem : 1) * sizeof(*order));
+	for (size_t i = 0; i < js->nmem; i++)
+		if (js->mem[i].nrows)
+			order[n++] = &js->mem[i];
+	qsort(order, n, sizeof(*order), mtail_cmp);
+	for (size_t i = 0; i < n && !ret; i++) {
 		struct seqrow row;
 		struct seqload l = { &row, &js->old, { 0 }, 0, NULL, NULL };
-		struct sqlval p[] = { SQLV_INT(t.v[i].tenant), SQLV_INT(t.v[i].customer) };
+		struct sqlval p[] = { SQLV_INT(order[i]->tenant), SQLV_INT(order[i]->customer) };
 		memset(&row, 0, sizeof(row));
 		seq_clear(&js->old);
-		ret = JQ(s, one, p, seqload_row, &l, NULL);
-		for (k = i; k < t.n && t.v[k].tenant == t.v[i].tenant && t.v[k].customer == t.v[i].customer; k++)
-			seqload_tail(&l, t.v[k].id, t.v[k].n, t.v[k].data, t.v[k].segment, t.v[k].segs);
-		seqload_finish(&l);
-		row.ntail = 0; /* emptied below, at once */
-		if (!ret)
-			ret = seq_store(s, t.v[i].tenant, t.v[i].customer, &row, &js->old);
+		if (!(ret = JQ(s, seq_row_sql, p, seqload_row, &l, NULL))) {
+			mem_over(&row, &js->old, order[i]);
+			row.ntail = 0; /* emptied below, at once */
+			ret = seq_store(s, order[i]->tenant, order[i]->customer, &row, &js->old);
+		}
 		seqrow_release(&row);
 	}
-	for (size_t i = 0; i < t.n; i++) {
-		free(t.v[i].data);
-		free(t.v[i].segment);
-		free(t.v[i].segs);
+	free(order);
+	if (!ret)
+		ret = cxm_store_q(s, empty, NULL, 0, NULL, NULL, NULL);
+	if (!ret) {
+		/* the table is empty: so is the map, still known */
+		int64_t next = js->mem_next_id;
+		mem_drop(js);
+		js->mem_known = true;
+		js->mem_next_id = next;
 	}
-	free(t.v);
-	return ret ? ret : cxm_store_q(s, empty, NULL, 0, NULL, NULL, NULL);
+	return ret;
 }
 
 /*
@@ -2601,9 +2870,12 @@ static int tail_fold(struct cxm_store *s)
 				  " ORDER BY tenant_id, customer_id";
 	struct jstore *js = s->js;
 	struct ids l = { 0 };
+	bool use;
 	int ret;
 
-	if (!strcmp(s->ops->name, "sqlite")) {
+	if ((ret = mem_ready(s, &use)))
+		return ret;
+	if (use) {
 		ret = tail_fold_sqlite(s);
 	} else {
 		ret = cxm_store_q(s, sql, NULL, 0, pair_row, &l, NULL);
