@@ -13,7 +13,9 @@
  * (migration 0016): folded at every commit or never gives the same rollups,
  * scans and progress; scans and progress see it before a fold, also for a
  * customer whose row lies outside the scan's window; rollbacks leave none
- * of it and the count of it sane; merges and rebuilds take it in.
+ * of it and the count of it sane; merges and rebuilds take it in; the
+ * tail in memory (SQLite) after savepoint and whole rollbacks, and while
+ * another handle adds to and folds the tail between two transactions.
  */
 #include "testutil.h"
 #include "store-internal.h" /* cxm_store_q: the tail's rows, counted */
@@ -1742,6 +1744,117 @@ static void test_tail_merge_rebuild(void **state)
 	free(c);
 }
 
+/* The entries of customer's sequence as a scan of handle h reads them. */
+static int mem_entries(struct cxm_store *h, int64_t tenant)
+{
+	struct count_ctx c = { 0 };
+	assert_int_equal(cxm_store_seq_scan(h, tenant, 0, INT64_MAX, count_cb, &c), 0);
+	return c.entries;
+}
+
+/* One login of customer a at T0() + i seconds, through handle h. */
+static int mem_put(struct cxm_store *h, int64_t tenant, int64_t a, const char *tag, int i)
+{
+	char src[32];
+	snprintf(src, sizeof(src), "%s%d", tag, i);
+	struct cxm_event e = { .source_id = src, .customer_id = a, .type = "login", .channel = "app",
+			       .ts = T0() + (int64_t)i * 1000000 };
+	return cxm_store_events_put(h, tenant, &e, 1, NULL, NULL);
+}
+
+/* The tail in memory (SQLite) after a failing request in a batch (a
+ * savepoint rolled back) and a whole rollback: the customer's next events
+ * and the fold see only what was kept, as a fresh handle does. */
+static void test_tail_mem_rollback(void **state)
+{
+	int64_t tenant = test_tenant(S), a;
+	struct cxm_customer ca = { .external_id = "a", .attributes = "{}" };
+	struct cxm_store *fresh;
+	(void)state;
+
+	assert_int_equal(cxm_store_customer_put(S, tenant, &ca, &a, NULL), 0);
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	assert_int_equal(mem_put(S, tenant, a, "k", 1), 0);
+	/* a batch: a request kept, one rolled back, one kept */
+	assert_int_equal(cxm_store_begin(S), 0);
+	assert_int_equal(cxm_store_savepoint(S), 0);
+	assert_int_equal(mem_put(S, tenant, a, "k", 2), 0);
+	assert_int_equal(cxm_store_savepoint_release(S), 0);
+	assert_int_equal(cxm_store_savepoint(S), 0);
+	for (int i = 3; i < 8; i++)
+		assert_int_equal(mem_put(S, tenant, a, "gone", i), 0);
+	assert_int_equal(cxm_store_savepoint_rollback(S), 0);
+	assert_int_equal(cxm_store_savepoint(S), 0);
+	assert_int_equal(mem_put(S, tenant, a, "k", 8), 0);
+	assert_int_equal(cxm_store_savepoint_release(S), 0);
+	assert_int_equal(cxm_store_commit(S), 0);
+	assert_int_equal(tail_rows(tenant, a), 3);
+	/* a whole transaction rolled back */
+	assert_int_equal(cxm_store_begin(S), 0);
+	for (int i = 10; i < 14; i++)
+		assert_int_equal(mem_put(S, tenant, a, "gone", i), 0);
+	assert_int_equal(cxm_store_rollback(S), 0);
+	assert_int_equal(mem_put(S, tenant, a, "k", 20), 0);
+	assert_int_equal(tail_rows(tenant, a), 4);
+	/* the same rows loaded by a fresh handle and by this one */
+	fresh = test_open();
+	assert_int_equal(mem_entries(fresh, tenant), 4);
+	assert_int_equal(mem_entries(S, tenant), 4);
+	/* this handle's fold takes in its map: the 4 kept, nothing rolled back */
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	assert_int_equal(mem_entries(fresh, tenant), 4);
+	/* and a rolled back fold leaves the tail whole */
+	assert_int_equal(mem_put(S, tenant, a, "k", 21), 0);
+	assert_int_equal(cxm_store_begin(S), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	assert_int_equal(cxm_store_rollback(S), 0);
+	assert_int_equal(tail_rows(tenant, a), 1);
+	assert_int_equal(mem_put(S, tenant, a, "k", 22), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(mem_entries(fresh, tenant), 6);
+	cxm_store_close(fresh);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
+/* Another handle on the same database (a second server, an import) adds
+ * to the tail and folds it between two transactions of this one: this
+ * handle's next transactions see it (SQLite: PRAGMA data_version). */
+static void test_tail_mem_two_handles(void **state)
+{
+	int64_t tenant = test_tenant(S), a, b2;
+	struct cxm_customer ca = { .external_id = "a", .attributes = "{}" };
+	struct cxm_customer cb = { .external_id = "b", .attributes = "{}" };
+	struct cxm_store *o = test_open();
+	(void)state;
+
+	assert_int_equal(cxm_store_customer_put(S, tenant, &ca, &a, NULL), 0);
+	assert_int_equal(cxm_store_customer_put(S, tenant, &cb, &b2, NULL), 0);
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	assert_int_equal(cxm_store_seq_tail_max(o, INT64_MAX), 0);
+	assert_int_equal(mem_put(S, tenant, a, "s", 1), 0);
+	/* the other appends to a's tail and starts b's */
+	assert_int_equal(mem_put(o, tenant, a, "o", 2), 0);
+	assert_int_equal(mem_put(o, tenant, b2, "o", 3), 0);
+	assert_int_equal(mem_put(S, tenant, a, "s", 4), 0);
+	assert_int_equal(tail_rows(tenant, a), 3);
+	assert_int_equal(mem_entries(S, tenant), 4);
+	/* this handle's fold takes in the other's rows */
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	assert_int_equal(mem_entries(o, tenant), 4);
+	/* the other folds what this one added: this one's next load reads the row */
+	assert_int_equal(mem_put(S, tenant, a, "s", 5), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(o), 0);
+	assert_int_equal(mem_put(S, tenant, a, "s", 6), 0);
+	assert_int_equal(tail_rows(tenant, a), 1);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(mem_entries(o, tenant), 6);
+	cxm_store_close(o);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1766,6 +1879,8 @@ int main(void)
 		cmocka_unit_test(test_tail_scan_window),
 		cmocka_unit_test(test_tail_rollback),
 		cmocka_unit_test(test_tail_merge_rebuild),
+		cmocka_unit_test(test_tail_mem_rollback),
+		cmocka_unit_test(test_tail_mem_two_handles),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
