@@ -329,7 +329,7 @@ static void seq_release(struct seq *q)
 static void seq_push(struct seq *q, int64_t ts, uint32_t cls, const uint32_t *tags, uint32_t ntags)
 {
 	if (q->n == q->cap) {
-		q->cap = q->cap ? 2 * q->cap : 64;
+		q->cap = q->cap ? 2 * q->cap : 8;
 		q->ts = xrealloc(q->ts, q->cap * sizeof(*q->ts));
 		q->cls = xrealloc(q->cls, q->cap * sizeof(*q->cls));
 		q->tag0 = xrealloc(q->tag0, q->cap * sizeof(*q->tag0));
@@ -337,7 +337,7 @@ static void seq_push(struct seq *q, int64_t ts, uint32_t cls, const uint32_t *ta
 	}
 	if (q->ntag + ntags > q->captag) {
 		while (q->ntag + ntags > q->captag)
-			q->captag = q->captag ? 2 * q->captag : 64;
+			q->captag = q->captag ? 2 * q->captag : 8;
 		q->tags = xrealloc(q->tags, q->captag * sizeof(*q->tags));
 	}
 	q->ts[q->n] = ts;
@@ -612,9 +612,18 @@ struct jstore {
 	/* SQLite: the tail by customer, in memory (struct mtail, "the tail in
 	 * memory" below); mem_known: it is the table's, else built again */
 	bool mem_known;
-	struct cxm_map mem_index; /* "tenant:customer" -> index in mem */
+	size_t *mem_slot;     /* open addressing by (tenant, customer): index in mem + 1, 0 empty */
+	size_t capslot;       /* a power of two, at least twice nmem */
 	struct mtail *mem;
 	size_t nmem, capmem;
+	size_t nmemalloc;     /* mem[0..nmemalloc) hold allocations kept for reuse */
+	/* tail rows added by this ingest call, inserted at its end (tail_flush) */
+	struct tpend {
+		int64_t tenant, customer, n, id; /* id 0: the table's next */
+		size_t data, segment, segs;      /* offsets in pbuf; SIZE_MAX: NULL */
+	} *pend;
+	size_t npend, cappend;
+	struct cxm_buf pbuf;
 	int64_t mem_next_id;  /* the id of the next tail row */
 	int64_t data_version; /* PRAGMA data_version when the map was built */
 	struct seq mdec;      /* scratch of the map's build */
@@ -678,16 +687,20 @@ static void mtail_empty(struct mtail *e)
 	e->nrows = 0;
 }
 
-/* Forgets the map: built again from the table on next use. */
+/* Forgets the map: built again from the table on next use. The entries'
+ * arrays stay for the next customers (a fold empties the map every
+ * tail_max entries), unless one grew large. */
 static void mem_drop(struct jstore *js)
 {
 	for (size_t i = 0; i < js->nmem; i++) {
-		mtail_empty(&js->mem[i]);
-		seq_release(&js->mem[i].q);
-		free(js->mem[i].rows);
+		struct mtail *e = &js->mem[i];
+		mtail_empty(e);
+		if (e->q.cap > 64)
+			seq_release(&e->q);
 	}
 	js->nmem = 0;
-	cxm_map_clear(&js->mem_index);
+	if (js->capslot)
+		memset(js->mem_slot, 0, js->capslot * sizeof(*js->mem_slot));
 	js->mem_known = false;
 }
 
@@ -703,7 +716,7 @@ static struct jstore *js_get(struct cxm_store *s)
 		js->tail_max = JS_TAIL_MAX;
 		cxm_map_init(&js->classes);
 		cxm_map_init(&js->index);
-		cxm_map_init(&js->mem_index);
+		cxm_buf_init(&js->pbuf, 0);
 		cxm_buf_init(&js->key, 0);
 		cxm_buf_init(&js->text, 0);
 	}
@@ -822,9 +835,15 @@ void cxm_jstore_free(struct cxm_store *s)
 	seq_release(&js->cur);
 	seq_release(&js->add);
 	mem_drop(js);
+	for (size_t i = 0; i < js->nmemalloc; i++) {
+		seq_release(&js->mem[i].q);
+		free(js->mem[i].rows);
+	}
 	seq_release(&js->mdec);
 	free(js->mem);
-	cxm_map_release(&js->mem_index);
+	free(js->mem_slot);
+	free(js->pend);
+	cxm_buf_release(&js->pbuf);
 	if (js->helper)
 		cxm_store_close(js->helper);
 	free(js);
@@ -1342,25 +1361,55 @@ static int seq_lock(struct cxm_store *s, int64_t tenant, int64_t customer)
 static const char seq_row_sql[] =
 	"SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
 
+static size_t mem_hash(int64_t tenant, int64_t customer)
+{
+	uint64_t h = (uint64_t)customer * 0x9e3779b97f4a7c15u ^ (uint64_t)tenant * 0xc2b2ae3d27d4eb4fu;
+
+	return (size_t)(h ^ (h >> 31));
+}
+
+/* The slot of (tenant, customer): theirs, or the empty one where they go. */
+static size_t *mem_slot(struct jstore *js, int64_t tenant, int64_t customer)
+{
+	size_t mask = js->capslot - 1, i = mem_hash(tenant, customer) & mask;
+
+	while (js->mem_slot[i]) {
+		const struct mtail *e = &js->mem[js->mem_slot[i] - 1];
+		if (e->tenant == tenant && e->customer == customer)
+			break;
+		i = (i + 1) & mask;
+	}
+	return &js->mem_slot[i];
+}
+
 static struct mtail *mem_find(struct jstore *js, int64_t tenant, int64_t customer, bool add)
 {
-	char key[48];
-	int64_t at;
+	size_t *slot;
 
-	snprintf(key, sizeof(key), "%lld:%lld", (long long)tenant, (long long)customer);
-	if (cxm_map_get(&js->mem_index, key, &at))
-		return &js->mem[at];
+	if (js->capslot && *(slot = mem_slot(js, tenant, customer)))
+		return &js->mem[*slot - 1];
 	if (!add)
 		return NULL;
+	if (2 * (js->nmem + 1) > js->capslot) {
+		js->capslot = js->capslot ? 2 * js->capslot : 1024;
+		free(js->mem_slot);
+		js->mem_slot = xcalloc(js->capslot, sizeof(*js->mem_slot));
+		for (size_t i = 0; i < js->nmem; i++)
+			*mem_slot(js, js->mem[i].tenant, js->mem[i].customer) = i + 1;
+	}
+	slot = mem_slot(js, tenant, customer);
 	if (js->nmem == js->capmem) {
 		js->capmem = js->capmem ? 2 * js->capmem : 1024;
 		js->mem = xrealloc(js->mem, js->capmem * sizeof(*js->mem));
 	}
 	struct mtail *e = &js->mem[js->nmem];
-	memset(e, 0, sizeof(*e));
+	if (js->nmem == js->nmemalloc) {
+		memset(e, 0, sizeof(*e));
+		js->nmemalloc++;
+	}
 	e->tenant = tenant;
 	e->customer = customer;
-	cxm_map_put(&js->mem_index, key, (int64_t)js->nmem++);
+	*slot = ++js->nmem;
 	return e;
 }
 
@@ -1438,6 +1487,8 @@ static int mem_ready(struct cxm_store *s, bool *use)
 		return ret;
 	}
 	js->tail_known = js->mem_known = true;
+	if (js->mem_next_id < 1)
+		js->mem_next_id = 1; /* ids from 1: tail_flush's 0 is "none" */
 	return 0;
 }
 
@@ -1797,41 +1848,101 @@ static int by_customer(const void *pa, const void *pb)
 	return (*(const size_t *)pa > *(const size_t *)pb) - (*(const size_t *)pa < *(const size_t *)pb);
 }
 
+/* A string's offset in the pending rows' buffer (SIZE_MAX: NULL). */
+static size_t pend_str(struct jstore *js, const char *v)
+{
+	size_t at = js->pbuf.len;
+
+	if (!v)
+		return SIZE_MAX;
+	cxm_buf_add(&js->pbuf, v, strlen(v) + 1);
+	return at;
+}
+
 /* Appends a customer's new entries q to the tail, with the row's segment
- * and segs when they changed. */
+ * and segs when they changed: into the map now, into the table by
+ * tail_flush at the end of the ingest call. */
 static int tail_add(struct cxm_store *s, int64_t tenant, int64_t customer, const struct seq *q,
 		    const struct seqrow *row)
 {
-	static const char sql[] = "INSERT INTO customer_seq_tail (tenant_id, customer_id, n, data, segment, segs)"
-				  " VALUES (?, ?, ?, ?, ?, ?)";
-	/* the map's: its ids follow the table's (nobody else writes it) */
-	static const char sql_id[] = "INSERT INTO customer_seq_tail (tenant_id, customer_id, n, data, segment, segs, id)"
-				     " VALUES (?, ?, ?, ?, ?, ?, ?)";
 	struct jstore *js = s->js;
 	const char *segs = row->dirty ? (row->segs ? row->segs : "") : NULL;
+	const char *segment = row->dirty ? row->segment : NULL;
 	bool use;
 	int ret;
 
 	if ((ret = mem_ready(s, &use)))
 		return ret;
+	if (js->npend == js->cappend) {
+		js->cappend = js->cappend ? 2 * js->cappend : 128;
+		js->pend = xrealloc(js->pend, js->cappend * sizeof(*js->pend));
+	}
+	struct tpend *t = &js->pend[js->npend++];
 	seq_encode(q, NULL, &js->text);
-	struct sqlval p[] = { SQLV_INT(tenant),
-			      SQLV_INT(customer),
-			      SQLV_INT((int64_t)q->n),
-			      SQLV_TEXT(cxm_buf_str(&js->text)),
-			      SQLV_TEXT(row->dirty ? row->segment : NULL),
-			      SQLV_TEXT(segs),
-			      SQLV_INT(js->mem_next_id) };
+	t->tenant = tenant;
+	t->customer = customer;
+	t->n = (int64_t)q->n;
+	t->data = pend_str(js, cxm_buf_str(&js->text));
+	t->segment = pend_str(js, segment);
+	t->segs = pend_str(js, segs);
 	js->tail_n += (int64_t)q->n;
 	if (!use) {
+		t->id = 0;
 		mem_drop(js);
-		return cxm_store_q(s, sql, p, 6, NULL, NULL, NULL);
+		return 0;
 	}
-	if ((ret = JQ(s, sql_id, p, NULL, NULL, NULL)))
-		return ret;
-	mem_add(mem_find(js, tenant, customer, true), js->mem_next_id++, (int64_t)q->n, q,
-		row->dirty ? row->segment : NULL, segs);
+	/* the map's: its ids follow the table's (nobody else writes it) */
+	t->id = js->mem_next_id++;
+	mem_add(mem_find(js, tenant, customer, true), t->id, t->n, q, segment, segs);
 	return 0;
+}
+
+/* Tail rows per multi-row INSERT: one statement step on SQLite, one round
+ * trip on PostgreSQL. The texts are static, so the statement caches keep
+ * them prepared. */
+#define TAIL_BATCH 32
+#define TAIL_COLS "INSERT INTO customer_seq_tail (tenant_id, customer_id, n, data, segment, segs"
+#define TAIL_ROW "(?, ?, ?, ?, ?, ?)"
+#define TAIL_ROWS4 TAIL_ROW ", " TAIL_ROW ", " TAIL_ROW ", " TAIL_ROW
+#define TAIL_ROWS16 TAIL_ROWS4 ", " TAIL_ROWS4 ", " TAIL_ROWS4 ", " TAIL_ROWS4
+#define TAIL_ROW_ID "(?, ?, ?, ?, ?, ?, ?)"
+#define TAIL_ROWS4_ID TAIL_ROW_ID ", " TAIL_ROW_ID ", " TAIL_ROW_ID ", " TAIL_ROW_ID
+#define TAIL_ROWS16_ID TAIL_ROWS4_ID ", " TAIL_ROWS4_ID ", " TAIL_ROWS4_ID ", " TAIL_ROWS4_ID
+
+/* Inserts the rows tail_add kept (when ok; dropped either way). */
+static int tail_flush(struct cxm_store *s, bool ok)
+{
+	static const char one[] = TAIL_COLS ") VALUES " TAIL_ROW;
+	static const char many[] = TAIL_COLS ") VALUES " TAIL_ROWS16 ", " TAIL_ROWS16;
+	static const char one_id[] = TAIL_COLS ", id) VALUES " TAIL_ROW_ID;
+	static const char many_id[] = TAIL_COLS ", id) VALUES " TAIL_ROWS16_ID ", " TAIL_ROWS16_ID;
+	struct jstore *js = s->js;
+	struct sqlval p[TAIL_BATCH * 7];
+	int ret = 0;
+
+	for (size_t i = 0; ok && i < js->npend && !ret;) {
+		bool id = js->pend[i].id != 0;
+		size_t run = 1, k, np = 0;
+		while (run < TAIL_BATCH && i + run < js->npend && (js->pend[i + run].id != 0) == id)
+			run++;
+		k = run == TAIL_BATCH ? TAIL_BATCH : 1;
+		for (size_t j = i; j < i + k; j++) {
+			const struct tpend *t = &js->pend[j];
+			p[np++] = SQLV_INT(t->tenant);
+			p[np++] = SQLV_INT(t->customer);
+			p[np++] = SQLV_INT(t->n);
+			p[np++] = SQLV_TEXT(js->pbuf.p + t->data);
+			p[np++] = SQLV_TEXT(t->segment == SIZE_MAX ? NULL : js->pbuf.p + t->segment);
+			p[np++] = SQLV_TEXT(t->segs == SIZE_MAX ? NULL : js->pbuf.p + t->segs);
+			if (id)
+				p[np++] = SQLV_INT(t->id);
+		}
+		ret = cxm_store_q(s, k == 1 ? (id ? one_id : one) : (id ? many_id : many), p, np, NULL, NULL, NULL);
+		i += k;
+	}
+	js->npend = 0;
+	cxm_buf_clear(&js->pbuf);
+	return ret;
 }
 
 /*
@@ -1951,6 +2062,10 @@ int cxm_jstore_ingest(struct cxm_store *s, int64_t tenant, const struct cxm_even
 		i = k;
 	}
 	free(ix);
+	{
+		int fret = tail_flush(s, !ret);
+		ret = ret ? ret : fret;
+	}
 	/* a long transaction (an import) folds as it goes, so its tail stays
 	 * small; the writer's requests (under a savepoint) leave it to the
 	 * commit (cxm_jstore_flush) */
