@@ -523,7 +523,8 @@ static bool seq_cap(struct seq *q, size_t max)
 	memmove(q->ntags, q->ntags + from, max * sizeof(*q->ntags));
 	for (size_t i = 0; i < max; i++)
 		q->tag0[i] = q->tag0[i + from] - t0;
-	memmove(q->tags, q->tags + t0, (q->ntag - t0) * sizeof(*q->tags));
+	if (q->ntag > t0) /* tags NULL when no entry ever had one */
+		memmove(q->tags, q->tags + t0, (q->ntag - t0) * sizeof(*q->tags));
 	q->ntag -= t0;
 	q->n = max;
 	return true;

@@ -2161,14 +2161,15 @@ static void test_tail_mem_segment(void **state)
 /* A capped customer's row written whole (CXM_SEQ_MAX=5) by an ingest call
  * whose other customers add tail rows, inserted at the call's end: none
  * of the capped customer's rows is inserted again, before or after a
- * fold, and they keep their newest 5 entries. */
+ * fold, and they keep their newest 5 entries. No journey tags any of
+ * these events (the cap once moved tags from a NULL array: UBSan). */
 static void test_tail_mem_capped(void **state)
 {
 	int64_t tenant = test_tenant(S), id[3], t = T0();
 	struct cxm_store *h;
 	struct cseqs c, cf;
 	struct cxm_event ev[8];
-	char src[8][16];
+	char src[8][32];
 	int seq = 0;
 	(void)state;
 
@@ -2284,7 +2285,7 @@ static void test_tail_mem_failed_ingest(void **state)
 	enum { N = 40 };
 	int64_t tenant = test_tenant(S), id[N], sorted[N], t = T0();
 	struct cxm_event ev[N];
-	char src[N][16], v[32];
+	char src[N][32], v[32];
 	struct count_ctx c;
 	struct cxm_store *fresh;
 	(void)state;
