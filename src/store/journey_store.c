@@ -1473,11 +1473,14 @@ static int mem_ready(struct cxm_store *s, bool *use)
 {
 	static const char all[] = "SELECT tenant_id, customer_id, id, n, data, segment, segs FROM customer_seq_tail"
 				  " ORDER BY id";
-	struct jstore *js = s->js;
+	struct jstore *js;
 	int ret;
 
 	*use = !strcmp(s->ops->name, "sqlite") && s->in_tx;
-	if (!*use || js->mem_known)
+	if (!*use)
+		return 0;
+	js = js_get(s); /* a handle's first journey call may be a read (progress) */
+	if (js->mem_known)
 		return 0;
 	mem_drop(js);
 	js->tail_n = 0;

@@ -19,7 +19,8 @@
  * through merges of customers who both have tail rows, segment changes
  * of customers with tail rows (scans and funnels by segment, before and
  * after a fold), a capped customer's row written whole in an ingest call
- * that adds others' tail rows, and ingest calls failing halfway.
+ * that adds others' tail rows, ingest calls failing halfway, and a
+ * progress read in a write transaction on a handle new to journeys.
  */
 #include "testutil.h"
 #include "store-internal.h" /* cxm_store_q: the tail's rows, counted */
@@ -2354,6 +2355,37 @@ static void test_tail_mem_failed_ingest(void **state)
 	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
 }
 
+/* A customer's progress read inside a write transaction by a handle that
+ * never ingested nor merged (the journey store not set up on it yet): the
+ * tail's map is built for it, and it reads what a reader outside a
+ * transaction reads (it once crashed on the missing store). */
+static void test_tail_mem_progress_first(void **state)
+{
+	int64_t tenant = test_tenant(S), a, j1, t = T0();
+	struct cxm_customer ca = { .external_id = "a", .attributes = "{}" };
+	struct cxm_journey_state st, want;
+	struct cxm_store *h;
+	(void)state;
+
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	assert_int_equal(cxm_store_customer_put(S, tenant, &ca, &a, NULL), 0);
+	j1 = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	assert_int_equal(put_type(tenant, a, "a1", "purchase", t), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(put_type(tenant, a, "a2", "delivery", t + DAY_US), 0);
+	assert_int_equal(tail_rows(tenant, a), 1);
+	assert_int_equal(cxm_store_journey_progress(S, tenant, a, j1, &want), 0);
+	assert_true(want.current_ts == t + DAY_US);
+	h = test_open();
+	assert_int_equal(cxm_store_begin(h), 0);
+	assert_int_equal(cxm_store_journey_progress(h, tenant, a, j1, &st), 0);
+	state_equal(&st, &want);
+	assert_int_equal(cxm_store_rollback(h), 0);
+	cxm_store_close(h);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2384,6 +2416,7 @@ int main(void)
 		cmocka_unit_test(test_tail_mem_segment),
 		cmocka_unit_test(test_tail_mem_capped),
 		cmocka_unit_test(test_tail_mem_failed_ingest),
+		cmocka_unit_test(test_tail_mem_progress_first),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
