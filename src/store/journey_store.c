@@ -697,7 +697,7 @@ struct jstore {
  * writes every page of customer_seq that holds a tail customer once, in
  * key order, so a larger tail writes fewer pages per event and makes every
  * load of a customer and every scan read more tail (docs/journeys.md). */
-#define JS_TAIL_MAX 20000
+#define JS_TAIL_MAX 100000
 
 /*
  * The tail in memory (SQLite). A server has one writing connection and
@@ -1329,7 +1329,8 @@ struct seqrow {
 	char *segment; /* the customer's segment when the row was written */
 	char *segs;    /* "slot:segment\n" per journey entered */
 	bool bad;
-	bool seg_fresh; /* segment was read from the customer in this call */
+	bool seg_fresh; /* segment is the customer's now: read from them in this call, or the
+			 * row's or tail's (cxm_jstore_segment keeps those current) */
 	bool dirty;     /* segment or segs changed: written with the entries */
 	int64_t ntail;  /* tail rows read with the row */
 	int64_t tail_n; /* their entries */
@@ -2032,6 +2033,9 @@ static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, c
 		return ret;
 	seq_clear(&js->add);
 	full = row.bad;
+	/* a known customer's row or tail has their segment as it is now: a
+	 * journey entered for the first time freezes it without a lookup */
+	row.seg_fresh = row.n > 0;
 	if (!row.n) {
 		/* a new customer: no row, or (PostgreSQL) seq_lock's empty one */
 		if ((ret = customer_segment_now(s, tenant, customer, &row.segment)))
