@@ -596,6 +596,19 @@ static void oindex_room(struct oindex *x, size_t n, oindex_hash hash, const void
 	}
 }
 
+/* key's slot among elems[0..n): its element's (*slot != 0), else, when
+ * add, the empty one where it goes (room made), else NULL. */
+static size_t *oindex_get(struct oindex *x, size_t n, uint64_t h, oindex_same same, oindex_hash hash,
+			  const void *elems, const void *key, bool add)
+{
+	size_t *slot = x->cap ? oindex_slot(x, h, same, elems, key) : NULL;
+
+	if ((slot && *slot) || !add)
+		return slot && *slot ? slot : NULL;
+	oindex_room(x, n, hash, elems);
+	return oindex_slot(x, h, same, elems, key);
+}
+
 static void oindex_clear(struct oindex *x)
 {
 	if (x->cap)
@@ -1119,13 +1132,11 @@ static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t jour
 	struct jstore *js = s->js;
 	struct jdelta k = { .tenant = tenant, .journey = journey, .day = day, .version = version,
 			    .grain = grain, .node = node, .value = (char *)value };
-	uint64_t h = delta_hash(tenant, journey, version, grain, day, node, value);
-	size_t *slot;
+	size_t *slot = oindex_get(&js->index, js->nv, delta_hash(tenant, journey, version, grain, day, node, value),
+				  delta_same, delta_hash_at, js->v, &k, true);
 
-	if (js->index.cap && *(slot = oindex_slot(&js->index, h, delta_same, js->v, &k)))
+	if (*slot)
 		return &js->v[*slot - 1];
-	oindex_room(&js->index, js->nv, delta_hash_at, js->v);
-	slot = oindex_slot(&js->index, h, delta_same, js->v, &k);
 	if (js->nv == js->capv) {
 		js->capv = js->capv ? 2 * js->capv : 256;
 		js->v = xrealloc(js->v, js->capv * sizeof(*js->v));
@@ -1458,15 +1469,11 @@ static bool mem_same(const void *elems, size_t at, const void *key)
 static struct mtail *mem_find(struct jstore *js, int64_t tenant, int64_t customer, bool add)
 {
 	struct mtail k = { .tenant = tenant, .customer = customer };
-	uint64_t h = mem_hash(tenant, customer);
-	size_t *slot;
+	size_t *slot = oindex_get(&js->mem_index, js->nmem, mem_hash(tenant, customer), mem_same, mem_hash_at,
+				  js->mem, &k, add);
 
-	if (js->mem_index.cap && *(slot = oindex_slot(&js->mem_index, h, mem_same, js->mem, &k)))
-		return &js->mem[*slot - 1];
-	if (!add)
-		return NULL;
-	oindex_room(&js->mem_index, js->nmem, mem_hash_at, js->mem);
-	slot = oindex_slot(&js->mem_index, h, mem_same, js->mem, &k);
+	if (!slot || *slot)
+		return slot ? &js->mem[*slot - 1] : NULL;
 	if (js->nmem == js->capmem) {
 		js->capmem = js->capmem ? 2 * js->capmem : 1024;
 		js->mem = xrealloc(js->mem, js->capmem * sizeof(*js->mem));
