@@ -551,6 +551,71 @@ struct jdef {
 	struct cxm_journey_def def;
 };
 
+/*
+ * An open-addressing index over an array the caller keeps: each slot holds
+ * an element's position + 1 (0: empty), at least half the slots empty.
+ * The caller hashes its key and says whether an element has that key.
+ */
+struct oindex {
+	size_t *slot;
+	size_t cap; /* a power of two, or 0 */
+};
+
+typedef bool (*oindex_same)(const void *elems, size_t at, const void *key);
+typedef uint64_t (*oindex_hash)(const void *elems, size_t at);
+
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 31;
+	h *= 0x9e3779b97f4a7c15u;
+	return h ^ (h >> 29);
+}
+
+/* The slot of key: its element's, or the empty one where it goes. */
+static size_t *oindex_slot(const struct oindex *x, uint64_t h, oindex_same same, const void *elems, const void *key)
+{
+	size_t mask = x->cap - 1, i = (size_t)h & mask;
+
+	while (x->slot[i] && !same(elems, x->slot[i] - 1, key))
+		i = (i + 1) & mask;
+	return &x->slot[i];
+}
+
+/* Makes room for an (n+1)th element: rehashes elems[0..n) when it grows. */
+static void oindex_room(struct oindex *x, size_t n, oindex_hash hash, const void *elems)
+{
+	if (2 * (n + 1) <= x->cap)
+		return;
+	x->cap = x->cap ? 2 * x->cap : 1024;
+	free(x->slot);
+	x->slot = xcalloc(x->cap, sizeof(*x->slot));
+	for (size_t at = 0; at < n; at++) {
+		size_t mask = x->cap - 1, i = (size_t)hash(elems, at) & mask;
+		while (x->slot[i])
+			i = (i + 1) & mask;
+		x->slot[i] = at + 1;
+	}
+}
+
+/* key's slot among elems[0..n): its element's (*slot != 0), else, when
+ * add, the empty one where it goes (room made), else NULL. */
+static size_t *oindex_get(struct oindex *x, size_t n, uint64_t h, oindex_same same, oindex_hash hash,
+			  const void *elems, const void *key, bool add)
+{
+	size_t *slot = x->cap ? oindex_slot(x, h, same, elems, key) : NULL;
+
+	if ((slot && *slot) || !add)
+		return slot && *slot ? slot : NULL;
+	oindex_room(x, n, hash, elems);
+	return oindex_slot(x, h, same, elems, key);
+}
+
+static void oindex_clear(struct oindex *x)
+{
+	if (x->cap)
+		memset(x->slot, 0, x->cap * sizeof(*x->slot));
+}
+
 struct jdelta {
 	int64_t tenant, journey, day;
 	int version, grain, node;
@@ -592,7 +657,7 @@ struct jstore {
 	int64_t classes_max; /* a tenant's classes; then CXM_CLASS_OTHER */
 	size_t seq_max;      /* entries kept per customer: their newest */
 	/* pending rollup changes */
-	struct cxm_map index;
+	struct oindex index;
 	struct jdelta *v;
 	size_t nv, capv;
 	/* the deltas the open savepoint changed: a savepoint's release or
@@ -613,8 +678,7 @@ struct jstore {
 	/* SQLite: the tail by customer, in memory (struct mtail, "the tail in
 	 * memory" below); mem_known: it is the table's, else built again */
 	bool mem_known;
-	size_t *mem_slot;     /* open addressing by (tenant, customer): index in mem + 1, 0 empty */
-	size_t capslot;       /* a power of two, at least twice nmem */
+	struct oindex mem_index; /* mem by (tenant, customer) */
 	struct mtail *mem;
 	size_t nmem, capmem;
 	size_t nmemalloc;     /* mem[0..nmemalloc) hold allocations kept for reuse */
@@ -647,7 +711,7 @@ struct jstore {
  * writes every page of customer_seq that holds a tail customer once, in
  * key order, so a larger tail writes fewer pages per event and makes every
  * load of a customer and every scan read more tail (docs/journeys.md). */
-#define JS_TAIL_MAX 20000
+#define JS_TAIL_MAX 100000
 
 /*
  * The tail in memory (SQLite). A server has one writing connection and
@@ -700,8 +764,7 @@ static void mem_drop(struct jstore *js)
 			seq_release(&e->q);
 	}
 	js->nmem = 0;
-	if (js->capslot)
-		memset(js->mem_slot, 0, js->capslot * sizeof(*js->mem_slot));
+	oindex_clear(&js->mem_index);
 	js->mem_known = false;
 }
 
@@ -716,7 +779,6 @@ static struct jstore *js_get(struct cxm_store *s)
 		js->seq_max = smax && atoll(smax) > 0 ? (size_t)atoll(smax) : JS_SEQ_MAX;
 		js->tail_max = JS_TAIL_MAX;
 		cxm_map_init(&js->classes);
-		cxm_map_init(&js->index);
 		cxm_buf_init(&js->pbuf, 0);
 		cxm_buf_init(&js->key, 0);
 		cxm_buf_init(&js->text, 0);
@@ -739,7 +801,7 @@ static void js_pend_free(struct jstore *js)
 		free(js->v[i].value);
 	js->nv = 0;
 	js->nspv = 0;
-	cxm_map_clear(&js->index);
+	oindex_clear(&js->index);
 }
 
 static void cached_free(struct jcached *c)
@@ -829,7 +891,7 @@ void cxm_jstore_free(struct cxm_store *s)
 	free(js->v);
 	free(js->spv);
 	cxm_map_release(&js->classes);
-	cxm_map_release(&js->index);
+	free(js->index.slot);
 	cxm_buf_release(&js->key);
 	cxm_buf_release(&js->text);
 	seq_release(&js->old);
@@ -842,7 +904,7 @@ void cxm_jstore_free(struct cxm_store *s)
 	}
 	seq_release(&js->mdec);
 	free(js->mem);
-	free(js->mem_slot);
+	free(js->mem_index.slot);
 	free(js->pend);
 	cxm_buf_release(&js->pbuf);
 	if (js->helper)
@@ -1030,44 +1092,67 @@ int cxm_store_event_classes(struct cxm_store *s, int64_t tenant, cxm_event_class
 
 /* ---- rollup changes, kept until commit ------------------------------------ */
 
+static uint64_t str_hash(const char *v)
+{
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+
+	for (; *v; v++)
+		h = (h ^ (unsigned char)*v) * 0x100000001b3u;
+	return h;
+}
+
+static uint64_t delta_hash(int64_t tenant, int64_t journey, int version, int grain, int64_t day, int node,
+			   const char *value)
+{
+	uint64_t h = mix64((uint64_t)tenant) ^ (uint64_t)journey;
+
+	h = mix64(h) ^ ((uint64_t)version << 8 | (uint64_t)grain);
+	h = mix64(h) ^ (uint64_t)day;
+	h = mix64(h) ^ (uint64_t)node;
+	return mix64(h ^ str_hash(value));
+}
+
+static uint64_t delta_hash_at(const void *elems, size_t at)
+{
+	const struct jdelta *x = (const struct jdelta *)elems + at;
+
+	return delta_hash(x->tenant, x->journey, x->version, x->grain, x->day, x->node, x->value);
+}
+
+static bool delta_same(const void *elems, size_t at, const void *key)
+{
+	const struct jdelta *x = (const struct jdelta *)elems + at, *k = key;
+
+	return x->tenant == k->tenant && x->journey == k->journey && x->version == k->version &&
+	       x->grain == k->grain && x->day == k->day && x->node == k->node && !strcmp(x->value, k->value);
+}
+
 static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t journey, int version, int grain,
 			       int64_t day, const char *value, int node)
 {
 	struct jstore *js = s->js;
-	int64_t at;
+	struct jdelta k = { .tenant = tenant, .journey = journey, .day = day, .version = version,
+			    .grain = grain, .node = node, .value = (char *)value };
+	size_t *slot = oindex_get(&js->index, js->nv, delta_hash(tenant, journey, version, grain, day, node, value),
+				  delta_same, delta_hash_at, js->v, &k, true);
 
-	/* the key: the numbers' bytes (no NUL can be in them as hex) and the value */
-	char head[96];
-	int64_t nums[6] = { tenant, journey, version, grain, day, node };
-	size_t hn = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
-		uint64_t v = (uint64_t)nums[i];
-		do {
-			head[hn++] = "0123456789abcdef"[v & 15];
-			v >>= 4;
-		} while (v);
-		head[hn++] = '/';
+	if (*slot)
+		return &js->v[*slot - 1];
+	if (js->nv == js->capv) {
+		js->capv = js->capv ? 2 * js->capv : 256;
+		js->v = xrealloc(js->v, js->capv * sizeof(*js->v));
 	}
-	cxm_buf_clear(&js->key);
-	cxm_buf_add(&js->key, head, hn);
-	cxm_buf_addstr(&js->key, value);
-	if (!cxm_map_get(&js->index, cxm_buf_str(&js->key), &at)) {
-		if (js->nv == js->capv) {
-			js->capv = js->capv ? 2 * js->capv : 256;
-			js->v = xrealloc(js->v, js->capv * sizeof(*js->v));
-		}
-		at = (int64_t)js->nv++;
-		memset(&js->v[at], 0, sizeof(js->v[at]));
-		js->v[at].tenant = tenant;
-		js->v[at].journey = journey;
-		js->v[at].version = version;
-		js->v[at].grain = grain;
-		js->v[at].day = day;
-		js->v[at].node = node;
-		js->v[at].value = xstrdup(value);
-		cxm_map_put(&js->index, cxm_buf_str(&js->key), at);
-	}
-	return &js->v[at];
+	struct jdelta *x = &js->v[js->nv];
+	memset(x, 0, sizeof(*x));
+	x->tenant = tenant;
+	x->journey = journey;
+	x->version = version;
+	x->grain = grain;
+	x->day = day;
+	x->node = node;
+	x->value = xstrdup(value);
+	*slot = ++js->nv;
+	return x;
 }
 
 /* Lists x among the deltas the open savepoint changed. */
@@ -1256,7 +1341,8 @@ struct seqrow {
 	char *segment; /* the customer's segment when the row was written */
 	char *segs;    /* "slot:segment\n" per journey entered */
 	bool bad;
-	bool seg_fresh; /* segment was read from the customer in this call */
+	bool seg_fresh; /* segment is the customer's now: read from them in this call, or the
+			 * row's or tail's (cxm_jstore_segment keeps those current) */
 	bool dirty;     /* segment or segs changed: written with the entries */
 	int64_t ntail;  /* tail rows read with the row */
 	int64_t tail_n; /* their entries */
@@ -1362,43 +1448,33 @@ static int seq_lock(struct cxm_store *s, int64_t tenant, int64_t customer)
 static const char seq_row_sql[] =
 	"SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
 
-static size_t mem_hash(int64_t tenant, int64_t customer)
+static uint64_t mem_hash(int64_t tenant, int64_t customer)
 {
-	uint64_t h = (uint64_t)customer * 0x9e3779b97f4a7c15u ^ (uint64_t)tenant * 0xc2b2ae3d27d4eb4fu;
-
-	return (size_t)(h ^ (h >> 31));
+	return mix64(mix64((uint64_t)tenant) ^ (uint64_t)customer);
 }
 
-/* The slot of (tenant, customer): theirs, or the empty one where they go. */
-static size_t *mem_slot(struct jstore *js, int64_t tenant, int64_t customer)
+static uint64_t mem_hash_at(const void *elems, size_t at)
 {
-	size_t mask = js->capslot - 1, i = mem_hash(tenant, customer) & mask;
+	const struct mtail *e = (const struct mtail *)elems + at;
 
-	while (js->mem_slot[i]) {
-		const struct mtail *e = &js->mem[js->mem_slot[i] - 1];
-		if (e->tenant == tenant && e->customer == customer)
-			break;
-		i = (i + 1) & mask;
-	}
-	return &js->mem_slot[i];
+	return mem_hash(e->tenant, e->customer);
+}
+
+static bool mem_same(const void *elems, size_t at, const void *key)
+{
+	const struct mtail *e = (const struct mtail *)elems + at, *k = key;
+
+	return e->tenant == k->tenant && e->customer == k->customer;
 }
 
 static struct mtail *mem_find(struct jstore *js, int64_t tenant, int64_t customer, bool add)
 {
-	size_t *slot;
+	struct mtail k = { .tenant = tenant, .customer = customer };
+	size_t *slot = oindex_get(&js->mem_index, js->nmem, mem_hash(tenant, customer), mem_same, mem_hash_at,
+				  js->mem, &k, add);
 
-	if (js->capslot && *(slot = mem_slot(js, tenant, customer)))
-		return &js->mem[*slot - 1];
-	if (!add)
-		return NULL;
-	if (2 * (js->nmem + 1) > js->capslot) {
-		js->capslot = js->capslot ? 2 * js->capslot : 1024;
-		free(js->mem_slot);
-		js->mem_slot = xcalloc(js->capslot, sizeof(*js->mem_slot));
-		for (size_t i = 0; i < js->nmem; i++)
-			*mem_slot(js, js->mem[i].tenant, js->mem[i].customer) = i + 1;
-	}
-	slot = mem_slot(js, tenant, customer);
+	if (!slot || *slot)
+		return slot ? &js->mem[*slot - 1] : NULL;
 	if (js->nmem == js->capmem) {
 		js->capmem = js->capmem ? 2 * js->capmem : 1024;
 		js->mem = xrealloc(js->mem, js->capmem * sizeof(*js->mem));
@@ -1968,6 +2044,9 @@ static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, c
 		return ret;
 	seq_clear(&js->add);
 	full = row.bad;
+	/* a known customer's row or tail has their segment as it is now: a
+	 * journey entered for the first time freezes it without a lookup */
+	row.seg_fresh = row.n > 0;
 	if (!row.n) {
 		/* a new customer: no row, or (PostgreSQL) seq_lock's empty one */
 		if ((ret = customer_segment_now(s, tenant, customer, &row.segment)))
