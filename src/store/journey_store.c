@@ -329,7 +329,7 @@ static void seq_release(struct seq *q)
 static void seq_push(struct seq *q, int64_t ts, uint32_t cls, const uint32_t *tags, uint32_t ntags)
 {
 	if (q->n == q->cap) {
-		q->cap = q->cap ? 2 * q->cap : 64;
+		q->cap = q->cap ? 2 * q->cap : 8;
 		q->ts = xrealloc(q->ts, q->cap * sizeof(*q->ts));
 		q->cls = xrealloc(q->cls, q->cap * sizeof(*q->cls));
 		q->tag0 = xrealloc(q->tag0, q->cap * sizeof(*q->tag0));
@@ -337,7 +337,7 @@ static void seq_push(struct seq *q, int64_t ts, uint32_t cls, const uint32_t *ta
 	}
 	if (q->ntag + ntags > q->captag) {
 		while (q->ntag + ntags > q->captag)
-			q->captag = q->captag ? 2 * q->captag : 64;
+			q->captag = q->captag ? 2 * q->captag : 8;
 		q->tags = xrealloc(q->tags, q->captag * sizeof(*q->tags));
 	}
 	q->ts[q->n] = ts;
@@ -523,7 +523,8 @@ static bool seq_cap(struct seq *q, size_t max)
 	memmove(q->ntags, q->ntags + from, max * sizeof(*q->ntags));
 	for (size_t i = 0; i < max; i++)
 		q->tag0[i] = q->tag0[i + from] - t0;
-	memmove(q->tags, q->tags + t0, (q->ntag - t0) * sizeof(*q->tags));
+	if (q->ntag > t0) /* tags NULL when no entry ever had one */
+		memmove(q->tags, q->tags + t0, (q->ntag - t0) * sizeof(*q->tags));
 	q->ntag -= t0;
 	q->n = max;
 	return true;
@@ -549,6 +550,71 @@ struct jdef {
 	cJSON *tree;
 	struct cxm_journey_def def;
 };
+
+/*
+ * An open-addressing index over an array the caller keeps: each slot holds
+ * an element's position + 1 (0: empty), at least half the slots empty.
+ * The caller hashes its key and says whether an element has that key.
+ */
+struct oindex {
+	size_t *slot;
+	size_t cap; /* a power of two, or 0 */
+};
+
+typedef bool (*oindex_same)(const void *elems, size_t at, const void *key);
+typedef uint64_t (*oindex_hash)(const void *elems, size_t at);
+
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 31;
+	h *= 0x9e3779b97f4a7c15u;
+	return h ^ (h >> 29);
+}
+
+/* The slot of key: its element's, or the empty one where it goes. */
+static size_t *oindex_slot(const struct oindex *x, uint64_t h, oindex_same same, const void *elems, const void *key)
+{
+	size_t mask = x->cap - 1, i = (size_t)h & mask;
+
+	while (x->slot[i] && !same(elems, x->slot[i] - 1, key))
+		i = (i + 1) & mask;
+	return &x->slot[i];
+}
+
+/* Makes room for an (n+1)th element: rehashes elems[0..n) when it grows. */
+static void oindex_room(struct oindex *x, size_t n, oindex_hash hash, const void *elems)
+{
+	if (2 * (n + 1) <= x->cap)
+		return;
+	x->cap = x->cap ? 2 * x->cap : 1024;
+	free(x->slot);
+	x->slot = xcalloc(x->cap, sizeof(*x->slot));
+	for (size_t at = 0; at < n; at++) {
+		size_t mask = x->cap - 1, i = (size_t)hash(elems, at) & mask;
+		while (x->slot[i])
+			i = (i + 1) & mask;
+		x->slot[i] = at + 1;
+	}
+}
+
+/* key's slot among elems[0..n): its element's (*slot != 0), else, when
+ * add, the empty one where it goes (room made), else NULL. */
+static size_t *oindex_get(struct oindex *x, size_t n, uint64_t h, oindex_same same, oindex_hash hash,
+			  const void *elems, const void *key, bool add)
+{
+	size_t *slot = x->cap ? oindex_slot(x, h, same, elems, key) : NULL;
+
+	if ((slot && *slot) || !add)
+		return slot && *slot ? slot : NULL;
+	oindex_room(x, n, hash, elems);
+	return oindex_slot(x, h, same, elems, key);
+}
+
+static void oindex_clear(struct oindex *x)
+{
+	if (x->cap)
+		memset(x->slot, 0, x->cap * sizeof(*x->slot));
+}
 
 struct jdelta {
 	int64_t tenant, journey, day;
@@ -591,7 +657,7 @@ struct jstore {
 	int64_t classes_max; /* a tenant's classes; then CXM_CLASS_OTHER */
 	size_t seq_max;      /* entries kept per customer: their newest */
 	/* pending rollup changes */
-	struct cxm_map index;
+	struct oindex index;
 	struct jdelta *v;
 	size_t nv, capv;
 	/* the deltas the open savepoint changed: a savepoint's release or
@@ -609,6 +675,23 @@ struct jstore {
 	 * rollbacks); the fold empties the tail when it reaches tail_max */
 	bool tail_known;
 	int64_t tail_n, tail_max;
+	/* SQLite: the tail by customer, in memory (struct mtail, "the tail in
+	 * memory" below); mem_known: it is the table's, else built again */
+	bool mem_known;
+	struct oindex mem_index; /* mem by (tenant, customer) */
+	struct mtail *mem;
+	size_t nmem, capmem;
+	size_t nmemalloc;     /* mem[0..nmemalloc) hold allocations kept for reuse */
+	/* tail rows added by this ingest call, inserted at its end (tail_flush) */
+	struct tpend {
+		int64_t tenant, customer, n, id; /* id 0: the table's next */
+		size_t data, segment, segs;      /* offsets in pbuf; SIZE_MAX: NULL */
+	} *pend;
+	size_t npend, cappend;
+	struct cxm_buf pbuf;
+	int64_t mem_next_id;  /* the id of the next tail row */
+	int64_t data_version; /* PRAGMA data_version when the map was built */
+	struct seq mdec;      /* scratch of the map's build */
 };
 
 /* The classes a tenant may have (CXM_CLASSES_MAX overrides it, for tests):
@@ -628,7 +711,62 @@ struct jstore {
  * writes every page of customer_seq that holds a tail customer once, in
  * key order, so a larger tail writes fewer pages per event and makes every
  * load of a customer and every scan read more tail (docs/journeys.md). */
-#define JS_TAIL_MAX 20000
+#define JS_TAIL_MAX 100000
+
+/*
+ * The tail in memory (SQLite). A server has one writing connection and
+ * SQLite one writer at a time, so a handle's writes are the only ones to
+ * the tail while its transaction runs: it keeps each tail customer's rows
+ * decoded (their entries sorted, counts, the newest segment and segs, the
+ * rows' ids) and reads a customer's sequence as their row, by key, plus
+ * these, instead of looking the tail rows up. The map is built from the
+ * table the first time a write transaction needs it, and dropped (built
+ * again on next use) by anything that may change the table behind it: a
+ * rollback or a savepoint's, another connection's commit (PRAGMA
+ * data_version at each BEGIN), a change of the tail outside a transaction.
+ * PostgreSQL (several nodes write) reads the table every time.
+ */
+struct mtail {
+	int64_t tenant, customer;
+	int64_t n;      /* the events the rows took in */
+	int64_t tail_n; /* their entries */
+	struct seq q;   /* the entries, sorted */
+	bool bad;       /* a row did not decode */
+	int64_t meta_id; /* the newest row with segs, or 0 */
+	char *segment, *segs;
+	struct mrow {
+		int64_t id;
+		bool meta; /* segs not NULL */
+	} *rows;
+	size_t nrows, caprows; /* 0: no tail (folded or written whole) */
+};
+
+static void mtail_empty(struct mtail *e)
+{
+	seq_clear(&e->q);
+	free(e->segment);
+	free(e->segs);
+	e->segment = e->segs = NULL;
+	e->n = e->tail_n = e->meta_id = 0;
+	e->bad = false;
+	e->nrows = 0;
+}
+
+/* Forgets the map: built again from the table on next use. The entries'
+ * arrays stay for the next customers (a fold empties the map every
+ * tail_max entries), unless one grew large. */
+static void mem_drop(struct jstore *js)
+{
+	for (size_t i = 0; i < js->nmem; i++) {
+		struct mtail *e = &js->mem[i];
+		mtail_empty(e);
+		if (e->q.cap > 64)
+			seq_release(&e->q);
+	}
+	js->nmem = 0;
+	oindex_clear(&js->mem_index);
+	js->mem_known = false;
+}
 
 static struct jstore *js_get(struct cxm_store *s)
 {
@@ -641,7 +779,7 @@ static struct jstore *js_get(struct cxm_store *s)
 		js->seq_max = smax && atoll(smax) > 0 ? (size_t)atoll(smax) : JS_SEQ_MAX;
 		js->tail_max = JS_TAIL_MAX;
 		cxm_map_init(&js->classes);
-		cxm_map_init(&js->index);
+		cxm_buf_init(&js->pbuf, 0);
 		cxm_buf_init(&js->key, 0);
 		cxm_buf_init(&js->text, 0);
 	}
@@ -663,7 +801,7 @@ static void js_pend_free(struct jstore *js)
 		free(js->v[i].value);
 	js->nv = 0;
 	js->nspv = 0;
-	cxm_map_clear(&js->index);
+	oindex_clear(&js->index);
 }
 
 static void cached_free(struct jcached *c)
@@ -753,12 +891,22 @@ void cxm_jstore_free(struct cxm_store *s)
 	free(js->v);
 	free(js->spv);
 	cxm_map_release(&js->classes);
-	cxm_map_release(&js->index);
+	free(js->index.slot);
 	cxm_buf_release(&js->key);
 	cxm_buf_release(&js->text);
 	seq_release(&js->old);
 	seq_release(&js->cur);
 	seq_release(&js->add);
+	mem_drop(js);
+	for (size_t i = 0; i < js->nmemalloc; i++) {
+		seq_release(&js->mem[i].q);
+		free(js->mem[i].rows);
+	}
+	seq_release(&js->mdec);
+	free(js->mem);
+	free(js->mem_index.slot);
+	free(js->pend);
+	cxm_buf_release(&js->pbuf);
 	if (js->helper)
 		cxm_store_close(js->helper);
 	free(js);
@@ -944,44 +1092,67 @@ int cxm_store_event_classes(struct cxm_store *s, int64_t tenant, cxm_event_class
 
 /* ---- rollup changes, kept until commit ------------------------------------ */
 
+static uint64_t str_hash(const char *v)
+{
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+
+	for (; *v; v++)
+		h = (h ^ (unsigned char)*v) * 0x100000001b3u;
+	return h;
+}
+
+static uint64_t delta_hash(int64_t tenant, int64_t journey, int version, int grain, int64_t day, int node,
+			   const char *value)
+{
+	uint64_t h = mix64((uint64_t)tenant) ^ (uint64_t)journey;
+
+	h = mix64(h) ^ ((uint64_t)version << 8 | (uint64_t)grain);
+	h = mix64(h) ^ (uint64_t)day;
+	h = mix64(h) ^ (uint64_t)node;
+	return mix64(h ^ str_hash(value));
+}
+
+static uint64_t delta_hash_at(const void *elems, size_t at)
+{
+	const struct jdelta *x = (const struct jdelta *)elems + at;
+
+	return delta_hash(x->tenant, x->journey, x->version, x->grain, x->day, x->node, x->value);
+}
+
+static bool delta_same(const void *elems, size_t at, const void *key)
+{
+	const struct jdelta *x = (const struct jdelta *)elems + at, *k = key;
+
+	return x->tenant == k->tenant && x->journey == k->journey && x->version == k->version &&
+	       x->grain == k->grain && x->day == k->day && x->node == k->node && !strcmp(x->value, k->value);
+}
+
 static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t journey, int version, int grain,
 			       int64_t day, const char *value, int node)
 {
 	struct jstore *js = s->js;
-	int64_t at;
+	struct jdelta k = { .tenant = tenant, .journey = journey, .day = day, .version = version,
+			    .grain = grain, .node = node, .value = (char *)value };
+	size_t *slot = oindex_get(&js->index, js->nv, delta_hash(tenant, journey, version, grain, day, node, value),
+				  delta_same, delta_hash_at, js->v, &k, true);
 
-	/* the key: the numbers' bytes (no NUL can be in them as hex) and the value */
-	char head[96];
-	int64_t nums[6] = { tenant, journey, version, grain, day, node };
-	size_t hn = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
-		uint64_t v = (uint64_t)nums[i];
-		do {
-			head[hn++] = "0123456789abcdef"[v & 15];
-			v >>= 4;
-		} while (v);
-		head[hn++] = '/';
+	if (*slot)
+		return &js->v[*slot - 1];
+	if (js->nv == js->capv) {
+		js->capv = js->capv ? 2 * js->capv : 256;
+		js->v = xrealloc(js->v, js->capv * sizeof(*js->v));
 	}
-	cxm_buf_clear(&js->key);
-	cxm_buf_add(&js->key, head, hn);
-	cxm_buf_addstr(&js->key, value);
-	if (!cxm_map_get(&js->index, cxm_buf_str(&js->key), &at)) {
-		if (js->nv == js->capv) {
-			js->capv = js->capv ? 2 * js->capv : 256;
-			js->v = xrealloc(js->v, js->capv * sizeof(*js->v));
-		}
-		at = (int64_t)js->nv++;
-		memset(&js->v[at], 0, sizeof(js->v[at]));
-		js->v[at].tenant = tenant;
-		js->v[at].journey = journey;
-		js->v[at].version = version;
-		js->v[at].grain = grain;
-		js->v[at].day = day;
-		js->v[at].node = node;
-		js->v[at].value = xstrdup(value);
-		cxm_map_put(&js->index, cxm_buf_str(&js->key), at);
-	}
-	return &js->v[at];
+	struct jdelta *x = &js->v[js->nv];
+	memset(x, 0, sizeof(*x));
+	x->tenant = tenant;
+	x->journey = journey;
+	x->version = version;
+	x->grain = grain;
+	x->day = day;
+	x->node = node;
+	x->value = xstrdup(value);
+	*slot = ++js->nv;
+	return x;
 }
 
 /* Lists x among the deltas the open savepoint changed. */
@@ -1091,6 +1262,7 @@ void cxm_jstore_discard(struct cxm_store *s, bool savepoint_only)
 	/* classes (and build cursors) written under it are gone too, and the
 	 * tail rows: counted again from the table */
 	js->tail_known = false;
+	mem_drop(js);
 	cxm_map_clear(&js->classes);
 	js_cache_clear(js);
 	js->valid = false;
@@ -1169,7 +1341,8 @@ struct seqrow {
 	char *segment; /* the customer's segment when the row was written */
 	char *segs;    /* "slot:segment\n" per journey entered */
 	bool bad;
-	bool seg_fresh; /* segment was read from the customer in this call */
+	bool seg_fresh; /* segment is the customer's now: read from them in this call, or the
+			 * row's or tail's (cxm_jstore_segment keeps those current) */
 	bool dirty;     /* segment or segs changed: written with the entries */
 	int64_t ntail;  /* tail rows read with the row */
 	int64_t tail_n; /* their entries */
@@ -1270,8 +1443,172 @@ static int seq_lock(struct cxm_store *s, int64_t tenant, int64_t customer)
 	return JQ(s, sql, p, NULL, NULL, NULL);
 }
 
+/* ---- the tail in memory (SQLite) ---- */
+
+static const char seq_row_sql[] =
+	"SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
+
+static uint64_t mem_hash(int64_t tenant, int64_t customer)
+{
+	return mix64(mix64((uint64_t)tenant) ^ (uint64_t)customer);
+}
+
+static uint64_t mem_hash_at(const void *elems, size_t at)
+{
+	const struct mtail *e = (const struct mtail *)elems + at;
+
+	return mem_hash(e->tenant, e->customer);
+}
+
+static bool mem_same(const void *elems, size_t at, const void *key)
+{
+	const struct mtail *e = (const struct mtail *)elems + at, *k = key;
+
+	return e->tenant == k->tenant && e->customer == k->customer;
+}
+
+static struct mtail *mem_find(struct jstore *js, int64_t tenant, int64_t customer, bool add)
+{
+	struct mtail k = { .tenant = tenant, .customer = customer };
+	size_t *slot = oindex_get(&js->mem_index, js->nmem, mem_hash(tenant, customer), mem_same, mem_hash_at,
+				  js->mem, &k, add);
+
+	if (!slot || *slot)
+		return slot ? &js->mem[*slot - 1] : NULL;
+	if (js->nmem == js->capmem) {
+		js->capmem = js->capmem ? 2 * js->capmem : 1024;
+		js->mem = xrealloc(js->mem, js->capmem * sizeof(*js->mem));
+	}
+	struct mtail *e = &js->mem[js->nmem];
+	if (js->nmem == js->nmemalloc) {
+		memset(e, 0, sizeof(*e));
+		js->nmemalloc++;
+	}
+	e->tenant = tenant;
+	e->customer = customer;
+	*slot = ++js->nmem;
+	return e;
+}
+
+/* One more tail row of e: its sorted entries q, with segment and segs
+ * when segs is not NULL. */
+static void mem_add(struct mtail *e, int64_t id, int64_t n, const struct seq *q, const char *segment,
+		    const char *segs)
+{
+	if (e->nrows == e->caprows) {
+		e->caprows = e->caprows ? 2 * e->caprows : 4;
+		e->rows = xrealloc(e->rows, e->caprows * sizeof(*e->rows));
+	}
+	e->rows[e->nrows++] = (struct mrow){ id, segs != NULL };
+	e->n += n;
+	e->tail_n += n;
+	if (segs && id > e->meta_id) {
+		e->meta_id = id;
+		free(e->segment);
+		free(e->segs);
+		e->segment = segment ? xstrdup(segment) : NULL;
+		e->segs = xstrdup(segs);
+	}
+	if (!q->n)
+		return;
+	if (!e->q.n || entry_cmp2(&e->q, e->q.n - 1, q, 0) <= 0) {
+		/* in order after the others: the usual case */
+		for (size_t i = 0; i < q->n; i++)
+			seq_push_entry(&e->q, q, i);
+	} else {
+		struct seq m = { 0 };
+		seq_merge(&m, &e->q, q);
+		seq_release(&e->q);
+		e->q = m;
+	}
+}
+
+static int mem_row(const struct sqlrow *r, void *ctx)
+{
+	struct jstore *js = ctx;
+	struct mtail *e = mem_find(js, row_int(r, 0), row_int(r, 1), true);
+	int64_t id = row_int(r, 2);
+
+	seq_clear(&js->mdec);
+	if (!seq_decode(&js->mdec, row_text(r, 4)))
+		e->bad = true;
+	seq_sort(&js->mdec);
+	mem_add(e, id, row_int(r, 3), &js->mdec, row_text(r, 5), row_text(r, 6));
+	js->tail_n += row_int(r, 3);
+	if (id >= js->mem_next_id)
+		js->mem_next_id = id + 1;
+	return 0;
+}
+
+/*
+ * Whether this call reads and changes the tail through the map: SQLite
+ * in a (write) transaction, the map built first when unknown. Otherwise
+ * the table is read and written as is; a change made so drops the map.
+ */
+static int mem_ready(struct cxm_store *s, bool *use)
+{
+	static const char all[] = "SELECT tenant_id, customer_id, id, n, data, segment, segs FROM customer_seq_tail"
+				  " ORDER BY id";
+	struct jstore *js;
+	int ret;
+
+	*use = !strcmp(s->ops->name, "sqlite") && s->in_tx;
+	if (!*use)
+		return 0;
+	js = js_get(s); /* a handle's first journey call may be a read (progress) */
+	if (js->mem_known)
+		return 0;
+	mem_drop(js);
+	js->tail_n = 0;
+	if ((ret = cxm_store_q(s, "PRAGMA data_version", NULL, 0, cxm_store_int_row, &js->data_version, NULL)) ||
+	    (ret = cxm_store_q(s, all, NULL, 0, mem_row, js, NULL))) {
+		mem_drop(js);
+		js->tail_known = false;
+		return ret;
+	}
+	js->tail_known = js->mem_known = true;
+	if (js->mem_next_id < 1)
+		js->mem_next_id = 1; /* ids from 1: tail_flush's 0 is "none" */
+	return 0;
+}
+
+void cxm_jstore_begin(struct cxm_store *s)
+{
+	struct jstore *js = s->js;
+	int64_t v = -1;
+
+	/* another connection's commit may have changed the tail */
+	if (js && js->mem_known &&
+	    (cxm_store_q(s, "PRAGMA data_version", NULL, 0, cxm_store_int_row, &v, NULL) || v != js->data_version)) {
+		mem_drop(js);
+		js->tail_known = false;
+	}
+}
+
+/* The customer's tail e over their row (read into row and q). */
+static void mem_over(struct seqrow *row, struct seq *q, const struct mtail *e)
+{
+	row->n += e->n;
+	row->ntail = (int64_t)e->nrows;
+	row->tail_n = e->tail_n;
+	row->bad |= e->bad;
+	if (e->meta_id) {
+		free(row->segment);
+		free(row->segs);
+		row->segment = e->segment ? xstrdup(e->segment) : NULL;
+		row->segs = xstrdup(e->segs);
+	}
+	if (e->q.n) {
+		struct seq m = { 0 };
+		seq_merge(&m, q, &e->q);
+		seq_release(q);
+		*q = m;
+	}
+}
+
 /* The customer's row and tail, read by one statement (one snapshot: a
- * fold committing meanwhile is seen whole or not at all), merged into q. */
+ * fold committing meanwhile is seen whole or not at all), merged into q;
+ * on SQLite in a transaction, the row and the map. */
 static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struct seqrow *row, struct seq *q)
 {
 	static const char sql[] =
@@ -1279,10 +1616,19 @@ static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struc
 		" UNION ALL SELECT 1, id, segment, segs, data, n FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?";
 	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer), SQLV_INT(tenant), SQLV_INT(customer) };
 	struct seqload l = { row, q, { 0 }, 0, NULL, NULL };
+	bool use;
 	int ret;
 
 	memset(row, 0, sizeof(*row));
 	seq_clear(q);
+	if ((ret = mem_ready(s, &use)))
+		return ret;
+	if (use) {
+		const struct mtail *e = mem_find(s->js, tenant, customer, false);
+		if (!(ret = cxm_store_q(s, seq_row_sql, p, 2, seqload_row, &l, NULL)) && e && e->nrows)
+			mem_over(row, q, e);
+		return ret;
+	}
 	ret = JQ(s, sql, p, seqload_row, &l, NULL);
 	seqload_finish(&l);
 	return ret;
@@ -1305,14 +1651,27 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 				  " data = ? WHERE tenant_id = ? AND customer_id = ?";
 	static const char del[] = "DELETE FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
 	static const char drop[] = "DELETE FROM customer_seq_tail WHERE tenant_id = ? AND customer_id = ?";
+	static const char drop_id[] = "DELETE FROM customer_seq_tail WHERE id = ?";
 	struct jstore *js = s->js;
 
 	if (row->ntail) {
 		/* the whole sequence goes into the row: the tail rows read with it
 		 * (on PostgreSQL, all of the customer's: the row lock keeps others
-		 * from adding any since) */
+		 * from adding any since); from the map, by id */
 		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
-		int ret = JQ(s, drop, p, NULL, NULL, NULL);
+		struct mtail *e = NULL;
+		bool use;
+		int ret = mem_ready(s, &use);
+		if (!ret && use && (e = mem_find(js, tenant, customer, false))) {
+			for (size_t i = 0; i < e->nrows && !ret; i++) {
+				struct sqlval pi[] = { SQLV_INT(e->rows[i].id) };
+				ret = JQ(s, drop_id, pi, NULL, NULL, NULL);
+			}
+			mtail_empty(e);
+		} else if (!ret) {
+			ret = JQ(s, drop, p, NULL, NULL, NULL);
+			mem_drop(js);
+		}
 		if (ret)
 			return ret;
 		js->tail_n = js->tail_n > row->tail_n ? js->tail_n - row->tail_n : 0;
@@ -1434,14 +1793,44 @@ int cxm_jstore_segment(struct cxm_store *s, int64_t tenant, int64_t customer, co
 				   " AND segs IS NOT NULL AND (segment IS NULL OR segment <> ?)";
 	static const char tunset[] = "UPDATE customer_seq_tail SET segment = NULL WHERE tenant_id = ? AND customer_id = ?"
 				     " AND segs IS NOT NULL AND segment IS NOT NULL";
+	/* the map's: its newest such row, which the loads and scans read */
+	static const char mset[] = "UPDATE customer_seq_tail SET segment = ? WHERE id = ?";
 	cJSON *a = attributes ? cJSON_Parse(attributes) : NULL;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "segment");
+	struct jstore *js = js_get(s);
+	bool use;
 	int ret;
 
-	if (js_get(s)->off) {
+	if (js->off) {
 		cJSON_Delete(a);
 		return 0;
 	}
+	if ((ret = mem_ready(s, &use))) {
+		cJSON_Delete(a);
+		return ret;
+	}
+	if (use) {
+		const char *seg = cJSON_IsString(v) ? v->valuestring : NULL;
+		struct mtail *e = mem_find(js, tenant, customer, false);
+		if (seg) {
+			struct sqlval p[] = { SQLV_TEXT(seg), SQLV_INT(tenant), SQLV_INT(customer), SQLV_TEXT(seg) };
+			ret = JQ(s, set, p, NULL, NULL, NULL);
+		} else {
+			struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
+			ret = JQ(s, unset, p, NULL, NULL, NULL);
+		}
+		if (!ret && e && e->nrows && e->meta_id &&
+		    (!seg != !e->segment || (seg && strcmp(seg, e->segment)))) {
+			struct sqlval pm[] = { SQLV_TEXT(seg), SQLV_INT(e->meta_id) };
+			if (!(ret = JQ(s, mset, pm, NULL, NULL, NULL))) {
+				free(e->segment);
+				e->segment = seg ? xstrdup(seg) : NULL;
+			}
+		}
+		cJSON_Delete(a);
+		return ret;
+	}
+	mem_drop(js);
 	if (cJSON_IsString(v)) {
 		struct sqlval p[] = { SQLV_TEXT(v->valuestring), SQLV_INT(tenant), SQLV_INT(customer),
 				      SQLV_TEXT(v->valuestring) };
@@ -1539,24 +1928,101 @@ static int by_customer(const void *pa, const void *pb)
 	return (*(const size_t *)pa > *(const size_t *)pb) - (*(const size_t *)pa < *(const size_t *)pb);
 }
 
+/* A string's offset in the pending rows' buffer (SIZE_MAX: NULL). */
+static size_t pend_str(struct jstore *js, const char *v)
+{
+	size_t at = js->pbuf.len;
+
+	if (!v)
+		return SIZE_MAX;
+	cxm_buf_add(&js->pbuf, v, strlen(v) + 1);
+	return at;
+}
+
 /* Appends a customer's new entries q to the tail, with the row's segment
- * and segs when they changed. */
+ * and segs when they changed: into the map now, into the table by
+ * tail_flush at the end of the ingest call. */
 static int tail_add(struct cxm_store *s, int64_t tenant, int64_t customer, const struct seq *q,
 		    const struct seqrow *row)
 {
-	static const char sql[] = "INSERT INTO customer_seq_tail (tenant_id, customer_id, n, data, segment, segs)"
-				  " VALUES (?, ?, ?, ?, ?, ?)";
 	struct jstore *js = s->js;
+	const char *segs = row->dirty ? (row->segs ? row->segs : "") : NULL;
+	const char *segment = row->dirty ? row->segment : NULL;
+	bool use;
+	int ret;
 
+	if ((ret = mem_ready(s, &use)))
+		return ret;
+	if (js->npend == js->cappend) {
+		js->cappend = js->cappend ? 2 * js->cappend : 128;
+		js->pend = xrealloc(js->pend, js->cappend * sizeof(*js->pend));
+	}
+	struct tpend *t = &js->pend[js->npend++];
 	seq_encode(q, NULL, &js->text);
-	struct sqlval p[] = { SQLV_INT(tenant),
-			      SQLV_INT(customer),
-			      SQLV_INT((int64_t)q->n),
-			      SQLV_TEXT(cxm_buf_str(&js->text)),
-			      SQLV_TEXT(row->dirty ? row->segment : NULL),
-			      SQLV_TEXT(row->dirty ? (row->segs ? row->segs : "") : NULL) };
+	t->tenant = tenant;
+	t->customer = customer;
+	t->n = (int64_t)q->n;
+	t->data = pend_str(js, cxm_buf_str(&js->text));
+	t->segment = pend_str(js, segment);
+	t->segs = pend_str(js, segs);
 	js->tail_n += (int64_t)q->n;
-	return JQ(s, sql, p, NULL, NULL, NULL);
+	if (!use) {
+		t->id = 0;
+		mem_drop(js);
+		return 0;
+	}
+	/* the map's: its ids follow the table's (nobody else writes it) */
+	t->id = js->mem_next_id++;
+	mem_add(mem_find(js, tenant, customer, true), t->id, t->n, q, segment, segs);
+	return 0;
+}
+
+/* Tail rows per multi-row INSERT: one statement step on SQLite, one round
+ * trip on PostgreSQL. The texts are static, so the statement caches keep
+ * them prepared. */
+#define TAIL_BATCH 32
+#define TAIL_COLS "INSERT INTO customer_seq_tail (tenant_id, customer_id, n, data, segment, segs"
+#define TAIL_ROW "(?, ?, ?, ?, ?, ?)"
+#define TAIL_ROWS4 TAIL_ROW ", " TAIL_ROW ", " TAIL_ROW ", " TAIL_ROW
+#define TAIL_ROWS16 TAIL_ROWS4 ", " TAIL_ROWS4 ", " TAIL_ROWS4 ", " TAIL_ROWS4
+#define TAIL_ROW_ID "(?, ?, ?, ?, ?, ?, ?)"
+#define TAIL_ROWS4_ID TAIL_ROW_ID ", " TAIL_ROW_ID ", " TAIL_ROW_ID ", " TAIL_ROW_ID
+#define TAIL_ROWS16_ID TAIL_ROWS4_ID ", " TAIL_ROWS4_ID ", " TAIL_ROWS4_ID ", " TAIL_ROWS4_ID
+
+/* Inserts the rows tail_add kept (when ok; dropped either way). */
+static int tail_flush(struct cxm_store *s, bool ok)
+{
+	static const char one[] = TAIL_COLS ") VALUES " TAIL_ROW;
+	static const char many[] = TAIL_COLS ") VALUES " TAIL_ROWS16 ", " TAIL_ROWS16;
+	static const char one_id[] = TAIL_COLS ", id) VALUES " TAIL_ROW_ID;
+	static const char many_id[] = TAIL_COLS ", id) VALUES " TAIL_ROWS16_ID ", " TAIL_ROWS16_ID;
+	struct jstore *js = s->js;
+	struct sqlval p[TAIL_BATCH * 7];
+	int ret = 0;
+
+	for (size_t i = 0; ok && i < js->npend && !ret;) {
+		bool id = js->pend[i].id != 0;
+		size_t run = 1, k, np = 0;
+		while (run < TAIL_BATCH && i + run < js->npend && (js->pend[i + run].id != 0) == id)
+			run++;
+		k = run == TAIL_BATCH ? TAIL_BATCH : 1;
+		for (size_t j = i; j < i + k; j++) {
+			const struct tpend *t = &js->pend[j];
+			p[np++] = SQLV_INT(t->tenant);
+			p[np++] = SQLV_INT(t->customer);
+			p[np++] = SQLV_INT(t->n);
+			p[np++] = SQLV_TEXT(js->pbuf.p + t->data);
+			p[np++] = SQLV_TEXT(t->segment == SIZE_MAX ? NULL : js->pbuf.p + t->segment);
+			p[np++] = SQLV_TEXT(t->segs == SIZE_MAX ? NULL : js->pbuf.p + t->segs);
+			if (id)
+				p[np++] = SQLV_INT(t->id);
+		}
+		ret = cxm_store_q(s, k == 1 ? (id ? one_id : one) : (id ? many_id : many), p, np, NULL, NULL, NULL);
+		i += k;
+	}
+	js->npend = 0;
+	cxm_buf_clear(&js->pbuf);
+	return ret;
 }
 
 /*
@@ -1578,6 +2044,9 @@ static int customer_add(struct cxm_store *s, int64_t tenant, int64_t customer, c
 		return ret;
 	seq_clear(&js->add);
 	full = row.bad;
+	/* a known customer's row or tail has their segment as it is now: a
+	 * journey entered for the first time freezes it without a lookup */
+	row.seg_fresh = row.n > 0;
 	if (!row.n) {
 		/* a new customer: no row, or (PostgreSQL) seq_lock's empty one */
 		if ((ret = customer_segment_now(s, tenant, customer, &row.segment)))
@@ -1653,6 +2122,9 @@ int cxm_jstore_ingest(struct cxm_store *s, int64_t tenant, const struct cxm_even
 		return 0;
 	if ((ret = js_load(s, tenant)) || (ret = js_cursors(s, tenant)))
 		return ret;
+	bool use;
+	if ((ret = mem_ready(s, &use)))
+		return ret;
 	if (!js->tail_known) {
 		static const char sql[] = "SELECT COALESCE(SUM(n), 0) FROM customer_seq_tail";
 		if ((ret = cxm_store_q(s, sql, NULL, 0, cxm_store_int_row, &js->tail_n, NULL)))
@@ -1673,6 +2145,10 @@ int cxm_jstore_ingest(struct cxm_store *s, int64_t tenant, const struct cxm_even
 		i = k;
 	}
 	free(ix);
+	{
+		int fret = tail_flush(s, !ret);
+		ret = ret ? ret : fret;
+	}
 	/* a long transaction (an import) folds as it goes, so its tail stays
 	 * small; the writer's requests (under a savepoint) leave it to the
 	 * commit (cxm_jstore_flush) */
@@ -2523,67 +2999,58 @@ int cxm_jstore_backfill(struct cxm_store *s)
 
 /* ---- folding the tail into customer_seq ----------------------------------- */
 
-/* The whole tail, read once in (tenant, customer, id) order. */
-struct tail_rows {
-	struct tail_one {
-		int64_t tenant, customer, id, n;
-		char *data, *segment, *segs;
-	} *v;
-	size_t n, cap;
-};
-
-static int tail_rows_row(const struct sqlrow *r, void *ctx)
+static int mtail_cmp(const void *pa, const void *pb)
 {
-	struct tail_rows *t = ctx;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 1024;
-		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
-	}
-	t->v[t->n++] = (struct tail_one){ row_int(r, 0), row_int(r, 1), row_int(r, 2), row_int(r, 3),
-					  xstrdup(row_text(r, 4)),
-					  row_text(r, 5) ? xstrdup(row_text(r, 5)) : NULL,
-					  row_text(r, 6) ? xstrdup(row_text(r, 6)) : NULL };
-	return 0;
+	const struct mtail *a = *(const struct mtail *const *)pa, *b = *(const struct mtail *const *)pb;
+
+	if (a->tenant != b->tenant)
+		return a->tenant < b->tenant ? -1 : 1;
+	return (a->customer > b->customer) - (a->customer < b->customer);
 }
 
 /*
  * SQLite: the writer's transaction holds the whole database (BEGIN
  * IMMEDIATE), so nobody adds to the tail while it is folded: the tail is
- * read once, each of its customers' rows read and written in key order,
+ * the map's (mem_ready), each of its customers' rows read and written in key order,
  * and the tail emptied by one statement.
  */
 static int tail_fold_sqlite(struct cxm_store *s)
 {
-	static const char all[] = "SELECT tenant_id, customer_id, id, n, data, segment, segs FROM customer_seq_tail"
-				  " ORDER BY tenant_id, customer_id, id";
-	static const char one[] = "SELECT 0, 0, segment, segs, data, n FROM customer_seq WHERE tenant_id = ? AND customer_id = ?";
 	static const char empty[] = "DELETE FROM customer_seq_tail";
 	struct jstore *js = s->js;
-	struct tail_rows t = { 0 };
-	int ret = cxm_store_q(s, all, NULL, 0, tail_rows_row, &t, NULL);
+	struct mtail **order;
+	size_t n = 0;
+	int ret = 0;
 
-	for (size_t i = 0, k; i < t.n && !ret; i = k) {
+	order = xmalloc((js->nmem ? js->nmem : 1) * sizeof(*order));
+	for (size_t i = 0; i < js->nmem; i++)
+		if (js->mem[i].nrows)
+			order[n++] = &js->mem[i];
+	qsort(order, n, sizeof(*order), mtail_cmp);
+	for (size_t i = 0; i < n && !ret; i++) {
 		struct seqrow row;
 		struct seqload l = { &row, &js->old, { 0 }, 0, NULL, NULL };
-		struct sqlval p[] = { SQLV_INT(t.v[i].tenant), SQLV_INT(t.v[i].customer) };
+		struct sqlval p[] = { SQLV_INT(order[i]->tenant), SQLV_INT(order[i]->customer) };
 		memset(&row, 0, sizeof(row));
 		seq_clear(&js->old);
-		ret = JQ(s, one, p, seqload_row, &l, NULL);
-		for (k = i; k < t.n && t.v[k].tenant == t.v[i].tenant && t.v[k].customer == t.v[i].customer; k++)
-			seqload_tail(&l, t.v[k].id, t.v[k].n, t.v[k].data, t.v[k].segment, t.v[k].segs);
-		seqload_finish(&l);
-		row.ntail = 0; /* emptied below, at once */
-		if (!ret)
-			ret = seq_store(s, t.v[i].tenant, t.v[i].customer, &row, &js->old);
+		if (!(ret = JQ(s, seq_row_sql, p, seqload_row, &l, NULL))) {
+			mem_over(&row, &js->old, order[i]);
+			row.ntail = 0; /* emptied below, at once */
+			ret = seq_store(s, order[i]->tenant, order[i]->customer, &row, &js->old);
+		}
 		seqrow_release(&row);
 	}
-	for (size_t i = 0; i < t.n; i++) {
-		free(t.v[i].data);
-		free(t.v[i].segment);
-		free(t.v[i].segs);
+	free(order);
+	if (!ret)
+		ret = cxm_store_q(s, empty, NULL, 0, NULL, NULL, NULL);
+	if (!ret) {
+		/* the table is empty: so is the map, still known */
+		int64_t next = js->mem_next_id;
+		mem_drop(js);
+		js->mem_known = true;
+		js->mem_next_id = next;
 	}
-	free(t.v);
-	return ret ? ret : cxm_store_q(s, empty, NULL, 0, NULL, NULL, NULL);
+	return ret;
 }
 
 /*
@@ -2601,9 +3068,12 @@ static int tail_fold(struct cxm_store *s)
 				  " ORDER BY tenant_id, customer_id";
 	struct jstore *js = s->js;
 	struct ids l = { 0 };
+	bool use;
 	int ret;
 
-	if (!strcmp(s->ops->name, "sqlite")) {
+	if ((ret = mem_ready(s, &use)))
+		return ret;
+	if (use) {
 		ret = tail_fold_sqlite(s);
 	} else {
 		ret = cxm_store_q(s, sql, NULL, 0, pair_row, &l, NULL);

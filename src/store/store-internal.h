@@ -112,6 +112,8 @@ int cxm_jstore_flush(struct cxm_store *s);
 void cxm_jstore_discard(struct cxm_store *s, bool savepoint_only);
 void cxm_jstore_merge_savepoint(struct cxm_store *s);
 void cxm_jstore_free(struct cxm_store *s);
+/* A transaction began: the tail in memory checks that it is still the table's. */
+void cxm_jstore_begin(struct cxm_store *s);
 /* The "segment" of the customer's new attributes (JSON) onto their
  * sequence row, which funnels by segment group by. */
 int cxm_jstore_segment(struct cxm_store *s, int64_t tenant, int64_t customer, const char *attributes);

@@ -210,8 +210,10 @@ int cxm_store_begin(struct cxm_store *s)
 	if (s->in_tx)
 		BUG("nested transaction");
 	ret = s->ops->exec(s, s->ops->begin_sql);
-	if (!ret)
+	if (!ret) {
 		s->in_tx = 1;
+		cxm_jstore_begin(s);
+	}
 	return ret;
 }
 

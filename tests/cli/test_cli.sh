@@ -380,6 +380,13 @@ sqlite:*)
 	else
 		not_ok "the locked import wrote nothing"
 	fi
+	# URL options: both, joined by &; a bad one is named with what is known
+	check "sqlite URL with cache_mb and busy_timeout" 0 "" \
+		"$CXM" stats --db "sqlite:$db?cache_mb=8&busy_timeout=300" --tenant lockme
+	check "sqlite URL with cache_mb 0" 1 "bad sqlite URL option 'cache_mb=0'.*cache_mb=MiB" \
+		"$CXM" stats --db "sqlite:$db?busy_timeout=300&cache_mb=0" --tenant lockme
+	check "sqlite URL with an unknown option" 1 "bad sqlite URL option 'mmap=1'" \
+		"$CXM" stats --db "sqlite:$db?mmap=1" --tenant lockme
 	;;
 esac
 

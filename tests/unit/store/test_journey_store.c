@@ -13,11 +13,19 @@
  * (migration 0016): folded at every commit or never gives the same rollups,
  * scans and progress; scans and progress see it before a fold, also for a
  * customer whose row lies outside the scan's window; rollbacks leave none
- * of it and the count of it sane; merges and rebuilds take it in.
+ * of it and the count of it sane; merges and rebuilds take it in; the
+ * tail in memory (SQLite) after savepoint and whole rollbacks, while
+ * another handle adds to and folds the tail between two transactions,
+ * through merges of customers who both have tail rows, segment changes
+ * of customers with tail rows (scans and funnels by segment, before and
+ * after a fold), a capped customer's row written whole in an ingest call
+ * that adds others' tail rows, ingest calls failing halfway, and a
+ * progress read in a write transaction on a handle new to journeys.
  */
 #include "testutil.h"
 #include "store-internal.h" /* cxm_store_q: the tail's rows, counted */
 
+#include "cxm/journeymap.h" /* cxm_funnel_report: a funnel by segment over the tail */
 #include "cxm/time.h"
 
 #include <pthread.h>
@@ -1742,6 +1750,642 @@ static void test_tail_merge_rebuild(void **state)
 	free(c);
 }
 
+/* The entries of customer's sequence as a scan of handle h reads them. */
+static int mem_entries(struct cxm_store *h, int64_t tenant)
+{
+	struct count_ctx c = { 0 };
+	assert_int_equal(cxm_store_seq_scan(h, tenant, 0, INT64_MAX, count_cb, &c), 0);
+	return c.entries;
+}
+
+/* One login of customer a at T0() + i seconds, through handle h. */
+static int mem_put(struct cxm_store *h, int64_t tenant, int64_t a, const char *tag, int i)
+{
+	char src[32];
+	snprintf(src, sizeof(src), "%s%d", tag, i);
+	struct cxm_event e = { .source_id = src, .customer_id = a, .type = "login", .channel = "app",
+			       .ts = T0() + (int64_t)i * 1000000 };
+	return cxm_store_events_put(h, tenant, &e, 1, NULL, NULL);
+}
+
+/* The tail in memory (SQLite) after a failing request in a batch (a
+ * savepoint rolled back) and a whole rollback: the customer's next events
+ * and the fold see only what was kept, as a fresh handle does. */
+static void test_tail_mem_rollback(void **state)
+{
+	int64_t tenant = test_tenant(S), a;
+	struct cxm_customer ca = { .external_id = "a", .attributes = "{}" };
+	struct cxm_store *fresh;
+	(void)state;
+
+	assert_int_equal(cxm_store_customer_put(S, tenant, &ca, &a, NULL), 0);
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	assert_int_equal(mem_put(S, tenant, a, "k", 1), 0);
+	/* a batch: a request kept, one rolled back, one kept */
+	assert_int_equal(cxm_store_begin(S), 0);
+	assert_int_equal(cxm_store_savepoint(S), 0);
+	assert_int_equal(mem_put(S, tenant, a, "k", 2), 0);
+	assert_int_equal(cxm_store_savepoint_release(S), 0);
+	assert_int_equal(cxm_store_savepoint(S), 0);
+	for (int i = 3; i < 8; i++)
+		assert_int_equal(mem_put(S, tenant, a, "gone", i), 0);
+	assert_int_equal(cxm_store_savepoint_rollback(S), 0);
+	assert_int_equal(cxm_store_savepoint(S), 0);
+	assert_int_equal(mem_put(S, tenant, a, "k", 8), 0);
+	assert_int_equal(cxm_store_savepoint_release(S), 0);
+	assert_int_equal(cxm_store_commit(S), 0);
+	assert_int_equal(tail_rows(tenant, a), 3);
+	/* a whole transaction rolled back */
+	assert_int_equal(cxm_store_begin(S), 0);
+	for (int i = 10; i < 14; i++)
+		assert_int_equal(mem_put(S, tenant, a, "gone", i), 0);
+	assert_int_equal(cxm_store_rollback(S), 0);
+	assert_int_equal(mem_put(S, tenant, a, "k", 20), 0);
+	assert_int_equal(tail_rows(tenant, a), 4);
+	/* the same rows loaded by a fresh handle and by this one */
+	fresh = test_open();
+	assert_int_equal(mem_entries(fresh, tenant), 4);
+	assert_int_equal(mem_entries(S, tenant), 4);
+	/* this handle's fold takes in its map: the 4 kept, nothing rolled back */
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	assert_int_equal(mem_entries(fresh, tenant), 4);
+	/* and a rolled back fold leaves the tail whole */
+	assert_int_equal(mem_put(S, tenant, a, "k", 21), 0);
+	assert_int_equal(cxm_store_begin(S), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	assert_int_equal(cxm_store_rollback(S), 0);
+	assert_int_equal(tail_rows(tenant, a), 1);
+	assert_int_equal(mem_put(S, tenant, a, "k", 22), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(mem_entries(fresh, tenant), 6);
+	cxm_store_close(fresh);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
+/* Another handle on the same database (a second server, an import) adds
+ * to the tail and folds it between two transactions of this one: this
+ * handle's next transactions see it (SQLite: PRAGMA data_version). */
+static void test_tail_mem_two_handles(void **state)
+{
+	int64_t tenant = test_tenant(S), a, b2;
+	struct cxm_customer ca = { .external_id = "a", .attributes = "{}" };
+	struct cxm_customer cb = { .external_id = "b", .attributes = "{}" };
+	struct cxm_store *o = test_open();
+	(void)state;
+
+	assert_int_equal(cxm_store_customer_put(S, tenant, &ca, &a, NULL), 0);
+	assert_int_equal(cxm_store_customer_put(S, tenant, &cb, &b2, NULL), 0);
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	assert_int_equal(cxm_store_seq_tail_max(o, INT64_MAX), 0);
+	assert_int_equal(mem_put(S, tenant, a, "s", 1), 0);
+	/* the other appends to a's tail and starts b's */
+	assert_int_equal(mem_put(o, tenant, a, "o", 2), 0);
+	assert_int_equal(mem_put(o, tenant, b2, "o", 3), 0);
+	assert_int_equal(mem_put(S, tenant, a, "s", 4), 0);
+	assert_int_equal(tail_rows(tenant, a), 3);
+	assert_int_equal(mem_entries(S, tenant), 4);
+	/* this handle's fold takes in the other's rows */
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	assert_int_equal(mem_entries(o, tenant), 4);
+	/* the other folds what this one added: this one's next load reads the row */
+	assert_int_equal(mem_put(S, tenant, a, "s", 5), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(o), 0);
+	assert_int_equal(mem_put(S, tenant, a, "s", 6), 0);
+	assert_int_equal(tail_rows(tenant, a), 1);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(mem_entries(o, tenant), 6);
+	cxm_store_close(o);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
+/* ---- the tail in memory: merges, segments, capped rows, failed calls ------- */
+
+/* What a scan shows of some customers (their entries' times and segment),
+ * and how many customers in all. */
+#define CS_MAX 8
+struct cseqs {
+	int64_t id[CS_MAX];
+	int nid;
+	int n[CS_MAX];
+	int64_t ts[CS_MAX][16];
+	char seg[CS_MAX][16];
+	int customers, bad;
+};
+
+static int cseqs_cb(int64_t customer_id, const char *segment, const struct cxm_seq_entry *e, size_t n, void *ctx)
+{
+	struct cseqs *c = ctx;
+	int k = 0;
+
+	c->customers++;
+	while (k < c->nid && c->id[k] != customer_id)
+		k++;
+	if (k == c->nid)
+		return 0;
+	c->bad += c->n[k] != 0 || n > 16; /* twice, or more than any test sends */
+	snprintf(c->seg[k], sizeof(c->seg[k]), "%s", segment ? segment : "-");
+	for (size_t i = 0; i < n && i < 16; i++) {
+		c->ts[k][i] = e[i].ts;
+		c->bad += i && e[i].ts <= e[i - 1].ts; /* an entry twice, or out of order */
+	}
+	c->n[k] = (int)n;
+	return 0;
+}
+
+/* The whole sequences of ids[0..nid) as handle h scans them (in two
+ * halves: halves). */
+static void cseqs_scan(struct cxm_store *h, int64_t tenant, const int64_t *ids, int nid, bool halves,
+		       struct cseqs *c)
+{
+	memset(c, 0, sizeof(*c));
+	memcpy(c->id, ids, (size_t)nid * sizeof(*ids));
+	c->nid = nid;
+	if (halves)
+		assert_int_equal(cxm_store_seq_scan_until(h, tenant, 0, INT64_MAX, INT64_MAX, true, cseqs_cb, c), 0);
+	else
+		assert_int_equal(cxm_store_seq_scan(h, tenant, 0, INT64_MAX, cseqs_cb, c), 0);
+	assert_int_equal(c->bad, 0);
+}
+
+static void cseqs_equal(const struct cseqs *a, const struct cseqs *b)
+{
+	assert_int_equal(a->customers, b->customers);
+	for (int k = 0; k < a->nid; k++) {
+		assert_int_equal(a->n[k], b->n[k]);
+		assert_string_equal(a->seg[k], b->seg[k]);
+		assert_memory_equal(a->ts[k], b->ts[k], sizeof(a->ts[k]));
+	}
+}
+
+/* The tenant's customer_seq rows of a customer (0: none). */
+static int64_t seq_rows(int64_t tenant, int64_t customer)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM customer_seq WHERE tenant_id = ? AND customer_id = ? AND n > 0";
+	struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(customer) };
+	int64_t n = -1;
+	if (cxm_store_q(S, sql, p, 2, cxm_store_int_row, &n, NULL))
+		fail_msg("seq rows: %s", cxm_store_errmsg(S));
+	return n;
+}
+
+/* A statement of a text made at run time (cxm_store_q keeps statements
+ * prepared by their text's address: static texts only). */
+static void sql_exec(const char *sql)
+{
+	if (S->ops->exec(S, sql))
+		fail_msg("%s: %s", sql, cxm_store_errmsg(S));
+}
+
+/* The model's state in J1 of events types[i] (channel web) at ts[i]. */
+static void j1_state(const char *const *types, const int64_t *ts, int n, struct cxm_journey_state *st)
+{
+	struct cxm_journey_def d;
+	cJSON *tree;
+
+	def_of(J1, &tree, &d);
+	cxm_journey_state_init(st);
+	for (int i = 0, k = 0; i < n; i++) {
+		int tp = cxm_journey_match_event(&d, types[i], "web", NULL, NULL);
+		if (tp >= 0)
+			cxm_journey_state_add(&d, st, tp, ts[i], k++);
+	}
+	cJSON_Delete(tree);
+}
+
+static void state_equal(const struct cxm_journey_state *a, const struct cxm_journey_state *b)
+{
+	assert_int_equal(a->current, b->current);
+	assert_true(a->current_ts == b->current_ts);
+	assert_memory_equal(a->node, b->node, sizeof(a->node));
+}
+
+/* Merges of customers who both have tail rows (one with a row too, one
+ * with the tail only), in one transaction with an ingest after them: the
+ * survivor takes every entry, the merged customer's rows and map entry
+ * are gone (a fold by the handle that merged brings nothing of them
+ * back), and a fresh handle reads the same as this one. */
+static void test_tail_mem_merge(void **state)
+{
+	static const char *const ext[4] = { "a", "b", "d", "e" };
+	static const char *const attrs[4] = { "{\"segment\":\"gold\"}", "{\"segment\":\"silver\"}", "{}",
+					      "{\"segment\":\"bronze\"}" };
+	int64_t tenant = test_tenant(S), id[4], j1, t = T0();
+	struct cseqs c, cf;
+	struct cxm_journey_state st, want;
+	struct cxm_store *fresh;
+	(void)state;
+
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	for (int i = 0; i < 4; i++) {
+		struct cxm_customer cu = { .external_id = ext[i], .attributes = attrs[i] };
+		assert_int_equal(cxm_store_customer_put(S, tenant, &cu, &id[i], NULL), 0);
+	}
+	j1 = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	/* a and e: a row, then a tail; b: two tail rows, d: one, no row */
+	assert_int_equal(put_type(tenant, id[0], "a1", "login", t), 0);
+	assert_int_equal(put_type(tenant, id[3], "e1", "login", t + 5 * DAY_US), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(put_type(tenant, id[0], "a2", "purchase", t + DAY_US), 0);
+	assert_int_equal(put_type(tenant, id[1], "b1", "login", t + 2 * DAY_US), 0);
+	assert_int_equal(put_type(tenant, id[1], "b2", "delivery", t + 3 * DAY_US), 0);
+	assert_int_equal(put_type(tenant, id[2], "d1", "login", t + 4 * DAY_US), 0);
+	assert_int_equal(put_type(tenant, id[3], "e2", "delivery", t + 6 * DAY_US), 0);
+	assert_int_equal(tail_rows(tenant, id[0]), 1);
+	assert_int_equal(tail_rows(tenant, id[1]), 2);
+	assert_int_equal(tail_rows(tenant, id[2]), 1);
+	assert_int_equal(tail_rows(tenant, id[3]), 1);
+
+	assert_int_equal(cxm_store_begin(S), 0);
+	assert_int_equal(cxm_store_customer_merge(S, tenant, id[0], id[1], "test", NULL), 0);
+	assert_int_equal(cxm_store_customer_merge(S, tenant, id[2], id[3], "test", NULL), 0);
+	assert_int_equal(put_type(tenant, id[0], "a3", "login", t + 7 * DAY_US), 0);
+	assert_int_equal(cxm_store_commit(S), 0);
+	assert_int_equal(tail_rows(tenant, id[0]), 1); /* a3 */
+	assert_int_equal(tail_rows(tenant, id[1]), 0);
+	assert_int_equal(tail_rows(tenant, id[2]), 0);
+	assert_int_equal(tail_rows(tenant, id[3]), 0);
+	assert_int_equal(seq_rows(tenant, id[1]), 0);
+	assert_int_equal(seq_rows(tenant, id[3]), 0);
+
+	fresh = test_open();
+	for (int pass = 0; pass < 2; pass++) {
+		/* before the fold, then after this handle's fold (its map) */
+		cseqs_scan(S, tenant, id, 4, false, &c);
+		assert_int_equal(c.customers, 2);
+		assert_int_equal(c.n[0], 5);
+		for (int i = 0; i < 5; i++)
+			assert_true(c.ts[0][i] == t + (i < 4 ? i : 7) * DAY_US);
+		assert_string_equal(c.seg[0], "gold");
+		assert_int_equal(c.n[1], 0);
+		assert_int_equal(c.n[2], 3);
+		for (int i = 0; i < 3; i++)
+			assert_true(c.ts[2][i] == t + (4 + i) * DAY_US);
+		assert_string_equal(c.seg[2], "bronze"); /* e's, the merge's attributes */
+		assert_int_equal(c.n[3], 0);
+		cseqs_scan(fresh, tenant, id, 4, true, &cf);
+		cseqs_equal(&c, &cf);
+		/* a's progress: purchase then delivery (b's) */
+		{
+			static const char *const types[] = { "login", "purchase", "login", "delivery", "login" };
+			const int64_t ts[] = { t, t + DAY_US, t + 2 * DAY_US, t + 3 * DAY_US, t + 7 * DAY_US };
+			j1_state(types, ts, 5, &want);
+			assert_int_equal(cxm_store_journey_progress(fresh, tenant, id[0], j1, &st), 0);
+			state_equal(&st, &want);
+			assert_int_equal(cxm_store_journey_progress(S, tenant, id[2], j1, &st), 0);
+			assert_true(st.current_ts == t + 6 * DAY_US);
+			assert_int_equal(cxm_store_journey_progress(S, tenant, id[1], j1, &st), CXM_ENOTFOUND);
+		}
+		if (!pass) {
+			assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+			assert_int_equal(tail_rows(tenant, 0), 0);
+			assert_int_equal(seq_rows(tenant, id[1]), 0);
+			assert_int_equal(seq_rows(tenant, id[3]), 0);
+		}
+	}
+	cxm_store_close(fresh);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
+/* The reached count of a login funnel's group key (NULL: the customers
+ * without a segment) by segment over the first month; -1: no such group. */
+static int funnel_group(struct cxm_store *h, int64_t tenant, const char *key, int *groups)
+{
+	char from[CXM_TIME_BUFSZ], to[CXM_TIME_BUFSZ], text[512];
+	cJSON *body, *out = NULL, *errors = NULL;
+	const cJSON *g;
+	int got = -1;
+
+	cxm_time_format(T0() - DAY_US, from);
+	cxm_time_format(T0() + 30 * DAY_US, to);
+	snprintf(text, sizeof(text),
+		 "{\"steps\":[{\"event\":{\"type\":\"login\"}}],\"from\":\"%s\",\"to\":\"%s\",\"by\":\"segment\"}", from,
+		 to);
+	body = cJSON_Parse(text);
+	assert_non_null(body);
+	assert_int_equal(cxm_funnel_report(h, tenant, body, CXM_LANG_EN, &out, &errors), 0);
+	*groups = 0;
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(out, "groups"))
+	{
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(g, "key");
+		const cJSON *steps = cJSON_GetObjectItemCaseSensitive(g, "steps");
+		(*groups)++;
+		if (key ? cJSON_IsString(k) && !strcmp(k->valuestring, key) : cJSON_IsNull(k))
+			got = (int)cJSON_GetNumberValue(
+				cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(steps, 0), "reached"));
+	}
+	cJSON_Delete(out);
+	cJSON_Delete(errors);
+	cJSON_Delete(body);
+	return got;
+}
+
+/* A segment change of customers with tail rows (a new one with the tail
+ * only, one with a row and a tail, one whose tail row entered a journey),
+ * in the same transaction as more of their events, then a fold: scans
+ * and funnels by segment show the new segment before and after the fold,
+ * on this handle and on a fresh one; a second change after the fold too. */
+static void test_tail_mem_segment(void **state)
+{
+	static const char *const ext[3] = { "x", "y", "z" };
+	int64_t tenant = test_tenant(S), id[3], t = T0();
+	struct cseqs c, cf;
+	struct cxm_store *fresh = test_open();
+	int groups;
+	(void)state;
+
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	for (int i = 0; i < 3; i++) {
+		struct cxm_customer cu = { .external_id = ext[i], .attributes = "{\"segment\":\"gold\"}" };
+		assert_int_equal(cxm_store_customer_put(S, tenant, &cu, &id[i], NULL), 0);
+	}
+	journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	assert_int_equal(put_type(tenant, id[1], "y1", "login", t), 0);
+	assert_int_equal(put_type(tenant, id[2], "z1", "login", t), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(put_type(tenant, id[0], "x1", "login", t + 3 * DAY_US), 0);   /* new: the tail only */
+	assert_int_equal(put_type(tenant, id[1], "y2", "login", t + DAY_US), 0);       /* row and tail */
+	assert_int_equal(put_type(tenant, id[2], "z2", "purchase", t + 2 * DAY_US), 0); /* enters J1 in the tail */
+	assert_int_equal(funnel_group(S, tenant, "gold", &groups), 3);
+	assert_int_equal(groups, 1);
+
+	assert_int_equal(cxm_store_begin(S), 0);
+	for (int i = 0; i < 3; i++) {
+		struct cxm_customer cu = { .external_id = ext[i], .attributes = "{\"segment\":\"silver\"}" };
+		assert_int_equal(cxm_store_customer_put(S, tenant, &cu, &id[i], NULL), 0);
+	}
+	assert_int_equal(put_type(tenant, id[0], "x2", "login", t + 4 * DAY_US), 0);
+	assert_int_equal(put_type(tenant, id[1], "y3", "login", t + 5 * DAY_US), 0);
+	assert_int_equal(put_type(tenant, id[2], "z3", "delivery", t + 6 * DAY_US), 0);
+	assert_int_equal(cxm_store_commit(S), 0);
+	for (int pass = 0; pass < 3; pass++) {
+		/* before the fold, after it, and after a change to none */
+		const char *want = pass < 2 ? "silver" : "-";
+		cseqs_scan(S, tenant, id, 3, false, &c);
+		assert_int_equal(c.customers, 3);
+		assert_int_equal(c.n[0], pass < 2 ? 2 : 3);
+		assert_int_equal(c.n[1], 3);
+		assert_int_equal(c.n[2], 3);
+		for (int i = 0; i < 3; i++)
+			assert_string_equal(c.seg[i], want);
+		cseqs_scan(fresh, tenant, id, 3, true, &cf);
+		cseqs_equal(&c, &cf);
+		assert_int_equal(funnel_group(S, tenant, pass < 2 ? "silver" : NULL, &groups), 3);
+		assert_int_equal(groups, 1);
+		assert_int_equal(funnel_group(fresh, tenant, pass < 2 ? "silver" : NULL, &groups), 3);
+		assert_int_equal(groups, 1);
+		if (pass == 0) {
+			assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+			assert_int_equal(tail_rows(tenant, 0), 0);
+		} else if (pass == 1) {
+			/* x enters J1 in a new tail row (with segment and segs),
+			 * the change to none, a fold: one transaction */
+			assert_int_equal(cxm_store_begin(S), 0);
+			assert_int_equal(put_type(tenant, id[0], "x3", "purchase", t + 7 * DAY_US), 0);
+			for (int i = 0; i < 3; i++) {
+				struct cxm_customer cu = { .external_id = ext[i], .attributes = "{\"segment\":null}" };
+				assert_int_equal(cxm_store_customer_put(S, tenant, &cu, &id[i], NULL), 0);
+			}
+			assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+			assert_int_equal(cxm_store_commit(S), 0);
+			assert_int_equal(tail_rows(tenant, 0), 0);
+		}
+	}
+	cxm_store_close(fresh);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
+/* A capped customer's row written whole (CXM_SEQ_MAX=5) by an ingest call
+ * whose other customers add tail rows, inserted at the call's end: none
+ * of the capped customer's rows is inserted again, before or after a
+ * fold, and they keep their newest 5 entries. No journey tags any of
+ * these events (the cap once moved tags from a NULL array: UBSan). */
+static void test_tail_mem_capped(void **state)
+{
+	int64_t tenant = test_tenant(S), id[3], t = T0();
+	struct cxm_store *h;
+	struct cseqs c, cf;
+	struct cxm_event ev[8];
+	char src[8][32];
+	int seq = 0;
+	(void)state;
+
+	setenv("CXM_SEQ_MAX", "5", 1);
+	h = test_open();
+	for (int i = 0; i < 3; i++)
+		id[i] = one_customer(h, tenant, i == 0 ? "b" : i == 1 ? "a" : "c");
+	assert_int_equal(cxm_store_seq_tail_max(h, INT64_MAX), 0);
+	unsetenv("CXM_SEQ_MAX");
+	/* calls of (customer index, count): a is id[1], between b and c */
+	static const int calls[4][3] = { { 2, 3, 3 }, { 0, 1, 0 }, { 1, 3, 1 }, { 0, 1, 0 } };
+	for (int k = 0; k < 4; k++) {
+		int n = 0;
+		for (int i = 0; i < 3; i++)
+			for (int m = 0; m < calls[k][i]; m++, seq++) {
+				snprintf(src[n], sizeof(src[n]), "s%d", seq);
+				ev[n] = (struct cxm_event){ .source_id = src[n], .customer_id = id[i], .type = "login",
+							    .channel = "app", .ts = t + seq * 1000000LL };
+				n++;
+			}
+		if (k == 2) {
+			/* a's row written whole, b's and c's tail rows added: under a
+			 * writer's savepoint, then committed */
+			assert_int_equal(tail_rows(tenant, id[1]), 2);
+			assert_int_equal(cxm_store_begin(h), 0);
+			assert_int_equal(cxm_store_savepoint(h), 0);
+			assert_int_equal(cxm_store_events_put(h, tenant, ev, (size_t)n, NULL, NULL), 0);
+			assert_int_equal(cxm_store_savepoint_release(h), 0);
+			assert_int_equal(cxm_store_commit(h), 0);
+			assert_int_equal(tail_rows(tenant, id[1]), 0);
+			assert_int_equal(tail_rows(tenant, id[0]), 2);
+			assert_int_equal(tail_rows(tenant, id[2]), 2);
+		} else {
+			assert_int_equal(cxm_store_events_put(h, tenant, ev, (size_t)n, NULL, NULL), 0);
+		}
+	}
+	/* a's logins are s2 s3 s4, s8, s10 s11 s12, s14: the newest 5 kept;
+	 * b has 3 (two tail rows), c 4 (two) */
+	for (int pass = 0; pass < 2; pass++) {
+		static const int kept[5] = { 8, 10, 11, 12, 14 };
+		cseqs_scan(h, tenant, id, 3, false, &c);
+		assert_int_equal(c.customers, 3);
+		assert_int_equal(c.n[0], 3);
+		assert_int_equal(c.n[1], 5);
+		for (int i = 0; i < 5; i++)
+			assert_true(c.ts[1][i] == t + kept[i] * 1000000LL);
+		assert_int_equal(c.n[2], 4);
+		cseqs_scan(S, tenant, id, 3, true, &cf);
+		cseqs_equal(&c, &cf);
+		assert_int_equal(tail_rows(tenant, id[1]), 0);
+		if (!pass) {
+			assert_int_equal(cxm_store_seq_tail_fold(h), 0);
+			assert_int_equal(tail_rows(tenant, 0), 0);
+		}
+	}
+	cxm_store_close(h);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
+static int cmp_i64(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+	return (a > b) - (a < b);
+}
+
+/* Makes inserts into table fail for the rows where `col = v` (a trigger),
+ * or removes that (table NULL). */
+static void fail_on(const char *table, const char *col, const char *v)
+{
+	char sql[512];
+
+	if (!table) {
+		if (test_is_pg()) {
+			sql_exec("DROP TRIGGER cxm_test_fail_seq ON customer_seq_tail");
+			sql_exec("DROP TRIGGER cxm_test_fail_cls ON event_classes");
+			sql_exec("DROP FUNCTION cxm_test_fail_seq()");
+			sql_exec("DROP FUNCTION cxm_test_fail_cls()");
+		} else {
+			sql_exec("DROP TRIGGER cxm_test_fail_seq");
+			sql_exec("DROP TRIGGER cxm_test_fail_cls");
+		}
+		return;
+	}
+	const char *name = !strcmp(table, "event_classes") ? "cls" : "seq";
+	if (test_is_pg()) {
+		snprintf(sql, sizeof(sql),
+			 "CREATE FUNCTION cxm_test_fail_%s() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN"
+			 " IF NEW.%s::text = '%s' THEN RAISE EXCEPTION 'test failure'; END IF; RETURN NEW; END$$",
+			 name, col, v);
+		sql_exec(sql);
+		snprintf(sql, sizeof(sql),
+			 "CREATE TRIGGER cxm_test_fail_%s BEFORE INSERT ON %s FOR EACH ROW EXECUTE FUNCTION"
+			 " cxm_test_fail_%s()",
+			 name, table, name);
+	} else {
+		snprintf(sql, sizeof(sql),
+			 "CREATE TRIGGER cxm_test_fail_%s BEFORE INSERT ON %s WHEN CAST(NEW.%s AS TEXT) = '%s'"
+			 " BEGIN SELECT RAISE(ABORT, 'test failure'); END",
+			 name, table, col, v);
+	}
+	sql_exec(sql);
+}
+
+/* Ingest calls that fail halfway under a writer's savepoint: one when a
+ * customer's class cannot be written (earlier customers' tail rows are in
+ * the map, not yet in the table), one when the 36th of 40 tail rows cannot
+ * be inserted (the first 32 were, in one statement). The savepoint's
+ * rollback leaves nothing of either, in the table or the map: the same
+ * transaction goes on, and a fold by this handle and a fresh handle's
+ * scan see only the calls that succeeded. */
+static void test_tail_mem_failed_ingest(void **state)
+{
+	enum { N = 40 };
+	int64_t tenant = test_tenant(S), id[N], sorted[N], t = T0();
+	struct cxm_event ev[N];
+	char src[N][32], v[32];
+	struct count_ctx c;
+	struct cxm_store *fresh;
+	(void)state;
+
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	for (int i = 0; i < N; i++) {
+		snprintf(src[i], sizeof(src[i]), "c%d", i);
+		id[i] = one_customer(S, tenant, src[i]);
+	}
+	memcpy(sorted, id, sizeof(id));
+	qsort(sorted, N, sizeof(*sorted), cmp_i64); /* the order ingest takes them in */
+	/* one login each: 40 tail rows */
+	for (int i = 0; i < N; i++) {
+		snprintf(src[i], sizeof(src[i]), "first%d", i);
+		ev[i] = (struct cxm_event){ .source_id = src[i], .customer_id = sorted[i], .type = "login",
+					    .channel = "app", .ts = t + i };
+	}
+	assert_int_equal(cxm_store_events_put(S, tenant, ev, N, NULL, NULL), 0);
+	assert_int_equal(tail_rows(tenant, 0), N);
+
+	snprintf(v, sizeof(v), "%lld", (long long)sorted[35]);
+	fail_on("customer_seq_tail", "customer_id", v);
+	fail_on("event_classes", "type", "boom");
+	assert_int_equal(cxm_store_begin(S), 0);
+	for (int k = 0; k < 2; k++) {
+		/* k 0: the 21st customer's event is of a new class that fails;
+		 * k 1: every class is known, the 36th tail row fails */
+		for (int i = 0; i < N; i++) {
+			snprintf(src[i], sizeof(src[i]), "f%d_%d", k, i);
+			ev[i] = (struct cxm_event){ .source_id = src[i], .customer_id = sorted[i],
+						    .type = k == 0 && i == 20 ? "boom" : "login", .channel = "app",
+						    .ts = t + DAY_US + k * N + i };
+		}
+		assert_int_equal(cxm_store_savepoint(S), 0);
+		assert_int_not_equal(cxm_store_events_put(S, tenant, ev, N, NULL, NULL), 0);
+		assert_int_equal(cxm_store_savepoint_rollback(S), 0);
+		/* the next request of the batch: customer 0 again */
+		assert_int_equal(cxm_store_savepoint(S), 0);
+		snprintf(src[0], sizeof(src[0]), "ok%d", k);
+		ev[0] = (struct cxm_event){ .source_id = src[0], .customer_id = sorted[0], .type = "login",
+					    .channel = "app", .ts = t + 2 * DAY_US + k };
+		assert_int_equal(cxm_store_events_put(S, tenant, ev, 1, NULL, NULL), 0);
+		assert_int_equal(cxm_store_savepoint_release(S), 0);
+	}
+	assert_int_equal(cxm_store_commit(S), 0);
+	fail_on(NULL, NULL, NULL);
+	assert_int_equal(tail_rows(tenant, 0), N + 2);
+	assert_int_equal(tail_rows(tenant, sorted[35]), 1);
+
+	fresh = test_open();
+	for (int pass = 0; pass < 2; pass++) {
+		struct cseqs cs;
+		memset(&c, 0, sizeof(c));
+		assert_int_equal(cxm_store_seq_scan(fresh, tenant, 0, INT64_MAX, count_cb, &c), 0);
+		assert_int_equal(c.customers, N);
+		assert_int_equal(c.entries, N + 2);
+		cseqs_scan(S, tenant, sorted, 1, false, &cs);
+		assert_int_equal(cs.n[0], 3);
+		/* this handle's fold: from its map, rebuilt after the rollbacks */
+		if (!pass) {
+			assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+			assert_int_equal(tail_rows(tenant, 0), 0);
+		}
+	}
+	cxm_store_close(fresh);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
+/* A customer's progress read inside a write transaction by a handle that
+ * never ingested nor merged (the journey store not set up on it yet): the
+ * tail's map is built for it, and it reads what a reader outside a
+ * transaction reads (it once crashed on the missing store). */
+static void test_tail_mem_progress_first(void **state)
+{
+	int64_t tenant = test_tenant(S), a, j1, t = T0();
+	struct cxm_customer ca = { .external_id = "a", .attributes = "{}" };
+	struct cxm_journey_state st, want;
+	struct cxm_store *h;
+	(void)state;
+
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	assert_int_equal(cxm_store_customer_put(S, tenant, &ca, &a, NULL), 0);
+	j1 = journey_make(tenant, "Compra", J1);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	assert_int_equal(put_type(tenant, a, "a1", "purchase", t), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(put_type(tenant, a, "a2", "delivery", t + DAY_US), 0);
+	assert_int_equal(tail_rows(tenant, a), 1);
+	assert_int_equal(cxm_store_journey_progress(S, tenant, a, j1, &want), 0);
+	assert_true(want.current_ts == t + DAY_US);
+	h = test_open();
+	assert_int_equal(cxm_store_begin(h), 0);
+	assert_int_equal(cxm_store_journey_progress(h, tenant, a, j1, &st), 0);
+	state_equal(&st, &want);
+	assert_int_equal(cxm_store_rollback(h), 0);
+	cxm_store_close(h);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1766,6 +2410,13 @@ int main(void)
 		cmocka_unit_test(test_tail_scan_window),
 		cmocka_unit_test(test_tail_rollback),
 		cmocka_unit_test(test_tail_merge_rebuild),
+		cmocka_unit_test(test_tail_mem_rollback),
+		cmocka_unit_test(test_tail_mem_two_handles),
+		cmocka_unit_test(test_tail_mem_merge),
+		cmocka_unit_test(test_tail_mem_segment),
+		cmocka_unit_test(test_tail_mem_capped),
+		cmocka_unit_test(test_tail_mem_failed_ingest),
+		cmocka_unit_test(test_tail_mem_progress_first),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),

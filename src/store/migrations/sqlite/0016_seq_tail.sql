@@ -8,8 +8,10 @@
 -- both, as the row would (segs NULL: unchanged). The tail is folded into
 -- customer_seq, in customer id order, every JS_TAIL_MAX entries
 -- (journey_store.c, docs/journeys.md); a customer may have no row yet.
--- ids in arrival order: inserts go to the last page; the index finds a
--- customer's tail rows and stays small (the fold empties the table).
+-- ids in arrival order: inserts go to the last page. No index by
+-- customer: the writing connection keeps the tail by customer in memory
+-- (journey_store.c, "the tail in memory"); other readers scan the table,
+-- which stays small (the fold empties it).
 CREATE TABLE customer_seq_tail (
 	id INTEGER PRIMARY KEY,
 	tenant_id INTEGER NOT NULL,
@@ -19,4 +21,3 @@ CREATE TABLE customer_seq_tail (
 	segment TEXT,
 	segs TEXT
 );
-CREATE INDEX customer_seq_tail_customer ON customer_seq_tail (tenant_id, customer_id, id);
