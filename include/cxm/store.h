@@ -1041,6 +1041,7 @@ int cxm_store_response_texts_unanalysed(struct cxm_store *s, int64_t tenant, int
 /* ---- journeys (issue 7, docs/journeys.md) ------------------------------------ */
 
 struct cxm_journey_state;
+struct cxm_journey_def;
 struct cxm_seq_entry;
 struct cxm_event_class;
 
@@ -1086,6 +1087,17 @@ int cxm_store_journey_build_step(struct cxm_store *s, int64_t tenant, int max_cu
 /* One customer's progress in a journey (as built). CXM_ENOTFOUND: none. */
 int cxm_store_journey_progress(struct cxm_store *s, int64_t tenant, int64_t customer_id, int64_t journey_id,
 			       struct cxm_journey_state *out);
+/*
+ * One customer's progress in each active journey, by journey id, their
+ * sequence read once (on SQLite outside the writer, one scan of the
+ * unindexed tail for all journeys): cb gets the journey, its checked
+ * definition and the customer's state in it, NULL when they never entered
+ * it. A non-zero return from cb stops the walk and is returned.
+ */
+typedef int (*cxm_journey_progress_cb)(const struct cxm_journey_row *j, const struct cxm_journey_def *def,
+				       const struct cxm_journey_state *st, void *ctx);
+int cxm_store_journey_progress_all(struct cxm_store *s, int64_t tenant, int64_t customer_id,
+				   cxm_journey_progress_cb cb, void *ctx);
 
 /*
  * A journey's flow for entries on local days [from_day, to_day), all

@@ -1,6 +1,6 @@
 /*
  * api_customer_journeys.c - GET /api/v1/customers/{id}/journeys: one
- * customer's progress in each active journey (cxm_store_journey_progress,
+ * customer's progress in each active journey (cxm_store_journey_progress_all,
  * docs/journeys.md "One customer's journeys"): the current stage and, per
  * stage and touchpoint, the first and last time it was reached. Visible to
  * whoever sees the customer (GET /api/v1/customers/{id}).
@@ -8,27 +8,6 @@
 #include "http-internal.h"
 #include "cxm/journey.h"
 #include "cxm/time.h"
-
-/* The active journeys, copied out of the store's callback. */
-struct journeys {
-	struct req *r;
-	struct cxm_journey_row *v;
-	size_t n;
-};
-
-static int keep_journey(const struct cxm_journey_row *j, void *ctx)
-{
-	struct journeys *js = ctx;
-	struct cxm_arena *a = &js->r->arena;
-
-	js->v = xrealloc(js->v, (js->n + 1) * sizeof(*js->v));
-	js->v[js->n] = *j;
-	js->v[js->n].name = cxm_arena_strdup(a, j->name);
-	js->v[js->n].status = cxm_arena_strdup(a, j->status);
-	js->v[js->n].definition = cxm_arena_strdup(a, j->definition);
-	js->n++;
-	return 0;
-}
 
 /* "first", "last" (null when never) and "events" of a node. */
 static void add_times(cJSON *o, const struct cxm_journey_node_state *n)
@@ -81,14 +60,28 @@ static cJSON *progress_json(struct req *r, const struct cxm_journey_row *j, cons
 	return o;
 }
 
+struct items {
+	struct req *r;
+	cJSON *items;
+};
+
+/* One journey's item, in the reply's array. */
+static int add_progress(const struct cxm_journey_row *j, const struct cxm_journey_def *d,
+			const struct cxm_journey_state *st, void *ctx)
+{
+	struct items *it = ctx;
+
+	cJSON_AddItemToArray(it->items, progress_json(it->r, j, d, st));
+	return 0;
+}
+
 int api_customer_journeys(struct req *r)
 {
 	struct cxm_store *db = req_db(r);
-	struct journeys js = { r, NULL, 0 };
-	struct cxm_journey_state *st = NULL;
 	bool visible = true;
 	int64_t id;
-	cJSON *o = NULL, *items;
+	cJSON *o = NULL;
+	struct items it = { r, NULL };
 	int ret;
 
 	if (!db)
@@ -102,31 +95,11 @@ int api_customer_journeys(struct req *r)
 		ret = auth_sees_customer(r, db, id, &visible);
 	if (!ret && !visible)
 		ret = CXM_ENOTFOUND;
-	if (!ret)
-		ret = cxm_store_journey_list(db, r->who.tenant, true, 0, 0, keep_journey, &js);
-	if (ret)
-		goto out;
-	o = cJSON_CreateObject();
-	items = cJSON_AddArrayToObject(o, "items");
-	st = xcalloc(1, sizeof(*st));
-	for (size_t i = 0; i < js.n && !ret; i++) {
-		char err[64], field[160], why[400];
-		struct cxm_journey_def d;
-		cJSON *tree = cxm_json_parse(js.v[i].definition, strlen(js.v[i].definition), err, sizeof(err));
-		if (!tree || cxm_journey_check(tree, &d, field, sizeof(field), why, sizeof(why))) {
-			cJSON_Delete(tree);
-			continue; /* the store keeps only checked definitions */
-		}
-		ret = cxm_store_journey_progress(db, r->who.tenant, id, js.v[i].id, st);
-		if (ret == CXM_ENOTFOUND) /* never entered (or archived meanwhile) */
-			cJSON_AddItemToArray(items, progress_json(r, &js.v[i], &d, NULL)), ret = 0;
-		else if (!ret)
-			cJSON_AddItemToArray(items, progress_json(r, &js.v[i], &d, st));
-		cJSON_Delete(tree);
+	if (!ret) {
+		o = cJSON_CreateObject();
+		it.items = cJSON_AddArrayToObject(o, "items");
+		ret = cxm_store_journey_progress_all(db, r->who.tenant, id, add_progress, &it);
 	}
-out:
-	free(st);
-	free(js.v);
 	if (ret) {
 		cJSON_Delete(o);
 		reply_store_error(r, ret, cxm_store_errmsg(db));

@@ -2545,6 +2545,67 @@ out:
 	return ret;
 }
 
+/* The active journeys, copied out of journey_row for progress_all. */
+struct jrows {
+	struct cxm_journey_row *v;
+	size_t n;
+};
+
+static int jrows_keep(const struct cxm_journey_row *j, void *ctx)
+{
+	struct jrows *js = ctx;
+
+	js->v = xrealloc(js->v, (js->n + 1) * sizeof(*js->v));
+	js->v[js->n] = *j;
+	js->v[js->n].name = xstrdup(j->name);
+	js->v[js->n].status = xstrdup(j->status);
+	js->v[js->n].definition = xstrdup(j->definition);
+	js->n++;
+	return 0;
+}
+
+int cxm_store_journey_progress_all(struct cxm_store *s, int64_t tenant, int64_t customer_id,
+				   cxm_journey_progress_cb cb, void *ctx)
+{
+	struct jrows js = { NULL, 0 };
+	struct cxm_journey_state *st = xcalloc(1, sizeof(*st));
+	struct seqrow row;
+	struct seq q = { 0 };
+	int ret;
+
+	memset(&row, 0, sizeof(row));
+	/* the journeys first: a journey created meanwhile has no tags yet */
+	if ((ret = cxm_store_journey_list(s, tenant, true, 0, 0, jrows_keep, &js)) ||
+	    (js.n && (ret = seq_load(s, tenant, customer_id, &row, &q))))
+		goto out;
+	for (size_t i = 0; i < js.n && !ret; i++) {
+		struct jdef d;
+		char field[128], why[256];
+		bool any;
+		memset(&d, 0, sizeof(d));
+		d.slot = js.v[i].slot;
+		d.tree = cJSON_Parse(js.v[i].definition);
+		if (!d.tree || cxm_journey_check(d.tree, &d.def, field, sizeof(field), why, sizeof(why)))
+			ret = cxm_store_seterr(s, CXM_ESTORE, _(MSG_S_JOURNEY_BAD_DEF), (long long)js.v[i].id, why);
+		else {
+			state_of(&d, &q, st, &any);
+			ret = cb(&js.v[i], &d.def, any ? st : NULL, ctx);
+		}
+		cJSON_Delete(d.tree);
+	}
+out:
+	for (size_t i = 0; i < js.n; i++) {
+		free((char *)js.v[i].name);
+		free((char *)js.v[i].status);
+		free((char *)js.v[i].definition);
+	}
+	free(js.v);
+	free(st);
+	seqrow_release(&row);
+	seq_release(&q);
+	return ret;
+}
+
 struct flow_ctx {
 	struct cxm_journey_flow *f;
 	bool mature;

@@ -2386,6 +2386,100 @@ static void test_tail_mem_progress_first(void **state)
 	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
 }
 
+struct all_got {
+	int n, stop_at;
+	int64_t id[4];
+	bool entered[4];
+	struct cxm_journey_state st[4];
+};
+
+static int all_cb(const struct cxm_journey_row *j, const struct cxm_journey_def *d,
+		  const struct cxm_journey_state *st, void *ctx)
+{
+	struct all_got *g = ctx;
+
+	assert_true(g->n < 4);
+	assert_string_equal(j->status, "active");
+	assert_true(d->n_stages > 0);
+	g->id[g->n] = j->id;
+	g->entered[g->n] = st != NULL;
+	if (st)
+		g->st[g->n] = *st;
+	return ++g->n == g->stop_at ? CXM_EINVAL : 0;
+}
+
+/* Each active journey's progress, the sequence read once: the same as
+ * asking journey by journey, for a customer with a row and a tail, one
+ * with a tail only and one with nothing; read through the map (in a
+ * transaction), through the table (outside one) and by a second handle. */
+static void test_progress_all(void **state)
+{
+	int64_t tenant = test_tenant(S), cust[3], j[3], t = T0();
+	struct cxm_customer c = { .attributes = "{}" };
+	const char *ext[] = { "a", "b", "c" };
+	struct cxm_store *h = test_open();
+	(void)state;
+
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	for (int i = 0; i < 3; i++) {
+		c.external_id = ext[i];
+		assert_int_equal(cxm_store_customer_put(S, tenant, &c, &cust[i], NULL), 0);
+	}
+	j[0] = journey_make(tenant, "Compra", J1);
+	j[1] = journey_make(tenant, "Soporte", J2);
+	j[2] = journey_make(tenant, "Vieja", J1B);
+	assert_int_equal(cxm_store_journey_archive(S, tenant, j[2], 1), 0);
+	assert_int_equal(cxm_store_journey_build_all(S, tenant), 0);
+	assert_int_equal(put_type(tenant, cust[0], "a1", "purchase", t), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(put_type(tenant, cust[0], "a2", "delivery", t + DAY_US), 0);
+	assert_int_equal(put_type(tenant, cust[1], "b1", "delivery", t + 2 * DAY_US), 0);
+	assert_int_equal(tail_rows(tenant, cust[0]), 1);
+	assert_int_equal(tail_rows(tenant, cust[1]), 1);
+
+	for (int k = 0; k < 3; k++) {
+		struct cxm_store *on = k == 2 ? h : S;
+		if (k == 1)
+			assert_int_equal(cxm_store_begin(S), 0);
+		for (int i = 0; i < 3; i++) {
+			struct all_got g = { 0 };
+			struct cxm_journey_state want;
+			assert_int_equal(cxm_store_journey_progress_all(on, tenant, cust[i], all_cb, &g), 0);
+			assert_int_equal(g.n, 2); /* not the archived one */
+			for (int n = 0; n < 2; n++) {
+				int ret = cxm_store_journey_progress(on, tenant, cust[i], j[n], &want);
+				assert_true(g.id[n] == j[n]);
+				assert_int_equal(g.entered[n], ret == 0);
+				if (!ret)
+					state_equal(&g.st[n], &want);
+				else
+					assert_int_equal(ret, CXM_ENOTFOUND);
+			}
+			/* only Compra has tags of theirs; c has none */
+			assert_int_equal(g.entered[0], i < 2);
+			assert_false(g.entered[1]);
+		}
+		if (k == 1)
+			assert_int_equal(cxm_store_rollback(S), 0);
+	}
+	/* a's Compra from the row and the tail: checkout, then envio */
+	{
+		struct all_got g = { 0 };
+		assert_int_equal(cxm_store_journey_progress_all(h, tenant, cust[0], all_cb, &g), 0);
+		assert_int_equal(g.st[0].current, 3);
+		assert_true(g.st[0].current_ts == t + DAY_US);
+		assert_true(g.st[0].node[cxm_journey_stage_node(2)].first == t);
+	}
+	/* the callback's error stops the walk */
+	{
+		struct all_got g = { .stop_at = 1 };
+		assert_int_equal(cxm_store_journey_progress_all(S, tenant, cust[0], all_cb, &g), CXM_EINVAL);
+		assert_int_equal(g.n, 1);
+	}
+	cxm_store_close(h);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2417,6 +2511,7 @@ int main(void)
 		cmocka_unit_test(test_tail_mem_capped),
 		cmocka_unit_test(test_tail_mem_failed_ingest),
 		cmocka_unit_test(test_tail_mem_progress_first),
+		cmocka_unit_test(test_progress_all),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
