@@ -9,6 +9,7 @@
 #include "cxm/i18n.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -18,6 +19,21 @@
 
 /* Each connection's page cache ceiling, MiB (URL option cache_mb). */
 #define CXM_SQLITE_CACHE_MB 256
+
+/* How large a statement journal or savepoint sub-journal may grow in
+ * memory before SQLite spills it to a temporary file. Every write request
+ * runs under a savepoint, and a batch of events dirties a few hundred
+ * pages at random: past SQLite's 64 KiB default each transaction opened,
+ * wrote page by page and closed a temporary file. Sorts and temporary
+ * tables still go to files (temp_store=FILE). */
+#define CXM_SQLITE_SPILL_BYTES (16 << 20)
+
+static void sq_config(void)
+{
+	/* Only before SQLite initializes; if something in the process got
+	 * there first, the default stays and nothing else changes. */
+	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, CXM_SQLITE_SPILL_BYTES);
+}
 
 struct sqlite_store {
 	struct cxm_store base;
@@ -150,7 +166,9 @@ static int sq_open(struct cxm_store **out, const char *url, char *err, size_t er
 	char *path;
 	const char *q;
 	int timeout_ms = 5000, cache_mb = CXM_SQLITE_CACHE_MB, rc;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+	pthread_once(&once, sq_config);
 	url += strlen("sqlite:");
 	if (!strncmp(url, "//", 2))
 		url += 2;
