@@ -373,10 +373,11 @@ goal() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = op == ">=" ? v >= t : 
 } >"$OUT/table.md"
 
 DOC=docs/benchmarks.md
-if grep -q 'ingest:begin' "$DOC"; then
+# its own markers only, not surveys-ingest's or journey-ingest's
+if grep -q '<!-- ingest:begin' "$DOC"; then
 	awk -v tbl="$OUT/table.md" '
-		/ingest:begin/ { while ((getline l < tbl) > 0) print l; skip = 1; next }
-		/ingest:end/ { skip = 0; next }
+		/<!-- ingest:begin/ { while ((getline l < tbl) > 0) print l; skip = 1; next }
+		/<!-- ingest:end/ { skip = 0; next }
 		!skip { print }' "$DOC" >"$DOC.tmp" && mv "$DOC.tmp" "$DOC"
 else
 	# after the import section

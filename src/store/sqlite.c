@@ -17,8 +17,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Each connection's page cache ceiling, MiB (URL option cache_mb). */
-#define CXM_SQLITE_CACHE_MB 256
+/* Each connection's page cache ceiling, MiB (URL option cache_mb). Past
+ * what ingest looks up at random, a larger cache keeps every page the
+ * writer wrote too: RSS grows to the ceiling, and with 256 the writer was
+ * slower, paying to fill it (docs/benchmarks.md, "Page cache and
+ * sub-journals"). */
+#define CXM_SQLITE_CACHE_MB 32
 
 /* How large a statement journal or savepoint sub-journal may grow in
  * memory before SQLite spills it to a temporary file. Every write request
@@ -232,9 +236,9 @@ static int sq_open(struct cxm_store **out, const char *url, char *err, size_t er
 	sqlite3_extended_result_codes(ss->db, 1);
 	sqlite3_busy_timeout(ss->db, timeout_ms);
 	/* WAL: readers never block the writer; FULL: a commit survives power
-	 * loss. The page cache is a ceiling per connection, filled only as
-	 * pages are read: ingest reads customers, identities and sequences
-	 * at random, so a cache that holds them saves a read per lookup. */
+	 * loss. The page cache is a ceiling per connection, filled as pages
+	 * are read and written; a page it does not hold is read from the
+	 * file (the OS's cache). */
 	char pragmas[192];
 	snprintf(pragmas, sizeof(pragmas),
 		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
