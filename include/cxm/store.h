@@ -1092,7 +1092,8 @@ int cxm_store_journey_progress(struct cxm_store *s, int64_t tenant, int64_t cust
  * sequence read once (on SQLite outside the writer, one scan of the
  * unindexed tail for all journeys): cb gets the journey, its checked
  * definition and the customer's state in it, NULL when they never entered
- * it. A non-zero return from cb stops the walk and is returned.
+ * it. A non-zero return from cb stops the walk and is returned. A journey
+ * whose stored definition no longer checks is left out.
  */
 typedef int (*cxm_journey_progress_cb)(const struct cxm_journey_row *j, const struct cxm_journey_def *def,
 				       const struct cxm_journey_state *st, void *ctx);

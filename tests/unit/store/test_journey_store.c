@@ -2476,6 +2476,17 @@ static void test_progress_all(void **state)
 		assert_int_equal(cxm_store_journey_progress_all(S, tenant, cust[0], all_cb, &g), CXM_EINVAL);
 		assert_int_equal(g.n, 1);
 	}
+	/* a stored definition that no longer checks is left out, the rest answered */
+	{
+		static const char bad[] = "UPDATE journey_versions SET definition = '{\"stages\":[]}'"
+					  " WHERE tenant_id = ? AND journey_id = ?";
+		struct sqlval p[] = { SQLV_INT(tenant), SQLV_INT(j[0]) };
+		struct all_got g = { 0 };
+		assert_int_equal(cxm_store_q(S, bad, p, 2, NULL, NULL, NULL), 0);
+		assert_int_equal(cxm_store_journey_progress_all(S, tenant, cust[0], all_cb, &g), 0);
+		assert_int_equal(g.n, 1);
+		assert_true(g.id[0] == j[1]);
+	}
 	cxm_store_close(h);
 	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
 }
