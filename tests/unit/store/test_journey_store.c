@@ -2386,6 +2386,49 @@ static void test_tail_mem_progress_first(void **state)
 	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
 }
 
+/* A customer's sequence row is found by the next load and fold whether
+ * another connection made it after this handle's map was built (its
+ * commit is seen at BEGIN) or this handle's own fold did. A row missed
+ * would lose its entries or fail the next fold's insert. */
+static void test_rows_two_handles(void **state)
+{
+	int64_t tenant = test_tenant(S), a, b;
+	struct cxm_customer ca = { .external_id = "a", .attributes = "{}" };
+	struct cxm_customer cb = { .external_id = "b", .attributes = "{}" };
+	struct cxm_store *o = test_open();
+	(void)state;
+
+	assert_int_equal(cxm_store_customer_put(S, tenant, &ca, &a, NULL), 0);
+	assert_int_equal(cxm_store_customer_put(S, tenant, &cb, &b, NULL), 0);
+	assert_int_equal(cxm_store_seq_tail_max(S, INT64_MAX), 0);
+	assert_int_equal(cxm_store_seq_tail_max(o, INT64_MAX), 0);
+	/* this handle's map is built while nobody has a row */
+	assert_int_equal(mem_put(S, tenant, a, "s", 1), 0);
+	/* the other gives b a row, and a one (its fold takes the whole tail) */
+	assert_int_equal(mem_put(o, tenant, b, "o", 2), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(o), 0);
+	assert_int_equal(tail_rows(tenant, 0), 0);
+	/* this handle loads both rows, and its fold updates them */
+	assert_int_equal(mem_put(S, tenant, b, "s", 3), 0);
+	assert_int_equal(mem_put(S, tenant, a, "s", 4), 0);
+	assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	assert_int_equal(mem_entries(o, tenant), 4);
+	/* a row this handle's own fold made: found by its next load and fold */
+	{
+		struct cxm_customer cc = { .external_id = "c", .attributes = "{}" };
+		int64_t c;
+		assert_int_equal(cxm_store_customer_put(S, tenant, &cc, &c, NULL), 0);
+		assert_int_equal(mem_put(S, tenant, c, "s", 5), 0);
+		assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+		assert_int_equal(mem_put(S, tenant, c, "s", 6), 0);
+		assert_int_equal(cxm_store_seq_tail_fold(S), 0);
+	}
+	assert_int_equal(mem_entries(o, tenant), 6);
+	assert_int_equal(mem_entries(S, tenant), 6);
+	cxm_store_close(o);
+	assert_int_equal(cxm_store_seq_tail_max(S, 20000), 0);
+}
+
 struct all_got {
 	int n, stop_at;
 	int64_t id[4];
@@ -2523,6 +2566,7 @@ int main(void)
 		cmocka_unit_test(test_tail_mem_failed_ingest),
 		cmocka_unit_test(test_tail_mem_progress_first),
 		cmocka_unit_test(test_progress_all),
+		cmocka_unit_test(test_rows_two_handles),
 	};
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test(test_migration_makes_sequences),
