@@ -12,6 +12,7 @@
 #include "cxm/time.h"
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,6 +429,50 @@ static bool seq_decode(struct seq *q, const char *text)
 	return true;
 }
 
+/*
+ * SQLite's cxm_seq_join(data, last_ts, tail): a sequence row's data with
+ * the entries of tail after it, tail's entries all later than last_ts (the
+ * row's last entry's time). The tail is encoded on its own, its first
+ * entry's time whole: only that becomes a time since last_ts, and the rest
+ * is copied, so a fold need not decode the row. NULL data (no entries):
+ * the tail as it is.
+ */
+static void seq_join_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *data = (const char *)sqlite3_value_text(argv[0]);
+	const char *tail = (const char *)sqlite3_value_text(argv[2]), *rest = tail;
+	int64_t last = sqlite3_value_int64(argv[1]);
+	struct cxm_buf b = CXM_BUF_INIT;
+	size_t len;
+	uint64_t z;
+
+	(void)argc;
+	if (!tail || !get_varint(&rest, &z)) {
+		sqlite3_result_error(cx, "cxm_seq_join: not a sequence", -1);
+		return;
+	}
+	if (!data || !*data) {
+		sqlite3_result_value(cx, argv[2]);
+		return;
+	}
+	int64_t first = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+	if (first <= last) {
+		sqlite3_result_error(cx, "cxm_seq_join: the tail is not after the row", -1);
+		return;
+	}
+	cxm_buf_add(&b, data, strlen(data));
+	put_varint(&b, (uint64_t)(first - last));
+	cxm_buf_add(&b, rest, strlen(rest));
+	char *out = cxm_buf_detach(&b, &len);
+	sqlite3_result_text(cx, out, (int)len, free);
+}
+
+int cxm_jstore_sqlite_functions(sqlite3 *db)
+{
+	return sqlite3_create_function(db, "cxm_seq_join", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				       seq_join_fn, NULL, NULL);
+}
+
 /* qsort has no context argument: the sequence being sorted, per thread */
 static _Thread_local const struct seq *sort_q;
 
@@ -553,13 +598,18 @@ struct jdef {
 
 /*
  * An open-addressing index over an array the caller keeps: each slot holds
- * an element's position + 1 (0: empty), at least half the slots empty.
- * The caller hashes its key and says whether an element has that key.
+ * the top half of an element's hash and its position + 1 (0: empty), at
+ * least half the slots empty. The caller hashes its key and says whether
+ * an element has that key; elements whose hash differs are never looked at
+ * (each look is a likely cache miss).
  */
 struct oindex {
-	size_t *slot;
+	uint64_t *slot;
 	size_t cap; /* a power of two, or 0 */
 };
+
+#define OINDEX_TAG(h) ((h) & ~(uint64_t)0xffffffffu)
+#define OINDEX_AT(v) ((size_t)((v) & 0xffffffffu)) /* position + 1 */
 
 typedef bool (*oindex_same)(const void *elems, size_t at, const void *key);
 typedef uint64_t (*oindex_hash)(const void *elems, size_t at);
@@ -572,11 +622,12 @@ static uint64_t mix64(uint64_t h)
 }
 
 /* The slot of key: its element's, or the empty one where it goes. */
-static size_t *oindex_slot(const struct oindex *x, uint64_t h, oindex_same same, const void *elems, const void *key)
+static uint64_t *oindex_slot(const struct oindex *x, uint64_t h, oindex_same same, const void *elems,
+			     const void *key)
 {
 	size_t mask = x->cap - 1, i = (size_t)h & mask;
 
-	while (x->slot[i] && !same(elems, x->slot[i] - 1, key))
+	while (x->slot[i] && (OINDEX_TAG(x->slot[i]) != OINDEX_TAG(h) || !same(elems, OINDEX_AT(x->slot[i]) - 1, key)))
 		i = (i + 1) & mask;
 	return &x->slot[i];
 }
@@ -586,28 +637,39 @@ static void oindex_room(struct oindex *x, size_t n, oindex_hash hash, const void
 {
 	if (2 * (n + 1) <= x->cap)
 		return;
+	if (n + 1 > 0xffffffffu)
+		BUG("journey store: an index of 2^32 elements");
 	x->cap = x->cap ? 2 * x->cap : 1024;
 	free(x->slot);
 	x->slot = xcalloc(x->cap, sizeof(*x->slot));
 	for (size_t at = 0; at < n; at++) {
-		size_t mask = x->cap - 1, i = (size_t)hash(elems, at) & mask;
+		uint64_t h = hash(elems, at);
+		size_t mask = x->cap - 1, i = (size_t)h & mask;
 		while (x->slot[i])
 			i = (i + 1) & mask;
-		x->slot[i] = at + 1;
+		x->slot[i] = OINDEX_TAG(h) | (at + 1);
 	}
 }
 
-/* key's slot among elems[0..n): its element's (*slot != 0), else, when
- * add, the empty one where it goes (room made), else NULL. */
-static size_t *oindex_get(struct oindex *x, size_t n, uint64_t h, oindex_same same, oindex_hash hash,
-			  const void *elems, const void *key, bool add)
+/* key's position + 1 among elems[0..n), or 0 when it is not there; when
+ * add, *put is then the empty slot where it goes (room made), for
+ * oindex_put. */
+static size_t oindex_get(struct oindex *x, size_t n, uint64_t h, oindex_same same, oindex_hash hash,
+			 const void *elems, const void *key, bool add, uint64_t **put)
 {
-	size_t *slot = x->cap ? oindex_slot(x, h, same, elems, key) : NULL;
+	uint64_t *slot = x->cap ? oindex_slot(x, h, same, elems, key) : NULL;
 
 	if ((slot && *slot) || !add)
-		return slot && *slot ? slot : NULL;
+		return slot ? OINDEX_AT(*slot) : 0;
 	oindex_room(x, n, hash, elems);
-	return oindex_slot(x, h, same, elems, key);
+	*put = oindex_slot(x, h, same, elems, key);
+	return 0;
+}
+
+/* Fills the slot oindex_get gave with the element at (position) of hash h. */
+static void oindex_put(uint64_t *slot, uint64_t h, size_t at)
+{
+	*slot = OINDEX_TAG(h) | (at + 1);
 }
 
 static void oindex_clear(struct oindex *x)
@@ -692,6 +754,15 @@ struct jstore {
 	int64_t mem_next_id;  /* the id of the next tail row */
 	int64_t data_version; /* PRAGMA data_version when the map was built */
 	struct seq mdec;      /* scratch of the map's build */
+	/* SQLite: which customers may have a customer_seq row (struct
+	 * rowfilter, below); rows_version: data_version when it was built */
+	struct rowfilter {
+		uint64_t *bits;
+		size_t nbits; /* a power of two; 0: not built */
+		size_t keys;  /* added since built, with the rows it was built from */
+	} rows;
+	int64_t rows_version;
+	size_t rows_min_bits;
 };
 
 /* The classes a tenant may have (CXM_CLASSES_MAX overrides it, for tests):
@@ -712,6 +783,10 @@ struct jstore {
  * key order, so a larger tail writes fewer pages per event and makes every
  * load of a customer and every scan read more tail (docs/journeys.md). */
 #define JS_TAIL_MAX 100000
+
+/* The row filter's least size in bits (struct rowfilter; CXM_ROWS_BITS,
+ * a power of two from 64, sets a smaller one for tests). */
+#define ROWS_MIN_BITS ((size_t)1 << 20)
 
 /*
  * The tail in memory (SQLite). A server has one writing connection and
@@ -774,10 +849,14 @@ static struct jstore *js_get(struct cxm_store *s)
 		struct jstore *js = s->js = xcalloc(1, sizeof(*js));
 		const char *off = getenv("CXM_JOURNEYS");
 		const char *cmax = getenv("CXM_CLASSES_MAX"), *smax = getenv("CXM_SEQ_MAX");
+		const char *rbits = getenv("CXM_ROWS_BITS"); /* tests: a small row filter fills up */
 		js->off = off && !strcmp(off, "off");
 		js->classes_max = cmax && atoll(cmax) > 0 ? atoll(cmax) : JS_CLASSES_MAX;
 		js->seq_max = smax && atoll(smax) > 0 ? (size_t)atoll(smax) : JS_SEQ_MAX;
 		js->tail_max = JS_TAIL_MAX;
+		js->rows_min_bits = ROWS_MIN_BITS;
+		while (rbits && atoll(rbits) >= 64 && js->rows_min_bits > (size_t)atoll(rbits))
+			js->rows_min_bits /= 2;
 		cxm_map_init(&js->classes);
 		cxm_buf_init(&js->pbuf, 0);
 		cxm_buf_init(&js->key, 0);
@@ -903,6 +982,7 @@ void cxm_jstore_free(struct cxm_store *s)
 		free(js->mem[i].rows);
 	}
 	seq_release(&js->mdec);
+	free(js->rows.bits);
 	free(js->mem);
 	free(js->mem_index.slot);
 	free(js->pend);
@@ -1133,11 +1213,11 @@ static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t jour
 	struct jstore *js = s->js;
 	struct jdelta k = { .tenant = tenant, .journey = journey, .day = day, .version = version,
 			    .grain = grain, .node = node, .value = (char *)value };
-	size_t *slot = oindex_get(&js->index, js->nv, delta_hash(tenant, journey, version, grain, day, node, value),
-				  delta_same, delta_hash_at, js->v, &k, true);
+	uint64_t h = delta_hash(tenant, journey, version, grain, day, node, value), *put = NULL;
+	size_t at = oindex_get(&js->index, js->nv, h, delta_same, delta_hash_at, js->v, &k, true, &put);
 
-	if (*slot)
-		return &js->v[*slot - 1];
+	if (at)
+		return &js->v[at - 1];
 	if (js->nv == js->capv) {
 		js->capv = js->capv ? 2 * js->capv : 256;
 		js->v = xrealloc(js->v, js->capv * sizeof(*js->v));
@@ -1151,7 +1231,7 @@ static struct jdelta *delta_at(struct cxm_store *s, int64_t tenant, int64_t jour
 	x->day = day;
 	x->node = node;
 	x->value = xstrdup(value);
-	*slot = ++js->nv;
+	oindex_put(put, h, js->nv++);
 	return x;
 }
 
@@ -1470,11 +1550,11 @@ static bool mem_same(const void *elems, size_t at, const void *key)
 static struct mtail *mem_find(struct jstore *js, int64_t tenant, int64_t customer, bool add)
 {
 	struct mtail k = { .tenant = tenant, .customer = customer };
-	size_t *slot = oindex_get(&js->mem_index, js->nmem, mem_hash(tenant, customer), mem_same, mem_hash_at,
-				  js->mem, &k, add);
+	uint64_t h = mem_hash(tenant, customer), *put = NULL;
+	size_t at = oindex_get(&js->mem_index, js->nmem, h, mem_same, mem_hash_at, js->mem, &k, add, &put);
 
-	if (!slot || *slot)
-		return slot ? &js->mem[*slot - 1] : NULL;
+	if (at || !add)
+		return at ? &js->mem[at - 1] : NULL;
 	if (js->nmem == js->capmem) {
 		js->capmem = js->capmem ? 2 * js->capmem : 1024;
 		js->mem = xrealloc(js->mem, js->capmem * sizeof(*js->mem));
@@ -1486,7 +1566,7 @@ static struct mtail *mem_find(struct jstore *js, int64_t tenant, int64_t custome
 	}
 	e->tenant = tenant;
 	e->customer = customer;
-	*slot = ++js->nmem;
+	oindex_put(put, h, js->nmem++);
 	return e;
 }
 
@@ -1577,12 +1657,18 @@ void cxm_jstore_begin(struct cxm_store *s)
 	struct jstore *js = s->js;
 	int64_t v = -1;
 
-	/* another connection's commit may have changed the tail */
-	if (js && js->mem_known &&
-	    (cxm_store_q(s, "PRAGMA data_version", NULL, 0, cxm_store_int_row, &v, NULL) || v != js->data_version)) {
+	/* another connection's commit may have changed the tail, or added
+	 * sequence rows */
+	if (!js || (!js->mem_known && !js->rows.nbits))
+		return;
+	if (cxm_store_q(s, "PRAGMA data_version", NULL, 0, cxm_store_int_row, &v, NULL))
+		v = -1;
+	if (js->mem_known && v != js->data_version) {
 		mem_drop(js);
 		js->tail_known = false;
 	}
+	if (js->rows.nbits && v != js->rows_version)
+		js->rows.nbits = 0;
 }
 
 /* The customer's tail e over their row (read into row and q). */
@@ -1606,6 +1692,101 @@ static void mem_over(struct seqrow *row, struct seq *q, const struct mtail *e)
 	}
 }
 
+/*
+ * Which customers have a customer_seq row, as a Bloom filter (SQLite's
+ * writer): half of an ingest's customers have none yet (new to the
+ * journeys, or only in the tail), and a filter that says so saves their
+ * load a seek in customer_seq. It answers "may have one" for every
+ * customer with a row, and so never hides one: it is built from the table
+ * (all tenants) at a write's first need, every row this handle inserts is
+ * added, and it is built again when another connection committed (PRAGMA
+ * data_version at BEGIN) or when it holds more than one key per 8 bits.
+ * A row rolled back or deleted stays in it: a seek that finds nothing.
+ */
+static uint64_t rows_hash(int64_t tenant, int64_t customer)
+{
+	return mix64(mix64((uint64_t)tenant) ^ (uint64_t)customer);
+}
+
+static void rows_add_hash(struct rowfilter *f, uint64_t h)
+{
+	uint64_t step = (h >> 32) | 1;
+
+	if (!f->nbits)
+		return;
+	for (int k = 0; k < 3; k++, h += step)
+		f->bits[(h & (f->nbits - 1)) >> 6] |= (uint64_t)1 << (h & 63);
+	f->keys++;
+}
+
+static bool rows_maybe(const struct rowfilter *f, int64_t tenant, int64_t customer)
+{
+	uint64_t h = rows_hash(tenant, customer), step = (h >> 32) | 1;
+
+	if (!f->nbits)
+		return true;
+	for (int k = 0; k < 3; k++, h += step)
+		if (!(f->bits[(h & (f->nbits - 1)) >> 6] & ((uint64_t)1 << (h & 63))))
+			return false;
+	return true;
+}
+
+/* A customer who has a row now; counted only when a bit changes, so that
+ * folding customers already in it does not fill it. */
+static void rows_add(struct rowfilter *f, int64_t tenant, int64_t customer)
+{
+	if (f->nbits && !rows_maybe(f, tenant, customer))
+		rows_add_hash(f, rows_hash(tenant, customer));
+}
+
+struct rows_keys {
+	uint64_t *h;
+	size_t n, cap;
+};
+
+static int rows_key_row(const struct sqlrow *r, void *ctx)
+{
+	struct rows_keys *k = ctx;
+
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 4096;
+		k->h = xrealloc(k->h, k->cap * sizeof(*k->h));
+	}
+	k->h[k->n++] = rows_hash(row_int(r, 0), row_int(r, 1));
+	return 0;
+}
+
+/* The filter, built when it is not or is full (in a write transaction
+ * on SQLite), with room for four times the rows it starts from. */
+static int rows_ready(struct cxm_store *s)
+{
+	static const char all[] = "SELECT tenant_id, customer_id FROM customer_seq";
+	struct jstore *js = s->js;
+	struct rowfilter *f = &js->rows;
+	struct rows_keys k = { 0 };
+	size_t want = js->rows_min_bits;
+	int ret;
+
+	if (f->nbits && f->keys * 8 <= f->nbits)
+		return 0;
+	f->nbits = 0;
+	if ((ret = cxm_store_q(s, "PRAGMA data_version", NULL, 0, cxm_store_int_row, &js->rows_version, NULL)) ||
+	    (ret = cxm_store_q(s, all, NULL, 0, rows_key_row, &k, NULL))) {
+		free(k.h);
+		return ret;
+	}
+	while (want < k.n * 32)
+		want *= 2;
+	free(f->bits);
+	f->bits = xcalloc(want / 64, sizeof(*f->bits));
+	f->nbits = want;
+	f->keys = 0;
+	for (size_t i = 0; i < k.n; i++)
+		rows_add_hash(f, k.h[i]);
+	free(k.h);
+	return 0;
+}
+
 /* The customer's row and tail, read by one statement (one snapshot: a
  * fold committing meanwhile is seen whole or not at all), merged into q;
  * on SQLite in a transaction, the row and the map. */
@@ -1625,9 +1806,14 @@ static int seq_load(struct cxm_store *s, int64_t tenant, int64_t customer, struc
 		return ret;
 	if (use) {
 		const struct mtail *e = mem_find(s->js, tenant, customer, false);
-		if (!(ret = cxm_store_q(s, seq_row_sql, p, 2, seqload_row, &l, NULL)) && e && e->nrows)
+		if ((ret = rows_ready(s)))
+			return ret;
+		if (rows_maybe(&s->js->rows, tenant, customer) &&
+		    (ret = cxm_store_q(s, seq_row_sql, p, 2, seqload_row, &l, NULL)))
+			return ret;
+		if (e && e->nrows)
 			mem_over(row, q, e);
-		return ret;
+		return 0;
 	}
 	ret = JQ(s, sql, p, seqload_row, &l, NULL);
 	seqload_finish(&l);
@@ -1702,6 +1888,7 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 			      SQLV_TEXT(row->segment),
 			      SQLV_TEXT(row->segs ? row->segs : ""),
 			      SQLV_TEXT(cxm_buf_str(&js->text)) };
+	rows_add(&js->rows, tenant, customer); /* before: a failed insert only costs a seek */
 	return JQ(s, ins, p, NULL, NULL, NULL);
 }
 
@@ -1709,8 +1896,15 @@ static int seq_store(struct cxm_store *s, int64_t tenant, int64_t customer, cons
 static char *segs_get(const char *segs, int slot)
 {
 	char pre[8];
-	size_t n = (size_t)snprintf(pre, sizeof(pre), "%d:", slot);
+	size_t n = 0;
 
+	/* "%d:" without snprintf: this runs for every journey an event moves */
+	if (slot >= 100)
+		pre[n++] = (char)('0' + slot / 100 % 10);
+	if (slot >= 10)
+		pre[n++] = (char)('0' + slot / 10 % 10);
+	pre[n++] = (char)('0' + slot % 10);
+	pre[n++] = ':';
 	for (const char *p = segs; p && *p;) {
 		const char *end = strchr(p, '\n');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -3070,6 +3264,40 @@ static int mtail_cmp(const void *pa, const void *pb)
 }
 
 /*
+ * The common fold of one customer, in one statement: no row yet (their
+ * row is their tail), or a row whose entries all come before the tail's,
+ * which takes the tail's after its own (cxm_seq_join) without being read.
+ * *done 0: neither (an event older than the row's newest): read and merge.
+ */
+static int fold_append(struct cxm_store *s, const struct mtail *e, int64_t *done)
+{
+	static const char sql[] =
+		"INSERT INTO customer_seq (tenant_id, customer_id, n, first_ts, last_ts, segment, segs, data)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (tenant_id, customer_id) DO UPDATE SET"
+		" n = customer_seq.n + excluded.n, last_ts = excluded.last_ts,"
+		" segment = CASE WHEN ?9 THEN excluded.segment ELSE customer_seq.segment END,"
+		" segs = CASE WHEN ?9 THEN excluded.segs ELSE customer_seq.segs END,"
+		" data = cxm_seq_join(customer_seq.data, customer_seq.last_ts, excluded.data)"
+		" WHERE customer_seq.last_ts < excluded.first_ts";
+	struct jstore *js = s->js;
+
+	*done = 0;
+	if (e->bad || !e->q.n)
+		return 0;
+	seq_encode(&e->q, NULL, &js->text);
+	struct sqlval p[] = { SQLV_INT(e->tenant),
+			      SQLV_INT(e->customer),
+			      SQLV_INT(e->n),
+			      SQLV_INT(e->q.ts[0]),
+			      SQLV_INT(e->q.ts[e->q.n - 1]),
+			      SQLV_TEXT(e->meta_id ? e->segment : NULL),
+			      SQLV_TEXT(e->meta_id ? e->segs : ""),
+			      SQLV_TEXT(cxm_buf_str(&js->text)),
+			      SQLV_INT(e->meta_id ? 1 : 0) };
+	return JQ(s, sql, p, NULL, NULL, done);
+}
+
+/*
  * SQLite: the writer's transaction holds the whole database (BEGIN
  * IMMEDIATE), so nobody adds to the tail while it is folded: the tail is
  * the map's (mem_ready), each of its customers' rows read and written in key order,
@@ -3083,6 +3311,8 @@ static int tail_fold_sqlite(struct cxm_store *s)
 	size_t n = 0;
 	int ret = 0;
 
+	if ((ret = rows_ready(s)))
+		return ret;
 	order = xmalloc((js->nmem ? js->nmem : 1) * sizeof(*order));
 	for (size_t i = 0; i < js->nmem; i++)
 		if (js->mem[i].nrows)
@@ -3092,9 +3322,15 @@ static int tail_fold_sqlite(struct cxm_store *s)
 		struct seqrow row;
 		struct seqload l = { &row, &js->old, { 0 }, 0, NULL, NULL };
 		struct sqlval p[] = { SQLV_INT(order[i]->tenant), SQLV_INT(order[i]->customer) };
+		int64_t done = 0;
+		/* the row may be new: in the filter before it can exist */
+		rows_add(&js->rows, order[i]->tenant, order[i]->customer);
+		if ((ret = fold_append(s, order[i], &done)) || done)
+			continue;
 		memset(&row, 0, sizeof(row));
 		seq_clear(&js->old);
-		if (!(ret = JQ(s, seq_row_sql, p, seqload_row, &l, NULL))) {
+		if (!rows_maybe(&js->rows, order[i]->tenant, order[i]->customer) ||
+		    !(ret = JQ(s, seq_row_sql, p, seqload_row, &l, NULL))) {
 			mem_over(&row, &js->old, order[i]);
 			row.ntail = 0; /* emptied below, at once */
 			ret = seq_store(s, order[i]->tenant, order[i]->customer, &row, &js->old);

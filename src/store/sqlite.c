@@ -245,6 +245,10 @@ static int sq_open(struct cxm_store **out, const char *url, char *err, size_t er
 		 " PRAGMA cache_size=-%d; PRAGMA temp_store=FILE",
 		 cache_mb * 1024);
 	rc = sq_exec(&ss->base, pragmas);
+	if (!rc && cxm_jstore_sqlite_functions(ss->db) != SQLITE_OK) {
+		snprintf(err, errlen, _(MSG_DB_CANNOT_OPEN), path, sqlite3_errmsg(ss->db));
+		goto fail;
+	}
 	if (rc) {
 		snprintf(err, errlen, _(MSG_DB_CANNOT_OPEN), path, ss->base.errmsg);
 		free(path);

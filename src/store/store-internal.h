@@ -109,6 +109,9 @@ int cxm_jstore_ingest(struct cxm_store *s, int64_t tenant, const struct cxm_even
 		      const unsigned char *inserted);
 int cxm_jstore_merge(struct cxm_store *s, int64_t tenant, int64_t survivor, int64_t merged);
 int cxm_jstore_flush(struct cxm_store *s);
+/* Registers the SQL functions the journeys use on a SQLite connection. */
+struct sqlite3;
+int cxm_jstore_sqlite_functions(struct sqlite3 *db);
 void cxm_jstore_discard(struct cxm_store *s, bool savepoint_only);
 void cxm_jstore_merge_savepoint(struct cxm_store *s);
 void cxm_jstore_free(struct cxm_store *s);
