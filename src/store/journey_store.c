@@ -1739,20 +1739,32 @@ static void rows_add(struct rowfilter *f, int64_t tenant, int64_t customer)
 		rows_add_hash(f, rows_hash(tenant, customer));
 }
 
-struct rows_keys {
-	uint64_t *h;
+struct ids {
+	int64_t *v;
 	size_t n, cap;
 };
 
-static int rows_key_row(const struct sqlrow *r, void *ctx)
+static int ids_row(const struct sqlrow *r, void *ctx)
 {
-	struct rows_keys *k = ctx;
-
-	if (k->n == k->cap) {
-		k->cap = k->cap ? 2 * k->cap : 4096;
-		k->h = xrealloc(k->h, k->cap * sizeof(*k->h));
+	struct ids *l = ctx;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
-	k->h[k->n++] = rows_hash(row_int(r, 0), row_int(r, 1));
+	l->v[l->n++] = row_int(r, 0);
+	return 0;
+}
+
+/* (tenant, customer) pairs, two ids a row */
+static int pair_row(const struct sqlrow *r, void *ctx)
+{
+	struct ids *l = ctx;
+	if (l->n + 2 > l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = row_int(r, 0);
+	l->v[l->n++] = row_int(r, 1);
 	return 0;
 }
 
@@ -1763,7 +1775,7 @@ static int rows_ready(struct cxm_store *s)
 	static const char all[] = "SELECT tenant_id, customer_id FROM customer_seq";
 	struct jstore *js = s->js;
 	struct rowfilter *f = &js->rows;
-	struct rows_keys k = { 0 };
+	struct ids k = { 0 };
 	size_t want = js->rows_min_bits;
 	int ret;
 
@@ -1771,19 +1783,19 @@ static int rows_ready(struct cxm_store *s)
 		return 0;
 	f->nbits = 0;
 	if ((ret = cxm_store_q(s, "PRAGMA data_version", NULL, 0, cxm_store_int_row, &js->rows_version, NULL)) ||
-	    (ret = cxm_store_q(s, all, NULL, 0, rows_key_row, &k, NULL))) {
-		free(k.h);
+	    (ret = cxm_store_q(s, all, NULL, 0, pair_row, &k, NULL))) {
+		free(k.v);
 		return ret;
 	}
-	while (want < k.n * 32)
+	while (want < k.n / 2 * 32)
 		want *= 2;
 	free(f->bits);
 	f->bits = xcalloc(want / 64, sizeof(*f->bits));
 	f->nbits = want;
 	f->keys = 0;
-	for (size_t i = 0; i < k.n; i++)
-		rows_add_hash(f, k.h[i]);
-	free(k.h);
+	for (size_t i = 0; i + 1 < k.n; i += 2)
+		rows_add_hash(f, rows_hash(k.v[i], k.v[i + 1]));
+	free(k.v);
 	return 0;
 }
 
@@ -2422,21 +2434,6 @@ out:
 
 /* ---- building a journey for the customers already there ------------------- */
 
-struct ids {
-	int64_t *v;
-	size_t n, cap;
-};
-
-static int ids_row(const struct sqlrow *r, void *ctx)
-{
-	struct ids *l = ctx;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 256;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	l->v[l->n++] = row_int(r, 0);
-	return 0;
-}
 
 struct cls_names {
 	struct cxm_event *ev; /* by class id: type, channel, touchpoint */
@@ -3217,18 +3214,6 @@ int cxm_store_seq_scan(struct cxm_store *s, int64_t tenant, int64_t from_ts, int
 }
 
 /* ---- the sequences of events stored before migration 0014 ----------------- */
-
-static int pair_row(const struct sqlrow *r, void *ctx)
-{
-	struct ids *l = ctx;
-	if (l->n + 2 > l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 256;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	l->v[l->n++] = row_int(r, 0);
-	l->v[l->n++] = row_int(r, 1);
-	return 0;
-}
 
 int cxm_jstore_backfill(struct cxm_store *s)
 {
